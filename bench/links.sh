@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Link-opening benchmark: Redis + `innfri serve`, 10,000 seeded cases, wrk for 10 s each on
+#   1. opening a link (token → verify → store → session → 303),
+#   2. the case page with a session cookie (session + case from Redis, rendered),
+#   3. the stylesheet of the same server (the ceiling).
+# Prints req/s, p50 and p99 per target and the ratio case page / static asset.
+# Usage: bench/links.sh [CASES] [SECONDS] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CASES=${1:-10000}; SECONDS_EACH=${2:-10}; CONNS=${3:-64}
+have() { command -v "$1" >/dev/null 2>&1; }
+if ! have wrk || ! have redis-server; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk redis-server >/dev/null
+fi
+cargo build --release --quiet --bin innfri --example bench-seed
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+REDIS_PORT=$(free_port); HTTP_PORT=$(free_port)
+OUT=target/bench; mkdir -p "$OUT"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$OUT/redis.log" 2>&1 &
+REDIS_PID=$!
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; kill "$REDIS_PID" 2>/dev/null; wait 2>/dev/null || true; }
+trap cleanup EXIT
+until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
+
+export INNFRI_PROFILE=demo
+export INNFRI__STORE__BACKEND=redis
+export INNFRI__STORE__REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export INNFRI__STORE__NAMESPACE=bench
+export INNFRI__SERVER__BIND="127.0.0.1:$HTTP_PORT"
+export INNFRI__SERVER__PUBLIC_BASE_URL="http://127.0.0.1:$HTTP_PORT"
+export INNFRI__LINKS__MISSES_PER_MINUTE=1000000
+export INNFRI__LOG__LEVEL=warn
+
+target/release/examples/bench-seed "$CASES" "$OUT"
+target/release/innfri serve >"$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+until curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null; do sleep 0.1; done
+CSS_PATH=$(grep -o '"/static/[^"]*"' src/web/pages.rs | tr -d '"')
+echo "$CSS_PATH" > "$OUT/static.txt"
+
+run() {
+  local name=$1; shift
+  local line
+  line=$(wrk -t2 -c"$CONNS" -d"${SECONDS_EACH}s" --latency -s bench/replay.lua "http://127.0.0.1:$HTTP_PORT" -- "$@" | grep '^RESULT')
+  echo "$name $line"
+}
+echo "innfri link benchmark: $CASES cases, ${SECONDS_EACH}s each, $CONNS connections, $(nproc) cores"
+run "static   " "$OUT/static.txt" | tee "$OUT/static.result"
+run "open_link" "$OUT/links.txt" | tee "$OUT/open.result"
+for _ in $(seq 1 "$CASES"); do echo /case; done > "$OUT/case_paths.txt"
+run "case_page" "$OUT/case_paths.txt" "$OUT/cookies.txt" | tee "$OUT/case.result"
+rate() { sed -E 's/.*req_per_s=([0-9]+).*/\1/' "$1"; }
+python3 - "$(rate "$OUT/case.result")" "$(rate "$OUT/static.result")" <<'PY'
+import sys
+case, static = float(sys.argv[1]), float(sys.argv[2])
+print(f"case page / static asset = {case / static:.0%} (goal >= 50 %)")
+PY

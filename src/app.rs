@@ -1,0 +1,110 @@
+//! Wiring: the shared context every role uses, and how each role (serve, worker, demo) starts.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use crate::config::{AppConfig, Backend, EmailProviderKind, SmsProviderKind};
+use crate::domain::ids::CaseId;
+use crate::domain::link::{LinkPurpose, ShortLink};
+use crate::i18n::Texts;
+use crate::messaging::console::ConsoleProvider;
+use crate::messaging::twilio::TwilioProvider;
+use crate::messaging::{Provider, Worker, WorkerSettings};
+use crate::store::{EmbeddedStore, RedisStore, SharedStore, StoreError};
+
+/// What web handlers and the worker share: configuration, the store and the texts.
+pub struct AppContext {
+    pub config: AppConfig,
+    pub store: SharedStore,
+    pub texts: Arc<Texts>,
+}
+
+impl AppContext {
+    pub async fn new(config: AppConfig) -> anyhow::Result<Arc<AppContext>> {
+        let store: SharedStore = match config.settings.store.backend {
+            Backend::Embedded => Arc::new(EmbeddedStore::new()),
+            Backend::Redis => Arc::new(
+                RedisStore::connect(
+                    &config.settings.store.redis_url,
+                    &config.settings.store.namespace,
+                )
+                .await?,
+            ),
+        };
+        AppContext::with_store(config, store)
+    }
+
+    pub fn with_store(config: AppConfig, store: SharedStore) -> anyhow::Result<Arc<AppContext>> {
+        let texts = Arc::new(Texts::load()?);
+        Ok(Arc::new(AppContext {
+            config,
+            store,
+            texts,
+        }))
+    }
+
+    /// Issues a new signed link to the case page, stores its digest, and returns the full URL.
+    pub async fn issue_case_link(&self, case: &CaseId) -> Result<String, StoreError> {
+        let token = self.config.link_keys.issue();
+        let now = Utc::now();
+        let link = ShortLink {
+            case_id: case.clone(),
+            purpose: LinkPurpose::Case,
+            created_at: now,
+            expires_at: now
+                + chrono::Duration::days(i64::from(self.config.settings.links.ttl_days)),
+            revoked: false,
+        };
+        self.store.save_link(&token.digest(), &link).await?;
+        Ok(format!(
+            "{}/k/{}",
+            self.config.settings.server.public_base_url,
+            token.as_str()
+        ))
+    }
+
+    /// A worker with the providers the configuration names.
+    pub fn worker(self: &Arc<Self>, http: reqwest::Client) -> anyhow::Result<Worker> {
+        let m = &self.config.settings.messaging;
+        let sms: Arc<dyn Provider> = match m.sms_provider {
+            SmsProviderKind::Console => Arc::new(ConsoleProvider::default()),
+            SmsProviderKind::Twilio => {
+                let t = self
+                    .config
+                    .settings
+                    .twilio
+                    .as_ref()
+                    .ok_or_else(|| anyhow::anyhow!("twilio: section missing"))?;
+                Arc::new(TwilioProvider::new(
+                    http,
+                    &t.api_base,
+                    &t.account_sid,
+                    t.auth_token.clone(),
+                    &t.from,
+                ))
+            }
+        };
+        let email: Arc<dyn Provider> = match m.email_provider {
+            EmailProviderKind::Console => Arc::new(ConsoleProvider::default()),
+        };
+        let settings = WorkerSettings {
+            batch_size: m.batch_size,
+            concurrency: m.concurrency,
+            lease: std::time::Duration::from_secs(u64::from(m.lease_seconds)),
+            max_attempts: m.max_attempts,
+            poll_interval: std::time::Duration::from_millis(m.poll_interval_ms),
+        };
+        Ok(Worker::new(self.clone(), sms, email, settings))
+    }
+}
+
+/// The HTTP client for providers: rustls, bounded timeouts, kept-alive connections.
+pub fn http_client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .timeout(std::time::Duration::from_secs(20))
+        .pool_max_idle_per_host(64)
+        .user_agent(concat!("innfri/", env!("CARGO_PKG_VERSION")))
+        .build()?)
+}

@@ -1,0 +1,564 @@
+//! Layered settings: `config/default.toml` → `config/{profile}.toml` → `INNFRI__SECTION__KEY`
+//! environment variables, plus one file per creditor in `config/mandates/`. Validated once into
+//! [`AppConfig`]; every problem is reported with the file (or variable) and the field.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::domain::bank_account::BankAccountNumber;
+use crate::domain::creditor::{Agency, Creditor, Jurisdiction, OrgNumber};
+use crate::domain::ids::{AgencyId, CreditorId};
+use crate::domain::kid::KidAlgorithm;
+use crate::domain::money::Currency;
+use crate::links::LinkKeys;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Embedded,
+    Redis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsProviderKind {
+    Console,
+    Twilio,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailProviderKind {
+    Console,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to listen on, e.g. `0.0.0.0:8080`.
+    pub bind: String,
+    /// The origin debtors reach us at; links and the CSRF origin check are built from it.
+    pub public_base_url: String,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSettings {
+    pub backend: Backend,
+    pub redis_url: String,
+    /// Prefix of every Redis key, so several installations can share one Redis.
+    pub namespace: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSettings {
+    /// Key id used to sign new links.
+    pub signing_key_id: u8,
+    /// Key id → secret as hex (at least 32 bytes). Keep old ids while their links may still be open.
+    pub keys: BTreeMap<String, SecretString>,
+    pub ttl_days: u32,
+    pub session_idle_minutes: u32,
+    pub session_max_minutes: u32,
+    /// Failed link openings allowed per client address and minute before 429.
+    pub misses_per_minute: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A tracing filter, e.g. `info` or `innfri=debug,actix_web=info`.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagingSettings {
+    pub sms_provider: SmsProviderKind,
+    pub email_provider: EmailProviderKind,
+    /// Messages claimed per round trip to the store.
+    pub batch_size: usize,
+    /// Messages sent at the same time by one worker.
+    pub concurrency: usize,
+    /// How long a claimed message stays with one worker before another may take it.
+    pub lease_seconds: u32,
+    pub max_attempts: u32,
+    /// Pause when the queue is empty.
+    pub poll_interval_ms: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwilioSettings {
+    pub account_sid: String,
+    pub auth_token: SecretString,
+    /// Sender: an E.164 number or an alphanumeric sender id (≤ 11 characters).
+    pub from: String,
+    pub api_base: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencySettings {
+    pub id: String,
+    pub name: String,
+    /// SHA-256 (hex) of each valid API key; the keys themselves are never stored.
+    pub api_key_sha256: Vec<String>,
+    pub creditors: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub store: StoreSettings,
+    pub links: LinkSettings,
+    pub log: LogSettings,
+    pub messaging: MessagingSettings,
+    pub twilio: Option<TwilioSettings>,
+    #[serde(default)]
+    pub agencies: Vec<AgencySettings>,
+    /// Folder of creditor files, relative to the config folder.
+    pub creditors_dir: String,
+}
+
+/// One creditor file: `[creditor]` with its identity and payment details.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreditorFile {
+    creditor: CreditorSection,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreditorSection {
+    id: String,
+    name: String,
+    org_number: String,
+    bank_account: String,
+    kid_algorithm: KidAlgorithm,
+    kid_length: usize,
+    currency: String,
+    jurisdiction: Jurisdiction,
+}
+
+/// A configuration problem: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigIssue {
+    pub origin: String,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.origin, self.field, self.message)
+    }
+}
+
+/// All problems found, one per line.
+#[derive(Debug)]
+pub struct ConfigErrors(pub Vec<ConfigIssue>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "invalid configuration ({} problem(s)):", self.0.len())?;
+        for issue in &self.0 {
+            writeln!(f, "  {issue}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+/// The validated configuration the program runs with.
+pub struct AppConfig {
+    pub settings: Settings,
+    pub link_keys: LinkKeys,
+    pub creditors: HashMap<CreditorId, Creditor>,
+    pub agencies: HashMap<AgencyId, Agency>,
+    /// SHA-256 of an API key → its agency.
+    pub api_keys: HashMap<[u8; 32], AgencyId>,
+}
+
+impl fmt::Debug for AppConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppConfig")
+            .field("creditors", &self.creditors.keys().collect::<Vec<_>>())
+            .field("agencies", &self.agencies.keys().collect::<Vec<_>>())
+            .field("link_keys", &self.link_keys)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where to read configuration from.
+#[derive(Debug, Clone)]
+pub struct ConfigSource {
+    pub dir: PathBuf,
+    /// Adds `{dir}/{profile}.toml` over the defaults, e.g. `demo`.
+    pub profile: Option<String>,
+    /// Extra overrides (tests); applied after the environment.
+    pub overrides: Vec<(String, figment::value::Value)>,
+}
+
+/// SHA-256 of an API key as it is compared and stored.
+pub fn api_key_hash(key: &str) -> [u8; 32] {
+    Sha256::digest(key.as_bytes()).into()
+}
+
+impl ConfigSource {
+    pub fn new(dir: impl Into<PathBuf>, profile: Option<&str>) -> ConfigSource {
+        ConfigSource {
+            dir: dir.into(),
+            profile: profile.map(str::to_owned),
+            overrides: Vec::new(),
+        }
+    }
+
+    /// Overrides one setting (a dotted path such as `store.backend`) with any serialisable value.
+    pub fn with(mut self, key: &str, value: impl serde::Serialize) -> ConfigSource {
+        let value = figment::value::Value::serialize(value).unwrap_or_else(|e| {
+            figment::value::Value::from(format!("unserialisable override: {e}"))
+        });
+        self.overrides.push((key.to_owned(), value));
+        self
+    }
+
+    fn figment(&self) -> Figment {
+        let mut figment = Figment::from(Toml::file_exact(self.dir.join("default.toml")));
+        if let Some(profile) = &self.profile {
+            figment = figment.merge(Toml::file_exact(self.dir.join(format!("{profile}.toml"))));
+        }
+        figment = figment.merge(Env::prefixed("INNFRI__").split("__"));
+        for (key, value) in &self.overrides {
+            figment = figment.merge(Serialized::default(key, value.clone()));
+        }
+        figment
+    }
+
+    /// Reads and validates everything; either a runnable config or every problem found.
+    pub fn load(&self) -> Result<AppConfig, ConfigErrors> {
+        let figment = self.figment();
+        let settings: Settings = figment
+            .extract()
+            .map_err(|e| ConfigErrors(figment_issues(e)))?;
+        let origin = |key: &str| -> String {
+            figment
+                .find_metadata(key)
+                .map(|m| match &m.source {
+                    Some(source) => source.to_string(),
+                    None => m.name.to_string(),
+                })
+                .unwrap_or_else(|| "configuration".to_owned())
+        };
+        let mut issues = Vec::new();
+        let mut issue = |key: &str, message: String| {
+            issues.push(ConfigIssue {
+                origin: origin(key),
+                field: key.to_owned(),
+                message,
+            });
+        };
+
+        if !(settings.server.public_base_url.starts_with("https://")
+            || settings.server.public_base_url.starts_with("http://"))
+            || settings.server.public_base_url.ends_with('/')
+        {
+            issue(
+                "server.public_base_url",
+                "must start with https:// (or http:// for local use) and not end with '/'".into(),
+            );
+        }
+        if settings.store.namespace.is_empty() || settings.store.namespace.contains(['{', '}', ' '])
+        {
+            issue(
+                "store.namespace",
+                "must be non-empty without spaces or braces".into(),
+            );
+        }
+        if settings.messaging.batch_size == 0 || settings.messaging.batch_size > 10_000 {
+            issue("messaging.batch_size", "must be between 1 and 10000".into());
+        }
+        if settings.messaging.concurrency == 0 {
+            issue("messaging.concurrency", "must be at least 1".into());
+        }
+        if settings.messaging.max_attempts == 0 {
+            issue("messaging.max_attempts", "must be at least 1".into());
+        }
+        if settings.links.ttl_days == 0 || settings.links.ttl_days > 365 {
+            issue("links.ttl_days", "must be between 1 and 365".into());
+        }
+        if settings.links.session_idle_minutes == 0
+            || settings.links.session_max_minutes < settings.links.session_idle_minutes
+        {
+            issue(
+                "links.session_max_minutes",
+                "must be at least links.session_idle_minutes, which must be above 0".into(),
+            );
+        }
+        if settings.messaging.sms_provider == SmsProviderKind::Twilio {
+            match &settings.twilio {
+                None => issue(
+                    "twilio",
+                    "is required when messaging.sms_provider = \"twilio\"".into(),
+                ),
+                Some(t) => {
+                    if !t.account_sid.starts_with("AC") || t.account_sid.len() != 34 {
+                        issue(
+                            "twilio.account_sid",
+                            "must be 'AC' followed by 32 hex digits".into(),
+                        );
+                    }
+                    if t.auth_token.expose_secret().is_empty() {
+                        issue("twilio.auth_token", "must not be empty".into());
+                    }
+                    if t.from.is_empty() {
+                        issue("twilio.from", "must be a phone number or sender id".into());
+                    }
+                }
+            }
+        }
+
+        let mut keys = Vec::new();
+        for (id, secret) in &settings.links.keys {
+            let field = format!("links.keys.{id}");
+            let Ok(key_id) = id.parse::<u8>() else {
+                issue(&field, "key ids must be numbers from 0 to 255".into());
+                continue;
+            };
+            match hex::decode(secret.expose_secret().trim()) {
+                Ok(bytes) if bytes.len() >= 32 => keys.push((key_id, SecretBox::new(bytes.into_boxed_slice()))),
+                Ok(_) => issue(&field, "must be at least 32 bytes (64 hex digits); make one with `innfri new-link-key`".into()),
+                Err(_) => issue(&field, "must be hex; make one with `innfri new-link-key`".into()),
+            }
+        }
+        let link_keys = if settings.links.keys.is_empty() {
+            issue(
+                "links.keys",
+                "at least one key is required, e.g. INNFRI__LINKS__KEYS__1=<64 hex digits>".into(),
+            );
+            None
+        } else {
+            match LinkKeys::new(keys, settings.links.signing_key_id) {
+                Ok(k) => Some(k),
+                Err(e) => {
+                    issue(
+                        "links.signing_key_id",
+                        format!("{e} (it must name one of links.keys)"),
+                    );
+                    None
+                }
+            }
+        };
+
+        let creditors_dir = self.dir.join(&settings.creditors_dir);
+        let mut creditor_issues = Vec::new();
+        let creditors = load_creditors(&creditors_dir, &mut creditor_issues);
+
+        let mut agencies = HashMap::new();
+        let mut api_keys = HashMap::new();
+        for (i, a) in settings.agencies.iter().enumerate() {
+            let at = |f: &str| format!("agencies[{i}].{f}");
+            let mut local = Vec::new();
+            let id = match AgencyId::parse(&a.id) {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    local.push((at("id"), e.to_string()));
+                    None
+                }
+            };
+            let mut creditor_ids = Vec::new();
+            for (j, c) in a.creditors.iter().enumerate() {
+                match CreditorId::parse(c) {
+                    Ok(cid) if creditors.contains_key(&cid) => creditor_ids.push(cid),
+                    Ok(_) => local.push((
+                        at(&format!("creditors[{j}]")),
+                        format!("no creditor file defines '{c}'"),
+                    )),
+                    Err(e) => local.push((at(&format!("creditors[{j}]")), e.to_string())),
+                }
+            }
+            let mut hashes = Vec::new();
+            for (j, h) in a.api_key_sha256.iter().enumerate() {
+                match hex::decode(h) {
+                    Ok(bytes) if bytes.len() == 32 => {
+                        let mut arr = [0u8; 32];
+                        arr.copy_from_slice(&bytes);
+                        hashes.push(arr);
+                    }
+                    _ => local.push((
+                        at(&format!("api_key_sha256[{j}]")),
+                        "must be 64 hex digits (make one with `innfri new-api-key`)".into(),
+                    )),
+                }
+            }
+            for (field, message) in local {
+                issue(&field, message);
+            }
+            if let Some(id) = id {
+                if agencies.contains_key(&id) {
+                    issue(&at("id"), format!("agency '{id}' is defined twice"));
+                }
+                for h in hashes {
+                    api_keys.insert(h, id.clone());
+                }
+                agencies.insert(
+                    id.clone(),
+                    Agency {
+                        id,
+                        name: a.name.clone(),
+                        creditors: creditor_ids,
+                    },
+                );
+            }
+        }
+
+        issues.extend(creditor_issues);
+        match (issues.is_empty(), link_keys) {
+            (true, Some(link_keys)) => Ok(AppConfig {
+                settings,
+                link_keys,
+                creditors,
+                agencies,
+                api_keys,
+            }),
+            _ => Err(ConfigErrors(issues)),
+        }
+    }
+}
+
+fn figment_issues(error: figment::Error) -> Vec<ConfigIssue> {
+    error
+        .into_iter()
+        .map(|e| {
+            let origin = e
+                .metadata
+                .as_ref()
+                .map(|m| {
+                    m.source
+                        .as_ref()
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| m.name.to_string())
+                })
+                .unwrap_or_else(|| "configuration".to_owned());
+            let field = if e.path.is_empty() {
+                "(top level)".to_owned()
+            } else {
+                e.path.join(".")
+            };
+            ConfigIssue {
+                origin,
+                field,
+                message: e.kind.to_string(),
+            }
+        })
+        .collect()
+}
+
+fn load_creditors(dir: &Path, issues: &mut Vec<ConfigIssue>) -> HashMap<CreditorId, Creditor> {
+    let mut creditors = HashMap::new();
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect(),
+        Err(e) => {
+            issues.push(ConfigIssue {
+                origin: dir.display().to_string(),
+                field: "creditors_dir".into(),
+                message: format!("cannot read the folder: {e}"),
+            });
+            return creditors;
+        }
+    };
+    files.sort();
+    for path in files {
+        let origin = path.display().to_string();
+        let figment = Figment::from(Toml::file_exact(&path));
+        let file: CreditorFile = match figment.extract() {
+            Ok(f) => f,
+            Err(e) => {
+                for mut issue in figment_issues(e) {
+                    issue.origin = origin.clone();
+                    issues.push(issue);
+                }
+                continue;
+            }
+        };
+        match build_creditor(file.creditor) {
+            Ok(creditor) => {
+                if creditors.contains_key(&creditor.id) {
+                    issues.push(ConfigIssue {
+                        origin,
+                        field: "creditor.id".into(),
+                        message: format!(
+                            "creditor '{}' is defined in another file too",
+                            creditor.id
+                        ),
+                    });
+                } else {
+                    creditors.insert(creditor.id.clone(), creditor);
+                }
+            }
+            Err(found) => issues.extend(found.into_iter().map(|(field, message)| ConfigIssue {
+                origin: origin.clone(),
+                field: format!("creditor.{field}"),
+                message,
+            })),
+        }
+    }
+    creditors
+}
+
+fn build_creditor(c: CreditorSection) -> Result<Creditor, Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let id = CreditorId::parse(&c.id)
+        .map_err(|e| errors.push(("id", e.to_string())))
+        .ok();
+    let org = OrgNumber::parse(&c.org_number)
+        .map_err(|e| errors.push(("org_number", e.to_string())))
+        .ok();
+    let account = BankAccountNumber::parse(&c.bank_account)
+        .map_err(|e| errors.push(("bank_account", e.to_string())))
+        .ok();
+    let currency = Currency::parse(&c.currency)
+        .map_err(|e| errors.push(("currency", e.to_string())))
+        .ok();
+    if c.name.trim().is_empty() {
+        errors.push(("name", "must not be empty".into()));
+    }
+    if !(4..=20).contains(&c.kid_length) {
+        errors.push(("kid_length", "must be between 4 and 20 digits".into()));
+    }
+    match (id, org, account, currency, errors.is_empty()) {
+        (Some(id), Some(org_number), Some(bank_account), Some(currency), true) => Ok(Creditor {
+            id,
+            name: c.name,
+            org_number,
+            bank_account,
+            kid_algorithm: c.kid_algorithm,
+            currency,
+            jurisdiction: c.jurisdiction,
+            kid_length: c.kid_length,
+        }),
+        _ => Err(errors),
+    }
+}

@@ -1,0 +1,326 @@
+//! A collection case: the debtor, the claim lines and the case's state.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::contact::{EmailAddress, PhoneNumber};
+use super::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
+use super::kid::Kid;
+use super::locale::Locale;
+use super::money::{Currency, Money, MoneyError};
+
+/// What a claim line is for; the debtor sees them separately (inkassoforskriften § 10 c).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimKind {
+    Principal,
+    Interest,
+    Fee,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimLine {
+    pub kind: ClaimKind,
+    pub description: String,
+    pub amount: Money,
+}
+
+/// The person who owes. Contact data is optional: a case can exist before it can be messaged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Debtor {
+    pub name: String,
+    pub phone: Option<PhoneNumber>,
+    pub email: Option<EmailAddress>,
+    pub locale: Locale,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Open,
+    Paid,
+    Closed,
+}
+
+impl CaseStatus {
+    /// Whether reminders may be sent and links opened.
+    pub fn is_active(self) -> bool {
+        matches!(self, CaseStatus::Open)
+    }
+}
+
+/// What the agency says about a case; turned into a [`Case`] by [`Case::open`] or applied by [`Case::update`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseTerms {
+    pub creditor_id: CreditorId,
+    pub debtor: Debtor,
+    pub claim: Vec<ClaimLine>,
+    pub due_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: CaseId,
+    pub agency_id: AgencyId,
+    pub creditor_id: CreditorId,
+    pub external_ref: ExternalRef,
+    pub debtor: Debtor,
+    pub claim: Vec<ClaimLine>,
+    pub due_date: NaiveDate,
+    pub kid: Kid,
+    pub status: CaseStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Bumped on every stored change; the store refuses a write based on a stale version.
+    pub version: u64,
+}
+
+/// Why case terms were refused; each names the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseError {
+    #[error("debtor.name must not be empty")]
+    EmptyDebtorName,
+    #[error("debtor.name must be at most 200 characters")]
+    DebtorNameTooLong,
+    #[error("claim must have at least one line")]
+    NoClaimLines,
+    #[error("claim must have at most 50 lines")]
+    TooManyClaimLines,
+    #[error("claim[{0}].amount must not be negative")]
+    NegativeAmount(usize),
+    #[error("claim[{0}].amount is in {1}, but the creditor collects in {2}")]
+    WrongCurrency(usize, Currency, Currency),
+    #[error("claim[{0}].description must be at most 200 characters")]
+    DescriptionTooLong(usize),
+    #[error("claim must contain a principal line with an amount above zero")]
+    NoPrincipal,
+    #[error("claim total overflows: {0}")]
+    Total(MoneyError),
+    #[error("creditor_id cannot change on an existing case")]
+    CreditorChanged,
+}
+
+impl CaseTerms {
+    /// Checks the invariants every case keeps, for a creditor collecting in `currency`.
+    pub fn validate(&self, currency: Currency) -> Result<(), CaseError> {
+        let name = self.debtor.name.trim();
+        if name.is_empty() {
+            return Err(CaseError::EmptyDebtorName);
+        }
+        if name.chars().count() > 200 {
+            return Err(CaseError::DebtorNameTooLong);
+        }
+        if self.claim.is_empty() {
+            return Err(CaseError::NoClaimLines);
+        }
+        if self.claim.len() > 50 {
+            return Err(CaseError::TooManyClaimLines);
+        }
+        for (i, line) in self.claim.iter().enumerate() {
+            if line.amount.currency() != currency {
+                return Err(CaseError::WrongCurrency(
+                    i,
+                    line.amount.currency(),
+                    currency,
+                ));
+            }
+            if line.amount.is_negative() {
+                return Err(CaseError::NegativeAmount(i));
+            }
+            if line.description.chars().count() > 200 {
+                return Err(CaseError::DescriptionTooLong(i));
+            }
+        }
+        if !self
+            .claim
+            .iter()
+            .any(|l| l.kind == ClaimKind::Principal && l.amount.is_positive())
+        {
+            return Err(CaseError::NoPrincipal);
+        }
+        total(&self.claim, currency).map(|_| ())
+    }
+}
+
+fn total(lines: &[ClaimLine], currency: Currency) -> Result<Money, CaseError> {
+    lines.iter().try_fold(Money::zero(currency), |sum, line| {
+        sum.checked_add(line.amount).map_err(CaseError::Total)
+    })
+}
+
+impl Case {
+    /// A new open case from validated terms.
+    pub fn open(
+        id: CaseId,
+        agency_id: AgencyId,
+        external_ref: ExternalRef,
+        terms: CaseTerms,
+        kid: Kid,
+        now: DateTime<Utc>,
+    ) -> Case {
+        Case {
+            id,
+            agency_id,
+            creditor_id: terms.creditor_id,
+            external_ref,
+            debtor: terms.debtor,
+            claim: terms.claim,
+            due_date: terms.due_date,
+            kid,
+            status: CaseStatus::Open,
+            created_at: now,
+            updated_at: now,
+            version: 0,
+        }
+    }
+
+    /// Re-sent terms replace the debtor and claim; id, KID, status and history stay.
+    pub fn update(&mut self, terms: CaseTerms, now: DateTime<Utc>) -> Result<(), CaseError> {
+        if terms.creditor_id != self.creditor_id {
+            return Err(CaseError::CreditorChanged);
+        }
+        self.debtor = terms.debtor;
+        self.claim = terms.claim;
+        self.due_date = terms.due_date;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.claim
+            .first()
+            .map(|l| l.amount.currency())
+            .unwrap_or(Currency::NOK)
+    }
+
+    /// What the debtor owes now: the sum of the claim lines.
+    pub fn amount_due(&self) -> Money {
+        // Validated on the way in; an overflow here would mean a corrupted record, shown as zero.
+        total(&self.claim, self.currency()).unwrap_or_else(|_| Money::zero(self.currency()))
+    }
+
+    pub fn terms(&self) -> CaseTerms {
+        CaseTerms {
+            creditor_id: self.creditor_id.clone(),
+            debtor: self.debtor.clone(),
+            claim: self.claim.clone(),
+            due_date: self.due_date,
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    pub fn nok(amount: rust_decimal::Decimal) -> Money {
+        Money::new(amount, Currency::NOK).expect("valid money")
+    }
+
+    pub fn sample_terms() -> CaseTerms {
+        CaseTerms {
+            creditor_id: CreditorId::parse("fjordkraft-demo").expect("id"),
+            debtor: Debtor {
+                name: "Kari Nordmann".into(),
+                phone: Some(PhoneNumber::parse("912 34 567").expect("phone")),
+                email: None,
+                locale: Locale::Nb,
+            },
+            claim: vec![
+                ClaimLine {
+                    kind: ClaimKind::Principal,
+                    description: "Faktura 1001".into(),
+                    amount: nok(dec!(1200)),
+                },
+                ClaimLine {
+                    kind: ClaimKind::Interest,
+                    description: "Forsinkelsesrente".into(),
+                    amount: nok(dec!(14.50)),
+                },
+                ClaimLine {
+                    kind: ClaimKind::Fee,
+                    description: "Purregebyr".into(),
+                    amount: nok(dec!(35)),
+                },
+            ],
+            due_date: NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
+        }
+    }
+
+    #[test]
+    fn amount_due_is_the_exact_sum_of_the_claim_lines() {
+        let terms = sample_terms();
+        terms.validate(Currency::NOK).expect("valid");
+        let kid = Kid::parse("12344", crate::domain::kid::KidAlgorithm::Mod10).expect("kid");
+        let case = Case::open(
+            CaseId::generate(),
+            AgencyId::parse("a").expect("id"),
+            ExternalRef::parse("r1").expect("ref"),
+            terms,
+            kid,
+            Utc::now(),
+        );
+        assert_eq!(case.amount_due(), nok(dec!(1249.50)));
+    }
+
+    #[test]
+    fn a_negative_line_names_its_index() {
+        let mut terms = sample_terms();
+        terms.claim[2].amount = nok(dec!(-1));
+        assert_eq!(
+            terms.validate(Currency::NOK),
+            Err(CaseError::NegativeAmount(2))
+        );
+    }
+
+    #[test]
+    fn a_claim_without_a_positive_principal_is_refused() {
+        let mut terms = sample_terms();
+        terms.claim.remove(0);
+        assert_eq!(terms.validate(Currency::NOK), Err(CaseError::NoPrincipal));
+    }
+
+    #[test]
+    fn lines_in_another_currency_than_the_creditor_are_refused() {
+        let terms = sample_terms();
+        assert!(matches!(
+            terms.validate(Currency::SEK),
+            Err(CaseError::WrongCurrency(0, _, _))
+        ));
+    }
+
+    #[test]
+    fn a_blank_debtor_name_is_refused() {
+        let mut terms = sample_terms();
+        terms.debtor.name = "   ".into();
+        assert_eq!(
+            terms.validate(Currency::NOK),
+            Err(CaseError::EmptyDebtorName)
+        );
+    }
+
+    #[test]
+    fn updating_keeps_identity_but_not_a_creditor_change() {
+        let terms = sample_terms();
+        let kid = Kid::parse("12344", crate::domain::kid::KidAlgorithm::Mod10).expect("kid");
+        let mut case = Case::open(
+            CaseId::generate(),
+            AgencyId::parse("a").expect("id"),
+            ExternalRef::parse("r1").expect("ref"),
+            terms.clone(),
+            kid,
+            Utc::now(),
+        );
+        let mut changed = terms.clone();
+        changed.claim[0].amount = nok(dec!(1000));
+        case.update(changed, Utc::now()).expect("update");
+        assert_eq!(case.amount_due(), nok(dec!(1049.50)));
+        let mut other = terms;
+        other.creditor_id = CreditorId::parse("someone-else").expect("id");
+        assert_eq!(
+            case.update(other, Utc::now()),
+            Err(CaseError::CreditorChanged)
+        );
+    }
+}

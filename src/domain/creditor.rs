@@ -1,0 +1,119 @@
+//! Creditors and the agencies (tenants) that collect for them.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::bank_account::BankAccountNumber;
+use super::ids::{AgencyId, CreditorId};
+use super::kid::KidAlgorithm;
+use super::money::Currency;
+
+/// Norwegian organisation number: 9 digits, MOD11 with weights 3,2,7,6,5,4,3,2.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct OrgNumber(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrgNumberError {
+    #[error("must be 9 digits")]
+    Format,
+    #[error("has a wrong check digit")]
+    CheckDigit,
+}
+
+impl OrgNumber {
+    pub fn parse(text: &str) -> Result<OrgNumber, OrgNumberError> {
+        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(OrgNumberError::Format);
+        }
+        let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
+        let sum: u32 = [3, 2, 7, 6, 5, 4, 3, 2]
+            .iter()
+            .zip(&d)
+            .map(|(w, x)| w * x)
+            .sum();
+        let check = match 11 - sum % 11 {
+            11 => 0,
+            10 => return Err(OrgNumberError::CheckDigit),
+            r => r,
+        };
+        if check != d[8] {
+            return Err(OrgNumberError::CheckDigit);
+        }
+        Ok(OrgNumber(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for OrgNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        OrgNumber::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The legal system whose rule pack applies to a creditor's cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Jurisdiction {
+    #[serde(rename = "NO")]
+    Norway,
+}
+
+impl Jurisdiction {
+    pub fn time_zone(self) -> chrono_tz::Tz {
+        match self {
+            Jurisdiction::Norway => chrono_tz::Europe::Oslo,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Creditor {
+    pub id: CreditorId,
+    pub name: String,
+    pub org_number: OrgNumber,
+    pub bank_account: BankAccountNumber,
+    pub kid_algorithm: KidAlgorithm,
+    pub currency: Currency,
+    pub jurisdiction: Jurisdiction,
+    /// Digits of the running number inside each KID (the check digit comes on top).
+    pub kid_length: usize,
+}
+
+/// A tenant: a collection agency, or a creditor collecting its own claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    pub id: AgencyId,
+    pub name: String,
+    pub creditors: Vec<CreditorId>,
+}
+
+impl Agency {
+    pub fn acts_for(&self, creditor: &CreditorId) -> bool {
+        self.creditors.contains(creditor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_real_organisation_number_passes_and_a_changed_digit_fails() {
+        // 974760673 is Brønnøysundregistrene's own number.
+        assert!(OrgNumber::parse("974 760 673").is_ok());
+        assert_eq!(
+            OrgNumber::parse("974760674"),
+            Err(OrgNumberError::CheckDigit)
+        );
+        assert_eq!(OrgNumber::parse("97476067"), Err(OrgNumberError::Format));
+    }
+
+    #[test]
+    fn norway_uses_oslo_time() {
+        assert_eq!(Jurisdiction::Norway.time_zone(), chrono_tz::Europe::Oslo);
+    }
+}

@@ -1,0 +1,66 @@
+//! What a short link grants once its token has been verified: one case, one purpose, until it expires.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::ids::CaseId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkPurpose {
+    /// Opens the debtor's case page.
+    Case,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShortLink {
+    pub case_id: CaseId,
+    pub purpose: LinkPurpose,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked: bool,
+}
+
+impl ShortLink {
+    pub fn is_usable(&self, now: DateTime<Utc>) -> bool {
+        !self.revoked && now < self.expires_at
+    }
+}
+
+/// A debtor's browser session, created when a link is opened; bound to one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebtorSession {
+    pub case_id: CaseId,
+    /// Per-session anti-forgery token echoed by every form.
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    /// Absolute end of the session, however active it is.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl DebtorSession {
+    pub fn is_usable(&self, now: DateTime<Utc>) -> bool {
+        now < self.expires_at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_is_unusable_once_expired_or_revoked() {
+        let now = Utc::now();
+        let mut link = ShortLink {
+            case_id: CaseId::generate(),
+            purpose: LinkPurpose::Case,
+            created_at: now,
+            expires_at: now + chrono::Duration::days(1),
+            revoked: false,
+        };
+        assert!(link.is_usable(now));
+        assert!(!link.is_usable(now + chrono::Duration::days(1)));
+        link.revoked = true;
+        assert!(!link.is_usable(now));
+    }
+}

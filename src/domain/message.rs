@@ -1,0 +1,146 @@
+//! Outbound messages to debtors and their life cycle.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::contact::{EmailAddress, PhoneNumber};
+use super::ids::{AgencyId, CaseId, MessageId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Sms,
+    Email,
+}
+
+/// Where a message goes; fixed when it is scheduled, so a later contact change does not redirect it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "channel", content = "address", rename_all = "lowercase")]
+pub enum Recipient {
+    Sms(PhoneNumber),
+    Email(EmailAddress),
+}
+
+impl Recipient {
+    pub fn channel(&self) -> Channel {
+        match self {
+            Recipient::Sms(_) => Channel::Sms,
+            Recipient::Email(_) => Channel::Email,
+        }
+    }
+
+    /// For logs and API listings that must not reveal the full address.
+    pub fn masked(&self) -> String {
+        match self {
+            Recipient::Sms(p) => p.masked(),
+            Recipient::Email(e) => e.masked(),
+        }
+    }
+}
+
+/// The texts the composer knows (one Fluent message family each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Template {
+    /// A friendly note that a claim is due, with the link.
+    Reminder,
+}
+
+impl Template {
+    pub fn name(self) -> &'static str {
+        match self {
+            Template::Reminder => "reminder",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    Scheduled,
+    Sending,
+    Sent,
+    Delivered,
+    Failed,
+    Cancelled,
+}
+
+impl MessageStatus {
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            MessageStatus::Sent
+                | MessageStatus::Delivered
+                | MessageStatus::Failed
+                | MessageStatus::Cancelled
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub case_id: CaseId,
+    pub agency_id: AgencyId,
+    pub recipient: Recipient,
+    pub template: Template,
+    pub not_before: DateTime<Utc>,
+    pub status: MessageStatus,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub provider_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Message {
+    pub fn schedule(
+        case_id: CaseId,
+        agency_id: AgencyId,
+        recipient: Recipient,
+        template: Template,
+        not_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Message {
+        Message {
+            id: MessageId::generate(),
+            case_id,
+            agency_id,
+            recipient,
+            template,
+            not_before,
+            status: MessageStatus::Scheduled,
+            attempts: 0,
+            last_error: None,
+            provider_id: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// Exponential backoff for transient send failures: 30 s, 1 min, 2 min … capped at 1 h.
+pub fn retry_delay(attempt: u32) -> chrono::Duration {
+    let exp = attempt.saturating_sub(1).min(7);
+    chrono::Duration::seconds((30_i64 << exp).min(3600))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delay_doubles_and_is_capped_at_an_hour() {
+        assert_eq!(retry_delay(1).num_seconds(), 30);
+        assert_eq!(retry_delay(2).num_seconds(), 60);
+        assert_eq!(retry_delay(3).num_seconds(), 120);
+        assert_eq!(retry_delay(30).num_seconds(), 3600);
+    }
+
+    #[test]
+    fn only_scheduled_and_sending_are_not_final() {
+        assert!(!MessageStatus::Scheduled.is_final());
+        assert!(!MessageStatus::Sending.is_final());
+        assert!(MessageStatus::Sent.is_final());
+    }
+}

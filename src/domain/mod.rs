@@ -1,0 +1,13 @@
+//! Pure rules and value types of innfri: no I/O, no async.
+
+pub mod bank_account;
+pub mod case;
+pub mod contact;
+pub mod creditor;
+pub mod ids;
+pub mod jurisdiction;
+pub mod kid;
+pub mod link;
+pub mod locale;
+pub mod message;
+pub mod money;

@@ -1,0 +1,136 @@
+//! Texts a debtor reads, from the Fluent files in `templates/locales/` (embedded at build time).
+
+use chrono::{Datelike, NaiveDate};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+use crate::domain::locale::Locale;
+
+const NB: &str = include_str!("../templates/locales/nb/main.ftl");
+const EN: &str = include_str!("../templates/locales/en/main.ftl");
+
+pub struct Texts {
+    nb: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("templates/locales/{locale}/main.ftl: {message}")]
+pub struct TextsError {
+    locale: &'static str,
+    message: String,
+}
+
+fn bundle(locale: &'static str, source: &str) -> Result<FluentBundle<FluentResource>, TextsError> {
+    let resource =
+        FluentResource::try_new(source.to_owned()).map_err(|(_, errors)| TextsError {
+            locale,
+            message: format!("{errors:?}"),
+        })?;
+    let langid = locale.parse().map_err(|_| TextsError {
+        locale,
+        message: "bad language id".into(),
+    })?;
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    // Isolation marks (U+2068/U+2069) would push every SMS out of GSM-7.
+    bundle.set_use_isolating(false);
+    bundle.add_resource(resource).map_err(|errors| TextsError {
+        locale,
+        message: format!("{errors:?}"),
+    })?;
+    Ok(bundle)
+}
+
+impl Texts {
+    pub fn load() -> Result<Texts, TextsError> {
+        Ok(Texts {
+            nb: bundle("nb", NB)?,
+            en: bundle("en", EN)?,
+        })
+    }
+
+    fn bundle(&self, locale: Locale) -> &FluentBundle<FluentResource> {
+        match locale {
+            Locale::Nb => &self.nb,
+            Locale::En => &self.en,
+        }
+    }
+
+    /// The text `id` in `locale` with `{$name}` placeholders filled from `args`.
+    /// A missing id shows as the id itself (a test checks both locales have every id).
+    pub fn format(&self, locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
+        let bundle = self.bundle(locale);
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            tracing::warn!(id, %locale, "missing text");
+            return id.to_owned();
+        };
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, FluentValue::from(*value));
+        }
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(id, %locale, ?errors, "text formatted with errors");
+        }
+        text.into_owned()
+    }
+
+    pub fn get(&self, locale: Locale, id: &str) -> String {
+        self.format(locale, id, &[])
+    }
+
+    /// A calendar date the way the locale writes it: "1. desember 2026" / "1 December 2026".
+    pub fn date(&self, locale: Locale, date: NaiveDate) -> String {
+        let month = self.get(locale, &format!("month-{}", date.month()));
+        let day = date.day().to_string();
+        let year = date.year().to_string();
+        self.format(
+            locale,
+            "date-format",
+            &[("day", &day), ("month", &month), ("year", &year)],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(source: &str) -> Vec<String> {
+        source
+            .lines()
+            .filter(|l| !l.starts_with([' ', '#']) && l.contains(" ="))
+            .filter_map(|l| l.split(" =").next().map(str::to_owned))
+            .collect()
+    }
+
+    #[test]
+    fn both_locales_define_the_same_texts() {
+        let mut nb = ids(NB);
+        let mut en = ids(EN);
+        nb.sort();
+        en.sort();
+        assert!(nb.len() > 20);
+        assert_eq!(nb, en);
+    }
+
+    #[test]
+    fn dates_follow_the_locale() {
+        let texts = Texts::load().expect("texts");
+        let date = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+        assert_eq!(texts.date(Locale::Nb, date), "1. desember 2026");
+        assert_eq!(texts.date(Locale::En, date), "1 December 2026");
+    }
+
+    #[test]
+    fn placeholders_are_filled_without_isolation_marks() {
+        let texts = Texts::load().expect("texts");
+        let text = texts.format(
+            Locale::En,
+            "page-title",
+            &[("creditor", "Nordlys Energi AS")],
+        );
+        assert_eq!(text, "Your case with Nordlys Energi AS");
+    }
+}

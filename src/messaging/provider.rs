@@ -1,0 +1,44 @@
+//! The provider interface every SMS and e-mail service is reached through, and its error classes.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::domain::ids::MessageId;
+use crate::domain::message::Recipient;
+
+/// A rendered message, ready for a provider.
+#[derive(Debug, Clone)]
+pub struct Outbound {
+    pub message_id: MessageId,
+    pub recipient: Recipient,
+    /// Only for e-mail.
+    pub subject: Option<String>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendReceipt {
+    /// The provider's id for the message (Twilio's `SM…` sid), used to match delivery receipts.
+    pub provider_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth another try later (timeouts, 5xx, rate limits).
+    #[error("transient: {reason}")]
+    Transient {
+        reason: String,
+        retry_after: Option<Duration>,
+    },
+    /// Will never succeed for this recipient (invalid or landline number, unsubscribed).
+    #[error("permanent: {reason}")]
+    Permanent { reason: String },
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// A short name for logs and the message record.
+    fn name(&self) -> &'static str;
+    async fn send(&self, outbound: &Outbound) -> Result<SendReceipt, SendError>;
+}

@@ -1,0 +1,131 @@
+//! Twilio Programmable Messaging: `POST /2010-04-01/Accounts/{sid}/Messages.json`, form-encoded, Basic auth.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::provider::{Outbound, Provider, SendError, SendReceipt};
+use crate::domain::message::Recipient;
+
+pub struct TwilioProvider {
+    client: reqwest::Client,
+    account_sid: String,
+    auth_token: SecretString,
+    from: String,
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct Created {
+    sid: String,
+}
+
+#[derive(Deserialize)]
+struct ApiError {
+    code: Option<u32>,
+    message: Option<String>,
+}
+
+/// Twilio error codes that no retry can fix for this recipient.
+const PERMANENT_CODES: [u32; 5] = [
+    21211, // invalid 'To' number
+    21614, // not a mobile number
+    21610, // recipient replied STOP
+    21612, // cannot route to this number
+    30006, // landline or unreachable carrier
+];
+
+impl TwilioProvider {
+    pub fn new(
+        client: reqwest::Client,
+        api_base: &str,
+        account_sid: &str,
+        auth_token: SecretString,
+        from: &str,
+    ) -> TwilioProvider {
+        TwilioProvider {
+            client,
+            url: format!(
+                "{}/2010-04-01/Accounts/{}/Messages.json",
+                api_base.trim_end_matches('/'),
+                account_sid
+            ),
+            account_sid: account_sid.to_owned(),
+            auth_token,
+            from: from.to_owned(),
+        }
+    }
+}
+
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+#[async_trait]
+impl Provider for TwilioProvider {
+    fn name(&self) -> &'static str {
+        "twilio"
+    }
+
+    async fn send(&self, outbound: &Outbound) -> Result<SendReceipt, SendError> {
+        let Recipient::Sms(to) = &outbound.recipient else {
+            return Err(SendError::Permanent {
+                reason: "twilio sends SMS only".into(),
+            });
+        };
+        let form = [
+            ("To", to.e164()),
+            ("From", self.from.as_str()),
+            ("Body", outbound.body.as_str()),
+        ];
+        let response = self
+            .client
+            .post(&self.url)
+            .basic_auth(&self.account_sid, Some(self.auth_token.expose_secret()))
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| SendError::Transient {
+                reason: format!("twilio unreachable: {e}"),
+                retry_after: None,
+            })?;
+        let status = response.status();
+        let wait = retry_after(response.headers());
+        let body = response.bytes().await.map_err(|e| SendError::Transient {
+            reason: format!("twilio response cut: {e}"),
+            retry_after: None,
+        })?;
+        if status.is_success() {
+            let created: Created =
+                serde_json::from_slice(&body).map_err(|e| SendError::Transient {
+                    reason: format!("twilio answered {status} with an unreadable body: {e}"),
+                    retry_after: None,
+                })?;
+            return Ok(SendReceipt {
+                provider_id: created.sid,
+            });
+        }
+        let error: Option<ApiError> = serde_json::from_slice(&body).ok();
+        let code = error.as_ref().and_then(|e| e.code);
+        let text = error.and_then(|e| e.message).unwrap_or_default();
+        let reason = format!(
+            "twilio {status} code {} {text}",
+            code.map(|c| c.to_string()).unwrap_or_else(|| "-".into())
+        );
+        if code.is_some_and(|c| PERMANENT_CODES.contains(&c)) {
+            return Err(SendError::Permanent { reason });
+        }
+        // 429 and 5xx are Twilio's own trouble; 401/403 are ours (credentials) and may be fixed
+        // without losing the message, so everything else is retried with backoff too.
+        Err(SendError::Transient {
+            reason,
+            retry_after: wait,
+        })
+    }
+}

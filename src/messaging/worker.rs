@@ -1,0 +1,181 @@
+//! The send loop: claim due messages with a lease, render, send, record, retry with backoff.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use futures::StreamExt;
+use rand::Rng;
+use tokio::sync::watch;
+
+use super::composer::Composer;
+use super::provider::{Provider, SendError};
+use crate::app::AppContext;
+use crate::domain::message::{Channel, Message, MessageStatus, retry_delay};
+use crate::store::StoreError;
+
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub batch_size: usize,
+    pub concurrency: usize,
+    pub lease: Duration,
+    pub max_attempts: u32,
+    pub poll_interval: Duration,
+}
+
+pub struct Worker {
+    ctx: Arc<AppContext>,
+    sms: Arc<dyn Provider>,
+    email: Arc<dyn Provider>,
+    composer: Composer,
+    settings: WorkerSettings,
+}
+
+impl Worker {
+    pub fn new(
+        ctx: Arc<AppContext>,
+        sms: Arc<dyn Provider>,
+        email: Arc<dyn Provider>,
+        settings: WorkerSettings,
+    ) -> Worker {
+        let composer = Composer::new(ctx.texts.clone());
+        Worker {
+            ctx,
+            sms,
+            email,
+            composer,
+            settings,
+        }
+    }
+
+    /// Claims one batch and sends it; returns how many messages were handled (0: queue empty).
+    pub async fn run_once(&self) -> Result<usize, StoreError> {
+        let now = Utc::now();
+        let lease_until = now
+            + chrono::Duration::from_std(self.settings.lease)
+                .unwrap_or(chrono::Duration::minutes(1));
+        let batch = self
+            .ctx
+            .store
+            .claim_due_messages(now, lease_until, self.settings.batch_size)
+            .await?;
+        let count = batch.len();
+        futures::stream::iter(batch)
+            .for_each_concurrent(self.settings.concurrency, |message| async move {
+                let id = message.id.clone();
+                if let Err(e) = self.process(message).await {
+                    // The lease runs out and another round picks the message up again.
+                    tracing::warn!(message = %id, error = %e, "could not record a message's progress");
+                }
+            })
+            .await;
+        Ok(count)
+    }
+
+    /// Runs until `shutdown` turns true; finishes the batch in hand before returning.
+    pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(
+            sms = self.sms.name(),
+            email = self.email.name(),
+            "worker started"
+        );
+        let mut backoff = self.settings.poll_interval;
+        while !*shutdown.borrow() {
+            let pause = match self.run_once().await {
+                Ok(0) => self.settings.poll_interval,
+                Ok(_) => {
+                    backoff = self.settings.poll_interval;
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "store unavailable; backing off");
+                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                    backoff
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::info!("worker stopped");
+    }
+
+    async fn process(&self, mut message: Message) -> Result<(), StoreError> {
+        let store = &self.ctx.store;
+        if message.status == MessageStatus::Sending {
+            // A worker died mid-send: whether the provider got it is unknown. Twilio has no
+            // idempotency key, so we choose to send again (at-least-once) and say so in the log.
+            tracing::warn!(message = %message.id, "previous attempt ended without a result; sending again");
+        }
+        if message.status.is_final() {
+            return store.save_leased_message(&message).await;
+        }
+        message.status = MessageStatus::Sending;
+        message.attempts += 1;
+        message.updated_at = Utc::now();
+        store.save_leased_message(&message).await?;
+
+        let case = store.case(&message.case_id).await?;
+        let Some(case) = case.filter(|c| c.status.is_active()) else {
+            message.status = MessageStatus::Cancelled;
+            message.last_error = Some("case is not open".into());
+            return store.save_leased_message(&message).await;
+        };
+        let config = &self.ctx.config;
+        let (Some(creditor), Some(agency)) = (
+            config.creditors.get(&case.creditor_id),
+            config.agencies.get(&case.agency_id),
+        ) else {
+            message.status = MessageStatus::Failed;
+            message.last_error = Some("creditor or agency no longer configured".into());
+            return store.save_leased_message(&message).await;
+        };
+        let link = self.ctx.issue_case_link(&case.id).await?;
+        let outbound = self
+            .composer
+            .compose(&message, &case, creditor, agency, &link);
+        let provider = match message.recipient.channel() {
+            Channel::Sms => &self.sms,
+            Channel::Email => &self.email,
+        };
+        let result = provider.send(&outbound).await;
+        message.updated_at = Utc::now();
+        match result {
+            Ok(receipt) => {
+                message.status = MessageStatus::Sent;
+                message.provider_id = Some(receipt.provider_id);
+                message.last_error = None;
+                tracing::info!(message = %message.id, to = %message.recipient.masked(), provider = provider.name(), "sent");
+            }
+            Err(SendError::Permanent { reason }) => {
+                message.status = MessageStatus::Failed;
+                tracing::warn!(message = %message.id, to = %message.recipient.masked(), %reason, "permanent failure");
+                message.last_error = Some(reason);
+            }
+            Err(SendError::Transient {
+                reason,
+                retry_after,
+            }) => {
+                if message.attempts >= self.settings.max_attempts {
+                    message.status = MessageStatus::Failed;
+                    tracing::warn!(message = %message.id, %reason, attempts = message.attempts, "giving up");
+                } else {
+                    let base = retry_delay(message.attempts);
+                    // Up to 20 % jitter so a provider outage does not end in a thundering herd.
+                    let jitter_ms = rand::thread_rng().gen_range(0..=base.num_milliseconds() / 5);
+                    let mut delay = base + chrono::Duration::milliseconds(jitter_ms);
+                    if let Some(wait) = retry_after.and_then(|w| chrono::Duration::from_std(w).ok())
+                    {
+                        delay = delay.max(wait);
+                    }
+                    message.status = MessageStatus::Scheduled;
+                    message.not_before = message.updated_at + delay;
+                    tracing::info!(message = %message.id, %reason, retry_in_s = delay.num_seconds(), "will retry");
+                }
+                message.last_error = Some(reason);
+            }
+        }
+        store.save_leased_message(&message).await
+    }
+}

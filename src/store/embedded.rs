@@ -1,0 +1,276 @@
+//! The embedded backend: everything in one process under one lock, with the same semantics as Redis.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Mutex;
+
+use super::{CaseInsert, CaseStore, Health, LinkStore, MessageStore, StoreError, StoreResult};
+use crate::domain::case::Case;
+use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
+use crate::domain::link::{DebtorSession, ShortLink};
+use crate::domain::message::{Message, MessageStatus};
+use crate::links::TokenDigest;
+
+#[derive(Default)]
+struct Inner {
+    cases: HashMap<CaseId, Case>,
+    case_refs: HashMap<(AgencyId, ExternalRef), CaseId>,
+    kid_sequences: HashMap<CreditorId, u64>,
+    links: HashMap<TokenDigest, ShortLink>,
+    case_links: HashMap<CaseId, Vec<TokenDigest>>,
+    sessions: HashMap<TokenDigest, (DebtorSession, DateTime<Utc>)>,
+    messages: HashMap<MessageId, Message>,
+    case_messages: HashMap<CaseId, Vec<MessageId>>,
+    /// (due time in ms, id): the queue of scheduled messages, with each id's entry for updates.
+    due: BTreeSet<(i64, MessageId)>,
+    due_at: HashMap<MessageId, i64>,
+    /// id → lease end in ms.
+    leased: HashMap<MessageId, i64>,
+}
+
+/// In-process store for the demo and a laptop. Data lives as long as the process.
+#[derive(Default)]
+pub struct EmbeddedStore {
+    inner: Mutex<Inner>,
+}
+
+impl EmbeddedStore {
+    pub fn new() -> EmbeddedStore {
+        EmbeddedStore::default()
+    }
+
+    fn lock(&self) -> StoreResult<std::sync::MutexGuard<'_, Inner>> {
+        // A poisoned lock means a panic mid-change; refuse rather than serve half-written state.
+        self.inner
+            .lock()
+            .map_err(|_| StoreError::Unavailable("embedded store lock poisoned".into()))
+    }
+}
+
+fn idle_deadline(idle: Duration) -> DateTime<Utc> {
+    Utc::now() + chrono::Duration::from_std(idle).unwrap_or(chrono::Duration::minutes(30))
+}
+
+impl Inner {
+    /// Queues (or re-queues) a message at `at_ms`, like ZADD on a sorted set.
+    fn enqueue(&mut self, id: &MessageId, at_ms: i64) {
+        self.dequeue(id);
+        self.due.insert((at_ms, id.clone()));
+        self.due_at.insert(id.clone(), at_ms);
+    }
+
+    fn dequeue(&mut self, id: &MessageId) {
+        if let Some(at) = self.due_at.remove(id) {
+            self.due.remove(&(at, id.clone()));
+        }
+    }
+}
+
+#[async_trait]
+impl CaseStore for EmbeddedStore {
+    async fn insert_case(&self, case: &Case) -> StoreResult<CaseInsert> {
+        let mut inner = self.lock()?;
+        let key = (case.agency_id.clone(), case.external_ref.clone());
+        if let Some(existing) = inner.case_refs.get(&key) {
+            return Ok(CaseInsert::Exists(existing.clone()));
+        }
+        inner.case_refs.insert(key, case.id.clone());
+        inner.cases.insert(case.id.clone(), case.clone());
+        Ok(CaseInsert::Created)
+    }
+
+    async fn update_case(&self, case: &Case) -> StoreResult<Case> {
+        let mut inner = self.lock()?;
+        let stored = inner.cases.get_mut(&case.id).ok_or(StoreError::Conflict)?;
+        if stored.version != case.version {
+            return Err(StoreError::Conflict);
+        }
+        let mut next = case.clone();
+        next.version += 1;
+        *stored = next.clone();
+        Ok(next)
+    }
+
+    async fn case(&self, id: &CaseId) -> StoreResult<Option<Case>> {
+        Ok(self.lock()?.cases.get(id).cloned())
+    }
+
+    async fn case_by_ref(
+        &self,
+        agency: &AgencyId,
+        external_ref: &ExternalRef,
+    ) -> StoreResult<Option<Case>> {
+        let inner = self.lock()?;
+        let id = inner.case_refs.get(&(agency.clone(), external_ref.clone()));
+        Ok(id.and_then(|id| inner.cases.get(id)).cloned())
+    }
+
+    async fn next_kid_sequence(&self, creditor: &CreditorId) -> StoreResult<u64> {
+        let mut inner = self.lock()?;
+        let seq = inner.kid_sequences.entry(creditor.clone()).or_insert(0);
+        *seq += 1;
+        Ok(*seq)
+    }
+}
+
+#[async_trait]
+impl LinkStore for EmbeddedStore {
+    async fn save_link(&self, digest: &TokenDigest, link: &ShortLink) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        let now = Utc::now();
+        // Forget expired links as new ones arrive, as Redis does with its TTLs.
+        inner.links.retain(|_, l| l.expires_at > now);
+        inner.links.insert(*digest, link.clone());
+        inner
+            .case_links
+            .entry(link.case_id.clone())
+            .or_default()
+            .push(*digest);
+        Ok(())
+    }
+
+    async fn link(&self, digest: &TokenDigest) -> StoreResult<Option<ShortLink>> {
+        Ok(self.lock()?.links.get(digest).cloned())
+    }
+
+    async fn revoke_links(&self, case: &CaseId) -> StoreResult<usize> {
+        let mut inner = self.lock()?;
+        let digests = inner.case_links.get(case).cloned().unwrap_or_default();
+        let mut count = 0;
+        for digest in digests {
+            if let Some(link) = inner.links.get_mut(&digest)
+                && !link.revoked
+            {
+                link.revoked = true;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    async fn save_session(
+        &self,
+        digest: &TokenDigest,
+        session: &DebtorSession,
+        idle: Duration,
+    ) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        let now = Utc::now();
+        inner
+            .sessions
+            .retain(|_, (s, idle_end)| *idle_end > now && s.expires_at > now);
+        inner
+            .sessions
+            .insert(*digest, (session.clone(), idle_deadline(idle)));
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        digest: &TokenDigest,
+        idle: Duration,
+    ) -> StoreResult<Option<DebtorSession>> {
+        let mut inner = self.lock()?;
+        let now = Utc::now();
+        match inner.sessions.get_mut(digest) {
+            Some((session, idle_end)) if *idle_end > now => {
+                *idle_end = idle_deadline(idle);
+                Ok(Some(session.clone()))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+#[async_trait]
+impl MessageStore for EmbeddedStore {
+    async fn schedule_message(&self, message: &Message) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        inner.messages.insert(message.id.clone(), message.clone());
+        inner
+            .case_messages
+            .entry(message.case_id.clone())
+            .or_default()
+            .push(message.id.clone());
+        inner.enqueue(&message.id, message.not_before.timestamp_millis());
+        Ok(())
+    }
+
+    async fn message(&self, id: &MessageId) -> StoreResult<Option<Message>> {
+        Ok(self.lock()?.messages.get(id).cloned())
+    }
+
+    async fn case_messages(&self, case: &CaseId) -> StoreResult<Vec<Message>> {
+        let inner = self.lock()?;
+        let ids = inner.case_messages.get(case).cloned().unwrap_or_default();
+        Ok(ids
+            .iter()
+            .filter_map(|id| inner.messages.get(id).cloned())
+            .collect())
+    }
+
+    async fn claim_due_messages(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        max: usize,
+    ) -> StoreResult<Vec<Message>> {
+        let mut inner = self.lock()?;
+        let now_ms = now.timestamp_millis();
+        let expired: Vec<MessageId> = inner
+            .leased
+            .iter()
+            .filter(|(_, until)| **until <= now_ms)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in expired {
+            inner.leased.remove(&id);
+            inner.enqueue(&id, now_ms);
+        }
+        let claimed: Vec<(i64, MessageId)> = inner
+            .due
+            .iter()
+            .take_while(|(at, _)| *at <= now_ms)
+            .take(max)
+            .cloned()
+            .collect();
+        let mut out = Vec::with_capacity(claimed.len());
+        for entry in claimed {
+            inner.dequeue(&entry.1);
+            inner
+                .leased
+                .insert(entry.1.clone(), lease_until.timestamp_millis());
+            if let Some(message) = inner.messages.get(&entry.1) {
+                out.push(message.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        match message.status {
+            MessageStatus::Sending => {}
+            MessageStatus::Scheduled => {
+                inner.leased.remove(&message.id);
+                inner.enqueue(&message.id, message.not_before.timestamp_millis());
+            }
+            _ => {
+                inner.leased.remove(&message.id);
+                inner.dequeue(&message.id);
+            }
+        }
+        inner.messages.insert(message.id.clone(), message.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Health for EmbeddedStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.lock().map(|_| ())
+    }
+}

@@ -1,0 +1,419 @@
+//! The Redis backend: JSON records under a namespace, Lua scripts where a change spans keys.
+//!
+//! Keys of one case carry the case id as hash tag (`{cs_…}`) so they stay on one Cluster slot.
+//! Indexes keyed by something else (external reference, queue) live on their own keys.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use redis::aio::ConnectionManager;
+use redis::{AsyncCommands, Script};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::{
+    CaseInsert, CaseStore, Health, LinkStore, MessageStore, StoreError, StoreResult, corrupt,
+};
+use crate::domain::case::Case;
+use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
+use crate::domain::link::{DebtorSession, ShortLink};
+use crate::domain::message::{Message, MessageStatus};
+use crate::links::TokenDigest;
+
+/// Creates a case and its indexes unless the external reference is taken. Returns the owner's id.
+const INSERT_CASE: &str = r#"
+local existing = redis.call('GET', KEYS[1])
+if existing then return existing end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[2], 'v', ARGV[2], 'json', ARGV[3])
+redis.call('SET', KEYS[3], ARGV[1])
+return ARGV[1]
+"#;
+
+/// Compare-and-set on the case version.
+const UPDATE_CASE: &str = r#"
+if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'json', ARGV[3])
+return 1
+"#;
+
+/// Moves run-out leases back to the queue, then leases up to ARGV[3] due ids; returns their records.
+const CLAIM_DUE: &str = r#"
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 1000)
+for _, id in ipairs(expired) do
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('ZADD', KEYS[1], ARGV[1], id)
+end
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+for _, id in ipairs(ids) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('ZADD', KEYS[2], ARGV[2], id)
+  local raw = redis.call('GET', ARGV[4] .. id)
+  if raw then table.insert(out, raw) end
+end
+return out
+"#;
+
+/// Revokes every live link of a case by rewriting its record with `revoked` set.
+const REVOKE_LINKS: &str = r#"
+local digests = redis.call('SMEMBERS', KEYS[1])
+local count = 0
+for _, d in ipairs(digests) do
+  local key = ARGV[1] .. d
+  local raw = redis.call('GET', key)
+  if raw then
+    local link = cjson.decode(raw)
+    if not link.revoked then
+      link.revoked = true
+      redis.call('SET', key, cjson.encode(link), 'KEEPTTL')
+      count = count + 1
+    end
+  end
+end
+return count
+"#;
+
+pub struct RedisStore {
+    conn: ConnectionManager,
+    ns: String,
+    insert_case: Script,
+    update_case: Script,
+    claim_due: Script,
+    revoke_links: Script,
+}
+
+fn unavailable(e: redis::RedisError) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(corrupt)
+}
+
+fn from_json<T: DeserializeOwned>(raw: &str) -> StoreResult<T> {
+    serde_json::from_str(raw).map_err(corrupt)
+}
+
+impl RedisStore {
+    /// Connects (and keeps reconnecting) to `url`; every key starts with `namespace:`.
+    pub async fn connect(url: &str, namespace: &str) -> StoreResult<RedisStore> {
+        let client = redis::Client::open(url).map_err(unavailable)?;
+        let conn = ConnectionManager::new(client).await.map_err(unavailable)?;
+        Ok(RedisStore {
+            conn,
+            ns: namespace.to_owned(),
+            insert_case: Script::new(INSERT_CASE),
+            update_case: Script::new(UPDATE_CASE),
+            claim_due: Script::new(CLAIM_DUE),
+            revoke_links: Script::new(REVOKE_LINKS),
+        })
+    }
+
+    fn case_key(&self, id: &CaseId) -> String {
+        format!("{}:case:{{{}}}", self.ns, id)
+    }
+    fn case_links_key(&self, id: &CaseId) -> String {
+        format!("{}:case:{{{}}}:links", self.ns, id)
+    }
+    fn case_messages_key(&self, id: &CaseId) -> String {
+        format!("{}:case:{{{}}}:messages", self.ns, id)
+    }
+    fn ref_key(&self, agency: &AgencyId, external_ref: &ExternalRef) -> String {
+        format!("{}:ref:{}:{}", self.ns, agency, external_ref)
+    }
+    fn kid_sequence_key(&self, creditor: &CreditorId) -> String {
+        format!("{}:kidseq:{}", self.ns, creditor)
+    }
+    fn kid_key(&self, creditor: &CreditorId, kid: &str) -> String {
+        format!("{}:kid:{}:{}", self.ns, creditor, kid)
+    }
+    fn link_prefix(&self) -> String {
+        format!("{}:link:", self.ns)
+    }
+    fn session_key(&self, digest: &TokenDigest) -> String {
+        format!("{}:session:{}", self.ns, digest.to_hex())
+    }
+    fn message_prefix(&self) -> String {
+        format!("{}:msg:", self.ns)
+    }
+    fn due_key(&self) -> String {
+        format!("{}:queue:due", self.ns)
+    }
+    fn lease_key(&self) -> String {
+        format!("{}:queue:leased", self.ns)
+    }
+
+    fn conn(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+}
+
+fn ttl_ms(until: DateTime<Utc>) -> u64 {
+    (until - Utc::now()).num_milliseconds().max(1) as u64
+}
+
+#[async_trait]
+impl CaseStore for RedisStore {
+    async fn insert_case(&self, case: &Case) -> StoreResult<CaseInsert> {
+        let owner: String = self
+            .insert_case
+            .key(self.ref_key(&case.agency_id, &case.external_ref))
+            .key(self.case_key(&case.id))
+            .key(self.kid_key(&case.creditor_id, case.kid.as_str()))
+            .arg(case.id.as_str())
+            .arg(case.version)
+            .arg(to_json(case)?)
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        if owner == case.id.as_str() {
+            Ok(CaseInsert::Created)
+        } else {
+            let id = CaseId::parse(&owner).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok(CaseInsert::Exists(id))
+        }
+    }
+
+    async fn update_case(&self, case: &Case) -> StoreResult<Case> {
+        let mut next = case.clone();
+        next.version += 1;
+        let written: i64 = self
+            .update_case
+            .key(self.case_key(&case.id))
+            .arg(case.version)
+            .arg(next.version)
+            .arg(to_json(&next)?)
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        if written == 1 {
+            Ok(next)
+        } else {
+            Err(StoreError::Conflict)
+        }
+    }
+
+    async fn case(&self, id: &CaseId) -> StoreResult<Option<Case>> {
+        let raw: Option<String> = self
+            .conn()
+            .hget(self.case_key(id), "json")
+            .await
+            .map_err(unavailable)?;
+        raw.map(|r| from_json(&r)).transpose()
+    }
+
+    async fn case_by_ref(
+        &self,
+        agency: &AgencyId,
+        external_ref: &ExternalRef,
+    ) -> StoreResult<Option<Case>> {
+        let id: Option<String> = self
+            .conn()
+            .get(self.ref_key(agency, external_ref))
+            .await
+            .map_err(unavailable)?;
+        match id {
+            None => Ok(None),
+            Some(id) => {
+                let id = CaseId::parse(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                self.case(&id).await
+            }
+        }
+    }
+
+    async fn next_kid_sequence(&self, creditor: &CreditorId) -> StoreResult<u64> {
+        self.conn()
+            .incr(self.kid_sequence_key(creditor), 1u64)
+            .await
+            .map_err(unavailable)
+    }
+}
+
+#[async_trait]
+impl LinkStore for RedisStore {
+    async fn save_link(&self, digest: &TokenDigest, link: &ShortLink) -> StoreResult<()> {
+        let ttl = ttl_ms(link.expires_at);
+        let case_links = self.case_links_key(&link.case_id);
+        redis::pipe()
+            .atomic()
+            .cmd("SET")
+            .arg(format!("{}{}", self.link_prefix(), digest.to_hex()))
+            .arg(to_json(link)?)
+            .arg("PX")
+            .arg(ttl)
+            .ignore()
+            .sadd(&case_links, digest.to_hex())
+            .ignore()
+            // The index outlives no link by much: it is refreshed to the newest link's lifetime.
+            .pexpire(&case_links, ttl as i64)
+            .ignore()
+            .query_async::<()>(&mut self.conn())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn link(&self, digest: &TokenDigest) -> StoreResult<Option<ShortLink>> {
+        let raw: Option<String> = self
+            .conn()
+            .get(format!("{}{}", self.link_prefix(), digest.to_hex()))
+            .await
+            .map_err(unavailable)?;
+        raw.map(|r| from_json(&r)).transpose()
+    }
+
+    async fn revoke_links(&self, case: &CaseId) -> StoreResult<usize> {
+        let count: usize = self
+            .revoke_links
+            .key(self.case_links_key(case))
+            .arg(self.link_prefix())
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        Ok(count)
+    }
+
+    async fn save_session(
+        &self,
+        digest: &TokenDigest,
+        session: &DebtorSession,
+        idle: Duration,
+    ) -> StoreResult<()> {
+        let idle_ms = idle.as_millis().min(u128::from(u32::MAX)) as u64;
+        let ttl = idle_ms.min(ttl_ms(session.expires_at));
+        self.conn()
+            .pset_ex(self.session_key(digest), to_json(session)?, ttl)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn session(
+        &self,
+        digest: &TokenDigest,
+        idle: Duration,
+    ) -> StoreResult<Option<DebtorSession>> {
+        let key = self.session_key(digest);
+        let idle_ms = idle.as_millis().min(u128::from(u32::MAX)) as i64;
+        // GET and the idle-timer refresh in one round trip.
+        let (raw, _): (Option<String>, i64) = redis::pipe()
+            .get(&key)
+            .pexpire(&key, idle_ms)
+            .query_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        let session: Option<DebtorSession> = raw.map(|r| from_json(&r)).transpose()?;
+        Ok(session.filter(|s| s.is_usable(Utc::now())))
+    }
+}
+
+#[async_trait]
+impl MessageStore for RedisStore {
+    async fn schedule_message(&self, message: &Message) -> StoreResult<()> {
+        let id = message.id.as_str();
+        redis::pipe()
+            .atomic()
+            .set(
+                format!("{}{}", self.message_prefix(), id),
+                to_json(message)?,
+            )
+            .ignore()
+            .zadd(
+                self.case_messages_key(&message.case_id),
+                id,
+                message.created_at.timestamp_millis(),
+            )
+            .ignore()
+            .zadd(self.due_key(), id, message.not_before.timestamp_millis())
+            .ignore()
+            .query_async::<()>(&mut self.conn())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn message(&self, id: &MessageId) -> StoreResult<Option<Message>> {
+        let raw: Option<String> = self
+            .conn()
+            .get(format!("{}{}", self.message_prefix(), id))
+            .await
+            .map_err(unavailable)?;
+        raw.map(|r| from_json(&r)).transpose()
+    }
+
+    async fn case_messages(&self, case: &CaseId) -> StoreResult<Vec<Message>> {
+        let ids: Vec<String> = self
+            .conn()
+            .zrange(self.case_messages_key(case), 0, -1)
+            .await
+            .map_err(unavailable)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = ids
+            .iter()
+            .map(|id| format!("{}{}", self.message_prefix(), id))
+            .collect();
+        let raws: Vec<Option<String>> = self.conn().mget(keys).await.map_err(unavailable)?;
+        raws.into_iter().flatten().map(|r| from_json(&r)).collect()
+    }
+
+    async fn claim_due_messages(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        max: usize,
+    ) -> StoreResult<Vec<Message>> {
+        let raws: Vec<String> = self
+            .claim_due
+            .key(self.due_key())
+            .key(self.lease_key())
+            .arg(now.timestamp_millis())
+            .arg(lease_until.timestamp_millis())
+            .arg(max)
+            .arg(self.message_prefix())
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        raws.iter().map(|r| from_json(r)).collect()
+    }
+
+    async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
+        let id = message.id.as_str();
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .set(
+                format!("{}{}", self.message_prefix(), id),
+                to_json(message)?,
+            )
+            .ignore();
+        match message.status {
+            MessageStatus::Sending => {}
+            MessageStatus::Scheduled => {
+                pipe.zrem(self.lease_key(), id)
+                    .ignore()
+                    .zadd(self.due_key(), id, message.not_before.timestamp_millis())
+                    .ignore();
+            }
+            _ => {
+                pipe.zrem(self.lease_key(), id)
+                    .ignore()
+                    .zrem(self.due_key(), id)
+                    .ignore();
+            }
+        }
+        pipe.query_async::<()>(&mut self.conn())
+            .await
+            .map_err(unavailable)
+    }
+}
+
+#[async_trait]
+impl Health for RedisStore {
+    async fn ping(&self) -> StoreResult<()> {
+        redis::cmd("PING")
+            .query_async::<String>(&mut self.conn())
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+}

@@ -1,0 +1,113 @@
+//! Errors of the agency API: a stable `error` code, the field at fault, and a readable message.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{message}")]
+    InvalidJson {
+        field: Option<String>,
+        message: String,
+    },
+    #[error("{field}: {message}")]
+    InvalidField { field: String, message: String },
+    #[error("creditor_id: no creditor '{0}' for this agency")]
+    UnknownCreditor(String),
+    #[error("debtor has no {0} to send to")]
+    NoRecipient(&'static str),
+    #[error("an Authorization: Bearer <api key> header is required")]
+    MissingApiKey,
+    #[error("the API key is not valid")]
+    InvalidApiKey,
+    #[error("no case with this id")]
+    CaseNotFound,
+    #[error("the case changed while this request ran; try again")]
+    Conflict,
+    #[error("storage is unavailable")]
+    StoreUnavailable(#[source] StoreError),
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    message: String,
+}
+
+impl ApiError {
+    pub fn field(field: impl Into<String>, message: impl std::fmt::Display) -> ApiError {
+        ApiError::InvalidField {
+            field: field.into(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The stable, documented code clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidJson { .. } => "invalid_json",
+            ApiError::InvalidField { .. } => "invalid_field",
+            ApiError::UnknownCreditor(_) => "unknown_creditor",
+            ApiError::NoRecipient(_) => "no_recipient",
+            ApiError::MissingApiKey => "missing_api_key",
+            ApiError::InvalidApiKey => "invalid_api_key",
+            ApiError::CaseNotFound => "case_not_found",
+            ApiError::Conflict => "conflict",
+            ApiError::StoreUnavailable(_) => "store_unavailable",
+        }
+    }
+
+    fn field_name(&self) -> Option<&str> {
+        match self {
+            ApiError::InvalidJson { field, .. } => field.as_deref(),
+            ApiError::InvalidField { field, .. } => Some(field),
+            ApiError::UnknownCreditor(_) => Some("creditor_id"),
+            ApiError::NoRecipient(_) => Some("channel"),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::Conflict => ApiError::Conflict,
+            other => ApiError::StoreUnavailable(other),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::InvalidJson { .. } => StatusCode::BAD_REQUEST,
+            ApiError::InvalidField { .. }
+            | ApiError::UnknownCreditor(_)
+            | ApiError::NoRecipient(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::MissingApiKey | ApiError::InvalidApiKey => StatusCode::UNAUTHORIZED,
+            ApiError::CaseNotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict => StatusCode::CONFLICT,
+            ApiError::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::StoreUnavailable(cause) = self {
+            tracing::error!(error = %cause, "store unavailable during an API call");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, ApiError::MissingApiKey | ApiError::InvalidApiKey) {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response.json(Body {
+            error: self.code(),
+            field: self.field_name(),
+            message: self.to_string(),
+        })
+    }
+}

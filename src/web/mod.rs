@@ -1,0 +1,102 @@
+//! The HTTP server: debtor pages (maud), the agency API (JSON), health checks and static files.
+
+pub mod api;
+pub mod api_error;
+pub mod debtor;
+pub mod health;
+pub mod pages;
+pub mod security;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, Service};
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+
+use crate::app::AppContext;
+use crate::domain::locale::Locale;
+
+const CSS: &str = include_str!("../../templates/static/app.css");
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
+        .body(CSS)
+}
+
+async fn fallback(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
+    if req.path().starts_with("/api/") {
+        return HttpResponse::NotFound()
+            .json(serde_json::json!({"error": "not_found", "message": "no such endpoint"}));
+    }
+    HttpResponse::build(StatusCode::NOT_FOUND)
+        .content_type("text/html; charset=utf-8")
+        .body(
+            pages::notice(
+                &ctx.texts,
+                Locale::default(),
+                "not-found-title",
+                "not-found-body",
+            )
+            .into_string(),
+        )
+}
+
+/// Paths as they may appear in logs: a link token is cut to its first characters.
+fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/k/") {
+        Some(token) => format!("/k/{}…", token.chars().take(4).collect::<String>()),
+        None => path.to_owned(),
+    }
+}
+
+/// Builds the server on an already bound listener (port 0 in tests); signals are the caller's.
+pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Server> {
+    let workers = match ctx.config.settings.server.workers {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let debtor_state = web::Data::new(debtor::state(&ctx));
+    let data = web::Data::from(ctx);
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(security::default_headers())
+            .wrap_fn(|req, srv| {
+                let method = req.method().clone();
+                let path = loggable_path(req.path());
+                let fut = srv.call(req);
+                async move {
+                    let res = fut.await?;
+                    tracing::debug!(%method, %path, status = res.status().as_u16(), "request");
+                    Ok(res)
+                }
+            })
+            .app_data(data.clone())
+            .app_data(debtor_state.clone())
+            .app_data(web::PayloadConfig::new(256 * 1024))
+            .route(pages::CSS_PATH, web::get().to(stylesheet))
+            .configure(health::routes)
+            .configure(debtor::routes)
+            .configure(api::routes)
+            .default_service(web::to(fallback))
+    })
+    .workers(workers)
+    .disable_signals()
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_tokens_are_cut_in_logged_paths() {
+        assert_eq!(loggable_path("/k/AbCdEfGhIjKlMnOpQrStUvWxY"), "/k/AbCd…");
+        assert_eq!(loggable_path("/case"), "/case");
+    }
+}

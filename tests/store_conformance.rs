@@ -1,0 +1,282 @@
+//! One conformance suite for both store backends: the same calls must give the same answers.
+
+#[macro_use]
+mod common;
+
+use chrono::{Duration, Utc};
+use common::Backend;
+use innfri::domain::case::{Case, CaseTerms, ClaimKind, ClaimLine, Debtor};
+use innfri::domain::contact::PhoneNumber;
+use innfri::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
+use innfri::domain::kid::{Kid, KidAlgorithm};
+use innfri::domain::link::{DebtorSession, LinkPurpose, ShortLink};
+use innfri::domain::locale::Locale;
+use innfri::domain::message::{Message, MessageStatus, Recipient, Template};
+use innfri::domain::money::{Currency, Money};
+use innfri::links::TokenDigest;
+use innfri::store::{CaseInsert, StoreError};
+
+fn case(agency: &str, external_ref: &str) -> Case {
+    let terms = CaseTerms {
+        creditor_id: CreditorId::parse("nordlys-energi").expect("id"),
+        debtor: Debtor {
+            name: "Kari Nordmann".into(),
+            phone: Some(PhoneNumber::parse("91234567").expect("phone")),
+            email: None,
+            locale: Locale::Nb,
+        },
+        claim: vec![ClaimLine {
+            kind: ClaimKind::Principal,
+            description: "Faktura".into(),
+            amount: Money::parse("100.00", Currency::NOK).expect("money"),
+        }],
+        due_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
+    };
+    Case::open(
+        CaseId::generate(),
+        AgencyId::parse(agency).expect("id"),
+        ExternalRef::parse(external_ref).expect("ref"),
+        terms,
+        Kid::parse("12344", KidAlgorithm::Mod10).expect("kid"),
+        Utc::now(),
+    )
+}
+
+fn sms(case: &Case, at: chrono::DateTime<Utc>) -> Message {
+    Message::schedule(
+        case.id.clone(),
+        case.agency_id.clone(),
+        Recipient::Sms(PhoneNumber::parse("91234567").expect("phone")),
+        Template::Reminder,
+        at,
+        Utc::now(),
+    )
+}
+
+async fn a_case_is_stored_once_per_agency_and_reference(backend: Backend) {
+    let store = common::store(backend).await;
+    let first = case("a", "R1");
+    assert_eq!(
+        store.insert_case(&first).await.expect("insert"),
+        CaseInsert::Created
+    );
+    let duplicate = case("a", "R1");
+    assert_eq!(
+        store.insert_case(&duplicate).await.expect("insert"),
+        CaseInsert::Exists(first.id.clone())
+    );
+    assert!(store.case(&duplicate.id).await.expect("get").is_none());
+    assert_eq!(
+        store.insert_case(&case("b", "R1")).await.expect("insert"),
+        CaseInsert::Created
+    );
+    let found = store
+        .case_by_ref(&first.agency_id, &first.external_ref)
+        .await
+        .expect("get")
+        .expect("found");
+    assert_eq!(found, first);
+    assert_eq!(store.case(&first.id).await.expect("get"), Some(first));
+}
+
+async fn a_stale_update_is_refused(backend: Backend) {
+    let store = common::store(backend).await;
+    let original = case("a", "R2");
+    store.insert_case(&original).await.expect("insert");
+    let mut edited = original.clone();
+    edited.debtor.name = "Kari N.".into();
+    let saved = store.update_case(&edited).await.expect("update");
+    assert_eq!(saved.version, original.version + 1);
+    let mut stale = original.clone();
+    stale.debtor.name = "Someone else".into();
+    assert!(matches!(
+        store.update_case(&stale).await,
+        Err(StoreError::Conflict)
+    ));
+    let now = store.case(&original.id).await.expect("get").expect("case");
+    assert_eq!(now.debtor.name, "Kari N.");
+    assert_eq!(now.version, 1);
+}
+
+async fn kid_sequences_count_up_per_creditor(backend: Backend) {
+    let store = common::store(backend).await;
+    let a = CreditorId::parse("a").expect("id");
+    let b = CreditorId::parse("b").expect("id");
+    assert_eq!(store.next_kid_sequence(&a).await.expect("seq"), 1);
+    assert_eq!(store.next_kid_sequence(&a).await.expect("seq"), 2);
+    assert_eq!(store.next_kid_sequence(&b).await.expect("seq"), 1);
+}
+
+async fn links_resolve_by_digest_and_revoke_per_case(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R3");
+    let now = Utc::now();
+    let link = ShortLink {
+        case_id: c.id.clone(),
+        purpose: LinkPurpose::Case,
+        created_at: now,
+        expires_at: now + Duration::days(1),
+        revoked: false,
+    };
+    let d1 = TokenDigest::of("token-one");
+    let d2 = TokenDigest::of("token-two");
+    store.save_link(&d1, &link).await.expect("save");
+    store.save_link(&d2, &link).await.expect("save");
+    assert_eq!(store.link(&d1).await.expect("get"), Some(link.clone()));
+    assert_eq!(
+        store.link(&TokenDigest::of("other")).await.expect("get"),
+        None
+    );
+    assert_eq!(store.revoke_links(&c.id).await.expect("revoke"), 2);
+    assert!(
+        store
+            .link(&d1)
+            .await
+            .expect("get")
+            .is_some_and(|l| l.revoked)
+    );
+    assert_eq!(store.revoke_links(&c.id).await.expect("revoke"), 0);
+}
+
+async fn sessions_expire_after_idle_time(backend: Backend) {
+    let store = common::store(backend).await;
+    let now = Utc::now();
+    let session = DebtorSession {
+        case_id: CaseId::generate(),
+        csrf_token: "csrf".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(1),
+    };
+    let digest = TokenDigest::of("session");
+    let idle = std::time::Duration::from_millis(300);
+    store
+        .save_session(&digest, &session, idle)
+        .await
+        .expect("save");
+    assert_eq!(
+        store.session(&digest, idle).await.expect("get"),
+        Some(session)
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(store.session(&digest, idle).await.expect("get"), None);
+}
+
+async fn due_messages_are_claimed_once_and_in_time_order(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R4");
+    let now = Utc::now();
+    let later = sms(&c, now + Duration::hours(1));
+    let second = sms(&c, now - Duration::seconds(5));
+    let first = sms(&c, now - Duration::seconds(10));
+    for m in [&later, &second, &first] {
+        store.schedule_message(m).await.expect("schedule");
+    }
+    let lease = now + Duration::minutes(1);
+    let claimed = store
+        .claim_due_messages(now, lease, 1)
+        .await
+        .expect("claim");
+    assert_eq!(
+        claimed.iter().map(|m| &m.id).collect::<Vec<_>>(),
+        vec![&first.id]
+    );
+    let claimed = store
+        .claim_due_messages(now, lease, 10)
+        .await
+        .expect("claim");
+    assert_eq!(
+        claimed.iter().map(|m| &m.id).collect::<Vec<_>>(),
+        vec![&second.id]
+    );
+    assert!(
+        store
+            .claim_due_messages(now, lease, 10)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
+    assert_eq!(store.case_messages(&c.id).await.expect("list").len(), 3);
+}
+
+async fn a_lease_that_runs_out_makes_the_message_claimable_again(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R5");
+    let now = Utc::now();
+    let m = sms(&c, now);
+    store.schedule_message(&m).await.expect("schedule");
+    let claimed = store
+        .claim_due_messages(now, now + Duration::seconds(30), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    let mut sending = claimed[0].clone();
+    sending.status = MessageStatus::Sending;
+    sending.attempts = 1;
+    store.save_leased_message(&sending).await.expect("save");
+    assert!(
+        store
+            .claim_due_messages(now + Duration::seconds(29), now + Duration::seconds(60), 10)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
+    let reclaimed = store
+        .claim_due_messages(now + Duration::seconds(31), now + Duration::seconds(90), 10)
+        .await
+        .expect("claim");
+    assert_eq!(reclaimed.len(), 1);
+    assert_eq!(
+        reclaimed[0].status,
+        MessageStatus::Sending,
+        "the recovered message shows its attempt was under way"
+    );
+}
+
+async fn finished_and_rescheduled_messages_leave_or_rejoin_the_queue(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R6");
+    let now = Utc::now();
+    let (a, b) = (sms(&c, now), sms(&c, now));
+    store.schedule_message(&a).await.expect("schedule");
+    store.schedule_message(&b).await.expect("schedule");
+    let claimed = store
+        .claim_due_messages(now, now + Duration::seconds(30), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 2);
+    let mut sent = store.message(&a.id).await.expect("get").expect("message");
+    sent.status = MessageStatus::Sent;
+    store.save_leased_message(&sent).await.expect("save");
+    let mut retry = store.message(&b.id).await.expect("get").expect("message");
+    retry.status = MessageStatus::Scheduled;
+    retry.not_before = now + Duration::seconds(60);
+    store.save_leased_message(&retry).await.expect("save");
+    // Long after every lease: only the rescheduled one comes back, once.
+    let later = now + Duration::seconds(120);
+    let again = store
+        .claim_due_messages(later, later + Duration::seconds(30), 10)
+        .await
+        .expect("claim");
+    assert_eq!(again.iter().map(|m| &m.id).collect::<Vec<_>>(), vec![&b.id]);
+    assert_eq!(
+        store.message(&a.id).await.expect("get").map(|m| m.status),
+        Some(MessageStatus::Sent)
+    );
+}
+
+async fn the_store_answers_a_ping(backend: Backend) {
+    let store = common::store(backend).await;
+    store.ping().await.expect("ping");
+}
+
+on_both_stores!(
+    a_case_is_stored_once_per_agency_and_reference,
+    a_stale_update_is_refused,
+    kid_sequences_count_up_per_creditor,
+    links_resolve_by_digest_and_revoke_per_case,
+    sessions_expire_after_idle_time,
+    due_messages_are_claimed_once_and_in_time_order,
+    a_lease_that_runs_out_makes_the_message_claimable_again,
+    finished_and_rescheduled_messages_leave_or_rejoin_the_queue,
+    the_store_answers_a_ping,
+);

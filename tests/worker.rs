@@ -1,0 +1,254 @@
+//! The worker through the real app: a scheduled SMS goes out through Twilio's wire format
+//! (a local wiremock fake) with a link that opens exactly that case; failures are classified.
+
+#[macro_use]
+mod common;
+
+use std::time::Duration;
+
+use common::{Backend, KEY_A, TestApp, spawn_app_with};
+use innfri::domain::ids::MessageId;
+use innfri::domain::message::MessageStatus;
+use serde_json::Value;
+use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SID: &str = "AC00000000000000000000000000000001";
+const TOKEN: &str = "twilio-test-auth-token";
+
+async fn app_with_twilio(backend: Backend, twilio: &MockServer) -> TestApp {
+    let source = common::config_source(backend)
+        .with("messaging.sms_provider", "twilio")
+        .with("messaging.max_attempts", 2)
+        .with(
+            "twilio",
+            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
+        );
+    spawn_app_with(source, backend).await
+}
+
+fn twilio_path() -> String {
+    format!("/2010-04-01/Accounts/{SID}/Messages.json")
+}
+
+async fn schedule_sms(app: &TestApp, external_ref: &str) -> (Value, MessageId) {
+    let case = app.create_case(external_ref, "1200.00").await;
+    let path = format!(
+        "/api/v1/cases/{}/messages",
+        case["id"].as_str().expect("id")
+    );
+    let response = app
+        .post_json(&path, Some(KEY_A), r#"{"channel":"sms"}"#)
+        .await;
+    assert_eq!(response.status().as_u16(), 202);
+    let message: Value = response.json().await.expect("json");
+    (
+        case,
+        MessageId::parse(message["id"].as_str().expect("id")).expect("message id"),
+    )
+}
+
+async fn run_worker_once(app: &TestApp) -> usize {
+    let worker = app
+        .ctx
+        .worker(innfri::app::http_client().expect("http"))
+        .expect("worker");
+    worker.run_once().await.expect("store")
+}
+
+fn form_value(body: &str, name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body).ok()?;
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+async fn a_scheduled_sms_is_sent_with_a_link_that_opens_exactly_its_case(backend: Backend) {
+    let twilio = MockServer::start().await;
+    // Basic auth of AccountSid:AuthToken, form-encoded body, as Twilio's API expects.
+    let basic = format!(
+        "Basic {}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("{SID}:{TOKEN}")
+        )
+    );
+    Mock::given(method("POST"))
+        .and(path(twilio_path()))
+        .and(header("authorization", basic.as_str()))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string_contains("To=%2B4791234567"))
+        .and(body_string_contains("From=Innfri"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            serde_json::json!({"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued"}),
+        ))
+        .expect(1)
+        .mount(&twilio)
+        .await;
+    let app = app_with_twilio(backend, &twilio).await;
+    let _other = app.create_case("W-0", "999.00").await;
+    let (case, message_id) = schedule_sms(&app, "W-1").await;
+
+    assert_eq!(run_worker_once(&app).await, 1);
+    assert_eq!(run_worker_once(&app).await, 0, "nothing is sent twice");
+
+    let message = app
+        .ctx
+        .store
+        .message(&message_id)
+        .await
+        .expect("store")
+        .expect("message");
+    assert_eq!(message.status, MessageStatus::Sent);
+    assert_eq!(
+        message.provider_id.as_deref(),
+        Some("SM0123456789abcdef0123456789abcdef")
+    );
+    assert_eq!(message.attempts, 1);
+
+    let requests = twilio.received_requests().await.expect("requests");
+    let body = String::from_utf8(requests[0].body.clone()).expect("utf-8");
+    let text = form_value(&body, "Body").expect("Body");
+    assert!(
+        text.contains("Nordlys Energi AS")
+            && text.contains("1 249,50 kr")
+            && text.contains("1. desember 2026"),
+        "{text}"
+    );
+    assert!(
+        text.is_ascii() || text.chars().all(|c| c.is_alphanumeric() || c.is_ascii()),
+        "GSM-friendly: {text}"
+    );
+    let link = text
+        .split_whitespace()
+        .find(|w| w.starts_with("http"))
+        .expect("a link in the SMS");
+    let cookie = app.open_link(link).await.expect("the link opens");
+    let page = app.case_page(&cookie, "").await.text().await.expect("html");
+    assert!(page.contains(case["external_ref"].as_str().expect("ref")));
+    assert!(
+        page.contains(case["kid"].as_str().expect("kid")),
+        "the page is exactly this case"
+    );
+    assert!(!page.contains("W-0"));
+}
+
+async fn a_provider_outage_is_retried_later_and_gives_up_after_max_attempts(backend: Backend) {
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(twilio_path()))
+        .respond_with(ResponseTemplate::new(503).set_body_json(
+            serde_json::json!({"code": 20500, "message": "unavailable", "status": 503}),
+        ))
+        .expect(2)
+        .mount(&twilio)
+        .await;
+    let app = app_with_twilio(backend, &twilio).await;
+    let (_, id) = schedule_sms(&app, "W-2").await;
+    assert_eq!(run_worker_once(&app).await, 1);
+    let message = app
+        .ctx
+        .store
+        .message(&id)
+        .await
+        .expect("store")
+        .expect("message");
+    assert_eq!(message.status, MessageStatus::Scheduled);
+    assert_eq!(message.attempts, 1);
+    assert!(
+        message.not_before > chrono::Utc::now() + chrono::Duration::seconds(20),
+        "backoff before the retry"
+    );
+    assert_eq!(run_worker_once(&app).await, 0, "not due yet");
+
+    // Make it due now, as time passing would.
+    let mut due = message.clone();
+    due.not_before = chrono::Utc::now() - chrono::Duration::seconds(1);
+    app.ctx
+        .store
+        .save_leased_message(&due)
+        .await
+        .expect("store");
+    assert_eq!(run_worker_once(&app).await, 1);
+    let message = app
+        .ctx
+        .store
+        .message(&id)
+        .await
+        .expect("store")
+        .expect("message");
+    assert_eq!(message.status, MessageStatus::Failed);
+    assert_eq!(message.attempts, 2);
+}
+
+async fn an_invalid_number_fails_permanently_without_retry(backend: Backend) {
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(twilio_path()))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            serde_json::json!({"code": 21211, "message": "The 'To' number is not a valid phone number.", "status": 400}),
+        ))
+        .expect(1)
+        .mount(&twilio)
+        .await;
+    let app = app_with_twilio(backend, &twilio).await;
+    let (_, id) = schedule_sms(&app, "W-3").await;
+    assert_eq!(run_worker_once(&app).await, 1);
+    let message = app
+        .ctx
+        .store
+        .message(&id)
+        .await
+        .expect("store")
+        .expect("message");
+    assert_eq!(message.status, MessageStatus::Failed);
+    assert!(
+        message
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("21211"))
+    );
+}
+
+async fn a_rate_limit_honours_retry_after(backend: Backend) {
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(twilio_path()))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "600"))
+        .mount(&twilio)
+        .await;
+    let app = app_with_twilio(backend, &twilio).await;
+    let (_, id) = schedule_sms(&app, "W-4").await;
+    run_worker_once(&app).await;
+    let message = app
+        .ctx
+        .store
+        .message(&id)
+        .await
+        .expect("store")
+        .expect("message");
+    assert_eq!(message.status, MessageStatus::Scheduled);
+    assert!(message.not_before >= chrono::Utc::now() + chrono::Duration::seconds(590));
+}
+
+async fn the_worker_loop_stops_on_shutdown(backend: Backend) {
+    let twilio = MockServer::start().await;
+    let app = app_with_twilio(backend, &twilio).await;
+    let worker = app
+        .ctx
+        .worker(innfri::app::http_client().expect("http"))
+        .expect("worker");
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move { worker.run(rx).await });
+    tx.send(true).expect("send");
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("stops")
+        .expect("joins");
+}
+
+on_both_stores!(
+    a_scheduled_sms_is_sent_with_a_link_that_opens_exactly_its_case,
+    a_provider_outage_is_retried_later_and_gives_up_after_max_attempts,
+    an_invalid_number_fails_permanently_without_retry,
+    a_rate_limit_honours_retry_after,
+    the_worker_loop_stops_on_shutdown,
+);
