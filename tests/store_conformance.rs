@@ -7,6 +7,7 @@ use chrono::{Duration, Utc};
 use common::Backend;
 use innfri::domain::case::{Case, CaseTerms, ClaimKind, ClaimLine, Debtor};
 use innfri::domain::contact::PhoneNumber;
+use innfri::domain::event::{Event, EventKind};
 use innfri::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use innfri::domain::kid::{Kid, KidAlgorithm};
 use innfri::domain::link::{DebtorSession, LinkPurpose, ShortLink};
@@ -264,6 +265,76 @@ async fn finished_and_rescheduled_messages_leave_or_rejoin_the_queue(backend: Ba
     );
 }
 
+async fn events_are_written_with_the_change_or_not_at_all(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R7");
+    store.insert_case(&c).await.expect("insert");
+    let event = |kind| {
+        Event::new(
+            c.agency_id.clone(),
+            Some(c.id.clone()),
+            kind,
+            serde_json::json!({"n": 1}),
+            Utc::now(),
+        )
+    };
+    let mut changed = c.clone();
+    changed.debtor.name = "Changed".into();
+    let first = event(EventKind::DeferralGranted);
+    let saved = store
+        .update_case_with_events(&changed, std::slice::from_ref(&first))
+        .await
+        .expect("update");
+    assert_eq!(saved.version, 1);
+    // A stale write fails, and its event is not appended either.
+    let stale = store
+        .update_case_with_events(&changed, &[event(EventKind::PlanGranted)])
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict)));
+    let second = event(EventKind::MessageDelivered);
+    let third = event(EventKind::CaseViewed);
+    store
+        .append_events(&[second.clone(), third.clone()])
+        .await
+        .expect("append");
+    store
+        .append_events(&[Event::new(
+            AgencyId::parse("other").expect("id"),
+            None,
+            EventKind::CaseViewed,
+            serde_json::json!({}),
+            Utc::now(),
+        )])
+        .await
+        .expect("append");
+
+    let all = store
+        .events_after(&c.agency_id, None, 10)
+        .await
+        .expect("events");
+    assert_eq!(
+        all.iter().map(|(_, e)| e.id.clone()).collect::<Vec<_>>(),
+        vec![first.id, second.id.clone(), third.id.clone()]
+    );
+    let page = store
+        .events_after(&c.agency_id, None, 1)
+        .await
+        .expect("events");
+    let rest = store
+        .events_after(&c.agency_id, Some(&page[0].0), 10)
+        .await
+        .expect("events");
+    assert_eq!(
+        rest.iter().map(|(_, e)| e.id.clone()).collect::<Vec<_>>(),
+        vec![second.id, third.id]
+    );
+    let end = store
+        .events_after(&c.agency_id, Some(&rest[1].0), 10)
+        .await
+        .expect("events");
+    assert!(end.is_empty());
+}
+
 async fn the_store_answers_a_ping(backend: Backend) {
     let store = common::store(backend).await;
     store.ping().await.expect("ping");
@@ -278,5 +349,6 @@ on_both_stores!(
     due_messages_are_claimed_once_and_in_time_order,
     a_lease_that_runs_out_makes_the_message_claimable_again,
     finished_and_rescheduled_messages_leave_or_rejoin_the_queue,
+    events_are_written_with_the_change_or_not_at_all,
     the_store_answers_a_ping,
 );

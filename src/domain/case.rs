@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::contact::{EmailAddress, PhoneNumber};
+use super::event::{Actor, AuditEntry};
 use super::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use super::kid::Kid;
 use super::locale::Locale;
@@ -73,6 +74,9 @@ pub struct Case {
     pub updated_at: DateTime<Utc>,
     /// Bumped on every stored change; the store refuses a write based on a stale version.
     pub version: u64,
+    /// Who did what to the case, when and why; kept (pseudonymised) even after erasure.
+    #[serde(default)]
+    pub audit: Vec<AuditEntry>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -171,6 +175,7 @@ impl Case {
             created_at: now,
             updated_at: now,
             version: 0,
+            audit: Vec::new(),
         }
     }
 
@@ -184,6 +189,22 @@ impl Case {
         self.due_date = terms.due_date;
         self.updated_at = now;
         Ok(())
+    }
+
+    /// Adds a line to the audit trail.
+    pub fn record(
+        &mut self,
+        actor: Actor,
+        action: &str,
+        detail: impl Into<String>,
+        now: DateTime<Utc>,
+    ) {
+        self.audit.push(AuditEntry {
+            at: now,
+            actor,
+            action: action.to_owned(),
+            detail: detail.into(),
+        });
     }
 
     pub fn currency(&self) -> Currency {

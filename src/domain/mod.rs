@@ -4,6 +4,7 @@ pub mod bank_account;
 pub mod case;
 pub mod contact;
 pub mod creditor;
+pub mod event;
 pub mod ids;
 pub mod jurisdiction;
 pub mod kid;

@@ -7,8 +7,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Mutex;
 
-use super::{CaseInsert, CaseStore, Health, LinkStore, MessageStore, StoreError, StoreResult};
+use super::{
+    CaseInsert, CaseStore, EventStore, Health, LinkStore, MessageStore, StoreError, StoreResult,
+};
 use crate::domain::case::Case;
+use crate::domain::event::Event;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::message::{Message, MessageStatus};
@@ -29,6 +32,7 @@ struct Inner {
     due_at: HashMap<MessageId, i64>,
     /// id → lease end in ms.
     leased: HashMap<MessageId, i64>,
+    events: HashMap<AgencyId, Vec<Event>>,
 }
 
 /// In-process store for the demo and a laptop. Data lives as long as the process.
@@ -62,6 +66,26 @@ impl Inner {
         self.due_at.insert(id.clone(), at_ms);
     }
 
+    fn update_case(&mut self, case: &Case) -> StoreResult<Case> {
+        let stored = self.cases.get_mut(&case.id).ok_or(StoreError::Conflict)?;
+        if stored.version != case.version {
+            return Err(StoreError::Conflict);
+        }
+        let mut next = case.clone();
+        next.version += 1;
+        *stored = next.clone();
+        Ok(next)
+    }
+
+    fn append(&mut self, events: &[Event]) {
+        for event in events {
+            self.events
+                .entry(event.agency_id.clone())
+                .or_default()
+                .push(event.clone());
+        }
+    }
+
     fn dequeue(&mut self, id: &MessageId) {
         if let Some(at) = self.due_at.remove(id) {
             self.due.remove(&(at, id.clone()));
@@ -83,15 +107,7 @@ impl CaseStore for EmbeddedStore {
     }
 
     async fn update_case(&self, case: &Case) -> StoreResult<Case> {
-        let mut inner = self.lock()?;
-        let stored = inner.cases.get_mut(&case.id).ok_or(StoreError::Conflict)?;
-        if stored.version != case.version {
-            return Err(StoreError::Conflict);
-        }
-        let mut next = case.clone();
-        next.version += 1;
-        *stored = next.clone();
-        Ok(next)
+        self.lock()?.update_case(case)
     }
 
     async fn case(&self, id: &CaseId) -> StoreResult<Option<Case>> {
@@ -265,6 +281,55 @@ impl MessageStore for EmbeddedStore {
         }
         inner.messages.insert(message.id.clone(), message.clone());
         Ok(())
+    }
+}
+
+/// Cursors are positions in the agency's list, zero-padded so they also sort as text.
+fn cursor(position: usize) -> String {
+    format!("{position:020}")
+}
+
+#[async_trait]
+impl EventStore for EmbeddedStore {
+    async fn update_case_with_events(&self, case: &Case, events: &[Event]) -> StoreResult<Case> {
+        let mut inner = self.lock()?;
+        let saved = inner.update_case(case)?;
+        inner.append(events);
+        Ok(saved)
+    }
+
+    async fn append_events(&self, events: &[Event]) -> StoreResult<()> {
+        self.lock()?.append(events);
+        Ok(())
+    }
+
+    async fn events_after(
+        &self,
+        agency: &AgencyId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, Event)>> {
+        let inner = self.lock()?;
+        let start = match after {
+            None => 0,
+            Some(c) => {
+                c.parse::<usize>()
+                    .map_err(|_| StoreError::Corrupt("bad event cursor".into()))?
+                    + 1
+            }
+        };
+        Ok(inner
+            .events
+            .get(agency)
+            .map(|list| {
+                list.iter()
+                    .enumerate()
+                    .skip(start)
+                    .take(limit)
+                    .map(|(i, e)| (cursor(i), e.clone()))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 }
 

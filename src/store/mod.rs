@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::case::Case;
+use crate::domain::event::Event;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::message::Message;
@@ -96,14 +97,31 @@ pub trait MessageStore: Send + Sync {
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()>;
 }
 
+/// The outbox: events are appended in the same atomic step as the change they report.
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    /// `update_case` and appending `events` (all of the case's agency) as one atomic step.
+    async fn update_case_with_events(&self, case: &Case, events: &[Event]) -> StoreResult<Case>;
+    /// Appends events that report no case change (a delivery receipt, say).
+    async fn append_events(&self, events: &[Event]) -> StoreResult<()>;
+    /// The agency's events after `cursor` (None: from the first), oldest first, each with its
+    /// own opaque cursor to continue from.
+    async fn events_after(
+        &self,
+        agency: &AgencyId,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, Event)>>;
+}
+
 #[async_trait]
 pub trait Health: Send + Sync {
     async fn ping(&self) -> StoreResult<()>;
 }
 
 /// Everything the program stores; one object per process, shared by web and worker.
-pub trait Store: CaseStore + LinkStore + MessageStore + Health {}
-impl<T: CaseStore + LinkStore + MessageStore + Health> Store for T {}
+pub trait Store: CaseStore + LinkStore + MessageStore + EventStore + Health {}
+impl<T: CaseStore + LinkStore + MessageStore + EventStore + Health> Store for T {}
 
 pub type SharedStore = Arc<dyn Store>;
 

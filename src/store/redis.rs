@@ -13,9 +13,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{
-    CaseInsert, CaseStore, Health, LinkStore, MessageStore, StoreError, StoreResult, corrupt,
+    CaseInsert, CaseStore, EventStore, Health, LinkStore, MessageStore, StoreError, StoreResult,
+    corrupt,
 };
 use crate::domain::case::Case;
+use crate::domain::event::Event;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::message::{Message, MessageStatus};
@@ -35,6 +37,16 @@ return ARGV[1]
 const UPDATE_CASE: &str = r#"
 if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'json', ARGV[3])
+return 1
+"#;
+
+/// Compare-and-set on the case version, and the events that report the change, in one step.
+const UPDATE_CASE_WITH_EVENTS: &str = r#"
+if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'json', ARGV[3])
+for i = 4, #ARGV do
+  redis.call('XADD', KEYS[2], '*', 'event', ARGV[i])
+end
 return 1
 "#;
 
@@ -80,6 +92,7 @@ pub struct RedisStore {
     ns: String,
     insert_case: Script,
     update_case: Script,
+    update_case_with_events: Script,
     claim_due: Script,
     revoke_links: Script,
 }
@@ -106,6 +119,7 @@ impl RedisStore {
             ns: namespace.to_owned(),
             insert_case: Script::new(INSERT_CASE),
             update_case: Script::new(UPDATE_CASE),
+            update_case_with_events: Script::new(UPDATE_CASE_WITH_EVENTS),
             claim_due: Script::new(CLAIM_DUE),
             revoke_links: Script::new(REVOKE_LINKS),
         })
@@ -143,6 +157,11 @@ impl RedisStore {
     }
     fn lease_key(&self) -> String {
         format!("{}:queue:leased", self.ns)
+    }
+
+    /// One Redis stream per agency: its entry ids are the event cursors.
+    fn events_key(&self, agency: &AgencyId) -> String {
+        format!("{}:events:{}", self.ns, agency)
     }
 
     fn conn(&self) -> ConnectionManager {
@@ -404,6 +423,85 @@ impl MessageStore for RedisStore {
         pipe.query_async::<()>(&mut self.conn())
             .await
             .map_err(unavailable)
+    }
+}
+
+#[async_trait]
+impl EventStore for RedisStore {
+    async fn update_case_with_events(&self, case: &Case, events: &[Event]) -> StoreResult<Case> {
+        let mut next = case.clone();
+        next.version += 1;
+        let mut invocation = self.update_case_with_events.key(self.case_key(&case.id));
+        invocation.key(self.events_key(&case.agency_id));
+        invocation
+            .arg(case.version)
+            .arg(next.version)
+            .arg(to_json(&next)?);
+        for event in events {
+            if event.agency_id != case.agency_id {
+                return Err(StoreError::Corrupt(
+                    "an event for another agency than the case's".into(),
+                ));
+            }
+            invocation.arg(to_json(event)?);
+        }
+        let written: i64 = invocation
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        if written == 1 {
+            Ok(next)
+        } else {
+            Err(StoreError::Conflict)
+        }
+    }
+
+    async fn append_events(&self, events: &[Event]) -> StoreResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        pipe.atomic();
+        for event in events {
+            pipe.cmd("XADD")
+                .arg(self.events_key(&event.agency_id))
+                .arg("*")
+                .arg("event")
+                .arg(to_json(event)?)
+                .ignore();
+        }
+        pipe.query_async::<()>(&mut self.conn())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn events_after(
+        &self,
+        agency: &AgencyId,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, Event)>> {
+        // "(" makes the start exclusive: continue after the cursor.
+        let start = cursor.map_or_else(|| "-".to_owned(), |c| format!("({c}"));
+        let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
+            .arg(self.events_key(agency))
+            .arg(start)
+            .arg("+")
+            .arg("COUNT")
+            .arg(limit)
+            .query_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        reply
+            .ids
+            .into_iter()
+            .map(|entry| {
+                let raw: String = entry
+                    .get("event")
+                    .ok_or_else(|| StoreError::Corrupt("event entry without payload".into()))?;
+                Ok((entry.id, from_json(&raw)?))
+            })
+            .collect()
     }
 }
 
