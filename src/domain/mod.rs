@@ -10,5 +10,8 @@ pub mod jurisdiction;
 pub mod kid;
 pub mod link;
 pub mod locale;
+pub mod mandate;
 pub mod message;
 pub mod money;
+pub mod plan;
+pub mod self_service;

@@ -1,0 +1,322 @@
+//! A creditor's mandate: what may be granted to a debtor without a person looking at it,
+//! and the check that it never asks for more than the law allows.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::creditor::Jurisdiction;
+use super::jurisdiction::no;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DeferralRules {
+    pub allowed: bool,
+    /// Longest extension of the current due date, in days.
+    pub max_days: u32,
+    /// How many deferrals one case may get.
+    pub max_per_case: u32,
+    /// Extensions up to this many days are granted at once; longer ones go to review.
+    pub auto_grant_days: u32,
+    /// Balance range (in the creditor's currency) deferrals apply to; outside it, review.
+    pub min_balance: Option<Decimal>,
+    pub max_balance: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum FirstPayment {
+    /// A fixed amount first.
+    Amount(Decimal),
+    /// A share of the balance first, in percent.
+    Percent(Decimal),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRules {
+    pub allowed: bool,
+    pub max_months: u32,
+    /// Smallest monthly instalment (the last one may be smaller).
+    pub min_instalment: Decimal,
+    pub first_payment: Option<FirstPayment>,
+    /// The first instalment falls due at the latest this many days after the agreement.
+    pub first_due_within_days: u32,
+    /// Plans up to this many months are granted at once; longer ones go to review.
+    pub auto_grant_months: u32,
+    /// Cost of setting up the plan, charged only for plans of more than four instalments.
+    pub establishment_fee: Decimal,
+    /// Whether late-payment interest keeps running on the unpaid balance during the plan.
+    pub interest_during_plan: bool,
+    /// Yearly rate in percent, used when interest runs.
+    pub interest_rate_percent: Decimal,
+}
+
+impl Default for PlanRules {
+    fn default() -> Self {
+        PlanRules {
+            allowed: false,
+            max_months: 0,
+            min_instalment: Decimal::ZERO,
+            first_payment: None,
+            first_due_within_days: 14,
+            auto_grant_months: 0,
+            establishment_fee: Decimal::ZERO,
+            interest_during_plan: false,
+            interest_rate_percent: Decimal::ZERO,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PartialPaymentRules {
+    pub allowed: bool,
+    pub min_amount: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityCheck {
+    #[default]
+    None,
+    Postcode,
+    BirthDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityRules {
+    pub check: IdentityCheck,
+    pub max_attempts: u32,
+}
+
+impl Default for IdentityRules {
+    fn default() -> Self {
+        IdentityRules {
+            check: IdentityCheck::None,
+            max_attempts: 3,
+        }
+    }
+}
+
+/// Everything a creditor allows; every section defaults to "not allowed".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Mandate {
+    #[serde(default)]
+    pub deferral: DeferralRules,
+    #[serde(default)]
+    pub plan: PlanRules,
+    #[serde(default)]
+    pub partial_payment: PartialPaymentRules,
+    #[serde(default)]
+    pub identity: IdentityRules,
+}
+
+/// A mandate setting that breaks the law or contradicts itself: the field and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MandateIssue {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl Mandate {
+    /// Every problem with this mandate under `jurisdiction` on `today`; empty when it is fine.
+    pub fn check(&self, jurisdiction: Jurisdiction, today: NaiveDate) -> Vec<MandateIssue> {
+        let mut issues = Vec::new();
+        let mut issue =
+            |field: &'static str, message: String| issues.push(MandateIssue { field, message });
+        let d = &self.deferral;
+        if d.auto_grant_days > d.max_days {
+            issue(
+                "deferral.auto_grant_days",
+                format!(
+                    "is {} but deferral.max_days is {}",
+                    d.auto_grant_days, d.max_days
+                ),
+            );
+        }
+        if d.allowed && (d.max_days == 0 || d.max_per_case == 0) {
+            issue(
+                "deferral.max_days",
+                "deferral is allowed, so max_days and max_per_case must be above 0".into(),
+            );
+        }
+        if let (Some(min), Some(max)) = (d.min_balance, d.max_balance)
+            && min > max
+        {
+            issue(
+                "deferral.min_balance",
+                format!("{min} is above deferral.max_balance {max}"),
+            );
+        }
+        let p = &self.plan;
+        if p.allowed && p.max_months < 2 {
+            issue("plan.max_months", "a plan needs at least 2 months".into());
+        }
+        if p.max_months > 120 {
+            issue("plan.max_months", "must be at most 120".into());
+        }
+        if p.auto_grant_months > p.max_months {
+            issue(
+                "plan.auto_grant_months",
+                format!(
+                    "is {} but plan.max_months is {}",
+                    p.auto_grant_months, p.max_months
+                ),
+            );
+        }
+        if p.allowed && p.min_instalment <= Decimal::ZERO {
+            issue("plan.min_instalment", "must be above 0".into());
+        }
+        if p.first_due_within_days == 0 || p.first_due_within_days > 60 {
+            issue(
+                "plan.first_due_within_days",
+                "must be between 1 and 60".into(),
+            );
+        }
+        match &p.first_payment {
+            Some(FirstPayment::Percent(pct))
+                if *pct <= Decimal::ZERO || *pct >= Decimal::ONE_HUNDRED =>
+            {
+                issue(
+                    "plan.first_payment",
+                    "percent must be above 0 and below 100".into(),
+                )
+            }
+            Some(FirstPayment::Amount(a)) if *a <= Decimal::ZERO => {
+                issue("plan.first_payment", "amount must be above 0".into())
+            }
+            _ => {}
+        }
+        if self.partial_payment.allowed && self.partial_payment.min_amount <= Decimal::ZERO {
+            issue("partial_payment.min_amount", "must be above 0".into());
+        }
+        if self.identity.check != IdentityCheck::None && self.identity.max_attempts == 0 {
+            issue("identity.max_attempts", "must be at least 1".into());
+        }
+        match jurisdiction {
+            Jurisdiction::Norway => {
+                let cap = no::max_plan_fee(today, u32::MAX);
+                if p.establishment_fee < Decimal::ZERO || p.establishment_fee > cap {
+                    issue(
+                        "plan.establishment_fee",
+                        format!(
+                            "{} exceeds the legal limit of {cap} kr (1.5 × inkassosats, inkassoforskriften § 2-4)",
+                            p.establishment_fee
+                        ),
+                    );
+                }
+                let rate = no::late_interest_rate(today);
+                if p.interest_during_plan
+                    && (p.interest_rate_percent <= Decimal::ZERO || p.interest_rate_percent > rate)
+                {
+                    issue(
+                        "plan.interest_rate_percent",
+                        format!(
+                            "{} % is outside 0–{rate} % (the late-payment interest rate in force)",
+                            p.interest_rate_percent
+                        ),
+                    );
+                }
+            }
+        }
+        issues
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    pub fn generous() -> Mandate {
+        Mandate {
+            deferral: DeferralRules {
+                allowed: true,
+                max_days: 30,
+                max_per_case: 2,
+                auto_grant_days: 14,
+                min_balance: None,
+                max_balance: None,
+            },
+            plan: PlanRules {
+                allowed: true,
+                max_months: 12,
+                min_instalment: dec!(300),
+                first_payment: None,
+                first_due_within_days: 14,
+                auto_grant_months: 6,
+                establishment_fee: dec!(0),
+                interest_during_plan: false,
+                interest_rate_percent: dec!(0),
+            },
+            partial_payment: PartialPaymentRules {
+                allowed: true,
+                min_amount: dec!(100),
+            },
+            identity: IdentityRules::default(),
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+    }
+
+    #[test]
+    fn a_sensible_mandate_has_no_issues() {
+        assert!(generous().check(Jurisdiction::Norway, today()).is_empty());
+    }
+
+    #[test]
+    fn a_plan_fee_above_the_legal_limit_is_named_with_the_limit() {
+        let mut m = generous();
+        m.plan.establishment_fee = dec!(1125);
+        assert!(
+            m.check(Jurisdiction::Norway, today()).is_empty(),
+            "exactly at the limit is fine"
+        );
+        m.plan.establishment_fee = dec!(1125.01);
+        let issues = m.check(Jurisdiction::Norway, today());
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].field, "plan.establishment_fee");
+        assert!(issues[0].message.contains("1125"));
+    }
+
+    #[test]
+    fn interest_above_the_late_payment_rate_is_refused() {
+        let mut m = generous();
+        m.plan.interest_during_plan = true;
+        m.plan.interest_rate_percent = dec!(12);
+        assert!(m.check(Jurisdiction::Norway, today()).is_empty());
+        m.plan.interest_rate_percent = dec!(12.01);
+        assert_eq!(
+            m.check(Jurisdiction::Norway, today())[0].field,
+            "plan.interest_rate_percent"
+        );
+    }
+
+    #[test]
+    fn auto_grant_limits_cannot_exceed_the_maximum() {
+        let mut m = generous();
+        m.deferral.auto_grant_days = 31;
+        m.plan.auto_grant_months = 13;
+        let fields: Vec<_> = m
+            .check(Jurisdiction::Norway, today())
+            .into_iter()
+            .map(|i| i.field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec!["deferral.auto_grant_days", "plan.auto_grant_months"]
+        );
+    }
+
+    #[test]
+    fn an_empty_mandate_allows_nothing_and_is_valid() {
+        let m = Mandate::default();
+        assert!(!m.deferral.allowed && !m.plan.allowed && !m.partial_payment.allowed);
+        assert!(m.check(Jurisdiction::Norway, today()).is_empty());
+    }
+}

@@ -1,0 +1,534 @@
+//! The debtor's requests (more time, a payment plan, a dispute) and the one pure function that
+//! decides them under the creditor's mandate and the law: granted, needs review, or refused
+//! with the nearest offer the mandate does allow.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::jurisdiction::no;
+use super::mandate::Mandate;
+use super::money::Money;
+use super::plan::{InstalmentPlan, PlanShape, schedule};
+
+/// What the debtor asks for on the case page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DebtorRequest {
+    Deferral { new_due_date: NaiveDate },
+    Plan(PlanShape),
+}
+
+/// Why a request went to a person; each has a text the debtor reads (Fluent id `review-…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewReason {
+    /// Longer than the creditor grants without a person.
+    LongerThanAutoGrant,
+    /// The balance is outside the range the creditor's rules cover.
+    BalanceOutsideRange,
+}
+
+/// Why a request cannot be granted at all; the debtor reads a plain explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalReason {
+    NotOffered,
+    NoMoreDeferrals,
+    DateNotLater,
+    TooLong,
+    InstalmentTooSmall,
+    TooFewInstalments,
+    NothingOwed,
+}
+
+/// The nearest thing the mandate does allow, offered for one tap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offer {
+    Deferral { latest: NaiveDate },
+    Plan(InstalmentPlan),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Terms {
+    Deferral { new_due_date: NaiveDate },
+    Plan(InstalmentPlan),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Granted(Terms),
+    NeedsReview {
+        terms: Terms,
+        reason: ReviewReason,
+    },
+    Refused {
+        reason: RefusalReason,
+        offer: Option<Offer>,
+    },
+}
+
+/// What the rules need to know about the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub balance: Money,
+    pub due_date: NaiveDate,
+    pub deferrals_granted: u32,
+}
+
+/// Decides a debtor's request. Pure: the same facts, mandate and day always give the same answer.
+pub fn evaluate(
+    facts: &CaseFacts,
+    mandate: &Mandate,
+    request: &DebtorRequest,
+    today: NaiveDate,
+) -> Decision {
+    match request {
+        DebtorRequest::Deferral { new_due_date } => {
+            evaluate_deferral(facts, mandate, *new_due_date, today)
+        }
+        DebtorRequest::Plan(shape) => evaluate_plan(facts, mandate, *shape, today),
+    }
+}
+
+/// The dates a debtor may pick for more time: business days after the current due date (and
+/// after today), up to the mandate's longest extension. `true` marks dates granted at once.
+pub fn deferral_options(
+    facts: &CaseFacts,
+    mandate: &Mandate,
+    today: NaiveDate,
+) -> Vec<(NaiveDate, bool)> {
+    let rules = &mandate.deferral;
+    if !rules.allowed || facts.deferrals_granted >= rules.max_per_case {
+        return Vec::new();
+    }
+    let start = facts.due_date.max(today);
+    (1..=i64::from(rules.max_days))
+        .map(|d| facts.due_date + Duration::days(d))
+        .filter(|day| *day > start && no::is_business_day(*day))
+        .map(|day| {
+            (
+                day,
+                (day - facts.due_date).num_days() <= i64::from(rules.auto_grant_days),
+            )
+        })
+        .collect()
+}
+
+fn evaluate_deferral(
+    facts: &CaseFacts,
+    mandate: &Mandate,
+    asked: NaiveDate,
+    today: NaiveDate,
+) -> Decision {
+    let rules = &mandate.deferral;
+    let refuse = |reason, offer| Decision::Refused { reason, offer };
+    if !rules.allowed {
+        return refuse(RefusalReason::NotOffered, None);
+    }
+    if facts.deferrals_granted >= rules.max_per_case {
+        return refuse(RefusalReason::NoMoreDeferrals, None);
+    }
+    let options = deferral_options(facts, mandate, today);
+    let latest = options.last().map(|(d, _)| Offer::Deferral { latest: *d });
+    // Due dates never fall on a closed day: a weekend or holiday pick moves to the next business day.
+    let new_due_date = no::business_day_on_or_after(asked);
+    if new_due_date <= facts.due_date || new_due_date <= today {
+        return refuse(RefusalReason::DateNotLater, latest);
+    }
+    let extension = (new_due_date - facts.due_date).num_days();
+    if extension > i64::from(rules.max_days) {
+        return refuse(RefusalReason::TooLong, latest);
+    }
+    let terms = Terms::Deferral { new_due_date };
+    let balance = facts.balance.amount();
+    if rules.min_balance.is_some_and(|min| balance < min)
+        || rules.max_balance.is_some_and(|max| balance > max)
+    {
+        return Decision::NeedsReview {
+            terms,
+            reason: ReviewReason::BalanceOutsideRange,
+        };
+    }
+    if extension > i64::from(rules.auto_grant_days) {
+        return Decision::NeedsReview {
+            terms,
+            reason: ReviewReason::LongerThanAutoGrant,
+        };
+    }
+    Decision::Granted(terms)
+}
+
+/// Whether every instalment but the last reaches the mandate's minimum.
+fn meets_minimum(plan: &InstalmentPlan, mandate: &Mandate) -> bool {
+    let n = plan.instalments.len();
+    plan.instalments[..n.saturating_sub(1)]
+        .iter()
+        .all(|i| i.principal.amount() + i.interest.amount() >= mandate.plan.min_instalment)
+}
+
+/// The longest plan the mandate grants at once (or at all, if nothing is granted at once).
+pub fn best_plan(facts: &CaseFacts, mandate: &Mandate, today: NaiveDate) -> Option<InstalmentPlan> {
+    let rules = &mandate.plan;
+    if !rules.allowed {
+        return None;
+    }
+    let longest = if rules.auto_grant_months >= 2 {
+        rules.auto_grant_months
+    } else {
+        rules.max_months
+    };
+    (2..=longest)
+        .rev()
+        .filter_map(|n| schedule(facts.balance, PlanShape::Months(n), rules, today).ok())
+        .find(|plan| meets_minimum(plan, mandate))
+}
+
+/// The range of months the plan form offers: 2 up to the longest plan that meets the minimum.
+pub fn plan_month_range(
+    facts: &CaseFacts,
+    mandate: &Mandate,
+    today: NaiveDate,
+) -> Option<(u32, u32)> {
+    let rules = &mandate.plan;
+    if !rules.allowed {
+        return None;
+    }
+    (2..=rules.max_months)
+        .rev()
+        .find(|n| {
+            schedule(facts.balance, PlanShape::Months(*n), rules, today)
+                .is_ok_and(|plan| meets_minimum(&plan, mandate))
+        })
+        .map(|longest| (2, longest))
+}
+
+fn evaluate_plan(
+    facts: &CaseFacts,
+    mandate: &Mandate,
+    shape: PlanShape,
+    today: NaiveDate,
+) -> Decision {
+    let rules = &mandate.plan;
+    if !rules.allowed {
+        return Decision::Refused {
+            reason: RefusalReason::NotOffered,
+            offer: None,
+        };
+    }
+    let offer = || best_plan(facts, mandate, today).map(Offer::Plan);
+    let plan = match schedule(facts.balance, shape, rules, today) {
+        Ok(plan) => plan,
+        Err(super::plan::PlanError::NothingOwed) => {
+            return Decision::Refused {
+                reason: RefusalReason::NothingOwed,
+                offer: None,
+            };
+        }
+        Err(_) => {
+            return Decision::Refused {
+                reason: RefusalReason::TooFewInstalments,
+                offer: offer(),
+            };
+        }
+    };
+    if plan.months() > rules.max_months {
+        return Decision::Refused {
+            reason: RefusalReason::TooLong,
+            offer: offer(),
+        };
+    }
+    if !meets_minimum(&plan, mandate) {
+        return Decision::Refused {
+            reason: RefusalReason::InstalmentTooSmall,
+            offer: offer(),
+        };
+    }
+    if plan.months() > rules.auto_grant_months {
+        return Decision::NeedsReview {
+            terms: Terms::Plan(plan),
+            reason: ReviewReason::LongerThanAutoGrant,
+        };
+    }
+    Decision::Granted(Terms::Plan(plan))
+}
+
+/// A dispute ("I disagree" or "I have already paid"): collection pauses while it is open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dispute {
+    pub text: String,
+    pub paid_on: Option<NaiveDate>,
+    pub paid_amount: Option<Money>,
+    pub paid_reference: Option<String>,
+}
+
+/// A request that waits for the agency, kept on the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PendingRequest {
+    Deferral {
+        new_due_date: NaiveDate,
+        reason: ReviewReason,
+        at: DateTime<Utc>,
+    },
+    Plan {
+        plan: InstalmentPlan,
+        reason: ReviewReason,
+        at: DateTime<Utc>,
+    },
+    Dispute {
+        dispute: Dispute,
+        at: DateTime<Utc>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::mandate::tests::generous;
+    use crate::domain::money::Currency;
+    use rust_decimal_macros::dec;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    /// Monday 23 Nov 2026; the case is due Tuesday 1 Dec.
+    fn today() -> NaiveDate {
+        d(2026, 11, 23)
+    }
+
+    fn facts(balance: i64) -> CaseFacts {
+        CaseFacts {
+            balance: Money::from_minor(balance, Currency::NOK),
+            due_date: d(2026, 12, 1),
+            deferrals_granted: 0,
+        }
+    }
+
+    fn defer(to: NaiveDate) -> DebtorRequest {
+        DebtorRequest::Deferral { new_due_date: to }
+    }
+
+    #[test]
+    fn deferral_exactly_at_the_auto_grant_limit_is_granted() {
+        // 1 Dec + 14 days = Tuesday 15 Dec
+        let decision = evaluate(
+            &facts(500_000),
+            &generous(),
+            &defer(d(2026, 12, 15)),
+            today(),
+        );
+        assert_eq!(
+            decision,
+            Decision::Granted(Terms::Deferral {
+                new_due_date: d(2026, 12, 15)
+            })
+        );
+    }
+
+    #[test]
+    fn deferral_one_day_over_the_auto_grant_limit_goes_to_review() {
+        let decision = evaluate(
+            &facts(500_000),
+            &generous(),
+            &defer(d(2026, 12, 16)),
+            today(),
+        );
+        assert_eq!(
+            decision,
+            Decision::NeedsReview {
+                terms: Terms::Deferral {
+                    new_due_date: d(2026, 12, 16)
+                },
+                reason: ReviewReason::LongerThanAutoGrant
+            }
+        );
+    }
+
+    #[test]
+    fn deferral_beyond_the_longest_extension_is_refused_with_the_latest_allowed_date() {
+        // max 30 days: 31 Dec is allowed, 4 Jan is not; the latest business day within is 31 Dec.
+        let decision = evaluate(
+            &facts(500_000),
+            &generous(),
+            &defer(d(2026, 12, 31)),
+            today(),
+        );
+        assert!(matches!(decision, Decision::NeedsReview { .. }));
+        let decision = evaluate(&facts(500_000), &generous(), &defer(d(2027, 1, 4)), today());
+        assert_eq!(
+            decision,
+            Decision::Refused {
+                reason: RefusalReason::TooLong,
+                offer: Some(Offer::Deferral {
+                    latest: d(2026, 12, 31)
+                })
+            }
+        );
+    }
+
+    #[test]
+    fn a_deferral_to_a_weekend_moves_to_the_next_business_day() {
+        // Saturday 12 Dec → Monday 14 Dec
+        let decision = evaluate(
+            &facts(500_000),
+            &generous(),
+            &defer(d(2026, 12, 12)),
+            today(),
+        );
+        assert_eq!(
+            decision,
+            Decision::Granted(Terms::Deferral {
+                new_due_date: d(2026, 12, 14)
+            })
+        );
+    }
+
+    #[test]
+    fn no_deferral_when_the_mandate_allows_none_or_they_are_used_up() {
+        let mut mandate = generous();
+        let mut f = facts(500_000);
+        f.deferrals_granted = 2;
+        assert!(matches!(
+            evaluate(&f, &mandate, &defer(d(2026, 12, 8)), today()),
+            Decision::Refused {
+                reason: RefusalReason::NoMoreDeferrals,
+                ..
+            }
+        ));
+        mandate.deferral.allowed = false;
+        assert!(matches!(
+            evaluate(&facts(1), &mandate, &defer(d(2026, 12, 8)), today()),
+            Decision::Refused {
+                reason: RefusalReason::NotOffered,
+                offer: None
+            }
+        ));
+        assert!(deferral_options(&f, &generous(), today()).is_empty());
+    }
+
+    #[test]
+    fn a_date_before_the_current_due_date_is_refused() {
+        let decision = evaluate(
+            &facts(500_000),
+            &generous(),
+            &defer(d(2026, 11, 30)),
+            today(),
+        );
+        assert!(matches!(
+            decision,
+            Decision::Refused {
+                reason: RefusalReason::DateNotLater,
+                offer: Some(_)
+            }
+        ));
+    }
+
+    #[test]
+    fn a_balance_outside_the_range_goes_to_review() {
+        let mut mandate = generous();
+        mandate.deferral.max_balance = Some(dec!(1000));
+        let decision = evaluate(&facts(100_001), &mandate, &defer(d(2026, 12, 8)), today());
+        assert!(matches!(
+            decision,
+            Decision::NeedsReview {
+                reason: ReviewReason::BalanceOutsideRange,
+                ..
+            }
+        ));
+        let decision = evaluate(&facts(100_000), &mandate, &defer(d(2026, 12, 8)), today());
+        assert!(matches!(decision, Decision::Granted(_)));
+    }
+
+    #[test]
+    fn deferral_options_are_business_days_marked_by_whether_they_are_granted_at_once() {
+        let options = deferral_options(&facts(500_000), &generous(), today());
+        assert!(options.iter().all(|(day, _)| no::is_business_day(*day)));
+        assert_eq!(options.first(), Some(&(d(2026, 12, 2), true)));
+        assert_eq!(options.last(), Some(&(d(2026, 12, 31), false)));
+        assert!(
+            options.contains(&(d(2026, 12, 15), true))
+                && options.contains(&(d(2026, 12, 16), false))
+        );
+    }
+
+    fn months(n: u32) -> DebtorRequest {
+        DebtorRequest::Plan(PlanShape::Months(n))
+    }
+
+    #[test]
+    fn a_plan_exactly_at_the_auto_grant_limit_is_granted_and_one_more_month_goes_to_review() {
+        let six = evaluate(&facts(600_000), &generous(), &months(6), today());
+        assert!(matches!(&six, Decision::Granted(Terms::Plan(p)) if p.months() == 6));
+        let seven = evaluate(&facts(600_000), &generous(), &months(7), today());
+        assert!(matches!(
+            seven,
+            Decision::NeedsReview {
+                reason: ReviewReason::LongerThanAutoGrant,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_plan_longer_than_the_mandate_is_refused_with_the_longest_plan_granted_at_once() {
+        let twelve = evaluate(&facts(600_000), &generous(), &months(12), today());
+        assert!(
+            matches!(twelve, Decision::NeedsReview { .. }),
+            "exactly at max_months still goes to a person"
+        );
+        let decision = evaluate(&facts(600_000), &generous(), &months(13), today());
+        let Decision::Refused {
+            reason: RefusalReason::TooLong,
+            offer: Some(Offer::Plan(offer)),
+        } = decision
+        else {
+            panic!("expected a refusal with an offer, got {decision:?}");
+        };
+        assert_eq!(offer.months(), 6);
+        assert_eq!(offer.monthly(), Money::from_minor(100_000, Currency::NOK));
+    }
+
+    #[test]
+    fn instalments_below_the_minimum_are_refused_with_a_plan_that_meets_it() {
+        // 1 500 kr over 6 months is 250 kr a month, below the 300 kr minimum; 5 months is 300 kr.
+        let decision = evaluate(&facts(150_000), &generous(), &months(6), today());
+        let Decision::Refused {
+            reason: RefusalReason::InstalmentTooSmall,
+            offer: Some(Offer::Plan(offer)),
+        } = decision
+        else {
+            panic!("expected a refusal with an offer, got {decision:?}");
+        };
+        assert_eq!(offer.months(), 5);
+        assert!(matches!(
+            evaluate(&facts(150_000), &generous(), &months(5), today()),
+            Decision::Granted(_)
+        ));
+    }
+
+    #[test]
+    fn the_month_range_offered_stops_where_the_minimum_would_be_broken() {
+        assert_eq!(
+            plan_month_range(&facts(150_000), &generous(), today()),
+            Some((2, 5))
+        );
+        assert_eq!(
+            plan_month_range(&facts(10_000_000), &generous(), today()),
+            Some((2, 12))
+        );
+        assert_eq!(plan_month_range(&facts(50_000), &generous(), today()), None);
+    }
+
+    #[test]
+    fn no_plan_when_the_mandate_allows_none() {
+        let mut mandate = generous();
+        mandate.plan.allowed = false;
+        assert_eq!(
+            evaluate(&facts(600_000), &mandate, &months(3), today()),
+            Decision::Refused {
+                reason: RefusalReason::NotOffered,
+                offer: None
+            }
+        );
+    }
+}
