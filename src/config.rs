@@ -16,6 +16,7 @@ use crate::domain::bank_account::BankAccountNumber;
 use crate::domain::creditor::{Agency, Creditor, Jurisdiction, OrgNumber};
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::kid::KidAlgorithm;
+use crate::domain::mandate::Mandate;
 use crate::domain::money::Currency;
 use crate::links::LinkKeys;
 
@@ -144,6 +145,9 @@ pub struct Settings {
 #[serde(deny_unknown_fields)]
 struct CreditorFile {
     creditor: CreditorSection,
+    /// What may be granted without a person; every part defaults to "not allowed".
+    #[serde(default)]
+    mandate: Mandate,
 }
 
 #[derive(Debug, Deserialize)]
@@ -503,7 +507,18 @@ fn load_creditors(dir: &Path, issues: &mut Vec<ConfigIssue>) -> HashMap<Creditor
                 continue;
             }
         };
-        match build_creditor(file.creditor) {
+        let law_issues = file
+            .mandate
+            .check(file.creditor.jurisdiction, chrono::Utc::now().date_naive());
+        if !law_issues.is_empty() {
+            issues.extend(law_issues.into_iter().map(|i| ConfigIssue {
+                origin: origin.clone(),
+                field: format!("mandate.{}", i.field),
+                message: i.message,
+            }));
+            continue;
+        }
+        match build_creditor(file.creditor, file.mandate) {
             Ok(creditor) => {
                 if creditors.contains_key(&creditor.id) {
                     issues.push(ConfigIssue {
@@ -528,7 +543,10 @@ fn load_creditors(dir: &Path, issues: &mut Vec<ConfigIssue>) -> HashMap<Creditor
     creditors
 }
 
-fn build_creditor(c: CreditorSection) -> Result<Creditor, Vec<(&'static str, String)>> {
+fn build_creditor(
+    c: CreditorSection,
+    mandate: Mandate,
+) -> Result<Creditor, Vec<(&'static str, String)>> {
     let mut errors = Vec::new();
     let id = CreditorId::parse(&c.id)
         .map_err(|e| errors.push(("id", e.to_string())))
@@ -558,6 +576,7 @@ fn build_creditor(c: CreditorSection) -> Result<Creditor, Vec<(&'static str, Str
             currency,
             jurisdiction: c.jurisdiction,
             kid_length: c.kid_length,
+            mandate,
         }),
         _ => Err(errors),
     }

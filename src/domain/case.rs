@@ -9,6 +9,8 @@ use super::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use super::kid::Kid;
 use super::locale::Locale;
 use super::money::{Currency, Money, MoneyError};
+use super::plan::InstalmentPlan;
+use super::self_service::{CaseFacts, Dispute, PendingRequest};
 
 /// What a claim line is for; the debtor sees them separately (inkassoforskriften § 10 c).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -39,6 +41,8 @@ pub struct Debtor {
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     Open,
+    /// The debtor objected or says it is paid: collection pauses until the agency resolves it.
+    Disputed,
     Paid,
     Closed,
 }
@@ -77,6 +81,14 @@ pub struct Case {
     /// Who did what to the case, when and why; kept (pseudonymised) even after erasure.
     #[serde(default)]
     pub audit: Vec<AuditEntry>,
+    #[serde(default)]
+    pub deferrals_granted: u32,
+    /// The agreed instalment plan, if any.
+    #[serde(default)]
+    pub plan: Option<InstalmentPlan>,
+    /// Requests waiting for the agency (review or dispute).
+    #[serde(default)]
+    pub pending: Vec<PendingRequest>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -176,6 +188,9 @@ impl Case {
             updated_at: now,
             version: 0,
             audit: Vec::new(),
+            deferrals_granted: 0,
+            plan: None,
+            pending: Vec::new(),
         }
     }
 
@@ -205,6 +220,80 @@ impl Case {
             action: action.to_owned(),
             detail: detail.into(),
         });
+    }
+
+    /// What the request rules need to know.
+    pub fn facts(&self) -> CaseFacts {
+        CaseFacts {
+            balance: self.amount_due(),
+            due_date: self.due_date,
+            deferrals_granted: self.deferrals_granted,
+        }
+    }
+
+    /// A deferral granted under the mandate: the new due date replaces the old.
+    pub fn grant_deferral(&mut self, new_due_date: NaiveDate, now: DateTime<Utc>) {
+        let old = self.due_date;
+        self.due_date = new_due_date;
+        self.deferrals_granted += 1;
+        self.updated_at = now;
+        self.record(
+            Actor::Debtor,
+            "deferral.granted",
+            format!("due date {old} → {new_due_date} under the mandate"),
+            now,
+        );
+    }
+
+    /// An instalment plan agreed under the mandate (instalment KIDs already assigned).
+    pub fn agree_plan(&mut self, plan: InstalmentPlan, now: DateTime<Utc>) {
+        let detail = format!(
+            "{} instalments, total {}, extra cost {}",
+            plan.months(),
+            plan.total,
+            plan.extra_cost()
+        );
+        if let Some(first) = plan.instalments.first() {
+            self.due_date = first.due_date;
+        }
+        self.plan = Some(plan);
+        self.updated_at = now;
+        self.record(Actor::Debtor, "plan.granted", detail, now);
+    }
+
+    /// A request a person must look at.
+    pub fn request_review(&mut self, request: PendingRequest, now: DateTime<Utc>) {
+        let action = match &request {
+            PendingRequest::Deferral { .. } => "deferral.requested",
+            PendingRequest::Plan { .. } => "plan.requested",
+            PendingRequest::Dispute { .. } => "dispute.opened",
+        };
+        let detail = match &request {
+            PendingRequest::Deferral {
+                new_due_date,
+                reason,
+                ..
+            } => format!("new due date {new_due_date}; review because {reason:?}"),
+            PendingRequest::Plan { plan, reason, .. } => {
+                format!("{} instalments; review because {reason:?}", plan.months())
+            }
+            PendingRequest::Dispute { .. } => {
+                "the debtor disputes the claim; collection paused".to_owned()
+            }
+        };
+        self.pending.push(request);
+        self.updated_at = now;
+        self.record(Actor::Debtor, action, detail, now);
+    }
+
+    /// The debtor disagrees or says it is paid: collection stops until the agency resolves it.
+    pub fn open_dispute(&mut self, dispute: Dispute, now: DateTime<Utc>) {
+        self.status = CaseStatus::Disputed;
+        self.request_review(PendingRequest::Dispute { dispute, at: now }, now);
+    }
+
+    pub fn has_pending_review(&self) -> bool {
+        !self.pending.is_empty()
     }
 
     pub fn currency(&self) -> Currency {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::bank_account::BankAccountNumber;
 use super::ids::{AgencyId, CreditorId};
 use super::kid::KidAlgorithm;
+use super::mandate::Mandate;
 use super::money::Currency;
 
 /// Norwegian organisation number: 9 digits, MOD11 with weights 3,2,7,6,5,4,3,2.
@@ -81,6 +82,7 @@ pub struct Creditor {
     pub jurisdiction: Jurisdiction,
     /// Digits of the running number inside each KID (the check digit comes on top).
     pub kid_length: usize,
+    pub mandate: Mandate,
 }
 
 /// A tenant: a collection agency, or a creditor collecting its own claims.

@@ -44,12 +44,19 @@ impl Recipient {
 pub enum Template {
     /// A friendly note that a claim is due, with the link.
     Reminder,
+    /// Confirms a deferral granted on the case page.
+    DeferralReceipt,
+    /// Confirms an instalment plan agreed on the case page.
+    PlanReceipt,
 }
 
 impl Template {
+    /// The Fluent message family: `{name}-sms`, `{name}-email-subject`, `{name}-email-body`.
     pub fn name(self) -> &'static str {
         match self {
             Template::Reminder => "reminder",
+            Template::DeferralReceipt => "receipt-deferral",
+            Template::PlanReceipt => "receipt-plan",
         }
     }
 }

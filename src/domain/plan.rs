@@ -46,14 +46,22 @@ impl InstalmentPlan {
         )
     }
 
-    /// The usual monthly amount (the first regular instalment).
+    /// The usual monthly principal: the one most instalments have (the larger on a tie), so a
+    /// first payment or a smaller last instalment does not count as "usual".
     pub fn monthly(&self) -> Money {
-        let regular = if self.instalments.len() > 1 {
-            &self.instalments[1]
-        } else {
-            &self.instalments[0]
-        };
-        regular.principal
+        let mut counts: Vec<(i64, usize)> = Vec::new();
+        for i in &self.instalments {
+            let minor = i.principal.minor_units();
+            match counts.iter_mut().find(|(m, _)| *m == minor) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((minor, 1)),
+            }
+        }
+        let usual = counts
+            .into_iter()
+            .max_by_key(|(m, n)| (*n, *m))
+            .map_or(0, |(m, _)| m);
+        Money::from_minor(usual, self.total.currency())
     }
 }
 

@@ -27,8 +27,18 @@ impl Composer {
         link: &str,
     ) -> Outbound {
         let locale = case.debtor.locale;
-        let amount = case.amount_due().format(locale);
-        let due = self.texts.date(locale, case.due_date);
+        // A plan receipt speaks of the first instalment; everything else of the whole amount.
+        let first = case
+            .plan
+            .as_ref()
+            .and_then(|p| p.instalments.first())
+            .filter(|_| message.template == Template::PlanReceipt);
+        let amount = first
+            .map_or_else(|| case.amount_due(), |i| i.amount)
+            .format(locale);
+        let due = self
+            .texts
+            .date(locale, first.map_or(case.due_date, |i| i.due_date));
         let args = [
             ("creditor", creditor.name.as_str()),
             ("agency", agency.name.as_str()),
@@ -37,9 +47,7 @@ impl Composer {
             ("due", due.as_str()),
             ("link", link),
         ];
-        let family = match message.template {
-            Template::Reminder => "reminder",
-        };
+        let family = message.template.name();
         let (subject, body) = match message.recipient {
             Recipient::Sms(_) => (
                 None,

@@ -7,11 +7,13 @@ use std::time::Duration;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use serde::Deserialize;
 
 use super::pages::{CasePage, notice};
 use super::security::{CookiePolicy, MissLimiter};
+use super::session::{html, lang_cookie, load, not_found, unavailable};
 use crate::app::AppContext;
+use crate::domain::case::CaseStatus;
+use crate::domain::event::{Event, EventKind};
 use crate::domain::link::{DebtorSession, LinkPurpose};
 use crate::domain::locale::Locale;
 use crate::links::{TokenDigest, random_base62};
@@ -32,27 +34,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 fn client_ip(req: &HttpRequest) -> IpAddr {
     req.peer_addr()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip())
-}
-
-fn html(status: StatusCode, markup: maud::Markup) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
-
-fn not_found(ctx: &AppContext, locale: Locale) -> HttpResponse {
-    html(
-        StatusCode::NOT_FOUND,
-        notice(&ctx.texts, locale, "not-found-title", "not-found-body"),
-    )
-}
-
-fn unavailable(ctx: &AppContext, error: &dyn std::fmt::Display) -> HttpResponse {
-    tracing::error!(%error, "store unavailable on a debtor page");
-    html(
-        StatusCode::SERVICE_UNAVAILABLE,
-        notice(&ctx.texts, Locale::default(), "error-title", "error-body"),
-    )
 }
 
 /// `/k/{token}`: verify (no store read for forgeries), look up, start a session, drop the token from the URL.
@@ -87,6 +68,14 @@ async fn open_link(
         state.limiter.record_miss(ip);
         return not_found(&ctx, Locale::default());
     };
+    let link_case = match ctx.store.case(&link.case_id).await {
+        Ok(Some(case)) if case.status != CaseStatus::Closed => case,
+        Ok(_) => {
+            state.limiter.record_miss(ip);
+            return not_found(&ctx, Locale::default());
+        }
+        Err(e) => return unavailable(&ctx, &e),
+    };
     let session_id = random_base62(22);
     let session = DebtorSession {
         case_id: link.case_id,
@@ -95,12 +84,26 @@ async fn open_link(
         expires_at: now
             + chrono::Duration::from_std(state.session_max).unwrap_or(chrono::Duration::hours(4)),
     };
-    if let Err(e) = ctx
-        .store
-        .save_session(&TokenDigest::of(&session_id), &session, state.session_idle)
-        .await
-    {
+    // Reported to the agency; the session write and the event go to the store side by side.
+    let viewed = Event::new(
+        link_case.agency_id.clone(),
+        Some(link_case.id.clone()),
+        EventKind::CaseViewed,
+        serde_json::json!({"case_id": link_case.id, "external_ref": link_case.external_ref}),
+        now,
+    );
+    let session_digest = TokenDigest::of(&session_id);
+    let events = [viewed];
+    let (saved, recorded) = tokio::join!(
+        ctx.store
+            .save_session(&session_digest, &session, state.session_idle),
+        ctx.store.append_events(&events),
+    );
+    if let Err(e) = saved {
         return unavailable(&ctx, &e);
+    }
+    if let Err(e) = recorded {
+        tracing::warn!(error = %e, "could not record case.viewed");
     }
     HttpResponse::SeeOther()
         .insert_header(("Location", "/case"))
@@ -110,50 +113,26 @@ async fn open_link(
         .finish()
 }
 
-#[derive(Deserialize)]
-struct CaseQuery {
-    lang: Option<String>,
-}
-
 async fn case_page(
     req: HttpRequest,
     ctx: web::Data<AppContext>,
     state: web::Data<DebtorState>,
-    query: web::Query<CaseQuery>,
 ) -> HttpResponse {
-    let asked = query.lang.as_deref().and_then(Locale::parse);
-    let Some(cookie) = req.cookie(state.cookie.name) else {
-        return not_found(&ctx, asked.unwrap_or_default());
+    let view = match load(&req, &ctx, &state).await {
+        Ok(view) => view,
+        Err(response) => return response,
     };
-    let session = match ctx
-        .store
-        .session(&TokenDigest::of(cookie.value()), state.session_idle)
-        .await
-    {
-        Ok(Some(s)) => s,
-        Ok(None) => return not_found(&ctx, asked.unwrap_or_default()),
-        Err(e) => return unavailable(&ctx, &e),
-    };
-    let case = match ctx.store.case(&session.case_id).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return not_found(&ctx, asked.unwrap_or_default()),
-        Err(e) => return unavailable(&ctx, &e),
-    };
-    let locale = asked.unwrap_or(case.debtor.locale);
-    let (Some(creditor), Some(agency)) = (
-        ctx.config.creditors.get(&case.creditor_id),
-        ctx.config.agencies.get(&case.agency_id),
-    ) else {
-        return not_found(&ctx, locale);
-    };
+    let today = Utc::now().date_naive();
     let page = CasePage {
         texts: &ctx.texts,
-        locale,
-        case: &case,
-        creditor,
-        agency,
+        view: &view,
+        today,
     };
-    html(StatusCode::OK, page.render())
+    let mut response = html(StatusCode::OK, page.render());
+    if let Some(cookie) = lang_cookie(&req, &state) {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
 }
 
 /// Shared state constructor, kept here so the web module's wiring stays short.

@@ -6,6 +6,8 @@ pub mod debtor;
 pub mod health;
 pub mod pages;
 pub mod security;
+pub mod self_service;
+pub mod session;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -79,6 +81,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             .route(pages::CSS_PATH, web::get().to(stylesheet))
             .configure(health::routes)
             .configure(debtor::routes)
+            .configure(self_service::routes)
             .configure(api::routes)
             .default_service(web::to(fallback))
     })

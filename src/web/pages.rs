@@ -1,10 +1,13 @@
 //! The debtor's pages as maud markup: one layout, small and readable on any phone, no JavaScript.
 
+use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, html};
 
-use crate::domain::case::{Case, CaseStatus, ClaimKind};
-use crate::domain::creditor::{Agency, Creditor};
+use super::session::DebtorView;
+use crate::domain::case::{CaseStatus, ClaimKind};
 use crate::domain::locale::Locale;
+use crate::domain::plan::InstalmentPlan;
+use crate::domain::self_service::{deferral_options, plan_month_range};
 use crate::i18n::Texts;
 
 /// Bumped whenever `templates/static/app.css` changes, so browsers may cache it for a year.
@@ -39,32 +42,119 @@ pub fn layout(
     }
 }
 
+/// The link that switches the page at `path` to the other language.
+pub fn switch_link(path: &str, locale: Locale) -> String {
+    let other = match locale {
+        Locale::Nb => "en",
+        Locale::En => "nb",
+    };
+    format!("{path}?lang={other}")
+}
+
+/// A page for one debtor case: title, body, and the language switch.
+pub fn debtor_page(
+    texts: &Texts,
+    view: &DebtorView,
+    path: &str,
+    title_id: &str,
+    body: Markup,
+) -> Markup {
+    let title = texts.get(view.locale, title_id);
+    let full = html! { h1 { (title) } (body) };
+    layout(
+        texts,
+        view.locale,
+        &title,
+        Some(&switch_link(path, view.locale)),
+        full,
+    )
+}
+
+pub fn csrf_field(view: &DebtorView) -> Markup {
+    html! { input type="hidden" name="csrf" value=(view.session.csrf_token); }
+}
+
+pub fn back_link(texts: &Texts, locale: Locale) -> Markup {
+    html! { p { a href="/case" { (texts.get(locale, "back")) } } }
+}
+
+/// The plan's instalments with their dates, amounts and (once agreed) KIDs.
+pub fn plan_table(texts: &Texts, locale: Locale, plan: &InstalmentPlan) -> Markup {
+    let with_kid = plan.instalments.iter().any(|i| i.kid.is_some());
+    html! {
+        table.plan {
+            tr {
+                th { (texts.get(locale, "plan-col-number")) }
+                th { (texts.get(locale, "plan-col-date")) }
+                th { (texts.get(locale, "plan-col-amount")) }
+                @if with_kid { th { (texts.get(locale, "pay-bank-kid")) } }
+            }
+            @for i in &plan.instalments {
+                tr {
+                    td { (i.number) }
+                    td { (texts.date(locale, i.due_date)) }
+                    td { (i.amount.format(locale)) }
+                    @if let Some(kid) = &i.kid { td.copy { (kid.as_str()) } }
+                }
+            }
+        }
+    }
+}
+
+pub fn plan_cost(texts: &Texts, locale: Locale, plan: &InstalmentPlan) -> Markup {
+    let total = plan.total.format(locale);
+    let text = if plan.extra_cost().is_zero() {
+        texts.format(locale, "plan-no-extra-cost", &[("total", &total)])
+    } else {
+        let (cost, fee, interest) = (
+            plan.extra_cost().format(locale),
+            plan.fee.format(locale),
+            plan.interest.format(locale),
+        );
+        texts.format(
+            locale,
+            "plan-extra-cost",
+            &[
+                ("cost", &cost),
+                ("fee", &fee),
+                ("interest", &interest),
+                ("total", &total),
+            ],
+        )
+    };
+    html! { p.cost { (text) } }
+}
+
 pub struct CasePage<'a> {
     pub texts: &'a Texts,
-    pub locale: Locale,
-    pub case: &'a Case,
-    pub creditor: &'a Creditor,
-    pub agency: &'a Agency,
+    pub view: &'a DebtorView,
+    pub today: NaiveDate,
 }
 
 impl CasePage<'_> {
     pub fn render(&self) -> Markup {
-        let (t, l, case) = (self.texts, self.locale, self.case);
-        let creditor = self.creditor.name.as_str();
-        let agency = self.agency.name.as_str();
+        let (t, l, v) = (self.texts, self.view.locale, self.view);
+        let case = &v.case;
+        let creditor = v.creditor.name.as_str();
+        let agency = v.agency.name.as_str();
         let title = t.format(l, "page-title", &[("creditor", creditor)]);
-        let other = match l {
-            Locale::Nb => "en",
-            Locale::En => "nb",
-        };
-        let switch = format!("/case?lang={other}");
         let amount = case.amount_due().format(l);
+        let mandate = &v.creditor.mandate;
+        let facts = case.facts();
+        let can_defer =
+            case.plan.is_none() && !deferral_options(&facts, mandate, self.today).is_empty();
+        let can_plan =
+            case.plan.is_none() && plan_month_range(&facts, mandate, self.today).is_some();
         let body = html! {
             h1 { (title) }
             @match case.status {
                 CaseStatus::Paid => p.status { (t.get(l, "status-paid")) },
                 CaseStatus::Closed => p.status { (t.get(l, "status-closed")) },
+                CaseStatus::Disputed => p.status { (t.format(l, "status-disputed", &[("agency", agency)])) },
                 CaseStatus::Open => {
+                    @if case.has_pending_review() {
+                        p.status { (t.format(l, "pending-review", &[("agency", agency)])) }
+                    }
                     section.summary {
                         p.label { (t.get(l, "amount-due-label")) }
                         p.amount { (amount) }
@@ -72,6 +162,21 @@ impl CasePage<'_> {
                             dt { (t.get(l, "due-date-label")) } dd { (t.date(l, case.due_date)) }
                             dt { (t.get(l, "reference-label")) } dd { (case.external_ref.as_str()) }
                             dt { (t.get(l, "creditor-label")) } dd { (creditor) }
+                        }
+                    }
+                    @if let Some(plan) = &case.plan {
+                        section {
+                            h2 { (t.get(l, "plan-active-heading")) }
+                            (plan_table(t, l, plan))
+                            (plan_cost(t, l, plan))
+                        }
+                    } @else {
+                        section.actions {
+                            h2 { (t.get(l, "actions-heading")) }
+                            a.button href="#pay" { (t.get(l, "action-pay")) }
+                            @if can_defer { a.button href="/case/more-time" { (t.get(l, "action-more-time")) } }
+                            @if can_plan { a.button href="/case/plan" { (t.get(l, "action-plan")) } }
+                            a.button.quiet href="/case/dispute" { (t.get(l, "action-dispute")) }
                         }
                     }
                     section {
@@ -89,14 +194,20 @@ impl CasePage<'_> {
                             tr.total { th scope="row" { (t.get(l, "total-label")) } td { (amount) } }
                         }
                     }
-                    section {
+                    section #pay {
                         h2 { (t.get(l, "pay-bank-heading")) }
                         dl.pay {
-                            dt { (t.get(l, "pay-bank-account")) } dd.copy { (self.creditor.bank_account.formatted()) }
-                            dt { (t.get(l, "pay-bank-kid")) } dd.copy { (case.kid.as_str()) }
-                            dt { (t.get(l, "pay-bank-amount")) } dd.copy { (amount) }
+                            dt { (t.get(l, "pay-bank-account")) } dd.copy { (v.creditor.bank_account.formatted()) }
+                            @if case.plan.is_none() {
+                                dt { (t.get(l, "pay-bank-kid")) } dd.copy { (case.kid.as_str()) }
+                                dt { (t.get(l, "pay-bank-amount")) } dd.copy { (amount) }
+                            }
                         }
                         p { (t.get(l, "pay-bank-help")) }
+                        @if mandate.partial_payment.allowed && case.plan.is_none() {
+                            @let min = crate::domain::money::Money::round_to_minor(mandate.partial_payment.min_amount, case.currency()).format(l);
+                            p { (t.format(l, "partial-payment", &[("min", &min)])) }
+                        }
                     }
                     section {
                         h2 { (t.get(l, "help-heading")) }
@@ -109,7 +220,7 @@ impl CasePage<'_> {
                 p { (t.get(l, "footer-secure")) }
             }
         };
-        layout(t, l, &title, Some(&switch), body)
+        layout(t, l, &title, Some(&switch_link("/case", l)), body)
     }
 }
 

@@ -40,6 +40,107 @@ status-closed = This case is closed. You do not need to do anything more.
 switch-language = Norsk
 footer-secure = This page shows only your case. Please do not share the link.
 
+receipt-deferral-sms = Confirmation from {$creditor}: you have more time. The new due date is {$due}. See your case here: {$link}
+receipt-deferral-email-subject = You have more time with {$creditor}
+receipt-deferral-email-body =
+    Hello {$name},
+
+    You have more time. The new due date is {$due}, and the amount is {$amount}.
+
+    See your case here: {$link}
+
+    Kind regards
+    {$agency}
+receipt-plan-sms = Confirmation from {$creditor}: your payment plan is agreed. The first instalment is {$amount}, due {$due}. See the plan here: {$link}
+receipt-plan-email-subject = Your payment plan with {$creditor} is agreed
+receipt-plan-email-body =
+    Hello {$name},
+
+    Your payment plan is agreed. The first instalment is {$amount}, due {$due}. Each instalment has its own KID, shown in the plan.
+
+    See the plan here: {$link}
+
+    Kind regards
+    {$agency}
+
+## Self-service on the case page
+actions-heading = What would you like to do?
+action-pay = Pay the full amount
+action-more-time = Ask for more time
+action-plan = Pay in instalments
+action-dispute = I disagree, or I have already paid
+partial-payment = You can also pay part of it now, at least {$min}. Use the same account number and KID.
+pending-review = We have your request. {$agency} will answer you within a week.
+status-disputed = You told us you disagree or have paid. Collection is paused while {$agency} looks into it, and you will hear from us within a week.
+plan-active-heading = Your payment plan
+back = Back to the case
+form-expired-title = The form has expired
+form-expired-body = For your safety, please open the case again and try once more. Nothing has been changed.
+
+more-time-title = Ask for more time
+more-time-current = The current due date is {$date}.
+more-time-intro = Choose a new due date. Dates marked "at once" are granted straight away. {$agency} looks at later dates and answers within a week.
+more-time-instant = at once
+more-time-review = reviewed
+more-time-submit = Ask for this date
+error-choose-date = Please choose one of the dates in the list.
+
+plan-title = Pay in instalments
+plan-intro = You can spread {$amount} over {$min} to {$max} months. The smallest instalment is {$min_instalment}.
+plan-months-label = Number of months
+plan-monthly-label = Or enter how much you can pay each month
+plan-preview-submit = Show the plan
+plan-preview-title = Your plan
+plan-col-number = No.
+plan-col-date = Due
+plan-col-amount = Amount
+plan-extra-cost = The plan costs {$cost} extra (fee {$fee}, interest {$interest}). In total you pay {$total}.
+plan-no-extra-cost = The plan costs nothing extra. In total you pay {$total}.
+plan-confirm = Agree to the plan
+plan-choose-other = Choose another plan
+error-amount = Enter an amount, for example 500 or 500.50.
+
+dispute-title = Disagree, or already paid?
+dispute-intro = Tell us what is wrong. While we look into it, collection is paused and no reminders are sent.
+dispute-text-label = What is wrong?
+dispute-paid-heading = Have you paid? Fill in what you know.
+dispute-paid-on = Date you paid
+dispute-paid-amount = Amount you paid
+dispute-paid-reference = Reference or KID you used
+dispute-submit = Send to {$agency}
+error-dispute-text = Please write briefly what is wrong (at most 2000 characters).
+error-date = Please write the date as dd.mm.yyyy.
+dispute-received-title = Thank you. Collection is paused.
+dispute-received-body = {$agency} will look at what you wrote and answer within a week. You do not need to do anything until you hear from us.
+
+granted-deferral-title = You have more time
+granted-deferral-body = The new due date is {$date}. We will send you a confirmation.
+granted-plan-title = Your plan is agreed
+granted-plan-body = The first instalment is {$amount}, due {$date}. Each instalment has its own KID. We will send you a confirmation.
+review-title = We have your request
+review-body = {$agency} will look at it and answer within a week. You do not need to do anything until you hear from us.
+review-longer_than_auto_grant = What you asked for is longer than we can grant straight away.
+review-balance_outside_range = For this amount, a person needs to look at the case.
+refused-title = We cannot grant that here
+refused-not_offered = The creditor does not offer this for this case.
+refused-no_more_deferrals = This case has already had as many deferrals as the creditor allows.
+refused-date_not_later = The date must be after the current due date.
+refused-too_long = That is longer than the creditor allows.
+refused-instalment_too_small = The instalments would be below the minimum of {$min}.
+refused-too_few_instalments = A plan needs at least two instalments.
+refused-nothing_owed = There is nothing to pay on this case.
+offer-deferral = We can give you until {$date}.
+offer-plan = The longest plan we can grant straight away is {$months} months of {$monthly} a month.
+offer-accept = Yes please
+refused-contact = If you need another solution, please contact {$agency}.
+
+verify-title = Confirm it is you
+verify-intro = Before we show the case, please confirm who you are.
+verify-postcode = Your postcode
+verify-birth-date = Your date of birth (dd.mm.yyyy)
+verify-submit = Continue
+verify-wrong = That did not match. You have {$left} attempts left.
+
 ## Errors
 not-found-title = This link does not work
 not-found-body = The link may have expired, been used up or been typed in wrong. If you got a message from us, reply to it or contact the sender and we will help you.

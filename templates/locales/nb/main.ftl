@@ -40,6 +40,107 @@ status-closed = Denne saken er avsluttet. Du trenger ikke gjøre noe mer.
 switch-language = English
 footer-secure = Siden viser bare din sak. Del ikke lenken med andre.
 
+receipt-deferral-sms = Bekreftelse fra {$creditor}: Du har fått utsettelse. Ny forfallsdato er {$due}. Se saken her: {$link}
+receipt-deferral-email-subject = Du har fått utsettelse hos {$creditor}
+receipt-deferral-email-body =
+    Hei {$name},
+
+    Du har fått utsettelse. Ny forfallsdato er {$due}, og beløpet er {$amount}.
+
+    Se saken her: {$link}
+
+    Vennlig hilsen
+    {$agency}
+receipt-plan-sms = Bekreftelse fra {$creditor}: Nedbetalingsavtalen er klar. Første avdrag er {$amount} med forfall {$due}. Se planen her: {$link}
+receipt-plan-email-subject = Nedbetalingsavtalen med {$creditor} er klar
+receipt-plan-email-body =
+    Hei {$name},
+
+    Nedbetalingsavtalen er klar. Første avdrag er {$amount} med forfall {$due}. Hvert avdrag har sitt eget KID-nummer, som du finner i planen.
+
+    Se planen her: {$link}
+
+    Vennlig hilsen
+    {$agency}
+
+## Self-service on the case page
+actions-heading = Hva vil du gjøre?
+action-pay = Betale hele beløpet
+action-more-time = Be om mer tid
+action-plan = Dele opp i avdrag
+action-dispute = Jeg er uenig, eller har allerede betalt
+partial-payment = Du kan også betale en del nå, minst {$min}. Bruk samme kontonummer og KID.
+pending-review = Vi har fått forespørselen din. {$agency} svarer deg innen en uke.
+status-disputed = Du har sagt fra at du er uenig eller har betalt. Vi har stanset innkrevingen mens {$agency} ser på saken, og du får svar innen en uke.
+plan-active-heading = Din nedbetalingsavtale
+back = Tilbake til saken
+form-expired-title = Skjemaet er utløpt
+form-expired-body = Av sikkerhetshensyn må du åpne saken på nytt og prøve igjen. Ingenting er endret.
+
+more-time-title = Be om mer tid
+more-time-current = Nåværende forfallsdato er {$date}.
+more-time-intro = Velg en ny forfallsdato. Datoer merket «med en gang» får du med en gang. Senere datoer ser {$agency} på, og du får svar innen en uke.
+more-time-instant = med en gang
+more-time-review = vurderes
+more-time-submit = Be om denne datoen
+error-choose-date = Velg en av datoene i listen.
+
+plan-title = Betal i avdrag
+plan-intro = Du kan dele opp {$amount} over {$min} til {$max} måneder. Minste avdrag er {$min_instalment}.
+plan-months-label = Antall måneder
+plan-monthly-label = Eller skriv inn hvor mye du kan betale i måneden
+plan-preview-submit = Vis planen
+plan-preview-title = Slik blir planen din
+plan-col-number = Nr.
+plan-col-date = Forfall
+plan-col-amount = Beløp
+plan-extra-cost = Planen koster {$cost} ekstra (gebyr {$fee}, renter {$interest}). Til sammen betaler du {$total}.
+plan-no-extra-cost = Planen koster ingenting ekstra. Til sammen betaler du {$total}.
+plan-confirm = Godta planen
+plan-choose-other = Velg en annen plan
+error-amount = Skriv et beløp, for eksempel 500 eller 500,50.
+
+dispute-title = Uenig, eller allerede betalt?
+dispute-intro = Fortell oss hva som er feil. Mens vi ser på saken, stanser vi innkrevingen og sender ingen påminnelser.
+dispute-text-label = Hva er feil?
+dispute-paid-heading = Har du betalt? Fyll ut hvis du vet det.
+dispute-paid-on = Dato du betalte
+dispute-paid-amount = Beløp du betalte
+dispute-paid-reference = Referanse eller KID du brukte
+dispute-submit = Send til {$agency}
+error-dispute-text = Skriv kort hva som er feil (høyst 2000 tegn).
+error-date = Skriv datoen som dd.mm.åååå.
+dispute-received-title = Takk. Vi har stanset innkrevingen.
+dispute-received-body = {$agency} ser på det du har skrevet og svarer deg innen en uke. Du trenger ikke gjøre noe før du hører fra oss.
+
+granted-deferral-title = Du har fått mer tid
+granted-deferral-body = Ny forfallsdato er {$date}. Du får en bekreftelse på melding.
+granted-plan-title = Avtalen er klar
+granted-plan-body = Første avdrag er {$amount} med forfall {$date}. Hvert avdrag har sitt eget KID-nummer. Du får en bekreftelse på melding.
+review-title = Vi har fått forespørselen din
+review-body = {$agency} ser på den og svarer deg innen en uke. Du trenger ikke gjøre noe før du hører fra oss.
+review-longer_than_auto_grant = Det du ba om, er lenger enn vi kan gi med en gang.
+review-balance_outside_range = For dette beløpet må en person se på saken.
+refused-title = Det kan vi dessverre ikke gi her
+refused-not_offered = Kreditor tilbyr ikke dette for denne saken.
+refused-no_more_deferrals = Saken har allerede fått så mange utsettelser som kreditor tillater.
+refused-date_not_later = Datoen må være etter dagens forfallsdato.
+refused-too_long = Det er lenger enn kreditor tillater.
+refused-instalment_too_small = Da blir avdragene mindre enn minstebeløpet på {$min}.
+refused-too_few_instalments = En avtale må ha minst to avdrag.
+refused-nothing_owed = Det er ikke noe å betale på saken.
+offer-deferral = Vi kan gi deg utsettelse til {$date}.
+offer-plan = Den lengste planen vi kan gi med en gang, er {$months} måneder med {$monthly} i måneden.
+offer-accept = Ja takk, det vil jeg
+refused-contact = Ta gjerne kontakt med {$agency} hvis du trenger en annen løsning.
+
+verify-title = Bekreft at det er deg
+verify-intro = Før vi viser saken, ber vi deg bekrefte hvem du er.
+verify-postcode = Postnummeret ditt
+verify-birth-date = Fødselsdatoen din (dd.mm.åååå)
+verify-submit = Fortsett
+verify-wrong = Det stemte ikke. Du har {$left} forsøk igjen.
+
 ## Errors
 not-found-title = Lenken virker ikke
 not-found-body = Lenken kan være utløpt, brukt opp eller skrevet inn feil. Har du fått en melding fra oss, kan du svare på den eller kontakte avsenderen, så hjelper vi deg.
