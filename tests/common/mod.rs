@@ -210,6 +210,7 @@ pub fn case_body(external_ref: &str, principal: &str) -> String {
 }
 
 /// Generates one `#[tokio::test]` per backend from an `async fn(Backend)`.
+#[allow(unused_macros)]
 macro_rules! on_both_stores {
     ($($name:ident),* $(,)?) => {
         mod embedded {
