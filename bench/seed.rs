@@ -99,6 +99,7 @@ async fn main() -> anyhow::Result<()> {
             csrf_token: random_base62(22),
             created_at: now,
             expires_at: now + chrono::Duration::hours(4),
+            verified: false,
         };
         ctx.store
             .save_session(

@@ -320,6 +320,15 @@ async fn a_monthly_amount_below_the_minimum_is_refused_with_a_plan_that_meets_it
 
 async fn a_dispute_pauses_collection_and_holds_reminders(backend: Backend) {
     let d = debtor(backend, "1200.00").await;
+    let path = format!("/api/v1/cases/{}/messages", d.case_id);
+    let reminder = d
+        .app
+        .post_json(&path, Some(KEY_A), r#"{"channel":"sms"}"#)
+        .await;
+    assert_eq!(reminder.status().as_u16(), 202);
+    let reminder_id: serde_json::Value = reminder.json().await.expect("json");
+    let reminder_id =
+        innfri::domain::ids::MessageId::parse(reminder_id["id"].as_str().expect("id")).expect("id");
     let (status, html) = d
         .post(
             "/case/dispute",
@@ -344,8 +353,28 @@ async fn a_dispute_pauses_collection_and_holds_reminders(backend: Backend) {
         .await
         .expect("html");
     assert!(page.contains("stanset innkrevingen") && !page.contains("/case/plan"));
+    // The reminder queued before the dispute is held, not sent and not dropped.
+    let worker = d
+        .app
+        .ctx
+        .worker(innfri::app::http_client().expect("http"))
+        .expect("worker");
+    assert_eq!(worker.run_once().await.expect("store"), 1);
+    let held = d
+        .app
+        .ctx
+        .store
+        .message(&reminder_id)
+        .await
+        .expect("store")
+        .expect("message");
+    assert_eq!(
+        held.status,
+        innfri::domain::message::MessageStatus::Scheduled
+    );
+    assert_eq!(held.attempts, 0);
+    assert!(held.not_before > Utc::now() + Duration::hours(23));
     // The agency cannot queue reminders while the dispute is open.
-    let path = format!("/api/v1/cases/{}/messages", d.case_id);
     let response = d
         .app
         .post_json(&path, Some(KEY_A), r#"{"channel":"sms"}"#)

@@ -147,6 +147,7 @@ async fn sessions_expire_after_idle_time(backend: Backend) {
         csrf_token: "csrf".into(),
         created_at: now,
         expires_at: now + Duration::hours(1),
+        verified: false,
     };
     let digest = TokenDigest::of("session");
     let idle = std::time::Duration::from_millis(300);

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::contact::{EmailAddress, PhoneNumber};
 use super::event::{Actor, AuditEntry};
+use super::identity::IdentityFacts;
 use super::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use super::kid::Kid;
 use super::locale::Locale;
@@ -89,6 +90,14 @@ pub struct Case {
     /// Requests waiting for the agency (review or dispute).
     #[serde(default)]
     pub pending: Vec<PendingRequest>,
+    /// Facts for the identity step-up, if the mandate asks for one.
+    #[serde(default)]
+    pub identity: IdentityFacts,
+    #[serde(default)]
+    pub identity_failures: u32,
+    /// After too many wrong answers the page stays closed until then.
+    #[serde(default)]
+    pub identity_locked_until: Option<DateTime<Utc>>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -191,6 +200,9 @@ impl Case {
             deferrals_granted: 0,
             plan: None,
             pending: Vec::new(),
+            identity: IdentityFacts::default(),
+            identity_failures: 0,
+            identity_locked_until: None,
         }
     }
 

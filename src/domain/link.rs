@@ -36,6 +36,9 @@ pub struct DebtorSession {
     pub created_at: DateTime<Utc>,
     /// Absolute end of the session, however active it is.
     pub expires_at: DateTime<Utc>,
+    /// The debtor has passed the mandate's identity step-up in this session.
+    #[serde(default)]
+    pub verified: bool,
 }
 
 impl DebtorSession {

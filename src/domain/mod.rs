@@ -5,6 +5,7 @@ pub mod case;
 pub mod contact;
 pub mod creditor;
 pub mod event;
+pub mod identity;
 pub mod ids;
 pub mod jurisdiction;
 pub mod kid;

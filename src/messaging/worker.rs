@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use super::composer::Composer;
 use super::provider::{Provider, SendError};
 use crate::app::AppContext;
+use crate::domain::case::CaseStatus;
 use crate::domain::message::{Channel, Message, MessageStatus, retry_delay};
 use crate::store::StoreError;
 
@@ -117,6 +118,15 @@ impl Worker {
         store.save_leased_message(&message).await?;
 
         let case = store.case(&message.case_id).await?;
+        if let Some(disputed) = case.as_ref().filter(|c| c.status == CaseStatus::Disputed) {
+            // The law stops collection while a dispute is open: hold, do not drop, the reminder.
+            message.status = MessageStatus::Scheduled;
+            message.attempts -= 1;
+            message.not_before = Utc::now() + chrono::Duration::days(1);
+            message.last_error = Some("held: the case is disputed".into());
+            tracing::info!(message = %message.id, case = %disputed.id, "held while disputed");
+            return store.save_leased_message(&message).await;
+        }
         let Some(case) = case.filter(|c| c.status.is_active()) else {
             message.status = MessageStatus::Cancelled;
             message.last_error = Some("case is not open".into());

@@ -13,6 +13,7 @@ use crate::config::api_key_hash;
 use crate::domain::case::{Case, CaseStatus, CaseTerms, ClaimKind, ClaimLine, Debtor};
 use crate::domain::contact::{EmailAddress, PhoneNumber};
 use crate::domain::creditor::Creditor;
+use crate::domain::identity::{IdentityFacts, Postcode};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use crate::domain::kid::Kid;
 use crate::domain::locale::Locale;
@@ -96,6 +97,9 @@ struct DebtorInput {
     phone: Option<String>,
     email: Option<String>,
     locale: Option<String>,
+    /// Facts for the identity step-up some mandates require; never shown to anyone.
+    postcode: Option<String>,
+    birth_date: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -146,7 +150,7 @@ fn parse_case<'a>(
     ctx: &'a AppContext,
     agency: &AgencyId,
     input: CaseInput,
-) -> Result<(ExternalRef, CaseTerms, &'a Creditor), ApiError> {
+) -> Result<(ExternalRef, CaseTerms, IdentityFacts, &'a Creditor), ApiError> {
     let external_ref =
         ExternalRef::parse(&input.external_ref).map_err(|e| ApiError::field("external_ref", e))?;
     let creditor_id =
@@ -175,6 +179,33 @@ fn parse_case<'a>(
         .map(EmailAddress::parse)
         .transpose()
         .map_err(|e| ApiError::field("debtor.email", e))?;
+    let identity = IdentityFacts {
+        postcode: match input
+            .debtor
+            .postcode
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            None => None,
+            Some(p) => Some(
+                Postcode::parse(p)
+                    .ok_or_else(|| ApiError::field("debtor.postcode", "must be four digits"))?,
+            ),
+        },
+        birth_date: match input
+            .debtor
+            .birth_date
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            None => None,
+            Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                ApiError::field("debtor.birth_date", "must be a date like 1980-05-17")
+            })?),
+        },
+    };
     let locale = match input.debtor.locale.as_deref() {
         None => Locale::default(),
         Some(l) => Locale::parse(l)
@@ -221,7 +252,7 @@ fn parse_case<'a>(
             message: text,
         }
     })?;
-    Ok((external_ref, terms, creditor))
+    Ok((external_ref, terms, identity, creditor))
 }
 
 /// A fresh KID from the creditor's running number; numbers whose MOD11 check would be '-' are skipped.
@@ -245,7 +276,7 @@ async fn upsert_case(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let input: CaseInput = parse_body(&body)?;
-    let (external_ref, terms, creditor) = parse_case(&ctx, &tenant.0, input)?;
+    let (external_ref, terms, identity, creditor) = parse_case(&ctx, &tenant.0, input)?;
     let now = Utc::now();
     if ctx
         .store
@@ -254,7 +285,7 @@ async fn upsert_case(
         .is_none()
     {
         let kid = allocate_kid(&ctx, creditor).await?;
-        let case = Case::open(
+        let mut case = Case::open(
             CaseId::generate(),
             tenant.0.clone(),
             external_ref.clone(),
@@ -262,6 +293,7 @@ async fn upsert_case(
             kid,
             now,
         );
+        case.identity = identity.clone();
         if ctx.store.insert_case(&case).await? == CaseInsert::Created {
             tracing::info!(case = %case.id, agency = %tenant.0, "case created");
             return Ok(HttpResponse::Created()
@@ -275,11 +307,12 @@ async fn upsert_case(
         let Some(mut case) = ctx.store.case_by_ref(&tenant.0, &external_ref).await? else {
             return Err(ApiError::Conflict);
         };
-        if case.terms() == terms {
+        if case.terms() == terms && case.identity == identity {
             return Ok(HttpResponse::Ok().json(CaseView::from(&case)));
         }
         case.update(terms.clone(), now)
             .map_err(|e| ApiError::field("creditor_id", e))?;
+        case.identity = identity.clone();
         match ctx.store.update_case(&case).await {
             Ok(saved) => {
                 tracing::info!(case = %saved.id, agency = %tenant.0, "case updated");

@@ -83,6 +83,7 @@ async fn open_link(
         created_at: now,
         expires_at: now
             + chrono::Duration::from_std(state.session_max).unwrap_or(chrono::Duration::hours(4)),
+        verified: false,
     };
     // Reported to the agency; the session write and the event go to the store side by side.
     let viewed = Event::new(

@@ -4,6 +4,7 @@ pub mod api;
 pub mod api_error;
 pub mod debtor;
 pub mod health;
+pub mod identity;
 pub mod pages;
 pub mod security;
 pub mod self_service;
@@ -82,6 +83,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             .configure(health::routes)
             .configure(debtor::routes)
             .configure(self_service::routes)
+            .configure(identity::routes)
             .configure(api::routes)
             .default_service(web::to(fallback))
     })

@@ -10,6 +10,7 @@ use super::pages::notice;
 use crate::app::AppContext;
 use crate::domain::case::Case;
 use crate::domain::creditor::{Agency, Creditor};
+use crate::domain::identity::step_up_required;
 use crate::domain::link::DebtorSession;
 use crate::domain::locale::Locale;
 use crate::links::{TokenDigest, constant_time_eq};
@@ -79,8 +80,29 @@ pub fn lang_cookie(req: &HttpRequest, state: &DebtorState) -> Option<Cookie<'sta
     )
 }
 
-/// Loads the session, its case, creditor and agency; anything missing is the neutral 404.
+/// Loads the session, its case, creditor and agency; anything missing is the neutral 404. When
+/// the mandate requires an identity step-up the session has not passed, the debtor is sent there.
 pub async fn load(
+    req: &HttpRequest,
+    ctx: &AppContext,
+    state: &DebtorState,
+) -> Result<DebtorView, HttpResponse> {
+    let view = load_unverified(req, ctx, state).await?;
+    if needs_step_up(&view) {
+        return Err(HttpResponse::SeeOther()
+            .insert_header(("Location", "/case/verify"))
+            .finish());
+    }
+    Ok(view)
+}
+
+pub fn needs_step_up(view: &DebtorView) -> bool {
+    !view.session.verified
+        && step_up_required(view.creditor.mandate.identity.check, &view.case.identity)
+}
+
+/// As [`load`], without the identity step-up: only for the step-up page itself.
+pub async fn load_unverified(
     req: &HttpRequest,
     ctx: &AppContext,
     state: &DebtorState,

@@ -1,0 +1,117 @@
+//! Configuration through the real loader and the real binary: a mandate that asks for more than
+//! the law allows is refused with the file and the field named, and nothing starts.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn config_dir_with(mandate_edit: impl Fn(String) -> String) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+    let dir = std::env::temp_dir().join(format!("innfri-config-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(dir.join("mandates")).expect("dir");
+    for file in ["default.toml", "demo.toml"] {
+        std::fs::copy(root.join(file), dir.join(file)).expect("copy");
+    }
+    let creditor =
+        std::fs::read_to_string(root.join("mandates/nordlys-energi.toml")).expect("creditor");
+    std::fs::write(
+        dir.join("mandates/nordlys-energi.toml"),
+        mandate_edit(creditor),
+    )
+    .expect("write");
+    dir
+}
+
+#[test]
+fn the_shipped_configuration_is_valid() {
+    let output = Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args([
+            "--config-dir",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+            "--profile",
+            "demo",
+            "check-config",
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn a_plan_fee_above_the_legal_limit_is_refused_with_file_and_field() {
+    let dir = config_dir_with(|c| c.replace("establishment_fee = 0", "establishment_fee = 2000"));
+    let output = Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args([
+            "--config-dir",
+            &dir.to_string_lossy(),
+            "--profile",
+            "demo",
+            "check-config",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        errors.contains("mandates/nordlys-energi.toml: mandate.plan.establishment_fee"),
+        "{errors}"
+    );
+    assert!(errors.contains("1125"), "the limit is named: {errors}");
+    // `serve` refuses to start with the same message.
+    let serve = Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args([
+            "--config-dir",
+            &dir.to_string_lossy(),
+            "--profile",
+            "demo",
+            "serve",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(serve.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&serve.stderr).contains("mandate.plan.establishment_fee"));
+}
+
+#[test]
+fn contradictory_limits_and_bad_account_numbers_are_each_named() {
+    let dir = config_dir_with(|c| {
+        c.replace("auto_grant_days = 14", "auto_grant_days = 45")
+            .replace("1503.12.34562", "1503.12.34563")
+    });
+    let errors = innfri::config::ConfigSource::new(&dir, Some("demo"))
+        .load()
+        .expect_err("invalid")
+        .to_string();
+    assert!(
+        errors.contains("mandate.deferral.auto_grant_days"),
+        "{errors}"
+    );
+    let fixed = config_dir_with(|c| c.replace("1503.12.34562", "1503.12.34563"));
+    let errors = innfri::config::ConfigSource::new(&fixed, Some("demo"))
+        .load()
+        .expect_err("invalid")
+        .to_string();
+    assert!(errors.contains("creditor.bank_account"), "{errors}");
+}
+
+#[test]
+fn a_misspelled_setting_is_named_with_its_file() {
+    let dir = config_dir_with(|c| c);
+    let default = std::fs::read_to_string(dir.join("default.toml")).expect("read");
+    std::fs::write(
+        dir.join("default.toml"),
+        default.replace("ttl_days = 30", "ttl_dayz = 30"),
+    )
+    .expect("write");
+    let errors = innfri::config::ConfigSource::new(&dir, Some("demo"))
+        .load()
+        .expect_err("invalid")
+        .to_string();
+    assert!(
+        errors.contains("default.toml") && errors.contains("ttl_dayz"),
+        "{errors}"
+    );
+}

@@ -1,0 +1,188 @@
+//! The identity step-up a mandate may require, through the real app on both stores: nothing of
+//! the case shows before the debtor confirms the postcode; wrong answers are limited per case.
+
+#[macro_use]
+mod common;
+
+use common::{Backend, KEY_A, TestApp, spawn_app_with};
+
+/// The app with the example creditor's mandate switched to a postcode check.
+async fn app_with_postcode_check(backend: Backend) -> (TestApp, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!(
+        "innfri-creditors-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let original = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/mandates/nordlys-energi.toml"
+    ))
+    .expect("creditor");
+    assert!(original.contains("check = \"none\""));
+    std::fs::write(
+        dir.join("nordlys-energi.toml"),
+        original.replace("check = \"none\"", "check = \"postcode\""),
+    )
+    .expect("write");
+    let source =
+        common::config_source(backend).with("creditors_dir", dir.to_string_lossy().to_string());
+    (spawn_app_with(source, backend).await, dir)
+}
+
+async fn open_case(app: &TestApp, external_ref: &str, postcode: Option<&str>) -> String {
+    let mut body: serde_json::Value =
+        serde_json::from_str(&common::case_body(external_ref, "1200.00")).expect("json");
+    if let Some(p) = postcode {
+        body["debtor"]["postcode"] = serde_json::json!(p);
+    }
+    let response = app
+        .post_json("/api/v1/cases", Some(KEY_A), &body.to_string())
+        .await;
+    assert_eq!(response.status().as_u16(), 201);
+    let case: serde_json::Value = response.json().await.expect("json");
+    assert!(
+        case["debtor"].get("postcode").is_none(),
+        "identity facts are never echoed back"
+    );
+    let id = innfri::domain::ids::CaseId::parse(case["id"].as_str().expect("id")).expect("id");
+    let link = app.ctx.issue_case_link(&id).await.expect("link");
+    app.open_link(&link).await.expect("session")
+}
+
+async fn answer(app: &TestApp, cookie: &str, text: &str) -> reqwest::Response {
+    let form = app
+        .http
+        .get(app.url("/case/verify"))
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    let csrf = form
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("csrf")
+        .to_owned();
+    app.http
+        .post(app.url("/case/verify"))
+        .header("Cookie", cookie)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(
+            serde_urlencoded::to_string([("csrf", csrf.as_str()), ("answer", text)]).expect("form"),
+        )
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn the_case_stays_hidden_until_the_postcode_is_confirmed(backend: Backend) {
+    let (app, _dir) = app_with_postcode_check(backend).await;
+    let cookie = open_case(&app, "I-1", Some("0150")).await;
+    let page = app.case_page(&cookie, "").await;
+    assert_eq!(page.status().as_u16(), 303);
+    assert_eq!(page.headers()["location"], "/case/verify");
+    let plan = app
+        .http
+        .get(app.url("/case/plan"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(
+        plan.status().as_u16(),
+        303,
+        "every case page waits for the step-up"
+    );
+    let form = app
+        .http
+        .get(app.url("/case/verify"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        form.contains("Postnummeret ditt") && !form.contains("1 249,50"),
+        "no case detail before the check"
+    );
+
+    let wrong = answer(&app, &cookie, "0151").await;
+    assert_eq!(wrong.status().as_u16(), 422);
+    assert!(wrong.text().await.expect("html").contains("2 forsøk igjen"));
+
+    let right = answer(&app, &cookie, "01 50").await;
+    assert_eq!(right.status().as_u16(), 303);
+    let set_cookie = right.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    let verified = set_cookie.split(';').next().expect("pair").to_owned();
+    assert_ne!(verified, cookie, "a new session id after the step-up");
+    let page = app.case_page(&verified, "").await;
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.text().await.expect("html").contains("1 249,50 kr"));
+    assert_eq!(
+        app.case_page(&cookie, "").await.status().as_u16(),
+        303,
+        "the old session is still unverified"
+    );
+}
+
+async fn too_many_wrong_answers_close_the_page_even_for_a_new_session(backend: Backend) {
+    let (app, _dir) = app_with_postcode_check(backend).await;
+    let cookie = open_case(&app, "I-2", Some("0150")).await;
+    for expected in [422, 422, 429] {
+        assert_eq!(
+            answer(&app, &cookie, "9999").await.status().as_u16(),
+            expected
+        );
+    }
+    let locked = app
+        .http
+        .get(app.url("/case/verify"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(locked.status().as_u16(), 429);
+    // Opening the link again does not reset the count: the lock is on the case.
+    let agency = innfri::domain::ids::AgencyId::parse("agency-a").expect("id");
+    let external_ref = innfri::domain::ids::ExternalRef::parse("I-2").expect("ref");
+    let id = app
+        .ctx
+        .store
+        .case_by_ref(&agency, &external_ref)
+        .await
+        .expect("store")
+        .expect("case")
+        .id;
+    let fresh = app
+        .open_link(&app.ctx.issue_case_link(&id).await.expect("link"))
+        .await
+        .expect("session");
+    let response = app
+        .http
+        .get(app.url("/case/verify"))
+        .header("Cookie", &fresh)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status().as_u16(), 429);
+}
+
+async fn without_a_known_postcode_there_is_nothing_to_check(backend: Backend) {
+    let (app, _dir) = app_with_postcode_check(backend).await;
+    let cookie = open_case(&app, "I-3", None).await;
+    assert_eq!(app.case_page(&cookie, "").await.status().as_u16(), 200);
+}
+
+on_both_stores!(
+    the_case_stays_hidden_until_the_postcode_is_confirmed,
+    too_many_wrong_answers_close_the_page_even_for_a_new_session,
+    without_a_known_postcode_there_is_nothing_to_check,
+);
