@@ -6,99 +6,20 @@
 mod common;
 
 use chrono::{Duration, NaiveDate, Utc};
-use common::{Backend, KEY_A, TestApp, spawn_app};
-use innfri::domain::case::{Case, CaseStatus};
+use common::{Backend, KEY_A};
+use innfri::domain::case::CaseStatus;
 use innfri::domain::event::EventKind;
-use innfri::domain::ids::{AgencyId, CaseId};
 use innfri::domain::jurisdiction::no;
 use innfri::domain::kid::{Kid, KidAlgorithm};
 use innfri::domain::self_service::deferral_options;
 
-/// A debtor with an open case of `principal` (plus 14.50 interest and 35 fee), due in ten days.
-struct Debtor {
-    app: TestApp,
-    case_id: CaseId,
-    cookie: String,
-    csrf: String,
+use common::{Debtor, debtor};
+
+trait DeferralDates {
+    async fn deferral_dates(&self) -> (NaiveDate, NaiveDate);
 }
 
-async fn debtor(backend: Backend, principal: &str) -> Debtor {
-    let app = spawn_app(backend).await;
-    let due = no::business_day_on_or_after(Utc::now().date_naive() + Duration::days(10));
-    let body = common::case_body("S-1", principal).replace("2026-12-01", &due.to_string());
-    let response = app.post_json("/api/v1/cases", Some(KEY_A), &body).await;
-    assert_eq!(response.status().as_u16(), 201);
-    let case: serde_json::Value = response.json().await.expect("json");
-    let case_id = CaseId::parse(case["id"].as_str().expect("id")).expect("case id");
-    let link = app.ctx.issue_case_link(&case_id).await.expect("link");
-    let cookie = app.open_link(&link).await.expect("session");
-    let page = app.case_page(&cookie, "").await.text().await.expect("html");
-    let form = app
-        .http
-        .get(app.url("/case/dispute"))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .expect("get");
-    let form = form.text().await.expect("html");
-    let csrf = form
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("csrf token in the form")
-        .to_owned();
-    assert!(page.contains("Hva vil du gjøre?"));
-    Debtor {
-        app,
-        case_id,
-        cookie,
-        csrf,
-    }
-}
-
-impl Debtor {
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
-        let mut all = vec![("csrf", self.csrf.as_str())];
-        all.extend_from_slice(fields);
-        let response = self
-            .app
-            .http
-            .post(self.app.url(path))
-            .header("Cookie", &self.cookie)
-            .header("Origin", &self.app.base)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(serde_urlencoded::to_string(&all).expect("form"))
-            .send()
-            .await
-            .expect("post");
-        (
-            response.status().as_u16(),
-            response.text().await.expect("body"),
-        )
-    }
-
-    async fn case(&self) -> Case {
-        self.app
-            .ctx
-            .store
-            .case(&self.case_id)
-            .await
-            .expect("store")
-            .expect("case")
-    }
-
-    async fn event_kinds(&self) -> Vec<EventKind> {
-        let agency = AgencyId::parse("agency-a").expect("id");
-        let events = self
-            .app
-            .ctx
-            .store
-            .events_after(&agency, None, 100)
-            .await
-            .expect("events");
-        events.into_iter().map(|(_, e)| e.kind).collect()
-    }
-
+impl DeferralDates for Debtor {
     /// The first date granted at once and the first that goes to review, per the creditor's mandate.
     async fn deferral_dates(&self) -> (NaiveDate, NaiveDate) {
         let case = self.case().await;

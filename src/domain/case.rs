@@ -11,7 +11,7 @@ use super::kid::Kid;
 use super::locale::Locale;
 use super::money::{Currency, Money, MoneyError};
 use super::plan::InstalmentPlan;
-use super::self_service::{CaseFacts, Dispute, PendingRequest};
+use super::self_service::{CaseFacts, Dispute, PendingRequest, Review};
 
 /// What a claim line is for; the debtor sees them separately (inkassoforskriften § 10 c).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -89,7 +89,10 @@ pub struct Case {
     pub plan: Option<InstalmentPlan>,
     /// Requests waiting for the agency (review or dispute).
     #[serde(default)]
-    pub pending: Vec<PendingRequest>,
+    pub pending: Vec<Review>,
+    /// The agency's last word to the debtor (e.g. why a request was declined), shown on the page.
+    #[serde(default)]
+    pub note_to_debtor: Option<String>,
     /// Facts for the identity step-up, if the mandate asks for one.
     #[serde(default)]
     pub identity: IdentityFacts,
@@ -200,6 +203,7 @@ impl Case {
             deferrals_granted: 0,
             plan: None,
             pending: Vec::new(),
+            note_to_debtor: None,
             identity: IdentityFacts::default(),
             identity_failures: 0,
             identity_locked_until: None,
@@ -244,13 +248,13 @@ impl Case {
     }
 
     /// A deferral granted under the mandate: the new due date replaces the old.
-    pub fn grant_deferral(&mut self, new_due_date: NaiveDate, now: DateTime<Utc>) {
+    pub fn grant_deferral(&mut self, actor: Actor, new_due_date: NaiveDate, now: DateTime<Utc>) {
         let old = self.due_date;
         self.due_date = new_due_date;
         self.deferrals_granted += 1;
         self.updated_at = now;
         self.record(
-            Actor::Debtor,
+            actor,
             "deferral.granted",
             format!("due date {old} → {new_due_date} under the mandate"),
             now,
@@ -258,7 +262,7 @@ impl Case {
     }
 
     /// An instalment plan agreed under the mandate (instalment KIDs already assigned).
-    pub fn agree_plan(&mut self, plan: InstalmentPlan, now: DateTime<Utc>) {
+    pub fn agree_plan(&mut self, actor: Actor, plan: InstalmentPlan, now: DateTime<Utc>) {
         let detail = format!(
             "{} instalments, total {}, extra cost {}",
             plan.months(),
@@ -270,11 +274,11 @@ impl Case {
         }
         self.plan = Some(plan);
         self.updated_at = now;
-        self.record(Actor::Debtor, "plan.granted", detail, now);
+        self.record(actor, "plan.granted", detail, now);
     }
 
-    /// A request a person must look at.
-    pub fn request_review(&mut self, request: PendingRequest, now: DateTime<Utc>) {
+    /// A request a person must look at; returns the id the agency answers it by.
+    pub fn request_review(&mut self, request: PendingRequest, now: DateTime<Utc>) -> String {
         let action = match &request {
             PendingRequest::Deferral { .. } => "deferral.requested",
             PendingRequest::Plan { .. } => "plan.requested",
@@ -293,9 +297,44 @@ impl Case {
                 "the debtor disputes the claim; collection paused".to_owned()
             }
         };
-        self.pending.push(request);
+        let id = format!("req_{}", uuid::Uuid::new_v4().simple());
+        self.pending.push(Review {
+            id: id.clone(),
+            request,
+        });
         self.updated_at = now;
         self.record(Actor::Debtor, action, detail, now);
+        id
+    }
+
+    /// Removes a pending request to answer it.
+    pub fn take_review(&mut self, id: &str) -> Option<PendingRequest> {
+        let index = self.pending.iter().position(|r| r.id == id)?;
+        Some(self.pending.remove(index).request)
+    }
+
+    /// The agency declined a request; the debtor reads `reason` on the case page.
+    pub fn decline(&mut self, request: &PendingRequest, reason: &str, now: DateTime<Utc>) {
+        if matches!(request, PendingRequest::Dispute { .. }) {
+            // The objection was considered and not upheld: collection resumes.
+            self.status = CaseStatus::Open;
+        }
+        self.note_to_debtor = Some(reason.to_owned());
+        self.updated_at = now;
+        self.record(Actor::Agency, "request.declined", reason, now);
+    }
+
+    /// The agency upheld a dispute: the claim is not pursued further.
+    pub fn uphold_dispute(&mut self, note: Option<&str>, now: DateTime<Utc>) {
+        self.status = CaseStatus::Closed;
+        self.note_to_debtor = note.map(str::to_owned);
+        self.updated_at = now;
+        self.record(
+            Actor::Agency,
+            "dispute.upheld",
+            note.unwrap_or("the objection was upheld"),
+            now,
+        );
     }
 
     /// The debtor disagrees or says it is paid: collection stops until the agency resolves it.

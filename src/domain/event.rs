@@ -24,6 +24,10 @@ pub enum EventKind {
     PlanRequested,
     #[serde(rename = "dispute.opened")]
     DisputeOpened,
+    #[serde(rename = "dispute.upheld")]
+    DisputeUpheld,
+    #[serde(rename = "request.declined")]
+    RequestDeclined,
     #[serde(rename = "message.sent")]
     MessageSent,
     #[serde(rename = "message.delivered")]
@@ -47,6 +51,8 @@ impl EventKind {
             EventKind::PlanGranted => "plan.granted",
             EventKind::PlanRequested => "plan.requested",
             EventKind::DisputeOpened => "dispute.opened",
+            EventKind::DisputeUpheld => "dispute.upheld",
+            EventKind::RequestDeclined => "request.declined",
             EventKind::MessageSent => "message.sent",
             EventKind::MessageDelivered => "message.delivered",
             EventKind::MessageFailed => "message.failed",

@@ -48,15 +48,27 @@ pub enum Template {
     DeferralReceipt,
     /// Confirms an instalment plan agreed on the case page.
     PlanReceipt,
+    /// Tells the debtor the agency declined a request, pointing to the reason on the page.
+    RequestDeclined,
+    /// Tells the debtor the agency upheld the objection: nothing more to pay.
+    DisputeUpheld,
 }
 
 impl Template {
+    /// Reminders press for payment and stop while a case is disputed, paid or closed;
+    /// receipts and answers to the debtor go out whatever the case's state.
+    pub fn is_collection(self) -> bool {
+        matches!(self, Template::Reminder)
+    }
+
     /// The Fluent message family: `{name}-sms`, `{name}-email-subject`, `{name}-email-body`.
     pub fn name(self) -> &'static str {
         match self {
             Template::Reminder => "reminder",
             Template::DeferralReceipt => "receipt-deferral",
             Template::PlanReceipt => "receipt-plan",
+            Template::RequestDeclined => "request-declined",
+            Template::DisputeUpheld => "dispute-upheld",
         }
     }
 }

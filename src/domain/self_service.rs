@@ -260,6 +260,14 @@ pub struct Dispute {
     pub paid_reference: Option<String>,
 }
 
+/// A request waiting for the agency, with the id the agency answers it by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub id: String,
+    #[serde(flatten)]
+    pub request: PendingRequest,
+}
+
 /// A request that waits for the agency, kept on the case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -118,7 +118,11 @@ impl Worker {
         store.save_leased_message(&message).await?;
 
         let case = store.case(&message.case_id).await?;
-        if let Some(disputed) = case.as_ref().filter(|c| c.status == CaseStatus::Disputed) {
+        let collection = message.template.is_collection();
+        if let Some(disputed) = case
+            .as_ref()
+            .filter(|c| collection && c.status == CaseStatus::Disputed)
+        {
             // The law stops collection while a dispute is open: hold, do not drop, the reminder.
             message.status = MessageStatus::Scheduled;
             message.attempts -= 1;
@@ -127,7 +131,7 @@ impl Worker {
             tracing::info!(message = %message.id, case = %disputed.id, "held while disputed");
             return store.save_leased_message(&message).await;
         }
-        let Some(case) = case.filter(|c| c.status.is_active()) else {
+        let Some(case) = case.filter(|c| !collection || c.status.is_active()) else {
             message.status = MessageStatus::Cancelled;
             message.last_error = Some("case is not open".into());
             return store.save_leased_message(&message).await;

@@ -66,7 +66,7 @@ fn tenant(req: &HttpRequest) -> Result<Tenant, ApiError> {
 }
 
 /// Parses a JSON body; type errors name the field path.
-fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -12,7 +12,6 @@ use super::pages::{CasePage, notice};
 use super::security::{CookiePolicy, MissLimiter};
 use super::session::{html, lang_cookie, load, not_found, unavailable};
 use crate::app::AppContext;
-use crate::domain::case::CaseStatus;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::link::{DebtorSession, LinkPurpose};
 use crate::domain::locale::Locale;
@@ -69,7 +68,7 @@ async fn open_link(
         return not_found(&ctx, Locale::default());
     };
     let link_case = match ctx.store.case(&link.case_id).await {
-        Ok(Some(case)) if case.status != CaseStatus::Closed => case,
+        Ok(Some(case)) => case,
         Ok(_) => {
             state.limiter.record_miss(ip);
             return not_found(&ctx, Locale::default());

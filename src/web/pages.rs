@@ -147,6 +147,12 @@ impl CasePage<'_> {
             case.plan.is_none() && plan_month_range(&facts, mandate, self.today).is_some();
         let body = html! {
             h1 { (title) }
+            @if let Some(note) = &case.note_to_debtor {
+                section.note {
+                    h2 { (t.format(l, "note-heading", &[("agency", agency)])) }
+                    p { (note) }
+                }
+            }
             @match case.status {
                 CaseStatus::Paid => p.status { (t.get(l, "status-paid")) },
                 CaseStatus::Closed => p.status { (t.get(l, "status-closed")) },

@@ -15,7 +15,8 @@ use super::session::{
 };
 use crate::app::AppContext;
 use crate::domain::case::{Case, CaseStatus};
-use crate::domain::event::{Event, EventKind};
+use crate::domain::creditor::Creditor;
+use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::kid::Kid;
 use crate::domain::message::{Message, Recipient, Template};
 use crate::domain::money::Money;
@@ -489,21 +490,17 @@ fn store_failure(ctx: &AppContext, view: &DebtorView, error: StoreError) -> Http
 }
 
 /// Gives each instalment of an agreed plan its own KID from the creditor's sequence.
-async fn assign_kids(
+pub(crate) async fn assign_kids(
     ctx: &AppContext,
-    view: &DebtorView,
+    creditor: &Creditor,
     plan: &mut InstalmentPlan,
 ) -> Result<(), StoreError> {
     for instalment in &mut plan.instalments {
         let mut kid = None;
         while kid.is_none() {
-            let sequence = ctx.store.next_kid_sequence(&view.creditor.id).await?;
-            kid = Kid::for_sequence(
-                sequence,
-                view.creditor.kid_length,
-                view.creditor.kid_algorithm,
-            );
-            if kid.is_none() && sequence >= 10_u64.saturating_pow(view.creditor.kid_length as u32) {
+            let sequence = ctx.store.next_kid_sequence(&creditor.id).await?;
+            kid = Kid::for_sequence(sequence, creditor.kid_length, creditor.kid_algorithm);
+            if kid.is_none() && sequence >= 10_u64.saturating_pow(creditor.kid_length as u32) {
                 return Err(StoreError::Corrupt(
                     "the creditor's KID range is used up".into(),
                 ));
@@ -523,7 +520,7 @@ async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> H
     let (kind, receipt, data) = match &decision {
         Decision::Refused { .. } => return outcome_page(ctx, &view, &decision),
         Decision::Granted(Terms::Deferral { new_due_date }) => {
-            case.grant_deferral(*new_due_date, now);
+            case.grant_deferral(Actor::Debtor, *new_due_date, now);
             (
                 EventKind::DeferralGranted,
                 Some(Template::DeferralReceipt),
@@ -532,11 +529,11 @@ async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> H
         }
         Decision::Granted(Terms::Plan(plan)) => {
             let mut plan = plan.clone();
-            if let Err(e) = assign_kids(ctx, &view, &mut plan).await {
+            if let Err(e) = assign_kids(ctx, &view.creditor, &mut plan).await {
                 return store_failure(ctx, &view, e);
             }
             let data = serde_json::json!({"plan": plan});
-            case.agree_plan(plan, now);
+            case.agree_plan(Actor::Debtor, plan, now);
             (EventKind::PlanGranted, Some(Template::PlanReceipt), data)
         }
         Decision::NeedsReview { terms, reason } => {
@@ -592,7 +589,7 @@ async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> H
 }
 
 /// A confirmation by SMS (or e-mail when there is no phone); a failure here does not undo the grant.
-async fn queue_receipt(ctx: &AppContext, case: &Case, template: Template) {
+pub(crate) async fn queue_receipt(ctx: &AppContext, case: &Case, template: Template) {
     let recipient = match (&case.debtor.phone, &case.debtor.email) {
         (Some(phone), _) => Recipient::Sms(phone.clone()),
         (None, Some(email)) => Recipient::Email(email.clone()),

@@ -221,3 +221,101 @@ macro_rules! on_both_stores {
         }
     };
 }
+
+/// A debtor on a phone: an open case of `principal` (plus 14.50 interest and a 35 fee) due in
+/// ten days, opened through its link, with the session cookie and the forms' CSRF token.
+pub struct Debtor {
+    pub app: TestApp,
+    pub case_id: innfri::domain::ids::CaseId,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub async fn debtor(backend: Backend, principal: &str) -> Debtor {
+    let app = spawn_app(backend).await;
+    let due = innfri::domain::jurisdiction::no::business_day_on_or_after(
+        chrono::Utc::now().date_naive() + chrono::Duration::days(10),
+    );
+    let body = case_body("S-1", principal).replace("2026-12-01", &due.to_string());
+    let response = app.post_json("/api/v1/cases", Some(KEY_A), &body).await;
+    assert_eq!(response.status().as_u16(), 201);
+    let case: serde_json::Value = response.json().await.expect("json");
+    let case_id =
+        innfri::domain::ids::CaseId::parse(case["id"].as_str().expect("id")).expect("case id");
+    let link = app.ctx.issue_case_link(&case_id).await.expect("link");
+    let cookie = app.open_link(&link).await.expect("session");
+    let form = app
+        .http
+        .get(app.url("/case/dispute"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("get");
+    let form = form.text().await.expect("html");
+    let csrf = form
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf token in the form")
+        .to_owned();
+    Debtor {
+        app,
+        case_id,
+        cookie,
+        csrf,
+    }
+}
+
+impl Debtor {
+    /// Submits a form as the debtor's browser would (same origin, with the CSRF token).
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        let response = self
+            .app
+            .http
+            .post(self.app.url(path))
+            .header("Cookie", &self.cookie)
+            .header("Origin", &self.app.base)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(&all).expect("form"))
+            .send()
+            .await
+            .expect("post");
+        (
+            response.status().as_u16(),
+            response.text().await.expect("body"),
+        )
+    }
+
+    pub async fn case(&self) -> innfri::domain::case::Case {
+        self.app
+            .ctx
+            .store
+            .case(&self.case_id)
+            .await
+            .expect("store")
+            .expect("case")
+    }
+
+    pub async fn event_kinds(&self) -> Vec<innfri::domain::event::EventKind> {
+        let agency = innfri::domain::ids::AgencyId::parse("agency-a").expect("id");
+        let events = self
+            .app
+            .ctx
+            .store
+            .events_after(&agency, None, 100)
+            .await
+            .expect("events");
+        events.into_iter().map(|(_, e)| e.kind).collect()
+    }
+
+    pub async fn page(&self) -> String {
+        self.app
+            .case_page(&self.cookie, "")
+            .await
+            .text()
+            .await
+            .expect("html")
+    }
+}

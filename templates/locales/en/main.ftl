@@ -63,6 +63,28 @@ receipt-plan-email-body =
     Kind regards
     {$agency}
 
+request-declined-sms = {$agency} has looked at your request about the case from {$creditor}. Read the answer here: {$link}
+request-declined-email-subject = Answer to your request about the case from {$creditor}
+request-declined-email-body =
+    Hello {$name},
+
+    {$agency} has looked at your request. You can read the answer and see what you can do next here:
+    {$link}
+
+    Kind regards
+    {$agency}
+dispute-upheld-sms = {$agency} has looked at your objection to the case from {$creditor} and closed the case. You do not need to do anything more. {$link}
+dispute-upheld-email-subject = The case from {$creditor} is closed
+dispute-upheld-email-body =
+    Hello {$name},
+
+    {$agency} has looked at your objection and closed the case. You do not need to do anything more.
+    {$link}
+
+    Kind regards
+    {$agency}
+note-heading = Message from {$agency}
+
 ## Self-service on the case page
 actions-heading = What would you like to do?
 action-pay = Pay the full amount

@@ -63,6 +63,28 @@ receipt-plan-email-body =
     Vennlig hilsen
     {$agency}
 
+request-declined-sms = {$agency} har sett på forespørselen din om saken fra {$creditor}. Les svaret her: {$link}
+request-declined-email-subject = Svar på forespørselen din om saken fra {$creditor}
+request-declined-email-body =
+    Hei {$name},
+
+    {$agency} har sett på forespørselen din. Du kan lese svaret og se hva du kan gjøre videre her:
+    {$link}
+
+    Vennlig hilsen
+    {$agency}
+dispute-upheld-sms = {$agency} har sett på innsigelsen din om saken fra {$creditor} og avsluttet saken. Du trenger ikke gjøre noe mer. {$link}
+dispute-upheld-email-subject = Saken fra {$creditor} er avsluttet
+dispute-upheld-email-body =
+    Hei {$name},
+
+    {$agency} har sett på innsigelsen din og avsluttet saken. Du trenger ikke gjøre noe mer.
+    {$link}
+
+    Vennlig hilsen
+    {$agency}
+note-heading = Melding fra {$agency}
+
 ## Self-service on the case page
 actions-heading = Hva vil du gjøre?
 action-pay = Betale hele beløpet

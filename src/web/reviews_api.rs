@@ -1,0 +1,202 @@
+//! The agency's side of debtor requests that need a person: list them, approve (optionally
+//! with changed terms) or decline with a reason. The debtor is told by SMS or e-mail.
+
+use actix_web::{HttpResponse, web};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::api::{Tenant, parse_body};
+use super::api_error::ApiError;
+use super::self_service::{assign_kids, queue_receipt};
+use crate::app::AppContext;
+use crate::domain::case::{Case, CaseStatus};
+use crate::domain::event::{Actor, Event, EventKind};
+use crate::domain::ids::CaseId;
+use crate::domain::jurisdiction::no;
+use crate::domain::message::Template;
+use crate::domain::plan::{PlanShape, schedule};
+use crate::domain::self_service::PendingRequest;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/cases/{id}/requests", web::get().to(list))
+        .route(
+            "/api/v1/cases/{id}/requests/{request}/approve",
+            web::post().to(approve),
+        )
+        .route(
+            "/api/v1/cases/{id}/requests/{request}/decline",
+            web::post().to(decline),
+        );
+}
+
+async fn own_case(ctx: &AppContext, tenant: &Tenant, raw: &str) -> Result<Case, ApiError> {
+    let id = CaseId::parse(raw).map_err(|_| ApiError::CaseNotFound)?;
+    ctx.store
+        .case(&id)
+        .await?
+        .filter(|c| c.agency_id == tenant.0)
+        .ok_or(ApiError::CaseNotFound)
+}
+
+async fn list(
+    ctx: web::Data<AppContext>,
+    tenant: Tenant,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let case = own_case(&ctx, &tenant, &path).await?;
+    Ok(
+        HttpResponse::Ok()
+            .json(serde_json::json!({ "case_id": case.id, "requests": case.pending })),
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ApproveInput {
+    /// For a deferral: grant this date instead of the one asked for.
+    new_due_date: Option<NaiveDate>,
+    /// For a plan: grant this many months instead.
+    months: Option<u32>,
+    /// For a dispute: a note the debtor reads.
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeclineInput {
+    /// What the debtor reads on the case page: plain words, at most 1000 characters.
+    reason: String,
+}
+
+fn with_ids(case: &Case, mut data: serde_json::Value) -> serde_json::Value {
+    if let Some(map) = data.as_object_mut() {
+        map.insert("case_id".into(), serde_json::json!(case.id));
+        map.insert("external_ref".into(), serde_json::json!(case.external_ref));
+        map.insert("by".into(), serde_json::json!("agency"));
+    }
+    data
+}
+
+async fn approve(
+    ctx: web::Data<AppContext>,
+    tenant: Tenant,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (case_id, request_id) = path.into_inner();
+    let input: ApproveInput = if body.iter().all(u8::is_ascii_whitespace) {
+        ApproveInput::default()
+    } else {
+        parse_body(&body)?
+    };
+    let mut case = own_case(&ctx, &tenant, &case_id).await?;
+    let creditor = ctx
+        .config
+        .creditors
+        .get(&case.creditor_id)
+        .ok_or(ApiError::CaseNotFound)?
+        .clone();
+    let request = case
+        .take_review(&request_id)
+        .ok_or_else(|| ApiError::field("request", "no pending request with this id"))?;
+    let now = Utc::now();
+    let today = now.date_naive();
+    let (kind, receipt, data) = match request {
+        PendingRequest::Deferral { new_due_date, .. } => {
+            let date = no::business_day_on_or_after(input.new_due_date.unwrap_or(new_due_date));
+            if date <= case.due_date || date <= today {
+                return Err(ApiError::field(
+                    "new_due_date",
+                    "must be after the current due date and today",
+                ));
+            }
+            case.grant_deferral(Actor::Agency, date, now);
+            (
+                EventKind::DeferralGranted,
+                Template::DeferralReceipt,
+                serde_json::json!({"new_due_date": date}),
+            )
+        }
+        PendingRequest::Plan { plan, .. } => {
+            let mut plan = match input.months {
+                None => plan,
+                Some(months) => schedule(
+                    case.amount_due(),
+                    PlanShape::Months(months),
+                    &creditor.mandate.plan,
+                    today,
+                )
+                .map_err(|e| ApiError::field("months", e))?,
+            };
+            assign_kids(&ctx, &creditor, &mut plan).await?;
+            let data = serde_json::json!({"plan": plan});
+            case.agree_plan(Actor::Agency, plan, now);
+            (EventKind::PlanGranted, Template::PlanReceipt, data)
+        }
+        PendingRequest::Dispute { .. } => {
+            let note = input
+                .note
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty());
+            if note.is_some_and(|n| n.chars().count() > 1000) {
+                return Err(ApiError::field("note", "must be at most 1000 characters"));
+            }
+            case.uphold_dispute(note, now);
+            (
+                EventKind::DisputeUpheld,
+                Template::DisputeUpheld,
+                serde_json::json!({"note": note}),
+            )
+        }
+    };
+    let event = Event::new(
+        case.agency_id.clone(),
+        Some(case.id.clone()),
+        kind,
+        with_ids(&case, data),
+        now,
+    );
+    let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
+    queue_receipt(&ctx, &saved, receipt).await;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"case_id": saved.id, "status": saved.status, "due_date": saved.due_date, "plan": saved.plan})))
+}
+
+async fn decline(
+    ctx: web::Data<AppContext>,
+    tenant: Tenant,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (case_id, request_id) = path.into_inner();
+    let input: DeclineInput = parse_body(&body)?;
+    let reason = input.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(ApiError::field(
+            "reason",
+            "must be 1 to 1000 characters the debtor can read",
+        ));
+    }
+    let mut case = own_case(&ctx, &tenant, &case_id).await?;
+    let request = case
+        .take_review(&request_id)
+        .ok_or_else(|| ApiError::field("request", "no pending request with this id"))?;
+    let now = Utc::now();
+    case.decline(&request, reason, now);
+    let data = with_ids(
+        &case,
+        serde_json::json!({"request_id": request_id, "reason": reason}),
+    );
+    let event = Event::new(
+        case.agency_id.clone(),
+        Some(case.id.clone()),
+        EventKind::RequestDeclined,
+        data,
+        now,
+    );
+    let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
+    if saved.status == CaseStatus::Open {
+        queue_receipt(&ctx, &saved, Template::RequestDeclined).await;
+    }
+    Ok(HttpResponse::Ok().json(serde_json::json!({"case_id": saved.id, "status": saved.status})))
+}
