@@ -42,6 +42,26 @@ fn open_for_requests(view: &DebtorView) -> bool {
     view.case.status == CaseStatus::Open && view.case.plan.is_none()
 }
 
+/// Every form post goes through here: the session, a genuine (same-site, CSRF-checked) form,
+/// and a case that still `accepts` it; otherwise the answer to give instead.
+async fn posted(
+    req: &HttpRequest,
+    ctx: &AppContext,
+    state: &DebtorState,
+    body: &[u8],
+    accepts: fn(&DebtorView) -> bool,
+) -> Result<(DebtorView, Vec<(String, String)>), HttpResponse> {
+    let view = load(req, ctx, state).await?;
+    let fields = form_fields(body);
+    if !form_is_genuine(req, ctx, &view.session, field(&fields, "csrf")) {
+        return Err(form_expired(ctx, view.locale));
+    }
+    if !accepts(&view) {
+        return Err(see_case());
+    }
+    Ok((view, fields))
+}
+
 fn see_case() -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", "/case"))
@@ -138,17 +158,10 @@ async fn more_time_submit(
     state: web::Data<DebtorState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let view = match load(&req, &ctx, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    let (view, fields) = match posted(&req, &ctx, &state, &body, open_for_requests).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
     };
-    let fields = form_fields(&body);
-    if !form_is_genuine(&req, &ctx, &view.session, field(&fields, "csrf")) {
-        return form_expired(&ctx, view.locale);
-    }
-    if !open_for_requests(&view) {
-        return see_case();
-    }
     let Some(date) = field(&fields, "date").and_then(parse_date) else {
         return page(
             &ctx,
@@ -192,6 +205,17 @@ fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
         }
         (back_link(t, l))
     }
+}
+
+fn plan_form_again(ctx: &AppContext, view: &DebtorView) -> HttpResponse {
+    page(
+        ctx,
+        view,
+        "/case/plan",
+        "plan-title",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        plan_form_body(ctx, view, true),
+    )
 }
 
 async fn plan_form(
@@ -262,26 +286,13 @@ async fn plan_preview(
     state: web::Data<DebtorState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let view = match load(&req, &ctx, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    let (view, fields) = match posted(&req, &ctx, &state, &body, open_for_requests).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
     };
-    let fields = form_fields(&body);
-    if !form_is_genuine(&req, &ctx, &view.session, field(&fields, "csrf")) {
-        return form_expired(&ctx, view.locale);
-    }
-    if !open_for_requests(&view) {
-        return see_case();
-    }
-    let Ok(shape) = plan_shape(&fields, &view) else {
-        return page(
-            &ctx,
-            &view,
-            "/case/plan",
-            "plan-title",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            plan_form_body(&ctx, &view, true),
-        );
+    let shape = match plan_shape(&fields, &view) {
+        Ok(shape) => shape,
+        Err(()) => return plan_form_again(&ctx, &view),
     };
     let today = Utc::now().date_naive();
     let decision = evaluate(
@@ -324,26 +335,13 @@ async fn plan_confirm(
     state: web::Data<DebtorState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let view = match load(&req, &ctx, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    let (view, fields) = match posted(&req, &ctx, &state, &body, open_for_requests).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
     };
-    let fields = form_fields(&body);
-    if !form_is_genuine(&req, &ctx, &view.session, field(&fields, "csrf")) {
-        return form_expired(&ctx, view.locale);
-    }
-    if !open_for_requests(&view) {
-        return see_case();
-    }
-    let Ok(shape) = plan_shape(&fields, &view) else {
-        return page(
-            &ctx,
-            &view,
-            "/case/plan",
-            "plan-title",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            plan_form_body(&ctx, &view, true),
-        );
+    let shape = match plan_shape(&fields, &view) {
+        Ok(shape) => shape,
+        Err(()) => return plan_form_again(&ctx, &view),
     };
     decide(&ctx, view, DebtorRequest::Plan(shape)).await
 }
@@ -402,17 +400,14 @@ async fn dispute_submit(
     state: web::Data<DebtorState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let view = match load(&req, &ctx, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    let (view, fields) = match posted(&req, &ctx, &state, &body, |v| {
+        v.case.status == CaseStatus::Open
+    })
+    .await
+    {
+        Ok(posted) => posted,
+        Err(response) => return response,
     };
-    let fields = form_fields(&body);
-    if !form_is_genuine(&req, &ctx, &view.session, field(&fields, "csrf")) {
-        return form_expired(&ctx, view.locale);
-    }
-    if view.case.status != CaseStatus::Open {
-        return see_case();
-    }
     let invalid = |id| {
         page(
             &ctx,
