@@ -1,5 +1,7 @@
 //! Texts a debtor reads, from the Fluent files in `templates/locales/` (embedded at build time).
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -12,6 +14,8 @@ const EN: &str = include_str!("../templates/locales/en/main.ftl");
 pub struct Texts {
     nb: FluentBundle<FluentResource>,
     en: FluentBundle<FluentResource>,
+    /// Texts without placeholders, formatted once at start: most of a page is these.
+    fixed: [HashMap<String, String>; 2],
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,10 +47,29 @@ fn bundle(locale: &'static str, source: &str) -> Result<FluentBundle<FluentResou
 
 impl Texts {
     pub fn load() -> Result<Texts, TextsError> {
-        Ok(Texts {
+        let mut texts = Texts {
             nb: bundle("nb", NB)?,
             en: bundle("en", EN)?,
-        })
+            fixed: [HashMap::new(), HashMap::new()],
+        };
+        let mut fixed = [HashMap::new(), HashMap::new()];
+        for (locale, source) in [(Locale::Nb, NB), (Locale::En, EN)] {
+            let bundle = texts.bundle(locale);
+            for id in message_ids(source) {
+                if let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) {
+                    let mut errors = Vec::new();
+                    let text = bundle
+                        .format_pattern(pattern, None, &mut errors)
+                        .into_owned();
+                    // A text with placeholders reports missing arguments: it stays dynamic.
+                    if errors.is_empty() {
+                        fixed[slot(locale)].insert(id, text);
+                    }
+                }
+            }
+        }
+        texts.fixed = fixed;
+        Ok(texts)
     }
 
     fn bundle(&self, locale: Locale) -> &FluentBundle<FluentResource> {
@@ -77,7 +100,10 @@ impl Texts {
     }
 
     pub fn get(&self, locale: Locale, id: &str) -> String {
-        self.format(locale, id, &[])
+        match self.fixed[slot(locale)].get(id) {
+            Some(text) => text.clone(),
+            None => self.format(locale, id, &[]),
+        }
     }
 
     /// A calendar date the way the locale writes it: "1. desember 2026" / "1 December 2026".
@@ -93,16 +119,28 @@ impl Texts {
     }
 }
 
+fn slot(locale: Locale) -> usize {
+    match locale {
+        Locale::Nb => 0,
+        Locale::En => 1,
+    }
+}
+
+/// The message ids a Fluent file defines (top-level `id = …` lines).
+fn message_ids(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter(|l| !l.starts_with([' ', '#']) && l.contains(" ="))
+        .filter_map(|l| l.split(" =").next().map(str::to_owned))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn ids(source: &str) -> Vec<String> {
-        source
-            .lines()
-            .filter(|l| !l.starts_with([' ', '#']) && l.contains(" ="))
-            .filter_map(|l| l.split(" =").next().map(str::to_owned))
-            .collect()
+        message_ids(source)
     }
 
     #[test]

@@ -178,6 +178,7 @@ async fn a_phone_opens_the_sms_link_and_agrees_a_payment_plan() {
     assert!(english.contains("Your payment plan"));
     shoot("05-case-with-plan-en.png").await;
     client.close().await.expect("close");
+    let _ = std::fs::remove_dir_all(&profile);
 
     let stored = app
         .ctx

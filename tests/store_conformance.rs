@@ -163,6 +163,70 @@ async fn sessions_expire_after_idle_time(backend: Backend) {
     assert_eq!(store.session(&digest, idle).await.expect("get"), None);
 }
 
+async fn a_session_comes_with_its_case_in_one_read(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R9");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    let idle = std::time::Duration::from_secs(60);
+    let session = DebtorSession {
+        case_id: c.id.clone(),
+        csrf_token: "t".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(1),
+        verified: false,
+    };
+    store
+        .save_session(&TokenDigest::of("s1"), &session, idle)
+        .await
+        .expect("save");
+    assert_eq!(
+        store
+            .session_with_case(&TokenDigest::of("s1"), idle)
+            .await
+            .expect("read"),
+        Some((session.clone(), c))
+    );
+    assert_eq!(
+        store
+            .session_with_case(&TokenDigest::of("s2"), idle)
+            .await
+            .expect("read"),
+        None
+    );
+    let orphan = DebtorSession {
+        case_id: CaseId::generate(),
+        ..session.clone()
+    };
+    store
+        .save_session(&TokenDigest::of("s3"), &orphan, idle)
+        .await
+        .expect("save");
+    assert_eq!(
+        store
+            .session_with_case(&TokenDigest::of("s3"), idle)
+            .await
+            .expect("read"),
+        None,
+        "no case, no page"
+    );
+    let expired = DebtorSession {
+        expires_at: now - Duration::seconds(1),
+        ..session
+    };
+    store
+        .save_session(&TokenDigest::of("s4"), &expired, idle)
+        .await
+        .expect("save");
+    assert_eq!(
+        store
+            .session_with_case(&TokenDigest::of("s4"), idle)
+            .await
+            .expect("read"),
+        None
+    );
+}
+
 async fn due_messages_are_claimed_once_and_in_time_order(backend: Backend) {
     let store = common::store(backend).await;
     let c = case("a", "R4");
@@ -347,6 +411,7 @@ on_both_stores!(
     kid_sequences_count_up_per_creditor,
     links_resolve_by_digest_and_revoke_per_case,
     sessions_expire_after_idle_time,
+    a_session_comes_with_its_case_in_one_read,
     due_messages_are_claimed_once_and_in_time_order,
     a_lease_that_runs_out_makes_the_message_claimable_again,
     finished_and_rescheduled_messages_leave_or_rejoin_the_queue,

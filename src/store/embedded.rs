@@ -192,12 +192,36 @@ impl LinkStore for EmbeddedStore {
         let mut inner = self.lock()?;
         let now = Utc::now();
         match inner.sessions.get_mut(digest) {
-            Some((session, idle_end)) if *idle_end > now => {
+            Some((session, idle_end)) if *idle_end > now && session.is_usable(now) => {
                 *idle_end = idle_deadline(idle);
                 Ok(Some(session.clone()))
             }
             _ => Ok(None),
         }
+    }
+
+    async fn session_with_case(
+        &self,
+        digest: &TokenDigest,
+        idle: Duration,
+    ) -> StoreResult<Option<(DebtorSession, Case)>> {
+        self.session_then_case(digest, idle).await
+    }
+}
+
+impl EmbeddedStore {
+    async fn session_then_case(
+        &self,
+        digest: &TokenDigest,
+        idle: Duration,
+    ) -> StoreResult<Option<(DebtorSession, Case)>> {
+        let Some(session) = self.session(digest, idle).await? else {
+            return Ok(None);
+        };
+        Ok(self
+            .case(&session.case_id)
+            .await?
+            .map(|case| (session, case)))
     }
 }
 

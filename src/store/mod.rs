@@ -77,6 +77,13 @@ pub trait LinkStore: Send + Sync {
         digest: &TokenDigest,
         idle: std::time::Duration,
     ) -> StoreResult<Option<DebtorSession>>;
+    /// The session (as [`LinkStore::session`]) with its case, in one step: every debtor page
+    /// needs both, so the Redis backend reads them in one round trip.
+    async fn session_with_case(
+        &self,
+        digest: &TokenDigest,
+        idle: std::time::Duration,
+    ) -> StoreResult<Option<(DebtorSession, Case)>>;
 }
 
 #[async_trait]

@@ -50,6 +50,19 @@ end
 return 1
 "#;
 
+/// A debtor page's two reads in one round trip: the session (refreshing its idle timer) and
+/// the case it is bound to. The case key is derived inside, so this script assumes one Redis
+/// (not Cluster) — as do the other cross-key scripts here.
+const SESSION_WITH_CASE: &str = r#"
+local raw = redis.call('GET', KEYS[1])
+if not raw then return false end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+local case_id = cjson.decode(raw).case_id
+local case = redis.call('HGET', ARGV[2] .. '{' .. case_id .. '}', 'json')
+if not case then return false end
+return {raw, case}
+"#;
+
 /// Moves run-out leases back to the queue, then leases up to ARGV[3] due ids; returns their records.
 const CLAIM_DUE: &str = r#"
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 1000)
@@ -94,6 +107,7 @@ pub struct RedisStore {
     update_case: Script,
     update_case_with_events: Script,
     claim_due: Script,
+    session_with_case: Script,
     revoke_links: Script,
 }
 
@@ -121,6 +135,7 @@ impl RedisStore {
             update_case: Script::new(UPDATE_CASE),
             update_case_with_events: Script::new(UPDATE_CASE_WITH_EVENTS),
             claim_due: Script::new(CLAIM_DUE),
+            session_with_case: Script::new(SESSION_WITH_CASE),
             revoke_links: Script::new(REVOKE_LINKS),
         })
     }
@@ -323,6 +338,30 @@ impl LinkStore for RedisStore {
             .map_err(unavailable)?;
         let session: Option<DebtorSession> = raw.map(|r| from_json(&r)).transpose()?;
         Ok(session.filter(|s| s.is_usable(Utc::now())))
+    }
+
+    async fn session_with_case(
+        &self,
+        digest: &TokenDigest,
+        idle: Duration,
+    ) -> StoreResult<Option<(DebtorSession, Case)>> {
+        let idle_ms = idle.as_millis().min(u128::from(u32::MAX)) as u64;
+        let found: Option<(String, String)> = self
+            .session_with_case
+            .key(self.session_key(digest))
+            .arg(idle_ms)
+            .arg(format!("{}:case:", self.ns))
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        let Some((raw_session, raw_case)) = found else {
+            return Ok(None);
+        };
+        let session: DebtorSession = from_json(&raw_session)?;
+        if !session.is_usable(Utc::now()) {
+            return Ok(None);
+        }
+        Ok(Some((session, from_json(&raw_case)?)))
     }
 }
 

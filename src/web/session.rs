@@ -111,17 +111,12 @@ pub async fn load_unverified(
     let Some(cookie) = req.cookie(state.cookie.name) else {
         return Err(not_found(ctx, asked.unwrap_or_default()));
     };
-    let session = match ctx
+    let (session, case) = match ctx
         .store
-        .session(&TokenDigest::of(cookie.value()), state.session_idle)
+        .session_with_case(&TokenDigest::of(cookie.value()), state.session_idle)
         .await
     {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(not_found(ctx, asked.unwrap_or_default())),
-        Err(e) => return Err(unavailable(ctx, &e)),
-    };
-    let case = match ctx.store.case(&session.case_id).await {
-        Ok(Some(c)) => c,
+        Ok(Some(found)) => found,
         Ok(None) => return Err(not_found(ctx, asked.unwrap_or_default())),
         Err(e) => return Err(unavailable(ctx, &e)),
     };
