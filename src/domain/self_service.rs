@@ -89,6 +89,16 @@ pub fn evaluate(
     }
 }
 
+/// Whether any more time can be offered at all (cheaper than listing the dates).
+pub fn can_defer(facts: &CaseFacts, mandate: &Mandate, today: NaiveDate) -> bool {
+    let rules = &mandate.deferral;
+    rules.allowed
+        && facts.deferrals_granted < rules.max_per_case
+        && (1..=i64::from(rules.max_days))
+            .map(|d| facts.due_date + Duration::days(d))
+            .any(|day| day > facts.due_date.max(today) && no::is_business_day(day))
+}
+
 /// The dates a debtor may pick for more time: business days after the current due date (and
 /// after today), up to the mandate's longest extension. `true` marks dates granted at once.
 pub fn deferral_options(
@@ -450,6 +460,10 @@ mod tests {
     #[test]
     fn deferral_options_are_business_days_marked_by_whether_they_are_granted_at_once() {
         let options = deferral_options(&facts(500_000), &generous(), today());
+        assert!(can_defer(&facts(500_000), &generous(), today()));
+        let mut used_up = facts(500_000);
+        used_up.deferrals_granted = 2;
+        assert!(!can_defer(&used_up, &generous(), today()));
         assert!(options.iter().all(|(day, _)| no::is_business_day(*day)));
         assert_eq!(options.first(), Some(&(d(2026, 12, 2), true)));
         assert_eq!(options.last(), Some(&(d(2026, 12, 31), false)));

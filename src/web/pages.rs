@@ -7,7 +7,7 @@ use super::session::DebtorView;
 use crate::domain::case::{CaseStatus, ClaimKind};
 use crate::domain::locale::Locale;
 use crate::domain::plan::InstalmentPlan;
-use crate::domain::self_service::{deferral_options, plan_month_range};
+use crate::domain::self_service::{can_defer, plan_month_range};
 use crate::i18n::Texts;
 
 /// Bumped whenever `templates/static/app.css` changes, so browsers may cache it for a year.
@@ -142,7 +142,7 @@ impl CasePage<'_> {
         let mandate = &v.creditor.mandate;
         let facts = case.facts();
         let can_defer =
-            case.plan.is_none() && !deferral_options(&facts, mandate, self.today).is_empty();
+            case.plan.is_none() && can_defer(&facts, mandate, self.today);
         let can_plan =
             case.plan.is_none() && plan_month_range(&facts, mandate, self.today).is_some();
         let body = html! {

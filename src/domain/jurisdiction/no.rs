@@ -42,8 +42,20 @@ pub fn public_holidays(year: i32) -> Vec<NaiveDate> {
     days
 }
 
+/// Allocation-free: every page that offers dates asks this many times.
 pub fn is_public_holiday(date: NaiveDate) -> bool {
-    public_holidays(date.year()).contains(&date)
+    if matches!(
+        (date.month(), date.day()),
+        (1, 1) | (5, 1) | (5, 17) | (12, 25) | (12, 26)
+    ) {
+        return true;
+    }
+    // The moving holidays all fall between Maundy Thursday (March at the earliest) and Whit Monday (June at the latest).
+    if !(3..=6).contains(&date.month()) {
+        return false;
+    }
+    easter_sunday(date.year())
+        .is_some_and(|easter| matches!((date - easter).num_days(), -3 | -2 | 0 | 1 | 39 | 49 | 50))
 }
 
 /// A day banks settle payments on: Monday to Friday and not a public holiday.
@@ -165,6 +177,19 @@ mod tests {
             d(2026, 5, 17),
         ] {
             assert!(days.contains(&day), "{day}");
+        }
+    }
+
+    #[test]
+    fn the_quick_holiday_check_agrees_with_the_full_list_for_decades() {
+        let mut day = d(2000, 1, 1);
+        while day < d(2060, 1, 1) {
+            assert_eq!(
+                is_public_holiday(day),
+                public_holidays(day.year()).contains(&day),
+                "{day}"
+            );
+            day += Duration::days(1);
         }
     }
 
