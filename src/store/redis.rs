@@ -3,6 +3,8 @@
 //! Keys of one case carry the case id as hash tag (`{cs_…}`) so they stay on one Cluster slot.
 //! Indexes keyed by something else (external reference, queue) live on their own keys.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -100,7 +102,17 @@ end
 return count
 "#;
 
+thread_local! {
+    /// One multiplexed connection per single-threaded runtime (each actix worker has its own),
+    /// keyed by URL: a request then talks to Redis without hopping to another thread and back.
+    static LOCAL_CONNECTIONS: RefCell<HashMap<String, ConnectionManager>> = RefCell::new(HashMap::new());
+    static CONNECTING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
+
 pub struct RedisStore {
+    client: redis::Client,
+    url: String,
+    /// Used from multi-threaded runtimes, and until a thread's own connection is up.
     conn: ConnectionManager,
     ns: String,
     insert_case: Script,
@@ -127,8 +139,12 @@ impl RedisStore {
     /// Connects (and keeps reconnecting) to `url`; every key starts with `namespace:`.
     pub async fn connect(url: &str, namespace: &str) -> StoreResult<RedisStore> {
         let client = redis::Client::open(url).map_err(unavailable)?;
-        let conn = ConnectionManager::new(client).await.map_err(unavailable)?;
+        let conn = ConnectionManager::new(client.clone())
+            .await
+            .map_err(unavailable)?;
         Ok(RedisStore {
+            client,
+            url: url.to_owned(),
             conn,
             ns: namespace.to_owned(),
             insert_case: Script::new(INSERT_CASE),
@@ -180,7 +196,36 @@ impl RedisStore {
     }
 
     fn conn(&self) -> ConnectionManager {
+        if let Some(local) = LOCAL_CONNECTIONS.with(|l| l.borrow().get(&self.url).cloned()) {
+            return local;
+        }
+        self.connect_this_thread();
         self.conn.clone()
+    }
+
+    /// On a single-threaded runtime, opens this thread's own connection in the background.
+    fn connect_this_thread(&self) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if runtime.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread {
+            return;
+        }
+        if !CONNECTING.with(|c| c.borrow_mut().insert(self.url.clone())) {
+            return;
+        }
+        let (client, url) = (self.client.clone(), self.url.clone());
+        runtime.spawn(async move {
+            match ConnectionManager::new(client).await {
+                Ok(conn) => LOCAL_CONNECTIONS.with(|l| {
+                    l.borrow_mut().insert(url, conn);
+                }),
+                // Keep using the shared connection; try again on a later request.
+                Err(_) => CONNECTING.with(|c| {
+                    c.borrow_mut().remove(&url);
+                }),
+            }
+        });
     }
 }
 

@@ -141,8 +141,7 @@ impl CasePage<'_> {
         let amount = case.amount_due().format(l);
         let mandate = &v.creditor.mandate;
         let facts = case.facts();
-        let can_defer =
-            case.plan.is_none() && can_defer(&facts, mandate, self.today);
+        let can_defer = case.plan.is_none() && can_defer(&facts, mandate, self.today);
         let can_plan =
             case.plan.is_none() && plan_month_range(&facts, mandate, self.today).is_some();
         let body = html! {
