@@ -4,6 +4,7 @@
 //! - [`roles`], [`app`]: how `serve`, `worker` and `demo` start and what they share;
 //! - [`web`]: debtor pages, the agency API, health checks;
 //! - [`messaging`]: the outbound queue worker, composer and SMS/e-mail providers;
+//! - [`payments`]: bank payment files (OCR giro) read into payments to match by KID;
 //! - [`store`]: storage traits with Redis and embedded backends;
 //! - [`links`]: short-link tokens (signing, verification, rotation);
 //! - [`config`], [`i18n`], [`telemetry`]: settings, texts, logs;
@@ -16,6 +17,7 @@ pub mod domain;
 pub mod i18n;
 pub mod links;
 pub mod messaging;
+pub mod payments;
 pub mod roles;
 pub mod store;
 pub mod telemetry;

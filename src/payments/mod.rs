@@ -1,0 +1,33 @@
+//! Payments: reading the bank's payment files (Nets OCR giro) into incoming payments to match by KID.
+
+pub mod ocr;
+
+use chrono::NaiveDate;
+
+use crate::domain::money::Money;
+
+/// One payment a bank file reports, before it is matched to a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingPayment {
+    /// Unique per payment across files, so importing the same file twice applies nothing new.
+    pub reference: String,
+    /// The payer's KID as written (digits, maybe a trailing '-'); `None` for free-text payments.
+    pub kid: Option<String>,
+    /// Negative for reversals.
+    pub amount: Money,
+    pub booked_on: NaiveDate,
+    /// The creditor account that received it (11 digits).
+    pub to_account: String,
+    /// The payer's account, when the file says.
+    pub from_account: Option<String>,
+    /// Line (or element position) in the file, for reports.
+    pub line: usize,
+}
+
+/// A file that cannot be read: where and why. Nothing from such a file is applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ImportError {
+    pub line: usize,
+    pub message: String,
+}
