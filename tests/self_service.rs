@@ -280,7 +280,13 @@ async fn a_dispute_pauses_collection_and_holds_reminders(backend: Backend) {
         .ctx
         .worker(innfri::app::http_client().expect("http"))
         .expect("worker");
-    assert_eq!(worker.run_once().await.expect("store"), 1);
+    assert_eq!(
+        worker
+            .run_once_at(common::oslo_working_day_at(12))
+            .await
+            .expect("store"),
+        1
+    );
     let held = d
         .app
         .ctx

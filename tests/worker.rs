@@ -48,12 +48,16 @@ async fn schedule_sms(app: &TestApp, external_ref: &str) -> (Value, MessageId) {
     )
 }
 
+/// One round of the worker at noon on a working day, inside the contact hours.
 async fn run_worker_once(app: &TestApp) -> usize {
     let worker = app
         .ctx
         .worker(innfri::app::http_client().expect("http"))
         .expect("worker");
-    worker.run_once().await.expect("store")
+    worker
+        .run_once_at(common::oslo_working_day_at(12))
+        .await
+        .expect("store")
 }
 
 fn form_value(body: &str, name: &str) -> Option<String> {
@@ -229,6 +233,42 @@ async fn a_rate_limit_honours_retry_after(backend: Backend) {
     assert!(message.not_before >= chrono::Utc::now() + chrono::Duration::seconds(590));
 }
 
+async fn a_reminder_due_at_23_oslo_time_waits_for_the_next_contact_hours(backend: Backend) {
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(twilio_path()))
+        .respond_with(ResponseTemplate::new(201))
+        .expect(0)
+        .mount(&twilio)
+        .await;
+    let app = app_with_twilio(backend, &twilio).await;
+    let (_, id) = schedule_sms(&app, "W-5").await;
+    let late = common::oslo_working_day_at(23);
+    let worker = app
+        .ctx
+        .worker(innfri::app::http_client().expect("http"))
+        .expect("worker");
+    assert_eq!(worker.run_once_at(late).await.expect("store"), 1);
+    let message = app
+        .ctx
+        .store
+        .message(&id)
+        .await
+        .expect("store")
+        .expect("message");
+    assert_eq!(message.status, MessageStatus::Scheduled);
+    assert_eq!(message.attempts, 0, "waiting is not an attempt");
+    let local = message.not_before.with_timezone(&chrono_tz::Europe::Oslo);
+    assert_eq!(local.format("%H:%M").to_string(), "08:00");
+    assert!(
+        message.not_before > late
+            && message.not_before - late < chrono::Duration::hours(12 + 24 * 4)
+    );
+    assert!(innfri::domain::jurisdiction::no::is_business_day(
+        local.date_naive()
+    ));
+}
+
 async fn the_worker_loop_stops_on_shutdown(backend: Backend) {
     let twilio = MockServer::start().await;
     let app = app_with_twilio(backend, &twilio).await;
@@ -250,5 +290,6 @@ on_both_stores!(
     a_provider_outage_is_retried_later_and_gives_up_after_max_attempts,
     an_invalid_number_fails_permanently_without_retry,
     a_rate_limit_honours_retry_after,
+    a_reminder_due_at_23_oslo_time_waits_for_the_next_contact_hours,
     the_worker_loop_stops_on_shutdown,
 );

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use rand::Rng;
 use tokio::sync::watch;
@@ -12,6 +12,7 @@ use super::composer::Composer;
 use super::provider::{Provider, SendError};
 use crate::app::AppContext;
 use crate::domain::case::CaseStatus;
+use crate::domain::jurisdiction::no;
 use crate::domain::message::{Channel, Message, MessageStatus, retry_delay};
 use crate::store::StoreError;
 
@@ -51,7 +52,11 @@ impl Worker {
 
     /// Claims one batch and sends it; returns how many messages were handled (0: queue empty).
     pub async fn run_once(&self) -> Result<usize, StoreError> {
-        let now = Utc::now();
+        self.run_once_at(Utc::now()).await
+    }
+
+    /// As [`Worker::run_once`], as if it were `now` (tests use it to be at 23:00 on demand).
+    pub async fn run_once_at(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let lease_until = now
             + chrono::Duration::from_std(self.settings.lease)
                 .unwrap_or(chrono::Duration::minutes(1));
@@ -64,7 +69,7 @@ impl Worker {
         futures::stream::iter(batch)
             .for_each_concurrent(self.settings.concurrency, |message| async move {
                 let id = message.id.clone();
-                if let Err(e) = self.process(message).await {
+                if let Err(e) = self.process(message, now).await {
                     // The lease runs out and another round picks the message up again.
                     tracing::warn!(message = %id, error = %e, "could not record a message's progress");
                 }
@@ -102,7 +107,7 @@ impl Worker {
         tracing::info!("worker stopped");
     }
 
-    async fn process(&self, mut message: Message) -> Result<(), StoreError> {
+    async fn process(&self, mut message: Message, now: DateTime<Utc>) -> Result<(), StoreError> {
         let store = &self.ctx.store;
         if message.status == MessageStatus::Sending {
             // A worker died mid-send: whether the provider got it is unknown. Twilio has no
@@ -114,7 +119,7 @@ impl Worker {
         }
         message.status = MessageStatus::Sending;
         message.attempts += 1;
-        message.updated_at = Utc::now();
+        message.updated_at = now;
         store.save_leased_message(&message).await?;
 
         let case = store.case(&message.case_id).await?;
@@ -126,7 +131,7 @@ impl Worker {
             // The law stops collection while a dispute is open: hold, do not drop, the reminder.
             message.status = MessageStatus::Scheduled;
             message.attempts -= 1;
-            message.not_before = Utc::now() + chrono::Duration::days(1);
+            message.not_before = now + chrono::Duration::days(1);
             message.last_error = Some("held: the case is disputed".into());
             tracing::info!(message = %message.id, case = %disputed.id, "held while disputed");
             return store.save_leased_message(&message).await;
@@ -145,6 +150,20 @@ impl Worker {
             message.last_error = Some("creditor or agency no longer configured".into());
             return store.save_leased_message(&message).await;
         };
+        if collection {
+            // Reminders only inside the contact hours of the debtor's jurisdiction (weekdays
+            // 08–21, Saturdays 09–15, never Sundays or public holidays in Norway). Receipts
+            // answer something the debtor just did, so they go out at once.
+            let allowed = no::next_contact_instant(now);
+            if allowed > now {
+                message.status = MessageStatus::Scheduled;
+                message.attempts -= 1;
+                message.not_before = allowed;
+                message.last_error = None;
+                tracing::info!(message = %message.id, at = %allowed, "waits for contact hours");
+                return store.save_leased_message(&message).await;
+            }
+        }
         let link = self.ctx.issue_case_link(&case.id).await?;
         let outbound = self
             .composer
@@ -154,7 +173,7 @@ impl Worker {
             Channel::Email => &self.email,
         };
         let result = provider.send(&outbound).await;
-        message.updated_at = Utc::now();
+        message.updated_at = now;
         match result {
             Ok(receipt) => {
                 message.status = MessageStatus::Sent;

@@ -319,3 +319,19 @@ impl Debtor {
             .expect("html")
     }
 }
+
+/// An instant (in the future, so everything queued now is due) at a given Oslo wall-clock
+/// time on the next working day after tomorrow: tests pick their hour instead of the clock's.
+pub fn oslo_working_day_at(hour: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let mut day = chrono::Utc::now().date_naive() + chrono::Duration::days(2);
+    while !innfri::domain::jurisdiction::no::is_business_day(day) {
+        day += chrono::Duration::days(1);
+    }
+    let local = day.and_hms_opt(hour, 0, 0).expect("time");
+    chrono_tz::Europe::Oslo
+        .from_local_datetime(&local)
+        .earliest()
+        .expect("a real local time")
+        .with_timezone(&chrono::Utc)
+}

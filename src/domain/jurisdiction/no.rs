@@ -1,7 +1,10 @@
 //! Norway: public holidays, business days, contact hours and the fee caps tied to the
 //! inkassosats (inkassoloven / inkassoforskriften). Figures that change by date are tables.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
+};
+use chrono_tz::Europe::Oslo;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -104,6 +107,19 @@ pub fn next_contact_time(at: NaiveDateTime) -> NaiveDateTime {
         date += Duration::days(1);
     }
     at
+}
+
+/// The earliest moment at or after `now` a debtor may be contacted, in Oslo time rules.
+pub fn next_contact_instant(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now.with_timezone(&Oslo).naive_local();
+    let next = next_contact_time(local);
+    if next <= local {
+        return now;
+    }
+    // Windows open at 08:00 or 09:00, never inside a daylight-saving jump.
+    Oslo.from_local_datetime(&next)
+        .earliest()
+        .map_or(now, |t| t.with_timezone(&Utc))
 }
 
 /// The inkassosats in force on a date (kr). Before 2017 innfri has no cases to collect.
@@ -240,6 +256,37 @@ mod tests {
         assert_eq!(late_interest_rate(d(2025, 6, 30)), dec!(12.5));
         assert_eq!(late_interest_rate(d(2025, 7, 1)), dec!(12.25));
         assert_eq!(late_interest_rate(d(2026, 11, 23)), dec!(12.00));
+    }
+
+    #[test]
+    fn a_message_due_at_23_oslo_time_waits_for_8_the_next_morning() {
+        // Monday 23 Nov 2026 23:00 in Oslo (CET, UTC+1) is 22:00 UTC.
+        let late = Utc
+            .with_ymd_and_hms(2026, 11, 23, 22, 0, 0)
+            .single()
+            .expect("time");
+        assert_eq!(
+            next_contact_instant(late),
+            Utc.with_ymd_and_hms(2026, 11, 24, 7, 0, 0)
+                .single()
+                .expect("time")
+        );
+        let noon = Utc
+            .with_ymd_and_hms(2026, 11, 24, 11, 0, 0)
+            .single()
+            .expect("time");
+        assert_eq!(next_contact_instant(noon), noon);
+        // Summer time (UTC+2): Saturday 27 June 2026 15:00 local is closed; Monday 08:00 local = 06:00 UTC.
+        let saturday = Utc
+            .with_ymd_and_hms(2026, 6, 27, 13, 0, 0)
+            .single()
+            .expect("time");
+        assert_eq!(
+            next_contact_instant(saturday),
+            Utc.with_ymd_and_hms(2026, 6, 29, 6, 0, 0)
+                .single()
+                .expect("time")
+        );
     }
 
     #[test]
