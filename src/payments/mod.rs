@@ -1,5 +1,6 @@
-//! Payments: reading the bank's payment files (Nets OCR giro) into incoming payments to match by KID.
+//! Payments: reading the bank's payment files (Nets OCR giro, ISO 20022 camt.054) into incoming payments to match by KID.
 
+pub mod camt054;
 pub mod ocr;
 
 use chrono::NaiveDate;
