@@ -41,10 +41,53 @@ enum Command {
     Worker,
     /// Validates the configuration and mandates; prints every problem with file and field.
     CheckConfig,
+    /// Applies a bank payment file (OCR giro or camt.054) to the cases by KID, once; prints a report.
+    Reconcile {
+        /// The file as received from the bank.
+        file: PathBuf,
+    },
     /// Prints a new agency API key and the SHA-256 to put in the configuration.
     NewApiKey,
     /// Prints a new link-signing key (hex) for links.keys.
     NewLinkKey,
+}
+
+async fn reconcile_file(ctx: &AppContext, file: &std::path::Path) -> anyhow::Result<()> {
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let content: String = match std::str::from_utf8(&bytes) {
+        Ok(text) => text.to_owned(),
+        // OCR files are ISO-8859-1 by specification.
+        Err(_) => bytes.iter().map(|b| char::from(*b)).collect(),
+    };
+    let payments = innfri::payments::reconcile::read_file(&content)
+        .map_err(|e| anyhow::anyhow!("{}: refused, nothing applied: {e}", file.display()))?;
+    let report =
+        innfri::payments::reconcile::reconcile(ctx, None, payments, chrono::Utc::now()).await?;
+    for line in &report {
+        println!(
+            "{:>5}  {:>14}  {:<26}  {}",
+            line.line,
+            line.amount.to_plain_string(),
+            line.kid.as_deref().unwrap_or("-"),
+            serde_json::to_string(&line.outcome)?
+        );
+    }
+    let applied = report
+        .iter()
+        .filter(|l| {
+            matches!(
+                l.outcome,
+                innfri::payments::reconcile::Outcome::Applied { .. }
+            )
+        })
+        .count();
+    println!(
+        "{} payments, {applied} applied now, {} not",
+        report.len(),
+        report.len() - applied
+    );
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -103,6 +146,9 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         let ctx = AppContext::new(config).await?;
+        if let Command::Reconcile { file } = &command {
+            return reconcile_file(&ctx, file).await;
+        }
         match command {
             Command::Serve => roles::serve(ctx).await,
             Command::Worker => roles::worker(ctx).await,

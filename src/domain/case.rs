@@ -10,6 +10,7 @@ use super::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use super::kid::Kid;
 use super::locale::Locale;
 use super::money::{Currency, Money, MoneyError};
+use super::payment::{Payment, PaymentOutcome};
 use super::plan::InstalmentPlan;
 use super::self_service::{CaseFacts, Dispute, PendingRequest, Review};
 
@@ -101,6 +102,9 @@ pub struct Case {
     /// After too many wrong answers the page stays closed until then.
     #[serde(default)]
     pub identity_locked_until: Option<DateTime<Utc>>,
+    /// Payments received, each applied once.
+    #[serde(default)]
+    pub payments: Vec<Payment>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -207,6 +211,7 @@ impl Case {
             identity: IdentityFacts::default(),
             identity_failures: 0,
             identity_locked_until: None,
+            payments: Vec::new(),
         }
     }
 
@@ -238,10 +243,45 @@ impl Case {
         });
     }
 
+    /// What is still owed: the claim less the payments received (negative when overpaid).
+    pub fn balance(&self) -> Money {
+        let paid: i64 = self.payments.iter().map(|p| p.amount.minor_units()).sum();
+        Money::from_minor(self.amount_due().minor_units() - paid, self.currency())
+    }
+
+    /// Records a payment; paid in full closes collection (the caller revokes links).
+    pub fn apply_payment(
+        &mut self,
+        payment: Payment,
+        actor: Actor,
+        now: DateTime<Utc>,
+    ) -> PaymentOutcome {
+        let detail = format!(
+            "{} received {} ({:?}, {})",
+            payment.amount, payment.received_on, payment.method, payment.reference
+        );
+        self.payments.push(payment);
+        let balance_after = self.balance();
+        let paid_in_full = !balance_after.is_positive();
+        if paid_in_full && matches!(self.status, CaseStatus::Open | CaseStatus::Disputed) {
+            self.status = CaseStatus::Paid;
+        }
+        self.updated_at = now;
+        self.record(actor, "payment.received", detail, now);
+        let overpaid = balance_after
+            .is_negative()
+            .then(|| Money::from_minor(-balance_after.minor_units(), balance_after.currency()));
+        PaymentOutcome {
+            balance_after,
+            paid_in_full,
+            overpaid,
+        }
+    }
+
     /// What the request rules need to know.
     pub fn facts(&self) -> CaseFacts {
         CaseFacts {
-            balance: self.amount_due(),
+            balance: self.balance(),
             due_date: self.due_date,
             deferrals_granted: self.deferrals_granted,
         }

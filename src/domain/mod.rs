@@ -14,5 +14,6 @@ pub mod locale;
 pub mod mandate;
 pub mod message;
 pub mod money;
+pub mod payment;
 pub mod plan;
 pub mod self_service;

@@ -2,6 +2,7 @@
 
 pub mod camt054;
 pub mod ocr;
+pub mod reconcile;
 
 use chrono::NaiveDate;
 

@@ -1,6 +1,6 @@
 //! The embedded backend: everything in one process under one lock, with the same semantics as Redis.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use std::sync::Mutex;
 
 use super::{
-    CaseInsert, CaseStore, EventStore, Health, LinkStore, MessageStore, StoreError, StoreResult,
+    CaseInsert, CaseStore, EventStore, Health, LinkStore, MessageStore, PaymentStore, StoreError,
+    StoreResult,
 };
 use crate::domain::case::Case;
 use crate::domain::event::Event;
@@ -33,6 +34,8 @@ struct Inner {
     /// id → lease end in ms.
     leased: HashMap<MessageId, i64>,
     events: HashMap<AgencyId, Vec<Event>>,
+    kids: HashMap<(CreditorId, String), CaseId>,
+    applied_payments: HashSet<String>,
 }
 
 /// In-process store for the demo and a laptop. Data lives as long as the process.
@@ -102,6 +105,10 @@ impl CaseStore for EmbeddedStore {
             return Ok(CaseInsert::Exists(existing.clone()));
         }
         inner.case_refs.insert(key, case.id.clone());
+        inner.kids.insert(
+            (case.creditor_id.clone(), case.kid.as_str().to_owned()),
+            case.id.clone(),
+        );
         inner.cases.insert(case.id.clone(), case.clone());
         Ok(CaseInsert::Created)
     }
@@ -354,6 +361,40 @@ impl EventStore for EmbeddedStore {
                     .collect()
             })
             .unwrap_or_default())
+    }
+}
+
+#[async_trait]
+impl PaymentStore for EmbeddedStore {
+    async fn apply_payment(
+        &self,
+        case: &Case,
+        reference: &str,
+        events: &[Event],
+    ) -> StoreResult<bool> {
+        let mut inner = self.lock()?;
+        if inner.applied_payments.contains(reference) {
+            return Ok(false);
+        }
+        inner.update_case(case)?;
+        inner.append(events);
+        inner.applied_payments.insert(reference.to_owned());
+        Ok(true)
+    }
+
+    async fn index_kid(&self, creditor: &CreditorId, kid: &str, case: &CaseId) -> StoreResult<()> {
+        self.lock()?
+            .kids
+            .insert((creditor.clone(), kid.to_owned()), case.clone());
+        Ok(())
+    }
+
+    async fn case_by_kid(&self, creditor: &CreditorId, kid: &str) -> StoreResult<Option<CaseId>> {
+        Ok(self
+            .lock()?
+            .kids
+            .get(&(creditor.clone(), kid.to_owned()))
+            .cloned())
     }
 }
 

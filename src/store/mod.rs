@@ -121,14 +121,32 @@ pub trait EventStore: Send + Sync {
     ) -> StoreResult<Vec<(String, Event)>>;
 }
 
+/// Payments: each provider or bank reference is applied at most once, atomically with the
+/// balance change and its events.
+#[async_trait]
+pub trait PaymentStore: Send + Sync {
+    /// Writes `case` (already carrying the payment; compare-and-set on its version) with
+    /// `events`, unless `reference` was applied before. `Ok(false)`: a duplicate, nothing written.
+    async fn apply_payment(
+        &self,
+        case: &Case,
+        reference: &str,
+        events: &[Event],
+    ) -> StoreResult<bool>;
+    /// Remembers that `kid` (an instalment's, say) pays into `case`.
+    async fn index_kid(&self, creditor: &CreditorId, kid: &str, case: &CaseId) -> StoreResult<()>;
+    /// The case a creditor's KID belongs to.
+    async fn case_by_kid(&self, creditor: &CreditorId, kid: &str) -> StoreResult<Option<CaseId>>;
+}
+
 #[async_trait]
 pub trait Health: Send + Sync {
     async fn ping(&self) -> StoreResult<()>;
 }
 
 /// Everything the program stores; one object per process, shared by web and worker.
-pub trait Store: CaseStore + LinkStore + MessageStore + EventStore + Health {}
-impl<T: CaseStore + LinkStore + MessageStore + EventStore + Health> Store for T {}
+pub trait Store: CaseStore + LinkStore + MessageStore + EventStore + PaymentStore + Health {}
+impl<T: CaseStore + LinkStore + MessageStore + EventStore + PaymentStore + Health> Store for T {}
 
 pub type SharedStore = Arc<dyn Store>;
 

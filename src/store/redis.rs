@@ -15,8 +15,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{
-    CaseInsert, CaseStore, EventStore, Health, LinkStore, MessageStore, StoreError, StoreResult,
-    corrupt,
+    CaseInsert, CaseStore, EventStore, Health, LinkStore, MessageStore, PaymentStore, StoreError,
+    StoreResult, corrupt,
 };
 use crate::domain::case::Case;
 use crate::domain::event::Event;
@@ -63,6 +63,19 @@ local case_id = cjson.decode(raw).case_id
 local case = redis.call('HGET', ARGV[2] .. '{' .. case_id .. '}', 'json')
 if not case then return false end
 return {raw, case}
+"#;
+
+/// Applies a payment once: refuses a known reference, then compare-and-sets the case and
+/// appends its events, all in one step.
+const APPLY_PAYMENT: &str = r#"
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
+if redis.call('HGET', KEYS[2], 'v') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[2], 'v', ARGV[2], 'json', ARGV[3])
+redis.call('SET', KEYS[1], ARGV[4])
+for i = 5, #ARGV do
+  redis.call('XADD', KEYS[3], '*', 'event', ARGV[i])
+end
+return 1
 "#;
 
 /// Moves run-out leases back to the queue, then leases up to ARGV[3] due ids; returns their records.
@@ -120,6 +133,7 @@ pub struct RedisStore {
     update_case_with_events: Script,
     claim_due: Script,
     session_with_case: Script,
+    apply_payment: Script,
     revoke_links: Script,
 }
 
@@ -152,6 +166,7 @@ impl RedisStore {
             update_case_with_events: Script::new(UPDATE_CASE_WITH_EVENTS),
             claim_due: Script::new(CLAIM_DUE),
             session_with_case: Script::new(SESSION_WITH_CASE),
+            apply_payment: Script::new(APPLY_PAYMENT),
             revoke_links: Script::new(REVOKE_LINKS),
         })
     }
@@ -586,6 +601,59 @@ impl EventStore for RedisStore {
                 Ok((entry.id, from_json(&raw)?))
             })
             .collect()
+    }
+}
+
+#[async_trait]
+impl PaymentStore for RedisStore {
+    async fn apply_payment(
+        &self,
+        case: &Case,
+        reference: &str,
+        events: &[Event],
+    ) -> StoreResult<bool> {
+        let mut next = case.clone();
+        next.version += 1;
+        let mut invocation = self
+            .apply_payment
+            .key(format!("{}:payment:{}", self.ns, reference));
+        invocation
+            .key(self.case_key(&case.id))
+            .key(self.events_key(&case.agency_id));
+        invocation
+            .arg(case.version)
+            .arg(next.version)
+            .arg(to_json(&next)?)
+            .arg(case.id.as_str());
+        for event in events {
+            invocation.arg(to_json(event)?);
+        }
+        let outcome: i64 = invocation
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        match outcome {
+            1 => Ok(true),
+            2 => Ok(false),
+            _ => Err(StoreError::Conflict),
+        }
+    }
+
+    async fn index_kid(&self, creditor: &CreditorId, kid: &str, case: &CaseId) -> StoreResult<()> {
+        self.conn()
+            .set(self.kid_key(creditor, kid), case.as_str())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn case_by_kid(&self, creditor: &CreditorId, kid: &str) -> StoreResult<Option<CaseId>> {
+        let id: Option<String> = self
+            .conn()
+            .get(self.kid_key(creditor, kid))
+            .await
+            .map_err(unavailable)?;
+        id.map(|id| CaseId::parse(&id).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
     }
 }
 

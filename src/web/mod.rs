@@ -6,6 +6,7 @@ pub mod debtor;
 pub mod health;
 pub mod identity;
 pub mod pages;
+pub mod payments_api;
 pub mod reviews_api;
 pub mod security;
 pub mod self_service;
@@ -87,6 +88,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             .configure(identity::routes)
             // Before api::routes: its /api/v1 scope would otherwise take these paths.
             .configure(reviews_api::routes)
+            .configure(payments_api::routes)
             .configure(api::routes)
             .default_service(web::to(fallback))
     })

@@ -139,6 +139,7 @@ impl CasePage<'_> {
         let agency = v.agency.name.as_str();
         let title = t.format(l, "page-title", &[("creditor", creditor)]);
         let amount = case.amount_due().format(l);
+        let owed = case.balance().format(l);
         let mandate = &v.creditor.mandate;
         let facts = case.facts();
         let can_defer = case.plan.is_none() && can_defer(&facts, mandate, self.today);
@@ -162,7 +163,7 @@ impl CasePage<'_> {
                     }
                     section.summary {
                         p.label { (t.get(l, "amount-due-label")) }
-                        p.amount { (amount) }
+                        p.amount { (owed) }
                         dl {
                             dt { (t.get(l, "due-date-label")) } dd { (t.date(l, case.due_date)) }
                             dt { (t.get(l, "reference-label")) } dd { (case.external_ref.as_str()) }
@@ -205,7 +206,7 @@ impl CasePage<'_> {
                             dt { (t.get(l, "pay-bank-account")) } dd.copy { (v.creditor.bank_account.formatted()) }
                             @if case.plan.is_none() {
                                 dt { (t.get(l, "pay-bank-kid")) } dd.copy { (case.kid.as_str()) }
-                                dt { (t.get(l, "pay-bank-amount")) } dd.copy { (amount) }
+                                dt { (t.get(l, "pay-bank-amount")) } dd.copy { (owed) }
                             }
                         }
                         p { (t.get(l, "pay-bank-help")) }

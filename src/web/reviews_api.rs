@@ -128,7 +128,7 @@ async fn approve(
                 )
                 .map_err(|e| ApiError::field("months", e))?,
             };
-            assign_kids(&ctx, &creditor, &mut plan).await?;
+            assign_kids(&ctx, &creditor, &case.id, &mut plan).await?;
             let data = serde_json::json!({"plan": plan});
             case.agree_plan(Actor::Agency, plan, now);
             (EventKind::PlanGranted, Template::PlanReceipt, data)

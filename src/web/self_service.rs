@@ -488,6 +488,7 @@ fn store_failure(ctx: &AppContext, view: &DebtorView, error: StoreError) -> Http
 pub(crate) async fn assign_kids(
     ctx: &AppContext,
     creditor: &Creditor,
+    case: &crate::domain::ids::CaseId,
     plan: &mut InstalmentPlan,
 ) -> Result<(), StoreError> {
     for instalment in &mut plan.instalments {
@@ -500,6 +501,12 @@ pub(crate) async fn assign_kids(
                     "the creditor's KID range is used up".into(),
                 ));
             }
+        }
+        if let Some(kid) = &kid {
+            // Bank files name the instalment's KID: it must lead back to this case.
+            ctx.store
+                .index_kid(&creditor.id, kid.as_str(), case)
+                .await?;
         }
         instalment.kid = kid;
     }
@@ -524,7 +531,7 @@ async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> H
         }
         Decision::Granted(Terms::Plan(plan)) => {
             let mut plan = plan.clone();
-            if let Err(e) = assign_kids(ctx, &view.creditor, &mut plan).await {
+            if let Err(e) = assign_kids(ctx, &view.creditor, &view.case.id, &mut plan).await {
                 return store_failure(ctx, &view, e);
             }
             let data = serde_json::json!({"plan": plan});

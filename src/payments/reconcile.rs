@@ -1,0 +1,200 @@
+//! Reconciliation: each incoming bank payment is matched to a case by the receiving account and
+//! the KID, and applied exactly once (the bank's reference is the key, atomic with the balance
+//! change), so importing the same file again applies nothing new. Everything else is reported.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{ImportError, IncomingPayment, camt054, ocr};
+use crate::app::AppContext;
+use crate::domain::case::CaseStatus;
+use crate::domain::creditor::Creditor;
+use crate::domain::event::{Actor, Event, EventKind};
+use crate::domain::ids::{AgencyId, CaseId};
+use crate::domain::kid::Kid;
+use crate::domain::money::Money;
+use crate::domain::payment::{Payment, PaymentMethod};
+use crate::store::StoreError;
+
+/// Reads a bank file of either format: OCR giro (records start with `NY`) or camt.054 (XML).
+pub fn read_file(content: &str) -> Result<Vec<IncomingPayment>, ImportError> {
+    let start = content.trim_start_matches('\u{feff}').trim_start();
+    if start.starts_with("NY") {
+        ocr::parse(content)
+    } else if start.starts_with('<') {
+        camt054::parse(content)
+    } else {
+        Err(ImportError {
+            line: 1,
+            message: "neither an OCR giro file (NY…) nor camt.054 XML".into(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Applied {
+        case_id: CaseId,
+        paid_in_full: bool,
+        overpaid: Option<Money>,
+    },
+    /// This bank reference was applied before (a re-import or a duplicate line).
+    AlreadyApplied,
+    /// The receiving account is none of the creditors' (this agency's) accounts.
+    UnknownAccount,
+    NoKid,
+    UnknownKid,
+    /// Money taken back by the bank: left for a person, never netted automatically.
+    Reversal,
+    /// The case is closed; the payment needs a person (refund or reopen).
+    CaseClosed {
+        case_id: CaseId,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportLine {
+    pub line: usize,
+    pub reference: String,
+    pub kid: Option<String>,
+    pub amount: Money,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+fn creditor_for<'a>(
+    ctx: &'a AppContext,
+    agency: Option<&AgencyId>,
+    account: &str,
+) -> Option<&'a Creditor> {
+    let creditor = ctx
+        .config
+        .creditors
+        .values()
+        .find(|c| account.ends_with(c.bank_account.digits()) && !account.is_empty())?;
+    match agency {
+        None => Some(creditor),
+        Some(id) => ctx
+            .config
+            .agencies
+            .get(id)
+            .filter(|a| a.acts_for(&creditor.id))
+            .map(|_| creditor),
+    }
+}
+
+/// Matches and applies `payments`; `agency` limits it to that agency's creditors and cases.
+pub async fn reconcile(
+    ctx: &AppContext,
+    agency: Option<&AgencyId>,
+    payments: Vec<IncomingPayment>,
+    now: DateTime<Utc>,
+) -> Result<Vec<ReportLine>, StoreError> {
+    let mut report = Vec::with_capacity(payments.len());
+    for incoming in payments {
+        let outcome = match_and_apply(ctx, agency, &incoming, now).await?;
+        report.push(ReportLine {
+            line: incoming.line,
+            reference: incoming.reference,
+            kid: incoming.kid,
+            amount: incoming.amount,
+            outcome,
+        });
+    }
+    Ok(report)
+}
+
+async fn match_and_apply(
+    ctx: &AppContext,
+    agency: Option<&AgencyId>,
+    incoming: &IncomingPayment,
+    now: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
+    if incoming.amount.is_negative() {
+        return Ok(Outcome::Reversal);
+    }
+    let Some(creditor) = creditor_for(ctx, agency, &incoming.to_account) else {
+        return Ok(Outcome::UnknownAccount);
+    };
+    let Some(raw_kid) = &incoming.kid else {
+        return Ok(Outcome::NoKid);
+    };
+    let Ok(kid) = Kid::parse_any(raw_kid) else {
+        return Ok(Outcome::UnknownKid);
+    };
+    let Some(case_id) = ctx.store.case_by_kid(&creditor.id, kid.as_str()).await? else {
+        return Ok(Outcome::UnknownKid);
+    };
+    for _ in 0..5 {
+        let Some(mut case) = ctx
+            .store
+            .case(&case_id)
+            .await?
+            .filter(|c| agency.is_none_or(|a| *a == c.agency_id))
+        else {
+            return Ok(Outcome::UnknownKid);
+        };
+        if case.status == CaseStatus::Closed {
+            return Ok(Outcome::CaseClosed { case_id });
+        }
+        if case
+            .payments
+            .iter()
+            .any(|p| p.reference == incoming.reference)
+        {
+            return Ok(Outcome::AlreadyApplied);
+        }
+        let payment = Payment {
+            reference: incoming.reference.clone(),
+            amount: incoming.amount,
+            received_on: incoming.booked_on,
+            method: PaymentMethod::BankTransfer,
+            recorded_at: now,
+        };
+        let result = case.apply_payment(payment, Actor::System, now);
+        let data = serde_json::json!({
+            "case_id": case.id, "external_ref": case.external_ref, "amount": incoming.amount,
+            "kid": kid.as_str(), "reference": incoming.reference, "balance": result.balance_after,
+            "overpaid": result.overpaid,
+        });
+        let mut events = vec![Event::new(
+            case.agency_id.clone(),
+            Some(case.id.clone()),
+            EventKind::PaymentSucceeded,
+            data,
+            now,
+        )];
+        if result.paid_in_full {
+            let paid = serde_json::json!({"case_id": case.id, "external_ref": case.external_ref, "overpaid": result.overpaid});
+            events.push(Event::new(
+                case.agency_id.clone(),
+                Some(case.id.clone()),
+                EventKind::CasePaid,
+                paid,
+                now,
+            ));
+        }
+        match ctx
+            .store
+            .apply_payment(&case, &incoming.reference, &events)
+            .await
+        {
+            Ok(true) => {
+                if result.paid_in_full {
+                    ctx.store.revoke_links(&case.id).await?;
+                }
+                tracing::info!(case = %case.id, amount = %incoming.amount, paid = result.paid_in_full, "payment applied");
+                return Ok(Outcome::Applied {
+                    case_id,
+                    paid_in_full: result.paid_in_full,
+                    overpaid: result.overpaid,
+                });
+            }
+            Ok(false) => return Ok(Outcome::AlreadyApplied),
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StoreError::Conflict)
+}

@@ -1,0 +1,225 @@
+//! Bank files through the real app on both stores: a camt.054 with ten payments (one unknown
+//! KID, one duplicate) imported twice applies eight payments once; cases paid in full close;
+//! files of other accounts, agencies or malformed files change nothing.
+
+#[macro_use]
+mod common;
+
+use common::{Backend, KEY_A, KEY_B, TestApp, spawn_app};
+use innfri::domain::case::CaseStatus;
+use innfri::domain::event::EventKind;
+use innfri::domain::ids::{AgencyId, CaseId};
+use serde_json::Value;
+
+/// A NOK camt.054 credit notification for the example creditor's account.
+fn camt(payments: &[(&str, &str, &str)]) -> String {
+    let total: rust_decimal::Decimal = payments
+        .iter()
+        .map(|(_, amount, _)| amount.parse::<rust_decimal::Decimal>().expect("amount"))
+        .sum();
+    let transactions: String = payments
+        .iter()
+        .map(|(reference, amount, kid)| {
+            format!(
+                "<TxDtls><Refs><AcctSvcrRef>{reference}</AcctSvcrRef></Refs><Amt Ccy=\"NOK\">{amount}</Amt>\
+                 <RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>{kid}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.02\">\
+         <BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>T</MsgId></GrpHdr><Ntfctn><Acct><Id><Othr><Id>15031234562</Id></Othr></Id></Acct>\
+         <Ntry><Amt Ccy=\"NOK\">{total}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-23</Dt></BookgDt>\
+         <NtryDtls>{transactions}</NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"
+    )
+}
+
+async fn import(app: &TestApp, key: &str, body: &str) -> (u16, Value) {
+    let response = app
+        .http
+        .post(app.url("/api/v1/reconciliations"))
+        .bearer_auth(key)
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("post");
+    (
+        response.status().as_u16(),
+        response.json().await.expect("json"),
+    )
+}
+
+async fn ten_payments_with_an_unknown_kid_and_a_duplicate_apply_eight_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Eight cases of 1 249,50 kr (1 200 + 14,50 + 35).
+    let mut cases = Vec::new();
+    for i in 0..8 {
+        cases.push(app.create_case(&format!("C-{i}"), "1200.00").await);
+    }
+    let kid = |i: usize| cases[i]["kid"].as_str().expect("kid").to_owned();
+    let kids: Vec<String> = (0..8).map(kid).collect();
+    let mut lines: Vec<(String, &str, String)> = Vec::new();
+    for (i, k) in kids.iter().enumerate() {
+        // Cases 0–3 are paid in full, 4–6 in part, 7 overpaid.
+        let amount = match i {
+            0..=3 => "1249.50",
+            7 => "1300.00",
+            _ => "500.00",
+        };
+        lines.push((format!("REF-{i}"), amount, k.clone()));
+    }
+    lines.push(("REF-X".into(), "100.00", "0000000000".into()));
+    lines.push(("REF-0".into(), "1249.50", kids[0].clone()));
+    let borrowed: Vec<(&str, &str, &str)> = lines
+        .iter()
+        .map(|(r, a, k)| (r.as_str(), *a, k.as_str()))
+        .collect();
+    let file = camt(&borrowed);
+
+    let (status, first) = import(&app, KEY_A, &file).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(
+        (first["payments"].as_u64(), first["applied"].as_u64()),
+        (Some(10), Some(8)),
+        "{first}"
+    );
+    let outcomes: Vec<&str> = first["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| l["outcome"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(outcomes[8], "unknown_kid");
+    assert_eq!(
+        outcomes[9], "already_applied",
+        "the duplicate line is applied once"
+    );
+    assert!(
+        first["lines"][7]["overpaid"]["amount"] == "50.50",
+        "overpayment reported: {}",
+        first["lines"][7]
+    );
+
+    let (status, second) = import(&app, KEY_A, &file).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (
+            second["applied"].as_u64(),
+            second["already_applied"].as_u64()
+        ),
+        (Some(0), Some(9)),
+        "{second}"
+    );
+
+    for (i, case) in cases.iter().enumerate() {
+        let id = CaseId::parse(case["id"].as_str().expect("id")).expect("id");
+        let stored = app.ctx.store.case(&id).await.expect("store").expect("case");
+        assert_eq!(stored.payments.len(), 1, "case {i} has its payment once");
+        let expected_status = if i <= 3 || i == 7 {
+            CaseStatus::Paid
+        } else {
+            CaseStatus::Open
+        };
+        assert_eq!(stored.status, expected_status, "case {i}");
+        if i == 4 {
+            assert_eq!(stored.balance().to_plain_string(), "749.50");
+        }
+    }
+    let agency = AgencyId::parse("agency-a").expect("id");
+    let events = app
+        .ctx
+        .store
+        .events_after(&agency, None, 1000)
+        .await
+        .expect("events");
+    let count = |kind| events.iter().filter(|(_, e)| e.kind == kind).count();
+    assert_eq!(
+        (
+            count(EventKind::PaymentSucceeded),
+            count(EventKind::CasePaid)
+        ),
+        (8, 5)
+    );
+}
+
+async fn a_paid_case_closes_its_links_and_shows_as_paid(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let case = app.create_case("P-1", "1200.00").await;
+    let id = CaseId::parse(case["id"].as_str().expect("id")).expect("id");
+    let link = app.ctx.issue_case_link(&id).await.expect("link");
+    let cookie = app.open_link(&link).await.expect("session");
+    let (status, _) = import(
+        &app,
+        KEY_A,
+        &camt(&[("PAY-1", "1249.50", case["kid"].as_str().expect("kid"))]),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        app.case_page(&cookie, "")
+            .await
+            .text()
+            .await
+            .expect("html")
+            .contains("Denne saken er betalt")
+    );
+    assert!(
+        app.open_link(&link).await.is_none(),
+        "links of a paid case are revoked"
+    );
+}
+
+async fn another_agency_or_another_account_applies_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let case = app.create_case("O-1", "1200.00").await;
+    let file = camt(&[("PAY-B", "1249.50", case["kid"].as_str().expect("kid"))]);
+    let (status, report) = import(&app, KEY_B, &file).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        report["applied"].as_u64(),
+        Some(0),
+        "agency B cannot pay into agency A's case: {report}"
+    );
+    let ocr = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/payments/ocr/ocr1.txt"
+    ))
+    .expect("sample");
+    let (status, report) = import(&app, KEY_A, &ocr).await;
+    assert_eq!(status, 200);
+    assert_eq!(report["payments"].as_u64(), Some(23));
+    assert_eq!(report["applied"].as_u64(), Some(0), "{report}");
+    assert_eq!(report["lines"][0]["outcome"], "unknown_account");
+}
+
+async fn a_malformed_file_is_refused_with_its_line_and_changes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let case = app.create_case("M-1", "1200.00").await;
+    let file = camt(&[("PAY-M", "1249.50", case["kid"].as_str().expect("kid"))]).replace(
+        "<Amt Ccy=\"NOK\">1249.50</Amt><RmtInf>",
+        "<Amt Ccy=\"NOK\">12x9.50</Amt><RmtInf>",
+    );
+    let (status, body) = import(&app, KEY_A, &file).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["field"], "file");
+    let (status, body) = import(&app, KEY_A, "hello").await;
+    assert_eq!(status, 422, "{body}");
+    let id = CaseId::parse(case["id"].as_str().expect("id")).expect("id");
+    assert!(
+        app.ctx
+            .store
+            .case(&id)
+            .await
+            .expect("store")
+            .expect("case")
+            .payments
+            .is_empty()
+    );
+}
+
+on_both_stores!(
+    ten_payments_with_an_unknown_kid_and_a_duplicate_apply_eight_once,
+    a_paid_case_closes_its_links_and_shows_as_paid,
+    another_agency_or_another_account_applies_nothing,
+    a_malformed_file_is_refused_with_its_line_and_changes_nothing,
+);
