@@ -217,7 +217,72 @@ async fn a_malformed_file_is_refused_with_its_line_and_changes_nothing(backend: 
     );
 }
 
+async fn a_direct_payment_registered_by_the_agency_counts_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let case = app.create_case("D-1", "1200.00").await;
+    let path = format!(
+        "/api/v1/cases/{}/payments",
+        case["id"].as_str().expect("id")
+    );
+    let first = app
+        .post_json(
+            &path,
+            Some(KEY_A),
+            r#"{"reference": "bank-123", "amount": "500.00", "received_on": "2026-11-20"}"#,
+        )
+        .await;
+    assert_eq!(first.status().as_u16(), 201);
+    let first: Value = first.json().await.expect("json");
+    assert_eq!(first["balance"]["amount"], "749.50");
+    let again = app
+        .post_json(
+            &path,
+            Some(KEY_A),
+            r#"{"reference": "bank-123", "amount": "500.00"}"#,
+        )
+        .await;
+    assert_eq!(
+        again.status().as_u16(),
+        200,
+        "the same reference again changes nothing"
+    );
+    let again: Value = again.json().await.expect("json");
+    assert_eq!(again["balance"]["amount"], "749.50");
+    for (body, status) in [
+        (r#"{"reference": "x", "amount": "-1"}"#, 422),
+        (r#"{"reference": "x", "amount": "1.001"}"#, 422),
+        (r#"{"reference": "", "amount": "1"}"#, 422),
+        (r#"{"reference": "x""#, 400),
+    ] {
+        assert_eq!(
+            app.post_json(&path, Some(KEY_A), body)
+                .await
+                .status()
+                .as_u16(),
+            status,
+            "{body}"
+        );
+    }
+    assert_eq!(
+        app.post_json(&path, Some(KEY_B), r#"{"reference": "b", "amount": "1"}"#)
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    let rest = app
+        .post_json(
+            &path,
+            Some(KEY_A),
+            r#"{"reference": "bank-124", "amount": 749.5}"#,
+        )
+        .await;
+    let rest: Value = rest.json().await.expect("json");
+    assert_eq!(rest["status"], "paid");
+}
+
 on_both_stores!(
+    a_direct_payment_registered_by_the_agency_counts_once,
     ten_payments_with_an_unknown_kid_and_a_duplicate_apply_eight_once,
     a_paid_case_closes_its_links_and_shows_as_paid,
     another_agency_or_another_account_applies_nothing,

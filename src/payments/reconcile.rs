@@ -126,6 +126,27 @@ async fn match_and_apply(
     let Some(case_id) = ctx.store.case_by_kid(&creditor.id, kid.as_str()).await? else {
         return Ok(Outcome::UnknownKid);
     };
+    apply_once(
+        ctx,
+        agency,
+        &case_id,
+        incoming,
+        PaymentMethod::BankTransfer,
+        now,
+    )
+    .await
+}
+
+/// Applies one payment to a known case exactly once (keyed by `incoming.reference`).
+pub async fn apply_once(
+    ctx: &AppContext,
+    agency: Option<&AgencyId>,
+    case_id: &CaseId,
+    incoming: &IncomingPayment,
+    method: PaymentMethod,
+    now: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
+    let case_id = case_id.clone();
     for _ in 0..5 {
         let Some(mut case) = ctx
             .store
@@ -149,13 +170,13 @@ async fn match_and_apply(
             reference: incoming.reference.clone(),
             amount: incoming.amount,
             received_on: incoming.booked_on,
-            method: PaymentMethod::BankTransfer,
+            method,
             recorded_at: now,
         };
         let result = case.apply_payment(payment, Actor::System, now);
         let data = serde_json::json!({
             "case_id": case.id, "external_ref": case.external_ref, "amount": incoming.amount,
-            "kid": kid.as_str(), "reference": incoming.reference, "balance": result.balance_after,
+            "kid": incoming.kid, "method": method, "reference": incoming.reference, "balance": result.balance_after,
             "overpaid": result.overpaid,
         });
         let mut events = vec![Event::new(
