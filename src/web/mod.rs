@@ -3,6 +3,7 @@
 pub mod api;
 pub mod api_error;
 pub mod debtor;
+pub mod events_api;
 pub mod health;
 pub mod identity;
 pub mod pages;
@@ -89,6 +90,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             // Before api::routes: its /api/v1 scope would otherwise take these paths.
             .configure(reviews_api::routes)
             .configure(payments_api::routes)
+            .configure(events_api::routes)
             .configure(api::routes)
             .default_service(web::to(fallback))
     })
