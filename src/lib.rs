@@ -5,6 +5,7 @@
 //! - [`web`]: debtor pages, the agency API, health checks;
 //! - [`messaging`]: the outbound queue worker, composer and SMS/e-mail providers;
 //! - [`payments`]: bank payment files (OCR giro) read into payments to match by KID;
+//! - [`webhooks`]: signing of outbound agency events (Standard Webhooks);
 //! - [`store`]: storage traits with Redis and embedded backends;
 //! - [`links`]: short-link tokens (signing, verification, rotation);
 //! - [`config`], [`i18n`], [`telemetry`]: settings, texts, logs;
@@ -22,3 +23,4 @@ pub mod roles;
 pub mod store;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;

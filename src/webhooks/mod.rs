@@ -1,0 +1,3 @@
+//! Outbound webhooks to agencies, signed per the Standard Webhooks specification.
+
+pub mod signing;
