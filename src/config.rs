@@ -19,6 +19,7 @@ use crate::domain::kid::KidAlgorithm;
 use crate::domain::mandate::Mandate;
 use crate::domain::money::Currency;
 use crate::links::LinkKeys;
+use crate::webhooks::signing::WebhookSecret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -115,7 +116,7 @@ pub struct TwilioSettings {
     pub api_base: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgencySettings {
     pub id: String,
@@ -123,6 +124,20 @@ pub struct AgencySettings {
     /// SHA-256 (hex) of each valid API key; the keys themselves are never stored.
     pub api_key_sha256: Vec<String>,
     pub creditors: Vec<String>,
+    /// Where events are delivered (Standard Webhooks); https in production.
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+    /// `whsec_` + base64 of 24–64 random bytes; better given by environment.
+    #[serde(default)]
+    pub webhook_secret: Option<SecretString>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Allow endpoints on loopback or private addresses (tests, a laptop); never in production.
+    #[serde(default)]
+    pub allow_private_destinations: bool,
 }
 
 #[derive(Deserialize)]
@@ -136,6 +151,8 @@ pub struct Settings {
     pub twilio: Option<TwilioSettings>,
     #[serde(default)]
     pub agencies: Vec<AgencySettings>,
+    #[serde(default)]
+    pub webhooks: WebhookSettings,
     /// Folder of creditor files, relative to the config folder.
     pub creditors_dir: String,
 }
@@ -201,6 +218,15 @@ pub struct AppConfig {
     pub agencies: HashMap<AgencyId, Agency>,
     /// SHA-256 of an API key → its agency.
     pub api_keys: HashMap<[u8; 32], AgencyId>,
+    /// Agencies that receive their events by webhook.
+    pub webhooks: HashMap<AgencyId, WebhookEndpoint>,
+}
+
+/// Where and how an agency's events are delivered.
+#[derive(Debug)]
+pub struct WebhookEndpoint {
+    pub url: reqwest::Url,
+    pub secret: WebhookSecret,
 }
 
 impl fmt::Debug for AppConfig {
@@ -379,6 +405,7 @@ impl ConfigSource {
 
         let mut agencies = HashMap::new();
         let mut api_keys = HashMap::new();
+        let mut webhooks = HashMap::new();
         for (i, a) in settings.agencies.iter().enumerate() {
             let at = |f: &str| format!("agencies[{i}].{f}");
             let mut local = Vec::new();
@@ -414,10 +441,41 @@ impl ConfigSource {
                     )),
                 }
             }
+            let endpoint = match (&a.webhook_url, &a.webhook_secret) {
+                (None, None) => None,
+                (Some(url), Some(secret)) => {
+                    let parsed = reqwest::Url::parse(url)
+                        .ok()
+                        .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some());
+                    let secret = WebhookSecret::parse(secret.expose_secret()).ok();
+                    if parsed.is_none() {
+                        local.push((at("webhook_url"), "must be an http(s) URL".into()));
+                    }
+                    if secret.is_none() {
+                        local.push((
+                            at("webhook_secret"),
+                            "must be whsec_ followed by base64 of 24 to 64 random bytes".into(),
+                        ));
+                    }
+                    parsed
+                        .zip(secret)
+                        .map(|(url, secret)| WebhookEndpoint { url, secret })
+                }
+                _ => {
+                    local.push((
+                        at("webhook_url"),
+                        "webhook_url and webhook_secret go together".into(),
+                    ));
+                    None
+                }
+            };
             for (field, message) in local {
                 issue(&field, message);
             }
             if let Some(id) = id {
+                if let Some(endpoint) = endpoint {
+                    webhooks.insert(id.clone(), endpoint);
+                }
                 if agencies.contains_key(&id) {
                     issue(&at("id"), format!("agency '{id}' is defined twice"));
                 }
@@ -443,6 +501,7 @@ impl ConfigSource {
                 creditors,
                 agencies,
                 api_keys,
+                webhooks,
             }),
             _ => Err(ConfigErrors(issues)),
         }

@@ -8,6 +8,7 @@ use tokio::sync::watch;
 use crate::app::{AppContext, http_client};
 use crate::demo;
 use crate::web;
+use crate::webhooks::delivery::Deliverer;
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
 pub async fn shutdown_signal() {
@@ -49,15 +50,22 @@ pub async fn serve(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The worker role: sends until a signal, then finishes the batch in hand.
+/// The worker role: sends messages and delivers webhooks until a signal, then finishes what
+/// it has in hand.
 pub async fn worker(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     let worker = ctx.worker(http_client()?)?;
+    let deliverer = Deliverer::new(ctx.clone())?;
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;
         let _ = tx.send(true);
     });
+    let webhooks = tokio::spawn({
+        let rx = rx.clone();
+        async move { deliverer.run(rx).await }
+    });
     worker.run(rx).await;
+    let _ = webhooks.await;
     Ok(())
 }
 
@@ -68,7 +76,12 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     let server = web::server(ctx.clone(), listener)?;
     let handle = server.handle();
     let worker = ctx.worker(http_client()?)?;
+    let deliverer = Deliverer::new(ctx.clone())?;
     let (tx, rx) = watch::channel(false);
+    let webhooks = tokio::spawn({
+        let rx = rx.clone();
+        async move { deliverer.run(rx).await }
+    });
     let worker_task = tokio::spawn(async move { worker.run(rx).await });
     println!(
         "\ninnfri demo is running. Open the demo case (as the debtor would from the SMS):\n\n    {link}\n"
@@ -84,5 +97,6 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     });
     server.await?;
     let _ = worker_task.await;
+    let _ = webhooks.await;
     Ok(())
 }

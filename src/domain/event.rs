@@ -95,6 +95,18 @@ impl Event {
     }
 }
 
+/// How far an agency's webhook endpoint has got through its events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DeliveryState {
+    /// The last event delivered (its outbox cursor); `None`: nothing yet.
+    pub cursor: Option<String>,
+    /// Failed attempts at the event after the cursor.
+    pub failures: u32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The endpoint answered 410 Gone (or failed for days): no more attempts until re-enabled.
+    pub disabled: bool,
+}
+
 /// Who did something to a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

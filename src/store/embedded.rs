@@ -9,10 +9,10 @@ use std::sync::Mutex;
 
 use super::{
     CaseInsert, CaseStore, EventStore, Health, LinkStore, MessageStore, PaymentStore, StoreError,
-    StoreResult,
+    StoreResult, WebhookStore,
 };
 use crate::domain::case::Case;
-use crate::domain::event::Event;
+use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::message::{Message, MessageStatus};
@@ -36,6 +36,7 @@ struct Inner {
     events: HashMap<AgencyId, Vec<Event>>,
     kids: HashMap<(CreditorId, String), CaseId>,
     applied_payments: HashSet<String>,
+    deliveries: HashMap<AgencyId, DeliveryState>,
 }
 
 /// In-process store for the demo and a laptop. Data lives as long as the process.
@@ -395,6 +396,29 @@ impl PaymentStore for EmbeddedStore {
             .kids
             .get(&(creditor.clone(), kid.to_owned()))
             .cloned())
+    }
+}
+
+#[async_trait]
+impl WebhookStore for EmbeddedStore {
+    async fn delivery_state(&self, agency: &AgencyId) -> StoreResult<DeliveryState> {
+        Ok(self
+            .lock()?
+            .deliveries
+            .get(agency)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    async fn save_delivery_state(
+        &self,
+        agency: &AgencyId,
+        state: &DeliveryState,
+    ) -> StoreResult<()> {
+        self.lock()?
+            .deliveries
+            .insert(agency.clone(), state.clone());
+        Ok(())
     }
 }
 

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::case::Case;
-use crate::domain::event::Event;
+use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::message::Message;
@@ -139,14 +139,31 @@ pub trait PaymentStore: Send + Sync {
     async fn case_by_kid(&self, creditor: &CreditorId, kid: &str) -> StoreResult<Option<CaseId>>;
 }
 
+/// Where each agency's webhook delivery stands.
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
+    async fn delivery_state(&self, agency: &AgencyId) -> StoreResult<DeliveryState>;
+    async fn save_delivery_state(
+        &self,
+        agency: &AgencyId,
+        state: &DeliveryState,
+    ) -> StoreResult<()>;
+}
+
 #[async_trait]
 pub trait Health: Send + Sync {
     async fn ping(&self) -> StoreResult<()>;
 }
 
 /// Everything the program stores; one object per process, shared by web and worker.
-pub trait Store: CaseStore + LinkStore + MessageStore + EventStore + PaymentStore + Health {}
-impl<T: CaseStore + LinkStore + MessageStore + EventStore + PaymentStore + Health> Store for T {}
+pub trait Store:
+    CaseStore + LinkStore + MessageStore + EventStore + PaymentStore + WebhookStore + Health
+{
+}
+impl<T: CaseStore + LinkStore + MessageStore + EventStore + PaymentStore + WebhookStore + Health>
+    Store for T
+{
+}
 
 pub type SharedStore = Arc<dyn Store>;
 

@@ -16,10 +16,10 @@ use serde::de::DeserializeOwned;
 
 use super::{
     CaseInsert, CaseStore, EventStore, Health, LinkStore, MessageStore, PaymentStore, StoreError,
-    StoreResult, corrupt,
+    StoreResult, WebhookStore, corrupt,
 };
 use crate::domain::case::Case;
-use crate::domain::event::Event;
+use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::message::{Message, MessageStatus};
@@ -654,6 +654,29 @@ impl PaymentStore for RedisStore {
             .map_err(unavailable)?;
         id.map(|id| CaseId::parse(&id).map_err(|e| StoreError::Corrupt(e.to_string())))
             .transpose()
+    }
+}
+
+#[async_trait]
+impl WebhookStore for RedisStore {
+    async fn delivery_state(&self, agency: &AgencyId) -> StoreResult<DeliveryState> {
+        let raw: Option<String> = self
+            .conn()
+            .get(format!("{}:webhook:{}", self.ns, agency))
+            .await
+            .map_err(unavailable)?;
+        Ok(raw.map(|r| from_json(&r)).transpose()?.unwrap_or_default())
+    }
+
+    async fn save_delivery_state(
+        &self,
+        agency: &AgencyId,
+        state: &DeliveryState,
+    ) -> StoreResult<()> {
+        self.conn()
+            .set(format!("{}:webhook:{}", self.ns, agency), to_json(state)?)
+            .await
+            .map_err(unavailable)
     }
 }
 

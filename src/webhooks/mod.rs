@@ -1,3 +1,4 @@
 //! Outbound webhooks to agencies, signed per the Standard Webhooks specification.
 
+pub mod delivery;
 pub mod signing;

@@ -1,0 +1,203 @@
+//! Webhook delivery through the real app on both stores: a receiver that is down for a while
+//! gets every event later, in order, each verifying with the Standard Webhooks algorithm; 410
+//! disables the endpoint; private destinations are refused unless allowed.
+
+#[macro_use]
+mod common;
+
+use chrono::Duration;
+use common::{Backend, TestApp, spawn_app_with};
+use innfri::webhooks::delivery::Deliverer;
+use innfri::webhooks::signing::WebhookSecret;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+async fn app_with_webhook(backend: Backend, receiver: &MockServer, allow_private: bool) -> TestApp {
+    let agencies = serde_json::json!([
+        {"id": "agency-a", "name": "A Inkasso AS", "api_key_sha256": [hex::encode(innfri::config::api_key_hash(common::KEY_A))],
+         "creditors": ["nordlys-energi"], "webhook_url": format!("{}/hooks", receiver.uri()), "webhook_secret": SECRET},
+        {"id": "agency-b", "name": "B Inkasso AS", "api_key_sha256": [hex::encode(innfri::config::api_key_hash(common::KEY_B))],
+         "creditors": ["nordlys-energi"]}
+    ]);
+    let source = common::config_source(backend)
+        .with("agencies", agencies)
+        .with("webhooks.allow_private_destinations", allow_private);
+    spawn_app_with(source, backend).await
+}
+
+/// Three events for agency A: the case opened twice by the debtor, then a payment.
+async fn make_events(app: &TestApp) {
+    let case = app.create_case("H-1", "1200.00").await;
+    let id = innfri::domain::ids::CaseId::parse(case["id"].as_str().expect("id")).expect("id");
+    for _ in 0..2 {
+        app.open_link(&app.ctx.issue_case_link(&id).await.expect("link"))
+            .await
+            .expect("session");
+    }
+    let paid = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/payments"),
+            Some(common::KEY_A),
+            r#"{"reference": "r", "amount": "1"}"#,
+        )
+        .await;
+    assert_eq!(paid.status().as_u16(), 201);
+}
+
+async fn a_receiver_that_was_down_gets_every_event_later_in_order_and_signed(backend: Backend) {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/hooks"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&receiver)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/hooks"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&receiver)
+        .await;
+    let app = app_with_webhook(backend, &receiver, true).await;
+    make_events(&app).await;
+    let deliverer = Deliverer::new(app.ctx.clone()).expect("deliverer");
+    let now = chrono::Utc::now();
+
+    assert_eq!(
+        deliverer.deliver_once(now).await.expect("store"),
+        0,
+        "down: nothing delivered"
+    );
+    assert_eq!(
+        deliverer
+            .deliver_once(now + Duration::seconds(1))
+            .await
+            .expect("store"),
+        0
+    );
+    assert_eq!(
+        receiver.received_requests().await.expect("requests").len(),
+        1,
+        "no retry before the backoff"
+    );
+    assert_eq!(
+        deliverer
+            .deliver_once(now + Duration::seconds(10))
+            .await
+            .expect("store"),
+        0,
+        "still down"
+    );
+    assert_eq!(
+        deliverer
+            .deliver_once(now + Duration::minutes(10))
+            .await
+            .expect("store"),
+        3,
+        "up again: everything"
+    );
+    assert_eq!(
+        deliverer
+            .deliver_once(now + Duration::minutes(11))
+            .await
+            .expect("store"),
+        0,
+        "nothing twice"
+    );
+
+    let requests = receiver.received_requests().await.expect("requests");
+    assert_eq!(requests.len(), 5);
+    let secret = WebhookSecret::parse(SECRET).expect("secret");
+    let delivered = &requests[2..];
+    let mut types = Vec::new();
+    for request in delivered {
+        let header = |name: &str| {
+            request
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .expect(name)
+                .to_owned()
+        };
+        let (id, timestamp, signature) = (
+            header("webhook-id"),
+            header("webhook-timestamp"),
+            header("webhook-signature"),
+        );
+        assert!(id.starts_with("evt_"));
+        assert!(
+            secret.verify(
+                &id,
+                timestamp.parse().expect("timestamp"),
+                &request.body,
+                &signature
+            ),
+            "signature verifies"
+        );
+        let body: serde_json::Value = serde_json::from_slice(&request.body).expect("json");
+        types.push(body["type"].as_str().expect("type").to_owned());
+    }
+    assert_eq!(
+        types,
+        vec!["case.viewed", "case.viewed", "payment.succeeded"]
+    );
+    // The retried first event keeps its id across attempts.
+    assert_eq!(
+        requests[0].headers.get("webhook-id"),
+        delivered[0].headers.get("webhook-id")
+    );
+}
+
+async fn gone_disables_the_endpoint(backend: Backend) {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(410))
+        .mount(&receiver)
+        .await;
+    let app = app_with_webhook(backend, &receiver, true).await;
+    make_events(&app).await;
+    let deliverer = Deliverer::new(app.ctx.clone()).expect("deliverer");
+    let now = chrono::Utc::now();
+    deliverer.deliver_once(now).await.expect("store");
+    deliverer
+        .deliver_once(now + Duration::days(1))
+        .await
+        .expect("store");
+    assert_eq!(
+        receiver.received_requests().await.expect("requests").len(),
+        1
+    );
+}
+
+async fn a_loopback_endpoint_is_refused_unless_allowed(backend: Backend) {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&receiver)
+        .await;
+    let app = app_with_webhook(backend, &receiver, false).await;
+    make_events(&app).await;
+    let deliverer = Deliverer::new(app.ctx.clone()).expect("deliverer");
+    assert_eq!(
+        deliverer
+            .deliver_once(chrono::Utc::now())
+            .await
+            .expect("store"),
+        0
+    );
+    assert!(
+        receiver
+            .received_requests()
+            .await
+            .expect("requests")
+            .is_empty(),
+        "nothing reaches a loopback address"
+    );
+}
+
+on_both_stores!(
+    a_receiver_that_was_down_gets_every_event_later_in_order_and_signed,
+    gone_disables_the_endpoint,
+    a_loopback_endpoint_is_refused_unless_allowed,
+);
