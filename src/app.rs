@@ -76,12 +76,17 @@ impl AppContext {
                     .twilio
                     .as_ref()
                     .ok_or_else(|| anyhow::anyhow!("twilio: section missing"))?;
+                let callback = format!(
+                    "{}/callbacks/twilio/status",
+                    self.config.settings.server.public_base_url
+                );
                 Arc::new(TwilioProvider::new(
                     http,
                     &t.api_base,
                     &t.account_sid,
                     t.auth_token.clone(),
                     &t.from,
+                    Some(callback),
                 ))
             }
         };

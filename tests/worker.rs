@@ -269,6 +269,95 @@ async fn a_reminder_due_at_23_oslo_time_waits_for_the_next_contact_hours(backend
     ));
 }
 
+async fn a_signed_delivery_receipt_marks_the_message_delivered_and_a_forged_one_changes_nothing(
+    backend: Backend,
+) {
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(twilio_path()))
+        .and(body_string_contains("StatusCallback="))
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            serde_json::json!({"sid": "SMreceipt0000000000000000000000001", "status": "queued"}),
+        ))
+        .mount(&twilio)
+        .await;
+    let app = app_with_twilio(backend, &twilio).await;
+    let (_, id) = schedule_sms(&app, "W-6").await;
+    assert_eq!(run_worker_once(&app).await, 1);
+    let url = app.url("/callbacks/twilio/status");
+    let params: Vec<(String, String)> = [
+        ("MessageSid", "SMreceipt0000000000000000000000001"),
+        ("MessageStatus", "delivered"),
+        ("AccountSid", SID),
+        ("To", "+4791234567"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    let body = serde_urlencoded::to_string(&params).expect("form");
+    let post = |signature: String, body: String| {
+        app.http
+            .post(&url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("X-Twilio-Signature", signature)
+            .body(body)
+            .send()
+    };
+    let forged = post("0/KCTR6DLpKmkAf8muzZqo1nDgQ=".into(), body.clone())
+        .await
+        .expect("post");
+    assert_eq!(forged.status().as_u16(), 403);
+    let tampered_body = body.replace("delivered", "failed");
+    let signature = innfri::messaging::twilio::request_signature(TOKEN, &url, &params);
+    let tampered = post(signature.clone(), tampered_body).await.expect("post");
+    assert_eq!(
+        tampered.status().as_u16(),
+        403,
+        "the signature covers the parameters"
+    );
+    assert_eq!(
+        app.ctx
+            .store
+            .message(&id)
+            .await
+            .expect("store")
+            .expect("message")
+            .status,
+        MessageStatus::Sent
+    );
+
+    let genuine = post(signature.clone(), body.clone()).await.expect("post");
+    assert_eq!(genuine.status().as_u16(), 204);
+    assert_eq!(
+        app.ctx
+            .store
+            .message(&id)
+            .await
+            .expect("store")
+            .expect("message")
+            .status,
+        MessageStatus::Delivered
+    );
+    let again = post(signature, body).await.expect("post");
+    assert_eq!(
+        again.status().as_u16(),
+        204,
+        "a repeated receipt is acknowledged and changes nothing"
+    );
+    let agency = innfri::domain::ids::AgencyId::parse("agency-a").expect("id");
+    let events = app
+        .ctx
+        .store
+        .events_after(&agency, None, 100)
+        .await
+        .expect("events");
+    let delivered = events
+        .iter()
+        .filter(|(_, e)| e.kind == innfri::domain::event::EventKind::MessageDelivered)
+        .count();
+    assert_eq!(delivered, 1);
+}
+
 async fn the_worker_loop_stops_on_shutdown(backend: Backend) {
     let twilio = MockServer::start().await;
     let app = app_with_twilio(backend, &twilio).await;
@@ -291,5 +380,6 @@ on_both_stores!(
     an_invalid_number_fails_permanently_without_retry,
     a_rate_limit_honours_retry_after,
     a_reminder_due_at_23_oslo_time_waits_for_the_next_contact_hours,
+    a_signed_delivery_receipt_marks_the_message_delivered_and_a_forged_one_changes_nothing,
     the_worker_loop_stops_on_shutdown,
 );

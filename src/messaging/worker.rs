@@ -176,6 +176,9 @@ impl Worker {
         message.updated_at = now;
         match result {
             Ok(receipt) => {
+                store
+                    .index_provider_id(&receipt.provider_id, &message.id)
+                    .await?;
                 message.status = MessageStatus::Sent;
                 message.provider_id = Some(receipt.provider_id);
                 message.last_error = None;

@@ -37,6 +37,7 @@ struct Inner {
     kids: HashMap<(CreditorId, String), CaseId>,
     applied_payments: HashSet<String>,
     deliveries: HashMap<AgencyId, DeliveryState>,
+    provider_ids: HashMap<String, MessageId>,
 }
 
 /// In-process store for the demo and a laptop. Data lives as long as the process.
@@ -313,6 +314,22 @@ impl MessageStore for EmbeddedStore {
         }
         inner.messages.insert(message.id.clone(), message.clone());
         Ok(())
+    }
+
+    async fn index_provider_id(&self, provider_id: &str, message: &MessageId) -> StoreResult<()> {
+        self.lock()?
+            .provider_ids
+            .insert(provider_id.to_owned(), message.clone());
+        Ok(())
+    }
+
+    async fn message_by_provider_id(&self, provider_id: &str) -> StoreResult<Option<Message>> {
+        let inner = self.lock()?;
+        Ok(inner
+            .provider_ids
+            .get(provider_id)
+            .and_then(|id| inner.messages.get(id))
+            .cloned())
     }
 }
 

@@ -102,6 +102,9 @@ pub trait MessageStore: Send + Sync {
     /// Writes a leased message's new state: queued again at `not_before` when still scheduled,
     /// kept leased while sending, otherwise released for good.
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()>;
+    /// Remembers which message a provider's id (Twilio's `SM…` sid) belongs to, for receipts.
+    async fn index_provider_id(&self, provider_id: &str, message: &MessageId) -> StoreResult<()>;
+    async fn message_by_provider_id(&self, provider_id: &str) -> StoreResult<Option<Message>>;
 }
 
 /// The outbox: events are appended in the same atomic step as the change they report.

@@ -523,6 +523,35 @@ impl MessageStore for RedisStore {
             .await
             .map_err(unavailable)
     }
+
+    async fn index_provider_id(&self, provider_id: &str, message: &MessageId) -> StoreResult<()> {
+        // Receipts arrive within days; the index need not outlive a month.
+        self.conn()
+            .set_ex(
+                format!("{}:provider:{}", self.ns, provider_id),
+                message.as_str(),
+                31 * 24 * 3600,
+            )
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn message_by_provider_id(&self, provider_id: &str) -> StoreResult<Option<Message>> {
+        let id: Option<String> = self
+            .conn()
+            .get(format!("{}:provider:{}", self.ns, provider_id))
+            .await
+            .map_err(unavailable)?;
+        match id {
+            None => Ok(None),
+            Some(id) => {
+                self.message(
+                    &MessageId::parse(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                )
+                .await
+            }
+        }
+    }
 }
 
 #[async_trait]

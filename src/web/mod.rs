@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod api_error;
+pub mod callbacks;
 pub mod debtor;
 pub mod events_api;
 pub mod health;
@@ -91,6 +92,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             .configure(reviews_api::routes)
             .configure(payments_api::routes)
             .configure(events_api::routes)
+            .configure(callbacks::routes)
             .configure(api::routes)
             .default_service(web::to(fallback))
     })
