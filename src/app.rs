@@ -11,6 +11,7 @@ use crate::i18n::Texts;
 use crate::messaging::console::ConsoleProvider;
 use crate::messaging::twilio::TwilioProvider;
 use crate::messaging::{Provider, Worker, WorkerSettings};
+use crate::payments::checkout::PaymentGateways;
 use crate::store::{EmbeddedStore, RedisStore, SharedStore, StoreError};
 
 /// What web handlers and the worker share: configuration, the store and the texts.
@@ -18,6 +19,8 @@ pub struct AppContext {
     pub config: AppConfig,
     pub store: SharedStore,
     pub texts: Arc<Texts>,
+    /// Card and Vipps providers for the case page and their webhooks.
+    pub payments: PaymentGateways,
 }
 
 impl AppContext {
@@ -37,10 +40,15 @@ impl AppContext {
 
     pub fn with_store(config: AppConfig, store: SharedStore) -> anyhow::Result<Arc<AppContext>> {
         let texts = Arc::new(Texts::load()?);
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(15))
+            .build()?;
+        let payments = PaymentGateways::from_settings(&config.settings, &http);
         Ok(Arc::new(AppContext {
             config,
             store,
             texts,
+            payments,
         }))
     }
 

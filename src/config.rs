@@ -13,7 +13,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::domain::bank_account::BankAccountNumber;
-use crate::domain::creditor::{Agency, Creditor, Jurisdiction, OrgNumber};
+use crate::domain::creditor::{Agency, Creditor, Jurisdiction, OnlineMethod, OrgNumber};
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::kid::KidAlgorithm;
 use crate::domain::mandate::Mandate;
@@ -106,6 +106,57 @@ pub struct MessagingSettings {
     pub poll_interval_ms: u64,
 }
 
+/// Which provider takes each online payment method (creditors choose which methods they offer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum CardProviderKind {
+    #[default]
+    None,
+    Stripe,
+    /// The built-in approve/decline page: the demo works without a network. Never in production.
+    Fake,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum VippsProviderKind {
+    #[default]
+    None,
+    Vipps,
+    Fake,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentSettings {
+    #[serde(default)]
+    pub card: CardProviderKind,
+    #[serde(default)]
+    pub vipps: VippsProviderKind,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StripeSettings {
+    /// `sk_…` or a restricted `rk_…` key allowed to create Checkout Sessions.
+    pub secret_key: SecretString,
+    /// The endpoint's `whsec_…` signing secret.
+    pub webhook_secret: SecretString,
+    pub api_base: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VippsSettings {
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub subscription_key: SecretString,
+    pub merchant_serial_number: String,
+    /// The secret Vipps returned when the webhook was registered.
+    pub webhook_secret: SecretString,
+    pub api_base: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TwilioSettings {
@@ -150,6 +201,10 @@ pub struct Settings {
     pub messaging: MessagingSettings,
     pub twilio: Option<TwilioSettings>,
     #[serde(default)]
+    pub payments: PaymentSettings,
+    pub stripe: Option<StripeSettings>,
+    pub vipps: Option<VippsSettings>,
+    #[serde(default)]
     pub agencies: Vec<AgencySettings>,
     #[serde(default)]
     pub webhooks: WebhookSettings,
@@ -178,6 +233,9 @@ struct CreditorSection {
     kid_length: usize,
     currency: String,
     jurisdiction: Jurisdiction,
+    /// Online ways to pay offered on the case page: "vipps", "card".
+    #[serde(default)]
+    online_payments: Vec<OnlineMethod>,
 }
 
 /// A configuration problem: where it is and what is wrong.
@@ -362,6 +420,57 @@ impl ConfigSource {
                     }
                     if t.from.is_empty() {
                         issue("twilio.from", "must be a phone number or sender id".into());
+                    }
+                }
+            }
+        }
+
+        if settings.payments.card == CardProviderKind::Stripe {
+            match &settings.stripe {
+                None => issue(
+                    "stripe",
+                    "is required when payments.card = \"stripe\"".into(),
+                ),
+                Some(s) => {
+                    let key = s.secret_key.expose_secret();
+                    if !(key.starts_with("sk_") || key.starts_with("rk_")) {
+                        issue(
+                            "stripe.secret_key",
+                            "must be a secret (sk_…) or restricted (rk_…) key".into(),
+                        );
+                    }
+                    if !s.webhook_secret.expose_secret().starts_with("whsec_") {
+                        issue(
+                            "stripe.webhook_secret",
+                            "must be the endpoint's whsec_… signing secret".into(),
+                        );
+                    }
+                    if reqwest::Url::parse(&s.api_base).is_err() {
+                        issue("stripe.api_base", "must be a URL".into());
+                    }
+                }
+            }
+        }
+        if settings.payments.vipps == VippsProviderKind::Vipps {
+            match &settings.vipps {
+                None => issue(
+                    "vipps",
+                    "is required when payments.vipps = \"vipps\"".into(),
+                ),
+                Some(v) => {
+                    if v.client_id.trim().is_empty() {
+                        issue("vipps.client_id", "must not be empty".into());
+                    }
+                    if v.merchant_serial_number.is_empty()
+                        || !v.merchant_serial_number.chars().all(|c| c.is_ascii_digit())
+                    {
+                        issue("vipps.merchant_serial_number", "must be digits".into());
+                    }
+                    if v.webhook_secret.expose_secret().is_empty() {
+                        issue("vipps.webhook_secret", "must not be empty".into());
+                    }
+                    if reqwest::Url::parse(&v.api_base).is_err() {
+                        issue("vipps.api_base", "must be a URL".into());
                     }
                 }
             }
@@ -636,6 +745,7 @@ fn build_creditor(
             jurisdiction: c.jurisdiction,
             kid_length: c.kid_length,
             mandate,
+            online_payments: c.online_payments,
         }),
         _ => Err(errors),
     }

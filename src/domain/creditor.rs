@@ -83,6 +83,36 @@ pub struct Creditor {
     /// Digits of the running number inside each KID (the check digit comes on top).
     pub kid_length: usize,
     pub mandate: Mandate,
+    /// Online ways to pay the creditor offers besides bank transfer (each needs its provider
+    /// configured under `[payments]`).
+    pub online_payments: Vec<OnlineMethod>,
+}
+
+/// An online way to pay on the case page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnlineMethod {
+    /// Vipps MobilePay: how most Norwegians pay a person or a bill from the phone.
+    Vipps,
+    /// Card, through a hosted checkout page.
+    Card,
+}
+
+impl OnlineMethod {
+    pub fn parse(text: &str) -> Option<OnlineMethod> {
+        match text {
+            "vipps" => Some(OnlineMethod::Vipps),
+            "card" => Some(OnlineMethod::Card),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnlineMethod::Vipps => "vipps",
+            OnlineMethod::Card => "card",
+        }
+    }
 }
 
 /// A tenant: a collection agency, or a creditor collecting its own claims.

@@ -38,6 +38,9 @@ pub enum EventKind {
     ContactInvalid,
     #[serde(rename = "payment.succeeded")]
     PaymentSucceeded,
+    /// Money arrived online for a case that cannot take it (closed): a person must refund or reopen.
+    #[serde(rename = "payment.unapplied")]
+    PaymentUnapplied,
 }
 
 impl EventKind {
@@ -58,6 +61,7 @@ impl EventKind {
             EventKind::MessageFailed => "message.failed",
             EventKind::ContactInvalid => "contact.invalid",
             EventKind::PaymentSucceeded => "payment.succeeded",
+            EventKind::PaymentUnapplied => "payment.unapplied",
         }
     }
 }

@@ -52,6 +52,10 @@ pub enum Template {
     RequestDeclined,
     /// Tells the debtor the agency upheld the objection: nothing more to pay.
     DisputeUpheld,
+    /// Confirms a payment that leaves something still to pay, and how much.
+    PaymentReceipt,
+    /// Confirms the case is paid in full: nothing more to do, so no link.
+    PaidReceipt,
 }
 
 impl Template {
@@ -69,7 +73,14 @@ impl Template {
             Template::PlanReceipt => "receipt-plan",
             Template::RequestDeclined => "request-declined",
             Template::DisputeUpheld => "dispute-upheld",
+            Template::PaymentReceipt => "receipt-payment",
+            Template::PaidReceipt => "receipt-paid",
         }
+    }
+
+    /// Whether the text carries a link to the case (a new one is issued for each message).
+    pub fn has_link(self) -> bool {
+        !matches!(self, Template::PaidReceipt)
     }
 }
 

@@ -12,6 +12,10 @@ pub enum PaymentMethod {
     BankTransfer,
     /// Paid to the creditor directly and registered by the agency.
     Direct,
+    /// Card, through the card provider's hosted checkout.
+    Card,
+    /// Vipps MobilePay ePayment, captured after the debtor approved it in the app.
+    Vipps,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,9 +33,16 @@ impl Composer {
             .as_ref()
             .and_then(|p| p.instalments.first())
             .filter(|_| message.template == Template::PlanReceipt);
+        // What is still owed (after any payments), or the first instalment of a new plan.
         let amount = first
-            .map_or_else(|| case.amount_due(), |i| i.amount)
+            .map_or_else(|| case.balance(), |i| i.amount)
             .format(locale);
+        // A payment receipt names the payment it confirms: the newest one on the case.
+        let paid = case
+            .payments
+            .last()
+            .map(|p| p.amount.format(locale))
+            .unwrap_or_default();
         let due = self
             .texts
             .date(locale, first.map_or(case.due_date, |i| i.due_date));
@@ -44,6 +51,7 @@ impl Composer {
             ("agency", agency.name.as_str()),
             ("name", case.debtor.name.as_str()),
             ("amount", amount.as_str()),
+            ("paid", paid.as_str()),
             ("due", due.as_str()),
             ("link", link),
         ];

@@ -3,6 +3,7 @@
 pub mod composer;
 pub mod console;
 pub mod provider;
+pub mod receipts;
 pub mod twilio;
 pub mod worker;
 

@@ -164,7 +164,12 @@ impl Worker {
                 return store.save_leased_message(&message).await;
             }
         }
-        let link = self.ctx.issue_case_link(&case.id).await?;
+        // A paid case's links were revoked; its receipt needs none, so none is issued again.
+        let link = if message.template.has_link() {
+            self.ctx.issue_case_link(&case.id).await?
+        } else {
+            String::new()
+        };
         let outbound = self
             .composer
             .compose(&message, &case, creditor, agency, &link);

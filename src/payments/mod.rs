@@ -1,8 +1,11 @@
-//! Payments: reading the bank's payment files (Nets OCR giro, ISO 20022 camt.054) into incoming payments to match by KID.
+//! Payments: bank files (Nets OCR giro, ISO 20022 camt.054) matched by KID, and online payment (Stripe, Vipps) started from the case page and applied from verified webhooks.
 
 pub mod camt054;
+pub mod checkout;
 pub mod ocr;
 pub mod reconcile;
+pub mod stripe;
+pub mod vipps;
 
 use chrono::NaiveDate;
 

@@ -12,6 +12,7 @@ use crate::domain::creditor::Creditor;
 use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::ids::{AgencyId, CaseId};
 use crate::domain::kid::Kid;
+use crate::domain::message::Template;
 use crate::domain::money::Money;
 use crate::domain::payment::{Payment, PaymentMethod};
 use crate::store::StoreError;
@@ -205,6 +206,12 @@ pub async fn apply_once(
                 if result.paid_in_full {
                     ctx.store.revoke_links(&case.id).await?;
                 }
+                let receipt = if result.paid_in_full {
+                    Template::PaidReceipt
+                } else {
+                    Template::PaymentReceipt
+                };
+                crate::messaging::receipts::queue_receipt(ctx, &case, receipt).await;
                 tracing::info!(case = %case.id, amount = %incoming.amount, paid = result.paid_in_full, "payment applied");
                 return Ok(Outcome::Applied {
                     case_id,

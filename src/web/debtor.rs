@@ -127,6 +127,7 @@ async fn case_page(
         texts: &ctx.texts,
         view: &view,
         today,
+        pay_now: super::pay::pay_now_section(&ctx, &view),
     };
     let mut response = html(StatusCode::OK, page.render());
     if let Some(cookie) = lang_cookie(&req, &state) {

@@ -8,6 +8,8 @@ pub mod events_api;
 pub mod health;
 pub mod identity;
 pub mod pages;
+pub mod pay;
+pub mod payment_webhooks;
 pub mod payments_api;
 pub mod reviews_api;
 pub mod security;
@@ -87,12 +89,14 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             .configure(health::routes)
             .configure(debtor::routes)
             .configure(self_service::routes)
+            .configure(pay::routes)
             .configure(identity::routes)
             // Before api::routes: its /api/v1 scope would otherwise take these paths.
             .configure(reviews_api::routes)
             .configure(payments_api::routes)
             .configure(events_api::routes)
             .configure(callbacks::routes)
+            .configure(payment_webhooks::routes)
             .configure(api::routes)
             .default_service(web::to(fallback))
     })

@@ -129,6 +129,8 @@ pub struct CasePage<'a> {
     pub texts: &'a Texts,
     pub view: &'a DebtorView,
     pub today: NaiveDate,
+    /// The online "pay now" buttons (empty when the creditor offers none).
+    pub pay_now: Markup,
 }
 
 impl CasePage<'_> {
@@ -170,6 +172,7 @@ impl CasePage<'_> {
                             dt { (t.get(l, "creditor-label")) } dd { (creditor) }
                         }
                     }
+                    (self.pay_now)
                     @if let Some(plan) = &case.plan {
                         section {
                             h2 { (t.get(l, "plan-active-heading")) }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::api::{Tenant, parse_body};
 use super::api_error::ApiError;
-use super::self_service::{assign_kids, queue_receipt};
+use super::self_service::assign_kids;
 use crate::app::AppContext;
 use crate::domain::case::{Case, CaseStatus};
 use crate::domain::event::{Actor, Event, EventKind};
@@ -16,6 +16,7 @@ use crate::domain::jurisdiction::no;
 use crate::domain::message::Template;
 use crate::domain::plan::{PlanShape, schedule};
 use crate::domain::self_service::PendingRequest;
+use crate::messaging::receipts::queue_receipt;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/cases/{id}/requests", web::get().to(list))

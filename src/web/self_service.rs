@@ -18,13 +18,14 @@ use crate::domain::case::{Case, CaseStatus};
 use crate::domain::creditor::Creditor;
 use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::kid::Kid;
-use crate::domain::message::{Message, Recipient, Template};
+use crate::domain::message::Template;
 use crate::domain::money::Money;
 use crate::domain::plan::{InstalmentPlan, PlanShape};
 use crate::domain::self_service::{
     DebtorRequest, Decision, Dispute, Offer, PendingRequest, Terms, deferral_options, evaluate,
     plan_month_range,
 };
+use crate::messaging::receipts::queue_receipt;
 use crate::store::StoreError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -44,7 +45,7 @@ fn open_for_requests(view: &DebtorView) -> bool {
 
 /// Every form post goes through here: the session, a genuine (same-site, CSRF-checked) form,
 /// and a case that still `accepts` it; otherwise the answer to give instead.
-async fn posted(
+pub(super) async fn posted(
     req: &HttpRequest,
     ctx: &AppContext,
     state: &DebtorState,
@@ -62,13 +63,13 @@ async fn posted(
     Ok((view, fields))
 }
 
-fn see_case() -> HttpResponse {
+pub(super) fn see_case() -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", "/case"))
         .finish()
 }
 
-fn page(
+pub(super) fn page(
     ctx: &AppContext,
     view: &DebtorView,
     path: &str,
@@ -88,7 +89,7 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// Parses an amount typed by a person: "500", "500,50", "1 234,50", "500.50".
-fn parse_amount(text: &str, view: &DebtorView) -> Option<Money> {
+pub(super) fn parse_amount(text: &str, view: &DebtorView) -> Option<Money> {
     let cleaned: String = text
         .trim()
         .chars()
@@ -588,27 +589,6 @@ async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> H
         ..view
     };
     outcome_page(ctx, &view, &decision)
-}
-
-/// A confirmation by SMS (or e-mail when there is no phone); a failure here does not undo the grant.
-pub(crate) async fn queue_receipt(ctx: &AppContext, case: &Case, template: Template) {
-    let recipient = match (&case.debtor.phone, &case.debtor.email) {
-        (Some(phone), _) => Recipient::Sms(phone.clone()),
-        (None, Some(email)) => Recipient::Email(email.clone()),
-        (None, None) => return,
-    };
-    let now = Utc::now();
-    let message = Message::schedule(
-        case.id.clone(),
-        case.agency_id.clone(),
-        recipient,
-        template,
-        now,
-        now,
-    );
-    if let Err(e) = ctx.store.schedule_message(&message).await {
-        tracing::warn!(case = %case.id, error = %e, "could not queue the receipt");
-    }
 }
 
 fn offer_markup(ctx: &AppContext, view: &DebtorView, offer: &Offer) -> Markup {

@@ -232,7 +232,11 @@ pub struct Debtor {
 }
 
 pub async fn debtor(backend: Backend, principal: &str) -> Debtor {
-    let app = spawn_app(backend).await;
+    debtor_in(spawn_app(backend).await, principal).await
+}
+
+/// As [`debtor`], in an app started from a configuration of the test's own.
+pub async fn debtor_in(app: TestApp, principal: &str) -> Debtor {
     let due = innfri::domain::jurisdiction::no::business_day_on_or_after(
         chrono::Utc::now().date_naive() + chrono::Duration::days(10),
     );

@@ -185,3 +185,47 @@ month-10 = October
 month-11 = November
 month-12 = December
 date-format = {$day} {$month} {$year}
+
+## Payment receipts (SMS within GSM-7)
+receipt-payment-sms = Thank you! {$creditor} has received {$paid}. What is left is {$amount}. See the case here: {$link}
+receipt-payment-email-subject = We have received your payment to {$creditor}
+receipt-payment-email-body =
+    Hello {$name},
+
+    Thank you! We have received {$paid}. What is left to pay is {$amount}.
+
+    See the case here: {$link}
+
+    Kind regards
+    {$agency}
+receipt-paid-sms = Thank you! The case from {$creditor} is paid, and you do not need to do anything more. {$agency}
+receipt-paid-email-subject = The case from {$creditor} is paid
+receipt-paid-email-body =
+    Hello {$name},
+
+    Thank you! We have received {$paid}, and the case from {$creditor} is now paid. You do not need to do anything more.
+
+    Kind regards
+    {$agency}
+
+## Paying online
+pay-online-heading = Pay now
+pay-with-vipps = Pay {$amount} with Vipps
+pay-with-card = Pay {$amount} by card
+pay-part-link = Want to pay part of the amount?
+pay-title = Pay
+pay-amount-label = Amount, from {$min} to {$max}
+pay-by-vipps = Pay with Vipps
+pay-by-card = Pay by card
+pay-error-amount = Enter an amount from {$min} to {$max}.
+pay-unavailable = We could not start the payment just now. Please try again in a little while, or pay by bank transfer.
+paid-title = Thank you for paying
+paid-body = The payment is registered on the case as soon as we get the confirmation, usually within a few minutes. You will get a receipt.
+fake-title = Test payment
+fake-body = In the demo this page stands in for {$method}. No money is taken.
+fake-approve = Approve {$amount}
+fake-decline = Cancel
+declined-title = The payment was not completed
+declined-body = No money has been taken. You can try again, or pay by bank transfer.
+method-vipps = Vipps
+method-card = card

@@ -185,3 +185,47 @@ month-10 = oktober
 month-11 = november
 month-12 = desember
 date-format = {$day}. {$month} {$year}
+
+## Payment receipts (SMS within GSM-7)
+receipt-payment-sms = Takk! {$creditor} har mottatt {$paid}. Det som gjenstår er {$amount}. Se saken her: {$link}
+receipt-payment-email-subject = Vi har mottatt betalingen din til {$creditor}
+receipt-payment-email-body =
+    Hei {$name},
+
+    Takk! Vi har mottatt {$paid}. Det som gjenstår å betale er {$amount}.
+
+    Se saken her: {$link}
+
+    Vennlig hilsen
+    {$agency}
+receipt-paid-sms = Takk! Saken fra {$creditor} er betalt, og du trenger ikke gjøre noe mer. Hilsen {$agency}
+receipt-paid-email-subject = Saken fra {$creditor} er betalt
+receipt-paid-email-body =
+    Hei {$name},
+
+    Takk! Vi har mottatt {$paid}, og saken fra {$creditor} er nå betalt. Du trenger ikke gjøre noe mer.
+
+    Vennlig hilsen
+    {$agency}
+
+## Paying online
+pay-online-heading = Betal nå
+pay-with-vipps = Betal {$amount} med Vipps
+pay-with-card = Betal {$amount} med kort
+pay-part-link = Vil du betale en del av beløpet?
+pay-title = Betal
+pay-amount-label = Beløp, fra {$min} til {$max}
+pay-by-vipps = Betal med Vipps
+pay-by-card = Betal med kort
+pay-error-amount = Skriv et beløp fra {$min} til {$max}.
+pay-unavailable = Vi fikk ikke startet betalingen akkurat nå. Prøv igjen om litt, eller betal med bankoverføring.
+paid-title = Takk for betalingen
+paid-body = Betalingen blir registrert på saken så snart vi får bekreftelse, vanligvis i løpet av noen minutter. Du får en kvittering.
+fake-title = Testbetaling
+fake-body = Denne siden står i stedet for {$method} i demoen. Ingen penger blir trukket.
+fake-approve = Godkjenn {$amount}
+fake-decline = Avbryt
+declined-title = Betalingen ble ikke fullført
+declined-body = Ingen penger er trukket. Du kan prøve igjen, eller betale med bankoverføring.
+method-vipps = Vipps
+method-card = kort
