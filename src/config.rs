@@ -104,6 +104,13 @@ pub struct MessagingSettings {
     pub max_attempts: u32,
     /// Pause when the queue is empty.
     pub poll_interval_ms: u64,
+    /// `check-config` warns when an SMS text can render to more parts than this.
+    #[serde(default = "two")]
+    pub max_sms_segments: usize,
+}
+
+fn two() -> usize {
+    2
 }
 
 /// Which provider takes each online payment method (creditors choose which methods they offer).

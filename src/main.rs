@@ -125,6 +125,17 @@ fn main() -> ExitCode {
         }
     };
     if matches!(command, Command::CheckConfig) {
+        match innfri::i18n::Texts::load() {
+            Ok(texts) => {
+                for warning in innfri::messaging::composer::sms_warnings(&texts, &config) {
+                    println!("warning: {warning}");
+                }
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        }
         println!(
             "configuration is valid: {} agenc(y/ies), {} creditor(s), store = {:?}",
             config.agencies.len(),

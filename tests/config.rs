@@ -40,6 +40,35 @@ fn the_shipped_configuration_is_valid() {
     );
 }
 
+fn check_demo_config(env: &[(&str, &str)]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args([
+            "--config-dir",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+            "--profile",
+            "demo",
+            "check-config",
+        ])
+        .envs(env.iter().copied())
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn sms_texts_that_need_more_parts_than_allowed_are_warned_about() {
+    // The shipped texts are GSM-7 and fit two parts with the longest values.
+    let quiet = check_demo_config(&[]);
+    assert!(!quiet.contains("warning:"), "{quiet}");
+    let strict = check_demo_config(&[("INNFRI__MESSAGING__MAX_SMS_SEGMENTS", "1")]);
+    assert!(
+        strict.contains("warning: templates/locales/nb/main.ftl: reminder-sms: up to 2 SMS parts"),
+        "{strict}"
+    );
+    assert!(strict.contains("configuration is valid"));
+}
+
 #[test]
 fn a_plan_fee_above_the_legal_limit_is_refused_with_file_and_field() {
     let dir = config_dir_with(|c| c.replace("establishment_fee = 0", "establishment_fee = 2000"));

@@ -59,6 +59,16 @@ pub enum Template {
 }
 
 impl Template {
+    pub const ALL: [Template; 7] = [
+        Template::Reminder,
+        Template::DeferralReceipt,
+        Template::PlanReceipt,
+        Template::RequestDeclined,
+        Template::DisputeUpheld,
+        Template::PaymentReceipt,
+        Template::PaidReceipt,
+    ];
+
     /// Reminders press for payment and stop while a case is disputed, paid or closed;
     /// receipts and answers to the debtor go out whatever the case's state.
     pub fn is_collection(self) -> bool {

@@ -8,6 +8,10 @@ use crate::domain::message::{Message, Recipient, Template};
 use crate::i18n::Texts;
 
 use super::provider::Outbound;
+use super::segments::{self, Encoding};
+use crate::config::AppConfig;
+use crate::domain::locale::Locale;
+use crate::domain::money::{Currency, Money};
 
 pub struct Composer {
     texts: Arc<Texts>,
@@ -77,4 +81,68 @@ impl Composer {
             body,
         }
     }
+}
+
+/// What `check-config` warns about: SMS texts that, with the longest values this configuration
+/// can give them, need more parts than `messaging.max_sms_segments`, or leave GSM-7 (which
+/// cuts a part from 160 to 70 characters).
+pub fn sms_warnings(texts: &Texts, config: &AppConfig) -> Vec<String> {
+    let longest = |names: Vec<&str>| {
+        names
+            .into_iter()
+            .max_by_key(|n| n.chars().count())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let creditor = longest(config.creditors.values().map(|c| c.name.as_str()).collect());
+    let agency = longest(config.agencies.values().map(|a| a.name.as_str()).collect());
+    // A link is the public base URL, "/k/" and at most 25 characters.
+    let link = format!(
+        "{}/k/{}",
+        config.settings.server.public_base_url,
+        "A".repeat(25)
+    );
+    let limit = config.settings.messaging.max_sms_segments;
+    let mut warnings = Vec::new();
+    for locale in [Locale::Nb, Locale::En] {
+        let amount = Money::from_minor(12_345_678, Currency::NOK).format(locale);
+        let due = texts.date(
+            locale,
+            chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap_or_default(),
+        );
+        let args = [
+            ("creditor", creditor.as_str()),
+            ("agency", agency.as_str()),
+            ("name", "Ola Nordmann"),
+            ("amount", amount.as_str()),
+            ("paid", amount.as_str()),
+            ("due", due.as_str()),
+            ("link", link.as_str()),
+        ];
+        for template in Template::ALL {
+            let id = format!("{}-sms", template.name());
+            let text = texts.format(locale, &id, &args);
+            let count = segments::count(&text);
+            let at = format!("templates/locales/{}/main.ftl: {id}", locale.code());
+            if let Encoding::Ucs2 { forced_by } = &count.encoding {
+                let chars: Vec<String> = forced_by
+                    .iter()
+                    .map(|c| format!("{c:?} (U+{:04X})", u32::from(*c)))
+                    .collect();
+                warnings.push(format!(
+                    "{at}: not GSM-7 because of {}; every part holds 70 characters instead of 160",
+                    chars.join(", ")
+                ));
+            }
+            if count.segments > limit {
+                warnings.push(format!(
+                    "{at}: up to {} SMS parts ({} {}), more than messaging.max_sms_segments = {limit}",
+                    count.segments,
+                    count.units,
+                    if count.encoding == Encoding::Gsm7 { "septets" } else { "UTF-16 units" },
+                ));
+            }
+        }
+    }
+    warnings
 }

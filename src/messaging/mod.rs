@@ -4,6 +4,7 @@ pub mod composer;
 pub mod console;
 pub mod provider;
 pub mod receipts;
+pub mod segments;
 pub mod twilio;
 pub mod worker;
 
