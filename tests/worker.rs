@@ -374,7 +374,68 @@ async fn the_worker_loop_stops_on_shutdown(backend: Backend) {
         .expect("joins");
 }
 
+async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backend) {
+    let twilio = MockServer::start().await;
+    let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = counter.clone();
+    Mock::given(method("POST"))
+        .and(path(twilio_path()))
+        .respond_with(move |_: &wiremock::Request| {
+            let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            ResponseTemplate::new(201)
+                .set_body_json(serde_json::json!({"sid": format!("SM{n:032}"), "status": "queued"}))
+        })
+        .mount(&twilio)
+        .await;
+    let source = common::config_source(backend)
+        .with("messaging.sms_provider", "twilio")
+        // Small batches, so the two workers interleave their claims.
+        .with("messaging.batch_size", 7)
+        .with(
+            "twilio",
+            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
+        );
+    let app = spawn_app_with(source, backend).await;
+    let mut ids = Vec::new();
+    for i in 0..120 {
+        ids.push(schedule_sms(&app, &format!("T-{i}")).await.1);
+    }
+    let http = innfri::app::http_client().expect("http");
+    let first = app.ctx.worker(http.clone()).expect("worker");
+    let second = app.ctx.worker(http).expect("worker");
+    let at = common::oslo_working_day_at(12);
+    let (mut sent_first, mut sent_second) = (0, 0);
+    loop {
+        let (a, b) = tokio::join!(first.run_once_at(at), second.run_once_at(at));
+        let (a, b) = (a.expect("store"), b.expect("store"));
+        sent_first += a;
+        sent_second += b;
+        if a == 0 && b == 0 {
+            break;
+        }
+    }
+    assert_eq!(sent_first + sent_second, 120);
+    assert!(sent_first > 0 && sent_second > 0, "both workers took part");
+    assert_eq!(
+        counter.load(std::sync::atomic::Ordering::SeqCst),
+        120,
+        "the provider got each message once"
+    );
+    for id in &ids {
+        let message = app
+            .ctx
+            .store
+            .message(id)
+            .await
+            .expect("store")
+            .expect("message");
+        assert_eq!(message.status, MessageStatus::Sent);
+        assert_eq!(message.attempts, 1);
+    }
+}
+
 on_both_stores!(
+    two_workers_on_one_store_send_every_message_exactly_once,
     a_scheduled_sms_is_sent_with_a_link_that_opens_exactly_its_case,
     a_provider_outage_is_retried_later_and_gives_up_after_max_attempts,
     an_invalid_number_fails_permanently_without_retry,
