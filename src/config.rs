@@ -107,6 +107,9 @@ pub struct MessagingSettings {
     /// `check-config` warns when an SMS text can render to more parts than this.
     #[serde(default = "two")]
     pub max_sms_segments: usize,
+    /// Replies that opt a number out of SMS, besides STOP, STOPP and AVSLUTT.
+    #[serde(default)]
+    pub opt_out_words: Vec<String>,
 }
 
 fn two() -> usize {

@@ -7,6 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Backend, KEY_A, TestApp, spawn_app_with};
+use innfri::domain::event::EventKind;
 use innfri::domain::ids::MessageId;
 use innfri::domain::message::MessageStatus;
 use serde_json::Value;
@@ -210,6 +211,114 @@ async fn an_invalid_number_fails_permanently_without_retry(backend: Backend) {
             .as_deref()
             .is_some_and(|e| e.contains("21211"))
     );
+    let kinds = agency_a_event_kinds(&app).await;
+    assert!(kinds.contains(&EventKind::ContactInvalid), "{kinds:?}");
+    assert!(kinds.contains(&EventKind::MessageFailed), "{kinds:?}");
+}
+
+async fn agency_a_event_kinds(app: &TestApp) -> Vec<EventKind> {
+    let agency = innfri::domain::ids::AgencyId::parse("agency-a").expect("id");
+    app.ctx
+        .store
+        .events_after(&agency, None, 1000)
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|(_, e)| e.kind)
+        .collect()
+}
+
+async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend: Backend) {
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(twilio_path()))
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            serde_json::json!({"sid": "SMstop00000000000000000000000000001", "status": "queued"}),
+        ))
+        // The first reminder only: nothing after the STOP.
+        .expect(1)
+        .mount(&twilio)
+        .await;
+    let app = app_with_twilio(backend, &twilio).await;
+    let (case, _) = schedule_sms(&app, "W-7").await;
+    assert_eq!(run_worker_once(&app).await, 1);
+
+    let url = app.url("/callbacks/twilio/inbound");
+    let params: Vec<(String, String)> = [
+        ("MessageSid", "SMreply000000000000000000000000001"),
+        ("AccountSid", SID),
+        ("From", "+4791234567"),
+        ("To", "Innfri"),
+        ("Body", "Stopp"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    let body = serde_urlencoded::to_string(&params).expect("form");
+    let post = |signature: String| {
+        app.http
+            .post(&url)
+            .header("X-Twilio-Signature", signature)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body.clone())
+            .send()
+    };
+    // A forged reply (wrong signature) opts nobody out.
+    let forged = post("0/KCTR6DLpKmkAf8muzZqo1nDgQ=".into())
+        .await
+        .expect("post");
+    assert_eq!(forged.status().as_u16(), 403);
+    assert!(
+        !app.ctx
+            .store
+            .is_opted_out("+4791234567")
+            .await
+            .expect("store")
+    );
+
+    let signature = innfri::messaging::twilio::request_signature(TOKEN, &url, &params);
+    let genuine = post(signature).await.expect("post");
+    assert_eq!(genuine.status().as_u16(), 200);
+    assert!(
+        app.ctx
+            .store
+            .is_opted_out("+4791234567")
+            .await
+            .expect("store")
+    );
+    let case_id = innfri::domain::ids::CaseId::parse(case["id"].as_str().expect("id")).expect("id");
+    let stored = app
+        .ctx
+        .store
+        .case(&case_id)
+        .await
+        .expect("store")
+        .expect("case");
+    assert!(
+        stored
+            .audit
+            .iter()
+            .any(|a| a.action == "sms.opt_out" && a.detail == "Stopp"),
+        "{:?}",
+        stored.audit
+    );
+    assert!(
+        agency_a_event_kinds(&app)
+            .await
+            .contains(&EventKind::ContactInvalid)
+    );
+
+    // The next reminder (another case, same number) is cancelled, not sent.
+    let (_, next) = schedule_sms(&app, "W-8").await;
+    assert_eq!(run_worker_once(&app).await, 1);
+    let message = app
+        .ctx
+        .store
+        .message(&next)
+        .await
+        .expect("store")
+        .expect("message");
+    assert_eq!(message.status, MessageStatus::Cancelled);
 }
 
 async fn a_rate_limit_honours_retry_after(backend: Backend) {
@@ -435,6 +544,7 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
 }
 
 on_both_stores!(
+    a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case,
     two_workers_on_one_store_send_every_message_exactly_once,
     a_scheduled_sms_is_sent_with_a_link_that_opens_exactly_its_case,
     a_provider_outage_is_retried_later_and_gives_up_after_max_attempts,

@@ -12,8 +12,9 @@ use super::composer::Composer;
 use super::provider::{Provider, SendError};
 use crate::app::AppContext;
 use crate::domain::case::CaseStatus;
+use crate::domain::event::{Event, EventKind};
 use crate::domain::jurisdiction::no;
-use crate::domain::message::{Channel, Message, MessageStatus, retry_delay};
+use crate::domain::message::{Channel, Message, MessageStatus, Recipient, retry_delay};
 use crate::store::StoreError;
 
 #[derive(Debug, Clone)]
@@ -173,17 +174,30 @@ impl Worker {
         let outbound = self
             .composer
             .compose(&message, &case, creditor, agency, &link);
+        if let Recipient::Sms(phone) = &message.recipient
+            && store.is_opted_out(phone.e164()).await?
+        {
+            message.status = MessageStatus::Cancelled;
+            message.last_error = Some("the debtor asked for no more SMS (STOP)".into());
+            tracing::info!(message = %message.id, "not sent: the number opted out");
+            return store.save_leased_message(&message).await;
+        }
         let provider = match message.recipient.channel() {
             Channel::Sms => &self.sms,
             Channel::Email => &self.email,
         };
         let result = provider.send(&outbound).await;
         message.updated_at = now;
+        let mut failure_events = Vec::new();
+        let mut failure_data = None;
         match result {
             Ok(receipt) => {
                 store
                     .index_provider_id(&receipt.provider_id, &message.id)
                     .await?;
+                if let Recipient::Sms(phone) = &message.recipient {
+                    store.remember_sms_case(phone.e164(), &case.id).await?;
+                }
                 message.status = MessageStatus::Sent;
                 message.provider_id = Some(receipt.provider_id);
                 message.last_error = None;
@@ -192,6 +206,11 @@ impl Worker {
             Err(SendError::Permanent { reason }) => {
                 message.status = MessageStatus::Failed;
                 tracing::warn!(message = %message.id, to = %message.recipient.masked(), %reason, "permanent failure");
+                // The contact is bad (landline, invalid, unsubscribed): the agency must know.
+                let data = serde_json::json!({"case_id": case.id, "message_id": message.id, "channel": message.recipient.channel(), "reason": reason});
+                failure_events.push(EventKind::ContactInvalid);
+                failure_events.push(EventKind::MessageFailed);
+                failure_data = Some(data);
                 message.last_error = Some(reason);
             }
             Err(SendError::Transient {
@@ -200,6 +219,10 @@ impl Worker {
             }) => {
                 if message.attempts >= self.settings.max_attempts {
                     message.status = MessageStatus::Failed;
+                    failure_events.push(EventKind::MessageFailed);
+                    failure_data = Some(
+                        serde_json::json!({"case_id": case.id, "message_id": message.id, "channel": message.recipient.channel(), "reason": reason}),
+                    );
                     tracing::warn!(message = %message.id, %reason, attempts = message.attempts, "giving up");
                 } else {
                     let base = retry_delay(message.attempts);
@@ -217,6 +240,22 @@ impl Worker {
                 message.last_error = Some(reason);
             }
         }
-        store.save_leased_message(&message).await
+        store.save_leased_message(&message).await?;
+        if let Some(data) = failure_data {
+            let events: Vec<Event> = failure_events
+                .into_iter()
+                .map(|kind| {
+                    Event::new(
+                        case.agency_id.clone(),
+                        Some(case.id.clone()),
+                        kind,
+                        data.clone(),
+                        now,
+                    )
+                })
+                .collect();
+            store.append_events(&events).await?;
+        }
+        Ok(())
     }
 }

@@ -38,6 +38,8 @@ struct Inner {
     applied_payments: HashSet<String>,
     deliveries: HashMap<AgencyId, DeliveryState>,
     provider_ids: HashMap<String, MessageId>,
+    sms_cases: HashMap<String, CaseId>,
+    opted_out: HashSet<String>,
 }
 
 /// In-process store for the demo and a laptop. Data lives as long as the process.
@@ -330,6 +332,26 @@ impl MessageStore for EmbeddedStore {
             .get(provider_id)
             .and_then(|id| inner.messages.get(id))
             .cloned())
+    }
+
+    async fn remember_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()> {
+        self.lock()?
+            .sms_cases
+            .insert(phone.to_owned(), case.clone());
+        Ok(())
+    }
+
+    async fn last_sms_case(&self, phone: &str) -> StoreResult<Option<CaseId>> {
+        Ok(self.lock()?.sms_cases.get(phone).cloned())
+    }
+
+    async fn opt_out(&self, phone: &str) -> StoreResult<()> {
+        self.lock()?.opted_out.insert(phone.to_owned());
+        Ok(())
+    }
+
+    async fn is_opted_out(&self, phone: &str) -> StoreResult<bool> {
+        Ok(self.lock()?.opted_out.contains(phone))
     }
 }
 

@@ -105,6 +105,12 @@ pub trait MessageStore: Send + Sync {
     /// Remembers which message a provider's id (Twilio's `SM…` sid) belongs to, for receipts.
     async fn index_provider_id(&self, provider_id: &str, message: &MessageId) -> StoreResult<()>;
     async fn message_by_provider_id(&self, provider_id: &str) -> StoreResult<Option<Message>>;
+    /// Remembers the case an SMS to this number (E.164) was last about, so a reply finds it.
+    async fn remember_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()>;
+    async fn last_sms_case(&self, phone: &str) -> StoreResult<Option<CaseId>>;
+    /// The debtor answered STOP: no more SMS to this number, from any agency.
+    async fn opt_out(&self, phone: &str) -> StoreResult<()>;
+    async fn is_opted_out(&self, phone: &str) -> StoreResult<bool>;
 }
 
 /// The outbox: events are appended in the same atomic step as the change they report.

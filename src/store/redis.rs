@@ -552,6 +552,41 @@ impl MessageStore for RedisStore {
             }
         }
     }
+    async fn remember_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()> {
+        // Replies come within days of a message; three months is plenty.
+        self.conn()
+            .set_ex(
+                format!("{}:smscase:{}", self.ns, phone),
+                case.as_str(),
+                92 * 24 * 3600,
+            )
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn last_sms_case(&self, phone: &str) -> StoreResult<Option<CaseId>> {
+        let id: Option<String> = self
+            .conn()
+            .get(format!("{}:smscase:{}", self.ns, phone))
+            .await
+            .map_err(unavailable)?;
+        id.map(|id| CaseId::parse(&id).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    async fn opt_out(&self, phone: &str) -> StoreResult<()> {
+        self.conn()
+            .sadd(format!("{}:optout", self.ns), phone)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn is_opted_out(&self, phone: &str) -> StoreResult<bool> {
+        self.conn()
+            .sismember(format!("{}:optout", self.ns), phone)
+            .await
+            .map_err(unavailable)
+    }
 }
 
 #[async_trait]
