@@ -71,17 +71,9 @@ impl VippsClient {
             return Ok(token.clone());
         }
         let response = self
-            .http
-            .post(format!("{}/accesstoken/get", self.api_base))
+            .merchant_headers(self.http.post(format!("{}/accesstoken/get", self.api_base)))
             .header("client_id", &self.client_id)
             .header("client_secret", self.client_secret.expose_secret())
-            .header(
-                "Ocp-Apim-Subscription-Key",
-                self.subscription_key.expose_secret(),
-            )
-            .header("Merchant-Serial-Number", &self.msn)
-            .header("Vipps-System-Name", "innfri")
-            .header("Vipps-System-Version", env!("CARGO_PKG_VERSION"))
             .header("Content-Length", "0")
             .send()
             .await
@@ -108,13 +100,9 @@ impl VippsClient {
         Ok(token)
     }
 
-    fn authorised(
-        &self,
-        request: reqwest::RequestBuilder,
-        token: &SecretString,
-    ) -> reqwest::RequestBuilder {
+    /// The headers every Vipps call carries: subscription key, sales unit, and who we are.
+    fn merchant_headers(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         request
-            .bearer_auth(token.expose_secret())
             .header(
                 "Ocp-Apim-Subscription-Key",
                 self.subscription_key.expose_secret(),
@@ -122,6 +110,14 @@ impl VippsClient {
             .header("Merchant-Serial-Number", &self.msn)
             .header("Vipps-System-Name", "innfri")
             .header("Vipps-System-Version", env!("CARGO_PKG_VERSION"))
+    }
+
+    fn authorised(
+        &self,
+        request: reqwest::RequestBuilder,
+        token: &SecretString,
+    ) -> reqwest::RequestBuilder {
+        self.merchant_headers(request.bearer_auth(token.expose_secret()))
     }
 
     /// Creates the payment the debtor approves in the app; returns where to send them.

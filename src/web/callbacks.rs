@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use secrecy::ExposeSecret;
 
+use super::session::field;
 use crate::app::AppContext;
 use crate::domain::contact::PhoneNumber;
 use crate::domain::event::{Actor, Event, EventKind};
@@ -69,12 +70,7 @@ async fn twilio_inbound(
         Ok(params) => params,
         Err(status) => return HttpResponse::build(status).finish(),
     };
-    let field = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let field = |name: &str| field(&params, name).unwrap_or_default();
     let Ok(phone) = PhoneNumber::parse(field("From")) else {
         return HttpResponse::BadRequest().finish();
     };
@@ -150,12 +146,7 @@ async fn twilio_status(
         Ok(params) => params,
         Err(status) => return HttpResponse::build(status).finish(),
     };
-    let field = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let field = |name: &str| field(&params, name);
     let (Some(sid), Some(status)) = (field("MessageSid"), field("MessageStatus")) else {
         return HttpResponse::BadRequest().finish();
     };

@@ -47,21 +47,19 @@ fn partial_range(view: &DebtorView) -> Option<(Money, Money)> {
     (partial.allowed && min.minor_units() < balance.minor_units()).then_some((min, balance))
 }
 
-/// The amount a form asks for: "full" (or nothing) is the balance; anything else must be
-/// within the partial range.
+/// Whether the debtor may pay `amount` now: the whole balance, or a part within the range.
+fn allowed(view: &DebtorView, amount: Money) -> bool {
+    amount == view.case.balance()
+        || partial_range(view).is_some_and(|(min, max)| {
+            (min.minor_units()..=max.minor_units()).contains(&amount.minor_units())
+        })
+}
+
+/// The amount a form asks for: "full" (or nothing) is the balance; anything else must be allowed.
 fn chosen_amount(view: &DebtorView, text: Option<&str>) -> Option<Money> {
-    let balance = view.case.balance();
     match text.map(str::trim) {
-        None | Some("" | "full") => Some(balance),
-        Some(typed) => {
-            let amount = parse_amount(typed, view)?;
-            if amount == balance {
-                return Some(amount);
-            }
-            let (min, max) = partial_range(view)?;
-            (amount.minor_units() >= min.minor_units() && amount.minor_units() <= max.minor_units())
-                .then_some(amount)
-        }
+        None | Some("" | "full") => Some(view.case.balance()),
+        Some(typed) => parse_amount(typed, view).filter(|a| allowed(view, *a)),
     }
 }
 
@@ -223,8 +221,8 @@ fn fake_request(
         .and_then(OnlineMethod::parse)
         .filter(|m| ctx.payments.is_fake(*m) && ctx.payments.offered(&view.creditor).contains(m))?;
     let minor: i64 = field(fields, "amount")?.parse().ok()?;
-    let amount = Money::from_minor(minor, view.case.currency());
-    let amount = chosen_amount(view, Some(&amount.amount().to_string()))?;
+    let amount =
+        Some(Money::from_minor(minor, view.case.currency())).filter(|a| allowed(view, *a))?;
     let attempt = field(fields, "attempt")
         .filter(|a| a.len() == 22 && a.chars().all(|c| c.is_ascii_alphanumeric()))?;
     Some((method, amount, attempt.to_owned()))
