@@ -4,13 +4,12 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use crate::config::{AppConfig, Backend, EmailProviderKind, SmsProviderKind};
+use crate::config::{AppConfig, Backend};
 use crate::domain::ids::CaseId;
 use crate::domain::link::{LinkPurpose, ShortLink};
+use crate::domain::message::ContactCap;
 use crate::i18n::Texts;
-use crate::messaging::console::ConsoleProvider;
-use crate::messaging::twilio::TwilioProvider;
-use crate::messaging::{Provider, Worker, WorkerSettings};
+use crate::messaging::{ProviderSet, Worker, WorkerSettings};
 use crate::payments::checkout::PaymentGateways;
 use crate::store::{EmbeddedStore, RedisStore, SharedStore, StoreError};
 
@@ -75,40 +74,20 @@ impl AppContext {
     /// A worker with the providers the configuration names.
     pub fn worker(self: &Arc<Self>, http: reqwest::Client) -> anyhow::Result<Worker> {
         let m = &self.config.settings.messaging;
-        let sms: Arc<dyn Provider> = match m.sms_provider {
-            SmsProviderKind::Console => Arc::new(ConsoleProvider::default()),
-            SmsProviderKind::Twilio => {
-                let t = self
-                    .config
-                    .settings
-                    .twilio
-                    .as_ref()
-                    .ok_or_else(|| anyhow::anyhow!("twilio: section missing"))?;
-                let callback = format!(
-                    "{}/callbacks/twilio/status",
-                    self.config.settings.server.public_base_url
-                );
-                Arc::new(TwilioProvider::new(
-                    http,
-                    &t.api_base,
-                    &t.account_sid,
-                    t.auth_token.clone(),
-                    &t.from,
-                    Some(callback),
-                ))
-            }
-        };
-        let email: Arc<dyn Provider> = match m.email_provider {
-            EmailProviderKind::Console => Arc::new(ConsoleProvider::default()),
-        };
+        let providers = ProviderSet::from_settings(&self.config.settings, http)?;
         let settings = WorkerSettings {
             batch_size: m.batch_size,
             concurrency: m.concurrency,
             lease: std::time::Duration::from_secs(u64::from(m.lease_seconds)),
             max_attempts: m.max_attempts,
             poll_interval: std::time::Duration::from_millis(m.poll_interval_ms),
+            cap: ContactCap {
+                max: m.max_reminders_per_week,
+                window: chrono::Duration::days(7),
+                cooldown: chrono::Duration::hours(i64::from(m.reminder_cooldown_hours)),
+            },
         };
-        Ok(Worker::new(self.clone(), sms, email, settings))
+        Ok(Worker::new(self.clone(), providers, settings))
     }
 }
 

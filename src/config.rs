@@ -13,7 +13,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::domain::bank_account::BankAccountNumber;
-use crate::domain::creditor::{Agency, Creditor, Jurisdiction, OnlineMethod, OrgNumber};
+use crate::domain::creditor::{
+    Agency, Creditor, CreditorMessaging, Jurisdiction, OnlineMethod, OrgNumber,
+};
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::kid::KidAlgorithm;
 use crate::domain::mandate::Mandate;
@@ -35,18 +37,7 @@ pub enum LogFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmsProviderKind {
-    Console,
-    Twilio,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EmailProviderKind {
-    Console,
-}
+pub use crate::domain::message::{EmailProviderKind, SmsProviderKind};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,6 +86,25 @@ pub struct LogSettings {
 pub struct MessagingSettings {
     pub sms_provider: SmsProviderKind,
     pub email_provider: EmailProviderKind,
+    /// A second SMS provider that takes over while the first one is down (circuit breaker).
+    #[serde(default)]
+    pub sms_failover: Option<SmsProviderKind>,
+    /// A second e-mail provider that takes over while the first one is down.
+    #[serde(default)]
+    pub email_failover: Option<EmailProviderKind>,
+    /// Consecutive transient failures that open the breaker and send through the failover.
+    #[serde(default = "five")]
+    pub breaker_failures: u32,
+    /// How long the breaker stays open before the first provider is tried again.
+    #[serde(default = "thirty")]
+    pub breaker_open_seconds: u64,
+    /// Reminders one debtor (one phone number or e-mail address) may get from one agency in
+    /// seven days, across all its cases; receipts and answers are not counted.
+    #[serde(default = "two_u32")]
+    pub max_reminders_per_week: u32,
+    /// Least time between two reminders to the same debtor from the same agency.
+    #[serde(default = "twenty_four")]
+    pub reminder_cooldown_hours: u32,
     /// Messages claimed per round trip to the store.
     pub batch_size: usize,
     /// Messages sent at the same time by one worker.
@@ -114,6 +124,22 @@ pub struct MessagingSettings {
 
 fn two() -> usize {
     2
+}
+
+fn two_u32() -> u32 {
+    2
+}
+
+fn five() -> u32 {
+    5
+}
+
+fn thirty() -> u64 {
+    30
+}
+
+fn twenty_four() -> u32 {
+    24
 }
 
 /// Which provider takes each online payment method (creditors choose which methods they offer).
@@ -177,6 +203,72 @@ pub struct TwilioSettings {
     pub api_base: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayApiSettings {
+    /// API token (HTTP Basic user name, empty password).
+    pub token: SecretString,
+    /// Sender: ≤ 11 letters and digits, or ≤ 15 digits.
+    pub sender: String,
+    /// The token set for delivery reports; they carry a JWT (HS256) signed with it.
+    pub webhook_secret: SecretString,
+    #[serde(default = "gatewayapi_base")]
+    pub api_base: String,
+}
+
+fn gatewayapi_base() -> String {
+    "https://gatewayapi.eu".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostmarkSettings {
+    pub server_token: SecretString,
+    /// A sender signature or an address on a verified domain.
+    pub from: String,
+    #[serde(default = "outbound")]
+    pub message_stream: String,
+    /// Postmark does not sign webhooks: the bounce webhook URL carries these Basic credentials.
+    pub webhook_username: String,
+    pub webhook_password: SecretString,
+    #[serde(default = "postmark_base")]
+    pub api_base: String,
+}
+
+fn outbound() -> String {
+    "outbound".into()
+}
+
+fn postmark_base() -> String {
+    "https://api.postmarkapp.com".into()
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Implicit TLS (port 465).
+    Tls,
+    /// STARTTLS, refusing to go on in plain text (port 587).
+    Starttls,
+    /// Plain text: only for a relay on the same host or a local test sink.
+    None,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<SecretString>,
+    /// The From address, e.g. `Nordic Inkasso <noreply@example.no>`.
+    pub from: String,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgencySettings {
@@ -210,6 +302,9 @@ pub struct Settings {
     pub log: LogSettings,
     pub messaging: MessagingSettings,
     pub twilio: Option<TwilioSettings>,
+    pub gatewayapi: Option<GatewayApiSettings>,
+    pub postmark: Option<PostmarkSettings>,
+    pub smtp: Option<SmtpSettings>,
     #[serde(default)]
     pub payments: PaymentSettings,
     pub stripe: Option<StripeSettings>,
@@ -220,6 +315,26 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     /// Folder of creditor files, relative to the config folder.
     pub creditors_dir: String,
+}
+
+impl Settings {
+    /// Whether the worker can build this SMS provider (its section is present).
+    pub fn sms_provider_configured(&self, kind: SmsProviderKind) -> bool {
+        match kind {
+            SmsProviderKind::Console => true,
+            SmsProviderKind::Twilio => self.twilio.is_some(),
+            SmsProviderKind::Gatewayapi => self.gatewayapi.is_some(),
+        }
+    }
+
+    /// Whether the worker can build this e-mail provider (its section is present).
+    pub fn email_provider_configured(&self, kind: EmailProviderKind) -> bool {
+        match kind {
+            EmailProviderKind::Console => true,
+            EmailProviderKind::Smtp => self.smtp.is_some(),
+            EmailProviderKind::Postmark => self.postmark.is_some(),
+        }
+    }
 }
 
 /// One creditor file: `[creditor]` with its identity and payment details.
@@ -246,6 +361,27 @@ struct CreditorSection {
     /// Online ways to pay offered on the case page: "vipps", "card".
     #[serde(default)]
     online_payments: Vec<OnlineMethod>,
+    /// This creditor's SMS provider instead of messaging.sms_provider.
+    #[serde(default)]
+    sms_provider: Option<SmsProviderKind>,
+    /// This creditor's e-mail provider instead of messaging.email_provider.
+    #[serde(default)]
+    email_provider: Option<EmailProviderKind>,
+    /// Send by e-mail when the number is undeliverable, and by SMS when the address bounces.
+    #[serde(default = "yes")]
+    channel_fallback: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The address part of `Name <a@b.no>` (or the whole text when there are no brackets).
+pub fn mailbox_address(text: &str) -> &str {
+    match (text.rfind('<'), text.rfind('>')) {
+        (Some(start), Some(end)) if start < end => &text[start + 1..end],
+        _ => text.trim(),
+    }
 }
 
 /// A configuration problem: where it is and what is wrong.
@@ -412,11 +548,127 @@ impl ConfigSource {
                 "must be at least links.session_idle_minutes, which must be above 0".into(),
             );
         }
-        if settings.messaging.sms_provider == SmsProviderKind::Twilio {
+        let m = &settings.messaging;
+        let sms_kinds: Vec<SmsProviderKind> = [Some(m.sms_provider), m.sms_failover]
+            .into_iter()
+            .flatten()
+            .collect();
+        let email_kinds: Vec<EmailProviderKind> = [Some(m.email_provider), m.email_failover]
+            .into_iter()
+            .flatten()
+            .collect();
+        if m.sms_failover == Some(m.sms_provider) {
+            issue(
+                "messaging.sms_failover",
+                "must name a provider other than messaging.sms_provider".into(),
+            );
+        }
+        if m.email_failover == Some(m.email_provider) {
+            issue(
+                "messaging.email_failover",
+                "must name a provider other than messaging.email_provider".into(),
+            );
+        }
+        if m.breaker_failures == 0 {
+            issue("messaging.breaker_failures", "must be at least 1".into());
+        }
+        if m.reminder_cooldown_hours > 24 * 7 {
+            issue(
+                "messaging.reminder_cooldown_hours",
+                "must be at most 168 (one week)".into(),
+            );
+        }
+        if sms_kinds.contains(&SmsProviderKind::Gatewayapi) {
+            match &settings.gatewayapi {
+                None => issue(
+                    "gatewayapi",
+                    "is required when messaging.sms_provider or sms_failover is \"gatewayapi\""
+                        .into(),
+                ),
+                Some(g) => {
+                    if g.token.expose_secret().trim().is_empty() {
+                        issue("gatewayapi.token", "must not be empty".into());
+                    }
+                    if g.webhook_secret.expose_secret().is_empty() {
+                        issue("gatewayapi.webhook_secret", "must not be empty".into());
+                    }
+                    let alnum = g.sender.len() <= 11
+                        && !g.sender.is_empty()
+                        && g.sender
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == ' ');
+                    let digits =
+                        g.sender.len() <= 15 && g.sender.chars().all(|c| c.is_ascii_digit());
+                    if !(alnum || digits) {
+                        issue(
+                            "gatewayapi.sender",
+                            "must be at most 11 letters and digits, or at most 15 digits".into(),
+                        );
+                    }
+                    if reqwest::Url::parse(&g.api_base).is_err() {
+                        issue("gatewayapi.api_base", "must be a URL".into());
+                    }
+                }
+            }
+        }
+        if email_kinds.contains(&EmailProviderKind::Postmark) {
+            match &settings.postmark {
+                None => issue(
+                    "postmark",
+                    "is required when messaging.email_provider or email_failover is \"postmark\""
+                        .into(),
+                ),
+                Some(p) => {
+                    if p.server_token.expose_secret().trim().is_empty() {
+                        issue("postmark.server_token", "must not be empty".into());
+                    }
+                    if crate::domain::contact::EmailAddress::parse(mailbox_address(&p.from))
+                        .is_err()
+                    {
+                        issue("postmark.from", "must be an e-mail address".into());
+                    }
+                    if p.webhook_username.is_empty()
+                        || p.webhook_password.expose_secret().len() < 16
+                    {
+                        issue(
+                            "postmark.webhook_password",
+                            "webhook_username must be set and webhook_password at least 16 characters".into(),
+                        );
+                    }
+                    if reqwest::Url::parse(&p.api_base).is_err() {
+                        issue("postmark.api_base", "must be a URL".into());
+                    }
+                }
+            }
+        }
+        if email_kinds.contains(&EmailProviderKind::Smtp) {
+            match &settings.smtp {
+                None => issue(
+                    "smtp",
+                    "is required when messaging.email_provider or email_failover is \"smtp\""
+                        .into(),
+                ),
+                Some(s) => {
+                    if s.host.trim().is_empty() {
+                        issue("smtp.host", "must not be empty".into());
+                    }
+                    if s.from.parse::<lettre::message::Mailbox>().is_err() {
+                        issue(
+                            "smtp.from",
+                            "must be an address, optionally with a name: Name <a@b.no>".into(),
+                        );
+                    }
+                    if s.username.is_some() != s.password.is_some() {
+                        issue("smtp.password", "username and password go together".into());
+                    }
+                }
+            }
+        }
+        if sms_kinds.contains(&SmsProviderKind::Twilio) {
             match &settings.twilio {
                 None => issue(
                     "twilio",
-                    "is required when messaging.sms_provider = \"twilio\"".into(),
+                    "is required when messaging.sms_provider or sms_failover is \"twilio\"".into(),
                 ),
                 Some(t) => {
                     if !t.account_sid.starts_with("AC") || t.account_sid.len() != 34 {
@@ -521,6 +773,25 @@ impl ConfigSource {
         let creditors_dir = self.dir.join(&settings.creditors_dir);
         let mut creditor_issues = Vec::new();
         let creditors = load_creditors(&creditors_dir, &mut creditor_issues);
+        for creditor in creditors.values() {
+            let field = |f: &str| format!("creditor {}: {f}", creditor.id);
+            if let Some(kind) = creditor.messaging.sms_provider
+                && !settings.sms_provider_configured(kind)
+            {
+                issue(
+                    &field("sms_provider"),
+                    format!("names {kind:?}, whose section is not configured"),
+                );
+            }
+            if let Some(kind) = creditor.messaging.email_provider
+                && !settings.email_provider_configured(kind)
+            {
+                issue(
+                    &field("email_provider"),
+                    format!("names {kind:?}, whose section is not configured"),
+                );
+            }
+        }
 
         let mut agencies = HashMap::new();
         let mut api_keys = HashMap::new();
@@ -756,6 +1027,11 @@ fn build_creditor(
             kid_length: c.kid_length,
             mandate,
             online_payments: c.online_payments,
+            messaging: CreditorMessaging {
+                sms_provider: c.sms_provider,
+                email_provider: c.email_provider,
+                channel_fallback: c.channel_fallback,
+            },
         }),
         _ => Err(errors),
     }

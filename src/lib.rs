@@ -12,10 +12,12 @@
 //! - [`domain`]: pure rules and value types.
 
 pub mod app;
+pub mod cases;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod import;
 pub mod links;
 pub mod messaging;
 pub mod payments;

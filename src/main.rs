@@ -1,4 +1,5 @@
-//! The `innfri` command: `demo` (default), `serve`, `worker`, `check-config` and key helpers.
+//! The `innfri` command: `demo` (default), `serve`, `worker`, `check-config`, `reconcile`,
+//! `import` and key helpers.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +47,18 @@ enum Command {
         /// The file as received from the bank.
         file: PathBuf,
     },
+    /// Imports cases from a CSV file (header-named columns); prints each rejected row by line.
+    /// Exit code 0: all rows imported; 2: some rows rejected (the others imported); 1: file refused.
+    Import {
+        /// The CSV file (UTF-8, ',' or ';' separated).
+        file: PathBuf,
+        /// The creditor the cases are for.
+        #[arg(long)]
+        creditor: String,
+        /// The agency to import for; needed only when several agencies act for the creditor.
+        #[arg(long)]
+        agency: Option<String>,
+    },
     /// Prints a new agency API key and the SHA-256 to put in the configuration.
     NewApiKey,
     /// Prints a new link-signing key (hex) for links.keys.
@@ -90,6 +103,57 @@ async fn reconcile_file(ctx: &AppContext, file: &std::path::Path) -> anyhow::Res
     Ok(())
 }
 
+async fn import_file(
+    config: innfri::config::AppConfig,
+    file: &std::path::Path,
+    creditor: &str,
+    agency: Option<&str>,
+) -> ExitCode {
+    use innfri::domain::ids::{AgencyId, CreditorId};
+    let refused = |e: &dyn std::fmt::Display| {
+        eprintln!("innfri import: {}: {e}; nothing imported", file.display());
+        ExitCode::FAILURE
+    };
+    let creditor = match CreditorId::parse(creditor) {
+        Ok(id) => id,
+        Err(e) => return refused(&format!("--creditor: {e}")),
+    };
+    let agency = match agency.map(AgencyId::parse).transpose() {
+        Ok(id) => id,
+        Err(e) => return refused(&format!("--agency: {e}")),
+    };
+    let agency = match innfri::import::choose_agency(&config, &creditor, agency.as_ref()) {
+        Ok(agency) => agency,
+        Err(e) => return refused(&e),
+    };
+    let reader = match std::fs::File::open(file) {
+        Ok(reader) => reader,
+        Err(e) => return refused(&format!("cannot read the file: {e}")),
+    };
+    let ctx = match AppContext::new(config).await {
+        Ok(ctx) => ctx,
+        Err(e) => return refused(&format!("{e:#}")),
+    };
+    match innfri::import::import_cases(&ctx, &agency, &creditor, reader).await {
+        Ok(report) => {
+            for rejection in &report.rejected {
+                println!("{rejection}");
+            }
+            println!("{}", report.summary());
+            if report.rejected.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            }
+        }
+        Err(e) if e.nothing_imported() => refused(&e),
+        Err(e) => {
+            eprintln!("innfri import: {}: {e}", file.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Demo);
@@ -121,7 +185,12 @@ fn main() -> ExitCode {
         Ok(config) => config,
         Err(errors) => {
             eprint!("{errors}");
-            return ExitCode::from(2);
+            // `import` keeps exit code 2 for "some rows rejected".
+            return ExitCode::from(if matches!(command, Command::Import { .. }) {
+                1
+            } else {
+                2
+            });
         }
     };
     if matches!(command, Command::CheckConfig) {
@@ -155,6 +224,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Command::Import {
+        file,
+        creditor,
+        agency,
+    } = &command
+    {
+        return runtime.block_on(import_file(config, file, creditor, agency.as_deref()));
+    }
     let result = runtime.block_on(async move {
         let ctx = AppContext::new(config).await?;
         if let Command::Reconcile { file } = &command {

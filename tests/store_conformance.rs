@@ -15,7 +15,7 @@ use innfri::domain::locale::Locale;
 use innfri::domain::message::{Message, MessageStatus, Recipient, Template};
 use innfri::domain::money::{Currency, Money};
 use innfri::links::TokenDigest;
-use innfri::store::{CaseInsert, StoreError};
+use innfri::store::{CaseInsert, IdempotencyBegin, SavedResponse, StoreError};
 
 fn case(agency: &str, external_ref: &str) -> Case {
     let terms = CaseTerms {
@@ -400,6 +400,45 @@ async fn events_are_written_with_the_change_or_not_at_all(backend: Backend) {
     assert!(end.is_empty());
 }
 
+async fn an_idempotency_key_starts_once_then_replays_its_response(backend: Backend) {
+    let store = common::store(backend).await;
+    let begin = |scope: &'static str, fp: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .idempotency_begin(scope, "key-1", fp)
+                .await
+                .expect("begin")
+        }
+    };
+    assert_eq!(begin("agency-a", "fp-1").await, IdempotencyBegin::Started);
+    // While the first request runs, the same key is in flight; another body is a mismatch.
+    assert_eq!(begin("agency-a", "fp-1").await, IdempotencyBegin::InFlight);
+    assert_eq!(begin("agency-a", "fp-2").await, IdempotencyBegin::Mismatch);
+    // Keys are per agency.
+    assert_eq!(begin("agency-b", "fp-1").await, IdempotencyBegin::Started);
+    let saved = SavedResponse {
+        status: 201,
+        content_type: "application/json".into(),
+        body: r#"{"id":"c1"}"#.into(),
+    };
+    store
+        .idempotency_finish("agency-a", "key-1", &saved)
+        .await
+        .expect("finish");
+    assert_eq!(
+        begin("agency-a", "fp-1").await,
+        IdempotencyBegin::Replay(saved)
+    );
+    assert_eq!(begin("agency-a", "fp-2").await, IdempotencyBegin::Mismatch);
+    // An abandoned key can be used afresh.
+    store
+        .idempotency_abandon("agency-b", "key-1")
+        .await
+        .expect("abandon");
+    assert_eq!(begin("agency-b", "fp-9").await, IdempotencyBegin::Started);
+}
+
 async fn the_store_answers_a_ping(backend: Backend) {
     let store = common::store(backend).await;
     store.ping().await.expect("ping");
@@ -417,4 +456,5 @@ on_both_stores!(
     finished_and_rescheduled_messages_leave_or_rejoin_the_queue,
     events_are_written_with_the_change_or_not_at_all,
     the_store_answers_a_ping,
+    an_idempotency_key_starts_once_then_replays_its_response,
 );

@@ -196,7 +196,101 @@ async fn a_loopback_endpoint_is_refused_unless_allowed(backend: Backend) {
     );
 }
 
+fn webhook_ids(requests: &[wiremock::Request]) -> Vec<String> {
+    requests
+        .iter()
+        .map(|r| {
+            r.headers
+                .get("webhook-id")
+                .and_then(|v| v.to_str().ok())
+                .expect("webhook-id")
+                .to_owned()
+        })
+        .collect()
+}
+
+async fn delivery_replays_from_a_cursor_and_re_enables_a_disabled_endpoint(backend: Backend) {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(410))
+        .up_to_n_times(1)
+        .mount(&receiver)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&receiver)
+        .await;
+    let app = app_with_webhook(backend, &receiver, true).await;
+    make_events(&app).await;
+    let deliverer = Deliverer::new(app.ctx.clone()).expect("deliverer");
+    let now = chrono::Utc::now();
+    deliverer.deliver_once(now).await.expect("store");
+    let status: serde_json::Value = app
+        .get_api("/api/v1/webhooks", common::KEY_A)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(status["disabled"], true, "410 disabled it: {status}");
+
+    // The agency fixed its receiver: replay everything.
+    let replay = app
+        .post_json("/api/v1/webhooks/replay", Some(common::KEY_A), "{}")
+        .await;
+    assert_eq!(replay.status().as_u16(), 202);
+    deliverer
+        .deliver_once(now + Duration::seconds(1))
+        .await
+        .expect("store");
+    let requests = receiver.received_requests().await.expect("requests");
+    let all = webhook_ids(&requests[1..]);
+    assert_eq!(all.len(), 3, "every event again: {all:?}");
+    assert_eq!(
+        webhook_ids(&requests[..1])[0],
+        all[0],
+        "same ids: receivers deduplicate"
+    );
+
+    // From a cursor: only what came after it.
+    let events: serde_json::Value = app
+        .get_api("/api/v1/events", common::KEY_A)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let first_cursor = events["events"][0]["cursor"].as_str().expect("cursor");
+    let replay = app
+        .post_json(
+            "/api/v1/webhooks/replay",
+            Some(common::KEY_A),
+            &serde_json::json!({"after": first_cursor}).to_string(),
+        )
+        .await;
+    assert_eq!(replay.status().as_u16(), 202);
+    deliverer
+        .deliver_once(now + Duration::seconds(2))
+        .await
+        .expect("store");
+    let requests = receiver.received_requests().await.expect("requests");
+    assert_eq!(webhook_ids(&requests[4..]), all[1..].to_vec());
+
+    // Bad cursors and agencies without an endpoint get clear errors.
+    let bad = app
+        .post_json(
+            "/api/v1/webhooks/replay",
+            Some(common::KEY_A),
+            r#"{"after":"x"}"#,
+        )
+        .await;
+    assert_eq!(bad.status().as_u16(), 422);
+    let none = app
+        .post_json("/api/v1/webhooks/replay", Some(common::KEY_B), "{}")
+        .await;
+    assert_eq!(none.status().as_u16(), 422);
+}
+
 on_both_stores!(
+    delivery_replays_from_a_cursor_and_re_enables_a_disabled_endpoint,
     a_receiver_that_was_down_gets_every_event_later_in_order_and_signed,
     gone_disables_the_endpoint,
     a_loopback_endpoint_is_refused_unless_allowed,

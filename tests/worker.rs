@@ -500,6 +500,9 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
         .with("messaging.sms_provider", "twilio")
         // Small batches, so the two workers interleave their claims.
         .with("messaging.batch_size", 7)
+        // 120 reminders to one test number: lift the frequency cap for this test.
+        .with("messaging.max_reminders_per_week", 1000)
+        .with("messaging.reminder_cooldown_hours", 0)
         .with(
             "twilio",
             serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
@@ -543,7 +546,90 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
     }
 }
 
+/// A slow provider makes one worker's batch outlive its lease; the other worker claims the
+/// rest of that batch. Each message must still go out once: the attempt is fenced.
+async fn a_batch_that_outlives_its_lease_is_not_sent_twice(backend: Backend) {
+    let twilio = MockServer::start().await;
+    // Which message each send was for, in arrival order (our id rides in the callback URL).
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = bodies.clone();
+    Mock::given(method("POST"))
+        .and(path(twilio_path()))
+        .respond_with(move |request: &wiremock::Request| {
+            let text = form_value(&String::from_utf8_lossy(&request.body), "StatusCallback")
+                .and_then(|url| url.split_once("?m=").map(|(_, id)| id.to_owned()))
+                .unwrap_or_default();
+            let mut seen = seen.lock().expect("lock");
+            seen.push(text);
+            ResponseTemplate::new(201)
+                .set_delay(Duration::from_millis(300))
+                .set_body_json(
+                    serde_json::json!({"sid": format!("SM{:032}", seen.len()), "status": "queued"}),
+                )
+        })
+        .mount(&twilio)
+        .await;
+    let source = common::config_source(backend)
+        .with("messaging.sms_provider", "twilio")
+        .with("messaging.batch_size", 4)
+        .with("messaging.concurrency", 1)
+        .with("messaging.lease_seconds", 1)
+        .with("messaging.max_reminders_per_week", 1000)
+        .with("messaging.reminder_cooldown_hours", 0)
+        .with(
+            "twilio",
+            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
+        );
+    let app = spawn_app_with(source, backend).await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        ids.push(schedule_sms(&app, &format!("L-{i}")).await.1);
+    }
+    let http = innfri::app::http_client().expect("http");
+    let first = app.ctx.worker(http.clone()).expect("worker");
+    let second = app.ctx.worker(http).expect("worker");
+    let at = common::oslo_working_day_at(12);
+    // The second worker comes two seconds later by its clock: by then every lease of the first
+    // one has run out, including the one on the message it is sending at that very moment.
+    let (a, b) = tokio::join!(first.run_once_at(at), async {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        second.run_once_at(at + chrono::Duration::seconds(2)).await
+    });
+    a.expect("store");
+    assert!(
+        b.expect("store") > 0,
+        "the second worker took over part of the batch"
+    );
+    let bodies = bodies.lock().expect("lock").clone();
+    let distinct: std::collections::HashSet<&String> = bodies.iter().collect();
+    assert_eq!(distinct.len(), 4, "every message reached Twilio");
+    // The messages that were waiting in the first worker's batch went out exactly once. The one
+    // in flight when its lease ran out may go twice: its outcome was unknown to the second
+    // worker, and Twilio has no idempotency key (the documented at-least-once choice).
+    let in_flight = &bodies[0];
+    for body in &distinct {
+        let times = bodies.iter().filter(|b| b == body).count();
+        if *body == in_flight {
+            assert!(times <= 2, "the in-flight message went {times} times");
+        } else {
+            assert_eq!(times, 1, "a waiting message went {times} times");
+        }
+    }
+    for id in &ids {
+        let message = app
+            .ctx
+            .store
+            .message(id)
+            .await
+            .expect("store")
+            .expect("message");
+        assert_eq!(message.status, MessageStatus::Sent);
+        assert!(message.attempts <= 2);
+    }
+}
+
 on_both_stores!(
+    a_batch_that_outlives_its_lease_is_not_sent_twice,
     a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case,
     two_workers_on_one_store_send_every_message_exactly_once,
     a_scheduled_sms_is_sent_with_a_link_that_opens_exactly_its_case,

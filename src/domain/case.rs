@@ -15,7 +15,7 @@ use super::plan::InstalmentPlan;
 use super::self_service::{CaseFacts, Dispute, PendingRequest, Review};
 
 /// What a claim line is for; the debtor sees them separately (inkassoforskriften § 10 c).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimKind {
     Principal,
@@ -23,7 +23,7 @@ pub enum ClaimKind {
     Fee,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ClaimLine {
     pub kind: ClaimKind,
     pub description: String,
@@ -31,7 +31,7 @@ pub struct ClaimLine {
 }
 
 /// The person who owes. Contact data is optional: a case can exist before it can be messaged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Debtor {
     pub name: String,
     pub phone: Option<PhoneNumber>,
@@ -39,7 +39,7 @@ pub struct Debtor {
     pub locale: Locale,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     Open,
@@ -377,6 +377,56 @@ impl Case {
         );
     }
 
+    /// The agency ends collection: no more reminders, links stop working. Closing twice is a
+    /// no-op (returns false).
+    pub fn close(&mut self, reason: &str, now: DateTime<Utc>) -> bool {
+        if self.status == CaseStatus::Closed {
+            return false;
+        }
+        self.status = CaseStatus::Closed;
+        self.updated_at = now;
+        let reason = reason.trim();
+        self.record(
+            Actor::Agency,
+            "case.closed",
+            if reason.is_empty() {
+                "closed by the agency"
+            } else {
+                reason
+            },
+            now,
+        );
+        true
+    }
+
+    /// GDPR erasure: the debtor's name, contact data, identity facts and every free text (claim
+    /// descriptions, notes, the debtor's own words) are removed; amounts, dates, payments and
+    /// the audit trail's who-did-what-when stay, so the accounts still add up (payment
+    /// references are bank or provider ids, not the payer's words, and are kept). An active case
+    /// is closed first: nobody can be reached any more.
+    pub fn erase(&mut self, now: DateTime<Utc>) {
+        self.close("closed for erasure", now);
+        self.debtor.name = String::new();
+        self.debtor.phone = None;
+        self.debtor.email = None;
+        self.identity = IdentityFacts::default();
+        for line in &mut self.claim {
+            line.description = String::new();
+        }
+        self.note_to_debtor = None;
+        self.pending.clear();
+        for entry in &mut self.audit {
+            entry.detail = String::new();
+        }
+        self.updated_at = now;
+        self.record(Actor::Agency, "case.erased", "", now);
+    }
+
+    /// Whether the debtor's personal data was erased.
+    pub fn is_erased(&self) -> bool {
+        self.audit.iter().any(|a| a.action == "case.erased")
+    }
+
     /// The debtor disagrees or says it is paid: collection stops until the agency resolves it.
     pub fn open_dispute(&mut self, dispute: Dispute, now: DateTime<Utc>) {
         self.status = CaseStatus::Disputed;
@@ -463,6 +513,55 @@ pub(crate) mod tests {
             Utc::now(),
         );
         assert_eq!(case.amount_due(), nok(dec!(1249.50)));
+    }
+
+    fn sample_case() -> Case {
+        let kid = Kid::parse("12344", crate::domain::kid::KidAlgorithm::Mod10).expect("kid");
+        Case::open(
+            CaseId::generate(),
+            AgencyId::parse("a").expect("id"),
+            ExternalRef::parse("r1").expect("ref"),
+            sample_terms(),
+            kid,
+            Utc::now(),
+        )
+    }
+
+    #[test]
+    fn closing_is_recorded_once() {
+        let mut case = sample_case();
+        assert!(case.close("  ", Utc::now()));
+        assert_eq!(case.status, CaseStatus::Closed);
+        assert!(!case.close("again", Utc::now()));
+        let closes = case.audit.iter().filter(|a| a.action == "case.closed");
+        assert_eq!(closes.count(), 1);
+    }
+
+    #[test]
+    fn erasure_removes_personal_data_and_keeps_the_amounts() {
+        let mut case = sample_case();
+        case.record(
+            Actor::Debtor,
+            "dispute.opened",
+            "Jeg har betalt, Kari",
+            Utc::now(),
+        );
+        case.note_to_debtor = Some("Hei Kari".into());
+        case.identity.birth_date = NaiveDate::from_ymd_opt(1980, 5, 17);
+        let due = case.amount_due();
+        case.erase(Utc::now());
+        assert!(case.is_erased());
+        assert_eq!(case.status, CaseStatus::Closed);
+        assert!(case.debtor.name.is_empty());
+        assert_eq!(case.debtor.phone, None);
+        assert_eq!(case.identity, IdentityFacts::default());
+        assert_eq!(case.note_to_debtor, None);
+        assert!(case.claim.iter().all(|l| l.description.is_empty()));
+        assert!(case.audit.iter().all(|a| a.detail.is_empty()));
+        assert!(case.audit.iter().any(|a| a.action == "dispute.opened"));
+        assert_eq!(case.amount_due(), due);
+        let text = serde_json::to_string(&case).expect("json");
+        assert!(!text.contains("Kari") && !text.contains("912") && !text.contains("1980"));
     }
 
     #[test]

@@ -29,7 +29,8 @@ fn invalid_email(reason: &str) -> ContactError {
 }
 
 /// A valid phone number in E.164 form, e.g. `+4791234567`.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, utoipa::ToSchema)]
+#[schema(example = "+4791234567")]
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
@@ -143,7 +144,8 @@ impl<'de> Deserialize<'de> for PhoneNumber {
 }
 
 /// A syntactically valid email address with a lower-cased domain.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, utoipa::ToSchema)]
+#[schema(example = "ola@example.no")]
 pub struct EmailAddress(String);
 
 impl EmailAddress {

@@ -6,6 +6,7 @@ use super::bank_account::BankAccountNumber;
 use super::ids::{AgencyId, CreditorId};
 use super::kid::KidAlgorithm;
 use super::mandate::Mandate;
+use super::message::{EmailProviderKind, SmsProviderKind};
 use super::money::Currency;
 
 /// Norwegian organisation number: 9 digits, MOD11 with weights 3,2,7,6,5,4,3,2.
@@ -86,6 +87,30 @@ pub struct Creditor {
     /// Online ways to pay the creditor offers besides bank transfer (each needs its provider
     /// configured under `[payments]`).
     pub online_payments: Vec<OnlineMethod>,
+    #[serde(default)]
+    pub messaging: CreditorMessaging,
+}
+
+/// How this creditor's debtors are reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditorMessaging {
+    /// Overrides the installation's SMS provider for this creditor.
+    pub sms_provider: Option<SmsProviderKind>,
+    /// Overrides the installation's e-mail provider for this creditor.
+    pub email_provider: Option<EmailProviderKind>,
+    /// When a number is undeliverable (or an address bounces) and the debtor has the other
+    /// kind of contact, the same message goes there instead.
+    pub channel_fallback: bool,
+}
+
+impl Default for CreditorMessaging {
+    fn default() -> CreditorMessaging {
+        CreditorMessaging {
+            sms_provider: None,
+            email_provider: None,
+            channel_fallback: true,
+        }
+    }
 }
 
 /// An online way to pay on the case page.

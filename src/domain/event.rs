@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::ids::{AgencyId, CaseId};
 
 /// Every kind of event innfri reports; the wire name is `{subject}.{verb}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum EventKind {
     #[serde(rename = "case.viewed")]
     CaseViewed,
@@ -14,6 +14,11 @@ pub enum EventKind {
     CasePaid,
     #[serde(rename = "case.closed")]
     CaseClosed,
+    /// The debtor's personal data was erased (GDPR); the case is closed.
+    #[serde(rename = "case.erased")]
+    CaseErased,
+    #[serde(rename = "message.cancelled")]
+    MessageCancelled,
     #[serde(rename = "deferral.granted")]
     DeferralGranted,
     #[serde(rename = "deferral.requested")]
@@ -49,6 +54,8 @@ impl EventKind {
             EventKind::CaseViewed => "case.viewed",
             EventKind::CasePaid => "case.paid",
             EventKind::CaseClosed => "case.closed",
+            EventKind::CaseErased => "case.erased",
+            EventKind::MessageCancelled => "message.cancelled",
             EventKind::DeferralGranted => "deferral.granted",
             EventKind::DeferralRequested => "deferral.requested",
             EventKind::PlanGranted => "plan.granted",

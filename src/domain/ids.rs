@@ -35,7 +35,7 @@ fn check_slug(text: &str, max: usize, allow_slash: bool) -> Result<(), IdError> 
 macro_rules! slug_id {
     ($(#[$doc:meta])* $name:ident, $max:expr, $slash:expr) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
         #[serde(transparent)]
         pub struct $name(String);
 

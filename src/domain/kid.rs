@@ -73,7 +73,10 @@ pub fn mod11_check_digit(digits: &str) -> Option<char> {
 }
 
 /// A KID with a verified check digit. Kept as text because leading zeros are significant.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[schema(example = "0000012348")]
 pub struct Kid(String);
 
 impl Kid {

@@ -6,11 +6,30 @@ use serde::{Deserialize, Serialize};
 use super::contact::{EmailAddress, PhoneNumber};
 use super::ids::{AgencyId, CaseId, MessageId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     Sms,
     Email,
+}
+
+/// The SMS services innfri can send through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsProviderKind {
+    /// Prints instead of sending (demo, development).
+    Console,
+    Twilio,
+    Gatewayapi,
+}
+
+/// The e-mail services innfri can send through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailProviderKind {
+    Console,
+    Smtp,
+    Postmark,
 }
 
 /// Where a message goes; fixed when it is scheduled, so a later contact change does not redirect it.
@@ -39,7 +58,7 @@ impl Recipient {
 }
 
 /// The texts the composer knows (one Fluent message family each).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Template {
     /// A friendly note that a claim is due, with the link.
@@ -94,7 +113,7 @@ impl Template {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageStatus {
     Scheduled,
@@ -129,6 +148,10 @@ pub struct Message {
     pub attempts: u32,
     pub last_error: Option<String>,
     pub provider_id: Option<String>,
+    /// Set on a message sent by the other channel because this one failed for good; such a
+    /// message never falls back again.
+    #[serde(default)]
+    pub fallback_of: Option<MessageId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -153,9 +176,49 @@ impl Message {
             attempts: 0,
             last_error: None,
             provider_id: None,
+            fallback_of: None,
             created_at: now,
             updated_at: now,
         }
+    }
+}
+
+/// The frequency cap: at most `max` reminders to one debtor from one agency within `window`,
+/// and at least `cooldown` between two of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactCap {
+    pub max: u32,
+    pub window: chrono::Duration,
+    pub cooldown: chrono::Duration,
+}
+
+impl ContactCap {
+    /// `None` when a reminder may go now, given when the earlier ones went; otherwise the
+    /// earliest moment one may.
+    pub fn next_allowed(
+        &self,
+        earlier: &[DateTime<Utc>],
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let mut recent: Vec<DateTime<Utc>> = earlier
+            .iter()
+            .copied()
+            .filter(|t| *t > now - self.window)
+            .collect();
+        recent.sort();
+        let mut allowed = now;
+        if let Some(last) = recent.last() {
+            allowed = allowed.max(*last + self.cooldown);
+        }
+        let max = self.max as usize;
+        if max == 0 {
+            return Some(now + self.window);
+        }
+        if recent.len() >= max {
+            // The window must have let go of enough earlier ones to leave one place.
+            allowed = allowed.max(recent[recent.len() - max] + self.window);
+        }
+        (allowed > now).then_some(allowed)
     }
 }
 
@@ -175,6 +238,26 @@ mod tests {
         assert_eq!(retry_delay(2).num_seconds(), 60);
         assert_eq!(retry_delay(3).num_seconds(), 120);
         assert_eq!(retry_delay(30).num_seconds(), 3600);
+    }
+
+    #[test]
+    fn the_cap_allows_two_a_week_a_day_apart() {
+        let cap = ContactCap {
+            max: 2,
+            window: chrono::Duration::days(7),
+            cooldown: chrono::Duration::hours(24),
+        };
+        let now = Utc::now();
+        let h = chrono::Duration::hours;
+        assert_eq!(cap.next_allowed(&[], now), None);
+        // One an hour ago: the cooldown says wait 23 hours.
+        assert_eq!(cap.next_allowed(&[now - h(1)], now), Some(now + h(23)));
+        assert_eq!(cap.next_allowed(&[now - h(30)], now), None);
+        // Two this week: the older must leave the window first.
+        let earlier = [now - h(24 * 6), now - h(48)];
+        assert_eq!(cap.next_allowed(&earlier, now), Some(now + h(24)));
+        // Older than a week no longer count.
+        assert_eq!(cap.next_allowed(&[now - h(24 * 8), now - h(48)], now), None);
     }
 
     #[test]

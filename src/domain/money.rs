@@ -20,7 +20,9 @@ const MAX_MINOR_UNIT_DIGITS: u32 = 4;
 
 // ISO 4217 codes are upper-case by definition; keeping them verbatim avoids a mapping table.
 #[allow(clippy::upper_case_acronyms)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub enum Currency {
     NOK,
     SEK,

@@ -10,7 +10,7 @@ use super::kid::Kid;
 use super::mandate::{FirstPayment, PlanRules};
 use super::money::{Currency, Money};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Instalment {
     pub number: u32,
     pub due_date: NaiveDate,
@@ -23,7 +23,7 @@ pub struct Instalment {
     pub kid: Option<Kid>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InstalmentPlan {
     pub agreed_on: NaiveDate,
     pub instalments: Vec<Instalment>,

@@ -18,7 +18,7 @@ pub enum DebtorRequest {
 }
 
 /// Why a request went to a person; each has a text the debtor reads (Fluent id `review-…`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewReason {
     /// Longer than the creditor grants without a person.
@@ -262,7 +262,7 @@ fn evaluate_plan(
 }
 
 /// A dispute ("I disagree" or "I have already paid"): collection pauses while it is open.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Dispute {
     pub text: String,
     pub paid_on: Option<NaiveDate>,
@@ -271,7 +271,7 @@ pub struct Dispute {
 }
 
 /// A request waiting for the agency, with the id the agency answers it by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Review {
     pub id: String,
     #[serde(flatten)]
@@ -279,7 +279,7 @@ pub struct Review {
 }
 
 /// A request that waits for the agency, kept on the case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PendingRequest {
     Deferral {

@@ -42,3 +42,12 @@ pub trait Provider: Send + Sync {
     fn name(&self) -> &'static str;
     async fn send(&self, outbound: &Outbound) -> Result<SendReceipt, SendError>;
 }
+
+/// A `Retry-After` header given in seconds (the form SMS and e-mail APIs use).
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}

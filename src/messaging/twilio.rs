@@ -1,12 +1,10 @@
 //! Twilio Programmable Messaging: `POST /2010-04-01/Accounts/{sid}/Messages.json`, form-encoded, Basic auth.
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::provider::{Outbound, Provider, SendError, SendReceipt};
+use super::provider::{Outbound, Provider, SendError, SendReceipt, retry_after};
 use crate::domain::message::Recipient;
 
 pub struct TwilioProvider {
@@ -63,14 +61,6 @@ impl TwilioProvider {
     }
 }
 
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
-}
-
 #[async_trait]
 impl Provider for TwilioProvider {
     fn name(&self) -> &'static str {
@@ -88,7 +78,13 @@ impl Provider for TwilioProvider {
             ("From", self.from.as_str()),
             ("Body", outbound.body.as_str()),
         ];
-        if let Some(callback) = &self.status_callback {
+        // Our message id rides along in the callback URL, so a status report finds the message
+        // even when the worker died before it stored Twilio's sid.
+        let callback = self
+            .status_callback
+            .as_ref()
+            .map(|url| format!("{url}?m={}", outbound.message_id.as_str()));
+        if let Some(callback) = &callback {
             form.push(("StatusCallback", callback.as_str()));
         }
         let response = self

@@ -8,13 +8,16 @@ use futures::StreamExt;
 use rand::Rng;
 use tokio::sync::watch;
 
+use sha2::{Digest, Sha256};
+
 use super::composer::Composer;
-use super::provider::{Provider, SendError};
+use super::delivery::settle_failure;
+use super::provider::SendError;
+use super::providers::ProviderSet;
 use crate::app::AppContext;
 use crate::domain::case::CaseStatus;
-use crate::domain::event::{Event, EventKind};
 use crate::domain::jurisdiction::no;
-use crate::domain::message::{Channel, Message, MessageStatus, Recipient, retry_delay};
+use crate::domain::message::{ContactCap, Message, MessageStatus, Recipient, retry_delay};
 use crate::store::StoreError;
 
 #[derive(Debug, Clone)]
@@ -24,28 +27,33 @@ pub struct WorkerSettings {
     pub lease: Duration,
     pub max_attempts: u32,
     pub poll_interval: Duration,
+    /// Reminders per debtor and agency (receipts and answers are not capped).
+    pub cap: ContactCap,
 }
 
 pub struct Worker {
     ctx: Arc<AppContext>,
-    sms: Arc<dyn Provider>,
-    email: Arc<dyn Provider>,
+    providers: ProviderSet,
     composer: Composer,
     settings: WorkerSettings,
 }
 
+/// The frequency cap counts per address, kept as a digest so no number or e-mail address ends
+/// up in a store key.
+fn address_digest(recipient: &Recipient) -> String {
+    let address = match recipient {
+        Recipient::Sms(phone) => phone.e164().to_owned(),
+        Recipient::Email(email) => email.as_str().to_ascii_lowercase(),
+    };
+    hex::encode(&Sha256::digest(address.as_bytes())[..16])
+}
+
 impl Worker {
-    pub fn new(
-        ctx: Arc<AppContext>,
-        sms: Arc<dyn Provider>,
-        email: Arc<dyn Provider>,
-        settings: WorkerSettings,
-    ) -> Worker {
+    pub fn new(ctx: Arc<AppContext>, providers: ProviderSet, settings: WorkerSettings) -> Worker {
         let composer = Composer::new(ctx.texts.clone());
         Worker {
             ctx,
-            sms,
-            email,
+            providers,
             composer,
             settings,
         }
@@ -81,11 +89,8 @@ impl Worker {
 
     /// Runs until `shutdown` turns true; finishes the batch in hand before returning.
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
-        tracing::info!(
-            sms = self.sms.name(),
-            email = self.email.name(),
-            "worker started"
-        );
+        let (sms, email) = self.providers.defaults();
+        tracing::info!(sms, email, "worker started");
         let mut backoff = self.settings.poll_interval;
         while !*shutdown.borrow() {
             let pause = match self.run_once().await {
@@ -118,10 +123,20 @@ impl Worker {
         if message.status.is_final() {
             return store.save_leased_message(&message).await;
         }
+        // Fenced: if this worker's lease ran out while the message waited in its batch and
+        // another worker has taken it over, only one of them may send.
+        let expected = message.attempts;
         message.status = MessageStatus::Sending;
         message.attempts += 1;
         message.updated_at = now;
-        store.save_leased_message(&message).await?;
+        // Renewed from whichever is later: the batch's clock or the wall clock (a long batch).
+        let lease_until = now.max(Utc::now())
+            + chrono::Duration::from_std(self.settings.lease)
+                .unwrap_or(chrono::Duration::minutes(1));
+        if !store.begin_send(&message, expected, lease_until).await? {
+            tracing::info!(message = %message.id, "taken over by another worker; skipped");
+            return Ok(());
+        }
 
         let case = store.case(&message.case_id).await?;
         let collection = message.template.is_collection();
@@ -151,6 +166,14 @@ impl Worker {
             message.last_error = Some("creditor or agency no longer configured".into());
             return store.save_leased_message(&message).await;
         };
+        if let Recipient::Sms(phone) = &message.recipient
+            && store.is_opted_out(phone.e164()).await?
+        {
+            message.status = MessageStatus::Cancelled;
+            message.last_error = Some("the debtor asked for no more SMS (STOP)".into());
+            tracing::info!(message = %message.id, "not sent: the number opted out");
+            return store.save_leased_message(&message).await;
+        }
         if collection {
             // Reminders only inside the contact hours of the debtor's jurisdiction (weekdays
             // 08–21, Saturdays 09–15, never Sundays or public holidays in Norway). Receipts
@@ -164,6 +187,24 @@ impl Worker {
                 tracing::info!(message = %message.id, at = %allowed, "waits for contact hours");
                 return store.save_leased_message(&message).await;
             }
+            // At most so many reminders a week to one debtor from one agency, across its cases.
+            if let Some(later) = store
+                .claim_contact_slot(
+                    &case.agency_id,
+                    &address_digest(&message.recipient),
+                    &message.id,
+                    now,
+                    &self.settings.cap,
+                )
+                .await?
+            {
+                message.status = MessageStatus::Scheduled;
+                message.attempts -= 1;
+                message.not_before = later;
+                message.last_error = Some("waits for the frequency cap".into());
+                tracing::info!(message = %message.id, at = %later, "waits for the frequency cap");
+                return store.save_leased_message(&message).await;
+            }
         }
         // A paid case's links were revoked; its receipt needs none, so none is issued again.
         let link = if message.template.has_link() {
@@ -174,43 +215,49 @@ impl Worker {
         let outbound = self
             .composer
             .compose(&message, &case, creditor, agency, &link);
-        if let Recipient::Sms(phone) = &message.recipient
-            && store.is_opted_out(phone.e164()).await?
-        {
-            message.status = MessageStatus::Cancelled;
-            message.last_error = Some("the debtor asked for no more SMS (STOP)".into());
-            tracing::info!(message = %message.id, "not sent: the number opted out");
-            return store.save_leased_message(&message).await;
-        }
-        let provider = match message.recipient.channel() {
-            Channel::Sms => &self.sms,
-            Channel::Email => &self.email,
-        };
+        let provider = self
+            .providers
+            .for_message(message.recipient.channel(), creditor);
         let result = provider.send(&outbound).await;
         message.updated_at = now;
-        let mut failure_events = Vec::new();
-        let mut failure_data = None;
+        // (reason, whether the contact is bad) once the message has failed for good.
+        let mut failure = None;
+        if collection && result.is_err() {
+            // Not sent: the debtor was not contacted, so the place under the cap is free again.
+            store
+                .release_contact_slot(
+                    &case.agency_id,
+                    &address_digest(&message.recipient),
+                    &message.id,
+                )
+                .await?;
+        }
         match result {
             Ok(receipt) => {
-                store
-                    .index_provider_id(&receipt.provider_id, &message.id)
-                    .await?;
-                if let Recipient::Sms(phone) = &message.recipient {
-                    store.remember_sms_case(phone.e164(), &case.id).await?;
-                }
+                // Recorded as sent first: if the indexes below cannot be written, the message
+                // must still never go out again.
                 message.status = MessageStatus::Sent;
-                message.provider_id = Some(receipt.provider_id);
+                message.provider_id = Some(receipt.provider_id.clone());
                 message.last_error = None;
                 tracing::info!(message = %message.id, to = %message.recipient.masked(), provider = provider.name(), "sent");
+                store.save_leased_message(&message).await?;
+                let indexed = store
+                    .index_provider_id(&receipt.provider_id, &message.id)
+                    .await;
+                let remembered = match &message.recipient {
+                    Recipient::Sms(phone) => store.remember_sms_case(phone.e164(), &case.id).await,
+                    Recipient::Email(_) => Ok(()),
+                };
+                if let Err(e) = indexed.and(remembered) {
+                    tracing::warn!(message = %message.id, error = %e, "sent, but receipts or replies may not find this message");
+                }
+                return Ok(());
             }
             Err(SendError::Permanent { reason }) => {
                 message.status = MessageStatus::Failed;
                 tracing::warn!(message = %message.id, to = %message.recipient.masked(), %reason, "permanent failure");
                 // The contact is bad (landline, invalid, unsubscribed): the agency must know.
-                let data = serde_json::json!({"case_id": case.id, "message_id": message.id, "channel": message.recipient.channel(), "reason": reason});
-                failure_events.push(EventKind::ContactInvalid);
-                failure_events.push(EventKind::MessageFailed);
-                failure_data = Some(data);
+                failure = Some((reason.clone(), true));
                 message.last_error = Some(reason);
             }
             Err(SendError::Transient {
@@ -219,10 +266,7 @@ impl Worker {
             }) => {
                 if message.attempts >= self.settings.max_attempts {
                     message.status = MessageStatus::Failed;
-                    failure_events.push(EventKind::MessageFailed);
-                    failure_data = Some(
-                        serde_json::json!({"case_id": case.id, "message_id": message.id, "channel": message.recipient.channel(), "reason": reason}),
-                    );
+                    failure = Some((reason.clone(), false));
                     tracing::warn!(message = %message.id, %reason, attempts = message.attempts, "giving up");
                 } else {
                     let base = retry_delay(message.attempts);
@@ -241,20 +285,8 @@ impl Worker {
             }
         }
         store.save_leased_message(&message).await?;
-        if let Some(data) = failure_data {
-            let events: Vec<Event> = failure_events
-                .into_iter()
-                .map(|kind| {
-                    Event::new(
-                        case.agency_id.clone(),
-                        Some(case.id.clone()),
-                        kind,
-                        data.clone(),
-                        now,
-                    )
-                })
-                .collect();
-            store.append_events(&events).await?;
+        if let Some((reason, contact_invalid)) = failure {
+            settle_failure(&self.ctx, &message, &reason, contact_invalid, now).await?;
         }
         Ok(())
     }

@@ -8,14 +8,14 @@ use chrono::{DateTime, Utc};
 use std::sync::Mutex;
 
 use super::{
-    CaseInsert, CaseStore, EventStore, Health, LinkStore, MessageStore, PaymentStore, StoreError,
-    StoreResult, WebhookStore,
+    CaseInsert, CaseStore, EventStore, Health, IdempotencyBegin, IdempotencyStore, LinkStore,
+    MessageStore, PaymentStore, SavedResponse, StoreError, StoreResult, WebhookStore,
 };
 use crate::domain::case::Case;
 use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
-use crate::domain::message::{Message, MessageStatus};
+use crate::domain::message::{ContactCap, Message, MessageStatus};
 use crate::links::TokenDigest;
 
 #[derive(Default)]
@@ -40,6 +40,12 @@ struct Inner {
     provider_ids: HashMap<String, MessageId>,
     sms_cases: HashMap<String, CaseId>,
     opted_out: HashSet<String>,
+    /// (scope, key) → (fingerprint, saved response once finished, when the claim lapses).
+    idempotency: HashMap<(String, String), IdempotencyEntry>,
+    /// Each agency's cases in the order they were created.
+    agency_cases: HashMap<AgencyId, Vec<CaseId>>,
+    /// Reminders sent per (agency, debtor address), for the frequency cap.
+    contact_slots: HashMap<(AgencyId, String), Vec<SentReminder>>,
 }
 
 /// In-process store for the demo and a laptop. Data lives as long as the process.
@@ -60,6 +66,12 @@ impl EmbeddedStore {
             .map_err(|_| StoreError::Unavailable("embedded store lock poisoned".into()))
     }
 }
+
+/// An idempotency key's request fingerprint, its response once done, and its expiry.
+type IdempotencyEntry = (String, Option<SavedResponse>, DateTime<Utc>);
+
+/// A reminder counted by the frequency cap: which message, and when it went.
+type SentReminder = (MessageId, DateTime<Utc>);
 
 fn idle_deadline(idle: Duration) -> DateTime<Utc> {
     Utc::now() + chrono::Duration::from_std(idle).unwrap_or(chrono::Duration::minutes(30))
@@ -114,11 +126,36 @@ impl CaseStore for EmbeddedStore {
             case.id.clone(),
         );
         inner.cases.insert(case.id.clone(), case.clone());
+        inner
+            .agency_cases
+            .entry(case.agency_id.clone())
+            .or_default()
+            .push(case.id.clone());
         Ok(CaseInsert::Created)
     }
 
     async fn update_case(&self, case: &Case) -> StoreResult<Case> {
         self.lock()?.update_case(case)
+    }
+
+    async fn agency_cases(
+        &self,
+        agency: &AgencyId,
+        start: usize,
+        count: usize,
+    ) -> StoreResult<Vec<Case>> {
+        let inner = self.lock()?;
+        Ok(inner
+            .agency_cases
+            .get(agency)
+            .map(|ids| {
+                ids.iter()
+                    .skip(start)
+                    .take(count)
+                    .filter_map(|id| inner.cases.get(id).cloned())
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     async fn case(&self, id: &CaseId) -> StoreResult<Option<Case>> {
@@ -301,6 +338,59 @@ impl MessageStore for EmbeddedStore {
         Ok(out)
     }
 
+    async fn cancel_queued_message(&self, id: &MessageId) -> StoreResult<Option<Message>> {
+        let mut inner = self.lock()?;
+        if !inner.due_at.contains_key(id) || inner.leased.contains_key(id) {
+            return Ok(None);
+        }
+        inner.dequeue(id);
+        let Some(message) = inner.messages.get_mut(id) else {
+            return Ok(None);
+        };
+        message.status = MessageStatus::Cancelled;
+        message.updated_at = Utc::now();
+        Ok(Some(message.clone()))
+    }
+
+    async fn delete_case_messages(&self, case: &CaseId) -> StoreResult<usize> {
+        let mut inner = self.lock()?;
+        let ids = inner.case_messages.remove(case).unwrap_or_default();
+        for id in &ids {
+            inner.dequeue(id);
+            inner.leased.remove(id);
+            inner.messages.remove(id);
+        }
+        inner.provider_ids.retain(|_, id| !ids.contains(id));
+        Ok(ids.len())
+    }
+
+    async fn forget_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        if inner.sms_cases.get(phone) == Some(case) {
+            inner.sms_cases.remove(phone);
+        }
+        Ok(())
+    }
+
+    async fn begin_send(
+        &self,
+        message: &Message,
+        expected_attempts: u32,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut inner = self.lock()?;
+        let current = inner.messages.get(&message.id);
+        if !current.is_some_and(|m| m.attempts == expected_attempts && !m.status.is_final()) {
+            return Ok(false);
+        }
+        inner
+            .leased
+            .insert(message.id.clone(), lease_until.timestamp_millis());
+        inner.dequeue(&message.id);
+        inner.messages.insert(message.id.clone(), message.clone());
+        Ok(true)
+    }
+
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
         let mut inner = self.lock()?;
         match message.status {
@@ -352,6 +442,47 @@ impl MessageStore for EmbeddedStore {
 
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool> {
         Ok(self.lock()?.opted_out.contains(phone))
+    }
+
+    async fn claim_contact_slot(
+        &self,
+        agency: &AgencyId,
+        address: &str,
+        message: &MessageId,
+        now: DateTime<Utc>,
+        cap: &ContactCap,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        let mut inner = self.lock()?;
+        let sent = inner
+            .contact_slots
+            .entry((agency.clone(), address.to_owned()))
+            .or_default();
+        sent.retain(|(_, at)| *at > now - cap.window);
+        if sent.iter().any(|(id, _)| id == message) {
+            return Ok(None);
+        }
+        let times: Vec<DateTime<Utc>> = sent.iter().map(|(_, at)| *at).collect();
+        if let Some(later) = cap.next_allowed(&times, now) {
+            return Ok(Some(later));
+        }
+        sent.push((message.clone(), now));
+        Ok(None)
+    }
+
+    async fn release_contact_slot(
+        &self,
+        agency: &AgencyId,
+        address: &str,
+        message: &MessageId,
+    ) -> StoreResult<()> {
+        if let Some(sent) = self
+            .lock()?
+            .contact_slots
+            .get_mut(&(agency.clone(), address.to_owned()))
+        {
+            sent.retain(|(id, _)| id != message);
+        }
+        Ok(())
     }
 }
 
@@ -457,6 +588,65 @@ impl WebhookStore for EmbeddedStore {
         self.lock()?
             .deliveries
             .insert(agency.clone(), state.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl IdempotencyStore for EmbeddedStore {
+    async fn idempotency_begin(
+        &self,
+        scope: &str,
+        key: &str,
+        fingerprint: &str,
+    ) -> StoreResult<IdempotencyBegin> {
+        let mut inner = self.lock()?;
+        let now = Utc::now();
+        let slot = (scope.to_owned(), key.to_owned());
+        if let Some((stored, saved, until)) = inner.idempotency.get(&slot)
+            && *until > now
+        {
+            return Ok(if stored != fingerprint {
+                IdempotencyBegin::Mismatch
+            } else {
+                match saved {
+                    Some(response) => IdempotencyBegin::Replay(response.clone()),
+                    None => IdempotencyBegin::InFlight,
+                }
+            });
+        }
+        inner.idempotency.insert(
+            slot,
+            (
+                fingerprint.to_owned(),
+                None,
+                now + chrono::Duration::seconds(60),
+            ),
+        );
+        Ok(IdempotencyBegin::Started)
+    }
+
+    async fn idempotency_finish(
+        &self,
+        scope: &str,
+        key: &str,
+        response: &SavedResponse,
+    ) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        if let Some(entry) = inner
+            .idempotency
+            .get_mut(&(scope.to_owned(), key.to_owned()))
+        {
+            entry.1 = Some(response.clone());
+            entry.2 = Utc::now() + chrono::Duration::hours(24);
+        }
+        Ok(())
+    }
+
+    async fn idempotency_abandon(&self, scope: &str, key: &str) -> StoreResult<()> {
+        self.lock()?
+            .idempotency
+            .remove(&(scope.to_owned(), key.to_owned()));
         Ok(())
     }
 }

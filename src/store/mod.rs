@@ -15,7 +15,7 @@ use crate::domain::case::Case;
 use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
-use crate::domain::message::Message;
+use crate::domain::message::{ContactCap, Message};
 use crate::links::TokenDigest;
 
 pub use self::embedded::EmbeddedStore;
@@ -57,6 +57,13 @@ pub trait CaseStore: Send + Sync {
     ) -> StoreResult<Option<Case>>;
     /// Next running number for the creditor's KIDs (never repeats).
     async fn next_kid_sequence(&self, creditor: &CreditorId) -> StoreResult<u64>;
+    /// The agency's cases in the order they were created, `count` from position `start`.
+    async fn agency_cases(
+        &self,
+        agency: &AgencyId,
+        start: usize,
+        count: usize,
+    ) -> StoreResult<Vec<Case>>;
 }
 
 #[async_trait]
@@ -99,9 +106,27 @@ pub trait MessageStore: Send + Sync {
         lease_until: DateTime<Utc>,
         max: usize,
     ) -> StoreResult<Vec<Message>>;
+    /// Starts an attempt on a claimed message: writes it (status `sending`, attempts one up) and
+    /// renews its lease to `lease_until`, but only if the stored attempt count is still
+    /// `expected_attempts` and the message is not final. `false` means another worker took the
+    /// message over (its lease ran out while this one held it), so this one must not send.
+    async fn begin_send(
+        &self,
+        message: &Message,
+        expected_attempts: u32,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Writes a leased message's new state: queued again at `not_before` when still scheduled,
     /// kept leased while sending, otherwise released for good.
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()>;
+    /// Cancels a message that waits in the queue (not one a worker holds): `Some` with the
+    /// cancelled message, `None` when it is being sent or already final.
+    async fn cancel_queued_message(&self, id: &MessageId) -> StoreResult<Option<Message>>;
+    /// Erasure: removes every message of the case (they hold the debtor's number or address)
+    /// and returns how many there were.
+    async fn delete_case_messages(&self, case: &CaseId) -> StoreResult<usize>;
+    /// Forgets that SMS replies from this number belong to this case.
+    async fn forget_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()>;
     /// Remembers which message a provider's id (Twilio's `SM…` sid) belongs to, for receipts.
     async fn index_provider_id(&self, provider_id: &str, message: &MessageId) -> StoreResult<()>;
     async fn message_by_provider_id(&self, provider_id: &str) -> StoreResult<Option<Message>>;
@@ -111,6 +136,25 @@ pub trait MessageStore: Send + Sync {
     /// The debtor answered STOP: no more SMS to this number, from any agency.
     async fn opt_out(&self, phone: &str) -> StoreResult<()>;
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool>;
+    /// Takes a place for a reminder to one debtor address (a digest of it, never the address
+    /// itself) from one agency under the frequency
+    /// cap, atomically (several workers): `None` when taken (recorded under the message id;
+    /// taking it again for the same message is a no-op), otherwise the earliest time one frees.
+    async fn claim_contact_slot(
+        &self,
+        agency: &AgencyId,
+        address: &str,
+        message: &MessageId,
+        now: DateTime<Utc>,
+        cap: &ContactCap,
+    ) -> StoreResult<Option<DateTime<Utc>>>;
+    /// Gives a place back when the reminder was not sent after all.
+    async fn release_contact_slot(
+        &self,
+        agency: &AgencyId,
+        address: &str,
+        message: &MessageId,
+    ) -> StoreResult<()>;
 }
 
 /// The outbox: events are appended in the same atomic step as the change they report.
@@ -159,6 +203,50 @@ pub trait WebhookStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// A response kept for an `Idempotency-Key`, replayed when the same request comes again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SavedResponse {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+/// What an `Idempotency-Key` is found to be when a request starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyBegin {
+    /// First use: the request runs (and its response is saved at the end).
+    Started,
+    /// Done before with the same request: answer with this.
+    Replay(SavedResponse),
+    /// The key was used for a different request.
+    Mismatch,
+    /// The same request is still running.
+    InFlight,
+}
+
+/// Idempotency keys per agency (`scope`), with the fingerprint of the request that used them.
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// Claims the key for a request with `fingerprint` (atomically: of two racing requests one
+    /// starts, the other sees it in flight). A started claim lapses after a minute if the
+    /// request never finishes, so a crash does not block the key for good.
+    async fn idempotency_begin(
+        &self,
+        scope: &str,
+        key: &str,
+        fingerprint: &str,
+    ) -> StoreResult<IdempotencyBegin>;
+    /// Saves the final response for 24 hours.
+    async fn idempotency_finish(
+        &self,
+        scope: &str,
+        key: &str,
+        response: &SavedResponse,
+    ) -> StoreResult<()>;
+    /// Lets the key go (the request failed in a way worth retrying).
+    async fn idempotency_abandon(&self, scope: &str, key: &str) -> StoreResult<()>;
+}
+
 #[async_trait]
 pub trait Health: Send + Sync {
     async fn ping(&self) -> StoreResult<()>;
@@ -166,11 +254,26 @@ pub trait Health: Send + Sync {
 
 /// Everything the program stores; one object per process, shared by web and worker.
 pub trait Store:
-    CaseStore + LinkStore + MessageStore + EventStore + PaymentStore + WebhookStore + Health
+    CaseStore
+    + LinkStore
+    + MessageStore
+    + EventStore
+    + PaymentStore
+    + WebhookStore
+    + IdempotencyStore
+    + Health
 {
 }
-impl<T: CaseStore + LinkStore + MessageStore + EventStore + PaymentStore + WebhookStore + Health>
-    Store for T
+impl<
+    T: CaseStore
+        + LinkStore
+        + MessageStore
+        + EventStore
+        + PaymentStore
+        + WebhookStore
+        + IdempotencyStore
+        + Health,
+> Store for T
 {
 }
 

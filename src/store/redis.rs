@@ -15,14 +15,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{
-    CaseInsert, CaseStore, EventStore, Health, LinkStore, MessageStore, PaymentStore, StoreError,
-    StoreResult, WebhookStore, corrupt,
+    CaseInsert, CaseStore, EventStore, Health, IdempotencyBegin, IdempotencyStore, LinkStore,
+    MessageStore, PaymentStore, SavedResponse, StoreError, StoreResult, WebhookStore, corrupt,
 };
 use crate::domain::case::Case;
 use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
-use crate::domain::message::{Message, MessageStatus};
+use crate::domain::message::{ContactCap, Message, MessageStatus};
 use crate::links::TokenDigest;
 
 /// Creates a case and its indexes unless the external reference is taken. Returns the owner's id.
@@ -32,6 +32,7 @@ if existing then return existing end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[2], 'v', ARGV[2], 'json', ARGV[3])
 redis.call('SET', KEYS[3], ARGV[1])
+redis.call('RPUSH', KEYS[4], ARGV[1])
 return ARGV[1]
 "#;
 
@@ -96,6 +97,72 @@ end
 return out
 "#;
 
+/// The frequency cap in one step: forgets reminders older than the window, then either records
+/// this one (ARGV[5]) at ARGV[1] and returns 0, or returns the earliest time (ms) one may go.
+/// Same rule as `ContactCap::next_allowed`.
+const CLAIM_CONTACT_SLOT: &str = r#"
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+local cooldown = tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZSCORE', KEYS[1], ARGV[5]) then return 0 end
+if max == 0 then return now + window end
+local allowed = now
+local last = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #last > 0 and tonumber(last[2]) + cooldown > allowed then allowed = tonumber(last[2]) + cooldown end
+local count = redis.call('ZCARD', KEYS[1])
+if count >= max then
+  local oldest = redis.call('ZRANGE', KEYS[1], count - max, count - max, 'WITHSCORES')
+  if tonumber(oldest[2]) + window > allowed then allowed = tonumber(oldest[2]) + window end
+end
+if allowed > now then return allowed end
+redis.call('ZADD', KEYS[1], now, ARGV[5])
+redis.call('PEXPIRE', KEYS[1], window)
+return 0
+"#;
+
+/// Fencing for a send: writes the message (ARGV[1]) and renews its lease (ARGV[3], ms) only if
+/// the stored attempt count is ARGV[2] and the message is not final; returns 1 if written.
+const BEGIN_SEND: &str = r#"
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local stored = cjson.decode(raw)
+local final = {sent = true, delivered = true, failed = true, cancelled = true}
+if tonumber(stored.attempts) ~= tonumber(ARGV[2]) or final[stored.status] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+return 1
+"#;
+
+/// Cancels a queued message: only if it is still in the due queue (no worker holds it).
+const CANCEL_QUEUED: &str = r#"
+if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return false end
+local raw = redis.call('GET', KEYS[1])
+if not raw then return false end
+local message = cjson.decode(raw)
+message.status = 'cancelled'
+message.updated_at = ARGV[2]
+local out = cjson.encode(message)
+redis.call('SET', KEYS[1], out)
+return out
+"#;
+
+/// Claims an idempotency key: returns 'started', 'mismatch', 'inflight' or the saved response.
+const IDEMPOTENCY_BEGIN: &str = r#"
+local fp = redis.call('HGET', KEYS[1], 'fp')
+if not fp then
+  redis.call('HSET', KEYS[1], 'fp', ARGV[1])
+  redis.call('EXPIRE', KEYS[1], 60)
+  return 'started'
+end
+if fp ~= ARGV[1] then return 'mismatch' end
+local saved = redis.call('HGET', KEYS[1], 'response')
+if not saved then return 'inflight' end
+return saved
+"#;
+
 /// Revokes every live link of a case by rewriting its record with `revoked` set.
 const REVOKE_LINKS: &str = r#"
 local digests = redis.call('SMEMBERS', KEYS[1])
@@ -132,6 +199,10 @@ pub struct RedisStore {
     update_case: Script,
     update_case_with_events: Script,
     claim_due: Script,
+    claim_contact_slot: Script,
+    begin_send: Script,
+    cancel_queued: Script,
+    idempotency_begin: Script,
     session_with_case: Script,
     apply_payment: Script,
     revoke_links: Script,
@@ -165,6 +236,10 @@ impl RedisStore {
             update_case: Script::new(UPDATE_CASE),
             update_case_with_events: Script::new(UPDATE_CASE_WITH_EVENTS),
             claim_due: Script::new(CLAIM_DUE),
+            claim_contact_slot: Script::new(CLAIM_CONTACT_SLOT),
+            begin_send: Script::new(BEGIN_SEND),
+            cancel_queued: Script::new(CANCEL_QUEUED),
+            idempotency_begin: Script::new(IDEMPOTENCY_BEGIN),
             session_with_case: Script::new(SESSION_WITH_CASE),
             apply_payment: Script::new(APPLY_PAYMENT),
             revoke_links: Script::new(REVOKE_LINKS),
@@ -174,11 +249,18 @@ impl RedisStore {
     fn case_key(&self, id: &CaseId) -> String {
         format!("{}:case:{{{}}}", self.ns, id)
     }
+    /// `address` is already a digest: no phone number or e-mail address in key names.
+    fn contact_key(&self, agency: &AgencyId, address: &str) -> String {
+        format!("{}:contacts:{agency}:{address}", self.ns)
+    }
     fn case_links_key(&self, id: &CaseId) -> String {
         format!("{}:case:{{{}}}:links", self.ns, id)
     }
     fn case_messages_key(&self, id: &CaseId) -> String {
         format!("{}:case:{{{}}}:messages", self.ns, id)
+    }
+    fn agency_cases_key(&self, agency: &AgencyId) -> String {
+        format!("{}:agency:{}:cases", self.ns, agency)
     }
     fn ref_key(&self, agency: &AgencyId, external_ref: &ExternalRef) -> String {
         format!("{}:ref:{}:{}", self.ns, agency, external_ref)
@@ -256,6 +338,7 @@ impl CaseStore for RedisStore {
             .key(self.ref_key(&case.agency_id, &case.external_ref))
             .key(self.case_key(&case.id))
             .key(self.kid_key(&case.creditor_id, case.kid.as_str()))
+            .key(self.agency_cases_key(&case.agency_id))
             .arg(case.id.as_str())
             .arg(case.version)
             .arg(to_json(case)?)
@@ -287,6 +370,36 @@ impl CaseStore for RedisStore {
         } else {
             Err(StoreError::Conflict)
         }
+    }
+
+    async fn agency_cases(
+        &self,
+        agency: &AgencyId,
+        start: usize,
+        count: usize,
+    ) -> StoreResult<Vec<Case>> {
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = self
+            .conn()
+            .lrange(
+                self.agency_cases_key(agency),
+                start as isize,
+                (start + count - 1) as isize,
+            )
+            .await
+            .map_err(unavailable)?;
+        let mut pipe = redis::pipe();
+        for id in &ids {
+            let id = CaseId::parse(id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            pipe.hget(self.case_key(&id), "json");
+        }
+        let raws: Vec<Option<String>> = pipe
+            .query_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        raws.into_iter().flatten().map(|r| from_json(&r)).collect()
     }
 
     async fn case(&self, id: &CaseId) -> StoreResult<Option<Case>> {
@@ -495,6 +608,74 @@ impl MessageStore for RedisStore {
         raws.iter().map(|r| from_json(r)).collect()
     }
 
+    async fn cancel_queued_message(&self, id: &MessageId) -> StoreResult<Option<Message>> {
+        let raw: Option<String> = self
+            .cancel_queued
+            .key(format!("{}{}", self.message_prefix(), id))
+            .key(self.due_key())
+            .arg(id.as_str())
+            .arg(Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        raw.map(|r| from_json(&r)).transpose()
+    }
+
+    async fn delete_case_messages(&self, case: &CaseId) -> StoreResult<usize> {
+        let messages = self.case_messages(case).await?;
+        let mut pipe = redis::pipe();
+        pipe.atomic();
+        for m in &messages {
+            let id = m.id.as_str();
+            pipe.del(format!("{}{}", self.message_prefix(), id))
+                .ignore()
+                .zrem(self.due_key(), id)
+                .ignore()
+                .zrem(self.lease_key(), id)
+                .ignore();
+            if let Some(provider_id) = &m.provider_id {
+                pipe.del(format!("{}:provider:{}", self.ns, provider_id))
+                    .ignore();
+            }
+        }
+        pipe.del(self.case_messages_key(case)).ignore();
+        pipe.query_async::<()>(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        Ok(messages.len())
+    }
+
+    async fn forget_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()> {
+        let key = format!("{}:smscase:{}", self.ns, phone);
+        let current: Option<String> = self.conn().get(&key).await.map_err(unavailable)?;
+        if current.as_deref() == Some(case.as_str()) {
+            self.conn().del::<_, ()>(&key).await.map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    async fn begin_send(
+        &self,
+        message: &Message,
+        expected_attempts: u32,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let id = message.id.as_str();
+        let written: i64 = self
+            .begin_send
+            .key(format!("{}{}", self.message_prefix(), id))
+            .key(self.lease_key())
+            .key(self.due_key())
+            .arg(to_json(message)?)
+            .arg(expected_attempts)
+            .arg(lease_until.timestamp_millis())
+            .arg(id)
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        Ok(written == 1)
+    }
+
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
         let id = message.id.as_str();
         let mut pipe = redis::pipe();
@@ -584,6 +765,42 @@ impl MessageStore for RedisStore {
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool> {
         self.conn()
             .sismember(format!("{}:optout", self.ns), phone)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn claim_contact_slot(
+        &self,
+        agency: &AgencyId,
+        address: &str,
+        message: &MessageId,
+        now: DateTime<Utc>,
+        cap: &ContactCap,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        let later: i64 = self
+            .claim_contact_slot
+            .key(self.contact_key(agency, address))
+            .arg(now.timestamp_millis())
+            .arg(cap.window.num_milliseconds())
+            .arg(cap.max)
+            .arg(cap.cooldown.num_milliseconds())
+            .arg(message.as_str())
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        Ok((later > 0)
+            .then(|| DateTime::from_timestamp_millis(later))
+            .flatten())
+    }
+
+    async fn release_contact_slot(
+        &self,
+        agency: &AgencyId,
+        address: &str,
+        message: &MessageId,
+    ) -> StoreResult<()> {
+        self.conn()
+            .zrem(self.contact_key(agency, address), message.as_str())
             .await
             .map_err(unavailable)
     }
@@ -739,6 +956,63 @@ impl WebhookStore for RedisStore {
     ) -> StoreResult<()> {
         self.conn()
             .set(format!("{}:webhook:{}", self.ns, agency), to_json(state)?)
+            .await
+            .map_err(unavailable)
+    }
+}
+
+impl RedisStore {
+    fn idempotency_key(&self, scope: &str, key: &str) -> String {
+        // The client's key is hashed: it may be long or hold characters unfit for a key name.
+        let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(key.as_bytes()));
+        format!("{}:idem:{scope}:{digest}", self.ns)
+    }
+}
+
+#[async_trait]
+impl IdempotencyStore for RedisStore {
+    async fn idempotency_begin(
+        &self,
+        scope: &str,
+        key: &str,
+        fingerprint: &str,
+    ) -> StoreResult<IdempotencyBegin> {
+        let answer: String = self
+            .idempotency_begin
+            .key(self.idempotency_key(scope, key))
+            .arg(fingerprint)
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        Ok(match answer.as_str() {
+            "started" => IdempotencyBegin::Started,
+            "mismatch" => IdempotencyBegin::Mismatch,
+            "inflight" => IdempotencyBegin::InFlight,
+            saved => IdempotencyBegin::Replay(from_json(saved)?),
+        })
+    }
+
+    async fn idempotency_finish(
+        &self,
+        scope: &str,
+        key: &str,
+        response: &SavedResponse,
+    ) -> StoreResult<()> {
+        let redis_key = self.idempotency_key(scope, key);
+        redis::pipe()
+            .atomic()
+            .hset(&redis_key, "response", to_json(response)?)
+            .ignore()
+            .expire(&redis_key, 24 * 3600)
+            .ignore()
+            .query_async::<()>(&mut self.conn())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn idempotency_abandon(&self, scope: &str, key: &str) -> StoreResult<()> {
+        self.conn()
+            .del(self.idempotency_key(scope, key))
             .await
             .map_err(unavailable)
     }

@@ -6,28 +6,41 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::api_error::ApiError;
+use super::api_error::{ApiError, Body as ErrorBody};
 use crate::app::AppContext;
+use crate::cases::{self, CaseInput, Upserted};
 use crate::config::api_key_hash;
-use crate::domain::case::{Case, CaseStatus, CaseTerms, ClaimKind, ClaimLine, Debtor};
-use crate::domain::contact::{EmailAddress, PhoneNumber};
-use crate::domain::creditor::Creditor;
-use crate::domain::identity::{IdentityFacts, Postcode};
-use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
+use crate::domain::case::{Case, CaseStatus, ClaimLine, Debtor};
+use crate::domain::event::{Event, EventKind};
+use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::kid::Kid;
-use crate::domain::locale::Locale;
 use crate::domain::message::{Channel, Message, MessageStatus, Recipient, Template};
 use crate::domain::money::Money;
-use crate::store::{CaseInsert, StoreError};
+use crate::store::StoreError;
 
+/// One resource per path, so a known path asked with another method answers 405 with `Allow`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
-            .route("/cases", web::post().to(upsert_case))
-            .route("/cases/{id}", web::get().to(get_case))
-            .route("/cases/{id}/messages", web::post().to(schedule_message))
-            .route("/cases/{id}/messages", web::get().to(list_messages)),
+            .service(
+                web::resource("/cases")
+                    .route(web::post().to(upsert_case))
+                    .route(web::get().to(list_cases)),
+            )
+            .service(web::resource("/cases/{id}").route(web::get().to(get_case)))
+            .service(web::resource("/cases/{id}/close").route(web::post().to(close_case)))
+            .service(web::resource("/cases/{id}/erase").route(web::post().to(erase_case)))
+            .service(
+                web::resource("/cases/{id}/messages")
+                    .route(web::post().to(schedule_message))
+                    .route(web::get().to(list_messages)),
+            )
+            .service(
+                web::resource("/cases/{id}/messages/{message_id}/cancel")
+                    .route(web::post().to(cancel_message)),
+            ),
     );
 }
 
@@ -43,7 +56,7 @@ impl FromRequest for Tenant {
     }
 }
 
-fn tenant(req: &HttpRequest) -> Result<Tenant, ApiError> {
+pub(crate) fn tenant(req: &HttpRequest) -> Result<Tenant, ApiError> {
     let ctx = req
         .app_data::<web::Data<AppContext>>()
         .ok_or(ApiError::InvalidApiKey)?;
@@ -80,48 +93,20 @@ pub(crate) fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CaseInput {
-    external_ref: String,
-    creditor_id: String,
-    debtor: DebtorInput,
-    claim: Vec<ClaimLineInput>,
-    due_date: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DebtorInput {
-    name: String,
-    phone: Option<String>,
-    email: Option<String>,
-    locale: Option<String>,
-    /// Facts for the identity step-up some mandates require; never shown to anyone.
-    postcode: Option<String>,
-    birth_date: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClaimLineInput {
-    kind: ClaimKind,
-    #[serde(default)]
-    description: String,
-    /// A decimal string ("1250.50") or a JSON number.
-    amount: serde_json::Value,
-}
-
-#[derive(Serialize)]
-struct CaseView<'a> {
+/// A case as the agency API shows it.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Case)]
+pub(crate) struct CaseView<'a> {
     id: &'a CaseId,
     external_ref: &'a ExternalRef,
     creditor_id: &'a CreditorId,
     status: CaseStatus,
     debtor: &'a Debtor,
     claim: &'a [ClaimLine],
+    /// The sum of the claim lines (payments are not subtracted).
     amount_due: Money,
     due_date: NaiveDate,
+    /// The payment reference (KID) the debtor pays with.
     kid: &'a Kid,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -145,184 +130,38 @@ impl<'a> From<&'a Case> for CaseView<'a> {
     }
 }
 
-/// Turns the raw input into validated case terms for one of the agency's creditors.
-fn parse_case<'a>(
-    ctx: &'a AppContext,
-    agency: &AgencyId,
-    input: CaseInput,
-) -> Result<(ExternalRef, CaseTerms, IdentityFacts, &'a Creditor), ApiError> {
-    let external_ref =
-        ExternalRef::parse(&input.external_ref).map_err(|e| ApiError::field("external_ref", e))?;
-    let creditor_id =
-        CreditorId::parse(&input.creditor_id).map_err(|e| ApiError::field("creditor_id", e))?;
-    // Another agency's creditor is as unknown as one that does not exist.
-    let creditor = ctx
-        .config
-        .agencies
-        .get(agency)
-        .filter(|a| a.acts_for(&creditor_id))
-        .and_then(|_| ctx.config.creditors.get(&creditor_id))
-        .ok_or_else(|| ApiError::UnknownCreditor(creditor_id.to_string()))?;
-    let phone = input
-        .debtor
-        .phone
-        .as_deref()
-        .filter(|p| !p.trim().is_empty())
-        .map(PhoneNumber::parse)
-        .transpose()
-        .map_err(|e| ApiError::field("debtor.phone", e))?;
-    let email = input
-        .debtor
-        .email
-        .as_deref()
-        .filter(|e| !e.trim().is_empty())
-        .map(EmailAddress::parse)
-        .transpose()
-        .map_err(|e| ApiError::field("debtor.email", e))?;
-    let identity = IdentityFacts {
-        postcode: match input
-            .debtor
-            .postcode
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            None => None,
-            Some(p) => Some(
-                Postcode::parse(p)
-                    .ok_or_else(|| ApiError::field("debtor.postcode", "must be four digits"))?,
-            ),
-        },
-        birth_date: match input
-            .debtor
-            .birth_date
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-        {
-            None => None,
-            Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                ApiError::field("debtor.birth_date", "must be a date like 1980-05-17")
-            })?),
-        },
-    };
-    let locale = match input.debtor.locale.as_deref() {
-        None => Locale::default(),
-        Some(l) => Locale::parse(l)
-            .ok_or_else(|| ApiError::field("debtor.locale", "must be \"nb\" or \"en\""))?,
-    };
-    let mut claim = Vec::with_capacity(input.claim.len());
-    for (i, line) in input.claim.into_iter().enumerate() {
-        let text = match &line.amount {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Number(n) => n.to_string(),
-            _ => {
-                return Err(ApiError::field(
-                    format!("claim[{i}].amount"),
-                    "must be a decimal string like \"1250.00\"",
-                ));
-            }
-        };
-        let amount = Money::parse(&text, creditor.currency)
-            .map_err(|e| ApiError::field(format!("claim[{i}].amount"), e))?;
-        claim.push(ClaimLine {
-            kind: line.kind,
-            description: line.description.trim().to_owned(),
-            amount,
-        });
-    }
-    let due_date = NaiveDate::parse_from_str(&input.due_date, "%Y-%m-%d")
-        .map_err(|_| ApiError::field("due_date", "must be a date like 2026-12-01"))?;
-    let terms = CaseTerms {
-        creditor_id,
-        debtor: Debtor {
-            name: input.debtor.name.trim().to_owned(),
-            phone,
-            email,
-            locale,
-        },
-        claim,
-        due_date,
-    };
-    terms.validate(creditor.currency).map_err(|e| {
-        let text = e.to_string();
-        let field = text.split(' ').next().unwrap_or("claim").to_owned();
-        ApiError::InvalidField {
-            field,
-            message: text,
-        }
-    })?;
-    Ok((external_ref, terms, identity, creditor))
-}
-
-/// A fresh KID from the creditor's running number; numbers whose MOD11 check would be '-' are skipped.
-async fn allocate_kid(ctx: &AppContext, creditor: &Creditor) -> Result<Kid, ApiError> {
-    for _ in 0..3 {
-        let sequence = ctx.store.next_kid_sequence(&creditor.id).await?;
-        if let Some(kid) = Kid::for_sequence(sequence, creditor.kid_length, creditor.kid_algorithm)
-        {
-            return Ok(kid);
-        }
-    }
-    Err(ApiError::field(
-        "creditor_id",
-        "the creditor's KID number range is used up",
-    ))
-}
-
-async fn upsert_case(
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    tag = "cases",
+    operation_id = "upsert_case",
+    summary = "Create a case, or update the agency's case with the same external_ref",
+    request_body = CaseInput,
+    responses(
+        (status = 201, description = "Created", body = CaseView,
+            headers(("Location" = String, description = "/api/v1/cases/{id} of the new case"))),
+        (status = 200, description = "A case with this external_ref existed: updated (or unchanged)", body = CaseView),
+        (status = 400, description = "`invalid_json`: malformed JSON, a wrong type or an unknown field", body = ErrorBody),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 409, description = "`conflict`: the case changed concurrently; retry", body = ErrorBody),
+        (status = 422, description = "`invalid_field` / `unknown_creditor`: a value is wrong (`field` names it)", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn upsert_case(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let input: CaseInput = parse_body(&body)?;
-    let (external_ref, terms, identity, creditor) = parse_case(&ctx, &tenant.0, input)?;
-    let now = Utc::now();
-    if ctx
-        .store
-        .case_by_ref(&tenant.0, &external_ref)
-        .await?
-        .is_none()
-    {
-        let kid = allocate_kid(&ctx, creditor).await?;
-        let mut case = Case::open(
-            CaseId::generate(),
-            tenant.0.clone(),
-            external_ref.clone(),
-            terms.clone(),
-            kid,
-            now,
-        );
-        case.identity = identity.clone();
-        if ctx.store.insert_case(&case).await? == CaseInsert::Created {
-            tracing::info!(case = %case.id, agency = %tenant.0, "case created");
-            return Ok(HttpResponse::Created()
-                .insert_header(("Location", format!("/api/v1/cases/{}", case.id)))
-                .json(CaseView::from(&case)));
+    Ok(match cases::upsert(&ctx, &tenant.0, input).await? {
+        Upserted::Created(case) => HttpResponse::Created()
+            .insert_header(("Location", format!("/api/v1/cases/{}", case.id)))
+            .json(CaseView::from(&case)),
+        Upserted::Updated(case) | Upserted::Unchanged(case) => {
+            HttpResponse::Ok().json(CaseView::from(&case))
         }
-        // Another request created it a moment ago: fall through to the update.
-    }
-    // Re-sending a case is an update; retried on a concurrent change.
-    for _ in 0..5 {
-        let Some(mut case) = ctx.store.case_by_ref(&tenant.0, &external_ref).await? else {
-            return Err(ApiError::Conflict);
-        };
-        if case.terms() == terms && case.identity == identity {
-            return Ok(HttpResponse::Ok().json(CaseView::from(&case)));
-        }
-        case.update(terms.clone(), now)
-            .map_err(|e| ApiError::field("creditor_id", e))?;
-        case.identity = identity.clone();
-        match ctx.store.update_case(&case).await {
-            Ok(saved) => {
-                tracing::info!(case = %saved.id, agency = %tenant.0, "case updated");
-                return Ok(HttpResponse::Ok().json(CaseView::from(&saved)));
-            }
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(ApiError::Conflict)
+    })
 }
 
 /// The tenant's case, or not found — also when the case belongs to another agency.
@@ -335,7 +174,21 @@ async fn own_case(ctx: &AppContext, tenant: &Tenant, raw_id: &str) -> Result<Cas
         .ok_or(ApiError::CaseNotFound)
 }
 
-async fn get_case(
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}",
+    tag = "cases",
+    operation_id = "get_case",
+    summary = "One of the agency's cases",
+    params(("id" = String, Path, description = "The case id (`cs_…`)")),
+    responses(
+        (status = 200, description = "The case", body = CaseView),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 404, description = "`case_not_found` (also another agency's case)", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn get_case(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<String>,
@@ -344,13 +197,14 @@ async fn get_case(
     Ok(HttpResponse::Ok().json(CaseView::from(&case)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct MessageInput {
+pub(crate) struct MessageInput {
     channel: Channel,
-    /// RFC 3339 time; omitted or in the past means as soon as possible.
+    /// RFC 3339 time, at most a year ahead; omitted, null or in the past means as soon as possible.
     send_at: Option<DateTime<Utc>>,
     #[serde(default = "default_template")]
+    #[schema(default = "reminder")]
     template: Template,
 }
 
@@ -358,13 +212,18 @@ fn default_template() -> Template {
     Template::Reminder
 }
 
-#[derive(Serialize)]
-struct MessageView<'a> {
+/// A message as the agency API shows it; the address is masked.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Message)]
+pub(crate) struct MessageView<'a> {
+    #[schema(example = "msg_4f0c…")]
     id: &'a str,
     case_id: &'a CaseId,
     channel: Channel,
+    /// The recipient, masked, e.g. `+47 ••• •• 567`.
     to: String,
     template: Template,
+    /// Not sent before this time.
     not_before: DateTime<Utc>,
     status: MessageStatus,
     attempts: u32,
@@ -393,7 +252,24 @@ impl<'a> From<&'a Message> for MessageView<'a> {
     }
 }
 
-async fn schedule_message(
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/messages",
+    tag = "messages",
+    operation_id = "schedule_message",
+    summary = "Schedule a message (a reminder by default) to the debtor",
+    params(("id" = String, Path, description = "The case id")),
+    request_body = MessageInput,
+    responses(
+        (status = 202, description = "Queued", body = MessageView),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 404, description = "`case_not_found`", body = ErrorBody),
+        (status = 422, description = "`invalid_field` (`send_at`, or the case is not open) / `no_recipient`", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn schedule_message(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<String>,
@@ -439,13 +315,332 @@ async fn schedule_message(
     Ok(HttpResponse::Accepted().json(MessageView::from(&message)))
 }
 
-async fn list_messages(
+/// The messages of a case.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MessageList<'a> {
+    messages: Vec<MessageView<'a>>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/messages",
+    tag = "messages",
+    operation_id = "list_messages",
+    summary = "The messages of a case",
+    params(("id" = String, Path, description = "The case id")),
+    responses(
+        (status = 200, description = "Every message of the case", body = MessageList),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 404, description = "`case_not_found`", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn list_messages(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let case = own_case(&ctx, &tenant, &path).await?;
     let messages = ctx.store.case_messages(&case.id).await?;
-    let views: Vec<MessageView<'_>> = messages.iter().map(MessageView::from).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "messages": views })))
+    Ok(HttpResponse::Ok().json(MessageList {
+        messages: messages.iter().map(MessageView::from).collect(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct CaseListQuery {
+    status: Option<CaseStatus>,
+    #[param(min_length = 1, max_length = 64)]
+    creditor_id: Option<String>,
+    /// RFC 3339: only cases changed at or after this time.
+    updated_since: Option<DateTime<Utc>>,
+    /// From `next_cursor` of the previous page.
+    #[param(pattern = "^\\+?[0-9]+$")]
+    cursor: Option<String>,
+    /// Cases per page, 50 if left out.
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<usize>,
+}
+
+/// A page of cases.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CaseList<'a> {
+    cases: Vec<CaseView<'a>>,
+    /// Where the next page starts; null when there are no more cases. A page may hold fewer
+    /// than `limit` cases and still have a cursor: keep going until it is null.
+    next_cursor: Option<String>,
+}
+
+/// Cases looked at per page at most: a page with filters may hold fewer than `limit` cases and
+/// still have a `next_cursor` (keep going until it is null).
+const LIST_SCAN: usize = 1000;
+
+/// The largest cursor accepted; far beyond any agency's number of cases.
+const MAX_CURSOR: usize = 1 << 40;
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    tag = "cases",
+    operation_id = "list_cases",
+    summary = "The agency's cases, oldest first, a page at a time",
+    params(CaseListQuery),
+    responses(
+        (status = 200, description = "A page of cases", body = CaseList),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 422, description = "`invalid_field`: a query parameter is wrong", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn list_cases(
+    ctx: web::Data<AppContext>,
+    tenant: Tenant,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let query: CaseListQuery =
+        serde_urlencoded::from_str(req.query_string()).map_err(|e| ApiError::InvalidField {
+            field: "query".into(),
+            message: format!("query: {e} (status, creditor_id, updated_since, cursor, limit)"),
+        })?;
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::field("limit", "must be between 1 and 200"));
+    }
+    let start = match &query.cursor {
+        None => 0,
+        Some(c) => c
+            .parse::<usize>()
+            .ok()
+            // A position past any real list: it would overflow the store's arithmetic.
+            .filter(|&n| n <= MAX_CURSOR)
+            .ok_or_else(|| {
+                ApiError::field("cursor", "must be a next_cursor from an earlier page")
+            })?,
+    };
+    let creditor = query
+        .creditor_id
+        .as_deref()
+        .map(CreditorId::parse)
+        .transpose()
+        .map_err(|e| ApiError::field("creditor_id", e))?;
+    let mut matching = Vec::new();
+    let mut position = start;
+    let mut exhausted = false;
+    while matching.len() < limit && position < start + LIST_SCAN {
+        let chunk = ctx.store.agency_cases(&tenant.0, position, 100).await?;
+        if chunk.is_empty() {
+            exhausted = true;
+            break;
+        }
+        for case in chunk {
+            position += 1;
+            let wanted = query.status.is_none_or(|s| case.status == s)
+                && creditor.as_ref().is_none_or(|c| &case.creditor_id == c)
+                && query.updated_since.is_none_or(|t| case.updated_at >= t);
+            if wanted {
+                matching.push(case);
+                if matching.len() == limit {
+                    break;
+                }
+            }
+        }
+    }
+    if !exhausted {
+        exhausted = ctx
+            .store
+            .agency_cases(&tenant.0, position, 1)
+            .await?
+            .is_empty();
+    }
+    Ok(HttpResponse::Ok().json(CaseList {
+        cases: matching.iter().map(CaseView::from).collect(),
+        next_cursor: (!exhausted).then(|| position.to_string()),
+    }))
+}
+
+/// An empty body is the same as `{}`.
+#[derive(Deserialize, Default, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CloseInput {
+    /// Why the case is closed, for the record.
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    reason: String,
+}
+
+/// Applies `change` to the tenant's case and stores it with its event, retrying on a concurrent
+/// change; `false` from `change` means there is nothing to do.
+async fn change_case(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    raw_id: &str,
+    kind: EventKind,
+    change: impl Fn(&mut Case) -> bool,
+) -> Result<(Case, bool), ApiError> {
+    for _ in 0..5 {
+        let mut case = own_case(ctx, tenant, raw_id).await?;
+        if !change(&mut case) {
+            return Ok((case, false));
+        }
+        let event = Event::new(
+            case.agency_id.clone(),
+            Some(case.id.clone()),
+            kind,
+            serde_json::json!({"case_id": case.id, "status": case.status}),
+            case.updated_at,
+        );
+        match ctx.store.update_case_with_events(&case, &[event]).await {
+            Ok(saved) => return Ok((saved, true)),
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Conflict)
+}
+
+/// Stops everything that could still reach the debtor: links and queued messages.
+async fn stop_contact(ctx: &AppContext, case: &Case) -> Result<(), ApiError> {
+    ctx.store.revoke_links(&case.id).await?;
+    for message in ctx.store.case_messages(&case.id).await? {
+        if message.status == MessageStatus::Scheduled {
+            ctx.store.cancel_queued_message(&message.id).await?;
+        }
+    }
+    Ok(())
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/close",
+    tag = "cases",
+    operation_id = "close_case",
+    summary = "Close a case: its links stop working and queued messages are cancelled",
+    description = "Closing a closed case again answers 200 and finishes anything left undone.",
+    params(("id" = String, Path, description = "The case id")),
+    request_body(content = Option<CloseInput>, description = "Optional; an empty body is `{}`"),
+    responses(
+        (status = 200, description = "Closed", body = CaseView),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 404, description = "`case_not_found`", body = ErrorBody),
+        (status = 409, description = "`conflict`: the case changed concurrently; retry", body = ErrorBody),
+        (status = 422, description = "`invalid_field`: `reason` is too long", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn close_case(
+    ctx: web::Data<AppContext>,
+    tenant: Tenant,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let input: CloseInput = if body.iter().all(u8::is_ascii_whitespace) {
+        CloseInput::default()
+    } else {
+        parse_body(&body)?
+    };
+    if input.reason.chars().count() > 500 {
+        return Err(ApiError::field("reason", "must be at most 500 characters"));
+    }
+    let now = Utc::now();
+    let (case, _) = change_case(&ctx, &tenant, &path, EventKind::CaseClosed, |case| {
+        case.close(&input.reason, now)
+    })
+    .await?;
+    // Also when it was closed already: a retry after a failure part-way finishes the job.
+    stop_contact(&ctx, &case).await?;
+    tracing::info!(case = %case.id, agency = %tenant.0, "case closed");
+    Ok(HttpResponse::Ok().json(CaseView::from(&case)))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/erase",
+    tag = "cases",
+    operation_id = "erase_case",
+    summary = "Erase the debtor's personal data (GDPR); the case is closed",
+    description = "Any request body is ignored. Erasing an erased case again answers 200.",
+    params(("id" = String, Path, description = "The case id")),
+    responses(
+        (status = 200, description = "Erased", body = CaseView),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 404, description = "`case_not_found`", body = ErrorBody),
+        (status = 409, description = "`conflict`: the case changed concurrently; retry", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn erase_case(
+    ctx: web::Data<AppContext>,
+    tenant: Tenant,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let before = own_case(&ctx, &tenant, &path).await?;
+    if let Some(phone) = &before.debtor.phone {
+        ctx.store.forget_sms_case(phone.e164(), &before.id).await?;
+    }
+    let now = Utc::now();
+    let (case, _) = change_case(&ctx, &tenant, &path, EventKind::CaseErased, |case| {
+        if case.is_erased() {
+            return false;
+        }
+        case.erase(now);
+        true
+    })
+    .await?;
+    stop_contact(&ctx, &case).await?;
+    let removed = ctx.store.delete_case_messages(&case.id).await?;
+    tracing::info!(case = %case.id, agency = %tenant.0, messages = removed, "personal data erased");
+    Ok(HttpResponse::Ok().json(CaseView::from(&case)))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/messages/{message_id}/cancel",
+    tag = "messages",
+    operation_id = "cancel_message",
+    summary = "Cancel a message still waiting in the queue",
+    description = "Any request body is ignored. Cancelling a cancelled message again answers 200.",
+    params(
+        ("id" = String, Path, description = "The case id"),
+        ("message_id" = String, Path, description = "The message id (`msg_…`)"),
+    ),
+    responses(
+        (status = 200, description = "Cancelled", body = MessageView),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 404, description = "`case_not_found` / `message_not_found`", body = ErrorBody),
+        (status = 409, description = "`not_cancellable`: the message is already being sent or was sent", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn cancel_message(
+    ctx: web::Data<AppContext>,
+    tenant: Tenant,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (case_id, message_id) = path.into_inner();
+    let case = own_case(&ctx, &tenant, &case_id).await?;
+    let id = MessageId::parse(&message_id).map_err(|_| ApiError::MessageNotFound)?;
+    let message = ctx
+        .store
+        .message(&id)
+        .await?
+        .filter(|m| m.case_id == case.id)
+        .ok_or(ApiError::MessageNotFound)?;
+    if message.status == MessageStatus::Cancelled {
+        return Ok(HttpResponse::Ok().json(MessageView::from(&message)));
+    }
+    let Some(cancelled) = ctx.store.cancel_queued_message(&id).await? else {
+        return Err(ApiError::NotCancellable(message.status));
+    };
+    let event = Event::new(
+        case.agency_id.clone(),
+        Some(case.id.clone()),
+        EventKind::MessageCancelled,
+        serde_json::json!({"case_id": case.id, "message_id": cancelled.id}),
+        cancelled.updated_at,
+    );
+    ctx.store.append_events(&[event]).await?;
+    Ok(HttpResponse::Ok().json(MessageView::from(&cancelled)))
 }

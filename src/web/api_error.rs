@@ -14,6 +14,15 @@ pub enum ApiError {
         message: String,
     },
     #[error("{field}: {message}")]
+    InvalidHeader {
+        field: &'static str,
+        message: &'static str,
+    },
+    #[error("Idempotency-Key: this key came with another request; use a new key for a new request")]
+    IdempotencyKeyReused,
+    #[error("Idempotency-Key: a request with this key is still running; retry in a moment")]
+    IdempotencyKeyInFlight,
+    #[error("{field}: {message}")]
     InvalidField { field: String, message: String },
     #[error("creditor_id: no creditor '{0}' for this agency")]
     UnknownCreditor(String),
@@ -25,17 +34,29 @@ pub enum ApiError {
     InvalidApiKey,
     #[error("no case with this id")]
     CaseNotFound,
+    #[error("no message with this id on this case")]
+    MessageNotFound,
+    #[error("the message is {0:?}: only a message still waiting in the queue can be cancelled")]
+    NotCancellable(crate::domain::message::MessageStatus),
     #[error("the case changed while this request ran; try again")]
     Conflict,
     #[error("storage is unavailable")]
     StoreUnavailable(#[source] StoreError),
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// The body of every error answer of the agency API (also 404 for an unknown `/api/` path).
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub(crate) struct Body<'a> {
+    /// The stable code clients branch on, e.g. `invalid_field`, `case_not_found`.
+    #[schema(example = "invalid_field")]
     error: &'a str,
+    /// The field at fault, as a path like `claim[0].amount` or `debtor.phone`; left out when
+    /// no single field is at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     field: Option<&'a str>,
+    /// A readable explanation (English); not meant to be parsed.
     message: String,
 }
 
@@ -52,11 +73,16 @@ impl ApiError {
         match self {
             ApiError::InvalidJson { .. } => "invalid_json",
             ApiError::InvalidField { .. } => "invalid_field",
+            ApiError::InvalidHeader { .. } => "invalid_header",
+            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiError::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             ApiError::UnknownCreditor(_) => "unknown_creditor",
             ApiError::NoRecipient(_) => "no_recipient",
             ApiError::MissingApiKey => "missing_api_key",
             ApiError::InvalidApiKey => "invalid_api_key",
             ApiError::CaseNotFound => "case_not_found",
+            ApiError::MessageNotFound => "message_not_found",
+            ApiError::NotCancellable(_) => "not_cancellable",
             ApiError::Conflict => "conflict",
             ApiError::StoreUnavailable(_) => "store_unavailable",
         }
@@ -66,6 +92,10 @@ impl ApiError {
         match self {
             ApiError::InvalidJson { field, .. } => field.as_deref(),
             ApiError::InvalidField { field, .. } => Some(field),
+            ApiError::InvalidHeader { field, .. } => Some(field),
+            ApiError::IdempotencyKeyReused | ApiError::IdempotencyKeyInFlight => {
+                Some(super::idempotency::HEADER)
+            }
             ApiError::UnknownCreditor(_) => Some("creditor_id"),
             ApiError::NoRecipient(_) => Some("channel"),
             _ => None,
@@ -85,12 +115,17 @@ impl From<StoreError> for ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::InvalidJson { .. } => StatusCode::BAD_REQUEST,
+            ApiError::InvalidJson { .. } | ApiError::InvalidHeader { .. } => {
+                StatusCode::BAD_REQUEST
+            }
+            ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             ApiError::InvalidField { .. }
             | ApiError::UnknownCreditor(_)
             | ApiError::NoRecipient(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MissingApiKey | ApiError::InvalidApiKey => StatusCode::UNAUTHORIZED,
-            ApiError::CaseNotFound => StatusCode::NOT_FOUND,
+            ApiError::CaseNotFound | ApiError::MessageNotFound => StatusCode::NOT_FOUND,
+            ApiError::NotCancellable(_) => StatusCode::CONFLICT,
             ApiError::Conflict => StatusCode::CONFLICT,
             ApiError::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }

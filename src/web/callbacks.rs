@@ -1,6 +1,7 @@
-//! Callbacks from providers. Twilio's status callback is verified (`X-Twilio-Signature` over the
-//! raw form) before anything is read, then moves the message to delivered or failed once; the
-//! inbound-message webhook keeps the debtor's SMS replies and honours STOP.
+//! Callbacks from providers, each verified before anything is read: Twilio (`X-Twilio-Signature`
+//! over the raw form) for delivery status and the debtor's SMS replies (STOP honoured),
+//! GatewayAPI delivery reports (HS256 JWT) and Postmark delivery/bounce webhooks (Basic auth).
+//! Receipts move a message to delivered or failed once.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -11,13 +12,22 @@ use super::session::field;
 use crate::app::AppContext;
 use crate::domain::contact::PhoneNumber;
 use crate::domain::event::{Actor, Event, EventKind};
-use crate::domain::message::MessageStatus;
+use crate::domain::ids::MessageId;
+use crate::domain::message::Message;
 use crate::links::constant_time_eq;
+use crate::messaging::delivery::{Outcome, record_receipt};
+use crate::messaging::gatewayapi;
+use crate::messaging::postmark::WebhookRecord;
 use crate::messaging::twilio::request_signature;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/callbacks/twilio/status", web::post().to(twilio_status))
-        .route("/callbacks/twilio/inbound", web::post().to(twilio_inbound));
+        .route("/callbacks/twilio/inbound", web::post().to(twilio_inbound))
+        .route(
+            "/callbacks/gatewayapi/status",
+            web::post().to(gatewayapi_status),
+        )
+        .route("/callbacks/postmark", web::post().to(postmark_webhook));
 }
 
 /// The form Twilio posted, once its `X-Twilio-Signature` proves it came from Twilio.
@@ -137,6 +147,9 @@ async fn record_reply(
     Err(crate::store::StoreError::Conflict)
 }
 
+/// Twilio error codes in a status callback that mean the number itself is bad.
+const TWILIO_BAD_NUMBER: [&str; 5] = ["30005", "30006", "21211", "21614", "21610"];
+
 async fn twilio_status(
     req: HttpRequest,
     ctx: web::Data<AppContext>,
@@ -150,55 +163,134 @@ async fn twilio_status(
     let (Some(sid), Some(status)) = (field("MessageSid"), field("MessageStatus")) else {
         return HttpResponse::BadRequest().finish();
     };
-    let new_status = match status {
-        "delivered" => MessageStatus::Delivered,
-        "undelivered" | "failed" => MessageStatus::Failed,
-        // queued / sent / accepted …: nothing final to record.
-        _ => return HttpResponse::NoContent().finish(),
+    let code = field("ErrorCode").unwrap_or("-");
+    let outcome = match status {
+        "delivered" => Outcome::Delivered,
+        "undelivered" | "failed" if TWILIO_BAD_NUMBER.contains(&code) => Outcome::Undeliverable {
+            reason: format!("twilio {status} {code}"),
+        },
+        "undelivered" | "failed" => Outcome::NotDelivered {
+            reason: format!("twilio {status} {code}"),
+        },
+        // queued / sent / accepted …: Twilio has it (which settles a send whose answer a
+        // crashed worker never saw), nothing final yet.
+        _ => Outcome::Pending,
     };
-    let mut message = match ctx.store.message_by_provider_id(sid).await {
+    let mut found = ctx.store.message_by_provider_id(sid).await;
+    if matches!(found, Ok(None))
+        && let Some(Ok(id)) =
+            serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+                .ok()
+                .and_then(|q| super::session::field(&q, "m").map(MessageId::parse))
+    {
+        found = ctx.store.message(&id).await;
+    }
+    receipt(&ctx, found, sid, outcome).await
+}
+
+/// Records a verified receipt for the message it names; unknown messages are acknowledged so
+/// the provider stops retrying, and a store failure asks it to try again later.
+async fn receipt(
+    ctx: &AppContext,
+    found: Result<Option<Message>, crate::store::StoreError>,
+    provider_id: &str,
+    outcome: Outcome,
+) -> HttpResponse {
+    let mut message = match found {
         Ok(Some(m)) => m,
-        // Unknown to us (or long forgotten): acknowledge so Twilio stops retrying.
         Ok(None) => return HttpResponse::NoContent().finish(),
         Err(e) => {
-            tracing::error!(error = %e, "store unavailable during a status callback");
+            tracing::error!(error = %e, "store unavailable during a delivery receipt");
             return HttpResponse::ServiceUnavailable().finish();
         }
     };
-    if matches!(
-        message.status,
-        MessageStatus::Delivered | MessageStatus::Failed
-    ) {
-        return HttpResponse::NoContent().finish();
+    if message.provider_id.is_none() {
+        message.provider_id = Some(provider_id.to_owned());
     }
-    let now = Utc::now();
-    message.status = new_status;
-    message.updated_at = now;
-    if new_status == MessageStatus::Failed {
-        message.last_error = Some(format!(
-            "twilio {status} {}",
-            field("ErrorCode").unwrap_or("-")
-        ));
-    }
-    let kind = if new_status == MessageStatus::Delivered {
-        EventKind::MessageDelivered
-    } else {
-        EventKind::MessageFailed
-    };
-    let event = Event::new(
-        message.agency_id.clone(),
-        Some(message.case_id.clone()),
-        kind,
-        serde_json::json!({"message_id": message.id, "case_id": message.case_id, "channel": message.recipient.channel(), "error_code": field("ErrorCode")}),
-        now,
-    );
-    let saved = ctx.store.save_leased_message(&message).await;
-    let recorded = ctx.store.append_events(&[event]).await;
-    match saved.and(recorded) {
+    match record_receipt(ctx, message, outcome, Utc::now()).await {
         Ok(()) => HttpResponse::NoContent().finish(),
         Err(e) => {
             tracing::error!(error = %e, "could not record a delivery receipt");
             HttpResponse::ServiceUnavailable().finish()
         }
     }
+}
+
+/// GatewayAPI's delivery report: the `X-Gwapi-Signature` JWT is verified with the webhook token
+/// and its claims (not the body) are what we trust. The report names our message id in
+/// `userref`, so it is found even when the worker died before storing GatewayAPI's id.
+async fn gatewayapi_status(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
+    let Some(settings) = &ctx.config.settings.gatewayapi else {
+        return HttpResponse::NotFound().finish();
+    };
+    let token = req
+        .headers()
+        .get("x-gwapi-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let report = match gatewayapi::verify_report(
+        token,
+        settings.webhook_secret.expose_secret().as_bytes(),
+    ) {
+        Ok(report) => report,
+        Err(e) => {
+            tracing::warn!(error = %e, "gatewayapi delivery report refused");
+            return HttpResponse::Unauthorized().finish();
+        }
+    };
+    let provider_id = report.id.to_string();
+    let found = match report.userref.as_deref().map(MessageId::parse) {
+        Some(Ok(id)) => ctx.store.message(&id).await,
+        _ => ctx.store.message_by_provider_id(&provider_id).await,
+    };
+    receipt(&ctx, found, &provider_id, report.outcome()).await
+}
+
+/// Postmark's delivery, bounce and spam-complaint webhooks. Postmark does not sign them, so the
+/// URL configured there carries Basic credentials, compared in constant time.
+async fn postmark_webhook(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let Some(settings) = &ctx.config.settings.postmark else {
+        return HttpResponse::NotFound().finish();
+    };
+    let expected = format!(
+        "{}:{}",
+        settings.webhook_username,
+        settings.webhook_password.expose_secret()
+    );
+    let given = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b64| {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .ok()
+        })
+        .unwrap_or_default();
+    if !constant_time_eq(&given, expected.as_bytes()) {
+        tracing::warn!("postmark webhook without valid credentials refused");
+        return HttpResponse::Unauthorized()
+            .insert_header(("WWW-Authenticate", "Basic realm=\"postmark\""))
+            .finish();
+    }
+    let record: WebhookRecord = match serde_json::from_slice(&body) {
+        Ok(record) => record,
+        Err(e) => {
+            return HttpResponse::BadRequest().json(serde_json::json!({
+                "error": "invalid_body",
+                "message": format!("not a Postmark webhook record: {e}"),
+            }));
+        }
+    };
+    let found = match record.our_message_id().map(MessageId::parse) {
+        Some(Ok(id)) => ctx.store.message(&id).await,
+        _ => ctx.store.message_by_provider_id(&record.message_id).await,
+    };
+    receipt(&ctx, found, &record.message_id, record.outcome()).await
 }

@@ -6,7 +6,9 @@ pub mod callbacks;
 pub mod debtor;
 pub mod events_api;
 pub mod health;
+pub mod idempotency;
 pub mod identity;
+pub mod openapi;
 pub mod pages;
 pub mod pay;
 pub mod payment_webhooks;
@@ -71,6 +73,8 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
     let data = web::Data::from(ctx);
     let server = HttpServer::new(move || {
         App::new()
+            // Innermost: it sees the API's answers before the headers below are added.
+            .wrap(actix_web::middleware::from_fn(idempotency::middleware))
             .wrap(security::default_headers())
             .wrap_fn(|req, srv| {
                 let method = req.method().clone();
@@ -97,6 +101,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             .configure(events_api::routes)
             .configure(callbacks::routes)
             .configure(payment_webhooks::routes)
+            .configure(openapi::routes)
             .configure(api::routes)
             .default_service(web::to(fallback))
     })

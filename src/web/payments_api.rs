@@ -3,33 +3,70 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::api::Tenant;
-use super::api_error::ApiError;
+use super::api_error::{ApiError, Body as ErrorBody};
 use crate::app::AppContext;
-use crate::payments::reconcile::{Outcome, read_file, reconcile};
+use crate::domain::case::CaseStatus;
+use crate::domain::ids::CaseId;
+use crate::domain::money::Money;
+use crate::payments::reconcile::{Outcome, ReportLine, read_file, reconcile};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/reconciliations", web::post().to(import))
-        .route(
-            "/api/v1/cases/{id}/payments",
-            web::post().to(direct_payment),
+    cfg.service(web::resource("/api/v1/reconciliations").route(web::post().to(import)))
+        .service(
+            web::resource("/api/v1/cases/{id}/payments").route(web::post().to(direct_payment)),
         );
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DirectPaymentInput {
+pub(crate) struct DirectPaymentInput {
     /// The agency's own unique id for this payment: sending it again applies nothing new.
+    /// 1 to 100 characters without spaces.
+    #[schema(min_length = 1, example = "bank-123")]
     reference: String,
     /// A decimal string (or number) in the case's currency, above zero.
+    #[schema(value_type = super::openapi::AmountInput)]
     amount: serde_json::Value,
     /// The day the creditor received it (YYYY-MM-DD); today when left out.
     received_on: Option<chrono::NaiveDate>,
 }
 
+/// The case after a direct payment.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct DirectPaymentResult {
+    case_id: CaseId,
+    status: CaseStatus,
+    /// What is left to pay; negative when overpaid.
+    balance: Money,
+    #[schema(value_type = super::openapi::PaymentOutcome)]
+    outcome: Outcome,
+}
+
 /// A payment the debtor made directly to the creditor, registered by the agency.
-async fn direct_payment(
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/payments",
+    tag = "payments",
+    operation_id = "register_direct_payment",
+    summary = "Register a payment the debtor made straight to the creditor",
+    params(("id" = String, Path, description = "The case id")),
+    request_body = DirectPaymentInput,
+    responses(
+        (status = 201, description = "Applied", body = DirectPaymentResult),
+        (status = 200, description = "This reference was applied before: nothing new", body = DirectPaymentResult),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 404, description = "`case_not_found`", body = ErrorBody),
+        (status = 409, description = "`conflict`: the case changed concurrently; retry", body = ErrorBody),
+        (status = 422, description = "`invalid_field`: `reference`, `amount`, or the case is closed (`case`)", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn direct_payment(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<String>,
@@ -99,12 +136,51 @@ async fn direct_payment(
         .case(&case.id)
         .await?
         .ok_or(ApiError::CaseNotFound)?;
-    Ok(HttpResponse::build(status).json(serde_json::json!({
-        "case_id": saved.id, "status": saved.status, "balance": saved.balance(), "outcome": outcome,
-    })))
+    Ok(HttpResponse::build(status).json(DirectPaymentResult {
+        balance: saved.balance(),
+        case_id: saved.id,
+        status: saved.status,
+        outcome,
+    }))
 }
 
-async fn import(
+/// What became of a bank file.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ReconciliationReport {
+    /// Payment lines in the file.
+    payments: usize,
+    applied: usize,
+    already_applied: usize,
+    not_applied: usize,
+    /// Every payment line, in file order.
+    #[schema(value_type = Vec<super::openapi::ReportLineDoc>)]
+    lines: Vec<ReportLine>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/reconciliations",
+    tag = "payments",
+    operation_id = "import_bank_file",
+    summary = "Import a bank file (Nets OCR giro or ISO 20022 camt.054) and apply its payments once",
+    description = "The body is the file as received, whatever the Content-Type. Importing the \
+        same file again applies nothing new. A malformed file is refused whole.",
+    request_body(
+        description = "The bank file: OCR giro (ISO-8859-1 text) or camt.054 XML",
+        content(
+            (String = "text/plain"),
+            (String = "application/xml"),
+            (String = "application/octet-stream"),
+        ),
+    ),
+    responses(
+        (status = 200, description = "The report, one line per payment", body = ReconciliationReport),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 422, description = "`invalid_field` (`file`): not a readable OCR or camt.054 file, naming the line or element at fault", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn import(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     body: web::Bytes,
@@ -124,11 +200,11 @@ async fn import(
         .iter()
         .filter(|l| l.outcome == Outcome::AlreadyApplied)
         .count();
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "payments": report.len(),
-        "applied": applied,
-        "already_applied": already,
-        "not_applied": report.len() - applied - already,
-        "lines": report,
-    })))
+    Ok(HttpResponse::Ok().json(ReconciliationReport {
+        payments: report.len(),
+        applied,
+        already_applied: already,
+        not_applied: report.len() - applied - already,
+        lines: report,
+    }))
 }

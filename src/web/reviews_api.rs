@@ -3,10 +3,11 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::api::{Tenant, parse_body};
-use super::api_error::ApiError;
+use super::api_error::{ApiError, Body as ErrorBody};
 use super::self_service::assign_kids;
 use crate::app::AppContext;
 use crate::domain::case::{Case, CaseStatus};
@@ -14,19 +15,19 @@ use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::ids::CaseId;
 use crate::domain::jurisdiction::no;
 use crate::domain::message::Template;
-use crate::domain::plan::{PlanShape, schedule};
-use crate::domain::self_service::PendingRequest;
+use crate::domain::plan::{InstalmentPlan, PlanShape, schedule};
+use crate::domain::self_service::{PendingRequest, Review};
 use crate::messaging::receipts::queue_receipt;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/cases/{id}/requests", web::get().to(list))
-        .route(
-            "/api/v1/cases/{id}/requests/{request}/approve",
-            web::post().to(approve),
+    cfg.service(web::resource("/api/v1/cases/{id}/requests").route(web::get().to(list)))
+        .service(
+            web::resource("/api/v1/cases/{id}/requests/{request}/approve")
+                .route(web::post().to(approve)),
         )
-        .route(
-            "/api/v1/cases/{id}/requests/{request}/decline",
-            web::post().to(decline),
+        .service(
+            web::resource("/api/v1/cases/{id}/requests/{request}/decline")
+                .route(web::post().to(decline)),
         );
 }
 
@@ -39,34 +40,74 @@ async fn own_case(ctx: &AppContext, tenant: &Tenant, raw: &str) -> Result<Case, 
         .ok_or(ApiError::CaseNotFound)
 }
 
-async fn list(
+/// The requests of a case that wait for the agency.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RequestList<'a> {
+    case_id: &'a CaseId,
+    requests: &'a [Review],
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/requests",
+    tag = "requests",
+    operation_id = "list_requests",
+    summary = "Debtor requests (deferrals, plans, disputes) waiting for the agency",
+    params(("id" = String, Path, description = "The case id")),
+    responses(
+        (status = 200, description = "The pending requests", body = RequestList),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 404, description = "`case_not_found`", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn list(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let case = own_case(&ctx, &tenant, &path).await?;
-    Ok(
-        HttpResponse::Ok()
-            .json(serde_json::json!({ "case_id": case.id, "requests": case.pending })),
-    )
+    Ok(HttpResponse::Ok().json(RequestList {
+        case_id: &case.id,
+        requests: &case.pending,
+    }))
 }
 
-#[derive(Deserialize, Default)]
+/// Approve as asked, or with other terms; every field is optional and an empty body is `{}`.
+#[derive(Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ApproveInput {
+pub(crate) struct ApproveInput {
     /// For a deferral: grant this date instead of the one asked for.
     new_due_date: Option<NaiveDate>,
     /// For a plan: grant this many months instead.
     months: Option<u32>,
-    /// For a dispute: a note the debtor reads.
+    /// For a dispute: a note the debtor reads (at most 1000 characters once trimmed).
     note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DeclineInput {
+pub(crate) struct DeclineInput {
     /// What the debtor reads on the case page: plain words, at most 1000 characters.
+    #[schema(min_length = 1)]
     reason: String,
+}
+
+/// The case after an approval.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Approved<'a> {
+    case_id: &'a CaseId,
+    status: CaseStatus,
+    due_date: NaiveDate,
+    /// The agreed instalment plan, if the case has one.
+    plan: Option<&'a InstalmentPlan>,
+}
+
+/// The case after a request was declined.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Declined<'a> {
+    case_id: &'a CaseId,
+    status: CaseStatus,
 }
 
 fn with_ids(case: &Case, mut data: serde_json::Value) -> serde_json::Value {
@@ -78,7 +119,28 @@ fn with_ids(case: &Case, mut data: serde_json::Value) -> serde_json::Value {
     data
 }
 
-async fn approve(
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/requests/{request}/approve",
+    tag = "requests",
+    operation_id = "approve_request",
+    summary = "Approve a request, as asked or with other terms; approving a dispute upholds it",
+    params(
+        ("id" = String, Path, description = "The case id"),
+        ("request" = String, Path, description = "The request id from the list of requests"),
+    ),
+    request_body(content = Option<ApproveInput>, description = "Optional; an empty body is `{}`"),
+    responses(
+        (status = 200, description = "Approved; the debtor is told", body = Approved),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 404, description = "`case_not_found`", body = ErrorBody),
+        (status = 409, description = "`conflict`: the case changed concurrently; retry", body = ErrorBody),
+        (status = 422, description = "`invalid_field`: no such pending request (`request`), or other terms that cannot be granted", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn approve(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<(String, String)>,
@@ -160,10 +222,36 @@ async fn approve(
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
     queue_receipt(&ctx, &saved, receipt).await;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"case_id": saved.id, "status": saved.status, "due_date": saved.due_date, "plan": saved.plan})))
+    Ok(HttpResponse::Ok().json(Approved {
+        case_id: &saved.id,
+        status: saved.status,
+        due_date: saved.due_date,
+        plan: saved.plan.as_ref(),
+    }))
 }
 
-async fn decline(
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/requests/{request}/decline",
+    tag = "requests",
+    operation_id = "decline_request",
+    summary = "Decline a request with a reason the debtor reads; a declined dispute resumes collection",
+    params(
+        ("id" = String, Path, description = "The case id"),
+        ("request" = String, Path, description = "The request id from the list of requests"),
+    ),
+    request_body = DeclineInput,
+    responses(
+        (status = 200, description = "Declined; the debtor is told", body = Declined),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 404, description = "`case_not_found`", body = ErrorBody),
+        (status = 409, description = "`conflict`: the case changed concurrently; retry", body = ErrorBody),
+        (status = 422, description = "`invalid_field`: `reason`, or no such pending request (`request`)", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn decline(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<(String, String)>,
@@ -199,5 +287,8 @@ async fn decline(
     if saved.status == CaseStatus::Open {
         queue_receipt(&ctx, &saved, Template::RequestDeclined).await;
     }
-    Ok(HttpResponse::Ok().json(serde_json::json!({"case_id": saved.id, "status": saved.status})))
+    Ok(HttpResponse::Ok().json(Declined {
+        case_id: &saved.id,
+        status: saved.status,
+    }))
 }

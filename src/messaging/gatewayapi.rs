@@ -1,0 +1,287 @@
+//! GatewayAPI (Nordic SMS): `POST /rest/mtsms` as JSON with the token as Basic user name, and
+//! its delivery reports, whose `X-Gwapi-Signature` is a JWT (HS256) keyed with the webhook token.
+
+use async_trait::async_trait;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::delivery::Outcome;
+use super::provider::{Outbound, Provider, SendError, SendReceipt, retry_after};
+use crate::domain::message::Recipient;
+
+pub struct GatewayApiProvider {
+    client: reqwest::Client,
+    url: String,
+    token: SecretString,
+    sender: String,
+    /// Where GatewayAPI posts delivery reports.
+    callback_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Accepted {
+    ids: Vec<u64>,
+}
+
+#[derive(Deserialize)]
+struct ApiError {
+    code: Option<String>,
+    message: Option<String>,
+}
+
+impl GatewayApiProvider {
+    pub fn new(
+        client: reqwest::Client,
+        api_base: &str,
+        token: SecretString,
+        sender: &str,
+        callback_url: Option<String>,
+    ) -> GatewayApiProvider {
+        GatewayApiProvider {
+            client,
+            url: format!("{}/rest/mtsms", api_base.trim_end_matches('/')),
+            token,
+            sender: sender.to_owned(),
+            callback_url,
+        }
+    }
+}
+
+#[async_trait]
+impl Provider for GatewayApiProvider {
+    fn name(&self) -> &'static str {
+        "gatewayapi"
+    }
+
+    async fn send(&self, outbound: &Outbound) -> Result<SendReceipt, SendError> {
+        let Recipient::Sms(to) = &outbound.recipient else {
+            return Err(SendError::Permanent {
+                reason: "gatewayapi sends SMS only".into(),
+            });
+        };
+        // MSISDN: the E.164 number without '+', as an integer.
+        let msisdn: u64 =
+            to.e164()
+                .trim_start_matches('+')
+                .parse()
+                .map_err(|_| SendError::Permanent {
+                    reason: "number is not all digits".into(),
+                })?;
+        let mut body = serde_json::json!({
+            "sender": self.sender,
+            "message": outbound.body,
+            "recipients": [{"msisdn": msisdn}],
+            // Our message id comes back in every delivery report, so a report can be matched
+            // even if the worker died before it stored GatewayAPI's id.
+            "userref": outbound.message_id.as_str(),
+        });
+        if let Some(callback) = &self.callback_url {
+            body["callback_url"] = serde_json::Value::from(callback.as_str());
+        }
+        let response = self
+            .client
+            .post(&self.url)
+            .basic_auth(self.token.expose_secret(), Some(""))
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| SendError::Transient {
+                reason: format!("gatewayapi unreachable: {e}"),
+                retry_after: None,
+            })?;
+        let status = response.status();
+        let wait = retry_after(response.headers());
+        let bytes = response.bytes().await.map_err(|e| SendError::Transient {
+            reason: format!("gatewayapi response cut: {e}"),
+            retry_after: None,
+        })?;
+        if status.is_success() {
+            let accepted: Accepted =
+                serde_json::from_slice(&bytes).map_err(|e| SendError::Transient {
+                    reason: format!("gatewayapi answered {status} with an unreadable body: {e}"),
+                    retry_after: None,
+                })?;
+            let Some(id) = accepted.ids.first() else {
+                return Err(SendError::Transient {
+                    reason: "gatewayapi accepted the request but returned no message id".into(),
+                    retry_after: None,
+                });
+            };
+            return Ok(SendReceipt {
+                provider_id: id.to_string(),
+            });
+        }
+        let error: Option<ApiError> = serde_json::from_slice(&bytes).ok();
+        let code = error.as_ref().and_then(|e| e.code.clone());
+        let text = error.and_then(|e| e.message).unwrap_or_default();
+        let reason = format!(
+            "gatewayapi {status} code {} {text}",
+            code.unwrap_or("-".into())
+        );
+        // 422 is GatewayAPI's answer to a message it will never accept as given (an invalid
+        // recipient); 401/403 are our credentials and 429/5xx their trouble: both may pass.
+        if status == reqwest::StatusCode::UNPROCESSABLE_ENTITY {
+            return Err(SendError::Permanent { reason });
+        }
+        Err(SendError::Transient {
+            reason,
+            retry_after: wait,
+        })
+    }
+}
+
+/// A delivery report's claims, trusted once the JWT verifies.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DeliveryReport {
+    pub id: u64,
+    pub status: String,
+    #[serde(default)]
+    pub userref: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+impl DeliveryReport {
+    pub fn outcome(&self) -> Outcome {
+        let reason = || {
+            format!(
+                "gatewayapi {} {}",
+                self.status,
+                self.error.as_deref().or(self.code.as_deref()).unwrap_or("")
+            )
+            .trim_end()
+            .to_owned()
+        };
+        match self.status.as_str() {
+            "DELIVERED" => Outcome::Delivered,
+            // UNDELIVERABLE: usually an invalid number; REJECTED: refused by the network.
+            "UNDELIVERABLE" | "REJECTED" => Outcome::Undeliverable { reason: reason() },
+            "EXPIRED" | "DELETED" | "SKIPPED" => Outcome::NotDelivered { reason: reason() },
+            _ => Outcome::Pending,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum JwtError {
+    #[error("not a JWT (three base64url parts)")]
+    Malformed,
+    #[error("algorithm is not HS256")]
+    Algorithm,
+    #[error("signature does not match")]
+    Signature,
+    #[error("claims are not a delivery report")]
+    Claims,
+}
+
+#[derive(Deserialize)]
+struct JwtHeader {
+    alg: String,
+}
+
+/// Verifies the `X-Gwapi-Signature` JWT with the webhook token and returns its claims.
+///
+/// Hand-written rather than a JWT crate: the only algorithm accepted is HS256 (pinned, so no
+/// algorithm confusion), there are no time claims to check, and `hmac` is already here.
+pub fn verify_report(token: &str, secret: &[u8]) -> Result<DeliveryReport, JwtError> {
+    let mut parts = token.trim().split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(JwtError::Malformed);
+    };
+    let header_bytes = URL_SAFE_NO_PAD
+        .decode(header)
+        .map_err(|_| JwtError::Malformed)?;
+    let header: JwtHeader =
+        serde_json::from_slice(&header_bytes).map_err(|_| JwtError::Malformed)?;
+    if header.alg != "HS256" {
+        return Err(JwtError::Algorithm);
+    }
+    let signature = URL_SAFE_NO_PAD
+        .decode(signature)
+        .map_err(|_| JwtError::Malformed)?;
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).map_err(|_| JwtError::Signature)?;
+    mac.update(header_bytes_input(token).as_bytes());
+    // Constant-time comparison inside `verify_slice`.
+    mac.verify_slice(&signature)
+        .map_err(|_| JwtError::Signature)?;
+    let claims = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| JwtError::Malformed)?;
+    serde_json::from_slice(&claims).map_err(|_| JwtError::Claims)
+}
+
+/// The signed part of a JWT: `header.payload` exactly as sent.
+fn header_bytes_input(token: &str) -> &str {
+    let token = token.trim();
+    token.rfind('.').map(|end| &token[..end]).unwrap_or(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// GatewayAPI's documented example report, signed with the secret `secret`.
+    const VECTOR: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpZCI6MjM4MTcwMywibXNpc2RuIjo0NTQyNjA5MDQ1LCJ0aW1lIjoxNTIyNzY0MDYyLCJzdGF0dXMiOiJERUxJVkVSRUQiLCJlcnJvciI6bnVsbCwiY29kZSI6bnVsbCwidXNlcnJlZiI6bnVsbCwiY2FsbGJhY2tfdXJsIjoiaHR0cDovL2JiYWY3MTQyLm5ncm9rLmlvIiwiYXBpIjo0fQ.KdfDH65bnQtgxEkFnpAQodOciAJedZFB13r9wEo8t3Y";
+
+    #[test]
+    fn the_published_report_verifies_with_its_secret() {
+        let report = verify_report(VECTOR, b"secret").expect("verifies");
+        assert_eq!(report.id, 2381703);
+        assert_eq!(report.status, "DELIVERED");
+        assert_eq!(report.outcome(), Outcome::Delivered);
+        assert_eq!(report.userref, None);
+    }
+
+    #[test]
+    fn a_wrong_secret_or_a_changed_payload_is_refused() {
+        assert_eq!(verify_report(VECTOR, b"Secret"), Err(JwtError::Signature));
+        let parts: Vec<&str> = VECTOR.split('.').collect();
+        let forged_claims = URL_SAFE_NO_PAD.encode(
+            br#"{"id":2381703,"msisdn":4542609045,"time":1522764062,"status":"UNDELIVERABLE"}"#,
+        );
+        let forged = format!("{}.{}.{}", parts[0], forged_claims, parts[2]);
+        assert_eq!(verify_report(&forged, b"secret"), Err(JwtError::Signature));
+        assert_eq!(verify_report("abc", b"secret"), Err(JwtError::Malformed));
+        assert_eq!(verify_report("", b"secret"), Err(JwtError::Malformed));
+    }
+
+    #[test]
+    fn other_algorithms_are_refused_before_any_key_is_used() {
+        let none_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let parts: Vec<&str> = VECTOR.split('.').collect();
+        let token = format!("{none_header}.{}.", parts[1]);
+        assert_eq!(verify_report(&token, b"secret"), Err(JwtError::Algorithm));
+    }
+
+    #[test]
+    fn statuses_map_to_outcomes() {
+        let report = |status: &str| DeliveryReport {
+            id: 1,
+            status: status.into(),
+            userref: None,
+            error: None,
+            code: None,
+        };
+        assert!(matches!(
+            report("UNDELIVERABLE").outcome(),
+            Outcome::Undeliverable { .. }
+        ));
+        assert!(matches!(
+            report("REJECTED").outcome(),
+            Outcome::Undeliverable { .. }
+        ));
+        assert!(matches!(
+            report("EXPIRED").outcome(),
+            Outcome::NotDelivered { .. }
+        ));
+        assert_eq!(report("ENROUTE").outcome(), Outcome::Pending);
+        assert_eq!(report("BUFFERED").outcome(), Outcome::Pending);
+    }
+}
