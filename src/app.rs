@@ -5,13 +5,15 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use crate::config::{AppConfig, Backend};
-use crate::domain::ids::CaseId;
+use crate::domain::creditor::{Agency, Creditor};
+use crate::domain::ids::{AgencyId, CaseId, CreditorId};
 use crate::domain::link::{LinkPurpose, ShortLink};
 use crate::domain::message::ContactCap;
 use crate::i18n::Texts;
 use crate::messaging::{ProviderSet, Worker, WorkerSettings};
 use crate::payments::checkout::PaymentGateways;
 use crate::store::{EmbeddedStore, RedisStore, SharedStore, StoreError};
+use crate::tenants::Tenants;
 
 /// What web handlers and the worker share: configuration, the store and the texts.
 pub struct AppContext {
@@ -20,6 +22,8 @@ pub struct AppContext {
     pub texts: Arc<Texts>,
     /// Card and Vipps providers for the case page and their webhooks.
     pub payments: PaymentGateways,
+    /// Agencies, API keys and mandates as the store holds them.
+    pub tenants: Tenants,
 }
 
 impl AppContext {
@@ -34,10 +38,12 @@ impl AppContext {
                 .await?,
             ),
         };
-        AppContext::with_store(config, store)
+        let ctx = AppContext::with_store(config, store)?;
+        ctx.tenants.seed(&ctx.config).await?;
+        Ok(ctx)
     }
 
-    pub fn with_store(config: AppConfig, store: SharedStore) -> anyhow::Result<Arc<AppContext>> {
+    fn with_store(config: AppConfig, store: SharedStore) -> anyhow::Result<Arc<AppContext>> {
         let texts = Arc::new(Texts::load()?);
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(15))
@@ -45,10 +51,21 @@ impl AppContext {
         let payments = PaymentGateways::from_settings(&config.settings, &http);
         Ok(Arc::new(AppContext {
             config,
-            store,
             texts,
             payments,
+            tenants: Tenants::new(store.clone()),
+            store,
         }))
+    }
+
+    /// An agency as the store holds it (cached briefly; see `tenants`).
+    pub async fn agency(&self, id: &AgencyId) -> Result<Option<Agency>, StoreError> {
+        self.tenants.agency(id).await
+    }
+
+    /// A creditor as configured, with its mandate as last replaced through the API.
+    pub async fn creditor(&self, id: &CreditorId) -> Result<Option<Creditor>, StoreError> {
+        self.tenants.creditor(&self.config, id).await
     }
 
     /// Issues a new signed link to the case page, stores its digest, and returns the full URL.

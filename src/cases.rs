@@ -73,23 +73,25 @@ pub struct ClaimLineInput {
 }
 
 /// Turns the raw input into validated case terms for one of the agency's creditors.
-fn parse_case<'a>(
-    ctx: &'a AppContext,
+async fn parse_case(
+    ctx: &AppContext,
     agency: &AgencyId,
     input: CaseInput,
-) -> Result<(ExternalRef, CaseTerms, IdentityFacts, &'a Creditor), ApiError> {
+) -> Result<(ExternalRef, CaseTerms, IdentityFacts, Creditor), ApiError> {
     let external_ref =
         ExternalRef::parse(&input.external_ref).map_err(|e| ApiError::field("external_ref", e))?;
     let creditor_id =
         CreditorId::parse(&input.creditor_id).map_err(|e| ApiError::field("creditor_id", e))?;
     // Another agency's creditor is as unknown as one that does not exist.
-    let creditor = ctx
-        .config
-        .agencies
-        .get(agency)
-        .filter(|a| a.acts_for(&creditor_id))
-        .and_then(|_| ctx.config.creditors.get(&creditor_id))
-        .ok_or_else(|| ApiError::UnknownCreditor(creditor_id.to_string()))?;
+    let acts_for = ctx
+        .agency(agency)
+        .await?
+        .is_some_and(|a| a.acts_for(&creditor_id));
+    let creditor = match acts_for {
+        true => ctx.creditor(&creditor_id).await?,
+        false => None,
+    }
+    .ok_or_else(|| ApiError::UnknownCreditor(creditor_id.to_string()))?;
     let phone = input
         .debtor
         .phone
@@ -213,7 +215,7 @@ pub async fn upsert(
     agency: &AgencyId,
     input: CaseInput,
 ) -> Result<Upserted, ApiError> {
-    let (external_ref, terms, identity, creditor) = parse_case(ctx, agency, input)?;
+    let (external_ref, terms, identity, creditor) = parse_case(ctx, agency, input).await?;
     let now = Utc::now();
     if ctx
         .store
@@ -221,7 +223,7 @@ pub async fn upsert(
         .await?
         .is_none()
     {
-        let kid = allocate_kid(ctx, creditor).await?;
+        let kid = allocate_kid(ctx, &creditor).await?;
         let mut case = Case::open(
             CaseId::generate(),
             agency.clone(),

@@ -274,7 +274,9 @@ pub struct SmtpSettings {
 pub struct AgencySettings {
     pub id: String,
     pub name: String,
-    /// SHA-256 (hex) of each valid API key; the keys themselves are never stored.
+    /// SHA-256 (hex) of each valid API key; the keys themselves are never stored. May be empty
+    /// for an agency whose keys are made with `innfri agency key`.
+    #[serde(default)]
     pub api_key_sha256: Vec<String>,
     pub creditors: Vec<String>,
     /// Where events are delivered (Standard Webhooks); https in production.

@@ -14,7 +14,6 @@ use std::io::Read;
 
 use crate::app::AppContext;
 use crate::cases::{self, CaseInput, ClaimLineInput, DebtorInput, Upserted};
-use crate::config::AppConfig;
 use crate::domain::case::ClaimKind;
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::web::api_error::ApiError;
@@ -69,6 +68,8 @@ pub enum ImportError {
     },
     #[error("no creditor '{0}' is configured")]
     UnknownCreditor(CreditorId),
+    #[error("{0}")]
+    StoreUnavailable(#[from] crate::store::StoreError),
     #[error("no agency '{0}' is configured")]
     UnknownAgency(AgencyId),
     #[error("agency '{agency}' does not act for creditor '{creditor}'")]
@@ -176,18 +177,18 @@ impl ImportReport {
 
 /// The agency to import for: the one named, which must act for the creditor, or else the only
 /// configured agency that does.
-pub fn choose_agency(
-    config: &AppConfig,
+pub async fn choose_agency(
+    ctx: &AppContext,
     creditor: &CreditorId,
     agency: Option<&AgencyId>,
 ) -> Result<AgencyId, ImportError> {
-    if !config.creditors.contains_key(creditor) {
+    if !ctx.config.creditors.contains_key(creditor) {
         return Err(ImportError::UnknownCreditor(creditor.clone()));
     }
     if let Some(agency) = agency {
-        let configured = config
-            .agencies
-            .get(agency)
+        let configured = ctx
+            .agency(agency)
+            .await?
             .ok_or_else(|| ImportError::UnknownAgency(agency.clone()))?;
         if !configured.acts_for(creditor) {
             return Err(ImportError::NotForCreditor {
@@ -197,11 +198,12 @@ pub fn choose_agency(
         }
         return Ok(agency.clone());
     }
-    let mut acting: Vec<AgencyId> = config
-        .agencies
-        .values()
-        .filter(|a| a.acts_for(creditor))
-        .map(|a| a.id.clone())
+    let mut acting: Vec<AgencyId> = ctx
+        .tenants
+        .agencies_for(creditor)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
         .collect();
     acting.sort();
     match acting.len() {
@@ -224,9 +226,8 @@ pub async fn import_cases(
     reader: impl Read,
 ) -> Result<ImportReport, ImportError> {
     if !ctx
-        .config
-        .agencies
-        .get(agency)
+        .agency(agency)
+        .await?
         .is_some_and(|a| a.acts_for(creditor))
     {
         return Err(ImportError::NotForCreditor {

@@ -24,5 +24,6 @@ pub mod payments;
 pub mod roles;
 pub mod store;
 pub mod telemetry;
+pub mod tenants;
 pub mod web;
 pub mod webhooks;

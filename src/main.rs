@@ -1,5 +1,5 @@
 //! The `innfri` command: `demo` (default), `serve`, `worker`, `check-config`, `reconcile`,
-//! `import` and key helpers.
+//! `import`, `agency` (tenants and API keys) and key helpers.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,10 +59,111 @@ enum Command {
         #[arg(long)]
         agency: Option<String>,
     },
+    /// Agencies and their API keys in the store (needs store.backend = "redis").
+    Agency {
+        #[command(subcommand)]
+        action: AgencyCommand,
+    },
     /// Prints a new agency API key and the SHA-256 to put in the configuration.
     NewApiKey,
     /// Prints a new link-signing key (hex) for links.keys.
     NewLinkKey,
+}
+
+#[derive(Subcommand)]
+enum AgencyCommand {
+    /// Creates an agency and prints its first API key (shown once; only its hash is stored).
+    Create {
+        /// The agency's name, e.g. "Fjord Inkasso AS"; its id is made from it unless --id.
+        name: String,
+        /// A configured creditor the agency collects for (repeat for several).
+        #[arg(long = "creditor", required = true)]
+        creditors: Vec<String>,
+        /// The agency id to use instead of one made from the name.
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// Prints a new API key for an agency (shown once); its other keys keep working.
+    Key {
+        /// The agency's id or name.
+        agency: String,
+    },
+    /// Lists an agency's keys by key id, with when they were made and revoked.
+    Keys {
+        /// The agency's id or name.
+        agency: String,
+    },
+    /// Revokes one of an agency's keys: requests with it get 401 from then on.
+    Revoke {
+        /// The agency's id or name.
+        agency: String,
+        /// The key id `innfri agency keys` lists.
+        key_id: String,
+    },
+}
+
+/// The agency an operator means: its id as typed, or the id its name makes.
+fn agency_id(named: &str) -> Result<innfri::domain::ids::AgencyId, String> {
+    use innfri::domain::ids::AgencyId;
+    AgencyId::parse(named.trim())
+        .or_else(|_| AgencyId::parse(&innfri::tenants::slug(named)))
+        .map_err(|e| format!("'{named}' is not an agency id or name: {e}"))
+}
+
+async fn agency_command(ctx: &AppContext, action: AgencyCommand) -> Result<(), String> {
+    use innfri::tenants::slug;
+    let tenants = &ctx.tenants;
+    let now = chrono::Utc::now();
+    match action {
+        AgencyCommand::Create {
+            name,
+            creditors,
+            id,
+        } => {
+            let id = id.unwrap_or_else(|| slug(&name));
+            let (agency, key) = tenants
+                .create_agency(&ctx.config, &id, &name, &creditors)
+                .await
+                .map_err(|e| e.to_string())?;
+            let key_id = innfri::tenants::key_id(&api_key_hash(&key));
+            println!("agency: {} ({})", agency.id, agency.name);
+            println!("api key (give to the agency; shown once, only its hash is kept): {key}");
+            println!("key id: {key_id}");
+        }
+        AgencyCommand::Key { agency } => {
+            let id = agency_id(&agency)?;
+            let key = tenants
+                .issue_key(&id, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            let key_id = innfri::tenants::key_id(&api_key_hash(&key));
+            println!("api key (give to the agency; shown once, only its hash is kept): {key}");
+            println!("key id: {key_id}");
+        }
+        AgencyCommand::Keys { agency } => {
+            let id = agency_id(&agency)?;
+            for key in tenants.keys(&id).await.map_err(|e| e.to_string())? {
+                let state = match key.revoked_at {
+                    Some(at) => format!("revoked {}", at.to_rfc3339()),
+                    None => "active".to_owned(),
+                };
+                println!(
+                    "{}  made {}  {state}",
+                    key.key_id,
+                    key.created_at.to_rfc3339()
+                );
+            }
+        }
+        AgencyCommand::Revoke { agency, key_id } => {
+            let id = agency_id(&agency)?;
+            tenants
+                .revoke_key(&id, key_id.trim(), now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("key {key_id} of {id} is revoked");
+        }
+    }
+    Ok(())
 }
 
 async fn reconcile_file(ctx: &AppContext, file: &std::path::Path) -> anyhow::Result<()> {
@@ -122,10 +223,6 @@ async fn import_file(
         Ok(id) => id,
         Err(e) => return refused(&format!("--agency: {e}")),
     };
-    let agency = match innfri::import::choose_agency(&config, &creditor, agency.as_ref()) {
-        Ok(agency) => agency,
-        Err(e) => return refused(&e),
-    };
     let reader = match std::fs::File::open(file) {
         Ok(reader) => reader,
         Err(e) => return refused(&format!("cannot read the file: {e}")),
@@ -133,6 +230,10 @@ async fn import_file(
     let ctx = match AppContext::new(config).await {
         Ok(ctx) => ctx,
         Err(e) => return refused(&format!("{e:#}")),
+    };
+    let agency = match innfri::import::choose_agency(&ctx, &creditor, agency.as_ref()).await {
+        Ok(agency) => agency,
+        Err(e) => return refused(&e),
     };
     match innfri::import::import_cases(&ctx, &agency, &creditor, reader).await {
         Ok(report) => {
@@ -232,8 +333,24 @@ fn main() -> ExitCode {
     {
         return runtime.block_on(import_file(config, file, creditor, agency.as_deref()));
     }
+    if let Command::Agency { .. } = &command
+        && config.settings.store.backend == innfri::config::Backend::Embedded
+    {
+        // The embedded store lives and dies with one process: a key made here would be gone.
+        eprintln!(
+            "innfri agency: needs the Redis store (store.backend = \"redis\"); with the embedded \
+             store put an api_key_sha256 from `innfri new-api-key` in the configuration instead"
+        );
+        return ExitCode::FAILURE;
+    }
     let result = runtime.block_on(async move {
         let ctx = AppContext::new(config).await?;
+        if let Command::Agency { action } = command {
+            return agency_command(&ctx, action).await.map_err(|e| {
+                eprintln!("innfri agency: {e}");
+                anyhow::anyhow!("agency command refused")
+            });
+        }
         if let Command::Reconcile { file } = &command {
             return reconcile_file(&ctx, file).await;
         }

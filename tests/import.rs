@@ -344,24 +344,28 @@ async fn awkward_files_get_clear_errors_and_never_a_panic(backend: Backend) {
 async fn the_agency_is_the_one_acting_for_the_creditor(backend: Backend) {
     let ctx = context(backend).await;
     // Both test agencies act for nordlys-energi: one must be chosen.
-    let err = choose_agency(&ctx.config, &creditor(), None).expect_err("ambiguous");
+    let err = choose_agency(&ctx, &creditor(), None)
+        .await
+        .expect_err("ambiguous");
     assert!(
         err.to_string()
             .contains("(agency-a, agency-b); choose one with --agency"),
         "{err}"
     );
     assert_eq!(
-        choose_agency(&ctx.config, &creditor(), Some(&agency())).expect("named"),
+        choose_agency(&ctx, &creditor(), Some(&agency()))
+            .await
+            .expect("named"),
         agency()
     );
     let unknown = CreditorId::parse("nobody").expect("id");
     assert!(matches!(
-        choose_agency(&ctx.config, &unknown, None),
+        choose_agency(&ctx, &unknown, None).await,
         Err(ImportError::UnknownCreditor(_))
     ));
     let stranger = AgencyId::parse("agency-z").expect("id");
     assert!(matches!(
-        choose_agency(&ctx.config, &creditor(), Some(&stranger)),
+        choose_agency(&ctx, &creditor(), Some(&stranger)).await,
         Err(ImportError::UnknownAgency(_))
     ));
     let reader = std::fs::File::open(fixture("cases.csv")).expect("fixture");

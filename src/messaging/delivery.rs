@@ -94,9 +94,8 @@ pub async fn settle_failure(
     let mut fallback = None;
     if contact_invalid && let Some(case) = ctx.store.case(&message.case_id).await? {
         let allowed = ctx
-            .config
-            .creditors
-            .get(&case.creditor_id)
+            .creditor(&case.creditor_id)
+            .await?
             .is_some_and(|c| c.messaging.channel_fallback);
         fallback = fallback_message(message, &case.debtor, allowed, now);
     }

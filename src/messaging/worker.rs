@@ -157,10 +157,9 @@ impl Worker {
             message.last_error = Some("case is not open".into());
             return store.save_leased_message(&message).await;
         };
-        let config = &self.ctx.config;
         let (Some(creditor), Some(agency)) = (
-            config.creditors.get(&case.creditor_id),
-            config.agencies.get(&case.agency_id),
+            self.ctx.creditor(&case.creditor_id).await?,
+            self.ctx.agency(&case.agency_id).await?,
         ) else {
             message.status = MessageStatus::Failed;
             message.last_error = Some("creditor or agency no longer configured".into());
@@ -214,10 +213,10 @@ impl Worker {
         };
         let outbound = self
             .composer
-            .compose(&message, &case, creditor, agency, &link);
+            .compose(&message, &case, &creditor, &agency, &link);
         let provider = self
             .providers
-            .for_message(message.recipient.channel(), creditor);
+            .for_message(message.recipient.channel(), &creditor);
         let result = provider.send(&outbound).await;
         message.updated_at = now;
         // (reason, whether the contact is bad) once the message has failed for good.

@@ -64,25 +64,27 @@ pub struct ReportLine {
     pub outcome: Outcome,
 }
 
-fn creditor_for<'a>(
+async fn creditor_for<'a>(
     ctx: &'a AppContext,
     agency: Option<&AgencyId>,
     account: &str,
-) -> Option<&'a Creditor> {
-    let creditor = ctx
+) -> Result<Option<&'a Creditor>, StoreError> {
+    let Some(creditor) = ctx
         .config
         .creditors
         .values()
-        .find(|c| account.ends_with(c.bank_account.digits()) && !account.is_empty())?;
-    match agency {
+        .find(|c| account.ends_with(c.bank_account.digits()) && !account.is_empty())
+    else {
+        return Ok(None);
+    };
+    Ok(match agency {
         None => Some(creditor),
         Some(id) => ctx
-            .config
-            .agencies
-            .get(id)
+            .agency(id)
+            .await?
             .filter(|a| a.acts_for(&creditor.id))
             .map(|_| creditor),
-    }
+    })
 }
 
 /// Matches and applies `payments`; `agency` limits it to that agency's creditors and cases.
@@ -115,7 +117,7 @@ async fn match_and_apply(
     if incoming.amount.is_negative() {
         return Ok(Outcome::Reversal);
     }
-    let Some(creditor) = creditor_for(ctx, agency, &incoming.to_account) else {
+    let Some(creditor) = creditor_for(ctx, agency, &incoming.to_account).await? else {
         return Ok(Outcome::UnknownAccount);
     };
     let Some(raw_kid) = &incoming.kid else {

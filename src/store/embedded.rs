@@ -8,13 +8,16 @@ use chrono::{DateTime, Utc};
 use std::sync::Mutex;
 
 use super::{
-    CaseInsert, CaseStore, EventStore, Health, IdempotencyBegin, IdempotencyStore, LinkStore,
-    MessageStore, PaymentStore, SavedResponse, StoreError, StoreResult, WebhookStore,
+    ApiKeyRecord, CaseInsert, CaseStore, EventStore, Health, IdempotencyBegin, IdempotencyStore,
+    LinkStore, MessageStore, PaymentStore, SavedResponse, StoreError, StoreResult, TenantStore,
+    WebhookStore,
 };
 use crate::domain::case::Case;
+use crate::domain::creditor::Agency;
 use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
+use crate::domain::mandate::Mandate;
 use crate::domain::message::{ContactCap, Message, MessageStatus};
 use crate::links::TokenDigest;
 
@@ -46,6 +49,9 @@ struct Inner {
     agency_cases: HashMap<AgencyId, Vec<CaseId>>,
     /// Reminders sent per (agency, debtor address), for the frequency cap.
     contact_slots: HashMap<(AgencyId, String), Vec<SentReminder>>,
+    agencies: HashMap<AgencyId, Agency>,
+    api_keys: HashMap<[u8; 32], ApiKeyRecord>,
+    mandates: HashMap<CreditorId, Mandate>,
 }
 
 /// In-process store for the demo and a laptop. Data lives as long as the process.
@@ -647,6 +653,79 @@ impl IdempotencyStore for EmbeddedStore {
         self.lock()?
             .idempotency
             .remove(&(scope.to_owned(), key.to_owned()));
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl TenantStore for EmbeddedStore {
+    async fn save_agency(&self, agency: &Agency) -> StoreResult<()> {
+        self.lock()?
+            .agencies
+            .insert(agency.id.clone(), agency.clone());
+        Ok(())
+    }
+
+    async fn agency(&self, id: &AgencyId) -> StoreResult<Option<Agency>> {
+        Ok(self.lock()?.agencies.get(id).cloned())
+    }
+
+    async fn agencies(&self) -> StoreResult<Vec<Agency>> {
+        let mut all: Vec<Agency> = self.lock()?.agencies.values().cloned().collect();
+        all.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+        Ok(all)
+    }
+
+    async fn add_api_key(&self, hash: &[u8; 32], record: &ApiKeyRecord) -> StoreResult<bool> {
+        let mut inner = self.lock()?;
+        if inner.api_keys.contains_key(hash) {
+            return Ok(false);
+        }
+        inner.api_keys.insert(*hash, record.clone());
+        Ok(true)
+    }
+
+    async fn api_key(&self, hash: &[u8; 32]) -> StoreResult<Option<ApiKeyRecord>> {
+        Ok(self.lock()?.api_keys.get(hash).cloned())
+    }
+
+    async fn agency_api_keys(&self, agency: &AgencyId) -> StoreResult<Vec<ApiKeyRecord>> {
+        let mut keys: Vec<ApiKeyRecord> = self
+            .lock()?
+            .api_keys
+            .values()
+            .filter(|r| &r.agency == agency)
+            .cloned()
+            .collect();
+        keys.sort_by_key(|r| r.created_at);
+        Ok(keys)
+    }
+
+    async fn revoke_api_key(
+        &self,
+        agency: &AgencyId,
+        key_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut inner = self.lock()?;
+        let mut found = false;
+        for record in inner.api_keys.values_mut() {
+            if &record.agency == agency && record.key_id == key_id {
+                record.revoked_at.get_or_insert(at);
+                found = true;
+            }
+        }
+        Ok(found)
+    }
+
+    async fn mandate(&self, creditor: &CreditorId) -> StoreResult<Option<Mandate>> {
+        Ok(self.lock()?.mandates.get(creditor).cloned())
+    }
+
+    async fn save_mandate(&self, creditor: &CreditorId, mandate: &Mandate) -> StoreResult<()> {
+        self.lock()?
+            .mandates
+            .insert(creditor.clone(), mandate.clone());
         Ok(())
     }
 }

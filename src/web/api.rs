@@ -1,6 +1,6 @@
 //! The agency JSON API (v1): cases and messages, behind a bearer API key per agency.
 
-use std::future::{Ready, ready};
+use futures::future::LocalBoxFuture;
 
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,7 +11,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::api_error::{ApiError, Body as ErrorBody};
 use crate::app::AppContext;
 use crate::cases::{self, CaseInput, Upserted};
-use crate::config::api_key_hash;
 use crate::domain::case::{Case, CaseStatus, ClaimLine, Debtor};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
@@ -49,14 +48,17 @@ pub struct Tenant(pub AgencyId);
 
 impl FromRequest for Tenant {
     type Error = ApiError;
-    type Future = Ready<Result<Tenant, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Tenant, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        ready(tenant(req))
+        let req = req.clone();
+        Box::pin(async move { tenant(&req).await })
     }
 }
 
-pub(crate) fn tenant(req: &HttpRequest) -> Result<Tenant, ApiError> {
+/// The agency of the request's `Authorization: Bearer` key, looked up by the key's SHA-256
+/// (the key itself is never stored); a revoked key is refused like an unknown one.
+pub(crate) async fn tenant(req: &HttpRequest) -> Result<Tenant, ApiError> {
     let ctx = req
         .app_data::<web::Data<AppContext>>()
         .ok_or(ApiError::InvalidApiKey)?;
@@ -70,11 +72,10 @@ pub(crate) fn tenant(req: &HttpRequest) -> Result<Tenant, ApiError> {
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .ok_or(ApiError::MissingApiKey)?;
-    // Keys are looked up by their SHA-256: the key itself is never stored or compared.
-    ctx.config
-        .api_keys
-        .get(&api_key_hash(key))
-        .map(|agency| Tenant(agency.clone()))
+    ctx.tenants
+        .agency_for_key(key)
+        .await?
+        .map(Tenant)
         .ok_or(ApiError::InvalidApiKey)
 }
 

@@ -81,7 +81,7 @@ pub async fn middleware(
         }
     };
     // Keys belong to an agency; without a valid API key the handler answers 401 as usual.
-    let Ok(agency) = tenant(req.request()) else {
+    let Ok(agency) = tenant(req.request()).await else {
         return next
             .call(req)
             .await

@@ -154,11 +154,9 @@ pub(crate) async fn approve(
     };
     let mut case = own_case(&ctx, &tenant, &case_id).await?;
     let creditor = ctx
-        .config
-        .creditors
-        .get(&case.creditor_id)
-        .ok_or(ApiError::CaseNotFound)?
-        .clone();
+        .creditor(&case.creditor_id)
+        .await?
+        .ok_or(ApiError::CaseNotFound)?;
     let request = case
         .take_review(&request_id)
         .ok_or_else(|| ApiError::field("request", "no pending request with this id"))?;

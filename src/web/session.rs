@@ -121,15 +121,17 @@ pub async fn load_unverified(
         Err(e) => return Err(unavailable(ctx, &e)),
     };
     let locale = asked.unwrap_or(case.debtor.locale);
-    let (Some(creditor), Some(agency)) = (
-        ctx.config.creditors.get(&case.creditor_id),
-        ctx.config.agencies.get(&case.agency_id),
-    ) else {
-        return Err(not_found(ctx, locale));
+    let (creditor, agency) = match (
+        ctx.creditor(&case.creditor_id).await,
+        ctx.agency(&case.agency_id).await,
+    ) {
+        (Ok(Some(creditor)), Ok(Some(agency))) => (creditor, agency),
+        (Err(e), _) | (_, Err(e)) => return Err(unavailable(ctx, &e)),
+        _ => return Err(not_found(ctx, locale)),
     };
     Ok(DebtorView {
-        creditor: creditor.clone(),
-        agency: agency.clone(),
+        creditor,
+        agency,
         session,
         case,
         locale,
