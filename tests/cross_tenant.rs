@@ -20,8 +20,6 @@ fn body_for(path: &str) -> &'static str {
         "{}"
     } else if path.ends_with("/decline") {
         r#"{"reason":"Nei"}"#
-    } else if path.ends_with("/webhooks/replay") {
-        "{}"
     } else {
         "{}"
     }

@@ -28,6 +28,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/events"),
     ("get", "/api/v1/webhooks"),
     ("post", "/api/v1/webhooks/replay"),
+    ("get", "/api/v1/creditors/{creditor_id}/mandate"),
+    ("put", "/api/v1/creditors/{creditor_id}/mandate"),
 ];
 
 const METHODS: &[&str] = &[
@@ -118,6 +120,11 @@ async fn the_document_lists_exactly_the_routes_the_app_serves() {
         let url = app.url(&concrete(path));
         let request = match *method {
             "get" => app.http.get(&url),
+            "put" => app
+                .http
+                .put(&url)
+                .header("Content-Type", "application/json")
+                .body("{}"),
             _ => app
                 .http
                 .post(&url)
@@ -155,6 +162,8 @@ async fn the_document_lists_exactly_the_routes_the_app_serves() {
         (reqwest::Method::POST, "/api/v1/events"),
         (reqwest::Method::GET, "/api/v1/reconciliations"),
         (reqwest::Method::POST, "/api/v1/openapi.json"),
+        (reqwest::Method::DELETE, "/api/v1/creditors/x_1/mandate"),
+        (reqwest::Method::POST, "/api/v1/creditors/x_1/mandate"),
     ] {
         let response = app
             .http
@@ -370,6 +379,38 @@ async fn real_answers_match_the_documented_schemas(backend: Backend) {
         .post_json("/api/v1/webhooks/replay", Some(KEY_A), "")
         .await;
     assert_documented(&doc, "post", "/api/v1/webhooks/replay", r).await;
+
+    let mandate_path = "/api/v1/creditors/{creditor_id}/mandate";
+    let r = get("/api/v1/creditors/nordlys-energi/mandate".into()).await;
+    let mut mandate = assert_documented(&doc, "get", mandate_path, r).await;
+    let r = get("/api/v1/creditors/ukjent/mandate".into()).await;
+    assert_documented(&doc, "get", mandate_path, r).await;
+    let put = |body: Value| {
+        let app = &app;
+        async move {
+            app.http
+                .put(app.url("/api/v1/creditors/nordlys-energi/mandate"))
+                .bearer_auth(KEY_A)
+                .header("Content-Type", "application/json")
+                .body(body.to_string())
+                .send()
+                .await
+                .expect("request")
+        }
+    };
+    mandate["plan"]["first_payment"] = json!({"amount": "500"});
+    mandate["deferral"]["max_balance"] = json!("50000");
+    let r = put(mandate.clone()).await;
+    let saved = assert_documented(&doc, "put", mandate_path, r).await;
+    assert_eq!(saved, mandate);
+    let mut unlawful = mandate.clone();
+    unlawful["plan"]["establishment_fee"] = json!("100000");
+    unlawful["plan"]["max_months"] = json!(121);
+    let r = put(unlawful).await;
+    let refused = assert_documented(&doc, "put", mandate_path, r).await;
+    assert_eq!(refused["issues"].as_array().map(Vec::len), Some(2));
+    let r = put(json!({"plan": {"nope": 1}})).await;
+    assert_documented(&doc, "put", mandate_path, r).await;
 
     let r = app
         .post_json(&format!("/api/v1/cases/{id}/close"), Some(KEY_A), "")

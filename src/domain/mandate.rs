@@ -4,13 +4,16 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::creditor::Jurisdiction;
 use super::jurisdiction::no;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// Deferrals: more time to pay the whole balance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeferralRules {
+    /// Whether the debtor may ask for more time at all.
     pub allowed: bool,
     /// Longest extension of the current due date, in days.
     pub max_days: u32,
@@ -20,10 +23,12 @@ pub struct DeferralRules {
     pub auto_grant_days: u32,
     /// Balance range (in the creditor's currency) deferrals apply to; outside it, review.
     pub min_balance: Option<Decimal>,
+    /// Upper end of that range; no upper end when left out.
     pub max_balance: Option<Decimal>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What the debtor pays first when a plan starts: `{"amount": "500"}` or `{"percent": "10"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub enum FirstPayment {
     /// A fixed amount first.
@@ -32,13 +37,17 @@ pub enum FirstPayment {
     Percent(Decimal),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Instalment plans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanRules {
+    /// Whether the debtor may ask for an instalment plan at all.
     pub allowed: bool,
+    /// Longest plan, in months (2 to 120 when plans are allowed).
     pub max_months: u32,
     /// Smallest monthly instalment (the last one may be smaller).
     pub min_instalment: Decimal,
+    /// A first payment the plan starts with; none when left out or null.
     pub first_payment: Option<FirstPayment>,
     /// The first instalment falls due at the latest this many days after the agreement.
     pub first_due_within_days: u32,
@@ -68,26 +77,35 @@ impl Default for PlanRules {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// Paying part of the balance online.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartialPaymentRules {
+    /// Whether the case page offers paying part of the balance.
     pub allowed: bool,
+    /// The smallest part the debtor may pay.
     pub min_amount: Decimal,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// What the debtor must confirm before the case page shows anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IdentityCheck {
+    /// The link alone opens the case page.
     #[default]
     None,
+    /// The debtor confirms the postcode the agency gave with the case.
     Postcode,
+    /// The debtor confirms the birth date the agency gave with the case.
     BirthDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The identity step-up on the case page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdentityRules {
     pub check: IdentityCheck,
+    /// Wrong answers in a row before the case page locks for 24 hours.
     pub max_attempts: u32,
 }
 
@@ -101,7 +119,10 @@ impl Default for IdentityRules {
 }
 
 /// Everything a creditor allows; every section defaults to "not allowed".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+///
+/// Amounts and percentages are decimal strings such as `"300"` or `"12.5"` (in the creditor's
+/// currency); JSON numbers are accepted on input too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mandate {
     #[serde(default)]

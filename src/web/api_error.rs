@@ -24,6 +24,10 @@ pub enum ApiError {
     IdempotencyKeyInFlight,
     #[error("{field}: {message}")]
     InvalidField { field: String, message: String },
+    /// One or more fields at fault at once (a mandate can break several rules): the answer
+    /// names the first as `field` and lists them all under `issues`.
+    #[error("{}", describe_issues(.0))]
+    InvalidFields(Vec<FieldIssue>),
     #[error("creditor_id: no creditor '{0}' for this agency")]
     UnknownCreditor(String),
     #[error("debtor has no {0} to send to")]
@@ -34,6 +38,9 @@ pub enum ApiError {
     InvalidApiKey,
     #[error("no case with this id")]
     CaseNotFound,
+    /// Also for a creditor the agency does not act for: the answer never tells it exists.
+    #[error("no creditor with this id for this agency")]
+    CreditorNotFound,
     #[error("no message with this id on this case")]
     MessageNotFound,
     #[error("the message is {0:?}: only a message still waiting in the queue can be cancelled")]
@@ -58,6 +65,29 @@ pub(crate) struct Body<'a> {
     field: Option<&'a str>,
     /// A readable explanation (English); not meant to be parsed.
     message: String,
+    /// Every field at fault, the first of them being `field`; only in `invalid_field` answers
+    /// that can name several (replacing a mandate), even when there is just one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    issues: Option<&'a [FieldIssue]>,
+}
+
+/// One field at fault and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldIssue {
+    /// The field as a path, e.g. `plan.establishment_fee`.
+    #[schema(example = "plan.establishment_fee")]
+    pub field: String,
+    /// A readable explanation (English); not meant to be parsed.
+    pub message: String,
+}
+
+fn describe_issues(issues: &[FieldIssue]) -> String {
+    issues
+        .iter()
+        .map(|i| format!("{}: {}", i.field, i.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl ApiError {
@@ -72,7 +102,7 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::InvalidJson { .. } => "invalid_json",
-            ApiError::InvalidField { .. } => "invalid_field",
+            ApiError::InvalidField { .. } | ApiError::InvalidFields(_) => "invalid_field",
             ApiError::InvalidHeader { .. } => "invalid_header",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::IdempotencyKeyInFlight => "idempotency_key_in_flight",
@@ -81,6 +111,7 @@ impl ApiError {
             ApiError::MissingApiKey => "missing_api_key",
             ApiError::InvalidApiKey => "invalid_api_key",
             ApiError::CaseNotFound => "case_not_found",
+            ApiError::CreditorNotFound => "creditor_not_found",
             ApiError::MessageNotFound => "message_not_found",
             ApiError::NotCancellable(_) => "not_cancellable",
             ApiError::Conflict => "conflict",
@@ -92,6 +123,7 @@ impl ApiError {
         match self {
             ApiError::InvalidJson { field, .. } => field.as_deref(),
             ApiError::InvalidField { field, .. } => Some(field),
+            ApiError::InvalidFields(issues) => issues.first().map(|i| i.field.as_str()),
             ApiError::InvalidHeader { field, .. } => Some(field),
             ApiError::IdempotencyKeyReused | ApiError::IdempotencyKeyInFlight => {
                 Some(super::idempotency::HEADER)
@@ -121,10 +153,13 @@ impl ResponseError for ApiError {
             ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             ApiError::InvalidField { .. }
+            | ApiError::InvalidFields(_)
             | ApiError::UnknownCreditor(_)
             | ApiError::NoRecipient(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MissingApiKey | ApiError::InvalidApiKey => StatusCode::UNAUTHORIZED,
-            ApiError::CaseNotFound | ApiError::MessageNotFound => StatusCode::NOT_FOUND,
+            ApiError::CaseNotFound | ApiError::MessageNotFound | ApiError::CreditorNotFound => {
+                StatusCode::NOT_FOUND
+            }
             ApiError::NotCancellable(_) => StatusCode::CONFLICT,
             ApiError::Conflict => StatusCode::CONFLICT,
             ApiError::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -143,6 +178,10 @@ impl ResponseError for ApiError {
             error: self.code(),
             field: self.field_name(),
             message: self.to_string(),
+            issues: match self {
+                ApiError::InvalidFields(issues) => Some(issues),
+                _ => None,
+            },
         })
     }
 }

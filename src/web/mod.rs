@@ -8,6 +8,7 @@ pub mod events_api;
 pub mod health;
 pub mod idempotency;
 pub mod identity;
+pub mod mandates_api;
 pub mod openapi;
 pub mod pages;
 pub mod pay;
@@ -99,6 +100,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             .configure(reviews_api::routes)
             .configure(payments_api::routes)
             .configure(events_api::routes)
+            .configure(mandates_api::routes)
             .configure(callbacks::routes)
             .configure(payment_webhooks::routes)
             .configure(openapi::routes)

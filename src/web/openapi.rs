@@ -14,7 +14,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-use super::{api, api_error, events_api, payments_api, reviews_api};
+use super::{api, api_error, events_api, mandates_api, payments_api, reviews_api};
 use crate::domain::ids::CaseId;
 use crate::domain::money::{Currency, Money};
 
@@ -28,10 +28,10 @@ const BEARER: &str = "api_key";
 #[openapi(
     info(
         title = "innfri agency API",
-        description = "Cases, messages, debtor requests, payments and events of one collection \
-            agency, behind its API key (`Authorization: Bearer <api key>`). Errors are JSON \
-            with a stable `error` code, the `field` at fault and a `message`; an invalid \
-            request changes nothing."
+        description = "Cases, messages, debtor requests, payments, events and creditors' \
+            mandates of one collection agency, behind its API key (`Authorization: Bearer \
+            <api key>`). Errors are JSON with a stable `error` code, the `field` at fault and \
+            a `message`; an invalid request changes nothing."
     ),
     servers((url = "/")),
     paths(
@@ -51,6 +51,8 @@ const BEARER: &str = "api_key";
         events_api::list,
         events_api::delivery_status,
         events_api::replay,
+        mandates_api::get_mandate,
+        mandates_api::replace_mandate,
     ),
     components(schemas(api_error::Body)),
     modifiers(&BearerAuth, &Idempotency),
@@ -61,6 +63,7 @@ const BEARER: &str = "api_key";
         (name = "requests", description = "Debtor requests that need a person"),
         (name = "payments", description = "Bank files and direct payments"),
         (name = "events", description = "The events stream and webhook delivery"),
+        (name = "creditors", description = "The mandates of the creditors the agency acts for"),
     ),
 )]
 pub struct ApiDoc;
