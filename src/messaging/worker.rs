@@ -4,7 +4,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures::StreamExt;
 use rand::Rng;
 use tokio::sync::watch;
 
@@ -31,7 +30,14 @@ pub struct WorkerSettings {
     pub cap: ContactCap,
 }
 
+/// The send loop. Cheap to clone: each message of a batch is its own task, so a worker
+/// process uses every core it has.
+#[derive(Clone)]
 pub struct Worker {
+    core: Arc<WorkerCore>,
+}
+
+struct WorkerCore {
     ctx: Arc<AppContext>,
     providers: ProviderSet,
     composer: Composer,
@@ -52,10 +58,12 @@ impl Worker {
     pub fn new(ctx: Arc<AppContext>, providers: ProviderSet, settings: WorkerSettings) -> Worker {
         let composer = Composer::new(ctx.texts.clone());
         Worker {
-            ctx,
-            providers,
-            composer,
-            settings,
+            core: Arc::new(WorkerCore {
+                ctx,
+                providers,
+                composer,
+                settings,
+            }),
         }
     }
 
@@ -66,37 +74,55 @@ impl Worker {
 
     /// As [`Worker::run_once`], as if it were `now` (tests use it to be at 23:00 on demand).
     pub async fn run_once_at(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let core = &self.core;
         let lease_until = now
-            + chrono::Duration::from_std(self.settings.lease)
+            + chrono::Duration::from_std(core.settings.lease)
                 .unwrap_or(chrono::Duration::minutes(1));
-        let batch = self
+        let batch = core
             .ctx
             .store
-            .claim_due_messages(now, lease_until, self.settings.batch_size)
+            .claim_due_messages(now, lease_until, core.settings.batch_size)
             .await?;
         let count = batch.len();
-        futures::stream::iter(batch)
-            .for_each_concurrent(self.settings.concurrency, |message| async move {
+        // At most `concurrency` messages in flight; each one a task of its own, so the
+        // runtime spreads rendering, signing and JSON over all cores.
+        let permits = Arc::new(tokio::sync::Semaphore::new(
+            core.settings.concurrency.max(1),
+        ));
+        let mut tasks = tokio::task::JoinSet::new();
+        for message in batch {
+            let Ok(permit) = permits.clone().acquire_owned().await else {
+                break;
+            };
+            let core = core.clone();
+            tasks.spawn(async move {
                 let id = message.id.clone();
-                if let Err(e) = self.process(message, now).await {
+                if let Err(e) = core.process(message, now).await {
                     // The lease runs out and another round picks the message up again.
                     tracing::warn!(message = %id, error = %e, "could not record a message's progress");
                 }
-            })
-            .await;
+                drop(permit);
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            if let Err(e) = done {
+                tracing::error!(error = %e, "a send task failed");
+            }
+        }
         Ok(count)
     }
 
     /// Runs until `shutdown` turns true; finishes the batch in hand before returning.
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
-        let (sms, email) = self.providers.defaults();
+        let (sms, email) = self.core.providers.defaults();
         tracing::info!(sms, email, "worker started");
-        let mut backoff = self.settings.poll_interval;
+        let settings = &self.core.settings;
+        let mut backoff = settings.poll_interval;
         while !*shutdown.borrow() {
             let pause = match self.run_once().await {
-                Ok(0) => self.settings.poll_interval,
+                Ok(0) => settings.poll_interval,
                 Ok(_) => {
-                    backoff = self.settings.poll_interval;
+                    backoff = settings.poll_interval;
                     continue;
                 }
                 Err(e) => {
@@ -112,7 +138,9 @@ impl Worker {
         }
         tracing::info!("worker stopped");
     }
+}
 
+impl WorkerCore {
     async fn process(&self, mut message: Message, now: DateTime<Utc>) -> Result<(), StoreError> {
         let store = &self.ctx.store;
         if message.status == MessageStatus::Sending {
@@ -233,23 +261,17 @@ impl Worker {
         }
         match result {
             Ok(receipt) => {
-                // Recorded as sent first: if the indexes below cannot be written, the message
-                // must still never go out again.
                 message.status = MessageStatus::Sent;
                 message.provider_id = Some(receipt.provider_id.clone());
                 message.last_error = None;
                 tracing::info!(message = %message.id, to = %message.recipient.masked(), provider = provider.name(), "sent");
-                store.save_leased_message(&message).await?;
-                let indexed = store
-                    .index_provider_id(&receipt.provider_id, &message.id)
-                    .await;
-                let remembered = match &message.recipient {
-                    Recipient::Sms(phone) => store.remember_sms_case(phone.e164(), &case.id).await,
-                    Recipient::Email(_) => Ok(()),
+                let sms_to = match &message.recipient {
+                    Recipient::Sms(phone) => Some(phone.e164()),
+                    Recipient::Email(_) => None,
                 };
-                if let Err(e) = indexed.and(remembered) {
-                    tracing::warn!(message = %message.id, error = %e, "sent, but receipts or replies may not find this message");
-                }
+                store
+                    .record_sent(&message, &receipt.provider_id, sms_to)
+                    .await?;
                 return Ok(());
             }
             Err(SendError::Permanent { reason }) => {

@@ -135,6 +135,22 @@ pub trait MessageStore: Send + Sync {
     /// Remembers the case an SMS to this number (E.164) was last about, so a reply finds it.
     async fn remember_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()>;
     async fn last_sms_case(&self, phone: &str) -> StoreResult<Option<CaseId>>;
+    /// A message the provider accepted: saved as sent and released, with the provider id
+    /// indexed for receipts and, for an SMS, its number remembered for replies (`sms_to`).
+    /// Backends that can do it in one round trip do.
+    async fn record_sent(
+        &self,
+        message: &Message,
+        provider_id: &str,
+        sms_to: Option<&str>,
+    ) -> StoreResult<()> {
+        self.save_leased_message(message).await?;
+        self.index_provider_id(provider_id, &message.id).await?;
+        if let Some(phone) = sms_to {
+            self.remember_sms_case(phone, &message.case_id).await?;
+        }
+        Ok(())
+    }
     /// The debtor answered STOP: no more SMS to this number, from any agency.
     async fn opt_out(&self, phone: &str) -> StoreResult<()>;
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool>;

@@ -708,6 +708,45 @@ impl MessageStore for RedisStore {
             .map_err(unavailable)
     }
 
+    async fn record_sent(
+        &self,
+        message: &Message,
+        provider_id: &str,
+        sms_to: Option<&str>,
+    ) -> StoreResult<()> {
+        let id = message.id.as_str();
+        let mut pipe = redis::pipe();
+        // One round trip, all or nothing: a message is never sent without being recorded as
+        // sent, nor recorded without the indexes receipts and replies look it up by.
+        pipe.atomic()
+            .set(
+                format!("{}{}", self.message_prefix(), id),
+                to_json(message)?,
+            )
+            .ignore()
+            .zrem(self.lease_key(), id)
+            .ignore()
+            .zrem(self.due_key(), id)
+            .ignore()
+            .set_ex(
+                format!("{}:provider:{}", self.ns, provider_id),
+                id,
+                31 * 24 * 3600,
+            )
+            .ignore();
+        if let Some(phone) = sms_to {
+            pipe.set_ex(
+                format!("{}:smscase:{}", self.ns, phone),
+                message.case_id.as_str(),
+                92 * 24 * 3600,
+            )
+            .ignore();
+        }
+        pipe.query_async::<()>(&mut self.conn())
+            .await
+            .map_err(unavailable)
+    }
+
     async fn index_provider_id(&self, provider_id: &str, message: &MessageId) -> StoreResult<()> {
         // Receipts arrive within days; the index need not outlive a month.
         self.conn()
