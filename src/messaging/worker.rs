@@ -14,7 +14,7 @@ use super::delivery::settle_failure;
 use super::provider::SendError;
 use super::providers::ProviderSet;
 use crate::app::AppContext;
-use crate::domain::case::{Case, CaseStatus};
+use crate::domain::case::CaseStatus;
 use crate::domain::jurisdiction::no;
 use crate::domain::message::{ContactCap, Message, MessageStatus, Recipient, retry_delay};
 use crate::store::StoreError;
@@ -84,49 +84,20 @@ impl Worker {
             .claim_due_messages(now, lease_until, core.settings.batch_size)
             .await?;
         let count = batch.len();
-        // The batch's reads are batched: its cases and opt-outs in one round trip each. The
-        // fenced start stays per message, right before its send: a message that waits in the
-        // batch past its lease is then skipped here when another worker has taken it over.
-        let mut mine = Vec::with_capacity(count);
-        for message in batch {
-            if message.status.is_final() {
-                core.ctx.store.save_leased_message(&message).await?;
-                continue;
-            }
-            mine.push(message);
-        }
-        let case_ids: Vec<_> = mine.iter().map(|m| m.case_id.clone()).collect();
-        let cases = core.ctx.store.cases(&case_ids).await?;
-        let phones: Vec<&str> = mine
-            .iter()
-            .filter_map(|m| match &m.recipient {
-                Recipient::Sms(phone) => Some(phone.e164()),
-                Recipient::Email(_) => None,
-            })
-            .collect();
-        let mut opted_out = core.ctx.store.opted_out_many(&phones).await?.into_iter();
-        let mut work = Vec::with_capacity(mine.len());
-        for (message, case) in mine.into_iter().zip(cases) {
-            let stopped = match &message.recipient {
-                Recipient::Sms(_) => opted_out.next().unwrap_or(false),
-                Recipient::Email(_) => false,
-            };
-            work.push((message, case, stopped));
-        }
         // At most `concurrency` messages in flight; each one a task of its own, so the
         // runtime spreads rendering, signing and JSON over all cores.
         let permits = Arc::new(tokio::sync::Semaphore::new(
             core.settings.concurrency.max(1),
         ));
         let mut tasks = tokio::task::JoinSet::new();
-        for (message, case, stopped) in work {
+        for message in batch {
             let Ok(permit) = permits.clone().acquire_owned().await else {
                 break;
             };
             let core = core.clone();
             tasks.spawn(async move {
                 let id = message.id.clone();
-                if let Err(e) = core.deliver(message, case, stopped, now).await {
+                if let Err(e) = core.process(message, now).await {
                     // The lease runs out and another round picks the message up again.
                     tracing::warn!(message = %id, error = %e, "could not record a message's progress");
                 }
@@ -170,21 +141,18 @@ impl Worker {
 }
 
 impl WorkerCore {
-    /// Sends one claimed message unless another worker has taken it over: `case` as read for
-    /// the batch, `opted_out` whether its number said STOP.
-    async fn deliver(
-        &self,
-        mut message: Message,
-        case: Option<Case>,
-        opted_out: bool,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    async fn process(&self, mut message: Message, now: DateTime<Utc>) -> Result<(), StoreError> {
         let store = &self.ctx.store;
         if message.status == MessageStatus::Sending {
             // A worker died mid-send: whether the provider got it is unknown. Twilio has no
             // idempotency key, so we choose to send again (at-least-once) and say so in the log.
             tracing::warn!(message = %message.id, "previous attempt ended without a result; sending again");
         }
+        if message.status.is_final() {
+            return store.save_leased_message(&message).await;
+        }
+        // Fenced: if this worker's lease ran out while the message waited in its batch and
+        // another worker has taken it over, only one of them may send.
         let expected = message.attempts;
         message.status = MessageStatus::Sending;
         message.attempts += 1;
@@ -197,6 +165,8 @@ impl WorkerCore {
             tracing::info!(message = %message.id, "taken over by another worker; skipped");
             return Ok(());
         }
+
+        let case = store.case(&message.case_id).await?;
         let collection = message.template.is_collection();
         if let Some(disputed) = case
             .as_ref()
@@ -223,7 +193,9 @@ impl WorkerCore {
             message.last_error = Some("creditor or agency no longer configured".into());
             return store.save_leased_message(&message).await;
         };
-        if opted_out {
+        if let Recipient::Sms(phone) = &message.recipient
+            && store.is_opted_out(phone.e164()).await?
+        {
             message.status = MessageStatus::Cancelled;
             message.last_error = Some("the debtor asked for no more SMS (STOP)".into());
             tracing::info!(message = %message.id, "not sent: the number opted out");

@@ -52,14 +52,6 @@ pub trait CaseStore: Send + Sync {
     /// Writes `case` if the stored version still equals `case.version`; returns the case with the new version.
     async fn update_case(&self, case: &Case) -> StoreResult<Case>;
     async fn case(&self, id: &CaseId) -> StoreResult<Option<Case>>;
-    /// Several cases at once, in the order asked (one round trip where the backend can).
-    async fn cases(&self, ids: &[CaseId]) -> StoreResult<Vec<Option<Case>>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(self.case(id).await?);
-        }
-        Ok(out)
-    }
     async fn case_by_ref(
         &self,
         agency: &AgencyId,
@@ -126,19 +118,6 @@ pub trait MessageStore: Send + Sync {
         expected_attempts: u32,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<bool>;
-    /// [`MessageStore::begin_send`] for a whole batch (each message with the attempts it was
-    /// claimed with), in one round trip where the backend can; one answer per message.
-    async fn begin_send_many(
-        &self,
-        begun: &[(Message, u32)],
-        lease_until: DateTime<Utc>,
-    ) -> StoreResult<Vec<bool>> {
-        let mut out = Vec::with_capacity(begun.len());
-        for (message, expected) in begun {
-            out.push(self.begin_send(message, *expected, lease_until).await?);
-        }
-        Ok(out)
-    }
     /// Writes a leased message's new state: queued again at `not_before` when still scheduled,
     /// kept leased while sending, otherwise released for good.
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()>;
@@ -175,14 +154,6 @@ pub trait MessageStore: Send + Sync {
     /// The debtor answered STOP: no more SMS to this number, from any agency.
     async fn opt_out(&self, phone: &str) -> StoreResult<()>;
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool>;
-    /// [`MessageStore::is_opted_out`] for several numbers, in the order asked.
-    async fn opted_out_many(&self, phones: &[&str]) -> StoreResult<Vec<bool>> {
-        let mut out = Vec::with_capacity(phones.len());
-        for phone in phones {
-            out.push(self.is_opted_out(phone).await?);
-        }
-        Ok(out)
-    }
     /// Takes a place for a reminder to one debtor address (a digest of it, never the address
     /// itself) from one agency under the frequency
     /// cap, atomically (several workers): `None` when taken (recorded under the message id;

@@ -139,30 +139,6 @@ redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return 1
 "#;
 
-/// `BEGIN_SEND` for a batch. ARGV[1]: lease end (ms), ARGV[2]: message key prefix, then per
-/// message its id, new JSON and expected attempts. Returns 1 (this worker sends) or 0 per message.
-const BEGIN_SEND_MANY: &str = r#"
-local final = {sent = true, delivered = true, failed = true, cancelled = true}
-local out = {}
-for i = 3, #ARGV, 3 do
-  local id, json, expected = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-  local key = ARGV[2] .. id
-  local raw = redis.call('GET', key)
-  local won = 0
-  if raw then
-    local stored = cjson.decode(raw)
-    if tonumber(stored.attempts) == expected and not final[stored.status] then
-      redis.call('SET', key, json)
-      redis.call('ZREM', KEYS[2], id)
-      redis.call('ZADD', KEYS[1], ARGV[1], id)
-      won = 1
-    end
-  end
-  out[#out + 1] = won
-end
-return out
-"#;
-
 /// Cancels a queued message: only if it is still in the due queue (no worker holds it).
 const CANCEL_QUEUED: &str = r#"
 if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return false end
@@ -228,7 +204,6 @@ pub struct RedisStore {
     claim_due: Script,
     claim_contact_slot: Script,
     begin_send: Script,
-    begin_send_many: Script,
     cancel_queued: Script,
     idempotency_begin: Script,
     session_with_case: Script,
@@ -266,7 +241,6 @@ impl RedisStore {
             claim_due: Script::new(CLAIM_DUE),
             claim_contact_slot: Script::new(CLAIM_CONTACT_SLOT),
             begin_send: Script::new(BEGIN_SEND),
-            begin_send_many: Script::new(BEGIN_SEND_MANY),
             cancel_queued: Script::new(CANCEL_QUEUED),
             idempotency_begin: Script::new(IDEMPOTENCY_BEGIN),
             session_with_case: Script::new(SESSION_WITH_CASE),
@@ -438,23 +412,6 @@ impl CaseStore for RedisStore {
             .await
             .map_err(unavailable)?;
         raw.map(|r| from_json(&r)).transpose()
-    }
-
-    async fn cases(&self, ids: &[CaseId]) -> StoreResult<Vec<Option<Case>>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut pipe = redis::pipe();
-        for id in ids {
-            pipe.hget(self.case_key(id), "json");
-        }
-        let raws: Vec<Option<String>> = pipe
-            .query_async(&mut self.conn())
-            .await
-            .map_err(unavailable)?;
-        raws.iter()
-            .map(|raw| raw.as_deref().map(from_json).transpose())
-            .collect()
     }
 
     async fn case_by_ref(
@@ -722,33 +679,6 @@ impl MessageStore for RedisStore {
         Ok(written == 1)
     }
 
-    async fn begin_send_many(
-        &self,
-        begun: &[(Message, u32)],
-        lease_until: DateTime<Utc>,
-    ) -> StoreResult<Vec<bool>> {
-        if begun.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut invocation = self.begin_send_many.prepare_invoke();
-        invocation
-            .key(self.lease_key())
-            .key(self.due_key())
-            .arg(lease_until.timestamp_millis())
-            .arg(self.message_prefix());
-        for (message, expected) in begun {
-            invocation
-                .arg(message.id.as_str())
-                .arg(to_json(message)?)
-                .arg(*expected);
-        }
-        let won: Vec<i64> = invocation
-            .invoke_async(&mut self.conn())
-            .await
-            .map_err(unavailable)?;
-        Ok(won.into_iter().map(|w| w == 1).collect())
-    }
-
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
         let id = message.id.as_str();
         let mut pipe = redis::pipe();
@@ -870,20 +800,6 @@ impl MessageStore for RedisStore {
     async fn opt_out(&self, phone: &str) -> StoreResult<()> {
         self.conn()
             .sadd(format!("{}:optout", self.ns), phone)
-            .await
-            .map_err(unavailable)
-    }
-
-    async fn opted_out_many(&self, phones: &[&str]) -> StoreResult<Vec<bool>> {
-        if phones.is_empty() {
-            return Ok(Vec::new());
-        }
-        let key = format!("{}:optout", self.ns);
-        let mut pipe = redis::pipe();
-        for phone in phones {
-            pipe.sismember(&key, *phone);
-        }
-        pipe.query_async(&mut self.conn())
             .await
             .map_err(unavailable)
     }
