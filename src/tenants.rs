@@ -68,6 +68,15 @@ pub enum TenantError {
     UnknownCreditor(String),
     #[error("agency '{agency}' has no key '{key_id}'")]
     UnknownKey { agency: String, key_id: String },
+    #[error(
+        "API key {key_id} is configured for agency '{configured}' but was issued to '{stored}'; \
+         give '{configured}' a new key (innfri new-api-key) and remove this one"
+    )]
+    KeyMoved {
+        key_id: String,
+        configured: String,
+        stored: String,
+    },
 }
 
 /// What a process remembers of agencies and mandates (see [`CACHE_TTL`]).
@@ -106,9 +115,12 @@ impl Tenants {
         }
     }
 
-    /// Writes the configured agencies (config wins for those it names) and adds their keys;
-    /// a key revoked in the store stays revoked.
-    pub async fn seed(&self, config: &AppConfig) -> Result<(), StoreError> {
+    /// Writes the configured agencies (config wins for those it names) and adds their keys.
+    /// A key revoked in the store stays revoked; a key configured for another agency than the
+    /// store's record names is refused (the service does not start): honouring either would be
+    /// a guess. Nothing is revoked here: a process started with another profile must not be
+    /// able to switch off keys the running servers are configured with.
+    pub async fn seed(&self, config: &AppConfig) -> Result<(), TenantError> {
         let now = Utc::now();
         for agency in config.agencies.values() {
             self.store.save_agency(agency).await?;
@@ -119,17 +131,37 @@ impl Tenants {
                 key_id: key_id(hash),
                 created_at: now,
                 revoked_at: None,
+                from_config: true,
             };
-            self.store.add_api_key(hash, &record).await?;
+            if !self.store.add_api_key(hash, &record).await?
+                && let Some(stored) = self.store.api_key(hash).await?
+                && stored.agency != *agency
+            {
+                return Err(TenantError::KeyMoved {
+                    key_id: record.key_id,
+                    configured: agency.to_string(),
+                    stored: stored.agency.to_string(),
+                });
+            }
         }
         Ok(())
     }
 
-    /// The agency a presented API key belongs to, if the key is known and not revoked.
-    /// Never cached: a revoked key stops working at once.
-    pub async fn agency_for_key(&self, key: &str) -> Result<Option<AgencyId>, StoreError> {
-        let record = self.store.api_key(&api_key_hash(key)).await?;
-        Ok(record.filter(|r| r.revoked_at.is_none()).map(|r| r.agency))
+    /// The agency a presented API key belongs to, if the key is known and not revoked. A key
+    /// seeded from the configuration counts only while this process's configuration still
+    /// lists it for that agency (taking it out of the file and restarting ends it). Never
+    /// cached: a revoked key stops working at once.
+    pub async fn agency_for_key(
+        &self,
+        config: &AppConfig,
+        key: &str,
+    ) -> Result<Option<AgencyId>, StoreError> {
+        let hash = api_key_hash(key);
+        let record = self.store.api_key(&hash).await?;
+        Ok(record
+            .filter(|r| r.revoked_at.is_none())
+            .filter(|r| !r.from_config || config.api_keys.get(&hash) == Some(&r.agency))
+            .map(|r| r.agency))
     }
 
     pub async fn agency(&self, id: &AgencyId) -> Result<Option<Agency>, StoreError> {
@@ -236,6 +268,7 @@ impl Tenants {
                 key_id: key_id(&hash),
                 created_at: now,
                 revoked_at: None,
+                from_config: false,
             };
             // A collision of 190 random bits does not happen; the loop only keeps `add` honest.
             if self.store.add_api_key(&hash, &record).await? {

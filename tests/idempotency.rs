@@ -140,6 +140,28 @@ async fn an_unusable_key_is_a_clear_400_and_changes_nothing(backend: Backend) {
     assert_eq!(message_count(&app, case_id).await, 0);
 }
 
+async fn a_replayed_creation_keeps_its_location(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let body = common::case_body("IDEM-5", "300.00");
+    let first = post_with_key(&app, KEY_A, "/api/v1/cases", "create-5", &body).await;
+    assert_eq!(first.status().as_u16(), 201);
+    let location = first.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let again = post_with_key(&app, KEY_A, "/api/v1/cases", "create-5", &body).await;
+    assert_eq!(
+        again.status().as_u16(),
+        201,
+        "the saved 201, not a 200 update"
+    );
+    assert!(again.headers().get("Idempotent-Replayed").is_some());
+    assert_eq!(
+        again.headers()["location"].to_str().expect("location"),
+        location
+    );
+}
+
 async fn a_refused_request_is_replayed_as_refused(backend: Backend) {
     let app = spawn_app(backend).await;
     let first = post_with_key(&app, KEY_A, "/api/v1/cases", "bad-case", "{}").await;
@@ -158,4 +180,5 @@ on_both_stores!(
     keys_belong_to_one_agency,
     an_unusable_key_is_a_clear_400_and_changes_nothing,
     a_refused_request_is_replayed_as_refused,
+    a_replayed_creation_keeps_its_location,
 );

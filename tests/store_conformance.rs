@@ -421,6 +421,7 @@ async fn an_idempotency_key_starts_once_then_replays_its_response(backend: Backe
         status: 201,
         content_type: "application/json".into(),
         body: r#"{"id":"c1"}"#.into(),
+        headers: vec![("location".into(), "/api/v1/cases/c1".into())],
     };
     store
         .idempotency_finish("agency-a", "key-1", &saved)

@@ -5,7 +5,7 @@ mod common;
 
 use std::process::{Command, Output};
 
-use common::{Backend, KEY_A, case_body, config_source, spawn_app_with, unique_namespace};
+use common::{Backend, KEY_A, KEY_B, case_body, config_source, spawn_app_with, unique_namespace};
 use innfri::config::api_key_hash;
 use redis::AsyncCommands;
 use serde_json::Value;
@@ -192,4 +192,57 @@ fn agency_commands_refuse_what_they_cannot_do() {
 
     let bad_revoke = agency_cli(&ns, "redis", &["revoke", "fjell-as", "00000000"]);
     assert!(!bad_revoke.status.success());
+}
+
+fn agencies(a_keys: &[&str], b_keys: &[&str]) -> Value {
+    let hashes = |keys: &[&str]| -> Vec<String> {
+        keys.iter().map(|k| hex::encode(api_key_hash(k))).collect()
+    };
+    serde_json::json!([
+        {"id": "agency-a", "name": "A Inkasso AS", "api_key_sha256": hashes(a_keys), "creditors": ["nordlys-energi"]},
+        {"id": "agency-b", "name": "B Inkasso AS", "api_key_sha256": hashes(b_keys), "creditors": ["nordlys-energi"]}
+    ])
+}
+
+#[tokio::test]
+async fn a_key_taken_out_of_the_configuration_stops_working_and_a_moved_one_is_refused() {
+    let ns = unique_namespace();
+    let source = |agencies: Value| {
+        config_source(Backend::Redis)
+            .with("store.namespace", &ns)
+            .with("agencies", agencies)
+    };
+    let app = spawn_app_with(source(agencies(&[KEY_A], &[KEY_B])), Backend::Redis).await;
+    assert_eq!(
+        app.get_api("/api/v1/cases", KEY_A).await.status().as_u16(),
+        200
+    );
+
+    // Agency A's key is removed from the configuration: after a restart it is refused.
+    let again = spawn_app_with(source(agencies(&[], &[KEY_B])), Backend::Redis).await;
+    assert_eq!(
+        again
+            .get_api("/api/v1/cases", KEY_A)
+            .await
+            .status()
+            .as_u16(),
+        401
+    );
+    assert_eq!(
+        again
+            .get_api("/api/v1/cases", KEY_B)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+
+    // B's key configured for A instead: the service refuses to start rather than guess.
+    let config = source(agencies(&[KEY_B], &[])).load().expect("config");
+    let refused = innfri::app::AppContext::new(config).await;
+    let error = refused.err().expect("refused").to_string();
+    assert!(
+        error.contains("configured for agency 'agency-a'"),
+        "{error}"
+    );
 }

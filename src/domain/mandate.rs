@@ -9,6 +9,9 @@ use utoipa::ToSchema;
 use super::creditor::Jurisdiction;
 use super::jurisdiction::no;
 
+/// The most identity-check tries a mandate may allow per case.
+pub const MAX_IDENTITY_ATTEMPTS: u32 = 10;
+
 /// Deferrals: more time to pay the whole balance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -217,6 +220,13 @@ impl Mandate {
         if self.identity.check != IdentityCheck::None && self.identity.max_attempts == 0 {
             issue("identity.max_attempts", "must be at least 1".into());
         }
+        // A postcode has 10,000 values: more tries than this would let anyone guess through.
+        if self.identity.max_attempts > MAX_IDENTITY_ATTEMPTS {
+            issue(
+                "identity.max_attempts",
+                format!("must be at most {MAX_IDENTITY_ATTEMPTS}"),
+            );
+        }
         match jurisdiction {
             Jurisdiction::Norway => {
                 let cap = no::max_plan_fee(today, u32::MAX);
@@ -339,5 +349,17 @@ pub(crate) mod tests {
         let m = Mandate::default();
         assert!(!m.deferral.allowed && !m.plan.allowed && !m.partial_payment.allowed);
         assert!(m.check(Jurisdiction::Norway, today()).is_empty());
+    }
+
+    #[test]
+    fn identity_tries_are_capped_so_a_postcode_cannot_be_guessed() {
+        let mut m = generous();
+        m.identity.check = IdentityCheck::Postcode;
+        m.identity.max_attempts = MAX_IDENTITY_ATTEMPTS;
+        assert!(m.check(Jurisdiction::Norway, today()).is_empty());
+        m.identity.max_attempts = MAX_IDENTITY_ATTEMPTS + 1;
+        let issues = m.check(Jurisdiction::Norway, today());
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].field, "identity.max_attempts");
     }
 }

@@ -227,6 +227,9 @@ pub struct SavedResponse {
     pub status: u16,
     pub content_type: String,
     pub body: String,
+    /// Other headers the handler set (`Location` of a created case, `Allow`, …).
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
 }
 
 /// What an `Idempotency-Key` is found to be when a request starts.
@@ -273,6 +276,10 @@ pub struct ApiKeyRecord {
     pub key_id: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Seeded from `api_key_sha256` in the configuration (not made with `innfri agency key`):
+    /// such a key stops working once the configuration no longer lists it.
+    #[serde(default)]
+    pub from_config: bool,
 }
 
 /// Agencies, their API keys (by SHA-256) and creditors' mandates as replaced through the API.

@@ -73,7 +73,7 @@ pub(crate) async fn tenant(req: &HttpRequest) -> Result<Tenant, ApiError> {
         .filter(|k| !k.is_empty())
         .ok_or(ApiError::MissingApiKey)?;
     ctx.tenants
-        .agency_for_key(key)
+        .agency_for_key(&ctx.config, key)
         .await?
         .map(Tenant)
         .ok_or(ApiError::InvalidApiKey)

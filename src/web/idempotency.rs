@@ -3,7 +3,7 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{CONTENT_TYPE, HeaderValue};
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError, web};
@@ -55,7 +55,11 @@ fn worth_saving(status: StatusCode) -> bool {
 
 fn replay(saved: SavedResponse) -> HttpResponse {
     let status = StatusCode::from_u16(saved.status).unwrap_or(StatusCode::OK);
-    HttpResponse::build(status)
+    let mut response = HttpResponse::build(status);
+    for (name, value) in saved.headers {
+        response.append_header((name, value));
+    }
+    response
         .content_type(saved.content_type)
         .insert_header((REPLAYED, "true"))
         .body(saved.body)
@@ -132,6 +136,13 @@ pub async fn middleware(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/json")
         .to_owned();
+    // The handler's own headers (this middleware runs inside the one adding security headers).
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .filter(|(name, _)| *name != CONTENT_TYPE && *name != CONTENT_LENGTH)
+        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
+        .collect();
     let (req, res) = response.into_parts();
     let (head, body) = res.into_parts();
     let bytes = match actix_web::body::to_bytes(body).await {
@@ -150,6 +161,7 @@ pub async fn middleware(
                 status: status.as_u16(),
                 content_type,
                 body: text,
+                headers,
             };
             if let Err(e) = store.idempotency_finish(&scope, &key, &saved).await {
                 // The work is done; only the replay is lost. A retry within a minute sees the
