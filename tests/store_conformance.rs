@@ -402,42 +402,82 @@ async fn events_are_written_with_the_change_or_not_at_all(backend: Backend) {
 
 async fn an_idempotency_key_starts_once_then_replays_its_response(backend: Backend) {
     let store = common::store(backend).await;
-    let begin = |scope: &'static str, fp: &'static str| {
+    let begin = |scope: &'static str, fp: &'static str, claim: &'static str| {
         let store = store.clone();
         async move {
             store
-                .idempotency_begin(scope, "key-1", fp)
+                .idempotency_begin(scope, "key-1", fp, claim)
                 .await
                 .expect("begin")
         }
     };
-    assert_eq!(begin("agency-a", "fp-1").await, IdempotencyBegin::Started);
+    assert_eq!(
+        begin("agency-a", "fp-1", "c1").await,
+        IdempotencyBegin::Started
+    );
     // While the first request runs, the same key is in flight; another body is a mismatch.
-    assert_eq!(begin("agency-a", "fp-1").await, IdempotencyBegin::InFlight);
-    assert_eq!(begin("agency-a", "fp-2").await, IdempotencyBegin::Mismatch);
+    assert_eq!(
+        begin("agency-a", "fp-1", "c2").await,
+        IdempotencyBegin::InFlight
+    );
+    assert_eq!(
+        begin("agency-a", "fp-2", "c3").await,
+        IdempotencyBegin::Mismatch
+    );
     // Keys are per agency.
-    assert_eq!(begin("agency-b", "fp-1").await, IdempotencyBegin::Started);
+    assert_eq!(
+        begin("agency-b", "fp-1", "c4").await,
+        IdempotencyBegin::Started
+    );
     let saved = SavedResponse {
         status: 201,
         content_type: "application/json".into(),
         body: r#"{"id":"c1"}"#.into(),
         headers: vec![("location".into(), "/api/v1/cases/c1".into())],
     };
+    // Only the claim that holds the key may save it or let it go.
     store
-        .idempotency_finish("agency-a", "key-1", &saved)
+        .idempotency_finish("agency-a", "key-1", "not-mine", &saved)
+        .await
+        .expect("finish");
+    store
+        .idempotency_abandon("agency-a", "key-1", "not-mine")
+        .await
+        .expect("abandon");
+    assert_eq!(
+        begin("agency-a", "fp-1", "c5").await,
+        IdempotencyBegin::InFlight
+    );
+    store
+        .idempotency_finish("agency-a", "key-1", "c1", &saved)
         .await
         .expect("finish");
     assert_eq!(
-        begin("agency-a", "fp-1").await,
-        IdempotencyBegin::Replay(saved)
+        begin("agency-a", "fp-1", "c6").await,
+        IdempotencyBegin::Replay(saved.clone())
     );
-    assert_eq!(begin("agency-a", "fp-2").await, IdempotencyBegin::Mismatch);
-    // An abandoned key can be used afresh.
+    assert_eq!(
+        begin("agency-a", "fp-2", "c7").await,
+        IdempotencyBegin::Mismatch
+    );
+    // A saved answer is not let go by a late abandon of the same claim.
     store
-        .idempotency_abandon("agency-b", "key-1")
+        .idempotency_abandon("agency-a", "key-1", "c1")
         .await
         .expect("abandon");
-    assert_eq!(begin("agency-b", "fp-9").await, IdempotencyBegin::Started);
+    assert_eq!(
+        begin("agency-a", "fp-1", "c8").await,
+        IdempotencyBegin::Replay(saved)
+    );
+    // An abandoned key can be used afresh.
+    store
+        .idempotency_abandon("agency-b", "key-1", "c4")
+        .await
+        .expect("abandon");
+    assert_eq!(
+        begin("agency-b", "fp-9", "c9").await,
+        IdempotencyBegin::Started
+    );
 }
 
 async fn the_store_answers_a_ping(backend: Backend) {

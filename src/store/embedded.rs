@@ -74,7 +74,12 @@ impl EmbeddedStore {
 }
 
 /// An idempotency key's request fingerprint, its response once done, and its expiry.
-type IdempotencyEntry = (String, Option<SavedResponse>, DateTime<Utc>);
+struct IdempotencyEntry {
+    fingerprint: String,
+    claim: String,
+    saved: Option<SavedResponse>,
+    until: DateTime<Utc>,
+}
 
 /// A reminder counted by the frequency cap: which message, and when it went.
 type SentReminder = (MessageId, DateTime<Utc>);
@@ -605,17 +610,22 @@ impl IdempotencyStore for EmbeddedStore {
         scope: &str,
         key: &str,
         fingerprint: &str,
+        claim: &str,
     ) -> StoreResult<IdempotencyBegin> {
         let mut inner = self.lock()?;
         let now = Utc::now();
+        // Lapsed keys go now and then, so a long-running demo does not keep them all.
+        if inner.idempotency.len() > 4096 {
+            inner.idempotency.retain(|_, e| e.until > now);
+        }
         let slot = (scope.to_owned(), key.to_owned());
-        if let Some((stored, saved, until)) = inner.idempotency.get(&slot)
-            && *until > now
+        if let Some(entry) = inner.idempotency.get(&slot)
+            && entry.until > now
         {
-            return Ok(if stored != fingerprint {
+            return Ok(if entry.fingerprint != fingerprint {
                 IdempotencyBegin::Mismatch
             } else {
-                match saved {
+                match &entry.saved {
                     Some(response) => IdempotencyBegin::Replay(response.clone()),
                     None => IdempotencyBegin::InFlight,
                 }
@@ -623,11 +633,12 @@ impl IdempotencyStore for EmbeddedStore {
         }
         inner.idempotency.insert(
             slot,
-            (
-                fingerprint.to_owned(),
-                None,
-                now + chrono::Duration::seconds(60),
-            ),
+            IdempotencyEntry {
+                fingerprint: fingerprint.to_owned(),
+                claim: claim.to_owned(),
+                saved: None,
+                until: now + chrono::Duration::seconds(60),
+            },
         );
         Ok(IdempotencyBegin::Started)
     }
@@ -636,23 +647,31 @@ impl IdempotencyStore for EmbeddedStore {
         &self,
         scope: &str,
         key: &str,
+        claim: &str,
         response: &SavedResponse,
     ) -> StoreResult<()> {
         let mut inner = self.lock()?;
         if let Some(entry) = inner
             .idempotency
             .get_mut(&(scope.to_owned(), key.to_owned()))
+            .filter(|e| e.claim == claim && e.saved.is_none())
         {
-            entry.1 = Some(response.clone());
-            entry.2 = Utc::now() + chrono::Duration::hours(24);
+            entry.saved = Some(response.clone());
+            entry.until = Utc::now() + chrono::Duration::hours(24);
         }
         Ok(())
     }
 
-    async fn idempotency_abandon(&self, scope: &str, key: &str) -> StoreResult<()> {
-        self.lock()?
+    async fn idempotency_abandon(&self, scope: &str, key: &str, claim: &str) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        let slot = (scope.to_owned(), key.to_owned());
+        if inner
             .idempotency
-            .remove(&(scope.to_owned(), key.to_owned()));
+            .get(&slot)
+            .is_some_and(|e| e.claim == claim && e.saved.is_none())
+        {
+            inner.idempotency.remove(&slot);
+        }
         Ok(())
     }
 }

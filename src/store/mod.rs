@@ -251,21 +251,25 @@ pub trait IdempotencyStore: Send + Sync {
     /// Claims the key for a request with `fingerprint` (atomically: of two racing requests one
     /// starts, the other sees it in flight). A started claim lapses after a minute if the
     /// request never finishes, so a crash does not block the key for good.
+    /// `claim` is the caller's random token: only the request holding it may finish or
+    /// abandon the key, so a request that outlived its claim cannot overwrite a retry's.
     async fn idempotency_begin(
         &self,
         scope: &str,
         key: &str,
         fingerprint: &str,
+        claim: &str,
     ) -> StoreResult<IdempotencyBegin>;
-    /// Saves the final response for 24 hours.
+    /// Saves the final response for 24 hours, if `claim` still holds the key.
     async fn idempotency_finish(
         &self,
         scope: &str,
         key: &str,
+        claim: &str,
         response: &SavedResponse,
     ) -> StoreResult<()>;
-    /// Lets the key go (the request failed in a way worth retrying).
-    async fn idempotency_abandon(&self, scope: &str, key: &str) -> StoreResult<()>;
+    /// Lets the key go (the request failed in a way worth retrying), if `claim` holds it.
+    async fn idempotency_abandon(&self, scope: &str, key: &str, claim: &str) -> StoreResult<()>;
 }
 
 /// An API key as stored: never the key, only what it grants and whether it still does.

@@ -156,7 +156,7 @@ return out
 const IDEMPOTENCY_BEGIN: &str = r#"
 local fp = redis.call('HGET', KEYS[1], 'fp')
 if not fp then
-  redis.call('HSET', KEYS[1], 'fp', ARGV[1])
+  redis.call('HSET', KEYS[1], 'fp', ARGV[1], 'claim', ARGV[2])
   redis.call('EXPIRE', KEYS[1], 60)
   return 'started'
 end
@@ -164,6 +164,23 @@ if fp ~= ARGV[1] then return 'mismatch' end
 local saved = redis.call('HGET', KEYS[1], 'response')
 if not saved then return 'inflight' end
 return saved
+"#;
+
+/// Saves the response (ARGV[2]) for 24 h, only while the claim (ARGV[1]) still holds the key
+/// and nothing is saved yet; a request that outlived its claim changes nothing.
+const IDEMPOTENCY_FINISH: &str = r#"
+if redis.call('HGET', KEYS[1], 'claim') ~= ARGV[1] then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'response') == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'response', ARGV[2])
+redis.call('EXPIRE', KEYS[1], 86400)
+return 1
+"#;
+
+/// Lets the key go, only while the claim (ARGV[1]) holds it and nothing is saved.
+const IDEMPOTENCY_ABANDON: &str = r#"
+if redis.call('HGET', KEYS[1], 'claim') ~= ARGV[1] then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'response') == 1 then return 0 end
+return redis.call('DEL', KEYS[1])
 "#;
 
 /// Revokes every live link of a case by rewriting its record with `revoked` set.
@@ -206,6 +223,8 @@ pub struct RedisStore {
     begin_send: Script,
     cancel_queued: Script,
     idempotency_begin: Script,
+    idempotency_finish: Script,
+    idempotency_abandon: Script,
     session_with_case: Script,
     apply_payment: Script,
     revoke_links: Script,
@@ -243,6 +262,8 @@ impl RedisStore {
             begin_send: Script::new(BEGIN_SEND),
             cancel_queued: Script::new(CANCEL_QUEUED),
             idempotency_begin: Script::new(IDEMPOTENCY_BEGIN),
+            idempotency_finish: Script::new(IDEMPOTENCY_FINISH),
+            idempotency_abandon: Script::new(IDEMPOTENCY_ABANDON),
             session_with_case: Script::new(SESSION_WITH_CASE),
             apply_payment: Script::new(APPLY_PAYMENT),
             revoke_links: Script::new(REVOKE_LINKS),
@@ -1018,11 +1039,13 @@ impl IdempotencyStore for RedisStore {
         scope: &str,
         key: &str,
         fingerprint: &str,
+        claim: &str,
     ) -> StoreResult<IdempotencyBegin> {
         let answer: String = self
             .idempotency_begin
             .key(self.idempotency_key(scope, key))
             .arg(fingerprint)
+            .arg(claim)
             .invoke_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
@@ -1038,25 +1061,29 @@ impl IdempotencyStore for RedisStore {
         &self,
         scope: &str,
         key: &str,
+        claim: &str,
         response: &SavedResponse,
     ) -> StoreResult<()> {
-        let redis_key = self.idempotency_key(scope, key);
-        redis::pipe()
-            .atomic()
-            .hset(&redis_key, "response", to_json(response)?)
-            .ignore()
-            .expire(&redis_key, 24 * 3600)
-            .ignore()
-            .query_async::<()>(&mut self.conn())
+        let _: i64 = self
+            .idempotency_finish
+            .key(self.idempotency_key(scope, key))
+            .arg(claim)
+            .arg(to_json(response)?)
+            .invoke_async(&mut self.conn())
             .await
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        Ok(())
     }
 
-    async fn idempotency_abandon(&self, scope: &str, key: &str) -> StoreResult<()> {
-        self.conn()
-            .del(self.idempotency_key(scope, key))
+    async fn idempotency_abandon(&self, scope: &str, key: &str, claim: &str) -> StoreResult<()> {
+        let _: i64 = self
+            .idempotency_abandon
+            .key(self.idempotency_key(scope, key))
+            .arg(claim)
+            .invoke_async(&mut self.conn())
             .await
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        Ok(())
     }
 }
 

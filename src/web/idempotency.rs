@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::api::tenant;
 use super::api_error::ApiError;
 use crate::app::AppContext;
+use crate::links::random_base62;
 use crate::store::{IdempotencyBegin, SavedResponse};
 
 pub const HEADER: &str = "Idempotency-Key";
@@ -103,7 +104,12 @@ pub async fn middleware(
     req.set_payload(Payload::from(body));
 
     let store = &ctx.store;
-    let begun = match store.idempotency_begin(&scope, &key, &fingerprint).await {
+    // This request's hold on the key: only it may save or release the key later.
+    let claim = random_base62(24);
+    let begun = match store
+        .idempotency_begin(&scope, &key, &fingerprint, &claim)
+        .await
+    {
         Ok(begun) => begun,
         Err(e) => return Ok(req.into_response(ApiError::from(e).error_response())),
     };
@@ -121,13 +127,13 @@ pub async fn middleware(
     let response = match next.call(req).await {
         Ok(response) => response,
         Err(e) => {
-            abandon(&ctx, &scope, &key).await;
+            abandon(&ctx, &scope, &key, &claim).await;
             return Err(e);
         }
     };
     let status = response.status();
     if !worth_saving(status) {
-        abandon(&ctx, &scope, &key).await;
+        abandon(&ctx, &scope, &key, &claim).await;
         return Ok(response.map_into_boxed_body());
     }
     let content_type = response
@@ -148,7 +154,7 @@ pub async fn middleware(
     let bytes = match actix_web::body::to_bytes(body).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            abandon(&ctx, &scope, &key).await;
+            abandon(&ctx, &scope, &key, &claim).await;
             drop(req);
             return Err(actix_web::error::ErrorInternalServerError(
                 "the response could not be read",
@@ -163,13 +169,13 @@ pub async fn middleware(
                 body: text,
                 headers,
             };
-            if let Err(e) = store.idempotency_finish(&scope, &key, &saved).await {
+            if let Err(e) = store.idempotency_finish(&scope, &key, &claim, &saved).await {
                 // The work is done; only the replay is lost. A retry within a minute sees the
                 // key in flight, later it runs again: say so in the log.
                 tracing::warn!(error = %e, "could not save a response for its Idempotency-Key");
             }
         }
-        Err(_) => abandon(&ctx, &scope, &key).await,
+        Err(_) => abandon(&ctx, &scope, &key, &claim).await,
     }
     Ok(ServiceResponse::new(
         req,
@@ -177,8 +183,8 @@ pub async fn middleware(
     ))
 }
 
-async fn abandon(ctx: &AppContext, scope: &str, key: &str) {
-    if let Err(e) = ctx.store.idempotency_abandon(scope, key).await {
+async fn abandon(ctx: &AppContext, scope: &str, key: &str, claim: &str) {
+    if let Err(e) = ctx.store.idempotency_abandon(scope, key, claim).await {
         tracing::warn!(error = %e, "could not release an Idempotency-Key; it lapses in a minute");
     }
 }
