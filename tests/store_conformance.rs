@@ -480,6 +480,58 @@ async fn an_idempotency_key_starts_once_then_replays_its_response(backend: Backe
     );
 }
 
+async fn a_stale_copy_cannot_start_a_send_even_after_a_hold_gave_the_attempt_back(
+    backend: Backend,
+) {
+    let store = common::store(backend).await;
+    let c = case("a", "R9");
+    let now = Utc::now();
+    store
+        .schedule_message(&sms(&c, now))
+        .await
+        .expect("schedule");
+    let lease = now + Duration::seconds(30);
+    let claimed = store
+        .claim_due_messages(now, lease, 10)
+        .await
+        .expect("claim");
+    let stale = claimed[0].clone();
+    // Worker 1 starts, then holds the message (e.g. contact hours): the attempt is given back.
+    let mut held = stale.clone();
+    held.starts += 1;
+    held.attempts += 1;
+    held.status = MessageStatus::Sending;
+    assert!(
+        store
+            .begin_send(&held, stale.starts, lease)
+            .await
+            .expect("begin")
+    );
+    held.attempts -= 1;
+    held.status = MessageStatus::Scheduled;
+    held.not_before = now + Duration::hours(10);
+    store.save_leased_message(&held).await.expect("hold");
+    // Worker 2 took the message over earlier and still holds the claimed copy: it must not send.
+    let mut late = stale.clone();
+    late.starts += 1;
+    late.attempts += 1;
+    late.status = MessageStatus::Sending;
+    assert!(
+        !store
+            .begin_send(&late, stale.starts, lease)
+            .await
+            .expect("begin"),
+        "a copy from before the hold cannot start"
+    );
+    let stored = store
+        .message(&stale.id)
+        .await
+        .expect("read")
+        .expect("message");
+    assert_eq!(stored.status, MessageStatus::Scheduled);
+    assert_eq!(stored.attempts, 0);
+}
+
 async fn the_store_answers_a_ping(backend: Backend) {
     let store = common::store(backend).await;
     store.ping().await.expect("ping");
@@ -497,5 +549,6 @@ on_both_stores!(
     finished_and_rescheduled_messages_leave_or_rejoin_the_queue,
     events_are_written_with_the_change_or_not_at_all,
     the_store_answers_a_ping,
+    a_stale_copy_cannot_start_a_send_even_after_a_hold_gave_the_attempt_back,
     an_idempotency_key_starts_once_then_replays_its_response,
 );

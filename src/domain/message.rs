@@ -146,6 +146,10 @@ pub struct Message {
     pub not_before: DateTime<Utc>,
     pub status: MessageStatus,
     pub attempts: u32,
+    /// Counts the starts of a send (`begin_send`): it only goes up, also when a start ends in
+    /// a hold that gives the attempt back, so a worker holding a stale copy can never start.
+    #[serde(default)]
+    pub starts: u64,
     pub last_error: Option<String>,
     pub provider_id: Option<String>,
     /// Set on a message sent by the other channel because this one failed for good; such a
@@ -174,6 +178,7 @@ impl Message {
             not_before,
             status: MessageStatus::Scheduled,
             attempts: 0,
+            starts: 0,
             last_error: None,
             provider_id: None,
             fallback_of: None,

@@ -153,7 +153,8 @@ impl WorkerCore {
         }
         // Fenced: if this worker's lease ran out while the message waited in its batch and
         // another worker has taken it over, only one of them may send.
-        let expected = message.attempts;
+        let expected = message.starts;
+        message.starts += 1;
         message.status = MessageStatus::Sending;
         message.attempts += 1;
         message.updated_at = now;

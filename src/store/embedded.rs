@@ -386,12 +386,12 @@ impl MessageStore for EmbeddedStore {
     async fn begin_send(
         &self,
         message: &Message,
-        expected_attempts: u32,
+        expected_starts: u64,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let mut inner = self.lock()?;
         let current = inner.messages.get(&message.id);
-        if !current.is_some_and(|m| m.attempts == expected_attempts && !m.status.is_final()) {
+        if !current.is_some_and(|m| m.starts == expected_starts && !m.status.is_final()) {
             return Ok(false);
         }
         inner

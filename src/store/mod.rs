@@ -108,14 +108,14 @@ pub trait MessageStore: Send + Sync {
         lease_until: DateTime<Utc>,
         max: usize,
     ) -> StoreResult<Vec<Message>>;
-    /// Starts an attempt on a claimed message: writes it (status `sending`, attempts one up) and
-    /// renews its lease to `lease_until`, but only if the stored attempt count is still
-    /// `expected_attempts` and the message is not final. `false` means another worker took the
+    /// Starts an attempt on a claimed message: writes it (status `sending`, `starts` one up) and
+    /// renews its lease to `lease_until`, but only if the stored `starts` is still
+    /// `expected_starts` and the message is not final. `false` means another worker took the
     /// message over (its lease ran out while this one held it), so this one must not send.
     async fn begin_send(
         &self,
         message: &Message,
-        expected_attempts: u32,
+        expected_starts: u64,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<bool>;
     /// Writes a leased message's new state: queued again at `not_before` when still scheduled,

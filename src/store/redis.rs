@@ -126,13 +126,13 @@ return 0
 "#;
 
 /// Fencing for a send: writes the message (ARGV[1]) and renews its lease (ARGV[3], ms) only if
-/// the stored attempt count is ARGV[2] and the message is not final; returns 1 if written.
+/// the stored start count (`starts`) is ARGV[2] and the message is not final; returns 1 if written.
 const BEGIN_SEND: &str = r#"
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 local stored = cjson.decode(raw)
 local final = {sent = true, delivered = true, failed = true, cancelled = true}
-if tonumber(stored.attempts) ~= tonumber(ARGV[2]) or final[stored.status] then return 0 end
+if tonumber(stored.starts or 0) ~= tonumber(ARGV[2]) or final[stored.status] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
@@ -681,7 +681,7 @@ impl MessageStore for RedisStore {
     async fn begin_send(
         &self,
         message: &Message,
-        expected_attempts: u32,
+        expected_starts: u64,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let id = message.id.as_str();
@@ -691,7 +691,7 @@ impl MessageStore for RedisStore {
             .key(self.lease_key())
             .key(self.due_key())
             .arg(to_json(message)?)
-            .arg(expected_attempts)
+            .arg(expected_starts)
             .arg(lease_until.timestamp_millis())
             .arg(id)
             .invoke_async(&mut self.conn())
