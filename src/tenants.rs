@@ -247,7 +247,7 @@ impl Tenants {
             agency.id.clone(),
             Some(agency.clone()),
         );
-        let key = self.issue_key(&agency.id, Utc::now()).await?;
+        let key = self.add_new_key(&agency.id, Utc::now()).await?;
         Ok((agency, key))
     }
 
@@ -260,6 +260,15 @@ impl Tenants {
         if self.store.agency(agency).await?.is_none() {
             return Err(TenantError::UnknownAgency(agency.to_string()));
         }
+        self.add_new_key(agency, now).await
+    }
+
+    /// Makes a key for an agency known to exist and stores its hash.
+    async fn add_new_key(
+        &self,
+        agency: &AgencyId,
+        now: DateTime<Utc>,
+    ) -> Result<String, TenantError> {
         loop {
             let key = generate_key();
             let hash = api_key_hash(&key);

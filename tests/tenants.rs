@@ -153,45 +153,41 @@ async fn a_revoked_configured_key_stays_revoked_when_the_service_starts_again() 
     );
 }
 
+/// Asserts the command failed and said `why` on stderr.
+fn refused(output: &Output, why: &str) {
+    assert!(!output.status.success(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(why), "expected '{why}' in: {stderr}");
+}
+
 #[test]
 fn agency_commands_refuse_what_they_cannot_do() {
     let ns = unique_namespace();
-    let embedded = agency_cli(
-        &ns,
-        "embedded",
-        &["create", "Kortvarig AS", "--creditor", "nordlys-energi"],
+    let create = |backend: &str, name: &str, creditor: &str| {
+        agency_cli(&ns, backend, &["create", name, "--creditor", creditor])
+    };
+    refused(
+        &create("embedded", "Kortvarig AS", "nordlys-energi"),
+        "needs the Redis store",
     );
-    assert!(!embedded.status.success());
-    assert!(String::from_utf8_lossy(&embedded.stderr).contains("needs the Redis store"));
-
-    let unknown_creditor = agency_cli(
-        &ns,
-        "redis",
-        &["create", "Fjell AS", "--creditor", "no-such"],
+    refused(
+        &create("redis", "Fjell AS", "no-such"),
+        "no creditor 'no-such'",
     );
-    assert!(!unknown_creditor.status.success());
-    assert!(String::from_utf8_lossy(&unknown_creditor.stderr).contains("no creditor 'no-such'"));
-
-    let made = agency_cli(
-        &ns,
-        "redis",
-        &["create", "Fjell AS", "--creditor", "nordlys-energi"],
-    );
+    let made = create("redis", "Fjell AS", "nordlys-energi");
     assert!(made.status.success(), "{made:?}");
-    let twice = agency_cli(
-        &ns,
-        "redis",
-        &["create", "Fjell AS", "--creditor", "nordlys-energi"],
+    refused(
+        &create("redis", "Fjell AS", "nordlys-energi"),
+        "exists already",
     );
-    assert!(!twice.status.success());
-    assert!(String::from_utf8_lossy(&twice.stderr).contains("exists already"));
-
-    let stranger = agency_cli(&ns, "redis", &["key", "nobody-here"]);
-    assert!(!stranger.status.success());
-    assert!(String::from_utf8_lossy(&stranger.stderr).contains("no agency 'nobody-here'"));
-
-    let bad_revoke = agency_cli(&ns, "redis", &["revoke", "fjell-as", "00000000"]);
-    assert!(!bad_revoke.status.success());
+    refused(
+        &agency_cli(&ns, "redis", &["key", "nobody-here"]),
+        "no agency 'nobody-here'",
+    );
+    refused(
+        &agency_cli(&ns, "redis", &["revoke", "fjell-as", "00000000"]),
+        "has no key '00000000'",
+    );
 }
 
 fn agencies(a_keys: &[&str], b_keys: &[&str]) -> Value {
