@@ -109,6 +109,10 @@ pub struct MessagingSettings {
     pub batch_size: usize,
     /// Messages sent at the same time by one worker.
     pub concurrency: usize,
+    /// Threads of an `innfri worker` process; 0 = one per CPU core. One is the default: the
+    /// worker mostly waits, and one thread wastes no CPU waking others (see `bench/README.md`).
+    #[serde(default = "one")]
+    pub worker_threads: usize,
     /// How long a claimed message stays with one worker before another may take it.
     pub lease_seconds: u32,
     pub max_attempts: u32,
@@ -120,6 +124,10 @@ pub struct MessagingSettings {
     /// Replies that opt a number out of SMS, besides STOP, STOPP and AVSLUTT.
     #[serde(default)]
     pub opt_out_words: Vec<String>,
+}
+
+fn one() -> usize {
+    1
 }
 
 fn two() -> usize {

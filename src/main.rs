@@ -255,6 +255,33 @@ async fn import_file(
     }
 }
 
+/// The async runtime for a command. The worker's runs on `messaging.worker_threads` threads
+/// (default 1): it mostly waits on Redis and the provider, and on a machine it shares with them
+/// one thread does far more per CPU second than several that keep waking each other (measured
+/// in `bench/README.md`); more worker processes scale it out. Everything else gets one thread
+/// per core.
+fn build_runtime(
+    command: &Command,
+    config: &innfri::config::AppConfig,
+) -> std::io::Result<tokio::runtime::Runtime> {
+    let threads = match command {
+        Command::Worker => config.settings.messaging.worker_threads,
+        _ => 0,
+    };
+    match threads {
+        1 => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        0 => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build(),
+        n => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(n)
+            .enable_all()
+            .build(),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Demo);
@@ -315,10 +342,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     telemetry::init(&config.settings.log);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match build_runtime(&command, &config) {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start the async runtime: {e}");

@@ -509,7 +509,10 @@ async fn kill_9_mid_batch_then_restart_sends_every_message_and_none_twice_outsid
         );
     }
 
-    // Run 2: the restart takes over the dead worker's leases and finishes.
+    // Run 2: the restart takes over the dead worker's leases and finishes. It runs on two
+    // threads (the first ran on the default one), so both shapes of the worker's runtime send.
+    let mut env = env;
+    env.push(("INNFRI__MESSAGING__WORKER_THREADS".into(), "2".into()));
     let mut second = WorkerProcess::spawn(&dir, &env, dir.join("worker-2.log"));
     let restart = Instant::now();
     let deadline = Instant::now() + Duration::from_secs(60);
