@@ -21,7 +21,8 @@
 #
 # Usage: bench/worker.sh
 # Environment: N (20000), CONCURRENCY (messaging.concurrency, default from config: 64),
-#   BATCH (messaging.batch_size, default from config: 200), TIMEOUT (300 s),
+#   BATCH (messaging.batch_size, default from config: 200),
+#   THREADS (messaging.worker_threads, default from config: 1; 0 = one per core), TIMEOUT (300 s),
 #   LOG_LEVEL (warn; `info` logs one line per message sent), FAKE_WORKERS (1 actix thread),
 #   SKIP_BUILD=1 (reuse the binaries in target/release, e.g. for a sweep over CONCURRENCY),
 #   PERF=1 (record the worker with `perf record -g` into target/bench/worker.perf.data).
@@ -115,6 +116,7 @@ export INNFRI__TWILIO__API_BASE="$FAKE"
 export INNFRI__LOG__LEVEL="$LOG_LEVEL"
 if [ -n "${CONCURRENCY:-}" ]; then export INNFRI__MESSAGING__CONCURRENCY="$CONCURRENCY"; fi
 if [ -n "${BATCH:-}" ]; then export INNFRI__MESSAGING__BATCH_SIZE="$BATCH"; fi
+if [ -n "${THREADS:-}" ]; then export INNFRI__MESSAGING__WORKER_THREADS="$THREADS"; fi
 target/release/innfri check-config >/dev/null
 
 echo "seeding $N cases with one due SMS each ..."
@@ -182,10 +184,10 @@ echo "$STATS" >"$OUT/worker-fake-stats.json"
 python3 - "$N" "$START" "$STATS" "$PEAK_RSS_KB" "$OUT/worker-commandstats.txt" \
   "$((WORKER_CPU))" "$((REDIS_CPU - REDIS_CPU0))" "$((FAKE_CPU - FAKE_CPU0))" "$(getconf CLK_TCK)" \
   "$LEFT_DUE" "$LEFT_LEASED" "${INNFRI__MESSAGING__CONCURRENCY:-config}" "${INNFRI__MESSAGING__BATCH_SIZE:-config}" \
-  "$(nproc)" "$((BUSY - BUSY0))" "$END" <<'PY' | tee "$OUT/worker.result"
+  "${INNFRI__MESSAGING__WORKER_THREADS:-config}" "$(nproc)" "$((BUSY - BUSY0))" "$END" <<'PY' | tee "$OUT/worker.result"
 import json, sys
 (n, start, stats, rss_kb, cmdfile, w_cpu, r_cpu, f_cpu, hz, left_due, left_leased,
- conc, batch, cores, busy, end) = sys.argv[1:]
+ conc, batch, threads, cores, busy, end) = sys.argv[1:]
 n, start, hz = int(n), float(start), int(hz)
 s = json.loads(stats)
 first, last = s["first_request_unix"], s["last_request_unix"]
@@ -203,7 +205,7 @@ for line in open(cmdfile):
 total = sum(calls.values())
 cpu = {"worker": int(w_cpu) / hz, "redis-server": int(r_cpu) / hz, "fake SMS": int(f_cpu) / hz}
 cpu_total = sum(cpu.values()) or 1
-print(f"innfri worker benchmark: N={n}, concurrency={conc}, batch={batch}, {cores} cores")
+print(f"innfri worker benchmark: N={n}, concurrency={conc}, batch={batch}, worker threads={threads}, {cores} cores")
 print(f"{'end to end (worker start -> last SMS)':<42} {e2e:8.2f} s  {n / e2e:10,.0f} msg/s")
 print(f"{'steady state (first SMS -> last SMS)':<42} {steady:8.2f} s  {n / steady:10,.0f} msg/s")
 print(f"{'requests / distinct To / duplicates':<42} {s['requests']} / {s['distinct_to']} / {s['duplicates']}")

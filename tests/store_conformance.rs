@@ -6,7 +6,7 @@ mod common;
 use chrono::{Duration, Utc};
 use common::Backend;
 use innfri::domain::case::{Case, CaseTerms, ClaimKind, ClaimLine, Debtor};
-use innfri::domain::contact::PhoneNumber;
+use innfri::domain::contact::{EmailAddress, PhoneNumber};
 use innfri::domain::event::{Event, EventKind};
 use innfri::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use innfri::domain::kid::{Kid, KidAlgorithm};
@@ -506,6 +506,7 @@ async fn a_stale_copy_cannot_start_a_send_even_after_a_hold_gave_the_attempt_bac
             .begin_send(&held, stale.starts, lease)
             .await
             .expect("begin")
+            .is_some()
     );
     held.attempts -= 1;
     held.status = MessageStatus::Scheduled;
@@ -517,10 +518,11 @@ async fn a_stale_copy_cannot_start_a_send_even_after_a_hold_gave_the_attempt_bac
     late.attempts += 1;
     late.status = MessageStatus::Sending;
     assert!(
-        !store
+        store
             .begin_send(&late, stale.starts, lease)
             .await
-            .expect("begin"),
+            .expect("begin")
+            .is_none(),
         "a copy from before the hold cannot start"
     );
     let stored = store
@@ -530,6 +532,96 @@ async fn a_stale_copy_cannot_start_a_send_even_after_a_hold_gave_the_attempt_bac
         .expect("message");
     assert_eq!(stored.status, MessageStatus::Scheduled);
     assert_eq!(stored.attempts, 0);
+}
+
+/// Claims `message` and starts it as a worker would: one start more, status `sending`.
+async fn start(
+    store: &innfri::store::SharedStore,
+    message: &Message,
+) -> Option<innfri::store::SendStart> {
+    let now = Utc::now();
+    store.schedule_message(message).await.expect("schedule");
+    let lease = now + Duration::seconds(30);
+    let claimed = store
+        .claim_due_messages(now, lease, 10)
+        .await
+        .expect("claim");
+    let mut copy = claimed
+        .into_iter()
+        .find(|m| m.id == message.id)
+        .expect("claimed");
+    let expected = copy.starts;
+    copy.starts += 1;
+    copy.attempts += 1;
+    copy.status = MessageStatus::Sending;
+    store
+        .begin_send(&copy, expected, lease)
+        .await
+        .expect("begin")
+}
+
+async fn a_won_start_reads_the_case_and_the_opt_out_in_the_same_step(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R7");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+
+    let first = start(&store, &sms(&c, now)).await.expect("won");
+    assert_eq!(first.case.map(|k| k.id), Some(c.id.clone()));
+    assert!(!first.opted_out);
+
+    store.opt_out("+4791234567").await.expect("opt out");
+    let stopped = start(&store, &sms(&c, now)).await.expect("won");
+    assert!(stopped.opted_out, "the number answered STOP");
+
+    let mut email = sms(&c, now);
+    email.recipient = Recipient::Email(EmailAddress::parse("kari@example.no").expect("email"));
+    let by_email = start(&store, &email).await.expect("won");
+    assert!(!by_email.opted_out, "STOP stops SMS, not e-mail");
+
+    let gone = case("a", "R6");
+    let erased = start(&store, &sms(&gone, now)).await.expect("won");
+    assert!(
+        erased.case.is_none(),
+        "a case that is not stored reads as none"
+    );
+}
+
+async fn a_final_message_cannot_be_started(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R5");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    for status in [
+        MessageStatus::Sent,
+        MessageStatus::Delivered,
+        MessageStatus::Failed,
+        MessageStatus::Cancelled,
+    ] {
+        let mut message = sms(&c, now);
+        // A free text that looks like the fields the store's fence reads must not fool it.
+        message.last_error = Some(r#""status":"scheduled","starts":0"#.into());
+        store.schedule_message(&message).await.expect("schedule");
+        message.status = status;
+        store.save_leased_message(&message).await.expect("final");
+        let mut copy = message.clone();
+        copy.starts += 1;
+        copy.status = MessageStatus::Sending;
+        assert!(
+            store
+                .begin_send(&copy, message.starts, now + Duration::seconds(30))
+                .await
+                .expect("begin")
+                .is_none(),
+            "a {status:?} message stays as it is"
+        );
+        let stored = store
+            .message(&message.id)
+            .await
+            .expect("read")
+            .expect("message");
+        assert_eq!(stored.status, status);
+    }
 }
 
 async fn the_store_answers_a_ping(backend: Backend) {
@@ -551,4 +643,6 @@ on_both_stores!(
     the_store_answers_a_ping,
     a_stale_copy_cannot_start_a_send_even_after_a_hold_gave_the_attempt_back,
     an_idempotency_key_starts_once_then_replays_its_response,
+    a_won_start_reads_the_case_and_the_opt_out_in_the_same_step,
+    a_final_message_cannot_be_started,
 );

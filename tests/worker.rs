@@ -4,7 +4,7 @@
 #[macro_use]
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{Backend, KEY_A, TestApp, spawn_app_with};
 use innfri::domain::event::EventKind;
@@ -483,6 +483,84 @@ async fn the_worker_loop_stops_on_shutdown(backend: Backend) {
         .expect("joins");
 }
 
+async fn the_worker_loop_finishes_the_sends_in_flight_before_it_stops(backend: Backend) {
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(twilio_path()))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(serde_json::json!({"sid": "SM0000000000000000000000000000000a", "status": "queued"}))
+                // Long enough that the stop comes while every send is waiting for its answer.
+                .set_delay(Duration::from_millis(500)),
+        )
+        .mount(&twilio)
+        .await;
+    let app = app_with_twilio(backend, &twilio).await;
+    let created = app.create_case("STOP-1", "1200.00").await;
+    let case_id =
+        innfri::domain::ids::CaseId::parse(created["id"].as_str().expect("id")).expect("case id");
+    let case = app
+        .ctx
+        .store
+        .case(&case_id)
+        .await
+        .expect("store")
+        .expect("case");
+    let phone = case.debtor.phone.clone().expect("phone");
+    let now = chrono::Utc::now();
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        // Receipts go out at any hour, so the loop (on the real clock) sends them at once.
+        let message = innfri::domain::message::Message::schedule(
+            case.id.clone(),
+            case.agency_id.clone(),
+            innfri::domain::message::Recipient::Sms(phone.clone()),
+            innfri::domain::message::Template::PaymentReceipt,
+            now,
+            now,
+        );
+        app.ctx
+            .store
+            .schedule_message(&message)
+            .await
+            .expect("schedule");
+        ids.push(message.id);
+    }
+    let worker = app
+        .ctx
+        .worker(innfri::app::http_client().expect("http"))
+        .expect("worker");
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move { worker.run(rx).await });
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while twilio.received_requests().await.map_or(0, |r| r.len()) < ids.len() {
+        assert!(
+            Instant::now() < deadline,
+            "the loop did not start the sends"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tx.send(true).expect("send");
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("stops")
+        .expect("joins");
+    for id in &ids {
+        let message = app
+            .ctx
+            .store
+            .message(id)
+            .await
+            .expect("store")
+            .expect("message");
+        assert_eq!(
+            message.status,
+            MessageStatus::Sent,
+            "a send in flight at the stop is finished and recorded, not dropped"
+        );
+    }
+}
+
 async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backend) {
     let twilio = MockServer::start().await;
     let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -646,4 +724,5 @@ on_both_stores!(
     a_reminder_due_at_23_oslo_time_waits_for_the_next_contact_hours,
     a_signed_delivery_receipt_marks_the_message_delivered_and_a_forged_one_changes_nothing,
     the_worker_loop_stops_on_shutdown,
+    the_worker_loop_finishes_the_sends_in_flight_before_it_stops,
 );

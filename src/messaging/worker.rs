@@ -74,6 +74,19 @@ impl Worker {
 
     /// As [`Worker::run_once`], as if it were `now` (tests use it to be at 23:00 on demand).
     pub async fn run_once_at(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let mut in_flight = InFlight::new(self.core.settings.concurrency);
+        let count = self.claim_and_start(now, &mut in_flight).await?;
+        in_flight.finish().await;
+        Ok(count)
+    }
+
+    /// Claims one batch and starts each message as its own task once a place under the
+    /// concurrency limit is free; returns when the last one has started, not finished.
+    async fn claim_and_start(
+        &self,
+        now: DateTime<Utc>,
+        in_flight: &mut InFlight,
+    ) -> Result<usize, StoreError> {
         let core = &self.core;
         let lease_until = now
             + chrono::Duration::from_std(core.settings.lease)
@@ -84,42 +97,34 @@ impl Worker {
             .claim_due_messages(now, lease_until, core.settings.batch_size)
             .await?;
         let count = batch.len();
-        // At most `concurrency` messages in flight; each one a task of its own, so the
-        // runtime spreads rendering, signing and JSON over all cores.
-        let permits = Arc::new(tokio::sync::Semaphore::new(
-            core.settings.concurrency.max(1),
-        ));
-        let mut tasks = tokio::task::JoinSet::new();
         for message in batch {
-            let Ok(permit) = permits.clone().acquire_owned().await else {
-                break;
-            };
             let core = core.clone();
-            tasks.spawn(async move {
-                let id = message.id.clone();
-                if let Err(e) = core.process(message, now).await {
-                    // The lease runs out and another round picks the message up again.
-                    tracing::warn!(message = %id, error = %e, "could not record a message's progress");
-                }
-                drop(permit);
-            });
-        }
-        while let Some(done) = tasks.join_next().await {
-            if let Err(e) = done {
-                tracing::error!(error = %e, "a send task failed");
-            }
+            in_flight
+                .start(async move {
+                    let id = message.id.clone();
+                    if let Err(e) = core.process(message, now).await {
+                        // The lease runs out and another round picks the message up again.
+                        tracing::warn!(message = %id, error = %e, "could not record a message's progress");
+                    }
+                })
+                .await;
         }
         Ok(count)
     }
 
-    /// Runs until `shutdown` turns true; finishes the batch in hand before returning.
+    /// Runs until `shutdown` turns true, then lets the messages in flight finish.
+    ///
+    /// The next batch is claimed as soon as the last message of the current one has started,
+    /// while up to `concurrency` are still being sent, so the provider never waits on a claim.
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
         let (sms, email) = self.core.providers.defaults();
         tracing::info!(sms, email, "worker started");
         let settings = &self.core.settings;
+        let mut in_flight = InFlight::new(settings.concurrency);
         let mut backoff = settings.poll_interval;
         while !*shutdown.borrow() {
-            let pause = match self.run_once().await {
+            in_flight.reap();
+            let pause = match self.claim_and_start(Utc::now(), &mut in_flight).await {
                 Ok(0) => settings.poll_interval,
                 Ok(_) => {
                     backoff = settings.poll_interval;
@@ -136,7 +141,56 @@ impl Worker {
                 _ = shutdown.changed() => {}
             }
         }
+        in_flight.finish().await;
         tracing::info!("worker stopped");
+    }
+}
+
+/// The messages a worker is sending: each a task, at most `limit` at a time.
+struct InFlight {
+    tasks: tokio::task::JoinSet<()>,
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl InFlight {
+    fn new(limit: usize) -> InFlight {
+        InFlight {
+            tasks: tokio::task::JoinSet::new(),
+            permits: Arc::new(tokio::sync::Semaphore::new(limit.max(1))),
+        }
+    }
+
+    /// Waits for a free place, then runs `send` as a task of its own (on every core the
+    /// runtime has).
+    async fn start(&mut self, send: impl std::future::Future<Output = ()> + Send + 'static) {
+        // The semaphore is never closed, so a permit always comes.
+        let Ok(permit) = self.permits.clone().acquire_owned().await else {
+            return;
+        };
+        self.tasks.spawn(async move {
+            send.await;
+            drop(permit);
+        });
+        self.reap();
+    }
+
+    /// Forgets finished tasks, reporting any that panicked.
+    fn reap(&mut self) {
+        while let Some(done) = self.tasks.try_join_next() {
+            report(done);
+        }
+    }
+
+    async fn finish(&mut self) {
+        while let Some(done) = self.tasks.join_next().await {
+            report(done);
+        }
+    }
+}
+
+fn report(done: Result<(), tokio::task::JoinError>) {
+    if let Err(e) = done {
+        tracing::error!(error = %e, "a send task failed");
     }
 }
 
@@ -162,12 +216,13 @@ impl WorkerCore {
         let lease_until = now.max(Utc::now())
             + chrono::Duration::from_std(self.settings.lease)
                 .unwrap_or(chrono::Duration::minutes(1));
-        if !store.begin_send(&message, expected, lease_until).await? {
+        let Some(start) = store.begin_send(&message, expected, lease_until).await? else {
             tracing::info!(message = %message.id, "taken over by another worker; skipped");
             return Ok(());
-        }
+        };
 
-        let case = store.case(&message.case_id).await?;
+        // The case and the opt-out as they were when the start was won (one step in the store).
+        let case = start.case;
         let collection = message.template.is_collection();
         if let Some(disputed) = case
             .as_ref()
@@ -194,9 +249,7 @@ impl WorkerCore {
             message.last_error = Some("creditor or agency no longer configured".into());
             return store.save_leased_message(&message).await;
         };
-        if let Recipient::Sms(phone) = &message.recipient
-            && store.is_opted_out(phone.e164()).await?
-        {
+        if start.opted_out {
             message.status = MessageStatus::Cancelled;
             message.last_error = Some("the debtor asked for no more SMS (STOP)".into());
             tracing::info!(message = %message.id, "not sent: the number opted out");

@@ -9,8 +9,8 @@ use std::sync::Mutex;
 
 use super::{
     ApiKeyRecord, CaseInsert, CaseStore, EventStore, Health, IdempotencyBegin, IdempotencyStore,
-    LinkStore, MessageStore, PaymentStore, SavedResponse, StoreError, StoreResult, TenantStore,
-    WebhookStore,
+    LinkStore, MessageStore, PaymentStore, SavedResponse, SendStart, StoreError, StoreResult,
+    TenantStore, WebhookStore,
 };
 use crate::domain::case::Case;
 use crate::domain::creditor::Agency;
@@ -18,7 +18,7 @@ use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::mandate::Mandate;
-use crate::domain::message::{ContactCap, Message, MessageStatus};
+use crate::domain::message::{ContactCap, Message, MessageStatus, Recipient};
 use crate::links::TokenDigest;
 
 #[derive(Default)]
@@ -388,18 +388,24 @@ impl MessageStore for EmbeddedStore {
         message: &Message,
         expected_starts: u64,
         lease_until: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<SendStart>> {
         let mut inner = self.lock()?;
         let current = inner.messages.get(&message.id);
         if !current.is_some_and(|m| m.starts == expected_starts && !m.status.is_final()) {
-            return Ok(false);
+            return Ok(None);
         }
         inner
             .leased
             .insert(message.id.clone(), lease_until.timestamp_millis());
         inner.dequeue(&message.id);
         inner.messages.insert(message.id.clone(), message.clone());
-        Ok(true)
+        Ok(Some(SendStart {
+            case: inner.cases.get(&message.case_id).cloned(),
+            opted_out: match &message.recipient {
+                Recipient::Sms(phone) => inner.opted_out.contains(phone.e164()),
+                Recipient::Email(_) => false,
+            },
+        }))
     }
 
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {

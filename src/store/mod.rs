@@ -37,6 +37,16 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// What a worker reads when it wins the start of a send, in the same step as the win, so the
+/// decision to send rests on the case and opt-out as they were at that moment.
+#[derive(Debug, Clone)]
+pub struct SendStart {
+    /// The message's case; `None` when it has been erased.
+    pub case: Option<Case>,
+    /// The message is an SMS to a number that answered STOP.
+    pub opted_out: bool,
+}
+
 /// What became of an attempt to create a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseInsert {
@@ -110,14 +120,15 @@ pub trait MessageStore: Send + Sync {
     ) -> StoreResult<Vec<Message>>;
     /// Starts an attempt on a claimed message: writes it (status `sending`, `starts` one up) and
     /// renews its lease to `lease_until`, but only if the stored `starts` is still
-    /// `expected_starts` and the message is not final. `false` means another worker took the
+    /// `expected_starts` and the message is not final. `None` means another worker took the
     /// message over (its lease ran out while this one held it), so this one must not send.
+    /// A won start returns, read in the same step, what the send depends on (see [`SendStart`]).
     async fn begin_send(
         &self,
         message: &Message,
         expected_starts: u64,
         lease_until: DateTime<Utc>,
-    ) -> StoreResult<bool>;
+    ) -> StoreResult<Option<SendStart>>;
     /// Writes a leased message's new state: queued again at `not_before` when still scheduled,
     /// kept leased while sending, otherwise released for good.
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()>;

@@ -16,8 +16,8 @@ use serde::de::DeserializeOwned;
 
 use super::{
     ApiKeyRecord, CaseInsert, CaseStore, EventStore, Health, IdempotencyBegin, IdempotencyStore,
-    LinkStore, MessageStore, PaymentStore, SavedResponse, StoreError, StoreResult, TenantStore,
-    WebhookStore, corrupt,
+    LinkStore, MessageStore, PaymentStore, SavedResponse, SendStart, StoreError, StoreResult,
+    TenantStore, WebhookStore, corrupt,
 };
 use crate::domain::case::Case;
 use crate::domain::creditor::Agency;
@@ -25,7 +25,7 @@ use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::mandate::Mandate;
-use crate::domain::message::{ContactCap, Message, MessageStatus};
+use crate::domain::message::{ContactCap, Message, MessageStatus, Recipient};
 use crate::links::TokenDigest;
 
 /// Creates a case and its indexes unless the external reference is taken. Returns the owner's id.
@@ -126,17 +126,28 @@ return 0
 "#;
 
 /// Fencing for a send: writes the message (ARGV[1]) and renews its lease (ARGV[3], ms) only if
-/// the stored start count (`starts`) is ARGV[2] and the message is not final; returns 1 if written.
+/// the stored start count (`starts`) is ARGV[2] and the message is not final; then returns what
+/// the send depends on, read in the same step: `{case json or '', 1 if ARGV[5] (an SMS number)
+/// opted out}`. Returns nil when the start is lost.
+///
+/// The two fields are found by pattern, not `cjson.decode` (which cost more than the rest of the
+/// script): serde_json writes a message's fields in declaration order without spaces, `status`
+/// and `starts` before any free text, and a quote inside a string value is always escaped, so
+/// neither pattern can match inside a value. A message stored before `starts` existed reads 0.
 const BEGIN_SEND: &str = r#"
 local raw = redis.call('GET', KEYS[1])
-if not raw then return 0 end
-local stored = cjson.decode(raw)
+if not raw then return false end
+local starts = tonumber(string.match(raw, '"starts":(%d+)') or '0')
+local status = string.match(raw, '"status":"(%a+)"')
 local final = {sent = true, delivered = true, failed = true, cancelled = true}
-if tonumber(stored.starts or 0) ~= tonumber(ARGV[2]) or final[stored.status] then return 0 end
+if starts ~= tonumber(ARGV[2]) or final[status] then return false end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-return 1
+local case = redis.call('HGET', KEYS[4], 'json') or ''
+local opted_out = 0
+if ARGV[5] ~= '' then opted_out = redis.call('SISMEMBER', KEYS[5], ARGV[5]) end
+return {case, opted_out}
 "#;
 
 /// Cancels a queued message: only if it is still in the due queue (no worker holds it).
@@ -306,6 +317,9 @@ impl RedisStore {
     }
     fn due_key(&self) -> String {
         format!("{}:queue:due", self.ns)
+    }
+    fn optout_key(&self) -> String {
+        format!("{}:optout", self.ns)
     }
     fn lease_key(&self) -> String {
         format!("{}:queue:leased", self.ns)
@@ -683,21 +697,34 @@ impl MessageStore for RedisStore {
         message: &Message,
         expected_starts: u64,
         lease_until: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<SendStart>> {
         let id = message.id.as_str();
-        let written: i64 = self
+        let sms_to = match &message.recipient {
+            Recipient::Sms(phone) => phone.e164(),
+            Recipient::Email(_) => "",
+        };
+        let started: Option<(String, i64)> = self
             .begin_send
             .key(format!("{}{}", self.message_prefix(), id))
             .key(self.lease_key())
             .key(self.due_key())
+            .key(self.case_key(&message.case_id))
+            .key(self.optout_key())
             .arg(to_json(message)?)
             .arg(expected_starts)
             .arg(lease_until.timestamp_millis())
             .arg(id)
+            .arg(sms_to)
             .invoke_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
-        Ok(written == 1)
+        let Some((case, opted_out)) = started else {
+            return Ok(None);
+        };
+        Ok(Some(SendStart {
+            case: (!case.is_empty()).then(|| from_json(&case)).transpose()?,
+            opted_out: opted_out == 1,
+        }))
     }
 
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
@@ -820,14 +847,14 @@ impl MessageStore for RedisStore {
 
     async fn opt_out(&self, phone: &str) -> StoreResult<()> {
         self.conn()
-            .sadd(format!("{}:optout", self.ns), phone)
+            .sadd(self.optout_key(), phone)
             .await
             .map_err(unavailable)
     }
 
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool> {
         self.conn()
-            .sismember(format!("{}:optout", self.ns), phone)
+            .sismember(self.optout_key(), phone)
             .await
             .map_err(unavailable)
     }
