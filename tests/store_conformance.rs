@@ -624,6 +624,60 @@ async fn a_final_message_cannot_be_started(backend: Backend) {
     }
 }
 
+async fn a_message_erased_during_its_send_is_not_written_back(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R4");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    let message = sms(&c, now);
+    let won = start(&store, &message).await;
+    assert!(won.is_some(), "the send started");
+    // The agency erases the case while the provider is being called.
+    assert_eq!(store.delete_case_messages(&c.id).await.expect("erase"), 1);
+
+    let mut sent = message.clone();
+    sent.starts = 1;
+    sent.attempts = 1;
+    sent.status = MessageStatus::Sent;
+    sent.provider_id = Some("SM-erased".into());
+    store
+        .record_sent(&sent, "SM-erased", Some("+4791234567"))
+        .await
+        .expect("record");
+    let mut retry = sent.clone();
+    retry.status = MessageStatus::Scheduled;
+    store.save_leased_message(&retry).await.expect("save");
+
+    assert!(
+        store.message(&message.id).await.expect("read").is_none(),
+        "the erased message (with the debtor's number) stays gone"
+    );
+    assert!(
+        store
+            .message_by_provider_id("SM-erased")
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert!(
+        store
+            .last_sms_case("+4791234567")
+            .await
+            .expect("read")
+            .is_none(),
+        "the number is not tied to the erased case again"
+    );
+    let later = now + Duration::hours(1);
+    assert!(
+        store
+            .claim_due_messages(later, later + Duration::seconds(30), 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "nothing of it is queued again"
+    );
+}
+
 async fn the_store_answers_a_ping(backend: Backend) {
     let store = common::store(backend).await;
     store.ping().await.expect("ping");
@@ -645,4 +699,5 @@ on_both_stores!(
     an_idempotency_key_starts_once_then_replays_its_response,
     a_won_start_reads_the_case_and_the_opt_out_in_the_same_step,
     a_final_message_cannot_be_started,
+    a_message_erased_during_its_send_is_not_written_back,
 );

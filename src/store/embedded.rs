@@ -121,6 +121,27 @@ impl Inner {
             self.due.remove(&(at, id.clone()));
         }
     }
+
+    /// A leased message's new state, unless it was erased meanwhile: then nothing of it is
+    /// written back. Returns whether it was written.
+    fn save_leased(&mut self, message: &Message) -> bool {
+        if !self.messages.contains_key(&message.id) {
+            return false;
+        }
+        match message.status {
+            MessageStatus::Sending => {}
+            MessageStatus::Scheduled => {
+                self.leased.remove(&message.id);
+                self.enqueue(&message.id, message.not_before.timestamp_millis());
+            }
+            _ => {
+                self.leased.remove(&message.id);
+                self.dequeue(&message.id);
+            }
+        }
+        self.messages.insert(message.id.clone(), message.clone());
+        true
+    }
 }
 
 #[async_trait]
@@ -410,18 +431,27 @@ impl MessageStore for EmbeddedStore {
 
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
         let mut inner = self.lock()?;
-        match message.status {
-            MessageStatus::Sending => {}
-            MessageStatus::Scheduled => {
-                inner.leased.remove(&message.id);
-                inner.enqueue(&message.id, message.not_before.timestamp_millis());
-            }
-            _ => {
-                inner.leased.remove(&message.id);
-                inner.dequeue(&message.id);
+        inner.save_leased(message);
+        Ok(())
+    }
+
+    async fn record_sent(
+        &self,
+        message: &Message,
+        provider_id: &str,
+        sms_to: Option<&str>,
+    ) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        if inner.save_leased(message) {
+            inner
+                .provider_ids
+                .insert(provider_id.to_owned(), message.id.clone());
+            if let Some(phone) = sms_to {
+                inner
+                    .sms_cases
+                    .insert(phone.to_owned(), message.case_id.clone());
             }
         }
-        inner.messages.insert(message.id.clone(), message.clone());
         Ok(())
     }
 

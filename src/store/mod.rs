@@ -130,7 +130,8 @@ pub trait MessageStore: Send + Sync {
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<SendStart>>;
     /// Writes a leased message's new state: queued again at `not_before` when still scheduled,
-    /// kept leased while sending, otherwise released for good.
+    /// kept leased while sending, otherwise released for good. A message that is no longer
+    /// stored (its case was erased while a worker held it) is not written back.
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()>;
     /// Cancels a message that waits in the queue (not one a worker holds): `Some` with the
     /// cancelled message, `None` when it is being sent or already final.
@@ -148,20 +149,14 @@ pub trait MessageStore: Send + Sync {
     async fn last_sms_case(&self, phone: &str) -> StoreResult<Option<CaseId>>;
     /// A message the provider accepted: saved as sent and released, with the provider id
     /// indexed for receipts and, for an SMS, its number remembered for replies (`sms_to`).
-    /// Backends that can do it in one round trip do.
+    /// All in one step, and nothing at all for a message that is no longer stored (its case was
+    /// erased during the send): no number or provider id of an erased case is written back.
     async fn record_sent(
         &self,
         message: &Message,
         provider_id: &str,
         sms_to: Option<&str>,
-    ) -> StoreResult<()> {
-        self.save_leased_message(message).await?;
-        self.index_provider_id(provider_id, &message.id).await?;
-        if let Some(phone) = sms_to {
-            self.remember_sms_case(phone, &message.case_id).await?;
-        }
-        Ok(())
-    }
+    ) -> StoreResult<()>;
     /// The debtor answered STOP: no more SMS to this number, from any agency.
     async fn opt_out(&self, phone: &str) -> StoreResult<()>;
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool>;

@@ -125,6 +125,35 @@ redis.call('PEXPIRE', KEYS[1], window)
 return 0
 "#;
 
+/// Writes a message the store still holds (one erased meanwhile stays erased, with nothing of it
+/// written back) and moves it in the queue by ARGV[2]: `due` queues it again at ARGV[3] (ms),
+/// `done` releases it, anything else keeps it leased.
+const SAVE_LEASED: &str = r#"
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+if ARGV[2] == 'due' then
+  redis.call('ZREM', KEYS[2], ARGV[4])
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+elseif ARGV[2] == 'done' then
+  redis.call('ZREM', KEYS[2], ARGV[4])
+  redis.call('ZREM', KEYS[3], ARGV[4])
+end
+return 1
+"#;
+
+/// A sent message in one step, unless it was erased while it was being sent: saved and released,
+/// the provider's id indexed (KEYS[4], 31 days) and, for an SMS, its number's case remembered
+/// for replies (KEYS[5], 92 days).
+const RECORD_SENT: &str = r#"
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[2])
+redis.call('ZREM', KEYS[3], ARGV[2])
+redis.call('SET', KEYS[4], ARGV[2], 'EX', 2678400)
+if #KEYS == 5 then redis.call('SET', KEYS[5], ARGV[3], 'EX', 7948800) end
+return 1
+"#;
+
 /// Fencing for a send: writes the message (ARGV[1]) and renews its lease (ARGV[3], ms) only if
 /// the stored start count (`starts`) is ARGV[2] and the message is not final; then returns what
 /// the send depends on, read in the same step: `{case json or '', 1 if ARGV[5] (an SMS number)
@@ -232,6 +261,8 @@ pub struct RedisStore {
     claim_due: Script,
     claim_contact_slot: Script,
     begin_send: Script,
+    save_leased: Script,
+    record_sent: Script,
     cancel_queued: Script,
     idempotency_begin: Script,
     idempotency_finish: Script,
@@ -271,6 +302,8 @@ impl RedisStore {
             claim_due: Script::new(CLAIM_DUE),
             claim_contact_slot: Script::new(CLAIM_CONTACT_SLOT),
             begin_send: Script::new(BEGIN_SEND),
+            save_leased: Script::new(SAVE_LEASED),
+            record_sent: Script::new(RECORD_SENT),
             cancel_queued: Script::new(CANCEL_QUEUED),
             idempotency_begin: Script::new(IDEMPOTENCY_BEGIN),
             idempotency_finish: Script::new(IDEMPOTENCY_FINISH),
@@ -729,31 +762,23 @@ impl MessageStore for RedisStore {
 
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
         let id = message.id.as_str();
-        let mut pipe = redis::pipe();
-        pipe.atomic()
-            .set(
-                format!("{}{}", self.message_prefix(), id),
-                to_json(message)?,
-            )
-            .ignore();
-        match message.status {
-            MessageStatus::Sending => {}
-            MessageStatus::Scheduled => {
-                pipe.zrem(self.lease_key(), id)
-                    .ignore()
-                    .zadd(self.due_key(), id, message.not_before.timestamp_millis())
-                    .ignore();
-            }
-            _ => {
-                pipe.zrem(self.lease_key(), id)
-                    .ignore()
-                    .zrem(self.due_key(), id)
-                    .ignore();
-            }
-        }
-        pipe.query_async::<()>(&mut self.conn())
+        let queue = match message.status {
+            MessageStatus::Sending => "leased",
+            MessageStatus::Scheduled => "due",
+            _ => "done",
+        };
+        self.save_leased
+            .key(format!("{}{}", self.message_prefix(), id))
+            .key(self.lease_key())
+            .key(self.due_key())
+            .arg(to_json(message)?)
+            .arg(queue)
+            .arg(message.not_before.timestamp_millis())
+            .arg(id)
+            .invoke_async::<i64>(&mut self.conn())
             .await
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        Ok(())
     }
 
     async fn record_sent(
@@ -763,36 +788,26 @@ impl MessageStore for RedisStore {
         sms_to: Option<&str>,
     ) -> StoreResult<()> {
         let id = message.id.as_str();
-        let mut pipe = redis::pipe();
-        // One round trip, all or nothing: a message is never sent without being recorded as
-        // sent, nor recorded without the indexes receipts and replies look it up by.
-        pipe.atomic()
-            .set(
-                format!("{}{}", self.message_prefix(), id),
-                to_json(message)?,
-            )
-            .ignore()
-            .zrem(self.lease_key(), id)
-            .ignore()
-            .zrem(self.due_key(), id)
-            .ignore()
-            .set_ex(
-                format!("{}:provider:{}", self.ns, provider_id),
-                id,
-                31 * 24 * 3600,
-            )
-            .ignore();
+        // One step, all or nothing: a message is never sent without being recorded as sent,
+        // nor recorded without the indexes receipts and replies look it up by.
+        let mut script = self
+            .record_sent
+            .key(format!("{}{}", self.message_prefix(), id));
+        script
+            .key(self.lease_key())
+            .key(self.due_key())
+            .key(format!("{}:provider:{}", self.ns, provider_id))
+            .arg(to_json(message)?)
+            .arg(id)
+            .arg(message.case_id.as_str());
         if let Some(phone) = sms_to {
-            pipe.set_ex(
-                format!("{}:smscase:{}", self.ns, phone),
-                message.case_id.as_str(),
-                92 * 24 * 3600,
-            )
-            .ignore();
+            script.key(format!("{}:smscase:{}", self.ns, phone));
         }
-        pipe.query_async::<()>(&mut self.conn())
+        script
+            .invoke_async::<i64>(&mut self.conn())
             .await
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        Ok(())
     }
 
     async fn index_provider_id(&self, provider_id: &str, message: &MessageId) -> StoreResult<()> {
