@@ -622,6 +622,29 @@ async fn a_final_message_cannot_be_started(backend: Backend) {
             .expect("message");
         assert_eq!(stored.status, status);
     }
+    // A message cancelled in the queue is rewritten by the store itself (Redis re-encodes it in
+    // Lua, its keys in any order): the fence still reads it as final.
+    let mut queued = sms(&c, now);
+    queued.last_error = Some(r#""status":"scheduled","starts":0"#.into());
+    store.schedule_message(&queued).await.expect("schedule");
+    assert!(
+        store
+            .cancel_queued_message(&queued.id)
+            .await
+            .expect("cancel")
+            .is_some()
+    );
+    let mut copy = queued.clone();
+    copy.starts += 1;
+    copy.status = MessageStatus::Sending;
+    assert!(
+        store
+            .begin_send(&copy, queued.starts, now + Duration::seconds(30))
+            .await
+            .expect("begin")
+            .is_none(),
+        "a cancelled message stays cancelled"
+    );
 }
 
 async fn a_message_erased_during_its_send_is_not_written_back(backend: Backend) {

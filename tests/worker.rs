@@ -595,7 +595,10 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
     let second = app.ctx.worker(http).expect("worker");
     let at = common::oslo_working_day_at(12);
     let (mut sent_first, mut sent_second) = (0, 0);
-    loop {
+    // Each round a second later, as the clock moves on: a reminder the cap held for a moment
+    // (another one to the same number went out just before) is due again in the next round.
+    for round in 0.. {
+        let at = at + chrono::Duration::seconds(round);
         let (a, b) = tokio::join!(first.run_once_at(at), second.run_once_at(at));
         let (a, b) = (a.expect("store"), b.expect("store"));
         sent_first += a;
@@ -604,7 +607,8 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
             break;
         }
     }
-    assert_eq!(sent_first + sent_second, 120);
+    // Handled: sent, or held a moment by the cap and handled again in a later round.
+    assert!(sent_first + sent_second >= 120);
     assert!(sent_first > 0 && sent_second > 0, "both workers took part");
     assert_eq!(
         counter.load(std::sync::atomic::Ordering::SeqCst),
@@ -621,6 +625,232 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
             .expect("message");
         assert_eq!(message.status, MessageStatus::Sent);
         assert_eq!(message.attempts, 1);
+    }
+}
+
+/// Counts the sends per message id (our id rides in Twilio's StatusCallback URL), answering
+/// each after `delay`.
+async fn counting_twilio(
+    delay: Duration,
+) -> (MockServer, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let twilio = MockServer::start().await;
+    let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = sent.clone();
+    Mock::given(method("POST"))
+        .and(path(twilio_path()))
+        .respond_with(move |request: &wiremock::Request| {
+            let id = form_value(&String::from_utf8_lossy(&request.body), "StatusCallback")
+                .and_then(|url| url.split_once("?m=").map(|(_, id)| id.to_owned()))
+                .unwrap_or_default();
+            let mut seen = seen.lock().expect("lock");
+            seen.push(id);
+            ResponseTemplate::new(201).set_delay(delay).set_body_json(
+                serde_json::json!({"sid": format!("SM{:032}", seen.len()), "status": "queued"}),
+            )
+        })
+        .mount(&twilio)
+        .await;
+    (twilio, sent)
+}
+
+/// A message that waited out its lease for a place (slow provider, one send at a time) is not
+/// started from the stale claim: the next claim takes it up, and it still goes exactly once.
+async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: Backend) {
+    // At least 1.2 s before the third message gets its place: past its 1 s lease.
+    let (twilio, sent) = counting_twilio(Duration::from_millis(600)).await;
+    let source = common::config_source(backend)
+        .with("messaging.sms_provider", "twilio")
+        .with("messaging.batch_size", 3)
+        .with("messaging.concurrency", 1)
+        .with("messaging.lease_seconds", 1)
+        .with("messaging.max_reminders_per_week", 1000)
+        .with("messaging.reminder_cooldown_hours", 0)
+        .with(
+            "twilio",
+            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
+        );
+    let app = spawn_app_with(source, backend).await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        ids.push(schedule_sms(&app, &format!("W-{i}")).await.1);
+    }
+    let worker = app
+        .ctx
+        .worker(innfri::app::http_client().expect("http"))
+        .expect("worker");
+    let at = common::oslo_working_day_at(12);
+    assert_eq!(worker.run_once_at(at).await.expect("store"), 3);
+    assert_eq!(
+        sent.lock().expect("lock").len(),
+        2,
+        "the third message was not started after its lease ran out"
+    );
+    let waiting = app
+        .ctx
+        .store
+        .message(&ids[2])
+        .await
+        .expect("store")
+        .expect("message");
+    assert_eq!(waiting.status, MessageStatus::Scheduled);
+    assert_eq!(waiting.starts, 0, "never started");
+
+    worker
+        .run_once_at(at + chrono::Duration::seconds(5))
+        .await
+        .expect("store");
+    let sent = sent.lock().expect("lock").clone();
+    for id in &ids {
+        let times = sent.iter().filter(|s| *s == id.as_str()).count();
+        assert_eq!(times, 1, "{id} went {times} times");
+        let message = app
+            .ctx
+            .store
+            .message(id)
+            .await
+            .expect("store")
+            .expect("message");
+        assert_eq!(message.status, MessageStatus::Sent);
+    }
+}
+
+/// The agency erases a case while its SMS is with the provider: when the provider answers,
+/// nothing of the message is written back (no number, no reply index, no provider id).
+async fn a_case_erased_during_a_send_gets_nothing_written_back(backend: Backend) {
+    let (twilio, sent) = counting_twilio(Duration::from_millis(800)).await;
+    let app = app_with_twilio(backend, &twilio).await;
+    let (created, id) = schedule_sms(&app, "ERASE-1").await;
+    let case_id = created["id"].as_str().expect("id").to_owned();
+    let phone = app
+        .ctx
+        .store
+        .case(&innfri::domain::ids::CaseId::parse(&case_id).expect("case id"))
+        .await
+        .expect("store")
+        .expect("case")
+        .debtor
+        .phone
+        .expect("phone");
+    let worker = app
+        .ctx
+        .worker(innfri::app::http_client().expect("http"))
+        .expect("worker");
+    let send = tokio::spawn(async move {
+        worker
+            .run_once_at(common::oslo_working_day_at(12))
+            .await
+            .expect("store")
+    });
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while sent.lock().expect("lock").is_empty() {
+        assert!(Instant::now() < deadline, "the send did not start");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let erased = app
+        .post_json(&format!("/api/v1/cases/{case_id}/erase"), Some(KEY_A), "")
+        .await;
+    assert_eq!(erased.status().as_u16(), 200);
+    assert_eq!(send.await.expect("joins"), 1);
+
+    let store = &app.ctx.store;
+    assert!(
+        store.message(&id).await.expect("store").is_none(),
+        "the message (with the number) stays erased"
+    );
+    assert!(
+        store
+            .last_sms_case(phone.e164())
+            .await
+            .expect("store")
+            .is_none(),
+        "the number is not tied to the erased case again"
+    );
+    assert!(
+        store
+            .message_by_provider_id(&format!("SM{:032}", 1))
+            .await
+            .expect("store")
+            .is_none()
+    );
+}
+
+/// The loop claims the next batch while the last sends of one are in flight: with batches of
+/// two and two sends at a time, every message still goes exactly once.
+async fn the_worker_loop_sends_batch_after_batch_each_message_once(backend: Backend) {
+    let (twilio, sent) = counting_twilio(Duration::from_millis(20)).await;
+    let source = common::config_source(backend)
+        .with("messaging.sms_provider", "twilio")
+        .with("messaging.batch_size", 2)
+        .with("messaging.concurrency", 2)
+        .with(
+            "twilio",
+            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
+        );
+    let app = spawn_app_with(source, backend).await;
+    let created = app.create_case("LOOP-1", "1200.00").await;
+    let case_id =
+        innfri::domain::ids::CaseId::parse(created["id"].as_str().expect("id")).expect("case id");
+    let case = app
+        .ctx
+        .store
+        .case(&case_id)
+        .await
+        .expect("store")
+        .expect("case");
+    let phone = case.debtor.phone.clone().expect("phone");
+    let now = chrono::Utc::now();
+    let mut ids = Vec::new();
+    for _ in 0..9 {
+        // Receipts go out at any hour and are not capped, so the loop (real clock) sends all.
+        let message = innfri::domain::message::Message::schedule(
+            case.id.clone(),
+            case.agency_id.clone(),
+            innfri::domain::message::Recipient::Sms(phone.clone()),
+            innfri::domain::message::Template::PaymentReceipt,
+            now,
+            now,
+        );
+        app.ctx
+            .store
+            .schedule_message(&message)
+            .await
+            .expect("schedule");
+        ids.push(message.id);
+    }
+    let worker = app
+        .ctx
+        .worker(innfri::app::http_client().expect("http"))
+        .expect("worker");
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move { worker.run(rx).await });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut done = 0;
+        for id in &ids {
+            let message = app
+                .ctx
+                .store
+                .message(id)
+                .await
+                .expect("store")
+                .expect("message");
+            done += usize::from(message.status == MessageStatus::Sent);
+        }
+        if done == ids.len() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "only {done} of 9 sent in 10 s");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tx.send(true).expect("send");
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("stops")
+        .expect("joins");
+    let sent = sent.lock().expect("lock").clone();
+    assert_eq!(sent.len(), ids.len(), "one request per message");
+    for id in &ids {
+        assert_eq!(sent.iter().filter(|s| *s == id.as_str()).count(), 1);
     }
 }
 
@@ -725,4 +955,7 @@ on_both_stores!(
     a_signed_delivery_receipt_marks_the_message_delivered_and_a_forged_one_changes_nothing,
     the_worker_loop_stops_on_shutdown,
     the_worker_loop_finishes_the_sends_in_flight_before_it_stops,
+    a_message_that_waits_out_its_lease_is_left_for_the_next_claim,
+    the_worker_loop_sends_batch_after_batch_each_message_once,
+    a_case_erased_during_a_send_gets_nothing_written_back,
 );

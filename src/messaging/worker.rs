@@ -97,17 +97,26 @@ impl Worker {
             .claim_due_messages(now, lease_until, core.settings.batch_size)
             .await?;
         let count = batch.len();
+        let claimed = std::time::Instant::now();
         for message in batch {
+            let place = in_flight.place().await;
+            // The batch's clock moved on by the time this message waited for its place:
+            // contact hours and the cap are judged when it is sent, not when it was claimed.
+            let at = now + chrono::Duration::from_std(claimed.elapsed()).unwrap_or_default();
+            if at >= lease_until {
+                // A slow provider made it wait out its lease: the next claim (of any worker)
+                // takes it up afresh. Starting this copy would only lose the fence.
+                tracing::info!(message = %message.id, "lease ran out while waiting; left for the next claim");
+                continue;
+            }
             let core = core.clone();
-            in_flight
-                .start(async move {
-                    let id = message.id.clone();
-                    if let Err(e) = core.process(message, now).await {
-                        // The lease runs out and another round picks the message up again.
-                        tracing::warn!(message = %id, error = %e, "could not record a message's progress");
-                    }
-                })
-                .await;
+            in_flight.start(place, async move {
+                let id = message.id.clone();
+                if let Err(e) = core.process(message, at).await {
+                    // The lease runs out and another round picks the message up again.
+                    tracing::warn!(message = %id, error = %e, "could not record a message's progress");
+                }
+            });
         }
         Ok(count)
     }
@@ -160,16 +169,21 @@ impl InFlight {
         }
     }
 
-    /// Waits for a free place, then runs `send` as a task of its own (on every core the
-    /// runtime has).
-    async fn start(&mut self, send: impl std::future::Future<Output = ()> + Send + 'static) {
+    /// Waits for a free place under the limit.
+    async fn place(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
         // The semaphore is never closed, so a permit always comes.
-        let Ok(permit) = self.permits.clone().acquire_owned().await else {
-            return;
-        };
+        self.permits.clone().acquire_owned().await.ok()
+    }
+
+    /// Runs `send` in its `place` as a task of its own (on every core the runtime has).
+    fn start(
+        &mut self,
+        place: Option<tokio::sync::OwnedSemaphorePermit>,
+        send: impl std::future::Future<Output = ()> + Send + 'static,
+    ) {
         self.tasks.spawn(async move {
             send.await;
-            drop(permit);
+            drop(place);
         });
         self.reap();
     }
@@ -236,7 +250,9 @@ impl WorkerCore {
             tracing::info!(message = %message.id, case = %disputed.id, "held while disputed");
             return store.save_leased_message(&message).await;
         }
-        let Some(case) = case.filter(|c| !collection || c.status.is_active()) else {
+        // Nothing at all goes to a debtor whose data was erased, receipts included.
+        let Some(case) = case.filter(|c| !c.is_erased() && (!collection || c.status.is_active()))
+        else {
             message.status = MessageStatus::Cancelled;
             message.last_error = Some("case is not open".into());
             return store.save_leased_message(&message).await;

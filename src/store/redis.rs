@@ -160,9 +160,10 @@ return 1
 /// opted out}`. Returns nil when the start is lost.
 ///
 /// The two fields are found by pattern, not `cjson.decode` (which cost more than the rest of the
-/// script): serde_json writes a message's fields in declaration order without spaces, `status`
-/// and `starts` before any free text, and a quote inside a string value is always escaped, so
-/// neither pattern can match inside a value. A message stored before `starts` existed reads 0.
+/// script). Both serde_json and cjson (CANCEL_QUEUED re-encodes, keys in any order) write JSON
+/// without spaces and escape every quote inside a string value, so `"status":"` and `"starts":`
+/// match only the keys themselves, never text inside `last_error`; `Message` has no nested
+/// field of either name. A message stored before `starts` existed reads 0.
 const BEGIN_SEND: &str = r#"
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end

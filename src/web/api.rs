@@ -578,9 +578,6 @@ pub(crate) async fn erase_case(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let before = own_case(&ctx, &tenant, &path).await?;
-    if let Some(phone) = &before.debtor.phone {
-        ctx.store.forget_sms_case(phone.e164(), &before.id).await?;
-    }
     let now = Utc::now();
     let (case, _) = change_case(&ctx, &tenant, &path, EventKind::CaseErased, |case| {
         if case.is_erased() {
@@ -592,6 +589,11 @@ pub(crate) async fn erase_case(
     .await?;
     stop_contact(&ctx, &case).await?;
     let removed = ctx.store.delete_case_messages(&case.id).await?;
+    // Last: a send that was in flight until the messages went may have tied the number to
+    // this case again; after the delete nothing writes it back.
+    if let Some(phone) = &before.debtor.phone {
+        ctx.store.forget_sms_case(phone.e164(), &before.id).await?;
+    }
     tracing::info!(case = %case.id, agency = %tenant.0, messages = removed, "personal data erased");
     Ok(HttpResponse::Ok().json(CaseView::from(&case)))
 }
