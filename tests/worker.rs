@@ -595,10 +595,7 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
     let second = app.ctx.worker(http).expect("worker");
     let at = common::oslo_working_day_at(12);
     let (mut sent_first, mut sent_second) = (0, 0);
-    // Each round a second later, as the clock moves on: a reminder the cap held for a moment
-    // (another one to the same number went out just before) is due again in the next round.
-    for round in 0.. {
-        let at = at + chrono::Duration::seconds(round);
+    loop {
         let (a, b) = tokio::join!(first.run_once_at(at), second.run_once_at(at));
         let (a, b) = (a.expect("store"), b.expect("store"));
         sent_first += a;
@@ -607,8 +604,7 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
             break;
         }
     }
-    // Handled: sent, or held a moment by the cap and handled again in a later round.
-    assert!(sent_first + sent_second >= 120);
+    assert_eq!(sent_first + sent_second, 120);
     assert!(sent_first > 0 && sent_second > 0, "both workers took part");
     assert_eq!(
         counter.load(std::sync::atomic::Ordering::SeqCst),
@@ -685,15 +681,23 @@ async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: 
         2,
         "the third message was not started after its lease ran out"
     );
-    let waiting = app
-        .ctx
-        .store
-        .message(&ids[2])
-        .await
-        .expect("store")
-        .expect("message");
-    assert_eq!(waiting.status, MessageStatus::Scheduled);
-    assert_eq!(waiting.starts, 0, "never started");
+    // Which one waited depends on the claim's order (same due time); exactly one did.
+    let mut waiting = Vec::new();
+    for id in &ids {
+        let message = app
+            .ctx
+            .store
+            .message(id)
+            .await
+            .expect("store")
+            .expect("message");
+        if message.status != MessageStatus::Sent {
+            waiting.push(message);
+        }
+    }
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].status, MessageStatus::Scheduled);
+    assert_eq!(waiting[0].starts, 0, "never started");
 
     worker
         .run_once_at(at + chrono::Duration::seconds(5))

@@ -75,7 +75,7 @@ impl Worker {
     /// As [`Worker::run_once`], as if it were `now` (tests use it to be at 23:00 on demand).
     pub async fn run_once_at(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let mut in_flight = InFlight::new(self.core.settings.concurrency);
-        let count = self.claim_and_start(now, &mut in_flight).await?;
+        let count = self.claim_and_start(Clock::At(now), &mut in_flight).await?;
         in_flight.finish().await;
         Ok(count)
     }
@@ -84,31 +84,33 @@ impl Worker {
     /// concurrency limit is free; returns when the last one has started, not finished.
     async fn claim_and_start(
         &self,
-        now: DateTime<Utc>,
+        clock: Clock,
         in_flight: &mut InFlight,
     ) -> Result<usize, StoreError> {
         let core = &self.core;
+        let now = clock.now();
         let lease_until = now
             + chrono::Duration::from_std(core.settings.lease)
                 .unwrap_or(chrono::Duration::minutes(1));
+        // Taken before the claim, so the lease is never thought longer than it is.
+        let claimed = std::time::Instant::now();
         let batch = core
             .ctx
             .store
             .claim_due_messages(now, lease_until, core.settings.batch_size)
             .await?;
         let count = batch.len();
-        let claimed = std::time::Instant::now();
         for message in batch {
             let place = in_flight.place().await;
-            // The batch's clock moved on by the time this message waited for its place:
-            // contact hours and the cap are judged when it is sent, not when it was claimed.
-            let at = now + chrono::Duration::from_std(claimed.elapsed()).unwrap_or_default();
-            if at >= lease_until {
+            if claimed.elapsed() >= core.settings.lease {
                 // A slow provider made it wait out its lease: the next claim (of any worker)
                 // takes it up afresh. Starting this copy would only lose the fence.
                 tracing::info!(message = %message.id, "lease ran out while waiting; left for the next claim");
                 continue;
             }
+            // Contact hours and the cap are judged when the message is sent, not when it
+            // was claimed.
+            let at = clock.now();
             let core = core.clone();
             in_flight.start(place, async move {
                 let id = message.id.clone();
@@ -133,7 +135,7 @@ impl Worker {
         let mut backoff = settings.poll_interval;
         while !*shutdown.borrow() {
             in_flight.reap();
-            let pause = match self.claim_and_start(Utc::now(), &mut in_flight).await {
+            let pause = match self.claim_and_start(Clock::Real, &mut in_flight).await {
                 Ok(0) => settings.poll_interval,
                 Ok(_) => {
                     backoff = settings.poll_interval;
@@ -152,6 +154,22 @@ impl Worker {
         }
         in_flight.finish().await;
         tracing::info!("worker stopped");
+    }
+}
+
+/// The time a worker judges messages by: the real clock, or a moment set by a test.
+#[derive(Clone, Copy)]
+enum Clock {
+    Real,
+    At(DateTime<Utc>),
+}
+
+impl Clock {
+    fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::Real => Utc::now(),
+            Clock::At(at) => at,
+        }
     }
 }
 
