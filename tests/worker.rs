@@ -49,6 +49,67 @@ async fn schedule_sms(app: &TestApp, external_ref: &str) -> (Value, MessageId) {
     )
 }
 
+/// A case with `count` payment receipts by SMS due now, scheduled straight in the store.
+/// Receipts go out at any hour and are not capped, so the worker loop (on the real clock) sends
+/// them at once, day or night.
+async fn schedule_receipts(app: &TestApp, external_ref: &str, count: usize) -> Vec<MessageId> {
+    let created = app.create_case(external_ref, "1200.00").await;
+    let case_id =
+        innfri::domain::ids::CaseId::parse(created["id"].as_str().expect("id")).expect("case id");
+    let case = app
+        .ctx
+        .store
+        .case(&case_id)
+        .await
+        .expect("store")
+        .expect("case");
+    let phone = case.debtor.phone.clone().expect("phone");
+    let now = chrono::Utc::now();
+    let mut ids = Vec::new();
+    for _ in 0..count {
+        let message = innfri::domain::message::Message::schedule(
+            case.id.clone(),
+            case.agency_id.clone(),
+            innfri::domain::message::Recipient::Sms(phone.clone()),
+            innfri::domain::message::Template::PaymentReceipt,
+            now,
+            now,
+        );
+        app.ctx
+            .store
+            .schedule_message(&message)
+            .await
+            .expect("schedule");
+        ids.push(message.id);
+    }
+    ids
+}
+
+/// Starts the worker loop (`innfri worker` without the process); send `true` to stop it.
+fn start_loop(
+    app: &TestApp,
+) -> (
+    tokio::sync::watch::Sender<bool>,
+    tokio::task::JoinHandle<()>,
+) {
+    let worker = app
+        .ctx
+        .worker(innfri::app::http_client().expect("http"))
+        .expect("worker");
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    (tx, tokio::spawn(async move { worker.run(rx).await }))
+}
+
+/// A message as the store holds it now.
+async fn stored(app: &TestApp, id: &MessageId) -> innfri::domain::message::Message {
+    app.ctx
+        .store
+        .message(id)
+        .await
+        .expect("store")
+        .expect("message")
+}
+
 /// One round of the worker at noon on a working day, inside the contact hours.
 async fn run_worker_once(app: &TestApp) -> usize {
     let worker = app
@@ -95,13 +156,7 @@ async fn a_scheduled_sms_is_sent_with_a_link_that_opens_exactly_its_case(backend
     assert_eq!(run_worker_once(&app).await, 1);
     assert_eq!(run_worker_once(&app).await, 0, "nothing is sent twice");
 
-    let message = app
-        .ctx
-        .store
-        .message(&message_id)
-        .await
-        .expect("store")
-        .expect("message");
+    let message = stored(&app, &message_id).await;
     assert_eq!(message.status, MessageStatus::Sent);
     assert_eq!(
         message.provider_id.as_deref(),
@@ -149,13 +204,7 @@ async fn a_provider_outage_is_retried_later_and_gives_up_after_max_attempts(back
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-2").await;
     assert_eq!(run_worker_once(&app).await, 1);
-    let message = app
-        .ctx
-        .store
-        .message(&id)
-        .await
-        .expect("store")
-        .expect("message");
+    let message = stored(&app, &id).await;
     assert_eq!(message.status, MessageStatus::Scheduled);
     assert_eq!(message.attempts, 1);
     assert!(
@@ -173,13 +222,7 @@ async fn a_provider_outage_is_retried_later_and_gives_up_after_max_attempts(back
         .await
         .expect("store");
     assert_eq!(run_worker_once(&app).await, 1);
-    let message = app
-        .ctx
-        .store
-        .message(&id)
-        .await
-        .expect("store")
-        .expect("message");
+    let message = stored(&app, &id).await;
     assert_eq!(message.status, MessageStatus::Failed);
     assert_eq!(message.attempts, 2);
 }
@@ -197,13 +240,7 @@ async fn an_invalid_number_fails_permanently_without_retry(backend: Backend) {
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-3").await;
     assert_eq!(run_worker_once(&app).await, 1);
-    let message = app
-        .ctx
-        .store
-        .message(&id)
-        .await
-        .expect("store")
-        .expect("message");
+    let message = stored(&app, &id).await;
     assert_eq!(message.status, MessageStatus::Failed);
     assert!(
         message
@@ -287,7 +324,7 @@ async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend
             .expect("store")
     );
     let case_id = innfri::domain::ids::CaseId::parse(case["id"].as_str().expect("id")).expect("id");
-    let stored = app
+    let kept = app
         .ctx
         .store
         .case(&case_id)
@@ -295,12 +332,11 @@ async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend
         .expect("store")
         .expect("case");
     assert!(
-        stored
-            .audit
+        kept.audit
             .iter()
             .any(|a| a.action == "sms.opt_out" && a.detail == "Stopp"),
         "{:?}",
-        stored.audit
+        kept.audit
     );
     assert!(
         agency_a_event_kinds(&app)
@@ -311,13 +347,7 @@ async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend
     // The next reminder (another case, same number) is cancelled, not sent.
     let (_, next) = schedule_sms(&app, "W-8").await;
     assert_eq!(run_worker_once(&app).await, 1);
-    let message = app
-        .ctx
-        .store
-        .message(&next)
-        .await
-        .expect("store")
-        .expect("message");
+    let message = stored(&app, &next).await;
     assert_eq!(message.status, MessageStatus::Cancelled);
 }
 
@@ -331,13 +361,7 @@ async fn a_rate_limit_honours_retry_after(backend: Backend) {
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-4").await;
     run_worker_once(&app).await;
-    let message = app
-        .ctx
-        .store
-        .message(&id)
-        .await
-        .expect("store")
-        .expect("message");
+    let message = stored(&app, &id).await;
     assert_eq!(message.status, MessageStatus::Scheduled);
     assert!(message.not_before >= chrono::Utc::now() + chrono::Duration::seconds(590));
 }
@@ -358,13 +382,7 @@ async fn a_reminder_due_at_23_oslo_time_waits_for_the_next_contact_hours(backend
         .worker(innfri::app::http_client().expect("http"))
         .expect("worker");
     assert_eq!(worker.run_once_at(late).await.expect("store"), 1);
-    let message = app
-        .ctx
-        .store
-        .message(&id)
-        .await
-        .expect("store")
-        .expect("message");
+    let message = stored(&app, &id).await;
     assert_eq!(message.status, MessageStatus::Scheduled);
     assert_eq!(message.attempts, 0, "waiting is not an attempt");
     let local = message.not_before.with_timezone(&chrono_tz::Europe::Oslo);
@@ -424,29 +442,11 @@ async fn a_signed_delivery_receipt_marks_the_message_delivered_and_a_forged_one_
         403,
         "the signature covers the parameters"
     );
-    assert_eq!(
-        app.ctx
-            .store
-            .message(&id)
-            .await
-            .expect("store")
-            .expect("message")
-            .status,
-        MessageStatus::Sent
-    );
+    assert_eq!(stored(&app, &id).await.status, MessageStatus::Sent);
 
     let genuine = post(signature.clone(), body.clone()).await.expect("post");
     assert_eq!(genuine.status().as_u16(), 204);
-    assert_eq!(
-        app.ctx
-            .store
-            .message(&id)
-            .await
-            .expect("store")
-            .expect("message")
-            .status,
-        MessageStatus::Delivered
-    );
+    assert_eq!(stored(&app, &id).await.status, MessageStatus::Delivered);
     let again = post(signature, body).await.expect("post");
     assert_eq!(
         again.status().as_u16(),
@@ -496,42 +496,8 @@ async fn the_worker_loop_finishes_the_sends_in_flight_before_it_stops(backend: B
         .mount(&twilio)
         .await;
     let app = app_with_twilio(backend, &twilio).await;
-    let created = app.create_case("STOP-1", "1200.00").await;
-    let case_id =
-        innfri::domain::ids::CaseId::parse(created["id"].as_str().expect("id")).expect("case id");
-    let case = app
-        .ctx
-        .store
-        .case(&case_id)
-        .await
-        .expect("store")
-        .expect("case");
-    let phone = case.debtor.phone.clone().expect("phone");
-    let now = chrono::Utc::now();
-    let mut ids = Vec::new();
-    for _ in 0..3 {
-        // Receipts go out at any hour, so the loop (on the real clock) sends them at once.
-        let message = innfri::domain::message::Message::schedule(
-            case.id.clone(),
-            case.agency_id.clone(),
-            innfri::domain::message::Recipient::Sms(phone.clone()),
-            innfri::domain::message::Template::PaymentReceipt,
-            now,
-            now,
-        );
-        app.ctx
-            .store
-            .schedule_message(&message)
-            .await
-            .expect("schedule");
-        ids.push(message.id);
-    }
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
-    let (tx, rx) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(async move { worker.run(rx).await });
+    let ids = schedule_receipts(&app, "STOP-1", 3).await;
+    let (tx, task) = start_loop(&app);
     let deadline = Instant::now() + Duration::from_secs(5);
     while twilio.received_requests().await.map_or(0, |r| r.len()) < ids.len() {
         assert!(
@@ -546,13 +512,7 @@ async fn the_worker_loop_finishes_the_sends_in_flight_before_it_stops(backend: B
         .expect("stops")
         .expect("joins");
     for id in &ids {
-        let message = app
-            .ctx
-            .store
-            .message(id)
-            .await
-            .expect("store")
-            .expect("message");
+        let message = stored(&app, id).await;
         assert_eq!(
             message.status,
             MessageStatus::Sent,
@@ -612,13 +572,7 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
         "the provider got each message once"
     );
     for id in &ids {
-        let message = app
-            .ctx
-            .store
-            .message(id)
-            .await
-            .expect("store")
-            .expect("message");
+        let message = stored(&app, id).await;
         assert_eq!(message.status, MessageStatus::Sent);
         assert_eq!(message.attempts, 1);
     }
@@ -649,14 +603,16 @@ async fn counting_twilio(
     (twilio, sent)
 }
 
-/// A message that waited out its lease for a place (slow provider, one send at a time) is not
-/// started from the stale claim: the next claim takes it up, and it still goes exactly once.
-async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: Backend) {
-    // At least 1.2 s before the third message gets its place: past its 1 s lease.
-    let (twilio, sent) = counting_twilio(Duration::from_millis(600)).await;
-    let source = common::config_source(backend)
+/// Twilio at `twilio`, sending one message at a time in batches of `batch_size` under a
+/// one-second lease, with the frequency cap lifted (the tests write to one number).
+fn short_lease_source(
+    backend: Backend,
+    twilio: &MockServer,
+    batch_size: usize,
+) -> innfri::config::ConfigSource {
+    common::config_source(backend)
         .with("messaging.sms_provider", "twilio")
-        .with("messaging.batch_size", 3)
+        .with("messaging.batch_size", batch_size)
         .with("messaging.concurrency", 1)
         .with("messaging.lease_seconds", 1)
         .with("messaging.max_reminders_per_week", 1000)
@@ -664,8 +620,15 @@ async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: 
         .with(
             "twilio",
             serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
-        );
-    let app = spawn_app_with(source, backend).await;
+        )
+}
+
+/// A message that waited out its lease for a place (slow provider, one send at a time) is not
+/// started from the stale claim: the next claim takes it up, and it still goes exactly once.
+async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: Backend) {
+    // At least 1.2 s before the third message gets its place: past its 1 s lease.
+    let (twilio, sent) = counting_twilio(Duration::from_millis(600)).await;
+    let app = spawn_app_with(short_lease_source(backend, &twilio, 3), backend).await;
     let mut ids = Vec::new();
     for i in 0..3 {
         ids.push(schedule_sms(&app, &format!("W-{i}")).await.1);
@@ -684,13 +647,7 @@ async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: 
     // Which one waited depends on the claim's order (same due time); exactly one did.
     let mut waiting = Vec::new();
     for id in &ids {
-        let message = app
-            .ctx
-            .store
-            .message(id)
-            .await
-            .expect("store")
-            .expect("message");
+        let message = stored(&app, id).await;
         if message.status != MessageStatus::Sent {
             waiting.push(message);
         }
@@ -707,13 +664,7 @@ async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: 
     for id in &ids {
         let times = sent.iter().filter(|s| *s == id.as_str()).count();
         assert_eq!(times, 1, "{id} went {times} times");
-        let message = app
-            .ctx
-            .store
-            .message(id)
-            .await
-            .expect("store")
-            .expect("message");
+        let message = stored(&app, id).await;
         assert_eq!(message.status, MessageStatus::Sent);
     }
 }
@@ -791,53 +742,13 @@ async fn the_worker_loop_sends_batch_after_batch_each_message_once(backend: Back
             serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
         );
     let app = spawn_app_with(source, backend).await;
-    let created = app.create_case("LOOP-1", "1200.00").await;
-    let case_id =
-        innfri::domain::ids::CaseId::parse(created["id"].as_str().expect("id")).expect("case id");
-    let case = app
-        .ctx
-        .store
-        .case(&case_id)
-        .await
-        .expect("store")
-        .expect("case");
-    let phone = case.debtor.phone.clone().expect("phone");
-    let now = chrono::Utc::now();
-    let mut ids = Vec::new();
-    for _ in 0..9 {
-        // Receipts go out at any hour and are not capped, so the loop (real clock) sends all.
-        let message = innfri::domain::message::Message::schedule(
-            case.id.clone(),
-            case.agency_id.clone(),
-            innfri::domain::message::Recipient::Sms(phone.clone()),
-            innfri::domain::message::Template::PaymentReceipt,
-            now,
-            now,
-        );
-        app.ctx
-            .store
-            .schedule_message(&message)
-            .await
-            .expect("schedule");
-        ids.push(message.id);
-    }
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
-    let (tx, rx) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(async move { worker.run(rx).await });
+    let ids = schedule_receipts(&app, "LOOP-1", 9).await;
+    let (tx, task) = start_loop(&app);
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let mut done = 0;
         for id in &ids {
-            let message = app
-                .ctx
-                .store
-                .message(id)
-                .await
-                .expect("store")
-                .expect("message");
+            let message = stored(&app, id).await;
             done += usize::from(message.status == MessageStatus::Sent);
         }
         if done == ids.len() {
@@ -861,38 +772,9 @@ async fn the_worker_loop_sends_batch_after_batch_each_message_once(backend: Back
 /// A slow provider makes one worker's batch outlive its lease; the other worker claims the
 /// rest of that batch. Each message must still go out once: the attempt is fenced.
 async fn a_batch_that_outlives_its_lease_is_not_sent_twice(backend: Backend) {
-    let twilio = MockServer::start().await;
-    // Which message each send was for, in arrival order (our id rides in the callback URL).
-    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let seen = bodies.clone();
-    Mock::given(method("POST"))
-        .and(path(twilio_path()))
-        .respond_with(move |request: &wiremock::Request| {
-            let text = form_value(&String::from_utf8_lossy(&request.body), "StatusCallback")
-                .and_then(|url| url.split_once("?m=").map(|(_, id)| id.to_owned()))
-                .unwrap_or_default();
-            let mut seen = seen.lock().expect("lock");
-            seen.push(text);
-            ResponseTemplate::new(201)
-                .set_delay(Duration::from_millis(300))
-                .set_body_json(
-                    serde_json::json!({"sid": format!("SM{:032}", seen.len()), "status": "queued"}),
-                )
-        })
-        .mount(&twilio)
-        .await;
-    let source = common::config_source(backend)
-        .with("messaging.sms_provider", "twilio")
-        .with("messaging.batch_size", 4)
-        .with("messaging.concurrency", 1)
-        .with("messaging.lease_seconds", 1)
-        .with("messaging.max_reminders_per_week", 1000)
-        .with("messaging.reminder_cooldown_hours", 0)
-        .with(
-            "twilio",
-            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
-        );
-    let app = spawn_app_with(source, backend).await;
+    // Which message each send was for, in arrival order.
+    let (twilio, bodies) = counting_twilio(Duration::from_millis(300)).await;
+    let app = spawn_app_with(short_lease_source(backend, &twilio, 4), backend).await;
     let mut ids = Vec::new();
     for i in 0..4 {
         ids.push(schedule_sms(&app, &format!("L-{i}")).await.1);
@@ -935,13 +817,7 @@ async fn a_batch_that_outlives_its_lease_is_not_sent_twice(backend: Backend) {
         }
     }
     for id in &ids {
-        let message = app
-            .ctx
-            .store
-            .message(id)
-            .await
-            .expect("store")
-            .expect("message");
+        let message = stored(&app, id).await;
         assert_eq!(message.status, MessageStatus::Sent);
         assert!(message.attempts <= 2);
     }
