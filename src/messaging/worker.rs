@@ -193,7 +193,8 @@ impl InFlight {
         self.permits.clone().acquire_owned().await.ok()
     }
 
-    /// Runs `send` in its `place` as a task of its own (on every core the runtime has).
+    /// Runs `send` in its `place` as a task of its own, so sends overlap while each waits on
+    /// the network (and spread over the threads, when the runtime has several).
     fn start(
         &mut self,
         place: Option<tokio::sync::OwnedSemaphorePermit>,
