@@ -8,22 +8,12 @@ use common::{Backend, KEY_A, TestApp, spawn_app_with};
 
 /// The app with the example creditor's mandate switched to a postcode check.
 async fn app_with_postcode_check(backend: Backend) -> (TestApp, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!(
-        "innfri-creditors-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let original = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/config/mandates/nordlys-energi.toml"
-    ))
-    .expect("creditor");
+    let original = common::example_mandate();
     assert!(original.contains("check = \"none\""));
-    std::fs::write(
-        dir.join("nordlys-energi.toml"),
-        original.replace("check = \"none\"", "check = \"postcode\""),
-    )
-    .expect("write");
+    let dir = common::creditors_dir(&[(
+        "nordlys-energi.toml",
+        &original.replace("check = \"none\"", "check = \"postcode\""),
+    )]);
     let source =
         common::config_source(backend).with("creditors_dir", dir.to_string_lossy().to_string());
     (spawn_app_with(source, backend).await, dir)

@@ -199,22 +199,15 @@ async fn a_body_that_is_not_a_mandate_is_400_naming_the_field(backend: Backend) 
 
 /// Two creditors: agency A acts for nordlys-energi, agency C for fjell-kraft only.
 async fn app_with_two_creditors(backend: Backend) -> (TestApp, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!(
-        "innfri-creditors-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let original = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/config/mandates/nordlys-energi.toml"
-    ))
-    .expect("creditor");
-    std::fs::write(dir.join("nordlys-energi.toml"), &original).expect("write");
+    let original = common::example_mandate();
     let other = original
         .replace("id = \"nordlys-energi\"", "id = \"fjell-kraft\"")
         .replace("Nordlys Energi AS", "Fjell Kraft AS");
     assert_ne!(other, original);
-    std::fs::write(dir.join("fjell-kraft.toml"), other).expect("write");
+    let dir = common::creditors_dir(&[
+        ("nordlys-energi.toml", &original),
+        ("fjell-kraft.toml", &other),
+    ]);
     let agencies = json!([
         {"id": "agency-a", "name": "A Inkasso AS", "api_key_sha256": [hex::encode(api_key_hash(KEY_A))], "creditors": ["nordlys-energi"]},
         {"id": "agency-c", "name": "C Inkasso AS", "api_key_sha256": [hex::encode(api_key_hash(KEY_C))], "creditors": ["fjell-kraft"]}

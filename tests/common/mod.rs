@@ -339,3 +339,25 @@ pub fn oslo_working_day_at(hour: u32) -> chrono::DateTime<chrono::Utc> {
         .expect("a real local time")
         .with_timezone(&chrono::Utc)
 }
+
+/// The example creditor's mandate as shipped in `config/mandates`, for tests that vary it.
+pub fn example_mandate() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/mandates/nordlys-energi.toml"
+    ))
+    .expect("creditor")
+}
+
+/// A fresh folder to point `creditors_dir` at, holding these creditor files (name, contents).
+pub fn creditors_dir(files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "innfri-creditors-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for (name, contents) in files {
+        std::fs::write(dir.join(name), contents).expect("write");
+    }
+    dir
+}
