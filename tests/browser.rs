@@ -180,13 +180,7 @@ async fn a_phone_opens_the_sms_link_and_agrees_a_payment_plan() {
     client.close().await.expect("close");
     let _ = std::fs::remove_dir_all(&profile);
 
-    let stored = app
-        .ctx
-        .store
-        .case(&case_id)
-        .await
-        .expect("store")
-        .expect("case");
+    let stored = app.stored_case(&case_id).await;
     assert_eq!(stored.plan.map(|p| p.months()), Some(6));
     for name in [
         "01-case.png",

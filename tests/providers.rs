@@ -78,15 +78,6 @@ async fn run_at(app: &TestApp, at: DateTime<Utc>) -> usize {
         .expect("store")
 }
 
-async fn message(app: &TestApp, id: &MessageId) -> Message {
-    app.ctx
-        .store
-        .message(id)
-        .await
-        .expect("store")
-        .expect("message")
-}
-
 async fn event_kinds(app: &TestApp, case: &CaseId) -> Vec<EventKind> {
     let agency = innfri::domain::ids::AgencyId::parse("agency-a").expect("agency");
     app.ctx
@@ -155,7 +146,7 @@ async fn gatewayapi_sends_json_and_a_signed_undeliverable_report_falls_back_to_e
     let case = create_case_for(&app, KEY_A, "GW-1", "kari@example.no").await;
     let sms = schedule(&app, KEY_A, &case, "sms").await;
     assert_eq!(run_at(&app, common::oslo_working_day_at(12)).await, 1);
-    let sent = message(&app, &sms).await;
+    let sent = app.stored_message(&sms).await;
     assert_eq!(sent.status, MessageStatus::Sent);
     assert_eq!(sent.provider_id.as_deref(), Some("421332671"));
     let requests = gateway.received_requests().await.expect("requests");
@@ -175,7 +166,7 @@ async fn gatewayapi_sends_json_and_a_signed_undeliverable_report_falls_back_to_e
         401
     );
     assert_eq!(post_report(&app, "", &claims).await, 401);
-    assert_eq!(message(&app, &sms).await.status, MessageStatus::Sent);
+    assert_eq!(app.stored_message(&sms).await.status, MessageStatus::Sent);
     assert!(
         event_kinds(&app, &case)
             .await
@@ -190,7 +181,7 @@ async fn gatewayapi_sends_json_and_a_signed_undeliverable_report_falls_back_to_e
         204,
         "again: no change"
     );
-    let failed = message(&app, &sms).await;
+    let failed = app.stored_message(&sms).await;
     assert_eq!(failed.status, MessageStatus::Failed);
     let kinds = event_kinds(&app, &case).await;
     assert_eq!(count(&kinds, EventKind::ContactInvalid), 1, "{kinds:?}");
@@ -212,7 +203,7 @@ async fn gatewayapi_sends_json_and_a_signed_undeliverable_report_falls_back_to_e
     );
     assert_eq!(run_at(&app, common::oslo_working_day_at(12)).await, 1);
     assert_eq!(
-        message(&app, &fallbacks[0].id).await.status,
+        app.stored_message(&fallbacks[0].id).await.status,
         MessageStatus::Sent
     );
 }
@@ -238,7 +229,10 @@ async fn gatewayapi_delivered_report_marks_the_message_delivered(backend: Backen
     let claims = json!({"id": 7, "msisdn": 4791234567_u64, "time": 1_764_000_000, "status": "DELIVERED", "userref": null});
     let jwt = gatewayapi_jwt(&claims, GW_SECRET);
     assert_eq!(post_report(&app, &jwt, &claims).await, 204);
-    assert_eq!(message(&app, &sms).await.status, MessageStatus::Delivered);
+    assert_eq!(
+        app.stored_message(&sms).await.status,
+        MessageStatus::Delivered
+    );
     assert_eq!(
         count(&event_kinds(&app, &case).await, EventKind::MessageDelivered),
         1
@@ -273,7 +267,7 @@ async fn postmark_sends_and_a_hard_bounce_falls_back_to_sms(backend: Backend) {
     let case = create_case_for(&app, KEY_A, "PM-1", "kari@example.no").await;
     let email = schedule(&app, KEY_A, &case, "email").await;
     assert_eq!(run_at(&app, common::oslo_working_day_at(12)).await, 1);
-    assert_eq!(message(&app, &email).await.status, MessageStatus::Sent);
+    assert_eq!(app.stored_message(&email).await.status, MessageStatus::Sent);
     let requests = postmark.received_requests().await.expect("requests");
     let body: Value = serde_json::from_slice(&requests[0].body).expect("json");
     assert_eq!(body["Metadata"]["message_id"], json!(email.as_str()));
@@ -285,7 +279,7 @@ async fn postmark_sends_and_a_hard_bounce_falls_back_to_sms(backend: Backend) {
         post_postmark(&app, Some((PM_USER, "wrong-password-000")), &bounce).await,
         401
     );
-    assert_eq!(message(&app, &email).await.status, MessageStatus::Sent);
+    assert_eq!(app.stored_message(&email).await.status, MessageStatus::Sent);
     assert_eq!(
         post_postmark(&app, Some((PM_USER, PM_PASSWORD)), &json!({"nonsense": 1})).await,
         400
@@ -294,7 +288,10 @@ async fn postmark_sends_and_a_hard_bounce_falls_back_to_sms(backend: Backend) {
         post_postmark(&app, Some((PM_USER, PM_PASSWORD)), &bounce).await,
         204
     );
-    assert_eq!(message(&app, &email).await.status, MessageStatus::Failed);
+    assert_eq!(
+        app.stored_message(&email).await.status,
+        MessageStatus::Failed
+    );
     let kinds = event_kinds(&app, &case).await;
     assert_eq!(count(&kinds, EventKind::ContactInvalid), 1, "{kinds:?}");
     let fallback = app
@@ -327,7 +324,7 @@ async fn postmark_inactive_recipient_is_permanent(backend: Backend) {
     let case = create_case_for(&app, KEY_A, "PM-2", "kari@example.no").await;
     let email = schedule(&app, KEY_A, &case, "email").await;
     run_at(&app, common::oslo_working_day_at(12)).await;
-    let failed = message(&app, &email).await;
+    let failed = app.stored_message(&email).await;
     assert_eq!(failed.status, MessageStatus::Failed, "no retry");
     assert_eq!(failed.attempts, 1);
     assert_eq!(
@@ -406,7 +403,7 @@ async fn smtp_delivers_through_a_local_sink_and_a_refused_address_falls_back_to_
     let refused = schedule(&app, KEY_A, &bad, "email").await;
     assert_eq!(run_at(&app, common::oslo_working_day_at(12)).await, 2);
 
-    assert_eq!(message(&app, &sent).await.status, MessageStatus::Sent);
+    assert_eq!(app.stored_message(&sent).await.status, MessageStatus::Sent);
     let mails = received.lock().expect("lock").clone();
     assert_eq!(mails.len(), 1, "only the accepted one: {mails:?}");
     let mail = &mails[0];
@@ -422,7 +419,7 @@ async fn smtp_delivers_through_a_local_sink_and_a_refused_address_falls_back_to_
     );
     assert!(mail.contains("Subject: "), "{mail}");
 
-    let failed = message(&app, &refused).await;
+    let failed = app.stored_message(&refused).await;
     assert_eq!(failed.status, MessageStatus::Failed, "550 is permanent");
     assert_eq!(failed.attempts, 1);
     assert_eq!(
@@ -481,16 +478,19 @@ async fn a_provider_that_is_down_fails_over_to_the_second(backend: Backend) {
     // One message met the outage (and waits for its retry); the breaker opened, so the other
     // went through GatewayAPI.
     let statuses = [
-        message(&app, &first).await.status,
-        message(&app, &second).await.status,
+        app.stored_message(&first).await.status,
+        app.stored_message(&second).await.status,
     ];
     assert!(statuses.contains(&MessageStatus::Scheduled), "{statuses:?}");
     assert!(statuses.contains(&MessageStatus::Sent), "{statuses:?}");
     // The retry, a few minutes on, goes through the open breaker to GatewayAPI too.
     let later = noon + chrono::Duration::minutes(5);
     assert_eq!(worker.run_once_at(later).await.expect("store"), 1);
-    assert_eq!(message(&app, &first).await.status, MessageStatus::Sent);
-    assert_eq!(message(&app, &second).await.status, MessageStatus::Sent);
+    assert_eq!(app.stored_message(&first).await.status, MessageStatus::Sent);
+    assert_eq!(
+        app.stored_message(&second).await.status,
+        MessageStatus::Sent
+    );
     assert_eq!(twilio.received_requests().await.expect("requests").len(), 1);
     assert_eq!(
         gateway.received_requests().await.expect("requests").len(),
@@ -531,7 +531,7 @@ async fn the_frequency_cap_spaces_reminders_to_one_debtor_across_an_agencys_case
     run_at(&app, day_one).await;
     let mut statuses = Vec::new();
     for id in &reminders {
-        statuses.push(message(&app, id).await);
+        statuses.push(app.stored_message(id).await);
     }
     let sent: Vec<&Message> = statuses
         .iter()
@@ -542,14 +542,14 @@ async fn the_frequency_cap_spaces_reminders_to_one_debtor_across_an_agencys_case
         assert_eq!(held.status, MessageStatus::Scheduled);
         assert!(held.not_before >= day_one + chrono::Duration::hours(24));
     }
-    assert_eq!(message(&app, &other).await.status, MessageStatus::Sent);
+    assert_eq!(app.stored_message(&other).await.status, MessageStatus::Sent);
 
     let day_two = next_working_noon(day_one);
     run_at(&app, day_two).await;
     let mut sent_by_now = 0;
     let mut waiting = Vec::new();
     for id in &reminders {
-        let m = message(&app, id).await;
+        let m = app.stored_message(id).await;
         if m.status == MessageStatus::Sent {
             sent_by_now += 1;
         } else {

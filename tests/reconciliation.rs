@@ -113,7 +113,7 @@ async fn ten_payments_with_an_unknown_kid_and_a_duplicate_apply_eight_once(backe
 
     for (i, case) in cases.iter().enumerate() {
         let id = CaseId::parse(case["id"].as_str().expect("id")).expect("id");
-        let stored = app.ctx.store.case(&id).await.expect("store").expect("case");
+        let stored = app.stored_case(&id).await;
         assert_eq!(stored.payments.len(), 1, "case {i} has its payment once");
         let expected_status = if i <= 3 || i == 7 {
             CaseStatus::Paid
@@ -205,16 +205,7 @@ async fn a_malformed_file_is_refused_with_its_line_and_changes_nothing(backend: 
     let (status, body) = import(&app, KEY_A, "hello").await;
     assert_eq!(status, 422, "{body}");
     let id = CaseId::parse(case["id"].as_str().expect("id")).expect("id");
-    assert!(
-        app.ctx
-            .store
-            .case(&id)
-            .await
-            .expect("store")
-            .expect("case")
-            .payments
-            .is_empty()
-    );
+    assert!(app.stored_case(&id).await.payments.is_empty());
 }
 
 async fn a_direct_payment_registered_by_the_agency_counts_once(backend: Backend) {

@@ -287,14 +287,7 @@ async fn a_dispute_pauses_collection_and_holds_reminders(backend: Backend) {
             .expect("store"),
         1
     );
-    let held = d
-        .app
-        .ctx
-        .store
-        .message(&reminder_id)
-        .await
-        .expect("store")
-        .expect("message");
+    let held = d.app.stored_message(&reminder_id).await;
     assert_eq!(
         held.status,
         innfri::domain::message::MessageStatus::Scheduled

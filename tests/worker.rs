@@ -56,13 +56,7 @@ async fn schedule_receipts(app: &TestApp, external_ref: &str, count: usize) -> V
     let created = app.create_case(external_ref, "1200.00").await;
     let case_id =
         innfri::domain::ids::CaseId::parse(created["id"].as_str().expect("id")).expect("case id");
-    let case = app
-        .ctx
-        .store
-        .case(&case_id)
-        .await
-        .expect("store")
-        .expect("case");
+    let case = app.stored_case(&case_id).await;
     let phone = case.debtor.phone.clone().expect("phone");
     let now = chrono::Utc::now();
     let mut ids = Vec::new();
@@ -98,16 +92,6 @@ fn start_loop(
         .expect("worker");
     let (tx, rx) = tokio::sync::watch::channel(false);
     (tx, tokio::spawn(async move { worker.run(rx).await }))
-}
-
-/// A message as the store holds it now.
-async fn stored(app: &TestApp, id: &MessageId) -> innfri::domain::message::Message {
-    app.ctx
-        .store
-        .message(id)
-        .await
-        .expect("store")
-        .expect("message")
 }
 
 /// One round of the worker at noon on a working day, inside the contact hours.
@@ -156,7 +140,7 @@ async fn a_scheduled_sms_is_sent_with_a_link_that_opens_exactly_its_case(backend
     assert_eq!(run_worker_once(&app).await, 1);
     assert_eq!(run_worker_once(&app).await, 0, "nothing is sent twice");
 
-    let message = stored(&app, &message_id).await;
+    let message = app.stored_message(&message_id).await;
     assert_eq!(message.status, MessageStatus::Sent);
     assert_eq!(
         message.provider_id.as_deref(),
@@ -204,7 +188,7 @@ async fn a_provider_outage_is_retried_later_and_gives_up_after_max_attempts(back
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-2").await;
     assert_eq!(run_worker_once(&app).await, 1);
-    let message = stored(&app, &id).await;
+    let message = app.stored_message(&id).await;
     assert_eq!(message.status, MessageStatus::Scheduled);
     assert_eq!(message.attempts, 1);
     assert!(
@@ -222,7 +206,7 @@ async fn a_provider_outage_is_retried_later_and_gives_up_after_max_attempts(back
         .await
         .expect("store");
     assert_eq!(run_worker_once(&app).await, 1);
-    let message = stored(&app, &id).await;
+    let message = app.stored_message(&id).await;
     assert_eq!(message.status, MessageStatus::Failed);
     assert_eq!(message.attempts, 2);
 }
@@ -240,7 +224,7 @@ async fn an_invalid_number_fails_permanently_without_retry(backend: Backend) {
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-3").await;
     assert_eq!(run_worker_once(&app).await, 1);
-    let message = stored(&app, &id).await;
+    let message = app.stored_message(&id).await;
     assert_eq!(message.status, MessageStatus::Failed);
     assert!(
         message
@@ -324,13 +308,7 @@ async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend
             .expect("store")
     );
     let case_id = innfri::domain::ids::CaseId::parse(case["id"].as_str().expect("id")).expect("id");
-    let kept = app
-        .ctx
-        .store
-        .case(&case_id)
-        .await
-        .expect("store")
-        .expect("case");
+    let kept = app.stored_case(&case_id).await;
     assert!(
         kept.audit
             .iter()
@@ -347,7 +325,7 @@ async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend
     // The next reminder (another case, same number) is cancelled, not sent.
     let (_, next) = schedule_sms(&app, "W-8").await;
     assert_eq!(run_worker_once(&app).await, 1);
-    let message = stored(&app, &next).await;
+    let message = app.stored_message(&next).await;
     assert_eq!(message.status, MessageStatus::Cancelled);
 }
 
@@ -361,7 +339,7 @@ async fn a_rate_limit_honours_retry_after(backend: Backend) {
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-4").await;
     run_worker_once(&app).await;
-    let message = stored(&app, &id).await;
+    let message = app.stored_message(&id).await;
     assert_eq!(message.status, MessageStatus::Scheduled);
     assert!(message.not_before >= chrono::Utc::now() + chrono::Duration::seconds(590));
 }
@@ -382,7 +360,7 @@ async fn a_reminder_due_at_23_oslo_time_waits_for_the_next_contact_hours(backend
         .worker(innfri::app::http_client().expect("http"))
         .expect("worker");
     assert_eq!(worker.run_once_at(late).await.expect("store"), 1);
-    let message = stored(&app, &id).await;
+    let message = app.stored_message(&id).await;
     assert_eq!(message.status, MessageStatus::Scheduled);
     assert_eq!(message.attempts, 0, "waiting is not an attempt");
     let local = message.not_before.with_timezone(&chrono_tz::Europe::Oslo);
@@ -442,11 +420,14 @@ async fn a_signed_delivery_receipt_marks_the_message_delivered_and_a_forged_one_
         403,
         "the signature covers the parameters"
     );
-    assert_eq!(stored(&app, &id).await.status, MessageStatus::Sent);
+    assert_eq!(app.stored_message(&id).await.status, MessageStatus::Sent);
 
     let genuine = post(signature.clone(), body.clone()).await.expect("post");
     assert_eq!(genuine.status().as_u16(), 204);
-    assert_eq!(stored(&app, &id).await.status, MessageStatus::Delivered);
+    assert_eq!(
+        app.stored_message(&id).await.status,
+        MessageStatus::Delivered
+    );
     let again = post(signature, body).await.expect("post");
     assert_eq!(
         again.status().as_u16(),
@@ -512,7 +493,7 @@ async fn the_worker_loop_finishes_the_sends_in_flight_before_it_stops(backend: B
         .expect("stops")
         .expect("joins");
     for id in &ids {
-        let message = stored(&app, id).await;
+        let message = app.stored_message(id).await;
         assert_eq!(
             message.status,
             MessageStatus::Sent,
@@ -572,7 +553,7 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
         "the provider got each message once"
     );
     for id in &ids {
-        let message = stored(&app, id).await;
+        let message = app.stored_message(id).await;
         assert_eq!(message.status, MessageStatus::Sent);
         assert_eq!(message.attempts, 1);
     }
@@ -647,7 +628,7 @@ async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: 
     // Which one waited depends on the claim's order (same due time); exactly one did.
     let mut waiting = Vec::new();
     for id in &ids {
-        let message = stored(&app, id).await;
+        let message = app.stored_message(id).await;
         if message.status != MessageStatus::Sent {
             waiting.push(message);
         }
@@ -664,7 +645,7 @@ async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: 
     for id in &ids {
         let times = sent.iter().filter(|s| *s == id.as_str()).count();
         assert_eq!(times, 1, "{id} went {times} times");
-        let message = stored(&app, id).await;
+        let message = app.stored_message(id).await;
         assert_eq!(message.status, MessageStatus::Sent);
     }
 }
@@ -748,7 +729,7 @@ async fn the_worker_loop_sends_batch_after_batch_each_message_once(backend: Back
     loop {
         let mut done = 0;
         for id in &ids {
-            let message = stored(&app, id).await;
+            let message = app.stored_message(id).await;
             done += usize::from(message.status == MessageStatus::Sent);
         }
         if done == ids.len() {
@@ -817,7 +798,7 @@ async fn a_batch_that_outlives_its_lease_is_not_sent_twice(backend: Backend) {
         }
     }
     for id in &ids {
-        let message = stored(&app, id).await;
+        let message = app.stored_message(id).await;
         assert_eq!(message.status, MessageStatus::Sent);
         assert!(message.attempts <= 2);
     }

@@ -157,6 +157,27 @@ impl TestApp {
     }
 
     /// Creates a case for agency A and returns its JSON.
+    /// A message as the store holds it now.
+    pub async fn stored_message(
+        &self,
+        id: &innfri::domain::ids::MessageId,
+    ) -> innfri::domain::message::Message {
+        self.ctx
+            .store
+            .message(id)
+            .await
+            .expect("store")
+            .expect("message")
+    }
+
+    /// A case as the store holds it now.
+    pub async fn stored_case(
+        &self,
+        id: &innfri::domain::ids::CaseId,
+    ) -> innfri::domain::case::Case {
+        self.ctx.store.case(id).await.expect("store").expect("case")
+    }
+
     pub async fn create_case(&self, external_ref: &str, principal: &str) -> serde_json::Value {
         let response = self
             .post_json(
