@@ -130,27 +130,14 @@ async fn a_revoked_configured_key_stays_revoked_when_the_service_starts_again() 
     let ns = unique_namespace();
     let source = || config_source(Backend::Redis).with("store.namespace", &ns);
     let app = spawn_app_with(source(), Backend::Redis).await;
-    assert_eq!(
-        app.get_api("/api/v1/cases", KEY_A).await.status().as_u16(),
-        200
-    );
+    assert_eq!(status_with(&app, KEY_A, "/api/v1/cases").await, 200);
     let key_id = innfri::tenants::key_id(&api_key_hash(KEY_A));
     let revoked = agency_cli(&ns, "redis", &["revoke", "agency-a", &key_id]);
     assert!(revoked.status.success(), "{revoked:?}");
-    assert_eq!(
-        app.get_api("/api/v1/cases", KEY_A).await.status().as_u16(),
-        401
-    );
+    assert_eq!(status_with(&app, KEY_A, "/api/v1/cases").await, 401);
     // A restart seeds the configuration again; the key is not brought back.
     let again = spawn_app_with(source(), Backend::Redis).await;
-    assert_eq!(
-        again
-            .get_api("/api/v1/cases", KEY_A)
-            .await
-            .status()
-            .as_u16(),
-        401
-    );
+    assert_eq!(status_with(&again, KEY_A, "/api/v1/cases").await, 401);
 }
 
 /// Asserts the command failed and said `why` on stderr.
@@ -209,29 +196,12 @@ async fn a_key_taken_out_of_the_configuration_stops_working_and_a_moved_one_is_r
             .with("agencies", agencies)
     };
     let app = spawn_app_with(source(agencies(&[KEY_A], &[KEY_B])), Backend::Redis).await;
-    assert_eq!(
-        app.get_api("/api/v1/cases", KEY_A).await.status().as_u16(),
-        200
-    );
+    assert_eq!(status_with(&app, KEY_A, "/api/v1/cases").await, 200);
 
     // Agency A's key is removed from the configuration: after a restart it is refused.
     let again = spawn_app_with(source(agencies(&[], &[KEY_B])), Backend::Redis).await;
-    assert_eq!(
-        again
-            .get_api("/api/v1/cases", KEY_A)
-            .await
-            .status()
-            .as_u16(),
-        401
-    );
-    assert_eq!(
-        again
-            .get_api("/api/v1/cases", KEY_B)
-            .await
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(status_with(&again, KEY_A, "/api/v1/cases").await, 401);
+    assert_eq!(status_with(&again, KEY_B, "/api/v1/cases").await, 200);
 
     // B's key configured for A instead: the service refuses to start rather than guess.
     let config = source(agencies(&[KEY_B], &[])).load().expect("config");
