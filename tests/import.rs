@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Arc;
 
 use common::Backend;
@@ -388,21 +387,10 @@ on_both_stores!(
 /// `innfri --profile demo import FILE --creditor nordlys-energi` on Redis (the demo profile's
 /// one agency acts for the creditor, so `--agency` is not needed).
 fn run_import(namespace: &str, file: &str) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_innfri"))
-        .args([
-            "--config-dir",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
-            "--profile",
-            "demo",
-            "import",
-        ])
+    common::demo_cli("import", namespace)
         .arg(fixture(file))
         .args(["--creditor", "nordlys-energi"])
-        .env("INNFRI__STORE__BACKEND", "redis")
-        .env("INNFRI__STORE__REDIS_URL", common::redis_url())
-        .env("INNFRI__STORE__NAMESPACE", namespace)
         .env("INNFRI__LINKS__KEYS__1", common::LINK_KEY_HEX)
-        .env("RUST_LOG", "warn")
         .output()
         .expect("run innfri")
 }

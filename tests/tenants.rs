@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::{Backend, KEY_A, KEY_B, case_body, config_source, spawn_app_with, unique_namespace};
 use innfri::config::api_key_hash;
@@ -12,19 +12,9 @@ use serde_json::Value;
 
 /// Runs `innfri agency …` on the Redis namespace `ns`.
 fn agency_cli(ns: &str, backend: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_innfri"))
-        .args([
-            "--config-dir",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
-            "--profile",
-            "demo",
-            "agency",
-        ])
+    common::demo_cli("agency", ns)
         .args(args)
         .env("INNFRI__STORE__BACKEND", backend)
-        .env("INNFRI__STORE__REDIS_URL", common::redis_url())
-        .env("INNFRI__STORE__NAMESPACE", ns)
-        .env("INNFRI__LOG__LEVEL", "warn")
         .output()
         .expect("innfri agency")
 }

@@ -382,3 +382,21 @@ pub fn creditors_dir(files: &[(&str, &str)]) -> std::path::PathBuf {
     }
     dir
 }
+
+/// `innfri --config-dir config --profile demo <command>` on this binary's Redis under
+/// `namespace`, logging only warnings; callers add their arguments and run it.
+pub fn demo_cli(command: &str, namespace: &str) -> Command {
+    let mut cli = Command::new(env!("CARGO_BIN_EXE_innfri"));
+    cli.args([
+        "--config-dir",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+        "--profile",
+        "demo",
+        command,
+    ])
+    .env("INNFRI__STORE__BACKEND", "redis")
+    .env("INNFRI__STORE__REDIS_URL", redis_url())
+    .env("INNFRI__STORE__NAMESPACE", namespace)
+    .env("INNFRI__LOG__LEVEL", "warn");
+    cli
+}
