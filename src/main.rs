@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use innfri::app::AppContext;
 use innfri::config::{ConfigSource, api_key_hash};
-use innfri::links::random_base62;
 use innfri::{roles, telemetry};
 
 #[derive(Parser)]
@@ -287,7 +286,7 @@ fn main() -> ExitCode {
     let command = cli.command.unwrap_or(Command::Demo);
     match command {
         Command::NewApiKey => {
-            let key = format!("ik_{}", random_base62(32));
+            let key = innfri::tenants::generate_key();
             println!("api key (give to the agency, shown once): {key}");
             println!(
                 "api_key_sha256 (put in the configuration): {}",

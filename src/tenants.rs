@@ -6,12 +6,12 @@ use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use rand::Rng;
 
 use crate::config::{AppConfig, api_key_hash};
 use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::mandate::Mandate;
+use crate::links::random_base62;
 use crate::store::{ApiKeyRecord, SharedStore, StoreError};
 
 /// How long a process trusts what it read about an agency or a mandate. Changes made through
@@ -25,12 +25,7 @@ pub fn key_id(hash: &[u8; 32]) -> String {
 
 /// A new API key: `ik_` and 32 random base62 characters (190 bits).
 pub fn generate_key() -> String {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let mut rng = rand::rngs::OsRng;
-    let body: String = (0..32)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-        .collect();
-    format!("ik_{body}")
+    format!("ik_{}", random_base62(32))
 }
 
 /// An agency id from a name: lower case ASCII letters and digits joined by '-'
