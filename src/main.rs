@@ -109,6 +109,12 @@ fn agency_id(named: &str) -> Result<innfri::domain::ids::AgencyId, String> {
         .map_err(|e| format!("'{named}' is not an agency id or name: {e}"))
 }
 
+/// Shows a newly made key once, with the id it is listed and revoked by.
+fn print_new_key(key: &str) {
+    println!("api key (give to the agency; shown once, only its hash is kept): {key}");
+    println!("key id: {}", innfri::tenants::key_id(&api_key_hash(key)));
+}
+
 async fn agency_command(ctx: &AppContext, action: AgencyCommand) -> Result<(), String> {
     use innfri::tenants::slug;
     let tenants = &ctx.tenants;
@@ -124,10 +130,8 @@ async fn agency_command(ctx: &AppContext, action: AgencyCommand) -> Result<(), S
                 .create_agency(&ctx.config, &id, &name, &creditors)
                 .await
                 .map_err(|e| e.to_string())?;
-            let key_id = innfri::tenants::key_id(&api_key_hash(&key));
             println!("agency: {} ({})", agency.id, agency.name);
-            println!("api key (give to the agency; shown once, only its hash is kept): {key}");
-            println!("key id: {key_id}");
+            print_new_key(&key);
         }
         AgencyCommand::Key { agency } => {
             let id = agency_id(&agency)?;
@@ -135,9 +139,7 @@ async fn agency_command(ctx: &AppContext, action: AgencyCommand) -> Result<(), S
                 .issue_key(&id, now)
                 .await
                 .map_err(|e| e.to_string())?;
-            let key_id = innfri::tenants::key_id(&api_key_hash(&key));
-            println!("api key (give to the agency; shown once, only its hash is kept): {key}");
-            println!("key id: {key_id}");
+            print_new_key(&key);
         }
         AgencyCommand::Keys { agency } => {
             let id = agency_id(&agency)?;

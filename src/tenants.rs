@@ -252,9 +252,7 @@ impl Tenants {
         agency: &AgencyId,
         now: DateTime<Utc>,
     ) -> Result<String, TenantError> {
-        if self.store.agency(agency).await?.is_none() {
-            return Err(TenantError::UnknownAgency(agency.to_string()));
-        }
+        self.require_agency(agency).await?;
         self.add_new_key(agency, now).await
     }
 
@@ -282,10 +280,15 @@ impl Tenants {
     }
 
     pub async fn keys(&self, agency: &AgencyId) -> Result<Vec<ApiKeyRecord>, TenantError> {
-        if self.store.agency(agency).await?.is_none() {
-            return Err(TenantError::UnknownAgency(agency.to_string()));
-        }
+        self.require_agency(agency).await?;
         Ok(self.store.agency_api_keys(agency).await?)
+    }
+
+    async fn require_agency(&self, agency: &AgencyId) -> Result<(), TenantError> {
+        match self.store.agency(agency).await? {
+            Some(_) => Ok(()),
+            None => Err(TenantError::UnknownAgency(agency.to_string())),
+        }
     }
 
     pub async fn revoke_key(
