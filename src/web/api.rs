@@ -2,7 +2,7 @@
 
 use futures::future::LocalBoxFuture;
 
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The agency whose API key came with the request.
+#[derive(Clone)]
 pub struct Tenant(pub AgencyId);
 
 impl FromRequest for Tenant {
@@ -59,6 +60,10 @@ impl FromRequest for Tenant {
 /// The agency of the request's `Authorization: Bearer` key, looked up by the key's SHA-256
 /// (the key itself is never stored); a revoked key is refused like an unknown one.
 pub(crate) async fn tenant(req: &HttpRequest) -> Result<Tenant, ApiError> {
+    // Already looked up for this request (the Idempotency-Key middleware does it first).
+    if let Some(known) = req.extensions().get::<Tenant>() {
+        return Ok(known.clone());
+    }
     let ctx = req
         .app_data::<web::Data<AppContext>>()
         .ok_or(ApiError::InvalidApiKey)?;

@@ -6,7 +6,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use sha2::{Digest, Sha256};
 
 use super::api::tenant;
@@ -99,6 +99,8 @@ pub async fn middleware(
             .map(ServiceResponse::map_into_boxed_body);
     };
     let scope = agency.0.as_str().to_owned();
+    // The handler's `Tenant` takes it from here instead of looking the key up again.
+    req.extensions_mut().insert(agency);
     let body = req.extract::<web::Bytes>().await?;
     let fingerprint = fingerprint(&req, &body);
     req.set_payload(Payload::from(body));
