@@ -7,6 +7,8 @@ pub mod creditor;
 pub mod event;
 pub mod identity;
 pub mod ids;
+pub mod interest;
+pub mod journey;
 pub mod jurisdiction;
 pub mod kid;
 pub mod link;

@@ -1,3 +1,108 @@
-//! Jurisdiction rule packs: the legal limits no creditor setting may exceed.
+//! Jurisdiction rule packs: the legal limits no creditor setting may exceed, chosen by the
+//! creditor's jurisdiction through [`LawPack`].
 
 pub mod no;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use super::creditor::Jurisdiction;
+use super::interest::{RatePeriod, RateTable};
+use super::journey::{Collector, Journey, JourneyIssue, SentNotice, StepKind};
+
+/// Minimum days a debtor gets to pay after a notice, in every pack so far.
+pub const MIN_DEADLINE_DAYS: i64 = no::MIN_DEADLINE_DAYS;
+
+pub use no::FeeRefusal;
+
+/// What the rest of innfri asks of a country's law. One implementation per jurisdiction;
+/// callers get it from [`law`] and never name a country.
+pub trait LawPack: Send + Sync {
+    /// A day banks settle payments on.
+    fn is_business_day(&self, date: NaiveDate) -> bool;
+    /// The date itself if banks are open, otherwise the next day they are.
+    fn business_day_on_or_after(&self, date: NaiveDate) -> NaiveDate;
+    /// The earliest moment at or after `now` a debtor may be contacted.
+    fn next_contact_instant(&self, now: DateTime<Utc>) -> DateTime<Utc>;
+    /// Highest fee for a reminder on the day it is sent.
+    fn max_reminder_fee(&self, sent_on: NaiveDate) -> Decimal;
+    /// Highest extra cost of an instalment plan agreed on a day.
+    fn max_plan_fee(&self, agreed_on: NaiveDate, instalments: u32) -> Decimal;
+    /// The late-payment interest rates, with configured additions.
+    fn late_interest_rates(&self, extra: &[RatePeriod]) -> RateTable;
+    /// Every legal problem of a journey.
+    fn check_journey(&self, journey: &Journey) -> Vec<JourneyIssue>;
+    /// The fee a notice carries when sent on a day.
+    fn notice_fee(
+        &self,
+        kind: StepKind,
+        collector: Collector,
+        sent_on: NaiveDate,
+        principal: Decimal,
+    ) -> Option<Decimal>;
+    /// Whether a notice may carry its fee, given the fees already charged.
+    fn fee_allowed(
+        &self,
+        kind: StepKind,
+        sent_on: NaiveDate,
+        due_date: NaiveDate,
+        charged: &[&SentNotice],
+    ) -> Result<(), FeeRefusal>;
+    /// The Fluent variables a notice's text must use to say what the law requires.
+    fn required_notice_variables(&self, kind: StepKind) -> &'static [&'static str];
+}
+
+/// Norway: inkassoloven, inkassoforskriften, forsinkelsesrenteloven.
+pub struct Norway;
+
+impl LawPack for Norway {
+    fn is_business_day(&self, date: NaiveDate) -> bool {
+        no::is_business_day(date)
+    }
+    fn business_day_on_or_after(&self, date: NaiveDate) -> NaiveDate {
+        no::business_day_on_or_after(date)
+    }
+    fn next_contact_instant(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        no::next_contact_instant(now)
+    }
+    fn max_reminder_fee(&self, sent_on: NaiveDate) -> Decimal {
+        no::max_reminder_fee(sent_on)
+    }
+    fn max_plan_fee(&self, agreed_on: NaiveDate, instalments: u32) -> Decimal {
+        no::max_plan_fee(agreed_on, instalments)
+    }
+    fn late_interest_rates(&self, extra: &[RatePeriod]) -> RateTable {
+        no::late_interest_rates(extra)
+    }
+    fn check_journey(&self, journey: &Journey) -> Vec<JourneyIssue> {
+        no::check_journey(journey)
+    }
+    fn notice_fee(
+        &self,
+        kind: StepKind,
+        collector: Collector,
+        sent_on: NaiveDate,
+        principal: Decimal,
+    ) -> Option<Decimal> {
+        no::notice_fee(kind, collector, sent_on, principal)
+    }
+    fn fee_allowed(
+        &self,
+        kind: StepKind,
+        sent_on: NaiveDate,
+        due_date: NaiveDate,
+        charged: &[&SentNotice],
+    ) -> Result<(), FeeRefusal> {
+        no::fee_allowed(kind, sent_on, due_date, charged)
+    }
+    fn required_notice_variables(&self, kind: StepKind) -> &'static [&'static str] {
+        no::required_notice_variables(kind)
+    }
+}
+
+/// The rule pack of a jurisdiction.
+pub fn law(jurisdiction: Jurisdiction) -> &'static dyn LawPack {
+    match jurisdiction {
+        Jurisdiction::Norway => &Norway,
+    }
+}

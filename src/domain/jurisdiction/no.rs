@@ -8,6 +8,9 @@ use chrono_tz::Europe::Oslo;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
+use crate::domain::interest::{RatePeriod, RateTable};
+use crate::domain::journey::{Collector, Journey, JourneyIssue, SentNotice, StepKind};
+
 /// Easter Sunday in the Gregorian calendar (the anonymous "Meeus/Jones/Butcher" algorithm).
 pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
     let a = year % 19;
@@ -164,6 +167,304 @@ pub fn late_interest_rate(on: NaiveDate) -> Decimal {
 /// Minimum days a debtor gets to pay after a reminder, inkassovarsel or betalingsoppfordring.
 pub const MIN_DEADLINE_DAYS: i64 = 14;
 
+/// The late-payment interest rates (forsinkelsesrente) by half-year: Norges Bank's policy rate
+/// on 1 January / 1 July plus 8 points. Verified figures: 2016-07 8.50, 2019-07 9.25,
+/// 2022-07 9.25, 2023-01 10.75, 2024-01 12.50, 2025-01 12.50, 2026-01 12.00; the others are
+/// the policy rate + 8 and 2025-07 is "probably 12.25" (DOMAIN.md). The table holds until
+/// [`LATE_INTEREST_KNOWN_UNTIL`]; an operator adds a newer half-year in the configuration
+/// (`[law.no] late_interest`) without waiting for a release.
+pub const LATE_INTEREST: [((i32, u32, u32), Decimal); 20] = [
+    ((2016, 7, 1), dec!(8.50)),
+    ((2017, 1, 1), dec!(8.50)),
+    ((2017, 7, 1), dec!(8.50)),
+    ((2018, 1, 1), dec!(8.50)),
+    ((2018, 7, 1), dec!(8.50)),
+    ((2019, 1, 1), dec!(8.75)),
+    ((2019, 7, 1), dec!(9.25)),
+    ((2020, 1, 1), dec!(9.50)),
+    ((2020, 7, 1), dec!(8.00)),
+    ((2021, 1, 1), dec!(8.00)),
+    ((2021, 7, 1), dec!(8.00)),
+    ((2022, 1, 1), dec!(8.50)),
+    ((2022, 7, 1), dec!(9.25)),
+    ((2023, 1, 1), dec!(10.75)),
+    ((2023, 7, 1), dec!(11.75)),
+    ((2024, 1, 1), dec!(12.50)),
+    ((2024, 7, 1), dec!(12.50)),
+    ((2025, 1, 1), dec!(12.50)),
+    ((2025, 7, 1), dec!(12.25)),
+    ((2026, 1, 1), dec!(12.00)),
+];
+
+/// The day after the last half-year the built-in table covers.
+pub const LATE_INTEREST_KNOWN_UNTIL: (i32, u32, u32) = (2026, 7, 1);
+
+/// The built-in rate table, extended (or corrected) by `extra` periods from configuration; a
+/// period the configuration adds after the built-in ones extends the known range by half a year.
+pub fn late_interest_rates(extra: &[RatePeriod]) -> RateTable {
+    let date =
+        |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
+    let mut periods: Vec<RatePeriod> = LATE_INTEREST
+        .iter()
+        .map(|(from, percent)| RatePeriod {
+            from: date(*from),
+            percent: *percent,
+        })
+        .collect();
+    periods.extend_from_slice(extra);
+    let built_in = date(LATE_INTEREST_KNOWN_UNTIL);
+    // Each configured half-year covers six months from its start.
+    let known_until = extra
+        .iter()
+        .filter_map(|p| p.from.checked_add_months(chrono::Months::new(6)))
+        .fold(built_in, NaiveDate::max);
+    RateTable::new(periods, known_until)
+}
+
+/// Lett salær (an agency's collection fee for a consumer debtor, inkassoforskriften § 2-2) by
+/// the size of the principal, as multiples of the inkassosats: 0.25 up to 500 kr, 0.35 up to
+/// 1,000, 0.4 up to 2,500, 0.8 up to 10,000, 1.6 up to 50,000, 3.6 up to 250,000, 7.2 above.
+/// (At the 700 kr sats these are the published 175 … 5,040 kr; that they follow the 2026 sats
+/// is UNVERIFIED.)
+pub fn lett_salaer(principal: Decimal, on: NaiveDate) -> Decimal {
+    let steps = [
+        (dec!(500), dec!(0.25)),
+        (dec!(1000), dec!(0.35)),
+        (dec!(2500), dec!(0.4)),
+        (dec!(10000), dec!(0.8)),
+        (dec!(50000), dec!(1.6)),
+        (dec!(250000), dec!(3.6)),
+    ];
+    let factor = steps
+        .iter()
+        .find(|(limit, _)| principal <= *limit)
+        .map_or(dec!(7.2), |(_, f)| *f);
+    inkassosats(on) * factor
+}
+
+/// The statutory fee for a notice of `kind` sent on `sent_on` (kr), or `None` for a kind
+/// that carries none: 1/20 of the sats for a purring or inkassovarsel; for a
+/// betalingsoppfordring 3/20 when the creditor sends it itself, the agency's lett salær otherwise.
+pub fn notice_fee(
+    kind: StepKind,
+    collector: Collector,
+    sent_on: NaiveDate,
+    principal: Decimal,
+) -> Option<Decimal> {
+    match kind {
+        StepKind::Purring | StepKind::Inkassovarsel => Some(max_reminder_fee(sent_on)),
+        StepKind::Betalingsoppfordring => Some(match collector {
+            Collector::Creditor => inkassosats(sent_on) * dec!(3) / dec!(20),
+            Collector::Agency => lett_salaer(principal, sent_on),
+        }),
+        StepKind::Nudge | StepKind::FinalNotice => None,
+    }
+}
+
+/// § 1-3: fees may be charged for at most two purringer and one betalingsoppfordring, or one
+/// purring, one inkassovarsel and one betalingsoppfordring.
+pub fn fee_combination_allowed(kinds: &[StepKind]) -> bool {
+    let count = |k| kinds.iter().filter(|x| **x == k).count();
+    let (purring, varsel, oppfordring) = (
+        count(StepKind::Purring),
+        count(StepKind::Inkassovarsel),
+        count(StepKind::Betalingsoppfordring),
+    );
+    let others = kinds.len() - purring - varsel - oppfordring;
+    others == 0
+        && oppfordring <= 1
+        && ((purring <= 2 && varsel == 0) || (purring <= 1 && varsel <= 1))
+}
+
+/// Why a fee may not be charged with a notice sent on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeeRefusal {
+    /// Nudges and final notices carry no fee.
+    NotAFeeNotice,
+    /// Less than 14 days after the due date (§ 1-2, inkassoloven § 9).
+    TooEarly,
+    /// Beyond the combinations of § 1-3.
+    TooMany,
+    /// The earlier fee's notice set no deadline of at least 14 days, or it has not passed.
+    EarlierDeadlineNotMissed,
+}
+
+/// Whether a notice of `kind` sent on `sent_on` may carry its fee, given the notices with a
+/// fee the case already had (`charged`, oldest first) and its due date.
+pub fn fee_allowed(
+    kind: StepKind,
+    sent_on: NaiveDate,
+    due_date: NaiveDate,
+    charged: &[&SentNotice],
+) -> Result<(), FeeRefusal> {
+    if !matches!(
+        kind,
+        StepKind::Purring | StepKind::Inkassovarsel | StepKind::Betalingsoppfordring
+    ) {
+        return Err(FeeRefusal::NotAFeeNotice);
+    }
+    if sent_on < due_date + Duration::days(MIN_DEADLINE_DAYS) {
+        return Err(FeeRefusal::TooEarly);
+    }
+    let mut kinds: Vec<StepKind> = charged.iter().map(|n| n.kind).collect();
+    kinds.push(kind);
+    if !fee_combination_allowed(&kinds) {
+        return Err(FeeRefusal::TooMany);
+    }
+    if let Some(previous) = charged.last() {
+        let missed = previous.deadline.is_some_and(|deadline| {
+            deadline >= previous.sent_on + Duration::days(MIN_DEADLINE_DAYS) && sent_on > deadline
+        });
+        if !missed {
+            return Err(FeeRefusal::EarlierDeadlineNotMissed);
+        }
+    }
+    Ok(())
+}
+
+/// The legal rules a Norwegian journey must keep, step by step (on top of its shape):
+/// fees only on written notices at least 14 days after the due date and within § 1-3, a second
+/// fee only after a missed deadline of at least 14 days, an inkassovarsel after the due date
+/// with at least 14 days to pay, a betalingsoppfordring only after the varsel's deadline with at
+/// least 14 days to pay or object, and every deadline at least 14 days.
+pub fn check_journey(journey: &Journey) -> Vec<JourneyIssue> {
+    let mut issues = Vec::new();
+    let offsets = journey.earliest_offsets();
+    let min = MIN_DEADLINE_DAYS;
+    let mut fee_steps: Vec<usize> = Vec::new();
+    let mut last_varsel: Option<usize> = None;
+    for (i, step) in journey.steps.iter().enumerate() {
+        let mut issue =
+            |rule, message: String| issues.push(JourneyIssue::at(i, journey, rule, message));
+        let offset = offsets[i];
+        if let Some(days) = step.deadline_days
+            && i64::from(days) < min
+        {
+            issue(
+                "deadline_too_short",
+                format!("sets a deadline of {days} days; the law requires at least {min}"),
+            );
+        }
+        let needs_deadline = matches!(
+            step.kind,
+            StepKind::Purring | StepKind::Inkassovarsel | StepKind::Betalingsoppfordring
+        );
+        if needs_deadline && step.deadline_days.is_none() {
+            issue(
+                "deadline_missing",
+                format!(
+                    "a {} must set a payment deadline (deadline_days)",
+                    step.kind.as_str()
+                ),
+            );
+        }
+        match step.kind {
+            StepKind::Inkassovarsel if offset.is_some_and(|o| o < 1) => issue(
+                "varsel_before_due",
+                "an inkassovarsel may only be sent after the due date (inkassoloven § 9)".into(),
+            ),
+            StepKind::Betalingsoppfordring => match last_varsel {
+                None => issue(
+                    "oppfordring_without_varsel",
+                    "a betalingsoppfordring needs an inkassovarsel before it (inkassoloven § 10)"
+                        .into(),
+                ),
+                Some(v) => {
+                    let varsel_deadline = offsets[v]
+                        .zip(journey.steps[v].deadline_days)
+                        .map(|(o, d)| o + i64::from(d));
+                    if let (Some(deadline), Some(own)) = (varsel_deadline, offset)
+                        && own <= deadline
+                    {
+                        issue(
+                            "oppfordring_before_varsel_deadline",
+                            format!(
+                                "is sent on day {own}, not after the inkassovarsel's deadline (day {deadline})"
+                            ),
+                        );
+                    }
+                }
+            },
+            _ => {}
+        }
+        if step.kind == StepKind::Inkassovarsel {
+            last_varsel = Some(i);
+        }
+        if !step.fee {
+            continue;
+        }
+        if notice_fee(step.kind, journey.collector, NaiveDate::MIN, Decimal::ZERO).is_none() {
+            issue(
+                "fee_on_non_notice",
+                format!(
+                    "a {} carries no fee; only a purring, inkassovarsel or betalingsoppfordring does",
+                    step.kind.as_str()
+                ),
+            );
+            continue;
+        }
+        if let Some(o) = offset
+            && o < min
+        {
+            issue(
+                "fee_too_early",
+                format!(
+                    "carries a fee but is sent on day {o} after the due date; a fee needs at least {min} (inkassoforskriften § 1-2)"
+                ),
+            );
+        }
+        let mut kinds: Vec<StepKind> = fee_steps.iter().map(|f| journey.steps[*f].kind).collect();
+        kinds.push(step.kind);
+        if !fee_combination_allowed(&kinds) {
+            issue(
+                "fee_count",
+                "one fee too many: at most two purringer and a betalingsoppfordring, or a purring, an inkassovarsel and a betalingsoppfordring (inkassoforskriften § 1-3)".into(),
+            );
+        }
+        if let Some(&previous) = fee_steps.last() {
+            let prev = &journey.steps[previous];
+            let deadline = offsets[previous]
+                .zip(prev.deadline_days)
+                .map(|(o, d)| o + i64::from(d));
+            let ok = prev.deadline_days.is_some_and(|d| i64::from(d) >= min)
+                && matches!((deadline, offset), (Some(dl), Some(own)) if own > dl);
+            if !ok {
+                issue(
+                    "second_fee_before_deadline",
+                    format!(
+                        "a further fee needs the deadline of at least {min} days set by step \"{}\" to have passed",
+                        prev.id
+                    ),
+                );
+            }
+        }
+        fee_steps.push(i);
+    }
+    issues
+}
+
+/// What a notice of each kind must say, as the Fluent variables its `-notice` text must use:
+/// the amount and what the claim is for on every fee notice (§ 1-2), the deadline on a varsel
+/// (§ 9), and on a betalingsoppfordring the creditor, what the claim is for, principal and
+/// additional amounts apart, the interest rate and the date it runs from, and the deadline (§ 10).
+pub fn required_notice_variables(kind: StepKind) -> &'static [&'static str] {
+    match kind {
+        StepKind::Nudge => &[],
+        StepKind::Purring => &["amount", "claim_for", "deadline"],
+        StepKind::Inkassovarsel => &["amount", "claim_for", "deadline", "creditor"],
+        StepKind::Betalingsoppfordring => &[
+            "creditor",
+            "claim_for",
+            "principal",
+            "additional",
+            "interest_rate",
+            "interest_from",
+            "deadline",
+        ],
+        StepKind::FinalNotice => &["amount", "deadline"],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,5 +596,240 @@ mod tests {
         assert_eq!(max_reminder_fee(d(2026, 1, 1)), dec!(37.5));
         assert_eq!(max_plan_fee(d(2026, 3, 1), 4), Decimal::ZERO);
         assert_eq!(max_plan_fee(d(2026, 3, 1), 5), dec!(1125));
+    }
+
+    mod journeys {
+        use super::*;
+        use crate::domain::journey::StepTiming;
+        use crate::domain::journey::tests::{step, typical};
+
+        fn rules(j: &Journey) -> Vec<(Option<usize>, &'static str)> {
+            check_journey(j)
+                .into_iter()
+                .map(|i| (i.step, i.rule))
+                .collect()
+        }
+
+        #[test]
+        fn a_typical_journey_is_lawful() {
+            assert_eq!(rules(&typical()), vec![]);
+        }
+
+        #[test]
+        fn a_fee_earlier_than_14_days_after_the_due_date_is_refused() {
+            let mut j = typical();
+            j.steps[1].when = StepTiming::AfterDueDate(10);
+            assert!(rules(&j).contains(&(Some(1), "fee_too_early")));
+        }
+
+        #[test]
+        fn a_nudge_with_a_fee_is_refused() {
+            let mut j = typical();
+            j.steps[0].fee = true;
+            assert!(rules(&j).contains(&(Some(0), "fee_on_non_notice")));
+        }
+
+        #[test]
+        fn three_purring_fees_are_one_too_many() {
+            let mut j = typical();
+            j.steps[2] = step(
+                "purring-2",
+                StepKind::Purring,
+                StepTiming::AfterPreviousDeadline(1),
+                true,
+                Some(14),
+            );
+            j.steps.insert(
+                3,
+                step(
+                    "purring-3",
+                    StepKind::Purring,
+                    StepTiming::AfterPreviousDeadline(1),
+                    true,
+                    Some(14),
+                ),
+            );
+            // Betalingsoppfordring now has no varsel; the third purring fee breaks § 1-3.
+            let found = rules(&j);
+            assert!(found.contains(&(Some(3), "fee_count")), "{found:?}");
+            assert!(
+                found.contains(&(Some(4), "oppfordring_without_varsel")),
+                "{found:?}"
+            );
+        }
+
+        #[test]
+        fn two_purringer_and_a_varsel_with_fees_break_the_combinations() {
+            let mut j = typical();
+            j.steps.insert(
+                2,
+                step(
+                    "purring-2",
+                    StepKind::Purring,
+                    StepTiming::AfterPreviousDeadline(1),
+                    true,
+                    Some(14),
+                ),
+            );
+            assert!(rules(&j).contains(&(Some(3), "fee_count")));
+        }
+
+        #[test]
+        fn a_second_fee_before_the_first_deadline_is_refused() {
+            let mut j = typical();
+            j.steps[2].when = StepTiming::AfterDueDate(20);
+            assert!(rules(&j).contains(&(Some(2), "second_fee_before_deadline")));
+        }
+
+        #[test]
+        fn a_deadline_under_14_days_is_refused() {
+            let mut j = typical();
+            j.steps[2].deadline_days = Some(10);
+            assert!(rules(&j).contains(&(Some(2), "deadline_too_short")));
+        }
+
+        #[test]
+        fn a_varsel_on_the_due_date_is_refused() {
+            let mut j = typical();
+            j.steps[0] = step(
+                "varsel",
+                StepKind::Inkassovarsel,
+                StepTiming::AfterDueDate(0),
+                false,
+                Some(14),
+            );
+            assert!(rules(&j).contains(&(Some(0), "varsel_before_due")));
+        }
+
+        #[test]
+        fn an_oppfordring_before_the_varsel_deadline_is_refused() {
+            let mut j = typical();
+            j.steps[3].when = StepTiming::AfterDueDate(30);
+            assert!(rules(&j).contains(&(Some(3), "oppfordring_before_varsel_deadline")));
+        }
+
+        #[test]
+        fn fee_combinations_follow_section_1_3() {
+            use StepKind::*;
+            assert!(fee_combination_allowed(&[
+                Purring,
+                Purring,
+                Betalingsoppfordring
+            ]));
+            assert!(fee_combination_allowed(&[
+                Purring,
+                Inkassovarsel,
+                Betalingsoppfordring
+            ]));
+            assert!(fee_combination_allowed(&[
+                Inkassovarsel,
+                Betalingsoppfordring
+            ]));
+            assert!(!fee_combination_allowed(&[Purring, Purring, Inkassovarsel]));
+            assert!(!fee_combination_allowed(&[Purring, Purring, Purring]));
+            assert!(!fee_combination_allowed(&[
+                Betalingsoppfordring,
+                Betalingsoppfordring
+            ]));
+            assert!(!fee_combination_allowed(&[Nudge]));
+        }
+
+        #[test]
+        fn fees_follow_the_sats_and_who_sends() {
+            let day = d(2026, 3, 1);
+            assert_eq!(
+                notice_fee(StepKind::Purring, Collector::Agency, day, dec!(1000)),
+                Some(dec!(37.5))
+            );
+            assert_eq!(
+                notice_fee(
+                    StepKind::Betalingsoppfordring,
+                    Collector::Creditor,
+                    day,
+                    dec!(1000)
+                ),
+                Some(dec!(112.5))
+            );
+            // Lett salær for a claim up to 1 000 kr: 0.35 × 750.
+            assert_eq!(
+                notice_fee(
+                    StepKind::Betalingsoppfordring,
+                    Collector::Agency,
+                    day,
+                    dec!(1000)
+                ),
+                Some(dec!(262.5))
+            );
+            assert_eq!(lett_salaer(dec!(1000), d(2025, 6, 1)), dec!(245));
+            assert_eq!(lett_salaer(dec!(300000), d(2025, 6, 1)), dec!(5040));
+            assert_eq!(
+                notice_fee(StepKind::Nudge, Collector::Agency, day, dec!(1000)),
+                None
+            );
+        }
+
+        fn sent(kind: StepKind, on: NaiveDate, deadline_days: i64) -> SentNotice {
+            SentNotice {
+                step_id: None,
+                kind,
+                sent_on: on,
+                deadline: Some(on + Duration::days(deadline_days)),
+                fee: Some(crate::domain::money::Money::from_minor(
+                    3750,
+                    crate::domain::money::Currency::NOK,
+                )),
+                variant: None,
+            }
+        }
+
+        #[test]
+        fn at_send_time_a_second_fee_waits_for_the_missed_deadline() {
+            let due = d(2026, 3, 2);
+            let first = sent(StepKind::Purring, d(2026, 3, 16), 14);
+            assert_eq!(
+                fee_allowed(StepKind::Purring, d(2026, 3, 15), due, &[]),
+                Err(FeeRefusal::TooEarly)
+            );
+            assert_eq!(
+                fee_allowed(StepKind::Purring, d(2026, 3, 16), due, &[]),
+                Ok(())
+            );
+            assert_eq!(
+                fee_allowed(StepKind::Inkassovarsel, d(2026, 3, 30), due, &[&first]),
+                Err(FeeRefusal::EarlierDeadlineNotMissed)
+            );
+            assert_eq!(
+                fee_allowed(StepKind::Inkassovarsel, d(2026, 3, 31), due, &[&first]),
+                Ok(())
+            );
+            let short = sent(StepKind::Purring, d(2026, 3, 16), 10);
+            assert_eq!(
+                fee_allowed(StepKind::Purring, d(2026, 4, 30), due, &[&short]),
+                Err(FeeRefusal::EarlierDeadlineNotMissed)
+            );
+            let varsel = sent(StepKind::Inkassovarsel, d(2026, 3, 31), 14);
+            assert_eq!(
+                fee_allowed(StepKind::Purring, d(2026, 5, 1), due, &[&first, &varsel]),
+                Err(FeeRefusal::TooMany)
+            );
+            assert_eq!(
+                fee_allowed(StepKind::FinalNotice, d(2026, 5, 1), due, &[]),
+                Err(FeeRefusal::NotAFeeNotice)
+            );
+        }
+
+        #[test]
+        fn the_rate_table_covers_until_the_configured_half_year() {
+            let built_in = late_interest_rates(&[]);
+            assert_eq!(built_in.rate_on(d(2026, 6, 30)), Ok(dec!(12.00)));
+            assert!(built_in.rate_on(d(2026, 7, 1)).is_err());
+            let extended = late_interest_rates(&[RatePeriod {
+                from: d(2026, 7, 1),
+                percent: dec!(11.75),
+            }]);
+            assert_eq!(extended.rate_on(d(2026, 12, 31)), Ok(dec!(11.75)));
+            assert!(extended.rate_on(d(2027, 1, 1)).is_err());
+            assert_eq!(built_in.rate_on(d(2023, 3, 1)), Ok(dec!(10.75)));
+        }
     }
 }
