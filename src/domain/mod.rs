@@ -11,6 +11,7 @@ pub mod interest;
 pub mod journey;
 pub mod jurisdiction;
 pub mod kid;
+pub mod ledger;
 pub mod link;
 pub mod locale;
 pub mod mandate;

@@ -1,0 +1,333 @@
+//! What a debtor owes on a day: principal, interest (fixed lines and interest innfri accrues)
+//! and fees, less the payments received, each payment covering fees first, then interest, then
+//! principal (the usual order in Norwegian collection; UNVERIFIED as a statutory rule).
+
+use chrono::{Duration, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::interest::{MissingRate, RateTable, exact_interest, round};
+use super::money::{Currency, Money};
+
+/// A sum added to (fee) or taken from (payment) the claim on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dated {
+    pub on: NaiveDate,
+    pub amount: Money,
+}
+
+/// Everything the balance depends on.
+#[derive(Debug, Clone)]
+pub struct Ledger<'a> {
+    pub currency: Currency,
+    /// Interest runs from this day.
+    pub due_date: NaiveDate,
+    /// The principal lines of the claim.
+    pub principal: Money,
+    /// Interest lines the agency sent (accrued before the case came to innfri).
+    pub fixed_interest: Money,
+    /// Fees: the agency's lines (dated when the case arrived) and those innfri added with a
+    /// notice (dated when it was sent). A fee counts from its day on.
+    pub fees: &'a [Dated],
+    /// Payments received, on the day the money arrived.
+    pub payments: &'a [Dated],
+    /// Late-payment interest innfri accrues on the principal; `None` when the agency sends
+    /// interest lines itself.
+    pub rates: Option<&'a RateTable>,
+}
+
+/// What is owed at the start of a day (interest for every earlier day included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Balance {
+    pub principal: Money,
+    /// Interest still owed: fixed lines and accrued interest, less what payments covered.
+    pub interest: Money,
+    pub fees: Money,
+    /// All of it; negative when the debtor paid more than was owed.
+    pub total: Money,
+    /// All the interest innfri has accrued up to the day (paid or not).
+    pub accrued_interest: Money,
+    /// What one more day adds (zero when innfri does not accrue).
+    pub per_day: Money,
+    /// All payments received up to the day.
+    pub paid: Money,
+}
+
+struct Running {
+    principal: i64,
+    interest: i64,
+    fees: i64,
+    credit: i64,
+    accrued: i64,
+}
+
+impl Running {
+    /// Applies a payment: fees, then interest, then principal; the rest is a credit.
+    fn pay(&mut self, amount: i64) {
+        let mut left = amount;
+        for bucket in [&mut self.fees, &mut self.interest, &mut self.principal] {
+            let take = left.min(*bucket).max(0);
+            *bucket -= take;
+            left -= take;
+        }
+        self.credit += left;
+    }
+}
+
+impl Ledger<'_> {
+    /// The balance at the start of `day`: payments and fees dated before or on `day` count,
+    /// interest counts for every day before `day`.
+    pub fn balance_on(&self, day: NaiveDate) -> Result<Balance, MissingRate> {
+        let currency = self.currency;
+        let mut run = Running {
+            principal: self.principal.minor_units(),
+            interest: self.fixed_interest.minor_units(),
+            fees: 0,
+            credit: 0,
+            accrued: 0,
+        };
+        let mut changes: Vec<(NaiveDate, bool, i64)> = self
+            .fees
+            .iter()
+            .map(|f| (f.on, false, f.amount.minor_units()))
+            .chain(
+                self.payments
+                    .iter()
+                    .map(|p| (p.on, true, p.amount.minor_units())),
+            )
+            .filter(|(on, _, _)| *on <= day)
+            .collect();
+        // Same day: the fee first, so a payment that day covers it.
+        changes.sort_by_key(|(on, is_payment, _)| (*on, *is_payment));
+        let mut accrued_to = self.due_date;
+        let mut paid = 0i64;
+        for (on, is_payment, amount) in changes {
+            self.accrue(&mut run, &mut accrued_to, on)?;
+            if is_payment {
+                paid += amount;
+                run.pay(amount);
+            } else {
+                run.fees += amount;
+                // A credit left from an earlier payment covers a later fee.
+                let covered = run.credit.min(amount);
+                run.fees -= covered;
+                run.credit -= covered;
+            }
+        }
+        self.accrue(&mut run, &mut accrued_to, day)?;
+        let per_day = match self.rates {
+            Some(rates) if day >= self.due_date && run.principal > 0 => round(
+                exact_interest(
+                    Decimal::new(run.principal, currency.minor_unit_digits()),
+                    day,
+                    day + Duration::days(1),
+                    rates,
+                )?,
+                currency,
+            ),
+            _ => Money::zero(currency),
+        };
+        let m = |minor| Money::from_minor(minor, currency);
+        Ok(Balance {
+            principal: m(run.principal),
+            interest: m(run.interest),
+            fees: m(run.fees),
+            total: m(run.principal + run.interest + run.fees - run.credit),
+            accrued_interest: m(run.accrued),
+            per_day,
+            paid: m(paid),
+        })
+    }
+
+    /// Adds the interest on the outstanding principal from `*from` up to `to`, rounded to the
+    /// minor unit for that stretch (each stretch ends at a payment or a fee).
+    fn accrue(
+        &self,
+        run: &mut Running,
+        from: &mut NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(), MissingRate> {
+        let Some(rates) = self.rates else {
+            return Ok(());
+        };
+        if to <= *from {
+            return Ok(());
+        }
+        if run.principal > 0 {
+            let principal = Decimal::new(run.principal, self.currency.minor_unit_digits());
+            let interest = round(exact_interest(principal, *from, to, rates)?, self.currency);
+            run.interest += interest.minor_units();
+            run.accrued += interest.minor_units();
+            let covered = run.credit.min(run.interest);
+            run.interest -= covered;
+            run.credit -= covered;
+        }
+        *from = to;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::interest::RatePeriod;
+    use rust_decimal_macros::dec;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    fn kr(amount: Decimal) -> Money {
+        Money::new(amount, Currency::NOK).expect("money")
+    }
+
+    fn rates() -> RateTable {
+        RateTable::new(
+            vec![
+                RatePeriod {
+                    from: d(2025, 1, 1),
+                    percent: dec!(12.50),
+                },
+                RatePeriod {
+                    from: d(2025, 7, 1),
+                    percent: dec!(12.25),
+                },
+                RatePeriod {
+                    from: d(2026, 1, 1),
+                    percent: dec!(12.00),
+                },
+            ],
+            d(2026, 7, 1),
+        )
+    }
+
+    fn ledger<'a>(
+        fees: &'a [Dated],
+        payments: &'a [Dated],
+        rates: Option<&'a RateTable>,
+    ) -> Ledger<'a> {
+        Ledger {
+            currency: Currency::NOK,
+            due_date: d(2026, 1, 15),
+            principal: kr(dec!(10000)),
+            fixed_interest: kr(dec!(20)),
+            fees,
+            payments,
+            rates,
+        }
+    }
+
+    #[test]
+    fn without_accrual_the_balance_is_the_claim_less_payments() {
+        let fees = [Dated {
+            on: d(2026, 1, 1),
+            amount: kr(dec!(35)),
+        }];
+        let payments = [Dated {
+            on: d(2026, 2, 1),
+            amount: kr(dec!(1000)),
+        }];
+        let b = ledger(&fees, &payments, None)
+            .balance_on(d(2026, 3, 1))
+            .expect("balance");
+        assert_eq!(b.total, kr(dec!(9055)));
+        // 1000 covered the fee (35) and the interest line (20) first.
+        assert_eq!(b.fees, kr(dec!(0)));
+        assert_eq!(b.interest, kr(dec!(0)));
+        assert_eq!(b.principal, kr(dec!(9055)));
+        assert_eq!(b.per_day, kr(dec!(0)));
+    }
+
+    #[test]
+    fn interest_accrues_on_the_principal_only_from_the_due_date() {
+        let r = rates();
+        let b = ledger(&[], &[], Some(&r))
+            .balance_on(d(2026, 1, 25))
+            .expect("balance");
+        // 10 days × 10 000 × 12 % / 365 = 32.876… → 32.88
+        assert_eq!(b.accrued_interest, kr(dec!(32.88)));
+        assert_eq!(b.interest, kr(dec!(52.88)));
+        assert_eq!(b.total, kr(dec!(10052.88)));
+        assert_eq!(b.per_day, kr(dec!(3.29)));
+        let before = ledger(&[], &[], Some(&r))
+            .balance_on(d(2026, 1, 10))
+            .expect("balance");
+        assert_eq!(before.accrued_interest, kr(dec!(0)));
+    }
+
+    #[test]
+    fn a_payment_covers_fees_then_interest_then_principal_and_lowers_later_interest() {
+        let r = rates();
+        let fees = [Dated {
+            on: d(2026, 2, 1),
+            amount: kr(dec!(37.50)),
+        }];
+        let payments = [Dated {
+            on: d(2026, 2, 15),
+            amount: kr(dec!(5000)),
+        }];
+        let b = ledger(&fees, &payments, Some(&r))
+            .balance_on(d(2026, 3, 15))
+            .expect("balance");
+        // 31 days on 10 000 → 101.92; then the payment leaves 10 000 − (5000 − 37.50 − 20 − 101.92).
+        let first = round(
+            dec!(10000) * dec!(12) * dec!(31) / dec!(100) / dec!(365),
+            Currency::NOK,
+        );
+        assert_eq!(first, kr(dec!(101.92)));
+        let principal_after = dec!(10000) - (dec!(5000) - dec!(37.50) - dec!(20) - dec!(101.92));
+        assert_eq!(b.principal, kr(principal_after));
+        let second = round(
+            principal_after * dec!(12) * dec!(28) / dec!(100) / dec!(365),
+            Currency::NOK,
+        );
+        assert_eq!(
+            b.accrued_interest.minor_units(),
+            first.minor_units() + second.minor_units()
+        );
+        assert_eq!(b.interest, second);
+        assert_eq!(b.fees, kr(dec!(0)));
+    }
+
+    #[test]
+    fn an_overpayment_shows_as_a_negative_total_and_stops_interest() {
+        let r = rates();
+        let payments = [Dated {
+            on: d(2026, 1, 15),
+            amount: kr(dec!(10100)),
+        }];
+        let b = ledger(&[], &payments, Some(&r))
+            .balance_on(d(2026, 4, 1))
+            .expect("balance");
+        assert_eq!(b.principal, kr(dec!(0)));
+        assert_eq!(b.total, kr(dec!(-80)));
+        assert_eq!(b.accrued_interest, kr(dec!(0)));
+        assert_eq!(b.per_day, kr(dec!(0)));
+    }
+
+    #[test]
+    fn a_credit_covers_a_fee_added_later() {
+        let payments = [Dated {
+            on: d(2026, 1, 10),
+            amount: kr(dec!(10100)),
+        }];
+        let fees = [Dated {
+            on: d(2026, 2, 1),
+            amount: kr(dec!(35)),
+        }];
+        let b = ledger(&fees, &payments, None)
+            .balance_on(d(2026, 3, 1))
+            .expect("balance");
+        assert_eq!(b.fees, kr(dec!(0)));
+        assert_eq!(b.total, kr(dec!(-45)));
+    }
+
+    #[test]
+    fn a_day_without_a_known_rate_is_an_error_not_a_guess() {
+        let r = rates();
+        assert!(
+            ledger(&[], &[], Some(&r))
+                .balance_on(d(2026, 8, 1))
+                .is_err()
+        );
+    }
+}
