@@ -19,4 +19,5 @@ pub mod message;
 pub mod money;
 pub mod payment;
 pub mod plan;
+pub mod plan_followup;
 pub mod self_service;

@@ -1,0 +1,362 @@
+//! After a plan is agreed: how payments fill the instalments in order (an overpayment goes to
+//! the next one), which instalment is paid, due, late or missed, when the plan is broken, and
+//! what the follow-up sends next (a reminder before each instalment, a friendly note when one
+//! is late, the notice that the plan broke).
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::money::Money;
+use super::plan::InstalmentPlan;
+
+/// Where one instalment stands on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InstalmentState {
+    Paid,
+    /// Not yet due (or due today), not fully paid.
+    Upcoming,
+    /// Past its due date but inside the grace period.
+    Late,
+    /// Past the grace period and not fully paid.
+    Missed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct InstalmentStatus {
+    pub number: u32,
+    pub due_date: NaiveDate,
+    pub amount: Money,
+    /// What payments have covered of it.
+    pub paid: Money,
+    pub state: InstalmentState,
+}
+
+impl InstalmentStatus {
+    pub fn left(&self) -> Money {
+        Money::from_minor(
+            (self.amount.minor_units() - self.paid.minor_units()).max(0),
+            self.amount.currency(),
+        )
+    }
+}
+
+/// The follow-up rules a creditor sets in its mandate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpRules {
+    /// Days before each instalment the reminder goes out (0: none).
+    #[serde(default = "default_reminder_days")]
+    pub reminder_days_before: u32,
+    /// Days after an instalment's due date before it counts as missed.
+    #[serde(default = "default_grace_days")]
+    pub grace_days: u32,
+    /// Missed instalments in a row that break the plan.
+    #[serde(default = "default_missed_to_break")]
+    pub missed_in_a_row_to_break: u32,
+}
+
+fn default_reminder_days() -> u32 {
+    3
+}
+fn default_grace_days() -> u32 {
+    7
+}
+fn default_missed_to_break() -> u32 {
+    2
+}
+
+impl Default for FollowUpRules {
+    fn default() -> Self {
+        FollowUpRules {
+            reminder_days_before: default_reminder_days(),
+            grace_days: default_grace_days(),
+            missed_in_a_row_to_break: default_missed_to_break(),
+        }
+    }
+}
+
+/// Each instalment's state on `today`, given everything paid toward the plan so far.
+pub fn instalment_states(
+    plan: &InstalmentPlan,
+    paid_toward_plan: Money,
+    today: NaiveDate,
+    grace_days: u32,
+) -> Vec<InstalmentStatus> {
+    let mut left = paid_toward_plan.minor_units().max(0);
+    plan.instalments
+        .iter()
+        .map(|i| {
+            let amount = i.amount.minor_units();
+            let covered = left.min(amount);
+            left -= covered;
+            let state = if covered >= amount {
+                InstalmentState::Paid
+            } else if today <= i.due_date {
+                InstalmentState::Upcoming
+            } else if today <= i.due_date + Duration::days(i64::from(grace_days)) {
+                InstalmentState::Late
+            } else {
+                InstalmentState::Missed
+            };
+            InstalmentStatus {
+                number: i.number,
+                due_date: i.due_date,
+                amount: i.amount,
+                paid: Money::from_minor(covered, i.amount.currency()),
+                state,
+            }
+        })
+        .collect()
+}
+
+/// The instalment the debtor should pay next: the first one not fully paid.
+pub fn next_instalment(states: &[InstalmentStatus]) -> Option<&InstalmentStatus> {
+    states.iter().find(|s| s.state != InstalmentState::Paid)
+}
+
+/// Whether the plan still holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanStanding {
+    OnTrack,
+    /// One or more instalments are late or missed, but not enough to break the plan.
+    Behind,
+    /// `missed_in_a_row_to_break` instalments in a row are missed.
+    Broken,
+    /// Every instalment is paid.
+    Completed,
+}
+
+pub fn standing(states: &[InstalmentStatus], rules: &FollowUpRules) -> PlanStanding {
+    if states.iter().all(|s| s.state == InstalmentState::Paid) {
+        return PlanStanding::Completed;
+    }
+    let mut run = 0;
+    for s in states {
+        if s.state == InstalmentState::Missed {
+            run += 1;
+            if run >= rules.missed_in_a_row_to_break.max(1) {
+                return PlanStanding::Broken;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    if states
+        .iter()
+        .any(|s| matches!(s.state, InstalmentState::Late | InstalmentState::Missed))
+    {
+        PlanStanding::Behind
+    } else {
+        PlanStanding::OnTrack
+    }
+}
+
+/// What the follow-up sends next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "action")]
+pub enum FollowUp {
+    /// A reminder of instalment `number` before its due date.
+    Reminder { number: u32 },
+    /// A friendly note that instalment `number` is late (sent the day after its due date).
+    LateNote { number: u32 },
+    /// The plan broke: tell the debtor, the agency gets `plan.broken`, the journey resumes.
+    Break,
+    /// A limited agreement has run its months: the agency reviews it (`plan.review_due`).
+    ReviewDue,
+}
+
+/// The next follow-up and its day, given what has been sent already (`done`), so each
+/// reminder and note goes once. `review_on` is the day a limited agreement needs a new look.
+pub fn next_follow_up(
+    states: &[InstalmentStatus],
+    rules: &FollowUpRules,
+    done: &[FollowUp],
+    review_on: Option<NaiveDate>,
+) -> Option<(FollowUp, NaiveDate)> {
+    // Once a plan is broken nothing else follows.
+    if done.contains(&FollowUp::Break) {
+        return None;
+    }
+    let mut candidates: Vec<(FollowUp, NaiveDate)> = Vec::new();
+    // Break: the day the last instalment of the breaking run turns missed.
+    let mut run = 0;
+    for s in states {
+        if s.state == InstalmentState::Paid {
+            run = 0;
+            continue;
+        }
+        run += 1;
+        if run >= rules.missed_in_a_row_to_break.max(1) {
+            candidates.push((
+                FollowUp::Break,
+                s.due_date + Duration::days(i64::from(rules.grace_days) + 1),
+            ));
+            break;
+        }
+    }
+    for s in states.iter().filter(|s| s.state != InstalmentState::Paid) {
+        if rules.reminder_days_before > 0 {
+            let reminder = FollowUp::Reminder { number: s.number };
+            if !done.contains(&reminder) {
+                candidates.push((
+                    reminder,
+                    s.due_date - Duration::days(i64::from(rules.reminder_days_before)),
+                ));
+            }
+        }
+        let note = FollowUp::LateNote { number: s.number };
+        if !done.contains(&note) {
+            candidates.push((note, s.due_date + Duration::days(1)));
+        }
+    }
+    if let Some(day) = review_on
+        && !done.contains(&FollowUp::ReviewDue)
+    {
+        candidates.push((FollowUp::ReviewDue, day));
+    }
+    // The earliest thing comes first; on one day the weightier one.
+    candidates.into_iter().min_by_key(|(f, day)| {
+        let rank = match f {
+            FollowUp::Break => 0,
+            FollowUp::ReviewDue => 1,
+            FollowUp::LateNote { .. } => 2,
+            FollowUp::Reminder { .. } => 3,
+        };
+        (*day, rank)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Currency;
+    use crate::domain::plan::Instalment;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    fn kr(minor: i64) -> Money {
+        Money::from_minor(minor, Currency::NOK)
+    }
+
+    /// Three instalments of 400 kr due on the 15th of March, April, May 2026.
+    fn plan() -> InstalmentPlan {
+        let instalments: Vec<Instalment> = (1..=3)
+            .map(|n| Instalment {
+                number: n,
+                due_date: d(2026, 2 + n, 15),
+                amount: kr(40_000),
+                principal: kr(40_000),
+                interest: kr(0),
+                fee: kr(0),
+                kid: None,
+            })
+            .collect();
+        InstalmentPlan {
+            agreed_on: d(2026, 3, 1),
+            instalments,
+            principal: kr(120_000),
+            fee: kr(0),
+            interest: kr(0),
+            total: kr(120_000),
+        }
+    }
+
+    fn states_of(paid: i64, today: NaiveDate) -> Vec<InstalmentState> {
+        instalment_states(&plan(), kr(paid), today, 7)
+            .iter()
+            .map(|s| s.state)
+            .collect()
+    }
+
+    use InstalmentState::*;
+
+    #[test]
+    fn payments_fill_instalments_in_order_and_an_overpayment_goes_to_the_next() {
+        let s = instalment_states(&plan(), kr(50_000), d(2026, 3, 10), 7);
+        assert_eq!(s[0].state, Paid);
+        assert_eq!(s[1].paid, kr(10_000));
+        assert_eq!(s[1].left(), kr(30_000));
+        assert_eq!(next_instalment(&s).map(|s| s.number), Some(2));
+    }
+
+    #[test]
+    fn an_unpaid_instalment_is_late_in_its_grace_period_then_missed() {
+        assert_eq!(
+            states_of(0, d(2026, 3, 15)),
+            vec![Upcoming, Upcoming, Upcoming]
+        );
+        assert_eq!(states_of(0, d(2026, 3, 16)), vec![Late, Upcoming, Upcoming]);
+        assert_eq!(states_of(0, d(2026, 3, 22)), vec![Late, Upcoming, Upcoming]);
+        assert_eq!(
+            states_of(0, d(2026, 3, 23)),
+            vec![Missed, Upcoming, Upcoming]
+        );
+    }
+
+    #[test]
+    fn two_missed_in_a_row_break_the_plan_but_a_paid_one_between_does_not() {
+        let rules = FollowUpRules::default();
+        let s = instalment_states(&plan(), kr(0), d(2026, 4, 23), 7);
+        assert_eq!(standing(&s, &rules), PlanStanding::Broken);
+        let s = instalment_states(&plan(), kr(0), d(2026, 4, 22), 7);
+        assert_eq!(standing(&s, &rules), PlanStanding::Behind);
+        let s = instalment_states(&plan(), kr(120_000), d(2026, 6, 1), 7);
+        assert_eq!(standing(&s, &rules), PlanStanding::Completed);
+        let s = instalment_states(&plan(), kr(40_000), d(2026, 4, 10), 7);
+        assert_eq!(standing(&s, &rules), PlanStanding::OnTrack);
+    }
+
+    #[test]
+    fn the_follow_up_reminds_before_notes_after_and_breaks_once() {
+        let rules = FollowUpRules::default();
+        let s = instalment_states(&plan(), kr(0), d(2026, 3, 1), 7);
+        assert_eq!(
+            next_follow_up(&s, &rules, &[], None),
+            Some((FollowUp::Reminder { number: 1 }, d(2026, 3, 12)))
+        );
+        let done = [FollowUp::Reminder { number: 1 }];
+        assert_eq!(
+            next_follow_up(&s, &rules, &done, None),
+            Some((FollowUp::LateNote { number: 1 }, d(2026, 3, 16)))
+        );
+        let done = [
+            FollowUp::Reminder { number: 1 },
+            FollowUp::LateNote { number: 1 },
+            FollowUp::Reminder { number: 2 },
+            FollowUp::LateNote { number: 2 },
+        ];
+        assert_eq!(
+            next_follow_up(&s, &rules, &done, None),
+            Some((FollowUp::Break, d(2026, 4, 23)))
+        );
+        let mut done = done.to_vec();
+        done.push(FollowUp::Break);
+        assert_eq!(next_follow_up(&s, &rules, &done, None), None);
+    }
+
+    #[test]
+    fn a_paid_instalment_gets_no_reminder() {
+        let rules = FollowUpRules::default();
+        let s = instalment_states(&plan(), kr(40_000), d(2026, 3, 1), 7);
+        assert_eq!(
+            next_follow_up(&s, &rules, &[], None),
+            Some((FollowUp::Reminder { number: 2 }, d(2026, 4, 12)))
+        );
+    }
+
+    #[test]
+    fn a_limited_agreement_comes_up_for_review() {
+        let rules = FollowUpRules {
+            reminder_days_before: 0,
+            ..FollowUpRules::default()
+        };
+        let s = instalment_states(&plan(), kr(120_000), d(2026, 6, 1), 7);
+        assert_eq!(
+            next_follow_up(&s, &rules, &[], Some(d(2026, 6, 1))),
+            Some((FollowUp::ReviewDue, d(2026, 6, 1)))
+        );
+    }
+}
