@@ -8,14 +8,23 @@ use common::{Backend, KEY_A, TestApp, spawn_app_with};
 
 /// The app with the example creditor's mandate switched to a postcode check.
 async fn app_with_postcode_check(backend: Backend) -> (TestApp, std::path::PathBuf) {
+    app_with_postcode_check_on(backend, 1).await
+}
+
+/// As [`app_with_postcode_check`], serving on `workers` threads.
+async fn app_with_postcode_check_on(
+    backend: Backend,
+    workers: usize,
+) -> (TestApp, std::path::PathBuf) {
     let original = common::example_mandate();
     assert!(original.contains("check = \"none\""));
     let dir = common::creditors_dir(&[(
         "nordlys-energi.toml",
         &original.replace("check = \"none\"", "check = \"postcode\""),
     )]);
-    let source =
-        common::config_source(backend).with("creditors_dir", dir.to_string_lossy().to_string());
+    let source = common::config_source(backend)
+        .with("creditors_dir", dir.to_string_lossy().to_string())
+        .with("server.workers", workers);
     (spawn_app_with(source, backend).await, dir)
 }
 
@@ -191,7 +200,9 @@ async fn stored_case(app: &TestApp, external_ref: &str) -> innfri::domain::case:
 /// compared (two answered "wrong, n left", the third closes the page), the other seventeen are
 /// turned away unread, and afterwards even the right postcode meets the closed page.
 async fn a_burst_of_parallel_answers_gets_no_more_than_the_allowed_attempts(backend: Backend) {
-    let (app, _dir) = app_with_postcode_check(backend).await;
+    // Several server threads, so that answers are really handled at the same time (on one
+    // thread the embedded store never yields between reading and writing the case).
+    let (app, _dir) = app_with_postcode_check_on(backend, 4).await;
     let cookie = open_case(&app, "I-4", Some("0150")).await;
     let csrf = csrf_token(&app, &cookie).await;
     let guesses: Vec<String> = (0..20).map(|i| format!("{:04}", 9000 + i)).collect();
