@@ -4,6 +4,7 @@
 #   docker run -p 8080:8080 innfri demo
 #   docker run -p 8080:8080 -e INNFRI__STORE__REDIS_URL=redis://redis:6379/0 \
 #     -e INNFRI__LINKS__KEYS__1=<hex> -e INNFRI__SERVER__PUBLIC_BASE_URL=https://betal.example.no innfri serve
+#   (behind https the console/fake stand-ins are refused: configure real providers, see README)
 
 FROM rust:1-bookworm AS build
 WORKDIR /src

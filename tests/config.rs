@@ -144,3 +144,65 @@ fn a_misspelled_setting_is_named_with_its_file() {
         "{errors}"
     );
 }
+
+/// `check-config` with only these settings over the shipped files (no link key in the
+/// defaults, so one is given), its exit code and what it printed on stderr.
+fn check_config(profile: Option<&str>, env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_innfri"));
+    command.args([
+        "--config-dir",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+    ]);
+    if let Some(profile) = profile {
+        command.args(["--profile", profile]);
+    }
+    let output = command
+        .arg("check-config")
+        .env(
+            "INNFRI__LINKS__KEYS__1",
+            "74657374206c696e6b206b6579206f66206174206c65617374203332206279746573",
+        )
+        .envs(env.iter().copied())
+        .output()
+        .expect("run");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn stand_in_providers_are_refused_behind_https_unless_the_profile_is_a_demo() {
+    let https = (
+        "INNFRI__SERVER__PUBLIC_BASE_URL",
+        "https://betal.example.no",
+    );
+    // Production-like: https with the fake card page and console messages.
+    let (code, errors) = check_config(None, &[https, ("INNFRI__PAYMENTS__CARD", "fake")]);
+    assert_eq!(code, Some(2), "{errors}");
+    for field in [
+        "payments.card",
+        "messaging.sms_provider",
+        "messaging.email_provider",
+    ] {
+        assert!(
+            errors.contains(&format!("{field}: is \"")),
+            "{field}: {errors}"
+        );
+    }
+    assert!(!errors.contains("payments.vipps"), "vipps is off: {errors}");
+    assert!(
+        errors.contains("demo = true"),
+        "the way out is named: {errors}"
+    );
+    // The same over plain http (a laptop) is fine.
+    let (code, errors) = check_config(None, &[("INNFRI__PAYMENTS__CARD", "fake")]);
+    assert_eq!(code, Some(0), "{errors}");
+    // The demo profile says it is a demo, so it may run behind https …
+    let (code, errors) = check_config(Some("demo"), &[https]);
+    assert_eq!(code, Some(0), "{errors}");
+    // … but not once that is switched off.
+    let (code, errors) = check_config(Some("demo"), &[https, ("INNFRI__DEMO", "false")]);
+    assert_eq!(code, Some(2), "{errors}");
+    assert!(errors.contains("payments.vipps"), "{errors}");
+}

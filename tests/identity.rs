@@ -8,14 +8,23 @@ use common::{Backend, KEY_A, TestApp, spawn_app_with};
 
 /// The app with the example creditor's mandate switched to a postcode check.
 async fn app_with_postcode_check(backend: Backend) -> (TestApp, std::path::PathBuf) {
+    app_with_postcode_check_on(backend, 1).await
+}
+
+/// As [`app_with_postcode_check`], serving on `workers` threads.
+async fn app_with_postcode_check_on(
+    backend: Backend,
+    workers: usize,
+) -> (TestApp, std::path::PathBuf) {
     let original = common::example_mandate();
     assert!(original.contains("check = \"none\""));
     let dir = common::creditors_dir(&[(
         "nordlys-energi.toml",
         &original.replace("check = \"none\"", "check = \"postcode\""),
     )]);
-    let source =
-        common::config_source(backend).with("creditors_dir", dir.to_string_lossy().to_string());
+    let source = common::config_source(backend)
+        .with("creditors_dir", dir.to_string_lossy().to_string())
+        .with("server.workers", workers);
     (spawn_app_with(source, backend).await, dir)
 }
 
@@ -39,7 +48,7 @@ async fn open_case(app: &TestApp, external_ref: &str, postcode: Option<&str>) ->
     app.open_link(&link).await.expect("session")
 }
 
-async fn answer(app: &TestApp, cookie: &str, text: &str) -> reqwest::Response {
+async fn csrf_token(app: &TestApp, cookie: &str) -> String {
     let form = app
         .http
         .get(app.url("/case/verify"))
@@ -50,19 +59,24 @@ async fn answer(app: &TestApp, cookie: &str, text: &str) -> reqwest::Response {
         .text()
         .await
         .expect("html");
-    let csrf = form
-        .split("name=\"csrf\" value=\"")
+    form.split("name=\"csrf\" value=\"")
         .nth(1)
         .and_then(|r| r.split('"').next())
         .expect("csrf")
-        .to_owned();
+        .to_owned()
+}
+
+async fn answer(app: &TestApp, cookie: &str, text: &str) -> reqwest::Response {
+    let csrf = csrf_token(app, cookie).await;
+    post_answer(app, cookie, &csrf, text).await
+}
+
+async fn post_answer(app: &TestApp, cookie: &str, csrf: &str, text: &str) -> reqwest::Response {
     app.http
         .post(app.url("/case/verify"))
         .header("Cookie", cookie)
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(
-            serde_urlencoded::to_string([("csrf", csrf.as_str()), ("answer", text)]).expect("form"),
-        )
+        .body(serde_urlencoded::to_string([("csrf", csrf), ("answer", text)]).expect("form"))
         .send()
         .await
         .expect("post")
@@ -171,7 +185,67 @@ async fn without_a_known_postcode_there_is_nothing_to_check(backend: Backend) {
     assert_eq!(app.case_page(&cookie, "").await.status().as_u16(), 200);
 }
 
+async fn stored_case(app: &TestApp, external_ref: &str) -> innfri::domain::case::Case {
+    let agency = innfri::domain::ids::AgencyId::parse("agency-a").expect("id");
+    let external_ref = innfri::domain::ids::ExternalRef::parse(external_ref).expect("ref");
+    app.ctx
+        .store
+        .case_by_ref(&agency, &external_ref)
+        .await
+        .expect("store")
+        .expect("case")
+}
+
+/// Twenty wrong postcodes sent at once, with three attempts allowed: exactly three are
+/// compared (two answered "wrong, n left", the third closes the page), the other seventeen are
+/// turned away unread, and afterwards even the right postcode meets the closed page.
+async fn a_burst_of_parallel_answers_gets_no_more_than_the_allowed_attempts(backend: Backend) {
+    // Several server threads, so that answers are really handled at the same time (on one
+    // thread the embedded store never yields between reading and writing the case).
+    let (app, _dir) = app_with_postcode_check_on(backend, 4).await;
+    let cookie = open_case(&app, "I-4", Some("0150")).await;
+    let csrf = csrf_token(&app, &cookie).await;
+    let guesses: Vec<String> = (0..20).map(|i| format!("{:04}", 9000 + i)).collect();
+    let responses = futures::future::join_all(
+        guesses
+            .iter()
+            .map(|guess| post_answer(&app, &cookie, &csrf, guess)),
+    )
+    .await;
+    let mut statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
+    statuses.sort_unstable();
+    let mut expected = vec![422, 422];
+    expected.extend([429; 18]);
+    assert_eq!(
+        statuses, expected,
+        "two forms with attempts left, then closed"
+    );
+
+    let case = stored_case(&app, "I-4").await;
+    let actions = |name: &str| case.audit.iter().filter(|a| a.action == name).count();
+    assert_eq!(
+        actions("identity.wrong_answer"),
+        3,
+        "three answers were compared"
+    );
+    assert_eq!(actions("identity.locked"), 1);
+    assert!(
+        case.identity_locked_until
+            .is_some_and(|until| until > chrono::Utc::now()),
+        "the page is closed"
+    );
+    assert_eq!(
+        post_answer(&app, &cookie, &csrf, "0150")
+            .await
+            .status()
+            .as_u16(),
+        429,
+        "the right answer is not compared while the page is closed"
+    );
+}
+
 on_both_stores!(
+    a_burst_of_parallel_answers_gets_no_more_than_the_allowed_attempts,
     the_case_stays_hidden_until_the_postcode_is_confirmed,
     too_many_wrong_answers_close_the_page_even_for_a_new_session,
     without_a_known_postcode_there_is_nothing_to_check,

@@ -496,6 +496,68 @@ async fn a_provider_that_is_down_fails_over_to_the_second(backend: Backend) {
         gateway.received_requests().await.expect("requests").len(),
         2
     );
+    // Recorded under the provider that really sent it, so GatewayAPI's reports find it.
+    assert_eq!(
+        app.stored_message(&first).await.provider.as_deref(),
+        Some("gatewayapi")
+    );
+}
+
+/// Provider ids are matched within their provider only: Postmark reporting on an id that only
+/// the console provider gave (to an SMS) changes nothing, while the same report on Postmark's
+/// own id is recorded.
+async fn a_report_from_one_provider_never_matches_another_providers_id(backend: Backend) {
+    let postmark = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/email"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"To": "kari@example.no", "SubmittedAt": "2026-11-23T12:00:00Z", "MessageID": "0d9f4a7e-1c2b-4e5f-8a9b-0c1d2e3f4a5b", "ErrorCode": 0, "Message": "OK"})))
+        .mount(&postmark)
+        .await;
+    let app = spawn_app_with(
+        source(backend)
+            .with("messaging.email_provider", "postmark")
+            .with("postmark", postmark_settings(&postmark)),
+        backend,
+    )
+    .await;
+    let case = create_case_for(&app, KEY_A, "NS-1", "kari@example.no").await;
+    let sms = schedule(&app, KEY_A, &case, "sms").await;
+    let email = schedule(&app, KEY_A, &case, "email").await;
+    assert_eq!(run_at(&app, common::oslo_working_day_at(12)).await, 2);
+    let sent_sms = app.stored_message(&sms).await;
+    assert_eq!(sent_sms.provider.as_deref(), Some("console"));
+    let console_id = sent_sms.provider_id.clone().expect("console id");
+    assert!(console_id.starts_with("console-"), "{console_id}");
+
+    let report = |message_id: &str| json!({"RecordType": "Delivery", "MessageID": message_id, "Recipient": "kari@example.no", "DeliveredAt": "2026-11-23T12:01:00Z", "MessageStream": "outbound"});
+    assert_eq!(
+        post_postmark(&app, Some((PM_USER, PM_PASSWORD)), &report(&console_id)).await,
+        204,
+        "acknowledged, as for any unknown id"
+    );
+    assert_eq!(
+        app.stored_message(&sms).await,
+        sent_sms,
+        "the SMS is untouched"
+    );
+    assert_eq!(
+        count(&event_kinds(&app, &case).await, EventKind::MessageDelivered),
+        0
+    );
+
+    assert_eq!(
+        post_postmark(
+            &app,
+            Some((PM_USER, PM_PASSWORD)),
+            &report("0d9f4a7e-1c2b-4e5f-8a9b-0c1d2e3f4a5b")
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        app.stored_message(&email).await.status,
+        MessageStatus::Delivered
+    );
 }
 
 /// Noon (Oslo) on the first working day after `at`.
@@ -572,5 +634,6 @@ on_both_stores!(
     postmark_inactive_recipient_is_permanent,
     smtp_delivers_through_a_local_sink_and_a_refused_address_falls_back_to_sms,
     a_provider_that_is_down_fails_over_to_the_second,
+    a_report_from_one_provider_never_matches_another_providers_id,
     the_frequency_cap_spaces_reminders_to_one_debtor_across_an_agencys_cases,
 );

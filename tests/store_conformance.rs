@@ -12,7 +12,7 @@ use innfri::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use innfri::domain::kid::{Kid, KidAlgorithm};
 use innfri::domain::link::{DebtorSession, LinkPurpose, ShortLink};
 use innfri::domain::locale::Locale;
-use innfri::domain::message::{Message, MessageStatus, Recipient, Template};
+use innfri::domain::message::{Message, MessageStatus, ProviderRef, Recipient, Template};
 use innfri::domain::money::{Currency, Money};
 use innfri::links::TokenDigest;
 use innfri::store::{CaseInsert, IdempotencyBegin, SavedResponse, StoreError};
@@ -664,7 +664,7 @@ async fn a_message_erased_during_its_send_is_not_written_back(backend: Backend) 
     sent.status = MessageStatus::Sent;
     sent.provider_id = Some("SM-erased".into());
     store
-        .record_sent(&sent, "SM-erased", Some("+4791234567"))
+        .record_sent(&sent, twilio_ref("SM-erased"), Some("+4791234567"))
         .await
         .expect("record");
     let mut retry = sent.clone();
@@ -677,7 +677,7 @@ async fn a_message_erased_during_its_send_is_not_written_back(backend: Backend) 
     );
     assert!(
         store
-            .message_by_provider_id("SM-erased")
+            .message_by_provider_id(twilio_ref("SM-erased"))
             .await
             .expect("read")
             .is_none()
@@ -699,6 +699,59 @@ async fn a_message_erased_during_its_send_is_not_written_back(backend: Backend) 
             .is_empty(),
         "nothing of it is queued again"
     );
+}
+
+fn twilio_ref(id: &str) -> ProviderRef<'_> {
+    ProviderRef {
+        provider: "twilio",
+        id,
+    }
+}
+
+/// A provider's id finds a message only in that provider's namespace: the same id from
+/// another provider (or sent through another one) finds nothing.
+async fn provider_ids_are_found_only_within_their_provider(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R5");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    let by_twilio = sms(&c, now);
+    let by_console = sms(&c, now);
+    for m in [&by_twilio, &by_console] {
+        store.schedule_message(m).await.expect("schedule");
+    }
+    store
+        .index_provider_id(twilio_ref("SM1"), &by_twilio.id)
+        .await
+        .expect("index");
+    let mut sent = by_console.clone();
+    sent.status = MessageStatus::Sent;
+    sent.provider = Some("console".into());
+    sent.provider_id = Some("console-1".into());
+    let console_ref = sent.provider_ref().expect("ref");
+    store
+        .record_sent(&sent, console_ref, None)
+        .await
+        .expect("record");
+
+    let found = |provider: &'static str, id: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .message_by_provider_id(ProviderRef { provider, id })
+                .await
+                .expect("read")
+                .map(|m| m.id)
+        }
+    };
+    assert_eq!(found("twilio", "SM1").await, Some(by_twilio.id.clone()));
+    assert_eq!(
+        found("console", "console-1").await,
+        Some(by_console.id.clone())
+    );
+    assert_eq!(found("postmark", "SM1").await, None);
+    assert_eq!(found("twilio", "console-1").await, None);
+    assert_eq!(found("gatewayapi", "console-1").await, None);
 }
 
 async fn the_store_answers_a_ping(backend: Backend) {
@@ -723,4 +776,5 @@ on_both_stores!(
     a_won_start_reads_the_case_and_the_opt_out_in_the_same_step,
     a_final_message_cannot_be_started,
     a_message_erased_during_its_send_is_not_written_back,
+    provider_ids_are_found_only_within_their_provider,
 );

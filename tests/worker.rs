@@ -703,7 +703,10 @@ async fn a_case_erased_during_a_send_gets_nothing_written_back(backend: Backend)
     );
     assert!(
         store
-            .message_by_provider_id(&format!("SM{:032}", 1))
+            .message_by_provider_id(innfri::domain::message::ProviderRef {
+                provider: "twilio",
+                id: &format!("SM{:032}", 1),
+            })
             .await
             .expect("store")
             .is_none()

@@ -152,6 +152,10 @@ pub struct Message {
     pub starts: u64,
     pub last_error: Option<String>,
     pub provider_id: Option<String>,
+    /// The provider that sent it (`twilio`, `console`, …): the namespace of `provider_id`.
+    /// `None` on a message stored before the provider was recorded.
+    #[serde(default)]
+    pub provider: Option<String>,
     /// Set on a message sent by the other channel because this one failed for good; such a
     /// message never falls back again.
     #[serde(default)]
@@ -181,10 +185,35 @@ impl Message {
             starts: 0,
             last_error: None,
             provider_id: None,
+            provider: None,
             fallback_of: None,
             created_at: now,
             updated_at: now,
         }
+    }
+
+    /// The provider's id for this message with its provider, once both are known.
+    pub fn provider_ref(&self) -> Option<ProviderRef<'_>> {
+        Some(ProviderRef {
+            provider: self.provider.as_deref()?,
+            id: self.provider_id.as_deref()?,
+        })
+    }
+}
+
+/// A provider's id for one of our messages, with the provider that gave it (its `name`).
+/// Receipts are matched by both, so an id one provider gave can never find a message another
+/// one sent (two runs of the console provider count as one provider, so its ids are unique).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderRef<'a> {
+    pub provider: &'a str,
+    pub id: &'a str,
+}
+
+impl ProviderRef<'_> {
+    /// The id within its provider's namespace, as the store indexes it: `twilio:SM…`.
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.provider, self.id)
     }
 }
 

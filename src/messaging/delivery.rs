@@ -47,8 +47,10 @@ pub async fn record_receipt(
         Outcome::Pending if message.status == MessageStatus::Sending => {
             message.status = MessageStatus::Sent;
             message.last_error = None;
-            if let Some(id) = &message.provider_id {
-                ctx.store.index_provider_id(id, &message.id).await?;
+            if let Some(provider_id) = message.provider_ref() {
+                ctx.store
+                    .index_provider_id(provider_id, &message.id)
+                    .await?;
             }
             tracing::info!(message = %message.id, "a receipt settled a send whose answer was lost");
             ctx.store.save_leased_message(&message).await

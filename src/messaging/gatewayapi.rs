@@ -12,6 +12,9 @@ use super::delivery::Outcome;
 use super::provider::{Outbound, Provider, SendError, SendReceipt, retry_after};
 use crate::domain::message::Recipient;
 
+/// The provider's name: its namespace for message ids in the store.
+pub const NAME: &str = "gatewayapi";
+
 pub struct GatewayApiProvider {
     client: reqwest::Client,
     url: String,
@@ -53,7 +56,7 @@ impl GatewayApiProvider {
 #[async_trait]
 impl Provider for GatewayApiProvider {
     fn name(&self) -> &'static str {
-        "gatewayapi"
+        NAME
     }
 
     async fn send(&self, outbound: &Outbound) -> Result<SendReceipt, SendError> {
@@ -111,6 +114,7 @@ impl Provider for GatewayApiProvider {
                 });
             };
             return Ok(SendReceipt {
+                provider: NAME,
                 provider_id: id.to_string(),
             });
         }

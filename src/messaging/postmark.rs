@@ -11,6 +11,9 @@ use super::delivery::Outcome;
 use super::provider::{Outbound, Provider, SendError, SendReceipt, retry_after};
 use crate::domain::message::Recipient;
 
+/// The provider's name: its namespace for message ids in the store.
+pub const NAME: &str = "postmark";
+
 pub struct PostmarkProvider {
     client: reqwest::Client,
     url: String,
@@ -55,7 +58,7 @@ impl PostmarkProvider {
 #[async_trait]
 impl Provider for PostmarkProvider {
     fn name(&self) -> &'static str {
-        "postmark"
+        NAME
     }
 
     async fn send(&self, outbound: &Outbound) -> Result<SendReceipt, SendError> {
@@ -98,7 +101,10 @@ impl Provider for PostmarkProvider {
                 error_code: 0,
                 message_id: Some(id),
                 ..
-            }) if status.is_success() => Ok(SendReceipt { provider_id: id }),
+            }) if status.is_success() => Ok(SendReceipt {
+                provider: NAME,
+                provider_id: id,
+            }),
             Some(answer) if PERMANENT_CODES.contains(&answer.error_code) => {
                 Err(SendError::Permanent {
                     reason: format!(

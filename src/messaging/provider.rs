@@ -5,7 +5,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::domain::ids::MessageId;
-use crate::domain::message::Recipient;
+use crate::domain::message::{ProviderRef, Recipient};
 
 /// A rendered message, ready for a provider.
 #[derive(Debug, Clone)]
@@ -19,8 +19,19 @@ pub struct Outbound {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendReceipt {
+    /// The provider that took the message (behind a failover, the one that really sent it).
+    pub provider: &'static str,
     /// The provider's id for the message (Twilio's `SM…` sid), used to match delivery receipts.
     pub provider_id: String,
+}
+
+impl SendReceipt {
+    pub fn provider_ref(&self) -> ProviderRef<'_> {
+        ProviderRef {
+            provider: self.provider,
+            id: &self.provider_id,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -28,10 +28,7 @@ impl ProviderSet {
     pub fn from_settings(settings: &Settings, http: reqwest::Client) -> anyhow::Result<Self> {
         let base = settings.server.public_base_url.as_str();
         let mut sms: HashMap<SmsProviderKind, Arc<dyn Provider>> = HashMap::new();
-        sms.insert(
-            SmsProviderKind::Console,
-            Arc::new(ConsoleProvider::default()),
-        );
+        sms.insert(SmsProviderKind::Console, Arc::new(ConsoleProvider));
         if let Some(t) = &settings.twilio {
             sms.insert(
                 SmsProviderKind::Twilio,
@@ -58,10 +55,7 @@ impl ProviderSet {
             );
         }
         let mut email: HashMap<EmailProviderKind, Arc<dyn Provider>> = HashMap::new();
-        email.insert(
-            EmailProviderKind::Console,
-            Arc::new(ConsoleProvider::default()),
-        );
+        email.insert(EmailProviderKind::Console, Arc::new(ConsoleProvider));
         if let Some(p) = &settings.postmark {
             email.insert(
                 EmailProviderKind::Postmark,

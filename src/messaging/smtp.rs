@@ -14,6 +14,9 @@ use super::provider::{Outbound, Provider, SendError, SendReceipt};
 use crate::config::{SmtpSecurity, SmtpSettings};
 use crate::domain::message::Recipient;
 
+/// The provider's name: its namespace for message ids in the store.
+pub const NAME: &str = "smtp";
+
 pub struct SmtpProvider {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
@@ -53,7 +56,7 @@ impl SmtpProvider {
 #[async_trait]
 impl Provider for SmtpProvider {
     fn name(&self) -> &'static str {
-        "smtp"
+        NAME
     }
 
     async fn send(&self, outbound: &Outbound) -> Result<SendReceipt, SendError> {
@@ -80,6 +83,7 @@ impl Provider for SmtpProvider {
             })?;
         match self.transport.send(email).await {
             Ok(_) => Ok(SendReceipt {
+                provider: NAME,
                 provider_id: message_id,
             }),
             // 5xx: the server refuses this recipient or message for good.

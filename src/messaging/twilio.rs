@@ -7,6 +7,9 @@ use serde::Deserialize;
 use super::provider::{Outbound, Provider, SendError, SendReceipt, retry_after};
 use crate::domain::message::Recipient;
 
+/// The provider's name: its namespace for message ids in the store.
+pub const NAME: &str = "twilio";
+
 pub struct TwilioProvider {
     client: reqwest::Client,
     account_sid: String,
@@ -64,7 +67,7 @@ impl TwilioProvider {
 #[async_trait]
 impl Provider for TwilioProvider {
     fn name(&self) -> &'static str {
-        "twilio"
+        NAME
     }
 
     async fn send(&self, outbound: &Outbound) -> Result<SendReceipt, SendError> {
@@ -111,6 +114,7 @@ impl Provider for TwilioProvider {
                     retry_after: None,
                 })?;
             return Ok(SendReceipt {
+                provider: NAME,
                 provider_id: created.sid,
             });
         }

@@ -352,14 +352,15 @@ impl WorkerCore {
             Ok(receipt) => {
                 message.status = MessageStatus::Sent;
                 message.provider_id = Some(receipt.provider_id.clone());
+                message.provider = Some(receipt.provider.to_owned());
                 message.last_error = None;
-                tracing::info!(message = %message.id, to = %message.recipient.masked(), provider = provider.name(), "sent");
+                tracing::info!(message = %message.id, to = %message.recipient.masked(), provider = receipt.provider, "sent");
                 let sms_to = match &message.recipient {
                     Recipient::Sms(phone) => Some(phone.e164()),
                     Recipient::Email(_) => None,
                 };
                 store
-                    .record_sent(&message, &receipt.provider_id, sms_to)
+                    .record_sent(&message, receipt.provider_ref(), sms_to)
                     .await?;
                 return Ok(());
             }

@@ -18,7 +18,7 @@ use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::mandate::Mandate;
-use crate::domain::message::{ContactCap, Message, MessageStatus, Recipient};
+use crate::domain::message::{ContactCap, Message, MessageStatus, ProviderRef, Recipient};
 use crate::links::TokenDigest;
 
 #[derive(Default)]
@@ -438,14 +438,14 @@ impl MessageStore for EmbeddedStore {
     async fn record_sent(
         &self,
         message: &Message,
-        provider_id: &str,
+        provider_id: ProviderRef<'_>,
         sms_to: Option<&str>,
     ) -> StoreResult<()> {
         let mut inner = self.lock()?;
         if inner.save_leased(message) {
             inner
                 .provider_ids
-                .insert(provider_id.to_owned(), message.id.clone());
+                .insert(provider_id.key(), message.id.clone());
             if let Some(phone) = sms_to {
                 inner
                     .sms_cases
@@ -455,18 +455,25 @@ impl MessageStore for EmbeddedStore {
         Ok(())
     }
 
-    async fn index_provider_id(&self, provider_id: &str, message: &MessageId) -> StoreResult<()> {
+    async fn index_provider_id(
+        &self,
+        provider_id: ProviderRef<'_>,
+        message: &MessageId,
+    ) -> StoreResult<()> {
         self.lock()?
             .provider_ids
-            .insert(provider_id.to_owned(), message.clone());
+            .insert(provider_id.key(), message.clone());
         Ok(())
     }
 
-    async fn message_by_provider_id(&self, provider_id: &str) -> StoreResult<Option<Message>> {
+    async fn message_by_provider_id(
+        &self,
+        provider_id: ProviderRef<'_>,
+    ) -> StoreResult<Option<Message>> {
         let inner = self.lock()?;
         Ok(inner
             .provider_ids
-            .get(provider_id)
+            .get(&provider_id.key())
             .and_then(|id| inner.messages.get(id))
             .cloned())
     }

@@ -17,7 +17,7 @@ use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::mandate::Mandate;
-use crate::domain::message::{ContactCap, Message};
+use crate::domain::message::{ContactCap, Message, ProviderRef};
 use crate::links::TokenDigest;
 
 pub use self::embedded::EmbeddedStore;
@@ -141,9 +141,17 @@ pub trait MessageStore: Send + Sync {
     async fn delete_case_messages(&self, case: &CaseId) -> StoreResult<usize>;
     /// Forgets that SMS replies from this number belong to this case.
     async fn forget_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()>;
-    /// Remembers which message a provider's id (Twilio's `SM…` sid) belongs to, for receipts.
-    async fn index_provider_id(&self, provider_id: &str, message: &MessageId) -> StoreResult<()>;
-    async fn message_by_provider_id(&self, provider_id: &str) -> StoreResult<Option<Message>>;
+    /// Remembers which message a provider's id (Twilio's `SM…` sid) belongs to, for receipts;
+    /// within the provider's namespace, so another provider's id never finds it.
+    async fn index_provider_id(
+        &self,
+        provider_id: ProviderRef<'_>,
+        message: &MessageId,
+    ) -> StoreResult<()>;
+    async fn message_by_provider_id(
+        &self,
+        provider_id: ProviderRef<'_>,
+    ) -> StoreResult<Option<Message>>;
     /// Remembers the case an SMS to this number (E.164) was last about, so a reply finds it.
     async fn remember_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()>;
     async fn last_sms_case(&self, phone: &str) -> StoreResult<Option<CaseId>>;
@@ -154,7 +162,7 @@ pub trait MessageStore: Send + Sync {
     async fn record_sent(
         &self,
         message: &Message,
-        provider_id: &str,
+        provider_id: ProviderRef<'_>,
         sms_to: Option<&str>,
     ) -> StoreResult<()>;
     /// The debtor answered STOP: no more SMS to this number, from any agency.

@@ -25,7 +25,7 @@ use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::mandate::Mandate;
-use crate::domain::message::{ContactCap, Message, MessageStatus, Recipient};
+use crate::domain::message::{ContactCap, Message, MessageStatus, ProviderRef, Recipient};
 use crate::links::TokenDigest;
 
 /// Creates a case and its indexes unless the external reference is taken. Returns the owner's id.
@@ -357,6 +357,10 @@ impl RedisStore {
     }
     fn lease_key(&self) -> String {
         format!("{}:queue:leased", self.ns)
+    }
+    /// `provider:twilio:SM…`: one namespace per provider, so ids of two never meet.
+    fn provider_key(&self, provider_id: ProviderRef<'_>) -> String {
+        format!("{}:provider:{}", self.ns, provider_id.key())
     }
 
     /// One Redis stream per agency: its entry ids are the event cursors.
@@ -705,8 +709,11 @@ impl MessageStore for RedisStore {
                 .ignore()
                 .zrem(self.lease_key(), id)
                 .ignore();
-            if let Some(provider_id) = &m.provider_id {
-                pipe.del(format!("{}:provider:{}", self.ns, provider_id))
+            if let Some(provider_id) = m.provider_ref() {
+                pipe.del(self.provider_key(provider_id)).ignore();
+            } else if let Some(legacy) = &m.provider_id {
+                // Indexed before ids were namespaced by provider.
+                pipe.del(format!("{}:provider:{}", self.ns, legacy))
                     .ignore();
             }
         }
@@ -785,7 +792,7 @@ impl MessageStore for RedisStore {
     async fn record_sent(
         &self,
         message: &Message,
-        provider_id: &str,
+        provider_id: ProviderRef<'_>,
         sms_to: Option<&str>,
     ) -> StoreResult<()> {
         let id = message.id.as_str();
@@ -797,7 +804,7 @@ impl MessageStore for RedisStore {
         script
             .key(self.lease_key())
             .key(self.due_key())
-            .key(format!("{}:provider:{}", self.ns, provider_id))
+            .key(self.provider_key(provider_id))
             .arg(to_json(message)?)
             .arg(id)
             .arg(message.case_id.as_str());
@@ -811,11 +818,15 @@ impl MessageStore for RedisStore {
         Ok(())
     }
 
-    async fn index_provider_id(&self, provider_id: &str, message: &MessageId) -> StoreResult<()> {
+    async fn index_provider_id(
+        &self,
+        provider_id: ProviderRef<'_>,
+        message: &MessageId,
+    ) -> StoreResult<()> {
         // Receipts arrive within days; the index need not outlive a month.
         self.conn()
             .set_ex(
-                format!("{}:provider:{}", self.ns, provider_id),
+                self.provider_key(provider_id),
                 message.as_str(),
                 31 * 24 * 3600,
             )
@@ -823,10 +834,13 @@ impl MessageStore for RedisStore {
             .map_err(unavailable)
     }
 
-    async fn message_by_provider_id(&self, provider_id: &str) -> StoreResult<Option<Message>> {
+    async fn message_by_provider_id(
+        &self,
+        provider_id: ProviderRef<'_>,
+    ) -> StoreResult<Option<Message>> {
         let id: Option<String> = self
             .conn()
-            .get(format!("{}:provider:{}", self.ns, provider_id))
+            .get(self.provider_key(provider_id))
             .await
             .map_err(unavailable)?;
         match id {

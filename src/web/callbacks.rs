@@ -1,7 +1,8 @@
 //! Callbacks from providers, each verified before anything is read: Twilio (`X-Twilio-Signature`
 //! over the raw form) for delivery status and the debtor's SMS replies (STOP honoured),
 //! GatewayAPI delivery reports (HS256 JWT) and Postmark delivery/bounce webhooks (Basic auth).
-//! Receipts move a message to delivered or failed once.
+//! Receipts move a message to delivered or failed once; a provider's id is looked up only in
+//! that provider's namespace.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -13,12 +14,12 @@ use crate::app::AppContext;
 use crate::domain::contact::PhoneNumber;
 use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::ids::MessageId;
-use crate::domain::message::Message;
+use crate::domain::message::{Message, ProviderRef};
 use crate::links::constant_time_eq;
 use crate::messaging::delivery::{Outcome, record_receipt};
-use crate::messaging::gatewayapi;
 use crate::messaging::postmark::WebhookRecord;
 use crate::messaging::twilio::request_signature;
+use crate::messaging::{gatewayapi, postmark, twilio};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/callbacks/twilio/status", web::post().to(twilio_status))
@@ -176,6 +177,10 @@ async fn twilio_status(
         // crashed worker never saw), nothing final yet.
         _ => Outcome::Pending,
     };
+    let sid = ProviderRef {
+        provider: twilio::NAME,
+        id: sid,
+    };
     let mut found = ctx.store.message_by_provider_id(sid).await;
     if matches!(found, Ok(None))
         && let Some(Ok(id)) =
@@ -193,7 +198,7 @@ async fn twilio_status(
 async fn receipt(
     ctx: &AppContext,
     found: Result<Option<Message>, crate::store::StoreError>,
-    provider_id: &str,
+    provider_id: ProviderRef<'_>,
     outcome: Outcome,
 ) -> HttpResponse {
     let mut message = match found {
@@ -205,7 +210,8 @@ async fn receipt(
         }
     };
     if message.provider_id.is_none() {
-        message.provider_id = Some(provider_id.to_owned());
+        message.provider_id = Some(provider_id.id.to_owned());
+        message.provider = Some(provider_id.provider.to_owned());
     }
     match record_receipt(ctx, message, outcome, Utc::now()).await {
         Ok(()) => HttpResponse::NoContent().finish(),
@@ -238,12 +244,16 @@ async fn gatewayapi_status(req: HttpRequest, ctx: web::Data<AppContext>) -> Http
             return HttpResponse::Unauthorized().finish();
         }
     };
-    let provider_id = report.id.to_string();
+    let id = report.id.to_string();
+    let provider_id = ProviderRef {
+        provider: gatewayapi::NAME,
+        id: &id,
+    };
     let found = match report.userref.as_deref().map(MessageId::parse) {
         Some(Ok(id)) => ctx.store.message(&id).await,
-        _ => ctx.store.message_by_provider_id(&provider_id).await,
+        _ => ctx.store.message_by_provider_id(provider_id).await,
     };
-    receipt(&ctx, found, &provider_id, report.outcome()).await
+    receipt(&ctx, found, provider_id, report.outcome()).await
 }
 
 /// Postmark's delivery, bounce and spam-complaint webhooks. Postmark does not sign them, so the
@@ -288,9 +298,13 @@ async fn postmark_webhook(
             }));
         }
     };
+    let provider_id = ProviderRef {
+        provider: postmark::NAME,
+        id: &record.message_id,
+    };
     let found = match record.our_message_id().map(MessageId::parse) {
         Some(Ok(id)) => ctx.store.message(&id).await,
-        _ => ctx.store.message_by_provider_id(&record.message_id).await,
+        _ => ctx.store.message_by_provider_id(provider_id).await,
     };
-    receipt(&ctx, found, &record.message_id, record.outcome()).await
+    receipt(&ctx, found, provider_id, record.outcome()).await
 }

@@ -1,10 +1,11 @@
 //! The identity step-up page: the debtor confirms a fact the agency knows (postcode or birth
-//! date) before any case detail is shown. Wrong answers are counted on the case, so opening the
-//! link again does not reset them; too many close the page for a day.
+//! date) before any case detail is shown. Answers are counted on the case before they are
+//! compared, so opening the link again does not reset the count and parallel answers cannot
+//! outrun it; too many close the page for a day.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use maud::{Markup, html};
 
 use super::debtor::DebtorState;
@@ -14,8 +15,8 @@ use super::session::{
     needs_step_up, unavailable,
 };
 use crate::app::AppContext;
-use crate::domain::event::Actor;
-use crate::domain::identity::answer_matches;
+use crate::domain::case::Case;
+use crate::domain::identity::{AnswerTurn, answer_matches};
 use crate::domain::link::DebtorSession;
 use crate::domain::mandate::IdentityCheck;
 use crate::links::{TokenDigest, random_base62};
@@ -53,14 +54,47 @@ fn form(ctx: &AppContext, view: &DebtorView, attempts_left: Option<u32>) -> Http
     )
 }
 
+fn too_many(ctx: &AppContext, view: &DebtorView) -> HttpResponse {
+    html(
+        StatusCode::TOO_MANY_REQUESTS,
+        notice(&ctx.texts, view.locale, "too-many-title", "too-many-body"),
+    )
+}
+
 fn locked(ctx: &AppContext, view: &DebtorView) -> Option<HttpResponse> {
-    let until = view.case.identity_locked_until?;
-    (Utc::now() < until).then(|| {
-        html(
-            StatusCode::TOO_MANY_REQUESTS,
-            notice(&ctx.texts, view.locale, "too-many-title", "too-many-body"),
-        )
-    })
+    view.case
+        .identity_locked(Utc::now())
+        .then(|| too_many(ctx, view))
+}
+
+/// Most rounds a change to the case is tried against concurrent writers. Answers over the
+/// limit write nothing, so a burst of any size makes only a handful of writes to lose against.
+const CHANGE_ROUNDS: usize = 16;
+
+/// Applies `change` to the case and saves it compare-and-set, reading the case again when
+/// another request saved first; nothing is written when `change` leaves the case as it was.
+/// `None`: the case is gone.
+async fn change_case<T>(
+    ctx: &AppContext,
+    mut case: Case,
+    mut change: impl FnMut(&mut Case) -> T,
+) -> Result<Option<(Case, T)>, StoreError> {
+    for _ in 0..CHANGE_ROUNDS {
+        let before = case.clone();
+        let outcome = change(&mut case);
+        if case == before {
+            return Ok(Some((case, outcome)));
+        }
+        match ctx.store.update_case(&case).await {
+            Ok(saved) => return Ok(Some((saved, outcome))),
+            Err(StoreError::Conflict) => match ctx.store.case(&case.id).await? {
+                Some(fresh) => case = fresh,
+                None => return Ok(None),
+            },
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StoreError::Conflict)
 }
 
 async fn verify_form(
@@ -99,13 +133,25 @@ async fn verify_submit(
             .insert_header(("Location", "/case"))
             .finish();
     }
-    if let Some(response) = locked(&ctx, &view) {
-        return response;
-    }
     let rules = &view.creditor.mandate.identity;
     let now = Utc::now();
+    // Counted before it is compared: of answers sent in parallel, each takes its own turn.
+    let counted = change_case(&ctx, view.case.clone(), |case| {
+        case.take_identity_turn(rules.max_attempts, now)
+    })
+    .await;
+    let (case, attempt) = match counted {
+        Ok(Some((case, AnswerTurn::Compare { attempt }))) => (case, attempt),
+        Ok(Some((_, AnswerTurn::Locked))) => return too_many(&ctx, &view),
+        Ok(None) | Err(StoreError::Conflict) => return form_expired(&ctx, view.locale),
+        Err(e) => return unavailable(&ctx, &e),
+    };
     let answer = field(&fields, "answer").unwrap_or_default();
-    if answer_matches(rules.check, &view.case.identity, answer) {
+    if answer_matches(rules.check, &case.identity, answer) {
+        if let Err(e) = change_case(&ctx, case, Case::identity_answer_right).await {
+            // The debtor proved who they are; a count left standing only errs on the safe side.
+            tracing::warn!(case = %view.case.id, error = %e, "could not reset the step-up count");
+        }
         // A new session id on passing the step-up (ASVS V7.2.4): the unverified one is left to expire.
         let session_id = random_base62(22);
         let session = DebtorSession {
@@ -125,30 +171,18 @@ async fn verify_submit(
             .cookie(state.cookie.session_cookie(session_id))
             .finish();
     }
-    let mut case = view.case.clone();
-    case.identity_failures += 1;
-    let left = rules.max_attempts.saturating_sub(case.identity_failures);
-    if left == 0 {
-        case.identity_failures = 0;
-        case.identity_locked_until = Some(now + Duration::hours(24));
-        case.record(
-            Actor::System,
-            "identity.locked",
-            "too many wrong answers; page closed for 24 hours",
-            now,
-        );
-    }
-    match ctx.store.update_case(&case).await {
-        Ok(_) => {}
-        Err(StoreError::Conflict) => return form_expired(&ctx, view.locale),
+    let judged = change_case(&ctx, case, |case| {
+        case.identity_answer_wrong(attempt, rules.max_attempts, now)
+    })
+    .await;
+    let left = match judged {
+        Ok(Some((_, left))) => left,
+        Ok(None) | Err(StoreError::Conflict) => return form_expired(&ctx, view.locale),
         Err(e) => return unavailable(&ctx, &e),
-    }
-    tracing::info!(case = %case.id, left, "identity step-up failed");
+    };
+    tracing::info!(case = %view.case.id, attempt, left, "identity step-up failed");
     if left == 0 {
-        return html(
-            StatusCode::TOO_MANY_REQUESTS,
-            notice(&ctx.texts, view.locale, "too-many-title", "too-many-body"),
-        );
+        return too_many(&ctx, &view);
     }
     form(&ctx, &view, Some(left))
 }

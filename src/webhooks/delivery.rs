@@ -3,7 +3,6 @@
 //! honouring Retry-After) for about four days before the endpoint is disabled; 410 disables it
 //! at once. Runs in the worker, never in the request that caused the event.
 
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +15,9 @@ use crate::config::WebhookEndpoint;
 use crate::domain::event::DeliveryState;
 use crate::domain::ids::AgencyId;
 use crate::store::StoreError;
+use crate::webhooks::destination::{
+    PublicOnly, SystemResolver, is_private_refusal, is_public, literal_address,
+};
 
 /// Waits after the 1st, 2nd, … failure; the last one repeats.
 const BACKOFF_SECONDS: [i64; 7] = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000];
@@ -28,23 +30,16 @@ pub struct Deliverer {
     allow_private: bool,
 }
 
-/// Why an endpoint may not be called: it resolves to an address inside our own network.
-fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1])
-        }
-        IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-        }
+/// Why nothing was sent to an endpoint on an internal address (for the operator's log; the
+/// agency sees a failed attempt like any other, so refusals tell it nothing about our network).
+const REFUSED: &str = "refused: private address";
+
+/// The resolver chosen at start-up, in the sized type `reqwest`'s `dns_resolver` takes.
+struct Chosen(Arc<dyn reqwest::dns::Resolve>);
+
+impl reqwest::dns::Resolve for Chosen {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        self.0.resolve(name)
     }
 }
 
@@ -59,14 +54,32 @@ enum Attempt {
 
 impl Deliverer {
     pub fn new(ctx: Arc<AppContext>) -> anyhow::Result<Deliverer> {
-        // No redirects: a 3xx is a failure per the specification, and following one could lead inside.
+        Deliverer::with_resolver(ctx, Arc::new(SystemResolver))
+    }
+
+    /// As [`Deliverer::new`], resolving names through `resolver` (tests answer with the
+    /// addresses they need). Unless private destinations are allowed, only its public answers
+    /// are connected to.
+    pub fn with_resolver(
+        ctx: Arc<AppContext>,
+        resolver: Arc<dyn reqwest::dns::Resolve>,
+    ) -> anyhow::Result<Deliverer> {
+        let allow_private = ctx.config.settings.webhooks.allow_private_destinations;
+        let resolver: Arc<dyn reqwest::dns::Resolve> = if allow_private {
+            resolver
+        } else {
+            Arc::new(PublicOnly::new(resolver))
+        };
+        // No redirects: a 3xx is a failure per the specification, and following one could lead
+        // inside. No proxy: a proxy would resolve the name again, where the check cannot see.
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .dns_resolver(Arc::new(Chosen(resolver)))
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(15))
             .user_agent(concat!("innfri-webhooks/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        let allow_private = ctx.config.settings.webhooks.allow_private_destinations;
         Ok(Deliverer {
             ctx,
             http,
@@ -95,24 +108,10 @@ impl Deliverer {
         }
     }
 
-    async fn destination_allowed(&self, endpoint: &WebhookEndpoint) -> bool {
-        if self.allow_private {
-            return true;
-        }
-        let (Some(host), Some(port)) = (
-            endpoint.url.host_str(),
-            endpoint.url.port_or_known_default(),
-        ) else {
-            return false;
-        };
-        match tokio::net::lookup_host((host, port)).await {
-            // Every address must be public: one private answer is enough to refuse.
-            Ok(addrs) => {
-                let addrs: Vec<_> = addrs.collect();
-                !addrs.is_empty() && addrs.iter().all(|a| !is_private(a.ip()))
-            }
-            Err(_) => false,
-        }
+    /// Whether the URL names an internal address literally. Names are judged by the client's
+    /// resolver when it connects (see [`PublicOnly`]), literal addresses here.
+    fn literal_refused(&self, endpoint: &WebhookEndpoint) -> bool {
+        !self.allow_private && literal_address(&endpoint.url).is_some_and(|ip| !is_public(ip))
     }
 
     async fn deliver_agency(
@@ -131,13 +130,13 @@ impl Deliverer {
             .await?;
         let mut delivered = 0;
         for (cursor, event) in events {
-            let attempt = if self.destination_allowed(endpoint).await {
-                self.post(endpoint, &event, now).await
-            } else {
+            let attempt = if self.literal_refused(endpoint) {
                 Attempt::Failed {
-                    reason: "the endpoint resolves to a private or loopback address".into(),
+                    reason: REFUSED.into(),
                     retry_after: None,
                 }
+            } else {
+                self.post(endpoint, &event, now).await
             };
             match attempt {
                 Attempt::Delivered => {
@@ -217,36 +216,14 @@ impl Deliverer {
                     .and_then(|v| v.trim().parse::<u64>().ok())
                     .map(Duration::from_secs),
             },
+            Err(e) if is_private_refusal(&e) => Attempt::Failed {
+                reason: REFUSED.into(),
+                retry_after: None,
+            },
             Err(e) => Attempt::Failed {
                 reason: format!("unreachable: {e}"),
                 retry_after: None,
             },
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn private_loopback_and_link_local_addresses_are_refused() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "0.0.0.0",
-        ] {
-            assert!(is_private(ip.parse().expect("ip")), "{ip}");
-        }
-        for ip in ["8.8.8.8", "2001:4860:4860::8888", "185.1.2.3"] {
-            assert!(!is_private(ip.parse().expect("ip")), "{ip}");
         }
     }
 }
