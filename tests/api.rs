@@ -198,6 +198,42 @@ async fn scheduling_a_message_queues_it_for_the_debtor(backend: Backend) {
     assert_error(bad_channel, 400, "invalid_json", Some("channel")).await;
 }
 
+async fn a_payment_receipt_needs_a_payment_to_confirm(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let case = app.create_case("R-10", "100").await;
+    let path = format!("/api/v1/cases/{}", case["id"].as_str().expect("id"));
+    let receipt = r#"{"channel":"sms","template":"payment_receipt"}"#;
+    let refused = app
+        .post_json(&format!("{path}/messages"), Some(KEY_A), receipt)
+        .await;
+    assert_error(refused, 422, "no_payment", Some("template")).await;
+    let paid = r#"{"channel":"sms","template":"paid_receipt"}"#;
+    let refused = app
+        .post_json(&format!("{path}/messages"), Some(KEY_A), paid)
+        .await;
+    assert_error(refused, 422, "not_paid", Some("template")).await;
+    let list: Value = app
+        .get_api(&format!("{path}/messages"), KEY_A)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["messages"], serde_json::json!([]), "nothing queued");
+
+    let payment = app
+        .post_json(
+            &format!("{path}/payments"),
+            Some(KEY_A),
+            r#"{"reference": "bank-1", "amount": "40.00"}"#,
+        )
+        .await;
+    assert_eq!(payment.status().as_u16(), 201);
+    let queued = app
+        .post_json(&format!("{path}/messages"), Some(KEY_A), receipt)
+        .await;
+    assert_eq!(queued.status().as_u16(), 202);
+}
+
 async fn an_unknown_endpoint_answers_json_404(backend: Backend) {
     let app = spawn_app(backend).await;
     let response = app.get_api("/api/v1/nothing", KEY_A).await;
@@ -214,5 +250,6 @@ on_both_stores!(
     a_missing_or_wrong_api_key_is_a_401_and_stores_nothing,
     another_agency_cannot_see_or_message_a_case,
     scheduling_a_message_queues_it_for_the_debtor,
+    a_payment_receipt_needs_a_payment_to_confirm,
     an_unknown_endpoint_answers_json_404,
 );

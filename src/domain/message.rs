@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::case::{Case, CaseStatus};
 use super::contact::{EmailAddress, PhoneNumber};
 use super::ids::{AgencyId, CaseId, MessageId};
 
@@ -111,6 +112,29 @@ impl Template {
     pub fn has_link(self) -> bool {
         !matches!(self, Template::PaidReceipt)
     }
+
+    /// Whether what this text confirms is true of `case`: a payment receipt names the case's
+    /// newest payment, and a paid receipt says nothing more is owed.
+    pub fn is_founded_on(self, case: &Case) -> Result<(), UnfoundedReceipt> {
+        match self {
+            Template::PaymentReceipt if case.payments.is_empty() => {
+                Err(UnfoundedReceipt::NoPayment)
+            }
+            Template::PaidReceipt if case.status != CaseStatus::Paid => {
+                Err(UnfoundedReceipt::NotPaid)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A receipt that would tell the debtor something the case does not show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum UnfoundedReceipt {
+    #[error("a payment receipt confirms a payment, and this case has none")]
+    NoPayment,
+    #[error("a paid receipt says the case is paid in full, and this case is not")]
+    NotPaid,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -263,6 +287,41 @@ mod tests {
         assert_eq!(cap.next_allowed(&earlier, now), Some(now + h(24)));
         // Older than a week no longer count.
         assert_eq!(cap.next_allowed(&[now - h(24 * 8), now - h(48)], now), None);
+    }
+
+    #[test]
+    fn a_payment_receipt_needs_a_payment_and_a_paid_receipt_a_paid_case() {
+        let mut case = crate::domain::case::tests::sample_case();
+        assert_eq!(
+            Template::PaymentReceipt.is_founded_on(&case),
+            Err(UnfoundedReceipt::NoPayment)
+        );
+        assert_eq!(
+            Template::PaidReceipt.is_founded_on(&case),
+            Err(UnfoundedReceipt::NotPaid)
+        );
+        for other in [Template::Reminder, Template::PlanReceipt] {
+            assert_eq!(other.is_founded_on(&case), Ok(()));
+        }
+        let now = Utc::now();
+        let currency = case.currency();
+        let payment = |amount: &str| crate::domain::payment::Payment {
+            reference: format!("direct:a:{amount}"),
+            amount: crate::domain::money::Money::parse(amount, currency).expect("amount"),
+            received_on: now.date_naive(),
+            method: crate::domain::payment::PaymentMethod::Direct,
+            recorded_at: now,
+        };
+        let part = payment("500.00");
+        case.apply_payment(part, crate::domain::event::Actor::System, now);
+        assert_eq!(Template::PaymentReceipt.is_founded_on(&case), Ok(()));
+        assert_eq!(
+            Template::PaidReceipt.is_founded_on(&case),
+            Err(UnfoundedReceipt::NotPaid)
+        );
+        let rest = payment("749.50");
+        case.apply_payment(rest, crate::domain::event::Actor::System, now);
+        assert_eq!(Template::PaidReceipt.is_founded_on(&case), Ok(()));
     }
 
     #[test]

@@ -271,7 +271,7 @@ impl<'a> From<&'a Message> for MessageView<'a> {
         (status = 400, description = "`invalid_json`", body = ErrorBody),
         (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
         (status = 404, description = "`case_not_found`", body = ErrorBody),
-        (status = 422, description = "`invalid_field` (`send_at`, or the case is not open) / `no_recipient`", body = ErrorBody),
+        (status = 422, description = "`invalid_field` (`send_at`, or the case is not open) / `no_recipient` / `no_payment` (a payment receipt for a case without a payment) / `not_paid` (a paid receipt for a case not paid in full)", body = ErrorBody),
         (status = 503, description = "`store_unavailable`", body = ErrorBody),
     ),
 )]
@@ -308,6 +308,10 @@ pub(crate) async fn schedule_message(
             "is not open; nothing is sent on paid or closed cases",
         ));
     }
+    input
+        .template
+        .is_founded_on(&case)
+        .map_err(ApiError::UnfoundedReceipt)?;
     let message = Message::schedule(
         case.id.clone(),
         tenant.0.clone(),
