@@ -234,6 +234,29 @@ async fn a_payment_receipt_needs_a_payment_to_confirm(backend: Backend) {
     assert_eq!(queued.status().as_u16(), 202);
 }
 
+async fn the_bearer_scheme_is_case_insensitive(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let response = app
+            .http
+            .get(app.url("/api/v1/cases/cs_0"))
+            .header("Authorization", format!("{scheme} {KEY_A}"))
+            .send()
+            .await
+            .expect("request");
+        // Past the key check: the case does not exist.
+        assert_error(response, 404, "case_not_found", None).await;
+    }
+    let basic = app
+        .http
+        .get(app.url("/api/v1/cases/cs_0"))
+        .header("Authorization", format!("Basic {KEY_A}"))
+        .send()
+        .await
+        .expect("request");
+    assert_error(basic, 401, "missing_api_key", None).await;
+}
+
 async fn an_unknown_endpoint_answers_json_404(backend: Backend) {
     let app = spawn_app(backend).await;
     let response = app.get_api("/api/v1/nothing", KEY_A).await;
@@ -251,5 +274,6 @@ on_both_stores!(
     another_agency_cannot_see_or_message_a_case,
     scheduling_a_message_queues_it_for_the_debtor,
     a_payment_receipt_needs_a_payment_to_confirm,
+    the_bearer_scheme_is_case_insensitive,
     an_unknown_endpoint_answers_json_404,
 );

@@ -67,16 +67,7 @@ pub(crate) async fn tenant(req: &HttpRequest) -> Result<Tenant, ApiError> {
     let ctx = req
         .app_data::<web::Data<AppContext>>()
         .ok_or(ApiError::InvalidApiKey)?;
-    let header = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or(ApiError::MissingApiKey)?;
-    let key = header
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .ok_or(ApiError::MissingApiKey)?;
+    let key = super::authorization::credentials(req, "Bearer").ok_or(ApiError::MissingApiKey)?;
     ctx.tenants
         .agency_for_key(&ctx.config, key)
         .await?
