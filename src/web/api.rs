@@ -312,7 +312,7 @@ pub(crate) async fn schedule_message(
         now,
     );
     ctx.store.schedule_message(&message).await?;
-    tracing::info!(message = %message.id, case = %case.id, to = %message.recipient.masked(), "message scheduled");
+    tracing::info!(message_id = %message.id, case = %case.id, to = %message.recipient.masked(), "message scheduled");
     Ok(HttpResponse::Accepted().json(MessageView::from(&message)))
 }
 
