@@ -198,7 +198,7 @@ async fn scheduling_a_message_queues_it_for_the_debtor(backend: Backend) {
     assert_error(bad_channel, 400, "invalid_json", Some("channel")).await;
 }
 
-async fn a_payment_receipt_needs_a_payment_to_confirm(backend: Backend) {
+async fn a_receipt_needs_what_it_confirms(backend: Backend) {
     let app = spawn_app(backend).await;
     let case = app.create_case("R-10", "100").await;
     let path = format!("/api/v1/cases/{}", case["id"].as_str().expect("id"));
@@ -207,11 +207,20 @@ async fn a_payment_receipt_needs_a_payment_to_confirm(backend: Backend) {
         .post_json(&format!("{path}/messages"), Some(KEY_A), receipt)
         .await;
     assert_error(refused, 422, "no_payment", Some("template")).await;
-    let paid = r#"{"channel":"sms","template":"paid_receipt"}"#;
-    let refused = app
-        .post_json(&format!("{path}/messages"), Some(KEY_A), paid)
-        .await;
-    assert_error(refused, 422, "not_paid", Some("template")).await;
+    // Nor may any other answer confirm what did not happen ("nothing more to pay" on an open case).
+    for (template, code) in [
+        ("paid_receipt", "not_paid"),
+        ("plan_receipt", "no_plan"),
+        ("deferral_receipt", "no_deferral"),
+        ("request_declined", "no_answer"),
+        ("dispute_upheld", "not_closed"),
+    ] {
+        let body = format!(r#"{{"channel":"sms","template":"{template}"}}"#);
+        let refused = app
+            .post_json(&format!("{path}/messages"), Some(KEY_A), &body)
+            .await;
+        assert_error(refused, 422, code, Some("template")).await;
+    }
     let list: Value = app
         .get_api(&format!("{path}/messages"), KEY_A)
         .await
@@ -273,7 +282,7 @@ on_both_stores!(
     a_missing_or_wrong_api_key_is_a_401_and_stores_nothing,
     another_agency_cannot_see_or_message_a_case,
     scheduling_a_message_queues_it_for_the_debtor,
-    a_payment_receipt_needs_a_payment_to_confirm,
+    a_receipt_needs_what_it_confirms,
     the_bearer_scheme_is_case_insensitive,
     an_unknown_endpoint_answers_json_404,
 );

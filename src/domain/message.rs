@@ -113,18 +113,34 @@ impl Template {
         !matches!(self, Template::PaidReceipt)
     }
 
-    /// Whether what this text confirms is true of `case`: a payment receipt names the case's
-    /// newest payment, and a paid receipt says nothing more is owed.
+    /// Whether what this text tells the debtor is true of `case`: a payment receipt names the
+    /// case's newest payment, a paid receipt says nothing more is owed, a deferral or plan
+    /// receipt confirms one that was granted, a declined request points to the agency's answer,
+    /// and an upheld dispute says the case is closed.
     pub fn is_founded_on(self, case: &Case) -> Result<(), UnfoundedReceipt> {
-        match self {
-            Template::PaymentReceipt if case.payments.is_empty() => {
-                Err(UnfoundedReceipt::NoPayment)
+        // Every template named, so a new one must say what it needs.
+        let unfounded = match self {
+            Template::Reminder => None,
+            Template::PaymentReceipt => case
+                .payments
+                .is_empty()
+                .then_some(UnfoundedReceipt::NoPayment),
+            Template::PaidReceipt => {
+                (case.status != CaseStatus::Paid).then_some(UnfoundedReceipt::NotPaid)
             }
-            Template::PaidReceipt if case.status != CaseStatus::Paid => {
-                Err(UnfoundedReceipt::NotPaid)
+            Template::DeferralReceipt => {
+                (case.deferrals_granted == 0).then_some(UnfoundedReceipt::NoDeferral)
             }
-            _ => Ok(()),
-        }
+            Template::PlanReceipt => case.plan.is_none().then_some(UnfoundedReceipt::NoPlan),
+            Template::RequestDeclined => case
+                .note_to_debtor
+                .is_none()
+                .then_some(UnfoundedReceipt::NoAnswer),
+            Template::DisputeUpheld => {
+                (case.status != CaseStatus::Closed).then_some(UnfoundedReceipt::NotClosed)
+            }
+        };
+        unfounded.map_or(Ok(()), Err)
     }
 }
 
@@ -135,6 +151,14 @@ pub enum UnfoundedReceipt {
     NoPayment,
     #[error("a paid receipt says the case is paid in full, and this case is not")]
     NotPaid,
+    #[error("a deferral receipt confirms a deferral, and this case has none")]
+    NoDeferral,
+    #[error("a plan receipt confirms a payment plan, and this case has none")]
+    NoPlan,
+    #[error("a declined-request message points to the agency's answer, and this case has none")]
+    NoAnswer,
+    #[error("a dispute-upheld message says the case is closed, and this case is not")]
+    NotClosed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -300,8 +324,18 @@ mod tests {
             Template::PaidReceipt.is_founded_on(&case),
             Err(UnfoundedReceipt::NotPaid)
         );
-        for other in [Template::Reminder, Template::PlanReceipt] {
-            assert_eq!(other.is_founded_on(&case), Ok(()));
+        assert_eq!(Template::Reminder.is_founded_on(&case), Ok(()));
+        for (template, unfounded) in [
+            (Template::DeferralReceipt, UnfoundedReceipt::NoDeferral),
+            (Template::PlanReceipt, UnfoundedReceipt::NoPlan),
+            (Template::RequestDeclined, UnfoundedReceipt::NoAnswer),
+            (Template::DisputeUpheld, UnfoundedReceipt::NotClosed),
+        ] {
+            assert_eq!(
+                template.is_founded_on(&case),
+                Err(unfounded),
+                "{template:?}"
+            );
         }
         let now = Utc::now();
         let currency = case.currency();
@@ -322,6 +356,17 @@ mod tests {
         let rest = payment("749.50");
         case.apply_payment(rest, crate::domain::event::Actor::System, now);
         assert_eq!(Template::PaidReceipt.is_founded_on(&case), Ok(()));
+    }
+
+    #[test]
+    fn answers_to_the_debtor_need_what_they_answer() {
+        let mut case = crate::domain::case::tests::sample_case();
+        let now = Utc::now();
+        case.grant_deferral(crate::domain::event::Actor::Agency, case.due_date, now);
+        assert_eq!(Template::DeferralReceipt.is_founded_on(&case), Ok(()));
+        case.uphold_dispute(Some("Fakturaen var betalt."), now);
+        assert_eq!(Template::RequestDeclined.is_founded_on(&case), Ok(()));
+        assert_eq!(Template::DisputeUpheld.is_founded_on(&case), Ok(()));
     }
 
     #[test]

@@ -262,7 +262,7 @@ impl<'a> From<&'a Message> for MessageView<'a> {
         (status = 400, description = "`invalid_json`", body = ErrorBody),
         (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
         (status = 404, description = "`case_not_found`", body = ErrorBody),
-        (status = 422, description = "`invalid_field` (`send_at`, or the case is not open) / `no_recipient` / `no_payment` (a payment receipt for a case without a payment) / `not_paid` (a paid receipt for a case not paid in full)", body = ErrorBody),
+        (status = 422, description = "`invalid_field` (`send_at`, or the case is not open) / `no_recipient` / `no_payment`, `not_paid`, `no_deferral`, `no_plan`, `no_answer`, `not_closed` (the template confirms what the case does not show: a payment, payment in full, a deferral, a plan, an answer to a declined request, a closed case)", body = ErrorBody),
         (status = 503, description = "`store_unavailable`", body = ErrorBody),
     ),
 )]

@@ -114,6 +114,10 @@ impl ApiError {
             ApiError::UnfoundedReceipt(reason) => match reason {
                 crate::domain::message::UnfoundedReceipt::NoPayment => "no_payment",
                 crate::domain::message::UnfoundedReceipt::NotPaid => "not_paid",
+                crate::domain::message::UnfoundedReceipt::NoDeferral => "no_deferral",
+                crate::domain::message::UnfoundedReceipt::NoPlan => "no_plan",
+                crate::domain::message::UnfoundedReceipt::NoAnswer => "no_answer",
+                crate::domain::message::UnfoundedReceipt::NotClosed => "not_closed",
             },
             ApiError::MissingApiKey => "missing_api_key",
             ApiError::InvalidApiKey => "invalid_api_key",
