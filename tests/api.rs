@@ -198,6 +198,74 @@ async fn scheduling_a_message_queues_it_for_the_debtor(backend: Backend) {
     assert_error(bad_channel, 400, "invalid_json", Some("channel")).await;
 }
 
+async fn a_receipt_needs_what_it_confirms(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let case = app.create_case("R-10", "100").await;
+    let path = format!("/api/v1/cases/{}", case["id"].as_str().expect("id"));
+    let receipt = r#"{"channel":"sms","template":"payment_receipt"}"#;
+    let refused = app
+        .post_json(&format!("{path}/messages"), Some(KEY_A), receipt)
+        .await;
+    assert_error(refused, 422, "no_payment", Some("template")).await;
+    // Nor may any other answer confirm what did not happen ("nothing more to pay" on an open case).
+    for (template, code) in [
+        ("paid_receipt", "not_paid"),
+        ("plan_receipt", "no_plan"),
+        ("deferral_receipt", "no_deferral"),
+        ("request_declined", "no_answer"),
+        ("dispute_upheld", "not_closed"),
+    ] {
+        let body = format!(r#"{{"channel":"sms","template":"{template}"}}"#);
+        let refused = app
+            .post_json(&format!("{path}/messages"), Some(KEY_A), &body)
+            .await;
+        assert_error(refused, 422, code, Some("template")).await;
+    }
+    let list: Value = app
+        .get_api(&format!("{path}/messages"), KEY_A)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["messages"], serde_json::json!([]), "nothing queued");
+
+    let payment = app
+        .post_json(
+            &format!("{path}/payments"),
+            Some(KEY_A),
+            r#"{"reference": "bank-1", "amount": "40.00"}"#,
+        )
+        .await;
+    assert_eq!(payment.status().as_u16(), 201);
+    let queued = app
+        .post_json(&format!("{path}/messages"), Some(KEY_A), receipt)
+        .await;
+    assert_eq!(queued.status().as_u16(), 202);
+}
+
+async fn the_bearer_scheme_is_case_insensitive(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let response = app
+            .http
+            .get(app.url("/api/v1/cases/cs_0"))
+            .header("Authorization", format!("{scheme} {KEY_A}"))
+            .send()
+            .await
+            .expect("request");
+        // Past the key check: the case does not exist.
+        assert_error(response, 404, "case_not_found", None).await;
+    }
+    let basic = app
+        .http
+        .get(app.url("/api/v1/cases/cs_0"))
+        .header("Authorization", format!("Basic {KEY_A}"))
+        .send()
+        .await
+        .expect("request");
+    assert_error(basic, 401, "missing_api_key", None).await;
+}
+
 async fn an_unknown_endpoint_answers_json_404(backend: Backend) {
     let app = spawn_app(backend).await;
     let response = app.get_api("/api/v1/nothing", KEY_A).await;
@@ -214,5 +282,7 @@ on_both_stores!(
     a_missing_or_wrong_api_key_is_a_401_and_stores_nothing,
     another_agency_cannot_see_or_message_a_case,
     scheduling_a_message_queues_it_for_the_debtor,
+    a_receipt_needs_what_it_confirms,
+    the_bearer_scheme_is_case_insensitive,
     an_unknown_endpoint_answers_json_404,
 );

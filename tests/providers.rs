@@ -159,7 +159,7 @@ async fn gatewayapi_sends_json_and_a_signed_undeliverable_report_falls_back_to_e
         "{body}"
     );
 
-    let claims = json!({"id": 421332671, "msisdn": 4791234567_u64, "time": 1_764_000_000, "status": "UNDELIVERABLE", "error": "Invalid MSISDN", "code": "0x0b", "userref": sms.as_str(), "country_code": "NO", "country_prefix": 47});
+    let claims = json!({"id": 421332671, "msisdn": 4791234567_u64, "time": Utc::now().timestamp(), "status": "UNDELIVERABLE", "error": "Invalid MSISDN", "code": "0x0b", "userref": sms.as_str(), "country_code": "NO", "country_prefix": 47});
     // Forged: signed with another secret, or not signed at all.
     assert_eq!(
         post_report(&app, &gatewayapi_jwt(&claims, "guess"), &claims).await,
@@ -226,7 +226,7 @@ async fn gatewayapi_delivered_report_marks_the_message_delivered(backend: Backen
     let sms = schedule(&app, KEY_A, &case, "sms").await;
     run_at(&app, common::oslo_working_day_at(12)).await;
     // Matched by GatewayAPI's id when no userref comes back.
-    let claims = json!({"id": 7, "msisdn": 4791234567_u64, "time": 1_764_000_000, "status": "DELIVERED", "userref": null});
+    let claims = json!({"id": 7, "msisdn": 4791234567_u64, "time": Utc::now().timestamp(), "status": "DELIVERED", "userref": null});
     let jwt = gatewayapi_jwt(&claims, GW_SECRET);
     assert_eq!(post_report(&app, &jwt, &claims).await, 204);
     assert_eq!(
@@ -236,6 +236,54 @@ async fn gatewayapi_delivered_report_marks_the_message_delivered(backend: Backen
     assert_eq!(
         count(&event_kinds(&app, &case).await, EventKind::MessageDelivered),
         1
+    );
+}
+
+/// GatewayAPI's published example report (DOMAIN.md part 2 §3), signed with `secret`, made
+/// 2018-04-03 for GatewayAPI's message 2381703.
+const GW_PUBLISHED_REPORT: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpZCI6MjM4MTcwMywibXNpc2RuIjo0NTQyNjA5MDQ1LCJ0aW1lIjoxNTIyNzY0MDYyLCJzdGF0dXMiOiJERUxJVkVSRUQiLCJlcnJvciI6bnVsbCwiY29kZSI6bnVsbCwidXNlcnJlZiI6bnVsbCwiY2FsbGJhY2tfdXJsIjoiaHR0cDovL2JiYWY3MTQyLm5ncm9rLmlvIiwiYXBpIjo0fQ.KdfDH65bnQtgxEkFnpAQodOciAJedZFB13r9wEo8t3Y";
+
+async fn gatewayapi_reports_are_taken_only_while_current(backend: Backend) {
+    let gateway = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/mtsms"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [2381703]})))
+        .mount(&gateway)
+        .await;
+    let mut settings = gatewayapi_settings(&gateway);
+    settings["webhook_secret"] = json!("secret");
+    let app = spawn_app_with(
+        source(backend)
+            .with("messaging.sms_provider", "gatewayapi")
+            .with("gatewayapi", settings),
+        backend,
+    )
+    .await;
+    let case = create_case_for(&app, KEY_A, "GW-3", "kari@example.no").await;
+    let sms = schedule(&app, KEY_A, &case, "sms").await;
+    run_at(&app, common::oslo_working_day_at(12)).await;
+    let claims = |time: i64| json!({"id": 2381703, "msisdn": 4791234567_u64, "time": time, "status": "DELIVERED", "userref": null});
+    let now = Utc::now().timestamp();
+    // Rightly signed, but from 2018, from two days ago, or dated an hour ahead.
+    let published = claims(1_522_764_062);
+    assert_eq!(
+        post_report(&app, GW_PUBLISHED_REPORT, &published).await,
+        401
+    );
+    for time in [now - 2 * 86_400, now + 3600] {
+        let jwt = gatewayapi_jwt(&claims(time), "secret");
+        assert_eq!(post_report(&app, &jwt, &claims(time)).await, 401, "{time}");
+    }
+    let expired = json!({"id": 2381703, "time": now, "exp": now - 3600, "status": "DELIVERED"});
+    let jwt = gatewayapi_jwt(&expired, "secret");
+    assert_eq!(post_report(&app, &jwt, &expired).await, 401);
+    assert_eq!(app.stored_message(&sms).await.status, MessageStatus::Sent);
+
+    let jwt = gatewayapi_jwt(&claims(now), "secret");
+    assert_eq!(post_report(&app, &jwt, &claims(now)).await, 204);
+    assert_eq!(
+        app.stored_message(&sms).await.status,
+        MessageStatus::Delivered
     );
 }
 
@@ -284,10 +332,21 @@ async fn postmark_sends_and_a_hard_bounce_falls_back_to_sms(backend: Backend) {
         post_postmark(&app, Some((PM_USER, PM_PASSWORD)), &json!({"nonsense": 1})).await,
         400
     );
-    assert_eq!(
-        post_postmark(&app, Some((PM_USER, PM_PASSWORD)), &bounce).await,
-        204
+    // The scheme is case-insensitive (RFC 9110): `basic` is Basic.
+    let lowercase = format!(
+        "basic {}",
+        STANDARD.encode(format!("{PM_USER}:{PM_PASSWORD}"))
     );
+    let status = app
+        .http
+        .post(app.url("/callbacks/postmark"))
+        .header("authorization", lowercase)
+        .json(&bounce)
+        .send()
+        .await
+        .expect("post")
+        .status();
+    assert_eq!(status.as_u16(), 204);
     assert_eq!(
         app.stored_message(&email).await.status,
         MessageStatus::Failed
@@ -630,6 +689,7 @@ async fn the_frequency_cap_spaces_reminders_to_one_debtor_across_an_agencys_case
 on_both_stores!(
     gatewayapi_sends_json_and_a_signed_undeliverable_report_falls_back_to_email,
     gatewayapi_delivered_report_marks_the_message_delivered,
+    gatewayapi_reports_are_taken_only_while_current,
     postmark_sends_and_a_hard_bounce_falls_back_to_sms,
     postmark_inactive_recipient_is_permanent,
     smtp_delivers_through_a_local_sink_and_a_refused_address_falls_back_to_sms,

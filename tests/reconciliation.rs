@@ -1,37 +1,96 @@
 //! Bank files through the real app on both stores: a camt.054 with ten payments (one unknown
-//! KID, one duplicate) imported twice applies eight payments once; cases paid in full close;
-//! files of other accounts, agencies or malformed files change nothing.
+//! KID, one booking reported twice) imported twice applies eight payments once; a batch that
+//! repeats one bank reference on every transaction applies each of them once, also after an
+//! upgrade from keys that were not unique; cases paid in full close; files of other accounts,
+//! agencies or malformed files change nothing.
 
 #[macro_use]
 mod common;
 
 use common::{Backend, KEY_A, KEY_B, TestApp, spawn_app};
 use innfri::domain::case::CaseStatus;
-use innfri::domain::event::EventKind;
+use innfri::domain::event::{Actor, EventKind};
 use innfri::domain::ids::{AgencyId, CaseId};
+use innfri::domain::payment::{Payment, PaymentMethod};
 use serde_json::Value;
 
-/// A NOK camt.054 credit notification for the example creditor's account.
-fn camt(payments: &[(&str, &str, &str)]) -> String {
-    let total: rust_decimal::Decimal = payments
+fn entry(total: rust_decimal::Decimal, servicer_ref: &str, transactions: &str) -> String {
+    format!(
+        "<Ntry><Amt Ccy=\"NOK\">{total}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-23</Dt></BookgDt>\
+         {servicer_ref}<NtryDtls>{transactions}</NtryDtls></Ntry>"
+    )
+}
+
+fn notification(entries: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.02\">\
+         <BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>T</MsgId></GrpHdr><Ntfctn><Acct><Id><Othr><Id>15031234562</Id></Othr></Id></Acct>\
+         {entries}</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"
+    )
+}
+
+fn sum(amounts: impl Iterator<Item = &'static str>) -> rust_decimal::Decimal {
+    amounts
+        .map(|amount| amount.parse::<rust_decimal::Decimal>().expect("amount"))
+        .sum()
+}
+
+/// A NOK camt.054 credit notification for the example creditor's account: one entry per
+/// group of (bank reference, amount, KID), each transaction with a bank reference of its own.
+fn camt_entries(entries: &[&[(&str, &'static str, &str)]]) -> String {
+    let entries: String = entries
         .iter()
-        .map(|(_, amount, _)| amount.parse::<rust_decimal::Decimal>().expect("amount"))
-        .sum();
+        .map(|payments| {
+            let transactions: String = payments
+                .iter()
+                .map(|(reference, amount, kid)| {
+                    format!(
+                        "<TxDtls><Refs><AcctSvcrRef>{reference}</AcctSvcrRef></Refs><Amt Ccy=\"NOK\">{amount}</Amt>\
+                         <RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>{kid}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>"
+                    )
+                })
+                .collect();
+            entry(sum(payments.iter().map(|p| p.1)), "", &transactions)
+        })
+        .collect();
+    notification(&entries)
+}
+
+fn camt(payments: &[(&str, &'static str, &str)]) -> String {
+    camt_entries(&[payments])
+}
+
+/// The entry reference of [`batch`], which it repeats on every transaction.
+const BATCH_REF: &str = "RF-20261123-0042";
+
+/// One camt.054.001.02 batch entry as Raiffeisen sends it: the entry's `AcctSvcrRef` repeated
+/// on every transaction, no `EndToEndId`, and each amount (amount, KID) only in `AmtDtls`.
+fn batch(payments: &[(&'static str, &str)]) -> String {
     let transactions: String = payments
         .iter()
-        .map(|(reference, amount, kid)| {
+        .map(|(amount, kid)| {
             format!(
-                "<TxDtls><Refs><AcctSvcrRef>{reference}</AcctSvcrRef></Refs><Amt Ccy=\"NOK\">{amount}</Amt>\
+                "<TxDtls><Refs><AcctSvcrRef>{BATCH_REF}</AcctSvcrRef><EndToEndId>NOTPROVIDED</EndToEndId></Refs>\
+                 <AmtDtls><InstdAmt><Amt Ccy=\"NOK\">{amount}</Amt></InstdAmt></AmtDtls>\
                  <RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>{kid}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>"
             )
         })
         .collect();
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.02\">\
-         <BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>T</MsgId></GrpHdr><Ntfctn><Acct><Id><Othr><Id>15031234562</Id></Othr></Id></Acct>\
-         <Ntry><Amt Ccy=\"NOK\">{total}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-23</Dt></BookgDt>\
-         <NtryDtls>{transactions}</NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"
-    )
+    let servicer_ref = format!("<AcctSvcrRef>{BATCH_REF}</AcctSvcrRef>");
+    notification(&entry(
+        sum(payments.iter().map(|p| p.0)),
+        &servicer_ref,
+        &transactions,
+    ))
+}
+
+fn outcomes(report: &Value) -> Vec<&str> {
+    report["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| l["outcome"].as_str().unwrap_or(""))
+        .collect()
 }
 
 async fn import(app: &TestApp, key: &str, body: &str) -> (u16, Value) {
@@ -58,7 +117,7 @@ async fn ten_payments_with_an_unknown_kid_and_a_duplicate_apply_eight_once(backe
     }
     let kid = |i: usize| cases[i]["kid"].as_str().expect("kid").to_owned();
     let kids: Vec<String> = (0..8).map(kid).collect();
-    let mut lines: Vec<(String, &str, String)> = Vec::new();
+    let mut lines: Vec<(String, &'static str, String)> = Vec::new();
     for (i, k) in kids.iter().enumerate() {
         // Cases 0–3 are paid in full, 4–6 in part, 7 overpaid.
         let amount = match i {
@@ -69,12 +128,12 @@ async fn ten_payments_with_an_unknown_kid_and_a_duplicate_apply_eight_once(backe
         lines.push((format!("REF-{i}"), amount, k.clone()));
     }
     lines.push(("REF-X".into(), "100.00", "0000000000".into()));
-    lines.push(("REF-0".into(), "1249.50", kids[0].clone()));
-    let borrowed: Vec<(&str, &str, &str)> = lines
+    let borrowed: Vec<(&str, &'static str, &str)> = lines
         .iter()
         .map(|(r, a, k)| (r.as_str(), *a, k.as_str()))
         .collect();
-    let file = camt(&borrowed);
+    // The bank reports the booking REF-0 a second time, in an entry of its own.
+    let file = camt_entries(&[&borrowed, &[("REF-0", "1249.50", &kids[0])]]);
 
     let (status, first) = import(&app, KEY_A, &file).await;
     assert_eq!(status, 200, "{first}");
@@ -83,16 +142,11 @@ async fn ten_payments_with_an_unknown_kid_and_a_duplicate_apply_eight_once(backe
         (Some(10), Some(8)),
         "{first}"
     );
-    let outcomes: Vec<&str> = first["lines"]
-        .as_array()
-        .expect("lines")
-        .iter()
-        .map(|l| l["outcome"].as_str().unwrap_or(""))
-        .collect();
+    let outcomes = outcomes(&first);
     assert_eq!(outcomes[8], "unknown_kid");
     assert_eq!(
         outcomes[9], "already_applied",
-        "the duplicate line is applied once"
+        "the booking reported twice is applied once"
     );
     assert!(
         first["lines"][7]["overpaid"]["amount"] == "50.50",
@@ -139,6 +193,126 @@ async fn ten_payments_with_an_unknown_kid_and_a_duplicate_apply_eight_once(backe
             count(EventKind::CasePaid)
         ),
         (8, 5)
+    );
+}
+
+fn kid_of(case: &Value) -> &str {
+    case["kid"].as_str().expect("kid")
+}
+
+fn id_of(case: &Value) -> CaseId {
+    CaseId::parse(case["id"].as_str().expect("id")).expect("id")
+}
+
+async fn a_batch_repeating_one_bank_reference_applies_every_transaction_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cases = [
+        app.create_case("B-1", "1200.00").await,
+        app.create_case("B-2", "1200.00").await,
+        app.create_case("B-3", "1200.00").await,
+    ];
+    let file = batch(&[
+        ("500.00", kid_of(&cases[0])),
+        ("500.00", kid_of(&cases[1])),
+        ("1249.50", kid_of(&cases[2])),
+    ]);
+    let (status, first) = import(&app, KEY_A, &file).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(
+        outcomes(&first),
+        ["applied", "applied", "applied"],
+        "{first}"
+    );
+    let (status, again) = import(&app, KEY_A, &file).await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(
+        outcomes(&again),
+        ["already_applied", "already_applied", "already_applied"],
+        "{again}"
+    );
+    let balances = [
+        app.stored_case(&id_of(&cases[0])).await,
+        app.stored_case(&id_of(&cases[1])).await,
+        app.stored_case(&id_of(&cases[2])).await,
+    ]
+    .map(|c| (c.payments.len(), c.balance().to_plain_string()));
+    assert_eq!(
+        balances,
+        [
+            (1, "749.50".to_owned()),
+            (1, "749.50".to_owned()),
+            (1, "0.00".to_owned())
+        ]
+    );
+}
+
+/// What innfri before per-transaction keys left after importing `batch`: the one transaction
+/// it applied, under the entry's reference alone.
+async fn applied_under_the_old_key(app: &TestApp, case: &CaseId, amount: &str) {
+    let mut stored = app.stored_case(case).await;
+    let old_key = format!("camt:15031234562:{BATCH_REF}");
+    let now = chrono::Utc::now();
+    let payment = Payment {
+        reference: old_key.clone(),
+        amount: innfri::domain::money::Money::parse(amount, stored.currency()).expect("amount"),
+        received_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+        method: PaymentMethod::BankTransfer,
+        recorded_at: now,
+    };
+    stored.apply_payment(payment, Actor::System, now);
+    assert!(
+        app.ctx
+            .store
+            .apply_payment(&stored, &old_key, &[])
+            .await
+            .expect("store")
+    );
+}
+
+async fn a_batch_imported_before_the_upgrade_applies_only_what_was_lost(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.create_case("U-1", "1200.00").await;
+    let b = app.create_case("U-2", "1200.00").await;
+    // The first KID is unknown, so the old importer applied the second transaction under the
+    // shared key and reported the third and fourth (two instalments to A and one to B)
+    // `already_applied`.
+    let file = batch(&[
+        ("100.00", "0000000000"),
+        ("500.00", kid_of(&a)),
+        ("300.00", kid_of(&b)),
+        ("500.00", kid_of(&a)),
+    ]);
+    applied_under_the_old_key(&app, &id_of(&a), "500.00").await;
+
+    let (status, first) = import(&app, KEY_A, &file).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(
+        outcomes(&first),
+        ["unknown_kid", "already_applied", "applied", "applied"],
+        "{first}"
+    );
+    let (_, again) = import(&app, KEY_A, &file).await;
+    assert_eq!(
+        outcomes(&again),
+        [
+            "unknown_kid",
+            "already_applied",
+            "already_applied",
+            "already_applied"
+        ],
+        "{again}"
+    );
+    let (a, b) = (
+        app.stored_case(&id_of(&a)).await,
+        app.stored_case(&id_of(&b)).await,
+    );
+    assert_eq!(
+        (a.payments.len(), a.balance().to_plain_string()),
+        (2, "249.50".to_owned())
+    );
+    assert_eq!(
+        (b.payments.len(), b.balance().to_plain_string()),
+        (1, "949.50".to_owned())
     );
 }
 
@@ -275,6 +449,8 @@ async fn a_direct_payment_registered_by_the_agency_counts_once(backend: Backend)
 on_both_stores!(
     a_direct_payment_registered_by_the_agency_counts_once,
     ten_payments_with_an_unknown_kid_and_a_duplicate_apply_eight_once,
+    a_batch_repeating_one_bank_reference_applies_every_transaction_once,
+    a_batch_imported_before_the_upgrade_applies_only_what_was_lost,
     a_paid_case_closes_its_links_and_shows_as_paid,
     another_agency_or_another_account_applies_nothing,
     a_malformed_file_is_refused_with_its_line_and_changes_nothing,

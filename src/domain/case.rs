@@ -515,7 +515,7 @@ pub(crate) mod tests {
         assert_eq!(case.amount_due(), nok(dec!(1249.50)));
     }
 
-    fn sample_case() -> Case {
+    pub fn sample_case() -> Case {
         let kid = Kid::parse("12344", crate::domain::kid::KidAlgorithm::Mod10).expect("kid");
         Case::open(
             CaseId::generate(),

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::case::{Case, CaseStatus};
 use super::contact::{EmailAddress, PhoneNumber};
 use super::ids::{AgencyId, CaseId, MessageId};
 
@@ -111,6 +112,53 @@ impl Template {
     pub fn has_link(self) -> bool {
         !matches!(self, Template::PaidReceipt)
     }
+
+    /// Whether what this text tells the debtor is true of `case`: a payment receipt names the
+    /// case's newest payment, a paid receipt says nothing more is owed, a deferral or plan
+    /// receipt confirms one that was granted, a declined request points to the agency's answer,
+    /// and an upheld dispute says the case is closed.
+    pub fn is_founded_on(self, case: &Case) -> Result<(), UnfoundedReceipt> {
+        // Every template named, so a new one must say what it needs.
+        let unfounded = match self {
+            Template::Reminder => None,
+            Template::PaymentReceipt => case
+                .payments
+                .is_empty()
+                .then_some(UnfoundedReceipt::NoPayment),
+            Template::PaidReceipt => {
+                (case.status != CaseStatus::Paid).then_some(UnfoundedReceipt::NotPaid)
+            }
+            Template::DeferralReceipt => {
+                (case.deferrals_granted == 0).then_some(UnfoundedReceipt::NoDeferral)
+            }
+            Template::PlanReceipt => case.plan.is_none().then_some(UnfoundedReceipt::NoPlan),
+            Template::RequestDeclined => case
+                .note_to_debtor
+                .is_none()
+                .then_some(UnfoundedReceipt::NoAnswer),
+            Template::DisputeUpheld => {
+                (case.status != CaseStatus::Closed).then_some(UnfoundedReceipt::NotClosed)
+            }
+        };
+        unfounded.map_or(Ok(()), Err)
+    }
+}
+
+/// A receipt that would tell the debtor something the case does not show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum UnfoundedReceipt {
+    #[error("a payment receipt confirms a payment, and this case has none")]
+    NoPayment,
+    #[error("a paid receipt says the case is paid in full, and this case is not")]
+    NotPaid,
+    #[error("a deferral receipt confirms a deferral, and this case has none")]
+    NoDeferral,
+    #[error("a plan receipt confirms a payment plan, and this case has none")]
+    NoPlan,
+    #[error("a declined-request message points to the agency's answer, and this case has none")]
+    NoAnswer,
+    #[error("a dispute-upheld message says the case is closed, and this case is not")]
+    NotClosed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -292,6 +340,62 @@ mod tests {
         assert_eq!(cap.next_allowed(&earlier, now), Some(now + h(24)));
         // Older than a week no longer count.
         assert_eq!(cap.next_allowed(&[now - h(24 * 8), now - h(48)], now), None);
+    }
+
+    #[test]
+    fn a_payment_receipt_needs_a_payment_and_a_paid_receipt_a_paid_case() {
+        let mut case = crate::domain::case::tests::sample_case();
+        assert_eq!(
+            Template::PaymentReceipt.is_founded_on(&case),
+            Err(UnfoundedReceipt::NoPayment)
+        );
+        assert_eq!(
+            Template::PaidReceipt.is_founded_on(&case),
+            Err(UnfoundedReceipt::NotPaid)
+        );
+        assert_eq!(Template::Reminder.is_founded_on(&case), Ok(()));
+        for (template, unfounded) in [
+            (Template::DeferralReceipt, UnfoundedReceipt::NoDeferral),
+            (Template::PlanReceipt, UnfoundedReceipt::NoPlan),
+            (Template::RequestDeclined, UnfoundedReceipt::NoAnswer),
+            (Template::DisputeUpheld, UnfoundedReceipt::NotClosed),
+        ] {
+            assert_eq!(
+                template.is_founded_on(&case),
+                Err(unfounded),
+                "{template:?}"
+            );
+        }
+        let now = Utc::now();
+        let currency = case.currency();
+        let payment = |amount: &str| crate::domain::payment::Payment {
+            reference: format!("direct:a:{amount}"),
+            amount: crate::domain::money::Money::parse(amount, currency).expect("amount"),
+            received_on: now.date_naive(),
+            method: crate::domain::payment::PaymentMethod::Direct,
+            recorded_at: now,
+        };
+        let part = payment("500.00");
+        case.apply_payment(part, crate::domain::event::Actor::System, now);
+        assert_eq!(Template::PaymentReceipt.is_founded_on(&case), Ok(()));
+        assert_eq!(
+            Template::PaidReceipt.is_founded_on(&case),
+            Err(UnfoundedReceipt::NotPaid)
+        );
+        let rest = payment("749.50");
+        case.apply_payment(rest, crate::domain::event::Actor::System, now);
+        assert_eq!(Template::PaidReceipt.is_founded_on(&case), Ok(()));
+    }
+
+    #[test]
+    fn answers_to_the_debtor_need_what_they_answer() {
+        let mut case = crate::domain::case::tests::sample_case();
+        let now = Utc::now();
+        case.grant_deferral(crate::domain::event::Actor::Agency, case.due_date, now);
+        assert_eq!(Template::DeferralReceipt.is_founded_on(&case), Ok(()));
+        case.uphold_dispute(Some("Fakturaen var betalt."), now);
+        assert_eq!(Template::RequestDeclined.is_founded_on(&case), Ok(()));
+        assert_eq!(Template::DisputeUpheld.is_founded_on(&case), Ok(()));
     }
 
     #[test]

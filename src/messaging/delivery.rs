@@ -52,7 +52,7 @@ pub async fn record_receipt(
                     .index_provider_id(provider_id, &message.id)
                     .await?;
             }
-            tracing::info!(message = %message.id, "a receipt settled a send whose answer was lost");
+            tracing::info!(message_id = %message.id, "a receipt settled a send whose answer was lost");
             ctx.store.save_leased_message(&message).await
         }
         Outcome::Pending => Ok(()),
@@ -103,7 +103,7 @@ pub async fn settle_failure(
     }
     if let Some(next) = &fallback {
         ctx.store.schedule_message(next).await?;
-        tracing::info!(message = %message.id, fallback = %next.id, to = %next.recipient.masked(), "sent again by the other channel");
+        tracing::info!(message_id = %message.id, fallback = %next.id, to = %next.recipient.masked(), "sent again by the other channel");
     }
     let data = serde_json::json!({
         "case_id": message.case_id,

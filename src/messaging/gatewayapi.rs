@@ -1,9 +1,11 @@
 //! GatewayAPI (Nordic SMS): `POST /rest/mtsms` as JSON with the token as Basic user name, and
-//! its delivery reports, whose `X-Gwapi-Signature` is a JWT (HS256) keyed with the webhook token.
+//! its delivery reports, whose `X-Gwapi-Signature` is a JWT (HS256) keyed with the webhook token
+//! and dated by its claims.
 
 use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -181,6 +183,50 @@ pub enum JwtError {
     Signature,
     #[error("claims are not a delivery report")]
     Claims,
+    #[error("no iat or time claim says when the report was made")]
+    Undated,
+    #[error("dated in the future (iat, time or nbf)")]
+    NotYetValid,
+    #[error("expired (exp)")]
+    Expired,
+    #[error("older than the oldest report accepted")]
+    TooOld,
+}
+
+/// How far GatewayAPI's clock may be from ours.
+pub const CLOCK_SKEW: Duration = Duration::minutes(5);
+
+/// The oldest report accepted, by `iat` or else `time` (when its status came): GatewayAPI
+/// retries a report we did not take for at least 24 hours, so a shorter limit would drop real
+/// reports after an outage of ours. A replayed report changes nothing (a receipt settles a
+/// message once), so this only has to shut out old captured ones.
+pub const MAX_REPORT_AGE: Duration = Duration::hours(24);
+
+/// The JWT time claims (RFC 7519 NumericDate, seconds) and GatewayAPI's own `time`.
+#[derive(Debug, Default, Deserialize)]
+struct TimeClaims {
+    iat: Option<f64>,
+    nbf: Option<f64>,
+    exp: Option<f64>,
+    time: Option<f64>,
+}
+
+/// Whether a report with these claims may be trusted at `now`, allowing [`CLOCK_SKEW`].
+fn check_time_claims(claims: &TimeClaims, now: DateTime<Utc>) -> Result<(), JwtError> {
+    // Seconds as f64: a NumericDate may have a fraction, and a day's range needs no more.
+    let now = now.timestamp() as f64;
+    let skew = CLOCK_SKEW.num_seconds() as f64;
+    let made = claims.iat.or(claims.time).ok_or(JwtError::Undated)?;
+    if made > now + skew || claims.nbf.is_some_and(|nbf| nbf > now + skew) {
+        return Err(JwtError::NotYetValid);
+    }
+    if claims.exp.is_some_and(|exp| exp <= now - skew) {
+        return Err(JwtError::Expired);
+    }
+    if made < now - (MAX_REPORT_AGE.num_seconds() as f64) - skew {
+        return Err(JwtError::TooOld);
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -188,11 +234,17 @@ struct JwtHeader {
     alg: String,
 }
 
-/// Verifies the `X-Gwapi-Signature` JWT with the webhook token and returns its claims.
+/// Verifies the `X-Gwapi-Signature` JWT with the webhook token, checks that it is current at
+/// `now`, and returns its claims.
 ///
 /// Hand-written rather than a JWT crate: the only algorithm accepted is HS256 (pinned, so no
-/// algorithm confusion), there are no time claims to check, and `hmac` is already here.
-pub fn verify_report(token: &str, secret: &[u8]) -> Result<DeliveryReport, JwtError> {
+/// algorithm confusion), the time that matters is GatewayAPI's own `time` claim (which a JWT
+/// crate does not know), and `hmac` is already here.
+pub fn verify_report(
+    token: &str,
+    secret: &[u8],
+    now: DateTime<Utc>,
+) -> Result<DeliveryReport, JwtError> {
     let mut parts = token.trim().split('.');
     let (Some(header), Some(payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -218,6 +270,8 @@ pub fn verify_report(token: &str, secret: &[u8]) -> Result<DeliveryReport, JwtEr
     let claims = URL_SAFE_NO_PAD
         .decode(payload)
         .map_err(|_| JwtError::Malformed)?;
+    let times: TimeClaims = serde_json::from_slice(&claims).map_err(|_| JwtError::Claims)?;
+    check_time_claims(&times, now)?;
     serde_json::from_slice(&claims).map_err(|_| JwtError::Claims)
 }
 
@@ -234,9 +288,25 @@ mod tests {
     /// GatewayAPI's documented example report, signed with the secret `secret`.
     const VECTOR: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpZCI6MjM4MTcwMywibXNpc2RuIjo0NTQyNjA5MDQ1LCJ0aW1lIjoxNTIyNzY0MDYyLCJzdGF0dXMiOiJERUxJVkVSRUQiLCJlcnJvciI6bnVsbCwiY29kZSI6bnVsbCwidXNlcnJlZiI6bnVsbCwiY2FsbGJhY2tfdXJsIjoiaHR0cDovL2JiYWY3MTQyLm5ncm9rLmlvIiwiYXBpIjo0fQ.KdfDH65bnQtgxEkFnpAQodOciAJedZFB13r9wEo8t3Y";
 
+    /// The vector's `time` claim: 2018-04-03 14:01:02 UTC.
+    fn when_the_vector_was_made() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_522_764_062, 0).expect("time")
+    }
+
+    /// An HS256 JWT over `claims`, as GatewayAPI signs a report.
+    fn signed(claims: &serde_json::Value, secret: &[u8]) -> String {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"HS256"}"#);
+        let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("key");
+        mac.update(format!("{header}.{payload}").as_bytes());
+        let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        format!("{header}.{payload}.{signature}")
+    }
+
     #[test]
     fn the_published_report_verifies_with_its_secret() {
-        let report = verify_report(VECTOR, b"secret").expect("verifies");
+        let report =
+            verify_report(VECTOR, b"secret", when_the_vector_was_made()).expect("verifies");
         assert_eq!(report.id, 2381703);
         assert_eq!(report.status, "DELIVERED");
         assert_eq!(report.outcome(), Outcome::Delivered);
@@ -245,15 +315,90 @@ mod tests {
 
     #[test]
     fn a_wrong_secret_or_a_changed_payload_is_refused() {
-        assert_eq!(verify_report(VECTOR, b"Secret"), Err(JwtError::Signature));
+        let then = when_the_vector_was_made();
+        assert_eq!(
+            verify_report(VECTOR, b"Secret", then),
+            Err(JwtError::Signature)
+        );
         let parts: Vec<&str> = VECTOR.split('.').collect();
         let forged_claims = URL_SAFE_NO_PAD.encode(
             br#"{"id":2381703,"msisdn":4542609045,"time":1522764062,"status":"UNDELIVERABLE"}"#,
         );
         let forged = format!("{}.{}.{}", parts[0], forged_claims, parts[2]);
-        assert_eq!(verify_report(&forged, b"secret"), Err(JwtError::Signature));
-        assert_eq!(verify_report("abc", b"secret"), Err(JwtError::Malformed));
-        assert_eq!(verify_report("", b"secret"), Err(JwtError::Malformed));
+        assert_eq!(
+            verify_report(&forged, b"secret", then),
+            Err(JwtError::Signature)
+        );
+        assert_eq!(
+            verify_report("abc", b"secret", then),
+            Err(JwtError::Malformed)
+        );
+        assert_eq!(verify_report("", b"secret", then), Err(JwtError::Malformed));
+    }
+
+    #[test]
+    fn the_published_report_is_refused_today_as_too_old() {
+        let today = DateTime::from_timestamp(1_796_083_200, 0).expect("2026-12-01");
+        assert_eq!(
+            verify_report(VECTOR, b"secret", today),
+            Err(JwtError::TooOld)
+        );
+        assert_eq!(
+            verify_report(VECTOR, b"secret", Utc::now()),
+            Err(JwtError::TooOld)
+        );
+    }
+
+    #[test]
+    fn a_report_is_taken_within_its_time_window_and_refused_outside_it() {
+        let now = Utc::now();
+        let at = |offset: Duration| (now + offset).timestamp();
+        let report = |extra: serde_json::Value| {
+            let mut claims = serde_json::json!({"id": 7, "status": "DELIVERED"});
+            if let (Some(claims), Some(extra)) = (claims.as_object_mut(), extra.as_object()) {
+                claims.extend(extra.clone());
+            }
+            verify_report(&signed(&claims, b"k"), b"k", now).map(|r| r.id)
+        };
+        let m = Duration::minutes;
+        assert_eq!(report(serde_json::json!({"time": at(m(0))})), Ok(7));
+        assert_eq!(report(serde_json::json!({"time": at(-m(23 * 60))})), Ok(7));
+        // GatewayAPI's clock a little ahead of ours is fine; far ahead is not.
+        assert_eq!(report(serde_json::json!({"time": at(m(4))})), Ok(7));
+        assert_eq!(
+            report(serde_json::json!({"time": at(m(6))})),
+            Err(JwtError::NotYetValid)
+        );
+        assert_eq!(
+            report(serde_json::json!({"time": at(-m(25 * 60))})),
+            Err(JwtError::TooOld)
+        );
+        // iat, when present, says when the report was made; nbf and exp are honoured.
+        assert_eq!(
+            report(serde_json::json!({"time": at(m(0)), "iat": at(-m(25 * 60))})),
+            Err(JwtError::TooOld)
+        );
+        assert_eq!(
+            report(serde_json::json!({"iat": at(m(0)), "nbf": at(m(10))})),
+            Err(JwtError::NotYetValid)
+        );
+        assert_eq!(
+            report(serde_json::json!({"iat": at(-m(20)), "exp": at(-m(10))})),
+            Err(JwtError::Expired)
+        );
+        assert_eq!(
+            report(serde_json::json!({"iat": at(-m(20)), "exp": at(-m(2))})),
+            Ok(7)
+        );
+        assert_eq!(report(serde_json::json!({})), Err(JwtError::Undated));
+        assert_eq!(
+            report(serde_json::json!({"time": "yesterday"})),
+            Err(JwtError::Claims)
+        );
+        assert_eq!(
+            report(serde_json::json!({"time": 1.5e9_f64 + 0.5})),
+            Err(JwtError::TooOld)
+        );
     }
 
     #[test]
@@ -261,7 +406,10 @@ mod tests {
         let none_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
         let parts: Vec<&str> = VECTOR.split('.').collect();
         let token = format!("{none_header}.{}.", parts[1]);
-        assert_eq!(verify_report(&token, b"secret"), Err(JwtError::Algorithm));
+        assert_eq!(
+            verify_report(&token, b"secret", when_the_vector_was_made()),
+            Err(JwtError::Algorithm)
+        );
     }
 
     #[test]

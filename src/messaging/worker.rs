@@ -105,7 +105,7 @@ impl Worker {
             if claimed.elapsed() >= core.settings.lease {
                 // A slow provider made it wait out its lease: the next claim (of any worker)
                 // takes it up afresh. Starting this copy would only lose the fence.
-                tracing::info!(message = %message.id, "lease ran out while waiting; left for the next claim");
+                tracing::info!(message_id = %message.id, "lease ran out while waiting; left for the next claim");
                 continue;
             }
             // Contact hours and the cap are judged when the message is sent, not when it
@@ -116,7 +116,7 @@ impl Worker {
                 let id = message.id.clone();
                 if let Err(e) = core.process(message, at).await {
                     // The lease runs out and another round picks the message up again.
-                    tracing::warn!(message = %id, error = %e, "could not record a message's progress");
+                    tracing::warn!(message_id = %id, error = %e, "could not record a message's progress");
                 }
             });
         }
@@ -233,7 +233,7 @@ impl WorkerCore {
         if message.status == MessageStatus::Sending {
             // A worker died mid-send: whether the provider got it is unknown. Twilio has no
             // idempotency key, so we choose to send again (at-least-once) and say so in the log.
-            tracing::warn!(message = %message.id, "previous attempt ended without a result; sending again");
+            tracing::warn!(message_id = %message.id, "previous attempt ended without a result; sending again");
         }
         if message.status.is_final() {
             return store.save_leased_message(&message).await;
@@ -250,7 +250,7 @@ impl WorkerCore {
             + chrono::Duration::from_std(self.settings.lease)
                 .unwrap_or(chrono::Duration::minutes(1));
         let Some(start) = store.begin_send(&message, expected, lease_until).await? else {
-            tracing::info!(message = %message.id, "taken over by another worker; skipped");
+            tracing::info!(message_id = %message.id, "taken over by another worker; skipped");
             return Ok(());
         };
 
@@ -266,7 +266,7 @@ impl WorkerCore {
             message.attempts -= 1;
             message.not_before = now + chrono::Duration::days(1);
             message.last_error = Some("held: the case is disputed".into());
-            tracing::info!(message = %message.id, case = %disputed.id, "held while disputed");
+            tracing::info!(message_id = %message.id, case = %disputed.id, "held while disputed");
             return store.save_leased_message(&message).await;
         }
         // Nothing at all goes to a debtor whose data was erased, receipts included.
@@ -287,7 +287,7 @@ impl WorkerCore {
         if start.opted_out {
             message.status = MessageStatus::Cancelled;
             message.last_error = Some("the debtor asked for no more SMS (STOP)".into());
-            tracing::info!(message = %message.id, "not sent: the number opted out");
+            tracing::info!(message_id = %message.id, "not sent: the number opted out");
             return store.save_leased_message(&message).await;
         }
         if collection {
@@ -300,7 +300,7 @@ impl WorkerCore {
                 message.attempts -= 1;
                 message.not_before = allowed;
                 message.last_error = None;
-                tracing::info!(message = %message.id, at = %allowed, "waits for contact hours");
+                tracing::info!(message_id = %message.id, at = %allowed, "waits for contact hours");
                 return store.save_leased_message(&message).await;
             }
             // At most so many reminders a week to one debtor from one agency, across its cases.
@@ -318,7 +318,7 @@ impl WorkerCore {
                 message.attempts -= 1;
                 message.not_before = later;
                 message.last_error = Some("waits for the frequency cap".into());
-                tracing::info!(message = %message.id, at = %later, "waits for the frequency cap");
+                tracing::info!(message_id = %message.id, at = %later, "waits for the frequency cap");
                 return store.save_leased_message(&message).await;
             }
         }
@@ -354,7 +354,7 @@ impl WorkerCore {
                 message.provider_id = Some(receipt.provider_id.clone());
                 message.provider = Some(receipt.provider.to_owned());
                 message.last_error = None;
-                tracing::info!(message = %message.id, to = %message.recipient.masked(), provider = receipt.provider, "sent");
+                tracing::info!(message_id = %message.id, to = %message.recipient.masked(), provider = receipt.provider, "sent");
                 let sms_to = match &message.recipient {
                     Recipient::Sms(phone) => Some(phone.e164()),
                     Recipient::Email(_) => None,
@@ -366,7 +366,7 @@ impl WorkerCore {
             }
             Err(SendError::Permanent { reason }) => {
                 message.status = MessageStatus::Failed;
-                tracing::warn!(message = %message.id, to = %message.recipient.masked(), %reason, "permanent failure");
+                tracing::warn!(message_id = %message.id, to = %message.recipient.masked(), %reason, "permanent failure");
                 // The contact is bad (landline, invalid, unsubscribed): the agency must know.
                 failure = Some((reason.clone(), true));
                 message.last_error = Some(reason);
@@ -378,7 +378,7 @@ impl WorkerCore {
                 if message.attempts >= self.settings.max_attempts {
                     message.status = MessageStatus::Failed;
                     failure = Some((reason.clone(), false));
-                    tracing::warn!(message = %message.id, %reason, attempts = message.attempts, "giving up");
+                    tracing::warn!(message_id = %message.id, %reason, attempts = message.attempts, "giving up");
                 } else {
                     let base = retry_delay(message.attempts);
                     // Up to 20 % jitter so a provider outage does not end in a thundering herd.
@@ -390,7 +390,7 @@ impl WorkerCore {
                     }
                     message.status = MessageStatus::Scheduled;
                     message.not_before = message.updated_at + delay;
-                    tracing::info!(message = %message.id, %reason, retry_in_s = delay.num_seconds(), "will retry");
+                    tracing::info!(message_id = %message.id, %reason, retry_in_s = delay.num_seconds(), "will retry");
                 }
                 message.last_error = Some(reason);
             }

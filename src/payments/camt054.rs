@@ -3,11 +3,13 @@
 //! creditor reference (`RmtInf/Strd/CdtrRefInf`, type `SCOR`). Debit entries are skipped,
 //! reversals of credits count negative, and a file that contradicts itself (batch counts or
 //! totals) or is in another currency than we collect in is refused with the element at fault.
+//! Each payment's exactly-once key comes from [`camt054_keys`].
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::camt054_keys::{self, NoReference, TransactionRefs};
 use super::{ImportError, IncomingPayment};
 use crate::domain::money::{Currency, Money};
 
@@ -119,12 +121,31 @@ struct Refs {
     servicer_ref: Option<String>,
     #[serde(rename = "UETR")]
     uetr: Option<String>,
+    #[serde(rename = "TxId")]
+    tx_id: Option<String>,
+    #[serde(rename = "InstrId")]
+    instruction: Option<String>,
+}
+
+impl Refs {
+    fn to_transaction_refs(&self) -> TransactionRefs {
+        TransactionRefs {
+            servicer_ref: self.servicer_ref.clone(),
+            uetr: self.uetr.clone(),
+            end_to_end: self.end_to_end.clone(),
+            tx_id: self.tx_id.clone(),
+            instruction: self.instruction.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
 struct AmountDetails {
     #[serde(rename = "TxAmt")]
     transaction: Option<AmountWrapper>,
+    /// What the payer instructed; camt.054.001.02 has no `TxDtls/Amt`, so it may be the only one.
+    #[serde(rename = "InstdAmt")]
+    instructed: Option<AmountWrapper>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,6 +221,23 @@ fn date(choice: Option<&DateChoice>, element: &str) -> Result<NaiveDate, ImportE
         .map_err(|_| error(element, format!("'{text}' is not a date")))
 }
 
+/// Where a transaction's own amount is looked for, in this order: `Amt` (camt.054.001.03 and
+/// later), then the booked and the instructed amount of `AmtDtls` (all that .001.02 has).
+const AMOUNT_ELEMENTS: [&str; 3] = ["Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt"];
+
+/// The transaction's own amount and the element it came from (one of [`AMOUNT_ELEMENTS`]).
+fn own_amount(transaction: &Transaction) -> Option<(&'static str, &Amount)> {
+    let details = transaction.amount_details.as_ref();
+    [
+        transaction.amount.as_ref(),
+        details.and_then(|d| d.transaction.as_ref()?.amount.as_ref()),
+        details.and_then(|d| d.instructed.as_ref()?.amount.as_ref()),
+    ]
+    .into_iter()
+    .zip(AMOUNT_ELEMENTS)
+    .find_map(|(amount, element)| Some((element, amount?)))
+}
+
 /// The KID: the first structured creditor reference of type SCOR.
 fn kid(transaction: &Transaction) -> Option<String> {
     transaction
@@ -268,14 +306,7 @@ pub fn parse(content: &str) -> Result<Vec<IncomingPayment>, ImportError> {
                         let stated = money(total, &format!("{batch_at}/TtlAmt"))?;
                         let mut sum = Money::zero(stated.currency());
                         for t in &details.transactions {
-                            if let Some(a) = t.amount.as_ref().or_else(|| {
-                                t.amount_details
-                                    .as_ref()?
-                                    .transaction
-                                    .as_ref()?
-                                    .amount
-                                    .as_ref()
-                            }) {
+                            if let Some((_, a)) = own_amount(t) {
                                 sum = sum
                                     .checked_add(money(a, &batch_at)?)
                                     .map_err(|e| error(&batch_at, e.to_string()))?;
@@ -313,65 +344,72 @@ pub fn parse(content: &str) -> Result<Vec<IncomingPayment>, ImportError> {
                 .iter()
                 .flat_map(|d| d.transactions.iter())
                 .collect();
+            if transactions.is_empty() {
+                return Err(error(
+                    &format!("{at}/NtryDtls"),
+                    "a credit entry without transaction details cannot be matched",
+                ));
+            }
             let mut entry_sum = Money::zero(entry_money.currency());
+            let mut amounts = Vec::with_capacity(transactions.len());
             for (t, transaction) in transactions.iter().enumerate() {
                 let tx_at = format!("{at}/NtryDtls/TxDtls[{}]", t + 1);
-                let amount = match transaction.amount.as_ref().or_else(|| {
-                    transaction
-                        .amount_details
-                        .as_ref()?
-                        .transaction
-                        .as_ref()?
-                        .amount
-                        .as_ref()
-                }) {
-                    Some(a) => money(a, &format!("{tx_at}/Amt"))?,
+                let amount = match own_amount(transaction) {
+                    Some((element, a)) => {
+                        let element = format!("{tx_at}/{element}");
+                        let amount = money(a, &element)?;
+                        if amount.currency() != entry_money.currency() {
+                            return Err(error(
+                                &element,
+                                format!(
+                                    "is in {} but the entry is in {}",
+                                    amount.currency(),
+                                    entry_money.currency()
+                                ),
+                            ));
+                        }
+                        amount
+                    }
                     // Without its own amount a transaction is only usable when it is the entry's only one.
                     None if transactions.len() == 1 => entry_money,
                     None => {
                         return Err(error(
-                            &format!("{tx_at}/Amt"),
-                            "missing, and the entry has several transactions",
+                            &tx_at,
+                            format!(
+                                "no amount (looked for {}), and the entry has several transactions",
+                                AMOUNT_ELEMENTS.join(", ")
+                            ),
                         ));
                     }
                 };
-                if amount.currency() != entry_money.currency() {
-                    return Err(error(
-                        &format!("{tx_at}/Amt"),
-                        format!(
-                            "is in {} but the entry is in {}",
-                            amount.currency(),
-                            entry_money.currency()
-                        ),
-                    ));
-                }
                 entry_sum = entry_sum
                     .checked_add(amount)
                     .map_err(|e| error(&tx_at, e.to_string()))?;
-                let refs = transaction.refs.as_ref();
-                let unique = refs
-                    .and_then(|r| {
-                        r.servicer_ref
-                            .clone()
-                            .or_else(|| r.uetr.clone())
-                            .or_else(|| r.end_to_end.clone().filter(|e| e != "NOTPROVIDED"))
-                    })
-                    .or_else(|| {
-                        entry
-                            .servicer_ref
-                            .as_ref()
-                            .map(|r| format!("{r}/{}", t + 1))
-                    })
-                    .ok_or_else(|| {
+                amounts.push(amount);
+            }
+            let identities: Vec<(TransactionRefs, Money)> = transactions
+                .iter()
+                .zip(&amounts)
+                .map(|(t, amount)| {
+                    let refs = t.refs.as_ref().map(Refs::to_transaction_refs);
+                    (refs.unwrap_or_default(), *amount)
+                })
+                .collect();
+            let keys =
+                camt054_keys::entry_keys(&account, entry.servicer_ref.as_deref(), &identities)
+                    .map_err(|NoReference { index }| {
                         error(
-                            &format!("{tx_at}/Refs"),
-                            "no reference to tell this payment from others",
+                            &format!("{at}/NtryDtls/TxDtls[{}]/Refs", index + 1),
+                            "no bank reference to tell this payment from others (looked for \
+                             TxDtls/Refs/AcctSvcrRef, TxDtls/Refs/UETR and Ntry/AcctSvcrRef)",
                         )
                     })?;
+            for ((transaction, amount), key) in transactions.iter().zip(amounts).zip(keys) {
                 let signed = Money::new(amount.amount() * sign, amount.currency())
-                    .map_err(|e| error(&tx_at, e.to_string()))?;
+                    .map_err(|e| error(&at, e.to_string()))?;
                 payments.push(IncomingPayment {
-                    reference: format!("camt:{account}:{unique}"),
+                    reference: key.key,
+                    legacy_reference: key.legacy,
                     kid: kid(transaction),
                     amount: signed,
                     booked_on,
@@ -380,17 +418,7 @@ pub fn parse(content: &str) -> Result<Vec<IncomingPayment>, ImportError> {
                     line: payments.len() + 1,
                 });
             }
-            if transactions.is_empty() {
-                return Err(error(
-                    &format!("{at}/NtryDtls"),
-                    "a credit entry without transaction details cannot be matched",
-                ));
-            }
-            if entry_sum != entry_money
-                && transactions
-                    .iter()
-                    .all(|t| t.amount.is_some() || t.amount_details.is_some())
-            {
+            if entry_sum != entry_money && transactions.iter().all(|t| own_amount(t).is_some()) {
                 return Err(error(
                     &format!("{at}/Amt"),
                     format!("says {entry_money} but its transactions add up to {entry_sum}"),
@@ -457,6 +485,98 @@ mod tests {
             payments[1].booked_on,
             NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
         );
+    }
+
+    /// A camt.054.001.02 batch entry as Raiffeisen sends it: the entry's `AcctSvcrRef` repeated
+    /// on every transaction, no `EndToEndId`, and each amount only in `AmtDtls`.
+    fn batch_repeating_one_reference(amounts: &[(&str, &str)]) -> String {
+        let total: Decimal = amounts
+            .iter()
+            .map(|(amount, _)| amount.parse::<Decimal>().unwrap_or_default())
+            .sum();
+        let transactions: String = amounts
+            .iter()
+            .map(|(amount, kid)| {
+                format!(
+                    "<TxDtls><Refs><AcctSvcrRef>RF-20261123-0042</AcctSvcrRef><EndToEndId>NOTPROVIDED</EndToEndId></Refs>\
+                     <AmtDtls><InstdAmt><Amt Ccy=\"NOK\">{amount}</Amt></InstdAmt></AmtDtls>\
+                     <RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>{kid}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>"
+                )
+            })
+            .collect();
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+             <Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.02\"><BkToCstmrDbtCdtNtfctn>\
+             <GrpHdr><MsgId>innfri-test</MsgId><CreDtTm>2026-11-23T08:00:00</CreDtTm></GrpHdr>\
+             <Ntfctn><Id>1</Id><Acct><Id><Othr><Id>15031234562</Id></Othr></Id></Acct>\
+             <Ntry><Amt Ccy=\"NOK\">{total}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-23</Dt></BookgDt>\
+             <AcctSvcrRef>RF-20261123-0042</AcctSvcrRef>\
+             <NtryDtls><Btch><NbOfTxs>{}</NbOfTxs></Btch>{transactions}</NtryDtls></Ntry></Ntfctn>\
+             </BkToCstmrDbtCdtNtfctn></Document>",
+            amounts.len()
+        )
+    }
+
+    #[test]
+    fn a_batch_repeating_one_reference_gives_each_payment_its_own_key_and_amount() {
+        let xml = batch_repeating_one_reference(&[
+            ("500.00", "0000000018"),
+            ("500.00", "0000000026"),
+            ("1249.50", "0000000034"),
+        ]);
+        let payments = parse(&xml).expect("valid");
+        let amounts: Vec<String> = payments
+            .iter()
+            .map(|p| p.amount.to_plain_string())
+            .collect();
+        assert_eq!(amounts, ["500.00", "500.00", "1249.50"]);
+        let references: std::collections::HashSet<&str> =
+            payments.iter().map(|p| p.reference.as_str()).collect();
+        assert_eq!(references.len(), 3, "{payments:?}");
+        assert!(
+            payments
+                .iter()
+                .all(|p| p.legacy_reference.as_deref() == Some("camt:15031234562:RF-20261123-0042"))
+        );
+        assert_eq!(
+            parse(&xml).expect("valid"),
+            payments,
+            "the same file, the same keys"
+        );
+    }
+
+    #[test]
+    fn the_booked_amount_comes_before_the_instructed_one() {
+        let xml = batch_repeating_one_reference(&[("100.00", "0000000018")]).replace(
+            "<AmtDtls><InstdAmt><Amt Ccy=\"NOK\">100.00</Amt></InstdAmt></AmtDtls>",
+            "<AmtDtls><InstdAmt><Amt Ccy=\"NOK\">110.00</Amt></InstdAmt>\
+             <TxAmt><Amt Ccy=\"NOK\">100.00</Amt></TxAmt></AmtDtls>",
+        );
+        let payments = parse(&xml).expect("valid");
+        assert_eq!(payments[0].amount.to_plain_string(), "100.00");
+    }
+
+    #[test]
+    fn a_transaction_without_an_amount_names_the_elements_looked_for() {
+        let xml = batch_repeating_one_reference(&[("100.00", "0000000018"), ("5", "0000000026")])
+            .replace(
+                "<AmtDtls><InstdAmt><Amt Ccy=\"NOK\">5</Amt></InstdAmt></AmtDtls>",
+                "",
+            );
+        let refused = parse(&xml).expect_err("no amount");
+        assert!(refused.message.contains("TxDtls[2]"), "{refused}");
+        for element in AMOUNT_ELEMENTS {
+            assert!(refused.message.contains(element), "{refused}");
+        }
+    }
+
+    #[test]
+    fn a_transaction_nothing_from_the_bank_identifies_is_refused() {
+        let xml = nok_notification(&[("A1", "100", "0000000018")])
+            .replace("<AcctSvcrRef>A1</AcctSvcrRef>", "");
+        let refused = parse(&xml).expect_err("no reference");
+        assert!(refused.message.contains("TxDtls[1]/Refs"), "{refused}");
+        assert!(refused.message.contains("AcctSvcrRef"), "{refused}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Payments: bank files (Nets OCR giro, ISO 20022 camt.054) matched by KID, and online payment (Stripe, Vipps) started from the case page and applied from verified webhooks.
 
 pub mod camt054;
+pub mod camt054_keys;
 pub mod checkout;
 pub mod ocr;
 pub mod reconcile;
@@ -16,6 +17,9 @@ use crate::domain::money::Money;
 pub struct IncomingPayment {
     /// Unique per payment across files, so importing the same file twice applies nothing new.
     pub reference: String,
+    /// The key an earlier innfri gave this payment, when it differs from `reference`: a
+    /// payment already applied under it is not applied again (see `reconcile`).
+    pub legacy_reference: Option<String>,
     /// The payer's KID as written (digits, maybe a trailing '-'); `None` for free-text payments.
     pub kid: Option<String>,
     /// Negative for reversals.

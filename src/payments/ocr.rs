@@ -198,6 +198,7 @@ pub fn parse(content: &str) -> Result<Vec<IncomingPayment>, ImportError> {
                         "ocr:{}:{}:{}:{}",
                         a.account, first.booked_on, archive, first.number
                     ),
+                    legacy_reference: None,
                     kid: first.kid,
                     amount: Money::from_minor(first.amount, Currency::NOK),
                     booked_on: first.booked_on,

@@ -1,6 +1,9 @@
 //! Reconciliation: each incoming bank payment is matched to a case by the receiving account and
-//! the KID, and applied exactly once (the bank's reference is the key, atomic with the balance
-//! change), so importing the same file again applies nothing new. Everything else is reported.
+//! the KID, and applied exactly once (the payment's key from the bank file, atomic with the
+//! balance change), so importing the same file again applies nothing new. Everything else is
+//! reported.
+
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -95,8 +98,9 @@ pub async fn reconcile(
     now: DateTime<Utc>,
 ) -> Result<Vec<ReportLine>, StoreError> {
     let mut report = Vec::with_capacity(payments.len());
+    let mut legacy_claimed = HashSet::new();
     for incoming in payments {
-        let outcome = match_and_apply(ctx, agency, &incoming, now).await?;
+        let outcome = match_and_apply(ctx, agency, &incoming, &mut legacy_claimed, now).await?;
         report.push(ReportLine {
             line: incoming.line,
             reference: incoming.reference,
@@ -112,6 +116,7 @@ async fn match_and_apply(
     ctx: &AppContext,
     agency: Option<&AgencyId>,
     incoming: &IncomingPayment,
+    legacy_claimed: &mut HashSet<String>,
     now: DateTime<Utc>,
 ) -> Result<Outcome, StoreError> {
     if incoming.amount.is_negative() {
@@ -129,6 +134,9 @@ async fn match_and_apply(
     let Some(case_id) = ctx.store.case_by_kid(&creditor.id, kid.as_str()).await? else {
         return Ok(Outcome::UnknownKid);
     };
+    if applied_under_legacy_key(ctx, agency, &case_id, incoming, legacy_claimed).await? {
+        return Ok(Outcome::AlreadyApplied);
+    }
     apply_once(
         ctx,
         agency,
@@ -138,6 +146,47 @@ async fn match_and_apply(
         now,
     )
     .await
+}
+
+/// Whether `incoming` was applied before the upgrade, under the key an earlier innfri gave it.
+///
+/// That key was not unique: a batch repeating one bank reference gave all its transactions the
+/// same key, and the first of them that matched an open case was applied under it (not always
+/// the first in the file: one with an unknown KID was passed over). So the old key is checked
+/// alongside the new one rather than kept for one chosen transaction, and it counts for the
+/// transaction that looks like what was applied — the same case and amount — once per import:
+/// a second transaction of that batch to the same case for the same amount is still applied.
+async fn applied_under_legacy_key(
+    ctx: &AppContext,
+    agency: Option<&AgencyId>,
+    case_id: &CaseId,
+    incoming: &IncomingPayment,
+    claimed: &mut HashSet<String>,
+) -> Result<bool, StoreError> {
+    let Some(legacy) = &incoming.legacy_reference else {
+        return Ok(false);
+    };
+    if claimed.contains(legacy) {
+        return Ok(false);
+    }
+    let Some(case) = ctx
+        .store
+        .case(case_id)
+        .await?
+        .filter(|c| agency.is_none_or(|a| *a == c.agency_id))
+    else {
+        return Ok(false);
+    };
+    // A closed case answers `case_closed` in `apply_once`, as it always did.
+    let applied = case.status != CaseStatus::Closed
+        && case
+            .payments
+            .iter()
+            .any(|p| p.reference == *legacy && p.amount == incoming.amount);
+    if applied {
+        claimed.insert(legacy.clone());
+    }
+    Ok(applied)
 }
 
 /// Applies one payment to a known case exactly once (keyed by `incoming.reference`).

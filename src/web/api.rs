@@ -67,16 +67,7 @@ pub(crate) async fn tenant(req: &HttpRequest) -> Result<Tenant, ApiError> {
     let ctx = req
         .app_data::<web::Data<AppContext>>()
         .ok_or(ApiError::InvalidApiKey)?;
-    let header = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or(ApiError::MissingApiKey)?;
-    let key = header
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .ok_or(ApiError::MissingApiKey)?;
+    let key = super::authorization::credentials(req, "Bearer").ok_or(ApiError::MissingApiKey)?;
     ctx.tenants
         .agency_for_key(&ctx.config, key)
         .await?
@@ -271,7 +262,7 @@ impl<'a> From<&'a Message> for MessageView<'a> {
         (status = 400, description = "`invalid_json`", body = ErrorBody),
         (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
         (status = 404, description = "`case_not_found`", body = ErrorBody),
-        (status = 422, description = "`invalid_field` (`send_at`, or the case is not open) / `no_recipient`", body = ErrorBody),
+        (status = 422, description = "`invalid_field` (`send_at`, or the case is not open) / `no_recipient` / `no_payment`, `not_paid`, `no_deferral`, `no_plan`, `no_answer`, `not_closed` (the template confirms what the case does not show: a payment, payment in full, a deferral, a plan, an answer to a declined request, a closed case)", body = ErrorBody),
         (status = 503, description = "`store_unavailable`", body = ErrorBody),
     ),
 )]
@@ -308,6 +299,10 @@ pub(crate) async fn schedule_message(
             "is not open; nothing is sent on paid or closed cases",
         ));
     }
+    input
+        .template
+        .is_founded_on(&case)
+        .map_err(ApiError::UnfoundedReceipt)?;
     let message = Message::schedule(
         case.id.clone(),
         tenant.0.clone(),
@@ -317,7 +312,7 @@ pub(crate) async fn schedule_message(
         now,
     );
     ctx.store.schedule_message(&message).await?;
-    tracing::info!(message = %message.id, case = %case.id, to = %message.recipient.masked(), "message scheduled");
+    tracing::info!(message_id = %message.id, case = %case.id, to = %message.recipient.masked(), "message scheduled");
     Ok(HttpResponse::Accepted().json(MessageView::from(&message)))
 }
 

@@ -32,6 +32,9 @@ pub enum ApiError {
     UnknownCreditor(String),
     #[error("debtor has no {0} to send to")]
     NoRecipient(&'static str),
+    /// A receipt about something the case does not show (e.g. a payment receipt, no payment).
+    #[error("template: {0}")]
+    UnfoundedReceipt(crate::domain::message::UnfoundedReceipt),
     #[error("an Authorization: Bearer <api key> header is required")]
     MissingApiKey,
     #[error("the API key is not valid")]
@@ -108,6 +111,14 @@ impl ApiError {
             ApiError::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             ApiError::UnknownCreditor(_) => "unknown_creditor",
             ApiError::NoRecipient(_) => "no_recipient",
+            ApiError::UnfoundedReceipt(reason) => match reason {
+                crate::domain::message::UnfoundedReceipt::NoPayment => "no_payment",
+                crate::domain::message::UnfoundedReceipt::NotPaid => "not_paid",
+                crate::domain::message::UnfoundedReceipt::NoDeferral => "no_deferral",
+                crate::domain::message::UnfoundedReceipt::NoPlan => "no_plan",
+                crate::domain::message::UnfoundedReceipt::NoAnswer => "no_answer",
+                crate::domain::message::UnfoundedReceipt::NotClosed => "not_closed",
+            },
             ApiError::MissingApiKey => "missing_api_key",
             ApiError::InvalidApiKey => "invalid_api_key",
             ApiError::CaseNotFound => "case_not_found",
@@ -130,6 +141,7 @@ impl ApiError {
             }
             ApiError::UnknownCreditor(_) => Some("creditor_id"),
             ApiError::NoRecipient(_) => Some("channel"),
+            ApiError::UnfoundedReceipt(_) => Some("template"),
             _ => None,
         }
     }
@@ -155,7 +167,8 @@ impl ResponseError for ApiError {
             ApiError::InvalidField { .. }
             | ApiError::InvalidFields(_)
             | ApiError::UnknownCreditor(_)
-            | ApiError::NoRecipient(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            | ApiError::NoRecipient(_)
+            | ApiError::UnfoundedReceipt(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MissingApiKey | ApiError::InvalidApiKey => StatusCode::UNAUTHORIZED,
             ApiError::CaseNotFound | ApiError::MessageNotFound | ApiError::CreditorNotFound => {
                 StatusCode::NOT_FOUND

@@ -222,8 +222,8 @@ async fn receipt(
     }
 }
 
-/// GatewayAPI's delivery report: the `X-Gwapi-Signature` JWT is verified with the webhook token
-/// and its claims (not the body) are what we trust. The report names our message id in
+/// GatewayAPI's delivery report: the `X-Gwapi-Signature` JWT is verified with the webhook token,
+/// must be current by its time claims, and its claims (not the body) are what we trust. The report names our message id in
 /// `userref`, so it is found even when the worker died before storing GatewayAPI's id.
 async fn gatewayapi_status(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
     let Some(settings) = &ctx.config.settings.gatewayapi else {
@@ -237,6 +237,7 @@ async fn gatewayapi_status(req: HttpRequest, ctx: web::Data<AppContext>) -> Http
     let report = match gatewayapi::verify_report(
         token,
         settings.webhook_secret.expose_secret().as_bytes(),
+        Utc::now(),
     ) {
         Ok(report) => report,
         Err(e) => {
@@ -271,11 +272,7 @@ async fn postmark_webhook(
         settings.webhook_username,
         settings.webhook_password.expose_secret()
     );
-    let given = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
+    let given = super::authorization::credentials(&req, "Basic")
         .and_then(|b64| {
             use base64::Engine;
             base64::engine::general_purpose::STANDARD

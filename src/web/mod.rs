@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod api_error;
+pub mod authorization;
 pub mod callbacks;
 pub mod debtor;
 pub mod events_api;

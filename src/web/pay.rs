@@ -295,6 +295,7 @@ async fn fake_decide(
     let now = Utc::now();
     let incoming = IncomingPayment {
         reference: format!("fake:{attempt}"),
+        legacy_reference: None,
         kid: None,
         amount,
         booked_on: now.date_naive(),

@@ -161,6 +161,7 @@ async fn apply(
     let now = Utc::now();
     let incoming = IncomingPayment {
         reference: reference.clone(),
+        legacy_reference: None,
         kid: None,
         amount: Money::from_minor(amount_minor, currency),
         booked_on: now.date_naive(),

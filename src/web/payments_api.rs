@@ -105,6 +105,7 @@ pub(crate) async fn direct_payment(
     let now = Utc::now();
     let incoming = crate::payments::IncomingPayment {
         reference: format!("direct:{}:{reference}", tenant.0),
+        legacy_reference: None,
         kid: None,
         amount,
         booked_on: input.received_on.unwrap_or_else(|| now.date_naive()),
