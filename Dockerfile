@@ -30,7 +30,9 @@ COPY config /app/config
 USER 10001
 ENV INNFRI_CONFIG_DIR=/app/config \
     INNFRI__SERVER__BIND=0.0.0.0:8080 \
+    INNFRI__MESSAGING__HEALTH_BIND=0.0.0.0:9091 \
     INNFRI__LOG__FORMAT=json
-EXPOSE 8080
+# 8080: serve (and demo); 9091: the worker's /healthz and /readyz.
+EXPOSE 8080 9091
 ENTRYPOINT ["/usr/local/bin/innfri"]
 CMD ["serve"]

@@ -1,10 +1,11 @@
 //! Wiring: the shared context every role uses, and how each role (serve, worker, demo) starts.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::config::{AppConfig, Backend};
+use crate::config::{AppConfig, Backend, StoreSettings};
 use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId};
 use crate::domain::link::{LinkPurpose, ShortLink};
@@ -12,7 +13,7 @@ use crate::domain::message::ContactCap;
 use crate::i18n::Texts;
 use crate::messaging::{ProviderSet, Worker, WorkerSettings};
 use crate::payments::checkout::PaymentGateways;
-use crate::store::{EmbeddedStore, RedisStore, SharedStore, StoreError};
+use crate::store::{EmbeddedStore, RedisStore, RedisTimeouts, SharedStore, StoreError};
 use crate::tenants::Tenants;
 
 /// What web handlers and the worker share: configuration, the store and the texts.
@@ -31,9 +32,10 @@ impl AppContext {
         let store: SharedStore = match config.settings.store.backend {
             Backend::Embedded => Arc::new(EmbeddedStore::new()),
             Backend::Redis => Arc::new(
-                RedisStore::connect(
+                RedisStore::connect_with(
                     &config.settings.store.redis_url,
                     &config.settings.store.namespace,
+                    redis_timeouts(&config.settings.store),
                 )
                 .await?,
             ),
@@ -105,6 +107,15 @@ impl AppContext {
             },
         };
         Ok(Worker::new(self.clone(), providers, settings))
+    }
+}
+
+/// The Redis timeouts and reconnect pauses as configured.
+fn redis_timeouts(store: &StoreSettings) -> RedisTimeouts {
+    RedisTimeouts {
+        response: Duration::from_millis(store.response_timeout_ms),
+        connect: Duration::from_millis(store.connect_timeout_ms),
+        max_reconnect_delay: Duration::from_millis(store.max_reconnect_delay_ms),
     }
 }
 

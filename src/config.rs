@@ -21,6 +21,7 @@ use crate::domain::kid::KidAlgorithm;
 use crate::domain::mandate::Mandate;
 use crate::domain::money::Currency;
 use crate::links::LinkKeys;
+use crate::web::client_addr::{ForwardedHeader, TrustedProxy};
 use crate::webhooks::signing::WebhookSecret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -48,6 +49,13 @@ pub struct ServerSettings {
     pub public_base_url: String,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
+    /// Proxies (addresses or networks) whose forwarding header names the client; the client
+    /// address limits link misses. Empty: the TCP peer is the client.
+    #[serde(default)]
+    pub trusted_proxies: Vec<TrustedProxy>,
+    /// The header those proxies write: `x-forwarded-for` or `forwarded` (RFC 7239).
+    #[serde(default)]
+    pub forwarded_header: ForwardedHeader,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +65,25 @@ pub struct StoreSettings {
     pub redis_url: String,
     /// Prefix of every Redis key, so several installations can share one Redis.
     pub namespace: String,
+    /// Longest wait for one Redis command, a wait for a reconnection included; then the
+    /// request answers 503 (`store_unavailable`) and the worker backs off.
+    #[serde(default = "two_thousand")]
+    pub response_timeout_ms: u64,
+    /// Longest wait for one attempt to connect to Redis.
+    #[serde(default = "two_thousand")]
+    pub connect_timeout_ms: u64,
+    /// Longest pause between two reconnect attempts after Redis went away (plus up to as much
+    /// jitter), so a store that is back is used again within about twice this.
+    #[serde(default = "one_thousand")]
+    pub max_reconnect_delay_ms: u64,
+}
+
+fn two_thousand() -> u64 {
+    2_000
+}
+
+fn one_thousand() -> u64 {
+    1_000
 }
 
 #[derive(Deserialize)]
@@ -124,6 +151,10 @@ pub struct MessagingSettings {
     /// Replies that opt a number out of SMS, besides STOP, STOPP and AVSLUTT.
     #[serde(default)]
     pub opt_out_words: Vec<String>,
+    /// Where an `innfri worker` answers `/healthz` and `/readyz` (e.g. `127.0.0.1:9091`);
+    /// empty: no listener. `demo` has the web server's instead.
+    #[serde(default)]
+    pub health_bind: String,
 }
 
 fn one() -> usize {
@@ -540,6 +571,38 @@ impl ConfigSource {
             issue(
                 "store.namespace",
                 "must be non-empty without spaces or braces".into(),
+            );
+        }
+        let store = &settings.store;
+        for (key, ms, min) in [
+            ("store.response_timeout_ms", store.response_timeout_ms, 10),
+            ("store.connect_timeout_ms", store.connect_timeout_ms, 10),
+            (
+                "store.max_reconnect_delay_ms",
+                store.max_reconnect_delay_ms,
+                1,
+            ),
+        ] {
+            if !(min..=60_000).contains(&ms) {
+                issue(
+                    key,
+                    format!("must be between {min} and 60000 (milliseconds)"),
+                );
+            }
+        }
+        if settings.links.misses_per_minute == 0 {
+            issue("links.misses_per_minute", "must be at least 1".into());
+        }
+        if !settings.messaging.health_bind.is_empty()
+            && settings
+                .messaging
+                .health_bind
+                .parse::<std::net::SocketAddr>()
+                .is_err()
+        {
+            issue(
+                "messaging.health_bind",
+                "must be an address with a port, e.g. 127.0.0.1:9091, or empty for none".into(),
             );
         }
         if settings.messaging.batch_size == 0 || settings.messaging.batch_size > 10_000 {

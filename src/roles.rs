@@ -3,11 +3,14 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
+use actix_web::dev::ServerHandle;
 use tokio::sync::watch;
 
 use crate::app::{AppContext, http_client};
 use crate::demo;
+use crate::messaging::Worker;
 use crate::web;
+use crate::web::health::{self, WorkerProbes};
 use crate::webhooks::delivery::Deliverer;
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
@@ -50,22 +53,69 @@ pub async fn serve(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The worker's probe listener, when `messaging.health_bind` names one.
+pub fn bind_worker_probes(ctx: &AppContext) -> anyhow::Result<Option<TcpListener>> {
+    let addr = &ctx.config.settings.messaging.health_bind;
+    if addr.is_empty() {
+        return Ok(None);
+    }
+    TcpListener::bind(addr)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr} (messaging.health_bind): {e}"))
+}
+
+/// Serves the worker's `/healthz` and `/readyz` on `listener` until the handle stops it.
+fn start_worker_probes(
+    ctx: &AppContext,
+    worker: &Worker,
+    listener: TcpListener,
+) -> anyhow::Result<ServerHandle> {
+    tracing::info!(addr = %listener.local_addr()?, "worker probes listening");
+    let probes = WorkerProbes {
+        store: ctx.store.clone(),
+        heartbeat: worker.heartbeat(),
+        stale_after: worker.stale_after(),
+    };
+    let server = health::worker_server(probes, listener)?;
+    let handle = server.handle();
+    tokio::spawn(server);
+    Ok(handle)
+}
+
 /// The worker role: sends messages and delivers webhooks until a signal, then finishes what
 /// it has in hand.
 pub async fn worker(ctx: Arc<AppContext>) -> anyhow::Result<()> {
-    let worker = ctx.worker(http_client()?)?;
-    let deliverer = Deliverer::new(ctx.clone())?;
+    let probes = bind_worker_probes(&ctx)?;
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;
         let _ = tx.send(true);
     });
+    run_worker(ctx, probes, rx).await
+}
+
+/// The worker role until `shutdown` turns true: the send loop, webhook delivery and, on
+/// `probes`, the liveness and readiness listener.
+pub async fn run_worker(
+    ctx: Arc<AppContext>,
+    probes: Option<TcpListener>,
+    shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let worker = ctx.worker(http_client()?)?;
+    let deliverer = Deliverer::new(ctx.clone())?;
+    let probes = match probes {
+        Some(listener) => Some(start_worker_probes(&ctx, &worker, listener)?),
+        None => None,
+    };
     let webhooks = tokio::spawn({
-        let rx = rx.clone();
+        let rx = shutdown.clone();
         async move { deliverer.run(rx).await }
     });
-    worker.run(rx).await;
+    worker.run(shutdown).await;
     let _ = webhooks.await;
+    if let Some(probes) = probes {
+        probes.stop(true).await;
+    }
     Ok(())
 }
 
@@ -77,6 +127,11 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     let handle = server.handle();
     let worker = ctx.worker(http_client()?)?;
     let deliverer = Deliverer::new(ctx.clone())?;
+    // The web server's probes cover the demo; the worker's own only when configured.
+    let probes = match bind_worker_probes(&ctx)? {
+        Some(listener) => Some(start_worker_probes(&ctx, &worker, listener)?),
+        None => None,
+    };
     let (tx, rx) = watch::channel(false);
     let webhooks = tokio::spawn({
         let rx = rx.clone();
@@ -98,5 +153,8 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     server.await?;
     let _ = worker_task.await;
     let _ = webhooks.await;
+    if let Some(probes) = probes {
+        probes.stop(true).await;
+    }
     Ok(())
 }

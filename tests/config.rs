@@ -206,3 +206,79 @@ fn stand_in_providers_are_refused_behind_https_unless_the_profile_is_a_demo() {
     assert_eq!(code, Some(2), "{errors}");
     assert!(errors.contains("payments.vipps"), "{errors}");
 }
+
+#[test]
+fn bad_proxies_timeouts_probe_addresses_and_miss_budgets_are_each_named() {
+    let demo = || {
+        innfri::config::ConfigSource::new(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+            Some("demo"),
+        )
+    };
+    let cases = [
+        (
+            "server.trusted_proxies",
+            serde_json::json!(["10.0.0.0/8", "proxy.local"]),
+        ),
+        ("store.response_timeout_ms", serde_json::json!(0)),
+        ("store.connect_timeout_ms", serde_json::json!(600_000)),
+        ("store.max_reconnect_delay_ms", serde_json::json!(0)),
+        ("messaging.health_bind", serde_json::json!("localhost")),
+        ("links.misses_per_minute", serde_json::json!(0)),
+    ];
+    for (key, value) in cases {
+        let errors = demo()
+            .with(key, value)
+            .load()
+            .expect_err("invalid")
+            .to_string();
+        assert!(errors.contains(key), "{key}: {errors}");
+    }
+    let config = demo()
+        .with("server.trusted_proxies", ["10.0.0.7", "fd00::/8"])
+        .with("server.forwarded_header", "forwarded")
+        .with("messaging.health_bind", "127.0.0.1:0")
+        .load()
+        .expect("valid");
+    assert_eq!(config.settings.server.trusted_proxies.len(), 2);
+}
+
+#[test]
+fn trusted_proxies_can_be_set_by_environment_as_a_list() {
+    let output = Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args([
+            "--config-dir",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+            "--profile",
+            "demo",
+            "check-config",
+        ])
+        .env(
+            "INNFRI__SERVER__TRUSTED_PROXIES",
+            r#"["127.0.0.1", "10.0.0.0/8"]"#,
+        )
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let refused = Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args([
+            "--config-dir",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+            "--profile",
+            "demo",
+            "check-config",
+        ])
+        .env("INNFRI__SERVER__TRUSTED_PROXIES", r#"["proxy.local"]"#)
+        .output()
+        .expect("run");
+    assert!(!refused.status.success());
+    let errors = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        errors.contains("server.trusted_proxies") && errors.contains("proxy.local"),
+        "{errors}"
+    );
+}

@@ -175,24 +175,82 @@ async fn the_case_page_without_a_valid_session_reveals_nothing(backend: Backend)
     }
 }
 
-async fn repeated_misses_from_one_address_are_throttled(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let limit = app.ctx.config.settings.links.misses_per_minute;
-    for _ in 0..limit {
-        let r = app
-            .http
-            .get(app.url("/k/AAAAAAAAAAAAAAAAAAAAAAAAA"))
-            .send()
-            .await
-            .expect("request");
-        assert_eq!(r.status().as_u16(), 404);
+const JUNK_LINK: &str = "/k/AAAAAAAAAAAAAAAAAAAAAAAAA";
+
+/// Opens `path` as a client whose proxy says it is `forwarded_for` (if any); returns the status.
+async fn open_from(app: &TestApp, path: &str, forwarded_for: Option<&str>) -> u16 {
+    let mut request = app.http.get(path);
+    if let Some(client) = forwarded_for {
+        request = request.header("X-Forwarded-For", client);
     }
+    request.send().await.expect("request").status().as_u16()
+}
+
+/// The statuses of 25 forged links from one client.
+async fn junk_statuses(app: &TestApp, forwarded_for: Option<&str>) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for _ in 0..25 {
+        statuses.push(open_from(app, &app.url(JUNK_LINK), forwarded_for).await);
+    }
+    statuses
+}
+
+fn budget_then_429(app: &TestApp) -> Vec<u16> {
+    let limit = app.ctx.config.settings.links.misses_per_minute as usize;
+    let mut expected = vec![404; limit];
+    expected.resize(25, 429);
+    expected
+}
+
+async fn misses_beyond_the_budget_answer_429_but_a_valid_link_still_opens(backend: Backend) {
+    let app = spawn_app(backend).await;
+    assert_eq!(junk_statuses(&app, None).await, budget_then_429(&app));
+    // A correctly signed token the store does not know is a miss like a forged one, with the
+    // same answer: the status tells nothing about the tag.
+    let unknown = app.ctx.config.link_keys.issue();
+    let path = app.url(&format!("/k/{}", unknown.as_str()));
+    assert_eq!(open_from(&app, &path, None).await, 429);
     let (_, link) = case_link(&app, "P-6").await;
-    let r = app.http.get(&link).send().await.expect("request");
     assert_eq!(
-        r.status().as_u16(),
+        open_from(&app, &link, None).await,
+        303,
+        "a real link opens whatever its address sent before"
+    );
+}
+
+async fn behind_a_trusted_proxy_misses_count_per_forwarded_client(backend: Backend) {
+    let source = common::config_source(backend).with("server.trusted_proxies", ["127.0.0.1"]);
+    let app = common::spawn_app_with(source, backend).await;
+    assert_eq!(
+        junk_statuses(&app, Some("198.51.100.1")).await,
+        budget_then_429(&app)
+    );
+    let junk = app.url(JUNK_LINK);
+    assert_eq!(
+        open_from(&app, &junk, Some("198.51.100.2")).await,
+        404,
+        "another client behind the same proxy is not blocked"
+    );
+    // A client cannot pick its address: the proxy appends the one it saw, right-most.
+    assert_eq!(
+        open_from(&app, &junk, Some("198.51.100.2, 198.51.100.1")).await,
+        429
+    );
+    let (_, link) = case_link(&app, "P-7").await;
+    assert_eq!(open_from(&app, &link, Some("198.51.100.1")).await, 303);
+}
+
+async fn an_untrusted_peers_forwarded_for_is_ignored(backend: Backend) {
+    let source = common::config_source(backend).with("server.trusted_proxies", ["10.0.0.0/8"]);
+    let app = common::spawn_app_with(source, backend).await;
+    assert_eq!(
+        junk_statuses(&app, Some("198.51.100.1")).await,
+        budget_then_429(&app)
+    );
+    assert_eq!(
+        open_from(&app, &app.url(JUNK_LINK), Some("198.51.100.2")).await,
         429,
-        "even a valid link waits once the address is throttled"
+        "the peer (127.0.0.1) is the client: its header is not believed"
     );
 }
 
@@ -211,7 +269,9 @@ on_both_stores!(
     a_link_with_one_character_changed_gets_the_neutral_404,
     expired_and_revoked_links_look_exactly_like_unknown_ones,
     the_case_page_without_a_valid_session_reveals_nothing,
-    repeated_misses_from_one_address_are_throttled,
+    misses_beyond_the_budget_answer_429_but_a_valid_link_still_opens,
+    behind_a_trusted_proxy_misses_count_per_forwarded_client,
+    an_untrusted_peers_forwarded_for_is_ignored,
     health_and_readiness_answer,
 );
 

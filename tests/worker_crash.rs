@@ -276,6 +276,8 @@ fn worker_env(namespace: &str, twilio_base: &str) -> Vec<(String, String)> {
         // Leases of the killed worker run out soon, so the restart takes them over quickly.
         ("INNFRI__MESSAGING__LEASE_SECONDS", "3"),
         ("INNFRI__MESSAGING__POLL_INTERVAL_MS", "50"),
+        // Probes on a free port: tests run side by side.
+        ("INNFRI__MESSAGING__HEALTH_BIND", "127.0.0.1:0"),
         ("INNFRI__MESSAGING__BATCH_SIZE", &batch_size),
         ("INNFRI__MESSAGING__CONCURRENCY", &concurrency),
         ("INNFRI__TWILIO__ACCOUNT_SID", SID),

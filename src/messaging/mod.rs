@@ -5,6 +5,7 @@ pub mod console;
 pub mod delivery;
 pub mod failover;
 pub mod gatewayapi;
+pub mod heartbeat;
 pub mod postmark;
 pub mod provider;
 pub mod providers;
@@ -15,6 +16,7 @@ pub mod twilio;
 pub mod worker;
 
 pub use composer::Composer;
+pub use heartbeat::Heartbeat;
 pub use provider::{Outbound, Provider, SendError, SendReceipt};
 pub use providers::ProviderSet;
 pub use worker::{Worker, WorkerSettings};

@@ -11,13 +11,14 @@ use sha2::{Digest, Sha256};
 
 use super::composer::Composer;
 use super::delivery::settle_failure;
+use super::heartbeat::Heartbeat;
 use super::provider::SendError;
 use super::providers::ProviderSet;
 use crate::app::AppContext;
 use crate::domain::case::CaseStatus;
 use crate::domain::jurisdiction::no;
 use crate::domain::message::{ContactCap, Message, MessageStatus, Recipient, retry_delay};
-use crate::store::StoreError;
+use crate::store::{OutageLog, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -42,6 +43,23 @@ struct WorkerCore {
     providers: ProviderSet,
     composer: Composer,
     settings: WorkerSettings,
+    heartbeat: Arc<Heartbeat>,
+}
+
+/// After a failed claim the loop pauses from the poll interval, doubling up to this. Redis's
+/// own reconnect loop does the retrying; the worker only must not spin, and must notice soon
+/// that the store is back.
+const MAX_STORE_BACKOFF: Duration = Duration::from_secs(2);
+
+/// A loop without a beat for `lease + STALE_AFTER_POLLS × poll interval` counts as stuck.
+const STALE_AFTER_POLLS: u32 = 10;
+
+/// The pause after a failed claim, given the one before it (the poll interval at first): it
+/// doubles up to [`MAX_STORE_BACKOFF`], or the poll interval when that is longer.
+fn store_backoff(previous: Duration, poll_interval: Duration) -> Duration {
+    previous
+        .saturating_mul(2)
+        .min(MAX_STORE_BACKOFF.max(poll_interval))
 }
 
 /// The frequency cap counts per address, kept as a digest so no number or e-mail address ends
@@ -63,8 +81,26 @@ impl Worker {
                 providers,
                 composer,
                 settings,
+                heartbeat: Arc::new(Heartbeat::new()),
             }),
         }
+    }
+
+    /// The send loop's heartbeat, for the liveness probe.
+    pub fn heartbeat(&self) -> Arc<Heartbeat> {
+        self.core.heartbeat.clone()
+    }
+
+    /// How long the loop may go without a beat before it counts as stuck: a round waits at
+    /// most about a lease for places to send (a slower message is left to the next claim),
+    /// or a poll interval, or a store backoff.
+    pub fn stale_after(&self) -> Duration {
+        let s = &self.core.settings;
+        s.lease.saturating_add(
+            s.poll_interval
+                .max(MAX_STORE_BACKOFF)
+                .saturating_mul(STALE_AFTER_POLLS),
+        )
     }
 
     /// Claims one batch and sends it; returns how many messages were handled (0: queue empty).
@@ -108,6 +144,7 @@ impl Worker {
                 tracing::info!(message_id = %message.id, "lease ran out while waiting; left for the next claim");
                 continue;
             }
+            core.heartbeat.beat();
             // Contact hours and the cap are judged when the message is sent, not when it
             // was claimed.
             let at = clock.now();
@@ -133,18 +170,24 @@ impl Worker {
         let settings = &self.core.settings;
         let mut in_flight = InFlight::new(settings.concurrency);
         let mut backoff = settings.poll_interval;
+        let mut outage = OutageLog::new("send");
         while !*shutdown.borrow() {
+            self.core.heartbeat.beat();
             in_flight.reap();
-            let pause = match self.claim_and_start(Clock::Real, &mut in_flight).await {
-                Ok(0) => settings.poll_interval,
-                Ok(_) => {
-                    backoff = settings.poll_interval;
-                    continue;
-                }
+            let claimed = self.claim_and_start(Clock::Real, &mut in_flight).await;
+            let pause = match claimed {
                 Err(e) => {
-                    tracing::warn!(error = %e, "store unavailable; backing off");
-                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                    outage.failed(&e, std::time::Instant::now());
+                    backoff = store_backoff(backoff, settings.poll_interval);
                     backoff
+                }
+                Ok(count) => {
+                    outage.succeeded(std::time::Instant::now());
+                    backoff = settings.poll_interval;
+                    if count > 0 {
+                        continue;
+                    }
+                    settings.poll_interval
                 }
             };
             tokio::select! {
@@ -400,5 +443,24 @@ impl WorkerCore {
             settle_failure(&self.ctx, &message, &reason, contact_invalid, now).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_store_backoff_doubles_to_two_seconds_or_the_poll_interval() {
+        let ms = Duration::from_millis;
+        let mut pause = ms(50);
+        let mut pauses = Vec::new();
+        for _ in 0..8 {
+            pause = store_backoff(pause, ms(50));
+            pauses.push(pause.as_millis());
+        }
+        assert_eq!(pauses, [100, 200, 400, 800, 1600, 2000, 2000, 2000]);
+        assert_eq!(store_backoff(ms(5000), ms(5000)), ms(5000));
+        assert_eq!(store_backoff(Duration::MAX, Duration::MAX), Duration::MAX);
     }
 }

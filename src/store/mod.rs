@@ -4,6 +4,7 @@
 //! embedded store). The shared conformance suite in `tests/store_conformance.rs` runs against both.
 
 mod embedded;
+mod outage;
 mod redis;
 
 use std::sync::Arc;
@@ -21,7 +22,9 @@ use crate::domain::message::{ContactCap, Message, ProviderRef};
 use crate::links::TokenDigest;
 
 pub use self::embedded::EmbeddedStore;
+pub use self::outage::OutageLog;
 pub use self::redis::RedisStore;
+pub use self::redis::RedisTimeouts;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use redis::aio::ConnectionManager;
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, Script};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -250,11 +250,95 @@ thread_local! {
     static CONNECTING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
+/// How long the store waits for Redis, and how soon it is back after an outage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedisTimeouts {
+    /// Longest wait for one command, including a wait for the connection to come back: past
+    /// it the caller gets [`StoreError::Unavailable`] and the command is not sent later.
+    pub response: Duration,
+    /// Longest wait for one connection attempt.
+    pub connect: Duration,
+    /// Longest pause between two reconnect attempts, before jitter (which adds up to as much
+    /// again); the first pause is one second.
+    pub max_reconnect_delay: Duration,
+}
+
+impl Default for RedisTimeouts {
+    fn default() -> RedisTimeouts {
+        RedisTimeouts {
+            response: Duration::from_secs(2),
+            connect: Duration::from_secs(2),
+            max_reconnect_delay: Duration::from_secs(1),
+        }
+    }
+}
+
+impl RedisTimeouts {
+    fn manager_config(&self) -> ConnectionManagerConfig {
+        // The redis crate (0.27) pauses 1 s after the first failed attempt, then multiplies the
+        // pause by `factor` up to `max_delay`, each plus up to 100 % jitter. Its defaults
+        // (factor 100, no cap but the backoff crate's 60 s) kept a store that was down for two
+        // seconds unusable for about two minutes.
+        ConnectionManagerConfig::new()
+            .set_factor(2)
+            .set_max_delay(u64::try_from(self.max_reconnect_delay.as_millis()).unwrap_or(u64::MAX))
+            .set_number_of_retries(6)
+            .set_response_timeout(self.response)
+            .set_connection_timeout(self.connect)
+    }
+}
+
+/// A connection whose every command gives up after `limit`. The manager's own response timeout
+/// covers only a command on a live connection; while it reconnects, commands wait for the
+/// reconnection without limit, and are sent when (and if) it succeeds.
+#[derive(Clone)]
+struct Bounded {
+    conn: ConnectionManager,
+    limit: Duration,
+}
+
+fn no_answer_in_time() -> redis::RedisError {
+    std::io::Error::new(std::io::ErrorKind::TimedOut, "Redis did not answer in time").into()
+}
+
+impl ConnectionLike for Bounded {
+    fn req_packed_command<'a>(
+        &'a mut self,
+        cmd: &'a redis::Cmd,
+    ) -> redis::RedisFuture<'a, redis::Value> {
+        let limit = self.limit;
+        Box::pin(async move {
+            tokio::time::timeout(limit, self.conn.req_packed_command(cmd))
+                .await
+                .unwrap_or_else(|_| Err(no_answer_in_time()))
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        cmd: &'a redis::Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> redis::RedisFuture<'a, Vec<redis::Value>> {
+        let limit = self.limit;
+        Box::pin(async move {
+            tokio::time::timeout(limit, self.conn.req_packed_commands(cmd, offset, count))
+                .await
+                .unwrap_or_else(|_| Err(no_answer_in_time()))
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        self.conn.get_db()
+    }
+}
+
 pub struct RedisStore {
     client: redis::Client,
     url: String,
     /// Used from multi-threaded runtimes, and until a thread's own connection is up.
     conn: ConnectionManager,
+    timeouts: RedisTimeouts,
     ns: String,
     insert_case: Script,
     update_case: Script,
@@ -288,14 +372,24 @@ fn from_json<T: DeserializeOwned>(raw: &str) -> StoreResult<T> {
 impl RedisStore {
     /// Connects (and keeps reconnecting) to `url`; every key starts with `namespace:`.
     pub async fn connect(url: &str, namespace: &str) -> StoreResult<RedisStore> {
+        RedisStore::connect_with(url, namespace, RedisTimeouts::default()).await
+    }
+
+    /// As [`RedisStore::connect`], with these timeouts and reconnect pauses.
+    pub async fn connect_with(
+        url: &str,
+        namespace: &str,
+        timeouts: RedisTimeouts,
+    ) -> StoreResult<RedisStore> {
         let client = redis::Client::open(url).map_err(unavailable)?;
-        let conn = ConnectionManager::new(client.clone())
+        let conn = ConnectionManager::new_with_config(client.clone(), timeouts.manager_config())
             .await
             .map_err(unavailable)?;
         Ok(RedisStore {
             client,
             url: url.to_owned(),
             conn,
+            timeouts,
             ns: namespace.to_owned(),
             insert_case: Script::new(INSERT_CASE),
             update_case: Script::new(UPDATE_CASE),
@@ -368,12 +462,16 @@ impl RedisStore {
         format!("{}:events:{}", self.ns, agency)
     }
 
-    fn conn(&self) -> ConnectionManager {
+    fn conn(&self) -> Bounded {
+        let limit = self.timeouts.response;
         if let Some(local) = LOCAL_CONNECTIONS.with(|l| l.borrow().get(&self.url).cloned()) {
-            return local;
+            return Bounded { conn: local, limit };
         }
         self.connect_this_thread();
-        self.conn.clone()
+        Bounded {
+            conn: self.conn.clone(),
+            limit,
+        }
     }
 
     /// On a single-threaded runtime, opens this thread's own connection in the background.
@@ -388,8 +486,9 @@ impl RedisStore {
             return;
         }
         let (client, url) = (self.client.clone(), self.url.clone());
+        let config = self.timeouts.manager_config();
         runtime.spawn(async move {
-            match ConnectionManager::new(client).await {
+            match ConnectionManager::new_with_config(client, config).await {
                 Ok(conn) => LOCAL_CONNECTIONS.with(|l| {
                     l.borrow_mut().insert(url, conn);
                 }),

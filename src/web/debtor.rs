@@ -1,6 +1,6 @@
 //! The debtor's side: opening a short link, and the case page the session then shows.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 
+use super::client_addr::client_addr;
 use super::pages::{CasePage, notice};
 use super::security::{CookiePolicy, MissLimiter};
 use super::session::{html, lang_cookie, load, not_found, unavailable};
@@ -30,9 +31,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/case", web::get().to(case_page));
 }
 
-fn client_ip(req: &HttpRequest) -> IpAddr {
-    req.peer_addr()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip())
+/// The answer to a link that opens nothing: the neutral page, or "too many" once the
+/// address has used up its misses (the same for a forged tag as for an unknown token, so the
+/// status tells nothing about the tag either).
+fn miss(ctx: &AppContext, state: &DebtorState, ip: IpAddr) -> HttpResponse {
+    match state.limiter.record_miss(ip) {
+        Ok(()) => not_found(ctx, Locale::default()),
+        Err(wait) => {
+            let mut response = html(
+                StatusCode::TOO_MANY_REQUESTS,
+                notice(
+                    &ctx.texts,
+                    Locale::default(),
+                    "too-many-title",
+                    "too-many-body",
+                ),
+            );
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from(seconds),
+            );
+            response
+        }
+    }
 }
 
 /// `/k/{token}`: verify (no store read for forgeries), look up, start a session, drop the token from the URL.
@@ -42,21 +64,12 @@ async fn open_link(
     state: web::Data<DebtorState>,
     token: web::Path<String>,
 ) -> HttpResponse {
-    let ip = client_ip(&req);
-    if state.limiter.is_blocked(ip) {
-        return html(
-            StatusCode::TOO_MANY_REQUESTS,
-            notice(
-                &ctx.texts,
-                Locale::default(),
-                "too-many-title",
-                "too-many-body",
-            ),
-        );
-    }
+    let server = &ctx.config.settings.server;
+    let ip = client_addr(&req, &server.trusted_proxies, server.forwarded_header);
+    // No refusal before the link is looked at: a debtor behind a shared address (a carrier's
+    // NAT, the TLS proxy) opens a real link whatever others there sent.
     let Ok(token) = ctx.config.link_keys.verify(&token) else {
-        state.limiter.record_miss(ip);
-        return not_found(&ctx, Locale::default());
+        return miss(&ctx, &state, ip);
     };
     let link = match ctx.store.link(&token.digest()).await {
         Ok(link) => link,
@@ -64,15 +77,11 @@ async fn open_link(
     };
     let now = Utc::now();
     let Some(link) = link.filter(|l| l.is_usable(now) && l.purpose == LinkPurpose::Case) else {
-        state.limiter.record_miss(ip);
-        return not_found(&ctx, Locale::default());
+        return miss(&ctx, &state, ip);
     };
     let link_case = match ctx.store.case(&link.case_id).await {
         Ok(Some(case)) => case,
-        Ok(_) => {
-            state.limiter.record_miss(ip);
-            return not_found(&ctx, Locale::default());
-        }
+        Ok(_) => return miss(&ctx, &state, ip),
         Err(e) => return unavailable(&ctx, &e),
     };
     let session_id = random_base62(22);
@@ -141,7 +150,10 @@ pub fn state(ctx: &Arc<AppContext>) -> DebtorState {
     let links = &ctx.config.settings.links;
     let session_max = Duration::from_secs(u64::from(links.session_max_minutes) * 60);
     DebtorState {
-        limiter: MissLimiter::new(links.misses_per_minute),
+        // Checked to be at least 1 when the configuration is loaded.
+        limiter: MissLimiter::new(
+            std::num::NonZeroU32::new(links.misses_per_minute).unwrap_or(std::num::NonZeroU32::MIN),
+        ),
         cookie: CookiePolicy::for_base_url(
             &ctx.config.settings.server.public_base_url,
             session_max,

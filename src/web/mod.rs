@@ -4,6 +4,7 @@ pub mod api;
 pub mod api_error;
 pub mod authorization;
 pub mod callbacks;
+pub mod client_addr;
 pub mod debtor;
 pub mod events_api;
 pub mod health;

@@ -1,13 +1,17 @@
 //! Security plumbing for the debtor pages: response headers, the session cookie, and the
 //! per-address limit on failed link openings.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::middleware::DefaultHeaders;
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DashMapStateStore;
+use governor::{Quota, RateLimiter};
 
 /// Headers every response carries. Pages are `no-store` unless a handler says otherwise
 /// (only the fingerprinted stylesheet does).
@@ -68,12 +72,17 @@ impl CookiePolicy {
     }
 }
 
-/// Counts failed link openings per client address (IPv6 per /64) in one-minute windows.
-pub struct MissLimiter {
-    limit: u32,
-    window: Duration,
-    counts: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+/// Misses per client address (IPv6 per /64), as a GCRA budget: `limit` at once, refilled at
+/// `limit` a minute. Only misses are counted and only misses are answered "too many": a link
+/// that opens a case is never refused, whatever its address did before.
+pub struct MissLimiter<C: Clock = DefaultClock> {
+    budget: RateLimiter<IpAddr, DashMapStateStore<IpAddr>, C, NoOpMiddleware<C::Instant>>,
+    misses: AtomicU64,
 }
+
+/// Addresses whose budget is full again are dropped every this many misses, shard by shard,
+/// so a spray from many addresses cannot grow the map without end.
+const FORGET_EVERY: u64 = 1024;
 
 fn bucket(ip: IpAddr) -> IpAddr {
     match ip {
@@ -87,55 +96,97 @@ fn bucket(ip: IpAddr) -> IpAddr {
 }
 
 impl MissLimiter {
-    pub fn new(limit: u32) -> MissLimiter {
+    pub fn new(limit: NonZeroU32) -> MissLimiter {
+        MissLimiter::with_clock(limit, DefaultClock::default())
+    }
+}
+
+impl<C: Clock> MissLimiter<C> {
+    pub fn with_clock(limit: NonZeroU32, clock: C) -> MissLimiter<C> {
         MissLimiter {
-            limit,
-            window: Duration::from_secs(60),
-            counts: Mutex::new(HashMap::new()),
+            budget: RateLimiter::dashmap_with_clock(Quota::per_minute(limit), clock),
+            misses: AtomicU64::new(0),
         }
     }
 
-    /// Whether this address has used up its misses for the current window.
-    pub fn is_blocked(&self, ip: IpAddr) -> bool {
-        let Ok(counts) = self.counts.lock() else {
-            return false;
-        };
-        counts
-            .get(&bucket(ip))
-            .is_some_and(|(n, start)| start.elapsed() < self.window && *n >= self.limit)
+    /// Counts a miss from `ip`: `Ok` while the address is within its budget, else how long
+    /// until its next miss counts again.
+    pub fn record_miss(&self, ip: IpAddr) -> Result<(), Duration> {
+        if self.misses.fetch_add(1, Ordering::Relaxed) % FORGET_EVERY == FORGET_EVERY - 1 {
+            self.budget.retain_recent();
+        }
+        self.budget
+            .check_key(&bucket(ip))
+            .map_err(|not_until| not_until.wait_time_from(self.budget.clock().now()))
     }
 
-    pub fn record_miss(&self, ip: IpAddr) {
-        let Ok(mut counts) = self.counts.lock() else {
-            return;
-        };
-        if counts.len() > 100_000 {
-            // Bounded memory under a spray from many addresses.
-            let window = self.window;
-            counts.retain(|_, (_, start)| start.elapsed() < window);
-        }
-        let entry = counts.entry(bucket(ip)).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= self.window {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
+    /// How many addresses are remembered (each for at most a minute after its last miss).
+    pub fn tracked(&self) -> usize {
+        self.budget.len()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use governor::clock::FakeRelativeClock;
+
     use super::*;
 
+    fn limit(n: u32) -> NonZeroU32 {
+        NonZeroU32::new(n).expect("non-zero")
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("ip")
+    }
+
     #[test]
-    fn an_address_is_blocked_after_its_misses_and_ipv6_counts_per_64() {
-        let limiter = MissLimiter::new(2);
-        let a: IpAddr = "2001:db8::1".parse().expect("ip");
-        let b: IpAddr = "2001:db8::2".parse().expect("ip");
-        assert!(!limiter.is_blocked(a));
-        limiter.record_miss(a);
-        limiter.record_miss(b);
-        assert!(limiter.is_blocked(a));
-        assert!(!limiter.is_blocked("192.0.2.1".parse().expect("ip")));
+    fn an_address_is_over_budget_after_its_misses_and_ipv6_counts_per_64() {
+        let limiter = MissLimiter::with_clock(limit(2), FakeRelativeClock::default());
+        assert!(limiter.record_miss(ip("2001:db8::1")).is_ok());
+        assert!(limiter.record_miss(ip("2001:db8::2")).is_ok());
+        assert!(limiter.record_miss(ip("2001:db8::3")).is_err(), "same /64");
+        assert!(
+            limiter.record_miss(ip("2001:db8:0:1::1")).is_ok(),
+            "next /64"
+        );
+        assert!(limiter.record_miss(ip("192.0.2.1")).is_ok());
+    }
+
+    #[test]
+    fn the_budget_refills_over_the_minute() {
+        let clock = FakeRelativeClock::default();
+        let limiter = MissLimiter::with_clock(limit(20), clock.clone());
+        let a = ip("192.0.2.7");
+        for _ in 0..20 {
+            assert!(limiter.record_miss(a).is_ok());
+        }
+        let wait = limiter.record_miss(a).expect_err("over budget");
+        assert_eq!(wait, Duration::from_secs(3), "20 a minute: one every 3 s");
+        clock.advance(Duration::from_secs(3));
+        assert!(limiter.record_miss(a).is_ok());
+        assert!(limiter.record_miss(a).is_err());
+        clock.advance(Duration::from_secs(60));
+        for _ in 0..20 {
+            assert!(limiter.record_miss(a).is_ok());
+        }
+    }
+
+    #[test]
+    fn addresses_are_forgotten_once_their_budget_is_full_again() {
+        let clock = FakeRelativeClock::default();
+        let limiter = MissLimiter::with_clock(limit(20), clock.clone());
+        for i in 0..FORGET_EVERY - 1 {
+            let _ = limiter.record_miss(IpAddr::from(std::net::Ipv4Addr::from(i as u32)));
+        }
+        assert_eq!(limiter.tracked(), (FORGET_EVERY - 1) as usize);
+        clock.advance(Duration::from_secs(61));
+        let _ = limiter.record_miss(ip("198.51.100.1"));
+        assert_eq!(
+            limiter.tracked(),
+            1,
+            "only the address that just missed is left"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::app::AppContext;
 use crate::config::WebhookEndpoint;
 use crate::domain::event::DeliveryState;
 use crate::domain::ids::AgencyId;
-use crate::store::StoreError;
+use crate::store::{OutageLog, StoreError};
 use crate::webhooks::destination::{
     PublicOnly, SystemResolver, is_private_refusal, is_public, literal_address,
 };
@@ -97,9 +97,11 @@ impl Deliverer {
     }
 
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
+        let mut outage = OutageLog::new("webhooks");
         while !*shutdown.borrow() {
-            if let Err(e) = self.deliver_once(Utc::now()).await {
-                tracing::warn!(error = %e, "webhook delivery paused: store unavailable");
+            match self.deliver_once(Utc::now()).await {
+                Ok(_) => outage.succeeded(std::time::Instant::now()),
+                Err(e) => outage.failed(&e, std::time::Instant::now()),
             }
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
