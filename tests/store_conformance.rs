@@ -118,6 +118,7 @@ async fn links_resolve_by_digest_and_revoke_per_case(backend: Backend) {
         created_at: now,
         expires_at: now + Duration::days(1),
         revoked: false,
+        message_id: None,
     };
     let d1 = TokenDigest::of("token-one");
     let d2 = TokenDigest::of("token-two");

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::contact::{EmailAddress, PhoneNumber};
 use super::ids::{AgencyId, CaseId, MessageId};
+use super::lost_send::UnknownOutcome;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -75,10 +76,12 @@ pub enum Template {
     PaymentReceipt,
     /// Confirms the case is paid in full: nothing more to do, so no link.
     PaidReceipt,
+    /// Confirms a START reply: SMS to the number again. Answers the debtor, so no link.
+    OptInConfirmation,
 }
 
 impl Template {
-    pub const ALL: [Template; 7] = [
+    pub const ALL: [Template; 8] = [
         Template::Reminder,
         Template::DeferralReceipt,
         Template::PlanReceipt,
@@ -86,6 +89,7 @@ impl Template {
         Template::DisputeUpheld,
         Template::PaymentReceipt,
         Template::PaidReceipt,
+        Template::OptInConfirmation,
     ];
 
     /// Reminders press for payment and stop while a case is disputed, paid or closed;
@@ -104,12 +108,13 @@ impl Template {
             Template::DisputeUpheld => "dispute-upheld",
             Template::PaymentReceipt => "receipt-payment",
             Template::PaidReceipt => "receipt-paid",
+            Template::OptInConfirmation => "opt-in",
         }
     }
 
     /// Whether the text carries a link to the case (a new one is issued for each message).
     pub fn has_link(self) -> bool {
-        !matches!(self, Template::PaidReceipt)
+        !matches!(self, Template::PaidReceipt | Template::OptInConfirmation)
     }
 }
 
@@ -156,6 +161,10 @@ pub struct Message {
     /// message never falls back again.
     #[serde(default)]
     pub fallback_of: Option<MessageId>,
+    /// A start whose outcome was lost (the worker stopped mid-send): the provider is asked
+    /// before the message is sent again (`domain::lost_send`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_outcome: Option<UnknownOutcome>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -182,6 +191,7 @@ impl Message {
             last_error: None,
             provider_id: None,
             fallback_of: None,
+            unknown_outcome: None,
             created_at: now,
             updated_at: now,
         }

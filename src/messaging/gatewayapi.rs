@@ -1,5 +1,12 @@
-//! GatewayAPI (Nordic SMS): `POST /rest/mtsms` as JSON with the token as Basic user name, and
-//! its delivery reports, whose `X-Gwapi-Signature` is a JWT (HS256) keyed with the webhook token.
+//! GatewayAPI (Nordic SMS): `POST /rest/mtsms` as JSON with the token as Basic user name, its
+//! delivery reports and the debtors' replies (MO SMS), whose `X-Gwapi-Signature` is a JWT
+//! (HS256) keyed with the webhook token.
+//!
+//! No lookup of what was sent: GatewayAPI's REST API fetches a message only by its own id
+//! (`GET /rest/mtsms/{id}`), which is exactly what a crash mid-send loses, and offers no search
+//! by `userref`. So [`Provider::sent_to`] keeps its default ("cannot be asked"): a message whose
+//! send was lost waits `messaging.receipt_grace_seconds` for a delivery report, which names our
+//! message in `userref` and settles it, and only then is sent again.
 
 use async_trait::async_trait;
 use base64::Engine;
@@ -167,6 +174,21 @@ impl DeliveryReport {
     }
 }
 
+/// A debtor's reply (MO SMS) as GatewayAPI posts it to the inbound webhook; the JWT in
+/// `X-Gwapi-Signature` carries the same claims, and those are what is trusted.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct InboundSms {
+    /// GatewayAPI's id of the incoming message.
+    pub id: u64,
+    /// The sender's number, digits only (country code first, no `+`).
+    pub msisdn: u64,
+    /// The text, including any keyword GatewayAPI routed it by.
+    pub message: String,
+    /// The short code or number it was sent to.
+    #[serde(default)]
+    pub receiver: Option<u64>,
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum JwtError {
     #[error("not a JWT (three base64url parts)")]
@@ -175,7 +197,7 @@ pub enum JwtError {
     Algorithm,
     #[error("signature does not match")]
     Signature,
-    #[error("claims are not a delivery report")]
+    #[error("claims are not what this webhook carries")]
     Claims,
 }
 
@@ -184,11 +206,24 @@ struct JwtHeader {
     alg: String,
 }
 
+/// Verifies a delivery report's `X-Gwapi-Signature` JWT and returns its claims.
+pub fn verify_report(token: &str, secret: &[u8]) -> Result<DeliveryReport, JwtError> {
+    verify_claims(token, secret)
+}
+
+/// Verifies an inbound SMS's `X-Gwapi-Signature` JWT (the same scheme) and returns its claims.
+pub fn verify_inbound(token: &str, secret: &[u8]) -> Result<InboundSms, JwtError> {
+    verify_claims(token, secret)
+}
+
 /// Verifies the `X-Gwapi-Signature` JWT with the webhook token and returns its claims.
 ///
 /// Hand-written rather than a JWT crate: the only algorithm accepted is HS256 (pinned, so no
 /// algorithm confusion), there are no time claims to check, and `hmac` is already here.
-pub fn verify_report(token: &str, secret: &[u8]) -> Result<DeliveryReport, JwtError> {
+fn verify_claims<T: serde::de::DeserializeOwned>(
+    token: &str,
+    secret: &[u8],
+) -> Result<T, JwtError> {
     let mut parts = token.trim().split('.');
     let (Some(header), Some(payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -258,6 +293,24 @@ mod tests {
         let parts: Vec<&str> = VECTOR.split('.').collect();
         let token = format!("{none_header}.{}.", parts[1]);
         assert_eq!(verify_report(&token, b"secret"), Err(JwtError::Algorithm));
+    }
+
+    #[test]
+    fn an_inbound_sms_verifies_and_a_report_is_not_taken_for_one() {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"HS256"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(
+            br#"{"id":1000001,"msisdn":4587654321,"receiver":451204,"message":"foo Hello World","senttime":1450000000,"webhook_label":"test","country_code":"DK","country_prefix":45}"#,
+        );
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"secret").expect("key");
+        mac.update(format!("{header}.{claims}").as_bytes());
+        let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        let token = format!("{header}.{claims}.{signature}");
+        let sms = verify_inbound(&token, b"secret").expect("verifies");
+        assert_eq!(sms.msisdn, 4587654321);
+        assert_eq!(sms.message, "foo Hello World");
+        assert_eq!(sms.receiver, Some(451204));
+        assert_eq!(verify_inbound(&token, b"other"), Err(JwtError::Signature));
+        assert_eq!(verify_inbound(VECTOR, b"secret"), Err(JwtError::Claims));
     }
 
     #[test]

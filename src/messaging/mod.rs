@@ -9,12 +9,15 @@ pub mod postmark;
 pub mod provider;
 pub mod providers;
 pub mod receipts;
+pub mod recovery;
+pub mod replies;
 pub mod segments;
 pub mod smtp;
 pub mod twilio;
+pub mod unsubscribe;
 pub mod worker;
 
 pub use composer::Composer;
-pub use provider::{Outbound, Provider, SendError, SendReceipt};
+pub use provider::{LookupError, Outbound, Provider, SendError, SendReceipt};
 pub use providers::ProviderSet;
 pub use worker::{Worker, WorkerSettings};
