@@ -7,8 +7,9 @@ use chrono::Utc;
 
 use crate::config::{AppConfig, Backend, StoreSettings};
 use crate::domain::creditor::{Agency, Creditor};
-use crate::domain::ids::{AgencyId, CaseId, CreditorId};
+use crate::domain::ids::{AgencyId, CaseId, CreditorId, MessageId};
 use crate::domain::link::{LinkPurpose, ShortLink};
+use crate::domain::lost_send::RecoveryRules;
 use crate::domain::message::ContactCap;
 use crate::i18n::Texts;
 use crate::messaging::{ProviderSet, Worker, WorkerSettings};
@@ -72,6 +73,24 @@ impl AppContext {
 
     /// Issues a new signed link to the case page, stores its digest, and returns the full URL.
     pub async fn issue_case_link(&self, case: &CaseId) -> Result<String, StoreError> {
+        self.issue_link(case, None).await
+    }
+
+    /// As [`AppContext::issue_case_link`], for the text of `message`: the link remembers it,
+    /// so the provider's copy of the text is recognised as this message after a crash.
+    pub async fn issue_message_link(
+        &self,
+        case: &CaseId,
+        message: &MessageId,
+    ) -> Result<String, StoreError> {
+        self.issue_link(case, Some(message.clone())).await
+    }
+
+    async fn issue_link(
+        &self,
+        case: &CaseId,
+        message_id: Option<MessageId>,
+    ) -> Result<String, StoreError> {
         let token = self.config.link_keys.issue();
         let now = Utc::now();
         let link = ShortLink {
@@ -81,6 +100,7 @@ impl AppContext {
             expires_at: now
                 + chrono::Duration::days(i64::from(self.config.settings.links.ttl_days)),
             revoked: false,
+            message_id,
         };
         self.store.save_link(&token.digest(), &link).await?;
         Ok(format!(
@@ -100,6 +120,13 @@ impl AppContext {
             lease: std::time::Duration::from_secs(u64::from(m.lease_seconds)),
             max_attempts: m.max_attempts,
             poll_interval: std::time::Duration::from_millis(m.poll_interval_ms),
+            recovery: RecoveryRules {
+                lookup_attempts: m.lookup_attempts,
+                receipt_grace: i64::try_from(m.receipt_grace_seconds)
+                    .ok()
+                    .and_then(chrono::Duration::try_seconds)
+                    .unwrap_or(chrono::Duration::days(1)),
+            },
             cap: ContactCap {
                 max: m.max_reminders_per_week,
                 window: chrono::Duration::days(7),

@@ -148,13 +148,34 @@ pub struct MessagingSettings {
     /// `check-config` warns when an SMS text can render to more parts than this.
     #[serde(default = "two")]
     pub max_sms_segments: usize,
-    /// Replies that opt a number out of SMS, besides STOP, STOPP and AVSLUTT.
+    /// Replies that opt a number out of SMS, besides STOP, STOPP, AVSLUTT and UNSUBSCRIBE
+    /// (compared as whole messages, ignoring case, accents and punctuation: `domain::reply`).
     #[serde(default)]
     pub opt_out_words: Vec<String>,
     /// Where an `innfri worker` answers `/healthz` and `/readyz` (e.g. `127.0.0.1:9091`);
     /// empty: no listener. `demo` has the web server's instead.
     #[serde(default)]
     pub health_bind: String,
+    /// Replies that undo an opt-out, besides START.
+    #[serde(default)]
+    pub opt_in_words: Vec<String>,
+    /// How many times the worker asks the provider whether a message whose send a crash left
+    /// unknown went out, before it sends it again without knowing (a lookup that keeps failing
+    /// must not hold the message for ever).
+    #[serde(default = "three")]
+    pub lookup_attempts: u32,
+    /// For a provider that cannot be asked: how long such a message waits for a delivery
+    /// receipt (which names our message) to settle it, before it is sent again.
+    #[serde(default = "three_hundred")]
+    pub receipt_grace_seconds: u64,
+}
+
+fn three() -> u32 {
+    3
+}
+
+fn three_hundred() -> u64 {
+    300
 }
 
 fn one() -> usize {
@@ -654,6 +675,41 @@ impl ConfigSource {
                 "messaging.reminder_cooldown_hours",
                 "must be at most 168 (one week)".into(),
             );
+        }
+        if m.receipt_grace_seconds > 24 * 3600 {
+            issue(
+                "messaging.receipt_grace_seconds",
+                "must be at most 86400 (one day)".into(),
+            );
+        }
+        for (field, phrases) in [
+            ("messaging.opt_out_words", &m.opt_out_words),
+            ("messaging.opt_in_words", &m.opt_in_words),
+        ] {
+            for phrase in phrases {
+                if crate::domain::reply::normalise(phrase).is_empty() {
+                    issue(
+                        field,
+                        format!(
+                            "{phrase:?} has no words to match (only punctuation or courtesy words, or more than 16 words)"
+                        ),
+                    );
+                }
+            }
+        }
+        let opt_out: std::collections::HashSet<String> = crate::domain::reply::BUILT_IN_OPT_OUT
+            .iter()
+            .copied()
+            .chain(m.opt_out_words.iter().map(String::as_str))
+            .map(crate::domain::reply::normalise)
+            .collect();
+        for phrase in &m.opt_in_words {
+            if opt_out.contains(&crate::domain::reply::normalise(phrase)) {
+                issue(
+                    "messaging.opt_in_words",
+                    format!("{phrase:?} is also an opt-out phrase"),
+                );
+            }
         }
         if sms_kinds.contains(&SmsProviderKind::Gatewayapi) {
             match &settings.gatewayapi {

@@ -287,6 +287,108 @@ async fn gatewayapi_reports_are_taken_only_while_current(backend: Backend) {
     );
 }
 
+/// As a worker killed mid-send leaves these messages: claimed at `at` under a one-second lease
+/// and started (`sending`), and nothing after that.
+async fn leave_sending(app: &TestApp, ids: &[&MessageId], at: DateTime<Utc>) {
+    let store = &app.ctx.store;
+    let lease = at + chrono::Duration::seconds(1);
+    let claimed = store
+        .claim_due_messages(at, lease, 100)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), ids.len());
+    for mut copy in claimed {
+        assert!(ids.contains(&&copy.id));
+        let expected = copy.starts;
+        copy.starts += 1;
+        copy.attempts += 1;
+        copy.status = MessageStatus::Sending;
+        copy.updated_at = at;
+        assert!(
+            store
+                .begin_send(&copy, expected, lease)
+                .await
+                .expect("store")
+                .is_some()
+        );
+    }
+}
+
+/// GatewayAPI cannot be asked what it sent (no lookup by `userref`): a lost send waits out the
+/// receipt grace. A delivery report naming it (our id in `userref`) settles it without a second
+/// send; one that gets no report is sent again once the grace is over.
+async fn a_lost_gatewayapi_send_waits_for_its_report_before_it_is_sent_again(backend: Backend) {
+    let gateway = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/mtsms"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [421332672]})))
+        .mount(&gateway)
+        .await;
+    let app = spawn_app_with(
+        source(backend)
+            .with("messaging.sms_provider", "gatewayapi")
+            .with("messaging.receipt_grace_seconds", 300)
+            .with("gatewayapi", gatewayapi_settings(&gateway)),
+        backend,
+    )
+    .await;
+    let reported = schedule(
+        &app,
+        KEY_A,
+        &create_case_for(&app, KEY_A, "GL-1", "a@example.no").await,
+        "sms",
+    )
+    .await;
+    let silent = schedule(
+        &app,
+        KEY_A,
+        &create_case_for(&app, KEY_A, "GL-2", "b@example.no").await,
+        "sms",
+    )
+    .await;
+    let noon = common::oslo_working_day_at(12);
+    let lost_at = noon - chrono::Duration::minutes(1);
+    leave_sending(&app, &[&reported, &silent], lost_at).await;
+
+    assert_eq!(run_at(&app, noon).await, 2);
+    for id in [&reported, &silent] {
+        let held = app.stored_message(id).await;
+        assert_eq!(held.status, MessageStatus::Scheduled);
+        assert_eq!(held.not_before, lost_at + chrono::Duration::minutes(5));
+    }
+    assert!(
+        gateway
+            .received_requests()
+            .await
+            .expect("requests")
+            .is_empty(),
+        "nothing sent while a report may still come"
+    );
+
+    let claims = json!({"id": 421332671, "msisdn": 4791234567_u64, "time": Utc::now().timestamp(), "status": "ENROUTE", "userref": reported.as_str()});
+    assert_eq!(
+        post_report(&app, &gatewayapi_jwt(&claims, GW_SECRET), &claims).await,
+        204
+    );
+    let settled = app.stored_message(&reported).await;
+    assert_eq!(settled.status, MessageStatus::Sent);
+    assert_eq!(settled.provider_id.as_deref(), Some("421332671"));
+    assert_eq!(settled.unknown_outcome, None);
+
+    assert_eq!(
+        run_at(&app, lost_at + chrono::Duration::minutes(6)).await,
+        1
+    );
+    let requests = gateway.received_requests().await.expect("requests");
+    assert_eq!(requests.len(), 1, "only the one no report settled");
+    let sent: Value = serde_json::from_slice(&requests[0].body).expect("json");
+    assert_eq!(sent["userref"], json!(silent.as_str()));
+    assert_eq!(
+        app.stored_message(&silent).await.status,
+        MessageStatus::Sent
+    );
+}
+
 async fn post_postmark(app: &TestApp, credentials: Option<(&str, &str)>, body: &Value) -> u16 {
     let mut request = app.http.post(app.url("/callbacks/postmark")).json(body);
     if let Some((user, password)) = credentials {
@@ -477,6 +579,18 @@ async fn smtp_delivers_through_a_local_sink_and_a_refused_address_falls_back_to_
         "{mail}"
     );
     assert!(mail.contains("Subject: "), "{mail}");
+    assert!(
+        mail.contains(&format!(
+            "List-Unsubscribe: <{}/u/{}/",
+            app.base,
+            sent.as_str()
+        )),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+        "{mail}"
+    );
 
     let failed = app.stored_message(&refused).await;
     assert_eq!(failed.status, MessageStatus::Failed, "550 is permanent");
@@ -687,6 +801,7 @@ async fn the_frequency_cap_spaces_reminders_to_one_debtor_across_an_agencys_case
 }
 
 on_both_stores!(
+    a_lost_gatewayapi_send_waits_for_its_report_before_it_is_sent_again,
     gatewayapi_sends_json_and_a_signed_undeliverable_report_falls_back_to_email,
     gatewayapi_delivered_report_marks_the_message_delivered,
     gatewayapi_reports_are_taken_only_while_current,

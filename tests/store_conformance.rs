@@ -118,6 +118,7 @@ async fn links_resolve_by_digest_and_revoke_per_case(backend: Backend) {
         created_at: now,
         expires_at: now + Duration::days(1),
         revoked: false,
+        message_id: None,
     };
     let d1 = TokenDigest::of("token-one");
     let d2 = TokenDigest::of("token-two");
@@ -587,6 +588,44 @@ async fn a_won_start_reads_the_case_and_the_opt_out_in_the_same_step(backend: Ba
     );
 }
 
+async fn opt_outs_are_per_channel_case_blind_for_addresses_and_start_undoes_sms(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R8");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    let mut email = sms(&c, now);
+    email.recipient = Recipient::Email(EmailAddress::parse("Kari@example.no").expect("email"));
+
+    store
+        .opt_out_email("KARI@Example.no")
+        .await
+        .expect("opt out");
+    assert!(
+        store
+            .is_email_opted_out("kari@example.no")
+            .await
+            .expect("read")
+    );
+    assert!(start(&store, &email).await.expect("won").opted_out);
+    assert!(
+        !start(&store, &sms(&c, now)).await.expect("won").opted_out,
+        "an e-mail unsubscribe leaves SMS alone"
+    );
+
+    store.opt_out("+4791234567").await.expect("opt out");
+    assert!(start(&store, &sms(&c, now)).await.expect("won").opted_out);
+    store.opt_in("+4791234567").await.expect("opt in");
+    assert!(!store.is_opted_out("+4791234567").await.expect("read"));
+    assert!(!start(&store, &sms(&c, now)).await.expect("won").opted_out);
+    assert!(
+        store
+            .is_email_opted_out("kari@example.no")
+            .await
+            .expect("read"),
+        "START is about SMS only"
+    );
+}
+
 async fn a_final_message_cannot_be_started(backend: Backend) {
     let store = common::store(backend).await;
     let c = case("a", "R5");
@@ -775,6 +814,7 @@ on_both_stores!(
     an_idempotency_key_starts_once_then_replays_its_response,
     a_won_start_reads_the_case_and_the_opt_out_in_the_same_step,
     a_final_message_cannot_be_started,
+    opt_outs_are_per_channel_case_blind_for_addresses_and_start_undoes_sms,
     a_message_erased_during_its_send_is_not_written_back,
     provider_ids_are_found_only_within_their_provider,
 );

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Backend, KEY_A, TestApp, spawn_app_with};
+use common::{Backend, KEY_A, TestApp, spawn_app_with, twilio_fake};
 use innfri::domain::event::EventKind;
 use innfri::domain::ids::MessageId;
 use innfri::domain::message::MessageStatus;
@@ -559,29 +559,13 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
     }
 }
 
-/// Counts the sends per message id (our id rides in Twilio's StatusCallback URL), answering
-/// each after `delay`.
-async fn counting_twilio(
-    delay: Duration,
-) -> (MockServer, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+/// The fake Twilio that keeps what it is sent and lists it back (`common::twilio_fake`); our
+/// message id rides in each StatusCallback URL. Each send is answered after `delay`.
+async fn counting_twilio(delay: Duration) -> (MockServer, twilio_fake::Ledger) {
     let twilio = MockServer::start().await;
-    let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let seen = sent.clone();
-    Mock::given(method("POST"))
-        .and(path(twilio_path()))
-        .respond_with(move |request: &wiremock::Request| {
-            let id = form_value(&String::from_utf8_lossy(&request.body), "StatusCallback")
-                .and_then(|url| url.split_once("?m=").map(|(_, id)| id.to_owned()))
-                .unwrap_or_default();
-            let mut seen = seen.lock().expect("lock");
-            seen.push(id);
-            ResponseTemplate::new(201).set_delay(delay).set_body_json(
-                serde_json::json!({"sid": format!("SM{:032}", seen.len()), "status": "queued"}),
-            )
-        })
-        .mount(&twilio)
-        .await;
-    (twilio, sent)
+    let ledger = twilio_fake::Ledger::default();
+    twilio_fake::mount(&twilio, SID, &ledger, delay).await;
+    (twilio, ledger)
 }
 
 /// Twilio at `twilio`, sending one message at a time in batches of `batch_size` under a
@@ -621,7 +605,7 @@ async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: 
     let at = common::oslo_working_day_at(12);
     assert_eq!(worker.run_once_at(at).await.expect("store"), 3);
     assert_eq!(
-        sent.lock().expect("lock").len(),
+        sent.our_ids().len(),
         2,
         "the third message was not started after its lease ran out"
     );
@@ -641,7 +625,7 @@ async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: 
         .run_once_at(at + chrono::Duration::seconds(5))
         .await
         .expect("store");
-    let sent = sent.lock().expect("lock").clone();
+    let sent = sent.our_ids();
     for id in &ids {
         let times = sent.iter().filter(|s| *s == id.as_str()).count();
         assert_eq!(times, 1, "{id} went {times} times");
@@ -678,7 +662,7 @@ async fn a_case_erased_during_a_send_gets_nothing_written_back(backend: Backend)
             .expect("store")
     });
     let deadline = Instant::now() + Duration::from_secs(5);
-    while sent.lock().expect("lock").is_empty() {
+    while sent.sent().is_empty() {
         assert!(Instant::now() < deadline, "the send did not start");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
@@ -746,7 +730,7 @@ async fn the_worker_loop_sends_batch_after_batch_each_message_once(backend: Back
         .await
         .expect("stops")
         .expect("joins");
-    let sent = sent.lock().expect("lock").clone();
+    let sent = sent.our_ids();
     assert_eq!(sent.len(), ids.len(), "one request per message");
     for id in &ids {
         assert_eq!(sent.iter().filter(|s| *s == id.as_str()).count(), 1);
@@ -785,20 +769,14 @@ async fn a_batch_that_outlives_its_lease_is_not_sent_twice(backend: Backend) {
         .run_once_at(at + chrono::Duration::seconds(5))
         .await
         .expect("store");
-    let bodies = bodies.lock().expect("lock").clone();
+    let bodies = bodies.our_ids();
     let distinct: std::collections::HashSet<&String> = bodies.iter().collect();
     assert_eq!(distinct.len(), 4, "every message reached Twilio");
-    // The messages that were waiting in the first worker's batch went out exactly once. The one
-    // in flight when its lease ran out may go twice: its outcome was unknown to the second
-    // worker, and Twilio has no idempotency key (the documented at-least-once choice).
-    let in_flight = &bodies[0];
+    // Each went exactly once, the one in flight when its lease ran out included: its outcome
+    // was unknown to the second worker, which asked Twilio and found it there.
     for body in &distinct {
         let times = bodies.iter().filter(|b| b == body).count();
-        if *body == in_flight {
-            assert!(times <= 2, "the in-flight message went {times} times");
-        } else {
-            assert_eq!(times, 1, "a waiting message went {times} times");
-        }
+        assert_eq!(times, 1, "{body} went {times} times");
     }
     for id in &ids {
         let message = app.stored_message(id).await;
@@ -807,7 +785,185 @@ async fn a_batch_that_outlives_its_lease_is_not_sent_twice(backend: Backend) {
     }
 }
 
+/// As a worker that was killed mid-send leaves it: claimed at `at` under a one-second lease and
+/// started (`sending`, one start and attempt more), and nothing after that.
+async fn leave_sending(app: &TestApp, id: &MessageId, at: chrono::DateTime<chrono::Utc>) {
+    let store = &app.ctx.store;
+    let lease = at + chrono::Duration::seconds(1);
+    let mut copy = store
+        .claim_due_messages(at, lease, 100)
+        .await
+        .expect("claim")
+        .into_iter()
+        .find(|m| m.id == *id)
+        .expect("claimed");
+    let expected = copy.starts;
+    copy.starts += 1;
+    copy.attempts += 1;
+    copy.status = MessageStatus::Sending;
+    copy.updated_at = at;
+    assert!(
+        store
+            .begin_send(&copy, expected, lease)
+            .await
+            .expect("store")
+            .is_some()
+    );
+}
+
+/// Twilio as the fake that remembers, with lookups after lost sends given up after `attempts`.
+async fn app_with_remembering_twilio(
+    backend: Backend,
+    attempts: u32,
+) -> (TestApp, MockServer, twilio_fake::Ledger) {
+    let (twilio, ledger) = counting_twilio(Duration::ZERO).await;
+    let source = common::config_source(backend)
+        .with("messaging.sms_provider", "twilio")
+        .with("messaging.lookup_attempts", attempts)
+        .with(
+            "twilio",
+            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
+        );
+    (spawn_app_with(source, backend).await, twilio, ledger)
+}
+
+/// The killed worker's SMS reached Twilio: the next worker finds it there by its link and records
+/// it with Twilio's sid instead of sending it again. An older SMS to the same number (another
+/// message, another link) is not taken for it.
+async fn a_lost_send_that_twilio_has_is_recorded_with_its_sid_and_not_sent_again(backend: Backend) {
+    let (app, _twilio, ledger) = app_with_remembering_twilio(backend, 3).await;
+    let (case, id) = schedule_sms(&app, "LOST-1").await;
+    let case_id =
+        innfri::domain::ids::CaseId::parse(case["id"].as_str().expect("id")).expect("case id");
+    let at = common::oslo_working_day_at(12);
+    // Twilio has an older SMS to the number, with a link of its own, sent over many pages of
+    // lookups (two messages a page).
+    ledger.limit_pages_to(2);
+    let older = app.ctx.issue_case_link(&case_id).await.expect("link");
+    for _ in 0..3 {
+        ledger.accept(
+            "+4791234567",
+            "Innfri",
+            &format!("Tidligere: {older}"),
+            None,
+        );
+    }
+    leave_sending(&app, &id, at - chrono::Duration::minutes(2)).await;
+    // What the killed worker had sent: this message's text, with the link issued for it.
+    let link = app
+        .ctx
+        .issue_message_link(&case_id, &id)
+        .await
+        .expect("link");
+    let sid = ledger.accept(
+        "+4791234567",
+        "Innfri",
+        &format!("Hei! Se saken: {link}"),
+        None,
+    );
+    ledger.accept("+4791234567", "Innfri", "Nyere, uten lenke", None);
+
+    assert_eq!(run_worker_once(&app).await, 1);
+    assert_eq!(ledger.sent().len(), 5, "nothing new reached Twilio");
+    assert!(ledger.lookups() >= 3, "every page was read");
+    let message = app.stored_message(&id).await;
+    assert_eq!(message.status, MessageStatus::Sent);
+    assert_eq!(message.provider_id.as_deref(), Some(sid.as_str()));
+    assert_eq!(message.unknown_outcome, None);
+    assert_eq!(message.attempts, 2, "the lost start and this one");
+    let by_sid = app
+        .ctx
+        .store
+        .message_by_provider_id(innfri::domain::message::ProviderRef {
+            provider: "twilio",
+            id: &sid,
+        })
+        .await
+        .expect("store")
+        .expect("indexed for receipts");
+    assert_eq!(by_sid.id, id);
+    assert_eq!(run_worker_once(&app).await, 0, "and it stays done");
+}
+
+/// The killed worker died before its SMS reached Twilio: the lookup finds no SMS with this
+/// message's link, so the message is sent, once.
+async fn a_lost_send_that_twilio_never_got_is_sent_once(backend: Backend) {
+    let (app, _twilio, ledger) = app_with_remembering_twilio(backend, 3).await;
+    let (case, id) = schedule_sms(&app, "LOST-2").await;
+    let case_id =
+        innfri::domain::ids::CaseId::parse(case["id"].as_str().expect("id")).expect("case id");
+    let at = common::oslo_working_day_at(12);
+    let other = app.ctx.issue_case_link(&case_id).await.expect("link");
+    ledger.accept(
+        "+4791234567",
+        "Innfri",
+        &format!("Tidligere: {other}"),
+        None,
+    );
+    leave_sending(&app, &id, at - chrono::Duration::minutes(2)).await;
+
+    assert_eq!(run_worker_once(&app).await, 1);
+    assert_eq!(ledger.our_ids(), vec![id.as_str().to_owned()], "sent once");
+    let message = app.stored_message(&id).await;
+    assert_eq!(message.status, MessageStatus::Sent);
+    assert_eq!(message.unknown_outcome, None);
+    assert_eq!(
+        message.provider_id.as_deref(),
+        Some(ledger.sent()[1].sid.as_str())
+    );
+    let worker = app
+        .ctx
+        .worker(innfri::app::http_client().expect("http"))
+        .expect("worker");
+    worker
+        .run_once_at(at + chrono::Duration::hours(1))
+        .await
+        .expect("store");
+    assert_eq!(ledger.our_ids().len(), 1, "and not again");
+}
+
+/// While Twilio's list cannot be read, a lost send waits (with backoff, the attempt given back)
+/// instead of risking a duplicate; after `lookup_attempts` failures it is sent without knowing,
+/// so an outage never holds it for good.
+async fn a_lost_send_waits_while_twilio_cannot_be_asked_then_goes_after_the_last_attempt(
+    backend: Backend,
+) {
+    let (app, _twilio, ledger) = app_with_remembering_twilio(backend, 2).await;
+    let (_, id) = schedule_sms(&app, "LOST-3").await;
+    let at = common::oslo_working_day_at(12);
+    leave_sending(&app, &id, at - chrono::Duration::minutes(2)).await;
+    ledger.lookups_down(true);
+    let worker = app
+        .ctx
+        .worker(innfri::app::http_client().expect("http"))
+        .expect("worker");
+
+    assert_eq!(worker.run_once_at(at).await.expect("store"), 1);
+    let held = app.stored_message(&id).await;
+    assert_eq!(held.status, MessageStatus::Scheduled);
+    assert_eq!(held.attempts, 1, "a failed lookup is not a send attempt");
+    assert_eq!(held.unknown_outcome.map(|u| u.failed_lookups), Some(1));
+    assert_eq!(held.not_before, at + chrono::Duration::seconds(30));
+    assert!(ledger.our_ids().is_empty(), "nothing sent while unknown");
+
+    assert_eq!(
+        worker
+            .run_once_at(at + chrono::Duration::seconds(31))
+            .await
+            .expect("store"),
+        1
+    );
+    assert_eq!(ledger.lookups(), 2);
+    assert_eq!(ledger.our_ids(), vec![id.as_str().to_owned()]);
+    let sent = app.stored_message(&id).await;
+    assert_eq!(sent.status, MessageStatus::Sent);
+    assert_eq!(sent.unknown_outcome, None);
+}
+
 on_both_stores!(
+    a_lost_send_that_twilio_has_is_recorded_with_its_sid_and_not_sent_again,
+    a_lost_send_that_twilio_never_got_is_sent_once,
+    a_lost_send_waits_while_twilio_cannot_be_asked_then_goes_after_the_last_attempt,
     a_batch_that_outlives_its_lease_is_not_sent_twice,
     a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case,
     two_workers_on_one_store_send_every_message_exactly_once,

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::ids::CaseId;
+use super::ids::{CaseId, MessageId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -19,6 +19,10 @@ pub struct ShortLink {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub revoked: bool,
+    /// The message that carried it: its link is how a provider's record of a message is
+    /// recognised after a crash (`domain::lost_send`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<MessageId>,
 }
 
 impl ShortLink {
@@ -60,6 +64,7 @@ mod tests {
             created_at: now,
             expires_at: now + chrono::Duration::days(1),
             revoked: false,
+            message_id: None,
         };
         assert!(link.is_usable(now));
         assert!(!link.is_usable(now + chrono::Duration::days(1)));

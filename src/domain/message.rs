@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::case::{Case, CaseStatus};
 use super::contact::{EmailAddress, PhoneNumber};
 use super::ids::{AgencyId, CaseId, MessageId};
+use super::lost_send::UnknownOutcome;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -76,10 +77,12 @@ pub enum Template {
     PaymentReceipt,
     /// Confirms the case is paid in full: nothing more to do, so no link.
     PaidReceipt,
+    /// Confirms a START reply: SMS to the number again. Answers the debtor, so no link.
+    OptInConfirmation,
 }
 
 impl Template {
-    pub const ALL: [Template; 7] = [
+    pub const ALL: [Template; 8] = [
         Template::Reminder,
         Template::DeferralReceipt,
         Template::PlanReceipt,
@@ -87,6 +90,7 @@ impl Template {
         Template::DisputeUpheld,
         Template::PaymentReceipt,
         Template::PaidReceipt,
+        Template::OptInConfirmation,
     ];
 
     /// Reminders press for payment and stop while a case is disputed, paid or closed;
@@ -105,12 +109,13 @@ impl Template {
             Template::DisputeUpheld => "dispute-upheld",
             Template::PaymentReceipt => "receipt-payment",
             Template::PaidReceipt => "receipt-paid",
+            Template::OptInConfirmation => "opt-in",
         }
     }
 
     /// Whether the text carries a link to the case (a new one is issued for each message).
     pub fn has_link(self) -> bool {
-        !matches!(self, Template::PaidReceipt)
+        !matches!(self, Template::PaidReceipt | Template::OptInConfirmation)
     }
 
     /// Whether what this text tells the debtor is true of `case`: a payment receipt names the
@@ -139,6 +144,8 @@ impl Template {
             Template::DisputeUpheld => {
                 (case.status != CaseStatus::Closed).then_some(UnfoundedReceipt::NotClosed)
             }
+            // Only the reply handling sends it, never an agency's request.
+            Template::OptInConfirmation => Some(UnfoundedReceipt::OnlyOnReply),
         };
         unfounded.map_or(Ok(()), Err)
     }
@@ -159,6 +166,8 @@ pub enum UnfoundedReceipt {
     NoAnswer,
     #[error("a dispute-upheld message says the case is closed, and this case is not")]
     NotClosed,
+    #[error("an opt-in confirmation answers the debtor's START reply; it is sent only then")]
+    OnlyOnReply,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -208,6 +217,10 @@ pub struct Message {
     /// message never falls back again.
     #[serde(default)]
     pub fallback_of: Option<MessageId>,
+    /// A start whose outcome was lost (the worker stopped mid-send): the provider is asked
+    /// before the message is sent again (`domain::lost_send`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_outcome: Option<UnknownOutcome>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -235,6 +248,7 @@ impl Message {
             provider_id: None,
             provider: None,
             fallback_of: None,
+            unknown_outcome: None,
             created_at: now,
             updated_at: now,
         }

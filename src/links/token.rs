@@ -111,6 +111,18 @@ impl LinkKeys {
     }
 }
 
+impl LinkKeys {
+    /// The key that signs new tokens, with its id: also what signs other values (`purpose`).
+    pub(super) fn signing(&self) -> (u8, &Hmac<Sha256>) {
+        (self.signing_key_id, &self.signing_key)
+    }
+
+    /// The key with this id, if it is still among the keys.
+    pub(super) fn key(&self, id: u8) -> Option<&Hmac<Sha256>> {
+        self.keys.get(&id)
+    }
+}
+
 impl fmt::Debug for LinkKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LinkKeys")

@@ -79,6 +79,7 @@ impl Composer {
             recipient: message.recipient.clone(),
             subject,
             body,
+            unsubscribe_url: None,
         }
     }
 }

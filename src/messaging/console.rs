@@ -53,6 +53,7 @@ mod tests {
             recipient: Recipient::Sms(PhoneNumber::parse("+4791234567").expect("phone")),
             subject: None,
             body: "Hei".into(),
+            unsubscribe_url: None,
         };
         // Two runs of the program: each starts with a fresh provider.
         let first_run = ConsoleProvider.send(&outbound).await.expect("sent");

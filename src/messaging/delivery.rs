@@ -43,10 +43,14 @@ pub async fn record_receipt(
     message.updated_at = now;
     match outcome {
         // The provider has it. If a worker died before it heard so, the message is still
-        // `sending`: mark it sent, so that worker's successor does not send it again.
-        Outcome::Pending if message.status == MessageStatus::Sending => {
+        // `sending`, or waits with its outcome unknown for this very receipt: mark it sent,
+        // so that worker's successor does not send it again.
+        Outcome::Pending
+            if message.status == MessageStatus::Sending || message.unknown_outcome.is_some() =>
+        {
             message.status = MessageStatus::Sent;
             message.last_error = None;
+            message.unknown_outcome = None;
             if let Some(provider_id) = message.provider_ref() {
                 ctx.store
                     .index_provider_id(provider_id, &message.id)

@@ -6,7 +6,11 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 
-use super::provider::{Outbound, Provider, SendError, SendReceipt};
+use chrono::{DateTime, Utc};
+
+use super::provider::{LookupError, Outbound, Provider, SendError, SendReceipt};
+use crate::domain::lost_send::SentLookup;
+use crate::domain::message::Recipient;
 
 /// The breaker's state; pure, so its rules are tested without a clock or a network.
 #[derive(Debug)]
@@ -106,6 +110,23 @@ impl Provider for Failover {
             }
         }
         result
+    }
+
+    /// Either provider may have sent it (the breaker decides per send), so both are asked;
+    /// the answer is complete only when both answers are.
+    async fn sent_to(
+        &self,
+        recipient: &Recipient,
+        since: DateTime<Utc>,
+    ) -> Result<SentLookup, LookupError> {
+        let (first, second) = futures::join!(
+            self.primary.sent_to(recipient, since),
+            self.secondary.sent_to(recipient, since)
+        );
+        let (mut first, second) = (first?, second?);
+        first.records.extend(second.records);
+        first.complete = first.complete && second.complete;
+        Ok(first)
     }
 }
 

@@ -1,6 +1,12 @@
-//! GatewayAPI (Nordic SMS): `POST /rest/mtsms` as JSON with the token as Basic user name, and
-//! its delivery reports, whose `X-Gwapi-Signature` is a JWT (HS256) keyed with the webhook token
-//! and dated by its claims.
+//! GatewayAPI (Nordic SMS): `POST /rest/mtsms` as JSON with the token as Basic user name, its
+//! delivery reports and the debtors' replies (MO SMS), whose `X-Gwapi-Signature` is a JWT
+//! (HS256) keyed with the webhook token and dated by its claims.
+//!
+//! No lookup of what was sent: GatewayAPI's REST API fetches a message only by its own id
+//! (`GET /rest/mtsms/{id}`), which is exactly what a crash mid-send loses, and offers no search
+//! by `userref`. So [`Provider::sent_to`] keeps its default ("cannot be asked"): a message whose
+//! send was lost waits `messaging.receipt_grace_seconds` for a delivery report, which names our
+//! message in `userref` and settles it, and only then is sent again.
 
 use async_trait::async_trait;
 use base64::Engine;
@@ -173,6 +179,21 @@ impl DeliveryReport {
     }
 }
 
+/// A debtor's reply (MO SMS) as GatewayAPI posts it to the inbound webhook; the JWT in
+/// `X-Gwapi-Signature` carries the same claims, and those are what is trusted.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct InboundSms {
+    /// GatewayAPI's id of the incoming message.
+    pub id: u64,
+    /// The sender's number, digits only (country code first, no `+`).
+    pub msisdn: u64,
+    /// The text, including any keyword GatewayAPI routed it by.
+    pub message: String,
+    /// The short code or number it was sent to.
+    #[serde(default)]
+    pub receiver: Option<u64>,
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum JwtError {
     #[error("not a JWT (three base64url parts)")]
@@ -181,7 +202,7 @@ pub enum JwtError {
     Algorithm,
     #[error("signature does not match")]
     Signature,
-    #[error("claims are not a delivery report")]
+    #[error("claims are not what this webhook carries")]
     Claims,
     #[error("no iat or time claim says when the report was made")]
     Undated,
@@ -234,17 +255,45 @@ struct JwtHeader {
     alg: String,
 }
 
-/// Verifies the `X-Gwapi-Signature` JWT with the webhook token, checks that it is current at
-/// `now`, and returns its claims.
-///
-/// Hand-written rather than a JWT crate: the only algorithm accepted is HS256 (pinned, so no
-/// algorithm confusion), the time that matters is GatewayAPI's own `time` claim (which a JWT
-/// crate does not know), and `hmac` is already here.
+/// Verifies a delivery report's `X-Gwapi-Signature` JWT, checks that it is current at `now`,
+/// and returns its claims.
 pub fn verify_report(
     token: &str,
     secret: &[u8],
     now: DateTime<Utc>,
 ) -> Result<DeliveryReport, JwtError> {
+    verify_claims(token, secret, now, Dating::Required)
+}
+
+/// Verifies an inbound SMS's `X-Gwapi-Signature` JWT (the same scheme) and returns its claims.
+/// A reply's claims may carry no date of their own; when they do, they must be current.
+pub fn verify_inbound(
+    token: &str,
+    secret: &[u8],
+    now: DateTime<Utc>,
+) -> Result<InboundSms, JwtError> {
+    verify_claims(token, secret, now, Dating::IfPresent)
+}
+
+/// Whether claims must say when they were made.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dating {
+    Required,
+    IfPresent,
+}
+
+/// Verifies the `X-Gwapi-Signature` JWT with the webhook token, checks its time claims at
+/// `now`, and returns its claims.
+///
+/// Hand-written rather than a JWT crate: the only algorithm accepted is HS256 (pinned, so no
+/// algorithm confusion), the time that matters is GatewayAPI's own `time` claim (which a JWT
+/// crate does not know), and `hmac` is already here.
+fn verify_claims<T: serde::de::DeserializeOwned>(
+    token: &str,
+    secret: &[u8],
+    now: DateTime<Utc>,
+    dating: Dating,
+) -> Result<T, JwtError> {
     let mut parts = token.trim().split('.');
     let (Some(header), Some(payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -271,7 +320,10 @@ pub fn verify_report(
         .decode(payload)
         .map_err(|_| JwtError::Malformed)?;
     let times: TimeClaims = serde_json::from_slice(&claims).map_err(|_| JwtError::Claims)?;
-    check_time_claims(&times, now)?;
+    match check_time_claims(&times, now) {
+        Err(JwtError::Undated) if dating == Dating::IfPresent => {}
+        checked => checked?,
+    }
     serde_json::from_slice(&claims).map_err(|_| JwtError::Claims)
 }
 
@@ -410,6 +462,24 @@ mod tests {
             verify_report(&token, b"secret", when_the_vector_was_made()),
             Err(JwtError::Algorithm)
         );
+    }
+
+    #[test]
+    fn an_inbound_sms_verifies_and_a_report_is_not_taken_for_one() {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"HS256"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(
+            br#"{"id":1000001,"msisdn":4587654321,"receiver":451204,"message":"foo Hello World","senttime":1450000000,"webhook_label":"test","country_code":"DK","country_prefix":45}"#,
+        );
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"secret").expect("key");
+        mac.update(format!("{header}.{claims}").as_bytes());
+        let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        let token = format!("{header}.{claims}.{signature}");
+        let sms = verify_inbound(&token, b"secret", Utc::now()).expect("verifies");
+        assert_eq!(sms.msisdn, 4587654321);
+        assert_eq!(sms.message, "foo Hello World");
+        assert_eq!(sms.receiver, Some(451204));
+        assert_eq!(verify_inbound(&token, b"other", Utc::now()), Err(JwtError::Signature));
+        assert_eq!(verify_inbound(VECTOR, b"secret", when_the_vector_was_made()), Err(JwtError::Claims));
     }
 
     #[test]

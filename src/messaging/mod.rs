@@ -10,13 +10,16 @@ pub mod postmark;
 pub mod provider;
 pub mod providers;
 pub mod receipts;
+pub mod recovery;
+pub mod replies;
 pub mod segments;
 pub mod smtp;
 pub mod twilio;
+pub mod unsubscribe;
 pub mod worker;
 
 pub use composer::Composer;
 pub use heartbeat::Heartbeat;
-pub use provider::{Outbound, Provider, SendError, SendReceipt};
+pub use provider::{LookupError, Outbound, Provider, SendError, SendReceipt};
 pub use providers::ProviderSet;
 pub use worker::{Worker, WorkerSettings};

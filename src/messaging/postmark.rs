@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::delivery::Outcome;
 use super::provider::{Outbound, Provider, SendError, SendReceipt, retry_after};
+use super::unsubscribe;
 use crate::domain::message::Recipient;
 
 /// The provider's name: its namespace for message ids in the store.
@@ -67,7 +68,7 @@ impl Provider for PostmarkProvider {
                 reason: "postmark sends e-mail only".into(),
             });
         };
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "From": self.from,
             "To": to.as_str(),
             "Subject": outbound.subject.as_deref().unwrap_or_default(),
@@ -77,6 +78,13 @@ impl Provider for PostmarkProvider {
             "Metadata": {"message_id": outbound.message_id.as_str()},
             "TrackOpens": false,
         });
+        if let Some(url) = &outbound.unsubscribe_url {
+            // One-click unsubscribe (RFC 8058); Postmark's DKIM signature covers these headers.
+            body["Headers"] = serde_json::json!([
+                {"Name": unsubscribe::LIST_UNSUBSCRIBE, "Value": format!("<{url}>")},
+                {"Name": unsubscribe::LIST_UNSUBSCRIBE_POST, "Value": unsubscribe::ONE_CLICK},
+            ]);
+        }
         let response = self
             .client
             .post(&self.url)

@@ -4,7 +4,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use chrono::{DateTime, Utc};
+
 use crate::domain::ids::MessageId;
+use crate::domain::lost_send::SentLookup;
 use crate::domain::message::{ProviderRef, Recipient};
 
 /// A rendered message, ready for a provider.
@@ -15,6 +18,8 @@ pub struct Outbound {
     /// Only for e-mail.
     pub subject: Option<String>,
     pub body: String,
+    /// Only for e-mail: the one-click unsubscribe URL (RFC 8058) for its `List-Unsubscribe`.
+    pub unsubscribe_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +52,27 @@ pub enum SendError {
     Permanent { reason: String },
 }
 
+/// Asking a provider what it sent failed (unreachable, refused, an unreadable answer).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("lookup failed: {0}")]
+pub struct LookupError(pub String);
+
 #[async_trait]
 pub trait Provider: Send + Sync {
     /// A short name for logs and the message record.
     fn name(&self) -> &'static str;
     async fn send(&self, outbound: &Outbound) -> Result<SendReceipt, SendError>;
+
+    /// The messages this provider has on record for `recipient` (at least those since
+    /// `since`), so a send whose outcome a crash lost can be recognised instead of repeated.
+    /// The default: this provider's API offers no such lookup.
+    async fn sent_to(
+        &self,
+        _recipient: &Recipient,
+        _since: DateTime<Utc>,
+    ) -> Result<SentLookup, LookupError> {
+        Ok(SentLookup::unavailable())
+    }
 }
 
 /// A `Retry-After` header given in seconds (the form SMS and e-mail APIs use).

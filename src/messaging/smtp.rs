@@ -4,18 +4,22 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message as Email};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 
 use super::provider::{Outbound, Provider, SendError, SendReceipt};
+use super::unsubscribe;
 use crate::config::{SmtpSecurity, SmtpSettings};
 use crate::domain::message::Recipient;
 
 /// The provider's name: its namespace for message ids in the store.
 pub const NAME: &str = "smtp";
+const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str(unsubscribe::LIST_UNSUBSCRIBE);
+const LIST_UNSUBSCRIBE_POST: HeaderName =
+    HeaderName::new_from_ascii_str(unsubscribe::LIST_UNSUBSCRIBE_POST);
 
 pub struct SmtpProvider {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -71,12 +75,23 @@ impl Provider for SmtpProvider {
         // A Message-ID derived from ours: a receiving system that deduplicates sees a resend
         // after a crash as the same e-mail.
         let message_id = format!("<{}@{}>", outbound.message_id.as_str(), self.domain);
-        let email = Email::builder()
+        let mut builder = Email::builder()
             .from(self.from.clone())
             .to(to)
             .subject(outbound.subject.clone().unwrap_or_default())
             .message_id(Some(message_id.clone()))
-            .header(ContentType::TEXT_PLAIN)
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(url) = &outbound.unsubscribe_url {
+            // One-click unsubscribe (RFC 8058). Receivers honour it only on a DKIM-signed mail:
+            // the relay this connects to must sign.
+            builder = builder
+                .raw_header(HeaderValue::new(LIST_UNSUBSCRIBE, format!("<{url}>")))
+                .raw_header(HeaderValue::new(
+                    LIST_UNSUBSCRIBE_POST,
+                    unsubscribe::ONE_CLICK.to_owned(),
+                ));
+        }
+        let email = builder
             .body(outbound.body.clone())
             .map_err(|e| SendError::Permanent {
                 reason: format!("e-mail could not be built: {e}"),

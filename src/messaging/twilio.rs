@@ -1,20 +1,30 @@
-//! Twilio Programmable Messaging: `POST /2010-04-01/Accounts/{sid}/Messages.json`, form-encoded, Basic auth.
+//! Twilio Programmable Messaging: `POST /2010-04-01/Accounts/{sid}/Messages.json`, form-encoded,
+//! Basic auth; and `GET` on the same resource to list what was sent to a number, which is how a
+//! send whose answer a crash lost is recognised (by the link in its body) instead of repeated.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::provider::{Outbound, Provider, SendError, SendReceipt, retry_after};
+use super::provider::{LookupError, Outbound, Provider, SendError, SendReceipt, retry_after};
+use crate::domain::lost_send::{ProviderRecord, SentLookup};
 use crate::domain::message::Recipient;
 
 /// The provider's name: its namespace for message ids in the store.
 pub const NAME: &str = "twilio";
+/// Messages per page of a lookup (Twilio allows up to 1000): one debtor's number rarely has more.
+const LOOKUP_PAGE_SIZE: &str = "100";
+/// Pages a lookup reads before it gives up as inconclusive.
+const LOOKUP_MAX_PAGES: usize = 20;
 
 pub struct TwilioProvider {
     client: reqwest::Client,
     account_sid: String,
     auth_token: SecretString,
     from: String,
+    /// `api_base` without a trailing slash: paging URIs are relative to it.
+    api_base: String,
     url: String,
     /// Where Twilio reports delivery (`StatusCallback`).
     status_callback: Option<String>,
@@ -23,6 +33,28 @@ pub struct TwilioProvider {
 #[derive(Deserialize)]
 struct Created {
     sid: String,
+}
+
+/// One page of `GET …/Messages.json`: the fields we read.
+#[derive(Deserialize)]
+struct MessagePage {
+    #[serde(default)]
+    messages: Vec<ListedMessage>,
+    /// Relative to the API's origin; absent or null on the last page.
+    #[serde(default)]
+    next_page_uri: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ListedMessage {
+    sid: String,
+    #[serde(default)]
+    body: Option<String>,
+    /// RFC 2822, e.g. `Mon, 16 Aug 2010 03:45:01 +0000`.
+    #[serde(default)]
+    date_created: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -60,7 +92,26 @@ impl TwilioProvider {
             account_sid: account_sid.to_owned(),
             auth_token,
             from: from.to_owned(),
+            api_base: api_base.trim_end_matches('/').to_owned(),
         }
+    }
+
+    async fn page(&self, url: &str) -> Result<MessagePage, LookupError> {
+        let response = self
+            .client
+            .get(url)
+            .basic_auth(&self.account_sid, Some(self.auth_token.expose_secret()))
+            .send()
+            .await
+            .map_err(|e| LookupError(format!("twilio unreachable: {e}")))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(LookupError(format!("twilio answered {status} to a lookup")));
+        }
+        response
+            .json()
+            .await
+            .map_err(|e| LookupError(format!("twilio lookup unreadable: {e}")))
     }
 }
 
@@ -134,6 +185,60 @@ impl Provider for TwilioProvider {
             reason,
             retry_after: wait,
         })
+    }
+
+    /// Every message Twilio has to this number, page by page. Filtered by `To` only, not by
+    /// `DateSent`: Twilio fills `date_sent` when the message leaves its queue, so a filter on it
+    /// would miss exactly the messages a crash leaves unknown (accepted, still queued). One
+    /// debtor's number has few messages, and each is matched by the link only it carries.
+    async fn sent_to(
+        &self,
+        recipient: &Recipient,
+        _since: DateTime<Utc>,
+    ) -> Result<SentLookup, LookupError> {
+        let Recipient::Sms(to) = recipient else {
+            return Ok(SentLookup::unavailable());
+        };
+        let first = reqwest::Url::parse_with_params(
+            &self.url,
+            &[("To", to.e164()), ("PageSize", LOOKUP_PAGE_SIZE)],
+        )
+        .map_err(|e| LookupError(format!("twilio lookup URL: {e}")))?;
+        let mut url = first.to_string();
+        let mut records = Vec::new();
+        for _ in 0..LOOKUP_MAX_PAGES {
+            let page = self.page(&url).await?;
+            records.extend(
+                page.messages
+                    .into_iter()
+                    // A scheduled message cancelled before it went was never sent.
+                    .filter(|m| m.status.as_deref() != Some("canceled"))
+                    .map(|m| ProviderRecord {
+                        provider_id: m.sid,
+                        body: m.body.unwrap_or_default(),
+                        created_at: m
+                            .date_created
+                            .and_then(|d| DateTime::parse_from_rfc2822(&d).ok())
+                            .map(|d| d.with_timezone(&Utc)),
+                        message_id: None,
+                    }),
+            );
+            match page.next_page_uri.filter(|uri| !uri.is_empty()) {
+                // Appended to our own API base, never followed elsewhere: the credentials go
+                // only where they were configured to.
+                Some(next) if next.starts_with('/') => url = format!("{}{next}", self.api_base),
+                Some(_) => return Err(LookupError("twilio paging URI is not relative".into())),
+                None => {
+                    return Ok(SentLookup {
+                        records,
+                        complete: true,
+                    });
+                }
+            }
+        }
+        Err(LookupError(format!(
+            "more than {LOOKUP_MAX_PAGES} pages of messages to one number"
+        )))
     }
 }
 

@@ -14,10 +14,14 @@ use super::delivery::settle_failure;
 use super::heartbeat::Heartbeat;
 use super::provider::SendError;
 use super::providers::ProviderSet;
+use super::{recovery, unsubscribe};
 use crate::app::AppContext;
-use crate::domain::case::CaseStatus;
+use crate::domain::case::{Case, CaseStatus};
 use crate::domain::jurisdiction::no;
-use crate::domain::message::{ContactCap, Message, MessageStatus, Recipient, retry_delay};
+use crate::domain::lost_send::{LookupResult, NextStep, RecoveryRules, UnknownOutcome, next_step};
+use crate::domain::message::{
+    ContactCap, Message, MessageStatus, ProviderRef, Recipient, retry_delay,
+};
 use crate::store::{OutageLog, StoreError};
 
 #[derive(Debug, Clone)]
@@ -29,6 +33,8 @@ pub struct WorkerSettings {
     pub poll_interval: Duration,
     /// Reminders per debtor and agency (receipts and answers are not capped).
     pub cap: ContactCap,
+    /// What to do about a send whose outcome a stopped worker lost.
+    pub recovery: RecoveryRules,
 }
 
 /// The send loop. Cheap to clone: each message of a batch is its own task, so a worker
@@ -274,9 +280,14 @@ impl WorkerCore {
     async fn process(&self, mut message: Message, now: DateTime<Utc>) -> Result<(), StoreError> {
         let store = &self.ctx.store;
         if message.status == MessageStatus::Sending {
-            // A worker died mid-send: whether the provider got it is unknown. Twilio has no
-            // idempotency key, so we choose to send again (at-least-once) and say so in the log.
-            tracing::warn!(message_id = %message.id, "previous attempt ended without a result; sending again");
+            // A worker stopped mid-send (killed, or its lease ran out): whether the provider got
+            // it is unknown. Providers take no idempotency key, so the provider is asked once
+            // this start is won, before anything is sent again.
+            tracing::warn!(message_id = %message.id, "previous attempt ended without a result; asking the provider first");
+            message.unknown_outcome.get_or_insert(UnknownOutcome {
+                since: message.updated_at,
+                failed_lookups: 0,
+            });
         }
         if message.status.is_final() {
             return store.save_leased_message(&message).await;
@@ -299,6 +310,14 @@ impl WorkerCore {
 
         // The case and the opt-out as they were when the start was won (one step in the store).
         let case = start.case;
+        // Whatever the case's state now: a message the provider already has was sent. (Nothing
+        // at all is done for an erased case; the path below cancels it.)
+        if message.unknown_outcome.is_some()
+            && let Some(lost) = case.as_ref().filter(|c| !c.is_erased())
+            && self.settle_lost_send(&mut message, lost, now).await?
+        {
+            return Ok(());
+        }
         let collection = message.template.is_collection();
         if let Some(disputed) = case
             .as_ref()
@@ -329,8 +348,11 @@ impl WorkerCore {
         };
         if start.opted_out {
             message.status = MessageStatus::Cancelled;
-            message.last_error = Some("the debtor asked for no more SMS (STOP)".into());
-            tracing::info!(message_id = %message.id, "not sent: the number opted out");
+            message.last_error = Some(match message.recipient {
+                Recipient::Sms(_) => "the debtor asked for no more SMS (STOP)".into(),
+                Recipient::Email(_) => "the debtor unsubscribed from e-mail".into(),
+            });
+            tracing::info!(message_id = %message.id, "not sent: the recipient opted out");
             return store.save_leased_message(&message).await;
         }
         if collection {
@@ -366,14 +388,19 @@ impl WorkerCore {
             }
         }
         // A paid case's links were revoked; its receipt needs none, so none is issued again.
+        // The link remembers this message: after a crash it is how the provider's copy of the
+        // text is recognised as this message.
         let link = if message.template.has_link() {
-            self.ctx.issue_case_link(&case.id).await?
+            self.ctx.issue_message_link(&case.id, &message.id).await?
         } else {
             String::new()
         };
-        let outbound = self
+        let mut outbound = self
             .composer
             .compose(&message, &case, &creditor, &agency, &link);
+        if let Recipient::Email(_) = message.recipient {
+            outbound.unsubscribe_url = Some(unsubscribe::url(&self.ctx, &message.id));
+        }
         let provider = self
             .providers
             .for_message(message.recipient.channel(), &creditor);
@@ -443,6 +470,105 @@ impl WorkerCore {
             settle_failure(&self.ctx, &message, &reason, contact_invalid, now).await?;
         }
         Ok(())
+    }
+
+    /// A start of `message` was lost: asks the provider and records what it has, or holds the
+    /// message for a later try. `true` when that settled this round; `false` when the message
+    /// is to be sent now (the provider does not have it, or there is nothing left to wait for).
+    async fn settle_lost_send(
+        &self,
+        message: &mut Message,
+        case: &Case,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let Some(mut outcome) = message.unknown_outcome else {
+            return Ok(false);
+        };
+        let (Some(creditor), Some(agency)) = (
+            self.ctx.creditor(&case.creditor_id).await?,
+            self.ctx.agency(&case.agency_id).await?,
+        ) else {
+            // The usual path fails it for the missing configuration.
+            return Ok(false);
+        };
+        let provider = self
+            .providers
+            .for_message(message.recipient.channel(), &creditor);
+        let linkless = (!message.template.has_link()).then(|| {
+            self.composer
+                .compose(message, case, &creditor, &agency, "")
+                .body
+        });
+        let result = recovery::look_up(
+            &self.ctx,
+            provider.as_ref(),
+            message,
+            outcome.since,
+            linkless.as_deref(),
+        )
+        .await;
+        match next_step(&outcome, &result, &self.settings.recovery, now) {
+            NextStep::RecordSent(provider_id) => {
+                message.status = MessageStatus::Sent;
+                message.provider_id = Some(provider_id.clone());
+                message.provider = Some(provider.name().to_owned());
+                message.last_error = None;
+                message.unknown_outcome = None;
+                message.updated_at = now;
+                tracing::info!(message_id = %message.id, provider = provider.name(), "the provider already had it: recorded as sent, not sent again");
+                let sms_to = match &message.recipient {
+                    Recipient::Sms(phone) => Some(phone.e164()),
+                    Recipient::Email(_) => None,
+                };
+                self.ctx
+                    .store
+                    .record_sent(
+                        message,
+                        ProviderRef {
+                            provider: provider.name(),
+                            id: &provider_id,
+                        },
+                        sms_to,
+                    )
+                    .await?;
+                Ok(true)
+            }
+            NextStep::Send => {
+                match result {
+                    LookupResult::Failed => {
+                        tracing::warn!(message_id = %message.id, "the provider could not be asked; sending again without knowing")
+                    }
+                    LookupResult::NotFound { complete: false } => {
+                        tracing::warn!(message_id = %message.id, provider = provider.name(), "no receipt settled it and the provider cannot be asked; sending again")
+                    }
+                    _ => {
+                        tracing::info!(message_id = %message.id, "the provider does not have it; sending")
+                    }
+                }
+                message.unknown_outcome = None;
+                Ok(false)
+            }
+            NextStep::WaitUntil(at) => {
+                if result == LookupResult::Failed {
+                    outcome.failed_lookups = outcome.failed_lookups.saturating_add(1);
+                }
+                message.unknown_outcome = Some(outcome);
+                message.status = MessageStatus::Scheduled;
+                // Nothing was sent: the attempt is given back, as for any hold.
+                message.attempts = message.attempts.saturating_sub(1);
+                message.not_before = at;
+                message.updated_at = now;
+                message.last_error = Some(match result {
+                    LookupResult::Failed => {
+                        "outcome unknown: the provider could not be asked yet".into()
+                    }
+                    _ => "outcome unknown: waiting for the provider's receipt".into(),
+                });
+                tracing::info!(message_id = %message.id, at = %at, "outcome unknown; asks again later");
+                self.ctx.store.save_leased_message(message).await?;
+                Ok(true)
+            }
+        }
     }
 }
 

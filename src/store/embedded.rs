@@ -43,6 +43,8 @@ struct Inner {
     provider_ids: HashMap<String, MessageId>,
     sms_cases: HashMap<String, CaseId>,
     opted_out: HashSet<String>,
+    /// Addresses that used an e-mail's one-click unsubscribe (lower-cased).
+    opted_out_emails: HashSet<String>,
     /// (scope, key) → (fingerprint, saved response once finished, when the claim lapses).
     idempotency: HashMap<(String, String), IdempotencyEntry>,
     /// Each agency's cases in the order they were created.
@@ -424,7 +426,9 @@ impl MessageStore for EmbeddedStore {
             case: inner.cases.get(&message.case_id).cloned(),
             opted_out: match &message.recipient {
                 Recipient::Sms(phone) => inner.opted_out.contains(phone.e164()),
-                Recipient::Email(_) => false,
+                Recipient::Email(email) => inner
+                    .opted_out_emails
+                    .contains(&super::email_opt_out_member(email.as_str())),
             },
         }))
     }
@@ -496,6 +500,25 @@ impl MessageStore for EmbeddedStore {
 
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool> {
         Ok(self.lock()?.opted_out.contains(phone))
+    }
+
+    async fn opt_in(&self, phone: &str) -> StoreResult<()> {
+        self.lock()?.opted_out.remove(phone);
+        Ok(())
+    }
+
+    async fn opt_out_email(&self, address: &str) -> StoreResult<()> {
+        self.lock()?
+            .opted_out_emails
+            .insert(super::email_opt_out_member(address));
+        Ok(())
+    }
+
+    async fn is_email_opted_out(&self, address: &str) -> StoreResult<bool> {
+        Ok(self
+            .lock()?
+            .opted_out_emails
+            .contains(&super::email_opt_out_member(address)))
     }
 
     async fn claim_contact_slot(

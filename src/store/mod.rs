@@ -46,7 +46,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct SendStart {
     /// The message's case; `None` when it has been erased.
     pub case: Option<Case>,
-    /// The message is an SMS to a number that answered STOP.
+    /// The recipient opted out of its channel: an SMS to a number that answered STOP, or an
+    /// e-mail to an address that used the one-click unsubscribe.
     pub opted_out: bool,
 }
 
@@ -171,6 +172,12 @@ pub trait MessageStore: Send + Sync {
     /// The debtor answered STOP: no more SMS to this number, from any agency.
     async fn opt_out(&self, phone: &str) -> StoreResult<()>;
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool>;
+    /// The debtor answered START: SMS to this number again.
+    async fn opt_in(&self, phone: &str) -> StoreResult<()>;
+    /// The address used an e-mail's one-click unsubscribe: no more e-mail to it, from any
+    /// agency. Addresses compare case-insensitively (see [`email_opt_out_member`]).
+    async fn opt_out_email(&self, address: &str) -> StoreResult<()>;
+    async fn is_email_opted_out(&self, address: &str) -> StoreResult<bool>;
     /// Takes a place for a reminder to one debtor address (a digest of it, never the address
     /// itself) from one agency under the frequency
     /// cap, atomically (several workers): `None` when taken (recorded under the message id;
@@ -360,6 +367,13 @@ impl<
 }
 
 pub type SharedStore = Arc<dyn Store>;
+
+/// How an e-mail address is kept in the opt-out set: lower-cased, since mailboxes that differ
+/// only in case are one person's in practice. Kept like the SMS opt-out set (the plain member),
+/// so both can move to pseudonyms together.
+pub fn email_opt_out_member(address: &str) -> String {
+    address.to_lowercase()
+}
 
 fn corrupt(e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(e.to_string())

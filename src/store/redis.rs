@@ -156,8 +156,8 @@ return 1
 
 /// Fencing for a send: writes the message (ARGV[1]) and renews its lease (ARGV[3], ms) only if
 /// the stored start count (`starts`) is ARGV[2] and the message is not final; then returns what
-/// the send depends on, read in the same step: `{case json or '', 1 if ARGV[5] (an SMS number)
-/// opted out}`. Returns nil when the start is lost.
+/// the send depends on, read in the same step: `{case json or '', 1 if ARGV[5] (the number or
+/// address) is in KEYS[5] (its channel's opt-out set)}`. Returns nil when the start is lost.
 ///
 /// The two fields are found by pattern, not `cjson.decode` (which cost more than the rest of the
 /// script). Both serde_json and cjson (CANCEL_QUEUED re-encodes, keys in any order) write JSON
@@ -448,6 +448,9 @@ impl RedisStore {
     }
     fn optout_key(&self) -> String {
         format!("{}:optout", self.ns)
+    }
+    fn email_optout_key(&self) -> String {
+        format!("{}:optout:email", self.ns)
     }
     fn lease_key(&self) -> String {
         format!("{}:queue:leased", self.ns)
@@ -839,9 +842,13 @@ impl MessageStore for RedisStore {
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<SendStart>> {
         let id = message.id.as_str();
-        let sms_to = match &message.recipient {
-            Recipient::Sms(phone) => phone.e164(),
-            Recipient::Email(_) => "",
+        // The opt-out set of the message's channel, and the recipient's member in it.
+        let (optout_key, member) = match &message.recipient {
+            Recipient::Sms(phone) => (self.optout_key(), phone.e164().to_owned()),
+            Recipient::Email(email) => (
+                self.email_optout_key(),
+                super::email_opt_out_member(email.as_str()),
+            ),
         };
         let started: Option<(String, i64)> = self
             .begin_send
@@ -849,12 +856,12 @@ impl MessageStore for RedisStore {
             .key(self.lease_key())
             .key(self.due_key())
             .key(self.case_key(&message.case_id))
-            .key(self.optout_key())
+            .key(optout_key)
             .arg(to_json(message)?)
             .arg(expected_starts)
             .arg(lease_until.timestamp_millis())
             .arg(id)
-            .arg(sms_to)
+            .arg(member)
             .invoke_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
@@ -984,6 +991,33 @@ impl MessageStore for RedisStore {
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool> {
         self.conn()
             .sismember(self.optout_key(), phone)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn opt_in(&self, phone: &str) -> StoreResult<()> {
+        self.conn()
+            .srem(self.optout_key(), phone)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn opt_out_email(&self, address: &str) -> StoreResult<()> {
+        self.conn()
+            .sadd(
+                self.email_optout_key(),
+                super::email_opt_out_member(address),
+            )
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn is_email_opted_out(&self, address: &str) -> StoreResult<bool> {
+        self.conn()
+            .sismember(
+                self.email_optout_key(),
+                super::email_opt_out_member(address),
+            )
             .await
             .map_err(unavailable)
     }

@@ -118,6 +118,7 @@ impl ApiError {
                 crate::domain::message::UnfoundedReceipt::NoPlan => "no_plan",
                 crate::domain::message::UnfoundedReceipt::NoAnswer => "no_answer",
                 crate::domain::message::UnfoundedReceipt::NotClosed => "not_closed",
+                crate::domain::message::UnfoundedReceipt::OnlyOnReply => "only_on_reply",
             },
             ApiError::MissingApiKey => "missing_api_key",
             ApiError::InvalidApiKey => "invalid_api_key",

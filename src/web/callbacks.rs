@@ -1,6 +1,7 @@
 //! Callbacks from providers, each verified before anything is read: Twilio (`X-Twilio-Signature`
-//! over the raw form) for delivery status and the debtor's SMS replies (STOP honoured),
-//! GatewayAPI delivery reports (HS256 JWT) and Postmark delivery/bounce webhooks (Basic auth).
+//! over the raw form) for delivery status and the debtor's SMS replies, GatewayAPI delivery
+//! reports and replies (HS256 JWT), and Postmark delivery/bounce webhooks (Basic auth). Replies
+//! go to `messaging::replies` (STOP and its kin honoured, START undoes it).
 //! Receipts move a message to delivered or failed once; a provider's id is looked up only in
 //! that provider's namespace.
 
@@ -12,12 +13,12 @@ use secrecy::ExposeSecret;
 use super::session::field;
 use crate::app::AppContext;
 use crate::domain::contact::PhoneNumber;
-use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::ids::MessageId;
 use crate::domain::message::{Message, ProviderRef};
 use crate::links::constant_time_eq;
 use crate::messaging::delivery::{Outcome, record_receipt};
 use crate::messaging::postmark::WebhookRecord;
+use crate::messaging::replies::handle_reply;
 use crate::messaging::twilio::request_signature;
 use crate::messaging::{gatewayapi, postmark, twilio};
 
@@ -27,6 +28,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/callbacks/gatewayapi/status",
             web::post().to(gatewayapi_status),
+        )
+        .route(
+            "/callbacks/gatewayapi/inbound",
+            web::post().to(gatewayapi_inbound),
         )
         .route("/callbacks/postmark", web::post().to(postmark_webhook));
 }
@@ -66,12 +71,7 @@ fn verified_twilio_form(
     Ok(params)
 }
 
-/// Replies that stop further SMS to the number (Twilio's own and the Norwegian ones).
-const STOP_WORDS: [&str; 4] = ["STOP", "STOPP", "AVSLUTT", "UNSUBSCRIBE"];
-
-/// A debtor's SMS reply. STOP, STOPP, AVSLUTT (or a word in `messaging.opt_out_words`) stops all
-/// further SMS to that number; every reply is kept in the audit trail of the case the number
-/// last got a message about, and the agency gets `contact.invalid` for an opt-out.
+/// A debtor's SMS reply through Twilio: see `messaging::replies` for what it does.
 async fn twilio_inbound(
     req: HttpRequest,
     ctx: web::Data<AppContext>,
@@ -85,20 +85,9 @@ async fn twilio_inbound(
     let Ok(phone) = PhoneNumber::parse(field("From")) else {
         return HttpResponse::BadRequest().finish();
     };
-    let text: String = field("Body").chars().take(500).collect();
-    let word = text.trim().trim_end_matches(['.', '!']).to_uppercase();
-    let stop = STOP_WORDS.contains(&word.as_str())
-        || ctx
-            .config
-            .settings
-            .messaging
-            .opt_out_words
-            .iter()
-            .any(|w| w.trim().eq_ignore_ascii_case(&word));
-    let result = record_reply(&ctx, &phone, &text, stop).await;
-    match result {
-        // Empty TwiML: no automatic answer (Twilio sends its own STOP confirmation).
-        Ok(()) => HttpResponse::Ok()
+    match handle_reply(&ctx, &phone, field("Body"), Utc::now()).await {
+        // Empty TwiML: no automatic answer (a START is confirmed by a message of our own).
+        Ok(_) => HttpResponse::Ok()
             .content_type("text/xml")
             .body("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>"),
         Err(e) => {
@@ -106,46 +95,6 @@ async fn twilio_inbound(
             HttpResponse::ServiceUnavailable().finish()
         }
     }
-}
-
-async fn record_reply(
-    ctx: &AppContext,
-    phone: &PhoneNumber,
-    text: &str,
-    stop: bool,
-) -> Result<(), crate::store::StoreError> {
-    if stop {
-        ctx.store.opt_out(phone.e164()).await?;
-        tracing::info!(to = %phone.masked(), "number opted out of SMS");
-    }
-    let Some(case_id) = ctx.store.last_sms_case(phone.e164()).await? else {
-        return Ok(());
-    };
-    for _ in 0..5 {
-        let Some(mut case) = ctx.store.case(&case_id).await? else {
-            return Ok(());
-        };
-        let now = Utc::now();
-        let action = if stop { "sms.opt_out" } else { "sms.reply" };
-        case.record(Actor::Debtor, action, text.to_owned(), now);
-        let events = if stop {
-            vec![Event::new(
-                case.agency_id.clone(),
-                Some(case.id.clone()),
-                EventKind::ContactInvalid,
-                serde_json::json!({"case_id": case.id, "channel": "sms", "reason": "opted_out", "reply": text}),
-                now,
-            )]
-        } else {
-            Vec::new()
-        };
-        match ctx.store.update_case_with_events(&case, &events).await {
-            Ok(_) => return Ok(()),
-            Err(crate::store::StoreError::Conflict) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(crate::store::StoreError::Conflict)
 }
 
 /// Twilio error codes in a status callback that mean the number itself is bad.
@@ -226,24 +175,9 @@ async fn receipt(
 /// must be current by its time claims, and its claims (not the body) are what we trust. The report names our message id in
 /// `userref`, so it is found even when the worker died before storing GatewayAPI's id.
 async fn gatewayapi_status(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
-    let Some(settings) = &ctx.config.settings.gatewayapi else {
-        return HttpResponse::NotFound().finish();
-    };
-    let token = req
-        .headers()
-        .get("x-gwapi-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let report = match gatewayapi::verify_report(
-        token,
-        settings.webhook_secret.expose_secret().as_bytes(),
-        Utc::now(),
-    ) {
+    let report = match gatewayapi_claims(&req, &ctx, gatewayapi::verify_report) {
         Ok(report) => report,
-        Err(e) => {
-            tracing::warn!(error = %e, "gatewayapi delivery report refused");
-            return HttpResponse::Unauthorized().finish();
-        }
+        Err(status) => return HttpResponse::build(status).finish(),
     };
     let id = report.id.to_string();
     let provider_id = ProviderRef {
@@ -255,6 +189,53 @@ async fn gatewayapi_status(req: HttpRequest, ctx: web::Data<AppContext>) -> Http
         _ => ctx.store.message_by_provider_id(provider_id).await,
     };
     receipt(&ctx, found, provider_id, report.outcome()).await
+}
+
+/// The `X-Gwapi-Signature` JWT of a GatewayAPI webhook, verified with the webhook token; `Err`
+/// is the status to answer with.
+fn gatewayapi_claims<T>(
+    req: &HttpRequest,
+    ctx: &AppContext,
+    verify: impl Fn(&str, &[u8], chrono::DateTime<chrono::Utc>) -> Result<T, gatewayapi::JwtError>,
+) -> Result<T, StatusCode> {
+    let Some(settings) = &ctx.config.settings.gatewayapi else {
+        return Err(StatusCode::NOT_FOUND);
+    };
+    let token = req
+        .headers()
+        .get("x-gwapi-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    verify(
+        token,
+        settings.webhook_secret.expose_secret().as_bytes(),
+        Utc::now(),
+    )
+    .map_err(|e| {
+        tracing::warn!(path = req.path(), error = %e, "gatewayapi webhook refused");
+        StatusCode::UNAUTHORIZED
+    })
+}
+
+/// A debtor's SMS reply through GatewayAPI (MO SMS, on a keyword or number leased there), signed
+/// like its delivery reports: only the JWT's claims are trusted, never the body.
+async fn gatewayapi_inbound(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
+    let sms = match gatewayapi_claims(&req, &ctx, gatewayapi::verify_inbound) {
+        Ok(sms) => sms,
+        Err(status) => return HttpResponse::build(status).finish(),
+    };
+    let Ok(phone) = PhoneNumber::parse(&format!("+{}", sms.msisdn)) else {
+        // Acknowledged, or GatewayAPI retries for a day a number we can never use.
+        tracing::warn!("gatewayapi reply from a number that is not valid; ignored");
+        return HttpResponse::NoContent().finish();
+    };
+    match handle_reply(&ctx, &phone, &sms.message, Utc::now()).await {
+        Ok(_) => HttpResponse::NoContent().finish(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not record an SMS reply");
+            HttpResponse::ServiceUnavailable().finish()
+        }
+    }
 }
 
 /// Postmark's delivery, bounce and spam-complaint webhooks. Postmark does not sign them, so the

@@ -20,6 +20,7 @@ pub mod reviews_api;
 pub mod security;
 pub mod self_service;
 pub mod session;
+pub mod unsubscribe;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -60,10 +61,14 @@ async fn fallback(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse 
 
 /// Paths as they may appear in logs: a link token is cut to its first characters.
 fn loggable_path(path: &str) -> String {
-    match path.strip_prefix("/k/") {
-        Some(token) => format!("/k/{}…", token.chars().take(4).collect::<String>()),
-        None => path.to_owned(),
+    if let Some(token) = path.strip_prefix("/k/") {
+        return format!("/k/{}…", token.chars().take(4).collect::<String>());
     }
+    // An unsubscribe URL is a capability too.
+    if path.starts_with("/u/") {
+        return "/u/…".to_owned();
+    }
+    path.to_owned()
 }
 
 /// Builds the server on an already bound listener (port 0 in tests); signals are the caller's.
@@ -104,6 +109,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             .configure(events_api::routes)
             .configure(mandates_api::routes)
             .configure(callbacks::routes)
+            .configure(unsubscribe::routes)
             .configure(payment_webhooks::routes)
             .configure(openapi::routes)
             .configure(api::routes)
@@ -125,5 +131,6 @@ mod tests {
     fn link_tokens_are_cut_in_logged_paths() {
         assert_eq!(loggable_path("/k/AbCdEfGhIjKlMnOpQrStUvWxY"), "/k/AbCd…");
         assert_eq!(loggable_path("/case"), "/case");
+        assert_eq!(loggable_path("/u/msg_1/AbCdEf"), "/u/…");
     }
 }

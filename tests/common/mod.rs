@@ -11,6 +11,8 @@ use innfri::app::AppContext;
 use innfri::config::{ConfigSource, api_key_hash};
 use innfri::store::{EmbeddedStore, RedisStore, SharedStore};
 
+pub mod twilio_fake;
+
 pub const KEY_A: &str = "ik_test_agency_a_key_0000000000";
 pub const KEY_B: &str = "ik_test_agency_b_key_1111111111";
 pub const LINK_KEY_HEX: &str =

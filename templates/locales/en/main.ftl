@@ -229,3 +229,19 @@ declined-title = The payment was not completed
 declined-body = No money has been taken. You can try again, or pay by bank transfer.
 method-vipps = Vipps
 method-card = card
+
+## Opting in and out (SMS within GSM-7)
+opt-in-sms = You will get text messages from {$agency} again about the case from {$creditor}. Reply STOP if you want them to stop.
+opt-in-email-subject = Text messages from {$agency} again
+opt-in-email-body =
+    Hello {$name},
+
+    You will get text messages from {$agency} again about the case from {$creditor}. Reply STOP to a message if you want them to stop.
+
+    Kind regards
+    {$agency}
+unsubscribe-title = Stop e-mails from us?
+unsubscribe-body = We will send no more e-mails to {$address} about the cases we follow up. Your case does not change, and important notices may still come by text message or letter.
+unsubscribe-button = Yes, stop the e-mails
+unsubscribed-title = You will get no more e-mails from us
+unsubscribed-body = We have stopped e-mails to {$address}. Your case has not changed: you can still open it from a message you have received.

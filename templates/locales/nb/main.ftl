@@ -229,3 +229,19 @@ declined-title = Betalingen ble ikke fullført
 declined-body = Ingen penger er trukket. Du kan prøve igjen, eller betale med bankoverføring.
 method-vipps = Vipps
 method-card = kort
+
+## Opting in and out (SMS within GSM-7)
+opt-in-sms = Du får SMS fra {$agency} igjen om saken fra {$creditor}. Svar STOPP hvis du vil at de skal stoppe.
+opt-in-email-subject = SMS fra {$agency} igjen
+opt-in-email-body =
+    Hei {$name},
+
+    Du får SMS fra {$agency} igjen om saken fra {$creditor}. Svar STOPP på en melding hvis du vil at de skal stoppe.
+
+    Vennlig hilsen
+    {$agency}
+unsubscribe-title = Stoppe e-post fra oss?
+unsubscribe-body = Vi sender ikke flere e-poster til {$address} om sakene vi følger opp. Saken din endres ikke, og viktige beskjeder kan fortsatt komme på SMS eller brev.
+unsubscribe-button = Ja, stopp e-postene
+unsubscribed-title = Du får ikke flere e-poster fra oss
+unsubscribed-body = Vi har stoppet e-post til {$address}. Saken din er ikke endret: du kan fortsatt åpne den fra en melding du har fått.
