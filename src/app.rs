@@ -34,6 +34,7 @@ impl AppContext {
                 RedisStore::connect(
                     &config.settings.store.redis_url,
                     &config.settings.store.namespace,
+                    config.pseudonyms.clone(),
                 )
                 .await?,
             ),

@@ -7,6 +7,7 @@ use tokio::sync::watch;
 
 use crate::app::{AppContext, http_client};
 use crate::demo;
+use crate::retention;
 use crate::web;
 use crate::webhooks::delivery::Deliverer;
 
@@ -50,8 +51,8 @@ pub async fn serve(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The worker role: sends messages and delivers webhooks until a signal, then finishes what
-/// it has in hand.
+/// The worker role: sends messages, delivers webhooks and runs the retention schedule until a
+/// signal, then finishes what it has in hand.
 pub async fn worker(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     let worker = ctx.worker(http_client()?)?;
     let deliverer = Deliverer::new(ctx.clone())?;
@@ -64,8 +65,10 @@ pub async fn worker(ctx: Arc<AppContext>) -> anyhow::Result<()> {
         let rx = rx.clone();
         async move { deliverer.run(rx).await }
     });
+    let retention = tokio::spawn(retention::run_periodically(ctx.clone(), rx.clone()));
     worker.run(rx).await;
     let _ = webhooks.await;
+    let _ = retention.await;
     Ok(())
 }
 
@@ -82,6 +85,7 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
         let rx = rx.clone();
         async move { deliverer.run(rx).await }
     });
+    let retention = tokio::spawn(retention::run_periodically(ctx.clone(), rx.clone()));
     let worker_task = tokio::spawn(async move { worker.run(rx).await });
     println!(
         "\ninnfri demo is running. Open the demo case (as the debtor would from the SMS):\n\n    {link}\n"
@@ -98,5 +102,6 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     server.await?;
     let _ = worker_task.await;
     let _ = webhooks.await;
+    let _ = retention.await;
     Ok(())
 }

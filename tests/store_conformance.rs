@@ -437,7 +437,7 @@ async fn an_idempotency_key_starts_once_then_replays_its_response(backend: Backe
     };
     // Only the claim that holds the key may save it or let it go.
     store
-        .idempotency_finish("agency-a", "key-1", "not-mine", &saved)
+        .idempotency_finish("agency-a", "key-1", "not-mine", &saved, None)
         .await
         .expect("finish");
     store
@@ -449,7 +449,7 @@ async fn an_idempotency_key_starts_once_then_replays_its_response(backend: Backe
         IdempotencyBegin::InFlight
     );
     store
-        .idempotency_finish("agency-a", "key-1", "c1", &saved)
+        .idempotency_finish("agency-a", "key-1", "c1", &saved, None)
         .await
         .expect("finish");
     assert_eq!(

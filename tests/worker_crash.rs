@@ -283,6 +283,7 @@ fn worker_env(namespace: &str, twilio_base: &str) -> Vec<(String, String)> {
         ("INNFRI__TWILIO__FROM", "Innfri"),
         ("INNFRI__TWILIO__API_BASE", twilio_base),
         ("INNFRI__LINKS__KEYS__1", LINK_KEY_HEX),
+        ("INNFRI__STORE__PSEUDONYM_KEY", common::PSEUDONYM_KEY_HEX),
         ("INNFRI__SERVER__PUBLIC_BASE_URL", "http://127.0.0.1:1"),
         // Warnings only ("sending again" is one): 10 000 "sent" lines would cost time.
         ("RUST_LOG", "warn"),

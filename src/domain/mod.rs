@@ -16,4 +16,5 @@ pub mod message;
 pub mod money;
 pub mod payment;
 pub mod plan;
+pub mod retention;
 pub mod self_service;

@@ -4,6 +4,7 @@
 //! embedded store). The shared conformance suite in `tests/store_conformance.rs` runs against both.
 
 mod embedded;
+mod pseudonym;
 mod redis;
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::domain::message::{ContactCap, Message};
 use crate::links::TokenDigest;
 
 pub use self::embedded::EmbeddedStore;
+pub use self::pseudonym::{PseudonymKeyError, Pseudonyms};
 pub use self::redis::RedisStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +78,22 @@ pub trait CaseStore: Send + Sync {
         start: usize,
         count: usize,
     ) -> StoreResult<Vec<Case>>;
+
+    // Retention: every write of a case keeps an index, per creditor, of the cases waiting for
+    // automatic erasure by when collection ended (`Case::retention_clock`), so finding those
+    // due costs in proportion to how many are due, not to how many cases exist.
+
+    /// Up to `max` of the creditor's cases whose collection ended before `before`, oldest first.
+    async fn cases_settled_before(
+        &self,
+        creditor: &CreditorId,
+        before: DateTime<Utc>,
+        max: usize,
+    ) -> StoreResult<Vec<CaseId>>;
+    /// The creditors with cases in the retention index (also ones no longer configured).
+    async fn retention_creditors(&self) -> StoreResult<Vec<CreditorId>>;
+    /// Takes a case out of the retention index (its record is gone, so nothing is left to erase).
+    async fn unindex_settled(&self, creditor: &CreditorId, case: &CaseId) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -103,6 +121,8 @@ pub trait LinkStore: Send + Sync {
         digest: &TokenDigest,
         idle: std::time::Duration,
     ) -> StoreResult<Option<(DebtorSession, Case)>>;
+    /// Ends a session at once (its case was closed or erased).
+    async fn end_session(&self, digest: &TokenDigest) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -140,6 +160,9 @@ pub trait MessageStore: Send + Sync {
     /// and returns how many there were.
     async fn delete_case_messages(&self, case: &CaseId) -> StoreResult<usize>;
     /// Forgets that SMS replies from this number belong to this case.
+    ///
+    /// Phone numbers and addresses given to this trait are kept only as keyed pseudonyms
+    /// (see [`Pseudonyms`]): never in a key name, a set or a value.
     async fn forget_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()>;
     /// Remembers which message a provider's id (Twilio's `SM…` sid) belongs to, for receipts.
     async fn index_provider_id(&self, provider_id: &str, message: &MessageId) -> StoreResult<()>;
@@ -160,8 +183,8 @@ pub trait MessageStore: Send + Sync {
     /// The debtor answered STOP: no more SMS to this number, from any agency.
     async fn opt_out(&self, phone: &str) -> StoreResult<()>;
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool>;
-    /// Takes a place for a reminder to one debtor address (a digest of it, never the address
-    /// itself) from one agency under the frequency
+    /// Takes a place for a reminder to one debtor address (normalised: E.164 or lower case;
+    /// kept as its pseudonym, never the address itself) from one agency under the frequency
     /// cap, atomically (several workers): `None` when taken (recorded under the message id;
     /// taking it again for the same message is a no-op), otherwise the earliest time one frees.
     async fn claim_contact_slot(
@@ -196,6 +219,18 @@ pub trait EventStore: Send + Sync {
         cursor: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<(String, Event)>>;
+    /// Erasure: rewrites every stored event of the case as [`Event::redact`] leaves it, in
+    /// place (same id, same cursor), so the pull API and a webhook replay serve the redacted
+    /// payload. Returns how many changed.
+    async fn redact_case_events(&self, agency: &AgencyId, case: &CaseId) -> StoreResult<usize>;
+    /// Retention: removes up to `max` of the agency's events that happened before `before`,
+    /// oldest first; returns how many went (fewer than `max`: none older are left).
+    async fn trim_events(
+        &self,
+        agency: &AgencyId,
+        before: DateTime<Utc>,
+        max: usize,
+    ) -> StoreResult<usize>;
 }
 
 /// Payments: each provider or bank reference is applied at most once, atomically with the
@@ -266,16 +301,23 @@ pub trait IdempotencyStore: Send + Sync {
         fingerprint: &str,
         claim: &str,
     ) -> StoreResult<IdempotencyBegin>;
-    /// Saves the final response for 24 hours, if `claim` still holds the key.
+    /// Saves the final response for 24 hours, if `claim` still holds the key. A response about
+    /// a `case` is remembered with it, so erasing the case forgets it; one about a case erased
+    /// while the request ran is not saved at all (the key is let go).
     async fn idempotency_finish(
         &self,
         scope: &str,
         key: &str,
         claim: &str,
         response: &SavedResponse,
+        case: Option<&CaseId>,
     ) -> StoreResult<()>;
     /// Lets the key go (the request failed in a way worth retrying), if `claim` holds it.
     async fn idempotency_abandon(&self, scope: &str, key: &str, claim: &str) -> StoreResult<()>;
+    /// Erasure: forgets every saved response about the case (they may hold its personal data),
+    /// and from now on saves none about it. Their keys are free again: a retry runs anew and
+    /// meets the erased case. Returns how many were forgotten.
+    async fn forget_case_answers(&self, case: &CaseId) -> StoreResult<usize>;
 }
 
 /// An API key as stored: never the key, only what it grants and whether it still does.

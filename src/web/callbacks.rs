@@ -121,7 +121,8 @@ async fn record_reply(
         return Ok(());
     };
     for _ in 0..5 {
-        let Some(mut case) = ctx.store.case(&case_id).await? else {
+        // An erased case takes no more of the debtor's words (the STOP itself is kept above).
+        let Some(mut case) = ctx.store.case(&case_id).await?.filter(|c| !c.is_erased()) else {
             return Ok(());
         };
         let now = Utc::now();
