@@ -522,7 +522,88 @@ async fn sessions_end_at_once_when_the_case_is_closed_or_erased(backend: Backend
     assert_eq!(page.status().as_u16(), 200);
 }
 
+async fn a_webhook_replay_after_erasure_sends_only_the_redacted_events(backend: Backend) {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&receiver)
+        .await;
+    let agencies = json!([
+        {"id": "agency-a", "name": "A Inkasso AS", "api_key_sha256": [hex::encode(innfri::config::api_key_hash(KEY_A))],
+         "creditors": ["nordlys-energi"], "webhook_url": format!("{}/hooks", receiver.uri()),
+         "webhook_secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}
+    ]);
+    let source = common::config_source(backend)
+        .with("agencies", agencies)
+        .with("webhooks.allow_private_destinations", true);
+    let app = spawn_app_with(source, backend).await;
+    let created = app
+        .post_json("/api/v1/cases", Some(KEY_A), &case_json("W-1"))
+        .await;
+    let id = CaseId::parse(
+        created.json::<Value>().await.expect("json")["id"]
+            .as_str()
+            .expect("id"),
+    )
+    .expect("case id");
+    let (cookie, csrf) = open_case(&app, &id).await;
+    let asked = (app.stored_case(&id).await.due_date + chrono::Duration::days(21)).to_string();
+    assert_eq!(
+        debtor_form(&app, &cookie, &csrf, "/case/more-time", &[("date", &asked)]).await,
+        200
+    );
+    let requests: Value = app
+        .get_api(&format!("/api/v1/cases/{id}/requests"), KEY_A)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let request = requests["requests"][0]["id"].as_str().expect("request");
+    let declined = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/requests/{request}/decline"),
+            Some(KEY_A),
+            &json!({"reason": format!("Beklager, {NAME}")}).to_string(),
+        )
+        .await;
+    assert_eq!(declined.status().as_u16(), 200);
+    let deliverer = innfri::webhooks::delivery::Deliverer::new(app.ctx.clone()).expect("deliverer");
+    let now = chrono::Utc::now();
+    deliverer.deliver_once(now).await.expect("store");
+    let first = receiver.received_requests().await.expect("requests");
+    assert!(
+        first
+            .iter()
+            .any(|r| String::from_utf8_lossy(&r.body).contains(NAME)),
+        "delivered before the erasure, with the reason"
+    );
+
+    let erased = app
+        .post_json(&format!("/api/v1/cases/{id}/erase"), Some(KEY_A), "")
+        .await;
+    assert_eq!(erased.status().as_u16(), 200);
+    let replay = app
+        .post_json("/api/v1/webhooks/replay", Some(KEY_A), "{}")
+        .await;
+    assert_eq!(replay.status().as_u16(), 202);
+    deliverer
+        .deliver_once(now + chrono::Duration::seconds(1))
+        .await
+        .expect("store");
+    let all = receiver.received_requests().await.expect("requests");
+    let replayed = &all[first.len()..];
+    assert!(
+        replayed.len() > first.len(),
+        "everything again, and case.erased"
+    );
+    for request in replayed {
+        let body = String::from_utf8_lossy(&request.body);
+        assert!(personal_data_in(&body).is_empty(), "replayed: {body}");
+    }
+}
+
 on_both_stores!(
+    a_webhook_replay_after_erasure_sends_only_the_redacted_events,
     an_erased_case_stays_erased_when_the_agency_sends_it_again,
     replaying_a_key_after_erasure_does_not_return_the_debtors_data,
     sessions_end_at_once_when_the_case_is_closed_or_erased,
@@ -623,6 +704,33 @@ async fn data_kept_under_the_names_of_the_previous_version_moves_to_pseudonyms()
         .await
         .expect("sadd");
     assert!(store.is_opted_out("+4790000001").await.expect("store"));
+    // The send path reads it in the same step as it starts a send.
+    let message = innfri::domain::message::Message::schedule(
+        case.clone(),
+        agency.clone(),
+        innfri::domain::message::Recipient::Sms(
+            innfri::domain::contact::PhoneNumber::parse("+4790000001").expect("phone"),
+        ),
+        innfri::domain::message::Template::Reminder,
+        now,
+        now,
+    );
+    store.schedule_message(&message).await.expect("schedule");
+    let claimed = store
+        .claim_due_messages(now, now + chrono::Duration::minutes(1), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    let start = store
+        .begin_send(
+            &claimed[0],
+            claimed[0].starts,
+            now + chrono::Duration::minutes(1),
+        )
+        .await
+        .expect("begin")
+        .expect("won");
+    assert!(start.opted_out, "a STOP in the old set stops the send");
     let restarted = RedisStore::connect(common::redis_url(), &namespace, common::pseudonyms())
         .await
         .expect("connect");

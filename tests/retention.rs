@@ -144,6 +144,63 @@ async fn events_older_than_the_limit_are_trimmed(backend: Backend) {
     assert!(!app.stored_case(&id).await.is_erased());
 }
 
+/// Cases paid or closed before the retention index existed are put on it at the first start.
+#[tokio::test]
+async fn cases_settled_before_the_upgrade_are_indexed_once_at_start() {
+    use ::redis::AsyncCommands;
+    let app = spawn_app(Backend::Redis).await;
+    let id = create(&app, "R-legacy").await;
+    let closed = app
+        .post_json(&format!("/api/v1/cases/{id}/close"), Some(KEY_A), "")
+        .await;
+    assert_eq!(closed.status().as_u16(), 200);
+    // As a store of the previous version left it: no index, no record of the migration.
+    let ns = app.ctx.config.settings.store.namespace.clone();
+    let client = ::redis::Client::open(common::redis_url()).expect("client");
+    let mut conn = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("redis");
+    let _: () = conn
+        .del(&[
+            format!("{ns}:retention:nordlys-energi"),
+            format!("{ns}:retention-creditors"),
+            format!("{ns}:migrations"),
+        ])
+        .await
+        .expect("del");
+    assert_eq!(
+        retention::run(&app.ctx, Utc::now() + Duration::days(91))
+            .await
+            .expect("run")
+            .cases_erased,
+        0,
+        "not indexed: not found"
+    );
+
+    let restarted =
+        innfri::store::RedisStore::connect(common::redis_url(), &ns, common::pseudonyms())
+            .await
+            .expect("connect");
+    use innfri::store::CaseStore;
+    let due = restarted
+        .cases_settled_before(
+            &innfri::domain::ids::CreditorId::parse("nordlys-energi").expect("id"),
+            Utc::now() + Duration::days(1),
+            10,
+        )
+        .await
+        .expect("index");
+    assert_eq!(due, vec![id.clone()]);
+    assert_eq!(
+        retention::run(&app.ctx, Utc::now() + Duration::days(91))
+            .await
+            .expect("run")
+            .cases_erased,
+        1
+    );
+}
+
 on_both_stores!(
     a_case_paid_91_days_ago_is_erased_and_one_paid_89_days_ago_is_not,
     a_closed_case_is_erased_after_the_creditors_own_number_of_days,

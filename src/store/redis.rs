@@ -1801,6 +1801,7 @@ impl RedisStore {
                     .await
                     .map_err(unavailable)?;
                 let mut pipe = redis::pipe();
+                let indexed_before = indexed;
                 for raw in raws.iter().flatten() {
                     // One unreadable record must not keep the service from starting.
                     let Ok(case) = from_json::<Case>(raw) else {
@@ -1819,9 +1820,11 @@ impl RedisStore {
                         indexed += 1;
                     }
                 }
-                pipe.query_async::<()>(&mut self.conn())
-                    .await
-                    .map_err(unavailable)?;
+                if indexed > indexed_before {
+                    pipe.query_async::<()>(&mut self.conn())
+                        .await
+                        .map_err(unavailable)?;
+                }
                 start += ids.len();
             }
         }
