@@ -789,7 +789,16 @@ impl IdempotencyStore for EmbeddedStore {
         let now = Utc::now();
         // Lapsed keys go now and then, so a long-running demo does not keep them all.
         if inner.idempotency.len() > 4096 {
-            inner.idempotency.retain(|_, e| e.until > now);
+            let Inner {
+                idempotency,
+                case_answers,
+                ..
+            } = &mut *inner;
+            idempotency.retain(|_, e| e.until > now);
+            case_answers.retain(|_, slots| {
+                slots.retain(|slot| idempotency.contains_key(slot));
+                !slots.is_empty()
+            });
         }
         let slot = (scope.to_owned(), key.to_owned());
         if let Some(entry) = inner.idempotency.get(&slot)

@@ -559,9 +559,9 @@ impl RedisStore {
     fn event_data_key(&self, agency: &AgencyId) -> String {
         format!("{}:eventdata:{}", self.ns, agency)
     }
-    /// Names the keys the case-writing scripts keep in step with `next` and passes its
-    /// retention arguments (settled ms or '', case id, creditor id).
-    fn settled_args(&self, invocation: &mut redis::ScriptInvocation<'_>, next: &Case) {
+    /// The retention arguments of the case-writing scripts for the case as written (`next`):
+    /// settled ms or '' (see `index_settled`), case id, creditor id.
+    fn settled_args(invocation: &mut redis::ScriptInvocation<'_>, next: &Case) {
         let score = next
             .retention_clock()
             .map(|t| t.timestamp_millis().to_string())
@@ -663,7 +663,7 @@ impl CaseStore for RedisStore {
             .arg(case.version)
             .arg(next.version)
             .arg(to_json(&next)?);
-        self.settled_args(&mut invocation, &next);
+        Self::settled_args(&mut invocation, &next);
         let written: i64 = invocation
             .invoke_async(&mut self.conn())
             .await
@@ -1223,7 +1223,7 @@ impl EventStore for RedisStore {
             .arg(case.version)
             .arg(next.version)
             .arg(to_json(&next)?);
-        self.settled_args(&mut invocation, &next);
+        Self::settled_args(&mut invocation, &next);
         Self::event_args(&mut invocation, events, case)?;
         let written: i64 = invocation
             .invoke_async(&mut self.conn())
@@ -1362,7 +1362,7 @@ impl PaymentStore for RedisStore {
             .arg(case.version)
             .arg(next.version)
             .arg(to_json(&next)?);
-        self.settled_args(&mut invocation, &next);
+        Self::settled_args(&mut invocation, &next);
         Self::event_args(&mut invocation, events, case)?;
         let outcome: i64 = invocation
             .invoke_async(&mut self.conn())
