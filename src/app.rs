@@ -36,6 +36,7 @@ impl AppContext {
                 RedisStore::connect_with(
                     &config.settings.store.redis_url,
                     &config.settings.store.namespace,
+                    config.pseudonyms.clone(),
                     redis_timeouts(&config.settings.store),
                 )
                 .await?,

@@ -209,7 +209,8 @@ pub enum Upserted {
 }
 
 /// Creates the agency's case with this external reference, or updates it (sending the same case
-/// twice is safe: the second time changes nothing).
+/// twice is safe: the second time changes nothing). An erased case stays erased: sending it
+/// again is refused with [`ApiError::CaseErased`] and writes nothing back.
 pub async fn upsert(
     ctx: &AppContext,
     agency: &AgencyId,
@@ -217,12 +218,11 @@ pub async fn upsert(
 ) -> Result<Upserted, ApiError> {
     let (external_ref, terms, identity, creditor) = parse_case(ctx, agency, input).await?;
     let now = Utc::now();
-    if ctx
-        .store
-        .case_by_ref(agency, &external_ref)
-        .await?
-        .is_none()
-    {
+    let existing = ctx.store.case_by_ref(agency, &external_ref).await?;
+    if existing.as_ref().is_some_and(Case::is_erased) {
+        return Err(ApiError::CaseErased);
+    }
+    if existing.is_none() {
         let kid = allocate_kid(ctx, &creditor).await?;
         let mut case = Case::open(
             CaseId::generate(),
@@ -244,6 +244,10 @@ pub async fn upsert(
         let Some(mut case) = ctx.store.case_by_ref(agency, &external_ref).await? else {
             return Err(ApiError::Conflict);
         };
+        // Checked again on every try: the case may have been erased since the first read.
+        if case.is_erased() {
+            return Err(ApiError::CaseErased);
+        }
         if case.terms() == terms && case.identity == identity {
             return Ok(Upserted::Unchanged(case));
         }

@@ -21,6 +21,7 @@ use crate::domain::kid::KidAlgorithm;
 use crate::domain::mandate::Mandate;
 use crate::domain::money::Currency;
 use crate::links::LinkKeys;
+use crate::store::Pseudonyms;
 use crate::web::client_addr::{ForwardedHeader, TrustedProxy};
 use crate::webhooks::signing::WebhookSecret;
 
@@ -76,6 +77,11 @@ pub struct StoreSettings {
     /// jitter), so a store that is back is used again within about twice this.
     #[serde(default = "one_thousand")]
     pub max_reconnect_delay_ms: u64,
+    /// Hex, at least 32 bytes: the key of the pseudonyms that stand for phone numbers and
+    /// addresses in the store (opt-outs, reply routing, the frequency cap). Required for Redis;
+    /// set once and kept (a new key forgets every opt-out made under the old one).
+    #[serde(default)]
+    pub pseudonym_key: Option<SecretString>,
 }
 
 fn two_thousand() -> u64 {
@@ -84,6 +90,28 @@ fn two_thousand() -> u64 {
 
 fn one_thousand() -> u64 {
     1_000
+}
+
+/// When personal data goes by itself (see `domain::retention`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionSettings {
+    /// Days after a case was paid or closed before it is erased; a creditor's file may set its own.
+    pub erase_after_days: u32,
+    /// Days an event stays in the outbox (webhooks, the pull API, replays).
+    pub events_days: u32,
+    /// How often the worker looks for what is due.
+    pub run_every_minutes: u32,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> RetentionSettings {
+        RetentionSettings {
+            erase_after_days: crate::domain::retention::DEFAULT_ERASE_AFTER_DAYS,
+            events_days: crate::domain::retention::DEFAULT_EVENTS_DAYS,
+            run_every_minutes: 60,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -375,6 +403,8 @@ pub struct Settings {
     pub agencies: Vec<AgencySettings>,
     #[serde(default)]
     pub webhooks: WebhookSettings,
+    #[serde(default)]
+    pub retention: RetentionSettings,
     /// Folder of creditor files, relative to the config folder.
     pub creditors_dir: String,
     /// A demonstration: the stand-ins (`fake` payments, `console` messages) may run behind an
@@ -411,6 +441,16 @@ struct CreditorFile {
     /// What may be granted without a person; every part defaults to "not allowed".
     #[serde(default)]
     mandate: Mandate,
+    #[serde(default)]
+    retention: CreditorRetention,
+}
+
+/// A creditor's own retention, instead of the installation's `[retention]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreditorRetention {
+    #[serde(default)]
+    erase_after_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -490,6 +530,9 @@ pub struct AppConfig {
     pub api_keys: HashMap<[u8; 32], AgencyId>,
     /// Agencies that receive their events by webhook.
     pub webhooks: HashMap<AgencyId, WebhookEndpoint>,
+    /// The store's pseudonyms for phone numbers and addresses (`store.pseudonym_key`; for the
+    /// embedded store, which forgets everything on exit, a key of the process's own if none).
+    pub pseudonyms: Pseudonyms,
 }
 
 /// Where and how an agency's events are delivered.
@@ -624,6 +667,38 @@ impl ConfigSource {
             issue(
                 "messaging.health_bind",
                 "must be an address with a port, e.g. 127.0.0.1:9091, or empty for none".into(),
+            );
+        }
+        let pseudonyms = match (&settings.store.pseudonym_key, settings.store.backend) {
+            (Some(key), _) => match Pseudonyms::from_hex(key.expose_secret()) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    issue("store.pseudonym_key", e.to_string());
+                    None
+                }
+            },
+            (None, Backend::Embedded) => Some(Pseudonyms::random()),
+            (None, Backend::Redis) => {
+                issue(
+                    "store.pseudonym_key",
+                    "is required for the Redis store, e.g. INNFRI__STORE__PSEUDONYM_KEY=<64 hex digits> (innfri new-link-key makes one); keep it: a new key forgets every opt-out".into(),
+                );
+                None
+            }
+        };
+        let r = &settings.retention;
+        for (field, days) in [
+            ("retention.erase_after_days", r.erase_after_days),
+            ("retention.events_days", r.events_days),
+        ] {
+            if !crate::domain::retention::valid_days(days) {
+                issue(field, "must be between 1 and 3650 days".into());
+            }
+        }
+        if r.run_every_minutes == 0 || r.run_every_minutes > 24 * 60 {
+            issue(
+                "retention.run_every_minutes",
+                "must be between 1 and 1440".into(),
             );
         }
         if settings.messaging.batch_size == 0 || settings.messaging.batch_size > 10_000 {
@@ -1031,14 +1106,15 @@ impl ConfigSource {
         }
 
         issues.extend(creditor_issues);
-        match (issues.is_empty(), link_keys) {
-            (true, Some(link_keys)) => Ok(AppConfig {
+        match (issues.is_empty(), link_keys, pseudonyms) {
+            (true, Some(link_keys), Some(pseudonyms)) => Ok(AppConfig {
                 settings,
                 link_keys,
                 creditors,
                 agencies,
                 api_keys,
                 webhooks,
+                pseudonyms,
             }),
             _ => Err(ConfigErrors(issues)),
         }
@@ -1167,7 +1243,17 @@ fn load_creditors(dir: &Path, issues: &mut Vec<ConfigIssue>) -> HashMap<Creditor
             }));
             continue;
         }
-        match build_creditor(file.creditor, file.mandate) {
+        if let Some(days) = file.retention.erase_after_days
+            && !crate::domain::retention::valid_days(days)
+        {
+            issues.push(ConfigIssue {
+                origin,
+                field: "retention.erase_after_days".into(),
+                message: "must be between 1 and 3650 days".into(),
+            });
+            continue;
+        }
+        match build_creditor(file.creditor, file.mandate, file.retention) {
             Ok(creditor) => {
                 if creditors.contains_key(&creditor.id) {
                     issues.push(ConfigIssue {
@@ -1195,6 +1281,7 @@ fn load_creditors(dir: &Path, issues: &mut Vec<ConfigIssue>) -> HashMap<Creditor
 fn build_creditor(
     c: CreditorSection,
     mandate: Mandate,
+    retention: CreditorRetention,
 ) -> Result<Creditor, Vec<(&'static str, String)>> {
     let mut errors = Vec::new();
     let id = CreditorId::parse(&c.id)
@@ -1232,6 +1319,7 @@ fn build_creditor(
                 email_provider: c.email_provider,
                 channel_fallback: c.channel_fallback,
             },
+            erase_after_days: retention.erase_after_days,
         }),
         _ => Err(errors),
     }

@@ -587,6 +587,10 @@ fn rejection(error: ApiError, claim_columns: &ClaimColumns) -> (String, String) 
             "external_ref".to_owned(),
             "the case changed while it was imported; run the import again".to_owned(),
         ),
+        ApiError::CaseErased => (
+            "external_ref".to_owned(),
+            "the case with this reference was erased (GDPR); it is not imported again".to_owned(),
+        ),
         ApiError::UnknownCreditor(c) => (
             "creditor".to_owned(),
             format!("no creditor '{c}' for this agency"),

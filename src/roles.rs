@@ -9,6 +9,7 @@ use tokio::sync::watch;
 use crate::app::{AppContext, http_client};
 use crate::demo;
 use crate::messaging::Worker;
+use crate::retention;
 use crate::web;
 use crate::web::health::{self, WorkerProbes};
 use crate::webhooks::delivery::Deliverer;
@@ -82,8 +83,8 @@ fn start_worker_probes(
     Ok(handle)
 }
 
-/// The worker role: sends messages and delivers webhooks until a signal, then finishes what
-/// it has in hand.
+/// The worker role: sends messages, delivers webhooks and runs the retention schedule until a
+/// signal, then finishes what it has in hand.
 pub async fn worker(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     let probes = bind_worker_probes(&ctx)?;
     let (tx, rx) = watch::channel(false);
@@ -94,8 +95,8 @@ pub async fn worker(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     run_worker(ctx, probes, rx).await
 }
 
-/// The worker role until `shutdown` turns true: the send loop, webhook delivery and, on
-/// `probes`, the liveness and readiness listener.
+/// The worker role until `shutdown` turns true: the send loop, webhook delivery, the retention
+/// schedule and, on `probes`, the liveness and readiness listener.
 pub async fn run_worker(
     ctx: Arc<AppContext>,
     probes: Option<TcpListener>,
@@ -111,8 +112,10 @@ pub async fn run_worker(
         let rx = shutdown.clone();
         async move { deliverer.run(rx).await }
     });
+    let retention = tokio::spawn(retention::run_periodically(ctx.clone(), shutdown.clone()));
     worker.run(shutdown).await;
     let _ = webhooks.await;
+    let _ = retention.await;
     if let Some(probes) = probes {
         probes.stop(true).await;
     }
@@ -137,6 +140,7 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
         let rx = rx.clone();
         async move { deliverer.run(rx).await }
     });
+    let retention = tokio::spawn(retention::run_periodically(ctx.clone(), rx.clone()));
     let worker_task = tokio::spawn(async move { worker.run(rx).await });
     println!(
         "\ninnfri demo is running. Open the demo case (as the debtor would from the SMS):\n\n    {link}\n"
@@ -153,6 +157,7 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     server.await?;
     let _ = worker_task.await;
     let _ = webhooks.await;
+    let _ = retention.await;
     if let Some(probes) = probes {
         probes.stop(true).await;
     }

@@ -162,6 +162,7 @@ fn check_config(profile: Option<&str>, env: &[(&str, &str)]) -> (Option<i32>, St
             "INNFRI__LINKS__KEYS__1",
             "74657374206c696e6b206b6579206f66206174206c65617374203332206279746573",
         )
+        .env("INNFRI__STORE__PSEUDONYM_KEY", "ab".repeat(32))
         .envs(env.iter().copied())
         .output()
         .expect("run");
@@ -279,6 +280,73 @@ fn trusted_proxies_can_be_set_by_environment_as_a_list() {
     let errors = String::from_utf8_lossy(&refused.stderr);
     assert!(
         errors.contains("server.trusted_proxies") && errors.contains("proxy.local"),
+        "{errors}"
+    );
+}
+
+fn check_config_in(dir: &Path, env: &[(&str, &str)]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args(["--config-dir", &dir.to_string_lossy(), "check-config"])
+        .envs(env.iter().copied())
+        .env("INNFRI__LINKS__KEYS__1", "cd".repeat(32))
+        .output()
+        .expect("run")
+}
+
+#[test]
+fn the_redis_store_needs_a_pseudonym_key_of_at_least_32_bytes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+    let missing = check_config_in(&dir, &[]);
+    assert_eq!(missing.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        errors.contains("store.pseudonym_key: is required for the Redis store"),
+        "{errors}"
+    );
+    let short = check_config_in(&dir, &[("INNFRI__STORE__PSEUDONYM_KEY", "abcd")]);
+    assert_eq!(short.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&short.stderr);
+    assert!(
+        errors.contains("store.pseudonym_key: must be at least 32 bytes"),
+        "{errors}"
+    );
+    let good = check_config_in(&dir, &[("INNFRI__STORE__PSEUDONYM_KEY", &"ab".repeat(32))]);
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+}
+
+#[test]
+fn retention_days_out_of_range_are_refused_with_the_field_named() {
+    let dir = config_dir_with(|c| {
+        c.replace(
+            "# What innfri may grant",
+            "[retention]\nerase_after_days = 0\n\n# What innfri may grant",
+        )
+    });
+    let output = Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args([
+            "--config-dir",
+            &dir.to_string_lossy(),
+            "--profile",
+            "demo",
+            "check-config",
+        ])
+        .env("INNFRI__RETENTION__EVENTS_DAYS", "4000")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        errors.contains(
+            "mandates/nordlys-energi.toml: retention.erase_after_days: must be between 1 and 3650"
+        ),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("retention.events_days: must be between 1 and 3650"),
         "{errors}"
     );
 }

@@ -429,9 +429,10 @@ async fn the_import_command_reports_rejected_rows_and_exits_with_2() {
     assert!(refused.stdout.is_empty());
 
     use innfri::store::CaseStore;
-    let store = innfri::store::RedisStore::connect(common::redis_url(), &namespace)
-        .await
-        .expect("redis");
+    let store =
+        innfri::store::RedisStore::connect(common::redis_url(), &namespace, common::pseudonyms())
+            .await
+            .expect("redis");
     let demo = AgencyId::parse("demo-inkasso").expect("id");
     let get = |r: &str| {
         let r = ExternalRef::parse(r).expect("ref");

@@ -173,7 +173,9 @@ async fn an_upheld_dispute_closes_the_case_and_a_rejected_one_resumes_collection
     assert_eq!(response.status().as_u16(), 200);
     let case = d.case().await;
     assert_eq!(case.status, CaseStatus::Closed);
-    assert!(d.page().await.contains("Denne saken er avsluttet"));
+    // A closed case's session ends at once; the debtor hears of the outcome by message.
+    let page = d.app.case_page(&d.cookie, "").await;
+    assert_eq!(page.status().as_u16(), 404);
     // The notice to the debtor goes out even though the case is closed.
     let worker = d
         .app

@@ -438,7 +438,7 @@ async fn an_idempotency_key_starts_once_then_replays_its_response(backend: Backe
     };
     // Only the claim that holds the key may save it or let it go.
     store
-        .idempotency_finish("agency-a", "key-1", "not-mine", &saved)
+        .idempotency_finish("agency-a", "key-1", "not-mine", &saved, None)
         .await
         .expect("finish");
     store
@@ -450,7 +450,7 @@ async fn an_idempotency_key_starts_once_then_replays_its_response(backend: Backe
         IdempotencyBegin::InFlight
     );
     store
-        .idempotency_finish("agency-a", "key-1", "c1", &saved)
+        .idempotency_finish("agency-a", "key-1", "c1", &saved, None)
         .await
         .expect("finish");
     assert_eq!(
@@ -798,6 +798,253 @@ async fn the_store_answers_a_ping(backend: Backend) {
     store.ping().await.expect("ping");
 }
 
+/// A case that ended (closed) at `at`, stored.
+async fn settled(
+    store: &innfri::store::SharedStore,
+    external_ref: &str,
+    at: chrono::DateTime<Utc>,
+) -> Case {
+    let mut c = case("a", external_ref);
+    store.insert_case(&c).await.expect("insert");
+    c.close("", at);
+    store.update_case(&c).await.expect("update")
+}
+
+async fn settled_cases_are_found_by_when_collection_ended(backend: Backend) {
+    let store = common::store(backend).await;
+    let creditor = CreditorId::parse("nordlys-energi").expect("id");
+    let now = Utc::now();
+    let open = case("a", "open");
+    store.insert_case(&open).await.expect("insert");
+    let oldest = settled(&store, "old", now - Duration::days(100)).await;
+    let older = settled(&store, "older", now - Duration::days(95)).await;
+    let _recent = settled(&store, "recent", now - Duration::days(10)).await;
+    let due = |before, max| {
+        let store = store.clone();
+        let creditor = creditor.clone();
+        async move {
+            store
+                .cases_settled_before(&creditor, before, max)
+                .await
+                .expect("index")
+        }
+    };
+    let cutoff = now - Duration::days(90);
+    assert_eq!(
+        due(cutoff, 10).await,
+        vec![oldest.id.clone(), older.id.clone()],
+        "oldest first, only those due"
+    );
+    assert_eq!(due(cutoff, 1).await, vec![oldest.id.clone()]);
+    assert_eq!(
+        due(oldest.settled_at.expect("settled"), 10).await,
+        Vec::<CaseId>::new(),
+        "strictly before"
+    );
+    assert_eq!(
+        store.retention_creditors().await.expect("creditors"),
+        vec![creditor.clone()]
+    );
+    // Erased: nothing is left to erase, so it leaves the index with the write.
+    let mut gone = oldest.clone();
+    gone.erase(now);
+    store.update_case(&gone).await.expect("update");
+    assert_eq!(due(cutoff, 10).await, vec![older.id.clone()]);
+    store
+        .unindex_settled(&creditor, &older.id)
+        .await
+        .expect("unindex");
+    assert!(due(cutoff, 10).await.is_empty());
+}
+
+async fn a_case_s_events_are_redacted_in_place(backend: Backend) {
+    let store = common::store(backend).await;
+    let mut c = case("a", "R1");
+    let other = case("a", "R2");
+    store.insert_case(&c).await.expect("insert");
+    let declined = Event::new(
+        c.agency_id.clone(),
+        Some(c.id.clone()),
+        EventKind::RequestDeclined,
+        serde_json::json!({"case_id": c.id, "reason": "Kari Nordmann, ring oss"}),
+        Utc::now(),
+    );
+    let others = Event::new(
+        c.agency_id.clone(),
+        Some(other.id.clone()),
+        EventKind::RequestDeclined,
+        serde_json::json!({"case_id": other.id, "reason": "Ola Nordmann"}),
+        Utc::now(),
+    );
+    c.updated_at = Utc::now();
+    store
+        .update_case_with_events(&c, std::slice::from_ref(&declined))
+        .await
+        .expect("write");
+    store
+        .append_events(std::slice::from_ref(&others))
+        .await
+        .expect("append");
+    let before = store
+        .events_after(&c.agency_id, None, 10)
+        .await
+        .expect("events");
+
+    assert_eq!(
+        store
+            .redact_case_events(&c.agency_id, &c.id)
+            .await
+            .expect("redact"),
+        1
+    );
+    assert_eq!(
+        store
+            .redact_case_events(&c.agency_id, &c.id)
+            .await
+            .expect("redact"),
+        0,
+        "a second time changes nothing"
+    );
+    let after = store
+        .events_after(&c.agency_id, None, 10)
+        .await
+        .expect("events");
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0].0, before[0].0, "same cursor");
+    assert_eq!(after[0].1.id, declined.id, "same event id");
+    assert_eq!(
+        after[0].1.data,
+        serde_json::json!({"case_id": c.id, "redacted": true})
+    );
+    assert_eq!(after[1], before[1], "another case's event is untouched");
+}
+
+async fn trimmed_events_go_and_cursors_keep_working(backend: Backend) {
+    let store = common::store(backend).await;
+    let agency = AgencyId::parse("a").expect("id");
+    let event = || {
+        Event::new(
+            agency.clone(),
+            None,
+            EventKind::CaseViewed,
+            serde_json::json!({}),
+            Utc::now(),
+        )
+    };
+    store
+        .append_events(&[event(), event(), event()])
+        .await
+        .expect("append");
+    let all = store.events_after(&agency, None, 10).await.expect("events");
+    let far = Utc::now() + Duration::days(1);
+    assert_eq!(
+        store
+            .trim_events(&agency, Utc::now() - Duration::days(1), 10)
+            .await
+            .expect("trim"),
+        0
+    );
+    assert_eq!(
+        store.trim_events(&agency, far, 2).await.expect("trim"),
+        2,
+        "at most max"
+    );
+    let left = store.events_after(&agency, None, 10).await.expect("events");
+    assert_eq!(
+        left,
+        all[2..].to_vec(),
+        "the oldest went, the rest kept their cursors"
+    );
+    let from_trimmed = store
+        .events_after(&agency, Some(&all[0].0), 10)
+        .await
+        .expect("a cursor into the trimmed part still reads on");
+    assert_eq!(from_trimmed, all[2..].to_vec());
+    assert_eq!(store.trim_events(&agency, far, 10).await.expect("trim"), 1);
+    assert!(
+        store
+            .events_after(&agency, None, 10)
+            .await
+            .expect("events")
+            .is_empty()
+    );
+}
+
+async fn answers_about_an_erased_case_are_forgotten_and_no_longer_saved(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R1");
+    store.insert_case(&c).await.expect("insert");
+    let saved = SavedResponse {
+        status: 200,
+        content_type: "application/json".into(),
+        body: r#"{"debtor":"Kari Nordmann"}"#.into(),
+        headers: Vec::new(),
+    };
+    let begin = |key: &'static str, claim: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .idempotency_begin("a", key, "fp", claim)
+                .await
+                .expect("begin")
+        }
+    };
+    assert_eq!(begin("k1", "c1").await, IdempotencyBegin::Started);
+    store
+        .idempotency_finish("a", "k1", "c1", &saved, Some(&c.id))
+        .await
+        .expect("finish");
+    assert_eq!(begin("k2", "c2").await, IdempotencyBegin::Started);
+    store
+        .idempotency_finish("a", "k2", "c2", &saved, None)
+        .await
+        .expect("finish");
+    assert_eq!(begin("k3", "c3").await, IdempotencyBegin::Started);
+    assert_eq!(
+        begin("k1", "c4").await,
+        IdempotencyBegin::Replay(saved.clone())
+    );
+
+    assert_eq!(store.forget_case_answers(&c.id).await.expect("forget"), 1);
+    assert_eq!(
+        begin("k1", "c5").await,
+        IdempotencyBegin::Started,
+        "the key is free again"
+    );
+    assert_eq!(
+        begin("k2", "c6").await,
+        IdempotencyBegin::Replay(saved.clone()),
+        "an answer about no case stays"
+    );
+    // A request that was running during the erasure finishes after it: its answer is not kept.
+    store
+        .idempotency_finish("a", "k3", "c3", &saved, Some(&c.id))
+        .await
+        .expect("finish");
+    assert_eq!(begin("k3", "c7").await, IdempotencyBegin::Started);
+}
+
+async fn an_ended_session_is_gone(backend: Backend) {
+    let store = common::store(backend).await;
+    let digest = TokenDigest::of("session-token");
+    let now = Utc::now();
+    let session = DebtorSession {
+        case_id: CaseId::generate(),
+        csrf_token: "csrf".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(1),
+        verified: false,
+    };
+    let idle = std::time::Duration::from_secs(600);
+    store
+        .save_session(&digest, &session, idle)
+        .await
+        .expect("save");
+    assert!(store.session(&digest, idle).await.expect("get").is_some());
+    store.end_session(&digest).await.expect("end");
+    assert_eq!(store.session(&digest, idle).await.expect("get"), None);
+}
+
 on_both_stores!(
     a_case_is_stored_once_per_agency_and_reference,
     a_stale_update_is_refused,
@@ -817,4 +1064,9 @@ on_both_stores!(
     opt_outs_are_per_channel_case_blind_for_addresses_and_start_undoes_sms,
     a_message_erased_during_its_send_is_not_written_back,
     provider_ids_are_found_only_within_their_provider,
+    settled_cases_are_found_by_when_collection_ended,
+    a_case_s_events_are_redacted_in_place,
+    trimmed_events_go_and_cursors_keep_working,
+    answers_about_an_erased_case_are_forgotten_and_no_longer_saved,
+    an_ended_session_is_gone,
 );

@@ -321,6 +321,7 @@ fn worker_env(namespace: &str, twilio_base: &str) -> Vec<(String, String)> {
         // A lost send is looked up until Twilio answers (it always does here).
         ("INNFRI__MESSAGING__LOOKUP_ATTEMPTS", "100"),
         ("INNFRI__LINKS__KEYS__1", LINK_KEY_HEX),
+        ("INNFRI__STORE__PSEUDONYM_KEY", common::PSEUDONYM_KEY_HEX),
         ("INNFRI__SERVER__PUBLIC_BASE_URL", "http://127.0.0.1:1"),
         // Warnings only ("sending again" is one): 10 000 "sent" lines would cost time.
         ("RUST_LOG", "warn"),

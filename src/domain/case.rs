@@ -105,6 +105,9 @@ pub struct Case {
     /// Payments received, each applied once.
     #[serde(default)]
     pub payments: Vec<Payment>,
+    /// When collection ended (paid in full or closed): the retention schedule counts from here.
+    #[serde(default)]
+    pub settled_at: Option<DateTime<Utc>>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -212,6 +215,7 @@ impl Case {
             identity_failures: 0,
             identity_locked_until: None,
             payments: Vec::new(),
+            settled_at: None,
         }
     }
 
@@ -265,6 +269,7 @@ impl Case {
         let paid_in_full = !balance_after.is_positive();
         if paid_in_full && matches!(self.status, CaseStatus::Open | CaseStatus::Disputed) {
             self.status = CaseStatus::Paid;
+            self.settled_at.get_or_insert(now);
         }
         self.updated_at = now;
         self.record(actor, "payment.received", detail, now);
@@ -367,6 +372,7 @@ impl Case {
     /// The agency upheld a dispute: the claim is not pursued further.
     pub fn uphold_dispute(&mut self, note: Option<&str>, now: DateTime<Utc>) {
         self.status = CaseStatus::Closed;
+        self.settled_at.get_or_insert(now);
         self.note_to_debtor = note.map(str::to_owned);
         self.updated_at = now;
         self.record(
@@ -384,6 +390,8 @@ impl Case {
             return false;
         }
         self.status = CaseStatus::Closed;
+        // A paid case closed later keeps the time it was paid: retention counts from the first.
+        self.settled_at.get_or_insert(now);
         self.updated_at = now;
         let reason = reason.trim();
         self.record(
@@ -425,6 +433,23 @@ impl Case {
     /// Whether the debtor's personal data was erased.
     pub fn is_erased(&self) -> bool {
         self.audit.iter().any(|a| a.action == "case.erased")
+    }
+
+    /// Since when the case waits for automatic erasure: the moment collection ended, for a paid
+    /// or closed case not yet erased; `None` otherwise. A case settled before `settled_at` was
+    /// recorded counts from its last change, the closest the record knows.
+    pub fn retention_clock(&self) -> Option<DateTime<Utc>> {
+        if self.is_erased() || !matches!(self.status, CaseStatus::Paid | CaseStatus::Closed) {
+            return None;
+        }
+        Some(self.settled_at.unwrap_or(self.updated_at))
+    }
+
+    /// Whether the debtor's pages still open for this case. Open and disputed cases have
+    /// something to do or to read; a paid case shows its thank-you page. A closed case (an
+    /// erased one is closed too) has nothing to show: its sessions end at once.
+    pub fn debtor_pages_open(&self) -> bool {
+        self.status != CaseStatus::Closed && !self.is_erased()
     }
 
     /// The debtor disagrees or says it is paid: collection stops until the agency resolves it.
@@ -565,6 +590,52 @@ pub(crate) mod tests {
         assert!(
             !text.contains("Kari") && !text.contains("91234567") && !text.contains("1980-05-17")
         );
+    }
+
+    #[test]
+    fn the_retention_clock_starts_when_collection_ends_and_stops_at_erasure() {
+        let t0 = Utc::now();
+        let mut case = sample_case();
+        assert_eq!(case.retention_clock(), None, "an open case is not due");
+        case.open_dispute(
+            Dispute {
+                text: "x".into(),
+                paid_on: None,
+                paid_amount: None,
+                paid_reference: None,
+            },
+            t0,
+        );
+        assert_eq!(case.retention_clock(), None, "nor a disputed one");
+        let paid_at = t0 + chrono::Duration::days(1);
+        let payment = Payment {
+            reference: "r1".into(),
+            amount: case.amount_due(),
+            received_on: paid_at.date_naive(),
+            method: crate::domain::payment::PaymentMethod::BankTransfer,
+            recorded_at: paid_at,
+        };
+        case.apply_payment(payment, Actor::System, paid_at);
+        assert_eq!(case.status, CaseStatus::Paid);
+        assert_eq!(case.retention_clock(), Some(paid_at));
+        assert!(
+            case.debtor_pages_open(),
+            "a paid case still thanks the debtor"
+        );
+        // Closed later: the clock keeps running from the payment.
+        case.close("done", paid_at + chrono::Duration::days(5));
+        assert_eq!(case.retention_clock(), Some(paid_at));
+        assert!(!case.debtor_pages_open());
+        case.erase(paid_at + chrono::Duration::days(6));
+        assert_eq!(case.retention_clock(), None, "nothing is left to erase");
+    }
+
+    #[test]
+    fn a_case_settled_before_the_clock_was_recorded_counts_from_its_last_change() {
+        let mut case = sample_case();
+        case.close("", Utc::now());
+        case.settled_at = None;
+        assert_eq!(case.retention_clock(), Some(case.updated_at));
     }
 
     #[test]

@@ -89,6 +89,10 @@ pub struct Creditor {
     pub online_payments: Vec<OnlineMethod>,
     #[serde(default)]
     pub messaging: CreditorMessaging,
+    /// Days after a case was paid or closed before its personal data is erased; `None`: the
+    /// installation's `retention.erase_after_days`.
+    #[serde(default)]
+    pub erase_after_days: Option<u32>,
 }
 
 /// How this creditor's debtors are reached.

@@ -106,6 +106,51 @@ impl Event {
     }
 }
 
+/// The payload fields an event keeps when its case is erased: ids, amounts, dates, states and
+/// enum values, which the agency's books need and which say nothing about the person. Everything
+/// else goes — free text above all (a decline reason or note the agency wrote, the debtor's SMS
+/// reply, a provider's error text, any of which may name the debtor or quote a number). A list of
+/// what stays rather than of what goes, so a field added later is dropped until someone decides.
+const KEPT_AFTER_ERASURE: &[&str] = &[
+    "case_id",
+    "external_ref",
+    "by",
+    "message_id",
+    "fallback_message_id",
+    "request_id",
+    "status",
+    "channel",
+    "amount",
+    "balance",
+    "overpaid",
+    "kid",
+    "method",
+    "reference",
+    "paid_on",
+    "paid_amount",
+    "new_due_date",
+    "plan",
+];
+
+impl Event {
+    /// The event as it may stay once its case is erased: the payload keeps only
+    /// [`KEPT_AFTER_ERASURE`] and says `"redacted": true`. Returns whether anything changed,
+    /// so redacting twice writes nothing the second time.
+    pub fn redact(&mut self) -> bool {
+        let Some(map) = self.data.as_object_mut() else {
+            // Every payload is an object; anything else is dropped whole.
+            self.data = serde_json::json!({"redacted": true});
+            return true;
+        };
+        if map.get("redacted") == Some(&serde_json::Value::Bool(true)) {
+            return false;
+        }
+        map.retain(|key, _| KEPT_AFTER_ERASURE.contains(&key.as_str()));
+        map.insert("redacted".into(), serde_json::Value::Bool(true));
+        true
+    }
+}
+
 /// How far an agency's webhook endpoint has got through its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct DeliveryState {
@@ -139,6 +184,45 @@ pub struct AuditEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redaction_keeps_ids_and_amounts_and_drops_free_text() {
+        let mut event = Event::new(
+            AgencyId::parse("a").expect("id"),
+            Some(CaseId::generate()),
+            EventKind::RequestDeclined,
+            serde_json::json!({
+                "case_id": "cs_1", "external_ref": "R-1", "request_id": "req_1",
+                "reason": "Kari Testesen, ring oss på 912 34 567", "note": "x", "reply": "STOPP",
+                "amount": {"amount": "10.00", "currency": "NOK"}
+            }),
+            Utc::now(),
+        );
+        assert!(event.redact());
+        assert_eq!(
+            event.data,
+            serde_json::json!({
+                "case_id": "cs_1", "external_ref": "R-1", "request_id": "req_1",
+                "amount": {"amount": "10.00", "currency": "NOK"}, "redacted": true
+            })
+        );
+        let once = event.clone();
+        assert!(!event.redact(), "a second time changes nothing");
+        assert_eq!(event, once);
+    }
+
+    #[test]
+    fn a_payload_that_is_not_an_object_is_dropped_whole() {
+        let mut event = Event::new(
+            AgencyId::parse("a").expect("id"),
+            None,
+            EventKind::MessageFailed,
+            serde_json::json!("Kari Testesen"),
+            Utc::now(),
+        );
+        assert!(event.redact());
+        assert_eq!(event.data, serde_json::json!({"redacted": true}));
+    }
 
     #[test]
     fn event_kinds_serialise_to_their_wire_names() {

@@ -22,4 +22,5 @@ pub mod payment;
 pub mod plan;
 pub mod plan_followup;
 pub mod reply;
+pub mod retention;
 pub mod self_service;

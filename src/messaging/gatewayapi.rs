@@ -478,8 +478,14 @@ mod tests {
         assert_eq!(sms.msisdn, 4587654321);
         assert_eq!(sms.message, "foo Hello World");
         assert_eq!(sms.receiver, Some(451204));
-        assert_eq!(verify_inbound(&token, b"other", Utc::now()), Err(JwtError::Signature));
-        assert_eq!(verify_inbound(VECTOR, b"secret", when_the_vector_was_made()), Err(JwtError::Claims));
+        assert_eq!(
+            verify_inbound(&token, b"other", Utc::now()),
+            Err(JwtError::Signature)
+        );
+        assert_eq!(
+            verify_inbound(VECTOR, b"secret", when_the_vector_was_made()),
+            Err(JwtError::Claims)
+        );
     }
 
     #[test]

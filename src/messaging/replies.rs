@@ -84,7 +84,8 @@ pub(super) async fn record_on_case(
 ) -> Result<Option<Case>, StoreError> {
     // A concurrent change to the case (a payment, a page action) is retried a few times.
     for _ in 0..5 {
-        let Some(mut case) = ctx.store.case(case_id).await? else {
+        // An erased case takes no more of the debtor's words (an opt-out itself is kept).
+        let Some(mut case) = ctx.store.case(case_id).await?.filter(|c| !c.is_erased()) else {
             return Ok(None);
         };
         case.record(Actor::Debtor, action, detail.to_owned(), now);

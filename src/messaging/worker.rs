@@ -7,8 +7,6 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use tokio::sync::watch;
 
-use sha2::{Digest, Sha256};
-
 use super::composer::Composer;
 use super::delivery::settle_failure;
 use super::heartbeat::Heartbeat;
@@ -68,14 +66,13 @@ fn store_backoff(previous: Duration, poll_interval: Duration) -> Duration {
         .min(MAX_STORE_BACKOFF.max(poll_interval))
 }
 
-/// The frequency cap counts per address, kept as a digest so no number or e-mail address ends
-/// up in a store key.
-fn address_digest(recipient: &Recipient) -> String {
-    let address = match recipient {
+/// The frequency cap counts per address, normalised so one debtor is one address (the store
+/// keeps only its pseudonym).
+fn cap_address(recipient: &Recipient) -> String {
+    match recipient {
         Recipient::Sms(phone) => phone.e164().to_owned(),
         Recipient::Email(email) => email.as_str().to_ascii_lowercase(),
-    };
-    hex::encode(&Sha256::digest(address.as_bytes())[..16])
+    }
 }
 
 impl Worker {
@@ -372,7 +369,7 @@ impl WorkerCore {
             if let Some(later) = store
                 .claim_contact_slot(
                     &case.agency_id,
-                    &address_digest(&message.recipient),
+                    &cap_address(&message.recipient),
                     &message.id,
                     now,
                     &self.settings.cap,
@@ -413,7 +410,7 @@ impl WorkerCore {
             store
                 .release_contact_slot(
                     &case.agency_id,
-                    &address_digest(&message.recipient),
+                    &cap_address(&message.recipient),
                     &message.id,
                 )
                 .await?;

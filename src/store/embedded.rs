@@ -1,6 +1,6 @@
 //! The embedded backend: everything in one process under one lock, with the same semantics as Redis.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -9,8 +9,8 @@ use std::sync::Mutex;
 
 use super::{
     ApiKeyRecord, CaseInsert, CaseStore, EventStore, Health, IdempotencyBegin, IdempotencyStore,
-    LinkStore, MessageStore, PaymentStore, SavedResponse, SendStart, StoreError, StoreResult,
-    TenantStore, WebhookStore,
+    LinkStore, MessageStore, PaymentStore, Pseudonyms, SavedResponse, SendStart, StoreError,
+    StoreResult, TenantStore, WebhookStore,
 };
 use crate::domain::case::Case;
 use crate::domain::creditor::Agency;
@@ -36,12 +36,14 @@ struct Inner {
     due_at: HashMap<MessageId, i64>,
     /// id → lease end in ms.
     leased: HashMap<MessageId, i64>,
-    events: HashMap<AgencyId, Vec<Event>>,
+    events: HashMap<AgencyId, Outbox>,
     kids: HashMap<(CreditorId, String), CaseId>,
     applied_payments: HashSet<String>,
     deliveries: HashMap<AgencyId, DeliveryState>,
     provider_ids: HashMap<String, MessageId>,
+    /// Phone pseudonym → the case its last SMS was about.
     sms_cases: HashMap<String, CaseId>,
+    /// Pseudonyms of the numbers that answered STOP.
     opted_out: HashSet<String>,
     /// Addresses that used an e-mail's one-click unsubscribe (lower-cased).
     opted_out_emails: HashSet<String>,
@@ -49,22 +51,54 @@ struct Inner {
     idempotency: HashMap<(String, String), IdempotencyEntry>,
     /// Each agency's cases in the order they were created.
     agency_cases: HashMap<AgencyId, Vec<CaseId>>,
-    /// Reminders sent per (agency, debtor address), for the frequency cap.
+    /// Reminders sent per (agency, pseudonym of the debtor address), for the frequency cap.
     contact_slots: HashMap<(AgencyId, String), Vec<SentReminder>>,
+    /// Idempotency keys whose saved response is about a case, per case.
+    case_answers: HashMap<CaseId, Vec<(String, String)>>,
+    /// Erased cases: no response about them is saved any more.
+    answers_closed: HashSet<CaseId>,
+    /// Per creditor, (ms when collection ended, case) for the cases awaiting erasure …
+    settled: HashMap<CreditorId, BTreeSet<(i64, CaseId)>>,
+    /// … and each indexed case's entry there.
+    settled_entry: HashMap<CaseId, (CreditorId, i64)>,
     agencies: HashMap<AgencyId, Agency>,
     api_keys: HashMap<[u8; 32], ApiKeyRecord>,
     mandates: HashMap<CreditorId, Mandate>,
 }
 
-/// In-process store for the demo and a laptop. Data lives as long as the process.
+/// An agency's events in order; `first` is the position of the oldest still kept, so cursors
+/// (positions) stay valid when old events are trimmed.
 #[derive(Default)]
+struct Outbox {
+    first: usize,
+    events: VecDeque<Event>,
+}
+
+/// In-process store for the demo and a laptop. Data lives as long as the process.
 pub struct EmbeddedStore {
     inner: Mutex<Inner>,
+    /// A key of this process's own: the pseudonyms live no longer than the data.
+    pseudonyms: Pseudonyms,
+}
+
+impl Default for EmbeddedStore {
+    fn default() -> EmbeddedStore {
+        EmbeddedStore::new()
+    }
+}
+
+/// A recipient's pseudonym in its channel's opt-out set.
+enum OptOutMember {
+    Sms(String),
+    Email(String),
 }
 
 impl EmbeddedStore {
     pub fn new() -> EmbeddedStore {
-        EmbeddedStore::default()
+        EmbeddedStore {
+            inner: Mutex::new(Inner::default()),
+            pseudonyms: Pseudonyms::random(),
+        }
     }
 
     fn lock(&self) -> StoreResult<std::sync::MutexGuard<'_, Inner>> {
@@ -106,7 +140,26 @@ impl Inner {
         let mut next = case.clone();
         next.version += 1;
         *stored = next.clone();
+        self.index_settled(&next);
         Ok(next)
+    }
+
+    /// Keeps the retention index in step with the case just written.
+    fn index_settled(&mut self, case: &Case) {
+        if let Some((creditor, at)) = self.settled_entry.remove(&case.id)
+            && let Some(set) = self.settled.get_mut(&creditor)
+        {
+            set.remove(&(at, case.id.clone()));
+        }
+        if let Some(since) = case.retention_clock() {
+            let at = since.timestamp_millis();
+            self.settled
+                .entry(case.creditor_id.clone())
+                .or_default()
+                .insert((at, case.id.clone()));
+            self.settled_entry
+                .insert(case.id.clone(), (case.creditor_id.clone(), at));
+        }
     }
 
     fn append(&mut self, events: &[Event]) {
@@ -114,7 +167,8 @@ impl Inner {
             self.events
                 .entry(event.agency_id.clone())
                 .or_default()
-                .push(event.clone());
+                .events
+                .push_back(event.clone());
         }
     }
 
@@ -212,6 +266,44 @@ impl CaseStore for EmbeddedStore {
         *seq += 1;
         Ok(*seq)
     }
+
+    async fn cases_settled_before(
+        &self,
+        creditor: &CreditorId,
+        before: DateTime<Utc>,
+        max: usize,
+    ) -> StoreResult<Vec<CaseId>> {
+        let inner = self.lock()?;
+        let before = before.timestamp_millis();
+        Ok(inner
+            .settled
+            .get(creditor)
+            .map(|set| {
+                set.iter()
+                    .take_while(|(at, _)| *at < before)
+                    .take(max)
+                    .map(|(_, id)| id.clone())
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    async fn retention_creditors(&self) -> StoreResult<Vec<CreditorId>> {
+        let inner = self.lock()?;
+        let mut creditors: Vec<CreditorId> = inner.settled.keys().cloned().collect();
+        creditors.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        Ok(creditors)
+    }
+
+    async fn unindex_settled(&self, creditor: &CreditorId, case: &CaseId) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        if let Some((_, at)) = inner.settled_entry.remove(case)
+            && let Some(set) = inner.settled.get_mut(creditor)
+        {
+            set.remove(&(at, case.clone()));
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -288,6 +380,11 @@ impl LinkStore for EmbeddedStore {
         idle: Duration,
     ) -> StoreResult<Option<(DebtorSession, Case)>> {
         self.session_then_case(digest, idle).await
+    }
+
+    async fn end_session(&self, digest: &TokenDigest) -> StoreResult<()> {
+        self.lock()?.sessions.remove(digest);
+        Ok(())
     }
 }
 
@@ -399,9 +496,10 @@ impl MessageStore for EmbeddedStore {
     }
 
     async fn forget_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()> {
+        let phone = self.pseudonyms.of(phone);
         let mut inner = self.lock()?;
-        if inner.sms_cases.get(phone) == Some(case) {
-            inner.sms_cases.remove(phone);
+        if inner.sms_cases.get(&phone) == Some(case) {
+            inner.sms_cases.remove(&phone);
         }
         Ok(())
     }
@@ -412,6 +510,13 @@ impl MessageStore for EmbeddedStore {
         expected_starts: u64,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<SendStart>> {
+        let opt_out = match &message.recipient {
+            Recipient::Sms(phone) => OptOutMember::Sms(self.pseudonyms.of(phone.e164())),
+            Recipient::Email(email) => OptOutMember::Email(
+                self.pseudonyms
+                    .of(&super::email_opt_out_member(email.as_str())),
+            ),
+        };
         let mut inner = self.lock()?;
         let current = inner.messages.get(&message.id);
         if !current.is_some_and(|m| m.starts == expected_starts && !m.status.is_final()) {
@@ -424,11 +529,9 @@ impl MessageStore for EmbeddedStore {
         inner.messages.insert(message.id.clone(), message.clone());
         Ok(Some(SendStart {
             case: inner.cases.get(&message.case_id).cloned(),
-            opted_out: match &message.recipient {
-                Recipient::Sms(phone) => inner.opted_out.contains(phone.e164()),
-                Recipient::Email(email) => inner
-                    .opted_out_emails
-                    .contains(&super::email_opt_out_member(email.as_str())),
+            opted_out: match opt_out {
+                OptOutMember::Sms(p) => inner.opted_out.contains(&p),
+                OptOutMember::Email(p) => inner.opted_out_emails.contains(&p),
             },
         }))
     }
@@ -445,15 +548,14 @@ impl MessageStore for EmbeddedStore {
         provider_id: ProviderRef<'_>,
         sms_to: Option<&str>,
     ) -> StoreResult<()> {
+        let sms_to = sms_to.map(|phone| self.pseudonyms.of(phone));
         let mut inner = self.lock()?;
         if inner.save_leased(message) {
             inner
                 .provider_ids
                 .insert(provider_id.key(), message.id.clone());
             if let Some(phone) = sms_to {
-                inner
-                    .sms_cases
-                    .insert(phone.to_owned(), message.case_id.clone());
+                inner.sms_cases.insert(phone, message.case_id.clone());
             }
         }
         Ok(())
@@ -483,42 +585,42 @@ impl MessageStore for EmbeddedStore {
     }
 
     async fn remember_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()> {
-        self.lock()?
-            .sms_cases
-            .insert(phone.to_owned(), case.clone());
+        let phone = self.pseudonyms.of(phone);
+        self.lock()?.sms_cases.insert(phone, case.clone());
         Ok(())
     }
 
     async fn last_sms_case(&self, phone: &str) -> StoreResult<Option<CaseId>> {
-        Ok(self.lock()?.sms_cases.get(phone).cloned())
+        let phone = self.pseudonyms.of(phone);
+        Ok(self.lock()?.sms_cases.get(&phone).cloned())
     }
 
     async fn opt_out(&self, phone: &str) -> StoreResult<()> {
-        self.lock()?.opted_out.insert(phone.to_owned());
+        let phone = self.pseudonyms.of(phone);
+        self.lock()?.opted_out.insert(phone);
         Ok(())
     }
 
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool> {
-        Ok(self.lock()?.opted_out.contains(phone))
+        let phone = self.pseudonyms.of(phone);
+        Ok(self.lock()?.opted_out.contains(&phone))
     }
 
     async fn opt_in(&self, phone: &str) -> StoreResult<()> {
-        self.lock()?.opted_out.remove(phone);
+        let phone = self.pseudonyms.of(phone);
+        self.lock()?.opted_out.remove(&phone);
         Ok(())
     }
 
     async fn opt_out_email(&self, address: &str) -> StoreResult<()> {
-        self.lock()?
-            .opted_out_emails
-            .insert(super::email_opt_out_member(address));
+        let member = self.pseudonyms.of(&super::email_opt_out_member(address));
+        self.lock()?.opted_out_emails.insert(member);
         Ok(())
     }
 
     async fn is_email_opted_out(&self, address: &str) -> StoreResult<bool> {
-        Ok(self
-            .lock()?
-            .opted_out_emails
-            .contains(&super::email_opt_out_member(address)))
+        let member = self.pseudonyms.of(&super::email_opt_out_member(address));
+        Ok(self.lock()?.opted_out_emails.contains(&member))
     }
 
     async fn claim_contact_slot(
@@ -529,10 +631,11 @@ impl MessageStore for EmbeddedStore {
         now: DateTime<Utc>,
         cap: &ContactCap,
     ) -> StoreResult<Option<DateTime<Utc>>> {
+        let address = self.pseudonyms.of(address);
         let mut inner = self.lock()?;
         let sent = inner
             .contact_slots
-            .entry((agency.clone(), address.to_owned()))
+            .entry((agency.clone(), address))
             .or_default();
         sent.retain(|(_, at)| *at > now - cap.window);
         if sent.iter().any(|(id, _)| id == message) {
@@ -552,10 +655,11 @@ impl MessageStore for EmbeddedStore {
         address: &str,
         message: &MessageId,
     ) -> StoreResult<()> {
+        let address = self.pseudonyms.of(address);
         if let Some(sent) = self
             .lock()?
             .contact_slots
-            .get_mut(&(agency.clone(), address.to_owned()))
+            .get_mut(&(agency.clone(), address))
         {
             sent.retain(|(id, _)| id != message);
         }
@@ -600,15 +704,56 @@ impl EventStore for EmbeddedStore {
         Ok(inner
             .events
             .get(agency)
-            .map(|list| {
-                list.iter()
+            .map(|outbox| {
+                outbox
+                    .events
+                    .iter()
                     .enumerate()
-                    .skip(start)
+                    .map(|(i, e)| (outbox.first + i, e))
+                    .skip_while(|(position, _)| *position < start)
                     .take(limit)
-                    .map(|(i, e)| (cursor(i), e.clone()))
+                    .map(|(position, e)| (cursor(position), e.clone()))
                     .collect()
             })
             .unwrap_or_default())
+    }
+
+    async fn redact_case_events(&self, agency: &AgencyId, case: &CaseId) -> StoreResult<usize> {
+        let mut inner = self.lock()?;
+        let Some(outbox) = inner.events.get_mut(agency) else {
+            return Ok(0);
+        };
+        Ok(outbox
+            .events
+            .iter_mut()
+            .filter(|e| e.case_id.as_ref() == Some(case))
+            .map(Event::redact)
+            .filter(|changed| *changed)
+            .count())
+    }
+
+    async fn trim_events(
+        &self,
+        agency: &AgencyId,
+        before: DateTime<Utc>,
+        max: usize,
+    ) -> StoreResult<usize> {
+        let mut inner = self.lock()?;
+        let Some(outbox) = inner.events.get_mut(agency) else {
+            return Ok(0);
+        };
+        let mut trimmed = 0;
+        while trimmed < max
+            && outbox
+                .events
+                .front()
+                .is_some_and(|e| e.occurred_at < before)
+        {
+            outbox.events.pop_front();
+            outbox.first += 1;
+            trimmed += 1;
+        }
+        Ok(trimmed)
     }
 }
 
@@ -682,7 +827,16 @@ impl IdempotencyStore for EmbeddedStore {
         let now = Utc::now();
         // Lapsed keys go now and then, so a long-running demo does not keep them all.
         if inner.idempotency.len() > 4096 {
-            inner.idempotency.retain(|_, e| e.until > now);
+            let Inner {
+                idempotency,
+                case_answers,
+                ..
+            } = &mut *inner;
+            idempotency.retain(|_, e| e.until > now);
+            case_answers.retain(|_, slots| {
+                slots.retain(|slot| idempotency.contains_key(slot));
+                !slots.is_empty()
+            });
         }
         let slot = (scope.to_owned(), key.to_owned());
         if let Some(entry) = inner.idempotency.get(&slot)
@@ -715,13 +869,30 @@ impl IdempotencyStore for EmbeddedStore {
         key: &str,
         claim: &str,
         response: &SavedResponse,
+        case: Option<&CaseId>,
     ) -> StoreResult<()> {
         let mut inner = self.lock()?;
-        if let Some(entry) = inner
+        let slot = (scope.to_owned(), key.to_owned());
+        if !inner
             .idempotency
-            .get_mut(&(scope.to_owned(), key.to_owned()))
-            .filter(|e| e.claim == claim && e.saved.is_none())
+            .get(&slot)
+            .is_some_and(|e| e.claim == claim && e.saved.is_none())
         {
+            return Ok(());
+        }
+        if let Some(case) = case {
+            if inner.answers_closed.contains(case) {
+                // Erased while the request ran: what it answered may be what erasure removed.
+                inner.idempotency.remove(&slot);
+                return Ok(());
+            }
+            inner
+                .case_answers
+                .entry(case.clone())
+                .or_default()
+                .push(slot.clone());
+        }
+        if let Some(entry) = inner.idempotency.get_mut(&slot) {
             entry.saved = Some(response.clone());
             entry.until = Utc::now() + chrono::Duration::hours(24);
         }
@@ -739,6 +910,16 @@ impl IdempotencyStore for EmbeddedStore {
             inner.idempotency.remove(&slot);
         }
         Ok(())
+    }
+
+    async fn forget_case_answers(&self, case: &CaseId) -> StoreResult<usize> {
+        let mut inner = self.lock()?;
+        inner.answers_closed.insert(case.clone());
+        let slots = inner.case_answers.remove(case).unwrap_or_default();
+        Ok(slots
+            .iter()
+            .filter(|slot| inner.idempotency.remove(*slot).is_some())
+            .count())
     }
 }
 

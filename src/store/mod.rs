@@ -5,6 +5,7 @@
 
 mod embedded;
 mod outage;
+mod pseudonym;
 mod redis;
 
 use std::sync::Arc;
@@ -23,6 +24,7 @@ use crate::links::TokenDigest;
 
 pub use self::embedded::EmbeddedStore;
 pub use self::outage::OutageLog;
+pub use self::pseudonym::{PseudonymKeyError, Pseudonyms};
 pub use self::redis::RedisStore;
 pub use self::redis::RedisTimeouts;
 
@@ -80,6 +82,22 @@ pub trait CaseStore: Send + Sync {
         start: usize,
         count: usize,
     ) -> StoreResult<Vec<Case>>;
+
+    // Retention: every write of a case keeps an index, per creditor, of the cases waiting for
+    // automatic erasure by when collection ended (`Case::retention_clock`), so finding those
+    // due costs in proportion to how many are due, not to how many cases exist.
+
+    /// Up to `max` of the creditor's cases whose collection ended before `before`, oldest first.
+    async fn cases_settled_before(
+        &self,
+        creditor: &CreditorId,
+        before: DateTime<Utc>,
+        max: usize,
+    ) -> StoreResult<Vec<CaseId>>;
+    /// The creditors with cases in the retention index (also ones no longer configured).
+    async fn retention_creditors(&self) -> StoreResult<Vec<CreditorId>>;
+    /// Takes a case out of the retention index (its record is gone, so nothing is left to erase).
+    async fn unindex_settled(&self, creditor: &CreditorId, case: &CaseId) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -107,6 +125,8 @@ pub trait LinkStore: Send + Sync {
         digest: &TokenDigest,
         idle: std::time::Duration,
     ) -> StoreResult<Option<(DebtorSession, Case)>>;
+    /// Ends a session at once (its case was closed or erased).
+    async fn end_session(&self, digest: &TokenDigest) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -144,6 +164,9 @@ pub trait MessageStore: Send + Sync {
     /// and returns how many there were.
     async fn delete_case_messages(&self, case: &CaseId) -> StoreResult<usize>;
     /// Forgets that SMS replies from this number belong to this case.
+    ///
+    /// Phone numbers and addresses given to this trait are kept only as keyed pseudonyms
+    /// (see [`Pseudonyms`]): never in a key name, a set or a value.
     async fn forget_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()>;
     /// Remembers which message a provider's id (Twilio's `SM…` sid) belongs to, for receipts;
     /// within the provider's namespace, so another provider's id never finds it.
@@ -175,11 +198,12 @@ pub trait MessageStore: Send + Sync {
     /// The debtor answered START: SMS to this number again.
     async fn opt_in(&self, phone: &str) -> StoreResult<()>;
     /// The address used an e-mail's one-click unsubscribe: no more e-mail to it, from any
-    /// agency. Addresses compare case-insensitively (see [`email_opt_out_member`]).
+    /// agency. Addresses compare case-insensitively (see [`email_opt_out_member`]) and are
+    /// kept as pseudonyms like numbers.
     async fn opt_out_email(&self, address: &str) -> StoreResult<()>;
     async fn is_email_opted_out(&self, address: &str) -> StoreResult<bool>;
-    /// Takes a place for a reminder to one debtor address (a digest of it, never the address
-    /// itself) from one agency under the frequency
+    /// Takes a place for a reminder to one debtor address (normalised: E.164 or lower case;
+    /// kept as its pseudonym, never the address itself) from one agency under the frequency
     /// cap, atomically (several workers): `None` when taken (recorded under the message id;
     /// taking it again for the same message is a no-op), otherwise the earliest time one frees.
     async fn claim_contact_slot(
@@ -214,6 +238,18 @@ pub trait EventStore: Send + Sync {
         cursor: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<(String, Event)>>;
+    /// Erasure: rewrites every stored event of the case as [`Event::redact`] leaves it, in
+    /// place (same id, same cursor), so the pull API and a webhook replay serve the redacted
+    /// payload. Returns how many changed.
+    async fn redact_case_events(&self, agency: &AgencyId, case: &CaseId) -> StoreResult<usize>;
+    /// Retention: removes up to `max` of the agency's events that happened before `before`,
+    /// oldest first; returns how many went (fewer than `max`: none older are left).
+    async fn trim_events(
+        &self,
+        agency: &AgencyId,
+        before: DateTime<Utc>,
+        max: usize,
+    ) -> StoreResult<usize>;
 }
 
 /// Payments: each provider or bank reference is applied at most once, atomically with the
@@ -284,16 +320,23 @@ pub trait IdempotencyStore: Send + Sync {
         fingerprint: &str,
         claim: &str,
     ) -> StoreResult<IdempotencyBegin>;
-    /// Saves the final response for 24 hours, if `claim` still holds the key.
+    /// Saves the final response for 24 hours, if `claim` still holds the key. A response about
+    /// a `case` is remembered with it, so erasing the case forgets it; one about a case erased
+    /// while the request ran is not saved at all (the key is let go).
     async fn idempotency_finish(
         &self,
         scope: &str,
         key: &str,
         claim: &str,
         response: &SavedResponse,
+        case: Option<&CaseId>,
     ) -> StoreResult<()>;
     /// Lets the key go (the request failed in a way worth retrying), if `claim` holds it.
     async fn idempotency_abandon(&self, scope: &str, key: &str, claim: &str) -> StoreResult<()>;
+    /// Erasure: forgets every saved response about the case (they may hold its personal data),
+    /// and from now on saves none about it. Their keys are free again: a retry runs anew and
+    /// meets the erased case. Returns how many were forgotten.
+    async fn forget_case_answers(&self, case: &CaseId) -> StoreResult<usize>;
 }
 
 /// An API key as stored: never the key, only what it grants and whether it still does.
@@ -368,9 +411,8 @@ impl<
 
 pub type SharedStore = Arc<dyn Store>;
 
-/// How an e-mail address is kept in the opt-out set: lower-cased, since mailboxes that differ
-/// only in case are one person's in practice. Kept like the SMS opt-out set (the plain member),
-/// so both can move to pseudonyms together.
+/// How an e-mail address is normalised before its pseudonym is taken for the opt-out set:
+/// lower-cased, since mailboxes that differ only in case are one person's in practice.
 pub fn email_opt_out_member(address: &str) -> String {
     address.to_lowercase()
 }

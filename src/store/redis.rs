@@ -16,8 +16,8 @@ use serde::de::DeserializeOwned;
 
 use super::{
     ApiKeyRecord, CaseInsert, CaseStore, EventStore, Health, IdempotencyBegin, IdempotencyStore,
-    LinkStore, MessageStore, PaymentStore, SavedResponse, SendStart, StoreError, StoreResult,
-    TenantStore, WebhookStore, corrupt,
+    LinkStore, MessageStore, PaymentStore, Pseudonyms, SavedResponse, SendStart, StoreError,
+    StoreResult, TenantStore, WebhookStore, corrupt,
 };
 use crate::domain::case::Case;
 use crate::domain::creditor::Agency;
@@ -39,21 +39,101 @@ redis.call('RPUSH', KEYS[4], ARGV[1])
 return ARGV[1]
 "#;
 
-/// Compare-and-set on the case version.
+/// Lua functions the case-writing scripts share (prepended to them).
+///
+/// `index_settled` keeps the retention index in step with a case write: `score` is when
+/// collection ended (ms) for a case waiting for erasure, or '' for one that is not.
+///
+/// `append_events` appends the events in ARGV from `first` on, three arguments each (event id,
+/// JSON, '1' when the event is about the case whose index is `index`). The stream entry holds
+/// only the id; the payload lives in a hash beside it, so erasure can redact it in place (a
+/// stream entry cannot be changed) and the cursor stays what it was.
+const CASE_WRITE_HELPERS: &str = r#"
+local function index_settled(zkey, creditors, score, case_id, creditor)
+  if score == '' then
+    redis.call('ZREM', zkey, case_id)
+  else
+    redis.call('ZADD', zkey, score, case_id)
+    redis.call('SADD', creditors, creditor)
+  end
+end
+local function append_events(stream, data, index, first)
+  for i = first, #ARGV, 3 do
+    redis.call('XADD', stream, '*', 'ref', ARGV[i])
+    redis.call('HSET', data, ARGV[i], ARGV[i + 1])
+    if ARGV[i + 2] == '1' then redis.call('SADD', index, ARGV[i]) end
+  end
+end
+"#;
+
+/// Compare-and-set on the case version (KEYS: case, retention index, retention creditors;
+/// ARGV: version, next version, JSON, settled ms or '', case id, creditor id).
 const UPDATE_CASE: &str = r#"
 if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'json', ARGV[3])
+index_settled(KEYS[2], KEYS[3], ARGV[4], ARGV[5], ARGV[6])
 return 1
 "#;
 
-/// Compare-and-set on the case version, and the events that report the change, in one step.
+/// Compare-and-set on the case version, and the events that report the change, in one step
+/// (KEYS: case, event stream, event payloads, the case's event index, retention index,
+/// retention creditors; ARGV as for UPDATE_CASE, then the events from ARGV[7]).
 const UPDATE_CASE_WITH_EVENTS: &str = r#"
 if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'json', ARGV[3])
-for i = 4, #ARGV do
-  redis.call('XADD', KEYS[2], '*', 'event', ARGV[i])
-end
+index_settled(KEYS[5], KEYS[6], ARGV[4], ARGV[5], ARGV[6])
+append_events(KEYS[2], KEYS[3], KEYS[4], 7)
 return 1
+"#;
+
+/// A page of an agency's events: the stream's entries from ARGV[1] (COUNT ARGV[2]) with their
+/// payloads, as a flat list of (cursor, JSON). Entries written before payloads moved beside the
+/// stream carry theirs inline (`event`).
+const EVENTS_AFTER: &str = r#"
+local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
+local out = {}
+for _, entry in ipairs(entries) do
+  local fields = entry[2]
+  local payload = false
+  for i = 1, #fields, 2 do
+    if fields[i] == 'ref' then
+      payload = redis.call('HGET', KEYS[2], fields[i + 1])
+    elseif fields[i] == 'event' then
+      payload = fields[i + 1]
+    end
+  end
+  if payload then
+    table.insert(out, entry[1])
+    table.insert(out, payload)
+  end
+end
+return out
+"#;
+
+/// Removes up to ARGV[2] entries up to ARGV[1] (a stream id, inclusive) with their payloads.
+const TRIM_EVENTS: &str = r#"
+local entries = redis.call('XRANGE', KEYS[1], '-', ARGV[1], 'COUNT', ARGV[2])
+for _, entry in ipairs(entries) do
+  local fields = entry[2]
+  for i = 1, #fields, 2 do
+    if fields[i] == 'ref' then redis.call('HDEL', KEYS[2], fields[i + 1]) end
+  end
+  redis.call('XDEL', KEYS[1], entry[1])
+end
+return #entries
+"#;
+
+/// Writes redacted payloads (ARGV pairs: event id, JSON) over those still stored; one trimmed
+/// meanwhile is not brought back.
+const REWRITE_EVENTS: &str = r#"
+local count = 0
+for i = 1, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    count = count + 1
+  end
+end
+return count
 "#;
 
 /// A debtor page's two reads in one round trip: the session (refreshing its idle timer) and
@@ -70,15 +150,16 @@ return {raw, case}
 "#;
 
 /// Applies a payment once: refuses a known reference, then compare-and-sets the case and
-/// appends its events, all in one step.
+/// appends its events, all in one step (KEYS: payment reference, case, event stream, payloads,
+/// the case's event index, retention index, retention creditors; ARGV as for UPDATE_CASE, then
+/// the events from ARGV[7]).
 const APPLY_PAYMENT: &str = r#"
 if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
 if redis.call('HGET', KEYS[2], 'v') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[2], 'v', ARGV[2], 'json', ARGV[3])
-redis.call('SET', KEYS[1], ARGV[4])
-for i = 5, #ARGV do
-  redis.call('XADD', KEYS[3], '*', 'event', ARGV[i])
-end
+redis.call('SET', KEYS[1], ARGV[5])
+index_settled(KEYS[6], KEYS[7], ARGV[4], ARGV[5], ARGV[6])
+append_events(KEYS[3], KEYS[4], KEYS[5], 7)
 return 1
 "#;
 
@@ -103,11 +184,21 @@ return out
 /// The frequency cap in one step: forgets reminders older than the window, then either records
 /// this one (ARGV[5]) at ARGV[1] and returns 0, or returns the earliest time (ms) one may go.
 /// Same rule as `ContactCap::next_allowed`.
+///
+/// KEYS[2] is the address's key as it was named before pseudonyms (an unsalted SHA-256): what
+/// it still counts is carried over into KEYS[1] and the old key goes, so an upgrade neither
+/// forgets reminders already sent this week nor keeps the old name.
 const CLAIM_CONTACT_SLOT: &str = r#"
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
 local cooldown = tonumber(ARGV[4])
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  local old = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+  for i = 1, #old, 2 do redis.call('ZADD', KEYS[1], 'NX', old[i + 1], old[i]) end
+  redis.call('DEL', KEYS[2])
+  redis.call('PEXPIRE', KEYS[1], window)
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZSCORE', KEYS[1], ARGV[5]) then return 0 end
 if max == 0 then return now + window end
@@ -156,8 +247,11 @@ return 1
 
 /// Fencing for a send: writes the message (ARGV[1]) and renews its lease (ARGV[3], ms) only if
 /// the stored start count (`starts`) is ARGV[2] and the message is not final; then returns what
-/// the send depends on, read in the same step: `{case json or '', 1 if ARGV[5] (the number or
-/// address) is in KEYS[5] (its channel's opt-out set)}`. Returns nil when the start is lost.
+/// the send depends on, read in the same step: `{case json or '', 1 if the recipient opted
+/// out}`. Returns nil when the start is lost. The recipient comes as its pseudonym (ARGV[5],
+/// looked up in KEYS[5], its channel's opt-out set) and, for an SMS, as the number itself
+/// (ARGV[6]) for the opt-out set as it was before pseudonyms (KEYS[6]), which a process of the
+/// previous version may still add to during an upgrade.
 ///
 /// The two fields are found by pattern, not `cjson.decode` (which cost more than the rest of the
 /// script). Both serde_json and cjson (CANCEL_QUEUED re-encodes, keys in any order) write JSON
@@ -176,7 +270,10 @@ redis.call('ZREM', KEYS[3], ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 local case = redis.call('HGET', KEYS[4], 'json') or ''
 local opted_out = 0
-if ARGV[5] ~= '' then opted_out = redis.call('SISMEMBER', KEYS[5], ARGV[5]) end
+if ARGV[5] ~= '' then
+  opted_out = redis.call('SISMEMBER', KEYS[5], ARGV[5])
+  if opted_out == 0 then opted_out = redis.call('SISMEMBER', KEYS[6], ARGV[6]) end
+end
 return {case, opted_out}
 "#;
 
@@ -209,11 +306,46 @@ return saved
 
 /// Saves the response (ARGV[2]) for 24 h, only while the claim (ARGV[1]) still holds the key
 /// and nothing is saved yet; a request that outlived its claim changes nothing.
+///
+/// A response about a case comes with the case's key (KEYS[2]) and its answer index (KEYS[3]):
+/// it is listed there, so erasure finds it; if the case was erased while the request ran
+/// (its record carries `answers_closed`), the response is not saved and the key is let go.
 const IDEMPOTENCY_FINISH: &str = r#"
 if redis.call('HGET', KEYS[1], 'claim') ~= ARGV[1] then return 0 end
 if redis.call('HEXISTS', KEYS[1], 'response') == 1 then return 0 end
+if #KEYS == 3 then
+  if redis.call('HEXISTS', KEYS[2], 'answers_closed') == 1 then
+    redis.call('DEL', KEYS[1])
+    return 0
+  end
+  redis.call('SADD', KEYS[3], KEYS[1])
+  redis.call('EXPIRE', KEYS[3], 86400)
+end
 redis.call('HSET', KEYS[1], 'response', ARGV[2])
 redis.call('EXPIRE', KEYS[1], 86400)
+return 1
+"#;
+
+/// Erasure's part of the idempotency keys: marks the case (KEYS[1]) so no response about it is
+/// saved any more, then deletes every saved one listed in its answer index (KEYS[2]).
+const FORGET_CASE_ANSWERS: &str = r#"
+redis.call('HSET', KEYS[1], 'answers_closed', '1')
+local keys = redis.call('SMEMBERS', KEYS[2])
+local count = 0
+for _, key in ipairs(keys) do count = count + redis.call('DEL', key) end
+redis.call('DEL', KEYS[2])
+return count
+"#;
+
+/// Moves a reply route kept under the number itself (KEYS[1]) to its pseudonym (KEYS[2]),
+/// with its time to live; a newer route already under the pseudonym wins.
+const MIGRATE_REPLY_ROUTE: &str = r#"
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('RENAME', KEYS[1], KEYS[2])
+end
 return 1
 "#;
 
@@ -340,6 +472,7 @@ pub struct RedisStore {
     conn: ConnectionManager,
     timeouts: RedisTimeouts,
     ns: String,
+    pseudonyms: Pseudonyms,
     insert_case: Script,
     update_case: Script,
     update_case_with_events: Script,
@@ -355,6 +488,11 @@ pub struct RedisStore {
     session_with_case: Script,
     apply_payment: Script,
     revoke_links: Script,
+    events_after: Script,
+    trim_events: Script,
+    rewrite_events: Script,
+    forget_case_answers: Script,
+    migrate_reply_route: Script,
 }
 
 fn unavailable(e: redis::RedisError) -> StoreError {
@@ -370,30 +508,39 @@ fn from_json<T: DeserializeOwned>(raw: &str) -> StoreResult<T> {
 }
 
 impl RedisStore {
-    /// Connects (and keeps reconnecting) to `url`; every key starts with `namespace:`.
-    pub async fn connect(url: &str, namespace: &str) -> StoreResult<RedisStore> {
-        RedisStore::connect_with(url, namespace, RedisTimeouts::default()).await
+    /// Connects (and keeps reconnecting) to `url`; every key starts with `namespace:`. Phone
+    /// numbers and addresses are kept as pseudonyms made with `pseudonyms`; data kept under
+    /// the names of earlier versions is moved over first (see [`RedisStore::migrate`]).
+    pub async fn connect(
+        url: &str,
+        namespace: &str,
+        pseudonyms: Pseudonyms,
+    ) -> StoreResult<RedisStore> {
+        RedisStore::connect_with(url, namespace, pseudonyms, RedisTimeouts::default()).await
     }
 
     /// As [`RedisStore::connect`], with these timeouts and reconnect pauses.
     pub async fn connect_with(
         url: &str,
         namespace: &str,
+        pseudonyms: Pseudonyms,
         timeouts: RedisTimeouts,
     ) -> StoreResult<RedisStore> {
         let client = redis::Client::open(url).map_err(unavailable)?;
         let conn = ConnectionManager::new_with_config(client.clone(), timeouts.manager_config())
             .await
             .map_err(unavailable)?;
-        Ok(RedisStore {
+        let with_helpers = |script: &str| Script::new(&format!("{CASE_WRITE_HELPERS}{script}"));
+        let store = RedisStore {
             client,
             url: url.to_owned(),
             conn,
             timeouts,
             ns: namespace.to_owned(),
+            pseudonyms,
             insert_case: Script::new(INSERT_CASE),
-            update_case: Script::new(UPDATE_CASE),
-            update_case_with_events: Script::new(UPDATE_CASE_WITH_EVENTS),
+            update_case: with_helpers(UPDATE_CASE),
+            update_case_with_events: with_helpers(UPDATE_CASE_WITH_EVENTS),
             claim_due: Script::new(CLAIM_DUE),
             claim_contact_slot: Script::new(CLAIM_CONTACT_SLOT),
             begin_send: Script::new(BEGIN_SEND),
@@ -404,17 +551,58 @@ impl RedisStore {
             idempotency_finish: Script::new(IDEMPOTENCY_FINISH),
             idempotency_abandon: Script::new(IDEMPOTENCY_ABANDON),
             session_with_case: Script::new(SESSION_WITH_CASE),
-            apply_payment: Script::new(APPLY_PAYMENT),
+            apply_payment: with_helpers(APPLY_PAYMENT),
             revoke_links: Script::new(REVOKE_LINKS),
-        })
+            events_after: Script::new(EVENTS_AFTER),
+            trim_events: Script::new(TRIM_EVENTS),
+            rewrite_events: Script::new(REWRITE_EVENTS),
+            forget_case_answers: Script::new(FORGET_CASE_ANSWERS),
+            migrate_reply_route: Script::new(MIGRATE_REPLY_ROUTE),
+        };
+        store.migrate().await?;
+        Ok(store)
     }
 
     fn case_key(&self, id: &CaseId) -> String {
         format!("{}:case:{{{}}}", self.ns, id)
     }
-    /// `address` is already a digest: no phone number or e-mail address in key names.
+    /// The frequency cap's count for one address, under the address's pseudonym.
     fn contact_key(&self, agency: &AgencyId, address: &str) -> String {
-        format!("{}:contacts:{agency}:{address}", self.ns)
+        format!("{}:cap:{agency}:{}", self.ns, self.pseudonyms.of(address))
+    }
+    /// The same count as named before pseudonyms: an unsalted SHA-256, read once more and
+    /// removed by CLAIM_CONTACT_SLOT. Its window is a week, so a week after an upgrade no such
+    /// key is left and this can go.
+    fn legacy_contact_key(&self, agency: &AgencyId, address: &str) -> String {
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(address.as_bytes());
+        format!(
+            "{}:contacts:{agency}:{}",
+            self.ns,
+            hex::encode(&digest[..16])
+        )
+    }
+    /// The case an SMS to this number was last about, for replies; under its pseudonym.
+    fn reply_key(&self, phone: &str) -> String {
+        format!("{}:reply:{}", self.ns, self.pseudonyms.of(phone))
+    }
+    /// The same route as named before pseudonyms (the number itself); moved by `migrate`.
+    fn legacy_reply_key(&self, phone: &str) -> String {
+        format!("{}:smscase:{phone}", self.ns)
+    }
+    /// The ids of the case's events, so erasure can find them in the agency's outbox.
+    fn case_events_key(&self, id: &CaseId) -> String {
+        format!("{}:case:{{{}}}:events", self.ns, id)
+    }
+    /// The idempotency keys whose saved responses are about the case.
+    fn case_answers_key(&self, id: &CaseId) -> String {
+        format!("{}:case:{{{}}}:answers", self.ns, id)
+    }
+    /// The creditor's cases waiting for automatic erasure, scored by when collection ended.
+    fn retention_key(&self, creditor: &CreditorId) -> String {
+        format!("{}:retention:{creditor}", self.ns)
+    }
+    fn retention_creditors_key(&self) -> String {
+        format!("{}:retention-creditors", self.ns)
     }
     fn case_links_key(&self, id: &CaseId) -> String {
         format!("{}:case:{{{}}}:links", self.ns, id)
@@ -446,11 +634,18 @@ impl RedisStore {
     fn due_key(&self) -> String {
         format!("{}:queue:due", self.ns)
     }
-    fn optout_key(&self) -> String {
+    /// Pseudonyms of the numbers that answered STOP.
+    fn optouts_key(&self) -> String {
+        format!("{}:optouts", self.ns)
+    }
+    /// The opt-out set as it was before pseudonyms (the numbers themselves): emptied into
+    /// `optouts` at every start, still read so a STOP taken by an older process counts at once.
+    fn legacy_optout_key(&self) -> String {
         format!("{}:optout", self.ns)
     }
-    fn email_optout_key(&self) -> String {
-        format!("{}:optout:email", self.ns)
+    /// E-mail opt-outs, as pseudonyms of the lower-cased addresses.
+    fn email_optouts_key(&self) -> String {
+        format!("{}:optouts:email", self.ns)
     }
     fn lease_key(&self) -> String {
         format!("{}:queue:leased", self.ns)
@@ -463,6 +658,42 @@ impl RedisStore {
     /// One Redis stream per agency: its entry ids are the event cursors.
     fn events_key(&self, agency: &AgencyId) -> String {
         format!("{}:events:{}", self.ns, agency)
+    }
+    /// The payloads of the agency's events, by event id (see CASE_WRITE_HELPERS).
+    fn event_data_key(&self, agency: &AgencyId) -> String {
+        format!("{}:eventdata:{}", self.ns, agency)
+    }
+    /// The retention arguments of the case-writing scripts for the case as written (`next`):
+    /// settled ms or '' (see `index_settled`), case id, creditor id.
+    fn settled_args(invocation: &mut redis::ScriptInvocation<'_>, next: &Case) {
+        let score = next
+            .retention_clock()
+            .map(|t| t.timestamp_millis().to_string())
+            .unwrap_or_default();
+        invocation
+            .arg(score)
+            .arg(next.id.as_str())
+            .arg(next.creditor_id.as_str());
+    }
+    /// Passes events to `append_events`: id, JSON and whether it is about `case`.
+    fn event_args(
+        invocation: &mut redis::ScriptInvocation<'_>,
+        events: &[Event],
+        case: &Case,
+    ) -> StoreResult<()> {
+        for event in events {
+            if event.agency_id != case.agency_id {
+                return Err(StoreError::Corrupt(
+                    "an event for another agency than the case's".into(),
+                ));
+            }
+            let about_case = event.case_id.as_ref() == Some(&case.id);
+            invocation
+                .arg(&event.id)
+                .arg(to_json(event)?)
+                .arg(if about_case { "1" } else { "0" });
+        }
+        Ok(())
     }
 
     fn conn(&self) -> Bounded {
@@ -534,12 +765,15 @@ impl CaseStore for RedisStore {
     async fn update_case(&self, case: &Case) -> StoreResult<Case> {
         let mut next = case.clone();
         next.version += 1;
-        let written: i64 = self
-            .update_case
-            .key(self.case_key(&case.id))
+        let mut invocation = self.update_case.key(self.case_key(&case.id));
+        invocation
+            .key(self.retention_key(&case.creditor_id))
+            .key(self.retention_creditors_key())
             .arg(case.version)
             .arg(next.version)
-            .arg(to_json(&next)?)
+            .arg(to_json(&next)?);
+        Self::settled_args(&mut invocation, &next);
+        let written: i64 = invocation
             .invoke_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
@@ -611,6 +845,48 @@ impl CaseStore for RedisStore {
     async fn next_kid_sequence(&self, creditor: &CreditorId) -> StoreResult<u64> {
         self.conn()
             .incr(self.kid_sequence_key(creditor), 1u64)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn cases_settled_before(
+        &self,
+        creditor: &CreditorId,
+        before: DateTime<Utc>,
+        max: usize,
+    ) -> StoreResult<Vec<CaseId>> {
+        let ids: Vec<String> = redis::cmd("ZRANGEBYSCORE")
+            .arg(self.retention_key(creditor))
+            .arg("-inf")
+            .arg(format!("({}", before.timestamp_millis()))
+            .arg("LIMIT")
+            .arg(0)
+            .arg(max)
+            .query_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        ids.iter()
+            .map(|id| CaseId::parse(id).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .collect()
+    }
+
+    async fn retention_creditors(&self) -> StoreResult<Vec<CreditorId>> {
+        let ids: Vec<String> = self
+            .conn()
+            .smembers(self.retention_creditors_key())
+            .await
+            .map_err(unavailable)?;
+        let mut creditors = ids
+            .iter()
+            .map(|id| CreditorId::parse(id).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .collect::<StoreResult<Vec<_>>>()?;
+        creditors.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        Ok(creditors)
+    }
+
+    async fn unindex_settled(&self, creditor: &CreditorId, case: &CaseId) -> StoreResult<()> {
+        self.conn()
+            .zrem(self.retention_key(creditor), case.as_str())
             .await
             .map_err(unavailable)
     }
@@ -713,6 +989,13 @@ impl LinkStore for RedisStore {
             return Ok(None);
         }
         Ok(Some((session, from_json(&raw_case)?)))
+    }
+
+    async fn end_session(&self, digest: &TokenDigest) -> StoreResult<()> {
+        self.conn()
+            .del(self.session_key(digest))
+            .await
+            .map_err(unavailable)
     }
 }
 
@@ -827,10 +1110,12 @@ impl MessageStore for RedisStore {
     }
 
     async fn forget_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()> {
-        let key = format!("{}:smscase:{}", self.ns, phone);
-        let current: Option<String> = self.conn().get(&key).await.map_err(unavailable)?;
-        if current.as_deref() == Some(case.as_str()) {
-            self.conn().del::<_, ()>(&key).await.map_err(unavailable)?;
+        // The legacy name too: a process of the previous version may have written it.
+        for key in [self.reply_key(phone), self.legacy_reply_key(phone)] {
+            let current: Option<String> = self.conn().get(&key).await.map_err(unavailable)?;
+            if current.as_deref() == Some(case.as_str()) {
+                self.conn().del::<_, ()>(&key).await.map_err(unavailable)?;
+            }
         }
         Ok(())
     }
@@ -842,12 +1127,19 @@ impl MessageStore for RedisStore {
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<SendStart>> {
         let id = message.id.as_str();
-        // The opt-out set of the message's channel, and the recipient's member in it.
-        let (optout_key, member) = match &message.recipient {
-            Recipient::Sms(phone) => (self.optout_key(), phone.e164().to_owned()),
+        // The opt-out set of the message's channel, the recipient's pseudonym in it, and for an
+        // SMS the plain number for the set as it was before pseudonyms.
+        let (optouts, pseudonym, legacy_member) = match &message.recipient {
+            Recipient::Sms(phone) => (
+                self.optouts_key(),
+                self.pseudonyms.of(phone.e164()),
+                phone.e164(),
+            ),
             Recipient::Email(email) => (
-                self.email_optout_key(),
-                super::email_opt_out_member(email.as_str()),
+                self.email_optouts_key(),
+                self.pseudonyms
+                    .of(&super::email_opt_out_member(email.as_str())),
+                "",
             ),
         };
         let started: Option<(String, i64)> = self
@@ -856,12 +1148,14 @@ impl MessageStore for RedisStore {
             .key(self.lease_key())
             .key(self.due_key())
             .key(self.case_key(&message.case_id))
-            .key(optout_key)
+            .key(optouts)
+            .key(self.legacy_optout_key())
             .arg(to_json(message)?)
             .arg(expected_starts)
             .arg(lease_until.timestamp_millis())
             .arg(id)
-            .arg(member)
+            .arg(pseudonym)
+            .arg(legacy_member)
             .invoke_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
@@ -915,7 +1209,7 @@ impl MessageStore for RedisStore {
             .arg(id)
             .arg(message.case_id.as_str());
         if let Some(phone) = sms_to {
-            script.key(format!("{}:smscase:{}", self.ns, phone));
+            script.key(self.reply_key(phone));
         }
         script
             .invoke_async::<i64>(&mut self.conn())
@@ -962,42 +1256,54 @@ impl MessageStore for RedisStore {
     async fn remember_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()> {
         // Replies come within days of a message; three months is plenty.
         self.conn()
-            .set_ex(
-                format!("{}:smscase:{}", self.ns, phone),
-                case.as_str(),
-                92 * 24 * 3600,
-            )
+            .set_ex(self.reply_key(phone), case.as_str(), 92 * 24 * 3600)
             .await
             .map_err(unavailable)
     }
 
     async fn last_sms_case(&self, phone: &str) -> StoreResult<Option<CaseId>> {
-        let id: Option<String> = self
+        let mut id: Option<String> = self
             .conn()
-            .get(format!("{}:smscase:{}", self.ns, phone))
+            .get(self.reply_key(phone))
             .await
             .map_err(unavailable)?;
+        if id.is_none() {
+            // Written by a process of the previous version after this one moved the old routes.
+            id = self
+                .conn()
+                .get(self.legacy_reply_key(phone))
+                .await
+                .map_err(unavailable)?;
+        }
         id.map(|id| CaseId::parse(&id).map_err(|e| StoreError::Corrupt(e.to_string())))
             .transpose()
     }
 
     async fn opt_out(&self, phone: &str) -> StoreResult<()> {
         self.conn()
-            .sadd(self.optout_key(), phone)
+            .sadd(self.optouts_key(), self.pseudonyms.of(phone))
             .await
             .map_err(unavailable)
     }
 
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool> {
-        self.conn()
-            .sismember(self.optout_key(), phone)
+        let (current, legacy): (bool, bool) = redis::pipe()
+            .sismember(self.optouts_key(), self.pseudonyms.of(phone))
+            .sismember(self.legacy_optout_key(), phone)
+            .query_async(&mut self.conn())
             .await
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        Ok(current || legacy)
     }
 
     async fn opt_in(&self, phone: &str) -> StoreResult<()> {
-        self.conn()
-            .srem(self.optout_key(), phone)
+        // From both sets: a STOP a previous version kept in the plain set is undone too.
+        redis::pipe()
+            .srem(self.optouts_key(), self.pseudonyms.of(phone))
+            .ignore()
+            .srem(self.legacy_optout_key(), phone)
+            .ignore()
+            .query_async::<()>(&mut self.conn())
             .await
             .map_err(unavailable)
     }
@@ -1005,8 +1311,8 @@ impl MessageStore for RedisStore {
     async fn opt_out_email(&self, address: &str) -> StoreResult<()> {
         self.conn()
             .sadd(
-                self.email_optout_key(),
-                super::email_opt_out_member(address),
+                self.email_optouts_key(),
+                self.pseudonyms.of(&super::email_opt_out_member(address)),
             )
             .await
             .map_err(unavailable)
@@ -1015,8 +1321,8 @@ impl MessageStore for RedisStore {
     async fn is_email_opted_out(&self, address: &str) -> StoreResult<bool> {
         self.conn()
             .sismember(
-                self.email_optout_key(),
-                super::email_opt_out_member(address),
+                self.email_optouts_key(),
+                self.pseudonyms.of(&super::email_opt_out_member(address)),
             )
             .await
             .map_err(unavailable)
@@ -1033,6 +1339,7 @@ impl MessageStore for RedisStore {
         let later: i64 = self
             .claim_contact_slot
             .key(self.contact_key(agency, address))
+            .key(self.legacy_contact_key(agency, address))
             .arg(now.timestamp_millis())
             .arg(cap.window.num_milliseconds())
             .arg(cap.max)
@@ -1052,8 +1359,12 @@ impl MessageStore for RedisStore {
         address: &str,
         message: &MessageId,
     ) -> StoreResult<()> {
-        self.conn()
+        redis::pipe()
             .zrem(self.contact_key(agency, address), message.as_str())
+            .ignore()
+            .zrem(self.legacy_contact_key(agency, address), message.as_str())
+            .ignore()
+            .query_async::<()>(&mut self.conn())
             .await
             .map_err(unavailable)
     }
@@ -1065,19 +1376,17 @@ impl EventStore for RedisStore {
         let mut next = case.clone();
         next.version += 1;
         let mut invocation = self.update_case_with_events.key(self.case_key(&case.id));
-        invocation.key(self.events_key(&case.agency_id));
         invocation
+            .key(self.events_key(&case.agency_id))
+            .key(self.event_data_key(&case.agency_id))
+            .key(self.case_events_key(&case.id))
+            .key(self.retention_key(&case.creditor_id))
+            .key(self.retention_creditors_key())
             .arg(case.version)
             .arg(next.version)
             .arg(to_json(&next)?);
-        for event in events {
-            if event.agency_id != case.agency_id {
-                return Err(StoreError::Corrupt(
-                    "an event for another agency than the case's".into(),
-                ));
-            }
-            invocation.arg(to_json(event)?);
-        }
+        Self::settled_args(&mut invocation, &next);
+        Self::event_args(&mut invocation, events, case)?;
         let written: i64 = invocation
             .invoke_async(&mut self.conn())
             .await
@@ -1093,15 +1402,25 @@ impl EventStore for RedisStore {
         if events.is_empty() {
             return Ok(());
         }
+        // As `append_events` in CASE_WRITE_HELPERS: the id in the stream, the payload beside it.
         let mut pipe = redis::pipe();
         pipe.atomic();
         for event in events {
             pipe.cmd("XADD")
                 .arg(self.events_key(&event.agency_id))
                 .arg("*")
-                .arg("event")
-                .arg(to_json(event)?)
+                .arg("ref")
+                .arg(&event.id)
+                .ignore()
+                .hset(
+                    self.event_data_key(&event.agency_id),
+                    &event.id,
+                    to_json(event)?,
+                )
                 .ignore();
+            if let Some(case) = &event.case_id {
+                pipe.sadd(self.case_events_key(case), &event.id).ignore();
+            }
         }
         pipe.query_async::<()>(&mut self.conn())
             .await
@@ -1116,25 +1435,69 @@ impl EventStore for RedisStore {
     ) -> StoreResult<Vec<(String, Event)>> {
         // "(" makes the start exclusive: continue after the cursor.
         let start = cursor.map_or_else(|| "-".to_owned(), |c| format!("({c}"));
-        let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
-            .arg(self.events_key(agency))
+        let flat: Vec<String> = self
+            .events_after
+            .key(self.events_key(agency))
+            .key(self.event_data_key(agency))
             .arg(start)
-            .arg("+")
-            .arg("COUNT")
             .arg(limit)
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        flat.chunks_exact(2)
+            .map(|pair| Ok((pair[0].clone(), from_json(&pair[1])?)))
+            .collect()
+    }
+
+    async fn redact_case_events(&self, agency: &AgencyId, case: &CaseId) -> StoreResult<usize> {
+        let index = self.case_events_key(case);
+        let ids: Vec<String> = self.conn().smembers(&index).await.map_err(unavailable)?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let data = self.event_data_key(agency);
+        let raws: Vec<Option<String>> = redis::cmd("HMGET")
+            .arg(&data)
+            .arg(&ids)
             .query_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
-        reply
-            .ids
-            .into_iter()
-            .map(|entry| {
-                let raw: String = entry
-                    .get("event")
-                    .ok_or_else(|| StoreError::Corrupt("event entry without payload".into()))?;
-                Ok((entry.id, from_json(&raw)?))
-            })
-            .collect()
+        let mut rewrite = self.rewrite_events.key(&data);
+        let mut changed = 0;
+        for raw in raws.iter().flatten() {
+            let mut event: Event = from_json(raw)?;
+            // The index is per case, but each event is checked anyway: only this case's change.
+            if event.case_id.as_ref() == Some(case) && event.redact() {
+                rewrite.arg(&event.id).arg(to_json(&event)?);
+                changed += 1;
+            }
+        }
+        if changed == 0 {
+            return Ok(0);
+        }
+        rewrite
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn trim_events(
+        &self,
+        agency: &AgencyId,
+        before: DateTime<Utc>,
+        max: usize,
+    ) -> StoreResult<usize> {
+        // Stream ids begin with the time of the XADD in ms: everything before `before` is up
+        // to and including the last id of the millisecond before it.
+        let last = (before.timestamp_millis() - 1).max(0);
+        self.trim_events
+            .key(self.events_key(agency))
+            .key(self.event_data_key(agency))
+            .arg(last)
+            .arg(max)
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)
     }
 }
 
@@ -1153,15 +1516,16 @@ impl PaymentStore for RedisStore {
             .key(format!("{}:payment:{}", self.ns, reference));
         invocation
             .key(self.case_key(&case.id))
-            .key(self.events_key(&case.agency_id));
-        invocation
+            .key(self.events_key(&case.agency_id))
+            .key(self.event_data_key(&case.agency_id))
+            .key(self.case_events_key(&case.id))
+            .key(self.retention_key(&case.creditor_id))
+            .key(self.retention_creditors_key())
             .arg(case.version)
             .arg(next.version)
-            .arg(to_json(&next)?)
-            .arg(case.id.as_str());
-        for event in events {
-            invocation.arg(to_json(event)?);
-        }
+            .arg(to_json(&next)?);
+        Self::settled_args(&mut invocation, &next);
+        Self::event_args(&mut invocation, events, case)?;
         let outcome: i64 = invocation
             .invoke_async(&mut self.conn())
             .await
@@ -1253,10 +1617,17 @@ impl IdempotencyStore for RedisStore {
         key: &str,
         claim: &str,
         response: &SavedResponse,
+        case: Option<&CaseId>,
     ) -> StoreResult<()> {
-        let _: i64 = self
+        let mut invocation = self
             .idempotency_finish
-            .key(self.idempotency_key(scope, key))
+            .key(self.idempotency_key(scope, key));
+        if let Some(case) = case {
+            invocation
+                .key(self.case_key(case))
+                .key(self.case_answers_key(case));
+        }
+        let _: i64 = invocation
             .arg(claim)
             .arg(to_json(response)?)
             .invoke_async(&mut self.conn())
@@ -1274,6 +1645,15 @@ impl IdempotencyStore for RedisStore {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    async fn forget_case_answers(&self, case: &CaseId) -> StoreResult<usize> {
+        self.forget_case_answers
+            .key(self.case_key(case))
+            .key(self.case_answers_key(case))
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)
     }
 }
 
@@ -1422,6 +1802,201 @@ impl TenantStore for RedisStore {
             .set(self.mandate_key(creditor), to_json(mandate)?)
             .await
             .map_err(unavailable)
+    }
+}
+
+/// Escapes the glob characters of a `SCAN MATCH` pattern, so a namespace is matched literally.
+fn glob_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl RedisStore {
+    /// Brings data kept under the names of earlier versions over to the current ones. Run on
+    /// every connect; each step is safe to repeat and to run from several processes at once.
+    ///
+    /// - Opt-outs: the old set held the numbers themselves. Its members are added to the
+    ///   pseudonymised set and only then removed, on every start, so a STOP recorded by a
+    ///   process of the previous version during a rolling upgrade is carried over at the next
+    ///   start (and honoured before then: sends also look in the old set). A STOP is never lost.
+    /// - Reply routes (`smscase:<number>`, 92 days): renamed to the number's pseudonym with
+    ///   their time to live, once (a `SCAN` of the namespace). Reads fall back to the old name
+    ///   until the last one written by an older process has expired.
+    /// - The retention index: filled once from every case, so cases paid or closed before this
+    ///   version are erased on schedule too.
+    ///
+    /// Frequency-cap counts are carried over lazily by CLAIM_CONTACT_SLOT (the old names hold
+    /// an unsalted hash, which cannot be turned into the new one without the address).
+    pub async fn migrate(&self) -> StoreResult<()> {
+        self.migrate_opt_outs().await?;
+        if self.begin_migration("reply-pseudonyms").await? {
+            self.migrate_reply_routes().await?;
+            self.end_migration("reply-pseudonyms").await?;
+        }
+        if self.begin_migration("retention-index").await? {
+            self.backfill_retention_index().await?;
+            self.end_migration("retention-index").await?;
+        }
+        Ok(())
+    }
+
+    fn migrations_key(&self) -> String {
+        format!("{}:migrations", self.ns)
+    }
+
+    /// Whether the one-time step `name` still has to run.
+    async fn begin_migration(&self, name: &str) -> StoreResult<bool> {
+        let done: bool = self
+            .conn()
+            .sismember(self.migrations_key(), name)
+            .await
+            .map_err(unavailable)?;
+        Ok(!done)
+    }
+
+    async fn end_migration(&self, name: &str) -> StoreResult<()> {
+        self.conn()
+            .sadd(self.migrations_key(), name)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn migrate_opt_outs(&self) -> StoreResult<()> {
+        let legacy = self.legacy_optout_key();
+        let numbers: Vec<String> = self.conn().smembers(&legacy).await.map_err(unavailable)?;
+        if numbers.is_empty() {
+            return Ok(());
+        }
+        let pseudonyms: Vec<String> = numbers.iter().map(|n| self.pseudonyms.of(n)).collect();
+        redis::pipe()
+            .atomic()
+            .sadd(self.optouts_key(), &pseudonyms)
+            .ignore()
+            .srem(&legacy, &numbers)
+            .ignore()
+            .query_async::<()>(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        tracing::info!(count = numbers.len(), "opt-outs moved to pseudonyms");
+        Ok(())
+    }
+
+    async fn migrate_reply_routes(&self) -> StoreResult<()> {
+        let prefix = format!("{}:smscase:", self.ns);
+        let pattern = format!("{}*", glob_literal(&prefix));
+        let mut cursor: u64 = 0;
+        let mut moved = 0usize;
+        loop {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(1000)
+                .query_async(&mut self.conn())
+                .await
+                .map_err(unavailable)?;
+            for key in keys {
+                let Some(phone) = key.strip_prefix(&prefix) else {
+                    continue;
+                };
+                let done: i64 = self
+                    .migrate_reply_route
+                    .key(&key)
+                    .key(self.reply_key(phone))
+                    .invoke_async(&mut self.conn())
+                    .await
+                    .map_err(unavailable)?;
+                moved += done as usize;
+            }
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+        if moved > 0 {
+            tracing::info!(count = moved, "SMS reply routes moved to pseudonyms");
+        }
+        Ok(())
+    }
+
+    async fn backfill_retention_index(&self) -> StoreResult<()> {
+        let agencies: Vec<String> = self
+            .conn()
+            .hkeys(self.agencies_key())
+            .await
+            .map_err(unavailable)?;
+        let mut indexed = 0usize;
+        for agency in agencies {
+            let Ok(agency) = AgencyId::parse(&agency) else {
+                continue;
+            };
+            let mut start = 0usize;
+            loop {
+                let ids: Vec<String> = self
+                    .conn()
+                    .lrange(
+                        self.agency_cases_key(&agency),
+                        start as isize,
+                        (start + 499) as isize,
+                    )
+                    .await
+                    .map_err(unavailable)?;
+                if ids.is_empty() {
+                    break;
+                }
+                let mut reads = redis::pipe();
+                for id in &ids {
+                    reads
+                        .cmd("HGET")
+                        .arg(format!("{}:case:{{{id}}}", self.ns))
+                        .arg("json");
+                }
+                let raws: Vec<Option<String>> = reads
+                    .query_async(&mut self.conn())
+                    .await
+                    .map_err(unavailable)?;
+                let mut pipe = redis::pipe();
+                let indexed_before = indexed;
+                for raw in raws.iter().flatten() {
+                    // One unreadable record must not keep the service from starting.
+                    let Ok(case) = from_json::<Case>(raw) else {
+                        tracing::warn!(%agency, "a case could not be read for the retention index");
+                        continue;
+                    };
+                    if let Some(since) = case.retention_clock() {
+                        pipe.zadd(
+                            self.retention_key(&case.creditor_id),
+                            case.id.as_str(),
+                            since.timestamp_millis(),
+                        )
+                        .ignore()
+                        .sadd(self.retention_creditors_key(), case.creditor_id.as_str())
+                        .ignore();
+                        indexed += 1;
+                    }
+                }
+                if indexed > indexed_before {
+                    pipe.query_async::<()>(&mut self.conn())
+                        .await
+                        .map_err(unavailable)?;
+                }
+                start += ids.len();
+            }
+        }
+        if indexed > 0 {
+            tracing::info!(
+                count = indexed,
+                "paid and closed cases indexed for retention"
+            );
+        }
+        Ok(())
     }
 }
 

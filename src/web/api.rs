@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::api_error::{ApiError, Body as ErrorBody};
+use super::idempotency::about_case;
 use crate::app::AppContext;
 use crate::cases::{self, CaseInput, Upserted};
 use crate::domain::case::{Case, CaseStatus, ClaimLine, Debtor};
@@ -133,6 +134,7 @@ impl<'a> From<&'a Case> for CaseView<'a> {
     tag = "cases",
     operation_id = "upsert_case",
     summary = "Create a case, or update the agency's case with the same external_ref",
+    description = "An erased case stays erased: sending its external_ref again answers 409 `case_erased` and changes nothing.",
     request_body = CaseInput,
     responses(
         (status = 201, description = "Created", body = CaseView,
@@ -140,7 +142,7 @@ impl<'a> From<&'a Case> for CaseView<'a> {
         (status = 200, description = "A case with this external_ref existed: updated (or unchanged)", body = CaseView),
         (status = 400, description = "`invalid_json`: malformed JSON, a wrong type or an unknown field", body = ErrorBody),
         (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
-        (status = 409, description = "`conflict`: the case changed concurrently; retry", body = ErrorBody),
+        (status = 409, description = "`conflict`: the case changed concurrently; retry. `case_erased`: the agency's case with this external_ref was erased, and stays erased (`field` is `external_ref`)", body = ErrorBody),
         (status = 422, description = "`invalid_field` / `unknown_creditor`: a value is wrong (`field` names it)", body = ErrorBody),
         (status = 503, description = "`store_unavailable`", body = ErrorBody),
     ),
@@ -152,11 +154,14 @@ pub(crate) async fn upsert_case(
 ) -> Result<HttpResponse, ApiError> {
     let input: CaseInput = parse_body(&body)?;
     Ok(match cases::upsert(&ctx, &tenant.0, input).await? {
-        Upserted::Created(case) => HttpResponse::Created()
-            .insert_header(("Location", format!("/api/v1/cases/{}", case.id)))
-            .json(CaseView::from(&case)),
+        Upserted::Created(case) => about_case(
+            HttpResponse::Created()
+                .insert_header(("Location", format!("/api/v1/cases/{}", case.id)))
+                .json(CaseView::from(&case)),
+            &case.id,
+        ),
         Upserted::Updated(case) | Upserted::Unchanged(case) => {
-            HttpResponse::Ok().json(CaseView::from(&case))
+            about_case(HttpResponse::Ok().json(CaseView::from(&case)), &case.id)
         }
     })
 }
@@ -313,7 +318,10 @@ pub(crate) async fn schedule_message(
     );
     ctx.store.schedule_message(&message).await?;
     tracing::info!(message_id = %message.id, case = %case.id, to = %message.recipient.masked(), "message scheduled");
-    Ok(HttpResponse::Accepted().json(MessageView::from(&message)))
+    Ok(about_case(
+        HttpResponse::Accepted().json(MessageView::from(&message)),
+        &case.id,
+    ))
 }
 
 /// The messages of a case.
@@ -553,7 +561,10 @@ pub(crate) async fn close_case(
     // Also when it was closed already: a retry after a failure part-way finishes the job.
     stop_contact(&ctx, &case).await?;
     tracing::info!(case = %case.id, agency = %tenant.0, "case closed");
-    Ok(HttpResponse::Ok().json(CaseView::from(&case)))
+    Ok(about_case(
+        HttpResponse::Ok().json(CaseView::from(&case)),
+        &case.id,
+    ))
 }
 
 #[utoipa::path(
@@ -562,7 +573,7 @@ pub(crate) async fn close_case(
     tag = "cases",
     operation_id = "erase_case",
     summary = "Erase the debtor's personal data (GDPR); the case is closed",
-    description = "Any request body is ignored. Erasing an erased case again answers 200.",
+    description = "Any request body is ignored. Erasing an erased case again answers 200. The name, contact data, identity facts and every free text go from the case, its messages and links, its events (redacted in place: the pull API and webhook replays serve the redacted payload) and from saved Idempotency-Key answers about it; amounts, dates, payments and ids stay for the books. The case stays erased: sending its external_ref again answers 409 `case_erased`.",
     params(("id" = String, Path, description = "The case id")),
     responses(
         (status = 200, description = "Erased", body = CaseView),
@@ -577,25 +588,12 @@ pub(crate) async fn erase_case(
     tenant: Tenant,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let before = own_case(&ctx, &tenant, &path).await?;
-    let now = Utc::now();
-    let (case, _) = change_case(&ctx, &tenant, &path, EventKind::CaseErased, |case| {
-        if case.is_erased() {
-            return false;
-        }
-        case.erase(now);
-        true
-    })
-    .await?;
-    stop_contact(&ctx, &case).await?;
-    let removed = ctx.store.delete_case_messages(&case.id).await?;
-    // Last: a send that was in flight until the messages went may have tied the number to
-    // this case again; after the delete nothing writes it back.
-    if let Some(phone) = &before.debtor.phone {
-        ctx.store.forget_sms_case(phone.e164(), &before.id).await?;
-    }
-    tracing::info!(case = %case.id, agency = %tenant.0, messages = removed, "personal data erased");
-    Ok(HttpResponse::Ok().json(CaseView::from(&case)))
+    let own = own_case(&ctx, &tenant, &path).await?;
+    let (case, _) = crate::erasure::erase(&ctx, &own.id, Utc::now()).await?;
+    Ok(about_case(
+        HttpResponse::Ok().json(CaseView::from(&case)),
+        &case.id,
+    ))
 }
 
 #[utoipa::path(
@@ -632,7 +630,10 @@ pub(crate) async fn cancel_message(
         .filter(|m| m.case_id == case.id)
         .ok_or(ApiError::MessageNotFound)?;
     if message.status == MessageStatus::Cancelled {
-        return Ok(HttpResponse::Ok().json(MessageView::from(&message)));
+        return Ok(about_case(
+            HttpResponse::Ok().json(MessageView::from(&message)),
+            &case.id,
+        ));
     }
     let Some(cancelled) = ctx.store.cancel_queued_message(&id).await? else {
         return Err(ApiError::NotCancellable(message.status));
@@ -645,5 +646,8 @@ pub(crate) async fn cancel_message(
         cancelled.updated_at,
     );
     ctx.store.append_events(&[event]).await?;
-    Ok(HttpResponse::Ok().json(MessageView::from(&cancelled)))
+    Ok(about_case(
+        HttpResponse::Ok().json(MessageView::from(&cancelled)),
+        &case.id,
+    ))
 }

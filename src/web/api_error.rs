@@ -50,6 +50,11 @@ pub enum ApiError {
     NotCancellable(crate::domain::message::MessageStatus),
     #[error("the case changed while this request ran; try again")]
     Conflict,
+    /// The agency's case with this `external_ref` was erased: it stays erased.
+    #[error(
+        "external_ref: the case with this reference was erased (GDPR); it cannot be sent again"
+    )]
+    CaseErased,
     #[error("storage is unavailable")]
     StoreUnavailable(#[source] StoreError),
 }
@@ -127,6 +132,7 @@ impl ApiError {
             ApiError::MessageNotFound => "message_not_found",
             ApiError::NotCancellable(_) => "not_cancellable",
             ApiError::Conflict => "conflict",
+            ApiError::CaseErased => "case_erased",
             ApiError::StoreUnavailable(_) => "store_unavailable",
         }
     }
@@ -143,6 +149,7 @@ impl ApiError {
             ApiError::UnknownCreditor(_) => Some("creditor_id"),
             ApiError::NoRecipient(_) => Some("channel"),
             ApiError::UnfoundedReceipt(_) => Some("template"),
+            ApiError::CaseErased => Some("external_ref"),
             _ => None,
         }
     }
@@ -153,6 +160,16 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Conflict => ApiError::Conflict,
             other => ApiError::StoreUnavailable(other),
+        }
+    }
+}
+
+impl From<crate::erasure::ErasureError> for ApiError {
+    fn from(e: crate::erasure::ErasureError) -> ApiError {
+        match e {
+            crate::erasure::ErasureError::NotFound => ApiError::CaseNotFound,
+            crate::erasure::ErasureError::Conflict => ApiError::Conflict,
+            crate::erasure::ErasureError::Store(e) => ApiError::StoreUnavailable(e),
         }
     }
 }
@@ -175,7 +192,7 @@ impl ResponseError for ApiError {
                 StatusCode::NOT_FOUND
             }
             ApiError::NotCancellable(_) => StatusCode::CONFLICT,
-            ApiError::Conflict => StatusCode::CONFLICT,
+            ApiError::Conflict | ApiError::CaseErased => StatusCode::CONFLICT,
             ApiError::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

@@ -52,7 +52,8 @@ pub(crate) struct EventView {
     kind: EventKind,
     timestamp: DateTime<Utc>,
     case_id: Option<CaseId>,
-    /// Thin payload: ids and the terms that changed, never contact data.
+    /// Thin payload: ids and the terms that changed, never contact data. Once the case is
+    /// erased, only ids, amounts, dates and states are left, with `"redacted": true`.
     #[schema(value_type = Object)]
     data: serde_json::Value,
 }

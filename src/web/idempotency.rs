@@ -1,5 +1,9 @@
 //! `Idempotency-Key` on every POST of the agency API: a retry with the same key and body gets
 //! the saved response instead of doing the work again; the same key with another body is 422.
+//!
+//! A saved response may repeat a debtor's personal data (a case as the API shows it), so a
+//! handler whose answer is about a case says so ([`about_case`]): the store keeps such answers
+//! listed per case and erasure forgets them.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -12,12 +16,23 @@ use sha2::{Digest, Sha256};
 use super::api::tenant;
 use super::api_error::ApiError;
 use crate::app::AppContext;
+use crate::domain::ids::CaseId;
 use crate::links::random_base62;
 use crate::store::{IdempotencyBegin, SavedResponse};
 
 pub const HEADER: &str = "Idempotency-Key";
 pub const REPLAYED: &str = "Idempotent-Replayed";
 pub const MAX_KEY_LEN: usize = 255;
+
+/// Which case a response is about, left in its extensions by the handler.
+#[derive(Clone)]
+struct AnswerAbout(CaseId);
+
+/// Marks `response` as being about `case`, so a saved copy goes when the case is erased.
+pub fn about_case(mut response: HttpResponse, case: &CaseId) -> HttpResponse {
+    response.extensions_mut().insert(AnswerAbout(case.clone()));
+    response
+}
 
 /// A key as sent: 1–255 visible ASCII characters (a UUID is the usual choice).
 fn parse_key(raw: &HeaderValue) -> Result<&str, ApiError> {
@@ -134,6 +149,11 @@ pub async fn middleware(
         }
     };
     let status = response.status();
+    let about = response
+        .response()
+        .extensions()
+        .get::<AnswerAbout>()
+        .map(|a| a.0.clone());
     if !worth_saving(status) {
         abandon(&ctx, &scope, &key, &claim).await;
         return Ok(response.map_into_boxed_body());
@@ -171,7 +191,10 @@ pub async fn middleware(
                 body: text,
                 headers,
             };
-            if let Err(e) = store.idempotency_finish(&scope, &key, &claim, &saved).await {
+            if let Err(e) = store
+                .idempotency_finish(&scope, &key, &claim, &saved, about.as_ref())
+                .await
+            {
                 // The work is done; only the replay is lost. A retry within a minute sees the
                 // key in flight, later it runs again: say so in the log.
                 tracing::warn!(error = %e, "could not save a response for its Idempotency-Key");

@@ -137,12 +137,13 @@ pub(crate) async fn direct_payment(
         .case(&case.id)
         .await?
         .ok_or(ApiError::CaseNotFound)?;
-    Ok(HttpResponse::build(status).json(DirectPaymentResult {
+    let answer = HttpResponse::build(status).json(DirectPaymentResult {
         balance: saved.balance(),
         case_id: saved.id,
         status: saved.status,
         outcome,
-    }))
+    });
+    Ok(super::idempotency::about_case(answer, &case.id))
 }
 
 /// What became of a bank file.

@@ -220,12 +220,13 @@ pub(crate) async fn approve(
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
     queue_receipt(&ctx, &saved, receipt).await;
-    Ok(HttpResponse::Ok().json(Approved {
+    let answer = HttpResponse::Ok().json(Approved {
         case_id: &saved.id,
         status: saved.status,
         due_date: saved.due_date,
         plan: saved.plan.as_ref(),
-    }))
+    });
+    Ok(super::idempotency::about_case(answer, &saved.id))
 }
 
 #[utoipa::path(
@@ -285,8 +286,9 @@ pub(crate) async fn decline(
     if saved.status == CaseStatus::Open {
         queue_receipt(&ctx, &saved, Template::RequestDeclined).await;
     }
-    Ok(HttpResponse::Ok().json(Declined {
+    let answer = HttpResponse::Ok().json(Declined {
         case_id: &saved.id,
         status: saved.status,
-    }))
+    });
+    Ok(super::idempotency::about_case(answer, &saved.id))
 }

@@ -111,15 +111,24 @@ pub async fn load_unverified(
     let Some(cookie) = req.cookie(state.cookie.name) else {
         return Err(not_found(ctx, asked.unwrap_or_default()));
     };
+    let digest = TokenDigest::of(cookie.value());
     let (session, case) = match ctx
         .store
-        .session_with_case(&TokenDigest::of(cookie.value()), state.session_idle)
+        .session_with_case(&digest, state.session_idle)
         .await
     {
         Ok(Some(found)) => found,
         Ok(None) => return Err(not_found(ctx, asked.unwrap_or_default())),
         Err(e) => return Err(unavailable(ctx, &e)),
     };
+    if !case.debtor_pages_open() {
+        // Closed or erased since the link was opened: the session ends now, not when it
+        // would have timed out, and the page tells nothing about the case.
+        if let Err(e) = ctx.store.end_session(&digest).await {
+            tracing::warn!(error = %e, "could not end the session of a closed case");
+        }
+        return Err(not_found(ctx, asked.unwrap_or_default()));
+    }
     let locale = asked.unwrap_or(case.debtor.locale);
     let (creditor, agency) = match (
         ctx.creditor(&case.creditor_id).await,

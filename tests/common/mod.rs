@@ -17,6 +17,14 @@ pub const KEY_A: &str = "ik_test_agency_a_key_0000000000";
 pub const KEY_B: &str = "ik_test_agency_b_key_1111111111";
 pub const LINK_KEY_HEX: &str =
     "74657374206c696e6b206b6579206f66206174206c65617374203332206279746573";
+/// The demo profile's pseudonym key, so the app under test and the `innfri` binary run by a
+/// test (with `--profile demo`) agree on the pseudonyms in a shared Redis namespace.
+pub const PSEUDONYM_KEY_HEX: &str =
+    "64656d6f2d6f6e6c792d70736575646f6e796d2d6b65792d6e6f742d666f722d70726f64756374696f6e";
+
+pub fn pseudonyms() -> innfri::store::Pseudonyms {
+    innfri::store::Pseudonyms::from_hex(PSEUDONYM_KEY_HEX).expect("test pseudonym key")
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -67,7 +75,7 @@ pub async fn store(backend: Backend) -> SharedStore {
     match backend {
         Backend::Embedded => Arc::new(EmbeddedStore::new()),
         Backend::Redis => Arc::new(
-            RedisStore::connect(redis_url(), &unique_namespace())
+            RedisStore::connect(redis_url(), &unique_namespace(), pseudonyms())
                 .await
                 .expect("redis"),
         ),
@@ -87,7 +95,8 @@ pub fn config_source(backend: Backend) -> ConfigSource {
         .with("server.workers", 1)
         .with("links.keys", serde_json::json!({"1": LINK_KEY_HEX}))
         .with("agencies", agencies)
-        .with("store.namespace", unique_namespace());
+        .with("store.namespace", unique_namespace())
+        .with("store.pseudonym_key", PSEUDONYM_KEY_HEX);
     source = match backend {
         Backend::Embedded => source.with("store.backend", "embedded"),
         Backend::Redis => source
