@@ -97,7 +97,9 @@ async fn a_reviewed_deferral_approved_by_the_agency_moves_the_due_date(backend: 
     );
     assert_eq!(templates(&d).await, vec![Template::DeferralReceipt]);
     let again = answer(&d, &id, "approve", "").await;
-    assert_eq!(again.status().as_u16(), 422, "a request is answered once");
+    assert_eq!(again.status().as_u16(), 404, "a request is answered once");
+    let body: serde_json::Value = again.json().await.expect("json");
+    assert_eq!(body["error"], "request_not_found");
 }
 
 async fn a_reviewed_plan_can_be_approved_with_other_terms(backend: Backend) {

@@ -17,3 +17,4 @@ pub mod money;
 pub mod payment;
 pub mod plan;
 pub mod self_service;
+pub mod text;

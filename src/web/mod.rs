@@ -1,6 +1,8 @@
 //! The HTTP server: debtor pages (maud), the agency API (JSON), health checks and static files.
 
+pub mod amount;
 pub mod api;
+pub mod api_body;
 pub mod api_error;
 pub mod callbacks;
 pub mod debtor;
