@@ -255,6 +255,10 @@ async fn an_oversized_body_is_a_json_413(backend: Backend) {
         .await;
     assert_eq!(status, 413);
     assert!(!body.contains("payload_too_large"), "{body:.200}");
+    assert!(
+        body.contains("<html") && body.contains("for langt"),
+        "{body:.300}"
+    );
 }
 
 on_both_stores!(

@@ -196,9 +196,35 @@ fn unsigned_bounds(value: &mut Value) {
     }
 }
 
+/// An externally tagged enum variant (`{"amount": …}`) takes its one key and nothing else, as
+/// serde reads it; utoipa leaves the variant open to other keys.
+fn closed_variants(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for schema in schemas.values_mut() {
+        let Some(variants) = schema.get_mut("oneOf").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for variant in variants {
+            let single_key = variant["properties"]
+                .as_object()
+                .is_some_and(|p| p.len() == 1)
+                && variant["required"].as_array().is_some_and(|r| r.len() == 1);
+            if single_key && variant["type"] == "object" {
+                variant["additionalProperties"] = json!(false);
+            }
+        }
+    }
+}
+
 /// The rules of values that the annotations cannot state, written into the document.
 fn value_rules(doc: &mut Value) {
     unsigned_bounds(doc);
+    closed_variants(doc);
     // At least one principal line above zero (`CaseError::NoPrincipal`).
     if let Some(claim) = property(doc, "CaseInput", "claim") {
         claim["contains"] = json!({
@@ -456,6 +482,29 @@ pub struct ReportLineDoc {
 mod tests {
     use super::*;
     use crate::payments::reconcile::{Outcome, ReportLine};
+
+    /// Every value rule finds its property: a renamed field would otherwise lose its rule
+    /// from the document without a sound.
+    #[test]
+    fn every_value_rule_lands_on_its_property() {
+        let mut doc = document_on(NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"));
+        let fields = TEXT_FIELDS
+            .iter()
+            .map(|(schema, field, _)| (*schema, *field))
+            .chain(PATTERNS.iter().map(|(schema, field, _)| (*schema, *field)))
+            .chain([("CaseInput", "due_date")]);
+        for (schema, field) in fields {
+            let p = property(&mut doc, schema, field).unwrap_or_else(|| panic!("{schema}.{field}"));
+            assert!(p["pattern"].is_string(), "{schema}.{field}: {p}");
+        }
+        let variants = doc["components"]["schemas"]["FirstPayment"]["oneOf"].clone();
+        for variant in variants
+            .as_array()
+            .expect("FirstPayment is one of its variants")
+        {
+            assert_eq!(variant["additionalProperties"], false, "{variant}");
+        }
+    }
 
     /// The due-date pattern takes exactly the real days of its years.
     #[test]

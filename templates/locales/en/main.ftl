@@ -229,3 +229,7 @@ declined-title = The payment was not completed
 declined-body = No money has been taken. You can try again, or pay by bank transfer.
 method-vipps = Vipps
 method-card = card
+
+# A form post larger than the server takes (only a tampered form gets there).
+too-large-title = What you sent is too long
+too-large-body = The form was too large for us to receive. Go back, shorten the text and try again.

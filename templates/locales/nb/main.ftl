@@ -229,3 +229,7 @@ declined-title = Betalingen ble ikke fullført
 declined-body = Ingen penger er trukket. Du kan prøve igjen, eller betale med bankoverføring.
 method-vipps = Vipps
 method-card = kort
+
+# A form post larger than the server takes (only a tampered form gets there).
+too-large-title = Det du sendte, er for langt
+too-large-body = Skjemaet var for stort til at vi kunne ta imot det. Gå tilbake, gjør teksten kortere og prøv igjen.
