@@ -1,19 +1,22 @@
 //! Creating and updating cases from what an agency sends (the API and the CSV import share it):
 //! every field parsed into domain types once, with errors that name the field.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
 use crate::app::AppContext;
-use crate::domain::case::{Case, CaseTerms, ClaimKind, ClaimLine, Debtor};
+use crate::domain::case::{
+    CLAIM_DESCRIPTION, Case, CaseTerms, ClaimKind, ClaimLine, DEBTOR_NAME, Debtor,
+};
 use crate::domain::contact::{EmailAddress, PhoneNumber};
 use crate::domain::creditor::Creditor;
 use crate::domain::identity::{IdentityFacts, Postcode};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use crate::domain::kid::Kid;
 use crate::domain::locale::Locale;
-use crate::domain::money::Money;
+use crate::domain::text::agency_text;
 use crate::store::{CaseInsert, StoreError};
+use crate::web::amount::{self, Sign};
 use crate::web::api_error::ApiError;
 
 /// A case as an agency sends it; sending the same `external_ref` again updates the case.
@@ -68,20 +71,45 @@ pub struct ClaimLineInput {
     #[schema(example = "Faktura 1001")]
     pub description: String,
     /// A decimal string ("1250.50") or a JSON number.
-    #[schema(value_type = crate::web::openapi::AmountInput)]
+    #[schema(value_type = crate::web::amount::AmountInput)]
     pub amount: serde_json::Value,
 }
 
-/// Turns the raw input into validated case terms for one of the agency's creditors.
+/// A value taken as sent: identifiers and codes are not trimmed, so the document's pattern
+/// for them is the whole rule.
+fn untrimmed<'a>(field: &str, raw: &'a str) -> Result<&'a str, ApiError> {
+    if raw.trim() == raw {
+        Ok(raw)
+    } else {
+        Err(ApiError::field(field, "must not start or end with spaces"))
+    }
+}
+
+/// A calendar date written exactly `YYYY-MM-DD` (RFC 3339 `full-date`, the document's
+/// `format: date`); chrono alone would also take `2026-1-5` or `+02026-01-05`.
+pub(crate) fn iso_date(text: &str) -> Option<NaiveDate> {
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+}
+
+/// Turns the raw input into validated case terms for one of the agency's creditors; the due
+/// date window is the one of `today`.
 async fn parse_case(
     ctx: &AppContext,
     agency: &AgencyId,
     input: CaseInput,
+    now: DateTime<Utc>,
 ) -> Result<(ExternalRef, CaseTerms, IdentityFacts, Creditor), ApiError> {
-    let external_ref =
-        ExternalRef::parse(&input.external_ref).map_err(|e| ApiError::field("external_ref", e))?;
-    let creditor_id =
-        CreditorId::parse(&input.creditor_id).map_err(|e| ApiError::field("creditor_id", e))?;
+    let external_ref = ExternalRef::parse(untrimmed("external_ref", &input.external_ref)?)
+        .map_err(|e| ApiError::field("external_ref", e))?;
+    let creditor_id = CreditorId::parse(untrimmed("creditor_id", &input.creditor_id)?)
+        .map_err(|e| ApiError::field("creditor_id", e))?;
     // Another agency's creditor is as unknown as one that does not exist.
     let acts_for = ctx
         .agency(agency)
@@ -109,63 +137,46 @@ async fn parse_case(
         .transpose()
         .map_err(|e| ApiError::field("debtor.email", e))?;
     let identity = IdentityFacts {
-        postcode: match input
-            .debtor
-            .postcode
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
+        postcode: match input.debtor.postcode.as_deref().filter(|p| !p.is_empty()) {
             None => None,
             Some(p) => Some(
                 Postcode::parse(p)
+                    .filter(|parsed| parsed.as_str() == p)
                     .ok_or_else(|| ApiError::field("debtor.postcode", "must be four digits"))?,
             ),
         },
-        birth_date: match input
-            .debtor
-            .birth_date
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-        {
+        birth_date: match input.debtor.birth_date.as_deref().filter(|d| !d.is_empty()) {
             None => None,
-            Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            Some(d) => Some(iso_date(d).ok_or_else(|| {
                 ApiError::field("debtor.birth_date", "must be a date like 1980-05-17")
             })?),
         },
     };
     let locale = match input.debtor.locale.as_deref() {
         None => Locale::default(),
-        Some(l) => Locale::parse(l)
+        Some(l) => Locale::parse(untrimmed("debtor.locale", l)?)
             .ok_or_else(|| ApiError::field("debtor.locale", "must be \"nb\" or \"en\""))?,
     };
+    let name = agency_text(&input.debtor.name, DEBTOR_NAME)
+        .map_err(|e| ApiError::field("debtor.name", e))?;
     let mut claim = Vec::with_capacity(input.claim.len());
     for (i, line) in input.claim.into_iter().enumerate() {
-        let text = match &line.amount {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Number(n) => n.to_string(),
-            _ => {
-                return Err(ApiError::field(
-                    format!("claim[{i}].amount"),
-                    "must be a decimal string like \"1250.00\"",
-                ));
-            }
-        };
-        let amount = Money::parse(&text, creditor.currency)
+        let amount = amount::parse(&line.amount, creditor.currency, Sign::NonNegative)
             .map_err(|e| ApiError::field(format!("claim[{i}].amount"), e))?;
+        let description = agency_text(&line.description, CLAIM_DESCRIPTION)
+            .map_err(|e| ApiError::field(format!("claim[{i}].description"), e))?;
         claim.push(ClaimLine {
             kind: line.kind,
-            description: line.description.trim().to_owned(),
+            description,
             amount,
         });
     }
-    let due_date = NaiveDate::parse_from_str(&input.due_date, "%Y-%m-%d")
-        .map_err(|_| ApiError::field("due_date", "must be a date like 2026-12-01"))?;
+    let due_date = iso_date(&input.due_date)
+        .ok_or_else(|| ApiError::field("due_date", "must be a date like 2026-12-01"))?;
     let terms = CaseTerms {
         creditor_id,
         debtor: Debtor {
-            name: input.debtor.name.trim().to_owned(),
+            name,
             phone,
             email,
             locale,
@@ -173,14 +184,18 @@ async fn parse_case(
         claim,
         due_date,
     };
-    terms.validate(creditor.currency).map_err(|e| {
-        let text = e.to_string();
-        let field = text.split(' ').next().unwrap_or("claim").to_owned();
-        ApiError::InvalidField {
-            field,
-            message: text,
-        }
-    })?;
+    // The UTC day, as the served document's due-date pattern uses: the window is a sanity
+    // bound in whole years, not a legal deadline.
+    terms
+        .validate(creditor.currency, now.date_naive())
+        .map_err(|e| {
+            let text = e.to_string();
+            let field = text.split(' ').next().unwrap_or("claim").to_owned();
+            ApiError::InvalidField {
+                field,
+                message: text,
+            }
+        })?;
     Ok((external_ref, terms, identity, creditor))
 }
 
@@ -216,8 +231,8 @@ pub async fn upsert(
     agency: &AgencyId,
     input: CaseInput,
 ) -> Result<Upserted, ApiError> {
-    let (external_ref, terms, identity, creditor) = parse_case(ctx, agency, input).await?;
     let now = Utc::now();
+    let (external_ref, terms, identity, creditor) = parse_case(ctx, agency, input, now).await?;
     let existing = ctx.store.case_by_ref(agency, &external_ref).await?;
     if existing.as_ref().is_some_and(Case::is_erased) {
         return Err(ApiError::CaseErased);

@@ -57,6 +57,20 @@ pub struct ServerSettings {
     /// The header those proxies write: `x-forwarded-for` or `forwarded` (RFC 7239).
     #[serde(default)]
     pub forwarded_header: ForwardedHeader,
+    /// The largest bank file `POST /api/v1/reconciliations` takes, in MiB; every other API
+    /// body is limited to 256 KiB.
+    #[serde(default = "default_max_bank_file_mb")]
+    pub max_bank_file_mb: usize,
+}
+
+fn default_max_bank_file_mb() -> usize {
+    20
+}
+
+impl ServerSettings {
+    pub fn max_bank_file_bytes(&self) -> usize {
+        self.max_bank_file_mb.saturating_mul(1024 * 1024)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -628,6 +642,12 @@ impl ConfigSource {
             issue(
                 "server.public_base_url",
                 "must start with https:// (or http:// for local use) and not end with '/'".into(),
+            );
+        }
+        if settings.server.max_bank_file_mb == 0 || settings.server.max_bank_file_mb > 1024 {
+            issue(
+                "server.max_bank_file_mb",
+                "must be between 1 and 1024".into(),
             );
         }
         if settings.store.namespace.is_empty() || settings.store.namespace.contains(['{', '}', ' '])

@@ -63,7 +63,7 @@ pub async fn seed(ctx: &AppContext) -> anyhow::Result<String> {
         ],
         due_date: (now + Duration::days(14)).date_naive(),
     };
-    terms.validate(creditor.currency)?;
+    terms.validate(creditor.currency, now.date_naive())?;
     let case = match ctx.store.case_by_ref(&agency.id, &external_ref).await? {
         Some(case) => case,
         None => {

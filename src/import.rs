@@ -474,6 +474,15 @@ impl Row<'_> {
             .map_or("", str::trim)
     }
 
+    /// A free-text cell as one line: a spreadsheet cell may hold line breaks (Alt+Enter in
+    /// Excel, CRLF inside the quotes), which a name or a claim description never has.
+    fn line(&self, column: &str) -> String {
+        self.get(column)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     fn optional(&self, column: &str) -> Option<String> {
         Some(self.get(column))
             .filter(|c| !c.is_empty())
@@ -507,7 +516,7 @@ fn case_input(
     let mut claim_columns = Vec::new();
     for (amount_column, description_column, kind) in lines {
         let raw = row.get(amount_column);
-        let description = description_column.map_or("", |c| row.get(c));
+        let description = description_column.map_or_else(String::new, |c| row.line(c));
         if raw.is_empty() {
             if kind == ClaimKind::Principal {
                 return Err((amount_column, "is required".to_owned()));
@@ -520,7 +529,7 @@ fn case_input(
         let amount = normalise_amount(raw).map_err(|reason| (amount_column, reason))?;
         claim.push(ClaimLineInput {
             kind,
-            description: description.to_owned(),
+            description,
             amount: serde_json::Value::String(amount),
         });
         claim_columns.push((amount_column, description_column));
@@ -532,7 +541,7 @@ fn case_input(
         external_ref: row.get("external_ref").to_owned(),
         creditor_id: creditor.to_string(),
         debtor: DebtorInput {
-            name: row.get("debtor_name").to_owned(),
+            name: row.line("debtor_name"),
             phone: row.optional("phone"),
             email: row.optional("email"),
             locale: row.optional("locale"),

@@ -272,7 +272,65 @@ async fn an_unknown_endpoint_answers_json_404(backend: Backend) {
     assert_error(response, 404, "not_found", None).await;
 }
 
+/// A body over 256 KiB gets the API's JSON error on every route, also when the Idempotency-Key
+/// middleware reads it first; a debtor's form keeps an answer that is not the API's JSON.
+async fn an_oversized_body_is_a_json_413(backend: Backend) {
+    let debtor = common::debtor(backend, "1200.00").await;
+    let app = &debtor.app;
+    let id = debtor.case_id.to_string();
+    let padding = "x".repeat(300 * 1024);
+    let big = format!(r#"{{"reason": "{padding}"}}"#);
+    for (path, key) in [
+        ("/api/v1/cases".to_owned(), None),
+        (format!("/api/v1/cases/{id}/close"), None),
+        (format!("/api/v1/cases/{id}/close"), Some("k-413")),
+        ("/api/v1/webhooks/replay".to_owned(), Some("k-413-b")),
+    ] {
+        let mut request = app
+            .http
+            .post(app.url(&path))
+            .bearer_auth(KEY_A)
+            .header("Content-Type", "application/json")
+            .body(big.clone());
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = request.send().await.expect("request");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{path}"
+        );
+        assert_error(response, 413, "payload_too_large", None).await;
+    }
+    let put = app
+        .http
+        .put(app.url("/api/v1/creditors/nordlys-energi/mandate"))
+        .bearer_auth(KEY_A)
+        .header("Content-Type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .expect("request");
+    assert_error(put, 413, "payload_too_large", None).await;
+    assert_eq!(
+        debtor.case().await.status,
+        innfri::domain::case::CaseStatus::Open,
+        "nothing changed"
+    );
+    let (status, body) = debtor
+        .post("/case/dispute", &[("reason", padding.as_str())])
+        .await;
+    assert_eq!(status, 413);
+    assert!(!body.contains("payload_too_large"), "{body:.200}");
+    assert!(
+        body.contains("<html") && body.contains("for langt"),
+        "{body:.300}"
+    );
+}
+
 on_both_stores!(
+    an_oversized_body_is_a_json_413,
     creating_a_case_returns_it_with_a_kid_and_the_exact_total,
     resending_the_same_external_reference_updates_instead_of_duplicating,
     malformed_json_is_a_400_and_stores_nothing,

@@ -112,4 +112,79 @@ async fn an_agency_pages_through_its_own_events_in_order(backend: Backend) {
     );
 }
 
-on_both_stores!(an_agency_pages_through_its_own_events_in_order);
+/// A cursor no store handed out is 422 `invalid_field` naming `after`, on every store, for the
+/// events page and for a replay alike; never 503, which clients retry forever.
+async fn a_malformed_cursor_is_invalid_field_on_every_store(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_case("E-2", "1200.00").await;
+    let long = "9".repeat(10_000);
+    let long_pair = format!("1-{}", "0".repeat(5_000));
+    let malformed = [
+        "18446744073709551616",
+        "18446744073709551616-0",
+        "0-18446744073709551616",
+        "99999999999999999999-0",
+        "-1",
+        "1--1",
+        "abc",
+        "",
+        " ",
+        "1",
+        "1-",
+        "-",
+        "1-2-3",
+        "%2B1-2",
+        "1-2%20",
+        "%00",
+        long.as_str(),
+        long_pair.as_str(),
+    ];
+    for after in malformed {
+        let response = app
+            .get_api(&format!("/api/v1/events?after={after}"), KEY_A)
+            .await;
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(status, 422, "after={after:.40}: {body}");
+        assert_eq!(body["error"], "invalid_field", "after={after:.40}");
+        assert_eq!(body["field"], "after", "after={after:.40}");
+
+        let decoded = after
+            .replace("%2B", "+")
+            .replace("%20", " ")
+            .replace("%00", "\0");
+        let replay = app
+            .post_json(
+                "/api/v1/webhooks/replay",
+                Some(KEY_A),
+                &serde_json::json!({ "after": decoded }).to_string(),
+            )
+            .await;
+        let status = replay.status().as_u16();
+        let body: Value = replay.json().await.expect("json");
+        assert_eq!(status, 422, "replay after={after:.40}: {body}");
+        assert_eq!(body["field"], "after", "replay after={after:.40}");
+    }
+    // Either store's cursors are cursors to both: past the end is an empty page, not an error.
+    for far in [
+        "9999999999999999999-9999999999999999999",
+        "0-9999999999999999999",
+        "1767225600000-0",
+    ] {
+        let response = app
+            .get_api(&format!("/api/v1/events?after={far}"), KEY_A)
+            .await;
+        assert_eq!(response.status().as_u16(), 200, "after={far}");
+        let page: Value = response.json().await.expect("json");
+        assert!(
+            page["events"].as_array().is_some_and(Vec::is_empty),
+            "after={far}: {page}"
+        );
+        assert_eq!(page["next_cursor"], far);
+    }
+}
+
+on_both_stores!(
+    an_agency_pages_through_its_own_events_in_order,
+    a_malformed_cursor_is_invalid_field_on_every_store
+);

@@ -220,9 +220,14 @@ async fn every_operation_is_secured_and_every_post_takes_an_idempotency_key() {
             assert_eq!(key["in"], "header");
             assert_ne!(key["required"], true);
             assert_eq!(key["schema"]["maxLength"], 255);
+            assert_eq!(key["schema"]["minLength"], 1);
+            assert_eq!(key["schema"]["pattern"], "^[!-~]+$", "{path}");
             assert!(responses.contains_key("409") && responses.contains_key("422"));
         } else {
             assert!(key.is_none(), "{method} {path}");
+        }
+        if *method == "post" || *method == "put" {
+            assert!(responses.contains_key("413"), "{method} {path}: 413");
         }
     }
     let mut found = Vec::new();
@@ -237,6 +242,109 @@ async fn every_operation_is_secured_and_every_post_takes_an_idempotency_key() {
             "$ref {r} resolves"
         );
     }
+}
+
+/// A validator for one schema of the document, its `$ref`s resolved against the components.
+fn validator(doc: &Value, schema: Value) -> jsonschema::Validator {
+    let root = json!({"components": doc["components"], "allOf": [schema]});
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&root)
+        .expect("the documented schema compiles")
+}
+
+/// The document states the server's value rules: what it says is valid, the server takes, and
+/// what it says is not, the server refuses (the fuzzer checks the same at scale).
+#[tokio::test]
+async fn the_document_states_the_value_rules_of_the_server() {
+    let app = spawn_app(Backend::Embedded).await;
+    let doc = document(&app).await;
+    let schemas = &doc["components"]["schemas"];
+    let name = validator(&doc, schemas["DebtorInput"]["properties"]["name"].clone());
+    assert!(name.is_valid(&json!("Ola Nordmann")));
+    assert!(name.is_valid(&json!("سارة\u{200f} Nordmann")));
+    for bad in [
+        "",
+        "   ",
+        "Ola\u{202e}",
+        "Ola\nNordmann",
+        "Ola\u{1b}[2J",
+        "\u{2066}x",
+    ] {
+        assert!(!name.is_valid(&json!(bad)), "{bad:?}");
+    }
+    assert!(!name.is_valid(&json!("x".repeat(201))));
+    let reason = validator(
+        &doc,
+        schemas["DeclineInput"]["properties"]["reason"].clone(),
+    );
+    assert!(reason.is_valid(&json!("Vi har ikke mottatt betaling.\nRing oss.")));
+    assert!(!reason.is_valid(&json!("Vi har\r\nikke")));
+    let reference = validator(
+        &doc,
+        schemas["DirectPaymentInput"]["properties"]["reference"].clone(),
+    );
+    assert!(reference.is_valid(&json!("bank-123")));
+    assert!(!reference.is_valid(&json!("bank 123")));
+
+    // Amounts: a payment is above zero, a claim line zero or more; decimals only in strings.
+    let payment = validator(
+        &doc,
+        schemas["DirectPaymentInput"]["properties"]["amount"].clone(),
+    );
+    for (amount, ok) in [
+        (json!("0.01"), true),
+        (json!(500), true),
+        (json!("0"), false),
+        (json!(0), false),
+        (json!("0.00"), false),
+        (json!(749.5), false),
+        (json!("1.001"), false),
+        (json!("-1"), false),
+    ] {
+        assert_eq!(payment.is_valid(&amount), ok, "{amount}");
+    }
+    let line = validator(
+        &doc,
+        schemas["ClaimLineInput"]["properties"]["amount"].clone(),
+    );
+    assert!(line.is_valid(&json!("0")) && line.is_valid(&json!(0)));
+
+    // The due-date window moves with the year.
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let due = validator(&doc, schemas["CaseInput"]["properties"]["due_date"].clone());
+    assert!(due.is_valid(&json!("2000-01-01")));
+    assert!(due.is_valid(&json!(format!("{}-12-31", year + 10))));
+    assert!(!due.is_valid(&json!("1999-12-31")));
+    assert!(!due.is_valid(&json!(format!("{}-01-01", year + 11))));
+    assert!(!due.is_valid(&json!("2026-1-5")));
+
+    // Cursors: the events cursor is the stores' own pattern.
+    let after = doc["paths"]["/api/v1/events"]["get"]["parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == "after"))
+        .expect("after");
+    assert_eq!(
+        after["schema"]["pattern"],
+        innfri::domain::event::EVENT_CURSOR_PATTERN
+    );
+    // Unsigned integers carry their real range, not OpenAPI's int32.
+    let months = &schemas["ApproveInput"]["properties"]["months"];
+    assert_eq!(months["maximum"], u32::MAX, "{months}");
+    assert!(months.get("format").is_none(), "{months}");
+
+    // Optional bodies are documented as nullable, and `null` is taken.
+    let case = app.create_case("O-null", "1200.00").await;
+    let id = case["id"].as_str().expect("id");
+    let closed = app
+        .post_json(&format!("/api/v1/cases/{id}/close"), Some(KEY_A), "null")
+        .await;
+    assert_documented(&doc, "post", "/api/v1/cases/{id}/close", closed).await;
+    let replay = app
+        .post_json("/api/v1/webhooks/replay", Some(KEY_A), "null")
+        .await;
+    assert_eq!(replay.status().as_u16(), 422, "no webhook: past the body");
 }
 
 /// Validates an answer against the schema the document gives for that operation and status.

@@ -435,18 +435,75 @@ async fn a_direct_payment_registered_by_the_agency_counts_once(backend: Backend)
             .as_u16(),
         404
     );
-    let rest = app
+    // Money is never a binary float: a JSON number with decimals is refused, a string is not.
+    let float = app
         .post_json(
             &path,
             Some(KEY_A),
             r#"{"reference": "bank-124", "amount": 749.5}"#,
         )
         .await;
+    assert_eq!(float.status().as_u16(), 422);
+    let float: Value = float.json().await.expect("json");
+    assert_eq!(float["field"], "amount");
+    let rest = app
+        .post_json(
+            &path,
+            Some(KEY_A),
+            r#"{"reference": "bank-124", "amount": "749.50"}"#,
+        )
+        .await;
     let rest: Value = rest.json().await.expect("json");
     assert_eq!(rest["status"], "paid");
 }
 
+/// A real-sized bank file: a camt.054 of several MiB (above the 256 KiB of other bodies) is read
+/// whole; above `server.max_bank_file_mb` it is the API's JSON 413 and changes nothing.
+async fn a_bank_file_of_several_megabytes_is_imported_and_one_above_the_limit_is_413(
+    backend: Backend,
+) {
+    let source = common::config_source(backend).with("server.max_bank_file_mb", 4);
+    let app = common::spawn_app_with(source, backend).await;
+    let case = app.create_case("BIG-1", "1200.00").await;
+    let kid = case["kid"].as_str().expect("kid").to_owned();
+    let references: Vec<String> = (0..16_000).map(|i| format!("BIG-REF-{i:06}")).collect();
+    let mut lines: Vec<(&str, &str, &str)> = references
+        .iter()
+        .map(|r| (r.as_str(), "1.00", "0000000000"))
+        .collect();
+    lines.push(("BIG-PAID", "1249.50", kid.as_str()));
+    let file = camt(&lines);
+    assert!(file.len() > 3 * 1024 * 1024, "{} bytes", file.len());
+    assert!(file.len() < 4 * 1024 * 1024, "{} bytes", file.len());
+    let (status, report) = import(&app, KEY_A, &file).await;
+    assert_eq!(status, 200, "{report:.300}");
+    assert_eq!(report["payments"], 16_001);
+    assert_eq!(report["applied"], 1);
+    assert_eq!(report["not_applied"], 16_000);
+    let id = CaseId::parse(case["id"].as_str().expect("id")).expect("id");
+    assert_eq!(app.stored_case(&id).await.status, CaseStatus::Paid);
+
+    let other = app.create_case("BIG-2", "1200.00").await;
+    let other_kid = other["kid"].as_str().expect("kid").to_owned();
+    let mut too_big = lines.clone();
+    too_big.pop();
+    too_big.extend(
+        references
+            .iter()
+            .map(|r| (r.as_str(), "1.00", "0000000000")),
+    );
+    too_big.push(("BIG-OVER", "1249.50", other_kid.as_str()));
+    let file = camt(&too_big);
+    assert!(file.len() > 4 * 1024 * 1024);
+    let (status, answer) = import(&app, KEY_A, &file).await;
+    assert_eq!(status, 413, "{answer:.300}");
+    assert_eq!(answer["error"], "payload_too_large");
+    let other_id = CaseId::parse(other["id"].as_str().expect("id")).expect("id");
+    assert_eq!(app.stored_case(&other_id).await.status, CaseStatus::Open);
+}
+
 on_both_stores!(
+    a_bank_file_of_several_megabytes_is_imported_and_one_above_the_limit_is_413,
     a_direct_payment_registered_by_the_agency_counts_once,
     ten_payments_with_an_unknown_kid_and_a_duplicate_apply_eight_once,
     a_batch_repeating_one_bank_reference_applies_every_transaction_once,

@@ -97,7 +97,9 @@ async fn a_reviewed_deferral_approved_by_the_agency_moves_the_due_date(backend: 
     );
     assert_eq!(templates(&d).await, vec![Template::DeferralReceipt]);
     let again = answer(&d, &id, "approve", "").await;
-    assert_eq!(again.status().as_u16(), 422, "a request is answered once");
+    assert_eq!(again.status().as_u16(), 404, "a request is answered once");
+    let body: serde_json::Value = again.json().await.expect("json");
+    assert_eq!(body["error"], "request_not_found");
 }
 
 async fn a_reviewed_plan_can_be_approved_with_other_terms(backend: Backend) {
@@ -203,7 +205,9 @@ async fn answering_an_unknown_request_or_with_bad_json_changes_nothing(backend: 
     let d = debtor(backend, "1200.00").await;
     let before = d.case().await;
     let unknown = answer(&d, "req_nothing", "approve", "{}").await;
-    assert_eq!(unknown.status().as_u16(), 422);
+    assert_eq!(unknown.status().as_u16(), 404);
+    let body: serde_json::Value = unknown.json().await.expect("json");
+    assert_eq!(body["error"], "request_not_found");
     let bad = answer(&d, "req_nothing", "decline", "{\"reason\":").await;
     assert_eq!(bad.status().as_u16(), 400);
     assert_eq!(d.case().await, before);

@@ -376,7 +376,9 @@ async fn seed(ctx: &AppContext) -> Vec<(MessageId, String)> {
                     }],
                     due_date,
                 };
-                terms.validate(currency).expect("valid terms");
+                terms
+                    .validate(currency, now.date_naive())
+                    .expect("valid terms");
                 let case = Case::open(
                     CaseId::generate(),
                     agency.clone(),

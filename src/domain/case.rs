@@ -1,6 +1,6 @@
 //! A collection case: the debtor, the claim lines and the case's state.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::contact::{EmailAddress, PhoneNumber};
@@ -13,6 +13,7 @@ use super::money::{Currency, Money, MoneyError};
 use super::payment::{Payment, PaymentOutcome};
 use super::plan::InstalmentPlan;
 use super::self_service::{CaseFacts, Dispute, PendingRequest, Review};
+use super::text::{TextError, TextRule, agency_text};
 
 /// What a claim line is for; the debtor sees them separately (inkassoforskriften § 10 c).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -113,10 +114,8 @@ pub struct Case {
 /// Why case terms were refused; each names the field at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
-    #[error("debtor.name must not be empty")]
-    EmptyDebtorName,
-    #[error("debtor.name must be at most 200 characters")]
-    DebtorNameTooLong,
+    #[error("debtor.name {0}")]
+    DebtorName(TextError),
     #[error("claim must have at least one line")]
     NoClaimLines,
     #[error("claim must have at most 50 lines")]
@@ -125,8 +124,10 @@ pub enum CaseError {
     NegativeAmount(usize),
     #[error("claim[{0}].amount is in {1}, but the creditor collects in {2}")]
     WrongCurrency(usize, Currency, Currency),
-    #[error("claim[{0}].description must be at most 200 characters")]
-    DescriptionTooLong(usize),
+    #[error("claim[{0}].description {1}")]
+    Description(usize, TextError),
+    #[error("due_date must be between {FIRST_DUE_YEAR}-01-01 and {0}-12-31")]
+    DueDateOutOfRange(i32),
     #[error("claim must contain a principal line with an amount above zero")]
     NoPrincipal,
     #[error("claim total overflows: {0}")]
@@ -135,16 +136,43 @@ pub enum CaseError {
     CreditorChanged,
 }
 
+/// The debtor's name: one line, something besides spaces.
+pub const DEBTOR_NAME: TextRule = TextRule::line(200).required();
+/// A claim line's description: one line, may be empty.
+pub const CLAIM_DESCRIPTION: TextRule = TextRule::line(200);
+
+/// What the agency writes to the debtor (why a request was declined, a note on an upheld
+/// dispute): several lines.
+pub const NOTE_TO_DEBTOR: TextRule = TextRule::lines(1000);
+/// Why the agency closed a case, for the record.
+pub const CLOSE_REASON: TextRule = TextRule::lines(500);
+
+/// The earliest year a due date may fall in: older claims are not collected through innfri.
+pub const FIRST_DUE_YEAR: i32 = 2000;
+/// A due date may fall at most this many years after the current year (whole calendar years,
+/// so the window is the same all year and a date pattern can describe it).
+pub const DUE_YEARS_AHEAD: i32 = 10;
+
+/// The last year a due date may fall in when it is `today`.
+pub fn last_due_year(today: NaiveDate) -> i32 {
+    today.year() + DUE_YEARS_AHEAD
+}
+
+/// A due date is sane: from 1 January 2000 to 31 December ten years after `today`'s year.
+pub fn check_due_date(due: NaiveDate, today: NaiveDate) -> Result<(), CaseError> {
+    let last = last_due_year(today);
+    if (FIRST_DUE_YEAR..=last).contains(&due.year()) {
+        Ok(())
+    } else {
+        Err(CaseError::DueDateOutOfRange(last))
+    }
+}
+
 impl CaseTerms {
-    /// Checks the invariants every case keeps, for a creditor collecting in `currency`.
-    pub fn validate(&self, currency: Currency) -> Result<(), CaseError> {
-        let name = self.debtor.name.trim();
-        if name.is_empty() {
-            return Err(CaseError::EmptyDebtorName);
-        }
-        if name.chars().count() > 200 {
-            return Err(CaseError::DebtorNameTooLong);
-        }
+    /// Checks the invariants every case keeps, for a creditor collecting in `currency`, on `today`.
+    pub fn validate(&self, currency: Currency, today: NaiveDate) -> Result<(), CaseError> {
+        agency_text(&self.debtor.name, DEBTOR_NAME).map_err(CaseError::DebtorName)?;
+        check_due_date(self.due_date, today)?;
         if self.claim.is_empty() {
             return Err(CaseError::NoClaimLines);
         }
@@ -162,9 +190,8 @@ impl CaseTerms {
             if line.amount.is_negative() {
                 return Err(CaseError::NegativeAmount(i));
             }
-            if line.description.chars().count() > 200 {
-                return Err(CaseError::DescriptionTooLong(i));
-            }
+            agency_text(&line.description, CLAIM_DESCRIPTION)
+                .map_err(|e| CaseError::Description(i, e))?;
         }
         if !self
             .claim
@@ -524,10 +551,52 @@ pub(crate) mod tests {
         }
     }
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+    }
+
+    #[test]
+    fn due_dates_fall_between_2000_and_ten_years_ahead() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert_eq!(check_due_date(date(2000, 1, 1), today()), Ok(()));
+        assert_eq!(check_due_date(date(2036, 12, 31), today()), Ok(()));
+        assert_eq!(
+            check_due_date(date(1999, 12, 31), today()),
+            Err(CaseError::DueDateOutOfRange(2036))
+        );
+        assert_eq!(
+            check_due_date(date(2037, 1, 1), today()),
+            Err(CaseError::DueDateOutOfRange(2036))
+        );
+        // The window moves with the year `today` is in, not with the clock of the machine.
+        assert_eq!(check_due_date(date(2037, 1, 1), date(2027, 1, 1)), Ok(()));
+        let mut terms = sample_terms();
+        terms.due_date = date(262_000, 1, 1);
+        assert_eq!(
+            terms.validate(Currency::NOK, today()),
+            Err(CaseError::DueDateOutOfRange(2036))
+        );
+    }
+
+    #[test]
+    fn control_and_bidi_characters_in_texts_name_their_field() {
+        let mut terms = sample_terms();
+        terms.debtor.name = "Kari\u{202E}nnamdroN".into();
+        assert_eq!(
+            terms.validate(Currency::NOK, today()),
+            Err(CaseError::DebtorName(TextError::Bidi(0x202E)))
+        );
+        let mut terms = sample_terms();
+        terms.claim[1].description = "Rente\u{1B}[2J".into();
+        let error = terms.validate(Currency::NOK, today()).expect_err("refused");
+        assert_eq!(error, CaseError::Description(1, TextError::Control(0x1B)));
+        assert!(error.to_string().starts_with("claim[1].description "));
+    }
+
     #[test]
     fn amount_due_is_the_exact_sum_of_the_claim_lines() {
         let terms = sample_terms();
-        terms.validate(Currency::NOK).expect("valid");
+        terms.validate(Currency::NOK, today()).expect("valid");
         let kid = Kid::parse("12344", crate::domain::kid::KidAlgorithm::Mod10).expect("kid");
         let case = Case::open(
             CaseId::generate(),
@@ -643,7 +712,7 @@ pub(crate) mod tests {
         let mut terms = sample_terms();
         terms.claim[2].amount = nok(dec!(-1));
         assert_eq!(
-            terms.validate(Currency::NOK),
+            terms.validate(Currency::NOK, today()),
             Err(CaseError::NegativeAmount(2))
         );
     }
@@ -652,14 +721,17 @@ pub(crate) mod tests {
     fn a_claim_without_a_positive_principal_is_refused() {
         let mut terms = sample_terms();
         terms.claim.remove(0);
-        assert_eq!(terms.validate(Currency::NOK), Err(CaseError::NoPrincipal));
+        assert_eq!(
+            terms.validate(Currency::NOK, today()),
+            Err(CaseError::NoPrincipal)
+        );
     }
 
     #[test]
     fn lines_in_another_currency_than_the_creditor_are_refused() {
         let terms = sample_terms();
         assert!(matches!(
-            terms.validate(Currency::SEK),
+            terms.validate(Currency::SEK, today()),
             Err(CaseError::WrongCurrency(0, _, _))
         ));
     }
@@ -669,8 +741,8 @@ pub(crate) mod tests {
         let mut terms = sample_terms();
         terms.debtor.name = "   ".into();
         assert_eq!(
-            terms.validate(Currency::NOK),
-            Err(CaseError::EmptyDebtorName)
+            terms.validate(Currency::NOK, today()),
+            Err(CaseError::DebtorName(TextError::Empty))
         );
     }
 

@@ -163,6 +163,61 @@ pub struct DeliveryState {
     pub disabled: bool,
 }
 
+/// Where an agency is in its event stream: `<major>-<minor>`, each 1 to 19 ASCII digits (the
+/// shape of a Redis stream id; the embedded store numbers its events `0-<position>`). Both
+/// stores parse cursors with this one function, so a client gets the same answer from either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventCursor {
+    pub major: u64,
+    pub minor: u64,
+}
+
+/// Digits per part: 19 always fit a `u64` (and the part after `minor` too), far above any
+/// stream id or position that can occur.
+const CURSOR_PART_DIGITS: usize = 19;
+
+/// The document's pattern for a cursor; `EventCursor::parse` accepts exactly these.
+pub const EVENT_CURSOR_PATTERN: &str = "^[0-9]{1,19}-[0-9]{1,19}$";
+
+/// A cursor this API never handed out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("is not a cursor this API gave out (`<digits>-<digits>`, from `cursor` or `next_cursor`)")]
+pub struct BadCursor;
+
+impl EventCursor {
+    pub fn parse(text: &str) -> Result<EventCursor, BadCursor> {
+        let (major, minor) = text.split_once('-').ok_or(BadCursor)?;
+        let part = |p: &str| {
+            let digits = !p.is_empty()
+                && p.len() <= CURSOR_PART_DIGITS
+                && p.bytes().all(|b| b.is_ascii_digit());
+            digits
+                .then(|| p.parse::<u64>().ok())
+                .flatten()
+                .ok_or(BadCursor)
+        };
+        Ok(EventCursor {
+            major: part(major)?,
+            minor: part(minor)?,
+        })
+    }
+
+    /// The first cursor after this one (an inclusive start for the next page); cannot
+    /// overflow, as each part has at most 19 digits.
+    pub fn successor(self) -> EventCursor {
+        EventCursor {
+            major: self.major,
+            minor: self.minor + 1,
+        }
+    }
+}
+
+impl std::fmt::Display for EventCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.major, self.minor)
+    }
+}
+
 /// Who did something to a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -236,6 +291,51 @@ mod tests {
                 serde_json::to_value(kind).expect("json"),
                 serde_json::Value::from(kind.name())
             );
+        }
+    }
+
+    #[test]
+    fn cursors_are_two_parts_of_at_most_19_digits() {
+        assert_eq!(
+            EventCursor::parse("1767225600000-3"),
+            Ok(EventCursor {
+                major: 1_767_225_600_000,
+                minor: 3
+            })
+        );
+        let longest = format!("{0}-{0}", "9".repeat(19));
+        let cursor = EventCursor::parse(&longest).expect("19 digits fit");
+        assert_eq!(cursor.to_string(), longest);
+        assert_eq!(cursor.successor().minor, cursor.minor + 1);
+        for bad in [
+            "",
+            "-",
+            "5",
+            "-1",
+            "1-",
+            "-1-2",
+            "1-2-3",
+            "abc",
+            "1-a",
+            " 1-2",
+            "1-2 ",
+            "+1-2",
+            "18446744073709551616-0",
+            "0-18446744073709551615",
+            "00000000000000000001-0",
+            "١-٢",
+        ] {
+            assert_eq!(EventCursor::parse(bad), Err(BadCursor), "{bad:?}");
+        }
+        assert_eq!(EventCursor::parse(&"9".repeat(100_000)), Err(BadCursor));
+    }
+
+    proptest::proptest! {
+        /// Every cursor prints to a text that parses back to it.
+        #[test]
+        fn cursors_round_trip(major in 0u64..10_000_000_000_000_000_000, minor in 0u64..10_000_000_000_000_000_000) {
+            let cursor = EventCursor { major, minor };
+            proptest::prop_assert_eq!(EventCursor::parse(&cursor.to_string()), Ok(cursor));
         }
     }
 }

@@ -12,6 +12,121 @@ use super::jurisdiction::no;
 /// The most identity-check tries a mandate may allow per case.
 pub const MAX_IDENTITY_ATTEMPTS: u32 = 10;
 
+/// Mandate amounts and percentages as read from a file, the store or the API: a plain decimal
+/// string (`"300"`, `"12.5"`, `"-1"`) or a number (configuration files write
+/// `min_instalment = 300`), below 10^15 in magnitude with at most 12 decimals. Exactly the
+/// strings of [`decimal_input::PATTERN`]; rust_decimal alone would also take `"1_000"`, `".5"`
+/// or `"1e3"`.
+pub mod decimal_input {
+    use std::fmt;
+
+    use rust_decimal::Decimal;
+    use serde::de::{self, Deserializer, Visitor};
+
+    pub const PATTERN: &str = r"^-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,12})?$";
+    /// Magnitudes stay below this (10^15, with 12 decimals well within Decimal's 28 digits).
+    pub const LIMIT: i64 = 1_000_000_000_000_000;
+
+    /// Parses the strings of [`PATTERN`].
+    pub fn parse(text: &str) -> Option<Decimal> {
+        let unsigned = text.strip_prefix('-').unwrap_or(text);
+        let (integer, fraction) = match unsigned.split_once('.') {
+            Some((integer, fraction)) => (integer, Some(fraction)),
+            None => (unsigned, None),
+        };
+        let digits = |s: &str, max: usize| {
+            !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        let integer_ok = digits(integer, 15) && (integer == "0" || !integer.starts_with('0'));
+        if !integer_ok || !fraction.is_none_or(|f| digits(f, 12)) {
+            return None;
+        }
+        text.parse().ok()
+    }
+
+    struct DecimalVisitor;
+
+    impl Visitor<'_> for DecimalVisitor {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a decimal string like \"300\" or \"12.5\" (or a number), below 10^15")
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            match v.checked_abs() {
+                Some(magnitude) if magnitude < LIMIT => Ok(Decimal::from(v)),
+                _ => Err(E::invalid_value(de::Unexpected::Signed(v), &self)),
+            }
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            match i64::try_from(v) {
+                Ok(v) => self.visit_i64(v),
+                Err(_) => Err(E::invalid_value(de::Unexpected::Unsigned(v), &self)),
+            }
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            // Display never uses an exponent: 12.5 is "12.5", 300.0 is "300".
+            parse(&v.to_string()).ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+            parse(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(DecimalVisitor)
+    }
+
+    struct Wrapped(Decimal);
+
+    impl<'de> serde::Deserialize<'de> for Wrapped {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize(d).map(Wrapped)
+        }
+    }
+
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        Ok(<Option<Wrapped> as serde::Deserialize>::deserialize(d)?.map(|w| w.0))
+    }
+}
+
+/// The schema of [`decimal_input`]: a string of its pattern or a whole number.
+pub struct DecimalInput;
+
+impl utoipa::PartialSchema for DecimalInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Type};
+        AnyOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(decimal_input::PATTERN))
+                    .examples(["300"]),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .exclusive_minimum(Some(-decimal_input::LIMIT))
+                    .exclusive_maximum(Some(decimal_input::LIMIT)),
+            )
+            .description(Some(
+                "A decimal string like \"300\" or \"12.5\" (no leading zeros or `+`, at most 12 \
+                 decimals), or a whole JSON number; below 10^15 in magnitude",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for DecimalInput {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("DecimalInput")
+    }
+}
+
 /// Deferrals: more time to pay the whole balance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -25,8 +140,12 @@ pub struct DeferralRules {
     /// Extensions up to this many days are granted at once; longer ones go to review.
     pub auto_grant_days: u32,
     /// Balance range (in the creditor's currency) deferrals apply to; outside it, review.
+    #[serde(default, deserialize_with = "decimal_input::option")]
+    #[schema(value_type = Option<DecimalInput>)]
     pub min_balance: Option<Decimal>,
     /// Upper end of that range; no upper end when left out.
+    #[serde(default, deserialize_with = "decimal_input::option")]
+    #[schema(value_type = Option<DecimalInput>)]
     pub max_balance: Option<Decimal>,
 }
 
@@ -35,9 +154,11 @@ pub struct DeferralRules {
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub enum FirstPayment {
     /// A fixed amount first.
-    Amount(Decimal),
+    #[schema(value_type = DecimalInput)]
+    Amount(#[serde(deserialize_with = "decimal_input::deserialize")] Decimal),
     /// A share of the balance first, in percent.
-    Percent(Decimal),
+    #[schema(value_type = DecimalInput)]
+    Percent(#[serde(deserialize_with = "decimal_input::deserialize")] Decimal),
 }
 
 /// Instalment plans.
@@ -49,6 +170,8 @@ pub struct PlanRules {
     /// Longest plan, in months (2 to 120 when plans are allowed).
     pub max_months: u32,
     /// Smallest monthly instalment (the last one may be smaller).
+    #[serde(deserialize_with = "decimal_input::deserialize")]
+    #[schema(value_type = DecimalInput)]
     pub min_instalment: Decimal,
     /// A first payment the plan starts with; none when left out or null.
     pub first_payment: Option<FirstPayment>,
@@ -57,10 +180,14 @@ pub struct PlanRules {
     /// Plans up to this many months are granted at once; longer ones go to review.
     pub auto_grant_months: u32,
     /// Cost of setting up the plan, charged only for plans of more than four instalments.
+    #[serde(deserialize_with = "decimal_input::deserialize")]
+    #[schema(value_type = DecimalInput)]
     pub establishment_fee: Decimal,
     /// Whether late-payment interest keeps running on the unpaid balance during the plan.
     pub interest_during_plan: bool,
     /// Yearly rate in percent, used when interest runs.
+    #[serde(deserialize_with = "decimal_input::deserialize")]
+    #[schema(value_type = DecimalInput)]
     pub interest_rate_percent: Decimal,
 }
 
@@ -87,6 +214,8 @@ pub struct PartialPaymentRules {
     /// Whether the case page offers paying part of the balance.
     pub allowed: bool,
     /// The smallest part the debtor may pay.
+    #[serde(deserialize_with = "decimal_input::deserialize")]
+    #[schema(value_type = DecimalInput)]
     pub min_amount: Decimal,
 }
 
@@ -293,6 +422,45 @@ pub(crate) mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+    }
+
+    #[test]
+    fn decimals_are_plain_strings_or_numbers_below_10_15() {
+        use decimal_input::parse;
+        assert_eq!(parse("300"), Some(dec!(300)));
+        assert_eq!(parse("-12.5"), Some(dec!(-12.5)));
+        assert_eq!(parse("0.000000000001"), Some(dec!(0.000000000001)));
+        assert_eq!(
+            parse("999999999999999.999999999999"),
+            Some(dec!(999999999999999.999999999999))
+        );
+        for bad in [
+            "",
+            "-",
+            "+1",
+            "01",
+            "1.",
+            ".5",
+            "1_000",
+            "1e3",
+            " 1",
+            "1 ",
+            "1000000000000000",
+            "0.0000000000001",
+            "NaN",
+        ] {
+            assert_eq!(parse(bad), None, "{bad:?}");
+        }
+        let from_toml: PlanRules = serde_json::from_value(serde_json::json!({
+            "allowed": true, "max_months": 12, "min_instalment": 300, "first_due_within_days": 14,
+            "auto_grant_months": 6, "establishment_fee": 0, "interest_during_plan": true,
+            "interest_rate_percent": 8.75
+        }))
+        .expect("numbers as configuration files write them");
+        assert_eq!(from_toml.interest_rate_percent, dec!(8.75));
+        assert_eq!(from_toml.first_payment, None);
+        let too_big = serde_json::json!({"amount": 1e15});
+        assert!(serde_json::from_value::<FirstPayment>(too_big).is_err());
     }
 
     #[test]

@@ -24,3 +24,4 @@ pub mod plan_followup;
 pub mod reply;
 pub mod retention;
 pub mod self_service;
+pub mod text;

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::domain::case::Case;
 use crate::domain::creditor::Agency;
-use crate::domain::event::{DeliveryState, Event};
+use crate::domain::event::{DeliveryState, Event, EventCursor};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::mandate::Mandate;
@@ -667,9 +667,24 @@ impl MessageStore for EmbeddedStore {
     }
 }
 
-/// Cursors are positions in the agency's list, zero-padded so they also sort as text.
+/// Cursors are `0-<position>` in the agency's list: the shape of a Redis stream id, so both
+/// stores parse them with `EventCursor::parse`.
 fn cursor(position: usize) -> String {
-    format!("{position:020}")
+    EventCursor {
+        major: 0,
+        minor: position as u64,
+    }
+    .to_string()
+}
+
+/// The position to continue from after `after`; `usize::MAX` (nothing) for a cursor past every
+/// position this store can hand out.
+fn start_after(after: &str) -> StoreResult<usize> {
+    let cursor = EventCursor::parse(after).map_err(StoreError::InvalidCursor)?;
+    if cursor.major > 0 {
+        return Ok(usize::MAX);
+    }
+    Ok(usize::try_from(cursor.successor().minor).unwrap_or(usize::MAX))
 }
 
 #[async_trait]
@@ -692,15 +707,8 @@ impl EventStore for EmbeddedStore {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<(String, Event)>> {
+        let start = after.map_or(Ok(0), start_after)?;
         let inner = self.lock()?;
-        let start = match after {
-            None => 0,
-            Some(c) => {
-                c.parse::<usize>()
-                    .map_err(|_| StoreError::Corrupt("bad event cursor".into()))?
-                    + 1
-            }
-        };
         Ok(inner
             .events
             .get(agency)

@@ -38,6 +38,9 @@ pub enum StoreError {
     Conflict,
     #[error("stored record is unreadable: {0}")]
     Corrupt(String),
+    /// A caller's event cursor is not one the store hands out (`EventCursor::parse`).
+    #[error("the event cursor {0}")]
+    InvalidCursor(crate::domain::event::BadCursor),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -231,7 +234,8 @@ pub trait EventStore: Send + Sync {
     /// Appends events that report no case change (a delivery receipt, say).
     async fn append_events(&self, events: &[Event]) -> StoreResult<()>;
     /// The agency's events after `cursor` (None: from the first), oldest first, each with its
-    /// own opaque cursor to continue from.
+    /// own opaque cursor to continue from. A cursor `EventCursor::parse` refuses is
+    /// `StoreError::InvalidCursor`.
     async fn events_after(
         &self,
         agency: &AgencyId,

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::domain::case::Case;
 use crate::domain::creditor::Agency;
-use crate::domain::event::{DeliveryState, Event};
+use crate::domain::event::{DeliveryState, Event, EventCursor};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::mandate::Mandate;
@@ -1433,8 +1433,15 @@ impl EventStore for RedisStore {
         cursor: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<(String, Event)>> {
-        // "(" makes the start exclusive: continue after the cursor.
-        let start = cursor.map_or_else(|| "-".to_owned(), |c| format!("({c}"));
+        // The id right after the cursor, as an inclusive start: parsed first, so a malformed
+        // cursor is the caller's error and never reaches Redis.
+        let start = match cursor {
+            None => "-".to_owned(),
+            Some(c) => EventCursor::parse(c)
+                .map_err(StoreError::InvalidCursor)?
+                .successor()
+                .to_string(),
+        };
         let flat: Vec<String> = self
             .events_after
             .key(self.events_key(agency))

@@ -8,16 +8,18 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::api_body::ApiBody;
 use super::api_error::{ApiError, Body as ErrorBody};
 use super::idempotency::about_case;
 use crate::app::AppContext;
 use crate::cases::{self, CaseInput, Upserted};
-use crate::domain::case::{Case, CaseStatus, ClaimLine, Debtor};
+use crate::domain::case::{CLOSE_REASON, Case, CaseStatus, ClaimLine, Debtor};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::kid::Kid;
 use crate::domain::message::{Channel, Message, MessageStatus, Recipient, Template};
 use crate::domain::money::Money;
+use crate::domain::text::agency_text;
 use crate::store::StoreError;
 
 /// One resource per path, so a known path asked with another method answers 405 with `Allow`.
@@ -76,10 +78,56 @@ pub(crate) async fn tenant(req: &HttpRequest) -> Result<Tenant, ApiError> {
         .ok_or(ApiError::InvalidApiKey)
 }
 
+/// Numbers with a zero fraction (`12.0`) as whole numbers: JSON Schema's `integer` takes them,
+/// so every integer field does too.
+fn whole_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            // Exact: a whole float below 2^64 prints as its integer (`+ 0.0` drops the sign of -0).
+            let whole = n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 2f64.powi(64))
+                .map(|f| format!("{:.0}", f + 0.0));
+            if let Some(text) = whole {
+                if let Ok(w) = text.parse::<i64>() {
+                    *n = w.into();
+                } else if let Ok(w) = text.parse::<u64>() {
+                    *n = w.into();
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+/// The JSON of a body, or `invalid_json` naming where it breaks.
+pub(crate) fn body_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    let mut value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::InvalidJson {
+            field: None,
+            message: format!("body is not valid JSON: {e}"),
+        })?;
+    // Serde would also read a struct from an array of its fields (`[]` as `{}`).
+    if !(value.is_object() || value.is_null()) {
+        return Err(ApiError::InvalidJson {
+            field: None,
+            message: "body must be a JSON object".into(),
+        });
+    }
+    whole_numbers(&mut value);
+    Ok(value)
+}
+
 /// Parses a JSON body; type errors name the field path.
 pub(crate) fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    parse_json(body_json(body)?)
+}
+
+/// Turns a body's JSON into `T`; type errors name the field path.
+pub(crate) fn parse_json<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = (path != ".").then_some(path);
         let inner = e.into_inner();
@@ -89,6 +137,16 @@ pub(crate) fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
         };
         ApiError::InvalidJson { field, message }
     })
+}
+
+/// Parses a body that may be left out: an empty body and JSON `null` are both `T::default()`.
+pub(crate) fn parse_optional_body<T: DeserializeOwned + Default>(
+    body: &[u8],
+) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    Ok(parse_body::<Option<T>>(body)?.unwrap_or_default())
 }
 
 /// A case as the agency API shows it.
@@ -150,7 +208,7 @@ impl<'a> From<&'a Case> for CaseView<'a> {
 pub(crate) async fn upsert_case(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
-    body: web::Bytes,
+    body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
     let input: CaseInput = parse_body(&body)?;
     Ok(match cases::upsert(&ctx, &tenant.0, input).await? {
@@ -275,7 +333,7 @@ pub(crate) async fn schedule_message(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<String>,
-    body: web::Bytes,
+    body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
     let case = own_case(&ctx, &tenant, &path).await?;
     let input: MessageInput = parse_body(&body)?;
@@ -361,12 +419,12 @@ pub(crate) async fn list_messages(
 #[into_params(parameter_in = Query)]
 pub(crate) struct CaseListQuery {
     status: Option<CaseStatus>,
-    #[param(min_length = 1, max_length = 64)]
+    #[param(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     creditor_id: Option<String>,
     /// RFC 3339: only cases changed at or after this time.
     updated_since: Option<DateTime<Utc>>,
     /// From `next_cursor` of the previous page.
-    #[param(pattern = "^\\+?[0-9]+$")]
+    #[param(pattern = "^\\+?0*[0-9]{1,12}$")]
     cursor: Option<String>,
     /// Cases per page, 50 if left out.
     #[param(minimum = 1, maximum = 200)]
@@ -386,8 +444,9 @@ pub(crate) struct CaseList<'a> {
 /// still have a `next_cursor` (keep going until it is null).
 const LIST_SCAN: usize = 1000;
 
-/// The largest cursor accepted; far beyond any agency's number of cases.
-const MAX_CURSOR: usize = 1 << 40;
+/// The largest cursor accepted (12 digits, as the documented pattern); far beyond any agency's
+/// number of cases.
+const MAX_CURSOR: usize = 999_999_999_999;
 
 #[utoipa::path(
     get,
@@ -431,7 +490,10 @@ pub(crate) async fn list_cases(
     let creditor = query
         .creditor_id
         .as_deref()
-        .map(CreditorId::parse)
+        .map(|c| match c.trim() == c {
+            true => CreditorId::parse(c).map_err(|e| e.to_string()),
+            false => Err("must not start or end with spaces".to_owned()),
+        })
         .transpose()
         .map_err(|e| ApiError::field("creditor_id", e))?;
     let mut matching = Vec::new();
@@ -469,7 +531,7 @@ pub(crate) async fn list_cases(
     }))
 }
 
-/// An empty body is the same as `{}`.
+/// An empty body (or `null`) is the same as `{}`.
 #[derive(Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CloseInput {
@@ -528,7 +590,7 @@ async fn stop_contact(ctx: &AppContext, case: &Case) -> Result<(), ApiError> {
     summary = "Close a case: its links stop working and queued messages are cancelled",
     description = "Closing a closed case again answers 200 and finishes anything left undone.",
     params(("id" = String, Path, description = "The case id")),
-    request_body(content = Option<CloseInput>, description = "Optional; an empty body is `{}`"),
+    request_body(content = Option<CloseInput>, description = "Optional; an empty body or `null` is `{}`"),
     responses(
         (status = 200, description = "Closed", body = CaseView),
         (status = 400, description = "`invalid_json`", body = ErrorBody),
@@ -543,19 +605,14 @@ pub(crate) async fn close_case(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<String>,
-    body: web::Bytes,
+    body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
-    let input: CloseInput = if body.iter().all(u8::is_ascii_whitespace) {
-        CloseInput::default()
-    } else {
-        parse_body(&body)?
-    };
-    if input.reason.chars().count() > 500 {
-        return Err(ApiError::field("reason", "must be at most 500 characters"));
-    }
+    let input: CloseInput = parse_optional_body(&body)?;
+    let reason =
+        agency_text(&input.reason, CLOSE_REASON).map_err(|e| ApiError::field("reason", e))?;
     let now = Utc::now();
     let (case, _) = change_case(&ctx, &tenant, &path, EventKind::CaseClosed, |case| {
-        case.close(&input.reason, now)
+        case.close(&reason, now)
     })
     .await?;
     // Also when it was closed already: a retry after a failure part-way finishes the job.

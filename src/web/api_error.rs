@@ -57,6 +57,12 @@ pub enum ApiError {
     CaseErased,
     #[error("storage is unavailable")]
     StoreUnavailable(#[source] StoreError),
+    #[error("the request body is larger than this endpoint takes ({limit} bytes)")]
+    PayloadTooLarge { limit: usize },
+    #[error("the request body could not be read: {0}")]
+    UnreadableBody(String),
+    #[error("no pending request with this id on this case")]
+    RequestNotFound,
 }
 
 /// The body of every error answer of the agency API (also 404 for an unknown `/api/` path).
@@ -134,6 +140,9 @@ impl ApiError {
             ApiError::Conflict => "conflict",
             ApiError::CaseErased => "case_erased",
             ApiError::StoreUnavailable(_) => "store_unavailable",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnreadableBody(_) => "invalid_body",
+            ApiError::RequestNotFound => "request_not_found",
         }
     }
 
@@ -194,6 +203,9 @@ impl ResponseError for ApiError {
             ApiError::NotCancellable(_) => StatusCode::CONFLICT,
             ApiError::Conflict | ApiError::CaseErased => StatusCode::CONFLICT,
             ApiError::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnreadableBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::RequestNotFound => StatusCode::NOT_FOUND,
         }
     }
 

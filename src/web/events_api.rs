@@ -7,10 +7,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::api::Tenant;
+use super::api_body::ApiBody;
 use super::api_error::{ApiError, Body as ErrorBody};
 use crate::app::AppContext;
-use crate::domain::event::{DeliveryState, EventKind};
+use crate::domain::event::{DeliveryState, EventCursor, EventKind};
 use crate::domain::ids::CaseId;
+use crate::store::StoreError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/api/v1/events").route(web::get().to(list)))
@@ -18,14 +20,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/api/v1/webhooks/replay").route(web::post().to(replay)));
 }
 
-/// Whether `after` looks like a cursor this API handed out (`<ms>` or `<ms>-<seq>`).
-fn well_formed(after: &str) -> bool {
-    let mut parts = after.splitn(2, '-');
-    let digits = |p: Option<&str>| {
-        p.is_some_and(|p| !p.is_empty() && p.len() <= 20 && p.bytes().all(|b| b.is_ascii_digit()))
-    };
-    let first = digits(parts.next());
-    first && parts.next().is_none_or(|p| digits(Some(p)))
+/// `after` as the client sent it, parsed by the stores' own cursor parser: a malformed one is
+/// 422 `invalid_field` naming `after`, the same on every store.
+fn parse_after(after: Option<&str>) -> Result<Option<EventCursor>, ApiError> {
+    after
+        .map(EventCursor::parse)
+        .transpose()
+        .map_err(|e| ApiError::field("after", e))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -33,7 +34,7 @@ fn well_formed(after: &str) -> bool {
 #[into_params(parameter_in = Query)]
 pub(crate) struct Query {
     /// The `next_cursor` of the previous page; leave out to start from the first event.
-    #[param(example = "1767225600000-0")]
+    #[param(example = "1767225600000-0", pattern = "^[0-9]{1,19}-[0-9]{1,19}$")]
     after: Option<String>,
     /// Events per page, 100 if left out.
     #[param(minimum = 1, maximum = 1000)]
@@ -96,25 +97,14 @@ pub(crate) async fn list(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 1000"));
     }
-    let after = query
-        .after
-        .as_deref()
-        .map(str::trim)
-        .filter(|a| !a.is_empty());
-    if after.is_some_and(|a| !well_formed(a)) {
-        return Err(ApiError::field(
-            "after",
-            "is not a cursor this API gave out",
-        ));
-    }
+    let after = query.after.as_deref();
+    parse_after(after)?;
     let page = ctx
         .store
         .events_after(&tenant.0, after, limit)
         .await
         .map_err(|e| match e {
-            crate::store::StoreError::Corrupt(_) => {
-                ApiError::field("after", "is not a cursor this API gave out")
-            }
+            StoreError::InvalidCursor(e) => ApiError::field("after", e),
             other => other.into(),
         })?;
     let next_cursor = page
@@ -188,12 +178,12 @@ pub(crate) async fn delivery_status(
     Ok(HttpResponse::Ok().json(delivery_view(&ctx, &tenant, &state)))
 }
 
-/// An empty body is the same as `{}`.
-#[derive(Deserialize, ToSchema)]
+/// An empty body (or `null`) is the same as `{}`.
+#[derive(Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReplayInput {
     /// Deliver again every event after this cursor; null or left out: from the first event.
-    #[schema(example = "1767225600000-0")]
+    #[schema(example = "1767225600000-0", pattern = "^[0-9]{1,19}-[0-9]{1,19}$")]
     after: Option<String>,
 }
 
@@ -205,7 +195,7 @@ pub(crate) struct ReplayInput {
     tag = "events",
     operation_id = "replay_webhooks",
     summary = "Deliver the agency's events again from a cursor (re-enables a disabled endpoint)",
-    request_body(content = Option<ReplayInput>, description = "Optional; an empty body is `{}`"),
+    request_body(content = Option<ReplayInput>, description = "Optional; an empty body or `null` is `{}`"),
     responses(
         (status = 202, description = "Delivery restarts from the cursor", body = DeliveryView),
         (status = 400, description = "`invalid_json`", body = ErrorBody),
@@ -217,24 +207,10 @@ pub(crate) struct ReplayInput {
 pub(crate) async fn replay(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
-    body: web::Bytes,
+    body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
-    let input: ReplayInput = if body.iter().all(u8::is_ascii_whitespace) {
-        ReplayInput { after: None }
-    } else {
-        super::api::parse_body(&body)?
-    };
-    let after = input
-        .after
-        .as_deref()
-        .map(str::trim)
-        .filter(|a| !a.is_empty());
-    if after.is_some_and(|a| !well_formed(a)) {
-        return Err(ApiError::field(
-            "after",
-            "is not a cursor this API gave out",
-        ));
-    }
+    let input: ReplayInput = super::api::parse_optional_body(&body)?;
+    let after = parse_after(input.after.as_deref())?;
     if !ctx.config.webhooks.contains_key(&tenant.0) {
         return Err(ApiError::field(
             "webhook_url",
@@ -242,7 +218,7 @@ pub(crate) async fn replay(
         ));
     }
     let state = DeliveryState {
-        cursor: after.map(str::to_owned),
+        cursor: after.map(|c| c.to_string()),
         failures: 0,
         next_attempt_at: None,
         disabled: false,

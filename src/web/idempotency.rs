@@ -14,6 +14,7 @@ use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use sha2::{Digest, Sha256};
 
 use super::api::tenant;
+use super::api_body;
 use super::api_error::ApiError;
 use crate::app::AppContext;
 use crate::domain::ids::CaseId;
@@ -116,7 +117,13 @@ pub async fn middleware(
     let scope = agency.0.as_str().to_owned();
     // The handler's `Tenant` takes it from here instead of looking the key up again.
     req.extensions_mut().insert(agency);
-    let body = req.extract::<web::Bytes>().await?;
+    // Read under the API's own limit for the path, so an oversized body is the API's 413 here too.
+    let limit = api_body::limit_for(&ctx, req.path());
+    let payload = req.take_payload();
+    let body = match api_body::read(req.headers(), payload, limit).await {
+        Ok(body) => body,
+        Err(e) => return Ok(req.into_response(e.error_response())),
+    };
     let fingerprint = fingerprint(&req, &body);
     req.set_payload(Payload::from(body));
 

@@ -4,7 +4,8 @@
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 
-use super::api::{Tenant, parse_body};
+use super::api::{Tenant, body_json, parse_json};
+use super::api_body::ApiBody;
 use super::api_error::{ApiError, Body as ErrorBody, FieldIssue};
 use crate::app::AppContext;
 use crate::domain::creditor::Creditor;
@@ -33,6 +34,23 @@ async fn own_creditor(ctx: &AppContext, tenant: &Tenant, raw: &str) -> Result<Cr
         return Err(ApiError::CreditorNotFound);
     }
     ctx.creditor(&id).await?.ok_or(ApiError::CreditorNotFound)
+}
+
+/// Where in `value` a number with decimals is, if anywhere: amounts and percentages with
+/// decimals are strings in the API (as `GET` writes them), never binary floats.
+fn fractional_number(value: &serde_json::Value, at: String) -> Option<String> {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => Some(at),
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, v)| {
+            let path = if at.is_empty() {
+                key.clone()
+            } else {
+                format!("{at}.{key}")
+            };
+            fractional_number(v, path)
+        }),
+        _ => None,
+    }
 }
 
 #[utoipa::path(
@@ -87,10 +105,19 @@ pub(crate) async fn replace_mandate(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<String>,
-    body: web::Bytes,
+    body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
     let creditor = own_creditor(&ctx, &tenant, &path).await?;
-    let mandate: Mandate = parse_body(&body)?;
+    let json = body_json(&body)?;
+    if let Some(path) = fractional_number(&json, String::new()) {
+        return Err(ApiError::InvalidJson {
+            message: format!(
+                "{path}: a number with decimals must be sent as a string, like \"12.5\""
+            ),
+            field: Some(path),
+        });
+    }
+    let mandate: Mandate = parse_json(json)?;
     // The law in force on the creditor's own calendar day, as `check-config` judges files.
     let today = Utc::now()
         .with_timezone(&creditor.jurisdiction.time_zone())

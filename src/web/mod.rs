@@ -1,6 +1,8 @@
 //! The HTTP server: debtor pages (maud), the agency API (JSON), health checks and static files.
 
+pub mod amount;
 pub mod api;
+pub mod api_body;
 pub mod api_error;
 pub mod authorization;
 pub mod callbacks;
@@ -59,6 +61,32 @@ async fn fallback(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse 
         )
 }
 
+/// A body too large for a page's form (only a tampered form gets there) is a page in the
+/// debtor's terms, not actix's plain text; the API's 413 is its own JSON error already.
+async fn too_large_page(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let res = next.call(req).await?.map_into_boxed_body();
+    if res.status() != StatusCode::PAYLOAD_TOO_LARGE || res.request().path().starts_with("/api/") {
+        return Ok(res);
+    }
+    let Some(ctx) = res.request().app_data::<web::Data<AppContext>>().cloned() else {
+        return Ok(res);
+    };
+    let page = pages::notice(
+        &ctx.texts,
+        Locale::default(),
+        "too-large-title",
+        "too-large-body",
+    );
+    Ok(res.into_response(
+        HttpResponse::PayloadTooLarge()
+            .content_type("text/html; charset=utf-8")
+            .body(page.into_string()),
+    ))
+}
+
 /// Paths as they may appear in logs: a link token is cut to its first characters.
 fn loggable_path(path: &str) -> String {
     if let Some(token) = path.strip_prefix("/k/") {
@@ -83,6 +111,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
         App::new()
             // Innermost: it sees the API's answers before the headers below are added.
             .wrap(actix_web::middleware::from_fn(idempotency::middleware))
+            .wrap(actix_web::middleware::from_fn(too_large_page))
             .wrap(security::default_headers())
             .wrap_fn(|req, srv| {
                 let method = req.method().clone();

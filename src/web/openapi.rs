@@ -5,18 +5,26 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use actix_web::{HttpResponse, web};
+use chrono::{NaiveDate, Utc};
 use serde::Serialize;
+use serde_json::{Value, json};
 use utoipa::openapi::header::Header;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::Response;
-use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-use super::{api, api_error, events_api, mandates_api, payments_api, reviews_api};
+use super::idempotency::MAX_KEY_LEN;
+use super::payments_api::PAYMENT_REFERENCE;
+use super::{api, api_body, api_error, events_api, mandates_api, payments_api, reviews_api};
+use crate::domain::case::{
+    CLAIM_DESCRIPTION, CLOSE_REASON, DEBTOR_NAME, FIRST_DUE_YEAR, NOTE_TO_DEBTOR, last_due_year,
+};
 use crate::domain::ids::CaseId;
 use crate::domain::money::{Currency, Money};
+use crate::domain::text::{self, TextRule};
 
 /// Where the document is served.
 pub const PATH: &str = "/api/v1/openapi.json";
@@ -54,8 +62,8 @@ const BEARER: &str = "api_key";
         mandates_api::get_mandate,
         mandates_api::replace_mandate,
     ),
-    components(schemas(api_error::Body)),
-    modifiers(&BearerAuth, &Idempotency),
+    components(schemas(api_error::Body, super::amount::PositiveAmountInput)),
+    modifiers(&BearerAuth, &Idempotency, &BodyLimit),
     security(("api_key" = [])),
     tags(
         (name = "cases", description = "Create, update, read, close and erase cases"),
@@ -68,8 +76,13 @@ const BEARER: &str = "api_key";
 )]
 pub struct ApiDoc;
 
-/// The document, built once.
-static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
+/// The document with the value rules of [`value_rules`], built once; the due-date window
+/// (which moves with the year) is filled in per answer by [`document_on`].
+static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+    value_rules(&mut doc);
+    doc
+});
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource(PATH).route(web::get().to(document)));
@@ -78,7 +91,206 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 async fn document() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-cache"))
-        .json(&*DOCUMENT)
+        .json(document_on(Utc::now().date_naive()))
+}
+
+/// The document as served on `today`.
+pub fn document_on(today: NaiveDate) -> Value {
+    let mut doc = DOCUMENT.clone();
+    if let Some(due) = property(&mut doc, "CaseInput", "due_date") {
+        // The pattern is the whole rule (real calendar days included), so no `format` beside
+        // it: a generator would otherwise draw dates and throw away nearly all of them.
+        if let Some(map) = due.as_object_mut() {
+            map.remove("format");
+        }
+        due["pattern"] = json!(date_pattern(FIRST_DUE_YEAR..=last_due_year(today)));
+        due["description"] = json!(format!(
+            "YYYY-MM-DD, from {FIRST_DUE_YEAR}-01-01 to the end of the year ten years ahead ({}-12-31)",
+            last_due_year(today)
+        ));
+    }
+    doc
+}
+
+/// `YYYY-MM-DD` for the real calendar days of `years` (29 February only in leap years).
+fn date_pattern(years: std::ops::RangeInclusive<i32>) -> String {
+    let leap = |y: &i32| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let join = |ys: Vec<i32>| ys.iter().map(i32::to_string).collect::<Vec<_>>().join("|");
+    let all = join(years.clone().collect());
+    let leap_years = join(years.filter(leap).collect());
+    let days = "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))";
+    format!("^(?:(?:{all})-{days}|(?:{leap_years})-02-29)$")
+}
+
+/// `properties.<field>` of the component schema `schema`.
+fn property<'a>(doc: &'a mut Value, schema: &str, field: &str) -> Option<&'a mut Value> {
+    doc.pointer_mut(&format!("/components/schemas/{schema}/properties/{field}"))
+}
+
+/// A regex character class body for `ranges`, each character as `\uXXXX` (all are in the BMP),
+/// which ECMA-262, Python and Rust regexes read alike.
+fn class(ranges: &[(char, char)]) -> String {
+    let escape = |c: char| format!("\\u{:04X}", u32::from(c));
+    ranges
+        .iter()
+        .map(|&(lo, hi)| match lo == hi {
+            true => escape(lo),
+            false => format!("{}-{}", escape(lo), escape(hi)),
+        })
+        .collect()
+}
+
+/// The pattern of text `agency_text` accepts under `rule` (its length is `maxLength`).
+pub fn text_pattern(rule: TextRule) -> String {
+    let refused = class(&text::refused_ranges(rule));
+    if rule.required {
+        let blank = class(text::whitespace_ranges());
+        format!("^[^{refused}]*[^{refused}{blank}][^{refused}]*$")
+    } else {
+        format!("^[^{refused}]*$")
+    }
+}
+
+/// Every agency text field and its rule: the document states each rule as `maxLength`,
+/// `minLength` and a `pattern`.
+const TEXT_FIELDS: &[(&str, &str, TextRule)] = &[
+    ("DebtorInput", "name", DEBTOR_NAME),
+    ("ClaimLineInput", "description", CLAIM_DESCRIPTION),
+    ("CloseInput", "reason", CLOSE_REASON),
+    ("ApproveInput", "note", NOTE_TO_DEBTOR),
+    ("DeclineInput", "reason", NOTE_TO_DEBTOR.required()),
+    ("DirectPaymentInput", "reference", PAYMENT_REFERENCE),
+];
+
+/// The identifiers and codes the API takes exactly as sent, with their patterns.
+const PATTERNS: &[(&str, &str, &str)] = &[
+    ("CaseInput", "external_ref", "^[A-Za-z0-9._/-]{1,100}$"),
+    ("CaseInput", "creditor_id", "^[A-Za-z0-9._-]{1,64}$"),
+    ("DebtorInput", "postcode", "^(?:[0-9]{4})?$"),
+    (
+        "DebtorInput",
+        "locale",
+        "^(?:[nN][bBoOnN]|[eE][nN])(?:[-_][A-Za-z0-9]{1,8})*$",
+    ),
+];
+
+/// Unsigned integers get their real upper bound instead of an OpenAPI `format` whose range
+/// (int32: up to 2^31 - 1) is not the one the server takes (u32: up to 2^32 - 1).
+fn unsigned_bounds(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let unsigned = map.get("minimum") == Some(&json!(0));
+            let max = match map.get("format").and_then(Value::as_str) {
+                Some("int32") if unsigned => Some(json!(u32::MAX)),
+                Some("int64") if unsigned => Some(json!(u64::MAX)),
+                _ => None,
+            };
+            if let Some(max) = max {
+                map.remove("format");
+                map.entry("maximum").or_insert(max);
+            }
+            map.values_mut().for_each(unsigned_bounds);
+        }
+        Value::Array(items) => items.iter_mut().for_each(unsigned_bounds),
+        _ => {}
+    }
+}
+
+/// An externally tagged enum variant (`{"amount": …}`) takes its one key and nothing else, as
+/// serde reads it; utoipa leaves the variant open to other keys.
+fn closed_variants(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for schema in schemas.values_mut() {
+        let Some(variants) = schema.get_mut("oneOf").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for variant in variants {
+            let single_key = variant["properties"]
+                .as_object()
+                .is_some_and(|p| p.len() == 1)
+                && variant["required"].as_array().is_some_and(|r| r.len() == 1);
+            if single_key && variant["type"] == "object" {
+                variant["additionalProperties"] = json!(false);
+            }
+        }
+    }
+}
+
+/// The rules of values that the annotations cannot state, written into the document.
+fn value_rules(doc: &mut Value) {
+    unsigned_bounds(doc);
+    closed_variants(doc);
+    // At least one principal line above zero (`CaseError::NoPrincipal`).
+    if let Some(claim) = property(doc, "CaseInput", "claim") {
+        claim["contains"] = json!({
+            "type": "object",
+            "properties": {
+                "kind": {"const": "principal"},
+                "amount": {"$ref": "#/components/schemas/PositiveAmountInput"},
+            },
+            "required": ["kind", "amount"],
+        });
+    }
+    for &(schema, field, rule) in TEXT_FIELDS {
+        if let Some(p) = property(doc, schema, field) {
+            p["maxLength"] = json!(rule.max_chars);
+            p["pattern"] = json!(text_pattern(rule));
+            if rule.required {
+                p["minLength"] = json!(1);
+            }
+        }
+    }
+    for &(schema, field, pattern) in PATTERNS {
+        if let Some(p) = property(doc, schema, field) {
+            p["pattern"] = json!(pattern);
+        }
+    }
+    // Empty (or null) means none; anything else is a date.
+    if let Some(p) = property(doc, "DebtorInput", "birth_date") {
+        let description = p["description"].clone();
+        *p = json!({
+            "description": description,
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "maxLength": 0},
+                {"type": "null"},
+            ],
+            "examples": ["1980-05-17"],
+        });
+    }
+}
+
+/// What `idempotency::parse_key` takes: visible ASCII (`u8::is_ascii_graphic`).
+const KEY_PATTERN: &str = "^[!-~]+$";
+
+/// 413 `payload_too_large` on every operation that reads a body (every POST does when it comes
+/// with an Idempotency-Key).
+struct BodyLimit;
+
+impl Modify for BodyLimit {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let limit = match path.as_str() {
+                api_body::BANK_FILE_PATH => "`server.max_bank_file_mb` (20 MiB unless configured)",
+                _ => "256 KiB",
+            };
+            for operation in [item.post.as_mut(), item.put.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                add_answer(
+                    operation,
+                    "413",
+                    &format!("`payload_too_large`: the body is larger than {limit}"),
+                );
+            }
+        }
+    }
 }
 
 /// `Authorization: Bearer <api key>` on every operation.
@@ -150,20 +362,23 @@ impl Modify for Idempotency {
                      saved response (header `Idempotent-Replayed: true`) instead of doing it \
                      again. The same key with another body is 422 `idempotency_key_reused`; \
                      while the first request with the key still runs, 409 \
-                     `idempotency_key_in_flight`. At most 255 characters.",
+                     `idempotency_key_in_flight`. 1 to 255 visible ASCII characters (a UUID \
+                     is the usual choice).",
                 ))
                 .schema(Some(
                     ObjectBuilder::new()
                         .schema_type(Type::String)
                         .min_length(Some(1))
-                        .max_length(Some(255)),
+                        .max_length(Some(MAX_KEY_LEN))
+                        .pattern(Some(KEY_PATTERN)),
                 ))
                 .build();
             operation.parameters.get_or_insert_with(Vec::new).push(key);
             add_answer(
                 operation,
                 "400",
-                "an unusable Idempotency-Key (empty or longer than 255 characters)",
+                "`invalid_header`: an unusable Idempotency-Key (empty, longer than 255 \
+                 characters, or not visible ASCII)",
             );
             add_answer(
                 operation,
@@ -188,32 +403,6 @@ impl Modify for Idempotency {
                 }
             }
         }
-    }
-}
-
-/// An amount as sent: a decimal string (`"1250.50"`, `.` as separator, no grouping) or a JSON
-/// number, with no more decimals than the currency has.
-pub struct AmountInput;
-
-impl PartialSchema for AmountInput {
-    fn schema() -> RefOr<Schema> {
-        AnyOfBuilder::new()
-            .item(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .examples(["1250.50"]),
-            )
-            .item(ObjectBuilder::new().schema_type(Type::Number))
-            .description(Some(
-                "A decimal string like \"1250.50\" (or a JSON number) in the creditor's currency",
-            ))
-            .into()
-    }
-}
-
-impl ToSchema for AmountInput {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("AmountInput")
     }
 }
 
@@ -293,6 +482,58 @@ pub struct ReportLineDoc {
 mod tests {
     use super::*;
     use crate::payments::reconcile::{Outcome, ReportLine};
+
+    /// Every value rule finds its property: a renamed field would otherwise lose its rule
+    /// from the document without a sound.
+    #[test]
+    fn every_value_rule_lands_on_its_property() {
+        let mut doc = document_on(NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"));
+        let fields = TEXT_FIELDS
+            .iter()
+            .map(|(schema, field, _)| (*schema, *field))
+            .chain(PATTERNS.iter().map(|(schema, field, _)| (*schema, *field)))
+            .chain([("CaseInput", "due_date")]);
+        for (schema, field) in fields {
+            let p = property(&mut doc, schema, field).unwrap_or_else(|| panic!("{schema}.{field}"));
+            assert!(p["pattern"].is_string(), "{schema}.{field}: {p}");
+        }
+        let variants = doc["components"]["schemas"]["FirstPayment"]["oneOf"].clone();
+        for variant in variants
+            .as_array()
+            .expect("FirstPayment is one of its variants")
+        {
+            assert_eq!(variant["additionalProperties"], false, "{variant}");
+        }
+    }
+
+    /// The due-date pattern takes exactly the real days of its years.
+    #[test]
+    fn the_date_pattern_is_the_calendar() {
+        let pattern = date_pattern(2000..=2036);
+        let schema = json!({"type": "string", "pattern": pattern});
+        let validator = jsonschema::validator_for(&schema).expect("compiles");
+        let mut day = NaiveDate::from_ymd_opt(1999, 12, 1).expect("date");
+        while day <= NaiveDate::from_ymd_opt(2037, 1, 31).expect("date") {
+            let inside = (2000..=2036).contains(&chrono::Datelike::year(&day));
+            let text = day.format("%Y-%m-%d").to_string();
+            assert_eq!(validator.is_valid(&json!(text)), inside, "{text}");
+            day = day.succ_opt().expect("next day");
+        }
+        for bad in [
+            "2026-02-29",
+            "2026-02-30",
+            "2026-04-31",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-5",
+            "2100-02-29",
+        ] {
+            assert!(!validator.is_valid(&json!(bad)), "{bad}");
+        }
+        assert!(
+            validator.is_valid(&json!("2000-02-29")) && validator.is_valid(&json!("2036-02-29"))
+        );
+    }
 
     fn money() -> Money {
         Money::from_minor(12_50, Currency::NOK)

@@ -6,12 +6,15 @@ use chrono::Utc;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::amount::{self, Sign};
 use super::api::Tenant;
+use super::api_body::ApiBody;
 use super::api_error::{ApiError, Body as ErrorBody};
 use crate::app::AppContext;
 use crate::domain::case::CaseStatus;
 use crate::domain::ids::CaseId;
 use crate::domain::money::Money;
+use crate::domain::text::{TextRule, agency_text};
 use crate::payments::reconcile::{Outcome, ReportLine, read_file, reconcile};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -21,6 +24,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// The agency's id of a direct payment: one word of at most 100 characters.
+pub(crate) const PAYMENT_REFERENCE: TextRule = TextRule::line(100).required().without_spaces();
+
 #[derive(serde::Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DirectPaymentInput {
@@ -29,7 +35,7 @@ pub(crate) struct DirectPaymentInput {
     #[schema(min_length = 1, example = "bank-123")]
     reference: String,
     /// A decimal string (or number) in the case's currency, above zero.
-    #[schema(value_type = super::openapi::AmountInput)]
+    #[schema(value_type = super::amount::PositiveAmountInput)]
     amount: serde_json::Value,
     /// The day the creditor received it (YYYY-MM-DD); today when left out.
     received_on: Option<chrono::NaiveDate>,
@@ -70,7 +76,7 @@ pub(crate) async fn direct_payment(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<String>,
-    body: web::Bytes,
+    body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
     let input: DirectPaymentInput = super::api::parse_body(&body)?;
     let id = crate::domain::ids::CaseId::parse(&path).map_err(|_| ApiError::CaseNotFound)?;
@@ -80,28 +86,10 @@ pub(crate) async fn direct_payment(
         .await?
         .filter(|c| c.agency_id == tenant.0)
         .ok_or(ApiError::CaseNotFound)?;
-    let reference = input.reference.trim();
-    if reference.is_empty() || reference.len() > 100 || reference.contains(char::is_whitespace) {
-        return Err(ApiError::field(
-            "reference",
-            "must be 1 to 100 characters without spaces",
-        ));
-    }
-    let text = match &input.amount {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Number(n) => n.to_string(),
-        _ => {
-            return Err(ApiError::field(
-                "amount",
-                "must be a decimal string like \"500.00\"",
-            ));
-        }
-    };
-    let amount = crate::domain::money::Money::parse(&text, case.currency())
+    let reference = agency_text(&input.reference, PAYMENT_REFERENCE)
+        .map_err(|e| ApiError::field("reference", e))?;
+    let amount = amount::parse(&input.amount, case.currency(), Sign::Positive)
         .map_err(|e| ApiError::field("amount", e))?;
-    if !amount.is_positive() {
-        return Err(ApiError::field("amount", "must be above zero"));
-    }
     let now = Utc::now();
     let incoming = crate::payments::IncomingPayment {
         reference: format!("direct:{}:{reference}", tenant.0),
@@ -165,8 +153,9 @@ pub(crate) struct ReconciliationReport {
     tag = "payments",
     operation_id = "import_bank_file",
     summary = "Import a bank file (Nets OCR giro or ISO 20022 camt.054) and apply its payments once",
-    description = "The body is the file as received, whatever the Content-Type. Importing the \
-        same file again applies nothing new. A malformed file is refused whole.",
+    description = "The body is the file as received, whatever the Content-Type, up to \
+        `server.max_bank_file_mb` (20 MiB unless configured; more is 413 `payload_too_large`). \
+        Importing the same file again applies nothing new. A malformed file is refused whole.",
     request_body(
         description = "The bank file: OCR giro (ISO-8859-1 text) or camt.054 XML",
         content(
@@ -185,12 +174,13 @@ pub(crate) struct ReconciliationReport {
 pub(crate) async fn import(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
-    body: web::Bytes,
+    body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
-    // OCR files are ISO-8859-1 by specification; their payment records are plain ASCII.
-    let content: String = match std::str::from_utf8(&body) {
-        Ok(text) => text.to_owned(),
-        Err(_) => body.iter().map(|b| char::from(*b)).collect(),
+    // OCR files are ISO-8859-1 by specification; their payment records are plain ASCII. The
+    // body becomes the text without a copy when it is UTF-8 (a file of several MiB).
+    let content: String = match String::from_utf8(Vec::from(body.0)) {
+        Ok(text) => text,
+        Err(e) => e.into_bytes().into_iter().map(char::from).collect(),
     };
     let payments = read_file(&content).map_err(|e| ApiError::field("file", e))?;
     let report = reconcile(&ctx, Some(&tenant.0), payments, Utc::now()).await?;

@@ -6,17 +6,19 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::api::{Tenant, parse_body};
+use super::api::{Tenant, parse_body, parse_optional_body};
+use super::api_body::ApiBody;
 use super::api_error::{ApiError, Body as ErrorBody};
 use super::self_service::assign_kids;
 use crate::app::AppContext;
-use crate::domain::case::{Case, CaseStatus};
+use crate::domain::case::{Case, CaseStatus, NOTE_TO_DEBTOR};
 use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::ids::CaseId;
 use crate::domain::jurisdiction::no;
 use crate::domain::message::Template;
 use crate::domain::plan::{InstalmentPlan, PlanShape, schedule};
 use crate::domain::self_service::{PendingRequest, Review};
+use crate::domain::text::agency_text;
 use crate::messaging::receipts::queue_receipt;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -129,14 +131,14 @@ fn with_ids(case: &Case, mut data: serde_json::Value) -> serde_json::Value {
         ("id" = String, Path, description = "The case id"),
         ("request" = String, Path, description = "The request id from the list of requests"),
     ),
-    request_body(content = Option<ApproveInput>, description = "Optional; an empty body is `{}`"),
+    request_body(content = Option<ApproveInput>, description = "Optional; an empty body or `null` is `{}`"),
     responses(
         (status = 200, description = "Approved; the debtor is told", body = Approved),
         (status = 400, description = "`invalid_json`", body = ErrorBody),
         (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
-        (status = 404, description = "`case_not_found`", body = ErrorBody),
+        (status = 404, description = "`case_not_found` / `request_not_found` (no such request waits on the case, e.g. it was answered)", body = ErrorBody),
         (status = 409, description = "`conflict`: the case changed concurrently; retry", body = ErrorBody),
-        (status = 422, description = "`invalid_field`: no such pending request (`request`), or other terms that cannot be granted", body = ErrorBody),
+        (status = 422, description = "`invalid_field`: other terms that cannot be granted (`new_due_date`, `months`), or `note`", body = ErrorBody),
         (status = 503, description = "`store_unavailable`", body = ErrorBody),
     ),
 )]
@@ -144,14 +146,18 @@ pub(crate) async fn approve(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
+    body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
     let (case_id, request_id) = path.into_inner();
-    let input: ApproveInput = if body.iter().all(u8::is_ascii_whitespace) {
-        ApproveInput::default()
-    } else {
-        parse_body(&body)?
-    };
+    let input: ApproveInput = parse_optional_body(&body)?;
+    // Checked before anything is looked up: a bad note is refused whatever the request is.
+    let note = input
+        .note
+        .as_deref()
+        .map(|n| agency_text(n, NOTE_TO_DEBTOR))
+        .transpose()
+        .map_err(|e| ApiError::field("note", e))?
+        .filter(|n| !n.is_empty());
     let mut case = own_case(&ctx, &tenant, &case_id).await?;
     let creditor = ctx
         .creditor(&case.creditor_id)
@@ -159,7 +165,7 @@ pub(crate) async fn approve(
         .ok_or(ApiError::CaseNotFound)?;
     let request = case
         .take_review(&request_id)
-        .ok_or_else(|| ApiError::field("request", "no pending request with this id"))?;
+        .ok_or(ApiError::RequestNotFound)?;
     let now = Utc::now();
     let today = now.date_naive();
     let (kind, receipt, data) = match request {
@@ -195,14 +201,7 @@ pub(crate) async fn approve(
             (EventKind::PlanGranted, Template::PlanReceipt, data)
         }
         PendingRequest::Dispute { .. } => {
-            let note = input
-                .note
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty());
-            if note.is_some_and(|n| n.chars().count() > 1000) {
-                return Err(ApiError::field("note", "must be at most 1000 characters"));
-            }
+            let note = note.as_deref();
             case.uphold_dispute(note, now);
             (
                 EventKind::DisputeUpheld,
@@ -244,9 +243,9 @@ pub(crate) async fn approve(
         (status = 200, description = "Declined; the debtor is told", body = Declined),
         (status = 400, description = "`invalid_json`", body = ErrorBody),
         (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
-        (status = 404, description = "`case_not_found`", body = ErrorBody),
+        (status = 404, description = "`case_not_found` / `request_not_found` (no such request waits on the case, e.g. it was answered)", body = ErrorBody),
         (status = 409, description = "`conflict`: the case changed concurrently; retry", body = ErrorBody),
-        (status = 422, description = "`invalid_field`: `reason`, or no such pending request (`request`)", body = ErrorBody),
+        (status = 422, description = "`invalid_field`: `reason`", body = ErrorBody),
         (status = 503, description = "`store_unavailable`", body = ErrorBody),
     ),
 )]
@@ -254,21 +253,17 @@ pub(crate) async fn decline(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
+    body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
     let (case_id, request_id) = path.into_inner();
     let input: DeclineInput = parse_body(&body)?;
-    let reason = input.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(ApiError::field(
-            "reason",
-            "must be 1 to 1000 characters the debtor can read",
-        ));
-    }
+    let reason = agency_text(&input.reason, NOTE_TO_DEBTOR.required())
+        .map_err(|e| ApiError::field("reason", e))?;
+    let reason = reason.as_str();
     let mut case = own_case(&ctx, &tenant, &case_id).await?;
     let request = case
         .take_review(&request_id)
-        .ok_or_else(|| ApiError::field("request", "no pending request with this id"))?;
+        .ok_or(ApiError::RequestNotFound)?;
     let now = Utc::now();
     case.decline(&request, reason, now);
     let data = with_ids(

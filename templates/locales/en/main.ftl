@@ -245,3 +245,6 @@ unsubscribe-body = We will send no more e-mails to {$address} about the cases we
 unsubscribe-button = Yes, stop the e-mails
 unsubscribed-title = You will get no more e-mails from us
 unsubscribed-body = We have stopped e-mails to {$address}. Your case has not changed: you can still open it from a message you have received.
+# A form post larger than the server takes (only a tampered form gets there).
+too-large-title = What you sent is too long
+too-large-body = The form was too large for us to receive. Go back, shorten the text and try again.

@@ -245,3 +245,6 @@ unsubscribe-body = Vi sender ikke flere e-poster til {$address} om sakene vi fø
 unsubscribe-button = Ja, stopp e-postene
 unsubscribed-title = Du får ikke flere e-poster fra oss
 unsubscribed-body = Vi har stoppet e-post til {$address}. Saken din er ikke endret: du kan fortsatt åpne den fra en melding du har fått.
+# A form post larger than the server takes (only a tampered form gets there).
+too-large-title = Det du sendte, er for langt
+too-large-body = Skjemaet var for stort til at vi kunne ta imot det. Gå tilbake, gjør teksten kortere og prøv igjen.
