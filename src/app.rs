@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use crate::clock::{SharedClock, SystemClock};
 use crate::config::{AppConfig, Backend, StoreSettings};
 use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, MessageId};
@@ -26,6 +27,8 @@ pub struct AppContext {
     pub payments: PaymentGateways,
     /// Agencies, API keys and mandates as the store holds them.
     pub tenants: Tenants,
+    /// Where `now` comes from: the system clock, or a test's settable clock.
+    pub clock: SharedClock,
 }
 
 impl AppContext {
@@ -59,6 +62,7 @@ impl AppContext {
             payments,
             tenants: Tenants::new(store.clone()),
             store,
+            clock: Arc::new(SystemClock),
         }))
     }
 

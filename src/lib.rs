@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod cases;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
