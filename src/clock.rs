@@ -47,7 +47,9 @@ impl SettableClock {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, DateTime<Utc>> {
         // A poisoned lock still holds a valid time: a panicking test must not hide the time.
-        self.at.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.at
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
