@@ -1823,6 +1823,63 @@ async fn the_frequency_cap_gives_places_by_its_rule(backend: Backend) {
     );
 }
 
+async fn a_queued_message_is_cancelled_but_not_one_being_sent(backend: Backend) {
+    let timed = Timed::new(backend).await;
+    let store = &timed.store;
+    let c = case("a", "Q1");
+    let now = timed.clock.now();
+    let (queued, taken) = (sms(&c, now + Duration::hours(1)), sms(&c, now));
+    store.schedule_message(&queued).await.expect("schedule");
+    store.schedule_message(&taken).await.expect("schedule");
+    let claimed = store
+        .claim_due_messages(now, now + Duration::seconds(30), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1, "only the due one");
+    timed.clock.advance(Duration::minutes(5));
+    let cancelled = store
+        .cancel_queued_message(&queued.id)
+        .await
+        .expect("cancel")
+        .expect("it was waiting");
+    assert_eq!(cancelled.status, MessageStatus::Cancelled);
+    assert_eq!(
+        cancelled.updated_at,
+        timed.clock.now(),
+        "stamped with the store's now"
+    );
+    assert_eq!(
+        store.message(&queued.id).await.expect("read"),
+        Some(cancelled)
+    );
+    assert_eq!(
+        store
+            .cancel_queued_message(&queued.id)
+            .await
+            .expect("cancel"),
+        None,
+        "no longer in the queue"
+    );
+    assert_eq!(
+        store
+            .cancel_queued_message(&taken.id)
+            .await
+            .expect("cancel"),
+        None,
+        "a worker holds it"
+    );
+    let later = now + Duration::hours(2);
+    assert!(
+        store
+            .claim_due_messages(later, later + Duration::seconds(30), 10)
+            .await
+            .expect("claim")
+            .iter()
+            .all(|m| m.id != queued.id),
+        "a cancelled message is not sent"
+    );
+}
+
 on_both_stores!(
     a_case_is_stored_once_per_agency_and_reference,
     a_stale_update_is_refused,
@@ -1855,4 +1912,5 @@ on_both_stores!(
     agencies_keys_and_mandates_are_kept_per_tenant,
     replies_find_the_case_the_number_last_heard_about,
     the_frequency_cap_gives_places_by_its_rule,
+    a_queued_message_is_cancelled_but_not_one_being_sent,
 );
