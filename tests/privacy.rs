@@ -647,7 +647,7 @@ async fn data_kept_under_the_names_of_the_previous_version_moves_to_pseudonyms()
     let store = RedisStore::connect(common::redis_url(), &namespace, common::pseudonyms())
         .await
         .expect("connect");
-    use innfri::store::MessageStore;
+    use innfri::store::{ContactStore, MessageStore};
     assert!(
         store.is_opted_out("+4791234567").await.expect("store"),
         "the STOP is kept"

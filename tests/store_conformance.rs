@@ -3,19 +3,30 @@
 #[macro_use]
 mod common;
 
-use chrono::{Duration, Utc};
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
 use common::Backend;
+use innfri::clock::{Clock, SettableClock};
 use innfri::domain::case::{Case, CaseTerms, ClaimKind, ClaimLine, Debtor};
 use innfri::domain::contact::{EmailAddress, PhoneNumber};
-use innfri::domain::event::{Event, EventKind};
-use innfri::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
+use innfri::domain::creditor::Agency;
+use innfri::domain::event::{DeliveryState, Event, EventKind};
+use innfri::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use innfri::domain::kid::{Kid, KidAlgorithm};
 use innfri::domain::link::{DebtorSession, LinkPurpose, ShortLink};
 use innfri::domain::locale::Locale;
-use innfri::domain::message::{Message, MessageStatus, ProviderRef, Recipient, Template};
+use innfri::domain::mandate::{DeferralRules, Mandate};
+use innfri::domain::message::{
+    ContactCap, Message, MessageStatus, ProviderRef, Recipient, Template,
+};
 use innfri::domain::money::{Currency, Money};
 use innfri::links::TokenDigest;
-use innfri::store::{CaseInsert, IdempotencyBegin, SavedResponse, StoreError};
+use innfri::store::{
+    ApiKeyRecord, CaseInsert, EmbeddedStore, IdempotencyBegin, RedisStore, SavedResponse,
+    SharedStore, StoreError, lifetimes,
+};
 
 fn case(agency: &str, external_ref: &str) -> Case {
     let terms = CaseTerms {
@@ -141,8 +152,9 @@ async fn links_resolve_by_digest_and_revoke_per_case(backend: Backend) {
 }
 
 async fn sessions_expire_after_idle_time(backend: Backend) {
-    let store = common::store(backend).await;
-    let now = Utc::now();
+    let timed = Timed::new(backend).await;
+    let store = &timed.store;
+    let now = timed.clock.now();
     let session = DebtorSession {
         case_id: CaseId::generate(),
         csrf_token: "csrf".into(),
@@ -151,17 +163,67 @@ async fn sessions_expire_after_idle_time(backend: Backend) {
         verified: false,
     };
     let digest = TokenDigest::of("session");
-    let idle = std::time::Duration::from_millis(300);
+    let key = format!("session:{}", digest.to_hex());
+    let idle = std::time::Duration::from_secs(600);
     store
         .save_session(&digest, &session, idle)
         .await
         .expect("save");
     assert_eq!(
         store.session(&digest, idle).await.expect("get"),
-        Some(session)
+        Some(session.clone())
     );
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-    assert_eq!(store.session(&digest, idle).await.expect("get"), None);
+    match &timed.redis {
+        Some(_) => {
+            timed.has_ttl(&key, idle).await;
+            // As if most of the idle time had gone: a read starts it again.
+            timed.set_ttl(&key, 1_000).await;
+            assert!(store.session(&digest, idle).await.expect("get").is_some());
+            timed.has_ttl(&key, idle).await;
+        }
+        None => {
+            let almost = Duration::seconds(599);
+            timed.clock.advance(almost);
+            assert!(
+                store.session(&digest, idle).await.expect("get").is_some(),
+                "a read within the idle time finds it and starts the idle time again"
+            );
+            timed.clock.advance(almost);
+            assert!(store.session(&digest, idle).await.expect("get").is_some());
+            timed.clock.advance(Duration::seconds(601));
+            assert_eq!(store.session(&digest, idle).await.expect("get"), None);
+        }
+    }
+
+    // Idle or not, a session ends at its end.
+    let now = timed.clock.now();
+    let ending = DebtorSession {
+        created_at: now,
+        expires_at: now + Duration::minutes(5),
+        ..session
+    };
+    let digest = TokenDigest::of("ending");
+    store
+        .save_session(&digest, &ending, idle)
+        .await
+        .expect("save");
+    match &timed.redis {
+        // Before any read: a read starts the idle time again (the session's end still holds).
+        Some(_) => {
+            timed
+                .has_ttl(
+                    &format!("session:{}", digest.to_hex()),
+                    std::time::Duration::from_secs(300),
+                )
+                .await
+        }
+        None => {
+            timed.clock.advance(Duration::seconds(299));
+            assert!(store.session(&digest, idle).await.expect("get").is_some());
+            timed.clock.advance(Duration::seconds(2));
+            assert_eq!(store.session(&digest, idle).await.expect("get"), None);
+        }
+    }
 }
 
 async fn a_session_comes_with_its_case_in_one_read(backend: Backend) {
@@ -1045,6 +1107,779 @@ async fn an_ended_session_is_gone(backend: Backend) {
     assert_eq!(store.session(&digest, idle).await.expect("get"), None);
 }
 
+/// A store whose lifetimes a test checks without waiting for them: the embedded store reads a
+/// clock the test moves; on Redis the test reads the time to live the store gave each key.
+struct Timed {
+    store: SharedStore,
+    clock: SettableClock,
+    /// Redis only: a connection of the test's own and the store's namespace.
+    redis: Option<(::redis::aio::MultiplexedConnection, String)>,
+}
+
+impl Timed {
+    async fn new(backend: Backend) -> Timed {
+        // Whole seconds: Redis keeps milliseconds.
+        let clock =
+            SettableClock::at(DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("now"));
+        match backend {
+            Backend::Embedded => Timed {
+                store: Arc::new(EmbeddedStore::new().with_clock(Arc::new(clock.clone()))),
+                clock,
+                redis: None,
+            },
+            Backend::Redis => {
+                let namespace = common::unique_namespace();
+                let store =
+                    RedisStore::connect(common::redis_url(), &namespace, common::pseudonyms())
+                        .await
+                        .expect("redis")
+                        .with_clock(Arc::new(clock.clone()));
+                let conn = ::redis::Client::open(common::redis_url())
+                    .expect("client")
+                    .get_multiplexed_async_connection()
+                    .await
+                    .expect("connection");
+                Timed {
+                    store: Arc::new(store),
+                    clock,
+                    redis: Some((conn, namespace)),
+                }
+            }
+        }
+    }
+
+    /// What `present` finds lives `lifetime` from now: on Redis its key (`key`, without the
+    /// namespace) has that time to live; the embedded store finds it until just before that
+    /// time and not after.
+    async fn lives<F, Fut>(&self, key: &str, lifetime: std::time::Duration, present: F)
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        assert!(present().await, "{key}: there at first");
+        match &self.redis {
+            Some(_) => self.has_ttl(key, lifetime).await,
+            None => {
+                let second = Duration::seconds(1);
+                self.clock.advance(lifetimes::span(lifetime) - second);
+                assert!(
+                    present().await,
+                    "{key}: still there just before {lifetime:?}"
+                );
+                self.clock.advance(second * 2);
+                assert!(!present().await, "{key}: gone after {lifetime:?}");
+            }
+        }
+    }
+
+    /// Redis only: `key` was just given a time to live of `lifetime` (give or take the test's
+    /// own few seconds).
+    async fn has_ttl(&self, key: &str, lifetime: std::time::Duration) {
+        let left: i64 = self
+            .redis_cmd(::redis::cmd("PTTL").arg(self.full(key)))
+            .await;
+        let expected = i64::try_from(lifetime.as_millis()).expect("ms");
+        assert!(
+            left <= expected && left > expected - 10_000,
+            "{key}: a time to live of {left} ms, not {expected}"
+        );
+    }
+
+    async fn set_ttl(&self, key: &str, ms: i64) {
+        let _: i64 = self
+            .redis_cmd(::redis::cmd("PEXPIRE").arg(self.full(key)).arg(ms))
+            .await;
+    }
+
+    fn full(&self, key: &str) -> String {
+        let (_, namespace) = self.redis.as_ref().expect("redis");
+        format!("{namespace}:{key}")
+    }
+
+    async fn redis_cmd<T: ::redis::FromRedisValue>(&self, cmd: &mut ::redis::Cmd) -> T {
+        let (conn, _) = self.redis.as_ref().expect("redis");
+        cmd.query_async(&mut conn.clone()).await.expect("redis")
+    }
+}
+
+/// Everything either backend keeps only for a while goes after the same time on both (the
+/// lifetimes in `store::lifetimes`): links, idempotency claims and answers, reply routes,
+/// provider ids and frequency-cap windows. Sessions: `sessions_expire_after_idle_time`.
+async fn what_expires_goes_after_the_same_time_on_both(backend: Backend) {
+    let timed = Timed::new(backend).await;
+    let store = &timed.store;
+    let day = std::time::Duration::from_secs(24 * 3600);
+
+    let now = timed.clock.now();
+    let link = ShortLink {
+        case_id: CaseId::generate(),
+        purpose: LinkPurpose::Case,
+        created_at: now,
+        expires_at: now + Duration::days(14),
+        revoked: false,
+        message_id: None,
+    };
+    let digest = &TokenDigest::of("a link");
+    store.save_link(digest, &link).await.expect("save");
+    timed
+        .lives(
+            &format!("link:{}", digest.to_hex()),
+            day * 14,
+            || async move { store.link(digest).await.expect("read").is_some() },
+        )
+        .await;
+
+    let idem = |key: &str| {
+        format!(
+            "idem:a:{}",
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(key.as_bytes()))
+        )
+    };
+    assert_eq!(
+        store
+            .idempotency_begin("a", "never-finished", "fp", "c1")
+            .await
+            .expect("begin"),
+        IdempotencyBegin::Started
+    );
+    timed
+        .lives(
+            &idem("never-finished"),
+            lifetimes::IDEMPOTENCY_CLAIM,
+            || async move {
+                store
+                    .idempotency_begin("a", "never-finished", "fp", "c2")
+                    .await
+                    .expect("begin")
+                    == IdempotencyBegin::InFlight
+            },
+        )
+        .await;
+    let saved = SavedResponse {
+        status: 200,
+        content_type: "application/json".into(),
+        body: "{}".into(),
+        headers: Vec::new(),
+    };
+    store
+        .idempotency_begin("a", "finished", "fp", "c1")
+        .await
+        .expect("begin");
+    store
+        .idempotency_finish("a", "finished", "c1", &saved, None)
+        .await
+        .expect("finish");
+    let saved = &saved;
+    timed
+        .lives(
+            &idem("finished"),
+            lifetimes::IDEMPOTENCY_ANSWER,
+            || async move {
+                store
+                    .idempotency_begin("a", "finished", "fp", "c2")
+                    .await
+                    .expect("begin")
+                    == IdempotencyBegin::Replay(saved.clone())
+            },
+        )
+        .await;
+
+    let phone = "+4791234567";
+    let reply_key = format!("reply:{}", common::pseudonyms().of(phone));
+    store
+        .remember_sms_case(phone, &CaseId::generate())
+        .await
+        .expect("remember");
+    timed
+        .lives(&reply_key, lifetimes::REPLY_ROUTE, || async move {
+            store.last_sms_case(phone).await.expect("read").is_some()
+        })
+        .await;
+    // Remembered with a sent SMS, the route lives as long.
+    let c = case("a", "E1");
+    let message = sms(&c, timed.clock.now());
+    store.schedule_message(&message).await.expect("schedule");
+    let mut sent = message.clone();
+    sent.status = MessageStatus::Sent;
+    store
+        .record_sent(&sent, twilio_ref("SM-sent"), Some(phone))
+        .await
+        .expect("record");
+    timed
+        .lives(&reply_key, lifetimes::REPLY_ROUTE, || async move {
+            store.last_sms_case(phone).await.expect("read").is_some()
+        })
+        .await;
+
+    store
+        .index_provider_id(twilio_ref("SM-indexed"), &message.id)
+        .await
+        .expect("index");
+    timed
+        .lives(
+            "provider:twilio:SM-indexed",
+            lifetimes::PROVIDER_ID,
+            || async move {
+                store
+                    .message_by_provider_id(twilio_ref("SM-indexed"))
+                    .await
+                    .expect("read")
+                    .is_some()
+            },
+        )
+        .await;
+    store
+        .record_sent(&sent, twilio_ref("SM-sent-2"), None)
+        .await
+        .expect("record");
+    timed
+        .lives(
+            "provider:twilio:SM-sent-2",
+            lifetimes::PROVIDER_ID,
+            || async move {
+                store
+                    .message_by_provider_id(twilio_ref("SM-sent-2"))
+                    .await
+                    .expect("read")
+                    .is_some()
+            },
+        )
+        .await;
+
+    // A frequency-cap window: one a week, so a second is refused until the first has left it.
+    let cap = &ContactCap {
+        max: 1,
+        window: Duration::days(7),
+        cooldown: Duration::zero(),
+    };
+    let agency = &AgencyId::parse("a").expect("id");
+    let clock = &timed.clock;
+    assert_eq!(
+        store
+            .claim_contact_slot(agency, phone, &MessageId::generate(), clock.now(), cap)
+            .await
+            .expect("claim"),
+        None
+    );
+    let second = &MessageId::generate();
+    timed
+        .lives(
+            &format!("cap:a:{}", common::pseudonyms().of(phone)),
+            day * 7,
+            || async move {
+                store
+                    .claim_contact_slot(agency, phone, second, clock.now(), cap)
+                    .await
+                    .expect("claim")
+                    .is_some()
+            },
+        )
+        .await;
+}
+
+async fn an_agency_s_cases_are_listed_in_the_order_they_came(backend: Backend) {
+    let store = common::store(backend).await;
+    let (first, second, third) = (case("a", "L1"), case("a", "L2"), case("a", "L3"));
+    let theirs = case("b", "L1");
+    for c in [&first, &theirs, &second, &third] {
+        store.insert_case(c).await.expect("insert");
+    }
+    let listed = |agency: &'static str, start, count| {
+        let store = store.clone();
+        async move {
+            store
+                .agency_cases(&AgencyId::parse(agency).expect("id"), start, count)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        listed("a", 0, 10).await,
+        vec![first.id.clone(), second.id.clone(), third.id.clone()]
+    );
+    assert_eq!(listed("a", 1, 1).await, vec![second.id.clone()]);
+    assert_eq!(listed("a", 3, 10).await, Vec::<CaseId>::new());
+    assert_eq!(listed("a", 0, 0).await, Vec::<CaseId>::new());
+    assert_eq!(listed("b", 0, 10).await, vec![theirs.id.clone()]);
+    assert_eq!(listed("c", 0, 10).await, Vec::<CaseId>::new());
+    // The list holds ids: it reads each case as it is now.
+    let mut edited = second.clone();
+    edited.debtor.name = "Kari N.".into();
+    let saved = store.update_case(&edited).await.expect("update");
+    let page = store
+        .agency_cases(&second.agency_id, 1, 1)
+        .await
+        .expect("list");
+    assert_eq!(page, vec![saved]);
+}
+
+async fn a_payment_reference_is_applied_once_with_its_events(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "P1");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    let event = |kind| {
+        Event::new(
+            c.agency_id.clone(),
+            Some(c.id.clone()),
+            kind,
+            serde_json::json!({"case_id": c.id}),
+            now,
+        )
+    };
+    let mut paid = c.clone();
+    paid.close("paid", now);
+    let received = event(EventKind::CasePaid);
+    assert!(
+        store
+            .apply_payment(&paid, "bank-1", std::slice::from_ref(&received))
+            .await
+            .expect("apply")
+    );
+    let stored = store.case(&c.id).await.expect("read").expect("case");
+    assert_eq!(stored.version, c.version + 1);
+    assert_eq!(stored.status, paid.status);
+    let events = |store: SharedStore| async move {
+        store
+            .events_after(&AgencyId::parse("a").expect("id"), None, 10)
+            .await
+            .expect("events")
+            .into_iter()
+            .map(|(_, e)| e.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(events(store.clone()).await, vec![received.id.clone()]);
+    assert_eq!(
+        store
+            .cases_settled_before(&c.creditor_id, now + Duration::days(1), 10)
+            .await
+            .expect("index"),
+        vec![c.id.clone()],
+        "the payment's write keeps the retention index like any case write"
+    );
+
+    // The same reference again: nothing is written, even from a current copy.
+    let mut again = stored.clone();
+    again.debtor.name = "Twice".into();
+    assert!(
+        !store
+            .apply_payment(&again, "bank-1", &[event(EventKind::CasePaid)])
+            .await
+            .expect("apply")
+    );
+    let unchanged = store.case(&c.id).await.expect("read").expect("case");
+    assert_eq!(unchanged, stored);
+    assert_eq!(events(store.clone()).await, vec![received.id.clone()]);
+
+    // A stale copy is a conflict, and does not use its reference up.
+    assert!(matches!(
+        store.apply_payment(&paid, "bank-2", &[]).await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(
+        store
+            .apply_payment(&again, "bank-2", &[])
+            .await
+            .expect("apply")
+    );
+    assert_eq!(
+        store
+            .case(&c.id)
+            .await
+            .expect("read")
+            .expect("case")
+            .debtor
+            .name,
+        "Twice"
+    );
+}
+
+async fn kids_find_their_case_per_creditor(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "K1");
+    store.insert_case(&c).await.expect("insert");
+    let creditor = c.creditor_id.clone();
+    assert_eq!(
+        store
+            .case_by_kid(&creditor, c.kid.as_str())
+            .await
+            .expect("read"),
+        Some(c.id.clone()),
+        "a case's own KID is indexed when the case is stored"
+    );
+    assert_eq!(
+        store.case_by_kid(&creditor, "55555").await.expect("read"),
+        None
+    );
+    store
+        .index_kid(&creditor, "55555", &c.id)
+        .await
+        .expect("index");
+    assert_eq!(
+        store.case_by_kid(&creditor, "55555").await.expect("read"),
+        Some(c.id.clone())
+    );
+    assert_eq!(
+        store
+            .case_by_kid(&CreditorId::parse("other").expect("id"), "55555")
+            .await
+            .expect("read"),
+        None,
+        "KIDs are per creditor"
+    );
+}
+
+async fn webhook_delivery_state_is_kept_per_agency(backend: Backend) {
+    let store = common::store(backend).await;
+    let a = AgencyId::parse("a").expect("id");
+    let b = AgencyId::parse("b").expect("id");
+    assert_eq!(
+        store.delivery_state(&a).await.expect("read"),
+        DeliveryState::default(),
+        "nothing delivered yet"
+    );
+    let behind = DeliveryState {
+        cursor: Some("0-1".into()),
+        failures: 2,
+        next_attempt_at: Some(Utc::now()),
+        disabled: false,
+    };
+    store.save_delivery_state(&a, &behind).await.expect("save");
+    assert_eq!(store.delivery_state(&a).await.expect("read"), behind);
+    assert_eq!(
+        store.delivery_state(&b).await.expect("read"),
+        DeliveryState::default()
+    );
+    let gone = DeliveryState {
+        disabled: true,
+        ..behind
+    };
+    store.save_delivery_state(&a, &gone).await.expect("save");
+    assert_eq!(store.delivery_state(&a).await.expect("read"), gone);
+}
+
+async fn agencies_keys_and_mandates_are_kept_per_tenant(backend: Backend) {
+    let store = common::store(backend).await;
+    let agency = |id: &str, name: &str| Agency {
+        id: AgencyId::parse(id).expect("id"),
+        name: name.into(),
+        creditors: vec![CreditorId::parse("nordlys-energi").expect("id")],
+    };
+    let (a, b) = (agency("agency-a", "A Inkasso AS"), agency("agency-b", "B"));
+    assert_eq!(store.agency(&a.id).await.expect("read"), None);
+    assert!(store.agencies().await.expect("read").is_empty());
+    store.save_agency(&b).await.expect("save");
+    store.save_agency(&a).await.expect("save");
+    assert_eq!(
+        store.agencies().await.expect("read"),
+        vec![a.clone(), b.clone()],
+        "by id"
+    );
+    let renamed = Agency {
+        name: "A Inkasso og Fordring AS".into(),
+        ..a.clone()
+    };
+    store.save_agency(&renamed).await.expect("save");
+    assert_eq!(store.agency(&a.id).await.expect("read"), Some(renamed));
+    assert_eq!(store.agencies().await.expect("read").len(), 2);
+
+    let now = Utc::now();
+    let record = |agency: &Agency, key_id: &str, created_at| ApiKeyRecord {
+        agency: agency.id.clone(),
+        key_id: key_id.into(),
+        created_at,
+        revoked_at: None,
+        from_config: false,
+    };
+    let (h1, h2, h3) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+    let k1 = record(&a, "k1", now - Duration::hours(2));
+    let k2 = record(&a, "k2", now - Duration::hours(1));
+    let k3 = record(&b, "k3", now);
+    for (hash, key) in [(&h2, &k2), (&h1, &k1), (&h3, &k3)] {
+        assert!(store.add_api_key(hash, key).await.expect("add"));
+    }
+    assert_eq!(store.api_key(&h1).await.expect("read"), Some(k1.clone()));
+    assert_eq!(store.api_key(&[9u8; 32]).await.expect("read"), None);
+    assert_eq!(
+        store.agency_api_keys(&a.id).await.expect("read"),
+        vec![k1.clone(), k2.clone()],
+        "the agency's own, oldest first"
+    );
+    assert!(
+        !store
+            .revoke_api_key(&a.id, "k3", now)
+            .await
+            .expect("revoke"),
+        "another agency's key"
+    );
+    assert!(
+        !store
+            .revoke_api_key(&a.id, "k9", now)
+            .await
+            .expect("revoke")
+    );
+    assert!(
+        store
+            .revoke_api_key(&a.id, "k1", now)
+            .await
+            .expect("revoke")
+    );
+    let revoked_at = |hash: [u8; 32]| {
+        let store = store.clone();
+        async move {
+            store
+                .api_key(&hash)
+                .await
+                .expect("read")
+                .expect("key")
+                .revoked_at
+        }
+    };
+    assert_eq!(revoked_at(h1).await, Some(now));
+    assert!(
+        store
+            .revoke_api_key(&a.id, "k1", now + Duration::hours(1))
+            .await
+            .expect("revoke")
+    );
+    assert_eq!(revoked_at(h1).await, Some(now), "revoked once, when first");
+    assert!(
+        !store.add_api_key(&h1, &k1).await.expect("add"),
+        "seeding a key again keeps the record as it is"
+    );
+    assert_eq!(revoked_at(h1).await, Some(now));
+    assert_eq!(revoked_at(h3).await, None);
+
+    let creditor = CreditorId::parse("nordlys-energi").expect("id");
+    assert_eq!(store.mandate(&creditor).await.expect("read"), None);
+    let mandate = |max_days| Mandate {
+        deferral: DeferralRules {
+            allowed: true,
+            max_days,
+            max_per_case: 1,
+            auto_grant_days: 7,
+            ..DeferralRules::default()
+        },
+        ..Mandate::default()
+    };
+    store
+        .save_mandate(&creditor, &mandate(14))
+        .await
+        .expect("save");
+    store
+        .save_mandate(&creditor, &mandate(21))
+        .await
+        .expect("save");
+    assert_eq!(
+        store.mandate(&creditor).await.expect("read"),
+        Some(mandate(21))
+    );
+    assert_eq!(
+        store
+            .mandate(&CreditorId::parse("other").expect("id"))
+            .await
+            .expect("read"),
+        None
+    );
+}
+
+async fn replies_find_the_case_the_number_last_heard_about(backend: Backend) {
+    let store = common::store(backend).await;
+    let phone = "+4791234567";
+    let (first, second) = (case("a", "S1"), case("a", "S2"));
+    let last = || {
+        let store = store.clone();
+        async move { store.last_sms_case(phone).await.expect("read") }
+    };
+    assert_eq!(last().await, None);
+    store
+        .remember_sms_case(phone, &first.id)
+        .await
+        .expect("remember");
+    assert_eq!(last().await, Some(first.id.clone()));
+    store
+        .remember_sms_case(phone, &second.id)
+        .await
+        .expect("remember");
+    assert_eq!(last().await, Some(second.id.clone()), "the latest");
+    assert_eq!(
+        store.last_sms_case("+4799999999").await.expect("read"),
+        None
+    );
+    store
+        .forget_sms_case(phone, &first.id)
+        .await
+        .expect("forget");
+    assert_eq!(
+        last().await,
+        Some(second.id.clone()),
+        "forgetting another case leaves the route alone"
+    );
+    store
+        .forget_sms_case(phone, &second.id)
+        .await
+        .expect("forget");
+    assert_eq!(last().await, None);
+
+    // A sent SMS remembers its case for the reply.
+    let message = sms(&first, Utc::now());
+    store.schedule_message(&message).await.expect("schedule");
+    let mut sent = message.clone();
+    sent.status = MessageStatus::Sent;
+    store
+        .record_sent(&sent, twilio_ref("SM-reply"), Some(phone))
+        .await
+        .expect("record");
+    assert_eq!(last().await, Some(first.id.clone()));
+}
+
+async fn the_frequency_cap_gives_places_by_its_rule(backend: Backend) {
+    let store = common::store(backend).await;
+    let agency = AgencyId::parse("a").expect("id");
+    let address = "+4791234567";
+    // Two a week, a day apart.
+    let cap = ContactCap {
+        max: 2,
+        window: Duration::days(7),
+        cooldown: Duration::days(1),
+    };
+    // Whole seconds: Redis keeps milliseconds.
+    let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("now");
+    let days = Duration::days;
+    let claim = |message: &MessageId, at: DateTime<Utc>| {
+        let (store, agency, message) = (store.clone(), agency.clone(), message.clone());
+        async move {
+            store
+                .claim_contact_slot(&agency, address, &message, at, &cap)
+                .await
+                .expect("claim")
+        }
+    };
+    let [m1, m2, m3, m4, m5] = std::array::from_fn(|_| MessageId::generate());
+    assert_eq!(claim(&m1, now).await, None, "the first goes");
+    assert_eq!(
+        claim(&m1, now + Duration::hours(1)).await,
+        None,
+        "taking it again for the same message changes nothing"
+    );
+    assert_eq!(
+        claim(&m2, now + Duration::hours(1)).await,
+        Some(now + days(1)),
+        "a day between two"
+    );
+    assert_eq!(claim(&m2, now + days(1)).await, None);
+    assert_eq!(
+        claim(&m3, now + days(3)).await,
+        Some(now + days(7)),
+        "two a week: the first must leave the window"
+    );
+    store
+        .release_contact_slot(&agency, address, &m2)
+        .await
+        .expect("release");
+    assert_eq!(
+        claim(&m3, now + days(3)).await,
+        None,
+        "a place given back is free again"
+    );
+    assert_eq!(claim(&m4, now + days(5)).await, Some(now + days(7)));
+    assert_eq!(
+        claim(&m4, now + days(7)).await,
+        None,
+        "the first has left the window"
+    );
+    // Per agency and per address.
+    assert_eq!(
+        store
+            .claim_contact_slot(
+                &AgencyId::parse("b").expect("id"),
+                address,
+                &m5,
+                now + days(7),
+                &cap
+            )
+            .await
+            .expect("claim"),
+        None
+    );
+    assert_eq!(
+        store
+            .claim_contact_slot(&agency, "kari@example.no", &m5, now + days(7), &cap)
+            .await
+            .expect("claim"),
+        None
+    );
+    // A cap of none lets nothing go before the window has passed.
+    let closed = ContactCap { max: 0, ..cap };
+    assert_eq!(
+        store
+            .claim_contact_slot(&agency, "+4799999999", &m5, now, &closed)
+            .await
+            .expect("claim"),
+        Some(now + days(7))
+    );
+}
+
+async fn a_queued_message_is_cancelled_but_not_one_being_sent(backend: Backend) {
+    let timed = Timed::new(backend).await;
+    let store = &timed.store;
+    let c = case("a", "Q1");
+    let now = timed.clock.now();
+    let (queued, taken) = (sms(&c, now + Duration::hours(1)), sms(&c, now));
+    store.schedule_message(&queued).await.expect("schedule");
+    store.schedule_message(&taken).await.expect("schedule");
+    let claimed = store
+        .claim_due_messages(now, now + Duration::seconds(30), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1, "only the due one");
+    timed.clock.advance(Duration::minutes(5));
+    let cancelled = store
+        .cancel_queued_message(&queued.id)
+        .await
+        .expect("cancel")
+        .expect("it was waiting");
+    assert_eq!(cancelled.status, MessageStatus::Cancelled);
+    assert_eq!(
+        cancelled.updated_at,
+        timed.clock.now(),
+        "stamped with the store's now"
+    );
+    assert_eq!(
+        store.message(&queued.id).await.expect("read"),
+        Some(cancelled)
+    );
+    assert_eq!(
+        store
+            .cancel_queued_message(&queued.id)
+            .await
+            .expect("cancel"),
+        None,
+        "no longer in the queue"
+    );
+    assert_eq!(
+        store
+            .cancel_queued_message(&taken.id)
+            .await
+            .expect("cancel"),
+        None,
+        "a worker holds it"
+    );
+    let later = now + Duration::hours(2);
+    assert!(
+        store
+            .claim_due_messages(later, later + Duration::seconds(30), 10)
+            .await
+            .expect("claim")
+            .iter()
+            .all(|m| m.id != queued.id),
+        "a cancelled message is not sent"
+    );
+}
+
 on_both_stores!(
     a_case_is_stored_once_per_agency_and_reference,
     a_stale_update_is_refused,
@@ -1069,4 +1904,13 @@ on_both_stores!(
     trimmed_events_go_and_cursors_keep_working,
     answers_about_an_erased_case_are_forgotten_and_no_longer_saved,
     an_ended_session_is_gone,
+    what_expires_goes_after_the_same_time_on_both,
+    an_agency_s_cases_are_listed_in_the_order_they_came,
+    a_payment_reference_is_applied_once_with_its_events,
+    kids_find_their_case_per_creditor,
+    webhook_delivery_state_is_kept_per_agency,
+    agencies_keys_and_mandates_are_kept_per_tenant,
+    replies_find_the_case_the_number_last_heard_about,
+    the_frequency_cap_gives_places_by_its_rule,
+    a_queued_message_is_cancelled_but_not_one_being_sent,
 );

@@ -1,0 +1,118 @@
+//! Links and debtor sessions in the embedded store, expiring as their Redis keys would.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use super::{EmbeddedStore, Expiring};
+use crate::domain::case::Case;
+use crate::domain::ids::CaseId;
+use crate::domain::link::{DebtorSession, ShortLink};
+use crate::links::TokenDigest;
+use crate::store::{CaseStore, LinkStore, StoreResult, lifetimes};
+
+#[async_trait]
+impl LinkStore for EmbeddedStore {
+    async fn save_link(&self, digest: &TokenDigest, link: &ShortLink) -> StoreResult<()> {
+        let now = self.now();
+        let mut inner = self.lock()?;
+        // Forget expired links as new ones arrive, as Redis does with its TTLs.
+        inner.links.retain(|_, l| l.expires_at > now);
+        inner.links.insert(*digest, link.clone());
+        inner
+            .case_links
+            .entry(link.case_id.clone())
+            .or_default()
+            .push(*digest);
+        Ok(())
+    }
+
+    async fn link(&self, digest: &TokenDigest) -> StoreResult<Option<ShortLink>> {
+        let now = self.now();
+        // Gone once it expires, as its Redis key is.
+        Ok(self
+            .lock()?
+            .links
+            .get(digest)
+            .filter(|l| l.expires_at > now)
+            .cloned())
+    }
+
+    async fn revoke_links(&self, case: &CaseId) -> StoreResult<usize> {
+        let mut inner = self.lock()?;
+        let digests = inner.case_links.get(case).cloned().unwrap_or_default();
+        let mut count = 0;
+        for digest in digests {
+            if let Some(link) = inner.links.get_mut(&digest)
+                && !link.revoked
+            {
+                link.revoked = true;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    async fn save_session(
+        &self,
+        digest: &TokenDigest,
+        session: &DebtorSession,
+        idle: Duration,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        let mut inner = self.lock()?;
+        inner.sessions.retain(|_, s| s.live(now).is_some());
+        let lifetime = lifetimes::session(idle, session.expires_at, now);
+        inner
+            .sessions
+            .insert(*digest, Expiring::new(session.clone(), now, lifetime));
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        digest: &TokenDigest,
+        idle: Duration,
+    ) -> StoreResult<Option<DebtorSession>> {
+        let now = self.now();
+        let mut inner = self.lock()?;
+        let Some(stored) = inner.sessions.get_mut(digest) else {
+            return Ok(None);
+        };
+        if stored.live(now).is_none() {
+            return Ok(None);
+        }
+        // Each read restarts the idle timer, as PEXPIRE does on Redis.
+        *stored = Expiring::new(stored.value.clone(), now, idle);
+        Ok(Some(stored.value.clone()).filter(|s| s.is_usable(now)))
+    }
+
+    async fn session_with_case(
+        &self,
+        digest: &TokenDigest,
+        idle: Duration,
+    ) -> StoreResult<Option<(DebtorSession, Case)>> {
+        self.session_then_case(digest, idle).await
+    }
+
+    async fn end_session(&self, digest: &TokenDigest) -> StoreResult<()> {
+        self.lock()?.sessions.remove(digest);
+        Ok(())
+    }
+}
+
+impl EmbeddedStore {
+    async fn session_then_case(
+        &self,
+        digest: &TokenDigest,
+        idle: Duration,
+    ) -> StoreResult<Option<(DebtorSession, Case)>> {
+        let Some(session) = self.session(digest, idle).await? else {
+            return Ok(None);
+        };
+        Ok(self
+            .case(&session.case_id)
+            .await?
+            .map(|case| (session, case)))
+    }
+}

@@ -1,0 +1,189 @@
+//! The message queue in the embedded store: messages, the due queue, leases, provider ids.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{EmbeddedStore, Expiring, OptOutMember};
+use crate::domain::ids::{CaseId, MessageId};
+use crate::domain::message::{Message, MessageStatus, ProviderRef, Recipient};
+use crate::store::{MessageStore, SendStart, StoreResult, email_opt_out_member, lifetimes};
+
+#[async_trait]
+impl MessageStore for EmbeddedStore {
+    async fn schedule_message(&self, message: &Message) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        inner.messages.insert(message.id.clone(), message.clone());
+        inner
+            .case_messages
+            .entry(message.case_id.clone())
+            .or_default()
+            .push(message.id.clone());
+        inner.enqueue(&message.id, message.not_before.timestamp_millis());
+        Ok(())
+    }
+
+    async fn message(&self, id: &MessageId) -> StoreResult<Option<Message>> {
+        Ok(self.lock()?.messages.get(id).cloned())
+    }
+
+    async fn case_messages(&self, case: &CaseId) -> StoreResult<Vec<Message>> {
+        let inner = self.lock()?;
+        let ids = inner.case_messages.get(case).cloned().unwrap_or_default();
+        Ok(ids
+            .iter()
+            .filter_map(|id| inner.messages.get(id).cloned())
+            .collect())
+    }
+
+    async fn claim_due_messages(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        max: usize,
+    ) -> StoreResult<Vec<Message>> {
+        let mut inner = self.lock()?;
+        let now_ms = now.timestamp_millis();
+        let expired: Vec<MessageId> = inner
+            .leased
+            .iter()
+            .filter(|(_, until)| **until <= now_ms)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in expired {
+            inner.leased.remove(&id);
+            inner.enqueue(&id, now_ms);
+        }
+        let claimed: Vec<(i64, MessageId)> = inner
+            .due
+            .iter()
+            .take_while(|(at, _)| *at <= now_ms)
+            .take(max)
+            .cloned()
+            .collect();
+        let mut out = Vec::with_capacity(claimed.len());
+        for entry in claimed {
+            inner.dequeue(&entry.1);
+            inner
+                .leased
+                .insert(entry.1.clone(), lease_until.timestamp_millis());
+            if let Some(message) = inner.messages.get(&entry.1) {
+                out.push(message.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    async fn cancel_queued_message(&self, id: &MessageId) -> StoreResult<Option<Message>> {
+        let mut inner = self.lock()?;
+        if !inner.due_at.contains_key(id) || inner.leased.contains_key(id) {
+            return Ok(None);
+        }
+        inner.dequeue(id);
+        let Some(message) = inner.messages.get_mut(id) else {
+            return Ok(None);
+        };
+        message.status = MessageStatus::Cancelled;
+        message.updated_at = self.now();
+        Ok(Some(message.clone()))
+    }
+
+    async fn delete_case_messages(&self, case: &CaseId) -> StoreResult<usize> {
+        let mut inner = self.lock()?;
+        let ids = inner.case_messages.remove(case).unwrap_or_default();
+        for id in &ids {
+            inner.dequeue(id);
+            inner.leased.remove(id);
+            inner.messages.remove(id);
+        }
+        inner.provider_ids.retain(|_, id| !ids.contains(&id.value));
+        Ok(ids.len())
+    }
+
+    async fn begin_send(
+        &self,
+        message: &Message,
+        expected_starts: u64,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<Option<SendStart>> {
+        let opt_out = match &message.recipient {
+            Recipient::Sms(phone) => OptOutMember::Sms(self.pseudonyms.of(phone.e164())),
+            Recipient::Email(email) => {
+                OptOutMember::Email(self.pseudonyms.of(&email_opt_out_member(email.as_str())))
+            }
+        };
+        let mut inner = self.lock()?;
+        let current = inner.messages.get(&message.id);
+        if !current.is_some_and(|m| m.starts == expected_starts && !m.status.is_final()) {
+            return Ok(None);
+        }
+        inner
+            .leased
+            .insert(message.id.clone(), lease_until.timestamp_millis());
+        inner.dequeue(&message.id);
+        inner.messages.insert(message.id.clone(), message.clone());
+        Ok(Some(SendStart {
+            case: inner.cases.get(&message.case_id).cloned(),
+            opted_out: match opt_out {
+                OptOutMember::Sms(p) => inner.opted_out.contains(&p),
+                OptOutMember::Email(p) => inner.opted_out_emails.contains(&p),
+            },
+        }))
+    }
+
+    async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        inner.save_leased(message);
+        Ok(())
+    }
+
+    async fn record_sent(
+        &self,
+        message: &Message,
+        provider_id: ProviderRef<'_>,
+        sms_to: Option<&str>,
+    ) -> StoreResult<()> {
+        let sms_to = sms_to.map(|phone| self.pseudonyms.of(phone));
+        let now = self.now();
+        let mut inner = self.lock()?;
+        if inner.save_leased(message) {
+            inner.provider_ids.insert(
+                provider_id.key(),
+                Expiring::new(message.id.clone(), now, lifetimes::PROVIDER_ID),
+            );
+            if let Some(phone) = sms_to {
+                inner.sms_cases.insert(
+                    phone,
+                    Expiring::new(message.case_id.clone(), now, lifetimes::REPLY_ROUTE),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    async fn index_provider_id(
+        &self,
+        provider_id: ProviderRef<'_>,
+        message: &MessageId,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        self.lock()?.provider_ids.insert(
+            provider_id.key(),
+            Expiring::new(message.clone(), now, lifetimes::PROVIDER_ID),
+        );
+        Ok(())
+    }
+
+    async fn message_by_provider_id(
+        &self,
+        provider_id: ProviderRef<'_>,
+    ) -> StoreResult<Option<Message>> {
+        let now = self.now();
+        let inner = self.lock()?;
+        Ok(inner
+            .provider_ids
+            .get(&provider_id.key())
+            .and_then(|id| id.live(now))
+            .and_then(|id| inner.messages.get(id))
+            .cloned())
+    }
+}
