@@ -156,14 +156,19 @@ impl ConfigSource {
         let checked = validate::check(&settings, &creditors, &mut issues);
         let mut issues = issues.into_vec();
         issues.extend(creditor_issues);
+        let validate::Agencies {
+            agencies,
+            api_keys,
+            webhooks,
+        } = checked.agencies;
         match (issues.is_empty(), checked.link_keys, checked.pseudonyms) {
             (true, Some(link_keys), Some(pseudonyms)) => Ok(AppConfig {
                 settings,
                 link_keys,
                 creditors,
-                agencies: checked.agencies,
-                api_keys: checked.api_keys,
-                webhooks: checked.webhooks,
+                agencies,
+                api_keys,
+                webhooks,
                 pseudonyms,
             }),
             _ => Err(ConfigErrors(issues)),

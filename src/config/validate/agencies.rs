@@ -11,7 +11,7 @@ use crate::domain::ids::{AgencyId, CreditorId};
 use crate::webhooks::signing::WebhookSecret;
 
 /// The valid agencies with what they own.
-pub(super) struct Agencies {
+pub(in crate::config) struct Agencies {
     pub agencies: HashMap<AgencyId, Agency>,
     /// SHA-256 of an API key → its agency.
     pub api_keys: HashMap<[u8; 32], AgencyId>,

@@ -15,9 +15,9 @@ use std::collections::HashMap;
 
 use figment::Figment;
 
-use super::{ConfigIssue, Settings, WebhookEndpoint};
-use crate::domain::creditor::{Agency, Creditor};
-use crate::domain::ids::{AgencyId, CreditorId};
+use super::{ConfigIssue, Settings};
+use crate::domain::creditor::Creditor;
+use crate::domain::ids::CreditorId;
 use crate::links::LinkKeys;
 use crate::store::Pseudonyms;
 
@@ -57,13 +57,13 @@ impl<'a> Issues<'a> {
     }
 }
 
+pub(super) use agencies::Agencies;
+
 /// What validation builds besides the issues: `None` where the setting was invalid.
 pub(super) struct Checked {
     pub link_keys: Option<LinkKeys>,
     pub pseudonyms: Option<Pseudonyms>,
-    pub agencies: HashMap<AgencyId, Agency>,
-    pub api_keys: HashMap<[u8; 32], AgencyId>,
-    pub webhooks: HashMap<AgencyId, WebhookEndpoint>,
+    pub agencies: Agencies,
 }
 
 /// Checks every section of `settings` (the creditors already read) in the order check-config
@@ -85,8 +85,6 @@ pub(super) fn check(
     Checked {
         link_keys,
         pseudonyms,
-        agencies: agencies.agencies,
-        api_keys: agencies.api_keys,
-        webhooks: agencies.webhooks,
+        agencies,
     }
 }
