@@ -24,4 +24,5 @@ pub mod plan_followup;
 pub mod reply;
 pub mod retention;
 pub mod self_service;
+pub mod send_decision;
 pub mod text;

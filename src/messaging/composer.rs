@@ -7,7 +7,7 @@ use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::message::{Message, Recipient, Template};
 use crate::i18n::Texts;
 
-use super::provider::Outbound;
+use super::providers::Outbound;
 use super::segments::{self, Encoding};
 use crate::config::AppConfig;
 use crate::domain::locale::Locale;

@@ -177,9 +177,16 @@ mod tests {
             AgencyId::parse("agency-a").expect("id"),
             recipient,
             Template::Reminder,
-            Utc::now(),
-            Utc::now(),
+            at(),
+            at(),
         )
+    }
+
+    /// A fixed moment: the fallback's timing is not what these tests are about.
+    fn at() -> DateTime<Utc> {
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 3, 2, 10, 0, 0)
+            .single()
+            .expect("a valid time")
     }
 
     fn phone() -> PhoneNumber {
@@ -203,22 +210,22 @@ mod tests {
     fn a_bad_number_falls_back_to_email_once_and_only_when_allowed() {
         let both = debtor(Some(phone()), Some(email()));
         let failed = message(Recipient::Sms(phone()));
-        let next = fallback_message(&failed, &both, true, Utc::now()).expect("fallback");
+        let next = fallback_message(&failed, &both, true, at()).expect("fallback");
         assert_eq!(next.recipient, Recipient::Email(email()));
         assert_eq!(next.template, failed.template);
         assert_eq!(next.fallback_of, Some(failed.id.clone()));
         // The fallback failing too ends it: no ping-pong.
-        assert!(fallback_message(&next, &both, true, Utc::now()).is_none());
-        assert!(fallback_message(&failed, &both, false, Utc::now()).is_none());
+        assert!(fallback_message(&next, &both, true, at()).is_none());
+        assert!(fallback_message(&failed, &both, false, at()).is_none());
     }
 
     #[test]
     fn a_bounced_address_falls_back_to_sms_and_nothing_without_the_other_contact() {
         let phone_only = debtor(Some(phone()), None);
         let bounced = message(Recipient::Email(email()));
-        let next = fallback_message(&bounced, &phone_only, true, Utc::now()).expect("fallback");
+        let next = fallback_message(&bounced, &phone_only, true, at()).expect("fallback");
         assert_eq!(next.recipient, Recipient::Sms(phone()));
         let failed_sms = message(Recipient::Sms(phone()));
-        assert!(fallback_message(&failed_sms, &phone_only, true, Utc::now()).is_none());
+        assert!(fallback_message(&failed_sms, &phone_only, true, at()).is_none());
     }
 }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::provider::Provider;
+use super::providers::Provider;
 use crate::app::AppContext;
 use crate::domain::lost_send::{LookupResult, ProviderRecord};
 use crate::domain::message::Message;

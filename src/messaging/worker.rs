@@ -10,15 +10,19 @@ use tokio::sync::watch;
 use super::composer::Composer;
 use super::delivery::settle_failure;
 use super::heartbeat::Heartbeat;
-use super::provider::SendError;
 use super::providers::ProviderSet;
+use super::providers::SendError;
 use super::{recovery, unsubscribe};
 use crate::app::AppContext;
-use crate::domain::case::{Case, CaseStatus};
-use crate::domain::jurisdiction::no;
+use crate::clock::{Clock, SettableClock};
+use crate::domain::case::Case;
+use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::lost_send::{LookupResult, NextStep, RecoveryRules, UnknownOutcome, next_step};
 use crate::domain::message::{
     ContactCap, Message, MessageStatus, ProviderRef, Recipient, retry_delay,
+};
+use crate::domain::send_decision::{
+    CancelReason, CapSlot, HoldReason, Question, SendDecision, SendFacts, Tenants, decide,
 };
 use crate::store::{OutageLog, StoreError};
 
@@ -108,13 +112,16 @@ impl Worker {
 
     /// Claims one batch and sends it; returns how many messages were handled (0: queue empty).
     pub async fn run_once(&self) -> Result<usize, StoreError> {
-        self.run_once_at(Utc::now()).await
+        self.run_once_at(self.core.ctx.clock.now()).await
     }
 
     /// As [`Worker::run_once`], as if it were `now` (tests use it to be at 23:00 on demand).
     pub async fn run_once_at(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let mut in_flight = InFlight::new(self.core.settings.concurrency);
-        let count = self.claim_and_start(Clock::At(now), &mut in_flight).await?;
+        // The batch is judged at `now` throughout: a clock that stands still.
+        let count = self
+            .claim_and_start(&SettableClock::at(now), &mut in_flight)
+            .await?;
         in_flight.finish().await;
         Ok(count)
     }
@@ -123,7 +130,7 @@ impl Worker {
     /// concurrency limit is free; returns when the last one has started, not finished.
     async fn claim_and_start(
         &self,
-        clock: Clock,
+        clock: &dyn Clock,
         in_flight: &mut InFlight,
     ) -> Result<usize, StoreError> {
         let core = &self.core;
@@ -177,7 +184,9 @@ impl Worker {
         while !*shutdown.borrow() {
             self.core.heartbeat.beat();
             in_flight.reap();
-            let claimed = self.claim_and_start(Clock::Real, &mut in_flight).await;
+            let claimed = self
+                .claim_and_start(self.core.ctx.clock.as_ref(), &mut in_flight)
+                .await;
             let pause = match claimed {
                 Err(e) => {
                     outage.failed(&e, std::time::Instant::now());
@@ -200,22 +209,6 @@ impl Worker {
         }
         in_flight.finish().await;
         tracing::info!("worker stopped");
-    }
-}
-
-/// The time a worker judges messages by: the real clock, or a moment set by a test.
-#[derive(Clone, Copy)]
-enum Clock {
-    Real,
-    At(DateTime<Utc>),
-}
-
-impl Clock {
-    fn now(self) -> DateTime<Utc> {
-        match self {
-            Clock::Real => Utc::now(),
-            Clock::At(at) => at,
-        }
     }
 }
 
@@ -297,7 +290,7 @@ impl WorkerCore {
         message.attempts += 1;
         message.updated_at = now;
         // Renewed from whichever is later: the batch's clock or the wall clock (a long batch).
-        let lease_until = now.max(Utc::now())
+        let lease_until = now.max(self.ctx.clock.now())
             + chrono::Duration::from_std(self.settings.lease)
                 .unwrap_or(chrono::Duration::minutes(1));
         let Some(start) = store.begin_send(&message, expected, lease_until).await? else {
@@ -315,75 +308,66 @@ impl WorkerCore {
         {
             return Ok(());
         }
+        // Decided without I/O; the store is asked only for the facts the decision needs.
+        let mut tenants: Option<Option<(Creditor, Agency)>> = None;
+        let mut cap = None;
+        let decision = loop {
+            let facts = SendFacts {
+                message: &message,
+                case: case.as_ref(),
+                opted_out: start.opted_out,
+                tenants: tenants.as_ref().map(|found| match found {
+                    Some((creditor, _)) => Tenants::Configured(creditor.jurisdiction),
+                    None => Tenants::Missing,
+                }),
+                cap,
+                now,
+            };
+            match decide(&facts) {
+                SendDecision::Ask(Question::Tenants) => {
+                    tenants = Some(self.tenants(case.as_ref()).await?);
+                }
+                SendDecision::Ask(Question::CapSlot) => {
+                    cap = Some(self.claim_cap_slot(&message, case.as_ref(), now).await?);
+                }
+                decision => break decision,
+            }
+        };
+        match decision {
+            SendDecision::Hold { until, reason } => {
+                message.status = MessageStatus::Scheduled;
+                message.attempts -= 1;
+                message.not_before = until;
+                message.last_error = reason.note().map(str::to_owned);
+                match reason {
+                    HoldReason::Disputed => {
+                        tracing::info!(message_id = %message.id, case = %message.case_id, "held while disputed")
+                    }
+                    HoldReason::ContactHours => {
+                        tracing::info!(message_id = %message.id, at = %until, "waits for contact hours")
+                    }
+                    HoldReason::FrequencyCap => {
+                        tracing::info!(message_id = %message.id, at = %until, "waits for the frequency cap")
+                    }
+                }
+                return store.save_leased_message(&message).await;
+            }
+            SendDecision::Cancel { reason } => {
+                message.status = reason.status();
+                message.last_error = Some(reason.note().to_owned());
+                if let CancelReason::OptedOut(_) = reason {
+                    tracing::info!(message_id = %message.id, "not sent: the recipient opted out");
+                }
+                return store.save_leased_message(&message).await;
+            }
+            SendDecision::Send | SendDecision::Ask(_) => {}
+        }
+        let (Some(case), Some(Some((creditor, agency)))) = (case, tenants) else {
+            // `decide` sends only for a case that exists and whose creditor and agency were found.
+            tracing::error!(message_id = %message.id, "decided to send without the case's configuration; left for the next claim");
+            return Ok(());
+        };
         let collection = message.template.is_collection();
-        if let Some(disputed) = case
-            .as_ref()
-            .filter(|c| collection && c.status == CaseStatus::Disputed)
-        {
-            // The law stops collection while a dispute is open: hold, do not drop, the reminder.
-            message.status = MessageStatus::Scheduled;
-            message.attempts -= 1;
-            message.not_before = now + chrono::Duration::days(1);
-            message.last_error = Some("held: the case is disputed".into());
-            tracing::info!(message_id = %message.id, case = %disputed.id, "held while disputed");
-            return store.save_leased_message(&message).await;
-        }
-        // Nothing at all goes to a debtor whose data was erased, receipts included.
-        let Some(case) = case.filter(|c| !c.is_erased() && (!collection || c.status.is_active()))
-        else {
-            message.status = MessageStatus::Cancelled;
-            message.last_error = Some("case is not open".into());
-            return store.save_leased_message(&message).await;
-        };
-        let (Some(creditor), Some(agency)) = (
-            self.ctx.creditor(&case.creditor_id).await?,
-            self.ctx.agency(&case.agency_id).await?,
-        ) else {
-            message.status = MessageStatus::Failed;
-            message.last_error = Some("creditor or agency no longer configured".into());
-            return store.save_leased_message(&message).await;
-        };
-        if start.opted_out {
-            message.status = MessageStatus::Cancelled;
-            message.last_error = Some(match message.recipient {
-                Recipient::Sms(_) => "the debtor asked for no more SMS (STOP)".into(),
-                Recipient::Email(_) => "the debtor unsubscribed from e-mail".into(),
-            });
-            tracing::info!(message_id = %message.id, "not sent: the recipient opted out");
-            return store.save_leased_message(&message).await;
-        }
-        if collection {
-            // Reminders only inside the contact hours of the debtor's jurisdiction (weekdays
-            // 08–21, Saturdays 09–15, never Sundays or public holidays in Norway). Receipts
-            // answer something the debtor just did, so they go out at once.
-            let allowed = no::next_contact_instant(now);
-            if allowed > now {
-                message.status = MessageStatus::Scheduled;
-                message.attempts -= 1;
-                message.not_before = allowed;
-                message.last_error = None;
-                tracing::info!(message_id = %message.id, at = %allowed, "waits for contact hours");
-                return store.save_leased_message(&message).await;
-            }
-            // At most so many reminders a week to one debtor from one agency, across its cases.
-            if let Some(later) = store
-                .claim_contact_slot(
-                    &case.agency_id,
-                    &cap_address(&message.recipient),
-                    &message.id,
-                    now,
-                    &self.settings.cap,
-                )
-                .await?
-            {
-                message.status = MessageStatus::Scheduled;
-                message.attempts -= 1;
-                message.not_before = later;
-                message.last_error = Some("waits for the frequency cap".into());
-                tracing::info!(message_id = %message.id, at = %later, "waits for the frequency cap");
-                return store.save_leased_message(&message).await;
-            }
-        }
         // A paid case's links were revoked; its receipt needs none, so none is issued again.
         // The link remembers this message: after a crash it is how the provider's copy of the
         // text is recognised as this message.
@@ -467,6 +451,45 @@ impl WorkerCore {
             settle_failure(&self.ctx, &message, &reason, contact_invalid, now).await?;
         }
         Ok(())
+    }
+
+    /// The case's creditor and agency, `None` when either is no longer configured.
+    async fn tenants(&self, case: Option<&Case>) -> Result<Option<(Creditor, Agency)>, StoreError> {
+        let Some(case) = case else {
+            return Ok(None);
+        };
+        Ok(
+            match (
+                self.ctx.creditor(&case.creditor_id).await?,
+                self.ctx.agency(&case.agency_id).await?,
+            ) {
+                (Some(creditor), Some(agency)) => Some((creditor, agency)),
+                _ => None,
+            },
+        )
+    }
+
+    /// Takes a place for the reminder under the frequency cap of the case's agency (at most
+    /// so many a week to one debtor, across its cases).
+    async fn claim_cap_slot(
+        &self,
+        message: &Message,
+        case: Option<&Case>,
+        now: DateTime<Utc>,
+    ) -> Result<CapSlot, StoreError> {
+        let agency = case.map_or(&message.agency_id, |c| &c.agency_id);
+        let later = self
+            .ctx
+            .store
+            .claim_contact_slot(
+                agency,
+                &cap_address(&message.recipient),
+                &message.id,
+                now,
+                &self.settings.cap,
+            )
+            .await?;
+        Ok(later.map_or(CapSlot::Taken, CapSlot::FullUntil))
     }
 
     /// A start of `message` was lost: asks the provider and records what it has, or holds the

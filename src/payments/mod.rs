@@ -1,12 +1,12 @@
 //! Payments: bank files (Nets OCR giro, ISO 20022 camt.054) matched by KID, and online payment (Stripe, Vipps) started from the case page and applied from verified webhooks.
 
-pub mod camt054;
-pub mod camt054_keys;
-pub mod checkout;
-pub mod ocr;
+pub mod bank_files;
+pub mod gateways;
 pub mod reconcile;
-pub mod stripe;
-pub mod vipps;
+
+// The old paths (`payments::ocr`, `payments::checkout`, …), used by the web layer and the tests.
+pub use bank_files::{camt054, camt054_keys, ocr};
+pub use gateways::{checkout, stripe, vipps};
 
 use chrono::NaiveDate;
 

@@ -99,7 +99,7 @@ impl Deliverer {
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
         let mut outage = OutageLog::new("webhooks");
         while !*shutdown.borrow() {
-            match self.deliver_once(Utc::now()).await {
+            match self.deliver_once(self.ctx.clock.now()).await {
                 Ok(_) => outage.succeeded(std::time::Instant::now()),
                 Err(e) => outage.failed(&e, std::time::Instant::now()),
             }

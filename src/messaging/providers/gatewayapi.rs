@@ -16,9 +16,9 @@ use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::delivery::Outcome;
 use super::provider::{Outbound, Provider, SendError, SendReceipt, retry_after};
 use crate::domain::message::Recipient;
+use crate::messaging::delivery::Outcome;
 
 /// The provider's name: its namespace for message ids in the store.
 pub const NAME: &str = "gatewayapi";
@@ -336,6 +336,12 @@ fn header_bytes_input(token: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::{Clock, SystemClock};
+
+    /// A fixed day long after the published vector was made.
+    fn today() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_796_083_200, 0).expect("2026-12-01")
+    }
 
     /// GatewayAPI's documented example report, signed with the secret `secret`.
     const VECTOR: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpZCI6MjM4MTcwMywibXNpc2RuIjo0NTQyNjA5MDQ1LCJ0aW1lIjoxNTIyNzY0MDYyLCJzdGF0dXMiOiJERUxJVkVSRUQiLCJlcnJvciI6bnVsbCwiY29kZSI6bnVsbCwidXNlcnJlZiI6bnVsbCwiY2FsbGJhY2tfdXJsIjoiaHR0cDovL2JiYWY3MTQyLm5ncm9rLmlvIiwiYXBpIjo0fQ.KdfDH65bnQtgxEkFnpAQodOciAJedZFB13r9wEo8t3Y";
@@ -390,20 +396,19 @@ mod tests {
 
     #[test]
     fn the_published_report_is_refused_today_as_too_old() {
-        let today = DateTime::from_timestamp(1_796_083_200, 0).expect("2026-12-01");
         assert_eq!(
-            verify_report(VECTOR, b"secret", today),
+            verify_report(VECTOR, b"secret", today()),
             Err(JwtError::TooOld)
         );
         assert_eq!(
-            verify_report(VECTOR, b"secret", Utc::now()),
+            verify_report(VECTOR, b"secret", SystemClock.now()),
             Err(JwtError::TooOld)
         );
     }
 
     #[test]
     fn a_report_is_taken_within_its_time_window_and_refused_outside_it() {
-        let now = Utc::now();
+        let now = DateTime::from_timestamp(1_796_083_200, 0).expect("2026-12-01");
         let at = |offset: Duration| (now + offset).timestamp();
         let report = |extra: serde_json::Value| {
             let mut claims = serde_json::json!({"id": 7, "status": "DELIVERED"});
@@ -474,12 +479,12 @@ mod tests {
         mac.update(format!("{header}.{claims}").as_bytes());
         let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
         let token = format!("{header}.{claims}.{signature}");
-        let sms = verify_inbound(&token, b"secret", Utc::now()).expect("verifies");
+        let sms = verify_inbound(&token, b"secret", today()).expect("verifies");
         assert_eq!(sms.msisdn, 4587654321);
         assert_eq!(sms.message, "foo Hello World");
         assert_eq!(sms.receiver, Some(451204));
         assert_eq!(
-            verify_inbound(&token, b"other", Utc::now()),
+            verify_inbound(&token, b"other", today()),
             Err(JwtError::Signature)
         );
         assert_eq!(

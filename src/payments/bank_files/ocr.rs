@@ -5,8 +5,8 @@
 
 use chrono::NaiveDate;
 
-use super::{ImportError, IncomingPayment};
 use crate::domain::money::{Currency, Money};
+use crate::payments::{ImportError, IncomingPayment};
 
 const RECORD_LEN: usize = 80;
 

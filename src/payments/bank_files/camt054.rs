@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::camt054_keys::{self, NoReference, TransactionRefs};
-use super::{ImportError, IncomingPayment};
 use crate::domain::money::{Currency, Money};
+use crate::payments::{ImportError, IncomingPayment};
 
 #[derive(Debug, Deserialize)]
 struct Document {

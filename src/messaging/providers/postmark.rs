@@ -7,10 +7,10 @@ use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::delivery::Outcome;
 use super::provider::{Outbound, Provider, SendError, SendReceipt, retry_after};
-use super::unsubscribe;
 use crate::domain::message::Recipient;
+use crate::messaging::delivery::Outcome;
+use crate::messaging::unsubscribe;
 
 /// The provider's name: its namespace for message ids in the store.
 pub const NAME: &str = "postmark";

@@ -11,9 +11,9 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 
 use super::provider::{Outbound, Provider, SendError, SendReceipt};
-use super::unsubscribe;
 use crate::config::{SmtpSecurity, SmtpSettings};
 use crate::domain::message::Recipient;
+use crate::messaging::unsubscribe;
 
 /// The provider's name: its namespace for message ids in the store.
 pub const NAME: &str = "smtp";

@@ -1,0 +1,205 @@
+//! Layered settings: `config/default.toml` → `config/{profile}.toml` → `INNFRI__SECTION__KEY`
+//! environment variables, plus one file per creditor in `config/mandates/`. Validated once into
+//! [`AppConfig`]; every problem is reported with the file (or variable) and the field.
+//!
+//! The types are in [`settings`], the creditor files in `creditors`, the checks per section in
+//! `validate/`.
+
+mod creditors;
+pub mod settings;
+mod validate;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use sha2::{Digest, Sha256};
+
+pub use settings::*;
+
+use crate::clock::{Clock, SystemClock};
+use crate::domain::creditor::{Agency, Creditor};
+use crate::domain::ids::{AgencyId, CreditorId};
+use crate::links::LinkKeys;
+use crate::store::Pseudonyms;
+use crate::webhooks::signing::WebhookSecret;
+
+/// A configuration problem: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigIssue {
+    pub origin: String,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.origin, self.field, self.message)
+    }
+}
+
+/// All problems found, one per line.
+#[derive(Debug)]
+pub struct ConfigErrors(pub Vec<ConfigIssue>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "invalid configuration ({} problem(s)):", self.0.len())?;
+        for issue in &self.0 {
+            writeln!(f, "  {issue}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+/// The validated configuration the program runs with.
+pub struct AppConfig {
+    pub settings: Settings,
+    pub link_keys: LinkKeys,
+    pub creditors: HashMap<CreditorId, Creditor>,
+    pub agencies: HashMap<AgencyId, Agency>,
+    /// SHA-256 of an API key → its agency.
+    pub api_keys: HashMap<[u8; 32], AgencyId>,
+    /// Agencies that receive their events by webhook.
+    pub webhooks: HashMap<AgencyId, WebhookEndpoint>,
+    /// The store's pseudonyms for phone numbers and addresses (`store.pseudonym_key`; for the
+    /// embedded store, which forgets everything on exit, a key of the process's own if none).
+    pub pseudonyms: Pseudonyms,
+}
+
+/// Where and how an agency's events are delivered.
+#[derive(Debug)]
+pub struct WebhookEndpoint {
+    pub url: reqwest::Url,
+    pub secret: WebhookSecret,
+}
+
+impl fmt::Debug for AppConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppConfig")
+            .field("creditors", &self.creditors.keys().collect::<Vec<_>>())
+            .field("agencies", &self.agencies.keys().collect::<Vec<_>>())
+            .field("link_keys", &self.link_keys)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where to read configuration from.
+#[derive(Debug, Clone)]
+pub struct ConfigSource {
+    pub dir: PathBuf,
+    /// Adds `{dir}/{profile}.toml` over the defaults, e.g. `demo`.
+    pub profile: Option<String>,
+    /// Extra overrides (tests); applied after the environment.
+    pub overrides: Vec<(String, figment::value::Value)>,
+}
+
+/// SHA-256 of an API key as it is compared and stored.
+pub fn api_key_hash(key: &str) -> [u8; 32] {
+    Sha256::digest(key.as_bytes()).into()
+}
+
+impl ConfigSource {
+    pub fn new(dir: impl Into<PathBuf>, profile: Option<&str>) -> ConfigSource {
+        ConfigSource {
+            dir: dir.into(),
+            profile: profile.map(str::to_owned),
+            overrides: Vec::new(),
+        }
+    }
+
+    /// Overrides one setting (a dotted path such as `store.backend`) with any serialisable value.
+    pub fn with(mut self, key: &str, value: impl serde::Serialize) -> ConfigSource {
+        let value = figment::value::Value::serialize(value).unwrap_or_else(|e| {
+            figment::value::Value::from(format!("unserialisable override: {e}"))
+        });
+        self.overrides.push((key.to_owned(), value));
+        self
+    }
+
+    fn figment(&self) -> Figment {
+        let mut figment = Figment::from(Toml::file_exact(self.dir.join("default.toml")));
+        if let Some(profile) = &self.profile {
+            figment = figment.merge(Toml::file_exact(self.dir.join(format!("{profile}.toml"))));
+        }
+        figment = figment.merge(Env::prefixed("INNFRI__").split("__"));
+        for (key, value) in &self.overrides {
+            figment = figment.merge(Serialized::default(key, value.clone()));
+        }
+        figment
+    }
+
+    /// Reads and validates everything; either a runnable config or every problem found.
+    pub fn load(&self) -> Result<AppConfig, ConfigErrors> {
+        self.load_on(SystemClock.now().date_naive())
+    }
+
+    /// As [`ConfigSource::load`], judging the creditors' mandates by the law as it stands on
+    /// `today`.
+    pub fn load_on(&self, today: NaiveDate) -> Result<AppConfig, ConfigErrors> {
+        let figment = self.figment();
+        let settings: Settings = figment
+            .extract()
+            .map_err(|e| ConfigErrors(figment_issues(e)))?;
+        let mut creditor_issues = Vec::new();
+        let creditors = creditors::load_creditors(
+            &self.dir.join(&settings.creditors_dir),
+            today,
+            &mut creditor_issues,
+        );
+        let mut issues = validate::Issues::new(&figment);
+        let checked = validate::check(&settings, &creditors, &mut issues);
+        let mut issues = issues.into_vec();
+        issues.extend(creditor_issues);
+        let validate::Agencies {
+            agencies,
+            api_keys,
+            webhooks,
+        } = checked.agencies;
+        match (issues.is_empty(), checked.link_keys, checked.pseudonyms) {
+            (true, Some(link_keys), Some(pseudonyms)) => Ok(AppConfig {
+                settings,
+                link_keys,
+                creditors,
+                agencies,
+                api_keys,
+                webhooks,
+                pseudonyms,
+            }),
+            _ => Err(ConfigErrors(issues)),
+        }
+    }
+}
+
+fn figment_issues(error: figment::Error) -> Vec<ConfigIssue> {
+    error
+        .into_iter()
+        .map(|e| {
+            let origin = e
+                .metadata
+                .as_ref()
+                .map(|m| {
+                    m.source
+                        .as_ref()
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| m.name.to_string())
+                })
+                .unwrap_or_else(|| "configuration".to_owned());
+            let field = if e.path.is_empty() {
+                "(top level)".to_owned()
+            } else {
+                e.path.join(".")
+            };
+            ConfigIssue {
+                origin,
+                field,
+                message: e.kind.to_string(),
+            }
+        })
+        .collect()
+}
