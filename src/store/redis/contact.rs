@@ -88,8 +88,14 @@ impl ContactStore for RedisStore {
             .invoke_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
-        let Some((&0, window)) = answer.split_first() else {
-            return Ok(None);
+        let window = match answer.split_first() {
+            Some((1, _)) => return Ok(None),
+            Some((0, window)) => window,
+            _ => {
+                return Err(StoreError::Corrupt(
+                    "claim_contact_slot.lua answered neither taken nor refused".into(),
+                ));
+            }
         };
         let sent: Vec<DateTime<Utc>> = window
             .iter()
