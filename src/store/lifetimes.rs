@@ -27,22 +27,32 @@ pub const PROVIDER_ID: Duration = Duration::from_secs(31 * DAY);
 /// come within days of a message; three months is plenty.
 pub const REPLY_ROUTE: Duration = Duration::from_secs(92 * DAY);
 
-/// `lifetime` as a chrono duration, for deadlines computed from `now`.
+/// `lifetime` as a chrono duration.
 pub fn span(lifetime: Duration) -> chrono::Duration {
     chrono::Duration::from_std(lifetime).unwrap_or(chrono::Duration::MAX)
 }
 
-/// `lifetime` in whole milliseconds (at least 1: a zero TTL would not expire in Redis), as
-/// `PEXPIRE` and `SET … PX` take it.
+/// When something kept at `now` for `lifetime` expires (never overflowing: a lifetime past the
+/// end of time ends there).
+pub fn deadline(
+    now: chrono::DateTime<chrono::Utc>,
+    lifetime: Duration,
+) -> chrono::DateTime<chrono::Utc> {
+    now.checked_add_signed(span(lifetime))
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
+}
+
+/// `lifetime` in whole milliseconds, as `PEXPIRE` and `SET … PX` take it; at least 1, since
+/// Redis refuses a zero time to live on a write and deletes the key on `PEXPIRE 0`.
 pub fn millis(lifetime: Duration) -> u64 {
     u64::try_from(lifetime.as_millis())
         .unwrap_or(u64::MAX)
         .max(1)
 }
 
-/// The time to live left until `until`, seen at `now` (at least 1 ms).
-pub fn until(until: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> Duration {
-    (until - now)
+/// The time to live left until `end`, seen at `now` (at least 1 ms).
+pub fn until(end: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> Duration {
+    (end - now)
         .to_std()
         .unwrap_or(Duration::ZERO)
         .max(Duration::from_millis(1))

@@ -49,7 +49,7 @@ impl IdempotencyStore for EmbeddedStore {
                 fingerprint: fingerprint.to_owned(),
                 claim: claim.to_owned(),
                 saved: None,
-                until: now + lifetimes::span(lifetimes::IDEMPOTENCY_CLAIM),
+                until: lifetimes::deadline(now, lifetimes::IDEMPOTENCY_CLAIM),
             },
         );
         Ok(IdempotencyBegin::Started)
@@ -86,7 +86,7 @@ impl IdempotencyStore for EmbeddedStore {
         }
         if let Some(entry) = inner.idempotency.get_mut(&slot) {
             entry.saved = Some(response.clone());
-            entry.until = self.now() + lifetimes::span(lifetimes::IDEMPOTENCY_ANSWER);
+            entry.until = lifetimes::deadline(self.now(), lifetimes::IDEMPOTENCY_ANSWER);
         }
         Ok(())
     }

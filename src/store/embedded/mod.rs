@@ -157,7 +157,7 @@ impl<T> Expiring<T> {
     fn new(value: T, now: DateTime<Utc>, lifetime: std::time::Duration) -> Expiring<T> {
         Expiring {
             value,
-            until: now + super::lifetimes::span(lifetime),
+            until: super::lifetimes::deadline(now, lifetime),
         }
     }
 

@@ -88,8 +88,14 @@ impl ContactStore for RedisStore {
             .invoke_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
-        let Some((&0, window)) = answer.split_first() else {
-            return Ok(None);
+        let window = match answer.split_first() {
+            Some((1, _)) => return Ok(None),
+            Some((0, window)) => window,
+            _ => {
+                return Err(StoreError::Corrupt(
+                    "claim_contact_slot.lua answered neither taken nor refused".into(),
+                ));
+            }
         };
         let sent: Vec<DateTime<Utc>> = window
             .iter()
@@ -97,9 +103,11 @@ impl ContactStore for RedisStore {
             .collect();
         // The script refuses exactly when the rule says wait (see `CapLimits`); were they ever
         // to disagree, waiting out a cooldown errs on the side of the debtor.
-        Ok(Some(cap.next_allowed(&sent, now).unwrap_or(
-            now + cap.cooldown.max(chrono::Duration::seconds(1)),
-        )))
+        let wait = cap.cooldown.max(chrono::Duration::seconds(1));
+        Ok(Some(cap.next_allowed(&sent, now).unwrap_or_else(|| {
+            now.checked_add_signed(wait)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        })))
     }
 
     async fn release_contact_slot(
@@ -177,8 +185,8 @@ impl CapLimits {
     fn of(cap: &ContactCap, now: DateTime<Utc>) -> CapLimits {
         let now = now.timestamp_millis();
         CapLimits {
-            window_start: now - cap.window.num_milliseconds(),
-            newest_at_most: now - cap.cooldown.num_milliseconds(),
+            window_start: now.saturating_sub(cap.window.num_milliseconds()),
+            newest_at_most: now.saturating_sub(cap.cooldown.num_milliseconds()),
             window_ms: cap.window.num_milliseconds().max(1),
         }
     }

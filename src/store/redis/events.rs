@@ -45,7 +45,7 @@ impl EventStore for RedisStore {
         if events.is_empty() {
             return Ok(());
         }
-        // As `append_events` in CASE_WRITE_HELPERS: the id in the stream, the payload beside it.
+        // As `append_events` in case_write_helpers.lua: the id in the stream, the payload beside it.
         let mut pipe = redis::pipe();
         pipe.atomic();
         for event in events {

@@ -33,7 +33,7 @@ impl Keys {
         format!("{}:case:{{{id}}}", self.ns)
     }
     /// What precedes `{case id}` in [`Keys::case`], for the script that derives a case's key
-    /// from the session it reads (SESSION_WITH_CASE).
+    /// from the session it reads (session_with_case.lua).
     pub(super) fn case_prefix(&self) -> String {
         format!("{}:case:", self.ns)
     }
@@ -76,7 +76,7 @@ impl Keys {
     pub(super) fn link(&self, digest: &TokenDigest) -> String {
         format!("{}{}", self.link_prefix(), digest.to_hex())
     }
-    /// What precedes a digest in [`Keys::link`], for REVOKE_LINKS (it reads digests from the
+    /// What precedes a digest in [`Keys::link`], for revoke_links.lua (it reads digests from the
     /// case's link index).
     pub(super) fn link_prefix(&self) -> String {
         format!("{}:link:", self.ns)
@@ -90,7 +90,7 @@ impl Keys {
     pub(super) fn message(&self, id: impl Display) -> String {
         format!("{}{id}", self.message_prefix())
     }
-    /// What precedes an id in [`Keys::message`], for CLAIM_DUE (it reads ids from the queue).
+    /// What precedes an id in [`Keys::message`], for claim_due.lua (it reads ids from the queue).
     pub(super) fn message_prefix(&self) -> String {
         format!("{}:msg:", self.ns)
     }
@@ -129,7 +129,7 @@ impl Keys {
         format!("{}:cap:{agency}:{}", self.ns, self.pseudonyms.of(address))
     }
     /// The same count as named before pseudonyms: an unsalted SHA-256, read once more and
-    /// removed by CLAIM_CONTACT_SLOT. Its window is a week, so a week after an upgrade no such
+    /// removed by claim_contact_slot.lua. Its window is a week, so a week after an upgrade no such
     /// key is left and this can go.
     pub(super) fn legacy_contact(&self, agency: &AgencyId, address: &str) -> String {
         let digest = <sha2::Sha256 as sha2::Digest>::digest(address.as_bytes());

@@ -1,6 +1,6 @@
 -- Applies a payment once: refuses a known reference, then compare-and-sets the case and
 -- appends its events, all in one step (KEYS: payment reference, case, event stream, payloads,
--- the case's event index, retention index, retention creditors; ARGV as for UPDATE_CASE, then
+-- the case's event index, retention index, retention creditors; ARGV as for update_case.lua, then
 -- the events from ARGV[7]).
 if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
 if redis.call('HGET', KEYS[2], 'v') ~= ARGV[1] then return 0 end

@@ -7,7 +7,7 @@
 -- previous version may still add to during an upgrade.
 --
 -- The two fields are found by pattern, not `cjson.decode` (which cost more than the rest of the
--- script). Both serde_json and cjson (CANCEL_QUEUED re-encodes, keys in any order) write JSON
+-- script). Both serde_json and cjson (cancel_queued.lua re-encodes, keys in any order) write JSON
 -- without spaces and escape every quote inside a string value, so `"status":"` and `"starts":`
 -- match only the keys themselves, never text inside `last_error`; `Message` has no nested
 -- field of either name. A message stored before `starts` existed reads 0.
