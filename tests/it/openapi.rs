@@ -2,12 +2,9 @@
 //! (it answers 401 without a key, never 404/405), the routes are exactly the documented ones,
 //! and real answers validate against the documented schemas.
 
-#[macro_use]
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{Backend, KEY_A, TestApp, case_body, spawn_app};
+use crate::common::{Backend, KEY_A, TestApp, case_body, spawn_app};
 use serde_json::{Value, json};
 
 /// Every operation the agency API serves, written out by hand (not read from the document).

@@ -2,18 +2,17 @@
 //! disputes, each with the outcomes granted / sent to review / refused with an offer, exactly at
 //! the mandate's limits and one over, and forms that cannot be forged.
 
-#[macro_use]
-mod common;
+use crate::common;
 
+use crate::common::{Backend, KEY_A};
 use chrono::{Duration, NaiveDate, Utc};
-use common::{Backend, KEY_A};
 use innfri::domain::case::CaseStatus;
 use innfri::domain::event::EventKind;
 use innfri::domain::jurisdiction::no;
 use innfri::domain::kid::{Kid, KidAlgorithm};
 use innfri::domain::self_service::deferral_options;
 
-use common::{Debtor, debtor};
+use crate::common::{Debtor, debtor};
 
 trait DeferralDates {
     async fn deferral_dates(&self) -> (NaiveDate, NaiveDate);

@@ -1,12 +1,11 @@
 //! The worker through the real app: a scheduled SMS goes out through Twilio's wire format
 //! (a local wiremock fake) with a link that opens exactly that case; failures are classified.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
-use common::{Backend, KEY_A, TestApp, spawn_app_with, twilio_fake};
+use crate::common::{Backend, KEY_A, TestApp, spawn_app_with, twilio_fake};
 use innfri::domain::event::EventKind;
 use innfri::domain::ids::MessageId;
 use innfri::domain::message::MessageStatus;

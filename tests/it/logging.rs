@@ -2,12 +2,12 @@
 //! object whose keys are unique, with the event's text under `message`, so a collector loses
 //! nothing. A scheduled and a sent SMS log their message's id beside that text.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use common::{Backend, KEY_A, spawn_app};
+use crate::common::{Backend, KEY_A, spawn_app};
 use innfri::config::LogFormat;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;

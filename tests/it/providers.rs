@@ -2,15 +2,14 @@
 //! reports), Postmark (send + bounce webhook with Basic credentials), SMTP through a local sink,
 //! failover when a provider is down, channel fallback on a bad contact, and the frequency cap.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 
+use crate::common::{Backend, KEY_A, KEY_B, TestApp, spawn_app_with};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
-use common::{Backend, KEY_A, KEY_B, TestApp, spawn_app_with};
 use hmac::{Hmac, Mac};
 use innfri::config::ConfigSource;
 use innfri::domain::event::EventKind;

@@ -3,11 +3,8 @@
 //! local fakes of their wire formats, and their signed webhooks: a payment delivered five times
 //! moves the balance once; tampered, wrongly keyed or old webhooks apply nothing.
 
-#[macro_use]
-mod common;
-
+use crate::common::{Backend, Debtor, config_source, debtor_in, spawn_app_with};
 use chrono::Utc;
-use common::{Backend, Debtor, config_source, debtor_in, spawn_app_with};
 use innfri::domain::case::CaseStatus;
 use innfri::domain::event::EventKind;
 use innfri::domain::message::Template;

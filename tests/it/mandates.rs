@@ -2,11 +2,10 @@
 //! with one the law allows (and debtors are decided by it from then on), refused whole when it
 //! breaks the law or is not a mandate, and hidden from agencies that do not act for the creditor.
 
-#[macro_use]
-mod common;
+use crate::common;
 
+use crate::common::{Backend, KEY_A, KEY_B, TestApp, spawn_app, spawn_app_with};
 use chrono::{Duration, Utc};
-use common::{Backend, KEY_A, KEY_B, TestApp, spawn_app, spawn_app_with};
 use innfri::config::api_key_hash;
 use innfri::domain::ids::CreditorId;
 use innfri::domain::jurisdiction::no;

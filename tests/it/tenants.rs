@@ -1,11 +1,13 @@
 //! Tenants as an operator manages them: `innfri agency create/key/keys/revoke` against Redis,
 //! the keys working (and stopping) on the running API, and only hashes in the store.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 
-use common::{Backend, KEY_A, KEY_B, case_body, config_source, spawn_app_with, unique_namespace};
+use crate::common::{
+    Backend, KEY_A, KEY_B, case_body, config_source, spawn_app_with, unique_namespace,
+};
 use innfri::config::api_key_hash;
 use redis::AsyncCommands;
 use serde_json::Value;

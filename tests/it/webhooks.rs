@@ -3,15 +3,14 @@
 //! disables the endpoint; private destinations (in any IPv6 disguise, and after DNS rebinding)
 //! are refused unless allowed.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::common::{Backend, TestApp, spawn_app_with};
 use chrono::Duration;
-use common::{Backend, TestApp, spawn_app_with};
 use innfri::webhooks::delivery::Deliverer;
 use innfri::webhooks::signing::WebhookSecret;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};

@@ -2,14 +2,12 @@
 //! plan, with JavaScript off as far as the pages are concerned (they have none), and saves a
 //! screenshot of each page under `target/screenshots/` for review.
 
-mod common;
-
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{Backend, spawn_app};
+use crate::common::{Backend, spawn_app};
 use fantoccini::{ClientBuilder, Locator};
 use innfri::domain::ids::CaseId;
 

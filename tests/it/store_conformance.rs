@@ -1,10 +1,9 @@
 //! One conformance suite for both store backends: the same calls must give the same answers.
 
-#[macro_use]
-mod common;
+use crate::common;
 
+use crate::common::Backend;
 use chrono::{Duration, Utc};
-use common::Backend;
 use innfri::domain::case::{Case, CaseTerms, ClaimKind, ClaimLine, Debtor};
 use innfri::domain::contact::{EmailAddress, PhoneNumber};
 use innfri::domain::event::{Event, EventKind};

@@ -3,11 +3,8 @@
 //! it holds control characters or bidirectional overrides, due dates stay between 2000 and ten
 //! years ahead, and a refused request changes nothing.
 
-#[macro_use]
-mod common;
-
+use crate::common::{Backend, KEY_A, TestApp, spawn_app};
 use chrono::Datelike;
-use common::{Backend, KEY_A, TestApp, spawn_app};
 use innfri::domain::ids::{AgencyId, ExternalRef};
 use serde_json::{Value, json};
 

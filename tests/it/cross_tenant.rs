@@ -3,10 +3,9 @@
 //! (the same answer as for an id that does not exist), sees none of A's data anywhere, and
 //! changes nothing of A's. A new operation is swept as soon as it is documented.
 
-#[macro_use]
-mod common;
+use crate::common;
 
-use common::{Backend, Debtor, KEY_A, KEY_B, debtor};
+use crate::common::{Backend, Debtor, KEY_A, KEY_B, debtor};
 use serde_json::Value;
 
 /// A body B could plausibly send to each operation (valid in form, so a refusal is about the
@@ -98,7 +97,7 @@ async fn agency_b_cannot_read_change_or_detect_agency_a_cases(backend: Backend) 
                 continue;
             }
             // A mandate is the creditor's, and B acts for that creditor too: replacing it is
-            // B's right, not a view into A's cases (tests/mandates.rs covers who may).
+            // B's right, not a view into A's cases (tests/it/mandates.rs covers who may).
             if template.ends_with("/mandate") && method != "get" {
                 continue;
             }

@@ -1,10 +1,9 @@
 //! `Idempotency-Key` on the agency API, on both stores: a retried POST gets the saved answer
 //! and does nothing twice; a reused key with another body is refused; keys are per agency.
 
-#[macro_use]
-mod common;
+use crate::common;
 
-use common::{Backend, KEY_A, KEY_B, TestApp, spawn_app};
+use crate::common::{Backend, KEY_A, KEY_B, TestApp, spawn_app};
 use serde_json::Value;
 
 async fn post_with_key(

@@ -1,10 +1,9 @@
 //! The identity step-up a mandate may require, through the real app on both stores: nothing of
 //! the case shows before the debtor confirms the postcode; wrong answers are limited per case.
 
-#[macro_use]
-mod common;
+use crate::common;
 
-use common::{Backend, KEY_A, TestApp, spawn_app_with};
+use crate::common::{Backend, KEY_A, TestApp, spawn_app_with};
 
 /// The app with the example creditor's mandate switched to a postcode check.
 async fn app_with_postcode_check(backend: Backend) -> (TestApp, std::path::PathBuf) {

@@ -2,11 +2,10 @@
 //! `now`: cases paid or closed more than `erase_after_days` ago (the creditor's own number if
 //! it sets one) are erased, newer and open ones are not; old events are trimmed.
 
-#[macro_use]
-mod common;
+use crate::common;
 
+use crate::common::{Backend, KEY_A, TestApp, spawn_app, spawn_app_with};
 use chrono::{DateTime, Duration, Utc};
-use common::{Backend, KEY_A, TestApp, spawn_app, spawn_app_with};
 use innfri::domain::case::CaseStatus;
 use innfri::domain::ids::{AgencyId, CaseId};
 use innfri::domain::payment::PaymentMethod;

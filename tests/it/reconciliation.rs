@@ -4,10 +4,9 @@
 //! upgrade from keys that were not unique; cases paid in full close; files of other accounts,
 //! agencies or malformed files change nothing.
 
-#[macro_use]
-mod common;
+use crate::common;
 
-use common::{Backend, KEY_A, KEY_B, TestApp, spawn_app};
+use crate::common::{Backend, KEY_A, KEY_B, TestApp, spawn_app};
 use innfri::domain::case::CaseStatus;
 use innfri::domain::event::{Actor, EventKind};
 use innfri::domain::ids::{AgencyId, CaseId};

@@ -2,14 +2,13 @@
 //! each verified), START with its confirmation, and the one-click unsubscribe every e-mail
 //! carries (RFC 8058), which stops e-mail to that address.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
+use crate::common::{Backend, KEY_A, TestApp, spawn_app_with, twilio_fake};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{Backend, KEY_A, TestApp, spawn_app_with, twilio_fake};
 use hmac::{Hmac, Mac};
 use innfri::domain::event::EventKind;
 use innfri::domain::ids::{AgencyId, CaseId, MessageId};

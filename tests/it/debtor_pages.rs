@@ -1,10 +1,9 @@
 //! The debtor's side through the real app on both stores: opening links, the case page, and
 //! the neutral answer for every link that does not work.
 
-#[macro_use]
-mod common;
+use crate::common;
 
-use common::{Backend, TestApp, spawn_app};
+use crate::common::{Backend, TestApp, spawn_app};
 use innfri::domain::ids::CaseId;
 
 async fn case_link(app: &TestApp, external_ref: &str) -> (CaseId, String) {

@@ -1,10 +1,7 @@
 //! The events pull API through the real app on both stores: an agency reads its own events in
 //! order, page by page, and never another agency's.
 
-#[macro_use]
-mod common;
-
-use common::{Backend, KEY_A, KEY_B, spawn_app};
+use crate::common::{Backend, KEY_A, KEY_B, spawn_app};
 use serde_json::Value;
 
 async fn an_agency_pages_through_its_own_events_in_order(backend: Backend) {

@@ -3,11 +3,10 @@
 //! sends it again, a debtor's session ends the moment the case is closed or erased, and data
 //! kept under the names of earlier versions moves to pseudonyms on upgrade.
 
-#[macro_use]
-mod common;
+use crate::common;
 
+use crate::common::{Backend, KEY_A, TestApp, spawn_app, spawn_app_with};
 use ::redis::AsyncCommands;
-use common::{Backend, KEY_A, TestApp, spawn_app, spawn_app_with};
 use innfri::domain::ids::{AgencyId, CaseId, CreditorId, MessageId};
 use innfri::domain::message::ContactCap;
 use innfri::store::RedisStore;

@@ -2,11 +2,8 @@
 //! approve (as asked or with changed terms), decline with a reason the debtor reads, uphold or
 //! reject a dispute; the debtor is told by message, and no other agency can touch them.
 
-#[macro_use]
-mod common;
-
+use crate::common::{Backend, Debtor, KEY_A, KEY_B, debtor};
 use chrono::{Duration, Utc};
-use common::{Backend, Debtor, KEY_A, KEY_B, debtor};
 use innfri::domain::case::CaseStatus;
 use innfri::domain::event::EventKind;
 use innfri::domain::message::Template;

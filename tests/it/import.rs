@@ -2,13 +2,12 @@
 //! right amounts, bad rows reported by line and column, a second run changing nothing, files
 //! refused whole; and the `innfri import` binary once, end to end on Redis.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use common::Backend;
+use crate::common::Backend;
 use innfri::app::AppContext;
 use innfri::domain::case::{Case, ClaimKind};
 use innfri::domain::ids::{AgencyId, CreditorId, ExternalRef};
