@@ -353,7 +353,9 @@ async fn a_reminder_due_at_23_oslo_time_waits_for_the_next_contact_hours(backend
         .await;
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-5").await;
-    let late = common::oslo_working_day_at(23);
+    // Late on a day before a working day: the next contact hours open at 08:00 (a Friday's
+    // would be Saturday's 09:00).
+    let late = common::oslo_working_day_before_another_at(23);
     let worker = app
         .ctx
         .worker(innfri::app::http_client().expect("http"))

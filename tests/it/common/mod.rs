@@ -359,9 +359,23 @@ impl Debtor {
 /// An instant (in the future, so everything queued now is due) at a given Oslo wall-clock
 /// time on the next working day after tomorrow: tests pick their hour instead of the clock's.
 pub fn oslo_working_day_at(hour: u32) -> chrono::DateTime<chrono::Utc> {
+    oslo_at(hour, innfri::domain::jurisdiction::no::is_business_day)
+}
+
+/// As [`oslo_working_day_at`], on a working day that another follows (not a Friday): the next
+/// contact hours after a late hour are then the next morning's, not a Saturday's.
+pub fn oslo_working_day_before_another_at(hour: u32) -> chrono::DateTime<chrono::Utc> {
+    use innfri::domain::jurisdiction::no::is_business_day;
+    oslo_at(hour, |day| {
+        is_business_day(day) && is_business_day(day + chrono::Duration::days(1))
+    })
+}
+
+/// `hour` o'clock in Oslo on the first day after tomorrow that `fits`.
+fn oslo_at(hour: u32, fits: impl Fn(chrono::NaiveDate) -> bool) -> chrono::DateTime<chrono::Utc> {
     use chrono::TimeZone;
     let mut day = chrono::Utc::now().date_naive() + chrono::Duration::days(2);
-    while !innfri::domain::jurisdiction::no::is_business_day(day) {
+    while !fits(day) {
         day += chrono::Duration::days(1);
     }
     let local = day.and_hms_opt(hour, 0, 0).expect("time");
