@@ -167,13 +167,15 @@ fn start_worker_role(app: &TestApp) -> WorkerRole {
 #[tokio::test]
 async fn a_redis_outage_answers_503_within_the_timeout_and_both_roles_serve_again_soon_after() {
     let mut redis = OwnRedis::start();
-    let source = common::config_source(Backend::Redis)
+    let app = TestApp::builder()
+        .store(Backend::Redis)
         .with("store.redis_url", redis.url())
         .with("store.response_timeout_ms", RESPONSE_TIMEOUT_MS)
         .with("store.connect_timeout_ms", RESPONSE_TIMEOUT_MS)
         .with("store.max_reconnect_delay_ms", 500)
-        .with("messaging.poll_interval_ms", 50);
-    let app = common::spawn_app_with(source, Backend::Redis).await;
+        .with("messaging.poll_interval_ms", 50)
+        .start()
+        .await;
     let worker = start_worker_role(&app);
     let http = &app.http;
     let (web_ready, web_alive) = (app.url("/readyz"), app.url("/healthz"));
@@ -315,20 +317,14 @@ async fn a_send_loop_that_stops_beating_fails_liveness(backend: Backend) {
         .respond_with(ResponseTemplate::new(201).set_delay(Duration::from_secs(60)))
         .mount(&twilio)
         .await;
-    let source = common::config_source(backend)
-        .with("messaging.sms_provider", "twilio")
-        .with("messaging.concurrency", 1)
-        .with("messaging.lease_seconds", 1)
+    let app = TestApp::builder()
+        .store(backend)
+        .with_twilio(&twilio)
+        .short_lease()
         .with("messaging.poll_interval_ms", 50)
-        .with(
-            "twilio",
-            serde_json::json!({"account_sid": "AC00000000000000000000000000000001", "auth_token": "t", "from": "Innfri", "api_base": twilio.uri()}),
-        );
-    let app = common::spawn_app_with(source, backend).await;
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+        .start()
+        .await;
+    let worker = app.worker();
     let heartbeat = worker.heartbeat();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let healthz = format!("http://{}/healthz", listener.local_addr().expect("addr"));

@@ -264,12 +264,7 @@ async fn a_queued_message_can_be_cancelled_once_it_is_sent_not(backend: Backend)
         r#"{"channel":"sms"}"#,
     )
     .await;
-    app.ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker")
-        .run_once_at(common::oslo_working_day_at(12))
-        .await
-        .expect("store");
+    app.run_worker_at_noon().await;
     let sent = format!(
         "/api/v1/cases/{id}/messages/{}/cancel",
         now["id"].as_str().expect("id")

@@ -1,8 +1,6 @@
 //! The debtor's side through the real app on both stores: opening links, the case page, and
 //! the neutral answer for every link that does not work.
 
-use crate::common;
-
 use crate::common::{Backend, TestApp, spawn_app};
 use innfri::domain::ids::CaseId;
 
@@ -218,8 +216,11 @@ async fn misses_beyond_the_budget_answer_429_but_a_valid_link_still_opens(backen
 }
 
 async fn behind_a_trusted_proxy_misses_count_per_forwarded_client(backend: Backend) {
-    let source = common::config_source(backend).with("server.trusted_proxies", ["127.0.0.1"]);
-    let app = common::spawn_app_with(source, backend).await;
+    let app = TestApp::builder()
+        .store(backend)
+        .with("server.trusted_proxies", ["127.0.0.1"])
+        .start()
+        .await;
     assert_eq!(
         junk_statuses(&app, Some("198.51.100.1")).await,
         budget_then_429(&app)
@@ -240,8 +241,11 @@ async fn behind_a_trusted_proxy_misses_count_per_forwarded_client(backend: Backe
 }
 
 async fn an_untrusted_peers_forwarded_for_is_ignored(backend: Backend) {
-    let source = common::config_source(backend).with("server.trusted_proxies", ["10.0.0.0/8"]);
-    let app = common::spawn_app_with(source, backend).await;
+    let app = TestApp::builder()
+        .store(backend)
+        .with("server.trusted_proxies", ["10.0.0.0/8"])
+        .start()
+        .await;
     assert_eq!(
         junk_statuses(&app, Some("198.51.100.1")).await,
         budget_then_429(&app)
@@ -303,11 +307,11 @@ async fn readiness_fails_while_redis_is_down() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let app = common::spawn_app_with(
-        common::config_source(Backend::Redis).with("store.redis_url", &url),
-        Backend::Redis,
-    )
-    .await;
+    let app = TestApp::builder()
+        .store(Backend::Redis)
+        .with("store.redis_url", &url)
+        .start()
+        .await;
     let ready = app
         .http
         .get(app.url("/readyz"))

@@ -3,28 +3,26 @@
 
 use crate::common;
 
-use crate::common::{Backend, KEY_A, TestApp, spawn_app_with};
+use crate::common::{Backend, KEY_A, TestApp};
 
 /// The app with the example creditor's mandate switched to a postcode check.
-async fn app_with_postcode_check(backend: Backend) -> (TestApp, std::path::PathBuf) {
+async fn app_with_postcode_check(backend: Backend) -> TestApp {
     app_with_postcode_check_on(backend, 1).await
 }
 
 /// As [`app_with_postcode_check`], serving on `workers` threads.
-async fn app_with_postcode_check_on(
-    backend: Backend,
-    workers: usize,
-) -> (TestApp, std::path::PathBuf) {
+async fn app_with_postcode_check_on(backend: Backend, workers: usize) -> TestApp {
     let original = common::example_mandate();
     assert!(original.contains("check = \"none\""));
-    let dir = common::creditors_dir(&[(
-        "nordlys-energi.toml",
-        &original.replace("check = \"none\"", "check = \"postcode\""),
-    )]);
-    let source = common::config_source(backend)
-        .with("creditors_dir", dir.to_string_lossy().to_string())
-        .with("server.workers", workers);
-    (spawn_app_with(source, backend).await, dir)
+    TestApp::builder()
+        .store(backend)
+        .creditors(&[(
+            "nordlys-energi.toml",
+            &original.replace("check = \"none\"", "check = \"postcode\""),
+        )])
+        .with("server.workers", workers)
+        .start()
+        .await
 }
 
 async fn open_case(app: &TestApp, external_ref: &str, postcode: Option<&str>) -> String {
@@ -48,21 +46,7 @@ async fn open_case(app: &TestApp, external_ref: &str, postcode: Option<&str>) ->
 }
 
 async fn csrf_token(app: &TestApp, cookie: &str) -> String {
-    let form = app
-        .http
-        .get(app.url("/case/verify"))
-        .header("Cookie", cookie)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
-    form.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("csrf")
-        .to_owned()
+    common::csrf_of(&app.page_html("/case/verify", cookie).await)
 }
 
 async fn answer(app: &TestApp, cookie: &str, text: &str) -> reqwest::Response {
@@ -82,33 +66,18 @@ async fn post_answer(app: &TestApp, cookie: &str, csrf: &str, text: &str) -> req
 }
 
 async fn the_case_stays_hidden_until_the_postcode_is_confirmed(backend: Backend) {
-    let (app, _dir) = app_with_postcode_check(backend).await;
+    let app = app_with_postcode_check(backend).await;
     let cookie = open_case(&app, "I-1", Some("0150")).await;
     let page = app.case_page(&cookie, "").await;
     assert_eq!(page.status().as_u16(), 303);
     assert_eq!(page.headers()["location"], "/case/verify");
-    let plan = app
-        .http
-        .get(app.url("/case/plan"))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .expect("get");
+    let plan = app.get_with_cookie("/case/plan", &cookie).await;
     assert_eq!(
         plan.status().as_u16(),
         303,
         "every case page waits for the step-up"
     );
-    let form = app
-        .http
-        .get(app.url("/case/verify"))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
+    let form = app.page_html("/case/verify", &cookie).await;
     assert!(
         form.contains("Postnummeret ditt") && !form.contains("1 249,50"),
         "no case detail before the check"
@@ -137,7 +106,7 @@ async fn the_case_stays_hidden_until_the_postcode_is_confirmed(backend: Backend)
 }
 
 async fn too_many_wrong_answers_close_the_page_even_for_a_new_session(backend: Backend) {
-    let (app, _dir) = app_with_postcode_check(backend).await;
+    let app = app_with_postcode_check(backend).await;
     let cookie = open_case(&app, "I-2", Some("0150")).await;
     for expected in [422, 422, 429] {
         assert_eq!(
@@ -145,13 +114,7 @@ async fn too_many_wrong_answers_close_the_page_even_for_a_new_session(backend: B
             expected
         );
     }
-    let locked = app
-        .http
-        .get(app.url("/case/verify"))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .expect("get");
+    let locked = app.get_with_cookie("/case/verify", &cookie).await;
     assert_eq!(locked.status().as_u16(), 429);
     // Opening the link again does not reset the count: the lock is on the case.
     let agency = innfri::domain::ids::AgencyId::parse("agency-a").expect("id");
@@ -168,18 +131,12 @@ async fn too_many_wrong_answers_close_the_page_even_for_a_new_session(backend: B
         .open_link(&app.ctx.issue_case_link(&id).await.expect("link"))
         .await
         .expect("session");
-    let response = app
-        .http
-        .get(app.url("/case/verify"))
-        .header("Cookie", &fresh)
-        .send()
-        .await
-        .expect("get");
+    let response = app.get_with_cookie("/case/verify", &fresh).await;
     assert_eq!(response.status().as_u16(), 429);
 }
 
 async fn without_a_known_postcode_there_is_nothing_to_check(backend: Backend) {
-    let (app, _dir) = app_with_postcode_check(backend).await;
+    let app = app_with_postcode_check(backend).await;
     let cookie = open_case(&app, "I-3", None).await;
     assert_eq!(app.case_page(&cookie, "").await.status().as_u16(), 200);
 }
@@ -201,7 +158,7 @@ async fn stored_case(app: &TestApp, external_ref: &str) -> innfri::domain::case:
 async fn a_burst_of_parallel_answers_gets_no_more_than_the_allowed_attempts(backend: Backend) {
     // Several server threads, so that answers are really handled at the same time (on one
     // thread the embedded store never yields between reading and writing the case).
-    let (app, _dir) = app_with_postcode_check_on(backend, 4).await;
+    let app = app_with_postcode_check_on(backend, 4).await;
     let cookie = open_case(&app, "I-4", Some("0150")).await;
     let csrf = csrf_token(&app, &cookie).await;
     let guesses: Vec<String> = (0..20).map(|i| format!("{:04}", 9000 + i)).collect();

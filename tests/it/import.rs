@@ -7,7 +7,7 @@ use crate::common;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::common::Backend;
+use crate::common::{Backend, TestApp};
 use innfri::app::AppContext;
 use innfri::domain::case::{Case, ClaimKind};
 use innfri::domain::ids::{AgencyId, CreditorId, ExternalRef};
@@ -26,10 +26,7 @@ fn creditor() -> CreditorId {
 }
 
 async fn context(backend: Backend) -> Arc<AppContext> {
-    let config = common::config_source(backend)
-        .load()
-        .expect("test config is valid");
-    AppContext::new(config).await.expect("context")
+    TestApp::builder().store(backend).context().await
 }
 
 async fn import(ctx: &AppContext, file: &str) -> Result<ImportReport, ImportError> {

@@ -2,8 +2,6 @@
 //! object whose keys are unique, with the event's text under `message`, so a collector loses
 //! nothing. A scheduled and a sent SMS log their message's id beside that text.
 
-use crate::common;
-
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -105,13 +103,7 @@ async fn every_json_line_has_its_text_once_and_the_message_id_beside_it() {
     assert_eq!(scheduled.status().as_u16(), 202);
     let message: Value = scheduled.json().await.expect("json");
     let id = message["id"].as_str().expect("id");
-    let sent = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker")
-        .run_once_at(common::oslo_working_day_at(12))
-        .await
-        .expect("store");
+    let sent = app.run_worker_at_noon().await;
     assert_eq!(sent, 1);
 
     let lines = lines();

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use crate::common::{Backend, KEY_A, KEY_B, TestApp, spawn_app, spawn_app_with};
+use crate::common::{Backend, KEY_A, KEY_B, TestApp, spawn_app};
 use chrono::{Duration, Utc};
 use innfri::config::api_key_hash;
 use innfri::domain::ids::CreditorId;
@@ -197,28 +197,29 @@ async fn a_body_that_is_not_a_mandate_is_400_naming_the_field(backend: Backend) 
 }
 
 /// Two creditors: agency A acts for nordlys-energi, agency C for fjell-kraft only.
-async fn app_with_two_creditors(backend: Backend) -> (TestApp, std::path::PathBuf) {
+async fn app_with_two_creditors(backend: Backend) -> TestApp {
     let original = common::example_mandate();
     let other = original
         .replace("id = \"nordlys-energi\"", "id = \"fjell-kraft\"")
         .replace("Nordlys Energi AS", "Fjell Kraft AS");
     assert_ne!(other, original);
-    let dir = common::creditors_dir(&[
-        ("nordlys-energi.toml", &original),
-        ("fjell-kraft.toml", &other),
-    ]);
     let agencies = json!([
         {"id": "agency-a", "name": "A Inkasso AS", "api_key_sha256": [hex::encode(api_key_hash(KEY_A))], "creditors": ["nordlys-energi"]},
         {"id": "agency-c", "name": "C Inkasso AS", "api_key_sha256": [hex::encode(api_key_hash(KEY_C))], "creditors": ["fjell-kraft"]}
     ]);
-    let source = common::config_source(backend)
-        .with("creditors_dir", dir.to_string_lossy().to_string())
-        .with("agencies", agencies);
-    (spawn_app_with(source, backend).await, dir)
+    TestApp::builder()
+        .store(backend)
+        .creditors(&[
+            ("nordlys-energi.toml", &original),
+            ("fjell-kraft.toml", &other),
+        ])
+        .agencies(agencies)
+        .start()
+        .await
 }
 
 async fn another_agencys_creditor_is_not_found_like_an_unknown_one(backend: Backend) {
-    let (app, dir) = app_with_two_creditors(backend).await;
+    let app = app_with_two_creditors(backend).await;
     let theirs = "/api/v1/creditors/fjell-kraft/mandate";
     let theirs_before = current_at(&app, theirs, KEY_C).await;
     let valid = current(&app, KEY_A).await.to_string();
@@ -258,7 +259,6 @@ async fn another_agencys_creditor_is_not_found_like_an_unknown_one(backend: Back
     )
     .await;
     assert_eq!(current_at(&app, theirs, KEY_C).await, changed);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 async fn current_at(app: &TestApp, path: &str, key: &str) -> Value {

@@ -3,7 +3,8 @@
 //! local fakes of their wire formats, and their signed webhooks: a payment delivered five times
 //! moves the balance once; tampered, wrongly keyed or old webhooks apply nothing.
 
-use crate::common::{Backend, Debtor, config_source, debtor_in, spawn_app_with};
+use crate::common::app::{STRIPE_WEBHOOK_SECRET, VIPPS_WEBHOOK_SECRET};
+use crate::common::{Backend, Debtor, TestApp, debtor_in};
 use chrono::Utc;
 use innfri::domain::case::CaseStatus;
 use innfri::domain::event::EventKind;
@@ -11,53 +12,35 @@ use innfri::domain::message::Template;
 use wiremock::matchers::{body_string_contains, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const STRIPE_WEBHOOK_SECRET: &str = "whsec_test_innfri";
-const VIPPS_WEBHOOK_SECRET: &str = "vipps-webhook-secret-for-tests";
-
 async fn fake_debtor(backend: Backend, principal: &str) -> Debtor {
-    let source = config_source(backend)
-        .with("payments.card", "fake")
-        .with("payments.vipps", "fake");
-    debtor_in(spawn_app_with(source, backend).await, principal).await
+    let app = TestApp::builder()
+        .store(backend)
+        .fake_payments()
+        .start()
+        .await;
+    debtor_in(app, principal).await
 }
 
 async fn stripe_debtor(backend: Backend, stripe: &MockServer) -> Debtor {
-    let source = config_source(backend)
-        .with("payments.card", "stripe")
-        .with(
-            "stripe",
-            serde_json::json!({"secret_key": "sk_test_innfri", "webhook_secret": STRIPE_WEBHOOK_SECRET, "api_base": stripe.uri()}),
-        );
-    debtor_in(spawn_app_with(source, backend).await, "1200.00").await
+    let app = TestApp::builder()
+        .store(backend)
+        .with_stripe(stripe)
+        .start()
+        .await;
+    debtor_in(app, "1200.00").await
 }
 
 async fn vipps_debtor(backend: Backend, vipps: &MockServer) -> Debtor {
-    let source = config_source(backend)
-        .with("payments.vipps", "vipps")
-        .with(
-            "vipps",
-            serde_json::json!({
-                "client_id": "client-1", "client_secret": "secret-1", "subscription_key": "sub-1",
-                "merchant_serial_number": "123456", "webhook_secret": VIPPS_WEBHOOK_SECRET, "api_base": vipps.uri(),
-            }),
-        );
-    debtor_in(spawn_app_with(source, backend).await, "1200.00").await
+    let app = TestApp::builder()
+        .store(backend)
+        .with_vipps(vipps)
+        .start()
+        .await;
+    debtor_in(app, "1200.00").await
 }
 
 /// 1 200 + 14,50 + 35 = 1 249,50 kr.
 const BALANCE_MINOR: i64 = 124_950;
-
-async fn receipts(d: &Debtor) -> Vec<Template> {
-    d.app
-        .ctx
-        .store
-        .case_messages(&d.case_id)
-        .await
-        .expect("messages")
-        .into_iter()
-        .map(|m| m.template)
-        .collect()
-}
 
 /// Posts the pay form and returns where the server sends the debtor.
 async fn pay(d: &Debtor, fields: &[(&str, &str)]) -> (u16, String) {
@@ -102,17 +85,7 @@ async fn the_demo_is_paid_in_full_with_the_fake_vipps(backend: Backend) {
     let (status, location) = pay(&d, &[("method", "vipps"), ("amount", "full")]).await;
     assert_eq!(status, 303);
     assert!(location.starts_with("/case/pay/fake?"), "{location}");
-    let approve_page = d
-        .app
-        .http
-        .get(d.app.url(&location))
-        .header("Cookie", &d.cookie)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
+    let approve_page = d.get(&location).await;
     assert!(
         approve_page.contains("Godkjenn 1 249,50 kr"),
         "{approve_page}"
@@ -135,22 +108,12 @@ async fn the_demo_is_paid_in_full_with_the_fake_vipps(backend: Backend) {
     let kinds = d.event_kinds().await;
     assert!(kinds.contains(&EventKind::PaymentSucceeded));
     assert!(kinds.contains(&EventKind::CasePaid));
-    assert_eq!(receipts(&d).await, vec![Template::PaidReceipt]);
+    assert_eq!(d.templates().await, vec![Template::PaidReceipt]);
 
     // Approving the same attempt again (a double tap, a reload) pays nothing more.
     d.post("/case/pay/fake", &fields).await;
     assert_eq!(d.case().await.payments.len(), 1);
-    let thanks = d
-        .app
-        .http
-        .get(d.app.url("/case/paid"))
-        .header("Cookie", &d.cookie)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
+    let thanks = d.get("/case/paid").await;
     assert!(thanks.contains("Denne saken er betalt"), "{thanks}");
 }
 
@@ -197,7 +160,7 @@ async fn a_partial_payment_inside_the_mandate_is_taken_and_one_below_it_is_not(b
     let case = d.case().await;
     assert_eq!(case.status, CaseStatus::Open);
     assert_eq!(case.balance().minor_units(), BALANCE_MINOR - 20_000);
-    assert_eq!(receipts(&d).await, vec![Template::PaymentReceipt]);
+    assert_eq!(d.templates().await, vec![Template::PaymentReceipt]);
     assert!(d.page().await.contains("1 049,50 kr"));
 }
 

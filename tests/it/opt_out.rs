@@ -2,103 +2,44 @@
 //! each verified), START with its confirmation, and the one-click unsubscribe every e-mail
 //! carries (RFC 8058), which stops e-mail to that address.
 
-use crate::common;
-
 use std::time::Duration;
 
-use crate::common::{Backend, KEY_A, TestApp, spawn_app_with, twilio_fake};
+use crate::common::app::GATEWAYAPI_SECRET as GW_SECRET;
+use crate::common::{Backend, KEY_A, TestApp, TestAppBuilder, twilio_fake};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use innfri::domain::event::EventKind;
-use innfri::domain::ids::{AgencyId, CaseId, MessageId};
+use innfri::domain::ids::{CaseId, MessageId};
 use innfri::domain::message::MessageStatus;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SID: &str = "AC00000000000000000000000000000002";
-const TOKEN: &str = "twilio-opt-out-test-token";
-const GW_SECRET: &str = "gw-webhook-secret";
-const PM_TOKEN: &str = "pm-server-token";
 /// The number `common::case_body` gives every debtor.
 const PHONE: &str = "+4791234567";
 
 /// Reminders to the one test debtor are not capped here: these tests are about opting out.
-fn source(backend: Backend) -> innfri::config::ConfigSource {
-    common::config_source(backend)
-        .with("messaging.max_reminders_per_week", 1000)
-        .with("messaging.reminder_cooldown_hours", 0)
+fn builder(backend: Backend) -> TestAppBuilder {
+    TestApp::builder().store(backend).uncapped()
 }
 
 async fn app_with_twilio(backend: Backend) -> (TestApp, MockServer, twilio_fake::Ledger) {
-    let twilio = MockServer::start().await;
-    let ledger = twilio_fake::Ledger::default();
-    twilio_fake::mount(&twilio, SID, &ledger, Duration::ZERO).await;
-    let app = spawn_app_with(
-        source(backend)
-            .with("messaging.sms_provider", "twilio")
-            .with(
-                "twilio",
-                json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
-            ),
-        backend,
-    )
-    .await;
+    let (twilio, ledger) = twilio_fake::start(Duration::ZERO).await;
+    let app = builder(backend).with_twilio(&twilio).start().await;
     (app, twilio, ledger)
-}
-
-async fn schedule(app: &TestApp, case: &CaseId, channel: &str) -> MessageId {
-    let response = app
-        .post_json(
-            &format!("/api/v1/cases/{case}/messages"),
-            Some(KEY_A),
-            &json!({ "channel": channel }).to_string(),
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 202);
-    let message: Value = response.json().await.expect("json");
-    MessageId::parse(message["id"].as_str().expect("id")).expect("message id")
-}
-
-async fn new_case(app: &TestApp, external_ref: &str) -> CaseId {
-    let case = app.create_case(external_ref, "1200.00").await;
-    CaseId::parse(case["id"].as_str().expect("id")).expect("case id")
-}
-
-async fn run_worker(app: &TestApp) -> usize {
-    app.ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker")
-        .run_once_at(common::oslo_working_day_at(12))
-        .await
-        .expect("store")
 }
 
 /// A reply from the debtor's number, signed as Twilio signs it.
 async fn twilio_reply(app: &TestApp, text: &str) -> u16 {
-    let url = app.url("/callbacks/twilio/inbound");
-    let params: Vec<(String, String)> = [
-        ("MessageSid", "SMreply000000000000000000000000002"),
-        ("AccountSid", SID),
-        ("From", PHONE),
-        ("To", "+4759000000"),
-        ("Body", text),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    let signature = innfri::messaging::twilio::request_signature(TOKEN, &url, &params);
-    app.http
-        .post(&url)
-        .header("X-Twilio-Signature", signature)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(&params).expect("form"))
-        .send()
-        .await
-        .expect("post")
-        .status()
-        .as_u16()
+    twilio_fake::reply(
+        app,
+        "SMreply000000000000000000000000002",
+        PHONE,
+        "+4759000000",
+        text,
+    )
+    .await
 }
 
 async fn opted_out(app: &TestApp) -> bool {
@@ -115,25 +56,13 @@ async fn audit_actions(app: &TestApp, case: &CaseId) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn event_kinds(app: &TestApp) -> Vec<EventKind> {
-    let agency = AgencyId::parse("agency-a").expect("id");
-    app.ctx
-        .store
-        .events_after(&agency, None, 1000)
-        .await
-        .expect("events")
-        .into_iter()
-        .map(|(_, e)| e.kind)
-        .collect()
-}
-
 /// "Stopp sms, takk!" and "Ikke send meg flere meldinger." opt out; a question that mentions
 /// "stopp" is a reply for the agency and changes nothing.
 async fn free_text_opt_outs_are_recognised_and_a_question_about_interest_is_not(backend: Backend) {
     let (app, _twilio, ledger) = app_with_twilio(backend).await;
-    let case = new_case(&app, "OPT-1").await;
-    schedule(&app, &case, "sms").await;
-    assert_eq!(run_worker(&app).await, 1);
+    let case = app.new_case("OPT-1").await;
+    app.schedule(KEY_A, &case, "sms").await;
+    assert_eq!(app.run_worker_at_noon().await, 1);
 
     assert_eq!(
         twilio_reply(&app, "Jeg kan ikke betale, stopp renter").await,
@@ -153,10 +82,12 @@ async fn free_text_opt_outs_are_recognised_and_a_question_about_interest_is_not(
             ("sms.opt_out".to_owned(), "Stopp sms, takk!".to_owned()),
         ]
     );
-    assert!(event_kinds(&app).await.contains(&EventKind::ContactInvalid));
+    assert!(app.event_kinds().await.contains(&EventKind::ContactInvalid));
 
-    let next = schedule(&app, &new_case(&app, "OPT-2").await, "sms").await;
-    assert_eq!(run_worker(&app).await, 1);
+    let next = app
+        .schedule(KEY_A, &app.new_case("OPT-2").await, "sms")
+        .await;
+    assert_eq!(app.run_worker_at_noon().await, 1);
     assert_eq!(
         app.stored_message(&next).await.status,
         MessageStatus::Cancelled
@@ -175,15 +106,15 @@ async fn free_text_opt_outs_are_recognised_and_a_question_about_interest_is_not(
 /// START after a STOP: SMS go to the number again, and the debtor is told so by SMS.
 async fn start_undoes_an_opt_out_and_is_confirmed(backend: Backend) {
     let (app, _twilio, ledger) = app_with_twilio(backend).await;
-    let case = new_case(&app, "OPT-3").await;
-    schedule(&app, &case, "sms").await;
-    assert_eq!(run_worker(&app).await, 1);
+    let case = app.new_case("OPT-3").await;
+    app.schedule(KEY_A, &case, "sms").await;
+    assert_eq!(app.run_worker_at_noon().await, 1);
     assert_eq!(twilio_reply(&app, "STOP").await, 200);
     assert!(opted_out(&app).await);
 
     assert_eq!(twilio_reply(&app, "Start").await, 200);
     assert!(!opted_out(&app).await);
-    assert_eq!(run_worker(&app).await, 1, "the confirmation");
+    assert_eq!(app.run_worker_at_noon().await, 1, "the confirmation");
     let sent = ledger.sent();
     assert_eq!(sent.len(), 2);
     assert!(
@@ -197,8 +128,8 @@ async fn start_undoes_an_opt_out_and_is_confirmed(backend: Backend) {
             .contains(&("sms.opt_in".to_owned(), "Start".to_owned()))
     );
 
-    let next = schedule(&app, &case, "sms").await;
-    assert_eq!(run_worker(&app).await, 1);
+    let next = app.schedule(KEY_A, &case, "sms").await;
+    assert_eq!(app.run_worker_at_noon().await, 1);
     assert_eq!(app.stored_message(&next).await.status, MessageStatus::Sent);
 }
 
@@ -233,19 +164,10 @@ async fn gatewayapi_replies_are_verified_and_honoured(backend: Backend) {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [421332671]})))
         .mount(&gateway)
         .await;
-    let app = spawn_app_with(
-        source(backend)
-            .with("messaging.sms_provider", "gatewayapi")
-            .with(
-                "gatewayapi",
-                json!({"token": "gw-api-token", "sender": "Innfri", "webhook_secret": GW_SECRET, "api_base": gateway.uri()}),
-            ),
-        backend,
-    )
-    .await;
-    let case = new_case(&app, "OPT-4").await;
-    schedule(&app, &case, "sms").await;
-    assert_eq!(run_worker(&app).await, 1);
+    let app = builder(backend).with_gatewayapi(&gateway).start().await;
+    let case = app.new_case("OPT-4").await;
+    app.schedule(KEY_A, &case, "sms").await;
+    assert_eq!(app.run_worker_at_noon().await, 1);
 
     assert_eq!(
         gatewayapi_reply(&app, "STOPP", "not-the-secret").await,
@@ -266,7 +188,11 @@ async fn gatewayapi_replies_are_verified_and_honoured(backend: Backend) {
             ("sms.opt_in".to_owned(), "START".to_owned()),
         ]
     );
-    assert_eq!(run_worker(&app).await, 1, "the confirmation, by GatewayAPI");
+    assert_eq!(
+        app.run_worker_at_noon().await,
+        1,
+        "the confirmation, by GatewayAPI"
+    );
     let requests = gateway.received_requests().await.expect("requests");
     let confirmation: Value = serde_json::from_slice(&requests[1].body).expect("json");
     assert!(
@@ -283,16 +209,7 @@ async fn app_with_postmark(backend: Backend, postmark: &MockServer) -> TestApp {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"To": "kari@example.no", "SubmittedAt": "2026-11-23T12:00:00Z", "MessageID": "b7bc2f4a-e38e-4336-af7d-e6c392c2f817", "ErrorCode": 0, "Message": "OK"})))
         .mount(postmark)
         .await;
-    spawn_app_with(
-        source(backend)
-            .with("messaging.email_provider", "postmark")
-            .with(
-                "postmark",
-                json!({"server_token": PM_TOKEN, "from": "Nordic Inkasso <noreply@innfri.test>", "webhook_username": "postmark", "webhook_password": "a-long-webhook-password", "api_base": postmark.uri()}),
-            ),
-        backend,
-    )
-    .await
+    builder(backend).with_postmark(postmark).start().await
 }
 
 /// Every e-mail names a signed one-click URL: a GET only shows a button; a POST without any
@@ -301,9 +218,9 @@ async fn app_with_postmark(backend: Backend, postmark: &MockServer) -> TestApp {
 async fn an_emails_one_click_unsubscribe_stops_email_to_that_address(backend: Backend) {
     let postmark = MockServer::start().await;
     let app = app_with_postmark(backend, &postmark).await;
-    let case = new_case(&app, "OPT-5").await;
-    let email = schedule(&app, &case, "email").await;
-    assert_eq!(run_worker(&app).await, 1);
+    let case = app.new_case("OPT-5").await;
+    let email = app.schedule(KEY_A, &case, "email").await;
+    assert_eq!(app.run_worker_at_noon().await, 1);
 
     let requests = postmark.received_requests().await.expect("requests");
     let body: Value = serde_json::from_slice(&requests[0].body).expect("json");
@@ -390,7 +307,7 @@ async fn an_emails_one_click_unsubscribe_stops_email_to_that_address(backend: Ba
         !opted_out(&app).await,
         "e-mail only: SMS to the debtor are not stopped"
     );
-    let kinds = event_kinds(&app).await;
+    let kinds = app.event_kinds().await;
     assert_eq!(
         kinds
             .iter()
@@ -408,8 +325,10 @@ async fn an_emails_one_click_unsubscribe_stops_email_to_that_address(backend: Ba
     );
 
     // The next e-mail to that address, on another case, is cancelled, not sent.
-    let next = schedule(&app, &new_case(&app, "OPT-6").await, "email").await;
-    assert_eq!(run_worker(&app).await, 1);
+    let next = app
+        .schedule(KEY_A, &app.new_case("OPT-6").await, "email")
+        .await;
+    assert_eq!(app.run_worker_at_noon().await, 1);
     let cancelled = app.stored_message(&next).await;
     assert_eq!(cancelled.status, MessageStatus::Cancelled);
     assert_eq!(
@@ -424,9 +343,10 @@ async fn an_emails_one_click_unsubscribe_stops_email_to_that_address(backend: Ba
 
 #[test]
 fn an_opt_in_phrase_that_also_opts_out_is_refused_with_its_field() {
-    let Err(errors) = common::config_source(Backend::Embedded)
+    let Err(errors) = TestApp::builder()
         .with("messaging.opt_in_words", json!(["Stopp!"]))
         .with("messaging.opt_out_words", json!(["takk"]))
+        .source()
         .load()
     else {
         panic!("the configuration must be refused");

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use crate::common::{Backend, KEY_A, TestApp, spawn_app, spawn_app_with};
+use crate::common::{Backend, KEY_A, TestApp, spawn_app, twilio_fake};
 use ::redis::AsyncCommands;
 use innfri::domain::ids::{AgencyId, CaseId, CreditorId, MessageId};
 use innfri::domain::message::ContactCap;
@@ -13,9 +13,6 @@ use innfri::store::RedisStore;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const SID: &str = "AC00000000000000000000000000000001";
-const TOKEN: &str = "twilio-test-auth-token";
 
 const NAME: &str = "Kari Testesen";
 const EMAIL: &str = "Kari.Testesen@Example.no";
@@ -146,39 +143,24 @@ async fn personal_data_in_redis(namespace: &str) -> Vec<String> {
 }
 
 async fn app_with_twilio(twilio: &MockServer) -> TestApp {
-    let source = common::config_source(Backend::Redis)
-        .with("messaging.sms_provider", "twilio")
-        .with(
-            "twilio",
-            json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
-        );
-    spawn_app_with(source, Backend::Redis).await
+    TestApp::builder()
+        .store(Backend::Redis)
+        .with_twilio(twilio)
+        .start()
+        .await
 }
 
 /// An SMS from the debtor's phone, signed as Twilio signs it.
 async fn sms_reply(app: &TestApp, text: &str) {
-    let url = app.url("/callbacks/twilio/inbound");
-    let params: Vec<(String, String)> = [
-        ("MessageSid", "SMreply000000000000000000000000001"),
-        ("AccountSid", SID),
-        ("From", "+4791234567"),
-        ("To", "Innfri"),
-        ("Body", text),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    let signature = innfri::messaging::twilio::request_signature(TOKEN, &url, &params);
-    let response = app
-        .http
-        .post(&url)
-        .header("X-Twilio-Signature", signature)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(&params).expect("form"))
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(response.status().as_u16(), 200);
+    let status = twilio_fake::reply(
+        app,
+        "SMreply000000000000000000000000001",
+        "+4791234567",
+        "Innfri",
+        text,
+    )
+    .await;
+    assert_eq!(status, 200);
 }
 
 async fn post_with_key(
@@ -203,56 +185,11 @@ async fn post_with_key(
     )
 }
 
-/// The debtor opens the case's link; returns the session cookie and the forms' CSRF token.
-async fn open_case(app: &TestApp, case: &CaseId) -> (String, String) {
-    let link = app.ctx.issue_case_link(case).await.expect("link");
-    let cookie = app.open_link(&link).await.expect("session");
-    let form = app
-        .http
-        .get(app.url("/case/dispute"))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
-    let csrf = form
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("csrf token")
-        .to_owned();
-    (cookie, csrf)
-}
-
-async fn debtor_form(
-    app: &TestApp,
-    cookie: &str,
-    csrf: &str,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> u16 {
-    let mut all = vec![("csrf", csrf)];
-    all.extend_from_slice(fields);
-    app.http
-        .post(app.url(path))
-        .header("Cookie", cookie)
-        .header("Origin", &app.base)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(&all).expect("form"))
-        .send()
-        .await
-        .expect("post")
-        .status()
-        .as_u16()
-}
-
 #[tokio::test]
 async fn after_erasure_no_key_or_value_in_redis_holds_the_debtors_personal_data() {
     let twilio = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(format!("/2010-04-01/Accounts/{SID}/Messages.json")))
+        .and(path(twilio_fake::messages_path()))
         .respond_with(
             ResponseTemplate::new(201).set_body_json(
                 json!({"sid": "SMscan000000000000000000000000001", "status": "queued"}),
@@ -280,10 +217,7 @@ async fn after_erasure_no_key_or_value_in_redis_holds_the_debtors_personal_data(
         .await;
         assert_eq!(status, 202);
     }
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+    let worker = app.worker();
     assert_eq!(
         worker
             .run_once_at(common::oslo_working_day_at(12))
@@ -295,11 +229,13 @@ async fn after_erasure_no_key_or_value_in_redis_holds_the_debtors_personal_data(
     sms_reply(&app, &format!("Dette er {NAME}, jeg betaler fredag")).await;
     sms_reply(&app, "STOPP").await;
     // On the case page: a deferral that needs review, and a dispute in the debtor's own words.
-    let (cookie, csrf) = open_case(&app, &id).await;
+    let (cookie, csrf) = app.open_case(&id).await;
     let due = app.stored_case(&id).await.due_date;
     let asked = (due + chrono::Duration::days(21)).to_string();
     assert_eq!(
-        debtor_form(&app, &cookie, &csrf, "/case/more-time", &[("date", &asked)]).await,
+        app.post_form("/case/more-time", &cookie, &csrf, &[("date", &asked)])
+            .await
+            .0,
         200
     );
     let requests: Value = app
@@ -319,17 +255,17 @@ async fn after_erasure_no_key_or_value_in_redis_holds_the_debtors_personal_data(
     .await;
     assert_eq!(status, 200);
     assert_eq!(
-        debtor_form(
-            &app,
+        app.post_form(
+            "/case/dispute",
             &cookie,
             &csrf,
-            "/case/dispute",
             &[(
                 "text",
                 &format!("Jeg, {NAME}, født {BIRTH_DATE}, har betalt")
             )]
         )
-        .await,
+        .await
+        .0,
         200
     );
     let before = personal_data_in_redis(&namespace).await;
@@ -468,7 +404,7 @@ async fn sessions_end_at_once_when_the_case_is_closed_or_erased(backend: Backend
     for external_ref in ["S-closed", "S-erased", "S-paid"] {
         let case = app.create_case(external_ref, "1200.00").await;
         let id = CaseId::parse(case["id"].as_str().expect("id")).expect("case id");
-        let (cookie, _) = open_case(&app, &id).await;
+        let (cookie, _) = app.open_case(&id).await;
         assert_eq!(app.case_page(&cookie, "").await.status().as_u16(), 200);
         sessions.push((id, cookie));
     }
@@ -507,13 +443,7 @@ async fn sessions_end_at_once_when_the_case_is_closed_or_erased(backend: Backend
             "nothing of the case is shown"
         );
         // Also the forms behind the page.
-        let form = app
-            .http
-            .get(app.url("/case/dispute"))
-            .header("Cookie", cookie)
-            .send()
-            .await
-            .expect("get");
+        let form = app.get_with_cookie("/case/dispute", cookie).await;
         assert_eq!(form.status().as_u16(), 404);
     }
     // A paid case still thanks the debtor.
@@ -527,15 +457,11 @@ async fn a_webhook_replay_after_erasure_sends_only_the_redacted_events(backend: 
         .respond_with(ResponseTemplate::new(200))
         .mount(&receiver)
         .await;
-    let agencies = json!([
-        {"id": "agency-a", "name": "A Inkasso AS", "api_key_sha256": [hex::encode(innfri::config::api_key_hash(KEY_A))],
-         "creditors": ["nordlys-energi"], "webhook_url": format!("{}/hooks", receiver.uri()),
-         "webhook_secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}
-    ]);
-    let source = common::config_source(backend)
-        .with("agencies", agencies)
-        .with("webhooks.allow_private_destinations", true);
-    let app = spawn_app_with(source, backend).await;
+    let app = TestApp::builder()
+        .store(backend)
+        .webhook(&format!("{}/hooks", receiver.uri()), true)
+        .start()
+        .await;
     let created = app
         .post_json("/api/v1/cases", Some(KEY_A), &case_json("W-1"))
         .await;
@@ -545,10 +471,12 @@ async fn a_webhook_replay_after_erasure_sends_only_the_redacted_events(backend: 
             .expect("id"),
     )
     .expect("case id");
-    let (cookie, csrf) = open_case(&app, &id).await;
+    let (cookie, csrf) = app.open_case(&id).await;
     let asked = (app.stored_case(&id).await.due_date + chrono::Duration::days(21)).to_string();
     assert_eq!(
-        debtor_form(&app, &cookie, &csrf, "/case/more-time", &[("date", &asked)]).await,
+        app.post_form("/case/more-time", &cookie, &csrf, &[("date", &asked)])
+            .await
+            .0,
         200
     );
     let requests: Value = app

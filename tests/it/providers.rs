@@ -6,41 +6,30 @@ use crate::common;
 
 use std::sync::{Arc, Mutex};
 
-use crate::common::{Backend, KEY_A, KEY_B, TestApp, spawn_app_with};
+use crate::common::app::{
+    GATEWAYAPI_SECRET as GW_SECRET, GATEWAYAPI_TOKEN as GW_TOKEN, POSTMARK_PASSWORD as PM_PASSWORD,
+    POSTMARK_TOKEN as PM_TOKEN, POSTMARK_USER as PM_USER, gatewayapi_settings,
+};
+use crate::common::{Backend, KEY_A, KEY_B, TestApp, TestAppBuilder};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use innfri::config::ConfigSource;
 use innfri::domain::event::EventKind;
-use innfri::domain::ids::{CaseId, MessageId};
+use innfri::domain::ids::CaseId;
 use innfri::domain::message::{Message, MessageStatus, Recipient};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const GW_TOKEN: &str = "gw-api-token";
-const GW_SECRET: &str = "gw-webhook-secret";
-const PM_TOKEN: &str = "pm-server-token";
-const PM_USER: &str = "postmark";
-const PM_PASSWORD: &str = "a-long-webhook-password";
-
 /// The test configuration with the frequency cap lifted: these tests send several reminders to
 /// one test debtor and are about providers, not the cap.
-fn source(backend: Backend) -> ConfigSource {
-    common::config_source(backend)
-        .with("messaging.max_reminders_per_week", 1000)
-        .with("messaging.reminder_cooldown_hours", 0)
+fn builder(backend: Backend) -> TestAppBuilder {
+    TestApp::builder()
+        .store(backend)
+        .uncapped()
         .with("messaging.max_attempts", 3)
-}
-
-fn gatewayapi_settings(server: &MockServer) -> Value {
-    json!({"token": GW_TOKEN, "sender": "Innfri", "webhook_secret": GW_SECRET, "api_base": server.uri()})
-}
-
-fn postmark_settings(server: &MockServer) -> Value {
-    json!({"server_token": PM_TOKEN, "from": "Nordic Inkasso <noreply@innfri.test>", "webhook_username": PM_USER, "webhook_password": PM_PASSWORD, "api_base": server.uri()})
 }
 
 async fn create_case_for(app: &TestApp, key: &str, external_ref: &str, email: &str) -> CaseId {
@@ -53,28 +42,6 @@ async fn create_case_for(app: &TestApp, key: &str, external_ref: &str, email: &s
     assert_eq!(response.status().as_u16(), 201, "case created");
     let case: Value = response.json().await.expect("json");
     CaseId::parse(case["id"].as_str().expect("id")).expect("case id")
-}
-
-async fn schedule(app: &TestApp, key: &str, case: &CaseId, channel: &str) -> MessageId {
-    let response = app
-        .post_json(
-            &format!("/api/v1/cases/{case}/messages"),
-            Some(key),
-            &json!({ "channel": channel }).to_string(),
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 202);
-    let message: Value = response.json().await.expect("json");
-    MessageId::parse(message["id"].as_str().expect("id")).expect("message id")
-}
-
-async fn run_at(app: &TestApp, at: DateTime<Utc>) -> usize {
-    app.ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker")
-        .run_once_at(at)
-        .await
-        .expect("store")
 }
 
 async fn event_kinds(app: &TestApp, case: &CaseId) -> Vec<EventKind> {
@@ -135,16 +102,10 @@ async fn gatewayapi_sends_json_and_a_signed_undeliverable_report_falls_back_to_e
         .expect(1)
         .mount(&gateway)
         .await;
-    let app = spawn_app_with(
-        source(backend)
-            .with("messaging.sms_provider", "gatewayapi")
-            .with("gatewayapi", gatewayapi_settings(&gateway)),
-        backend,
-    )
-    .await;
+    let app = builder(backend).with_gatewayapi(&gateway).start().await;
     let case = create_case_for(&app, KEY_A, "GW-1", "kari@example.no").await;
-    let sms = schedule(&app, KEY_A, &case, "sms").await;
-    assert_eq!(run_at(&app, common::oslo_working_day_at(12)).await, 1);
+    let sms = app.schedule(KEY_A, &case, "sms").await;
+    assert_eq!(app.run_worker_at_noon().await, 1);
     let sent = app.stored_message(&sms).await;
     assert_eq!(sent.status, MessageStatus::Sent);
     assert_eq!(sent.provider_id.as_deref(), Some("421332671"));
@@ -200,7 +161,7 @@ async fn gatewayapi_sends_json_and_a_signed_undeliverable_report_falls_back_to_e
     assert!(
         matches!(&fallbacks[0].recipient, Recipient::Email(e) if e.as_str() == "kari@example.no")
     );
-    assert_eq!(run_at(&app, common::oslo_working_day_at(12)).await, 1);
+    assert_eq!(app.run_worker_at_noon().await, 1);
     assert_eq!(
         app.stored_message(&fallbacks[0].id).await.status,
         MessageStatus::Sent
@@ -214,16 +175,10 @@ async fn gatewayapi_delivered_report_marks_the_message_delivered(backend: Backen
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [7]})))
         .mount(&gateway)
         .await;
-    let app = spawn_app_with(
-        source(backend)
-            .with("messaging.sms_provider", "gatewayapi")
-            .with("gatewayapi", gatewayapi_settings(&gateway)),
-        backend,
-    )
-    .await;
+    let app = builder(backend).with_gatewayapi(&gateway).start().await;
     let case = create_case_for(&app, KEY_A, "GW-2", "kari@example.no").await;
-    let sms = schedule(&app, KEY_A, &case, "sms").await;
-    run_at(&app, common::oslo_working_day_at(12)).await;
+    let sms = app.schedule(KEY_A, &case, "sms").await;
+    app.run_worker_at_noon().await;
     // Matched by GatewayAPI's id when no userref comes back.
     let claims = json!({"id": 7, "msisdn": 4791234567_u64, "time": Utc::now().timestamp(), "status": "DELIVERED", "userref": null});
     let jwt = gatewayapi_jwt(&claims, GW_SECRET);
@@ -251,16 +206,14 @@ async fn gatewayapi_reports_are_taken_only_while_current(backend: Backend) {
         .await;
     let mut settings = gatewayapi_settings(&gateway);
     settings["webhook_secret"] = json!("secret");
-    let app = spawn_app_with(
-        source(backend)
-            .with("messaging.sms_provider", "gatewayapi")
-            .with("gatewayapi", settings),
-        backend,
-    )
-    .await;
+    let app = builder(backend)
+        .with("messaging.sms_provider", "gatewayapi")
+        .with("gatewayapi", settings)
+        .start()
+        .await;
     let case = create_case_for(&app, KEY_A, "GW-3", "kari@example.no").await;
-    let sms = schedule(&app, KEY_A, &case, "sms").await;
-    run_at(&app, common::oslo_working_day_at(12)).await;
+    let sms = app.schedule(KEY_A, &case, "sms").await;
+    app.run_worker_at_noon().await;
     let claims = |time: i64| json!({"id": 2381703, "msisdn": 4791234567_u64, "time": time, "status": "DELIVERED", "userref": null});
     let now = Utc::now().timestamp();
     // Rightly signed, but from 2018, from two days ago, or dated an hour ahead.
@@ -286,33 +239,6 @@ async fn gatewayapi_reports_are_taken_only_while_current(backend: Backend) {
     );
 }
 
-/// As a worker killed mid-send leaves these messages: claimed at `at` under a one-second lease
-/// and started (`sending`), and nothing after that.
-async fn leave_sending(app: &TestApp, ids: &[&MessageId], at: DateTime<Utc>) {
-    let store = &app.ctx.store;
-    let lease = at + chrono::Duration::seconds(1);
-    let claimed = store
-        .claim_due_messages(at, lease, 100)
-        .await
-        .expect("claim");
-    assert_eq!(claimed.len(), ids.len());
-    for mut copy in claimed {
-        assert!(ids.contains(&&copy.id));
-        let expected = copy.starts;
-        copy.starts += 1;
-        copy.attempts += 1;
-        copy.status = MessageStatus::Sending;
-        copy.updated_at = at;
-        assert!(
-            store
-                .begin_send(&copy, expected, lease)
-                .await
-                .expect("store")
-                .is_some()
-        );
-    }
-}
-
 /// GatewayAPI cannot be asked what it sent (no lookup by `userref`): a lost send waits out the
 /// receipt grace. A delivery report naming it (our id in `userref`) settles it without a second
 /// send; one that gets no report is sent again once the grace is over.
@@ -323,33 +249,31 @@ async fn a_lost_gatewayapi_send_waits_for_its_report_before_it_is_sent_again(bac
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [421332672]})))
         .mount(&gateway)
         .await;
-    let app = spawn_app_with(
-        source(backend)
-            .with("messaging.sms_provider", "gatewayapi")
-            .with("messaging.receipt_grace_seconds", 300)
-            .with("gatewayapi", gatewayapi_settings(&gateway)),
-        backend,
-    )
-    .await;
-    let reported = schedule(
-        &app,
-        KEY_A,
-        &create_case_for(&app, KEY_A, "GL-1", "a@example.no").await,
-        "sms",
-    )
-    .await;
-    let silent = schedule(
-        &app,
-        KEY_A,
-        &create_case_for(&app, KEY_A, "GL-2", "b@example.no").await,
-        "sms",
-    )
-    .await;
+    let app = builder(backend)
+        .with("messaging.sms_provider", "gatewayapi")
+        .with("messaging.receipt_grace_seconds", 300)
+        .with("gatewayapi", gatewayapi_settings(&gateway))
+        .start()
+        .await;
+    let reported = app
+        .schedule(
+            KEY_A,
+            &create_case_for(&app, KEY_A, "GL-1", "a@example.no").await,
+            "sms",
+        )
+        .await;
+    let silent = app
+        .schedule(
+            KEY_A,
+            &create_case_for(&app, KEY_A, "GL-2", "b@example.no").await,
+            "sms",
+        )
+        .await;
     let noon = common::oslo_working_day_at(12);
     let lost_at = noon - chrono::Duration::minutes(1);
-    leave_sending(&app, &[&reported, &silent], lost_at).await;
+    app.leave_sending(&[&reported, &silent], lost_at).await;
 
-    assert_eq!(run_at(&app, noon).await, 2);
+    assert_eq!(app.run_worker_at(noon).await, 2);
     for id in [&reported, &silent] {
         let held = app.stored_message(id).await;
         assert_eq!(held.status, MessageStatus::Scheduled);
@@ -375,7 +299,8 @@ async fn a_lost_gatewayapi_send_waits_for_its_report_before_it_is_sent_again(bac
     assert_eq!(settled.unknown_outcome, None);
 
     assert_eq!(
-        run_at(&app, lost_at + chrono::Duration::minutes(6)).await,
+        app.run_worker_at(lost_at + chrono::Duration::minutes(6))
+            .await,
         1
     );
     let requests = gateway.received_requests().await.expect("requests");
@@ -406,16 +331,10 @@ async fn postmark_sends_and_a_hard_bounce_falls_back_to_sms(backend: Backend) {
         .expect(1)
         .mount(&postmark)
         .await;
-    let app = spawn_app_with(
-        source(backend)
-            .with("messaging.email_provider", "postmark")
-            .with("postmark", postmark_settings(&postmark)),
-        backend,
-    )
-    .await;
+    let app = builder(backend).with_postmark(&postmark).start().await;
     let case = create_case_for(&app, KEY_A, "PM-1", "kari@example.no").await;
-    let email = schedule(&app, KEY_A, &case, "email").await;
-    assert_eq!(run_at(&app, common::oslo_working_day_at(12)).await, 1);
+    let email = app.schedule(KEY_A, &case, "email").await;
+    assert_eq!(app.run_worker_at_noon().await, 1);
     assert_eq!(app.stored_message(&email).await.status, MessageStatus::Sent);
     let requests = postmark.received_requests().await.expect("requests");
     let body: Value = serde_json::from_slice(&requests[0].body).expect("json");
@@ -474,16 +393,10 @@ async fn postmark_inactive_recipient_is_permanent(backend: Backend) {
         .expect(1)
         .mount(&postmark)
         .await;
-    let app = spawn_app_with(
-        source(backend)
-            .with("messaging.email_provider", "postmark")
-            .with("postmark", postmark_settings(&postmark)),
-        backend,
-    )
-    .await;
+    let app = builder(backend).with_postmark(&postmark).start().await;
     let case = create_case_for(&app, KEY_A, "PM-2", "kari@example.no").await;
-    let email = schedule(&app, KEY_A, &case, "email").await;
-    run_at(&app, common::oslo_working_day_at(12)).await;
+    let email = app.schedule(KEY_A, &case, "email").await;
+    app.run_worker_at_noon().await;
     let failed = app.stored_message(&email).await;
     assert_eq!(failed.status, MessageStatus::Failed, "no retry");
     assert_eq!(failed.attempts, 1);
@@ -547,21 +460,18 @@ async fn smtp_delivers_through_a_local_sink_and_a_refused_address_falls_back_to_
     backend: Backend,
 ) {
     let (port, received) = smtp_sink().await;
-    let app = spawn_app_with(
-        source(backend)
+    let app = builder(backend)
             .with("messaging.email_provider", "smtp")
             .with(
                 "smtp",
                 json!({"host": "127.0.0.1", "port": port, "security": "none", "from": "Nordic Inkasso <noreply@innfri.test>"}),
-            ),
-        backend,
-    )
+            ).start()
     .await;
     let good = create_case_for(&app, KEY_A, "SM-1", "kari@example.no").await;
     let bad = create_case_for(&app, KEY_A, "SM-2", "bounce@example.no").await;
-    let sent = schedule(&app, KEY_A, &good, "email").await;
-    let refused = schedule(&app, KEY_A, &bad, "email").await;
-    assert_eq!(run_at(&app, common::oslo_working_day_at(12)).await, 2);
+    let sent = app.schedule(KEY_A, &good, "email").await;
+    let refused = app.schedule(KEY_A, &bad, "email").await;
+    assert_eq!(app.run_worker_at_noon().await, 2);
 
     assert_eq!(app.stored_message(&sent).await.status, MessageStatus::Sent);
     let mails = received.lock().expect("lock").clone();
@@ -623,28 +533,19 @@ async fn a_provider_that_is_down_fails_over_to_the_second(backend: Backend) {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [99]})))
         .mount(&gateway)
         .await;
-    let app = spawn_app_with(
-        source(backend)
-            .with("messaging.sms_provider", "twilio")
-            .with("messaging.sms_failover", "gatewayapi")
-            .with("messaging.breaker_failures", 1)
-            .with("messaging.concurrency", 1)
-            .with(
-                "twilio",
-                json!({"account_sid": "AC00000000000000000000000000000001", "auth_token": "t", "from": "Innfri", "api_base": twilio.uri()}),
-            )
-            .with("gatewayapi", gatewayapi_settings(&gateway)),
-        backend,
-    )
-    .await;
+    let app = builder(backend)
+        .with_twilio(&twilio)
+        .with("messaging.sms_failover", "gatewayapi")
+        .with("messaging.breaker_failures", 1)
+        .with("messaging.concurrency", 1)
+        .with("gatewayapi", gatewayapi_settings(&gateway))
+        .start()
+        .await;
     let first_case = create_case_for(&app, KEY_A, "FO-1", "kari@example.no").await;
     let second_case = create_case_for(&app, KEY_A, "FO-2", "kari@example.no").await;
-    let first = schedule(&app, KEY_A, &first_case, "sms").await;
-    let second = schedule(&app, KEY_A, &second_case, "sms").await;
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+    let first = app.schedule(KEY_A, &first_case, "sms").await;
+    let second = app.schedule(KEY_A, &second_case, "sms").await;
+    let worker = app.worker();
     let noon = common::oslo_working_day_at(12);
     assert_eq!(worker.run_once_at(noon).await.expect("store"), 2);
     // One message met the outage (and waits for its retry); the breaker opened, so the other
@@ -685,17 +586,11 @@ async fn a_report_from_one_provider_never_matches_another_providers_id(backend: 
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"To": "kari@example.no", "SubmittedAt": "2026-11-23T12:00:00Z", "MessageID": "0d9f4a7e-1c2b-4e5f-8a9b-0c1d2e3f4a5b", "ErrorCode": 0, "Message": "OK"})))
         .mount(&postmark)
         .await;
-    let app = spawn_app_with(
-        source(backend)
-            .with("messaging.email_provider", "postmark")
-            .with("postmark", postmark_settings(&postmark)),
-        backend,
-    )
-    .await;
+    let app = builder(backend).with_postmark(&postmark).start().await;
     let case = create_case_for(&app, KEY_A, "NS-1", "kari@example.no").await;
-    let sms = schedule(&app, KEY_A, &case, "sms").await;
-    let email = schedule(&app, KEY_A, &case, "email").await;
-    assert_eq!(run_at(&app, common::oslo_working_day_at(12)).await, 2);
+    let sms = app.schedule(KEY_A, &case, "sms").await;
+    let email = app.schedule(KEY_A, &case, "email").await;
+    assert_eq!(app.run_worker_at_noon().await, 2);
     let sent_sms = app.stored_message(&sms).await;
     assert_eq!(sent_sms.provider.as_deref(), Some("console"));
     let console_id = sent_sms.provider_id.clone().expect("console id");
@@ -751,18 +646,18 @@ async fn the_frequency_cap_spaces_reminders_to_one_debtor_across_an_agencys_case
     backend: Backend,
 ) {
     // The defaults: two reminders a week, a day apart.
-    let app = spawn_app_with(common::config_source(backend), backend).await;
+    let app = TestApp::builder().store(backend).start().await;
     let mut reminders = Vec::new();
     for i in 0..3 {
         let case = create_case_for(&app, KEY_A, &format!("CAP-{i}"), "kari@example.no").await;
-        reminders.push(schedule(&app, KEY_A, &case, "sms").await);
+        reminders.push(app.schedule(KEY_A, &case, "sms").await);
     }
     // Another agency writing to the same number is counted apart.
     let other_agency_case = create_case_for(&app, KEY_B, "CAP-B", "kari@example.no").await;
-    let other = schedule(&app, KEY_B, &other_agency_case, "sms").await;
+    let other = app.schedule(KEY_B, &other_agency_case, "sms").await;
 
     let day_one = common::oslo_working_day_at(12);
-    run_at(&app, day_one).await;
+    app.run_worker_at(day_one).await;
     let mut statuses = Vec::new();
     for id in &reminders {
         statuses.push(app.stored_message(id).await);
@@ -779,7 +674,7 @@ async fn the_frequency_cap_spaces_reminders_to_one_debtor_across_an_agencys_case
     assert_eq!(app.stored_message(&other).await.status, MessageStatus::Sent);
 
     let day_two = next_working_noon(day_one);
-    run_at(&app, day_two).await;
+    app.run_worker_at(day_two).await;
     let mut sent_by_now = 0;
     let mut waiting = Vec::new();
     for id in &reminders {

@@ -4,8 +4,6 @@
 //! upgrade from keys that were not unique; cases paid in full close; files of other accounts,
 //! agencies or malformed files change nothing.
 
-use crate::common;
-
 use crate::common::{Backend, KEY_A, KEY_B, TestApp, spawn_app};
 use innfri::domain::case::CaseStatus;
 use innfri::domain::event::{Actor, EventKind};
@@ -461,8 +459,11 @@ async fn a_direct_payment_registered_by_the_agency_counts_once(backend: Backend)
 async fn a_bank_file_of_several_megabytes_is_imported_and_one_above_the_limit_is_413(
     backend: Backend,
 ) {
-    let source = common::config_source(backend).with("server.max_bank_file_mb", 4);
-    let app = common::spawn_app_with(source, backend).await;
+    let app = TestApp::builder()
+        .store(backend)
+        .with("server.max_bank_file_mb", 4)
+        .start()
+        .await;
     let case = app.create_case("BIG-1", "1200.00").await;
     let kid = case["kid"].as_str().expect("kid").to_owned();
     let references: Vec<String> = (0..16_000).map(|i| format!("BIG-REF-{i:06}")).collect();

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use crate::common::{Backend, KEY_A, TestApp, spawn_app, spawn_app_with};
+use crate::common::{Backend, KEY_A, TestApp, spawn_app};
 use chrono::{DateTime, Duration, Utc};
 use innfri::domain::case::CaseStatus;
 use innfri::domain::ids::{AgencyId, CaseId};
@@ -74,10 +74,11 @@ async fn a_closed_case_is_erased_after_the_creditors_own_number_of_days(backend:
         "# What innfri may grant",
         "[retention]\nerase_after_days = 30\n\n# What innfri may grant",
     );
-    let dir = common::creditors_dir(&[("nordlys-energi.toml", &mandate)]);
-    let source =
-        common::config_source(backend).with("creditors_dir", dir.to_string_lossy().to_string());
-    let app = spawn_app_with(source, backend).await;
+    let app = TestApp::builder()
+        .store(backend)
+        .creditors(&[("nordlys-energi.toml", &mandate)])
+        .start()
+        .await;
     let id = create(&app, "R-closed").await;
     let closed = app
         .post_json(&format!("/api/v1/cases/{id}/close"), Some(KEY_A), "")

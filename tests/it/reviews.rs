@@ -33,18 +33,6 @@ async fn answer(d: &Debtor, id: &str, verb: &str, body: &str) -> reqwest::Respon
         .await
 }
 
-async fn templates(d: &Debtor) -> Vec<Template> {
-    d.app
-        .ctx
-        .store
-        .case_messages(&d.case_id)
-        .await
-        .expect("messages")
-        .into_iter()
-        .map(|m| m.template)
-        .collect()
-}
-
 async fn a_reviewed_deferral_approved_by_the_agency_moves_the_due_date(backend: Backend) {
     let d = debtor(backend, "1200.00").await;
     let asked = d.case().await.due_date + Duration::days(21);
@@ -92,7 +80,7 @@ async fn a_reviewed_deferral_approved_by_the_agency_moves_the_due_date(backend: 
             .count(),
         1
     );
-    assert_eq!(templates(&d).await, vec![Template::DeferralReceipt]);
+    assert_eq!(d.templates().await, vec![Template::DeferralReceipt]);
     let again = answer(&d, &id, "approve", "").await;
     assert_eq!(again.status().as_u16(), 404, "a request is answered once");
     let body: serde_json::Value = again.json().await.expect("json");
@@ -134,7 +122,7 @@ async fn a_declined_request_shows_the_reason_to_the_debtor(backend: Backend) {
         "{page}"
     );
     assert!(d.event_kinds().await.contains(&EventKind::RequestDeclined));
-    assert_eq!(templates(&d).await, vec![Template::RequestDeclined]);
+    assert_eq!(d.templates().await, vec![Template::RequestDeclined]);
 }
 
 async fn an_upheld_dispute_closes_the_case_and_a_rejected_one_resumes_collection(backend: Backend) {
@@ -176,11 +164,7 @@ async fn an_upheld_dispute_closes_the_case_and_a_rejected_one_resumes_collection
     let page = d.app.case_page(&d.cookie, "").await;
     assert_eq!(page.status().as_u16(), 404);
     // The notice to the debtor goes out even though the case is closed.
-    let worker = d
-        .app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+    let worker = d.app.worker();
     worker.run_once().await.expect("store");
     let messages = d
         .app

@@ -274,11 +274,7 @@ async fn a_dispute_pauses_collection_and_holds_reminders(backend: Backend) {
         .expect("html");
     assert!(page.contains("stanset innkrevingen") && !page.contains("/case/plan"));
     // The reminder queued before the dispute is held, not sent and not dropped.
-    let worker = d
-        .app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+    let worker = d.app.worker();
     assert_eq!(
         worker
             .run_once_at(common::oslo_working_day_at(12))
@@ -430,17 +426,7 @@ async fn pages_in_english_and_under_20_kb(backend: Backend) {
                 .is_some_and(|c| c.starts_with("lang="))
     );
     for path in ["/case", "/case/more-time", "/case/plan", "/case/dispute"] {
-        let body = d
-            .app
-            .http
-            .get(d.app.url(path))
-            .header("Cookie", &d.cookie)
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("html");
+        let body = d.get(path).await;
         assert!(body.len() < 20 * 1024, "{path} is {} bytes", body.len());
     }
     let (_, preview) = d.post("/case/plan/preview", &[("months", "12")]).await;

@@ -5,9 +5,7 @@ use crate::common;
 
 use std::process::Output;
 
-use crate::common::{
-    Backend, KEY_A, KEY_B, case_body, config_source, spawn_app_with, unique_namespace,
-};
+use crate::common::{Backend, KEY_A, KEY_B, TestApp, case_body, unique_namespace};
 use innfri::config::api_key_hash;
 use redis::AsyncCommands;
 use serde_json::Value;
@@ -53,11 +51,11 @@ async fn an_agency_made_on_the_command_line_works_and_its_revoked_key_stops() {
     assert!(first_key.starts_with("ik_") && first_key.len() >= 30);
     assert!(stdout(&created).contains("fjord-inkasso-as"));
 
-    let app = spawn_app_with(
-        config_source(Backend::Redis).with("store.namespace", &ns),
-        Backend::Redis,
-    )
-    .await;
+    let app = TestApp::builder()
+        .store(Backend::Redis)
+        .namespace(&ns)
+        .start()
+        .await;
     let response = app
         .post_json(
             "/api/v1/cases",
@@ -120,15 +118,15 @@ async fn an_agency_made_on_the_command_line_works_and_its_revoked_key_stops() {
 #[tokio::test]
 async fn a_revoked_configured_key_stays_revoked_when_the_service_starts_again() {
     let ns = unique_namespace();
-    let source = || config_source(Backend::Redis).with("store.namespace", &ns);
-    let app = spawn_app_with(source(), Backend::Redis).await;
+    let builder = || TestApp::builder().store(Backend::Redis).namespace(&ns);
+    let app = builder().start().await;
     assert_eq!(status_with(&app, KEY_A, "/api/v1/cases").await, 200);
     let key_id = innfri::tenants::key_id(&api_key_hash(KEY_A));
     let revoked = agency_cli(&ns, "redis", &["revoke", "agency-a", &key_id]);
     assert!(revoked.status.success(), "{revoked:?}");
     assert_eq!(status_with(&app, KEY_A, "/api/v1/cases").await, 401);
     // A restart seeds the configuration again; the key is not brought back.
-    let again = spawn_app_with(source(), Backend::Redis).await;
+    let again = builder().start().await;
     assert_eq!(status_with(&again, KEY_A, "/api/v1/cases").await, 401);
 }
 
@@ -182,21 +180,22 @@ fn agencies(a_keys: &[&str], b_keys: &[&str]) -> Value {
 #[tokio::test]
 async fn a_key_taken_out_of_the_configuration_stops_working_and_a_moved_one_is_refused() {
     let ns = unique_namespace();
-    let source = |agencies: Value| {
-        config_source(Backend::Redis)
-            .with("store.namespace", &ns)
-            .with("agencies", agencies)
+    let builder = |agencies: Value| {
+        TestApp::builder()
+            .store(Backend::Redis)
+            .namespace(&ns)
+            .agencies(agencies)
     };
-    let app = spawn_app_with(source(agencies(&[KEY_A], &[KEY_B])), Backend::Redis).await;
+    let app = builder(agencies(&[KEY_A], &[KEY_B])).start().await;
     assert_eq!(status_with(&app, KEY_A, "/api/v1/cases").await, 200);
 
     // Agency A's key is removed from the configuration: after a restart it is refused.
-    let again = spawn_app_with(source(agencies(&[], &[KEY_B])), Backend::Redis).await;
+    let again = builder(agencies(&[], &[KEY_B])).start().await;
     assert_eq!(status_with(&again, KEY_A, "/api/v1/cases").await, 401);
     assert_eq!(status_with(&again, KEY_B, "/api/v1/cases").await, 200);
 
     // B's key configured for A instead: the service refuses to start rather than guess.
-    let config = source(agencies(&[KEY_B], &[])).load().expect("config");
+    let config = builder(agencies(&[KEY_B], &[])).config();
     let refused = innfri::app::AppContext::new(config).await;
     let error = refused.err().expect("refused").to_string();
     assert!(

@@ -9,7 +9,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::common::{Backend, TestApp, spawn_app_with};
+use crate::common::app::WEBHOOK_SECRET as SECRET;
+use crate::common::{Backend, TestApp};
 use chrono::Duration;
 use innfri::webhooks::delivery::Deliverer;
 use innfri::webhooks::signing::WebhookSecret;
@@ -17,23 +18,16 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
 async fn app_with_webhook(backend: Backend, receiver: &MockServer, allow_private: bool) -> TestApp {
     app_with_webhook_url(backend, &format!("{}/hooks", receiver.uri()), allow_private).await
 }
 
 async fn app_with_webhook_url(backend: Backend, url: &str, allow_private: bool) -> TestApp {
-    let agencies = serde_json::json!([
-        {"id": "agency-a", "name": "A Inkasso AS", "api_key_sha256": [hex::encode(innfri::config::api_key_hash(common::KEY_A))],
-         "creditors": ["nordlys-energi"], "webhook_url": url, "webhook_secret": SECRET},
-        {"id": "agency-b", "name": "B Inkasso AS", "api_key_sha256": [hex::encode(innfri::config::api_key_hash(common::KEY_B))],
-         "creditors": ["nordlys-energi"]}
-    ]);
-    let source = common::config_source(backend)
-        .with("agencies", agencies)
-        .with("webhooks.allow_private_destinations", allow_private);
-    spawn_app_with(source, backend).await
+    TestApp::builder()
+        .store(backend)
+        .webhook(url, allow_private)
+        .start()
+        .await
 }
 
 /// Three events for agency A: the case opened twice by the debtor, then a payment.

@@ -5,7 +5,8 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Backend, KEY_A, TestApp, spawn_app_with, twilio_fake};
+use crate::common::twilio_fake::{self, SID, TOKEN};
+use crate::common::{Backend, KEY_A, TestApp};
 use innfri::domain::event::EventKind;
 use innfri::domain::ids::MessageId;
 use innfri::domain::message::MessageStatus;
@@ -13,39 +14,21 @@ use serde_json::Value;
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SID: &str = "AC00000000000000000000000000000001";
-const TOKEN: &str = "twilio-test-auth-token";
-
 async fn app_with_twilio(backend: Backend, twilio: &MockServer) -> TestApp {
-    let source = common::config_source(backend)
-        .with("messaging.sms_provider", "twilio")
+    TestApp::builder()
+        .store(backend)
+        .with_twilio(twilio)
         .with("messaging.max_attempts", 2)
-        .with(
-            "twilio",
-            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
-        );
-    spawn_app_with(source, backend).await
+        .start()
+        .await
 }
 
-fn twilio_path() -> String {
-    format!("/2010-04-01/Accounts/{SID}/Messages.json")
-}
-
+/// A case of agency A with an SMS reminder asked for: the case's JSON and the message's id.
 async fn schedule_sms(app: &TestApp, external_ref: &str) -> (Value, MessageId) {
     let case = app.create_case(external_ref, "1200.00").await;
-    let path = format!(
-        "/api/v1/cases/{}/messages",
-        case["id"].as_str().expect("id")
-    );
-    let response = app
-        .post_json(&path, Some(KEY_A), r#"{"channel":"sms"}"#)
-        .await;
-    assert_eq!(response.status().as_u16(), 202);
-    let message: Value = response.json().await.expect("json");
-    (
-        case,
-        MessageId::parse(message["id"].as_str().expect("id")).expect("message id"),
-    )
+    let id = innfri::domain::ids::CaseId::parse(case["id"].as_str().expect("id")).expect("case id");
+    let message = app.schedule(KEY_A, &id, "sms").await;
+    (case, message)
 }
 
 /// A case with `count` payment receipts by SMS due now, scheduled straight in the store.
@@ -85,24 +68,9 @@ fn start_loop(
     tokio::sync::watch::Sender<bool>,
     tokio::task::JoinHandle<()>,
 ) {
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+    let worker = app.worker();
     let (tx, rx) = tokio::sync::watch::channel(false);
     (tx, tokio::spawn(async move { worker.run(rx).await }))
-}
-
-/// One round of the worker at noon on a working day, inside the contact hours.
-async fn run_worker_once(app: &TestApp) -> usize {
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
-    worker
-        .run_once_at(common::oslo_working_day_at(12))
-        .await
-        .expect("store")
 }
 
 fn form_value(body: &str, name: &str) -> Option<String> {
@@ -121,7 +89,7 @@ async fn a_scheduled_sms_is_sent_with_a_link_that_opens_exactly_its_case(backend
         )
     );
     Mock::given(method("POST"))
-        .and(path(twilio_path()))
+        .and(path(twilio_fake::messages_path()))
         .and(header("authorization", basic.as_str()))
         .and(header("content-type", "application/x-www-form-urlencoded"))
         .and(body_string_contains("To=%2B4791234567"))
@@ -136,8 +104,8 @@ async fn a_scheduled_sms_is_sent_with_a_link_that_opens_exactly_its_case(backend
     let _other = app.create_case("W-0", "999.00").await;
     let (case, message_id) = schedule_sms(&app, "W-1").await;
 
-    assert_eq!(run_worker_once(&app).await, 1);
-    assert_eq!(run_worker_once(&app).await, 0, "nothing is sent twice");
+    assert_eq!(app.run_worker_at_noon().await, 1);
+    assert_eq!(app.run_worker_at_noon().await, 0, "nothing is sent twice");
 
     let message = app.stored_message(&message_id).await;
     assert_eq!(message.status, MessageStatus::Sent);
@@ -177,7 +145,7 @@ async fn a_scheduled_sms_is_sent_with_a_link_that_opens_exactly_its_case(backend
 async fn a_provider_outage_is_retried_later_and_gives_up_after_max_attempts(backend: Backend) {
     let twilio = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(twilio_path()))
+        .and(path(twilio_fake::messages_path()))
         .respond_with(ResponseTemplate::new(503).set_body_json(
             serde_json::json!({"code": 20500, "message": "unavailable", "status": 503}),
         ))
@@ -186,7 +154,7 @@ async fn a_provider_outage_is_retried_later_and_gives_up_after_max_attempts(back
         .await;
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-2").await;
-    assert_eq!(run_worker_once(&app).await, 1);
+    assert_eq!(app.run_worker_at_noon().await, 1);
     let message = app.stored_message(&id).await;
     assert_eq!(message.status, MessageStatus::Scheduled);
     assert_eq!(message.attempts, 1);
@@ -194,7 +162,7 @@ async fn a_provider_outage_is_retried_later_and_gives_up_after_max_attempts(back
         message.not_before > chrono::Utc::now() + chrono::Duration::seconds(20),
         "backoff before the retry"
     );
-    assert_eq!(run_worker_once(&app).await, 0, "not due yet");
+    assert_eq!(app.run_worker_at_noon().await, 0, "not due yet");
 
     // Make it due now, as time passing would.
     let mut due = message.clone();
@@ -204,7 +172,7 @@ async fn a_provider_outage_is_retried_later_and_gives_up_after_max_attempts(back
         .save_leased_message(&due)
         .await
         .expect("store");
-    assert_eq!(run_worker_once(&app).await, 1);
+    assert_eq!(app.run_worker_at_noon().await, 1);
     let message = app.stored_message(&id).await;
     assert_eq!(message.status, MessageStatus::Failed);
     assert_eq!(message.attempts, 2);
@@ -213,7 +181,7 @@ async fn a_provider_outage_is_retried_later_and_gives_up_after_max_attempts(back
 async fn an_invalid_number_fails_permanently_without_retry(backend: Backend) {
     let twilio = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(twilio_path()))
+        .and(path(twilio_fake::messages_path()))
         .respond_with(ResponseTemplate::new(400).set_body_json(
             serde_json::json!({"code": 21211, "message": "The 'To' number is not a valid phone number.", "status": 400}),
         ))
@@ -222,7 +190,7 @@ async fn an_invalid_number_fails_permanently_without_retry(backend: Backend) {
         .await;
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-3").await;
-    assert_eq!(run_worker_once(&app).await, 1);
+    assert_eq!(app.run_worker_at_noon().await, 1);
     let message = app.stored_message(&id).await;
     assert_eq!(message.status, MessageStatus::Failed);
     assert!(
@@ -231,27 +199,15 @@ async fn an_invalid_number_fails_permanently_without_retry(backend: Backend) {
             .as_deref()
             .is_some_and(|e| e.contains("21211"))
     );
-    let kinds = agency_a_event_kinds(&app).await;
+    let kinds = app.event_kinds().await;
     assert!(kinds.contains(&EventKind::ContactInvalid), "{kinds:?}");
     assert!(kinds.contains(&EventKind::MessageFailed), "{kinds:?}");
-}
-
-async fn agency_a_event_kinds(app: &TestApp) -> Vec<EventKind> {
-    let agency = innfri::domain::ids::AgencyId::parse("agency-a").expect("id");
-    app.ctx
-        .store
-        .events_after(&agency, None, 1000)
-        .await
-        .expect("events")
-        .into_iter()
-        .map(|(_, e)| e.kind)
-        .collect()
 }
 
 async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend: Backend) {
     let twilio = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(twilio_path()))
+        .and(path(twilio_fake::messages_path()))
         .respond_with(ResponseTemplate::new(201).set_body_json(
             serde_json::json!({"sid": "SMstop00000000000000000000000000001", "status": "queued"}),
         ))
@@ -261,7 +217,7 @@ async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend
         .await;
     let app = app_with_twilio(backend, &twilio).await;
     let (case, _) = schedule_sms(&app, "W-7").await;
-    assert_eq!(run_worker_once(&app).await, 1);
+    assert_eq!(app.run_worker_at_noon().await, 1);
 
     let url = app.url("/callbacks/twilio/inbound");
     let params: Vec<(String, String)> = [
@@ -315,15 +271,11 @@ async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend
         "{:?}",
         kept.audit
     );
-    assert!(
-        agency_a_event_kinds(&app)
-            .await
-            .contains(&EventKind::ContactInvalid)
-    );
+    assert!(app.event_kinds().await.contains(&EventKind::ContactInvalid));
 
     // The next reminder (another case, same number) is cancelled, not sent.
     let (_, next) = schedule_sms(&app, "W-8").await;
-    assert_eq!(run_worker_once(&app).await, 1);
+    assert_eq!(app.run_worker_at_noon().await, 1);
     let message = app.stored_message(&next).await;
     assert_eq!(message.status, MessageStatus::Cancelled);
 }
@@ -331,13 +283,13 @@ async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend
 async fn a_rate_limit_honours_retry_after(backend: Backend) {
     let twilio = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(twilio_path()))
+        .and(path(twilio_fake::messages_path()))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "600"))
         .mount(&twilio)
         .await;
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-4").await;
-    run_worker_once(&app).await;
+    app.run_worker_at_noon().await;
     let message = app.stored_message(&id).await;
     assert_eq!(message.status, MessageStatus::Scheduled);
     assert!(message.not_before >= chrono::Utc::now() + chrono::Duration::seconds(590));
@@ -346,7 +298,7 @@ async fn a_rate_limit_honours_retry_after(backend: Backend) {
 async fn a_reminder_due_at_23_oslo_time_waits_for_the_next_contact_hours(backend: Backend) {
     let twilio = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(twilio_path()))
+        .and(path(twilio_fake::messages_path()))
         .respond_with(ResponseTemplate::new(201))
         .expect(0)
         .mount(&twilio)
@@ -356,10 +308,7 @@ async fn a_reminder_due_at_23_oslo_time_waits_for_the_next_contact_hours(backend
     // Late on a day before a working day: the next contact hours open at 08:00 (a Friday's
     // would be Saturday's 09:00).
     let late = common::oslo_working_day_before_another_at(23);
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+    let worker = app.worker();
     assert_eq!(worker.run_once_at(late).await.expect("store"), 1);
     let message = app.stored_message(&id).await;
     assert_eq!(message.status, MessageStatus::Scheduled);
@@ -380,7 +329,7 @@ async fn a_signed_delivery_receipt_marks_the_message_delivered_and_a_forged_one_
 ) {
     let twilio = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(twilio_path()))
+        .and(path(twilio_fake::messages_path()))
         .and(body_string_contains("StatusCallback="))
         .respond_with(ResponseTemplate::new(201).set_body_json(
             serde_json::json!({"sid": "SMreceipt0000000000000000000000001", "status": "queued"}),
@@ -389,7 +338,7 @@ async fn a_signed_delivery_receipt_marks_the_message_delivered_and_a_forged_one_
         .await;
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-6").await;
-    assert_eq!(run_worker_once(&app).await, 1);
+    assert_eq!(app.run_worker_at_noon().await, 1);
     let url = app.url("/callbacks/twilio/status");
     let params: Vec<(String, String)> = [
         ("MessageSid", "SMreceipt0000000000000000000000001"),
@@ -452,10 +401,7 @@ async fn a_signed_delivery_receipt_marks_the_message_delivered_and_a_forged_one_
 async fn the_worker_loop_stops_on_shutdown(backend: Backend) {
     let twilio = MockServer::start().await;
     let app = app_with_twilio(backend, &twilio).await;
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+    let worker = app.worker();
     let (tx, rx) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(async move { worker.run(rx).await });
     tx.send(true).expect("send");
@@ -468,7 +414,7 @@ async fn the_worker_loop_stops_on_shutdown(backend: Backend) {
 async fn the_worker_loop_finishes_the_sends_in_flight_before_it_stops(backend: Backend) {
     let twilio = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(twilio_path()))
+        .and(path(twilio_fake::messages_path()))
         .respond_with(
             ResponseTemplate::new(201)
                 .set_body_json(serde_json::json!({"sid": "SM0000000000000000000000000000000a", "status": "queued"}))
@@ -508,7 +454,7 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
     let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let seen = counter.clone();
     Mock::given(method("POST"))
-        .and(path(twilio_path()))
+        .and(path(twilio_fake::messages_path()))
         .respond_with(move |_: &wiremock::Request| {
             let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             ResponseTemplate::new(201)
@@ -516,18 +462,15 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
         })
         .mount(&twilio)
         .await;
-    let source = common::config_source(backend)
-        .with("messaging.sms_provider", "twilio")
+    let app = TestApp::builder()
+        .store(backend)
+        .with_twilio(&twilio)
         // Small batches, so the two workers interleave their claims.
         .with("messaging.batch_size", 7)
         // 120 reminders to one test number: lift the frequency cap for this test.
-        .with("messaging.max_reminders_per_week", 1000)
-        .with("messaging.reminder_cooldown_hours", 0)
-        .with(
-            "twilio",
-            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
-        );
-    let app = spawn_app_with(source, backend).await;
+        .uncapped()
+        .start()
+        .await;
     let mut ids = Vec::new();
     for i in 0..120 {
         ids.push(schedule_sms(&app, &format!("T-{i}")).await.1);
@@ -563,30 +506,20 @@ async fn two_workers_on_one_store_send_every_message_exactly_once(backend: Backe
 /// The fake Twilio that keeps what it is sent and lists it back (`common::twilio_fake`); our
 /// message id rides in each StatusCallback URL. Each send is answered after `delay`.
 async fn counting_twilio(delay: Duration) -> (MockServer, twilio_fake::Ledger) {
-    let twilio = MockServer::start().await;
-    let ledger = twilio_fake::Ledger::default();
-    twilio_fake::mount(&twilio, SID, &ledger, delay).await;
-    (twilio, ledger)
+    twilio_fake::start(delay).await
 }
 
 /// Twilio at `twilio`, sending one message at a time in batches of `batch_size` under a
 /// one-second lease, with the frequency cap lifted (the tests write to one number).
-fn short_lease_source(
-    backend: Backend,
-    twilio: &MockServer,
-    batch_size: usize,
-) -> innfri::config::ConfigSource {
-    common::config_source(backend)
-        .with("messaging.sms_provider", "twilio")
+async fn short_lease_app(backend: Backend, twilio: &MockServer, batch_size: usize) -> TestApp {
+    TestApp::builder()
+        .store(backend)
+        .with_twilio(twilio)
         .with("messaging.batch_size", batch_size)
-        .with("messaging.concurrency", 1)
-        .with("messaging.lease_seconds", 1)
-        .with("messaging.max_reminders_per_week", 1000)
-        .with("messaging.reminder_cooldown_hours", 0)
-        .with(
-            "twilio",
-            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
-        )
+        .short_lease()
+        .uncapped()
+        .start()
+        .await
 }
 
 /// A message that waited out its lease for a place (slow provider, one send at a time) is not
@@ -594,15 +527,12 @@ fn short_lease_source(
 async fn a_message_that_waits_out_its_lease_is_left_for_the_next_claim(backend: Backend) {
     // At least 1.2 s before the third message gets its place: past its 1 s lease.
     let (twilio, sent) = counting_twilio(Duration::from_millis(600)).await;
-    let app = spawn_app_with(short_lease_source(backend, &twilio, 3), backend).await;
+    let app = short_lease_app(backend, &twilio, 3).await;
     let mut ids = Vec::new();
     for i in 0..3 {
         ids.push(schedule_sms(&app, &format!("W-{i}")).await.1);
     }
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+    let worker = app.worker();
     let at = common::oslo_working_day_at(12);
     assert_eq!(worker.run_once_at(at).await.expect("store"), 3);
     assert_eq!(
@@ -652,10 +582,7 @@ async fn a_case_erased_during_a_send_gets_nothing_written_back(backend: Backend)
         .debtor
         .phone
         .expect("phone");
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+    let worker = app.worker();
     let send = tokio::spawn(async move {
         worker
             .run_once_at(common::oslo_working_day_at(12))
@@ -702,15 +629,13 @@ async fn a_case_erased_during_a_send_gets_nothing_written_back(backend: Backend)
 /// two and two sends at a time, every message still goes exactly once.
 async fn the_worker_loop_sends_batch_after_batch_each_message_once(backend: Backend) {
     let (twilio, sent) = counting_twilio(Duration::from_millis(20)).await;
-    let source = common::config_source(backend)
-        .with("messaging.sms_provider", "twilio")
+    let app = TestApp::builder()
+        .store(backend)
+        .with_twilio(&twilio)
         .with("messaging.batch_size", 2)
         .with("messaging.concurrency", 2)
-        .with(
-            "twilio",
-            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
-        );
-    let app = spawn_app_with(source, backend).await;
+        .start()
+        .await;
     let ids = schedule_receipts(&app, "LOOP-1", 9).await;
     let (tx, task) = start_loop(&app);
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -743,7 +668,7 @@ async fn the_worker_loop_sends_batch_after_batch_each_message_once(backend: Back
 async fn a_batch_that_outlives_its_lease_is_not_sent_twice(backend: Backend) {
     // Which message each send was for, in arrival order.
     let (twilio, bodies) = counting_twilio(Duration::from_millis(300)).await;
-    let app = spawn_app_with(short_lease_source(backend, &twilio, 4), backend).await;
+    let app = short_lease_app(backend, &twilio, 4).await;
     let mut ids = Vec::new();
     for i in 0..4 {
         ids.push(schedule_sms(&app, &format!("L-{i}")).await.1);
@@ -786,46 +711,19 @@ async fn a_batch_that_outlives_its_lease_is_not_sent_twice(backend: Backend) {
     }
 }
 
-/// As a worker that was killed mid-send leaves it: claimed at `at` under a one-second lease and
-/// started (`sending`, one start and attempt more), and nothing after that.
-async fn leave_sending(app: &TestApp, id: &MessageId, at: chrono::DateTime<chrono::Utc>) {
-    let store = &app.ctx.store;
-    let lease = at + chrono::Duration::seconds(1);
-    let mut copy = store
-        .claim_due_messages(at, lease, 100)
-        .await
-        .expect("claim")
-        .into_iter()
-        .find(|m| m.id == *id)
-        .expect("claimed");
-    let expected = copy.starts;
-    copy.starts += 1;
-    copy.attempts += 1;
-    copy.status = MessageStatus::Sending;
-    copy.updated_at = at;
-    assert!(
-        store
-            .begin_send(&copy, expected, lease)
-            .await
-            .expect("store")
-            .is_some()
-    );
-}
-
 /// Twilio as the fake that remembers, with lookups after lost sends given up after `attempts`.
 async fn app_with_remembering_twilio(
     backend: Backend,
     attempts: u32,
 ) -> (TestApp, MockServer, twilio_fake::Ledger) {
     let (twilio, ledger) = counting_twilio(Duration::ZERO).await;
-    let source = common::config_source(backend)
-        .with("messaging.sms_provider", "twilio")
+    let app = TestApp::builder()
+        .store(backend)
+        .with_twilio(&twilio)
         .with("messaging.lookup_attempts", attempts)
-        .with(
-            "twilio",
-            serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": twilio.uri()}),
-        );
-    (spawn_app_with(source, backend).await, twilio, ledger)
+        .start()
+        .await;
+    (app, twilio, ledger)
 }
 
 /// The killed worker's SMS reached Twilio: the next worker finds it there by its link and records
@@ -849,7 +747,8 @@ async fn a_lost_send_that_twilio_has_is_recorded_with_its_sid_and_not_sent_again
             None,
         );
     }
-    leave_sending(&app, &id, at - chrono::Duration::minutes(2)).await;
+    app.leave_sending(&[&id], at - chrono::Duration::minutes(2))
+        .await;
     // What the killed worker had sent: this message's text, with the link issued for it.
     let link = app
         .ctx
@@ -864,7 +763,7 @@ async fn a_lost_send_that_twilio_has_is_recorded_with_its_sid_and_not_sent_again
     );
     ledger.accept("+4791234567", "Innfri", "Nyere, uten lenke", None);
 
-    assert_eq!(run_worker_once(&app).await, 1);
+    assert_eq!(app.run_worker_at_noon().await, 1);
     assert_eq!(ledger.sent().len(), 5, "nothing new reached Twilio");
     assert!(ledger.lookups() >= 3, "every page was read");
     let message = app.stored_message(&id).await;
@@ -883,7 +782,7 @@ async fn a_lost_send_that_twilio_has_is_recorded_with_its_sid_and_not_sent_again
         .expect("store")
         .expect("indexed for receipts");
     assert_eq!(by_sid.id, id);
-    assert_eq!(run_worker_once(&app).await, 0, "and it stays done");
+    assert_eq!(app.run_worker_at_noon().await, 0, "and it stays done");
 }
 
 /// The killed worker died before its SMS reached Twilio: the lookup finds no SMS with this
@@ -901,9 +800,10 @@ async fn a_lost_send_that_twilio_never_got_is_sent_once(backend: Backend) {
         &format!("Tidligere: {other}"),
         None,
     );
-    leave_sending(&app, &id, at - chrono::Duration::minutes(2)).await;
+    app.leave_sending(&[&id], at - chrono::Duration::minutes(2))
+        .await;
 
-    assert_eq!(run_worker_once(&app).await, 1);
+    assert_eq!(app.run_worker_at_noon().await, 1);
     assert_eq!(ledger.our_ids(), vec![id.as_str().to_owned()], "sent once");
     let message = app.stored_message(&id).await;
     assert_eq!(message.status, MessageStatus::Sent);
@@ -912,10 +812,7 @@ async fn a_lost_send_that_twilio_never_got_is_sent_once(backend: Backend) {
         message.provider_id.as_deref(),
         Some(ledger.sent()[1].sid.as_str())
     );
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+    let worker = app.worker();
     worker
         .run_once_at(at + chrono::Duration::hours(1))
         .await
@@ -932,12 +829,10 @@ async fn a_lost_send_waits_while_twilio_cannot_be_asked_then_goes_after_the_last
     let (app, _twilio, ledger) = app_with_remembering_twilio(backend, 2).await;
     let (_, id) = schedule_sms(&app, "LOST-3").await;
     let at = common::oslo_working_day_at(12);
-    leave_sending(&app, &id, at - chrono::Duration::minutes(2)).await;
+    app.leave_sending(&[&id], at - chrono::Duration::minutes(2))
+        .await;
     ledger.lookups_down(true);
-    let worker = app
-        .ctx
-        .worker(innfri::app::http_client().expect("http"))
-        .expect("worker");
+    let worker = app.worker();
 
     assert_eq!(worker.run_once_at(at).await.expect("store"), 1);
     let held = app.stored_message(&id).await;

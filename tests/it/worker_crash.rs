@@ -25,7 +25,7 @@ use innfri::domain::message::{Message, MessageStatus, Recipient, Template};
 use innfri::domain::money::Money;
 use innfri::store::{CaseInsert, SharedStore};
 
-use crate::common::{Backend, KEY_A, LINK_KEY_HEX};
+use crate::common::{Backend, KEY_A, LINK_KEY_HEX, TestApp};
 
 const MESSAGES: usize = 10_000;
 /// Messages claimed per round, and sent at the same time (set here, not left to defaults).
@@ -440,9 +440,7 @@ fn count_by_status(messages: &[Message]) -> HashMap<MessageStatus, usize> {
 async fn kill_9_mid_batch_then_restart_sends_every_message_and_none_twice() {
     let started = Instant::now();
     let twilio = FakeTwilio::start();
-    let config = common::config_source(Backend::Redis)
-        .load()
-        .expect("test config is valid");
+    let config = TestApp::builder().store(Backend::Redis).config();
     let namespace = config.settings.store.namespace.clone();
     let ctx = AppContext::new(config).await.expect("context");
     let store = ctx.store.clone();

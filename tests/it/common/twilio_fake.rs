@@ -12,6 +12,63 @@ use chrono::{DateTime, Utc};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+/// The account and auth token of the Twilio every test configures (`TestAppBuilder::with_twilio`).
+pub const SID: &str = "AC00000000000000000000000000000001";
+pub const TOKEN: &str = "twilio-test-auth-token";
+
+/// The `twilio` settings for an app that sends through `server`.
+pub fn settings(server: &MockServer) -> serde_json::Value {
+    serde_json::json!({"account_sid": SID, "auth_token": TOKEN, "from": "Innfri", "api_base": server.uri()})
+}
+
+/// Where the worker posts its messages on the fake.
+pub fn messages_path() -> String {
+    format!("/2010-04-01/Accounts/{SID}/Messages.json")
+}
+
+/// Posts `params` to the app's Twilio callback at `path`, signed with [`TOKEN`] as Twilio
+/// signs it; returns the status.
+pub async fn callback(app: &super::TestApp, path: &str, params: &[(&str, &str)]) -> u16 {
+    let url = app.url(path);
+    let params: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let signature = innfri::messaging::twilio::request_signature(TOKEN, &url, &params);
+    app.http
+        .post(&url)
+        .header("X-Twilio-Signature", signature)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&params).expect("form"))
+        .send()
+        .await
+        .expect("post")
+        .status()
+        .as_u16()
+}
+
+/// An SMS from `from` to `to` with `text`, as Twilio forwards a reply; returns the status.
+pub async fn reply(
+    app: &super::TestApp,
+    message_sid: &str,
+    from: &str,
+    to: &str,
+    text: &str,
+) -> u16 {
+    callback(
+        app,
+        "/callbacks/twilio/inbound",
+        &[
+            ("MessageSid", message_sid),
+            ("AccountSid", SID),
+            ("From", from),
+            ("To", to),
+            ("Body", text),
+        ],
+    )
+    .await
+}
+
 /// Twilio caps `PageSize` at 1000 and defaults to 50.
 const MAX_PAGE_SIZE: usize = 1000;
 const DEFAULT_PAGE_SIZE: usize = 50;
@@ -187,6 +244,14 @@ impl Ledger {
         });
         (200, body)
     }
+}
+
+/// The fake for [`SID`] on a server of its own, answering each send after `delay`.
+pub async fn start(delay: Duration) -> (MockServer, Ledger) {
+    let server = MockServer::start().await;
+    let ledger = Ledger::default();
+    mount(&server, SID, &ledger, delay).await;
+    (server, ledger)
 }
 
 /// Mounts the fake for account `account_sid` on `server`: POST creates a message (answered
