@@ -3,7 +3,7 @@
 //! local fakes of their wire formats, and their signed webhooks: a payment delivered five times
 //! moves the balance once; tampered, wrongly keyed or old webhooks apply nothing.
 
-use crate::common::app::{STRIPE_WEBHOOK_SECRET, VIPPS_WEBHOOK_SECRET};
+use crate::common::providers::{STRIPE_WEBHOOK_SECRET, VIPPS_WEBHOOK_SECRET};
 use crate::common::{Backend, Debtor, TestApp, debtor_in};
 use chrono::Utc;
 use innfri::domain::case::CaseStatus;

@@ -4,11 +4,8 @@
 
 use std::time::Duration;
 
-use crate::common::app::GATEWAYAPI_SECRET as GW_SECRET;
+use crate::common::providers::{GATEWAYAPI_SECRET as GW_SECRET, gatewayapi_jwt};
 use crate::common::{Backend, KEY_A, TestApp, TestAppBuilder, twilio_fake};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
 use innfri::domain::event::EventKind;
 use innfri::domain::ids::{CaseId, MessageId};
 use innfri::domain::message::MessageStatus;
@@ -43,7 +40,7 @@ async fn twilio_reply(app: &TestApp, text: &str) -> u16 {
 }
 
 async fn opted_out(app: &TestApp) -> bool {
-    app.ctx.store.is_opted_out(PHONE).await.expect("store")
+    app.opted_out(PHONE).await
 }
 
 async fn audit_actions(app: &TestApp, case: &CaseId) -> Vec<(String, String)> {
@@ -131,16 +128,6 @@ async fn start_undoes_an_opt_out_and_is_confirmed(backend: Backend) {
     let next = app.schedule(KEY_A, &case, "sms").await;
     assert_eq!(app.run_worker_at_noon().await, 1);
     assert_eq!(app.stored_message(&next).await.status, MessageStatus::Sent);
-}
-
-/// An HS256 JWT over `claims`, as GatewayAPI signs its webhooks.
-fn gatewayapi_jwt(claims: &Value, secret: &str) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"HS256"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
-    mac.update(format!("{header}.{payload}").as_bytes());
-    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-    format!("{header}.{payload}.{signature}")
 }
 
 /// GatewayAPI's MO webhook, its documented shape with the debtor's number and `text`.

@@ -310,13 +310,7 @@ async fn after_erasure_no_key_or_value_in_redis_holds_the_debtors_personal_data(
         left.join("\n")
     );
     // The STOP outlives the erasure: the number gets no more SMS.
-    assert!(
-        app.ctx
-            .store
-            .is_opted_out("+4791234567")
-            .await
-            .expect("store")
-    );
+    assert!(app.opted_out("+4791234567").await);
 }
 
 async fn an_erased_case_stays_erased_when_the_agency_sends_it_again(backend: Backend) {

@@ -6,15 +6,14 @@ use crate::common;
 
 use std::sync::{Arc, Mutex};
 
-use crate::common::app::{
+use crate::common::providers::{
     GATEWAYAPI_SECRET as GW_SECRET, GATEWAYAPI_TOKEN as GW_TOKEN, POSTMARK_PASSWORD as PM_PASSWORD,
-    POSTMARK_TOKEN as PM_TOKEN, POSTMARK_USER as PM_USER, gatewayapi_settings,
+    POSTMARK_TOKEN as PM_TOKEN, POSTMARK_USER as PM_USER, gatewayapi_jwt, gatewayapi_settings,
 };
 use crate::common::{Backend, KEY_A, KEY_B, TestApp, TestAppBuilder};
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use innfri::domain::event::EventKind;
 use innfri::domain::ids::CaseId;
 use innfri::domain::message::{Message, MessageStatus, Recipient};
@@ -60,16 +59,6 @@ async fn event_kinds(app: &TestApp, case: &CaseId) -> Vec<EventKind> {
 
 fn count(kinds: &[EventKind], kind: EventKind) -> usize {
     kinds.iter().filter(|k| **k == kind).count()
-}
-
-/// An HS256 JWT over `claims`, as GatewayAPI signs its delivery reports.
-fn gatewayapi_jwt(claims: &Value, secret: &str) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"HS256"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
-    mac.update(format!("{header}.{payload}").as_bytes());
-    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-    format!("{header}.{payload}.{signature}")
 }
 
 async fn post_report(app: &TestApp, jwt: &str, claims: &Value) -> u16 {

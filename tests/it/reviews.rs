@@ -166,13 +166,7 @@ async fn an_upheld_dispute_closes_the_case_and_a_rejected_one_resumes_collection
     // The notice to the debtor goes out even though the case is closed.
     let worker = d.app.worker();
     worker.run_once().await.expect("store");
-    let messages = d
-        .app
-        .ctx
-        .store
-        .case_messages(&d.case_id)
-        .await
-        .expect("messages");
+    let messages = d.messages().await;
     let upheld = messages
         .iter()
         .find(|m| m.template == Template::DisputeUpheld)

@@ -61,13 +61,7 @@ async fn more_time_inside_the_mandate_is_granted_at_once_with_a_receipt(backend:
     assert_eq!(case.deferrals_granted, 1);
     assert!(case.audit.iter().any(|a| a.action == "deferral.granted"));
     assert!(d.event_kinds().await.contains(&EventKind::DeferralGranted));
-    let messages = d
-        .app
-        .ctx
-        .store
-        .case_messages(&d.case_id)
-        .await
-        .expect("messages");
+    let messages = d.messages().await;
     assert_eq!(messages.len(), 1, "a receipt is queued");
 }
 

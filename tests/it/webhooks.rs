@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::common::app::WEBHOOK_SECRET as SECRET;
+use crate::common::providers::WEBHOOK_SECRET as SECRET;
 use crate::common::{Backend, TestApp};
 use chrono::Duration;
 use innfri::webhooks::delivery::Deliverer;

@@ -244,24 +244,12 @@ async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend
         .await
         .expect("post");
     assert_eq!(forged.status().as_u16(), 403);
-    assert!(
-        !app.ctx
-            .store
-            .is_opted_out("+4791234567")
-            .await
-            .expect("store")
-    );
+    assert!(!app.opted_out("+4791234567").await);
 
     let signature = innfri::messaging::twilio::request_signature(TOKEN, &url, &params);
     let genuine = post(signature).await.expect("post");
     assert_eq!(genuine.status().as_u16(), 200);
-    assert!(
-        app.ctx
-            .store
-            .is_opted_out("+4791234567")
-            .await
-            .expect("store")
-    );
+    assert!(app.opted_out("+4791234567").await);
     let case_id = innfri::domain::ids::CaseId::parse(case["id"].as_str().expect("id")).expect("id");
     let kept = app.stored_case(&case_id).await;
     assert!(

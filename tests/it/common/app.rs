@@ -13,22 +13,14 @@ use innfri::domain::ids::{AgencyId, CaseId, MessageId};
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
+use super::providers::{
+    STRIPE_WEBHOOK_SECRET, VIPPS_WEBHOOK_SECRET, WEBHOOK_SECRET, gatewayapi_settings,
+    postmark_settings,
+};
 use super::{
     Backend, KEY_A, KEY_B, LINK_KEY_HEX, PSEUDONYM_KEY_HEX, case_body, csrf_of, redis_url,
     twilio_fake, unique_namespace,
 };
-
-/// GatewayAPI's credentials in every test that uses it.
-pub const GATEWAYAPI_TOKEN: &str = "gw-api-token";
-pub const GATEWAYAPI_SECRET: &str = "gw-webhook-secret";
-/// Postmark's credentials in every test that uses it.
-pub const POSTMARK_TOKEN: &str = "pm-server-token";
-pub const POSTMARK_USER: &str = "postmark";
-pub const POSTMARK_PASSWORD: &str = "a-long-webhook-password";
-/// Agency A's webhook secret (`TestAppBuilder::webhook`).
-pub const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-pub const STRIPE_WEBHOOK_SECRET: &str = "whsec_test_innfri";
-pub const VIPPS_WEBHOOK_SECRET: &str = "vipps-webhook-secret-for-tests";
 
 /// The two agencies every test starts with: A and B, each with one key, both for the example
 /// creditor.
@@ -223,14 +215,6 @@ impl TestAppBuilder {
     }
 }
 
-pub fn gatewayapi_settings(server: &MockServer) -> Value {
-    json!({"token": GATEWAYAPI_TOKEN, "sender": "Innfri", "webhook_secret": GATEWAYAPI_SECRET, "api_base": server.uri()})
-}
-
-pub fn postmark_settings(server: &MockServer) -> Value {
-    json!({"server_token": POSTMARK_TOKEN, "from": "Nordic Inkasso <noreply@innfri.test>", "webhook_username": POSTMARK_USER, "webhook_password": POSTMARK_PASSWORD, "api_base": server.uri()})
-}
-
 pub struct TestApp {
     pub base: String,
     pub ctx: Arc<AppContext>,
@@ -365,6 +349,11 @@ impl TestApp {
     /// One round of the worker at noon on a working day, inside the contact hours.
     pub async fn run_worker_at_noon(&self) -> usize {
         self.run_worker_at(super::oslo_working_day_at(12)).await
+    }
+
+    /// Whether SMS to `phone` are stopped (the debtor opted out).
+    pub async fn opted_out(&self, phone: &str) -> bool {
+        self.ctx.store.is_opted_out(phone).await.expect("store")
     }
 
     /// The kinds of agency A's events so far, oldest first.

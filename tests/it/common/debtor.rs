@@ -58,14 +58,20 @@ impl Debtor {
         self.app.event_kinds().await
     }
 
-    /// The templates of every message of the case, oldest first.
-    pub async fn templates(&self) -> Vec<innfri::domain::message::Template> {
+    /// Every message of the case, oldest first.
+    pub async fn messages(&self) -> Vec<innfri::domain::message::Message> {
         self.app
             .ctx
             .store
             .case_messages(&self.case_id)
             .await
             .expect("messages")
+    }
+
+    /// The templates of every message of the case, oldest first.
+    pub async fn templates(&self) -> Vec<innfri::domain::message::Template> {
+        self.messages()
+            .await
             .into_iter()
             .map(|m| m.template)
             .collect()

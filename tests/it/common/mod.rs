@@ -12,6 +12,7 @@ use innfri::store::{EmbeddedStore, RedisStore, SharedStore};
 
 pub mod app;
 pub mod debtor;
+pub mod providers;
 pub mod twilio_fake;
 
 pub use app::{TestApp, TestAppBuilder, spawn_app};
