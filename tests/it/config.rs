@@ -1,6 +1,7 @@
 //! Configuration through the real loader and the real binary: a mandate that asks for more than
 //! the law allows is refused with the file and the field named, and nothing starts.
 
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -23,14 +24,7 @@ fn config_dir_with(mandate_edit: impl Fn(String) -> String) -> PathBuf {
 
 #[test]
 fn the_shipped_configuration_is_valid() {
-    let output = Command::new(env!("CARGO_BIN_EXE_innfri"))
-        .args([
-            "--config-dir",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
-            "--profile",
-            "demo",
-            "check-config",
-        ])
+    let output = common::innfri_demo(common::CONFIG_DIR, "check-config")
         .output()
         .expect("run");
     assert!(
@@ -41,14 +35,7 @@ fn the_shipped_configuration_is_valid() {
 }
 
 fn check_demo_config(env: &[(&str, &str)]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_innfri"))
-        .args([
-            "--config-dir",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
-            "--profile",
-            "demo",
-            "check-config",
-        ])
+    let output = common::innfri_demo(common::CONFIG_DIR, "check-config")
         .envs(env.iter().copied())
         .output()
         .expect("run");
@@ -72,14 +59,7 @@ fn sms_texts_that_need_more_parts_than_allowed_are_warned_about() {
 #[test]
 fn a_plan_fee_above_the_legal_limit_is_refused_with_file_and_field() {
     let dir = config_dir_with(|c| c.replace("establishment_fee = 0", "establishment_fee = 2000"));
-    let output = Command::new(env!("CARGO_BIN_EXE_innfri"))
-        .args([
-            "--config-dir",
-            &dir.to_string_lossy(),
-            "--profile",
-            "demo",
-            "check-config",
-        ])
+    let output = common::innfri_demo(&dir, "check-config")
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
@@ -90,16 +70,7 @@ fn a_plan_fee_above_the_legal_limit_is_refused_with_file_and_field() {
     );
     assert!(errors.contains("1125"), "the limit is named: {errors}");
     // `serve` refuses to start with the same message.
-    let serve = Command::new(env!("CARGO_BIN_EXE_innfri"))
-        .args([
-            "--config-dir",
-            &dir.to_string_lossy(),
-            "--profile",
-            "demo",
-            "serve",
-        ])
-        .output()
-        .expect("run");
+    let serve = common::innfri_demo(&dir, "serve").output().expect("run");
     assert_eq!(serve.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&serve.stderr).contains("mandate.plan.establishment_fee"));
 }
@@ -246,14 +217,7 @@ fn bad_proxies_timeouts_probe_addresses_and_miss_budgets_are_each_named() {
 
 #[test]
 fn trusted_proxies_can_be_set_by_environment_as_a_list() {
-    let output = Command::new(env!("CARGO_BIN_EXE_innfri"))
-        .args([
-            "--config-dir",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
-            "--profile",
-            "demo",
-            "check-config",
-        ])
+    let output = common::innfri_demo(common::CONFIG_DIR, "check-config")
         .env(
             "INNFRI__SERVER__TRUSTED_PROXIES",
             r#"["127.0.0.1", "10.0.0.0/8"]"#,
@@ -265,14 +229,7 @@ fn trusted_proxies_can_be_set_by_environment_as_a_list() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let refused = Command::new(env!("CARGO_BIN_EXE_innfri"))
-        .args([
-            "--config-dir",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
-            "--profile",
-            "demo",
-            "check-config",
-        ])
+    let refused = common::innfri_demo(common::CONFIG_DIR, "check-config")
         .env("INNFRI__SERVER__TRUSTED_PROXIES", r#"["proxy.local"]"#)
         .output()
         .expect("run");
@@ -326,14 +283,7 @@ fn retention_days_out_of_range_are_refused_with_the_field_named() {
             "[retention]\nerase_after_days = 0\n\n# What innfri may grant",
         )
     });
-    let output = Command::new(env!("CARGO_BIN_EXE_innfri"))
-        .args([
-            "--config-dir",
-            &dir.to_string_lossy(),
-            "--profile",
-            "demo",
-            "check-config",
-        ])
+    let output = common::innfri_demo(&dir, "check-config")
         .env("INNFRI__RETENTION__EVENTS_DAYS", "4000")
         .output()
         .expect("run");

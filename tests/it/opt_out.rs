@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use crate::common::providers::{GATEWAYAPI_SECRET as GW_SECRET, gatewayapi_jwt};
+use crate::common::providers::{
+    GATEWAYAPI_SECRET as GW_SECRET, gatewayapi_accepting, gatewayapi_jwt,
+};
 use crate::common::{Backend, KEY_A, TestApp, TestAppBuilder, twilio_fake};
 use innfri::domain::event::EventKind;
 use innfri::domain::ids::{CaseId, MessageId};
@@ -145,12 +147,7 @@ async fn gatewayapi_reply(app: &TestApp, text: &str, secret: &str) -> u16 {
 }
 
 async fn gatewayapi_replies_are_verified_and_honoured(backend: Backend) {
-    let gateway = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/rest/mtsms"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [421332671]})))
-        .mount(&gateway)
-        .await;
+    let gateway = gatewayapi_accepting(421332671).await;
     let app = builder(backend).with_gatewayapi(&gateway).start().await;
     let case = app.new_case("OPT-4").await;
     app.schedule(KEY_A, &case, "sms").await;

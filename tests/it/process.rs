@@ -1,6 +1,7 @@
 //! The real binary as an operator runs it: it serves, answers health checks, and stops cleanly
 //! on SIGTERM.
 
+use crate::common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -12,14 +13,7 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
         .local_addr()
         .expect("addr")
         .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_innfri"))
-        .args([
-            "--config-dir",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
-            "--profile",
-            "demo",
-            "serve",
-        ])
+    let mut child = common::innfri_demo(common::CONFIG_DIR, "serve")
         .env("INNFRI__SERVER__BIND", format!("127.0.0.1:{port}"))
         .env("INNFRI__LOG__FORMAT", "json")
         .stdout(Stdio::null())

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::common::providers::{
     GATEWAYAPI_SECRET as GW_SECRET, GATEWAYAPI_TOKEN as GW_TOKEN, POSTMARK_PASSWORD as PM_PASSWORD,
-    POSTMARK_TOKEN as PM_TOKEN, POSTMARK_USER as PM_USER, gatewayapi_jwt, gatewayapi_settings,
+    POSTMARK_TOKEN as PM_TOKEN, POSTMARK_USER as PM_USER, gatewayapi_accepting, gatewayapi_jwt,
+    gatewayapi_settings,
 };
 use crate::common::{Backend, KEY_A, KEY_B, TestApp, TestAppBuilder};
 use base64::Engine;
@@ -158,12 +159,7 @@ async fn gatewayapi_sends_json_and_a_signed_undeliverable_report_falls_back_to_e
 }
 
 async fn gatewayapi_delivered_report_marks_the_message_delivered(backend: Backend) {
-    let gateway = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/rest/mtsms"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [7]})))
-        .mount(&gateway)
-        .await;
+    let gateway = gatewayapi_accepting(7).await;
     let app = builder(backend).with_gatewayapi(&gateway).start().await;
     let case = create_case_for(&app, KEY_A, "GW-2", "kari@example.no").await;
     let sms = app.schedule(KEY_A, &case, "sms").await;
@@ -187,12 +183,7 @@ async fn gatewayapi_delivered_report_marks_the_message_delivered(backend: Backen
 const GW_PUBLISHED_REPORT: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpZCI6MjM4MTcwMywibXNpc2RuIjo0NTQyNjA5MDQ1LCJ0aW1lIjoxNTIyNzY0MDYyLCJzdGF0dXMiOiJERUxJVkVSRUQiLCJlcnJvciI6bnVsbCwiY29kZSI6bnVsbCwidXNlcnJlZiI6bnVsbCwiY2FsbGJhY2tfdXJsIjoiaHR0cDovL2JiYWY3MTQyLm5ncm9rLmlvIiwiYXBpIjo0fQ.KdfDH65bnQtgxEkFnpAQodOciAJedZFB13r9wEo8t3Y";
 
 async fn gatewayapi_reports_are_taken_only_while_current(backend: Backend) {
-    let gateway = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/rest/mtsms"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [2381703]})))
-        .mount(&gateway)
-        .await;
+    let gateway = gatewayapi_accepting(2381703).await;
     let mut settings = gatewayapi_settings(&gateway);
     settings["webhook_secret"] = json!("secret");
     let app = builder(backend)
@@ -232,12 +223,7 @@ async fn gatewayapi_reports_are_taken_only_while_current(backend: Backend) {
 /// receipt grace. A delivery report naming it (our id in `userref`) settles it without a second
 /// send; one that gets no report is sent again once the grace is over.
 async fn a_lost_gatewayapi_send_waits_for_its_report_before_it_is_sent_again(backend: Backend) {
-    let gateway = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/rest/mtsms"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [421332672]})))
-        .mount(&gateway)
-        .await;
+    let gateway = gatewayapi_accepting(421332672).await;
     let app = builder(backend)
         .with("messaging.sms_provider", "gatewayapi")
         .with("messaging.receipt_grace_seconds", 300)
@@ -516,12 +502,7 @@ async fn a_provider_that_is_down_fails_over_to_the_second(backend: Backend) {
         .respond_with(ResponseTemplate::new(503))
         .mount(&twilio)
         .await;
-    let gateway = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/rest/mtsms"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [99]})))
-        .mount(&gateway)
-        .await;
+    let gateway = gatewayapi_accepting(99).await;
     let app = builder(backend)
         .with_twilio(&twilio)
         .with("messaging.sms_failover", "gatewayapi")

@@ -41,14 +41,7 @@ impl DeferralDates for Debtor {
 
 async fn more_time_inside_the_mandate_is_granted_at_once_with_a_receipt(backend: Backend) {
     let d = debtor(backend, "1200.00").await;
-    let form = d
-        .app
-        .http
-        .get(d.app.url("/case/more-time"))
-        .header("Cookie", &d.cookie)
-        .send()
-        .await
-        .expect("get");
+    let form = d.app.get_with_cookie("/case/more-time", &d.cookie).await;
     assert!(form.text().await.expect("html").contains("type=\"radio\""));
     let (latest_instant, _) = d.deferral_dates().await;
     let (status, html) = d
@@ -396,14 +389,7 @@ async fn the_landing_page_offers_only_what_the_mandate_allows(backend: Backend) 
 
 async fn pages_in_english_and_under_20_kb(backend: Backend) {
     let d = debtor(backend, "6000.00").await;
-    let page = d
-        .app
-        .http
-        .get(d.app.url("/case/plan?lang=en"))
-        .header("Cookie", &d.cookie)
-        .send()
-        .await
-        .expect("get");
+    let page = d.app.get_with_cookie("/case/plan?lang=en", &d.cookie).await;
     let set_cookie = page
         .headers()
         .get("set-cookie")

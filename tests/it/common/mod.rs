@@ -176,20 +176,26 @@ pub fn creditors_dir(files: &[(&str, &str)]) -> std::path::PathBuf {
     dir
 }
 
+/// The repo's configuration folder.
+pub const CONFIG_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/config");
+
+/// `innfri --config-dir <config_dir> --profile demo <command>`, the real binary; callers add
+/// their arguments and environment and run it.
+pub fn innfri_demo(config_dir: impl AsRef<std::path::Path>, command: &str) -> Command {
+    let mut cli = Command::new(env!("CARGO_BIN_EXE_innfri"));
+    cli.arg("--config-dir")
+        .arg(config_dir.as_ref())
+        .args(["--profile", "demo", command]);
+    cli
+}
+
 /// `innfri --config-dir config --profile demo <command>` on this binary's Redis under
 /// `namespace`, logging only warnings; callers add their arguments and run it.
 pub fn demo_cli(command: &str, namespace: &str) -> Command {
-    let mut cli = Command::new(env!("CARGO_BIN_EXE_innfri"));
-    cli.args([
-        "--config-dir",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
-        "--profile",
-        "demo",
-        command,
-    ])
-    .env("INNFRI__STORE__BACKEND", "redis")
-    .env("INNFRI__STORE__REDIS_URL", redis_url())
-    .env("INNFRI__STORE__NAMESPACE", namespace)
-    .env("INNFRI__LOG__LEVEL", "warn");
+    let mut cli = innfri_demo(CONFIG_DIR, command);
+    cli.env("INNFRI__STORE__BACKEND", "redis")
+        .env("INNFRI__STORE__REDIS_URL", redis_url())
+        .env("INNFRI__STORE__NAMESPACE", namespace)
+        .env("INNFRI__LOG__LEVEL", "warn");
     cli
 }

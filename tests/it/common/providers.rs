@@ -6,7 +6,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
-use wiremock::MockServer;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// GatewayAPI's credentials in every test that uses it.
 pub const GATEWAYAPI_TOKEN: &str = "gw-api-token";
@@ -36,4 +37,15 @@ pub fn gatewayapi_jwt(claims: &Value, secret: &str) -> String {
     mac.update(format!("{header}.{payload}").as_bytes());
     let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
     format!("{header}.{payload}.{signature}")
+}
+
+/// A GatewayAPI that accepts every SMS as its message `id`.
+pub async fn gatewayapi_accepting(id: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/mtsms"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ids": [id]})))
+        .mount(&server)
+        .await;
+    server
 }
