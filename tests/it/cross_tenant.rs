@@ -49,16 +49,7 @@ async fn agency_b_cannot_read_change_or_detect_agency_a_cases(backend: Backend) 
         .post("/case/more-time", &[("date", &asked.to_string())])
         .await;
     assert_eq!(status, 200);
-    let requests: Value = app
-        .get_api(&format!("/api/v1/cases/{case_id}/requests"), KEY_A)
-        .await
-        .json()
-        .await
-        .expect("json");
-    let request_id = requests["requests"][0]["id"]
-        .as_str()
-        .expect("pending request")
-        .to_owned();
+    let request_id = app.first_request_id(&d.case_id).await;
     let message = app
         .post_json(
             &format!("/api/v1/cases/{case_id}/messages"),

@@ -238,13 +238,7 @@ async fn after_erasure_no_key_or_value_in_redis_holds_the_debtors_personal_data(
             .0,
         200
     );
-    let requests: Value = app
-        .get_api(&format!("/api/v1/cases/{id}/requests"), KEY_A)
-        .await
-        .json()
-        .await
-        .expect("json");
-    let request = requests["requests"][0]["id"].as_str().expect("request");
+    let request = app.first_request_id(&id).await;
     // The agency declines with a reason that names the debtor (free text in an event).
     let (status, _) = post_with_key(
         &app,
@@ -473,13 +467,7 @@ async fn a_webhook_replay_after_erasure_sends_only_the_redacted_events(backend: 
             .0,
         200
     );
-    let requests: Value = app
-        .get_api(&format!("/api/v1/cases/{id}/requests"), KEY_A)
-        .await
-        .json()
-        .await
-        .expect("json");
-    let request = requests["requests"][0]["id"].as_str().expect("request");
+    let request = app.first_request_id(&id).await;
     let declined = app
         .post_json(
             &format!("/api/v1/cases/{id}/requests/{request}/decline"),

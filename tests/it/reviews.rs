@@ -15,14 +15,6 @@ async fn requests(d: &Debtor, key: &str) -> reqwest::Response {
         .await
 }
 
-async fn first_request_id(d: &Debtor) -> String {
-    let list: Value = requests(d, KEY_A).await.json().await.expect("json");
-    list["requests"][0]["id"]
-        .as_str()
-        .expect("a pending request")
-        .to_owned()
-}
-
 async fn answer(d: &Debtor, id: &str, verb: &str, body: &str) -> reqwest::Response {
     d.app
         .post_json(
@@ -47,7 +39,7 @@ async fn a_reviewed_deferral_approved_by_the_agency_moves_the_due_date(backend: 
         404,
         "another agency sees nothing"
     );
-    let id = first_request_id(&d).await;
+    let id = d.app.first_request_id(&d.case_id).await;
     let wrong_agency = d
         .app
         .post_json(
@@ -91,7 +83,7 @@ async fn a_reviewed_plan_can_be_approved_with_other_terms(backend: Backend) {
     let d = debtor(backend, "6000.00").await;
     let (status, _) = d.post("/case/plan/confirm", &[("months", "9")]).await;
     assert_eq!(status, 200);
-    let id = first_request_id(&d).await;
+    let id = d.app.first_request_id(&d.case_id).await;
     let response = answer(&d, &id, "approve", r#"{"months": 8}"#).await;
     assert_eq!(response.status().as_u16(), 200);
     let plan = d.case().await.plan.expect("plan");
@@ -105,7 +97,7 @@ async fn a_declined_request_shows_the_reason_to_the_debtor(backend: Backend) {
     let asked = d.case().await.due_date + Duration::days(21);
     d.post("/case/more-time", &[("date", &asked.to_string())])
         .await;
-    let id = first_request_id(&d).await;
+    let id = d.app.first_request_id(&d.case_id).await;
     let empty = answer(&d, &id, "decline", r#"{"reason": "  "}"#).await;
     assert_eq!(empty.status().as_u16(), 422);
     let response = answer(
@@ -129,7 +121,7 @@ async fn an_upheld_dispute_closes_the_case_and_a_rejected_one_resumes_collection
     let d = debtor(backend, "1200.00").await;
     d.post("/case/dispute", &[("text", "Jeg har aldri bestilt dette.")])
         .await;
-    let id = first_request_id(&d).await;
+    let id = d.app.first_request_id(&d.case_id).await;
     let response = answer(
         &d,
         &id,
@@ -149,7 +141,7 @@ async fn an_upheld_dispute_closes_the_case_and_a_rejected_one_resumes_collection
         &[("text", "Jeg har betalt, se kvittering.")],
     )
     .await;
-    let id = first_request_id(&d).await;
+    let id = d.app.first_request_id(&d.case_id).await;
     let response = answer(
         &d,
         &id,

@@ -351,6 +351,20 @@ impl TestApp {
         self.run_worker_at(super::oslo_working_day_at(12)).await
     }
 
+    /// The id of the first request on the case waiting for agency A's review.
+    pub async fn first_request_id(&self, case: &CaseId) -> String {
+        let list: Value = self
+            .get_api(&format!("/api/v1/cases/{case}/requests"), KEY_A)
+            .await
+            .json()
+            .await
+            .expect("json");
+        list["requests"][0]["id"]
+            .as_str()
+            .expect("a pending request")
+            .to_owned()
+    }
+
     /// Whether SMS to `phone` are stopped (the debtor opted out).
     pub async fn opted_out(&self, phone: &str) -> bool {
         self.ctx.store.is_opted_out(phone).await.expect("store")
