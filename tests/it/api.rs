@@ -1,9 +1,7 @@
 //! The agency API through the real app on both stores: creating, re-sending, reading cases,
 //! scheduling messages, and every kind of bad request leaving the store unchanged.
 
-use crate::common;
-
-use crate::common::{Backend, KEY_A, KEY_B, TestApp, case_body, spawn_app};
+use crate::common::{self, Backend, KEY_A, KEY_B, TestApp, case_body, spawn_app};
 use innfri::domain::ids::{AgencyId, ExternalRef};
 use serde_json::Value;
 

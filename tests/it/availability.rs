@@ -4,14 +4,12 @@
 //! nothing lost. And the worker's own probes: liveness follows the send loop's heartbeat,
 //! readiness the store.
 
-use crate::common;
-
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{Backend, KEY_A, TestApp};
+use crate::common::{self, Backend, KEY_A, TestApp};
 use innfri::domain::ids::{CaseId, MessageId};
 use innfri::domain::message::{Message, MessageStatus, Recipient, Template};
 use innfri::web::health::{WorkerProbes, worker_server};

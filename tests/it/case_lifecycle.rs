@@ -2,9 +2,7 @@
 //! closing (links revoked, queued messages cancelled), GDPR erasure, cancelling a message —
 //! and another agency's key getting 404 on every one of them.
 
-use crate::common;
-
-use crate::common::{Backend, KEY_A, KEY_B, TestApp, case_body, spawn_app};
+use crate::common::{self, Backend, KEY_A, KEY_B, TestApp, case_body, spawn_app};
 use serde_json::{Value, json};
 
 async fn create(app: &TestApp, key: &str, external_ref: &str) -> Value {

@@ -1,9 +1,10 @@
 //! Configuration through the real loader and the real binary: a mandate that asks for more than
 //! the law allows is refused with the file and the field named, and nothing starts.
 
-use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use crate::common;
 
 fn config_dir_with(mandate_edit: impl Fn(String) -> String) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");

@@ -3,9 +3,7 @@
 //! (the same answer as for an id that does not exist), sees none of A's data anywhere, and
 //! changes nothing of A's. A new operation is swept as soon as it is documented.
 
-use crate::common;
-
-use crate::common::{Backend, Debtor, KEY_A, KEY_B, debtor};
+use crate::common::{self, Backend, Debtor, KEY_A, KEY_B, debtor};
 use serde_json::Value;
 
 /// A body B could plausibly send to each operation (valid in form, so a refusal is about the

@@ -1,9 +1,7 @@
 //! `Idempotency-Key` on the agency API, on both stores: a retried POST gets the saved answer
 //! and does nothing twice; a reused key with another body is refused; keys are per agency.
 
-use crate::common;
-
-use crate::common::{Backend, KEY_A, KEY_B, TestApp, spawn_app};
+use crate::common::{self, Backend, KEY_A, KEY_B, TestApp, spawn_app};
 use serde_json::Value;
 
 async fn post_with_key(

@@ -1,9 +1,7 @@
 //! The identity step-up a mandate may require, through the real app on both stores: nothing of
 //! the case shows before the debtor confirms the postcode; wrong answers are limited per case.
 
-use crate::common;
-
-use crate::common::{Backend, KEY_A, TestApp};
+use crate::common::{self, Backend, KEY_A, TestApp};
 
 /// The app with the example creditor's mandate switched to a postcode check.
 async fn app_with_postcode_check(backend: Backend) -> TestApp {

@@ -2,12 +2,10 @@
 //! right amounts, bad rows reported by line and column, a second run changing nothing, files
 //! refused whole; and the `innfri import` binary once, end to end on Redis.
 
-use crate::common;
-
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::common::{Backend, TestApp};
+use crate::common::{self, Backend, TestApp};
 use innfri::app::AppContext;
 use innfri::domain::case::{Case, ClaimKind};
 use innfri::domain::ids::{AgencyId, CreditorId, ExternalRef};

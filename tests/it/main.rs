@@ -1,6 +1,7 @@
 //! Every integration test in one binary: one link instead of one per file, and one
 //! redis-server for the whole run. Each former `tests/*.rs` file is a module here; the shared
-//! harness is `common` (the app under test, a Redis, HTTP helpers, the fake Twilio).
+//! harness is `common`: `TestApp::builder()` for the app under test in every variation, a
+//! debtor on a phone, the fake providers, one Redis.
 
 #[macro_use]
 mod common;

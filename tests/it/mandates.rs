@@ -2,9 +2,7 @@
 //! with one the law allows (and debtors are decided by it from then on), refused whole when it
 //! breaks the law or is not a mandate, and hidden from agencies that do not act for the creditor.
 
-use crate::common;
-
-use crate::common::{Backend, KEY_A, KEY_B, TestApp, spawn_app};
+use crate::common::{self, Backend, KEY_A, KEY_B, TestApp, spawn_app};
 use chrono::{Duration, Utc};
 use innfri::config::api_key_hash;
 use innfri::domain::ids::CreditorId;

@@ -3,9 +3,7 @@
 //! sends it again, a debtor's session ends the moment the case is closed or erased, and data
 //! kept under the names of earlier versions moves to pseudonyms on upgrade.
 
-use crate::common;
-
-use crate::common::{Backend, KEY_A, TestApp, spawn_app, twilio_fake};
+use crate::common::{self, Backend, KEY_A, TestApp, spawn_app, twilio_fake};
 use ::redis::AsyncCommands;
 use innfri::domain::ids::{AgencyId, CaseId, CreditorId, MessageId};
 use innfri::domain::message::ContactCap;

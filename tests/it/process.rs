@@ -1,10 +1,11 @@
 //! The real binary as an operator runs it: it serves, answers health checks, and stops cleanly
 //! on SIGTERM.
 
-use crate::common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::common;
 
 #[test]
 fn serve_answers_and_stops_gracefully_on_sigterm() {

@@ -2,8 +2,6 @@
 //! reports), Postmark (send + bounce webhook with Basic credentials), SMTP through a local sink,
 //! failover when a provider is down, channel fallback on a bad contact, and the frequency cap.
 
-use crate::common;
-
 use std::sync::{Arc, Mutex};
 
 use crate::common::providers::{
@@ -11,7 +9,7 @@ use crate::common::providers::{
     POSTMARK_TOKEN as PM_TOKEN, POSTMARK_USER as PM_USER, gatewayapi_accepting, gatewayapi_jwt,
     gatewayapi_settings,
 };
-use crate::common::{Backend, KEY_A, KEY_B, TestApp, TestAppBuilder};
+use crate::common::{self, Backend, KEY_A, KEY_B, TestApp, TestAppBuilder};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};

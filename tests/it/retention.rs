@@ -2,9 +2,7 @@
 //! `now`: cases paid or closed more than `erase_after_days` ago (the creditor's own number if
 //! it sets one) are erased, newer and open ones are not; old events are trimmed.
 
-use crate::common;
-
-use crate::common::{Backend, KEY_A, TestApp, spawn_app};
+use crate::common::{self, Backend, KEY_A, TestApp, spawn_app};
 use chrono::{DateTime, Duration, Utc};
 use innfri::domain::case::CaseStatus;
 use innfri::domain::ids::{AgencyId, CaseId};

@@ -2,9 +2,7 @@
 //! disputes, each with the outcomes granted / sent to review / refused with an offer, exactly at
 //! the mandate's limits and one over, and forms that cannot be forged.
 
-use crate::common;
-
-use crate::common::{Backend, KEY_A};
+use crate::common::{self, Backend, KEY_A};
 use chrono::{Duration, NaiveDate, Utc};
 use innfri::domain::case::CaseStatus;
 use innfri::domain::event::EventKind;

@@ -1,8 +1,6 @@
 //! One conformance suite for both store backends: the same calls must give the same answers.
 
-use crate::common;
-
-use crate::common::Backend;
+use crate::common::{self, Backend};
 use chrono::{Duration, Utc};
 use innfri::domain::case::{Case, CaseTerms, ClaimKind, ClaimLine, Debtor};
 use innfri::domain::contact::{EmailAddress, PhoneNumber};

@@ -1,11 +1,9 @@
 //! Tenants as an operator manages them: `innfri agency create/key/keys/revoke` against Redis,
 //! the keys working (and stopping) on the running API, and only hashes in the store.
 
-use crate::common;
-
 use std::process::Output;
 
-use crate::common::{Backend, KEY_A, KEY_B, TestApp, case_body, unique_namespace};
+use crate::common::{self, Backend, KEY_A, KEY_B, TestApp, case_body, unique_namespace};
 use innfri::config::api_key_hash;
 use redis::AsyncCommands;
 use serde_json::Value;

@@ -3,14 +3,12 @@
 //! disables the endpoint; private destinations (in any IPv6 disguise, and after DNS rebinding)
 //! are refused unless allowed.
 
-use crate::common;
-
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::common::providers::WEBHOOK_SECRET as SECRET;
-use crate::common::{Backend, TestApp};
+use crate::common::{self, Backend, TestApp};
 use chrono::Duration;
 use innfri::webhooks::delivery::Deliverer;
 use innfri::webhooks::signing::WebhookSecret;

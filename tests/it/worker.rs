@@ -1,12 +1,10 @@
 //! The worker through the real app: a scheduled SMS goes out through Twilio's wire format
 //! (a local wiremock fake) with a link that opens exactly that case; failures are classified.
 
-use crate::common;
-
 use std::time::{Duration, Instant};
 
 use crate::common::twilio_fake::{self, SID, TOKEN};
-use crate::common::{Backend, KEY_A, TestApp};
+use crate::common::{self, Backend, KEY_A, TestApp};
 use innfri::domain::event::EventKind;
 use innfri::domain::ids::MessageId;
 use innfri::domain::message::MessageStatus;

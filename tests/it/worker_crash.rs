@@ -3,8 +3,6 @@
 //! whose outcome the killed worker could not know (in `Sending` at the kill) are looked up in
 //! Twilio's message list first (by the link each carries) and recorded, not sent again.
 
-use crate::common;
-
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -25,7 +23,7 @@ use innfri::domain::message::{Message, MessageStatus, Recipient, Template};
 use innfri::domain::money::Money;
 use innfri::store::{CaseInsert, SharedStore};
 
-use crate::common::{Backend, KEY_A, LINK_KEY_HEX, TestApp};
+use crate::common::{self, Backend, KEY_A, LINK_KEY_HEX, TestApp};
 
 const MESSAGES: usize = 10_000;
 /// Messages claimed per round, and sent at the same time (set here, not left to defaults).
