@@ -23,6 +23,7 @@ use innfri::domain::message::{Message, MessageStatus, Recipient, Template};
 use innfri::domain::money::Money;
 use innfri::store::{CaseInsert, SharedStore};
 
+use crate::common::twilio_fake::{SID, TOKEN};
 use crate::common::{self, Backend, KEY_A, LINK_KEY_HEX, TestApp};
 
 const MESSAGES: usize = 10_000;
@@ -32,8 +33,6 @@ const CONCURRENCY: usize = 64;
 /// The worker is killed as the fake receives this request: half-way through a claimed batch
 /// (not at its end), so dozens of sends are outstanding.
 const KILL_AT: usize = 20 * BATCH_SIZE + BATCH_SIZE / 2;
-const SID: &str = "AC00000000000000000000000000000c4a";
-const TOKEN: &str = "twilio-crash-test-auth-token";
 const PROFILE: &str = "crash";
 
 // ---------------------------------------------------------------------------------------------
