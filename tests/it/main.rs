@@ -1,0 +1,37 @@
+//! Every integration test in one binary: one link instead of one per file, and one
+//! redis-server for the whole run. Each former `tests/*.rs` file is a module here; the shared
+//! harness is `common`: `TestApp::builder()` for the app under test in every variation, a
+//! debtor on a phone, the fake providers, one Redis.
+
+#[macro_use]
+mod common;
+
+mod agency_input;
+mod api;
+mod availability;
+mod browser;
+mod case_lifecycle;
+mod config;
+mod cross_tenant;
+mod debtor_pages;
+mod events;
+mod idempotency;
+mod identity;
+mod import;
+mod logging;
+mod mandates;
+mod online_payments;
+mod openapi;
+mod opt_out;
+mod privacy;
+mod process;
+mod providers;
+mod reconciliation;
+mod retention;
+mod reviews;
+mod self_service;
+mod store_conformance;
+mod tenants;
+mod webhooks;
+mod worker;
+mod worker_crash;

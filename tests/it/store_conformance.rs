@@ -1,0 +1,1913 @@
+//! One conformance suite for both store backends: the same calls must give the same answers.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::common::{self, Backend};
+use chrono::{DateTime, Duration, Utc};
+use innfri::clock::{Clock, SettableClock};
+use innfri::domain::case::{Case, CaseTerms, ClaimKind, ClaimLine, Debtor};
+use innfri::domain::contact::{EmailAddress, PhoneNumber};
+use innfri::domain::creditor::Agency;
+use innfri::domain::event::{DeliveryState, Event, EventKind};
+use innfri::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
+use innfri::domain::kid::{Kid, KidAlgorithm};
+use innfri::domain::link::{DebtorSession, LinkPurpose, ShortLink};
+use innfri::domain::locale::Locale;
+use innfri::domain::mandate::{DeferralRules, Mandate};
+use innfri::domain::message::{
+    ContactCap, Message, MessageStatus, ProviderRef, Recipient, Template,
+};
+use innfri::domain::money::{Currency, Money};
+use innfri::links::TokenDigest;
+use innfri::store::{
+    ApiKeyRecord, CaseInsert, EmbeddedStore, IdempotencyBegin, RedisStore, SavedResponse,
+    SharedStore, StoreError, lifetimes,
+};
+
+fn case(agency: &str, external_ref: &str) -> Case {
+    let terms = CaseTerms {
+        creditor_id: CreditorId::parse("nordlys-energi").expect("id"),
+        debtor: Debtor {
+            name: "Kari Nordmann".into(),
+            phone: Some(PhoneNumber::parse("91234567").expect("phone")),
+            email: None,
+            locale: Locale::Nb,
+        },
+        claim: vec![ClaimLine {
+            kind: ClaimKind::Principal,
+            description: "Faktura".into(),
+            amount: Money::parse("100.00", Currency::NOK).expect("money"),
+        }],
+        due_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
+    };
+    Case::open(
+        CaseId::generate(),
+        AgencyId::parse(agency).expect("id"),
+        ExternalRef::parse(external_ref).expect("ref"),
+        terms,
+        Kid::parse("12344", KidAlgorithm::Mod10).expect("kid"),
+        Utc::now(),
+    )
+}
+
+fn sms(case: &Case, at: chrono::DateTime<Utc>) -> Message {
+    Message::schedule(
+        case.id.clone(),
+        case.agency_id.clone(),
+        Recipient::Sms(PhoneNumber::parse("91234567").expect("phone")),
+        Template::Reminder,
+        at,
+        Utc::now(),
+    )
+}
+
+async fn a_case_is_stored_once_per_agency_and_reference(backend: Backend) {
+    let store = common::store(backend).await;
+    let first = case("a", "R1");
+    assert_eq!(
+        store.insert_case(&first).await.expect("insert"),
+        CaseInsert::Created
+    );
+    let duplicate = case("a", "R1");
+    assert_eq!(
+        store.insert_case(&duplicate).await.expect("insert"),
+        CaseInsert::Exists(first.id.clone())
+    );
+    assert!(store.case(&duplicate.id).await.expect("get").is_none());
+    assert_eq!(
+        store.insert_case(&case("b", "R1")).await.expect("insert"),
+        CaseInsert::Created
+    );
+    let found = store
+        .case_by_ref(&first.agency_id, &first.external_ref)
+        .await
+        .expect("get")
+        .expect("found");
+    assert_eq!(found, first);
+    assert_eq!(store.case(&first.id).await.expect("get"), Some(first));
+}
+
+async fn a_stale_update_is_refused(backend: Backend) {
+    let store = common::store(backend).await;
+    let original = case("a", "R2");
+    store.insert_case(&original).await.expect("insert");
+    let mut edited = original.clone();
+    edited.debtor.name = "Kari N.".into();
+    let saved = store.update_case(&edited).await.expect("update");
+    assert_eq!(saved.version, original.version + 1);
+    let mut stale = original.clone();
+    stale.debtor.name = "Someone else".into();
+    assert!(matches!(
+        store.update_case(&stale).await,
+        Err(StoreError::Conflict)
+    ));
+    let now = store.case(&original.id).await.expect("get").expect("case");
+    assert_eq!(now.debtor.name, "Kari N.");
+    assert_eq!(now.version, 1);
+}
+
+async fn kid_sequences_count_up_per_creditor(backend: Backend) {
+    let store = common::store(backend).await;
+    let a = CreditorId::parse("a").expect("id");
+    let b = CreditorId::parse("b").expect("id");
+    assert_eq!(store.next_kid_sequence(&a).await.expect("seq"), 1);
+    assert_eq!(store.next_kid_sequence(&a).await.expect("seq"), 2);
+    assert_eq!(store.next_kid_sequence(&b).await.expect("seq"), 1);
+}
+
+async fn links_resolve_by_digest_and_revoke_per_case(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R3");
+    let now = Utc::now();
+    let link = ShortLink {
+        case_id: c.id.clone(),
+        purpose: LinkPurpose::Case,
+        created_at: now,
+        expires_at: now + Duration::days(1),
+        revoked: false,
+        message_id: None,
+    };
+    let d1 = TokenDigest::of("token-one");
+    let d2 = TokenDigest::of("token-two");
+    store.save_link(&d1, &link).await.expect("save");
+    store.save_link(&d2, &link).await.expect("save");
+    assert_eq!(store.link(&d1).await.expect("get"), Some(link.clone()));
+    assert_eq!(
+        store.link(&TokenDigest::of("other")).await.expect("get"),
+        None
+    );
+    assert_eq!(store.revoke_links(&c.id).await.expect("revoke"), 2);
+    assert!(
+        store
+            .link(&d1)
+            .await
+            .expect("get")
+            .is_some_and(|l| l.revoked)
+    );
+    assert_eq!(store.revoke_links(&c.id).await.expect("revoke"), 0);
+}
+
+async fn sessions_expire_after_idle_time(backend: Backend) {
+    let timed = Timed::new(backend).await;
+    let store = &timed.store;
+    let now = timed.clock.now();
+    let session = DebtorSession {
+        case_id: CaseId::generate(),
+        csrf_token: "csrf".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(1),
+        verified: false,
+    };
+    let digest = TokenDigest::of("session");
+    let key = format!("session:{}", digest.to_hex());
+    let idle = std::time::Duration::from_secs(600);
+    store
+        .save_session(&digest, &session, idle)
+        .await
+        .expect("save");
+    assert_eq!(
+        store.session(&digest, idle).await.expect("get"),
+        Some(session.clone())
+    );
+    match &timed.redis {
+        Some(_) => {
+            timed.has_ttl(&key, idle).await;
+            // As if most of the idle time had gone: a read starts it again.
+            timed.set_ttl(&key, 1_000).await;
+            assert!(store.session(&digest, idle).await.expect("get").is_some());
+            timed.has_ttl(&key, idle).await;
+        }
+        None => {
+            let almost = Duration::seconds(599);
+            timed.clock.advance(almost);
+            assert!(
+                store.session(&digest, idle).await.expect("get").is_some(),
+                "a read within the idle time finds it and starts the idle time again"
+            );
+            timed.clock.advance(almost);
+            assert!(store.session(&digest, idle).await.expect("get").is_some());
+            timed.clock.advance(Duration::seconds(601));
+            assert_eq!(store.session(&digest, idle).await.expect("get"), None);
+        }
+    }
+
+    // Idle or not, a session ends at its end.
+    let now = timed.clock.now();
+    let ending = DebtorSession {
+        created_at: now,
+        expires_at: now + Duration::minutes(5),
+        ..session
+    };
+    let digest = TokenDigest::of("ending");
+    store
+        .save_session(&digest, &ending, idle)
+        .await
+        .expect("save");
+    match &timed.redis {
+        // Before any read: a read starts the idle time again (the session's end still holds).
+        Some(_) => {
+            timed
+                .has_ttl(
+                    &format!("session:{}", digest.to_hex()),
+                    std::time::Duration::from_secs(300),
+                )
+                .await
+        }
+        None => {
+            timed.clock.advance(Duration::seconds(299));
+            assert!(store.session(&digest, idle).await.expect("get").is_some());
+            timed.clock.advance(Duration::seconds(2));
+            assert_eq!(store.session(&digest, idle).await.expect("get"), None);
+        }
+    }
+}
+
+async fn a_session_comes_with_its_case_in_one_read(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R9");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    let idle = std::time::Duration::from_secs(60);
+    let session = DebtorSession {
+        case_id: c.id.clone(),
+        csrf_token: "t".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(1),
+        verified: false,
+    };
+    store
+        .save_session(&TokenDigest::of("s1"), &session, idle)
+        .await
+        .expect("save");
+    assert_eq!(
+        store
+            .session_with_case(&TokenDigest::of("s1"), idle)
+            .await
+            .expect("read"),
+        Some((session.clone(), c))
+    );
+    assert_eq!(
+        store
+            .session_with_case(&TokenDigest::of("s2"), idle)
+            .await
+            .expect("read"),
+        None
+    );
+    let orphan = DebtorSession {
+        case_id: CaseId::generate(),
+        ..session.clone()
+    };
+    store
+        .save_session(&TokenDigest::of("s3"), &orphan, idle)
+        .await
+        .expect("save");
+    assert_eq!(
+        store
+            .session_with_case(&TokenDigest::of("s3"), idle)
+            .await
+            .expect("read"),
+        None,
+        "no case, no page"
+    );
+    let expired = DebtorSession {
+        expires_at: now - Duration::seconds(1),
+        ..session
+    };
+    store
+        .save_session(&TokenDigest::of("s4"), &expired, idle)
+        .await
+        .expect("save");
+    assert_eq!(
+        store
+            .session_with_case(&TokenDigest::of("s4"), idle)
+            .await
+            .expect("read"),
+        None
+    );
+}
+
+async fn due_messages_are_claimed_once_and_in_time_order(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R4");
+    let now = Utc::now();
+    let later = sms(&c, now + Duration::hours(1));
+    let second = sms(&c, now - Duration::seconds(5));
+    let first = sms(&c, now - Duration::seconds(10));
+    for m in [&later, &second, &first] {
+        store.schedule_message(m).await.expect("schedule");
+    }
+    let lease = now + Duration::minutes(1);
+    let claimed = store
+        .claim_due_messages(now, lease, 1)
+        .await
+        .expect("claim");
+    assert_eq!(
+        claimed.iter().map(|m| &m.id).collect::<Vec<_>>(),
+        vec![&first.id]
+    );
+    let claimed = store
+        .claim_due_messages(now, lease, 10)
+        .await
+        .expect("claim");
+    assert_eq!(
+        claimed.iter().map(|m| &m.id).collect::<Vec<_>>(),
+        vec![&second.id]
+    );
+    assert!(
+        store
+            .claim_due_messages(now, lease, 10)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
+    assert_eq!(store.case_messages(&c.id).await.expect("list").len(), 3);
+}
+
+async fn a_lease_that_runs_out_makes_the_message_claimable_again(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R5");
+    let now = Utc::now();
+    let m = sms(&c, now);
+    store.schedule_message(&m).await.expect("schedule");
+    let claimed = store
+        .claim_due_messages(now, now + Duration::seconds(30), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    let mut sending = claimed[0].clone();
+    sending.status = MessageStatus::Sending;
+    sending.attempts = 1;
+    store.save_leased_message(&sending).await.expect("save");
+    assert!(
+        store
+            .claim_due_messages(now + Duration::seconds(29), now + Duration::seconds(60), 10)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
+    let reclaimed = store
+        .claim_due_messages(now + Duration::seconds(31), now + Duration::seconds(90), 10)
+        .await
+        .expect("claim");
+    assert_eq!(reclaimed.len(), 1);
+    assert_eq!(
+        reclaimed[0].status,
+        MessageStatus::Sending,
+        "the recovered message shows its attempt was under way"
+    );
+}
+
+async fn finished_and_rescheduled_messages_leave_or_rejoin_the_queue(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R6");
+    let now = Utc::now();
+    let (a, b) = (sms(&c, now), sms(&c, now));
+    store.schedule_message(&a).await.expect("schedule");
+    store.schedule_message(&b).await.expect("schedule");
+    let claimed = store
+        .claim_due_messages(now, now + Duration::seconds(30), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 2);
+    let mut sent = store.message(&a.id).await.expect("get").expect("message");
+    sent.status = MessageStatus::Sent;
+    store.save_leased_message(&sent).await.expect("save");
+    let mut retry = store.message(&b.id).await.expect("get").expect("message");
+    retry.status = MessageStatus::Scheduled;
+    retry.not_before = now + Duration::seconds(60);
+    store.save_leased_message(&retry).await.expect("save");
+    // Long after every lease: only the rescheduled one comes back, once.
+    let later = now + Duration::seconds(120);
+    let again = store
+        .claim_due_messages(later, later + Duration::seconds(30), 10)
+        .await
+        .expect("claim");
+    assert_eq!(again.iter().map(|m| &m.id).collect::<Vec<_>>(), vec![&b.id]);
+    assert_eq!(
+        store.message(&a.id).await.expect("get").map(|m| m.status),
+        Some(MessageStatus::Sent)
+    );
+}
+
+async fn events_are_written_with_the_change_or_not_at_all(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R7");
+    store.insert_case(&c).await.expect("insert");
+    let event = |kind| {
+        Event::new(
+            c.agency_id.clone(),
+            Some(c.id.clone()),
+            kind,
+            serde_json::json!({"n": 1}),
+            Utc::now(),
+        )
+    };
+    let mut changed = c.clone();
+    changed.debtor.name = "Changed".into();
+    let first = event(EventKind::DeferralGranted);
+    let saved = store
+        .update_case_with_events(&changed, std::slice::from_ref(&first))
+        .await
+        .expect("update");
+    assert_eq!(saved.version, 1);
+    // A stale write fails, and its event is not appended either.
+    let stale = store
+        .update_case_with_events(&changed, &[event(EventKind::PlanGranted)])
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict)));
+    let second = event(EventKind::MessageDelivered);
+    let third = event(EventKind::CaseViewed);
+    store
+        .append_events(&[second.clone(), third.clone()])
+        .await
+        .expect("append");
+    store
+        .append_events(&[Event::new(
+            AgencyId::parse("other").expect("id"),
+            None,
+            EventKind::CaseViewed,
+            serde_json::json!({}),
+            Utc::now(),
+        )])
+        .await
+        .expect("append");
+
+    let all = store
+        .events_after(&c.agency_id, None, 10)
+        .await
+        .expect("events");
+    assert_eq!(
+        all.iter().map(|(_, e)| e.id.clone()).collect::<Vec<_>>(),
+        vec![first.id, second.id.clone(), third.id.clone()]
+    );
+    let page = store
+        .events_after(&c.agency_id, None, 1)
+        .await
+        .expect("events");
+    let rest = store
+        .events_after(&c.agency_id, Some(&page[0].0), 10)
+        .await
+        .expect("events");
+    assert_eq!(
+        rest.iter().map(|(_, e)| e.id.clone()).collect::<Vec<_>>(),
+        vec![second.id, third.id]
+    );
+    let end = store
+        .events_after(&c.agency_id, Some(&rest[1].0), 10)
+        .await
+        .expect("events");
+    assert!(end.is_empty());
+}
+
+async fn an_idempotency_key_starts_once_then_replays_its_response(backend: Backend) {
+    let store = common::store(backend).await;
+    let begin = |scope: &'static str, fp: &'static str, claim: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .idempotency_begin(scope, "key-1", fp, claim)
+                .await
+                .expect("begin")
+        }
+    };
+    assert_eq!(
+        begin("agency-a", "fp-1", "c1").await,
+        IdempotencyBegin::Started
+    );
+    // While the first request runs, the same key is in flight; another body is a mismatch.
+    assert_eq!(
+        begin("agency-a", "fp-1", "c2").await,
+        IdempotencyBegin::InFlight
+    );
+    assert_eq!(
+        begin("agency-a", "fp-2", "c3").await,
+        IdempotencyBegin::Mismatch
+    );
+    // Keys are per agency.
+    assert_eq!(
+        begin("agency-b", "fp-1", "c4").await,
+        IdempotencyBegin::Started
+    );
+    let saved = SavedResponse {
+        status: 201,
+        content_type: "application/json".into(),
+        body: r#"{"id":"c1"}"#.into(),
+        headers: vec![("location".into(), "/api/v1/cases/c1".into())],
+    };
+    // Only the claim that holds the key may save it or let it go.
+    store
+        .idempotency_finish("agency-a", "key-1", "not-mine", &saved, None)
+        .await
+        .expect("finish");
+    store
+        .idempotency_abandon("agency-a", "key-1", "not-mine")
+        .await
+        .expect("abandon");
+    assert_eq!(
+        begin("agency-a", "fp-1", "c5").await,
+        IdempotencyBegin::InFlight
+    );
+    store
+        .idempotency_finish("agency-a", "key-1", "c1", &saved, None)
+        .await
+        .expect("finish");
+    assert_eq!(
+        begin("agency-a", "fp-1", "c6").await,
+        IdempotencyBegin::Replay(saved.clone())
+    );
+    assert_eq!(
+        begin("agency-a", "fp-2", "c7").await,
+        IdempotencyBegin::Mismatch
+    );
+    // A saved answer is not let go by a late abandon of the same claim.
+    store
+        .idempotency_abandon("agency-a", "key-1", "c1")
+        .await
+        .expect("abandon");
+    assert_eq!(
+        begin("agency-a", "fp-1", "c8").await,
+        IdempotencyBegin::Replay(saved)
+    );
+    // An abandoned key can be used afresh.
+    store
+        .idempotency_abandon("agency-b", "key-1", "c4")
+        .await
+        .expect("abandon");
+    assert_eq!(
+        begin("agency-b", "fp-9", "c9").await,
+        IdempotencyBegin::Started
+    );
+}
+
+async fn a_stale_copy_cannot_start_a_send_even_after_a_hold_gave_the_attempt_back(
+    backend: Backend,
+) {
+    let store = common::store(backend).await;
+    let c = case("a", "R9");
+    let now = Utc::now();
+    store
+        .schedule_message(&sms(&c, now))
+        .await
+        .expect("schedule");
+    let lease = now + Duration::seconds(30);
+    let claimed = store
+        .claim_due_messages(now, lease, 10)
+        .await
+        .expect("claim");
+    let stale = claimed[0].clone();
+    // Worker 1 starts, then holds the message (e.g. contact hours): the attempt is given back.
+    let mut held = stale.clone();
+    held.starts += 1;
+    held.attempts += 1;
+    held.status = MessageStatus::Sending;
+    assert!(
+        store
+            .begin_send(&held, stale.starts, lease)
+            .await
+            .expect("begin")
+            .is_some()
+    );
+    held.attempts -= 1;
+    held.status = MessageStatus::Scheduled;
+    held.not_before = now + Duration::hours(10);
+    store.save_leased_message(&held).await.expect("hold");
+    // Worker 2 took the message over earlier and still holds the claimed copy: it must not send.
+    let mut late = stale.clone();
+    late.starts += 1;
+    late.attempts += 1;
+    late.status = MessageStatus::Sending;
+    assert!(
+        store
+            .begin_send(&late, stale.starts, lease)
+            .await
+            .expect("begin")
+            .is_none(),
+        "a copy from before the hold cannot start"
+    );
+    let stored = store
+        .message(&stale.id)
+        .await
+        .expect("read")
+        .expect("message");
+    assert_eq!(stored.status, MessageStatus::Scheduled);
+    assert_eq!(stored.attempts, 0);
+}
+
+/// Claims `message` and starts it as a worker would: one start more, status `sending`.
+async fn start(
+    store: &innfri::store::SharedStore,
+    message: &Message,
+) -> Option<innfri::store::SendStart> {
+    let now = Utc::now();
+    store.schedule_message(message).await.expect("schedule");
+    let lease = now + Duration::seconds(30);
+    let claimed = store
+        .claim_due_messages(now, lease, 10)
+        .await
+        .expect("claim");
+    let mut copy = claimed
+        .into_iter()
+        .find(|m| m.id == message.id)
+        .expect("claimed");
+    let expected = copy.starts;
+    copy.starts += 1;
+    copy.attempts += 1;
+    copy.status = MessageStatus::Sending;
+    store
+        .begin_send(&copy, expected, lease)
+        .await
+        .expect("begin")
+}
+
+async fn a_won_start_reads_the_case_and_the_opt_out_in_the_same_step(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R7");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+
+    let first = start(&store, &sms(&c, now)).await.expect("won");
+    assert_eq!(first.case.map(|k| k.id), Some(c.id.clone()));
+    assert!(!first.opted_out);
+
+    store.opt_out("+4791234567").await.expect("opt out");
+    let stopped = start(&store, &sms(&c, now)).await.expect("won");
+    assert!(stopped.opted_out, "the number answered STOP");
+
+    let mut email = sms(&c, now);
+    email.recipient = Recipient::Email(EmailAddress::parse("kari@example.no").expect("email"));
+    let by_email = start(&store, &email).await.expect("won");
+    assert!(!by_email.opted_out, "STOP stops SMS, not e-mail");
+
+    let gone = case("a", "R6");
+    let erased = start(&store, &sms(&gone, now)).await.expect("won");
+    assert!(
+        erased.case.is_none(),
+        "a case that is not stored reads as none"
+    );
+}
+
+async fn opt_outs_are_per_channel_case_blind_for_addresses_and_start_undoes_sms(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R8");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    let mut email = sms(&c, now);
+    email.recipient = Recipient::Email(EmailAddress::parse("Kari@example.no").expect("email"));
+
+    store
+        .opt_out_email("KARI@Example.no")
+        .await
+        .expect("opt out");
+    assert!(
+        store
+            .is_email_opted_out("kari@example.no")
+            .await
+            .expect("read")
+    );
+    assert!(start(&store, &email).await.expect("won").opted_out);
+    assert!(
+        !start(&store, &sms(&c, now)).await.expect("won").opted_out,
+        "an e-mail unsubscribe leaves SMS alone"
+    );
+
+    store.opt_out("+4791234567").await.expect("opt out");
+    assert!(start(&store, &sms(&c, now)).await.expect("won").opted_out);
+    store.opt_in("+4791234567").await.expect("opt in");
+    assert!(!store.is_opted_out("+4791234567").await.expect("read"));
+    assert!(!start(&store, &sms(&c, now)).await.expect("won").opted_out);
+    assert!(
+        store
+            .is_email_opted_out("kari@example.no")
+            .await
+            .expect("read"),
+        "START is about SMS only"
+    );
+}
+
+async fn a_final_message_cannot_be_started(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R5");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    for status in [
+        MessageStatus::Sent,
+        MessageStatus::Delivered,
+        MessageStatus::Failed,
+        MessageStatus::Cancelled,
+    ] {
+        let mut message = sms(&c, now);
+        // A free text that looks like the fields the store's fence reads must not fool it.
+        message.last_error = Some(r#""status":"scheduled","starts":0"#.into());
+        store.schedule_message(&message).await.expect("schedule");
+        message.status = status;
+        store.save_leased_message(&message).await.expect("final");
+        let mut copy = message.clone();
+        copy.starts += 1;
+        copy.status = MessageStatus::Sending;
+        assert!(
+            store
+                .begin_send(&copy, message.starts, now + Duration::seconds(30))
+                .await
+                .expect("begin")
+                .is_none(),
+            "a {status:?} message stays as it is"
+        );
+        let stored = store
+            .message(&message.id)
+            .await
+            .expect("read")
+            .expect("message");
+        assert_eq!(stored.status, status);
+    }
+    // A message cancelled in the queue is rewritten by the store itself (Redis re-encodes it in
+    // Lua, its keys in any order): the fence still reads it as final.
+    let mut queued = sms(&c, now);
+    queued.last_error = Some(r#""status":"scheduled","starts":0"#.into());
+    store.schedule_message(&queued).await.expect("schedule");
+    assert!(
+        store
+            .cancel_queued_message(&queued.id)
+            .await
+            .expect("cancel")
+            .is_some()
+    );
+    let mut copy = queued.clone();
+    copy.starts += 1;
+    copy.status = MessageStatus::Sending;
+    assert!(
+        store
+            .begin_send(&copy, queued.starts, now + Duration::seconds(30))
+            .await
+            .expect("begin")
+            .is_none(),
+        "a cancelled message stays cancelled"
+    );
+}
+
+async fn a_message_erased_during_its_send_is_not_written_back(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R4");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    let message = sms(&c, now);
+    let won = start(&store, &message).await;
+    assert!(won.is_some(), "the send started");
+    // The agency erases the case while the provider is being called.
+    assert_eq!(store.delete_case_messages(&c.id).await.expect("erase"), 1);
+
+    let mut sent = message.clone();
+    sent.starts = 1;
+    sent.attempts = 1;
+    sent.status = MessageStatus::Sent;
+    sent.provider_id = Some("SM-erased".into());
+    store
+        .record_sent(&sent, twilio_ref("SM-erased"), Some("+4791234567"))
+        .await
+        .expect("record");
+    let mut retry = sent.clone();
+    retry.status = MessageStatus::Scheduled;
+    store.save_leased_message(&retry).await.expect("save");
+
+    assert!(
+        store.message(&message.id).await.expect("read").is_none(),
+        "the erased message (with the debtor's number) stays gone"
+    );
+    assert!(
+        store
+            .message_by_provider_id(twilio_ref("SM-erased"))
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert!(
+        store
+            .last_sms_case("+4791234567")
+            .await
+            .expect("read")
+            .is_none(),
+        "the number is not tied to the erased case again"
+    );
+    let later = now + Duration::hours(1);
+    assert!(
+        store
+            .claim_due_messages(later, later + Duration::seconds(30), 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "nothing of it is queued again"
+    );
+}
+
+fn twilio_ref(id: &str) -> ProviderRef<'_> {
+    ProviderRef {
+        provider: "twilio",
+        id,
+    }
+}
+
+/// A provider's id finds a message only in that provider's namespace: the same id from
+/// another provider (or sent through another one) finds nothing.
+async fn provider_ids_are_found_only_within_their_provider(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R5");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    let by_twilio = sms(&c, now);
+    let by_console = sms(&c, now);
+    for m in [&by_twilio, &by_console] {
+        store.schedule_message(m).await.expect("schedule");
+    }
+    store
+        .index_provider_id(twilio_ref("SM1"), &by_twilio.id)
+        .await
+        .expect("index");
+    let mut sent = by_console.clone();
+    sent.status = MessageStatus::Sent;
+    sent.provider = Some("console".into());
+    sent.provider_id = Some("console-1".into());
+    let console_ref = sent.provider_ref().expect("ref");
+    store
+        .record_sent(&sent, console_ref, None)
+        .await
+        .expect("record");
+
+    let found = |provider: &'static str, id: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .message_by_provider_id(ProviderRef { provider, id })
+                .await
+                .expect("read")
+                .map(|m| m.id)
+        }
+    };
+    assert_eq!(found("twilio", "SM1").await, Some(by_twilio.id.clone()));
+    assert_eq!(
+        found("console", "console-1").await,
+        Some(by_console.id.clone())
+    );
+    assert_eq!(found("postmark", "SM1").await, None);
+    assert_eq!(found("twilio", "console-1").await, None);
+    assert_eq!(found("gatewayapi", "console-1").await, None);
+}
+
+async fn the_store_answers_a_ping(backend: Backend) {
+    let store = common::store(backend).await;
+    store.ping().await.expect("ping");
+}
+
+/// A case that ended (closed) at `at`, stored.
+async fn settled(
+    store: &innfri::store::SharedStore,
+    external_ref: &str,
+    at: chrono::DateTime<Utc>,
+) -> Case {
+    let mut c = case("a", external_ref);
+    store.insert_case(&c).await.expect("insert");
+    c.close("", at);
+    store.update_case(&c).await.expect("update")
+}
+
+async fn settled_cases_are_found_by_when_collection_ended(backend: Backend) {
+    let store = common::store(backend).await;
+    let creditor = CreditorId::parse("nordlys-energi").expect("id");
+    let now = Utc::now();
+    let open = case("a", "open");
+    store.insert_case(&open).await.expect("insert");
+    let oldest = settled(&store, "old", now - Duration::days(100)).await;
+    let older = settled(&store, "older", now - Duration::days(95)).await;
+    let _recent = settled(&store, "recent", now - Duration::days(10)).await;
+    let due = |before, max| {
+        let store = store.clone();
+        let creditor = creditor.clone();
+        async move {
+            store
+                .cases_settled_before(&creditor, before, max)
+                .await
+                .expect("index")
+        }
+    };
+    let cutoff = now - Duration::days(90);
+    assert_eq!(
+        due(cutoff, 10).await,
+        vec![oldest.id.clone(), older.id.clone()],
+        "oldest first, only those due"
+    );
+    assert_eq!(due(cutoff, 1).await, vec![oldest.id.clone()]);
+    assert_eq!(
+        due(oldest.settled_at.expect("settled"), 10).await,
+        Vec::<CaseId>::new(),
+        "strictly before"
+    );
+    assert_eq!(
+        store.retention_creditors().await.expect("creditors"),
+        vec![creditor.clone()]
+    );
+    // Erased: nothing is left to erase, so it leaves the index with the write.
+    let mut gone = oldest.clone();
+    gone.erase(now);
+    store.update_case(&gone).await.expect("update");
+    assert_eq!(due(cutoff, 10).await, vec![older.id.clone()]);
+    store
+        .unindex_settled(&creditor, &older.id)
+        .await
+        .expect("unindex");
+    assert!(due(cutoff, 10).await.is_empty());
+}
+
+async fn a_case_s_events_are_redacted_in_place(backend: Backend) {
+    let store = common::store(backend).await;
+    let mut c = case("a", "R1");
+    let other = case("a", "R2");
+    store.insert_case(&c).await.expect("insert");
+    let declined = Event::new(
+        c.agency_id.clone(),
+        Some(c.id.clone()),
+        EventKind::RequestDeclined,
+        serde_json::json!({"case_id": c.id, "reason": "Kari Nordmann, ring oss"}),
+        Utc::now(),
+    );
+    let others = Event::new(
+        c.agency_id.clone(),
+        Some(other.id.clone()),
+        EventKind::RequestDeclined,
+        serde_json::json!({"case_id": other.id, "reason": "Ola Nordmann"}),
+        Utc::now(),
+    );
+    c.updated_at = Utc::now();
+    store
+        .update_case_with_events(&c, std::slice::from_ref(&declined))
+        .await
+        .expect("write");
+    store
+        .append_events(std::slice::from_ref(&others))
+        .await
+        .expect("append");
+    let before = store
+        .events_after(&c.agency_id, None, 10)
+        .await
+        .expect("events");
+
+    assert_eq!(
+        store
+            .redact_case_events(&c.agency_id, &c.id)
+            .await
+            .expect("redact"),
+        1
+    );
+    assert_eq!(
+        store
+            .redact_case_events(&c.agency_id, &c.id)
+            .await
+            .expect("redact"),
+        0,
+        "a second time changes nothing"
+    );
+    let after = store
+        .events_after(&c.agency_id, None, 10)
+        .await
+        .expect("events");
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0].0, before[0].0, "same cursor");
+    assert_eq!(after[0].1.id, declined.id, "same event id");
+    assert_eq!(
+        after[0].1.data,
+        serde_json::json!({"case_id": c.id, "redacted": true})
+    );
+    assert_eq!(after[1], before[1], "another case's event is untouched");
+}
+
+async fn trimmed_events_go_and_cursors_keep_working(backend: Backend) {
+    let store = common::store(backend).await;
+    let agency = AgencyId::parse("a").expect("id");
+    let event = || {
+        Event::new(
+            agency.clone(),
+            None,
+            EventKind::CaseViewed,
+            serde_json::json!({}),
+            Utc::now(),
+        )
+    };
+    store
+        .append_events(&[event(), event(), event()])
+        .await
+        .expect("append");
+    let all = store.events_after(&agency, None, 10).await.expect("events");
+    let far = Utc::now() + Duration::days(1);
+    assert_eq!(
+        store
+            .trim_events(&agency, Utc::now() - Duration::days(1), 10)
+            .await
+            .expect("trim"),
+        0
+    );
+    assert_eq!(
+        store.trim_events(&agency, far, 2).await.expect("trim"),
+        2,
+        "at most max"
+    );
+    let left = store.events_after(&agency, None, 10).await.expect("events");
+    assert_eq!(
+        left,
+        all[2..].to_vec(),
+        "the oldest went, the rest kept their cursors"
+    );
+    let from_trimmed = store
+        .events_after(&agency, Some(&all[0].0), 10)
+        .await
+        .expect("a cursor into the trimmed part still reads on");
+    assert_eq!(from_trimmed, all[2..].to_vec());
+    assert_eq!(store.trim_events(&agency, far, 10).await.expect("trim"), 1);
+    assert!(
+        store
+            .events_after(&agency, None, 10)
+            .await
+            .expect("events")
+            .is_empty()
+    );
+}
+
+async fn answers_about_an_erased_case_are_forgotten_and_no_longer_saved(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "R1");
+    store.insert_case(&c).await.expect("insert");
+    let saved = SavedResponse {
+        status: 200,
+        content_type: "application/json".into(),
+        body: r#"{"debtor":"Kari Nordmann"}"#.into(),
+        headers: Vec::new(),
+    };
+    let begin = |key: &'static str, claim: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .idempotency_begin("a", key, "fp", claim)
+                .await
+                .expect("begin")
+        }
+    };
+    assert_eq!(begin("k1", "c1").await, IdempotencyBegin::Started);
+    store
+        .idempotency_finish("a", "k1", "c1", &saved, Some(&c.id))
+        .await
+        .expect("finish");
+    assert_eq!(begin("k2", "c2").await, IdempotencyBegin::Started);
+    store
+        .idempotency_finish("a", "k2", "c2", &saved, None)
+        .await
+        .expect("finish");
+    assert_eq!(begin("k3", "c3").await, IdempotencyBegin::Started);
+    assert_eq!(
+        begin("k1", "c4").await,
+        IdempotencyBegin::Replay(saved.clone())
+    );
+
+    assert_eq!(store.forget_case_answers(&c.id).await.expect("forget"), 1);
+    assert_eq!(
+        begin("k1", "c5").await,
+        IdempotencyBegin::Started,
+        "the key is free again"
+    );
+    assert_eq!(
+        begin("k2", "c6").await,
+        IdempotencyBegin::Replay(saved.clone()),
+        "an answer about no case stays"
+    );
+    // A request that was running during the erasure finishes after it: its answer is not kept.
+    store
+        .idempotency_finish("a", "k3", "c3", &saved, Some(&c.id))
+        .await
+        .expect("finish");
+    assert_eq!(begin("k3", "c7").await, IdempotencyBegin::Started);
+}
+
+async fn an_ended_session_is_gone(backend: Backend) {
+    let store = common::store(backend).await;
+    let digest = TokenDigest::of("session-token");
+    let now = Utc::now();
+    let session = DebtorSession {
+        case_id: CaseId::generate(),
+        csrf_token: "csrf".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(1),
+        verified: false,
+    };
+    let idle = std::time::Duration::from_secs(600);
+    store
+        .save_session(&digest, &session, idle)
+        .await
+        .expect("save");
+    assert!(store.session(&digest, idle).await.expect("get").is_some());
+    store.end_session(&digest).await.expect("end");
+    assert_eq!(store.session(&digest, idle).await.expect("get"), None);
+}
+
+/// A store whose lifetimes a test checks without waiting for them: the embedded store reads a
+/// clock the test moves; on Redis the test reads the time to live the store gave each key.
+struct Timed {
+    store: SharedStore,
+    clock: SettableClock,
+    /// Redis only: a connection of the test's own and the store's namespace.
+    redis: Option<(::redis::aio::MultiplexedConnection, String)>,
+}
+
+impl Timed {
+    async fn new(backend: Backend) -> Timed {
+        // Whole seconds: Redis keeps milliseconds.
+        let clock =
+            SettableClock::at(DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("now"));
+        match backend {
+            Backend::Embedded => Timed {
+                store: Arc::new(EmbeddedStore::new().with_clock(Arc::new(clock.clone()))),
+                clock,
+                redis: None,
+            },
+            Backend::Redis => {
+                let namespace = common::unique_namespace();
+                let store =
+                    RedisStore::connect(common::redis_url(), &namespace, common::pseudonyms())
+                        .await
+                        .expect("redis")
+                        .with_clock(Arc::new(clock.clone()));
+                let conn = ::redis::Client::open(common::redis_url())
+                    .expect("client")
+                    .get_multiplexed_async_connection()
+                    .await
+                    .expect("connection");
+                Timed {
+                    store: Arc::new(store),
+                    clock,
+                    redis: Some((conn, namespace)),
+                }
+            }
+        }
+    }
+
+    /// What `present` finds lives `lifetime` from now: on Redis its key (`key`, without the
+    /// namespace) has that time to live; the embedded store finds it until just before that
+    /// time and not after.
+    async fn lives<F, Fut>(&self, key: &str, lifetime: std::time::Duration, present: F)
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        assert!(present().await, "{key}: there at first");
+        match &self.redis {
+            Some(_) => self.has_ttl(key, lifetime).await,
+            None => {
+                let second = Duration::seconds(1);
+                self.clock.advance(lifetimes::span(lifetime) - second);
+                assert!(
+                    present().await,
+                    "{key}: still there just before {lifetime:?}"
+                );
+                self.clock.advance(second * 2);
+                assert!(!present().await, "{key}: gone after {lifetime:?}");
+            }
+        }
+    }
+
+    /// Redis only: `key` was just given a time to live of `lifetime` (give or take the test's
+    /// own few seconds).
+    async fn has_ttl(&self, key: &str, lifetime: std::time::Duration) {
+        let left: i64 = self
+            .redis_cmd(::redis::cmd("PTTL").arg(self.full(key)))
+            .await;
+        let expected = i64::try_from(lifetime.as_millis()).expect("ms");
+        assert!(
+            left <= expected && left > expected - 10_000,
+            "{key}: a time to live of {left} ms, not {expected}"
+        );
+    }
+
+    async fn set_ttl(&self, key: &str, ms: i64) {
+        let _: i64 = self
+            .redis_cmd(::redis::cmd("PEXPIRE").arg(self.full(key)).arg(ms))
+            .await;
+    }
+
+    fn full(&self, key: &str) -> String {
+        let (_, namespace) = self.redis.as_ref().expect("redis");
+        format!("{namespace}:{key}")
+    }
+
+    async fn redis_cmd<T: ::redis::FromRedisValue>(&self, cmd: &mut ::redis::Cmd) -> T {
+        let (conn, _) = self.redis.as_ref().expect("redis");
+        cmd.query_async(&mut conn.clone()).await.expect("redis")
+    }
+}
+
+/// Everything either backend keeps only for a while goes after the same time on both (the
+/// lifetimes in `store::lifetimes`): links, idempotency claims and answers, reply routes,
+/// provider ids and frequency-cap windows. Sessions: `sessions_expire_after_idle_time`.
+async fn what_expires_goes_after_the_same_time_on_both(backend: Backend) {
+    let timed = Timed::new(backend).await;
+    let store = &timed.store;
+    let day = std::time::Duration::from_secs(24 * 3600);
+
+    let now = timed.clock.now();
+    let link = ShortLink {
+        case_id: CaseId::generate(),
+        purpose: LinkPurpose::Case,
+        created_at: now,
+        expires_at: now + Duration::days(14),
+        revoked: false,
+        message_id: None,
+    };
+    let digest = &TokenDigest::of("a link");
+    store.save_link(digest, &link).await.expect("save");
+    timed
+        .lives(
+            &format!("link:{}", digest.to_hex()),
+            day * 14,
+            || async move { store.link(digest).await.expect("read").is_some() },
+        )
+        .await;
+
+    let idem = |key: &str| {
+        format!(
+            "idem:a:{}",
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(key.as_bytes()))
+        )
+    };
+    assert_eq!(
+        store
+            .idempotency_begin("a", "never-finished", "fp", "c1")
+            .await
+            .expect("begin"),
+        IdempotencyBegin::Started
+    );
+    timed
+        .lives(
+            &idem("never-finished"),
+            lifetimes::IDEMPOTENCY_CLAIM,
+            || async move {
+                store
+                    .idempotency_begin("a", "never-finished", "fp", "c2")
+                    .await
+                    .expect("begin")
+                    == IdempotencyBegin::InFlight
+            },
+        )
+        .await;
+    let saved = SavedResponse {
+        status: 200,
+        content_type: "application/json".into(),
+        body: "{}".into(),
+        headers: Vec::new(),
+    };
+    store
+        .idempotency_begin("a", "finished", "fp", "c1")
+        .await
+        .expect("begin");
+    store
+        .idempotency_finish("a", "finished", "c1", &saved, None)
+        .await
+        .expect("finish");
+    let saved = &saved;
+    timed
+        .lives(
+            &idem("finished"),
+            lifetimes::IDEMPOTENCY_ANSWER,
+            || async move {
+                store
+                    .idempotency_begin("a", "finished", "fp", "c2")
+                    .await
+                    .expect("begin")
+                    == IdempotencyBegin::Replay(saved.clone())
+            },
+        )
+        .await;
+
+    let phone = "+4791234567";
+    let reply_key = format!("reply:{}", common::pseudonyms().of(phone));
+    store
+        .remember_sms_case(phone, &CaseId::generate())
+        .await
+        .expect("remember");
+    timed
+        .lives(&reply_key, lifetimes::REPLY_ROUTE, || async move {
+            store.last_sms_case(phone).await.expect("read").is_some()
+        })
+        .await;
+    // Remembered with a sent SMS, the route lives as long.
+    let c = case("a", "E1");
+    let message = sms(&c, timed.clock.now());
+    store.schedule_message(&message).await.expect("schedule");
+    let mut sent = message.clone();
+    sent.status = MessageStatus::Sent;
+    store
+        .record_sent(&sent, twilio_ref("SM-sent"), Some(phone))
+        .await
+        .expect("record");
+    timed
+        .lives(&reply_key, lifetimes::REPLY_ROUTE, || async move {
+            store.last_sms_case(phone).await.expect("read").is_some()
+        })
+        .await;
+
+    store
+        .index_provider_id(twilio_ref("SM-indexed"), &message.id)
+        .await
+        .expect("index");
+    timed
+        .lives(
+            "provider:twilio:SM-indexed",
+            lifetimes::PROVIDER_ID,
+            || async move {
+                store
+                    .message_by_provider_id(twilio_ref("SM-indexed"))
+                    .await
+                    .expect("read")
+                    .is_some()
+            },
+        )
+        .await;
+    store
+        .record_sent(&sent, twilio_ref("SM-sent-2"), None)
+        .await
+        .expect("record");
+    timed
+        .lives(
+            "provider:twilio:SM-sent-2",
+            lifetimes::PROVIDER_ID,
+            || async move {
+                store
+                    .message_by_provider_id(twilio_ref("SM-sent-2"))
+                    .await
+                    .expect("read")
+                    .is_some()
+            },
+        )
+        .await;
+
+    // A frequency-cap window: one a week, so a second is refused until the first has left it.
+    let cap = &ContactCap {
+        max: 1,
+        window: Duration::days(7),
+        cooldown: Duration::zero(),
+    };
+    let agency = &AgencyId::parse("a").expect("id");
+    let clock = &timed.clock;
+    assert_eq!(
+        store
+            .claim_contact_slot(agency, phone, &MessageId::generate(), clock.now(), cap)
+            .await
+            .expect("claim"),
+        None
+    );
+    let second = &MessageId::generate();
+    timed
+        .lives(
+            &format!("cap:a:{}", common::pseudonyms().of(phone)),
+            day * 7,
+            || async move {
+                store
+                    .claim_contact_slot(agency, phone, second, clock.now(), cap)
+                    .await
+                    .expect("claim")
+                    .is_some()
+            },
+        )
+        .await;
+}
+
+async fn an_agency_s_cases_are_listed_in_the_order_they_came(backend: Backend) {
+    let store = common::store(backend).await;
+    let (first, second, third) = (case("a", "L1"), case("a", "L2"), case("a", "L3"));
+    let theirs = case("b", "L1");
+    for c in [&first, &theirs, &second, &third] {
+        store.insert_case(c).await.expect("insert");
+    }
+    let listed = |agency: &'static str, start, count| {
+        let store = store.clone();
+        async move {
+            store
+                .agency_cases(&AgencyId::parse(agency).expect("id"), start, count)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        listed("a", 0, 10).await,
+        vec![first.id.clone(), second.id.clone(), third.id.clone()]
+    );
+    assert_eq!(listed("a", 1, 1).await, vec![second.id.clone()]);
+    assert_eq!(listed("a", 3, 10).await, Vec::<CaseId>::new());
+    assert_eq!(listed("a", 0, 0).await, Vec::<CaseId>::new());
+    assert_eq!(listed("b", 0, 10).await, vec![theirs.id.clone()]);
+    assert_eq!(listed("c", 0, 10).await, Vec::<CaseId>::new());
+    // The list holds ids: it reads each case as it is now.
+    let mut edited = second.clone();
+    edited.debtor.name = "Kari N.".into();
+    let saved = store.update_case(&edited).await.expect("update");
+    let page = store
+        .agency_cases(&second.agency_id, 1, 1)
+        .await
+        .expect("list");
+    assert_eq!(page, vec![saved]);
+}
+
+async fn a_payment_reference_is_applied_once_with_its_events(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "P1");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    let event = |kind| {
+        Event::new(
+            c.agency_id.clone(),
+            Some(c.id.clone()),
+            kind,
+            serde_json::json!({"case_id": c.id}),
+            now,
+        )
+    };
+    let mut paid = c.clone();
+    paid.close("paid", now);
+    let received = event(EventKind::CasePaid);
+    assert!(
+        store
+            .apply_payment(&paid, "bank-1", std::slice::from_ref(&received))
+            .await
+            .expect("apply")
+    );
+    let stored = store.case(&c.id).await.expect("read").expect("case");
+    assert_eq!(stored.version, c.version + 1);
+    assert_eq!(stored.status, paid.status);
+    let events = |store: SharedStore| async move {
+        store
+            .events_after(&AgencyId::parse("a").expect("id"), None, 10)
+            .await
+            .expect("events")
+            .into_iter()
+            .map(|(_, e)| e.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(events(store.clone()).await, vec![received.id.clone()]);
+    assert_eq!(
+        store
+            .cases_settled_before(&c.creditor_id, now + Duration::days(1), 10)
+            .await
+            .expect("index"),
+        vec![c.id.clone()],
+        "the payment's write keeps the retention index like any case write"
+    );
+
+    // The same reference again: nothing is written, even from a current copy.
+    let mut again = stored.clone();
+    again.debtor.name = "Twice".into();
+    assert!(
+        !store
+            .apply_payment(&again, "bank-1", &[event(EventKind::CasePaid)])
+            .await
+            .expect("apply")
+    );
+    let unchanged = store.case(&c.id).await.expect("read").expect("case");
+    assert_eq!(unchanged, stored);
+    assert_eq!(events(store.clone()).await, vec![received.id.clone()]);
+
+    // A stale copy is a conflict, and does not use its reference up.
+    assert!(matches!(
+        store.apply_payment(&paid, "bank-2", &[]).await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(
+        store
+            .apply_payment(&again, "bank-2", &[])
+            .await
+            .expect("apply")
+    );
+    assert_eq!(
+        store
+            .case(&c.id)
+            .await
+            .expect("read")
+            .expect("case")
+            .debtor
+            .name,
+        "Twice"
+    );
+}
+
+async fn kids_find_their_case_per_creditor(backend: Backend) {
+    let store = common::store(backend).await;
+    let c = case("a", "K1");
+    store.insert_case(&c).await.expect("insert");
+    let creditor = c.creditor_id.clone();
+    assert_eq!(
+        store
+            .case_by_kid(&creditor, c.kid.as_str())
+            .await
+            .expect("read"),
+        Some(c.id.clone()),
+        "a case's own KID is indexed when the case is stored"
+    );
+    assert_eq!(
+        store.case_by_kid(&creditor, "55555").await.expect("read"),
+        None
+    );
+    store
+        .index_kid(&creditor, "55555", &c.id)
+        .await
+        .expect("index");
+    assert_eq!(
+        store.case_by_kid(&creditor, "55555").await.expect("read"),
+        Some(c.id.clone())
+    );
+    assert_eq!(
+        store
+            .case_by_kid(&CreditorId::parse("other").expect("id"), "55555")
+            .await
+            .expect("read"),
+        None,
+        "KIDs are per creditor"
+    );
+}
+
+async fn webhook_delivery_state_is_kept_per_agency(backend: Backend) {
+    let store = common::store(backend).await;
+    let a = AgencyId::parse("a").expect("id");
+    let b = AgencyId::parse("b").expect("id");
+    assert_eq!(
+        store.delivery_state(&a).await.expect("read"),
+        DeliveryState::default(),
+        "nothing delivered yet"
+    );
+    let behind = DeliveryState {
+        cursor: Some("0-1".into()),
+        failures: 2,
+        next_attempt_at: Some(Utc::now()),
+        disabled: false,
+    };
+    store.save_delivery_state(&a, &behind).await.expect("save");
+    assert_eq!(store.delivery_state(&a).await.expect("read"), behind);
+    assert_eq!(
+        store.delivery_state(&b).await.expect("read"),
+        DeliveryState::default()
+    );
+    let gone = DeliveryState {
+        disabled: true,
+        ..behind
+    };
+    store.save_delivery_state(&a, &gone).await.expect("save");
+    assert_eq!(store.delivery_state(&a).await.expect("read"), gone);
+}
+
+async fn agencies_keys_and_mandates_are_kept_per_tenant(backend: Backend) {
+    let store = common::store(backend).await;
+    let agency = |id: &str, name: &str| Agency {
+        id: AgencyId::parse(id).expect("id"),
+        name: name.into(),
+        creditors: vec![CreditorId::parse("nordlys-energi").expect("id")],
+    };
+    let (a, b) = (agency("agency-a", "A Inkasso AS"), agency("agency-b", "B"));
+    assert_eq!(store.agency(&a.id).await.expect("read"), None);
+    assert!(store.agencies().await.expect("read").is_empty());
+    store.save_agency(&b).await.expect("save");
+    store.save_agency(&a).await.expect("save");
+    assert_eq!(
+        store.agencies().await.expect("read"),
+        vec![a.clone(), b.clone()],
+        "by id"
+    );
+    let renamed = Agency {
+        name: "A Inkasso og Fordring AS".into(),
+        ..a.clone()
+    };
+    store.save_agency(&renamed).await.expect("save");
+    assert_eq!(store.agency(&a.id).await.expect("read"), Some(renamed));
+    assert_eq!(store.agencies().await.expect("read").len(), 2);
+
+    let now = Utc::now();
+    let record = |agency: &Agency, key_id: &str, created_at| ApiKeyRecord {
+        agency: agency.id.clone(),
+        key_id: key_id.into(),
+        created_at,
+        revoked_at: None,
+        from_config: false,
+    };
+    let (h1, h2, h3) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+    let k1 = record(&a, "k1", now - Duration::hours(2));
+    let k2 = record(&a, "k2", now - Duration::hours(1));
+    let k3 = record(&b, "k3", now);
+    for (hash, key) in [(&h2, &k2), (&h1, &k1), (&h3, &k3)] {
+        assert!(store.add_api_key(hash, key).await.expect("add"));
+    }
+    assert_eq!(store.api_key(&h1).await.expect("read"), Some(k1.clone()));
+    assert_eq!(store.api_key(&[9u8; 32]).await.expect("read"), None);
+    assert_eq!(
+        store.agency_api_keys(&a.id).await.expect("read"),
+        vec![k1.clone(), k2.clone()],
+        "the agency's own, oldest first"
+    );
+    assert!(
+        !store
+            .revoke_api_key(&a.id, "k3", now)
+            .await
+            .expect("revoke"),
+        "another agency's key"
+    );
+    assert!(
+        !store
+            .revoke_api_key(&a.id, "k9", now)
+            .await
+            .expect("revoke")
+    );
+    assert!(
+        store
+            .revoke_api_key(&a.id, "k1", now)
+            .await
+            .expect("revoke")
+    );
+    let revoked_at = |hash: [u8; 32]| {
+        let store = store.clone();
+        async move {
+            store
+                .api_key(&hash)
+                .await
+                .expect("read")
+                .expect("key")
+                .revoked_at
+        }
+    };
+    assert_eq!(revoked_at(h1).await, Some(now));
+    assert!(
+        store
+            .revoke_api_key(&a.id, "k1", now + Duration::hours(1))
+            .await
+            .expect("revoke")
+    );
+    assert_eq!(revoked_at(h1).await, Some(now), "revoked once, when first");
+    assert!(
+        !store.add_api_key(&h1, &k1).await.expect("add"),
+        "seeding a key again keeps the record as it is"
+    );
+    assert_eq!(revoked_at(h1).await, Some(now));
+    assert_eq!(revoked_at(h3).await, None);
+
+    let creditor = CreditorId::parse("nordlys-energi").expect("id");
+    assert_eq!(store.mandate(&creditor).await.expect("read"), None);
+    let mandate = |max_days| Mandate {
+        deferral: DeferralRules {
+            allowed: true,
+            max_days,
+            max_per_case: 1,
+            auto_grant_days: 7,
+            ..DeferralRules::default()
+        },
+        ..Mandate::default()
+    };
+    store
+        .save_mandate(&creditor, &mandate(14))
+        .await
+        .expect("save");
+    store
+        .save_mandate(&creditor, &mandate(21))
+        .await
+        .expect("save");
+    assert_eq!(
+        store.mandate(&creditor).await.expect("read"),
+        Some(mandate(21))
+    );
+    assert_eq!(
+        store
+            .mandate(&CreditorId::parse("other").expect("id"))
+            .await
+            .expect("read"),
+        None
+    );
+}
+
+async fn replies_find_the_case_the_number_last_heard_about(backend: Backend) {
+    let store = common::store(backend).await;
+    let phone = "+4791234567";
+    let (first, second) = (case("a", "S1"), case("a", "S2"));
+    let last = || {
+        let store = store.clone();
+        async move { store.last_sms_case(phone).await.expect("read") }
+    };
+    assert_eq!(last().await, None);
+    store
+        .remember_sms_case(phone, &first.id)
+        .await
+        .expect("remember");
+    assert_eq!(last().await, Some(first.id.clone()));
+    store
+        .remember_sms_case(phone, &second.id)
+        .await
+        .expect("remember");
+    assert_eq!(last().await, Some(second.id.clone()), "the latest");
+    assert_eq!(
+        store.last_sms_case("+4799999999").await.expect("read"),
+        None
+    );
+    store
+        .forget_sms_case(phone, &first.id)
+        .await
+        .expect("forget");
+    assert_eq!(
+        last().await,
+        Some(second.id.clone()),
+        "forgetting another case leaves the route alone"
+    );
+    store
+        .forget_sms_case(phone, &second.id)
+        .await
+        .expect("forget");
+    assert_eq!(last().await, None);
+
+    // A sent SMS remembers its case for the reply.
+    let message = sms(&first, Utc::now());
+    store.schedule_message(&message).await.expect("schedule");
+    let mut sent = message.clone();
+    sent.status = MessageStatus::Sent;
+    store
+        .record_sent(&sent, twilio_ref("SM-reply"), Some(phone))
+        .await
+        .expect("record");
+    assert_eq!(last().await, Some(first.id.clone()));
+}
+
+async fn the_frequency_cap_gives_places_by_its_rule(backend: Backend) {
+    let store = common::store(backend).await;
+    let agency = AgencyId::parse("a").expect("id");
+    let address = "+4791234567";
+    // Two a week, a day apart.
+    let cap = ContactCap {
+        max: 2,
+        window: Duration::days(7),
+        cooldown: Duration::days(1),
+    };
+    // Whole seconds: Redis keeps milliseconds.
+    let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("now");
+    let days = Duration::days;
+    let claim = |message: &MessageId, at: DateTime<Utc>| {
+        let (store, agency, message) = (store.clone(), agency.clone(), message.clone());
+        async move {
+            store
+                .claim_contact_slot(&agency, address, &message, at, &cap)
+                .await
+                .expect("claim")
+        }
+    };
+    let [m1, m2, m3, m4, m5] = std::array::from_fn(|_| MessageId::generate());
+    assert_eq!(claim(&m1, now).await, None, "the first goes");
+    assert_eq!(
+        claim(&m1, now + Duration::hours(1)).await,
+        None,
+        "taking it again for the same message changes nothing"
+    );
+    assert_eq!(
+        claim(&m2, now + Duration::hours(1)).await,
+        Some(now + days(1)),
+        "a day between two"
+    );
+    assert_eq!(claim(&m2, now + days(1)).await, None);
+    assert_eq!(
+        claim(&m3, now + days(3)).await,
+        Some(now + days(7)),
+        "two a week: the first must leave the window"
+    );
+    store
+        .release_contact_slot(&agency, address, &m2)
+        .await
+        .expect("release");
+    assert_eq!(
+        claim(&m3, now + days(3)).await,
+        None,
+        "a place given back is free again"
+    );
+    assert_eq!(claim(&m4, now + days(5)).await, Some(now + days(7)));
+    assert_eq!(
+        claim(&m4, now + days(7)).await,
+        None,
+        "the first has left the window"
+    );
+    // Per agency and per address.
+    assert_eq!(
+        store
+            .claim_contact_slot(
+                &AgencyId::parse("b").expect("id"),
+                address,
+                &m5,
+                now + days(7),
+                &cap
+            )
+            .await
+            .expect("claim"),
+        None
+    );
+    assert_eq!(
+        store
+            .claim_contact_slot(&agency, "kari@example.no", &m5, now + days(7), &cap)
+            .await
+            .expect("claim"),
+        None
+    );
+    // A cap of none lets nothing go before the window has passed.
+    let closed = ContactCap { max: 0, ..cap };
+    assert_eq!(
+        store
+            .claim_contact_slot(&agency, "+4799999999", &m5, now, &closed)
+            .await
+            .expect("claim"),
+        Some(now + days(7))
+    );
+}
+
+async fn a_queued_message_is_cancelled_but_not_one_being_sent(backend: Backend) {
+    let timed = Timed::new(backend).await;
+    let store = &timed.store;
+    let c = case("a", "Q1");
+    let now = timed.clock.now();
+    let (queued, taken) = (sms(&c, now + Duration::hours(1)), sms(&c, now));
+    store.schedule_message(&queued).await.expect("schedule");
+    store.schedule_message(&taken).await.expect("schedule");
+    let claimed = store
+        .claim_due_messages(now, now + Duration::seconds(30), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1, "only the due one");
+    timed.clock.advance(Duration::minutes(5));
+    let cancelled = store
+        .cancel_queued_message(&queued.id)
+        .await
+        .expect("cancel")
+        .expect("it was waiting");
+    assert_eq!(cancelled.status, MessageStatus::Cancelled);
+    assert_eq!(
+        cancelled.updated_at,
+        timed.clock.now(),
+        "stamped with the store's now"
+    );
+    assert_eq!(
+        store.message(&queued.id).await.expect("read"),
+        Some(cancelled)
+    );
+    assert_eq!(
+        store
+            .cancel_queued_message(&queued.id)
+            .await
+            .expect("cancel"),
+        None,
+        "no longer in the queue"
+    );
+    assert_eq!(
+        store
+            .cancel_queued_message(&taken.id)
+            .await
+            .expect("cancel"),
+        None,
+        "a worker holds it"
+    );
+    let later = now + Duration::hours(2);
+    assert!(
+        store
+            .claim_due_messages(later, later + Duration::seconds(30), 10)
+            .await
+            .expect("claim")
+            .iter()
+            .all(|m| m.id != queued.id),
+        "a cancelled message is not sent"
+    );
+}
+
+on_both_stores!(
+    a_case_is_stored_once_per_agency_and_reference,
+    a_stale_update_is_refused,
+    kid_sequences_count_up_per_creditor,
+    links_resolve_by_digest_and_revoke_per_case,
+    sessions_expire_after_idle_time,
+    a_session_comes_with_its_case_in_one_read,
+    due_messages_are_claimed_once_and_in_time_order,
+    a_lease_that_runs_out_makes_the_message_claimable_again,
+    finished_and_rescheduled_messages_leave_or_rejoin_the_queue,
+    events_are_written_with_the_change_or_not_at_all,
+    the_store_answers_a_ping,
+    a_stale_copy_cannot_start_a_send_even_after_a_hold_gave_the_attempt_back,
+    an_idempotency_key_starts_once_then_replays_its_response,
+    a_won_start_reads_the_case_and_the_opt_out_in_the_same_step,
+    a_final_message_cannot_be_started,
+    opt_outs_are_per_channel_case_blind_for_addresses_and_start_undoes_sms,
+    a_message_erased_during_its_send_is_not_written_back,
+    provider_ids_are_found_only_within_their_provider,
+    settled_cases_are_found_by_when_collection_ended,
+    a_case_s_events_are_redacted_in_place,
+    trimmed_events_go_and_cursors_keep_working,
+    answers_about_an_erased_case_are_forgotten_and_no_longer_saved,
+    an_ended_session_is_gone,
+    what_expires_goes_after_the_same_time_on_both,
+    an_agency_s_cases_are_listed_in_the_order_they_came,
+    a_payment_reference_is_applied_once_with_its_events,
+    kids_find_their_case_per_creditor,
+    webhook_delivery_state_is_kept_per_agency,
+    agencies_keys_and_mandates_are_kept_per_tenant,
+    replies_find_the_case_the_number_last_heard_about,
+    the_frequency_cap_gives_places_by_its_rule,
+    a_queued_message_is_cancelled_but_not_one_being_sent,
+);
