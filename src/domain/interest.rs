@@ -348,7 +348,10 @@ mod tests {
             let principal = Decimal::from(principal) / dec!(100);
             let fast = exact_interest(principal, from, to, &rates).expect("rate");
             let slow = day_by_day(principal, from, to, &rates);
-            prop_assert_eq!(round(fast, Currency::NOK), round(slow, Currency::NOK));
+            // Compared before rounding: both are sums of 28-digit quotients, so they agree to
+            // far below an øre, but a total that lands exactly on half an øre may round either
+            // way (a proptest run found 799,10 against 799,09).
+            prop_assert!((fast - slow).abs() < dec!(0.000000001), "{fast} vs {slow}");
         }
 
         #[test]
