@@ -21,8 +21,8 @@ use crate::domain::kid::KidAlgorithm;
 use crate::domain::mandate::Mandate;
 use crate::domain::money::Currency;
 use crate::links::LinkKeys;
+use crate::proxy::{ForwardedHeader, TrustedProxy};
 use crate::store::Pseudonyms;
-use crate::web::client_addr::{ForwardedHeader, TrustedProxy};
 use crate::webhooks::signing::WebhookSecret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -13,7 +13,7 @@ use super::heartbeat::Heartbeat;
 use super::provider::SendError;
 use super::providers::ProviderSet;
 use super::{recovery, unsubscribe};
-use crate::app::AppContext;
+use crate::context::AppContext;
 use crate::domain::case::{Case, CaseStatus};
 use crate::domain::jurisdiction::no;
 use crate::domain::lost_send::{LookupResult, NextStep, RecoveryRules, UnknownOutcome, next_step};

@@ -4,7 +4,6 @@ pub mod camt054;
 pub mod camt054_keys;
 pub mod checkout;
 pub mod ocr;
-pub mod reconcile;
 pub mod stripe;
 pub mod vipps;
 

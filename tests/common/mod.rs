@@ -127,7 +127,7 @@ pub async fn spawn_app_with(source: ConfigSource, backend: Backend) -> TestApp {
         .load()
         .expect("test config is valid");
     let ctx = AppContext::new(config).await.expect("context");
-    let server = innfri::web::server(ctx.clone(), listener).expect("server");
+    let server = innfri::http::server(ctx.clone(), listener).expect("server");
     tokio::spawn(server);
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
