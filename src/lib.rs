@@ -29,3 +29,6 @@ pub mod service;
 pub mod store;
 pub mod telemetry;
 pub mod webhooks;
+
+#[cfg(test)]
+mod architecture;

@@ -4,8 +4,10 @@
 
 pub mod amount;
 pub mod cases;
+pub mod closing;
 pub mod erasure;
 pub mod import;
+pub mod messages;
 pub mod payments;
 pub mod receipts;
 pub mod reconcile;

@@ -11,13 +11,10 @@ use super::errors::{ApiError, Body as ErrorBody};
 use super::idempotency::about_case;
 use super::{Tenant, parse_body, parse_optional_body};
 use crate::context::AppContext;
-use crate::domain::case::{CLOSE_REASON, Case, CaseStatus};
-use crate::domain::event::{Event, EventKind};
+use crate::domain::case::{Case, CaseStatus};
 use crate::domain::ids::{CaseId, CreditorId};
-use crate::domain::message::MessageStatus;
-use crate::domain::text::agency_text;
 use crate::service::cases::{self, Upserted};
-use crate::store::StoreError;
+use crate::service::closing;
 
 #[utoipa::path(
     post,
@@ -214,47 +211,6 @@ pub(crate) struct CloseInput {
     reason: String,
 }
 
-/// Applies `change` to the tenant's case and stores it with its event, retrying on a concurrent
-/// change; `false` from `change` means there is nothing to do.
-async fn change_case(
-    ctx: &AppContext,
-    tenant: &Tenant,
-    raw_id: &str,
-    kind: EventKind,
-    change: impl Fn(&mut Case) -> bool,
-) -> Result<(Case, bool), ApiError> {
-    for _ in 0..5 {
-        let mut case = own_case(ctx, tenant, raw_id).await?;
-        if !change(&mut case) {
-            return Ok((case, false));
-        }
-        let event = Event::new(
-            case.agency_id.clone(),
-            Some(case.id.clone()),
-            kind,
-            serde_json::json!({"case_id": case.id, "status": case.status}),
-            case.updated_at,
-        );
-        match ctx.store.update_case_with_events(&case, &[event]).await {
-            Ok(saved) => return Ok((saved, true)),
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(ApiError::Conflict)
-}
-
-/// Stops everything that could still reach the debtor: links and queued messages.
-async fn stop_contact(ctx: &AppContext, case: &Case) -> Result<(), ApiError> {
-    ctx.store.revoke_links(&case.id).await?;
-    for message in ctx.store.case_messages(&case.id).await? {
-        if message.status == MessageStatus::Scheduled {
-            ctx.store.cancel_queued_message(&message.id).await?;
-        }
-    }
-    Ok(())
-}
-
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/close",
@@ -281,16 +237,9 @@ pub(crate) async fn close_case(
     body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
     let input: CloseInput = parse_optional_body(&body)?;
-    let reason =
-        agency_text(&input.reason, CLOSE_REASON).map_err(|e| ApiError::field("reason", e))?;
-    let now = ctx.clock.now();
-    let (case, _) = change_case(&ctx, &tenant, &path, EventKind::CaseClosed, |case| {
-        case.close(&reason, now)
-    })
-    .await?;
-    // Also when it was closed already: a retry after a failure part-way finishes the job.
-    stop_contact(&ctx, &case).await?;
-    tracing::info!(case = %case.id, agency = %tenant.0, "case closed");
+    let reason = closing::reason(&input.reason)?;
+    let id = CaseId::parse(&path).map_err(|_| ApiError::CaseNotFound)?;
+    let case = closing::close(&ctx, &tenant.0, &id, &reason, ctx.clock.now()).await?;
     Ok(about_case(
         HttpResponse::Ok().json(CaseView::from(&case)),
         &case.id,

@@ -6,7 +6,9 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::service::cases::IntakeError;
+use crate::service::closing::CloseError;
 use crate::service::erasure::ErasureError;
+use crate::service::messages::MessageError;
 use crate::service::reviews::ReviewError;
 use crate::store::StoreError;
 
@@ -213,6 +215,31 @@ impl From<ReviewError> for ApiError {
             ReviewError::RequestNotFound => ApiError::RequestNotFound,
             ReviewError::Conflict => ApiError::Conflict,
             ReviewError::Store(e) => ApiError::StoreUnavailable(e),
+        }
+    }
+}
+
+impl From<CloseError> for ApiError {
+    fn from(e: CloseError) -> ApiError {
+        match e {
+            CloseError::Reason(reason) => ApiError::field("reason", reason),
+            CloseError::NotFound => ApiError::CaseNotFound,
+            CloseError::Conflict => ApiError::Conflict,
+            CloseError::Store(e) => ApiError::StoreUnavailable(e),
+        }
+    }
+}
+
+impl From<MessageError> for ApiError {
+    fn from(e: MessageError) -> ApiError {
+        match e {
+            MessageError::TooFarAhead => ApiError::field("send_at", e),
+            MessageError::NoRecipient(what) => ApiError::NoRecipient(what),
+            MessageError::CaseNotOpen => ApiError::field("case", e),
+            MessageError::Unfounded(reason) => ApiError::UnfoundedReceipt(reason),
+            MessageError::NotFound => ApiError::MessageNotFound,
+            MessageError::NotCancellable(status) => ApiError::NotCancellable(status),
+            MessageError::Store(e) => ApiError::from(e),
         }
     }
 }

@@ -12,9 +12,9 @@ use super::errors::{ApiError, Body as ErrorBody};
 use super::idempotency::about_case;
 use super::{Tenant, parse_body};
 use crate::context::AppContext;
-use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::MessageId;
-use crate::domain::message::{Channel, Message, MessageStatus, Recipient, Template};
+use crate::domain::message::{Channel, Template};
+use crate::service::messages;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -56,45 +56,15 @@ pub(crate) async fn schedule_message(
 ) -> Result<HttpResponse, ApiError> {
     let case = own_case(&ctx, &tenant, &path).await?;
     let input: MessageInput = parse_body(&body)?;
-    let now = ctx.clock.now();
-    let not_before = input.send_at.map_or(now, |t| t.max(now));
-    if not_before > now + chrono::Duration::days(366) {
-        return Err(ApiError::field("send_at", "must be within a year"));
-    }
-    let recipient = match input.channel {
-        Channel::Sms => Recipient::Sms(
-            case.debtor
-                .phone
-                .clone()
-                .ok_or(ApiError::NoRecipient("phone number"))?,
-        ),
-        Channel::Email => Recipient::Email(
-            case.debtor
-                .email
-                .clone()
-                .ok_or(ApiError::NoRecipient("e-mail address"))?,
-        ),
-    };
-    if !case.status.is_active() {
-        return Err(ApiError::field(
-            "case",
-            "is not open; nothing is sent on paid or closed cases",
-        ));
-    }
-    input
-        .template
-        .is_founded_on(&case)
-        .map_err(ApiError::UnfoundedReceipt)?;
-    let message = Message::schedule(
-        case.id.clone(),
-        tenant.0.clone(),
-        recipient,
+    let message = messages::schedule(
+        &ctx,
+        &case,
+        input.channel,
         input.template,
-        not_before,
-        now,
-    );
-    ctx.store.schedule_message(&message).await?;
-    tracing::info!(message_id = %message.id, case = %case.id, to = %message.recipient.masked(), "message scheduled");
+        input.send_at,
+        ctx.clock.now(),
+    )
+    .await?;
     Ok(about_case(
         HttpResponse::Accepted().json(MessageView::from(&message)),
         &case.id,
@@ -154,29 +124,7 @@ pub(crate) async fn cancel_message(
     let (case_id, message_id) = path.into_inner();
     let case = own_case(&ctx, &tenant, &case_id).await?;
     let id = MessageId::parse(&message_id).map_err(|_| ApiError::MessageNotFound)?;
-    let message = ctx
-        .store
-        .message(&id)
-        .await?
-        .filter(|m| m.case_id == case.id)
-        .ok_or(ApiError::MessageNotFound)?;
-    if message.status == MessageStatus::Cancelled {
-        return Ok(about_case(
-            HttpResponse::Ok().json(MessageView::from(&message)),
-            &case.id,
-        ));
-    }
-    let Some(cancelled) = ctx.store.cancel_queued_message(&id).await? else {
-        return Err(ApiError::NotCancellable(message.status));
-    };
-    let event = Event::new(
-        case.agency_id.clone(),
-        Some(case.id.clone()),
-        EventKind::MessageCancelled,
-        serde_json::json!({"case_id": case.id, "message_id": cancelled.id}),
-        cancelled.updated_at,
-    );
-    ctx.store.append_events(&[event]).await?;
+    let cancelled = messages::cancel(&ctx, &case, &id).await?;
     Ok(about_case(
         HttpResponse::Ok().json(MessageView::from(&cancelled)),
         &case.id,
