@@ -31,12 +31,22 @@ pub fn written<T>(result: Result<T, StoreError>) -> Result<Attempt<T>, StoreErro
 /// Runs `attempt` (one try from the read: `|| async move { … }`) until it is done, at most
 /// [`ATTEMPTS`] times; `None` when every try lost to a concurrent change (the caller says what
 /// that means for it).
-pub async fn on_conflict<T, E, F, Fut>(mut attempt: F) -> Result<Option<T>, E>
+pub async fn on_conflict<T, E, F, Fut>(attempt: F) -> Result<Option<T>, E>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Attempt<T>, E>>,
 {
-    for _ in 0..ATTEMPTS {
+    on_conflict_within(ATTEMPTS, attempt).await
+}
+
+/// As [`on_conflict`], at most `tries` times: for a step that many requests take at once (the
+/// identity step-up's count), where losing a few rounds is expected.
+pub async fn on_conflict_within<T, E, F, Fut>(tries: usize, mut attempt: F) -> Result<Option<T>, E>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Attempt<T>, E>>,
+{
+    for _ in 0..tries {
         if let Attempt::Done(value) = attempt().await? {
             return Ok(Some(value));
         }

@@ -1,7 +1,5 @@
 //! The identity step-up page: the debtor confirms a fact the agency knows (postcode or birth
-//! date) before any case detail is shown. Answers are counted on the case before they are
-//! compared, so opening the link again does not reset the count and parallel answers cannot
-//! outrun it; too many close the page for a day.
+//! date) before any case detail is shown; `service::identity` counts and judges the answers.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -14,11 +12,9 @@ use super::session::{
     needs_step_up, unavailable,
 };
 use crate::context::AppContext;
-use crate::domain::case::Case;
-use crate::domain::identity::{AnswerTurn, answer_matches};
-use crate::domain::link::DebtorSession;
 use crate::domain::mandate::IdentityCheck;
-use crate::links::{TokenDigest, random_base62};
+use crate::service::identity::{self, StepUp};
+use crate::service::sessions;
 use crate::store::StoreError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -66,36 +62,6 @@ fn locked(ctx: &AppContext, view: &DebtorView) -> Option<HttpResponse> {
         .then(|| too_many(ctx, view))
 }
 
-/// Most rounds a change to the case is tried against concurrent writers. Answers over the
-/// limit write nothing, so a burst of any size makes only a handful of writes to lose against.
-const CHANGE_ROUNDS: usize = 16;
-
-/// Applies `change` to the case and saves it compare-and-set, reading the case again when
-/// another request saved first; nothing is written when `change` leaves the case as it was.
-/// `None`: the case is gone.
-async fn change_case<T>(
-    ctx: &AppContext,
-    mut case: Case,
-    mut change: impl FnMut(&mut Case) -> T,
-) -> Result<Option<(Case, T)>, StoreError> {
-    for _ in 0..CHANGE_ROUNDS {
-        let before = case.clone();
-        let outcome = change(&mut case);
-        if case == before {
-            return Ok(Some((case, outcome)));
-        }
-        match ctx.store.update_case(&case).await {
-            Ok(saved) => return Ok(Some((saved, outcome))),
-            Err(StoreError::Conflict) => match ctx.store.case(&case.id).await? {
-                Some(fresh) => case = fresh,
-                None => return Ok(None),
-            },
-            Err(e) => return Err(e),
-        }
-    }
-    Err(StoreError::Conflict)
-}
-
 async fn verify_form(
     req: HttpRequest,
     ctx: web::Data<AppContext>,
@@ -133,55 +99,28 @@ async fn verify_submit(
             .finish();
     }
     let rules = &view.creditor.mandate.identity;
-    let now = ctx.clock.now();
-    // Counted before it is compared: of answers sent in parallel, each takes its own turn.
-    let counted = change_case(&ctx, view.case.clone(), |case| {
-        case.take_identity_turn(rules.max_attempts, now)
-    })
-    .await;
-    let (case, attempt) = match counted {
-        Ok(Some((case, AnswerTurn::Compare { attempt }))) => (case, attempt),
-        Ok(Some((_, AnswerTurn::Locked))) => return too_many(&ctx, &view),
-        Ok(None) | Err(StoreError::Conflict) => return form_expired(&ctx, view.locale),
-        Err(e) => return unavailable(&ctx, &e),
-    };
     let answer = field(&fields, "answer").unwrap_or_default();
-    if answer_matches(rules.check, &case.identity, answer) {
-        if let Err(e) = change_case(&ctx, case, Case::identity_answer_right).await {
-            // The debtor proved who they are; a count left standing only errs on the safe side.
-            tracing::warn!(case = %view.case.id, error = %e, "could not reset the step-up count");
-        }
-        // A new session id on passing the step-up (ASVS V7.2.4): the unverified one is left to expire.
-        let session_id = random_base62(22);
-        let session = DebtorSession {
-            csrf_token: random_base62(22),
-            verified: true,
-            ..view.session.clone()
-        };
-        if let Err(e) = ctx
-            .store
-            .save_session(&TokenDigest::of(&session_id), &session, state.session_idle)
-            .await
-        {
-            return unavailable(&ctx, &e);
-        }
-        return HttpResponse::SeeOther()
-            .insert_header(("Location", "/case"))
-            .cookie(state.cookie.session_cookie(session_id))
-            .finish();
-    }
-    let judged = change_case(&ctx, case, |case| {
-        case.identity_answer_wrong(attempt, rules.max_attempts, now)
-    })
-    .await;
+    let judged = identity::answer(&ctx, &view.case, rules, answer, ctx.clock.now()).await;
     let left = match judged {
-        Ok(Some((_, left))) => left,
-        Ok(None) | Err(StoreError::Conflict) => return form_expired(&ctx, view.locale),
+        Ok(StepUp::Passed) => return passed(&ctx, &state, &view).await,
+        Ok(StepUp::Wrong { left, .. }) => left,
+        Ok(StepUp::Locked) => return too_many(&ctx, &view),
+        Ok(StepUp::Gone) | Err(StoreError::Conflict) => return form_expired(&ctx, view.locale),
         Err(e) => return unavailable(&ctx, &e),
     };
-    tracing::info!(case = %view.case.id, attempt, left, "identity step-up failed");
     if left == 0 {
         return too_many(&ctx, &view);
     }
     form(&ctx, &view, Some(left))
+}
+
+/// The answer was right: the session is replaced by a verified one.
+async fn passed(ctx: &AppContext, state: &DebtorState, view: &DebtorView) -> HttpResponse {
+    match sessions::verified(ctx, &view.session, state.session_idle).await {
+        Ok(session_id) => HttpResponse::SeeOther()
+            .insert_header(("Location", "/case"))
+            .cookie(state.cookie.session_cookie(session_id))
+            .finish(),
+        Err(e) => unavailable(ctx, &e),
+    }
 }

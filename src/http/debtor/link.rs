@@ -9,11 +9,9 @@ use super::DebtorState;
 use super::pages::{CasePage, notice};
 use super::session::{html, lang_cookie, load, not_found, unavailable};
 use crate::context::AppContext;
-use crate::domain::event::{Event, EventKind};
-use crate::domain::link::{DebtorSession, LinkPurpose};
 use crate::domain::locale::Locale;
 use crate::http::client_addr::client_addr;
-use crate::links::{TokenDigest, random_base62};
+use crate::service::sessions::{self, Lifetimes, Opened};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/k/{token}", web::get().to(open_link))
@@ -57,52 +55,15 @@ async fn open_link(
     let ip = client_addr(&req, &server.trusted_proxies, server.forwarded_header);
     // No refusal before the link is looked at: a debtor behind a shared address (a carrier's
     // NAT, the TLS proxy) opens a real link whatever others there sent.
-    let Ok(token) = ctx.config.link_keys.verify(&token) else {
-        return miss(&ctx, &state, ip);
+    let lifetimes = Lifetimes {
+        idle: state.session_idle,
+        max: state.session_max,
     };
-    let link = match ctx.store.link(&token.digest()).await {
-        Ok(link) => link,
+    let session_id = match sessions::open_link(&ctx, &token, lifetimes, ctx.clock.now()).await {
+        Ok(Opened::Started { session_id }) => session_id,
+        Ok(Opened::Miss) => return miss(&ctx, &state, ip),
         Err(e) => return unavailable(&ctx, &e),
     };
-    let now = ctx.clock.now();
-    let Some(link) = link.filter(|l| l.is_usable(now) && l.purpose == LinkPurpose::Case) else {
-        return miss(&ctx, &state, ip);
-    };
-    let link_case = match ctx.store.case(&link.case_id).await {
-        Ok(Some(case)) => case,
-        Ok(_) => return miss(&ctx, &state, ip),
-        Err(e) => return unavailable(&ctx, &e),
-    };
-    let session_id = random_base62(22);
-    let session = DebtorSession {
-        case_id: link.case_id,
-        csrf_token: random_base62(22),
-        created_at: now,
-        expires_at: now
-            + chrono::Duration::from_std(state.session_max).unwrap_or(chrono::Duration::hours(4)),
-        verified: false,
-    };
-    // Reported to the agency; the session write and the event go to the store side by side.
-    let viewed = Event::new(
-        link_case.agency_id.clone(),
-        Some(link_case.id.clone()),
-        EventKind::CaseViewed,
-        serde_json::json!({"case_id": link_case.id, "external_ref": link_case.external_ref}),
-        now,
-    );
-    let session_digest = TokenDigest::of(&session_id);
-    let events = [viewed];
-    let (saved, recorded) = tokio::join!(
-        ctx.store
-            .save_session(&session_digest, &session, state.session_idle),
-        ctx.store.append_events(&events),
-    );
-    if let Err(e) = saved {
-        return unavailable(&ctx, &e);
-    }
-    if let Err(e) = recorded {
-        tracing::warn!(error = %e, "could not record case.viewed");
-    }
     HttpResponse::SeeOther()
         .insert_header(("Location", "/case"))
         // The token must not leak through Referer from the redirect either.

@@ -14,6 +14,7 @@ use crate::domain::identity::step_up_required;
 use crate::domain::link::DebtorSession;
 use crate::domain::locale::Locale;
 use crate::links::{TokenDigest, constant_time_eq};
+use crate::service::sessions;
 
 /// Everything a debtor page needs, loaded from the session cookie.
 pub struct DebtorView {
@@ -124,9 +125,7 @@ pub async fn load_unverified(
     if !case.debtor_pages_open() {
         // Closed or erased since the link was opened: the session ends now, not when it
         // would have timed out, and the page tells nothing about the case.
-        if let Err(e) = ctx.store.end_session(&digest).await {
-            tracing::warn!(error = %e, "could not end the session of a closed case");
-        }
+        sessions::end(ctx, &digest).await;
         return Err(not_found(ctx, asked.unwrap_or_default()));
     }
     let locale = asked.unwrap_or(case.debtor.locale);
