@@ -1,19 +1,20 @@
-//! The demo's data: one creditor and agency from `config/demo.toml`, one open case, one SMS.
+//! The demo's data: one creditor and agency from `config/demo.toml`, one open case, one SMS,
+//! taken in through the same use cases as the agency API.
 
 use chrono::Duration;
-use rust_decimal_macros::dec;
 
-use crate::context::AppContext;
-use crate::domain::case::{Case, CaseTerms, ClaimKind, ClaimLine, Debtor};
-use crate::domain::contact::{EmailAddress, PhoneNumber};
-use crate::domain::ids::{CaseId, ExternalRef};
-use crate::domain::kid::Kid;
-use crate::domain::locale::Locale;
-use crate::domain::message::{Message, Recipient, Template};
-use crate::domain::money::Money;
+use super::AppContext;
+use crate::domain::case::ClaimKind;
+use crate::domain::ids::ExternalRef;
+use crate::domain::message::{Channel, Template};
+use crate::service::cases::{self, CaseIntake, ClaimLineIntake, DebtorIntake, Upserted};
+use crate::service::messages;
 
 /// The demo agency's API key; public on purpose, and only accepted by the demo profile.
 pub const API_KEY: &str = "ik_demo_innfri_public_key";
+
+/// The demo case's reference.
+const EXTERNAL_REF: &str = "DEMO-2026-0001";
 
 /// Creates the demo case (if the store does not have it yet), queues its reminder SMS and
 /// returns a fresh link to its page.
@@ -28,70 +29,47 @@ pub async fn seed(ctx: &AppContext) -> anyhow::Result<String> {
         .creditors
         .first()
         .ok_or_else(|| anyhow::anyhow!("the demo agency needs a creditor"))?;
-    let creditor = ctx
-        .config
-        .creditors
-        .get(creditor_id)
-        .ok_or_else(|| anyhow::anyhow!("creditor {creditor_id} is not configured"))?;
-    let external_ref = ExternalRef::parse("DEMO-2026-0001")?;
-    let money = |amount| Money::new(amount, creditor.currency);
+    if !ctx.config.creditors.contains_key(creditor_id) {
+        anyhow::bail!("creditor {creditor_id} is not configured");
+    }
+    let external_ref = ExternalRef::parse(EXTERNAL_REF)?;
     let now = ctx.clock.now();
-    let terms = CaseTerms {
-        creditor_id: creditor.id.clone(),
-        debtor: Debtor {
+    if let Some(case) = ctx.store.case_by_ref(&agency.id, &external_ref).await? {
+        return Ok(ctx.issue_case_link(&case.id).await?);
+    }
+    let line = |kind, description: &str, amount: &str| ClaimLineIntake {
+        kind,
+        description: description.into(),
+        amount: serde_json::Value::String(amount.into()),
+    };
+    let intake = CaseIntake {
+        external_ref: EXTERNAL_REF.into(),
+        creditor_id: creditor_id.to_string(),
+        debtor: DebtorIntake {
             name: "Kari Nordmann".into(),
-            phone: Some(PhoneNumber::parse("+47 912 34 567")?),
-            email: Some(EmailAddress::parse("kari.nordmann@example.no")?),
-            locale: Locale::Nb,
+            phone: Some("+47 912 34 567".into()),
+            email: Some("kari.nordmann@example.no".into()),
+            locale: Some("nb".into()),
+            postcode: None,
+            birth_date: None,
         },
         claim: vec![
-            ClaimLine {
-                kind: ClaimKind::Principal,
-                description: "Strøm oktober, faktura 104233".into(),
-                amount: money(dec!(1890.00))?,
-            },
-            ClaimLine {
-                kind: ClaimKind::Interest,
-                description: "Forsinkelsesrente 12 %".into(),
-                amount: money(dec!(18.65))?,
-            },
-            ClaimLine {
-                kind: ClaimKind::Fee,
-                description: "Purregebyr".into(),
-                amount: money(dec!(37.50))?,
-            },
+            line(
+                ClaimKind::Principal,
+                "Strøm oktober, faktura 104233",
+                "1890.00",
+            ),
+            line(ClaimKind::Interest, "Forsinkelsesrente 12 %", "18.65"),
+            line(ClaimKind::Fee, "Purregebyr", "37.50"),
         ],
-        due_date: (now + Duration::days(14)).date_naive(),
+        due_date: (now + Duration::days(14)).format("%Y-%m-%d").to_string(),
     };
-    terms.validate(creditor.currency, now.date_naive())?;
-    let case = match ctx.store.case_by_ref(&agency.id, &external_ref).await? {
-        Some(case) => case,
-        None => {
-            let sequence = ctx.store.next_kid_sequence(&creditor.id).await?;
-            let kid = Kid::for_sequence(sequence, creditor.kid_length, creditor.kid_algorithm)
-                .ok_or_else(|| anyhow::anyhow!("cannot make a KID for the demo"))?;
-            let case = Case::open(
-                CaseId::generate(),
-                agency.id.clone(),
-                external_ref,
-                terms,
-                kid,
-                now,
-            );
-            ctx.store.insert_case(&case).await?;
-            if let Some(phone) = &case.debtor.phone {
-                let sms = Message::schedule(
-                    case.id.clone(),
-                    agency.id.clone(),
-                    Recipient::Sms(phone.clone()),
-                    Template::Reminder,
-                    now,
-                    now,
-                );
-                ctx.store.schedule_message(&sms).await?;
-            }
+    let case = match cases::upsert(ctx, &agency.id, intake, now).await? {
+        Upserted::Created(case) => {
+            messages::schedule(ctx, &case, Channel::Sms, Template::Reminder, None, now).await?;
             case
         }
+        Upserted::Updated(case) | Upserted::Unchanged(case) => case,
     };
     Ok(ctx.issue_case_link(&case.id).await?)
 }

@@ -8,8 +8,10 @@ use serde::Serialize;
 use crate::service::cases::IntakeError;
 use crate::service::closing::CloseError;
 use crate::service::erasure::ErasureError;
+use crate::service::mandates::MandateError;
 use crate::service::messages::MessageError;
 use crate::service::reviews::ReviewError;
+use crate::service::webhook_replay::ReplayError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -240,6 +242,32 @@ impl From<MessageError> for ApiError {
             MessageError::NotFound => ApiError::MessageNotFound,
             MessageError::NotCancellable(status) => ApiError::NotCancellable(status),
             MessageError::Store(e) => ApiError::from(e),
+        }
+    }
+}
+
+impl From<MandateError> for ApiError {
+    fn from(e: MandateError) -> ApiError {
+        match e {
+            MandateError::Breaks(issues) => ApiError::InvalidFields(
+                issues
+                    .into_iter()
+                    .map(|i| FieldIssue {
+                        field: i.field.to_owned(),
+                        message: i.message,
+                    })
+                    .collect(),
+            ),
+            MandateError::Store(e) => ApiError::from(e),
+        }
+    }
+}
+
+impl From<ReplayError> for ApiError {
+    fn from(e: ReplayError) -> ApiError {
+        match e {
+            ReplayError::NoEndpoint => ApiError::field("webhook_url", e),
+            ReplayError::Store(e) => ApiError::from(e),
         }
     }
 }

@@ -12,6 +12,7 @@ use super::errors::{ApiError, Body as ErrorBody};
 use crate::context::AppContext;
 use crate::domain::event::{DeliveryState, EventCursor, EventKind};
 use crate::domain::ids::CaseId;
+use crate::service::webhook_replay;
 use crate::store::StoreError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -211,19 +212,6 @@ pub(crate) async fn replay(
 ) -> Result<HttpResponse, ApiError> {
     let input: ReplayInput = super::parse_optional_body(&body)?;
     let after = parse_after(input.after.as_deref())?;
-    if !ctx.config.webhooks.contains_key(&tenant.0) {
-        return Err(ApiError::field(
-            "webhook_url",
-            "no webhook endpoint is configured for this agency; read GET /api/v1/events instead",
-        ));
-    }
-    let state = DeliveryState {
-        cursor: after.map(|c| c.to_string()),
-        failures: 0,
-        next_attempt_at: None,
-        disabled: false,
-    };
-    ctx.store.save_delivery_state(&tenant.0, &state).await?;
-    tracing::info!(agency = %tenant.0, after = ?state.cursor, "webhook delivery replays from a cursor");
+    let state = webhook_replay::replay_from(&ctx, &tenant.0, after).await?;
     Ok(HttpResponse::Accepted().json(delivery_view(&ctx, &tenant, &state)))
 }

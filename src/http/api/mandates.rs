@@ -4,12 +4,13 @@
 use actix_web::{HttpResponse, web};
 
 use super::body::ApiBody;
-use super::errors::{ApiError, Body as ErrorBody, FieldIssue};
+use super::errors::{ApiError, Body as ErrorBody};
 use super::{Tenant, body_json, parse_json};
 use crate::context::AppContext;
 use crate::domain::creditor::Creditor;
 use crate::domain::ids::CreditorId;
 use crate::domain::mandate::Mandate;
+use crate::service::mandates;
 
 /// One resource, so other methods on the path answer 405 with `Allow`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -117,32 +118,6 @@ pub(crate) async fn replace_mandate(
         });
     }
     let mandate: Mandate = parse_json(json)?;
-    // The law in force on the creditor's own calendar day, as `check-config` judges files.
-    let today = ctx
-        .clock
-        .now()
-        .with_timezone(&creditor.jurisdiction.time_zone())
-        .date_naive();
-    let issues = mandate.check(creditor.jurisdiction, today);
-    if !issues.is_empty() {
-        return Err(ApiError::InvalidFields(
-            issues
-                .into_iter()
-                .map(|i| FieldIssue {
-                    field: i.field.to_owned(),
-                    message: i.message,
-                })
-                .collect(),
-        ));
-    }
-    // No event (such as `mandate.replaced`): every event is written in the same atomic step
-    // as the change it reports (domain::event), and the store saves a mandate on its own,
-    // with no outbox append beside it. Appending separately could report a change that was
-    // never saved, or lose one that was; it would also have to go to every agency acting for
-    // the creditor, not just this one. Doing it right means a `save_mandate` that takes the
-    // events (both stores) and a new event kind: a change of its own. Until then the change
-    // is logged below, and the answer is the confirmation.
-    ctx.tenants.replace_mandate(&creditor.id, &mandate).await?;
-    tracing::info!(agency = %tenant.0, creditor = %creditor.id, "mandate replaced");
+    mandates::replace(&ctx, &tenant.0, &creditor, &mandate, ctx.clock.now()).await?;
     Ok(HttpResponse::Ok().json(&mandate))
 }
