@@ -1,18 +1,24 @@
 //! innfri: signed payment links, debtor self-service and messaging for debt collection.
 //!
-//! Layout (dependencies point down the list; `domain` depends on nothing of ours):
-//! - [`app`]: the composition root: builds the context, runs `serve`, `worker` and `demo`, and
-//!   the operator's commands; nothing depends on it;
-//! - [`http`]: actix only: debtor pages, the agency API, provider callbacks, health checks;
-//! - [`service`]: the use cases (one per file); the only code that changes state;
-//! - [`context`]: what use cases, handlers and the worker share;
+//! Layout (dependencies point down the list; `architecture.rs` checks the rules):
+//! - [`app`]: the composition root: builds the [`context`] (store, clock, providers, gateways,
+//!   texts, tenants), runs the roles (`app::roles`: serve, worker, demo) and the operator's
+//!   commands (`app::commands`); `main.rs` only parses arguments. Nothing depends on it.
+//! - [`http`]: actix only, mapping use cases' answers and errors to HTTP: `http::debtor`
+//!   (link, session, pages, self-service, pay, identity, unsubscribe), `http::api` (one file
+//!   per resource, `dto`, `errors`, `idempotency`, `openapi`), `http::callbacks` (one file per
+//!   provider), health checks. Nothing outside `http` and `app` uses it.
+//! - [`service`]: the use cases, one per file, each taking the context and `now` and returning
+//!   typed errors; the only code that changes a case (intake, self-service, reviews, closing,
+//!   messages, payments and reconciliation, receipts, replies, identity, sessions, erasure,
+//!   retention, import, tenants), with the one retry loop (`service::retry`).
+//! - [`context`]: what use cases, handlers and the worker share.
 //! - [`messaging`]: the outbound queue worker, composer and SMS/e-mail providers;
-//! - [`payments`]: bank payment files (OCR giro, camt.054) and card/Vipps gateways;
-//! - [`webhooks`]: signing and delivery of outbound agency events (Standard Webhooks);
-//! - [`store`]: storage traits with Redis and embedded backends;
-//! - [`links`]: short-link tokens (signing, verification, rotation);
-//! - [`config`], [`proxy`], [`i18n`], [`telemetry`], [`clock`]: settings, texts, logs, time;
-//! - [`domain`]: pure rules and value types.
+//!   [`payments`]: bank files (OCR giro, camt.054) and the card/Vipps gateways;
+//!   [`webhooks`]: signing and delivery of outbound agency events (Standard Webhooks).
+//! - [`store`]: storage traits with Redis and embedded backends; [`links`]: short-link tokens.
+//! - [`config`], [`proxy`], [`i18n`], [`telemetry`], [`clock`]: settings, texts, logs, time.
+//! - [`domain`]: pure rules and value types; uses nothing of ours outside itself.
 
 pub mod app;
 pub mod clock;

@@ -115,3 +115,33 @@ pub fn http_client() -> anyhow::Result<reqwest::Client> {
         .user_agent(concat!("innfri/", env!("CARGO_PKG_VERSION")))
         .build()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::clock::SettableClock;
+    use crate::config::ConfigSource;
+
+    #[tokio::test]
+    async fn a_context_built_with_a_clock_reads_now_from_it() -> anyhow::Result<()> {
+        let config =
+            ConfigSource::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config"), Some("demo"))
+                .with("store.backend", "embedded")
+                .load()
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let then = chrono::Utc.with_ymd_and_hms(2031, 5, 4, 10, 0, 0).unwrap();
+        let clock = SettableClock::at(then);
+        let ctx = AppContext::with_clock(config, Arc::new(clock.clone())).await?;
+        clock.advance(chrono::Duration::minutes(5));
+        let url = ctx
+            .issue_case_link(&crate::domain::ids::CaseId::generate())
+            .await?;
+        let token = url.rsplit('/').next().unwrap_or_default();
+        let digest = ctx.config.link_keys.verify(token)?.digest();
+        let link = ctx.store.link(&digest).await?.expect("the link is stored");
+        assert_eq!(link.created_at, then + chrono::Duration::minutes(5));
+        Ok(())
+    }
+}
