@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::Tenant;
 use super::body::ApiBody;
+use super::cases::own_case;
 use super::errors::{ApiError, Body as ErrorBody};
 use crate::context::AppContext;
 use crate::domain::case::CaseStatus;
@@ -76,13 +77,7 @@ pub(crate) async fn direct_payment(
     body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
     let input: DirectPaymentInput = super::parse_body(&body)?;
-    let id = crate::domain::ids::CaseId::parse(&path).map_err(|_| ApiError::CaseNotFound)?;
-    let case = ctx
-        .store
-        .case(&id)
-        .await?
-        .filter(|c| c.agency_id == tenant.0)
-        .ok_or(ApiError::CaseNotFound)?;
+    let case = own_case(&ctx, &tenant, &path).await?;
     let reference = agency_text(&input.reference, PAYMENT_REFERENCE)
         .map_err(|e| ApiError::field("reference", e))?;
     let amount = amount::parse(&input.amount, case.currency(), Sign::Positive)
