@@ -1,6 +1,6 @@
 //! The dependency rules of the layout, checked on the source tree: `http` is used by nobody
-//! but itself (and `app`), `app` by nobody but itself (and `main.rs`), and `domain` uses
-//! nothing of ours outside itself.
+//! but itself (and `app`), `app` by nobody but itself (and `main.rs`), `domain` uses nothing
+//! of ours outside itself, and neither `domain` nor `service` knows actix.
 
 use std::path::{Path, PathBuf};
 
@@ -86,6 +86,14 @@ fn sources(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Whether `source` (comments left out) names actix.
+fn uses_actix(source: &str) -> bool {
+    source
+        .lines()
+        .map(|line| line.find("//").map_or(line, |at| &line[..at]))
+        .any(|code| code.contains("actix"))
+}
+
 /// `file: crate::module: rule` for every use that breaks a rule.
 fn violations(files: &[(String, String)]) -> Vec<String> {
     let mut broken = Vec::new();
@@ -93,6 +101,12 @@ fn violations(files: &[(String, String)]) -> Vec<String> {
         // This file names the rules' modules in its test sources.
         if file == "architecture.rs" {
             continue;
+        }
+        let web_free = file.starts_with("domain/") || file.starts_with("service/");
+        if web_free && uses_actix(source) {
+            broken.push(format!(
+                "{file}: actix: domain/ and service/ know no HTTP framework"
+            ));
         }
         for module in crate_modules(source) {
             if let Some(rule) = broken_rule(file, &module) {
@@ -148,6 +162,8 @@ fn the_rules_catch_every_way_of_writing_a_use() {
             "use crate::{domain::money::Money, config::AppConfig};",
         ),
         file("config.rs", "let x = crate::http::server;"),
+        file("service/reviews.rs", "use actix_web::HttpResponse;"),
+        file("domain/case.rs", "fn f(_: actix_web::http::StatusCode) {}"),
     ];
     for (name, source) in &bad {
         let found = violations(std::slice::from_ref(&file(name, source)));
