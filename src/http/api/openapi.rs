@@ -439,7 +439,7 @@ impl ToSchema for Money {
     }
 }
 
-/// What became of one payment (the shape of `payments::reconcile::Outcome`, which this crate's
+/// What became of one payment (the shape of `service::reconcile::Outcome`, which this crate's
 /// payment code owns; a unit test keeps the two the same).
 #[derive(Serialize, ToSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]

@@ -56,7 +56,7 @@ fn verified_twilio_form(
     Ok(params)
 }
 
-/// A debtor's SMS reply through Twilio: see `messaging::replies` for what it does.
+/// A debtor's SMS reply through Twilio: see `service::replies` for what it does.
 async fn twilio_inbound(
     req: HttpRequest,
     ctx: web::Data<AppContext>,
