@@ -1,33 +1,40 @@
 //! innfri: signed payment links, debtor self-service and messaging for debt collection.
 //!
-//! Layout (dependencies point down the list; `domain` depends on nothing of ours):
-//! - [`roles`], [`app`]: how `serve`, `worker` and `demo` start and what they share;
-//! - [`web`]: debtor pages, the agency API, health checks;
+//! Layout (dependencies point down the list; `architecture.rs` checks the rules):
+//! - [`app`]: the composition root: builds the [`context`] (store, clock, providers, gateways,
+//!   texts, tenants), runs the roles (`app::roles`: serve, worker, demo) and the operator's
+//!   commands (`app::commands`); `main.rs` only parses arguments. Nothing depends on it.
+//! - [`http`]: actix only, mapping use cases' answers and errors to HTTP: `http::debtor`
+//!   (link, session, pages, self-service, pay, identity, unsubscribe), `http::api` (one file
+//!   per resource, `dto`, `errors`, `idempotency`, `openapi`), `http::callbacks` (one file per
+//!   provider), health checks. Nothing outside `http` and `app` uses it.
+//! - [`service`]: the use cases, one per file, each taking the context and `now` and returning
+//!   typed errors; the only code that changes a case (intake, self-service, reviews, closing,
+//!   messages, payments and reconciliation, receipts, replies, identity, sessions, erasure,
+//!   retention, import, tenants), with the one retry loop (`service::retry`).
+//! - [`context`]: what use cases, handlers and the worker share.
 //! - [`messaging`]: the outbound queue worker, composer and SMS/e-mail providers;
-//! - [`payments`]: bank payment files (OCR giro) read into payments to match by KID;
-//! - [`webhooks`]: signing of outbound agency events (Standard Webhooks);
-//! - [`erasure`], [`retention`]: erasing a case's personal data, on request and on schedule;
-//! - [`store`]: storage traits with Redis and embedded backends;
-//! - [`links`]: short-link tokens (signing, verification, rotation);
-//! - [`config`], [`i18n`], [`telemetry`]: settings, texts, logs;
-//! - [`domain`]: pure rules and value types.
+//!   [`payments`]: bank files (OCR giro, camt.054) and the card/Vipps gateways;
+//!   [`webhooks`]: signing and delivery of outbound agency events (Standard Webhooks).
+//! - [`store`]: storage traits with Redis and embedded backends; [`links`]: short-link tokens.
+//! - [`config`], [`proxy`], [`i18n`], [`telemetry`], [`clock`]: settings, texts, logs, time.
+//! - [`domain`]: pure rules and value types; uses nothing of ours outside itself.
 
 pub mod app;
-pub mod cases;
 pub mod clock;
 pub mod config;
-pub mod demo;
+pub mod context;
 pub mod domain;
-pub mod erasure;
+pub mod http;
 pub mod i18n;
-pub mod import;
 pub mod links;
 pub mod messaging;
 pub mod payments;
-pub mod retention;
-pub mod roles;
+pub mod proxy;
+pub mod service;
 pub mod store;
 pub mod telemetry;
-pub mod tenants;
-pub mod web;
 pub mod webhooks;
+
+#[cfg(test)]
+mod architecture;

@@ -1,13 +1,12 @@
 //! The `innfri` command: `demo` (default), `serve`, `worker`, `check-config`, `reconcile`,
-//! `import`, `agency` (tenants and API keys) and key helpers.
+//! `import`, `agency` (tenants and API keys) and key helpers. Argument parsing only: each
+//! command is handed to `app::commands`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use innfri::app::AppContext;
-use innfri::config::{ConfigSource, api_key_hash};
-use innfri::{roles, telemetry};
+use innfri::app::commands::{self as app, AgencyAction};
 
 #[derive(Parser)]
 #[command(
@@ -101,296 +100,39 @@ enum AgencyCommand {
     },
 }
 
-/// The agency an operator means: its id as typed, or the id its name makes.
-fn agency_id(named: &str) -> Result<innfri::domain::ids::AgencyId, String> {
-    use innfri::domain::ids::AgencyId;
-    AgencyId::parse(named.trim())
-        .or_else(|_| AgencyId::parse(&innfri::tenants::slug(named)))
-        .map_err(|e| format!("'{named}' is not an agency id or name: {e}"))
-}
-
-/// Shows a newly made key once, with the id it is listed and revoked by.
-fn print_new_key(key: &str) {
-    println!("api key (give to the agency; shown once, only its hash is kept): {key}");
-    println!("key id: {}", innfri::tenants::key_id(&api_key_hash(key)));
-}
-
-async fn agency_command(ctx: &AppContext, action: AgencyCommand) -> Result<(), String> {
-    use innfri::tenants::slug;
-    let tenants = &ctx.tenants;
-    let now = chrono::Utc::now();
-    match action {
-        AgencyCommand::Create {
-            name,
-            creditors,
-            id,
-        } => {
-            let id = id.unwrap_or_else(|| slug(&name));
-            let (agency, key) = tenants
-                .create_agency(&ctx.config, &id, &name, &creditors)
-                .await
-                .map_err(|e| e.to_string())?;
-            println!("agency: {} ({})", agency.id, agency.name);
-            print_new_key(&key);
-        }
-        AgencyCommand::Key { agency } => {
-            let id = agency_id(&agency)?;
-            let key = tenants
-                .issue_key(&id, now)
-                .await
-                .map_err(|e| e.to_string())?;
-            print_new_key(&key);
-        }
-        AgencyCommand::Keys { agency } => {
-            let id = agency_id(&agency)?;
-            for key in tenants.keys(&id).await.map_err(|e| e.to_string())? {
-                let state = match key.revoked_at {
-                    Some(at) => format!("revoked {}", at.to_rfc3339()),
-                    None => "active".to_owned(),
-                };
-                println!(
-                    "{}  made {}  {state}",
-                    key.key_id,
-                    key.created_at.to_rfc3339()
-                );
-            }
-        }
-        AgencyCommand::Revoke { agency, key_id } => {
-            let id = agency_id(&agency)?;
-            tenants
-                .revoke_key(&id, key_id.trim(), now)
-                .await
-                .map_err(|e| e.to_string())?;
-            println!("key {key_id} of {id} is revoked");
-        }
-    }
-    Ok(())
-}
-
-async fn reconcile_file(ctx: &AppContext, file: &std::path::Path) -> anyhow::Result<()> {
-    let bytes =
-        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-    let content: String = match std::str::from_utf8(&bytes) {
-        Ok(text) => text.to_owned(),
-        // OCR files are ISO-8859-1 by specification.
-        Err(_) => bytes.iter().map(|b| char::from(*b)).collect(),
-    };
-    let payments = innfri::payments::reconcile::read_file(&content)
-        .map_err(|e| anyhow::anyhow!("{}: refused, nothing applied: {e}", file.display()))?;
-    let report =
-        innfri::payments::reconcile::reconcile(ctx, None, payments, chrono::Utc::now()).await?;
-    for line in &report {
-        println!(
-            "{:>5}  {:>14}  {:<26}  {}",
-            line.line,
-            line.amount.to_plain_string(),
-            line.kid.as_deref().unwrap_or("-"),
-            serde_json::to_string(&line.outcome)?
-        );
-    }
-    let applied = report
-        .iter()
-        .filter(|l| {
-            matches!(
-                l.outcome,
-                innfri::payments::reconcile::Outcome::Applied { .. }
-            )
-        })
-        .count();
-    println!(
-        "{} payments, {applied} applied now, {} not",
-        report.len(),
-        report.len() - applied
-    );
-    Ok(())
-}
-
-async fn import_file(
-    config: innfri::config::AppConfig,
-    file: &std::path::Path,
-    creditor: &str,
-    agency: Option<&str>,
-) -> ExitCode {
-    use innfri::domain::ids::{AgencyId, CreditorId};
-    let refused = |e: &dyn std::fmt::Display| {
-        eprintln!("innfri import: {}: {e}; nothing imported", file.display());
-        ExitCode::FAILURE
-    };
-    let creditor = match CreditorId::parse(creditor) {
-        Ok(id) => id,
-        Err(e) => return refused(&format!("--creditor: {e}")),
-    };
-    let agency = match agency.map(AgencyId::parse).transpose() {
-        Ok(id) => id,
-        Err(e) => return refused(&format!("--agency: {e}")),
-    };
-    let reader = match std::fs::File::open(file) {
-        Ok(reader) => reader,
-        Err(e) => return refused(&format!("cannot read the file: {e}")),
-    };
-    let ctx = match AppContext::new(config).await {
-        Ok(ctx) => ctx,
-        Err(e) => return refused(&format!("{e:#}")),
-    };
-    let agency = match innfri::import::choose_agency(&ctx, &creditor, agency.as_ref()).await {
-        Ok(agency) => agency,
-        Err(e) => return refused(&e),
-    };
-    match innfri::import::import_cases(&ctx, &agency, &creditor, reader).await {
-        Ok(report) => {
-            for rejection in &report.rejected {
-                println!("{rejection}");
-            }
-            println!("{}", report.summary());
-            if report.rejected.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            }
-        }
-        Err(e) if e.nothing_imported() => refused(&e),
-        Err(e) => {
-            eprintln!("innfri import: {}: {e}", file.display());
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// The async runtime for a command. The worker's runs on `messaging.worker_threads` threads
-/// (default 1): it mostly waits on Redis and the provider, and on a machine it shares with them
-/// one thread does far more per CPU second than several that keep waking each other (measured
-/// in `bench/README.md`); more worker processes scale it out. Everything else gets one thread
-/// per core.
-fn build_runtime(
-    command: &Command,
-    config: &innfri::config::AppConfig,
-) -> std::io::Result<tokio::runtime::Runtime> {
-    let threads = match command {
-        Command::Worker => config.settings.messaging.worker_threads,
-        _ => 0,
-    };
-    match threads {
-        1 => tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build(),
-        0 => tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build(),
-        n => tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(n)
-            .enable_all()
-            .build(),
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Demo);
-    match command {
-        Command::NewApiKey => {
-            let key = innfri::tenants::generate_key();
-            println!("api key (give to the agency, shown once): {key}");
-            println!(
-                "api_key_sha256 (put in the configuration): {}",
-                hex::encode(api_key_hash(&key))
-            );
-            return ExitCode::SUCCESS;
-        }
-        Command::NewLinkKey => {
-            let mut bytes = [0u8; 32];
-            rand::Rng::fill(&mut rand::rngs::OsRng, &mut bytes);
-            println!("{}", hex::encode(bytes));
-            return ExitCode::SUCCESS;
-        }
-        _ => {}
-    }
-    let profile = match (&command, cli.profile) {
-        (_, Some(p)) => Some(p),
-        (Command::Demo, None) => Some("demo".to_owned()),
-        _ => None,
+    let command = match cli.command.unwrap_or(Command::Demo) {
+        Command::Demo => app::Command::Demo,
+        Command::Serve => app::Command::Serve,
+        Command::Worker => app::Command::Worker,
+        Command::CheckConfig => app::Command::CheckConfig,
+        Command::Reconcile { file } => app::Command::Reconcile { file },
+        Command::Import {
+            file,
+            creditor,
+            agency,
+        } => app::Command::Import {
+            file,
+            creditor,
+            agency,
+        },
+        Command::Agency { action } => app::Command::Agency(match action {
+            AgencyCommand::Create {
+                name,
+                creditors,
+                id,
+            } => AgencyAction::Create {
+                name,
+                creditors,
+                id,
+            },
+            AgencyCommand::Key { agency } => AgencyAction::Key { agency },
+            AgencyCommand::Keys { agency } => AgencyAction::Keys { agency },
+            AgencyCommand::Revoke { agency, key_id } => AgencyAction::Revoke { agency, key_id },
+        }),
+        Command::NewApiKey => app::Command::NewApiKey,
+        Command::NewLinkKey => app::Command::NewLinkKey,
     };
-    let source = ConfigSource::new(cli.config_dir, profile.as_deref());
-    let config = match source.load() {
-        Ok(config) => config,
-        Err(errors) => {
-            eprint!("{errors}");
-            // `import` keeps exit code 2 for "some rows rejected".
-            return ExitCode::from(if matches!(command, Command::Import { .. }) {
-                1
-            } else {
-                2
-            });
-        }
-    };
-    if matches!(command, Command::CheckConfig) {
-        match innfri::i18n::Texts::load() {
-            Ok(texts) => {
-                for warning in innfri::messaging::composer::sms_warnings(&texts, &config) {
-                    println!("warning: {warning}");
-                }
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                return ExitCode::FAILURE;
-            }
-        }
-        println!(
-            "configuration is valid: {} agenc(y/ies), {} creditor(s), store = {:?}",
-            config.agencies.len(),
-            config.creditors.len(),
-            config.settings.store.backend
-        );
-        return ExitCode::SUCCESS;
-    }
-    telemetry::init(&config.settings.log);
-    let runtime = match build_runtime(&command, &config) {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    if let Command::Import {
-        file,
-        creditor,
-        agency,
-    } = &command
-    {
-        return runtime.block_on(import_file(config, file, creditor, agency.as_deref()));
-    }
-    if let Command::Agency { .. } = &command
-        && config.settings.store.backend == innfri::config::Backend::Embedded
-    {
-        // The embedded store lives and dies with one process: a key made here would be gone.
-        eprintln!(
-            "innfri agency: needs the Redis store (store.backend = \"redis\"); with the embedded \
-             store put an api_key_sha256 from `innfri new-api-key` in the configuration instead"
-        );
-        return ExitCode::FAILURE;
-    }
-    let result = runtime.block_on(async move {
-        let ctx = AppContext::new(config).await?;
-        if let Command::Agency { action } = command {
-            return agency_command(&ctx, action).await.map_err(|e| {
-                eprintln!("innfri agency: {e}");
-                anyhow::anyhow!("agency command refused")
-            });
-        }
-        if let Command::Reconcile { file } = &command {
-            return reconcile_file(&ctx, file).await;
-        }
-        match command {
-            Command::Serve => roles::serve(ctx).await,
-            Command::Worker => roles::worker(ctx).await,
-            _ => roles::demo(ctx).await,
-        }
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            tracing::error!(error = %e, "stopped with an error");
-            eprintln!("innfri: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    app::run(cli.config_dir, cli.profile, command)
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::web::client_addr::{ForwardedHeader, TrustedProxy};
+use crate::proxy::{ForwardedHeader, TrustedProxy};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]

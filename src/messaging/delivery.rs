@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::app::AppContext;
+use crate::context::AppContext;
 use crate::domain::case::Debtor;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::message::{Message, MessageStatus, Recipient};

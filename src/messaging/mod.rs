@@ -4,18 +4,16 @@ pub mod composer;
 pub mod delivery;
 pub mod heartbeat;
 pub mod providers;
-pub mod receipts;
 pub mod recovery;
-pub mod replies;
 pub mod segments;
 pub mod unsubscribe;
 pub mod worker;
 
-// The providers' old paths (`messaging::twilio`, …), used by the callbacks and the tests.
+// The providers' old paths (`messaging::providers::twilio`, …), used by the callbacks and the tests.
 pub use providers::{console, failover, gatewayapi, postmark, provider, smtp, twilio};
 
 pub use composer::Composer;
 pub use heartbeat::Heartbeat;
-pub use provider::{LookupError, Outbound, Provider, SendError, SendReceipt};
 pub use providers::ProviderSet;
+pub use providers::provider::{LookupError, Outbound, Provider, SendError, SendReceipt};
 pub use worker::{Worker, WorkerSettings};

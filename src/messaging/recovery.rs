@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::providers::Provider;
-use crate::app::AppContext;
+use crate::context::AppContext;
 use crate::domain::lost_send::{LookupResult, ProviderRecord};
 use crate::domain::message::Message;
 use crate::store::StoreError;

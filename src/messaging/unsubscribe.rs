@@ -8,13 +8,13 @@
 
 use chrono::{DateTime, Utc};
 
-use super::replies::record_on_case;
-use crate::app::AppContext;
+use crate::context::AppContext;
 use crate::domain::contact::EmailAddress;
 use crate::domain::event::EventKind;
 use crate::domain::ids::MessageId;
 use crate::domain::message::{Message, Recipient};
 use crate::links::Purpose;
+use crate::service::replies::record_on_case;
 use crate::store::StoreError;
 
 /// The headers of [RFC 8058](https://www.rfc-editor.org/rfc/rfc8058): the URL, and the

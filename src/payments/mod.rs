@@ -2,9 +2,8 @@
 
 pub mod bank_files;
 pub mod gateways;
-pub mod reconcile;
 
-// The old paths (`payments::ocr`, `payments::checkout`, …), used by the web layer and the tests.
+// The old paths (`payments::bank_files::ocr`, `payments::gateways::checkout`, …), used by the web layer and the tests.
 pub use bank_files::{camt054, camt054_keys, ocr};
 pub use gateways::{checkout, stripe, vipps};
 

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use tokio::sync::watch;
 
-use crate::app::AppContext;
 use crate::config::WebhookEndpoint;
+use crate::context::AppContext;
 use crate::domain::event::DeliveryState;
 use crate::domain::ids::AgencyId;
 use crate::store::{OutageLog, StoreError};

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::common::{self, Backend, KEY_A, TestApp};
 use innfri::domain::ids::{CaseId, MessageId};
 use innfri::domain::message::{Message, MessageStatus, Recipient, Template};
-use innfri::web::health::{WorkerProbes, worker_server};
+use innfri::http::health::{WorkerProbes, worker_server};
 use serde_json::Value;
 use tokio::sync::watch;
 use wiremock::matchers::method;
@@ -154,7 +154,7 @@ fn start_worker_role(app: &TestApp) -> WorkerRole {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let probes = format!("http://{}", listener.local_addr().expect("addr"));
     let (stop, shutdown) = watch::channel(false);
-    let task = tokio::spawn(innfri::roles::run_worker(
+    let task = tokio::spawn(innfri::app::roles::run_worker(
         app.ctx.clone(),
         Some(listener),
         shutdown,

@@ -76,7 +76,7 @@ async fn the_case_page_switches_language_and_stays_small(backend: Backend) {
     );
     let css = app
         .http
-        .get(app.url(innfri::web::pages::CSS_PATH))
+        .get(app.url(innfri::http::debtor::pages::CSS_PATH))
         .send()
         .await
         .expect("css");

@@ -9,7 +9,7 @@ use crate::common::{self, Backend, TestApp};
 use innfri::app::AppContext;
 use innfri::domain::case::{Case, ClaimKind};
 use innfri::domain::ids::{AgencyId, CreditorId, ExternalRef};
-use innfri::import::{ImportError, ImportReport, Rejection, choose_agency, import_cases};
+use innfri::service::import::{ImportError, ImportReport, Rejection, choose_agency, import_cases};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/import/{name}"))

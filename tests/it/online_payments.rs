@@ -230,7 +230,7 @@ async fn post_stripe(d: &Debtor, body: &str, signature: &str) -> u16 {
 fn stripe_signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!(
         "t={timestamp},v1={}",
-        innfri::payments::stripe::signature(secret, timestamp, body.as_bytes())
+        innfri::payments::gateways::stripe::signature(secret, timestamp, body.as_bytes())
     )
 }
 
@@ -339,9 +339,14 @@ async fn a_stripe_outage_leaves_the_debtor_a_way_to_pay_and_changes_nothing(back
 fn vipps_headers(d: &Debtor, body: &str, secret: &str) -> Vec<(&'static str, String)> {
     let host = d.app.base.trim_start_matches("http://").to_owned();
     let date = Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-    let hash = innfri::payments::vipps::content_hash(body.as_bytes());
-    let auth =
-        innfri::payments::vipps::authorization(secret, "/callbacks/vipps", &date, &host, &hash);
+    let hash = innfri::payments::gateways::vipps::content_hash(body.as_bytes());
+    let auth = innfri::payments::gateways::vipps::authorization(
+        secret,
+        "/callbacks/vipps",
+        &date,
+        &host,
+        &hash,
+    );
     vec![
         ("x-ms-date", date),
         ("x-ms-content-sha256", hash),
@@ -480,7 +485,7 @@ async fn a_failed_vipps_capture_asks_vipps_to_deliver_again(backend: Backend) {
         .mount(&vipps)
         .await;
     let d = vipps_debtor(backend, &vipps).await;
-    let reference = innfri::payments::vipps::payment_reference(&d.case_id, "attempt1");
+    let reference = innfri::payments::gateways::vipps::payment_reference(&d.case_id, "attempt1");
     let body = serde_json::json!({
         "msn": "123456", "reference": reference, "pspReference": "1", "name": "AUTHORIZED",
         "amount": {"currency": "NOK", "value": BALANCE_MINOR}, "timestamp": "2026-11-23T10:00:00Z",

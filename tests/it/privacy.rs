@@ -336,7 +336,7 @@ async fn an_erased_case_stays_erased_when_the_agency_sends_it_again(backend: Bac
     let csv = format!(
         "external_ref,debtor_name,phone,principal,due_date\nE-1,{NAME},{PHONE_AS_TYPED},1200.00,2026-12-15\n"
     );
-    let report = innfri::import::import_cases(
+    let report = innfri::service::import::import_cases(
         &app.ctx,
         &AgencyId::parse("agency-a").expect("id"),
         &CreditorId::parse("nordlys-energi").expect("id"),

@@ -8,8 +8,8 @@ use innfri::domain::case::CaseStatus;
 use innfri::domain::ids::{AgencyId, CaseId};
 use innfri::domain::payment::PaymentMethod;
 use innfri::payments::IncomingPayment;
-use innfri::payments::reconcile::{Outcome, apply_once};
-use innfri::retention;
+use innfri::service::reconcile::{Outcome, apply_once};
+use innfri::service::retention;
 
 async fn create(app: &TestApp, external_ref: &str) -> CaseId {
     let case = app.create_case(external_ref, "1200.00").await;

@@ -244,7 +244,7 @@ async fn a_stop_reply_ends_all_sms_to_the_number_and_is_kept_on_the_case(backend
     assert_eq!(forged.status().as_u16(), 403);
     assert!(!app.opted_out("+4791234567").await);
 
-    let signature = innfri::messaging::twilio::request_signature(TOKEN, &url, &params);
+    let signature = innfri::messaging::providers::twilio::request_signature(TOKEN, &url, &params);
     let genuine = post(signature).await.expect("post");
     assert_eq!(genuine.status().as_u16(), 200);
     assert!(app.opted_out("+4791234567").await);
@@ -349,7 +349,7 @@ async fn a_signed_delivery_receipt_marks_the_message_delivered_and_a_forged_one_
         .expect("post");
     assert_eq!(forged.status().as_u16(), 403);
     let tampered_body = body.replace("delivered", "failed");
-    let signature = innfri::messaging::twilio::request_signature(TOKEN, &url, &params);
+    let signature = innfri::messaging::providers::twilio::request_signature(TOKEN, &url, &params);
     let tampered = post(signature.clone(), tampered_body).await.expect("post");
     assert_eq!(
         tampered.status().as_u16(),

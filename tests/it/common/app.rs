@@ -199,7 +199,7 @@ impl TestAppBuilder {
             .load()
             .expect("test config is valid");
         let ctx = AppContext::new(config).await.expect("context");
-        let server = innfri::web::server(ctx.clone(), listener).expect("server");
+        let server = innfri::http::server(ctx.clone(), listener).expect("server");
         tokio::spawn(server);
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

@@ -34,7 +34,7 @@ pub async fn callback(app: &super::TestApp, path: &str, params: &[(&str, &str)])
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    let signature = innfri::messaging::twilio::request_signature(TOKEN, &url, &params);
+    let signature = innfri::messaging::providers::twilio::request_signature(TOKEN, &url, &params);
     app.http
         .post(&url)
         .header("X-Twilio-Signature", signature)

@@ -1,0 +1,340 @@
+//! The operator's commands as `main` hands them over: loading the configuration, the async
+//! runtime for each, and what each prints and exits with.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::{AppContext, roles};
+use crate::config::{AppConfig, Backend, ConfigSource, api_key_hash};
+use crate::domain::ids::{AgencyId, CreditorId};
+use crate::service::import::{choose_agency, import_cases};
+use crate::service::reconcile::{self, Outcome};
+use crate::service::tenants::{generate_key, key_id, slug};
+use crate::{i18n, messaging, telemetry};
+
+/// A command, parsed from the command line.
+pub enum Command {
+    /// Web and worker in one process on the embedded store, with a demo case.
+    Demo,
+    Serve,
+    Worker,
+    CheckConfig,
+    Reconcile {
+        file: PathBuf,
+    },
+    Import {
+        file: PathBuf,
+        creditor: String,
+        agency: Option<String>,
+    },
+    Agency(AgencyAction),
+    NewApiKey,
+    NewLinkKey,
+}
+
+/// What `innfri agency` does.
+pub enum AgencyAction {
+    Create {
+        name: String,
+        creditors: Vec<String>,
+        id: Option<String>,
+    },
+    Key {
+        agency: String,
+    },
+    Keys {
+        agency: String,
+    },
+    Revoke {
+        agency: String,
+        key_id: String,
+    },
+}
+
+/// Runs `command` with the configuration in `config_dir` under `profile`.
+pub fn run(config_dir: PathBuf, profile: Option<String>, command: Command) -> ExitCode {
+    match command {
+        Command::NewApiKey => return new_api_key(),
+        Command::NewLinkKey => return new_link_key(),
+        _ => {}
+    }
+    let profile = match (&command, profile) {
+        (_, Some(p)) => Some(p),
+        (Command::Demo, None) => Some("demo".to_owned()),
+        _ => None,
+    };
+    let source = ConfigSource::new(config_dir, profile.as_deref());
+    let config = match source.load() {
+        Ok(config) => config,
+        Err(errors) => {
+            eprint!("{errors}");
+            // `import` keeps exit code 2 for "some rows rejected".
+            return ExitCode::from(if matches!(command, Command::Import { .. }) {
+                1
+            } else {
+                2
+            });
+        }
+    };
+    if matches!(command, Command::CheckConfig) {
+        return check_config(&config);
+    }
+    telemetry::init(&config.settings.log);
+    let runtime = match build_runtime(&command, &config) {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Command::Import {
+        file,
+        creditor,
+        agency,
+    } = &command
+    {
+        return runtime.block_on(import_file(config, file, creditor, agency.as_deref()));
+    }
+    if let Command::Agency(_) = &command
+        && config.settings.store.backend == Backend::Embedded
+    {
+        // The embedded store lives and dies with one process: a key made here would be gone.
+        eprintln!(
+            "innfri agency: needs the Redis store (store.backend = \"redis\"); with the embedded \
+             store put an api_key_sha256 from `innfri new-api-key` in the configuration instead"
+        );
+        return ExitCode::FAILURE;
+    }
+    let result = runtime.block_on(async move {
+        let ctx = AppContext::new(config).await?;
+        match command {
+            Command::Agency(action) => agency_command(&ctx, action).await.map_err(|e| {
+                eprintln!("innfri agency: {e}");
+                anyhow::anyhow!("agency command refused")
+            }),
+            Command::Reconcile { file } => reconcile_file(&ctx, &file).await,
+            Command::Serve => roles::serve(ctx).await,
+            Command::Worker => roles::worker(ctx).await,
+            _ => roles::demo(ctx).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "stopped with an error");
+            eprintln!("innfri: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn new_api_key() -> ExitCode {
+    let key = generate_key();
+    println!("api key (give to the agency, shown once): {key}");
+    println!(
+        "api_key_sha256 (put in the configuration): {}",
+        hex::encode(api_key_hash(&key))
+    );
+    ExitCode::SUCCESS
+}
+
+fn new_link_key() -> ExitCode {
+    let mut bytes = [0u8; 32];
+    rand::Rng::fill(&mut rand::rngs::OsRng, &mut bytes);
+    println!("{}", hex::encode(bytes));
+    ExitCode::SUCCESS
+}
+
+fn check_config(config: &AppConfig) -> ExitCode {
+    match i18n::Texts::load() {
+        Ok(texts) => {
+            for warning in messaging::composer::sms_warnings(&texts, config) {
+                println!("warning: {warning}");
+            }
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    println!(
+        "configuration is valid: {} agenc(y/ies), {} creditor(s), store = {:?}",
+        config.agencies.len(),
+        config.creditors.len(),
+        config.settings.store.backend
+    );
+    ExitCode::SUCCESS
+}
+
+/// The agency an operator means: its id as typed, or the id its name makes.
+fn agency_id(named: &str) -> Result<AgencyId, String> {
+    AgencyId::parse(named.trim())
+        .or_else(|_| AgencyId::parse(&slug(named)))
+        .map_err(|e| format!("'{named}' is not an agency id or name: {e}"))
+}
+
+/// Shows a newly made key once, with the id it is listed and revoked by.
+fn print_new_key(key: &str) {
+    println!("api key (give to the agency; shown once, only its hash is kept): {key}");
+    println!("key id: {}", key_id(&api_key_hash(key)));
+}
+
+async fn agency_command(ctx: &AppContext, action: AgencyAction) -> Result<(), String> {
+    let tenants = &ctx.tenants;
+    let now = ctx.clock.now();
+    match action {
+        AgencyAction::Create {
+            name,
+            creditors,
+            id,
+        } => {
+            let id = id.unwrap_or_else(|| slug(&name));
+            let (agency, key) = tenants
+                .create_agency(&ctx.config, &id, &name, &creditors, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("agency: {} ({})", agency.id, agency.name);
+            print_new_key(&key);
+        }
+        AgencyAction::Key { agency } => {
+            let id = agency_id(&agency)?;
+            let key = tenants
+                .issue_key(&id, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            print_new_key(&key);
+        }
+        AgencyAction::Keys { agency } => {
+            let id = agency_id(&agency)?;
+            for key in tenants.keys(&id).await.map_err(|e| e.to_string())? {
+                let state = match key.revoked_at {
+                    Some(at) => format!("revoked {}", at.to_rfc3339()),
+                    None => "active".to_owned(),
+                };
+                println!(
+                    "{}  made {}  {state}",
+                    key.key_id,
+                    key.created_at.to_rfc3339()
+                );
+            }
+        }
+        AgencyAction::Revoke { agency, key_id } => {
+            let id = agency_id(&agency)?;
+            tenants
+                .revoke_key(&id, key_id.trim(), now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("key {key_id} of {id} is revoked");
+        }
+    }
+    Ok(())
+}
+
+async fn reconcile_file(ctx: &AppContext, file: &Path) -> anyhow::Result<()> {
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let content: String = match std::str::from_utf8(&bytes) {
+        Ok(text) => text.to_owned(),
+        // OCR files are ISO-8859-1 by specification.
+        Err(_) => bytes.iter().map(|b| char::from(*b)).collect(),
+    };
+    let payments = reconcile::read_file(&content)
+        .map_err(|e| anyhow::anyhow!("{}: refused, nothing applied: {e}", file.display()))?;
+    let report = reconcile::reconcile(ctx, None, payments, ctx.clock.now()).await?;
+    for line in &report {
+        println!(
+            "{:>5}  {:>14}  {:<26}  {}",
+            line.line,
+            line.amount.to_plain_string(),
+            line.kid.as_deref().unwrap_or("-"),
+            serde_json::to_string(&line.outcome)?
+        );
+    }
+    let applied = report
+        .iter()
+        .filter(|l| matches!(l.outcome, Outcome::Applied { .. }))
+        .count();
+    println!(
+        "{} payments, {applied} applied now, {} not",
+        report.len(),
+        report.len() - applied
+    );
+    Ok(())
+}
+
+async fn import_file(
+    config: AppConfig,
+    file: &Path,
+    creditor: &str,
+    agency: Option<&str>,
+) -> ExitCode {
+    let refused = |e: &dyn std::fmt::Display| {
+        eprintln!("innfri import: {}: {e}; nothing imported", file.display());
+        ExitCode::FAILURE
+    };
+    let creditor = match CreditorId::parse(creditor) {
+        Ok(id) => id,
+        Err(e) => return refused(&format!("--creditor: {e}")),
+    };
+    let agency = match agency.map(AgencyId::parse).transpose() {
+        Ok(id) => id,
+        Err(e) => return refused(&format!("--agency: {e}")),
+    };
+    let reader = match std::fs::File::open(file) {
+        Ok(reader) => reader,
+        Err(e) => return refused(&format!("cannot read the file: {e}")),
+    };
+    let ctx = match AppContext::new(config).await {
+        Ok(ctx) => ctx,
+        Err(e) => return refused(&format!("{e:#}")),
+    };
+    let agency = match choose_agency(&ctx, &creditor, agency.as_ref()).await {
+        Ok(agency) => agency,
+        Err(e) => return refused(&e),
+    };
+    match import_cases(&ctx, &agency, &creditor, reader).await {
+        Ok(report) => {
+            for rejection in &report.rejected {
+                println!("{rejection}");
+            }
+            println!("{}", report.summary());
+            if report.rejected.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            }
+        }
+        Err(e) if e.nothing_imported() => refused(&e),
+        Err(e) => {
+            eprintln!("innfri import: {}: {e}", file.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The async runtime for a command. The worker's runs on `messaging.worker_threads` threads
+/// (default 1): it mostly waits on Redis and the provider, and on a machine it shares with them
+/// one thread does far more per CPU second than several that keep waking each other (measured
+/// in `bench/README.md`); more worker processes scale it out. Everything else gets one thread
+/// per core.
+fn build_runtime(
+    command: &Command,
+    config: &AppConfig,
+) -> std::io::Result<tokio::runtime::Runtime> {
+    let threads = match command {
+        Command::Worker => config.settings.messaging.worker_threads,
+        _ => 0,
+    };
+    match threads {
+        1 => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        0 => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build(),
+        n => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(n)
+            .enable_all()
+            .build(),
+    }
+}

@@ -1,0 +1,75 @@
+//! The demo's data: one creditor and agency from `config/demo.toml`, one open case, one SMS,
+//! taken in through the same use cases as the agency API.
+
+use chrono::Duration;
+
+use super::AppContext;
+use crate::domain::case::ClaimKind;
+use crate::domain::ids::ExternalRef;
+use crate::domain::message::{Channel, Template};
+use crate::service::cases::{self, CaseIntake, ClaimLineIntake, DebtorIntake, Upserted};
+use crate::service::messages;
+
+/// The demo agency's API key; public on purpose, and only accepted by the demo profile.
+pub const API_KEY: &str = "ik_demo_innfri_public_key";
+
+/// The demo case's reference.
+const EXTERNAL_REF: &str = "DEMO-2026-0001";
+
+/// Creates the demo case (if the store does not have it yet), queues its reminder SMS and
+/// returns a fresh link to its page.
+pub async fn seed(ctx: &AppContext) -> anyhow::Result<String> {
+    let agency = ctx
+        .config
+        .agencies
+        .values()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("the demo needs an agency in config/demo.toml"))?;
+    let creditor_id = agency
+        .creditors
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("the demo agency needs a creditor"))?;
+    if !ctx.config.creditors.contains_key(creditor_id) {
+        anyhow::bail!("creditor {creditor_id} is not configured");
+    }
+    let external_ref = ExternalRef::parse(EXTERNAL_REF)?;
+    let now = ctx.clock.now();
+    if let Some(case) = ctx.store.case_by_ref(&agency.id, &external_ref).await? {
+        return Ok(ctx.issue_case_link(&case.id).await?);
+    }
+    let line = |kind, description: &str, amount: &str| ClaimLineIntake {
+        kind,
+        description: description.into(),
+        amount: serde_json::Value::String(amount.into()),
+    };
+    let intake = CaseIntake {
+        external_ref: EXTERNAL_REF.into(),
+        creditor_id: creditor_id.to_string(),
+        debtor: DebtorIntake {
+            name: "Kari Nordmann".into(),
+            phone: Some("+47 912 34 567".into()),
+            email: Some("kari.nordmann@example.no".into()),
+            locale: Some("nb".into()),
+            postcode: None,
+            birth_date: None,
+        },
+        claim: vec![
+            line(
+                ClaimKind::Principal,
+                "Strøm oktober, faktura 104233",
+                "1890.00",
+            ),
+            line(ClaimKind::Interest, "Forsinkelsesrente 12 %", "18.65"),
+            line(ClaimKind::Fee, "Purregebyr", "37.50"),
+        ],
+        due_date: (now + Duration::days(14)).format("%Y-%m-%d").to_string(),
+    };
+    let case = match cases::upsert(ctx, &agency.id, intake, now).await? {
+        Upserted::Created(case) => {
+            messages::schedule(ctx, &case, Channel::Sms, Template::Reminder, None, now).await?;
+            case
+        }
+        Upserted::Updated(case) | Upserted::Unchanged(case) => case,
+    };
+    Ok(ctx.issue_case_link(&case.id).await?)
+}

@@ -1,0 +1,165 @@
+//! How each role runs until a shutdown signal: `serve` (web), `worker`, and `demo` (both, embedded).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::ServerHandle;
+use tokio::sync::watch;
+
+use super::demo;
+use super::{AppContext, http_client};
+use crate::http;
+use crate::http::health::{self, WorkerProbes};
+use crate::messaging::Worker;
+use crate::service::retention;
+use crate::webhooks::delivery::Deliverer;
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown signal received");
+}
+
+fn bind(ctx: &AppContext) -> anyhow::Result<TcpListener> {
+    let addr = &ctx.config.settings.server.bind;
+    TcpListener::bind(addr)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr} (server.bind): {e}"))
+}
+
+/// The web role: serves until a signal, then drains open requests.
+pub async fn serve(ctx: Arc<AppContext>) -> anyhow::Result<()> {
+    let listener = bind(&ctx)?;
+    tracing::info!(addr = %listener.local_addr()?, "serving");
+    let server = http::server(ctx, listener)?;
+    let handle = server.handle();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        handle.stop(true).await;
+    });
+    server.await?;
+    Ok(())
+}
+
+/// The worker's probe listener, when `messaging.health_bind` names one.
+pub fn bind_worker_probes(ctx: &AppContext) -> anyhow::Result<Option<TcpListener>> {
+    let addr = &ctx.config.settings.messaging.health_bind;
+    if addr.is_empty() {
+        return Ok(None);
+    }
+    TcpListener::bind(addr)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr} (messaging.health_bind): {e}"))
+}
+
+/// Serves the worker's `/healthz` and `/readyz` on `listener` until the handle stops it.
+fn start_worker_probes(
+    ctx: &AppContext,
+    worker: &Worker,
+    listener: TcpListener,
+) -> anyhow::Result<ServerHandle> {
+    tracing::info!(addr = %listener.local_addr()?, "worker probes listening");
+    let probes = WorkerProbes {
+        store: ctx.store.clone(),
+        heartbeat: worker.heartbeat(),
+        stale_after: worker.stale_after(),
+    };
+    let server = health::worker_server(probes, listener)?;
+    let handle = server.handle();
+    tokio::spawn(server);
+    Ok(handle)
+}
+
+/// The worker role: sends messages, delivers webhooks and runs the retention schedule until a
+/// signal, then finishes what it has in hand.
+pub async fn worker(ctx: Arc<AppContext>) -> anyhow::Result<()> {
+    let probes = bind_worker_probes(&ctx)?;
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = tx.send(true);
+    });
+    run_worker(ctx, probes, rx).await
+}
+
+/// The worker role until `shutdown` turns true: the send loop, webhook delivery, the retention
+/// schedule and, on `probes`, the liveness and readiness listener.
+pub async fn run_worker(
+    ctx: Arc<AppContext>,
+    probes: Option<TcpListener>,
+    shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let worker = ctx.worker(http_client()?)?;
+    let deliverer = Deliverer::new(ctx.clone())?;
+    let probes = match probes {
+        Some(listener) => Some(start_worker_probes(&ctx, &worker, listener)?),
+        None => None,
+    };
+    let webhooks = tokio::spawn({
+        let rx = shutdown.clone();
+        async move { deliverer.run(rx).await }
+    });
+    let retention = tokio::spawn(retention::run_periodically(ctx.clone(), shutdown.clone()));
+    worker.run(shutdown).await;
+    let _ = webhooks.await;
+    let _ = retention.await;
+    if let Some(probes) = probes {
+        probes.stop(true).await;
+    }
+    Ok(())
+}
+
+/// Web and worker in one process on the embedded store, with a demo case and its link printed.
+pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
+    let listener = bind(&ctx)?;
+    let link = demo::seed(&ctx).await?;
+    let server = http::server(ctx.clone(), listener)?;
+    let handle = server.handle();
+    let worker = ctx.worker(http_client()?)?;
+    let deliverer = Deliverer::new(ctx.clone())?;
+    // The web server's probes cover the demo; the worker's own only when configured.
+    let probes = match bind_worker_probes(&ctx)? {
+        Some(listener) => Some(start_worker_probes(&ctx, &worker, listener)?),
+        None => None,
+    };
+    let (tx, rx) = watch::channel(false);
+    let webhooks = tokio::spawn({
+        let rx = rx.clone();
+        async move { deliverer.run(rx).await }
+    });
+    let retention = tokio::spawn(retention::run_periodically(ctx.clone(), rx.clone()));
+    let worker_task = tokio::spawn(async move { worker.run(rx).await });
+    println!(
+        "\ninnfri demo is running. Open the demo case (as the debtor would from the SMS):\n\n    {link}\n"
+    );
+    println!(
+        "Agency API key for this demo: {}\nStop with Ctrl-C.\n",
+        demo::API_KEY
+    );
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = tx.send(true);
+        handle.stop(true).await;
+    });
+    server.await?;
+    let _ = worker_task.await;
+    let _ = webhooks.await;
+    let _ = retention.await;
+    if let Some(probes) = probes {
+        probes.stop(true).await;
+    }
+    Ok(())
+}

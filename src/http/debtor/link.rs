@@ -1,0 +1,96 @@
+//! Opening a short link (`/k/{token}`), and the case page (`/case`) the session then shows.
+
+use std::net::IpAddr;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::DebtorState;
+use super::pages::{CasePage, notice};
+use super::session::{html, lang_cookie, load, not_found, unavailable};
+use crate::context::AppContext;
+use crate::domain::locale::Locale;
+use crate::http::client_addr::client_addr;
+use crate::service::sessions::{self, Lifetimes, Opened};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/k/{token}", web::get().to(open_link))
+        .route("/case", web::get().to(case_page));
+}
+
+/// The answer to a link that opens nothing: the neutral page, or "too many" once the
+/// address has used up its misses (the same for a forged tag as for an unknown token, so the
+/// status tells nothing about the tag either).
+fn miss(ctx: &AppContext, state: &DebtorState, ip: IpAddr) -> HttpResponse {
+    match state.limiter.record_miss(ip) {
+        Ok(()) => not_found(ctx, Locale::default()),
+        Err(wait) => {
+            let mut response = html(
+                StatusCode::TOO_MANY_REQUESTS,
+                notice(
+                    &ctx.texts,
+                    Locale::default(),
+                    "too-many-title",
+                    "too-many-body",
+                ),
+            );
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from(seconds),
+            );
+            response
+        }
+    }
+}
+
+/// `/k/{token}`: verify (no store read for forgeries), look up, start a session, drop the token from the URL.
+async fn open_link(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+    token: web::Path<String>,
+) -> HttpResponse {
+    let server = &ctx.config.settings.server;
+    let ip = client_addr(&req, &server.trusted_proxies, server.forwarded_header);
+    // No refusal before the link is looked at: a debtor behind a shared address (a carrier's
+    // NAT, the TLS proxy) opens a real link whatever others there sent.
+    let lifetimes = Lifetimes {
+        idle: state.session_idle,
+        max: state.session_max,
+    };
+    let session_id = match sessions::open_link(&ctx, &token, lifetimes, ctx.clock.now()).await {
+        Ok(Opened::Started { session_id }) => session_id,
+        Ok(Opened::Miss) => return miss(&ctx, &state, ip),
+        Err(e) => return unavailable(&ctx, &e),
+    };
+    HttpResponse::SeeOther()
+        .insert_header(("Location", "/case"))
+        // The token must not leak through Referer from the redirect either.
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .cookie(state.cookie.session_cookie(session_id))
+        .finish()
+}
+
+async fn case_page(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+) -> HttpResponse {
+    let view = match load(&req, &ctx, &state).await {
+        Ok(view) => view,
+        Err(response) => return response,
+    };
+    let today = ctx.clock.now().date_naive();
+    let page = CasePage {
+        texts: &ctx.texts,
+        view: &view,
+        today,
+        pay_now: super::pay::pay_now_section(&ctx, &view),
+    };
+    let mut response = html(StatusCode::OK, page.render());
+    if let Some(cookie) = lang_cookie(&req, &state) {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}

@@ -1,0 +1,342 @@
+//! Paying online from the case page: the debtor picks Vipps or card and an amount (the whole
+//! balance, or a part where the mandate allows it); each click creates a fresh payment at the
+//! provider and sends the debtor there. Providers confirm through their signed webhooks
+//! (`web::callbacks`); the return page only says thank you. The built-in fake provider's
+//! approve/decline page lets the demo be paid end to end without a network.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::{Markup, html};
+
+use super::DebtorState;
+use super::pages::{back_link, csrf_field};
+use super::self_service::{page, parse_amount, posted, see_case};
+use super::session::{DebtorView, field, load};
+use crate::context::AppContext;
+use crate::domain::case::CaseStatus;
+use crate::domain::creditor::OnlineMethod;
+use crate::domain::money::Money;
+use crate::domain::payment::PaymentMethod;
+use crate::links::random_base62;
+use crate::payments::gateways::checkout::{CheckoutRequest, Redirect};
+use crate::service::payments::apply_fake_checkout;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/case/pay", web::get().to(pay_form))
+        .route("/case/pay", web::post().to(pay_submit))
+        .route("/case/pay/fake", web::get().to(fake_page))
+        .route("/case/pay/fake", web::post().to(fake_decide))
+        .route("/case/paid", web::get().to(paid_page));
+}
+
+/// Online payment is for open cases without a plan (a plan's instalments are paid by their KIDs).
+fn payable(view: &DebtorView) -> bool {
+    view.case.status == CaseStatus::Open
+        && view.case.plan.is_none()
+        && view.case.balance().is_positive()
+}
+
+/// The amounts the debtor may pay now: the whole balance, or from the mandate's smallest partial
+/// payment up to it. `None` when only the whole balance is allowed.
+fn partial_range(view: &DebtorView) -> Option<(Money, Money)> {
+    let partial = &view.creditor.mandate.partial_payment;
+    let balance = view.case.balance();
+    let min = Money::round_to_minor(partial.min_amount, balance.currency());
+    (partial.allowed && min.minor_units() < balance.minor_units()).then_some((min, balance))
+}
+
+/// Whether the debtor may pay `amount` now: the whole balance, or a part within the range.
+fn allowed(view: &DebtorView, amount: Money) -> bool {
+    amount == view.case.balance()
+        || partial_range(view).is_some_and(|(min, max)| {
+            (min.minor_units()..=max.minor_units()).contains(&amount.minor_units())
+        })
+}
+
+/// The amount a form asks for: "full" (or nothing) is the balance; anything else must be allowed.
+fn chosen_amount(view: &DebtorView, text: Option<&str>) -> Option<Money> {
+    match text.map(str::trim) {
+        None | Some("" | "full") => Some(view.case.balance()),
+        Some(typed) => parse_amount(typed, view).filter(|a| allowed(view, *a)),
+    }
+}
+
+fn method_label(ctx: &AppContext, view: &DebtorView, method: OnlineMethod) -> String {
+    let id = match method {
+        OnlineMethod::Vipps => "pay-by-vipps",
+        OnlineMethod::Card => "pay-by-card",
+    };
+    ctx.texts.get(view.locale, id).to_string()
+}
+
+/// The "pay now" buttons on the case page: each pays the whole balance with one method.
+pub fn pay_now_section(ctx: &AppContext, view: &DebtorView) -> Markup {
+    let methods = ctx.payments.offered(&view.creditor);
+    if methods.is_empty() || !payable(view) {
+        return html! {};
+    }
+    let (t, l) = (&ctx.texts, view.locale);
+    let owed = view.case.balance().format(l);
+    html! {
+        section #pay-online {
+            h2 { (t.get(l, "pay-online-heading")) }
+            form method="post" action="/case/pay" {
+                (csrf_field(view))
+                input type="hidden" name="amount" value="full";
+                @for method in &methods {
+                    @let id = match method { OnlineMethod::Vipps => "pay-with-vipps", OnlineMethod::Card => "pay-with-card" };
+                    button.button name="method" value=(method.as_str()) { (t.format(l, id, &[("amount", &owed)])) }
+                }
+            }
+            @if partial_range(view).is_some() {
+                p { a href="/case/pay" { (t.get(l, "pay-part-link")) } }
+            }
+        }
+    }
+}
+
+fn pay_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
+    let (t, l) = (&ctx.texts, view.locale);
+    let methods = ctx.payments.offered(&view.creditor);
+    let balance = view.case.balance();
+    let (min, max) = partial_range(view).unwrap_or((balance, balance));
+    let (min_text, max_text) = (min.format(l), max.format(l));
+    let range = [("min", min_text.as_str()), ("max", max_text.as_str())];
+    html! {
+        @if error { p.error role="alert" { (t.format(l, "pay-error-amount", &range)) } }
+        form method="post" action="/case/pay" {
+            (csrf_field(view))
+            label for="amount" { (t.format(l, "pay-amount-label", &range)) }
+            input #amount type="text" name="amount" inputmode="decimal" autocomplete="off"
+                value=(max.amount().to_string().replace('.', ","));
+            @for method in &methods {
+                button.button name="method" value=(method.as_str()) { (method_label(ctx, view, *method)) }
+            }
+        }
+        (back_link(t, l))
+    }
+}
+
+async fn pay_form(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+) -> HttpResponse {
+    let view = match load(&req, &ctx, &state).await {
+        Ok(view) => view,
+        Err(response) => return response,
+    };
+    if !payable(&view) || ctx.payments.offered(&view.creditor).is_empty() {
+        return see_case();
+    }
+    let body = pay_form_body(&ctx, &view, false);
+    page(&ctx, &view, "/case/pay", "pay-title", StatusCode::OK, body)
+}
+
+async fn pay_submit(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (view, fields) = match posted(&req, &ctx, &state, &body, payable).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
+    let offered = ctx.payments.offered(&view.creditor);
+    let Some(method) = field(&fields, "method")
+        .and_then(OnlineMethod::parse)
+        .filter(|m| offered.contains(m))
+    else {
+        return see_case();
+    };
+    let Some(amount) = chosen_amount(&view, field(&fields, "amount")) else {
+        let body = pay_form_body(&ctx, &view, true);
+        return page(
+            &ctx,
+            &view,
+            "/case/pay",
+            "pay-title",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            body,
+        );
+    };
+    let base = &ctx.config.settings.server.public_base_url;
+    let description: String = format!("{} {}", view.creditor.name, view.case.external_ref.as_str())
+        .chars()
+        .take(100)
+        .collect();
+    let request = CheckoutRequest {
+        case_id: view.case.id.clone(),
+        attempt: random_base62(22),
+        amount,
+        description,
+        return_url: format!("{base}/case/paid"),
+        cancel_url: format!("{base}/case"),
+        locale: view.locale,
+        now: ctx.clock.now(),
+    };
+    match ctx.payments.start(method, &request).await {
+        Ok(Redirect::Provider(url)) => HttpResponse::SeeOther()
+            .insert_header(("Location", url))
+            .finish(),
+        Ok(Redirect::Fake) => HttpResponse::SeeOther()
+            .insert_header((
+                "Location",
+                format!(
+                    "/case/pay/fake?method={}&amount={}&attempt={}",
+                    method.as_str(),
+                    amount.minor_units(),
+                    request.attempt
+                ),
+            ))
+            .finish(),
+        Err(e) => {
+            tracing::warn!(case = %view.case.id, error = %e, "payment could not be started");
+            let (t, l) = (&ctx.texts, view.locale);
+            let body =
+                html! { p.error role="alert" { (t.get(l, "pay-unavailable")) } (back_link(t, l)) };
+            page(
+                &ctx,
+                &view,
+                "/case/pay",
+                "pay-title",
+                StatusCode::SERVICE_UNAVAILABLE,
+                body,
+            )
+        }
+    }
+}
+
+/// The fake provider's request: only for a method the fake stands in for, with an amount the
+/// debtor may pay and an attempt id of our own shape.
+fn fake_request(
+    ctx: &AppContext,
+    view: &DebtorView,
+    fields: &[(String, String)],
+) -> Option<(OnlineMethod, Money, String)> {
+    let method = field(fields, "method")
+        .and_then(OnlineMethod::parse)
+        .filter(|m| ctx.payments.is_fake(*m) && ctx.payments.offered(&view.creditor).contains(m))?;
+    let minor: i64 = field(fields, "amount")?.parse().ok()?;
+    let amount =
+        Some(Money::from_minor(minor, view.case.currency())).filter(|a| allowed(view, *a))?;
+    let attempt = field(fields, "attempt")
+        .filter(|a| a.len() == 22 && a.chars().all(|c| c.is_ascii_alphanumeric()))?;
+    Some((method, amount, attempt.to_owned()))
+}
+
+async fn fake_page(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+) -> HttpResponse {
+    let view = match load(&req, &ctx, &state).await {
+        Ok(view) => view,
+        Err(response) => return response,
+    };
+    let fields = super::session::form_fields(req.query_string().as_bytes());
+    let Some((method, amount, attempt)) =
+        fake_request(&ctx, &view, &fields).filter(|_| payable(&view))
+    else {
+        return see_case();
+    };
+    let (t, l) = (&ctx.texts, view.locale);
+    let method_name = t.get(
+        l,
+        match method {
+            OnlineMethod::Vipps => "method-vipps",
+            OnlineMethod::Card => "method-card",
+        },
+    );
+    let shown = amount.format(l);
+    let body = html! {
+        p { (t.format(l, "fake-body", &[("method", &method_name)])) }
+        p.amount { (shown) }
+        form method="post" action="/case/pay/fake" {
+            (csrf_field(&view))
+            input type="hidden" name="method" value=(method.as_str());
+            input type="hidden" name="amount" value=(amount.minor_units());
+            input type="hidden" name="attempt" value=(attempt);
+            button.button name="decision" value="approve" { (t.format(l, "fake-approve", &[("amount", &shown)])) }
+            button.button.quiet name="decision" value="decline" { (t.get(l, "fake-decline")) }
+        }
+    };
+    page(
+        &ctx,
+        &view,
+        "/case/pay/fake",
+        "fake-title",
+        StatusCode::OK,
+        body,
+    )
+}
+
+async fn fake_decide(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (view, fields) = match posted(&req, &ctx, &state, &body, payable).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
+    let Some((method, amount, attempt)) = fake_request(&ctx, &view, &fields) else {
+        return see_case();
+    };
+    if field(&fields, "decision") != Some("approve") {
+        let (t, l) = (&ctx.texts, view.locale);
+        let body = html! { p { (t.get(l, "declined-body")) } (back_link(t, l)) };
+        return page(&ctx, &view, "/case", "declined-title", StatusCode::OK, body);
+    }
+    let paid_with = match method {
+        OnlineMethod::Vipps => PaymentMethod::Vipps,
+        OnlineMethod::Card => PaymentMethod::Card,
+    };
+    let applied = apply_fake_checkout(
+        &ctx,
+        &view.case.id,
+        &attempt,
+        amount,
+        paid_with,
+        ctx.clock.now(),
+    )
+    .await;
+    match applied {
+        Ok(_) => HttpResponse::SeeOther()
+            .insert_header(("Location", "/case/paid"))
+            .finish(),
+        Err(e) => super::session::unavailable(&ctx, &e),
+    }
+}
+
+/// Where providers send the debtor back. The payment itself arrives by webhook, so this page
+/// only thanks; it shows the case as paid once it is.
+async fn paid_page(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+) -> HttpResponse {
+    let view = match load(&req, &ctx, &state).await {
+        Ok(view) => view,
+        Err(response) => return response,
+    };
+    let (t, l) = (&ctx.texts, view.locale);
+    let body = html! {
+        @if view.case.status == CaseStatus::Paid {
+            p.status { (t.get(l, "status-paid")) }
+        } @else {
+            p { (t.get(l, "paid-body")) }
+        }
+        (back_link(t, l))
+    };
+    page(
+        &ctx,
+        &view,
+        "/case/paid",
+        "paid-title",
+        StatusCode::OK,
+        body,
+    )
+}

@@ -1,0 +1,565 @@
+//! The debtor's self-service forms behind a link: more time, an instalment plan, a dispute.
+//! Each POST is checked for forgery, handed to `service::self_service` (decided under the
+//! creditor's mandate and recorded), and answered with what happened (granted, sent for
+//! review, or refused with the nearest offer).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+use maud::{Markup, html};
+
+use super::DebtorState;
+use super::pages::{back_link, csrf_field, debtor_page, plan_cost, plan_table};
+use super::session::{
+    DebtorView, field, form_expired, form_fields, form_is_genuine, html, load, unavailable,
+};
+use crate::context::AppContext;
+use crate::domain::case::CaseStatus;
+use crate::domain::money::Money;
+use crate::domain::plan::{InstalmentPlan, PlanShape};
+use crate::domain::self_service::{
+    DebtorRequest, Decision, Dispute, Offer, Terms, deferral_options, evaluate, plan_month_range,
+};
+use crate::service::self_service::{self, Decided, open_dispute};
+use crate::store::StoreError;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/case/more-time", web::get().to(more_time_form))
+        .route("/case/more-time", web::post().to(more_time_submit))
+        .route("/case/plan", web::get().to(plan_form))
+        .route("/case/plan/preview", web::post().to(plan_preview))
+        .route("/case/plan/confirm", web::post().to(plan_confirm))
+        .route("/case/dispute", web::get().to(dispute_form))
+        .route("/case/dispute", web::post().to(dispute_submit));
+}
+
+/// Self-service applies only to open cases without a plan; otherwise back to the case page.
+fn open_for_requests(view: &DebtorView) -> bool {
+    view.case.status == CaseStatus::Open && view.case.plan.is_none()
+}
+
+/// Every form post goes through here: the session, a genuine (same-site, CSRF-checked) form,
+/// and a case that still `accepts` it; otherwise the answer to give instead.
+pub(super) async fn posted(
+    req: &HttpRequest,
+    ctx: &AppContext,
+    state: &DebtorState,
+    body: &[u8],
+    accepts: fn(&DebtorView) -> bool,
+) -> Result<(DebtorView, Vec<(String, String)>), HttpResponse> {
+    let view = load(req, ctx, state).await?;
+    let fields = form_fields(body);
+    if !form_is_genuine(req, ctx, &view.session, field(&fields, "csrf")) {
+        return Err(form_expired(ctx, view.locale));
+    }
+    if !accepts(&view) {
+        return Err(see_case());
+    }
+    Ok((view, fields))
+}
+
+pub(super) fn see_case() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", "/case"))
+        .finish()
+}
+
+pub(super) fn page(
+    ctx: &AppContext,
+    view: &DebtorView,
+    path: &str,
+    title_id: &str,
+    status: StatusCode,
+    body: Markup,
+) -> HttpResponse {
+    html(status, debtor_page(&ctx.texts, view, path, title_id, body))
+}
+
+/// Parses a date typed as dd.mm.yyyy (Norwegian habit) or yyyy-mm-dd (date inputs).
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d.%m.%Y"))
+        .ok()
+}
+
+/// Parses an amount typed by a person: "500", "500,50", "1 234,50", "500.50".
+pub(super) fn parse_amount(text: &str, view: &DebtorView) -> Option<Money> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .replace(',', ".");
+    Money::parse(&cleaned, view.case.currency())
+        .ok()
+        .filter(|m| m.is_positive())
+}
+
+// ---- more time ----
+
+fn more_time_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
+    let (t, l) = (&ctx.texts, view.locale);
+    let options = deferral_options(
+        &view.case.facts(),
+        &view.creditor.mandate,
+        ctx.clock.now().date_naive(),
+    );
+    let agency = view.agency.name.as_str();
+    html! {
+        p { (t.format(l, "more-time-current", &[("date", &t.date(l, view.case.due_date))])) }
+        p { (t.format(l, "more-time-intro", &[("agency", agency)])) }
+        @if error { p.error role="alert" { (t.get(l, "error-choose-date")) } }
+        form method="post" action="/case/more-time" {
+            (csrf_field(view))
+            fieldset {
+                @for (day, instant) in &options {
+                    label.choice {
+                        input type="radio" name="date" value=(day.format("%Y-%m-%d")) required;
+                        span { (t.date(l, *day)) " — " (t.get(l, if *instant { "more-time-instant" } else { "more-time-review" })) }
+                    }
+                }
+            }
+            button type="submit" { (t.get(l, "more-time-submit")) }
+        }
+        (back_link(t, l))
+    }
+}
+
+async fn more_time_form(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+) -> HttpResponse {
+    let view = match load(&req, &ctx, &state).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if !open_for_requests(&view) {
+        return see_case();
+    }
+    page(
+        &ctx,
+        &view,
+        "/case/more-time",
+        "more-time-title",
+        StatusCode::OK,
+        more_time_body(&ctx, &view, false),
+    )
+}
+
+async fn more_time_submit(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (view, fields) = match posted(&req, &ctx, &state, &body, open_for_requests).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
+    let Some(date) = field(&fields, "date").and_then(parse_date) else {
+        return page(
+            &ctx,
+            &view,
+            "/case/more-time",
+            "more-time-title",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            more_time_body(&ctx, &view, true),
+        );
+    };
+    decide(&ctx, view, DebtorRequest::Deferral { new_due_date: date }).await
+}
+
+// ---- instalment plan ----
+
+fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
+    let (t, l) = (&ctx.texts, view.locale);
+    let today = ctx.clock.now().date_naive();
+    let Some((min, max)) = plan_month_range(&view.case.facts(), &view.creditor.mandate, today)
+    else {
+        return back_link(t, l);
+    };
+    let amount = view.case.amount_due().format(l);
+    let min_instalment = Money::round_to_minor(
+        view.creditor.mandate.plan.min_instalment,
+        view.case.currency(),
+    )
+    .format(l);
+    html! {
+        p { (t.format(l, "plan-intro", &[("amount", &amount), ("min", &min.to_string()), ("max", &max.to_string()), ("min_instalment", &min_instalment)])) }
+        @if error { p.error role="alert" { (t.get(l, "error-amount")) } }
+        form method="post" action="/case/plan/preview" {
+            (csrf_field(view))
+            label for="months" { (t.get(l, "plan-months-label")) }
+            select #months name="months" {
+                @for n in min..=max { option value=(n) selected[n == max.min(6).max(min)] { (n) } }
+            }
+            label for="monthly" { (t.get(l, "plan-monthly-label")) }
+            input #monthly name="monthly" inputmode="decimal" autocomplete="off";
+            button type="submit" { (t.get(l, "plan-preview-submit")) }
+        }
+        (back_link(t, l))
+    }
+}
+
+fn plan_form_again(ctx: &AppContext, view: &DebtorView) -> HttpResponse {
+    page(
+        ctx,
+        view,
+        "/case/plan",
+        "plan-title",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        plan_form_body(ctx, view, true),
+    )
+}
+
+async fn plan_form(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+) -> HttpResponse {
+    let view = match load(&req, &ctx, &state).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if !open_for_requests(&view) {
+        return see_case();
+    }
+    page(
+        &ctx,
+        &view,
+        "/case/plan",
+        "plan-title",
+        StatusCode::OK,
+        plan_form_body(&ctx, &view, false),
+    )
+}
+
+/// The plan shape from the form: a monthly amount when given, else the number of months.
+fn plan_shape(fields: &[(String, String)], view: &DebtorView) -> Result<PlanShape, ()> {
+    match field(fields, "monthly")
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        Some(text) => parse_amount(text, view).map(PlanShape::Monthly).ok_or(()),
+        None => field(fields, "months")
+            .and_then(|m| m.trim().parse::<u32>().ok())
+            .filter(|m| *m <= 240)
+            .map(PlanShape::Months)
+            .ok_or(()),
+    }
+}
+
+/// A form that agrees to exactly this plan (the server recomputes and re-checks it).
+fn confirm_form(
+    ctx: &AppContext,
+    view: &DebtorView,
+    plan: &InstalmentPlan,
+    label_id: &str,
+) -> Markup {
+    // A plan shaped by a monthly amount ends with a smaller instalment; say so to rebuild it.
+    let monthly = plan.monthly();
+    let by_amount = plan
+        .instalments
+        .last()
+        .is_some_and(|last| last.principal.minor_units() < monthly.minor_units());
+    html! {
+        form method="post" action="/case/plan/confirm" {
+            (csrf_field(view))
+            input type="hidden" name="months" value=(plan.months());
+            @if by_amount {
+                input type="hidden" name="monthly" value=(monthly.to_plain_string());
+            }
+            button type="submit" { (ctx.texts.get(view.locale, label_id)) }
+        }
+    }
+}
+
+async fn plan_preview(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (view, fields) = match posted(&req, &ctx, &state, &body, open_for_requests).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
+    let shape = match plan_shape(&fields, &view) {
+        Ok(shape) => shape,
+        Err(()) => return plan_form_again(&ctx, &view),
+    };
+    let today = ctx.clock.now().date_naive();
+    let decision = evaluate(
+        &view.case.facts(),
+        &view.creditor.mandate,
+        &DebtorRequest::Plan(shape),
+        today,
+    );
+    let plan = match &decision {
+        Decision::Granted(Terms::Plan(plan))
+        | Decision::NeedsReview {
+            terms: Terms::Plan(plan),
+            ..
+        } => plan.clone(),
+        _ => return outcome_page(&ctx, &view, &decision),
+    };
+    let (t, l) = (&ctx.texts, view.locale);
+    let body = html! {
+        (plan_table(t, l, &plan))
+        (plan_cost(t, l, &plan))
+        @if let Decision::NeedsReview { reason, .. } = &decision {
+            p { (t.get(l, &format!("review-{}", reason_id(reason)))) }
+        }
+        (confirm_form(&ctx, &view, &plan, "plan-confirm"))
+        p { a href="/case/plan" { (t.get(l, "plan-choose-other")) } }
+    };
+    page(
+        &ctx,
+        &view,
+        "/case/plan",
+        "plan-preview-title",
+        StatusCode::OK,
+        body,
+    )
+}
+
+async fn plan_confirm(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (view, fields) = match posted(&req, &ctx, &state, &body, open_for_requests).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
+    let shape = match plan_shape(&fields, &view) {
+        Ok(shape) => shape,
+        Err(()) => return plan_form_again(&ctx, &view),
+    };
+    decide(&ctx, view, DebtorRequest::Plan(shape)).await
+}
+
+// ---- dispute ----
+
+fn dispute_body(ctx: &AppContext, view: &DebtorView, error: Option<&str>) -> Markup {
+    let (t, l) = (&ctx.texts, view.locale);
+    html! {
+        p { (t.get(l, "dispute-intro")) }
+        @if let Some(id) = error { p.error role="alert" { (t.get(l, id)) } }
+        form method="post" action="/case/dispute" {
+            (csrf_field(view))
+            label for="text" { (t.get(l, "dispute-text-label")) }
+            textarea #text name="text" rows="5" maxlength="2000" required {}
+            fieldset {
+                legend { (t.get(l, "dispute-paid-heading")) }
+                label for="paid_on" { (t.get(l, "dispute-paid-on")) }
+                input #paid_on name="paid_on" type="date";
+                label for="paid_amount" { (t.get(l, "dispute-paid-amount")) }
+                input #paid_amount name="paid_amount" inputmode="decimal" autocomplete="off";
+                label for="paid_reference" { (t.get(l, "dispute-paid-reference")) }
+                input #paid_reference name="paid_reference" maxlength="100" autocomplete="off";
+            }
+            button type="submit" { (t.format(l, "dispute-submit", &[("agency", &view.agency.name)])) }
+        }
+        (back_link(t, l))
+    }
+}
+
+async fn dispute_form(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+) -> HttpResponse {
+    let view = match load(&req, &ctx, &state).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if view.case.status != CaseStatus::Open {
+        return see_case();
+    }
+    page(
+        &ctx,
+        &view,
+        "/case/dispute",
+        "dispute-title",
+        StatusCode::OK,
+        dispute_body(&ctx, &view, None),
+    )
+}
+
+async fn dispute_submit(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (view, fields) = match posted(&req, &ctx, &state, &body, |v| {
+        v.case.status == CaseStatus::Open
+    })
+    .await
+    {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
+    let invalid = |id| {
+        page(
+            &ctx,
+            &view,
+            "/case/dispute",
+            "dispute-title",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            dispute_body(&ctx, &view, Some(id)),
+        )
+    };
+    let text = field(&fields, "text").map(str::trim).unwrap_or_default();
+    if text.is_empty() || text.chars().count() > 2000 {
+        return invalid("error-dispute-text");
+    }
+    let optional = |name| {
+        field(&fields, name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let paid_on = match optional("paid_on").map(parse_date) {
+        Some(None) => return invalid("error-date"),
+        other => other.flatten(),
+    };
+    let paid_amount = match optional("paid_amount").map(|a| parse_amount(a, &view)) {
+        Some(None) => return invalid("error-amount"),
+        other => other.flatten(),
+    };
+    let dispute = Dispute {
+        text: text.to_owned(),
+        paid_on,
+        paid_amount,
+        paid_reference: optional("paid_reference").map(|r| r.chars().take(100).collect()),
+    };
+    if let Err(e) = open_dispute(&ctx, &view.case, dispute, ctx.clock.now()).await {
+        return store_failure(&ctx, &view, e);
+    }
+    let (t, l) = (&ctx.texts, view.locale);
+    let body = html! { p { (t.format(l, "dispute-received-body", &[("agency", &view.agency.name)])) } (back_link(t, l)) };
+    page(
+        &ctx,
+        &view,
+        "/case",
+        "dispute-received-title",
+        StatusCode::OK,
+        body,
+    )
+}
+
+// ---- deciding and recording ----
+
+fn reason_id<T: serde::Serialize>(reason: &T) -> String {
+    serde_json::to_value(reason)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn store_failure(ctx: &AppContext, view: &DebtorView, error: StoreError) -> HttpResponse {
+    match error {
+        // Someone (the agency, another tab) changed the case meanwhile: nothing was written.
+        StoreError::Conflict => form_expired(ctx, view.locale),
+        other => unavailable(ctx, &other),
+    }
+}
+
+/// Has the request decided and recorded, and shows the outcome.
+async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> HttpResponse {
+    let decided =
+        self_service::decide(ctx, &view.case, &view.creditor, request, ctx.clock.now()).await;
+    match decided {
+        Err(e) => store_failure(ctx, &view, e),
+        Ok(Decided {
+            decision,
+            saved: None,
+        }) => outcome_page(ctx, &view, &decision),
+        Ok(Decided {
+            decision,
+            saved: Some(saved),
+        }) => {
+            let view = DebtorView {
+                case: saved,
+                ..view
+            };
+            outcome_page(ctx, &view, &decision)
+        }
+    }
+}
+
+fn offer_markup(ctx: &AppContext, view: &DebtorView, offer: &Offer) -> Markup {
+    let (t, l) = (&ctx.texts, view.locale);
+    match offer {
+        Offer::Deferral { latest } => html! {
+            p { (t.format(l, "offer-deferral", &[("date", &t.date(l, *latest))])) }
+            form method="post" action="/case/more-time" {
+                (csrf_field(view))
+                input type="hidden" name="date" value=(latest.format("%Y-%m-%d"));
+                button type="submit" { (t.get(l, "offer-accept")) }
+            }
+        },
+        Offer::Plan(plan) => html! {
+            p { (t.format(l, "offer-plan", &[("months", &plan.months().to_string()), ("monthly", &plan.monthly().format(l))])) }
+            (plan_table(t, l, plan))
+            (plan_cost(t, l, plan))
+            (confirm_form(ctx, view, plan, "offer-accept"))
+        },
+    }
+}
+
+fn outcome_page(ctx: &AppContext, view: &DebtorView, decision: &Decision) -> HttpResponse {
+    let (t, l) = (&ctx.texts, view.locale);
+    let agency = view.agency.name.as_str();
+    let (title, status, body) = match decision {
+        Decision::Granted(Terms::Deferral { new_due_date }) => (
+            "granted-deferral-title",
+            StatusCode::OK,
+            html! { p { (t.format(l, "granted-deferral-body", &[("date", &t.date(l, *new_due_date))])) } },
+        ),
+        Decision::Granted(Terms::Plan(_)) => {
+            let plan = view.case.plan.as_ref();
+            let first = plan.and_then(|p| p.instalments.first());
+            let amount = first.map(|i| i.amount.format(l)).unwrap_or_default();
+            let date = first.map(|i| t.date(l, i.due_date)).unwrap_or_default();
+            (
+                "granted-plan-title",
+                StatusCode::OK,
+                html! {
+                    p { (t.format(l, "granted-plan-body", &[("amount", &amount), ("date", &date)])) }
+                    @if let Some(plan) = plan { (plan_table(t, l, plan)) (plan_cost(t, l, plan)) }
+                },
+            )
+        }
+        Decision::NeedsReview { reason, .. } => (
+            "review-title",
+            StatusCode::OK,
+            html! {
+                p { (t.get(l, &format!("review-{}", reason_id(reason)))) }
+                p { (t.format(l, "review-body", &[("agency", agency)])) }
+            },
+        ),
+        Decision::Refused { reason, offer } => {
+            let min = Money::round_to_minor(
+                view.creditor.mandate.plan.min_instalment,
+                view.case.currency(),
+            )
+            .format(l);
+            (
+                "refused-title",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                html! {
+                    p { (t.format(l, &format!("refused-{}", reason_id(reason)), &[("min", &min)])) }
+                    @if let Some(offer) = offer { (offer_markup(ctx, view, offer)) }
+                    p { (t.format(l, "refused-contact", &[("agency", agency)])) }
+                },
+            )
+        }
+    };
+    let body = html! { (body) (back_link(t, l)) };
+    page(ctx, view, "/case", title, status, body)
+}

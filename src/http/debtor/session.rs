@@ -1,0 +1,193 @@
+//! The debtor's session on the pages behind a link: loading it with its case, the language
+//! choice, and the anti-forgery checks every form goes through.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::DebtorState;
+use super::pages::notice;
+use crate::context::AppContext;
+use crate::domain::case::Case;
+use crate::domain::creditor::{Agency, Creditor};
+use crate::domain::identity::step_up_required;
+use crate::domain::link::DebtorSession;
+use crate::domain::locale::Locale;
+use crate::links::{TokenDigest, constant_time_eq};
+use crate::service::sessions;
+
+/// Everything a debtor page needs, loaded from the session cookie.
+pub struct DebtorView {
+    pub session: DebtorSession,
+    pub case: Case,
+    pub creditor: Creditor,
+    pub agency: Agency,
+    pub locale: Locale,
+}
+
+pub const LANG_COOKIE: &str = "lang";
+
+pub fn html(status: StatusCode, markup: maud::Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+pub fn not_found(ctx: &AppContext, locale: Locale) -> HttpResponse {
+    html(
+        StatusCode::NOT_FOUND,
+        notice(&ctx.texts, locale, "not-found-title", "not-found-body"),
+    )
+}
+
+pub fn unavailable(ctx: &AppContext, error: &dyn std::fmt::Display) -> HttpResponse {
+    tracing::error!(%error, "store unavailable on a debtor page");
+    html(
+        StatusCode::SERVICE_UNAVAILABLE,
+        notice(&ctx.texts, Locale::default(), "error-title", "error-body"),
+    )
+}
+
+/// The language asked for in the query (`?lang=`), else the cookie, else none.
+pub fn chosen_locale(req: &HttpRequest) -> Option<Locale> {
+    let from_query = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| {
+            q.iter()
+                .find(|(k, _)| k == "lang")
+                .and_then(|(_, v)| Locale::parse(v))
+        });
+    from_query.or_else(|| {
+        req.cookie(LANG_COOKIE)
+            .and_then(|c| Locale::parse(c.value()))
+    })
+}
+
+/// Remembers a language picked with `?lang=` for the following pages.
+pub fn lang_cookie(req: &HttpRequest, state: &DebtorState) -> Option<Cookie<'static>> {
+    let query = web::Query::<Vec<(String, String)>>::from_query(req.query_string()).ok()?;
+    let locale = query
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Locale::parse(v))?;
+    Some(
+        Cookie::build(LANG_COOKIE, locale.code())
+            .path("/")
+            .secure(state.cookie.secure)
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::days(365))
+            .finish(),
+    )
+}
+
+/// Loads the session, its case, creditor and agency; anything missing is the neutral 404. When
+/// the mandate requires an identity step-up the session has not passed, the debtor is sent there.
+pub async fn load(
+    req: &HttpRequest,
+    ctx: &AppContext,
+    state: &DebtorState,
+) -> Result<DebtorView, HttpResponse> {
+    let view = load_unverified(req, ctx, state).await?;
+    if needs_step_up(&view) {
+        return Err(HttpResponse::SeeOther()
+            .insert_header(("Location", "/case/verify"))
+            .finish());
+    }
+    Ok(view)
+}
+
+pub fn needs_step_up(view: &DebtorView) -> bool {
+    !view.session.verified
+        && step_up_required(view.creditor.mandate.identity.check, &view.case.identity)
+}
+
+/// As [`load`], without the identity step-up: only for the step-up page itself.
+pub async fn load_unverified(
+    req: &HttpRequest,
+    ctx: &AppContext,
+    state: &DebtorState,
+) -> Result<DebtorView, HttpResponse> {
+    let asked = chosen_locale(req);
+    let Some(cookie) = req.cookie(state.cookie.name) else {
+        return Err(not_found(ctx, asked.unwrap_or_default()));
+    };
+    let digest = TokenDigest::of(cookie.value());
+    let (session, case) = match ctx
+        .store
+        .session_with_case(&digest, state.session_idle)
+        .await
+    {
+        Ok(Some(found)) => found,
+        Ok(None) => return Err(not_found(ctx, asked.unwrap_or_default())),
+        Err(e) => return Err(unavailable(ctx, &e)),
+    };
+    if !case.debtor_pages_open() {
+        // Closed or erased since the link was opened: the session ends now, not when it
+        // would have timed out, and the page tells nothing about the case.
+        sessions::end(ctx, &digest).await;
+        return Err(not_found(ctx, asked.unwrap_or_default()));
+    }
+    let locale = asked.unwrap_or(case.debtor.locale);
+    let (creditor, agency) = match (
+        ctx.creditor(&case.creditor_id).await,
+        ctx.agency(&case.agency_id).await,
+    ) {
+        (Ok(Some(creditor)), Ok(Some(agency))) => (creditor, agency),
+        (Err(e), _) | (_, Err(e)) => return Err(unavailable(ctx, &e)),
+        _ => return Err(not_found(ctx, locale)),
+    };
+    Ok(DebtorView {
+        creditor,
+        agency,
+        session,
+        case,
+        locale,
+    })
+}
+
+/// A form post is ours only if it carries the session's token and did not come from another site.
+pub fn form_is_genuine(
+    req: &HttpRequest,
+    ctx: &AppContext,
+    session: &DebtorSession,
+    csrf: Option<&str>,
+) -> bool {
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    if let Some(origin) = headers.get("origin").and_then(|v| v.to_str().ok())
+        && origin != ctx.config.settings.server.public_base_url
+    {
+        return false;
+    }
+    csrf.is_some_and(|token| constant_time_eq(token.as_bytes(), session.csrf_token.as_bytes()))
+}
+
+/// What every refused form post gets: nothing changed, open the case again.
+pub fn form_expired(ctx: &AppContext, locale: Locale) -> HttpResponse {
+    html(
+        StatusCode::FORBIDDEN,
+        notice(
+            &ctx.texts,
+            locale,
+            "form-expired-title",
+            "form-expired-body",
+        ),
+    )
+}
+
+/// Form fields by name (first value wins); malformed bodies give no fields.
+pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
+}
+
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}

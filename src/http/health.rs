@@ -1,0 +1,81 @@
+//! Liveness (`/healthz`) and readiness (`/readyz`: the store answers) — on the web server, and
+//! on the worker's own small listener, where liveness also means the send loop is not stuck.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpResponse, HttpServer, web};
+
+use crate::context::AppContext;
+use crate::messaging::Heartbeat;
+use crate::store::SharedStore;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz));
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+async fn readyz(ctx: web::Data<AppContext>) -> HttpResponse {
+    readiness(&ctx.store).await
+}
+
+async fn readiness(store: &SharedStore) -> HttpResponse {
+    match store.ping().await {
+        Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain")
+                .body("store unavailable")
+        }
+    }
+}
+
+/// What the worker's probes look at.
+pub struct WorkerProbes {
+    pub store: SharedStore,
+    /// Beaten by the send loop.
+    pub heartbeat: Arc<Heartbeat>,
+    /// A heartbeat older than this fails liveness.
+    pub stale_after: Duration,
+}
+
+async fn worker_healthz(probes: web::Data<WorkerProbes>) -> HttpResponse {
+    let age = probes.heartbeat.age_at(Instant::now());
+    if age <= probes.stale_after {
+        return healthz().await;
+    }
+    tracing::error!(
+        stalled_s = age.as_secs(),
+        "the send loop has made no progress; failing liveness"
+    );
+    HttpResponse::ServiceUnavailable()
+        .content_type("text/plain")
+        .body("send loop stalled")
+}
+
+async fn worker_readyz(probes: web::Data<WorkerProbes>) -> HttpResponse {
+    readiness(&probes.store).await
+}
+
+/// The worker's probe listener on an already bound `listener`: one thread, nothing else on it.
+pub fn worker_server(probes: WorkerProbes, listener: TcpListener) -> std::io::Result<Server> {
+    let probes = web::Data::new(probes);
+    Ok(HttpServer::new(move || {
+        App::new()
+            .app_data(probes.clone())
+            .route("/healthz", web::get().to(worker_healthz))
+            .route("/readyz", web::get().to(worker_readyz))
+    })
+    .workers(1)
+    .disable_signals()
+    .shutdown_timeout(1)
+    .listen(listener)?
+    .run())
+}

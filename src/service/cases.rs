@@ -1,0 +1,351 @@
+//! Intake of a case: creating or updating one from what an agency sends (the API and the CSV
+//! import share it). Every field is parsed into domain types once, and an error names the
+//! field it is about as data ([`CaseField`]), which the API and the import each map once.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::amount::{self, Sign};
+use super::retry::{self, Attempt, written};
+use crate::context::AppContext;
+use crate::domain::case::{
+    CLAIM_DESCRIPTION, Case, CaseError, CaseTerms, ClaimKind, ClaimLine, DEBTOR_NAME, Debtor,
+};
+use crate::domain::contact::{EmailAddress, PhoneNumber};
+use crate::domain::creditor::Creditor;
+use crate::domain::identity::{IdentityFacts, Postcode};
+use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
+use crate::domain::kid::Kid;
+use crate::domain::locale::Locale;
+use crate::domain::text::agency_text;
+use crate::store::{CaseInsert, StoreError};
+
+/// A case as an agency sends it, before anything is checked; sending the same `external_ref`
+/// again updates the case.
+#[derive(Debug, Clone)]
+pub struct CaseIntake {
+    pub external_ref: String,
+    pub creditor_id: String,
+    pub debtor: DebtorIntake,
+    pub claim: Vec<ClaimLineIntake>,
+    /// `YYYY-MM-DD`.
+    pub due_date: String,
+}
+
+/// The debtor as sent; empty optional values mean none.
+#[derive(Debug, Clone)]
+pub struct DebtorIntake {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub locale: Option<String>,
+    pub postcode: Option<String>,
+    pub birth_date: Option<String>,
+}
+
+/// A claim line as sent.
+#[derive(Debug, Clone)]
+pub struct ClaimLineIntake {
+    pub kind: ClaimKind,
+    pub description: String,
+    /// A decimal string or a whole JSON number (see [`amount::parse`]).
+    pub amount: serde_json::Value,
+}
+
+/// The part of a sent case an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseField {
+    ExternalRef,
+    CreditorId,
+    DebtorName,
+    DebtorPhone,
+    DebtorEmail,
+    DebtorLocale,
+    DebtorPostcode,
+    DebtorBirthDate,
+    /// The claim as a whole (no lines, no principal, a total too large).
+    Claim,
+    ClaimAmount(usize),
+    ClaimDescription(usize),
+    DueDate,
+}
+
+impl CaseField {
+    /// The field as the API names it: `debtor.phone`, `claim[0].amount`, …
+    pub fn path(self) -> String {
+        match self {
+            CaseField::ExternalRef => "external_ref".into(),
+            CaseField::CreditorId => "creditor_id".into(),
+            CaseField::DebtorName => "debtor.name".into(),
+            CaseField::DebtorPhone => "debtor.phone".into(),
+            CaseField::DebtorEmail => "debtor.email".into(),
+            CaseField::DebtorLocale => "debtor.locale".into(),
+            CaseField::DebtorPostcode => "debtor.postcode".into(),
+            CaseField::DebtorBirthDate => "debtor.birth_date".into(),
+            CaseField::Claim => "claim".into(),
+            CaseField::ClaimAmount(i) => format!("claim[{i}].amount"),
+            CaseField::ClaimDescription(i) => format!("claim[{i}].description"),
+            CaseField::DueDate => "due_date".into(),
+        }
+    }
+
+    /// The field a rule of the domain's case terms is about.
+    fn of_terms(error: &CaseError) -> CaseField {
+        match error {
+            CaseError::DebtorName(_) => CaseField::DebtorName,
+            CaseError::NoClaimLines
+            | CaseError::TooManyClaimLines
+            | CaseError::NoPrincipal
+            | CaseError::Total(_) => CaseField::Claim,
+            CaseError::NegativeAmount(i) | CaseError::WrongCurrency(i, _, _) => {
+                CaseField::ClaimAmount(*i)
+            }
+            CaseError::Description(i, _) => CaseField::ClaimDescription(*i),
+            CaseError::DueDateOutOfRange(_) => CaseField::DueDate,
+            CaseError::CreditorChanged => CaseField::CreditorId,
+        }
+    }
+}
+
+/// Why a sent case was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// A value is wrong; `message` says why (for the domain's rules it starts with the field).
+    #[error("{}: {message}", .field.path())]
+    Invalid { field: CaseField, message: String },
+    /// Also for a creditor the agency does not act for: the answer never tells it exists.
+    #[error("creditor_id: no creditor '{0}' for this agency")]
+    UnknownCreditor(String),
+    /// The agency's case with this `external_ref` was erased: it stays erased.
+    #[error(
+        "external_ref: the case with this reference was erased (GDPR); it cannot be sent again"
+    )]
+    Erased,
+    #[error("the case changed while this request ran; try again")]
+    Conflict,
+    #[error("storage is unavailable")]
+    Store(#[source] StoreError),
+}
+
+impl IntakeError {
+    fn invalid(field: CaseField, message: impl std::fmt::Display) -> IntakeError {
+        IntakeError::Invalid {
+            field,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl From<StoreError> for IntakeError {
+    fn from(e: StoreError) -> IntakeError {
+        match e {
+            StoreError::Conflict => IntakeError::Conflict,
+            other => IntakeError::Store(other),
+        }
+    }
+}
+
+/// A value taken as sent: identifiers and codes are not trimmed, so the document's pattern
+/// for them is the whole rule.
+fn untrimmed(field: CaseField, raw: &str) -> Result<&str, IntakeError> {
+    if raw.trim() == raw {
+        Ok(raw)
+    } else {
+        Err(IntakeError::invalid(
+            field,
+            "must not start or end with spaces",
+        ))
+    }
+}
+
+/// A calendar date written exactly `YYYY-MM-DD` (RFC 3339 `full-date`, the document's
+/// `format: date`); chrono alone would also take `2026-1-5` or `+02026-01-05`.
+pub(crate) fn iso_date(text: &str) -> Option<NaiveDate> {
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+}
+
+/// Turns the raw input into validated case terms for one of the agency's creditors; the due
+/// date window is the one of `today`.
+async fn parse_case(
+    ctx: &AppContext,
+    agency: &AgencyId,
+    input: CaseIntake,
+    now: DateTime<Utc>,
+) -> Result<(ExternalRef, CaseTerms, IdentityFacts, Creditor), IntakeError> {
+    use CaseField as F;
+    let external_ref = ExternalRef::parse(untrimmed(F::ExternalRef, &input.external_ref)?)
+        .map_err(|e| IntakeError::invalid(F::ExternalRef, e))?;
+    let creditor_id = CreditorId::parse(untrimmed(F::CreditorId, &input.creditor_id)?)
+        .map_err(|e| IntakeError::invalid(F::CreditorId, e))?;
+    // Another agency's creditor is as unknown as one that does not exist.
+    let acts_for = ctx
+        .agency(agency)
+        .await?
+        .is_some_and(|a| a.acts_for(&creditor_id));
+    let creditor = match acts_for {
+        true => ctx.creditor(&creditor_id).await?,
+        false => None,
+    }
+    .ok_or_else(|| IntakeError::UnknownCreditor(creditor_id.to_string()))?;
+    let phone = input
+        .debtor
+        .phone
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(PhoneNumber::parse)
+        .transpose()
+        .map_err(|e| IntakeError::invalid(F::DebtorPhone, e))?;
+    let email = input
+        .debtor
+        .email
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .map(EmailAddress::parse)
+        .transpose()
+        .map_err(|e| IntakeError::invalid(F::DebtorEmail, e))?;
+    let identity = IdentityFacts {
+        postcode: match input.debtor.postcode.as_deref().filter(|p| !p.is_empty()) {
+            None => None,
+            Some(p) => Some(
+                Postcode::parse(p)
+                    .filter(|parsed| parsed.as_str() == p)
+                    .ok_or_else(|| {
+                        IntakeError::invalid(F::DebtorPostcode, "must be four digits")
+                    })?,
+            ),
+        },
+        birth_date: match input.debtor.birth_date.as_deref().filter(|d| !d.is_empty()) {
+            None => None,
+            Some(d) => Some(iso_date(d).ok_or_else(|| {
+                IntakeError::invalid(F::DebtorBirthDate, "must be a date like 1980-05-17")
+            })?),
+        },
+    };
+    let locale = match input.debtor.locale.as_deref() {
+        None => Locale::default(),
+        Some(l) => Locale::parse(untrimmed(F::DebtorLocale, l)?)
+            .ok_or_else(|| IntakeError::invalid(F::DebtorLocale, "must be \"nb\" or \"en\""))?,
+    };
+    let name = agency_text(&input.debtor.name, DEBTOR_NAME)
+        .map_err(|e| IntakeError::invalid(F::DebtorName, e))?;
+    let mut claim = Vec::with_capacity(input.claim.len());
+    for (i, line) in input.claim.into_iter().enumerate() {
+        let amount = amount::parse(&line.amount, creditor.currency, Sign::NonNegative)
+            .map_err(|e| IntakeError::invalid(F::ClaimAmount(i), e))?;
+        let description = agency_text(&line.description, CLAIM_DESCRIPTION)
+            .map_err(|e| IntakeError::invalid(F::ClaimDescription(i), e))?;
+        claim.push(ClaimLine {
+            kind: line.kind,
+            description,
+            amount,
+        });
+    }
+    let due_date = iso_date(&input.due_date)
+        .ok_or_else(|| IntakeError::invalid(F::DueDate, "must be a date like 2026-12-01"))?;
+    let terms = CaseTerms {
+        creditor_id,
+        debtor: Debtor {
+            name,
+            phone,
+            email,
+            locale,
+        },
+        claim,
+        due_date,
+    };
+    // The UTC day, as the served document's due-date pattern uses: the window is a sanity
+    // bound in whole years, not a legal deadline.
+    terms
+        .validate(creditor.currency, now.date_naive())
+        .map_err(|e| IntakeError::invalid(CaseField::of_terms(&e), e))?;
+    Ok((external_ref, terms, identity, creditor))
+}
+
+/// A fresh KID from the creditor's running number; numbers whose MOD11 check would be '-' are skipped.
+async fn allocate_kid(ctx: &AppContext, creditor: &Creditor) -> Result<Kid, IntakeError> {
+    for _ in 0..3 {
+        let sequence = ctx.store.next_kid_sequence(&creditor.id).await?;
+        if let Some(kid) = Kid::for_sequence(sequence, creditor.kid_length, creditor.kid_algorithm)
+        {
+            return Ok(kid);
+        }
+    }
+    Err(IntakeError::invalid(
+        CaseField::CreditorId,
+        "the creditor's KID number range is used up",
+    ))
+}
+
+/// What became of a case sent by an agency.
+#[derive(Debug)]
+pub enum Upserted {
+    Created(Case),
+    Updated(Case),
+    /// Sent again exactly as stored: nothing changed.
+    Unchanged(Case),
+}
+
+/// Creates the agency's case with this external reference, or updates it (sending the same case
+/// twice is safe: the second time changes nothing). An erased case stays erased: sending it
+/// again is refused with [`IntakeError::Erased`] and writes nothing back.
+pub async fn upsert(
+    ctx: &AppContext,
+    agency: &AgencyId,
+    input: CaseIntake,
+    now: DateTime<Utc>,
+) -> Result<Upserted, IntakeError> {
+    let (external_ref, terms, identity, creditor) = parse_case(ctx, agency, input, now).await?;
+    let existing = ctx.store.case_by_ref(agency, &external_ref).await?;
+    if existing.as_ref().is_some_and(Case::is_erased) {
+        return Err(IntakeError::Erased);
+    }
+    if existing.is_none() {
+        let kid = allocate_kid(ctx, &creditor).await?;
+        let mut case = Case::open(
+            CaseId::generate(),
+            agency.clone(),
+            external_ref.clone(),
+            terms.clone(),
+            kid,
+            now,
+        );
+        case.identity = identity.clone();
+        if ctx.store.insert_case(&case).await? == CaseInsert::Created {
+            tracing::info!(case = %case.id, %agency, "case created");
+            return Ok(Upserted::Created(case));
+        }
+        // Another request created it a moment ago: fall through to the update.
+    }
+    // Re-sending a case is an update.
+    let (external_ref, terms, identity) = (&external_ref, &terms, &identity);
+    let updated = retry::on_conflict::<Upserted, IntakeError, _, _>(|| async move {
+        let Some(mut case) = ctx.store.case_by_ref(agency, external_ref).await? else {
+            return Err(IntakeError::Conflict);
+        };
+        // Checked again on every try: the case may have been erased since the first read.
+        if case.is_erased() {
+            return Err(IntakeError::Erased);
+        }
+        if case.terms() == *terms && case.identity == *identity {
+            return Ok(Attempt::Done(Upserted::Unchanged(case)));
+        }
+        case.update(terms.clone(), now)
+            .map_err(|e| IntakeError::invalid(CaseField::CreditorId, e))?;
+        case.identity = identity.clone();
+        Ok(match written(ctx.store.update_case(&case).await)? {
+            Attempt::Done(saved) => {
+                tracing::info!(case = %saved.id, %agency, "case updated");
+                Attempt::Done(Upserted::Updated(saved))
+            }
+            Attempt::Conflicted => Attempt::Conflicted,
+        })
+    })
+    .await?;
+    updated.ok_or(IntakeError::Conflict)
+}

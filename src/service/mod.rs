@@ -1,0 +1,23 @@
+//! The use cases, one per file: each takes the context (or the parts it needs) and `now`, and
+//! returns typed errors; no actix, no HTTP status codes. The agency API, the debtor pages, the
+//! CSV import, the callbacks and the worker call these: nothing else changes a case.
+
+pub mod amount;
+pub mod cases;
+pub mod closing;
+pub mod erasure;
+pub mod identity;
+pub mod import;
+pub mod mandates;
+pub mod messages;
+pub mod payments;
+pub mod receipts;
+pub mod reconcile;
+pub mod replies;
+pub mod retention;
+pub mod retry;
+pub mod reviews;
+pub mod self_service;
+pub mod sessions;
+pub mod tenants;
+pub mod webhook_replay;

@@ -1,0 +1,151 @@
+//! Payments that do not come in a bank file: a verified online payment (Stripe, Vipps, the fake
+//! checkout) and a payment the agency registers as made straight to the creditor. Each is
+//! applied exactly once by its reference (`reconcile::apply_once`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::reconcile::{Outcome, apply_once};
+use crate::context::AppContext;
+use crate::domain::case::Case;
+use crate::domain::event::{Event, EventKind};
+use crate::domain::ids::{AgencyId, CaseId};
+use crate::domain::money::{Currency, Money};
+use crate::domain::payment::PaymentMethod;
+use crate::payments::IncomingPayment;
+use crate::store::StoreError;
+
+/// What became of a verified online payment; every one of them is settled for the provider
+/// (it stops delivering), a store error is not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Online {
+    /// Applied now or before, or nothing to apply it to that the provider could change.
+    Settled(Option<Outcome>),
+    /// Real money that cannot be applied: reported to the agency as `payment.unapplied`.
+    Unapplied,
+}
+
+/// A payment for one case, outside any bank file.
+fn single(reference: String, amount: Money, booked_on: NaiveDate) -> IncomingPayment {
+    IncomingPayment {
+        reference,
+        legacy_reference: None,
+        kid: None,
+        amount,
+        booked_on,
+        to_account: String::new(),
+        from_account: None,
+        line: 1,
+    }
+}
+
+/// Applies a verified online payment once; a payment that cannot be applied is reported to the
+/// agency as `payment.unapplied` (the money is real, a person must refund it or reopen).
+pub async fn apply_online(
+    ctx: &AppContext,
+    case_id: &CaseId,
+    reference: String,
+    currency: &str,
+    amount_minor: i64,
+    method: PaymentMethod,
+    now: DateTime<Utc>,
+) -> Result<Online, StoreError> {
+    let Ok(currency) = Currency::parse(currency) else {
+        tracing::error!(reference, "online payment in an unknown currency");
+        return Ok(Online::Settled(None));
+    };
+    let incoming = single(
+        reference,
+        Money::from_minor(amount_minor, currency),
+        now.date_naive(),
+    );
+    match ctx.store.case(case_id).await {
+        Ok(Some(case)) if case.currency() != currency => {
+            tracing::error!(case = %case_id, reference = incoming.reference, "online payment in another currency than the case");
+            return unapplied(ctx, &case, &incoming, "currency differs from the case", now).await;
+        }
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            tracing::error!(case = %case_id, reference = incoming.reference, "online payment for an unknown case");
+            return Ok(Online::Settled(None));
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "store unavailable for a payment webhook");
+            return Err(e);
+        }
+    }
+    match apply_once(ctx, None, case_id, &incoming, method, now).await {
+        Ok(Outcome::CaseClosed { .. }) => match ctx.store.case(case_id).await? {
+            Some(case) => unapplied(ctx, &case, &incoming, "the case is closed", now).await,
+            // Closed and gone since: the provider is asked to deliver it again.
+            None => Err(StoreError::Conflict),
+        },
+        Ok(outcome) => Ok(Online::Settled(Some(outcome))),
+        Err(e) => {
+            tracing::error!(error = %e, "payment webhook could not be applied");
+            Err(e)
+        }
+    }
+}
+
+async fn unapplied(
+    ctx: &AppContext,
+    case: &Case,
+    incoming: &IncomingPayment,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Online, StoreError> {
+    // Settled once it is recorded, so the provider stops; a rare duplicate delivery would
+    // report it again with the same reference, which the agency can recognise.
+    let event = Event::new(
+        case.agency_id.clone(),
+        Some(case.id.clone()),
+        EventKind::PaymentUnapplied,
+        serde_json::json!({
+            "case_id": case.id, "external_ref": case.external_ref, "amount": incoming.amount,
+            "reference": incoming.reference, "reason": reason,
+        }),
+        now,
+    );
+    ctx.store.append_events(&[event]).await?;
+    Ok(Online::Unapplied)
+}
+
+/// Applies the fake checkout's approved payment (demo and tests only) once by its attempt.
+pub async fn apply_fake_checkout(
+    ctx: &AppContext,
+    case: &CaseId,
+    attempt: &str,
+    amount: Money,
+    method: PaymentMethod,
+    now: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
+    let incoming = single(format!("fake:{attempt}"), amount, now.date_naive());
+    apply_once(ctx, None, case, &incoming, method, now).await
+}
+
+/// Applies a payment the debtor made straight to the creditor, as `agency` registers it under
+/// its own `reference` (applied once by it); `received_on` is today when not given.
+pub async fn register_direct(
+    ctx: &AppContext,
+    agency: &AgencyId,
+    case: &CaseId,
+    reference: &str,
+    amount: Money,
+    received_on: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
+    let incoming = single(
+        format!("direct:{agency}:{reference}"),
+        amount,
+        received_on.unwrap_or_else(|| now.date_naive()),
+    );
+    apply_once(
+        ctx,
+        Some(agency),
+        case,
+        &incoming,
+        PaymentMethod::Direct,
+        now,
+    )
+    .await
+}

@@ -1,0 +1,216 @@
+//! The agency's answer to a debtor request that needs a person: approve it (as asked or with
+//! other terms; approving a dispute upholds it) or decline it with a reason the debtor reads.
+//! The debtor is told by a receipt.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::receipts::queue_receipt;
+use super::self_service::assign_kids;
+use crate::context::AppContext;
+use crate::domain::case::{Case, CaseStatus, NOTE_TO_DEBTOR};
+use crate::domain::event::{Actor, Event, EventKind};
+use crate::domain::jurisdiction::no;
+use crate::domain::message::Template;
+use crate::domain::plan::{PlanShape, schedule};
+use crate::domain::self_service::PendingRequest;
+use crate::domain::text::agency_text;
+use crate::store::StoreError;
+
+/// The part of an answer an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewField {
+    NewDueDate,
+    Months,
+    Note,
+    Reason,
+}
+
+impl ReviewField {
+    pub fn name(self) -> &'static str {
+        match self {
+            ReviewField::NewDueDate => "new_due_date",
+            ReviewField::Months => "months",
+            ReviewField::Note => "note",
+            ReviewField::Reason => "reason",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("{}: {message}", .field.name())]
+    Invalid { field: ReviewField, message: String },
+    /// The case's creditor is no longer configured.
+    #[error("no case with this id")]
+    CaseNotFound,
+    /// No such request waits on the case (e.g. it was answered).
+    #[error("no pending request with this id on this case")]
+    RequestNotFound,
+    #[error("the case changed while this request ran; try again")]
+    Conflict,
+    #[error("storage is unavailable")]
+    Store(#[source] StoreError),
+}
+
+impl From<StoreError> for ReviewError {
+    fn from(e: StoreError) -> ReviewError {
+        match e {
+            StoreError::Conflict => ReviewError::Conflict,
+            other => ReviewError::Store(other),
+        }
+    }
+}
+
+fn invalid(field: ReviewField, message: impl std::fmt::Display) -> ReviewError {
+    ReviewError::Invalid {
+        field,
+        message: message.to_string(),
+    }
+}
+
+/// Other terms for an approval; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct Approval {
+    /// For a deferral: grant this date instead of the one asked for.
+    pub new_due_date: Option<NaiveDate>,
+    /// For a plan: grant this many months instead.
+    pub months: Option<u32>,
+    /// For a dispute: a note the debtor reads, checked by [`Approval::note`].
+    note: Option<String>,
+}
+
+impl Approval {
+    /// An approval with a note checked as the debtor will read it (empty means none); checked
+    /// before anything is looked up, so a bad note is refused whatever the request is.
+    pub fn new(
+        new_due_date: Option<NaiveDate>,
+        months: Option<u32>,
+        note: Option<&str>,
+    ) -> Result<Approval, ReviewError> {
+        let note = note
+            .map(|n| agency_text(n, NOTE_TO_DEBTOR))
+            .transpose()
+            .map_err(|e| invalid(ReviewField::Note, e))?
+            .filter(|n| !n.is_empty());
+        Ok(Approval {
+            new_due_date,
+            months,
+            note,
+        })
+    }
+}
+
+/// A decline's reason, checked as the debtor will read it.
+pub fn decline_reason(raw: &str) -> Result<String, ReviewError> {
+    agency_text(raw, NOTE_TO_DEBTOR.required()).map_err(|e| invalid(ReviewField::Reason, e))
+}
+
+fn with_ids(case: &Case, mut data: serde_json::Value) -> serde_json::Value {
+    if let Some(map) = data.as_object_mut() {
+        map.insert("case_id".into(), serde_json::json!(case.id));
+        map.insert("external_ref".into(), serde_json::json!(case.external_ref));
+        map.insert("by".into(), serde_json::json!("agency"));
+    }
+    data
+}
+
+/// Approves the request `request_id` waiting on `case`; returns the case as written.
+pub async fn approve(
+    ctx: &AppContext,
+    mut case: Case,
+    request_id: &str,
+    approval: Approval,
+    now: DateTime<Utc>,
+) -> Result<Case, ReviewError> {
+    let creditor = ctx
+        .creditor(&case.creditor_id)
+        .await?
+        .ok_or(ReviewError::CaseNotFound)?;
+    let request = case
+        .take_review(request_id)
+        .ok_or(ReviewError::RequestNotFound)?;
+    let today = now.date_naive();
+    let (kind, receipt, data) = match request {
+        PendingRequest::Deferral { new_due_date, .. } => {
+            let date = no::business_day_on_or_after(approval.new_due_date.unwrap_or(new_due_date));
+            if date <= case.due_date || date <= today {
+                return Err(invalid(
+                    ReviewField::NewDueDate,
+                    "must be after the current due date and today",
+                ));
+            }
+            case.grant_deferral(Actor::Agency, date, now);
+            (
+                EventKind::DeferralGranted,
+                Template::DeferralReceipt,
+                serde_json::json!({"new_due_date": date}),
+            )
+        }
+        PendingRequest::Plan { plan, .. } => {
+            let mut plan = match approval.months {
+                None => plan,
+                Some(months) => schedule(
+                    case.amount_due(),
+                    PlanShape::Months(months),
+                    &creditor.mandate.plan,
+                    today,
+                )
+                .map_err(|e| invalid(ReviewField::Months, e))?,
+            };
+            assign_kids(ctx, &creditor, &case.id, &mut plan).await?;
+            let data = serde_json::json!({"plan": plan});
+            case.agree_plan(Actor::Agency, plan, now);
+            (EventKind::PlanGranted, Template::PlanReceipt, data)
+        }
+        PendingRequest::Dispute { .. } => {
+            let note = approval.note.as_deref();
+            case.uphold_dispute(note, now);
+            (
+                EventKind::DisputeUpheld,
+                Template::DisputeUpheld,
+                serde_json::json!({"note": note}),
+            )
+        }
+    };
+    let event = Event::new(
+        case.agency_id.clone(),
+        Some(case.id.clone()),
+        kind,
+        with_ids(&case, data),
+        now,
+    );
+    let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
+    queue_receipt(ctx, &saved, receipt, now).await;
+    Ok(saved)
+}
+
+/// Declines the request `request_id` waiting on `case` with `reason` (from
+/// [`decline_reason`]); a declined dispute resumes collection. Returns the case as written.
+pub async fn decline(
+    ctx: &AppContext,
+    mut case: Case,
+    request_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Case, ReviewError> {
+    let request = case
+        .take_review(request_id)
+        .ok_or(ReviewError::RequestNotFound)?;
+    case.decline(&request, reason, now);
+    let data = with_ids(
+        &case,
+        serde_json::json!({"request_id": request_id, "reason": reason}),
+    );
+    let event = Event::new(
+        case.agency_id.clone(),
+        Some(case.id.clone()),
+        EventKind::RequestDeclined,
+        data,
+        now,
+    );
+    let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
+    if saved.status == CaseStatus::Open {
+        queue_receipt(ctx, &saved, Template::RequestDeclined, now).await;
+    }
+    Ok(saved)
+}

@@ -1,0 +1,334 @@
+//! Tenants and agency administration: agencies and their API keys in the store (seeded from
+//! the configuration), key issue and revocation, and the creditors' mandates as the API may
+//! have replaced them (read through a short cache).
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{AppConfig, api_key_hash};
+use crate::domain::creditor::{Agency, Creditor};
+use crate::domain::ids::{AgencyId, CreditorId};
+use crate::domain::mandate::Mandate;
+use crate::links::random_base62;
+use crate::store::{ApiKeyRecord, SharedStore, StoreError};
+
+/// How long a process trusts what it read about an agency or a mandate. Changes made through
+/// this process are seen at once; another process (a worker) sees them within this time.
+const CACHE_TTL: Duration = Duration::from_secs(10);
+
+/// A key's public name: the first 8 hex digits of its SHA-256 (reveals nothing of the key).
+pub fn key_id(hash: &[u8; 32]) -> String {
+    hex::encode(&hash[..4])
+}
+
+/// A new API key: `ik_` and 32 random base62 characters (190 bits).
+pub fn generate_key() -> String {
+    format!("ik_{}", random_base62(32))
+}
+
+/// An agency id from a name: lower case ASCII letters and digits joined by '-'
+/// ("Fjord Inkasso AS" → "fjord-inkasso-as"; æ, ø, å become ae, o, a).
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        let piece = match c {
+            'æ' => "ae".to_owned(),
+            'ø' | 'ö' => "o".to_owned(),
+            'å' | 'ä' | 'á' | 'à' => "a".to_owned(),
+            'é' | 'è' => "e".to_owned(),
+            c if c.is_ascii_alphanumeric() => c.to_string(),
+            _ => "-".to_owned(),
+        };
+        out.push_str(&piece);
+    }
+    out.split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TenantError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("no agency '{0}'")]
+    UnknownAgency(String),
+    #[error("an agency '{0}' exists already")]
+    AgencyExists(String),
+    #[error("'{0}' is not a usable agency id (letters, digits and '-')")]
+    InvalidId(String),
+    #[error("no creditor '{0}' in the configuration")]
+    UnknownCreditor(String),
+    #[error("agency '{agency}' has no key '{key_id}'")]
+    UnknownKey { agency: String, key_id: String },
+    #[error(
+        "API key {key_id} is configured for agency '{configured}' but was issued to '{stored}'; \
+         give '{configured}' a new key (innfri new-api-key) and remove this one"
+    )]
+    KeyMoved {
+        key_id: String,
+        configured: String,
+        stored: String,
+    },
+}
+
+/// What a process remembers of agencies and mandates (see [`CACHE_TTL`]).
+#[derive(Default)]
+pub struct TenantCache {
+    agencies: RwLock<HashMap<AgencyId, (Instant, Option<Agency>)>>,
+    mandates: RwLock<HashMap<CreditorId, (Instant, Option<Mandate>)>>,
+}
+
+fn fresh<K: std::hash::Hash + Eq, V: Clone>(
+    map: &RwLock<HashMap<K, (Instant, V)>>,
+    key: &K,
+) -> Option<V> {
+    let map = map.read().ok()?;
+    let (at, value) = map.get(key)?;
+    (at.elapsed() < CACHE_TTL).then(|| value.clone())
+}
+
+fn remember<K: std::hash::Hash + Eq, V>(map: &RwLock<HashMap<K, (Instant, V)>>, key: K, value: V) {
+    if let Ok(mut map) = map.write() {
+        map.insert(key, (Instant::now(), value));
+    }
+}
+
+/// Agencies, keys and mandates, read through the store.
+pub struct Tenants {
+    store: SharedStore,
+    cache: TenantCache,
+}
+
+impl Tenants {
+    pub fn new(store: SharedStore) -> Tenants {
+        Tenants {
+            store,
+            cache: TenantCache::default(),
+        }
+    }
+
+    /// Writes the configured agencies (config wins for those it names) and adds their keys.
+    /// A key revoked in the store stays revoked; a key configured for another agency than the
+    /// store's record names is refused (the service does not start): honouring either would be
+    /// a guess. Nothing is revoked here: a process started with another profile must not be
+    /// able to switch off keys the running servers are configured with.
+    pub async fn seed(&self, config: &AppConfig, now: DateTime<Utc>) -> Result<(), TenantError> {
+        for agency in config.agencies.values() {
+            self.store.save_agency(agency).await?;
+        }
+        for (hash, agency) in &config.api_keys {
+            let record = ApiKeyRecord {
+                agency: agency.clone(),
+                key_id: key_id(hash),
+                created_at: now,
+                revoked_at: None,
+                from_config: true,
+            };
+            if !self.store.add_api_key(hash, &record).await?
+                && let Some(stored) = self.store.api_key(hash).await?
+                && stored.agency != *agency
+            {
+                return Err(TenantError::KeyMoved {
+                    key_id: record.key_id,
+                    configured: agency.to_string(),
+                    stored: stored.agency.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The agency a presented API key belongs to, if the key is known and not revoked. A key
+    /// seeded from the configuration counts only while this process's configuration still
+    /// lists it for that agency (taking it out of the file and restarting ends it). Never
+    /// cached: a revoked key stops working at once.
+    pub async fn agency_for_key(
+        &self,
+        config: &AppConfig,
+        key: &str,
+    ) -> Result<Option<AgencyId>, StoreError> {
+        let hash = api_key_hash(key);
+        let record = self.store.api_key(&hash).await?;
+        Ok(record
+            .filter(|r| r.revoked_at.is_none())
+            .filter(|r| !r.from_config || config.api_keys.get(&hash) == Some(&r.agency))
+            .map(|r| r.agency))
+    }
+
+    pub async fn agency(&self, id: &AgencyId) -> Result<Option<Agency>, StoreError> {
+        if let Some(agency) = fresh(&self.cache.agencies, id) {
+            return Ok(agency);
+        }
+        let agency = self.store.agency(id).await?;
+        remember(&self.cache.agencies, id.clone(), agency.clone());
+        Ok(agency)
+    }
+
+    /// The agencies acting for `creditor`.
+    pub async fn agencies_for(&self, creditor: &CreditorId) -> Result<Vec<Agency>, StoreError> {
+        let mut all = self.store.agencies().await?;
+        all.retain(|a| a.acts_for(creditor));
+        Ok(all)
+    }
+
+    /// The creditor as configured, with the mandate the API replaced it with, if any.
+    pub async fn creditor(
+        &self,
+        config: &AppConfig,
+        id: &CreditorId,
+    ) -> Result<Option<Creditor>, StoreError> {
+        let Some(configured) = config.creditors.get(id) else {
+            return Ok(None);
+        };
+        let mut creditor = configured.clone();
+        if let Some(mandate) = self.mandate_override(id).await? {
+            creditor.mandate = mandate;
+        }
+        Ok(Some(creditor))
+    }
+
+    async fn mandate_override(&self, id: &CreditorId) -> Result<Option<Mandate>, StoreError> {
+        if let Some(mandate) = fresh(&self.cache.mandates, id) {
+            return Ok(mandate);
+        }
+        let mandate = self.store.mandate(id).await?;
+        remember(&self.cache.mandates, id.clone(), mandate.clone());
+        Ok(mandate)
+    }
+
+    /// Replaces a creditor's mandate (already checked against its jurisdiction).
+    pub async fn replace_mandate(
+        &self,
+        id: &CreditorId,
+        mandate: &Mandate,
+    ) -> Result<(), StoreError> {
+        self.store.save_mandate(id, mandate).await?;
+        remember(&self.cache.mandates, id.clone(), Some(mandate.clone()));
+        Ok(())
+    }
+
+    /// Creates an agency with its first key; returns the key (shown once, never stored).
+    pub async fn create_agency(
+        &self,
+        config: &AppConfig,
+        id: &str,
+        name: &str,
+        creditors: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(Agency, String), TenantError> {
+        let id = AgencyId::parse(id).map_err(|_| TenantError::InvalidId(id.to_owned()))?;
+        if self.store.agency(&id).await?.is_some() {
+            return Err(TenantError::AgencyExists(id.to_string()));
+        }
+        let mut acts_for = Vec::new();
+        for creditor in creditors {
+            let parsed = CreditorId::parse(creditor)
+                .ok()
+                .filter(|c| config.creditors.contains_key(c))
+                .ok_or_else(|| TenantError::UnknownCreditor(creditor.clone()))?;
+            acts_for.push(parsed);
+        }
+        let agency = Agency {
+            id,
+            name: name.trim().to_owned(),
+            creditors: acts_for,
+        };
+        self.store.save_agency(&agency).await?;
+        remember(
+            &self.cache.agencies,
+            agency.id.clone(),
+            Some(agency.clone()),
+        );
+        let key = self.add_new_key(&agency.id, now).await?;
+        Ok((agency, key))
+    }
+
+    /// A new key for an existing agency; returns the key (shown once, never stored).
+    pub async fn issue_key(
+        &self,
+        agency: &AgencyId,
+        now: DateTime<Utc>,
+    ) -> Result<String, TenantError> {
+        self.require_agency(agency).await?;
+        self.add_new_key(agency, now).await
+    }
+
+    /// Makes a key for an agency known to exist and stores its hash.
+    async fn add_new_key(
+        &self,
+        agency: &AgencyId,
+        now: DateTime<Utc>,
+    ) -> Result<String, TenantError> {
+        loop {
+            let key = generate_key();
+            let hash = api_key_hash(&key);
+            let record = ApiKeyRecord {
+                agency: agency.clone(),
+                key_id: key_id(&hash),
+                created_at: now,
+                revoked_at: None,
+                from_config: false,
+            };
+            // A collision of 190 random bits does not happen; the loop only keeps `add` honest.
+            if self.store.add_api_key(&hash, &record).await? {
+                return Ok(key);
+            }
+        }
+    }
+
+    pub async fn keys(&self, agency: &AgencyId) -> Result<Vec<ApiKeyRecord>, TenantError> {
+        self.require_agency(agency).await?;
+        Ok(self.store.agency_api_keys(agency).await?)
+    }
+
+    async fn require_agency(&self, agency: &AgencyId) -> Result<(), TenantError> {
+        match self.store.agency(agency).await? {
+            Some(_) => Ok(()),
+            None => Err(TenantError::UnknownAgency(agency.to_string())),
+        }
+    }
+
+    pub async fn revoke_key(
+        &self,
+        agency: &AgencyId,
+        key_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), TenantError> {
+        if self.store.revoke_api_key(agency, key_id, now).await? {
+            Ok(())
+        } else {
+            Err(TenantError::UnknownKey {
+                agency: agency.to_string(),
+                key_id: key_id.to_owned(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_ids() {
+        assert_eq!(slug("Fjord Inkasso AS"), "fjord-inkasso-as");
+        assert_eq!(slug("  Sør-Øst Kreditt & Co. "), "sor-ost-kreditt-co");
+        assert_eq!(slug("Ærlig Inkasso"), "aerlig-inkasso");
+    }
+
+    #[test]
+    fn keys_are_long_random_and_named_by_their_hash() {
+        let a = generate_key();
+        let b = generate_key();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 35);
+        assert!(a.starts_with("ik_"));
+        let id = key_id(&api_key_hash(&a));
+        assert_eq!(id.len(), 8);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+}
