@@ -10,8 +10,8 @@ use crate::domain::ids::{AgencyId, CaseId, CreditorId, MessageId};
 use crate::domain::link::{LinkPurpose, ShortLink};
 use crate::i18n::Texts;
 use crate::payments::gateways::checkout::PaymentGateways;
-use crate::service::tenants::Tenants;
 use crate::store::{SharedStore, StoreError};
+use crate::tenants::Tenants;
 
 /// What web handlers, use cases and the worker share: configuration, the store and the texts.
 pub struct AppContext {

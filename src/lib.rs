@@ -34,6 +34,7 @@ pub mod proxy;
 pub mod service;
 pub mod store;
 pub mod telemetry;
+pub mod tenants;
 pub mod webhooks;
 
 #[cfg(test)]

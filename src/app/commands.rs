@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use super::{AppContext, roles};
 use crate::config::{AppConfig, Backend, ConfigSource, api_key_hash};
 use crate::domain::ids::{AgencyId, CreditorId};
+use crate::service::agencies::{self, generate_key, slug};
 use crate::service::import::{choose_agency, import_cases};
 use crate::service::reconcile::{self, Outcome};
-use crate::service::tenants::{generate_key, key_id, slug};
+use crate::tenants::key_id;
 use crate::{i18n, messaging, telemetry};
 
 /// A command, parsed from the command line.
@@ -180,7 +181,6 @@ fn print_new_key(key: &str) {
 }
 
 async fn agency_command(ctx: &AppContext, action: AgencyAction) -> Result<(), String> {
-    let tenants = &ctx.tenants;
     let now = ctx.clock.now();
     match action {
         AgencyAction::Create {
@@ -189,8 +189,7 @@ async fn agency_command(ctx: &AppContext, action: AgencyAction) -> Result<(), St
             id,
         } => {
             let id = id.unwrap_or_else(|| slug(&name));
-            let (agency, key) = tenants
-                .create_agency(&ctx.config, &id, &name, &creditors, now)
+            let (agency, key) = agencies::create_agency(ctx, &id, &name, &creditors, now)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("agency: {} ({})", agency.id, agency.name);
@@ -198,15 +197,14 @@ async fn agency_command(ctx: &AppContext, action: AgencyAction) -> Result<(), St
         }
         AgencyAction::Key { agency } => {
             let id = agency_id(&agency)?;
-            let key = tenants
-                .issue_key(&id, now)
+            let key = agencies::issue_key(ctx, &id, now)
                 .await
                 .map_err(|e| e.to_string())?;
             print_new_key(&key);
         }
         AgencyAction::Keys { agency } => {
             let id = agency_id(&agency)?;
-            for key in tenants.keys(&id).await.map_err(|e| e.to_string())? {
+            for key in agencies::keys(ctx, &id).await.map_err(|e| e.to_string())? {
                 let state = match key.revoked_at {
                     Some(at) => format!("revoked {}", at.to_rfc3339()),
                     None => "active".to_owned(),
@@ -220,8 +218,7 @@ async fn agency_command(ctx: &AppContext, action: AgencyAction) -> Result<(), St
         }
         AgencyAction::Revoke { agency, key_id } => {
             let id = agency_id(&agency)?;
-            tenants
-                .revoke_key(&id, key_id.trim(), now)
+            agencies::revoke_key(ctx, &id, key_id.trim(), now)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("key {key_id} of {id} is revoked");

@@ -18,8 +18,10 @@ use crate::domain::message::ContactCap;
 use crate::i18n::Texts;
 use crate::messaging::{ProviderSet, Worker, WorkerSettings};
 use crate::payments::gateways::checkout::PaymentGateways;
-use crate::service::tenants::Tenants;
 use crate::store::{EmbeddedStore, RedisStore, RedisTimeouts, SharedStore};
+use crate::tenants::Tenants;
+use crate::webhooks::delivery::Deliverer;
+use crate::webhooks::destination::SystemResolver;
 
 impl AppContext {
     /// The context on the system clock, with the store the configuration names and its
@@ -34,7 +36,7 @@ impl AppContext {
         clock: SharedClock,
     ) -> anyhow::Result<Arc<AppContext>> {
         let store: SharedStore = match config.settings.store.backend {
-            Backend::Embedded => Arc::new(EmbeddedStore::new()),
+            Backend::Embedded => Arc::new(EmbeddedStore::new().with_clock(clock.clone())),
             Backend::Redis => Arc::new(
                 RedisStore::connect_with(
                     &config.settings.store.redis_url,
@@ -42,7 +44,8 @@ impl AppContext {
                     config.pseudonyms.clone(),
                     redis_timeouts(&config.settings.store),
                 )
-                .await?,
+                .await?
+                .with_clock(clock.clone()),
             ),
         };
         let ctx = AppContext::with_store(config, store, clock)?;
@@ -68,6 +71,25 @@ impl AppContext {
             store,
             clock,
         }))
+    }
+
+    /// The webhook deliverer for the configured endpoints.
+    pub fn deliverer(&self) -> anyhow::Result<Deliverer> {
+        self.deliverer_with_resolver(Arc::new(SystemResolver))
+    }
+
+    /// As [`AppContext::deliverer`], resolving names through `resolver` (tests script it).
+    pub fn deliverer_with_resolver(
+        &self,
+        resolver: Arc<dyn reqwest::dns::Resolve>,
+    ) -> anyhow::Result<Deliverer> {
+        Deliverer::with_resolver(
+            self.config.webhooks.clone(),
+            self.config.settings.webhooks.allow_private_destinations,
+            self.store.clone(),
+            self.clock.clone(),
+            resolver,
+        )
     }
 
     /// A worker with the providers the configuration names.

@@ -12,7 +12,6 @@ use crate::http;
 use crate::http::health::{self, WorkerProbes};
 use crate::messaging::Worker;
 use crate::service::retention;
-use crate::webhooks::delivery::Deliverer;
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
 pub async fn shutdown_signal() {
@@ -103,7 +102,7 @@ pub async fn run_worker(
     shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let worker = ctx.worker(http_client()?)?;
-    let deliverer = Deliverer::new(ctx.clone())?;
+    let deliverer = ctx.deliverer()?;
     let probes = match probes {
         Some(listener) => Some(start_worker_probes(&ctx, &worker, listener)?),
         None => None,
@@ -129,7 +128,7 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     let server = http::server(ctx.clone(), listener)?;
     let handle = server.handle();
     let worker = ctx.worker(http_client()?)?;
-    let deliverer = Deliverer::new(ctx.clone())?;
+    let deliverer = ctx.deliverer()?;
     // The web server's probes cover the demo; the worker's own only when configured.
     let probes = match bind_worker_probes(&ctx)? {
         Some(listener) => Some(start_worker_probes(&ctx, &worker, listener)?),

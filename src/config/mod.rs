@@ -25,7 +25,7 @@ use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::links::LinkKeys;
 use crate::store::Pseudonyms;
-use crate::webhooks::signing::WebhookSecret;
+use crate::webhooks::WebhookEndpoint;
 
 /// A configuration problem: where it is and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,13 +70,6 @@ pub struct AppConfig {
     /// The store's pseudonyms for phone numbers and addresses (`store.pseudonym_key`; for the
     /// embedded store, which forgets everything on exit, a key of the process's own if none).
     pub pseudonyms: Pseudonyms,
-}
-
-/// Where and how an agency's events are delivered.
-#[derive(Debug)]
-pub struct WebhookEndpoint {
-    pub url: reqwest::Url,
-    pub secret: WebhookSecret,
 }
 
 impl fmt::Debug for AppConfig {

@@ -2,6 +2,7 @@
 //! returns typed errors; no actix, no HTTP status codes. The agency API, the debtor pages, the
 //! CSV import, the callbacks and the worker call these: nothing else changes a case.
 
+pub mod agencies;
 pub mod amount;
 pub mod cases;
 pub mod closing;
@@ -19,5 +20,4 @@ pub mod retry;
 pub mod reviews;
 pub mod self_service;
 pub mod sessions;
-pub mod tenants;
 pub mod webhook_replay;

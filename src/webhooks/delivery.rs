@@ -10,11 +10,13 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use tokio::sync::watch;
 
-use crate::config::WebhookEndpoint;
-use crate::context::AppContext;
+use std::collections::HashMap;
+
+use crate::clock::SharedClock;
 use crate::domain::event::DeliveryState;
 use crate::domain::ids::AgencyId;
-use crate::store::{OutageLog, StoreError};
+use crate::store::{OutageLog, SharedStore, StoreError};
+use crate::webhooks::WebhookEndpoint;
 use crate::webhooks::destination::{
     PublicOnly, SystemResolver, is_private_refusal, is_public, literal_address,
 };
@@ -24,8 +26,12 @@ const BACKOFF_SECONDS: [i64; 7] = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000]
 /// About four days of trying before the endpoint is disabled.
 const MAX_FAILURES: u32 = 14;
 
+/// Takes the store, the clock and the endpoints rather than the whole context: delivery is a
+/// role of its own that needs no more (and `webhooks` stays below the context).
 pub struct Deliverer {
-    ctx: Arc<AppContext>,
+    store: SharedStore,
+    clock: SharedClock,
+    endpoints: HashMap<AgencyId, WebhookEndpoint>,
     http: reqwest::Client,
     allow_private: bool,
 }
@@ -53,18 +59,32 @@ enum Attempt {
 }
 
 impl Deliverer {
-    pub fn new(ctx: Arc<AppContext>) -> anyhow::Result<Deliverer> {
-        Deliverer::with_resolver(ctx, Arc::new(SystemResolver))
+    /// Delivers to `endpoints`; unless `allow_private`, never to an internal address.
+    pub fn new(
+        endpoints: HashMap<AgencyId, WebhookEndpoint>,
+        allow_private: bool,
+        store: SharedStore,
+        clock: SharedClock,
+    ) -> anyhow::Result<Deliverer> {
+        Deliverer::with_resolver(
+            endpoints,
+            allow_private,
+            store,
+            clock,
+            Arc::new(SystemResolver),
+        )
     }
 
     /// As [`Deliverer::new`], resolving names through `resolver` (tests answer with the
     /// addresses they need). Unless private destinations are allowed, only its public answers
     /// are connected to.
     pub fn with_resolver(
-        ctx: Arc<AppContext>,
+        endpoints: HashMap<AgencyId, WebhookEndpoint>,
+        allow_private: bool,
+        store: SharedStore,
+        clock: SharedClock,
         resolver: Arc<dyn reqwest::dns::Resolve>,
     ) -> anyhow::Result<Deliverer> {
-        let allow_private = ctx.config.settings.webhooks.allow_private_destinations;
         let resolver: Arc<dyn reqwest::dns::Resolve> = if allow_private {
             resolver
         } else {
@@ -81,7 +101,9 @@ impl Deliverer {
             .user_agent(concat!("innfri-webhooks/", env!("CARGO_PKG_VERSION")))
             .build()?;
         Ok(Deliverer {
-            ctx,
+            store,
+            clock,
+            endpoints,
             http,
             allow_private,
         })
@@ -90,7 +112,7 @@ impl Deliverer {
     /// One pass over every agency with an endpoint; returns how many events were delivered.
     pub async fn deliver_once(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let mut delivered = 0;
-        for (agency, endpoint) in &self.ctx.config.webhooks {
+        for (agency, endpoint) in &self.endpoints {
             delivered += self.deliver_agency(agency, endpoint, now).await?;
         }
         Ok(delivered)
@@ -99,7 +121,7 @@ impl Deliverer {
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
         let mut outage = OutageLog::new("webhooks");
         while !*shutdown.borrow() {
-            match self.deliver_once(self.ctx.clock.now()).await {
+            match self.deliver_once(self.clock.now()).await {
                 Ok(_) => outage.succeeded(std::time::Instant::now()),
                 Err(e) => outage.failed(&e, std::time::Instant::now()),
             }
@@ -122,7 +144,7 @@ impl Deliverer {
         endpoint: &WebhookEndpoint,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let store = &self.ctx.store;
+        let store = &self.store;
         let mut state = store.delivery_state(agency).await?;
         if state.disabled || state.next_attempt_at.is_some_and(|at| now < at) {
             return Ok(0);

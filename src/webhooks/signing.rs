@@ -65,6 +65,12 @@ impl WebhookSecret {
     }
 }
 
+impl Clone for WebhookSecret {
+    fn clone(&self) -> WebhookSecret {
+        WebhookSecret(SecretBox::new(self.0.expose_secret().into()))
+    }
+}
+
 impl std::fmt::Debug for WebhookSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("WebhookSecret(…)")

@@ -474,7 +474,7 @@ async fn a_webhook_replay_after_erasure_sends_only_the_redacted_events(backend: 
         )
         .await;
     assert_eq!(declined.status().as_u16(), 200);
-    let deliverer = innfri::webhooks::delivery::Deliverer::new(app.ctx.clone()).expect("deliverer");
+    let deliverer = app.ctx.deliverer().expect("deliverer");
     let now = chrono::Utc::now();
     deliverer.deliver_once(now).await.expect("store");
     let first = receiver.received_requests().await.expect("requests");

@@ -119,7 +119,7 @@ async fn a_revoked_configured_key_stays_revoked_when_the_service_starts_again() 
     let builder = || TestApp::builder().store(Backend::Redis).namespace(&ns);
     let app = builder().start().await;
     assert_eq!(status_with(&app, KEY_A, "/api/v1/cases").await, 200);
-    let key_id = innfri::service::tenants::key_id(&api_key_hash(KEY_A));
+    let key_id = innfri::tenants::key_id(&api_key_hash(KEY_A));
     let revoked = agency_cli(&ns, "redis", &["revoke", "agency-a", &key_id]);
     assert!(revoked.status.success(), "{revoked:?}");
     assert_eq!(status_with(&app, KEY_A, "/api/v1/cases").await, 401);

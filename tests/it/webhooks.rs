@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::common::providers::WEBHOOK_SECRET as SECRET;
 use crate::common::{self, Backend, TestApp};
 use chrono::Duration;
-use innfri::webhooks::delivery::Deliverer;
 use innfri::webhooks::signing::WebhookSecret;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use wiremock::matchers::{method, path};
@@ -62,7 +61,7 @@ async fn a_receiver_that_was_down_gets_every_event_later_in_order_and_signed(bac
         .await;
     let app = app_with_webhook(backend, &receiver, true).await;
     make_events(&app).await;
-    let deliverer = Deliverer::new(app.ctx.clone()).expect("deliverer");
+    let deliverer = app.ctx.deliverer().expect("deliverer");
     let now = chrono::Utc::now();
 
     assert_eq!(
@@ -158,7 +157,7 @@ async fn gone_disables_the_endpoint(backend: Backend) {
         .await;
     let app = app_with_webhook(backend, &receiver, true).await;
     make_events(&app).await;
-    let deliverer = Deliverer::new(app.ctx.clone()).expect("deliverer");
+    let deliverer = app.ctx.deliverer().expect("deliverer");
     let now = chrono::Utc::now();
     deliverer.deliver_once(now).await.expect("store");
     deliverer
@@ -179,7 +178,7 @@ async fn a_loopback_endpoint_is_refused_unless_allowed(backend: Backend) {
         .await;
     let app = app_with_webhook(backend, &receiver, false).await;
     make_events(&app).await;
-    let deliverer = Deliverer::new(app.ctx.clone()).expect("deliverer");
+    let deliverer = app.ctx.deliverer().expect("deliverer");
     assert_eq!(
         deliverer
             .deliver_once(chrono::Utc::now())
@@ -223,7 +222,7 @@ async fn delivery_replays_from_a_cursor_and_re_enables_a_disabled_endpoint(backe
         .await;
     let app = app_with_webhook(backend, &receiver, true).await;
     make_events(&app).await;
-    let deliverer = Deliverer::new(app.ctx.clone()).expect("deliverer");
+    let deliverer = app.ctx.deliverer().expect("deliverer");
     let now = chrono::Utc::now();
     deliverer.deliver_once(now).await.expect("store");
     let status: serde_json::Value = app
@@ -374,7 +373,10 @@ async fn names_that_resolve_to_internal_addresses_in_any_form_are_refused_alike(
         .await;
         make_events(&app).await;
         let dns = ScriptedDns::new(&[&[answer]]);
-        let deliverer = Deliverer::with_resolver(app.ctx.clone(), dns.clone()).expect("deliverer");
+        let deliverer = app
+            .ctx
+            .deliverer_with_resolver(dns.clone())
+            .expect("deliverer");
         assert_eq!(
             deliverer.deliver_once(now).await.expect("store"),
             0,
@@ -408,7 +410,10 @@ async fn a_name_is_resolved_once_and_connected_to_as_judged(backend: Backend) {
     make_events(&app).await;
     // 2001:db8::/32 is unrouted but not internal: the connection to it fails on its own.
     let dns = ScriptedDns::new(&[&["2001:db8::10"], &["127.0.0.1"]]);
-    let deliverer = Deliverer::with_resolver(app.ctx.clone(), dns.clone()).expect("deliverer");
+    let deliverer = app
+        .ctx
+        .deliverer_with_resolver(dns.clone())
+        .expect("deliverer");
     assert_eq!(
         deliverer
             .deliver_once(chrono::Utc::now())
@@ -435,7 +440,10 @@ async fn a_name_is_resolved_once_and_connected_to_as_judged(backend: Backend) {
     let allowed = app_with_webhook_url(backend, &url, true).await;
     make_events(&allowed).await;
     let dns = ScriptedDns::new(&[&["127.0.0.1"]]);
-    let deliverer = Deliverer::with_resolver(allowed.ctx.clone(), dns.clone()).expect("deliverer");
+    let deliverer = allowed
+        .ctx
+        .deliverer_with_resolver(dns.clone())
+        .expect("deliverer");
     assert_eq!(
         deliverer
             .deliver_once(chrono::Utc::now())
@@ -460,7 +468,7 @@ async fn ipv6_literal_endpoints_are_judged_by_their_address(backend: Backend) {
     );
     let refused = app_with_webhook_url(backend, &url, false).await;
     make_events(&refused).await;
-    let deliverer = Deliverer::new(refused.ctx.clone()).expect("deliverer");
+    let deliverer = refused.ctx.deliverer().expect("deliverer");
     let now = chrono::Utc::now();
     assert_eq!(deliverer.deliver_once(now).await.expect("store"), 0);
     assert!(
@@ -474,7 +482,7 @@ async fn ipv6_literal_endpoints_are_judged_by_their_address(backend: Backend) {
 
     let allowed = app_with_webhook_url(backend, &url, true).await;
     make_events(&allowed).await;
-    let deliverer = Deliverer::new(allowed.ctx.clone()).expect("deliverer");
+    let deliverer = allowed.ctx.deliverer().expect("deliverer");
     assert_eq!(deliverer.deliver_once(now).await.expect("store"), 3);
 }
 

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use secrecy::ExposeSecret;
 
 use super::Issues;
-use crate::config::{Settings, WebhookEndpoint};
+use crate::config::Settings;
 use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CreditorId};
+use crate::webhooks::WebhookEndpoint;
 use crate::webhooks::signing::WebhookSecret;
 
 /// The valid agencies with what they own.

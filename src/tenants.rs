@@ -1,6 +1,7 @@
-//! Tenants and agency administration: agencies and their API keys in the store (seeded from
-//! the configuration), key issue and revocation, and the creditors' mandates as the API may
-//! have replaced them (read through a short cache).
+//! The tenants directory: agencies and their API keys in the store (seeded from the
+//! configuration) and the creditors' mandates as the API may have replaced them, read through
+//! a short cache that the writes here keep current. Agency administration (new agencies, key
+//! issue and revocation) is a use case in `service::agencies`.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -12,7 +13,6 @@ use crate::config::{AppConfig, api_key_hash};
 use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::mandate::Mandate;
-use crate::links::random_base62;
 use crate::store::{ApiKeyRecord, SharedStore, StoreError};
 
 /// How long a process trusts what it read about an agency or a mandate. Changes made through
@@ -22,32 +22,6 @@ const CACHE_TTL: Duration = Duration::from_secs(10);
 /// A key's public name: the first 8 hex digits of its SHA-256 (reveals nothing of the key).
 pub fn key_id(hash: &[u8; 32]) -> String {
     hex::encode(&hash[..4])
-}
-
-/// A new API key: `ik_` and 32 random base62 characters (190 bits).
-pub fn generate_key() -> String {
-    format!("ik_{}", random_base62(32))
-}
-
-/// An agency id from a name: lower case ASCII letters and digits joined by '-'
-/// ("Fjord Inkasso AS" → "fjord-inkasso-as"; æ, ø, å become ae, o, a).
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.trim().to_lowercase().chars() {
-        let piece = match c {
-            'æ' => "ae".to_owned(),
-            'ø' | 'ö' => "o".to_owned(),
-            'å' | 'ä' | 'á' | 'à' => "a".to_owned(),
-            'é' | 'è' => "e".to_owned(),
-            c if c.is_ascii_alphanumeric() => c.to_string(),
-            _ => "-".to_owned(),
-        };
-        out.push_str(&piece);
-    }
-    out.split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -200,6 +174,17 @@ impl Tenants {
         Ok(mandate)
     }
 
+    /// Saves an agency and remembers it, so this process sees the change at once.
+    pub async fn save_agency(&self, agency: &Agency) -> Result<(), StoreError> {
+        self.store.save_agency(agency).await?;
+        remember(
+            &self.cache.agencies,
+            agency.id.clone(),
+            Some(agency.clone()),
+        );
+        Ok(())
+    }
+
     /// Replaces a creditor's mandate (already checked against its jurisdiction).
     pub async fn replace_mandate(
         &self,
@@ -209,126 +194,5 @@ impl Tenants {
         self.store.save_mandate(id, mandate).await?;
         remember(&self.cache.mandates, id.clone(), Some(mandate.clone()));
         Ok(())
-    }
-
-    /// Creates an agency with its first key; returns the key (shown once, never stored).
-    pub async fn create_agency(
-        &self,
-        config: &AppConfig,
-        id: &str,
-        name: &str,
-        creditors: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<(Agency, String), TenantError> {
-        let id = AgencyId::parse(id).map_err(|_| TenantError::InvalidId(id.to_owned()))?;
-        if self.store.agency(&id).await?.is_some() {
-            return Err(TenantError::AgencyExists(id.to_string()));
-        }
-        let mut acts_for = Vec::new();
-        for creditor in creditors {
-            let parsed = CreditorId::parse(creditor)
-                .ok()
-                .filter(|c| config.creditors.contains_key(c))
-                .ok_or_else(|| TenantError::UnknownCreditor(creditor.clone()))?;
-            acts_for.push(parsed);
-        }
-        let agency = Agency {
-            id,
-            name: name.trim().to_owned(),
-            creditors: acts_for,
-        };
-        self.store.save_agency(&agency).await?;
-        remember(
-            &self.cache.agencies,
-            agency.id.clone(),
-            Some(agency.clone()),
-        );
-        let key = self.add_new_key(&agency.id, now).await?;
-        Ok((agency, key))
-    }
-
-    /// A new key for an existing agency; returns the key (shown once, never stored).
-    pub async fn issue_key(
-        &self,
-        agency: &AgencyId,
-        now: DateTime<Utc>,
-    ) -> Result<String, TenantError> {
-        self.require_agency(agency).await?;
-        self.add_new_key(agency, now).await
-    }
-
-    /// Makes a key for an agency known to exist and stores its hash.
-    async fn add_new_key(
-        &self,
-        agency: &AgencyId,
-        now: DateTime<Utc>,
-    ) -> Result<String, TenantError> {
-        loop {
-            let key = generate_key();
-            let hash = api_key_hash(&key);
-            let record = ApiKeyRecord {
-                agency: agency.clone(),
-                key_id: key_id(&hash),
-                created_at: now,
-                revoked_at: None,
-                from_config: false,
-            };
-            // A collision of 190 random bits does not happen; the loop only keeps `add` honest.
-            if self.store.add_api_key(&hash, &record).await? {
-                return Ok(key);
-            }
-        }
-    }
-
-    pub async fn keys(&self, agency: &AgencyId) -> Result<Vec<ApiKeyRecord>, TenantError> {
-        self.require_agency(agency).await?;
-        Ok(self.store.agency_api_keys(agency).await?)
-    }
-
-    async fn require_agency(&self, agency: &AgencyId) -> Result<(), TenantError> {
-        match self.store.agency(agency).await? {
-            Some(_) => Ok(()),
-            None => Err(TenantError::UnknownAgency(agency.to_string())),
-        }
-    }
-
-    pub async fn revoke_key(
-        &self,
-        agency: &AgencyId,
-        key_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), TenantError> {
-        if self.store.revoke_api_key(agency, key_id, now).await? {
-            Ok(())
-        } else {
-            Err(TenantError::UnknownKey {
-                agency: agency.to_string(),
-                key_id: key_id.to_owned(),
-            })
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_become_ids() {
-        assert_eq!(slug("Fjord Inkasso AS"), "fjord-inkasso-as");
-        assert_eq!(slug("  Sør-Øst Kreditt & Co. "), "sor-ost-kreditt-co");
-        assert_eq!(slug("Ærlig Inkasso"), "aerlig-inkasso");
-    }
-
-    #[test]
-    fn keys_are_long_random_and_named_by_their_hash() {
-        let a = generate_key();
-        let b = generate_key();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 35);
-        assert!(a.starts_with("ik_"));
-        let id = key_id(&api_key_hash(&a));
-        assert_eq!(id.len(), 8);
-        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
     }
 }
