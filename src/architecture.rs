@@ -1,6 +1,7 @@
 //! The dependency rules of the layout, checked on the source tree: `http` is used by nobody
 //! but itself (and `app`), `app` by nobody but itself (and `main.rs`), `domain` uses nothing
-//! of ours outside itself, and neither `domain` nor `service` knows actix.
+//! of ours outside itself, neither `domain` nor `service` knows actix, and no two top-level
+//! modules use each other, directly or round a longer loop.
 
 use std::path::{Path, PathBuf};
 
@@ -117,6 +118,51 @@ fn violations(files: &[(String, String)]) -> Vec<String> {
     broken
 }
 
+/// The top-level module a file belongs to (`service/cases.rs` → `service`, `clock.rs` →
+/// `clock`); the crate root files belong to none.
+fn top_module(file: &str) -> Option<&str> {
+    match file.split_once('/') {
+        Some((dir, _)) => Some(dir),
+        None if matches!(file, "lib.rs" | "main.rs" | "architecture.rs") => None,
+        None => file.strip_suffix(".rs"),
+    }
+}
+
+/// Every loop between top-level modules, as `a -> b -> a`, each found once from its
+/// smallest name.
+fn module_cycles(files: &[(String, String)]) -> Vec<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (file, source) in files {
+        let Some(from) = top_module(file) else {
+            continue;
+        };
+        for module in crate_modules(source) {
+            if module != from {
+                uses.entry(from.to_owned()).or_default().insert(module);
+            }
+        }
+    }
+    let mut cycles = Vec::new();
+    for start in uses.keys() {
+        // Depth-first from `start`, only through larger names, so each loop is reported once.
+        let mut stack = vec![(start.clone(), vec![start.clone()])];
+        let mut seen = BTreeSet::new();
+        while let Some((at, path)) = stack.pop() {
+            for next in uses.get(&at).into_iter().flatten() {
+                if next == start {
+                    cycles.push(format!("{} -> {start}", path.join(" -> ")));
+                } else if next > start && seen.insert(next.clone()) {
+                    let mut longer = path.clone();
+                    longer.push(next.clone());
+                    stack.push((next.clone(), longer));
+                }
+            }
+        }
+    }
+    cycles
+}
+
 #[test]
 fn dependencies_point_one_way() -> std::io::Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -134,7 +180,38 @@ fn dependencies_point_one_way() -> std::io::Result<()> {
     assert!(files.len() > 50, "the source tree was not found");
     let broken = violations(&files);
     assert!(broken.is_empty(), "{}", broken.join("\n"));
+    let cycles = module_cycles(&files);
+    assert!(
+        cycles.is_empty(),
+        "modules that use each other: {}",
+        cycles.join("; ")
+    );
     Ok(())
+}
+
+#[test]
+fn loops_between_modules_are_found_however_long() {
+    let file = |name: &str, source: &str| (name.to_owned(), source.to_owned());
+    let tree = [
+        file("config/mod.rs", "use crate::webhooks::WebhookSecret;"),
+        file("webhooks/delivery.rs", "use crate::context::AppContext;"),
+        file("context.rs", "use crate::{config::AppConfig, store};"),
+        file("store/mod.rs", "use crate::domain::ids::CaseId;"),
+        file("service/x.rs", "use crate::store::Store;"),
+    ];
+    assert_eq!(
+        module_cycles(&tree),
+        ["config -> webhooks -> context -> config"]
+    );
+    let direct = [
+        file("service/x.rs", "use crate::messaging::Worker;"),
+        file("messaging/worker.rs", "use crate::service::replies;"),
+    ];
+    assert_eq!(
+        module_cycles(&direct),
+        ["messaging -> service -> messaging"]
+    );
+    assert!(module_cycles(&tree[1..]).is_empty());
 }
 
 #[test]
