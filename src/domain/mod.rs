@@ -4,6 +4,7 @@ pub mod bank_account;
 pub mod case;
 pub mod contact;
 pub mod creditor;
+pub mod delivery_report;
 pub mod event;
 pub mod identity;
 pub mod ids;

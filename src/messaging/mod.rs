@@ -1,7 +1,6 @@
 //! Outbound messaging: providers, the composer that renders texts, and the worker that sends.
 
 pub mod composer;
-pub mod delivery;
 pub mod heartbeat;
 pub mod providers;
 pub mod recovery;

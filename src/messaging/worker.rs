@@ -8,7 +8,6 @@ use rand::Rng;
 use tokio::sync::watch;
 
 use super::composer::Composer;
-use super::delivery::settle_failure;
 use super::heartbeat::Heartbeat;
 use super::providers::ProviderSet;
 use super::providers::SendError;
@@ -24,6 +23,7 @@ use crate::domain::message::{
 use crate::domain::send_decision::{
     CancelReason, CapSlot, HoldReason, Question, SendDecision, SendFacts, Tenants, decide,
 };
+use crate::service::delivery_reports::settle_failure;
 use crate::store::{OutageLog, StoreError};
 
 #[derive(Debug, Clone)]

@@ -12,10 +12,11 @@ pub mod vipps;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::context::AppContext;
+use crate::domain::delivery_report::Outcome;
 use crate::domain::ids::CaseId;
 use crate::domain::message::{Message, ProviderRef};
 use crate::domain::payment::PaymentMethod;
-use crate::messaging::delivery::{Outcome, record_receipt};
+use crate::service::delivery_reports::record_receipt;
 use crate::service::payments;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

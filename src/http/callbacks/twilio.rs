@@ -8,11 +8,11 @@ use secrecy::ExposeSecret;
 use super::receipt;
 use crate::context::AppContext;
 use crate::domain::contact::PhoneNumber;
+use crate::domain::delivery_report::Outcome;
 use crate::domain::ids::MessageId;
 use crate::domain::message::ProviderRef;
 use crate::http::debtor::session::field;
 use crate::links::constant_time_eq;
-use crate::messaging::delivery::Outcome;
 use crate::messaging::providers::twilio::{self, request_signature};
 use crate::service::replies::handle_reply;
 

@@ -16,6 +16,7 @@ use crate::context::AppContext;
 use crate::domain::locale::Locale;
 use crate::domain::message::Message;
 use crate::messaging::unsubscribe;
+use crate::service;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/u/{message}/{tag}", web::get().to(confirm_page))
@@ -31,7 +32,7 @@ async fn named_message(
         return Err(not_found(ctx, Locale::default()));
     };
     let message = match ctx.store.message(&id).await {
-        Ok(Some(message)) if unsubscribe::address(&message).is_some() => message,
+        Ok(Some(message)) if service::unsubscribe::address(&message).is_some() => message,
         Ok(_) => return Err(not_found(ctx, Locale::default())),
         Err(e) => return Err(unavailable(ctx, &e)),
     };
@@ -50,7 +51,7 @@ async fn confirm_page(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let address = unsubscribe::address(&message)
+    let address = service::unsubscribe::address(&message)
         .map(|a| a.masked())
         .unwrap_or_default();
     let texts = &ctx.texts;
@@ -76,10 +77,10 @@ async fn unsubscribe_now(
         Ok(found) => found,
         Err(response) => return response,
     };
-    if let Err(e) = unsubscribe::unsubscribe(&ctx, &message, ctx.clock.now()).await {
+    if let Err(e) = service::unsubscribe::unsubscribe(&ctx, &message, ctx.clock.now()).await {
         return unavailable(&ctx, &e);
     }
-    let address = unsubscribe::address(&message)
+    let address = service::unsubscribe::address(&message)
         .map(|a| a.masked())
         .unwrap_or_default();
     let texts = &ctx.texts;

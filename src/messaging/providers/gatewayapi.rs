@@ -17,8 +17,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::provider::{Outbound, Provider, SendError, SendReceipt, retry_after};
+use crate::domain::delivery_report::Outcome;
 use crate::domain::message::Recipient;
-use crate::messaging::delivery::Outcome;
 
 /// The provider's name: its namespace for message ids in the store.
 pub const NAME: &str = "gatewayapi";

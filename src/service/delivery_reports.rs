@@ -1,4 +1,4 @@
-//! What happens after a send: delivery receipts from any provider move a message to delivered or
+//! Delivery reports, the use case: what happens after a send: delivery receipts from any provider move a message to delivered or
 //! failed once, the agency hears of it, and a debtor whose number or address turned out bad is
 //! reached by the other channel when the creditor allows it.
 
@@ -6,25 +6,10 @@ use chrono::{DateTime, Utc};
 
 use crate::context::AppContext;
 use crate::domain::case::Debtor;
+use crate::domain::delivery_report::Outcome;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::message::{Message, MessageStatus, Recipient};
 use crate::store::StoreError;
-
-/// What a provider's report says about a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Delivered,
-    /// The number or address cannot receive messages: the contact is bad.
-    Undeliverable {
-        reason: String,
-    },
-    /// Not delivered, but the contact may be fine (expired while the phone was off, soft bounce).
-    NotDelivered {
-        reason: String,
-    },
-    /// Still on its way (queued, sent, buffered): nothing to record.
-    Pending,
-}
 
 /// Records a provider's report on one of our messages. Each message moves to a final state
 /// once; repeated or late reports change nothing.
