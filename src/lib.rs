@@ -10,9 +10,11 @@
 //!   provider), health checks. Nothing outside `http` and `app` uses it.
 //! - [`service`]: the use cases, one per file, each taking the context and `now` and returning
 //!   typed errors; the only code that changes a case (intake, self-service, reviews, closing,
-//!   messages, payments and reconciliation, receipts, replies, identity, sessions, erasure,
-//!   retention, import, tenants), with the one retry loop (`service::retry`).
-//! - [`context`]: what use cases, handlers and the worker share.
+//!   messages, payments and reconciliation, receipts, delivery reports, replies, unsubscribe,
+//!   identity, sessions, erasure, retention, import, agencies), with the one retry loop for
+//!   read-modify-write on a case (`service::retry`).
+//! - [`context`]: what use cases, handlers and the worker share; [`tenants`]: the agencies,
+//!   keys and mandates in the store, read through a short cache.
 //! - [`messaging`]: the outbound queue worker, composer and SMS/e-mail providers;
 //!   [`payments`]: bank files (OCR giro, camt.054) and the card/Vipps gateways;
 //!   [`webhooks`]: signing and delivery of outbound agency events (Standard Webhooks).
