@@ -60,44 +60,12 @@ enum Command {
     /// Agencies and their API keys in the store (needs store.backend = "redis").
     Agency {
         #[command(subcommand)]
-        action: AgencyCommand,
+        action: AgencyAction,
     },
     /// Prints a new agency API key and the SHA-256 to put in the configuration.
     NewApiKey,
     /// Prints a new link-signing key (hex) for links.keys.
     NewLinkKey,
-}
-
-#[derive(Subcommand)]
-enum AgencyCommand {
-    /// Creates an agency and prints its first API key (shown once; only its hash is stored).
-    Create {
-        /// The agency's name, e.g. "Fjord Inkasso AS"; its id is made from it unless --id.
-        name: String,
-        /// A configured creditor the agency collects for (repeat for several).
-        #[arg(long = "creditor", required = true)]
-        creditors: Vec<String>,
-        /// The agency id to use instead of one made from the name.
-        #[arg(long)]
-        id: Option<String>,
-    },
-    /// Prints a new API key for an agency (shown once); its other keys keep working.
-    Key {
-        /// The agency's id or name.
-        agency: String,
-    },
-    /// Lists an agency's keys by key id, with when they were made and revoked.
-    Keys {
-        /// The agency's id or name.
-        agency: String,
-    },
-    /// Revokes one of an agency's keys: requests with it get 401 from then on.
-    Revoke {
-        /// The agency's id or name.
-        agency: String,
-        /// The key id `innfri agency keys` lists.
-        key_id: String,
-    },
 }
 
 fn main() -> ExitCode {
@@ -117,20 +85,7 @@ fn main() -> ExitCode {
             creditor,
             agency,
         },
-        Command::Agency { action } => app::Command::Agency(match action {
-            AgencyCommand::Create {
-                name,
-                creditors,
-                id,
-            } => AgencyAction::Create {
-                name,
-                creditors,
-                id,
-            },
-            AgencyCommand::Key { agency } => AgencyAction::Key { agency },
-            AgencyCommand::Keys { agency } => AgencyAction::Keys { agency },
-            AgencyCommand::Revoke { agency, key_id } => AgencyAction::Revoke { agency, key_id },
-        }),
+        Command::Agency { action } => app::Command::Agency(action),
         Command::NewApiKey => app::Command::NewApiKey,
         Command::NewLinkKey => app::Command::NewLinkKey,
     };

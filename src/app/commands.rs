@@ -33,21 +33,35 @@ pub enum Command {
     NewLinkKey,
 }
 
-/// What `innfri agency` does.
+/// What `innfri agency` does (its arguments are the CLI's, parsed by `main.rs`).
+#[derive(clap::Subcommand)]
 pub enum AgencyAction {
+    /// Creates an agency and prints its first API key (shown once; only its hash is stored).
     Create {
+        /// The agency's name, e.g. "Fjord Inkasso AS"; its id is made from it unless --id.
         name: String,
+        /// A configured creditor the agency collects for (repeat for several).
+        #[arg(long = "creditor", required = true)]
         creditors: Vec<String>,
+        /// The agency id to use instead of one made from the name.
+        #[arg(long)]
         id: Option<String>,
     },
+    /// Prints a new API key for an agency (shown once); its other keys keep working.
     Key {
+        /// The agency's id or name.
         agency: String,
     },
+    /// Lists an agency's keys by key id, with when they were made and revoked.
     Keys {
+        /// The agency's id or name.
         agency: String,
     },
+    /// Revokes one of an agency's keys: requests with it get 401 from then on.
     Revoke {
+        /// The agency's id or name.
         agency: String,
+        /// The key id `innfri agency keys` lists.
         key_id: String,
     },
 }
