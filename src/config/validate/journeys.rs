@@ -10,7 +10,7 @@ use crate::domain::creditor::Creditor;
 use crate::domain::journey::{JourneyIssue, JourneyStep, StepKind, TEXT_VARIABLES, rule_setting};
 use crate::domain::jurisdiction::{LawPack, law};
 use crate::domain::locale::Locale;
-use crate::domain::money::Money;
+use crate::domain::money::{Currency, Money};
 use crate::i18n::Texts;
 use crate::messaging::segments::{self, Encoding};
 
@@ -52,7 +52,7 @@ fn rule_problem(creditor: &Creditor, issue: &JourneyIssue) -> Problem {
     };
     let message = match step {
         Some(_) => format!(
-            "step \"{}\" {} ({})",
+            "step \"{}\": {} ({})",
             issue.step_id, issue.message, issue.rule
         ),
         None => format!("the journey {} ({})", issue.message, issue.rule),
@@ -228,7 +228,25 @@ impl Samples {
             .map(|a| a.name.clone())
             .max_by_key(|n| n.chars().count())
             .unwrap_or_else(|| creditor.name.clone());
-        let configured = settings.server.public_base_url.trim_end_matches('/');
+        Samples::with(
+            &creditor.name,
+            &agency,
+            &settings.server.public_base_url,
+            creditor.currency,
+            creditor.kid_length,
+            texts,
+        )
+    }
+
+    fn with(
+        creditor: &str,
+        agency: &str,
+        base_url: &str,
+        currency: Currency,
+        kid_length: usize,
+        texts: &Texts,
+    ) -> Samples {
+        let configured = base_url.trim_end_matches('/');
         let base = if configured.chars().count() > PRODUCTION_BASE_URL.chars().count() {
             configured
         } else {
@@ -237,7 +255,7 @@ impl Samples {
         let link = format!("{base}/k/{}", "A".repeat(crate::links::TOKEN_LEN));
         // 30 September: the longest day and month names in both languages.
         let date = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap_or_default();
-        let money = |minor| Money::from_minor(minor, creditor.currency);
+        let money = |minor| Money::from_minor(minor, currency);
         let per_locale = Locale::ALL
             .into_iter()
             .map(|locale| {
@@ -254,10 +272,10 @@ impl Samples {
             })
             .collect();
         Samples {
-            creditor: creditor.name.clone(),
-            agency,
+            creditor: creditor.to_owned(),
+            agency: agency.to_owned(),
             link,
-            kid: "7".repeat(creditor.kid_length + 1),
+            kid: "7".repeat(kid_length + 1),
             account: "1503.12.34562".to_owned(),
             per_locale,
         }
@@ -297,5 +315,32 @@ mod tests {
         let host = PRODUCTION_BASE_URL.trim_start_matches("https://");
         assert_eq!(host.chars().count(), 20);
         assert_eq!(crate::links::TOKEN_LEN, 25);
+    }
+
+    /// The default SMS of every kind, with the demo creditor's and agency's names, a
+    /// production-length link and realistic amounts and dates: GSM-7 and one part.
+    #[test]
+    fn every_default_journey_sms_fits_one_gsm7_part() {
+        let texts = Texts::load().expect("texts");
+        let samples = Samples::with(
+            "Nordlys Energi AS",
+            "Demo Inkasso AS",
+            "http://127.0.0.1:8080",
+            Currency::NOK,
+            9,
+            &texts,
+        );
+        assert_eq!(samples.link.chars().count(), 56);
+        for kind in StepKind::ALL {
+            let id = format!("journey-{}-sms", kind.as_str().replace('_', "-"));
+            for locale in Locale::ALL {
+                assert!(texts.has(locale, &id), "{id}");
+                let text = texts.format(locale, &id, &samples.args(locale));
+                let count = segments::count(&text);
+                println!("{locale:?} {id}: {} septets: {text}", count.units);
+                assert_eq!(count.encoding, Encoding::Gsm7, "{text}");
+                assert!(count.units <= 160, "{} septets: {text}", count.units);
+            }
+        }
     }
 }
