@@ -146,8 +146,10 @@ mod tests {
     use figment::Figment;
     use figment::providers::{Format, Toml};
 
-    fn extract<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, figment::Error> {
-        Figment::from(Toml::string(text)).extract()
+    fn extract<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+        Figment::from(Toml::string(text))
+            .extract()
+            .map_err(|e| e.to_string())
     }
 
     fn parse(toml_text: &str) -> Result<Journey, Vec<JourneyFileIssue>> {
@@ -264,7 +266,7 @@ mod tests {
             "#,
         )
         .expect_err("unknown field");
-        assert!(error.to_string().contains("deadline"), "{error}");
+        assert!(error.contains("found `deadline`"), "{error}");
         let bad_kind = extract::<File>(
             r#"
             [[journey.steps]]
@@ -276,7 +278,7 @@ mod tests {
             "#,
         )
         .expect_err("unknown kind");
-        assert!(bad_kind.to_string().contains("warning"), "{bad_kind}");
+        assert!(bad_kind.contains("found `warning`"), "{bad_kind}");
     }
 
     #[test]

@@ -394,5 +394,10 @@ fn a_step_with_both_timings_or_an_unknown_setting_is_refused() {
     );
     let typo = nudge().replace("fee = false", "fees = false");
     let errors = refused(&[typo]);
-    assert!(errors.contains(FILE) && errors.contains("fees"), "{errors}");
+    assert!(
+        errors.contains(&format!(
+            "{FILE}: journey.steps.0.fees: unknown field: found `fees`"
+        )),
+        "{errors}"
+    );
 }
