@@ -222,6 +222,24 @@ mod tests {
     }
 
     #[test]
+    fn a_journey_e_mail_carries_its_written_notice() {
+        let texts = Texts::load().expect("texts");
+        let args = [
+            ("name", "Kari"),
+            ("creditor", "Nordlys Energi AS"),
+            ("claim_for", "strøm for august"),
+            ("deadline", "30. september 2026"),
+            ("link", "https://x/k/y"),
+        ];
+        for locale in Locale::ALL {
+            let body = texts.format(locale, "journey-inkassovarsel-email-body", &args);
+            let notice = texts.format(locale, "journey-inkassovarsel-notice", &args);
+            assert!(body.contains(&notice), "{body}");
+            assert!(body.contains("strøm for august") && body.contains("https://x/k/y"));
+        }
+    }
+
+    #[test]
     fn placeholders_are_filled_without_isolation_marks() {
         let texts = Texts::load().expect("texts");
         let text = texts.format(
