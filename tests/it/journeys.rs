@@ -401,3 +401,44 @@ fn a_step_with_both_timings_or_an_unknown_setting_is_refused() {
         "{errors}"
     );
 }
+
+#[test]
+fn a_text_without_the_link_or_with_a_variable_no_journey_gives_is_refused() {
+    // The payment receipt has no link in its SMS and speaks of {$paid}.
+    let errors = refused(&[nudge().replace("journey-nudge", "receipt-paid")]);
+    assert!(
+        errors.contains(
+            "templates/locales/nb/main.ftl: receipt-paid-sms does not show {$link}, the way to the case and the notice (text_link)"
+        ),
+        "{errors}"
+    );
+    assert!(
+        errors.contains(
+            "templates/locales/en/main.ftl: receipt-paid-email-body uses {$paid}, which a journey text is not given (text_unknown_variable)"
+        ),
+        "{errors}"
+    );
+}
+
+#[test]
+fn with_channel_fallback_an_e_mail_step_needs_its_sms_text_too() {
+    // With channel fallback an e-mail step can go out by SMS, so its SMS text is checked too;
+    // without fallback it is not.
+    let email_only = nudge()
+        .replace("channels = \"both\"", "channels = \"email\"")
+        .replace("journey-nudge", "receipt-paid");
+    let with_fallback = refused(&[email_only.clone()]);
+    assert!(
+        with_fallback.contains("receipt-paid-sms"),
+        "{with_fallback}"
+    );
+    let dir = with_journey(&email_only);
+    let creditor = std::fs::read_to_string(dir.join(FILE)).expect("read");
+    std::fs::write(
+        dir.join(FILE),
+        creditor.replace("channel_fallback = true", "channel_fallback = false"),
+    )
+    .expect("write");
+    let without = load(&dir).expect_err("still refused for {$paid}");
+    assert!(!without.contains("receipt-paid-sms"), "{without}");
+}
