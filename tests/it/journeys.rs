@@ -427,7 +427,7 @@ fn with_channel_fallback_an_e_mail_step_needs_its_sms_text_too() {
     let email_only = nudge()
         .replace("channels = \"both\"", "channels = \"email\"")
         .replace("journey-nudge", "receipt-paid");
-    let with_fallback = refused(&[email_only.clone()]);
+    let with_fallback = refused(std::slice::from_ref(&email_only));
     assert!(
         with_fallback.contains("receipt-paid-sms"),
         "{with_fallback}"
