@@ -4,7 +4,9 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_bundle::resolver::ResolverError;
+use fluent_bundle::resolver::errors::ReferenceKind;
+use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 
 use crate::domain::locale::Locale;
 
@@ -99,6 +101,44 @@ impl Texts {
         text.into_owned()
     }
 
+    /// Whether `locale` has a text `id` with a value.
+    pub fn has(&self, locale: Locale, id: &str) -> bool {
+        self.bundle(locale)
+            .get_message(id)
+            .is_some_and(|m| m.value().is_some())
+    }
+
+    /// Which of `known` the text `id` shows (each given a marker value and looked for in the
+    /// result, so a variable behind a message reference counts), and the variables it uses that
+    /// are not among them. `None` when the text does not exist.
+    pub fn variables(&self, locale: Locale, id: &str, known: &[&str]) -> Option<VariableUse> {
+        let pattern = self.bundle(locale).get_message(id)?.value()?;
+        let marker = |name: &str| format!("\u{1}{name}\u{2}");
+        let mut args = FluentArgs::new();
+        for name in known {
+            args.set(*name, FluentValue::from(marker(name)));
+        }
+        let mut errors = Vec::new();
+        let text = self
+            .bundle(locale)
+            .format_pattern(pattern, Some(&args), &mut errors);
+        let used = known
+            .iter()
+            .filter(|name| text.contains(&marker(name)))
+            .map(|name| (*name).to_owned())
+            .collect();
+        let unknown = errors
+            .into_iter()
+            .filter_map(|e| match e {
+                FluentError::ResolverError(ResolverError::Reference(ReferenceKind::Variable {
+                    id,
+                })) => Some(id),
+                _ => None,
+            })
+            .collect();
+        Some(VariableUse { used, unknown })
+    }
+
     pub fn get(&self, locale: Locale, id: &str) -> String {
         match self.fixed[slot(locale)].get(id) {
             Some(text) => text.clone(),
@@ -117,6 +157,13 @@ impl Texts {
             &[("day", &day), ("month", &month), ("year", &year)],
         )
     }
+}
+
+/// The variables a text shows, and the ones it names that no caller gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableUse {
+    pub used: Vec<String>,
+    pub unknown: Vec<String>,
 }
 
 fn slot(locale: Locale) -> usize {
@@ -159,6 +206,37 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
         assert_eq!(texts.date(Locale::Nb, date), "1. desember 2026");
         assert_eq!(texts.date(Locale::En, date), "1 December 2026");
+    }
+
+    #[test]
+    fn the_variables_a_text_shows_are_found_and_unknown_ones_named() {
+        let texts = Texts::load().expect("texts");
+        let found = texts
+            .variables(Locale::Nb, "reminder-sms", &["creditor", "amount", "name"])
+            .expect("exists");
+        assert_eq!(found.used, vec!["creditor", "amount"]);
+        assert_eq!(found.unknown, vec!["due", "link"]);
+        assert!(texts.variables(Locale::En, "no-such-text", &[]).is_none());
+        assert!(texts.has(Locale::En, "reminder-sms"));
+        assert!(!texts.has(Locale::En, "no-such-text"));
+    }
+
+    #[test]
+    fn a_journey_e_mail_carries_its_written_notice() {
+        let texts = Texts::load().expect("texts");
+        let args = [
+            ("name", "Kari"),
+            ("creditor", "Nordlys Energi AS"),
+            ("claim_for", "strøm for august"),
+            ("deadline", "30. september 2026"),
+            ("link", "https://x/k/y"),
+        ];
+        for locale in Locale::ALL {
+            let body = texts.format(locale, "journey-inkassovarsel-email-body", &args);
+            let notice = texts.format(locale, "journey-inkassovarsel-notice", &args);
+            assert!(body.contains(&notice), "{body}");
+            assert!(body.contains("strøm for august") && body.contains("https://x/k/y"));
+        }
     }
 
     #[test]

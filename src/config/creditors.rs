@@ -9,14 +9,17 @@ use figment::Figment;
 use figment::providers::{Format, Toml};
 use serde::Deserialize;
 
-use super::settings::{EmailProviderKind, SmsProviderKind};
+use super::journey::JourneyFile;
+use super::settings::{EmailProviderKind, Settings, SmsProviderKind};
 use super::{ConfigIssue, figment_issues};
 use crate::domain::bank_account::BankAccountNumber;
 use crate::domain::creditor::{Creditor, CreditorMessaging, Jurisdiction, OnlineMethod, OrgNumber};
 use crate::domain::ids::CreditorId;
+use crate::domain::journey::Journey;
 use crate::domain::kid::KidAlgorithm;
 use crate::domain::mandate::Mandate;
 use crate::domain::money::Currency;
+use crate::i18n::Texts;
 
 /// One creditor file: `[creditor]` with its identity and payment details.
 #[derive(Debug, Deserialize)]
@@ -28,6 +31,9 @@ struct CreditorFile {
     mandate: Mandate,
     #[serde(default)]
     retention: CreditorRetention,
+    /// The notices innfri sends by itself; none when left out.
+    #[serde(default)]
+    journey: JourneyFile,
 }
 
 /// A creditor's own retention, instead of the installation's `[retention]`.
@@ -67,10 +73,13 @@ fn yes() -> bool {
     true
 }
 
-/// Every creditor file in `dir`, judged against the law as it stands on `today`.
+/// Every creditor file in `dir`, judged against the law as it stands on `today`, its journey
+/// against the law and the shipped `texts` with the installation's `settings`.
 pub(super) fn load_creditors(
     dir: &Path,
     today: NaiveDate,
+    settings: &Settings,
+    texts: Option<&Texts>,
     issues: &mut Vec<ConfigIssue>,
 ) -> HashMap<CreditorId, Creditor> {
     let mut creditors = HashMap::new();
@@ -121,8 +130,28 @@ pub(super) fn load_creditors(
             });
             continue;
         }
-        match build_creditor(file.creditor, file.mandate, file.retention) {
+        let journey = match file.journey.into_journey() {
+            Ok(journey) => journey,
+            Err(found) => {
+                issues.extend(found.into_iter().map(|(field, message)| ConfigIssue {
+                    origin: origin.clone(),
+                    field,
+                    message,
+                }));
+                continue;
+            }
+        };
+        match build_creditor(file.creditor, file.mandate, file.retention, journey) {
             Ok(creditor) => {
+                issues.extend(
+                    super::validate::journeys::check(&creditor, settings, texts)
+                        .into_iter()
+                        .map(|(field, message)| ConfigIssue {
+                            origin: origin.clone(),
+                            field,
+                            message,
+                        }),
+                );
                 if creditors.contains_key(&creditor.id) {
                     issues.push(ConfigIssue {
                         origin,
@@ -150,6 +179,7 @@ fn build_creditor(
     c: CreditorSection,
     mandate: Mandate,
     retention: CreditorRetention,
+    journey: Journey,
 ) -> Result<Creditor, Vec<(&'static str, String)>> {
     let mut errors = Vec::new();
     let id = CreditorId::parse(&c.id)
@@ -188,6 +218,7 @@ fn build_creditor(
                 channel_fallback: c.channel_fallback,
             },
             erase_after_days: retention.erase_after_days,
+            journey,
         }),
         _ => Err(errors),
     }

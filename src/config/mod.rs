@@ -6,6 +6,7 @@
 //! `validate/`.
 
 mod creditors;
+mod journey;
 pub mod settings;
 mod validate;
 
@@ -140,9 +141,21 @@ impl ConfigSource {
             .extract()
             .map_err(|e| ConfigErrors(figment_issues(e)))?;
         let mut creditor_issues = Vec::new();
+        // The journeys' texts are the shipped ones, embedded in the binary.
+        let texts = crate::i18n::Texts::load()
+            .map_err(|e| {
+                creditor_issues.push(ConfigIssue {
+                    origin: "templates/locales".into(),
+                    field: "texts".into(),
+                    message: e.to_string(),
+                })
+            })
+            .ok();
         let creditors = creditors::load_creditors(
             &self.dir.join(&settings.creditors_dir),
             today,
+            &settings,
+            texts.as_ref(),
             &mut creditor_issues,
         );
         let mut issues = validate::Issues::new(&figment);

@@ -170,7 +170,8 @@ pub struct MessagingSettings {
     pub max_attempts: u32,
     /// Pause when the queue is empty.
     pub poll_interval_ms: u64,
-    /// `check-config` warns when an SMS text can render to more parts than this.
+    /// `check-config` warns when an SMS text can render to more parts than this, and refuses a
+    /// creditor's journey whose SMS texts can.
     #[serde(default = "two")]
     pub max_sms_segments: usize,
     /// Replies that opt a number out of SMS, besides STOP, STOPP, AVSLUTT and UNSUBSCRIBE

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::bank_account::BankAccountNumber;
 use super::ids::{AgencyId, CreditorId};
+use super::journey::Journey;
 use super::kid::KidAlgorithm;
 use super::mandate::Mandate;
 use super::message::{EmailProviderKind, SmsProviderKind};
@@ -93,6 +94,9 @@ pub struct Creditor {
     /// installation's `retention.erase_after_days`.
     #[serde(default)]
     pub erase_after_days: Option<u32>,
+    /// The notices innfri sends by itself after the due date; empty: none.
+    #[serde(default)]
+    pub journey: Journey,
 }
 
 /// How this creditor's debtors are reached.

@@ -62,6 +62,42 @@ pub enum StepChannels {
     Both,
 }
 
+impl StepChannels {
+    pub fn uses_sms(self) -> bool {
+        matches!(self, StepChannels::Sms | StepChannels::Both)
+    }
+
+    pub fn uses_email(self) -> bool {
+        matches!(self, StepChannels::Email | StepChannels::Both)
+    }
+
+    /// The channels a message of this step can go out on: its own, and with the creditor's
+    /// fallback the other one too (an undeliverable number falls back to e-mail and back).
+    pub fn reachable(self, fallback: bool) -> StepChannels {
+        if fallback { StepChannels::Both } else { self }
+    }
+}
+
+/// The variables a journey text may use; the engine gives each of them a value when it sends.
+pub const TEXT_VARIABLES: [&str; 16] = [
+    "creditor",
+    "agency",
+    "name",
+    "amount",
+    "principal",
+    "additional",
+    "fee",
+    "due",
+    "deadline",
+    "claim_for",
+    "interest_rate",
+    "interest_from",
+    "reference",
+    "kid",
+    "account",
+    "link",
+];
+
 /// One wording of a step: a Fluent message family (`{text}-sms`, `{text}-email-subject`,
 /// `{text}-email-body`, and for written notices `{text}-notice`), chosen with `weight`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -74,6 +110,25 @@ pub struct TextVariant {
 
 fn one() -> u32 {
     1
+}
+
+impl TextVariant {
+    pub fn sms_id(&self) -> String {
+        format!("{}-sms", self.text)
+    }
+
+    pub fn email_subject_id(&self) -> String {
+        format!("{}-email-subject", self.text)
+    }
+
+    pub fn email_body_id(&self) -> String {
+        format!("{}-email-body", self.text)
+    }
+
+    /// The written notice itself (shown behind the link; an e-mail carries it in its body).
+    pub fn notice_id(&self) -> String {
+        format!("{}-notice", self.text)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -145,6 +200,34 @@ impl JourneyIssue {
             Some(i) => format!("journey.steps[{i}] ({})", self.step_id),
             None => "journey".to_owned(),
         }
+    }
+
+    /// The setting the rule is about, as a creditor file spells it:
+    /// `journey.steps[2].deadline_days`.
+    pub fn setting(&self) -> String {
+        match (self.step, rule_setting(self.rule)) {
+            (Some(i), Some(key)) => format!("journey.steps[{i}].{key}"),
+            (Some(i), None) => format!("journey.steps[{i}]"),
+            (None, _) => "journey.steps".to_owned(),
+        }
+    }
+}
+
+/// The step setting a rule (of the shape check or a law pack) judges; `None` for the step as a
+/// whole.
+pub fn rule_setting(rule: &str) -> Option<&'static str> {
+    match rule {
+        "step_id" => Some("id"),
+        "texts" => Some("text"),
+        "when" | "order" | "varsel_before_due" | "oppfordring_before_varsel_deadline" => {
+            Some("when")
+        }
+        "fee_on_non_notice" | "fee_too_early" | "fee_count" | "second_fee_before_deadline" => {
+            Some("fee")
+        }
+        "deadline_too_short" | "deadline_missing" => Some("deadline_days"),
+        "oppfordring_without_varsel" => Some("kind"),
+        _ => None,
     }
 }
 
@@ -512,6 +595,32 @@ pub(crate) mod tests {
         assert!(rules.contains(&(Some(2), "texts")), "{issues:?}");
         assert!(rules.contains(&(Some(0), "when")), "{issues:?}");
         assert_eq!(issues[0].field(), "journey.steps[0] (nudge)");
+    }
+
+    #[test]
+    fn an_issue_names_the_setting_its_rule_judges() {
+        let mut j = typical();
+        j.steps[1].deadline_days = Some(0);
+        j.steps[1].id = "Purring".into();
+        let issues = j.check_shape();
+        assert_eq!(issues[0].setting(), "journey.steps[1].id");
+        let whole = JourneyIssue {
+            step: None,
+            step_id: String::new(),
+            rule: "too_many_steps",
+            message: String::new(),
+        };
+        assert_eq!(whole.setting(), "journey.steps");
+        assert_eq!(rule_setting("deadline_too_short"), Some("deadline_days"));
+        assert_eq!(rule_setting("fee_count"), Some("fee"));
+    }
+
+    #[test]
+    fn fallback_reaches_both_channels() {
+        assert_eq!(StepChannels::Sms.reachable(true), StepChannels::Both);
+        assert_eq!(StepChannels::Sms.reachable(false), StepChannels::Sms);
+        assert!(StepChannels::Both.uses_sms() && StepChannels::Both.uses_email());
+        assert!(!StepChannels::Email.uses_sms());
     }
 
     #[test]

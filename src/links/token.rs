@@ -22,7 +22,8 @@ const TAG_LEN: usize = 5;
 /// Key id followed by the random part: what the tag covers.
 const BODY_LEN: usize = 1 + RANDOM_LEN;
 const RAW_LEN: usize = BODY_LEN + TAG_LEN;
-const TOKEN_LEN: usize = 25;
+/// Characters of a token in a link (`/k/{token}`): what an SMS must leave room for.
+pub const TOKEN_LEN: usize = 25;
 const MIN_KEY_LEN: usize = 32;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

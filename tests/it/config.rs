@@ -6,7 +6,7 @@ use std::process::Command;
 
 use crate::common;
 
-fn config_dir_with(mandate_edit: impl Fn(String) -> String) -> PathBuf {
+pub(crate) fn config_dir_with(mandate_edit: impl Fn(String) -> String) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
     let dir = std::env::temp_dir().join(format!("innfri-config-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(dir.join("mandates")).expect("dir");

@@ -3,6 +3,7 @@
 
 mod agencies;
 mod creditors;
+pub(super) mod journeys;
 mod links;
 mod messaging;
 mod payments;

@@ -768,6 +768,31 @@ mod tests {
             );
         }
 
+        #[test]
+        fn a_notice_fee_follows_the_sats_in_force_on_the_sending_day() {
+            let (old, new) = (d(2025, 12, 31), d(2026, 1, 1));
+            for kind in [StepKind::Purring, StepKind::Inkassovarsel] {
+                assert_eq!(
+                    notice_fee(kind, Collector::Agency, old, dec!(500)),
+                    Some(dec!(35))
+                );
+                assert_eq!(
+                    notice_fee(kind, Collector::Agency, new, dec!(500)),
+                    Some(dec!(37.5))
+                );
+            }
+            let own = |on| {
+                notice_fee(
+                    StepKind::Betalingsoppfordring,
+                    Collector::Creditor,
+                    on,
+                    dec!(500),
+                )
+            };
+            assert_eq!(own(old), Some(dec!(105)));
+            assert_eq!(own(new), Some(dec!(112.5)));
+        }
+
         fn sent(kind: StepKind, on: NaiveDate, deadline_days: i64) -> SentNotice {
             SentNotice {
                 step_id: None,

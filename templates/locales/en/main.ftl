@@ -248,3 +248,124 @@ unsubscribed-body = We have stopped e-mails to {$address}. Your case has not cha
 # A form post larger than the server takes (only a tampered form gets there).
 too-large-title = What you sent is too long
 too-large-body = The form was too large for us to receive. Go back, shorten the text and try again.
+
+## Collection journey: one family per kind of step. `-sms` and `-email-*` are what is sent;
+## `-notice` is the written notice itself, shown behind the link (an e-mail carries it in its
+## body). Each SMS fits one part (160 GSM-7 characters) with a full link: check-config measures
+## them, and checks that each notice shows what the law requires it to say.
+journey-nudge-sms = Hi! Your bill of {$amount} from {$creditor} is not paid yet. Pay or ask for more time: {$link}
+journey-nudge-email-subject = Your bill from {$creditor} is not paid yet
+journey-nudge-email-body =
+    Hello {$name},
+
+    Your bill from {$creditor} of {$amount}, due {$due}, is not paid yet. It is easily forgotten.
+
+    Here you can pay, or ask for more time if you need it:
+    {$link}
+
+    If you have already paid, please ignore this message.
+
+    Kind regards
+    {$agency}
+
+journey-purring-sms = Reminder from {$creditor}: Please pay {$amount} by {$deadline}. See the case: {$link}
+journey-purring-email-subject = Reminder: bill from {$creditor}
+journey-purring-email-body =
+    Hello {$name},
+
+    { journey-purring-notice }
+
+    See the case and pay here: {$link}
+
+    Kind regards
+    {$agency}
+journey-purring-notice =
+    Reminder of an unpaid bill
+
+    We have not received payment for {$claim_for} from {$creditor}. The bill was due {$due}.
+
+    To pay: {$amount}
+    Pay by: {$deadline}
+    Account number: {$account}
+    KID: {$kid}
+
+    The amount may include a reminder fee the law allows. The case page shows what the amount is made of.
+
+    If you cannot pay it all now, you can ask for more time or split the amount on the case page. If you have already paid, please ignore this reminder.
+
+journey-inkassovarsel-sms = {$creditor}: Pay {$amount} by {$deadline} to avoid debt collection. Read more: {$link}
+journey-inkassovarsel-email-subject = Important: please pay the bill from {$creditor} by {$deadline}
+journey-inkassovarsel-email-body =
+    Hello {$name},
+
+    { journey-inkassovarsel-notice }
+
+    See the case and pay here: {$link}
+
+    Kind regards
+    {$agency}
+journey-inkassovarsel-notice =
+    Notice of debt collection (inkassovarsel)
+
+    The bill for {$claim_for} from {$creditor} is still not paid. It was due {$due}.
+
+    To pay: {$amount}
+    Pay by: {$deadline}
+    Account number: {$account}
+    KID: {$kid}
+
+    What does this mean? If the amount is not paid by {$deadline}, the claim will be sent to debt collection. A collection agency then takes over the claim and may add further costs. If you pay by the deadline, that will not happen.
+
+    The payment is on time if your bank has received the payment order by the deadline.
+
+    If you disagree with the claim, or need more time, tell us on the case page. We will look at it before anything else happens.
+
+journey-betalingsoppfordring-sms = {$agency}: Pay {$amount} by {$deadline}, or tell us if you disagree: {$link}
+journey-betalingsoppfordring-email-subject = Demand for payment: the claim from {$creditor}
+journey-betalingsoppfordring-email-body =
+    Hello {$name},
+
+    { journey-betalingsoppfordring-notice }
+
+    See the case, pay, or tell us you disagree here: {$link}
+
+    Kind regards
+    {$agency}
+journey-betalingsoppfordring-notice =
+    Demand for payment (betalingsoppfordring)
+
+    {$agency} is following up a claim from {$creditor} for {$claim_for}.
+
+    Principal: {$principal}
+    Additional amounts (fees and interest): {$additional}
+    Total to pay: {$amount}
+    Late-payment interest: {$interest_rate} a year, from {$interest_from}
+
+    You have until {$deadline} to pay, or to tell us if you disagree with the claim.
+    Account number: {$account}
+    KID: {$kid}
+
+    If the claim is not paid and you do not tell us you disagree, this can lead to further costs and to the case going to the conciliation board or the enforcement officer.
+
+    If you think we have done something wrong, you have the right to complain and have the case heard by a complaints board (inkassoloven § 22).
+
+journey-final-notice-sms = {$creditor}: Last reminder. Pay {$amount} by {$deadline} or contact us: {$link}
+journey-final-notice-email-subject = Last reminder about the bill from {$creditor}
+journey-final-notice-email-body =
+    Hello {$name},
+
+    { journey-final-notice-notice }
+
+    See the case and pay here: {$link}
+
+    Kind regards
+    {$agency}
+journey-final-notice-notice =
+    Last reminder
+
+    The bill from {$creditor} of {$amount} is still not paid. Please pay by {$deadline}.
+
+    Account number: {$account}
+    KID: {$kid}
+
+    If things are difficult, or you disagree with the claim, tell us on the case page. We are glad to find a solution together.

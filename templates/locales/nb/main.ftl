@@ -248,3 +248,124 @@ unsubscribed-body = Vi har stoppet e-post til {$address}. Saken din er ikke endr
 # A form post larger than the server takes (only a tampered form gets there).
 too-large-title = Det du sendte, er for langt
 too-large-body = Skjemaet var for stort til at vi kunne ta imot det. Gå tilbake, gjør teksten kortere og prøv igjen.
+
+## Collection journey: one family per kind of step. `-sms` and `-email-*` are what is sent;
+## `-notice` is the written notice itself, shown behind the link (an e-mail carries it in its
+## body). Each SMS fits one part (160 GSM-7 characters) with a full link: check-config measures
+## them, and checks that each notice shows what the law requires it to say.
+journey-nudge-sms = Hei! Regningen på {$amount} fra {$creditor} er ikke betalt. Betal eller be om mer tid: {$link}
+journey-nudge-email-subject = Regningen fra {$creditor} er ikke betalt ennå
+journey-nudge-email-body =
+    Hei {$name},
+
+    Vi ser at regningen fra {$creditor} på {$amount}, med forfall {$due}, ikke er betalt ennå. Det kan fort bli glemt.
+
+    Her kan du betale, eller be om mer tid hvis du trenger det:
+    {$link}
+
+    Har du allerede betalt, kan du se bort fra denne meldingen.
+
+    Vennlig hilsen
+    {$agency}
+
+journey-purring-sms = Påminnelse fra {$creditor}: Betal {$amount} innen {$deadline}. Se saken: {$link}
+journey-purring-email-subject = Påminnelse: regning fra {$creditor}
+journey-purring-email-body =
+    Hei {$name},
+
+    { journey-purring-notice }
+
+    Se saken og betal her: {$link}
+
+    Vennlig hilsen
+    {$agency}
+journey-purring-notice =
+    Påminnelse om ubetalt regning
+
+    Vi har ikke fått betaling for {$claim_for} fra {$creditor}. Regningen hadde forfall {$due}.
+
+    Å betale: {$amount}
+    Betal innen: {$deadline}
+    Kontonummer: {$account}
+    KID: {$kid}
+
+    Beløpet kan inneholde et lovlig purregebyr. På siden for saken ser du hva beløpet består av.
+
+    Kan du ikke betale alt nå, kan du be om mer tid eller dele beløpet opp på siden for saken. Har du allerede betalt, kan du se bort fra denne påminnelsen.
+
+journey-inkassovarsel-sms = {$creditor}: Betal {$amount} innen {$deadline}, så unngår du inkasso. Les mer: {$link}
+journey-inkassovarsel-email-subject = Viktig: betal regningen fra {$creditor} innen {$deadline}
+journey-inkassovarsel-email-body =
+    Hei {$name},
+
+    { journey-inkassovarsel-notice }
+
+    Se saken og betal her: {$link}
+
+    Vennlig hilsen
+    {$agency}
+journey-inkassovarsel-notice =
+    Varsel om inkasso
+
+    Regningen for {$claim_for} fra {$creditor} er fortsatt ikke betalt. Regningen hadde forfall {$due}.
+
+    Å betale: {$amount}
+    Betal innen: {$deadline}
+    Kontonummer: {$account}
+    KID: {$kid}
+
+    Hva betyr dette? Hvis beløpet ikke er betalt innen {$deadline}, blir kravet sendt til inkasso. Det betyr at et inkassobyrå overtar kravet og kan legge til flere kostnader. Betaler du innen fristen, skjer ikke det.
+
+    Betalingen er i tide hvis banken har fått betalingsoppdraget innen fristen.
+
+    Er du uenig i kravet, eller trenger du mer tid, kan du si fra på siden for saken. Da ser vi på det før noe mer skjer.
+
+journey-betalingsoppfordring-sms = {$agency}: Betal {$amount} innen {$deadline} eller si fra om du er uenig: {$link}
+journey-betalingsoppfordring-email-subject = Betalingsoppfordring: kravet fra {$creditor}
+journey-betalingsoppfordring-email-body =
+    Hei {$name},
+
+    { journey-betalingsoppfordring-notice }
+
+    Se saken, betal eller si fra om du er uenig her: {$link}
+
+    Vennlig hilsen
+    {$agency}
+journey-betalingsoppfordring-notice =
+    Betalingsoppfordring
+
+    {$agency} følger opp et krav fra {$creditor} for {$claim_for}.
+
+    Hovedstol: {$principal}
+    Tillegg (gebyrer og renter): {$additional}
+    Å betale i alt: {$amount}
+    Forsinkelsesrente: {$interest_rate} i året, regnet fra {$interest_from}
+
+    Du har frist til {$deadline} til å betale eller til å si fra hvis du er uenig i kravet.
+    Kontonummer: {$account}
+    KID: {$kid}
+
+    Blir kravet ikke betalt, og du ikke sier fra, kan det føre til flere kostnader og at saken går videre til forliksrådet eller namsmannen.
+
+    Mener du at vi har gjort noe galt, har du rett til å klage og få saken behandlet av en klagenemnd (inkassoloven § 22).
+
+journey-final-notice-sms = {$creditor}: Siste påminnelse. Betal {$amount} innen {$deadline} eller si fra: {$link}
+journey-final-notice-email-subject = Siste påminnelse om regningen fra {$creditor}
+journey-final-notice-email-body =
+    Hei {$name},
+
+    { journey-final-notice-notice }
+
+    Se saken og betal her: {$link}
+
+    Vennlig hilsen
+    {$agency}
+journey-final-notice-notice =
+    Siste påminnelse
+
+    Regningen fra {$creditor} på {$amount} er fortsatt ikke betalt. Vi ber deg betale innen {$deadline}.
+
+    Kontonummer: {$account}
+    KID: {$kid}
+
+    Har du det vanskelig, eller er du uenig i kravet, si fra på siden for saken. Vi finner gjerne en løsning sammen.
