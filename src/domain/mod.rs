@@ -26,4 +26,5 @@ pub mod reply;
 pub mod retention;
 pub mod self_service;
 pub mod send_decision;
+pub mod sms_segments;
 pub mod text;

@@ -8,10 +8,10 @@ use crate::domain::message::{Message, Recipient, Template};
 use crate::i18n::Texts;
 
 use super::providers::Outbound;
-use super::segments::{self, Encoding};
 use crate::config::AppConfig;
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
+use crate::domain::sms_segments::{self as segments, Encoding};
 
 pub struct Composer {
     texts: Arc<Texts>,

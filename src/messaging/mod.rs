@@ -4,7 +4,6 @@ pub mod composer;
 pub mod heartbeat;
 pub mod providers;
 pub mod recovery;
-pub mod segments;
 pub mod unsubscribe;
 pub mod worker;
 

@@ -11,8 +11,8 @@ use crate::domain::journey::{JourneyIssue, JourneyStep, StepKind, TEXT_VARIABLES
 use crate::domain::jurisdiction::{LawPack, law};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
+use crate::domain::sms_segments::{self as segments, Encoding};
 use crate::i18n::Texts;
-use crate::messaging::segments::{self, Encoding};
 
 /// A problem: the setting (`journey.steps[2].deadline_days`) and `message (rule)`.
 pub(in crate::config) type Problem = (String, String);
