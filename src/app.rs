@@ -34,7 +34,19 @@ pub struct AppContext {
 impl AppContext {
     pub async fn new(config: AppConfig) -> anyhow::Result<Arc<AppContext>> {
         let store: SharedStore = match config.settings.store.backend {
-            Backend::Embedded => Arc::new(EmbeddedStore::new()),
+            Backend::Embedded => match &config.settings.store.path {
+                // A configured pseudonym key wins; without one the file keeps its own.
+                Some(path) => Arc::new(EmbeddedStore::open(
+                    path,
+                    config
+                        .settings
+                        .store
+                        .pseudonym_key
+                        .as_ref()
+                        .map(|_| config.pseudonyms.clone()),
+                )?),
+                None => Arc::new(EmbeddedStore::new()),
+            },
             Backend::Redis => Arc::new(
                 RedisStore::connect_with(
                     &config.settings.store.redis_url,
