@@ -2393,3 +2393,132 @@ async fn a_file_in_use_is_refused() {
     drop(again);
     std::fs::remove_file(&path).expect("clean up");
 }
+
+/// The demo's API key (config/demo.toml), for the `innfri` binary run on the demo profile.
+const DEMO_KEY: &str = "ik_demo_innfri_public_key";
+
+/// `innfri serve` (demo profile, embedded store) on the store file at `path`, on `port`.
+fn serve_on_file(path: &std::path::Path, port: u16) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args([
+            "--config-dir",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+            "--profile",
+            "demo",
+            "serve",
+        ])
+        .env("INNFRI__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("INNFRI__STORE__PATH", path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("innfri serve")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+async fn wait_until_up(http: &reqwest::Client, base: &str) {
+    for _ in 0..200 {
+        if let Ok(answer) = http.get(format!("{base}/healthz")).send().await
+            && answer.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("innfri serve did not come up at {base}");
+}
+
+/// The real binary on a store file is killed with SIGKILL while case creations are in flight,
+/// then started again on the same file: every case the API acknowledged (201) is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_acknowledged_case_survives_a_kill_9() {
+    const WRITERS: usize = 8;
+    const KILL_AFTER: usize = 150;
+    let path = new_store_path();
+    let http = reqwest::Client::new();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = serve_on_file(&path, port);
+    wait_until_up(&http, &base).await;
+
+    let due = innfri::domain::jurisdiction::no::business_day_on_or_after(
+        Utc::now().date_naive() + Duration::days(10),
+    );
+    let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut writers = Vec::new();
+    for writer in 0..WRITERS {
+        let (http, base, acknowledged) = (http.clone(), base.clone(), acknowledged.clone());
+        writers.push(tokio::spawn(async move {
+            for n in 0.. {
+                let body = common::case_body(&format!("K-{writer}-{n}"), "250.00")
+                    .replace("2026-12-01", &due.to_string());
+                let Ok(answer) = http
+                    .post(format!("{base}/api/v1/cases"))
+                    .bearer_auth(DEMO_KEY)
+                    .header("Content-Type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                else {
+                    // The server is gone: what was in flight was never acknowledged.
+                    return;
+                };
+                if answer.status().as_u16() != 201 {
+                    return;
+                }
+                let Ok(case) = answer.json::<serde_json::Value>().await else {
+                    return;
+                };
+                let id = case["id"].as_str().expect("an id").to_owned();
+                acknowledged.lock().expect("lock").push(id);
+            }
+        }));
+    }
+    let started = std::time::Instant::now();
+    while acknowledged.lock().expect("lock").len() < KILL_AFTER {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "cases were not created"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    server.kill().expect("SIGKILL");
+    server.wait().expect("killed");
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+    assert!(acknowledged.len() >= KILL_AFTER);
+
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = serve_on_file(&path, port);
+    wait_until_up(&http, &base).await;
+    let mut missing = Vec::new();
+    for id in &acknowledged {
+        let answer = http
+            .get(format!("{base}/api/v1/cases/{id}"))
+            .bearer_auth(DEMO_KEY)
+            .send()
+            .await
+            .expect("read");
+        if answer.status().as_u16() != 200 {
+            missing.push(id.clone());
+        }
+    }
+    server.kill().expect("stop");
+    server.wait().expect("stopped");
+    std::fs::remove_file(&path).expect("clean up");
+    assert!(
+        missing.is_empty(),
+        "{} of {} acknowledged cases lost: {missing:?}",
+        missing.len(),
+        acknowledged.len()
+    );
+}
