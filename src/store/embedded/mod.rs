@@ -3,6 +3,11 @@
 //! This file holds the state and the store; each concern's trait is implemented in its own
 //! file beside it. What Redis expires by a time to live expires here after the same time
 //! ([`crate::store::lifetimes`]), seen on the store's clock.
+//!
+//! Opened on a file ([`EmbeddedStore::open`]) the store is durable: the state stays the working
+//! set in memory, its collections ([`tables`]) remember what each call changed, and
+//! [`EmbeddedStore::write`] commits exactly that to the file ([`file`]) under the same lock
+//! before the call returns. Reads never touch the file.
 
 mod cases;
 mod contact;
