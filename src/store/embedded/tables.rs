@@ -405,8 +405,11 @@ pub(super) struct Outbox {
 pub(super) struct Outboxes {
     map: HashMap<AgencyId, Outbox>,
     /// Positions written or trimmed, and agencies whose `first` moved.
-    dirty: Option<(HashSet<(AgencyId, usize)>, HashSet<AgencyId>)>,
+    dirty: Option<(HashSet<Position>, HashSet<AgencyId>)>,
 }
+
+/// An event's place: its agency and position in that agency's outbox.
+type Position = (AgencyId, usize);
 
 impl Deref for Outboxes {
     type Target = HashMap<AgencyId, Outbox>;
