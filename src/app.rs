@@ -33,18 +33,12 @@ pub struct AppContext {
 
 impl AppContext {
     pub async fn new(config: AppConfig) -> anyhow::Result<Arc<AppContext>> {
+        // A store file takes the configured pseudonym key; without one the file keeps its own.
+        let key =
+            (config.settings.store.pseudonym_key.is_some()).then(|| config.pseudonyms.clone());
         let store: SharedStore = match config.settings.store.backend {
             Backend::Embedded => match &config.settings.store.path {
-                // A configured pseudonym key wins; without one the file keeps its own.
-                Some(path) => Arc::new(EmbeddedStore::open(
-                    path,
-                    config
-                        .settings
-                        .store
-                        .pseudonym_key
-                        .as_ref()
-                        .map(|_| config.pseudonyms.clone()),
-                )?),
+                Some(path) => Arc::new(EmbeddedStore::open(path, key)?),
                 None => Arc::new(EmbeddedStore::new()),
             },
             Backend::Redis => Arc::new(
