@@ -2522,3 +2522,60 @@ async fn every_acknowledged_case_survives_a_kill_9() {
         acknowledged.len()
     );
 }
+
+/// A second `innfri` process on a store file another one serves from stops at start and says
+/// why; the first goes on serving.
+#[tokio::test]
+async fn a_second_process_on_the_same_file_is_refused() {
+    let path = new_store_path();
+    let http = reqwest::Client::new();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut first = serve_on_file(&path, port);
+    wait_until_up(&http, &base).await;
+    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args([
+            "--config-dir",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+            "--profile",
+            "demo",
+            "serve",
+        ])
+        .env("INNFRI__SERVER__BIND", format!("127.0.0.1:{}", free_port()))
+        .env("INNFRI__STORE__PATH", &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("second innfri serve");
+    let started = std::time::Instant::now();
+    let exited = loop {
+        if let Some(status) = second.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            // Still running: it opened the file beside the first. Stop it; the test fails below.
+            second.kill().expect("stop the second");
+            second.wait().expect("stopped");
+            break None;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let mut errors = String::new();
+    if let Some(mut stderr) = second.stderr.take() {
+        use std::io::Read;
+        stderr.read_to_string(&mut errors).expect("stderr");
+    }
+    let still_up = http.get(format!("{base}/healthz")).send().await;
+    first.kill().expect("stop");
+    first.wait().expect("stopped");
+    std::fs::remove_file(&path).expect("clean up");
+    assert!(
+        exited.is_some_and(|status| !status.success()),
+        "the second process must stop at start: {errors}"
+    );
+    assert!(
+        errors.contains("is already open in another process"),
+        "{errors}"
+    );
+    assert!(still_up.is_ok_and(|answer| answer.status().is_success()));
+}
