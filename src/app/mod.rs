@@ -35,8 +35,14 @@ impl AppContext {
         config: AppConfig,
         clock: SharedClock,
     ) -> anyhow::Result<Arc<AppContext>> {
+        // A store file takes the configured pseudonym key; without one the file keeps its own.
+        let key =
+            (config.settings.store.pseudonym_key.is_some()).then(|| config.pseudonyms.clone());
         let store: SharedStore = match config.settings.store.backend {
-            Backend::Embedded => Arc::new(EmbeddedStore::new().with_clock(clock.clone())),
+            Backend::Embedded => match &config.settings.store.path {
+                Some(path) => Arc::new(EmbeddedStore::open(path, key)?.with_clock(clock.clone())),
+                None => Arc::new(EmbeddedStore::new().with_clock(clock.clone())),
+            },
             Backend::Redis => Arc::new(
                 RedisStore::connect_with(
                     &config.settings.store.redis_url,

@@ -79,6 +79,10 @@ pub struct StoreSettings {
     /// set once and kept (a new key forgets every opt-out made under the old one).
     #[serde(default)]
     pub pseudonym_key: Option<SecretString>,
+    /// Embedded backend only: the file it keeps everything in (made if missing; its folder
+    /// must exist), so data survives a restart. Unset: in memory, gone on exit (the demo).
+    #[serde(default)]
+    pub path: Option<std::path::PathBuf>,
 }
 
 fn two_thousand() -> u64 {

@@ -301,3 +301,41 @@ fn retention_days_out_of_range_are_refused_with_the_field_named() {
         "{errors}"
     );
 }
+
+#[test]
+fn the_store_file_is_for_the_embedded_backend_in_a_folder_that_exists() {
+    let tmp = env!("CARGO_TARGET_TMPDIR");
+    let file = format!("{tmp}/check-config-store.redb");
+    let (code, errors) = check_config(Some("demo"), &[("INNFRI__STORE__PATH", &file)]);
+    assert_eq!(code, Some(0), "{errors}");
+    let (code, errors) = check_config(
+        None,
+        &[
+            ("INNFRI__STORE__BACKEND", "redis"),
+            ("INNFRI__STORE__PATH", &file),
+        ],
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        errors.contains("store.path: is for the embedded backend only"),
+        "{errors}"
+    );
+    let (code, errors) = check_config(
+        Some("demo"),
+        &[(
+            "INNFRI__STORE__PATH",
+            &format!("{tmp}/no-such-folder/store.redb"),
+        )],
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        errors.contains("store.path: its folder") && errors.contains("does not exist"),
+        "{errors}"
+    );
+    let (code, errors) = check_config(Some("demo"), &[("INNFRI__STORE__PATH", tmp)]);
+    assert_eq!(code, Some(2));
+    assert!(
+        errors.contains("store.path: must name a file, not a folder"),
+        "{errors}"
+    );
+}

@@ -1,4 +1,7 @@
-//! One conformance suite for both store backends: the same calls must give the same answers.
+//! One conformance suite for every store backend (the embedded store in memory and in a file,
+//! and Redis): the same calls must give the same answers. Then what only the file promises:
+//! all of it again after a reopen and after a kill -9, erasure out of the file's bytes, one
+//! process per file.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -24,6 +27,54 @@ use innfri::store::{
     ApiKeyRecord, CaseInsert, EmbeddedStore, IdempotencyBegin, RedisStore, SavedResponse,
     SharedStore, StoreError, lifetimes,
 };
+
+/// The backends under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    /// The embedded store in memory.
+    Embedded,
+    /// The embedded store in a file of its own (`store.path`).
+    File,
+    Redis,
+}
+
+/// A path for a new store file, unique per call.
+fn new_store_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("store-{}.redb", uuid::Uuid::new_v4().simple()))
+}
+
+/// A durable embedded store on a new file, unlinked once open (the open file stays usable), so
+/// a test leaves nothing behind.
+fn on_new_file() -> EmbeddedStore {
+    let path = new_store_path();
+    let store = EmbeddedStore::open(&path, None).expect("open the store file");
+    std::fs::remove_file(&path).expect("unlink");
+    store
+}
+
+async fn store(backend: Backend) -> SharedStore {
+    match backend {
+        Backend::File => Arc::new(on_new_file()),
+        Backend::Embedded => common::store(common::Backend::Embedded).await,
+        Backend::Redis => common::store(common::Backend::Redis).await,
+    }
+}
+
+/// Each test once per backend, in a module named after it.
+macro_rules! on_every_store {
+    ($($name:ident),* $(,)?) => {
+        mod embedded {
+            $( #[tokio::test] async fn $name() { super::$name(super::Backend::Embedded).await } )*
+        }
+        mod file {
+            $( #[tokio::test] async fn $name() { super::$name(super::Backend::File).await } )*
+        }
+        mod redis {
+            $( #[tokio::test] async fn $name() { super::$name(super::Backend::Redis).await } )*
+        }
+    };
+}
 
 fn case(agency: &str, external_ref: &str) -> Case {
     let terms = CaseTerms {
@@ -63,7 +114,7 @@ fn sms(case: &Case, at: chrono::DateTime<Utc>) -> Message {
 }
 
 async fn a_case_is_stored_once_per_agency_and_reference(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let first = case("a", "R1");
     assert_eq!(
         store.insert_case(&first).await.expect("insert"),
@@ -89,7 +140,7 @@ async fn a_case_is_stored_once_per_agency_and_reference(backend: Backend) {
 }
 
 async fn a_stale_update_is_refused(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let original = case("a", "R2");
     store.insert_case(&original).await.expect("insert");
     let mut edited = original.clone();
@@ -108,7 +159,7 @@ async fn a_stale_update_is_refused(backend: Backend) {
 }
 
 async fn kid_sequences_count_up_per_creditor(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let a = CreditorId::parse("a").expect("id");
     let b = CreditorId::parse("b").expect("id");
     assert_eq!(store.next_kid_sequence(&a).await.expect("seq"), 1);
@@ -117,7 +168,7 @@ async fn kid_sequences_count_up_per_creditor(backend: Backend) {
 }
 
 async fn links_resolve_by_digest_and_revoke_per_case(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R3");
     let now = Utc::now();
     let link = ShortLink {
@@ -224,7 +275,7 @@ async fn sessions_expire_after_idle_time(backend: Backend) {
 }
 
 async fn a_session_comes_with_its_case_in_one_read(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R9");
     store.insert_case(&c).await.expect("insert");
     let now = Utc::now();
@@ -288,7 +339,7 @@ async fn a_session_comes_with_its_case_in_one_read(backend: Backend) {
 }
 
 async fn due_messages_are_claimed_once_and_in_time_order(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R4");
     let now = Utc::now();
     let later = sms(&c, now + Duration::hours(1));
@@ -325,7 +376,7 @@ async fn due_messages_are_claimed_once_and_in_time_order(backend: Backend) {
 }
 
 async fn a_lease_that_runs_out_makes_the_message_claimable_again(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R5");
     let now = Utc::now();
     let m = sms(&c, now);
@@ -359,7 +410,7 @@ async fn a_lease_that_runs_out_makes_the_message_claimable_again(backend: Backen
 }
 
 async fn finished_and_rescheduled_messages_leave_or_rejoin_the_queue(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R6");
     let now = Utc::now();
     let (a, b) = (sms(&c, now), sms(&c, now));
@@ -391,7 +442,7 @@ async fn finished_and_rescheduled_messages_leave_or_rejoin_the_queue(backend: Ba
 }
 
 async fn events_are_written_with_the_change_or_not_at_all(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R7");
     store.insert_case(&c).await.expect("insert");
     let event = |kind| {
@@ -461,7 +512,7 @@ async fn events_are_written_with_the_change_or_not_at_all(backend: Backend) {
 }
 
 async fn an_idempotency_key_starts_once_then_replays_its_response(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let begin = |scope: &'static str, fp: &'static str, claim: &'static str| {
         let store = store.clone();
         async move {
@@ -543,7 +594,7 @@ async fn an_idempotency_key_starts_once_then_replays_its_response(backend: Backe
 async fn a_stale_copy_cannot_start_a_send_even_after_a_hold_gave_the_attempt_back(
     backend: Backend,
 ) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R9");
     let now = Utc::now();
     store
@@ -621,7 +672,7 @@ async fn start(
 }
 
 async fn a_won_start_reads_the_case_and_the_opt_out_in_the_same_step(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R7");
     store.insert_case(&c).await.expect("insert");
     let now = Utc::now();
@@ -648,7 +699,7 @@ async fn a_won_start_reads_the_case_and_the_opt_out_in_the_same_step(backend: Ba
 }
 
 async fn opt_outs_are_per_channel_case_blind_for_addresses_and_start_undoes_sms(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R8");
     store.insert_case(&c).await.expect("insert");
     let now = Utc::now();
@@ -686,7 +737,7 @@ async fn opt_outs_are_per_channel_case_blind_for_addresses_and_start_undoes_sms(
 }
 
 async fn a_final_message_cannot_be_started(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R5");
     store.insert_case(&c).await.expect("insert");
     let now = Utc::now();
@@ -746,7 +797,7 @@ async fn a_final_message_cannot_be_started(backend: Backend) {
 }
 
 async fn a_message_erased_during_its_send_is_not_written_back(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R4");
     store.insert_case(&c).await.expect("insert");
     let now = Utc::now();
@@ -809,7 +860,7 @@ fn twilio_ref(id: &str) -> ProviderRef<'_> {
 /// A provider's id finds a message only in that provider's namespace: the same id from
 /// another provider (or sent through another one) finds nothing.
 async fn provider_ids_are_found_only_within_their_provider(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R5");
     store.insert_case(&c).await.expect("insert");
     let now = Utc::now();
@@ -853,7 +904,7 @@ async fn provider_ids_are_found_only_within_their_provider(backend: Backend) {
 }
 
 async fn the_store_answers_a_ping(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     store.ping().await.expect("ping");
 }
 
@@ -870,7 +921,7 @@ async fn settled(
 }
 
 async fn settled_cases_are_found_by_when_collection_ended(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let creditor = CreditorId::parse("nordlys-energi").expect("id");
     let now = Utc::now();
     let open = case("a", "open");
@@ -917,7 +968,7 @@ async fn settled_cases_are_found_by_when_collection_ended(backend: Backend) {
 }
 
 async fn a_case_s_events_are_redacted_in_place(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let mut c = case("a", "R1");
     let other = case("a", "R2");
     store.insert_case(&c).await.expect("insert");
@@ -979,7 +1030,7 @@ async fn a_case_s_events_are_redacted_in_place(backend: Backend) {
 }
 
 async fn trimmed_events_go_and_cursors_keep_working(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let agency = AgencyId::parse("a").expect("id");
     let event = || {
         Event::new(
@@ -1030,7 +1081,7 @@ async fn trimmed_events_go_and_cursors_keep_working(backend: Backend) {
 }
 
 async fn answers_about_an_erased_case_are_forgotten_and_no_longer_saved(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "R1");
     store.insert_case(&c).await.expect("insert");
     let saved = SavedResponse {
@@ -1084,7 +1135,7 @@ async fn answers_about_an_erased_case_are_forgotten_and_no_longer_saved(backend:
 }
 
 async fn an_ended_session_is_gone(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let digest = TokenDigest::of("session-token");
     let now = Utc::now();
     let session = DebtorSession {
@@ -1121,6 +1172,11 @@ impl Timed {
         match backend {
             Backend::Embedded => Timed {
                 store: Arc::new(EmbeddedStore::new().with_clock(Arc::new(clock.clone()))),
+                clock,
+                redis: None,
+            },
+            Backend::File => Timed {
+                store: Arc::new(on_new_file().with_clock(Arc::new(clock.clone()))),
                 clock,
                 redis: None,
             },
@@ -1375,7 +1431,7 @@ async fn what_expires_goes_after_the_same_time_on_both(backend: Backend) {
 }
 
 async fn an_agency_s_cases_are_listed_in_the_order_they_came(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let (first, second, third) = (case("a", "L1"), case("a", "L2"), case("a", "L3"));
     let theirs = case("b", "L1");
     for c in [&first, &theirs, &second, &third] {
@@ -1414,7 +1470,7 @@ async fn an_agency_s_cases_are_listed_in_the_order_they_came(backend: Backend) {
 }
 
 async fn a_payment_reference_is_applied_once_with_its_events(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "P1");
     store.insert_case(&c).await.expect("insert");
     let now = Utc::now();
@@ -1495,7 +1551,7 @@ async fn a_payment_reference_is_applied_once_with_its_events(backend: Backend) {
 }
 
 async fn kids_find_their_case_per_creditor(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let c = case("a", "K1");
     store.insert_case(&c).await.expect("insert");
     let creditor = c.creditor_id.clone();
@@ -1530,7 +1586,7 @@ async fn kids_find_their_case_per_creditor(backend: Backend) {
 }
 
 async fn webhook_delivery_state_is_kept_per_agency(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let a = AgencyId::parse("a").expect("id");
     let b = AgencyId::parse("b").expect("id");
     assert_eq!(
@@ -1559,7 +1615,7 @@ async fn webhook_delivery_state_is_kept_per_agency(backend: Backend) {
 }
 
 async fn agencies_keys_and_mandates_are_kept_per_tenant(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let agency = |id: &str, name: &str| Agency {
         id: AgencyId::parse(id).expect("id"),
         name: name.into(),
@@ -1684,7 +1740,7 @@ async fn agencies_keys_and_mandates_are_kept_per_tenant(backend: Backend) {
 }
 
 async fn replies_find_the_case_the_number_last_heard_about(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let phone = "+4791234567";
     let (first, second) = (case("a", "S1"), case("a", "S2"));
     let last = || {
@@ -1734,7 +1790,7 @@ async fn replies_find_the_case_the_number_last_heard_about(backend: Backend) {
 }
 
 async fn the_frequency_cap_gives_places_by_its_rule(backend: Backend) {
-    let store = common::store(backend).await;
+    let store = store(backend).await;
     let agency = AgencyId::parse("a").expect("id");
     let address = "+4791234567";
     // Two a week, a day apart.
@@ -1877,7 +1933,7 @@ async fn a_queued_message_is_cancelled_but_not_one_being_sent(backend: Backend) 
     );
 }
 
-on_both_stores!(
+on_every_store!(
     a_case_is_stored_once_per_agency_and_reference,
     a_stale_update_is_refused,
     kid_sequences_count_up_per_creditor,
@@ -1911,3 +1967,613 @@ on_both_stores!(
     the_frequency_cap_gives_places_by_its_rule,
     a_queued_message_is_cancelled_but_not_one_being_sent,
 );
+
+// ---------------------------------------------------------------------------------------------
+// What only the file promises.
+
+/// Everything written through every concern is there again when the file is opened anew: the
+/// records, the indexes, the queue and its leases, the outbox's positions, what expires (with
+/// its time), and the file's own pseudonym key (an opt-out still counts).
+#[tokio::test]
+async fn a_reopened_file_has_everything_written_through_every_concern() {
+    let path = new_store_path();
+    let now = Utc::now();
+    let agency = AgencyId::parse("a").expect("id");
+    let creditor = CreditorId::parse("nordlys-energi").expect("id");
+    let c = case("a", "R1");
+    let link_digest = TokenDigest::of("link");
+    let session_digest = TokenDigest::of("session");
+    let idle = std::time::Duration::from_secs(600);
+    let link = ShortLink {
+        case_id: c.id.clone(),
+        purpose: LinkPurpose::Case,
+        created_at: now,
+        expires_at: now + Duration::days(1),
+        revoked: false,
+        message_id: None,
+    };
+    let session = DebtorSession {
+        case_id: c.id.clone(),
+        csrf_token: "csrf".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(1),
+        verified: false,
+    };
+    let due = sms(&c, now - Duration::minutes(1));
+    let leased = sms(&c, now - Duration::minutes(2));
+    let sent = sms(&c, now - Duration::minutes(3));
+    let event = |n: i64| {
+        Event::new(
+            agency.clone(),
+            Some(c.id.clone()),
+            EventKind::DeferralGranted,
+            serde_json::json!({ "n": n }),
+            now - Duration::days(10 - n),
+        )
+    };
+    let saved = SavedResponse {
+        status: 201,
+        content_type: "application/json".into(),
+        body: "{}".into(),
+        headers: Vec::new(),
+    };
+    let cap = ContactCap {
+        max: 1,
+        window: Duration::days(7),
+        cooldown: Duration::zero(),
+    };
+    let agency_record = Agency {
+        id: AgencyId::parse("agency-a").expect("id"),
+        name: "A Inkasso AS".into(),
+        creditors: vec![creditor.clone()],
+    };
+    let key = ApiKeyRecord {
+        agency: agency_record.id.clone(),
+        key_id: "k1".into(),
+        created_at: now,
+        revoked_at: None,
+        from_config: false,
+    };
+    let delivery = DeliveryState {
+        cursor: Some("0-1".into()),
+        ..DeliveryState::default()
+    };
+    let updated;
+    let settled_case;
+    {
+        let store: SharedStore = Arc::new(EmbeddedStore::open(&path, None).expect("open"));
+        store.insert_case(&c).await.expect("insert");
+        let mut changed = c.clone();
+        changed.debtor.name = "Kari Changed".into();
+        updated = store.update_case(&changed).await.expect("update");
+        settled_case = settled(&store, "S1", now - Duration::days(100)).await;
+        assert_eq!(store.next_kid_sequence(&creditor).await.expect("seq"), 1);
+        store.save_link(&link_digest, &link).await.expect("link");
+        store
+            .save_session(&session_digest, &session, idle)
+            .await
+            .expect("session");
+        for m in [&sent, &leased, &due] {
+            store.schedule_message(m).await.expect("schedule");
+        }
+        let claimed = store
+            .claim_due_messages(now, now + Duration::minutes(5), 2)
+            .await
+            .expect("claim");
+        assert_eq!(
+            claimed.iter().map(|m| &m.id).collect::<Vec<_>>(),
+            vec![&sent.id, &leased.id],
+            "the two oldest"
+        );
+        let mut done = sent.clone();
+        done.status = MessageStatus::Sent;
+        done.provider = Some("twilio".into());
+        done.provider_id = Some("SM1".into());
+        store
+            .record_sent(&done, twilio_ref("SM1"), Some("+4791234567"))
+            .await
+            .expect("record");
+        store
+            .append_events(&[event(1), event(2), event(3)])
+            .await
+            .expect("events");
+        assert_eq!(
+            store
+                .trim_events(&agency, now - Duration::days(8), 10)
+                .await
+                .expect("trim"),
+            1
+        );
+        store
+            .index_kid(&creditor, "55555", &c.id)
+            .await
+            .expect("kid");
+        assert!(
+            store
+                .apply_payment(&settled_case, "BANK-1", &[])
+                .await
+                .expect("payment")
+        );
+        store
+            .save_delivery_state(&agency, &delivery)
+            .await
+            .expect("delivery");
+        store.opt_out("+4799999999").await.expect("opt out");
+        store
+            .opt_out_email("Ola@Example.no")
+            .await
+            .expect("opt out");
+        assert_eq!(
+            store
+                .idempotency_begin("a", "k1", "fp", "c1")
+                .await
+                .expect("begin"),
+            IdempotencyBegin::Started
+        );
+        store
+            .idempotency_finish("a", "k1", "c1", &saved, Some(&c.id))
+            .await
+            .expect("finish");
+        assert_eq!(
+            store
+                .claim_contact_slot(&agency, "+4791234567", &sent.id, now, &cap)
+                .await
+                .expect("slot"),
+            None
+        );
+        store.save_agency(&agency_record).await.expect("agency");
+        assert!(store.add_api_key(&[7u8; 32], &key).await.expect("key"));
+        assert!(
+            store
+                .revoke_api_key(&key.agency, "k1", now)
+                .await
+                .expect("revoke")
+        );
+        store
+            .save_mandate(&creditor, &Mandate::default())
+            .await
+            .expect("mandate");
+    }
+
+    let store: SharedStore = Arc::new(EmbeddedStore::open(&path, None).expect("reopen"));
+    assert_eq!(
+        store.case(&c.id).await.expect("case"),
+        Some(updated.clone())
+    );
+    assert_eq!(
+        store
+            .case_by_ref(&agency, &ExternalRef::parse("R1").expect("ref"))
+            .await
+            .expect("by ref"),
+        Some(updated.clone())
+    );
+    assert_eq!(
+        store
+            .agency_cases(&agency, 0, 10)
+            .await
+            .expect("list")
+            .iter()
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>(),
+        vec![c.id.clone(), settled_case.id.clone()],
+        "in the order they came"
+    );
+    assert_eq!(store.next_kid_sequence(&creditor).await.expect("seq"), 2);
+    assert_eq!(
+        store
+            .cases_settled_before(&creditor, now - Duration::days(50), 10)
+            .await
+            .expect("settled"),
+        vec![settled_case.id.clone()]
+    );
+    assert_eq!(store.link(&link_digest).await.expect("link"), Some(link));
+    assert_eq!(store.revoke_links(&c.id).await.expect("revoke"), 1);
+    assert_eq!(
+        store
+            .session_with_case(&session_digest, idle)
+            .await
+            .expect("session"),
+        Some((session, updated.clone()))
+    );
+    assert_eq!(
+        store
+            .claim_due_messages(now, now + Duration::minutes(5), 10)
+            .await
+            .expect("claim")
+            .iter()
+            .map(|m| &m.id)
+            .collect::<Vec<_>>(),
+        vec![&due.id],
+        "the one left waiting; the leased one stays leased"
+    );
+    let after_lease = now + Duration::minutes(6);
+    assert_eq!(
+        store
+            .claim_due_messages(after_lease, after_lease + Duration::minutes(5), 10)
+            .await
+            .expect("claim")
+            .len(),
+        2,
+        "both leases ran out"
+    );
+    assert_eq!(
+        store
+            .message_by_provider_id(twilio_ref("SM1"))
+            .await
+            .expect("provider id")
+            .map(|m| m.status),
+        Some(MessageStatus::Sent)
+    );
+    assert_eq!(store.case_messages(&c.id).await.expect("messages").len(), 3);
+    assert_eq!(
+        store.last_sms_case("+4791234567").await.expect("route"),
+        Some(c.id.clone())
+    );
+    let events = store.events_after(&agency, None, 10).await.expect("events");
+    assert_eq!(
+        events
+            .iter()
+            .map(|(cursor, _)| cursor.as_str())
+            .collect::<Vec<_>>(),
+        vec!["0-1", "0-2"],
+        "the trimmed one gone, positions kept"
+    );
+    store.append_events(&[event(4)]).await.expect("append");
+    assert_eq!(
+        store
+            .events_after(&agency, Some("0-2"), 10)
+            .await
+            .expect("events")
+            .iter()
+            .map(|(cursor, _)| cursor.as_str())
+            .collect::<Vec<_>>(),
+        vec!["0-3"],
+        "new events continue after the old positions"
+    );
+    assert_eq!(
+        store.case_by_kid(&creditor, "55555").await.expect("kid"),
+        Some(c.id.clone())
+    );
+    assert!(
+        !store
+            .apply_payment(&settled_case, "BANK-1", &[])
+            .await
+            .expect("payment"),
+        "applied once, even across a restart"
+    );
+    assert_eq!(
+        store.delivery_state(&agency).await.expect("delivery"),
+        delivery
+    );
+    assert!(store.is_opted_out("+4799999999").await.expect("opted out"));
+    assert!(
+        store
+            .is_email_opted_out("ola@example.no")
+            .await
+            .expect("opted out")
+    );
+    assert!(
+        !store
+            .is_opted_out("+4791234567")
+            .await
+            .expect("not opted out")
+    );
+    assert_eq!(
+        store
+            .idempotency_begin("a", "k1", "fp", "c2")
+            .await
+            .expect("begin"),
+        IdempotencyBegin::Replay(saved)
+    );
+    assert_eq!(
+        store
+            .claim_contact_slot(&agency, "+4791234567", &due.id, now, &cap)
+            .await
+            .expect("slot"),
+        Some(now + cap.window),
+        "the week's one reminder is spent"
+    );
+    assert_eq!(
+        store.agencies().await.expect("agencies"),
+        vec![agency_record]
+    );
+    assert!(
+        store
+            .api_key(&[7u8; 32])
+            .await
+            .expect("key")
+            .is_some_and(|k| k.revoked_at == Some(now))
+    );
+    assert_eq!(
+        store.mandate(&creditor).await.expect("mandate"),
+        Some(Mandate::default())
+    );
+    assert_eq!(store.forget_case_answers(&c.id).await.expect("forget"), 1);
+    drop(store);
+    std::fs::remove_file(&path).expect("clean up");
+}
+
+/// After an erasure the debtor's name and number are nowhere in the file's bytes, not even in
+/// the pages redb freed when the records changed.
+#[tokio::test]
+async fn an_erased_debtor_is_not_in_the_file_bytes() {
+    let path = new_store_path();
+    let store: SharedStore = Arc::new(EmbeddedStore::open(&path, None).expect("open"));
+    let mut c = case("a", "E1");
+    // Long enough to fill pages of its own, so what a change leaves in freed pages is not all
+    // overwritten by the next few commits by chance.
+    c.debtor.name = "Ingrid Uniquename Rasmussen ".repeat(400);
+    let phone = PhoneNumber::parse("98765432").expect("phone");
+    c.debtor.phone = Some(phone.clone());
+    store.insert_case(&c).await.expect("insert");
+    let kept = case("a", "E2");
+    store.insert_case(&kept).await.expect("insert");
+    let mut message = sms(&c, Utc::now());
+    message.recipient = Recipient::Sms(phone);
+    store.schedule_message(&message).await.expect("message");
+    store
+        .append_events(&[Event::new(
+            c.agency_id.clone(),
+            Some(c.id.clone()),
+            EventKind::DeferralGranted,
+            serde_json::json!({"note": "Ingrid Uniquename Rasmussen called"}),
+            Utc::now(),
+        )])
+        .await
+        .expect("event");
+    let bytes = std::fs::read(&path).expect("read the file");
+    let contains = |bytes: &[u8], text: &str| {
+        bytes
+            .windows(text.len())
+            .any(|window| window == text.as_bytes())
+    };
+    assert!(
+        contains(&bytes, "Uniquename"),
+        "the name is in the file at first"
+    );
+    assert!(
+        contains(&bytes, "98765432"),
+        "the number is in the file at first"
+    );
+
+    let mut erased = store.case(&c.id).await.expect("read").expect("case");
+    erased.erase(Utc::now());
+    store.update_case(&erased).await.expect("erase the record");
+    store.delete_case_messages(&c.id).await.expect("messages");
+    store
+        .redact_case_events(&c.agency_id, &c.id)
+        .await
+        .expect("events");
+    store.forget_case_answers(&c.id).await.expect("answers");
+
+    let bytes = std::fs::read(&path).expect("read the file");
+    assert!(
+        !contains(&bytes, "Uniquename"),
+        "the erased name is gone from the file"
+    );
+    assert!(
+        !contains(&bytes, "98765432"),
+        "the erased number is gone from the file"
+    );
+    assert!(
+        contains(&bytes, "Kari Nordmann"),
+        "the other case's debtor is still there"
+    );
+    drop(store);
+    let store: SharedStore = Arc::new(EmbeddedStore::open(&path, None).expect("reopen"));
+    assert!(
+        store
+            .case(&c.id)
+            .await
+            .expect("read")
+            .is_some_and(|c| c.is_erased()),
+        "the erased case is kept (erased) in the rewritten file"
+    );
+    assert!(store.case(&kept.id).await.expect("read").is_some());
+    drop(store);
+    std::fs::remove_file(&path).expect("clean up");
+}
+
+/// A second store on a file another holds is refused with an error that says so.
+#[tokio::test]
+async fn a_file_in_use_is_refused() {
+    let path = new_store_path();
+    let first = EmbeddedStore::open(&path, None).expect("open");
+    let Err(error) = EmbeddedStore::open(&path, None) else {
+        panic!("a second open of the same file must fail");
+    };
+    assert!(
+        matches!(&error, StoreError::Unavailable(why) if why.contains("already open in another process")),
+        "{error}"
+    );
+    drop(first);
+    let again = EmbeddedStore::open(&path, None).expect("free once the first is gone");
+    drop(again);
+    std::fs::remove_file(&path).expect("clean up");
+}
+
+/// The demo's API key (config/demo.toml), for the `innfri` binary run on the demo profile.
+const DEMO_KEY: &str = "ik_demo_innfri_public_key";
+
+/// `innfri serve` (demo profile, embedded store) on the store file at `path`, on `port`.
+fn serve_on_file(path: &std::path::Path, port: u16) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args([
+            "--config-dir",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+            "--profile",
+            "demo",
+            "serve",
+        ])
+        .env("INNFRI__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("INNFRI__STORE__PATH", path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("innfri serve")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+async fn wait_until_up(http: &reqwest::Client, base: &str) {
+    for _ in 0..200 {
+        if let Ok(answer) = http.get(format!("{base}/healthz")).send().await
+            && answer.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("innfri serve did not come up at {base}");
+}
+
+/// The real binary on a store file is killed with SIGKILL while case creations are in flight,
+/// then started again on the same file: every case the API acknowledged (201) is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_acknowledged_case_survives_a_kill_9() {
+    const WRITERS: usize = 8;
+    const KILL_AFTER: usize = 150;
+    let path = new_store_path();
+    let http = reqwest::Client::new();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = serve_on_file(&path, port);
+    wait_until_up(&http, &base).await;
+
+    let due = innfri::domain::jurisdiction::no::business_day_on_or_after(
+        Utc::now().date_naive() + Duration::days(10),
+    );
+    let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut writers = Vec::new();
+    for writer in 0..WRITERS {
+        let (http, base, acknowledged) = (http.clone(), base.clone(), acknowledged.clone());
+        writers.push(tokio::spawn(async move {
+            for n in 0.. {
+                let body = common::case_body(&format!("K-{writer}-{n}"), "250.00")
+                    .replace("2026-12-01", &due.to_string());
+                let Ok(answer) = http
+                    .post(format!("{base}/api/v1/cases"))
+                    .bearer_auth(DEMO_KEY)
+                    .header("Content-Type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                else {
+                    // The server is gone: what was in flight was never acknowledged.
+                    return;
+                };
+                if answer.status().as_u16() != 201 {
+                    return;
+                }
+                let Ok(case) = answer.json::<serde_json::Value>().await else {
+                    return;
+                };
+                let id = case["id"].as_str().expect("an id").to_owned();
+                acknowledged.lock().expect("lock").push(id);
+            }
+        }));
+    }
+    let started = std::time::Instant::now();
+    while acknowledged.lock().expect("lock").len() < KILL_AFTER {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "cases were not created"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    server.kill().expect("SIGKILL");
+    server.wait().expect("killed");
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+    assert!(acknowledged.len() >= KILL_AFTER);
+
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = serve_on_file(&path, port);
+    wait_until_up(&http, &base).await;
+    let mut missing = Vec::new();
+    for id in &acknowledged {
+        let answer = http
+            .get(format!("{base}/api/v1/cases/{id}"))
+            .bearer_auth(DEMO_KEY)
+            .send()
+            .await
+            .expect("read");
+        if answer.status().as_u16() != 200 {
+            missing.push(id.clone());
+        }
+    }
+    server.kill().expect("stop");
+    server.wait().expect("stopped");
+    std::fs::remove_file(&path).expect("clean up");
+    assert!(
+        missing.is_empty(),
+        "{} of {} acknowledged cases lost: {missing:?}",
+        missing.len(),
+        acknowledged.len()
+    );
+}
+
+/// A second `innfri` process on a store file another one serves from stops at start and says
+/// why; the first goes on serving.
+#[tokio::test]
+async fn a_second_process_on_the_same_file_is_refused() {
+    let path = new_store_path();
+    let http = reqwest::Client::new();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut first = serve_on_file(&path, port);
+    wait_until_up(&http, &base).await;
+    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_innfri"))
+        .args([
+            "--config-dir",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+            "--profile",
+            "demo",
+            "serve",
+        ])
+        .env("INNFRI__SERVER__BIND", format!("127.0.0.1:{}", free_port()))
+        .env("INNFRI__STORE__PATH", &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("second innfri serve");
+    let started = std::time::Instant::now();
+    let exited = loop {
+        if let Some(status) = second.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            // Still running: it opened the file beside the first. Stop it; the test fails below.
+            second.kill().expect("stop the second");
+            second.wait().expect("stopped");
+            break None;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let mut errors = String::new();
+    if let Some(mut stderr) = second.stderr.take() {
+        use std::io::Read;
+        stderr.read_to_string(&mut errors).expect("stderr");
+    }
+    let still_up = http.get(format!("{base}/healthz")).send().await;
+    first.kill().expect("stop");
+    first.wait().expect("stopped");
+    std::fs::remove_file(&path).expect("clean up");
+    assert!(
+        exited.is_some_and(|status| !status.success()),
+        "the second process must stop at start: {errors}"
+    );
+    assert!(
+        errors.contains("is already open in another process"),
+        "{errors}"
+    );
+    assert!(still_up.is_ok_and(|answer| answer.status().is_success()));
+}

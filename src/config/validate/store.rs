@@ -1,4 +1,4 @@
-//! `[store]`: the key namespace, the timeouts, and the pseudonym key.
+//! `[store]`: the key namespace, the timeouts, the pseudonym key, and the embedded store's file.
 
 use secrecy::ExposeSecret;
 
@@ -28,6 +28,26 @@ pub(super) fn check(settings: &Settings, issues: &mut Issues<'_>) -> Option<Pseu
             issues.add(
                 key,
                 format!("must be between {min} and 60000 (milliseconds)"),
+            );
+        }
+    }
+    if let Some(path) = &store.path {
+        if store.backend != Backend::Embedded {
+            issues.add(
+                "store.path",
+                "is for the embedded backend only (store.backend = \"embedded\"); Redis keeps its own data",
+            );
+        }
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => std::path::Path::new("."),
+        };
+        if path.as_os_str().is_empty() || path.is_dir() {
+            issues.add("store.path", "must name a file, not a folder");
+        } else if !folder.is_dir() {
+            issues.add(
+                "store.path",
+                format!("its folder {} does not exist", folder.display()),
             );
         }
     }

@@ -11,27 +11,26 @@ use crate::store::{CaseInsert, CaseStore, StoreResult};
 #[async_trait]
 impl CaseStore for EmbeddedStore {
     async fn insert_case(&self, case: &Case) -> StoreResult<CaseInsert> {
-        let mut inner = self.lock()?;
-        let key = (case.agency_id.clone(), case.external_ref.clone());
-        if let Some(existing) = inner.case_refs.get(&key) {
-            return Ok(CaseInsert::Exists(existing.clone()));
-        }
-        inner.case_refs.insert(key, case.id.clone());
-        inner.kids.insert(
-            (case.creditor_id.clone(), case.kid.as_str().to_owned()),
-            case.id.clone(),
-        );
-        inner.cases.insert(case.id.clone(), case.clone());
-        inner
-            .agency_cases
-            .entry(case.agency_id.clone())
-            .or_default()
-            .push(case.id.clone());
-        Ok(CaseInsert::Created)
+        self.write(|inner| {
+            let key = (case.agency_id.clone(), case.external_ref.clone());
+            if let Some(existing) = inner.case_refs.get(&key) {
+                return Ok(CaseInsert::Exists(existing.clone()));
+            }
+            inner.case_refs.insert(key, case.id.clone());
+            inner.kids.insert(
+                (case.creditor_id.clone(), case.kid.as_str().to_owned()),
+                case.id.clone(),
+            );
+            inner.cases.insert(case.id.clone(), case.clone());
+            inner
+                .agency_cases
+                .push(case.agency_id.clone(), case.id.clone());
+            Ok(CaseInsert::Created)
+        })
     }
 
     async fn update_case(&self, case: &Case) -> StoreResult<Case> {
-        self.lock()?.update_case(case)
+        self.write(|inner| inner.update_case(case))
     }
 
     async fn agency_cases(
@@ -69,10 +68,11 @@ impl CaseStore for EmbeddedStore {
     }
 
     async fn next_kid_sequence(&self, creditor: &CreditorId) -> StoreResult<u64> {
-        let mut inner = self.lock()?;
-        let seq = inner.kid_sequences.entry(creditor.clone()).or_insert(0);
-        *seq += 1;
-        Ok(*seq)
+        self.write(|inner| {
+            let seq = inner.kid_sequences.entry_or_default(creditor.clone());
+            *seq += 1;
+            Ok(*seq)
+        })
     }
 
     async fn cases_settled_before(
@@ -104,12 +104,13 @@ impl CaseStore for EmbeddedStore {
     }
 
     async fn unindex_settled(&self, creditor: &CreditorId, case: &CaseId) -> StoreResult<()> {
-        let mut inner = self.lock()?;
-        if let Some((_, at)) = inner.settled_entry.remove(case)
-            && let Some(set) = inner.settled.get_mut(creditor)
-        {
-            set.remove(&(at, case.clone()));
-        }
-        Ok(())
+        self.write(|inner| {
+            if let Some((_, at)) = inner.settled_entry.remove(case)
+                && let Some(set) = inner.settled.get_mut(creditor)
+            {
+                set.remove(&(at, case.clone()));
+            }
+            Ok(())
+        })
     }
 }

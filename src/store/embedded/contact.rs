@@ -12,8 +12,10 @@ use crate::store::{ContactStore, StoreResult, email_opt_out_member, lifetimes};
 impl ContactStore for EmbeddedStore {
     async fn opt_out(&self, phone: &str) -> StoreResult<()> {
         let phone = self.pseudonyms.of(phone);
-        self.lock()?.opted_out.insert(phone);
-        Ok(())
+        self.write(|inner| {
+            inner.opted_out.insert(phone);
+            Ok(())
+        })
     }
 
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool> {
@@ -23,14 +25,18 @@ impl ContactStore for EmbeddedStore {
 
     async fn opt_in(&self, phone: &str) -> StoreResult<()> {
         let phone = self.pseudonyms.of(phone);
-        self.lock()?.opted_out.remove(&phone);
-        Ok(())
+        self.write(|inner| {
+            inner.opted_out.remove(&phone);
+            Ok(())
+        })
     }
 
     async fn opt_out_email(&self, address: &str) -> StoreResult<()> {
         let member = self.pseudonyms.of(&email_opt_out_member(address));
-        self.lock()?.opted_out_emails.insert(member);
-        Ok(())
+        self.write(|inner| {
+            inner.opted_out_emails.insert(member);
+            Ok(())
+        })
     }
 
     async fn is_email_opted_out(&self, address: &str) -> StoreResult<bool> {
@@ -47,21 +53,21 @@ impl ContactStore for EmbeddedStore {
         cap: &ContactCap,
     ) -> StoreResult<Option<DateTime<Utc>>> {
         let address = self.pseudonyms.of(address);
-        let mut inner = self.lock()?;
-        let sent = inner
-            .contact_slots
-            .entry((agency.clone(), address))
-            .or_default();
-        sent.retain(|(_, at)| *at > now - cap.window);
-        if sent.iter().any(|(id, _)| id == message) {
-            return Ok(None);
-        }
-        let times: Vec<DateTime<Utc>> = sent.iter().map(|(_, at)| *at).collect();
-        if let Some(later) = cap.next_allowed(&times, now) {
-            return Ok(Some(later));
-        }
-        sent.push((message.clone(), now));
-        Ok(None)
+        self.write(|inner| {
+            let sent = inner
+                .contact_slots
+                .entry_or_default((agency.clone(), address));
+            sent.retain(|(_, at)| *at > now - cap.window);
+            if sent.iter().any(|(id, _)| id == message) {
+                return Ok(None);
+            }
+            let times: Vec<DateTime<Utc>> = sent.iter().map(|(_, at)| *at).collect();
+            if let Some(later) = cap.next_allowed(&times, now) {
+                return Ok(Some(later));
+            }
+            sent.push((message.clone(), now));
+            Ok(None)
+        })
     }
 
     async fn release_contact_slot(
@@ -71,24 +77,24 @@ impl ContactStore for EmbeddedStore {
         message: &MessageId,
     ) -> StoreResult<()> {
         let address = self.pseudonyms.of(address);
-        if let Some(sent) = self
-            .lock()?
-            .contact_slots
-            .get_mut(&(agency.clone(), address))
-        {
-            sent.retain(|(id, _)| id != message);
-        }
-        Ok(())
+        self.write(|inner| {
+            if let Some(sent) = inner.contact_slots.get_mut(&(agency.clone(), address)) {
+                sent.retain(|(id, _)| id != message);
+            }
+            Ok(())
+        })
     }
 
     async fn remember_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()> {
         let phone = self.pseudonyms.of(phone);
         let now = self.now();
-        self.lock()?.sms_cases.insert(
-            phone,
-            Expiring::new(case.clone(), now, lifetimes::REPLY_ROUTE),
-        );
-        Ok(())
+        self.write(|inner| {
+            inner.sms_cases.insert(
+                phone,
+                Expiring::new(case.clone(), now, lifetimes::REPLY_ROUTE),
+            );
+            Ok(())
+        })
     }
 
     async fn last_sms_case(&self, phone: &str) -> StoreResult<Option<CaseId>> {
@@ -104,10 +110,11 @@ impl ContactStore for EmbeddedStore {
 
     async fn forget_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()> {
         let phone = self.pseudonyms.of(phone);
-        let mut inner = self.lock()?;
-        if inner.sms_cases.get(&phone).map(|route| &route.value) == Some(case) {
-            inner.sms_cases.remove(&phone);
-        }
-        Ok(())
+        self.write(|inner| {
+            if inner.sms_cases.get(&phone).map(|route| &route.value) == Some(case) {
+                inner.sms_cases.remove(&phone);
+            }
+            Ok(())
+        })
     }
 }

@@ -32,15 +32,18 @@ fn start_after(after: &str) -> StoreResult<usize> {
 #[async_trait]
 impl EventStore for EmbeddedStore {
     async fn update_case_with_events(&self, case: &Case, events: &[Event]) -> StoreResult<Case> {
-        let mut inner = self.lock()?;
-        let saved = inner.update_case(case)?;
-        inner.append(events);
-        Ok(saved)
+        self.write(|inner| {
+            let saved = inner.update_case(case)?;
+            inner.append(events);
+            Ok(saved)
+        })
     }
 
     async fn append_events(&self, events: &[Event]) -> StoreResult<()> {
-        self.lock()?.append(events);
-        Ok(())
+        self.write(|inner| {
+            inner.append(events);
+            Ok(())
+        })
     }
 
     async fn events_after(
@@ -69,17 +72,7 @@ impl EventStore for EmbeddedStore {
     }
 
     async fn redact_case_events(&self, agency: &AgencyId, case: &CaseId) -> StoreResult<usize> {
-        let mut inner = self.lock()?;
-        let Some(outbox) = inner.events.get_mut(agency) else {
-            return Ok(0);
-        };
-        Ok(outbox
-            .events
-            .iter_mut()
-            .filter(|e| e.case_id.as_ref() == Some(case))
-            .map(Event::redact)
-            .filter(|changed| *changed)
-            .count())
+        self.write(|inner| Ok(inner.events.redact(agency, case)))
     }
 
     async fn trim_events(
@@ -88,21 +81,6 @@ impl EventStore for EmbeddedStore {
         before: DateTime<Utc>,
         max: usize,
     ) -> StoreResult<usize> {
-        let mut inner = self.lock()?;
-        let Some(outbox) = inner.events.get_mut(agency) else {
-            return Ok(0);
-        };
-        let mut trimmed = 0;
-        while trimmed < max
-            && outbox
-                .events
-                .front()
-                .is_some_and(|e| e.occurred_at < before)
-        {
-            outbox.events.pop_front();
-            outbox.first += 1;
-            trimmed += 1;
-        }
-        Ok(trimmed)
+        self.write(|inner| Ok(inner.events.trim(agency, before, max)))
     }
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{EmbeddedStore, Expiring};
+use super::{Digest, EmbeddedStore, Expiring};
 use crate::domain::case::Case;
 use crate::domain::ids::CaseId;
 use crate::domain::link::{DebtorSession, ShortLink};
@@ -15,16 +15,16 @@ use crate::store::{CaseStore, LinkStore, StoreResult, lifetimes};
 impl LinkStore for EmbeddedStore {
     async fn save_link(&self, digest: &TokenDigest, link: &ShortLink) -> StoreResult<()> {
         let now = self.now();
-        let mut inner = self.lock()?;
-        // Forget expired links as new ones arrive, as Redis does with its TTLs.
-        inner.links.retain(|_, l| l.expires_at > now);
-        inner.links.insert(*digest, link.clone());
-        inner
-            .case_links
-            .entry(link.case_id.clone())
-            .or_default()
-            .push(*digest);
-        Ok(())
+        self.write(|inner| {
+            // Forget expired links as new ones arrive, as Redis does with its TTLs.
+            inner.links.retain(|_, l| l.expires_at > now);
+            inner.links.insert(*digest, link.clone());
+            inner
+                .case_links
+                .entry_or_default(link.case_id.clone())
+                .push(Digest(*digest));
+            Ok(())
+        })
     }
 
     async fn link(&self, digest: &TokenDigest) -> StoreResult<Option<ShortLink>> {
@@ -39,18 +39,19 @@ impl LinkStore for EmbeddedStore {
     }
 
     async fn revoke_links(&self, case: &CaseId) -> StoreResult<usize> {
-        let mut inner = self.lock()?;
-        let digests = inner.case_links.get(case).cloned().unwrap_or_default();
-        let mut count = 0;
-        for digest in digests {
-            if let Some(link) = inner.links.get_mut(&digest)
-                && !link.revoked
-            {
-                link.revoked = true;
-                count += 1;
+        self.write(|inner| {
+            let digests = inner.case_links.get(case).cloned().unwrap_or_default();
+            let mut count = 0;
+            for Digest(digest) in digests {
+                if inner.links.get(&digest).is_some_and(|link| !link.revoked)
+                    && let Some(link) = inner.links.get_mut(&digest)
+                {
+                    link.revoked = true;
+                    count += 1;
+                }
             }
-        }
-        Ok(count)
+            Ok(count)
+        })
     }
 
     async fn save_session(
@@ -60,13 +61,14 @@ impl LinkStore for EmbeddedStore {
         idle: Duration,
     ) -> StoreResult<()> {
         let now = self.now();
-        let mut inner = self.lock()?;
-        inner.sessions.retain(|_, s| s.live(now).is_some());
-        let lifetime = lifetimes::session(idle, session.expires_at, now);
-        inner
-            .sessions
-            .insert(*digest, Expiring::new(session.clone(), now, lifetime));
-        Ok(())
+        self.write(|inner| {
+            inner.sessions.retain(|_, s| s.live(now).is_some());
+            let lifetime = lifetimes::session(idle, session.expires_at, now);
+            inner
+                .sessions
+                .insert(*digest, Expiring::new(session.clone(), now, lifetime));
+            Ok(())
+        })
     }
 
     async fn session(
@@ -75,16 +77,26 @@ impl LinkStore for EmbeddedStore {
         idle: Duration,
     ) -> StoreResult<Option<DebtorSession>> {
         let now = self.now();
-        let mut inner = self.lock()?;
-        let Some(stored) = inner.sessions.get_mut(digest) else {
-            return Ok(None);
-        };
-        if stored.live(now).is_none() {
+        // A session that is not there (or has expired) changes nothing: no write to the file.
+        if self
+            .lock()?
+            .sessions
+            .get(digest)
+            .is_none_or(|stored| stored.live(now).is_none())
+        {
             return Ok(None);
         }
-        // Each read restarts the idle timer, as PEXPIRE does on Redis.
-        *stored = Expiring::new(stored.value.clone(), now, idle);
-        Ok(Some(stored.value.clone()).filter(|s| s.is_usable(now)))
+        self.write(|inner| {
+            let Some(stored) = inner.sessions.get_mut(digest) else {
+                return Ok(None);
+            };
+            if stored.live(now).is_none() {
+                return Ok(None);
+            }
+            // Each read restarts the idle timer, as PEXPIRE does on Redis.
+            *stored = Expiring::new(stored.value.clone(), now, idle);
+            Ok(Some(stored.value.clone()).filter(|s| s.is_usable(now)))
+        })
     }
 
     async fn session_with_case(
@@ -96,8 +108,10 @@ impl LinkStore for EmbeddedStore {
     }
 
     async fn end_session(&self, digest: &TokenDigest) -> StoreResult<()> {
-        self.lock()?.sessions.remove(digest);
-        Ok(())
+        self.write(|inner| {
+            inner.sessions.remove(digest);
+            Ok(())
+        })
     }
 }
 

@@ -11,15 +11,15 @@ use crate::store::{MessageStore, SendStart, StoreResult, email_opt_out_member, l
 #[async_trait]
 impl MessageStore for EmbeddedStore {
     async fn schedule_message(&self, message: &Message) -> StoreResult<()> {
-        let mut inner = self.lock()?;
-        inner.messages.insert(message.id.clone(), message.clone());
-        inner
-            .case_messages
-            .entry(message.case_id.clone())
-            .or_default()
-            .push(message.id.clone());
-        inner.enqueue(&message.id, message.not_before.timestamp_millis());
-        Ok(())
+        self.write(|inner| {
+            inner.messages.insert(message.id.clone(), message.clone());
+            inner
+                .case_messages
+                .entry_or_default(message.case_id.clone())
+                .push(message.id.clone());
+            inner.enqueue(&message.id, message.not_before.timestamp_millis());
+            Ok(())
+        })
     }
 
     async fn message(&self, id: &MessageId) -> StoreResult<Option<Message>> {
@@ -41,62 +41,66 @@ impl MessageStore for EmbeddedStore {
         lease_until: DateTime<Utc>,
         max: usize,
     ) -> StoreResult<Vec<Message>> {
-        let mut inner = self.lock()?;
-        let now_ms = now.timestamp_millis();
-        let expired: Vec<MessageId> = inner
-            .leased
-            .iter()
-            .filter(|(_, until)| **until <= now_ms)
-            .map(|(id, _)| id.clone())
-            .collect();
-        for id in expired {
-            inner.leased.remove(&id);
-            inner.enqueue(&id, now_ms);
-        }
-        let claimed: Vec<(i64, MessageId)> = inner
-            .due
-            .iter()
-            .take_while(|(at, _)| *at <= now_ms)
-            .take(max)
-            .cloned()
-            .collect();
-        let mut out = Vec::with_capacity(claimed.len());
-        for entry in claimed {
-            inner.dequeue(&entry.1);
-            inner
+        self.write(|inner| {
+            let now_ms = now.timestamp_millis();
+            let expired: Vec<MessageId> = inner
                 .leased
-                .insert(entry.1.clone(), lease_until.timestamp_millis());
-            if let Some(message) = inner.messages.get(&entry.1) {
-                out.push(message.clone());
+                .iter()
+                .filter(|(_, until)| **until <= now_ms)
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in expired {
+                inner.leased.remove(&id);
+                inner.enqueue(&id, now_ms);
             }
-        }
-        Ok(out)
+            let claimed: Vec<(i64, MessageId)> = inner
+                .due
+                .iter()
+                .take_while(|(at, _)| *at <= now_ms)
+                .take(max)
+                .cloned()
+                .collect();
+            let mut out = Vec::with_capacity(claimed.len());
+            for entry in claimed {
+                inner.dequeue(&entry.1);
+                inner
+                    .leased
+                    .insert(entry.1.clone(), lease_until.timestamp_millis());
+                if let Some(message) = inner.messages.get(&entry.1) {
+                    out.push(message.clone());
+                }
+            }
+            Ok(out)
+        })
     }
 
     async fn cancel_queued_message(&self, id: &MessageId) -> StoreResult<Option<Message>> {
-        let mut inner = self.lock()?;
-        if !inner.due_at.contains_key(id) || inner.leased.contains_key(id) {
-            return Ok(None);
-        }
-        inner.dequeue(id);
-        let Some(message) = inner.messages.get_mut(id) else {
-            return Ok(None);
-        };
-        message.status = MessageStatus::Cancelled;
-        message.updated_at = self.now();
-        Ok(Some(message.clone()))
+        let now = self.now();
+        self.write(|inner| {
+            if !inner.due_at.contains_key(id) || inner.leased.contains_key(id) {
+                return Ok(None);
+            }
+            inner.dequeue(id);
+            let Some(message) = inner.messages.get_mut(id) else {
+                return Ok(None);
+            };
+            message.status = MessageStatus::Cancelled;
+            message.updated_at = now;
+            Ok(Some(message.clone()))
+        })
     }
 
     async fn delete_case_messages(&self, case: &CaseId) -> StoreResult<usize> {
-        let mut inner = self.lock()?;
-        let ids = inner.case_messages.remove(case).unwrap_or_default();
-        for id in &ids {
-            inner.dequeue(id);
-            inner.leased.remove(id);
-            inner.messages.remove(id);
-        }
-        inner.provider_ids.retain(|_, id| !ids.contains(&id.value));
-        Ok(ids.len())
+        self.write(|inner| {
+            let ids = inner.case_messages.remove(case).unwrap_or_default();
+            for id in &ids {
+                inner.dequeue(id);
+                inner.leased.remove(id);
+                inner.messages.remove(id);
+            }
+            inner.provider_ids.retain(|_, id| !ids.contains(&id.value));
+            Ok(ids.len())
+        })
     }
 
     async fn begin_send(
@@ -111,29 +115,31 @@ impl MessageStore for EmbeddedStore {
                 OptOutMember::Email(self.pseudonyms.of(&email_opt_out_member(email.as_str())))
             }
         };
-        let mut inner = self.lock()?;
-        let current = inner.messages.get(&message.id);
-        if !current.is_some_and(|m| m.starts == expected_starts && !m.status.is_final()) {
-            return Ok(None);
-        }
-        inner
-            .leased
-            .insert(message.id.clone(), lease_until.timestamp_millis());
-        inner.dequeue(&message.id);
-        inner.messages.insert(message.id.clone(), message.clone());
-        Ok(Some(SendStart {
-            case: inner.cases.get(&message.case_id).cloned(),
-            opted_out: match opt_out {
-                OptOutMember::Sms(p) => inner.opted_out.contains(&p),
-                OptOutMember::Email(p) => inner.opted_out_emails.contains(&p),
-            },
-        }))
+        self.write(|inner| {
+            let current = inner.messages.get(&message.id);
+            if !current.is_some_and(|m| m.starts == expected_starts && !m.status.is_final()) {
+                return Ok(None);
+            }
+            inner
+                .leased
+                .insert(message.id.clone(), lease_until.timestamp_millis());
+            inner.dequeue(&message.id);
+            inner.messages.insert(message.id.clone(), message.clone());
+            Ok(Some(SendStart {
+                case: inner.cases.get(&message.case_id).cloned(),
+                opted_out: match opt_out {
+                    OptOutMember::Sms(p) => inner.opted_out.contains(&p),
+                    OptOutMember::Email(p) => inner.opted_out_emails.contains(&p),
+                },
+            }))
+        })
     }
 
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
-        let mut inner = self.lock()?;
-        inner.save_leased(message);
-        Ok(())
+        self.write(|inner| {
+            inner.save_leased(message);
+            Ok(())
+        })
     }
 
     async fn record_sent(
@@ -144,20 +150,21 @@ impl MessageStore for EmbeddedStore {
     ) -> StoreResult<()> {
         let sms_to = sms_to.map(|phone| self.pseudonyms.of(phone));
         let now = self.now();
-        let mut inner = self.lock()?;
-        if inner.save_leased(message) {
-            inner.provider_ids.insert(
-                provider_id.key(),
-                Expiring::new(message.id.clone(), now, lifetimes::PROVIDER_ID),
-            );
-            if let Some(phone) = sms_to {
-                inner.sms_cases.insert(
-                    phone,
-                    Expiring::new(message.case_id.clone(), now, lifetimes::REPLY_ROUTE),
+        self.write(|inner| {
+            if inner.save_leased(message) {
+                inner.provider_ids.insert(
+                    provider_id.key(),
+                    Expiring::new(message.id.clone(), now, lifetimes::PROVIDER_ID),
                 );
+                if let Some(phone) = sms_to {
+                    inner.sms_cases.insert(
+                        phone,
+                        Expiring::new(message.case_id.clone(), now, lifetimes::REPLY_ROUTE),
+                    );
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     async fn index_provider_id(
@@ -166,11 +173,13 @@ impl MessageStore for EmbeddedStore {
         message: &MessageId,
     ) -> StoreResult<()> {
         let now = self.now();
-        self.lock()?.provider_ids.insert(
-            provider_id.key(),
-            Expiring::new(message.clone(), now, lifetimes::PROVIDER_ID),
-        );
-        Ok(())
+        self.write(|inner| {
+            inner.provider_ids.insert(
+                provider_id.key(),
+                Expiring::new(message.clone(), now, lifetimes::PROVIDER_ID),
+            );
+            Ok(())
+        })
     }
 
     async fn message_by_provider_id(

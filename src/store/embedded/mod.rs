@@ -3,18 +3,26 @@
 //! This file holds the state and the store; each concern's trait is implemented in its own
 //! file beside it. What Redis expires by a time to live expires here after the same time
 //! ([`crate::store::lifetimes`]), seen on the store's clock.
+//!
+//! Opened on a file ([`EmbeddedStore::open`]) the store is durable: the state stays the working
+//! set in memory, its collections ([`tables`]) remember what each call changed, and
+//! [`EmbeddedStore::write`] commits exactly that to the file ([`file`]) under the same lock
+//! before the call returns. Reads never touch the file.
 
 mod cases;
 mod contact;
 mod events;
+mod file;
 mod idempotency;
 mod links;
 mod messages;
 mod payments;
+mod tables;
 mod tenants;
 mod webhooks;
 
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -31,65 +39,92 @@ use crate::domain::mandate::Mandate;
 use crate::domain::message::{Message, MessageStatus};
 use crate::links::TokenDigest;
 
+use self::file::StoreFile;
+use self::tables::{Durable, Lists, Outboxes, Set, Table};
+
 #[derive(Default)]
 struct Inner {
-    cases: HashMap<CaseId, Case>,
-    case_refs: HashMap<(AgencyId, ExternalRef), CaseId>,
-    kid_sequences: HashMap<CreditorId, u64>,
-    links: HashMap<TokenDigest, ShortLink>,
-    case_links: HashMap<CaseId, Vec<TokenDigest>>,
+    cases: Table<CaseId, Case>,
+    case_refs: Table<(AgencyId, ExternalRef), CaseId>,
+    kid_sequences: Table<CreditorId, u64>,
+    links: Table<TokenDigest, ShortLink>,
+    case_links: Table<CaseId, Vec<Digest>>,
     /// Each session until its idle time (or its end) runs out.
-    sessions: HashMap<TokenDigest, Expiring<DebtorSession>>,
-    messages: HashMap<MessageId, Message>,
-    case_messages: HashMap<CaseId, Vec<MessageId>>,
-    /// (due time in ms, id): the queue of scheduled messages, with each id's entry for updates.
+    sessions: Table<TokenDigest, Expiring<DebtorSession>>,
+    messages: Table<MessageId, Message>,
+    case_messages: Table<CaseId, Vec<MessageId>>,
+    /// (due time in ms, id): the queue of scheduled messages, with each id's entry for updates
+    /// (the queue is rebuilt from the entries when the file is read).
     due: BTreeSet<(i64, MessageId)>,
-    due_at: HashMap<MessageId, i64>,
+    due_at: Table<MessageId, i64>,
     /// id → lease end in ms.
-    leased: HashMap<MessageId, i64>,
-    events: HashMap<AgencyId, Outbox>,
-    kids: HashMap<(CreditorId, String), CaseId>,
-    applied_payments: HashSet<String>,
-    deliveries: HashMap<AgencyId, DeliveryState>,
+    leased: Table<MessageId, i64>,
+    events: Outboxes,
+    kids: Table<(CreditorId, String), CaseId>,
+    applied_payments: Set<String>,
+    deliveries: Table<AgencyId, DeliveryState>,
     /// A provider's id → its message, until the index lapses (`lifetimes::PROVIDER_ID`).
-    provider_ids: HashMap<String, Expiring<MessageId>>,
+    provider_ids: Table<String, Expiring<MessageId>>,
     /// Phone pseudonym → the case its last SMS was about (`lifetimes::REPLY_ROUTE`).
-    sms_cases: HashMap<String, Expiring<CaseId>>,
+    sms_cases: Table<String, Expiring<CaseId>>,
     /// Pseudonyms of the numbers that answered STOP.
-    opted_out: HashSet<String>,
+    opted_out: Set<String>,
     /// Addresses that used an e-mail's one-click unsubscribe (lower-cased).
-    opted_out_emails: HashSet<String>,
+    opted_out_emails: Set<String>,
     /// (scope, key) → (fingerprint, saved response once finished, when the claim lapses).
-    idempotency: HashMap<(String, String), IdempotencyEntry>,
+    idempotency: Table<(String, String), IdempotencyEntry>,
     /// Each agency's cases in the order they were created.
-    agency_cases: HashMap<AgencyId, Vec<CaseId>>,
+    agency_cases: Lists<AgencyId, CaseId>,
     /// Reminders sent per (agency, pseudonym of the debtor address), for the frequency cap.
-    contact_slots: HashMap<(AgencyId, String), Vec<SentReminder>>,
+    contact_slots: Table<(AgencyId, String), Vec<SentReminder>>,
     /// Idempotency keys whose saved response is about a case, per case.
-    case_answers: HashMap<CaseId, Vec<(String, String)>>,
+    case_answers: Table<CaseId, Vec<(String, String)>>,
     /// Erased cases: no response about them is saved any more.
-    answers_closed: HashSet<CaseId>,
+    answers_closed: Set<CaseId>,
     /// Per creditor, (ms when collection ended, case) for the cases awaiting erasure …
     settled: HashMap<CreditorId, BTreeSet<(i64, CaseId)>>,
-    /// … and each indexed case's entry there.
-    settled_entry: HashMap<CaseId, (CreditorId, i64)>,
-    agencies: HashMap<AgencyId, Agency>,
-    api_keys: HashMap<[u8; 32], ApiKeyRecord>,
-    mandates: HashMap<CreditorId, Mandate>,
+    /// … and each indexed case's entry there (from which the above is rebuilt on reading).
+    settled_entry: Table<CaseId, (CreditorId, i64)>,
+    agencies: Table<AgencyId, Agency>,
+    api_keys: Table<[u8; 32], ApiKeyRecord>,
+    mandates: Table<CreditorId, Mandate>,
+    /// An erasure ended: the next commit rewrites the file, so the erased data's old bytes
+    /// do not stay in pages the file freed.
+    rewrite_due: bool,
 }
 
-/// An agency's events in order; `first` is the position of the oldest still kept, so cursors
-/// (positions) stay valid when old events are trimmed.
-#[derive(Default)]
-struct Outbox {
-    first: usize,
-    events: VecDeque<Event>,
+/// A token digest inside a stored value, as hex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Digest(TokenDigest);
+
+impl serde::Serialize for Digest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_hex())
+    }
 }
 
-/// In-process store for the demo and a laptop. Data lives as long as the process.
+impl<'de> serde::Deserialize<'de> for Digest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Digest, D::Error> {
+        let hex = <String as serde::Deserialize>::deserialize(d)?;
+        TokenDigest::from_hex(&hex)
+            .map(Digest)
+            .ok_or_else(|| serde::de::Error::custom("not a token digest"))
+    }
+}
+
+/// The store's state and, for a durable store, its file: one lock for both, so each change
+/// reaches the file before the next change (or read) begins.
+struct Locked {
+    data: Inner,
+    file: Option<StoreFile>,
+}
+
+/// The embedded store: in-process, for the demo and a laptop (data lives as long as the
+/// process), or durable in one file (`store.path`) for a single-binary installation.
 pub struct EmbeddedStore {
-    inner: Mutex<Inner>,
-    /// A key of this process's own: the pseudonyms live no longer than the data.
+    locked: Mutex<Locked>,
+    /// A key of this process's own (or, with a file, of the file's): the pseudonyms live no
+    /// longer than the data.
     pseudonyms: Pseudonyms,
     /// What expires, expires by this clock (as Redis expires keys by its own).
     clock: SharedClock,
@@ -107,13 +142,53 @@ enum OptOutMember {
     Email(String),
 }
 
+/// Read access to the state under the lock; changes go through [`EmbeddedStore::write`].
+struct Reading<'a>(std::sync::MutexGuard<'a, Locked>);
+
+impl std::ops::Deref for Reading<'_> {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0.data
+    }
+}
+
 impl EmbeddedStore {
+    /// An in-memory store: everything goes with the process.
     pub fn new() -> EmbeddedStore {
         EmbeddedStore {
-            inner: Mutex::new(Inner::default()),
+            locked: Mutex::new(Locked {
+                data: Inner::default(),
+                file: None,
+            }),
             pseudonyms: Pseudonyms::random(),
             clock: Arc::new(SystemClock),
         }
+    }
+
+    /// A durable store in the file at `path` (made if missing): everything it holds is read
+    /// now, and each change is committed to it before the call that made it returns. Another
+    /// process (or store) holding the file is an error. The pseudonyms are `pseudonyms` when
+    /// the installation configures a key, else the file's own (made with the file).
+    pub fn open(path: &Path, pseudonyms: Option<Pseudonyms>) -> StoreResult<EmbeddedStore> {
+        let file = StoreFile::open(path)?;
+        let mut data = Inner::default();
+        for (name, table) in data.durables() {
+            file.load(name, table)?;
+            table.track();
+        }
+        data.rebuild_indexes();
+        let pseudonyms = match pseudonyms {
+            Some(configured) => configured,
+            None => file.pseudonyms()?,
+        };
+        Ok(EmbeddedStore {
+            locked: Mutex::new(Locked {
+                data,
+                file: Some(file),
+            }),
+            pseudonyms,
+            clock: Arc::new(SystemClock),
+        })
     }
 
     /// The same store with its time read from `clock` (the system clock unless set), so a
@@ -127,15 +202,38 @@ impl EmbeddedStore {
         self.clock.now()
     }
 
-    fn lock(&self) -> StoreResult<std::sync::MutexGuard<'_, Inner>> {
+    fn locked(&self) -> StoreResult<std::sync::MutexGuard<'_, Locked>> {
         // A poisoned lock means a panic mid-change; refuse rather than serve half-written state.
-        self.inner
+        let locked = self
+            .locked
             .lock()
-            .map_err(|_| StoreError::Unavailable("embedded store lock poisoned".into()))
+            .map_err(|_| StoreError::Unavailable("embedded store lock poisoned".into()))?;
+        if let Some(file) = &locked.file {
+            file.usable()?;
+        }
+        Ok(locked)
+    }
+
+    /// The state, to read.
+    fn lock(&self) -> StoreResult<Reading<'_>> {
+        self.locked().map(Reading)
+    }
+
+    /// Runs `change` on the state under the lock, then commits what it changed to the file
+    /// (if there is one) before answering: what a caller is told is done, is on disk.
+    fn write<T>(&self, change: impl FnOnce(&mut Inner) -> StoreResult<T>) -> StoreResult<T> {
+        let mut locked = self.locked()?;
+        let Locked { data, file } = &mut *locked;
+        let result = change(data);
+        if let Some(file) = file {
+            file.commit(data)?;
+        }
+        result
     }
 }
 
 /// An idempotency key's request fingerprint, its response once done, and its expiry.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct IdempotencyEntry {
     fingerprint: String,
     claim: String,
@@ -147,7 +245,7 @@ struct IdempotencyEntry {
 type SentReminder = (MessageId, DateTime<Utc>);
 
 /// A value kept until a moment, as a Redis key with a time to live.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Expiring<T> {
     value: T,
     until: DateTime<Utc>,
@@ -207,12 +305,57 @@ impl Inner {
 
     fn append(&mut self, events: &[Event]) {
         for event in events {
-            self.events
-                .entry(event.agency_id.clone())
-                .or_default()
-                .events
-                .push_back(event.clone());
+            self.events.append(event);
         }
+    }
+
+    /// The indexes the file does not hold, made again from what it does.
+    fn rebuild_indexes(&mut self) {
+        self.due = self
+            .due_at
+            .iter()
+            .map(|(id, at)| (*at, id.clone()))
+            .collect();
+        self.settled.clear();
+        for (case, (creditor, at)) in self.settled_entry.iter() {
+            self.settled
+                .entry(creditor.clone())
+                .or_default()
+                .insert((*at, case.clone()));
+        }
+    }
+
+    /// Every collection the file holds, by its table's name (the names are the file format).
+    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 27] {
+        [
+            ("cases", &mut self.cases),
+            ("case_refs", &mut self.case_refs),
+            ("kid_sequences", &mut self.kid_sequences),
+            ("links", &mut self.links),
+            ("case_links", &mut self.case_links),
+            ("sessions", &mut self.sessions),
+            ("messages", &mut self.messages),
+            ("case_messages", &mut self.case_messages),
+            ("due_at", &mut self.due_at),
+            ("leased", &mut self.leased),
+            ("events", &mut self.events),
+            ("kids", &mut self.kids),
+            ("applied_payments", &mut self.applied_payments),
+            ("deliveries", &mut self.deliveries),
+            ("provider_ids", &mut self.provider_ids),
+            ("sms_cases", &mut self.sms_cases),
+            ("opted_out", &mut self.opted_out),
+            ("opted_out_emails", &mut self.opted_out_emails),
+            ("idempotency", &mut self.idempotency),
+            ("agency_cases", &mut self.agency_cases),
+            ("contact_slots", &mut self.contact_slots),
+            ("case_answers", &mut self.case_answers),
+            ("answers_closed", &mut self.answers_closed),
+            ("settled_entry", &mut self.settled_entry),
+            ("agencies", &mut self.agencies),
+            ("api_keys", &mut self.api_keys),
+            ("mandates", &mut self.mandates),
+        ]
     }
 
     fn dequeue(&mut self, id: &MessageId) {

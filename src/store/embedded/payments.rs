@@ -16,21 +16,24 @@ impl PaymentStore for EmbeddedStore {
         reference: &str,
         events: &[Event],
     ) -> StoreResult<bool> {
-        let mut inner = self.lock()?;
-        if inner.applied_payments.contains(reference) {
-            return Ok(false);
-        }
-        inner.update_case(case)?;
-        inner.append(events);
-        inner.applied_payments.insert(reference.to_owned());
-        Ok(true)
+        self.write(|inner| {
+            if inner.applied_payments.contains(&reference.to_owned()) {
+                return Ok(false);
+            }
+            inner.update_case(case)?;
+            inner.append(events);
+            inner.applied_payments.insert(reference.to_owned());
+            Ok(true)
+        })
     }
 
     async fn index_kid(&self, creditor: &CreditorId, kid: &str, case: &CaseId) -> StoreResult<()> {
-        self.lock()?
-            .kids
-            .insert((creditor.clone(), kid.to_owned()), case.clone());
-        Ok(())
+        self.write(|inner| {
+            inner
+                .kids
+                .insert((creditor.clone(), kid.to_owned()), case.clone());
+            Ok(())
+        })
     }
 
     async fn case_by_kid(&self, creditor: &CreditorId, kid: &str) -> StoreResult<Option<CaseId>> {

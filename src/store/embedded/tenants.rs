@@ -12,10 +12,10 @@ use crate::store::{ApiKeyRecord, StoreResult, TenantStore};
 #[async_trait]
 impl TenantStore for EmbeddedStore {
     async fn save_agency(&self, agency: &Agency) -> StoreResult<()> {
-        self.lock()?
-            .agencies
-            .insert(agency.id.clone(), agency.clone());
-        Ok(())
+        self.write(|inner| {
+            inner.agencies.insert(agency.id.clone(), agency.clone());
+            Ok(())
+        })
     }
 
     async fn agency(&self, id: &AgencyId) -> StoreResult<Option<Agency>> {
@@ -29,12 +29,13 @@ impl TenantStore for EmbeddedStore {
     }
 
     async fn add_api_key(&self, hash: &[u8; 32], record: &ApiKeyRecord) -> StoreResult<bool> {
-        let mut inner = self.lock()?;
-        if inner.api_keys.contains_key(hash) {
-            return Ok(false);
-        }
-        inner.api_keys.insert(*hash, record.clone());
-        Ok(true)
+        self.write(|inner| {
+            if inner.api_keys.contains_key(hash) {
+                return Ok(false);
+            }
+            inner.api_keys.insert(*hash, record.clone());
+            Ok(true)
+        })
     }
 
     async fn api_key(&self, hash: &[u8; 32]) -> StoreResult<Option<ApiKeyRecord>> {
@@ -59,15 +60,16 @@ impl TenantStore for EmbeddedStore {
         key_id: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let mut inner = self.lock()?;
-        let mut found = false;
-        for record in inner.api_keys.values_mut() {
-            if &record.agency == agency && record.key_id == key_id {
-                record.revoked_at.get_or_insert(at);
-                found = true;
+        self.write(|inner| {
+            let mut found = false;
+            for record in inner.api_keys.values_mut() {
+                if &record.agency == agency && record.key_id == key_id {
+                    record.revoked_at.get_or_insert(at);
+                    found = true;
+                }
             }
-        }
-        Ok(found)
+            Ok(found)
+        })
     }
 
     async fn mandate(&self, creditor: &CreditorId) -> StoreResult<Option<Mandate>> {
@@ -75,9 +77,9 @@ impl TenantStore for EmbeddedStore {
     }
 
     async fn save_mandate(&self, creditor: &CreditorId, mandate: &Mandate) -> StoreResult<()> {
-        self.lock()?
-            .mandates
-            .insert(creditor.clone(), mandate.clone());
-        Ok(())
+        self.write(|inner| {
+            inner.mandates.insert(creditor.clone(), mandate.clone());
+            Ok(())
+        })
     }
 }

@@ -23,9 +23,9 @@ impl WebhookStore for EmbeddedStore {
         agency: &AgencyId,
         state: &DeliveryState,
     ) -> StoreResult<()> {
-        self.lock()?
-            .deliveries
-            .insert(agency.clone(), state.clone());
-        Ok(())
+        self.write(|inner| {
+            inner.deliveries.insert(agency.clone(), state.clone());
+            Ok(())
+        })
     }
 }
