@@ -38,7 +38,7 @@ target/release/examples/bench-seed "$CASES" "$OUT"
 target/release/innfri serve >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 until curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null; do sleep 0.1; done
-CSS_PATH=$(grep -o '"/static/[^"]*"' src/web/pages.rs | tr -d '"')
+CSS_PATH=$(grep -o '"/static/[^"]*"' src/http/debtor/pages.rs | tr -d '"')
 echo "$CSS_PATH" > "$OUT/static.txt"
 
 run() {

@@ -125,7 +125,7 @@ target/release/examples/bench-seed-messages "$N" &
 SEED_PID=$!
 wait "$SEED_PID"
 SEED_PID=""
-# `<namespace>:queue:due` and `:queue:leased` are the store's queue keys (src/store/redis.rs).
+# `<namespace>:queue:due` and `:queue:leased` are the store's queue keys (src/store/redis/keys.rs).
 DUE=$(rcli zcard wbench:queue:due)
 [ "$DUE" -eq "$N" ] || { echo "expected $N due messages in Redis, found $DUE" >&2; exit 1; }
 

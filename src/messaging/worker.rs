@@ -363,9 +363,13 @@ impl WorkerCore {
             SendDecision::Send | SendDecision::Ask(_) => {}
         }
         let (Some(case), Some(Some((creditor, agency)))) = (case, tenants) else {
-            // `decide` sends only for a case that exists and whose creditor and agency were found.
-            tracing::error!(message_id = %message.id, "decided to send without the case's configuration; left for the next claim");
-            return Ok(());
+            // `decide` sends only for a case that exists and whose creditor and agency were found
+            // (and the loop above never ends on a question); should that ever break, the message
+            // goes back to the queue as if held, never left in `Sending` for recovery to find.
+            tracing::error!(message_id = %message.id, "decided to send without the case's configuration; back in the queue");
+            message.status = MessageStatus::Scheduled;
+            message.attempts -= 1;
+            return store.save_leased_message(&message).await;
         };
         let collection = message.template.is_collection();
         // A paid case's links were revoked; its receipt needs none, so none is issued again.

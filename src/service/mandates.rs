@@ -28,7 +28,8 @@ pub async fn replace(
     mandate: &Mandate,
     now: DateTime<Utc>,
 ) -> Result<(), MandateError> {
-    // The law in force on the creditor's own calendar day, as `check-config` judges files.
+    // The law in force on the creditor's own calendar day (`check-config` judges files on the
+    // UTC date: the two differ only in the hour or two around midnight).
     let today = now
         .with_timezone(&creditor.jurisdiction.time_zone())
         .date_naive();

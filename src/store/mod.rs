@@ -4,7 +4,7 @@
 //! policy, the outbox, payments, webhooks, idempotency, tenants); [`Store`] is all of them.
 //! Each backend makes each operation atomic in its own way (Lua / MULTI on Redis, one lock in
 //! the embedded store); how long either keeps what expires is in [`lifetimes`]. The shared
-//! conformance suite in `tests/it/store_conformance.rs` runs against both.
+//! conformance suite in `tests/it/store_conformance.rs` runs against each (memory, file, Redis).
 
 mod cases;
 mod contact;

@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::common::{self, Backend};
+use crate::common;
 use chrono::{DateTime, Duration, Utc};
 use innfri::clock::{Clock, SettableClock};
 use innfri::domain::case::{Case, CaseTerms, ClaimKind, ClaimLine, Debtor};
