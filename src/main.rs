@@ -38,6 +38,8 @@ enum Command {
     Serve,
     /// The outbound worker: sends due messages.
     Worker,
+    /// Web server and worker in one process (no demo case): for a store file or a small Redis.
+    All,
     /// Validates the configuration and mandates; prints every problem with file and field.
     CheckConfig,
     /// Applies a bank payment file (OCR giro or camt.054) to the cases by KID, once; prints a report.
@@ -74,6 +76,7 @@ fn main() -> ExitCode {
         Command::Demo => app::Command::Demo,
         Command::Serve => app::Command::Serve,
         Command::Worker => app::Command::Worker,
+        Command::All => app::Command::All,
         Command::CheckConfig => app::Command::CheckConfig,
         Command::Reconcile { file } => app::Command::Reconcile { file },
         Command::Import {

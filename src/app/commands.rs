@@ -19,6 +19,8 @@ pub enum Command {
     Demo,
     Serve,
     Worker,
+    /// Web and worker in one process, without the demo case.
+    All,
     CheckConfig,
     Reconcile {
         file: PathBuf,
@@ -129,6 +131,7 @@ pub fn run(config_dir: PathBuf, profile: Option<String>, command: Command) -> Ex
             }),
             Command::Reconcile { file } => reconcile_file(&ctx, &file).await,
             Command::Serve => roles::serve(ctx).await,
+            Command::All => roles::all(ctx).await,
             Command::Worker => roles::worker(ctx).await,
             _ => roles::demo(ctx).await,
         }

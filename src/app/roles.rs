@@ -125,11 +125,41 @@ pub async fn run_worker(
 pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     let listener = bind(&ctx)?;
     let link = demo::seed(&ctx).await?;
+    let started = move || {
+        println!(
+            "\ninnfri demo is running. Open the demo case (as the debtor would from the SMS):\n\n    {link}\n"
+        );
+        println!(
+            "Agency API key for this demo: {}\nStop with Ctrl-C.\n",
+            demo::API_KEY
+        );
+    };
+    web_and_worker(ctx, listener, started).await
+}
+
+/// Web and worker in one process, with the configured store and no demo case: the single
+/// binary for a store file (`store.path`, which only one process may open) or a small Redis.
+pub async fn all(ctx: Arc<AppContext>) -> anyhow::Result<()> {
+    let listener = bind(&ctx)?;
+    let addr = listener.local_addr()?;
+    web_and_worker(ctx, listener, move || {
+        tracing::info!(%addr, "serving, and sending in the same process");
+    })
+    .await
+}
+
+/// The web server, the send loop, webhook delivery and the retention schedule on one context,
+/// until a signal; `started` runs once everything is up.
+async fn web_and_worker(
+    ctx: Arc<AppContext>,
+    listener: TcpListener,
+    started: impl FnOnce(),
+) -> anyhow::Result<()> {
     let server = http::server(ctx.clone(), listener)?;
     let handle = server.handle();
     let worker = ctx.worker(http_client()?)?;
     let deliverer = ctx.deliverer()?;
-    // The web server's probes cover the demo; the worker's own only when configured.
+    // The web server's probes cover both; the worker's own only when configured.
     let probes = match bind_worker_probes(&ctx)? {
         Some(listener) => Some(start_worker_probes(&ctx, &worker, listener)?),
         None => None,
@@ -141,13 +171,7 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     });
     let retention = tokio::spawn(retention::run_periodically(ctx.clone(), rx.clone()));
     let worker_task = tokio::spawn(async move { worker.run(rx).await });
-    println!(
-        "\ninnfri demo is running. Open the demo case (as the debtor would from the SMS):\n\n    {link}\n"
-    );
-    println!(
-        "Agency API key for this demo: {}\nStop with Ctrl-C.\n",
-        demo::API_KEY
-    );
+    started();
     tokio::spawn(async move {
         shutdown_signal().await;
         let _ = tx.send(true);

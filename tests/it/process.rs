@@ -7,20 +7,26 @@ use std::time::{Duration, Instant};
 
 use crate::common;
 
-#[test]
-fn serve_answers_and_stops_gracefully_on_sigterm() {
+/// Runs `innfri --profile demo <command>` on a free port with JSON logs, waits until it answers
+/// `/healthz` with 200, stops it with SIGTERM, and returns its log lines once it has exited
+/// cleanly within 10 s.
+fn run_until_sigterm(command: &str, env: &[(&str, String)]) -> Vec<String> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("port")
         .local_addr()
         .expect("addr")
         .port();
-    let mut child = common::innfri_demo(common::CONFIG_DIR, "serve")
-        .env("INNFRI__SERVER__BIND", format!("127.0.0.1:{port}"))
-        .env("INNFRI__LOG__FORMAT", "json")
+    let mut cli = common::innfri_demo(common::CONFIG_DIR, command);
+    cli.env("INNFRI__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("INNFRI__LOG__FORMAT", "json");
+    for (key, value) in env {
+        cli.env(key, value);
+    }
+    let mut child = cli
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("innfri serve");
+        .expect("innfri");
     let started = Instant::now();
     let mut up = false;
     while started.elapsed() < Duration::from_secs(10) {
@@ -36,7 +42,7 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(up, "serve answered /healthz");
+    assert!(up, "{command} answered /healthz");
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -49,15 +55,20 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
         }
         assert!(
             Instant::now() < deadline,
-            "serve did not stop within 10 s of SIGTERM"
+            "{command} did not stop within 10 s of SIGTERM"
         );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(exit.success(), "clean exit, got {exit}");
-    let logs: Vec<String> = BufReader::new(child.stderr.take().expect("stderr"))
+    BufReader::new(child.stderr.take().expect("stderr"))
         .lines()
         .map_while(Result::ok)
-        .collect();
+        .collect()
+}
+
+#[test]
+fn serve_answers_and_stops_gracefully_on_sigterm() {
+    let logs = run_until_sigterm("serve", &[]);
     assert!(
         logs.iter().any(|l| l.contains("shutdown signal received")),
         "{logs:?}"
@@ -65,5 +76,29 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
     assert!(
         logs.iter().all(|l| l.starts_with('{')),
         "JSON logs when configured: {logs:?}"
+    );
+}
+
+/// `innfri all` is the single binary for a store file: web and worker in one process (a
+/// second process could not open the file), without the demo's case.
+#[test]
+fn all_serves_and_sends_from_one_process_on_a_store_file() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("all-{}.redb", uuid::Uuid::new_v4().simple()));
+    let logs = run_until_sigterm(
+        "all",
+        &[("INNFRI__STORE__PATH", path.display().to_string())],
+    );
+    let _ = std::fs::remove_file(&path);
+    for line in [
+        "serving, and sending in the same process",
+        "worker started",
+        "worker stopped",
+    ] {
+        assert!(logs.iter().any(|l| l.contains(line)), "{line}: {logs:?}");
+    }
+    assert!(
+        !logs.iter().any(|l| l.contains("demo")),
+        "no demo case: {logs:?}"
     );
 }
