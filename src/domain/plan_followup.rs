@@ -110,6 +110,19 @@ pub fn instalment_states(
         .collect()
 }
 
+/// What has been paid toward the plan. The plan was scheduled on the balance the day it was
+/// agreed, so whatever the balance has fallen since went toward it; payments made before the
+/// plan are already out of its principal and count for nothing here.
+pub fn paid_toward_plan(plan: &InstalmentPlan, balance: Money) -> Money {
+    Money::from_minor(
+        plan.principal
+            .minor_units()
+            .saturating_sub(balance.minor_units())
+            .max(0),
+        plan.principal.currency(),
+    )
+}
+
 /// The instalment the debtor should pay next: the first one not fully paid.
 pub fn next_instalment(states: &[InstalmentStatus]) -> Option<&InstalmentStatus> {
     states.iter().find(|s| s.state != InstalmentState::Paid)
@@ -272,6 +285,17 @@ mod tests {
     }
 
     use InstalmentState::*;
+
+    #[test]
+    fn only_what_the_balance_fell_since_the_plan_counts_toward_it() {
+        let plan = plan();
+        assert_eq!(paid_toward_plan(&plan, kr(120_000)), kr(0));
+        assert_eq!(paid_toward_plan(&plan, kr(70_000)), kr(50_000));
+        // Overpaid: everything paid since counts, the balance below zero too.
+        assert_eq!(paid_toward_plan(&plan, kr(-1_000)), kr(121_000));
+        // The balance grew (the agency added a line): nothing is paid, never less than nothing.
+        assert_eq!(paid_toward_plan(&plan, kr(130_000)), kr(0));
+    }
 
     #[test]
     fn payments_fill_instalments_in_order_and_an_overpayment_goes_to_the_next() {

@@ -24,6 +24,7 @@ mod mandates;
 mod online_payments;
 mod openapi;
 mod opt_out;
+mod plan_followup;
 mod privacy;
 mod process;
 mod providers;

@@ -7,6 +7,10 @@ use super::session::DebtorView;
 use crate::domain::case::{CaseStatus, ClaimKind};
 use crate::domain::locale::Locale;
 use crate::domain::plan::InstalmentPlan;
+use crate::domain::plan_followup::{
+    FollowUpRules, InstalmentState, InstalmentStatus, instalment_states, next_instalment,
+    paid_toward_plan,
+};
 use crate::domain::self_service::{can_defer, plan_month_range};
 use crate::i18n::Texts;
 
@@ -147,6 +151,10 @@ impl CasePage<'_> {
         let can_defer = case.plan.is_none() && can_defer(&facts, mandate, self.today);
         let can_plan =
             case.plan.is_none() && plan_month_range(&facts, mandate, self.today).is_some();
+        let states = case.plan.as_ref().map(|plan| {
+            let paid = paid_toward_plan(plan, case.balance());
+            instalment_states(plan, paid, self.today, FollowUpRules::default().grace_days)
+        });
         let body = html! {
             h1 { (title) }
             @if let Some(note) = &case.note_to_debtor {
@@ -163,20 +171,24 @@ impl CasePage<'_> {
                     @if case.has_pending_review() {
                         p.status { (t.format(l, "pending-review", &[("agency", agency)])) }
                     }
-                    section.summary {
-                        p.label { (t.get(l, "amount-due-label")) }
-                        p.amount { (owed) }
-                        dl {
-                            dt { (t.get(l, "due-date-label")) } dd { (t.date(l, case.due_date)) }
-                            dt { (t.get(l, "reference-label")) } dd { (case.external_ref.as_str()) }
-                            dt { (t.get(l, "creditor-label")) } dd { (creditor) }
+                    @if let Some(states) = &states {
+                        (self.next_instalment(states))
+                    } @else {
+                        section.summary {
+                            p.label { (t.get(l, "amount-due-label")) }
+                            p.amount { (owed) }
+                            dl {
+                                dt { (t.get(l, "due-date-label")) } dd { (t.date(l, case.due_date)) }
+                                dt { (t.get(l, "reference-label")) } dd { (case.external_ref.as_str()) }
+                                dt { (t.get(l, "creditor-label")) } dd { (creditor) }
+                            }
                         }
                     }
                     (self.pay_now)
-                    @if let Some(plan) = &case.plan {
+                    @if let (Some(plan), Some(states)) = (&case.plan, &states) {
                         section {
                             h2 { (t.get(l, "plan-active-heading")) }
-                            (plan_table(t, l, plan))
+                            (instalment_list(t, l, plan, states))
                             (plan_cost(t, l, plan))
                         }
                     } @else {
@@ -201,6 +213,16 @@ impl CasePage<'_> {
                                 }
                             }
                             tr.total { th scope="row" { (t.get(l, "total-label")) } td { (amount) } }
+                            // Every payment received is a line, so the breakdown adds up to what is left.
+                            @if !case.payments.is_empty() {
+                                @for payment in &case.payments {
+                                    tr {
+                                        th scope="row" { (t.format(l, "breakdown-paid", &[("date", &t.date(l, payment.received_on))])) }
+                                        td { "−" (nbsp(payment.amount.format(l))) }
+                                    }
+                                }
+                                tr.total { th scope="row" { (t.get(l, "breakdown-left")) } td { (owed) } }
+                            }
                         }
                     }
                     section #pay {
@@ -230,6 +252,97 @@ impl CasePage<'_> {
             }
         };
         layout(t, l, &title, Some(&switch_link("/case", l)), body)
+    }
+
+    /// With an agreed plan the page leads with the instalment to pay next: what is left on it,
+    /// when it is due, and where to pay it.
+    fn next_instalment(&self, states: &[InstalmentStatus]) -> Markup {
+        let (t, l, v) = (self.texts, self.view.locale, self.view);
+        let case = &v.case;
+        let Some(next) = next_instalment(states) else {
+            return html! { section.summary { p.status { (t.get(l, "plan-all-paid")) } } };
+        };
+        let kid = case
+            .plan
+            .as_ref()
+            .and_then(|plan| plan.instalments.iter().find(|i| i.number == next.number))
+            .and_then(|i| i.kid.as_ref())
+            .unwrap_or(&case.kid);
+        let (number, count) = (next.number.to_string(), states.len().to_string());
+        let due = t.date(l, next.due_date);
+        let agency = v.agency.name.as_str();
+        html! {
+            section.summary {
+                p.label { (t.format(l, "plan-next-label", &[("number", &number), ("count", &count)])) }
+                p.amount { (nbsp(next.left().format(l))) }
+                @match next.state {
+                    InstalmentState::Late => p.status { (t.format(l, "plan-next-late", &[("date", &due)])) },
+                    InstalmentState::Missed => p.status { (t.format(l, "plan-next-missed", &[("date", &due), ("agency", agency)])) },
+                    InstalmentState::Paid | InstalmentState::Upcoming => {},
+                }
+                @if !next.paid.is_zero() {
+                    p { (partly_paid(t, l, next)) }
+                }
+                dl {
+                    dt { (t.get(l, "due-date-label")) } dd { (due) }
+                    dt { (t.get(l, "pay-bank-kid")) } dd.copy { (kid.as_str()) }
+                    dt { (t.get(l, "pay-bank-account")) } dd.copy { (v.creditor.bank_account.formatted()) }
+                    dt { (t.get(l, "reference-label")) } dd { (case.external_ref.as_str()) }
+                    dt { (t.get(l, "creditor-label")) } dd { (v.creditor.name.as_str()) }
+                }
+            }
+        }
+    }
+}
+
+/// An amount that never breaks across lines on a narrow screen.
+fn nbsp(text: String) -> String {
+    text.replace(' ', "\u{a0}")
+}
+
+fn partly_paid(t: &Texts, l: Locale, status: &InstalmentStatus) -> String {
+    let (paid, left) = (nbsp(status.paid.format(l)), nbsp(status.left().format(l)));
+    t.format(
+        l,
+        "instalment-partly-paid",
+        &[("paid", &paid), ("left", &left)],
+    )
+}
+
+/// Each instalment of an agreed plan with where it stands: a list, not a table, so it fits a
+/// phone.
+fn instalment_list(
+    t: &Texts,
+    l: Locale,
+    plan: &InstalmentPlan,
+    states: &[InstalmentStatus],
+) -> Markup {
+    let next = next_instalment(states).map(|s| s.number);
+    html! {
+        ol.instalments {
+            @for (status, instalment) in states.iter().zip(&plan.instalments) {
+                @let state = match status.state {
+                    InstalmentState::Paid => "instalment-paid",
+                    InstalmentState::Upcoming if Some(status.number) == next => "instalment-next",
+                    InstalmentState::Upcoming => "instalment-upcoming",
+                    InstalmentState::Late => "instalment-late",
+                    InstalmentState::Missed => "instalment-missed",
+                };
+                li class=(state) {
+                    strong { (t.format(l, "instalment-heading", &[("number", &status.number.to_string())])) }
+                    " · " (t.date(l, status.due_date)) " · " (nbsp(status.amount.format(l)))
+                    br;
+                    span.state { (t.get(l, state)) }
+                    @if status.state != InstalmentState::Paid && !status.paid.is_zero() {
+                        " · " (partly_paid(t, l, status))
+                    }
+                    @if let Some(kid) = &instalment.kid {
+                        br;
+                        small { (t.get(l, "pay-bank-kid")) ": " span.copy { (kid.as_str()) } }
+                    }
+                }
+            }
+        }
     }
 }
 

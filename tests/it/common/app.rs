@@ -67,9 +67,16 @@ pub struct TestAppBuilder {
     backend: Backend,
     settings: Vec<(String, Value)>,
     creditors: Option<TempDir>,
+    clock: Option<innfri::clock::SettableClock>,
 }
 
 impl TestAppBuilder {
+    /// The app reads `now` from `clock` (the system clock unless said): the test moves time.
+    pub fn clock(mut self, clock: innfri::clock::SettableClock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
     /// The store backend (embedded unless said).
     pub fn store(mut self, backend: Backend) -> Self {
         self.backend = backend;
@@ -198,7 +205,11 @@ impl TestAppBuilder {
             .with("server.public_base_url", &base)
             .load()
             .expect("test config is valid");
-        let ctx = AppContext::new(config).await.expect("context");
+        let ctx = match self.clock.clone() {
+            Some(clock) => AppContext::with_clock(config, Arc::new(clock)).await,
+            None => AppContext::new(config).await,
+        }
+        .expect("context");
         let server = innfri::http::server(ctx.clone(), listener).expect("server");
         tokio::spawn(server);
         let http = reqwest::Client::builder()
@@ -235,6 +246,7 @@ impl TestApp {
             backend: Backend::Embedded,
             settings: Vec::new(),
             creditors: None,
+            clock: None,
         }
     }
 

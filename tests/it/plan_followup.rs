@@ -1,0 +1,183 @@
+//! An agreed plan on the debtor's case page through the real app on both stores: payments fill
+//! the instalments in order, the page leads with the next one, and a date past an instalment's
+//! due date shows it late, then missed.
+
+use chrono::{Duration, NaiveTime, Utc};
+use innfri::clock::SettableClock;
+use innfri::domain::locale::Locale;
+use innfri::domain::money::Money;
+use innfri::domain::plan::{Instalment, InstalmentPlan};
+
+use crate::common::{Backend, Debtor, KEY_A, TestApp, debtor_in};
+
+/// A debtor on an app whose clock the test moves, with a six-month plan agreed.
+async fn debtor_with_plan(backend: Backend) -> (Debtor, SettableClock, InstalmentPlan) {
+    let clock = SettableClock::at(Utc::now());
+    let app = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .start()
+        .await;
+    let d = debtor_in(app, "6000.00").await;
+    let (status, html) = d.post("/case/plan/confirm", &[("months", "6")]).await;
+    assert_eq!(status, 200, "{html}");
+    let plan = d.case().await.plan.expect("plan agreed");
+    assert_eq!(plan.instalments.len(), 6);
+    (d, clock, plan)
+}
+
+async fn pay(d: &Debtor, reference: &str, amount: Money) {
+    let body = serde_json::json!({"reference": reference, "amount": amount.to_plain_string()});
+    let response = d
+        .app
+        .post_json(
+            &format!("/api/v1/cases/{}/payments", d.case_id.as_str()),
+            Some(KEY_A),
+            &body.to_string(),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 201);
+}
+
+/// An amount as the page shows it: Norwegian, with non-breaking spaces.
+fn kr(amount: Money) -> String {
+    amount.format(Locale::Nb).replace(' ', "\u{a0}")
+}
+
+fn minus(a: Money, b: i64) -> Money {
+    Money::from_minor(a.minor_units() - b, a.currency())
+}
+
+/// The section the page leads with.
+fn lead(page: &str) -> &str {
+    page.split("<section class=\"summary\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_else(|| panic!("no summary section: {page}"))
+}
+
+/// The list item of instalment `number`.
+fn item(page: &str, number: usize) -> &str {
+    page.split("<ol class=\"instalments\">")
+        .nth(1)
+        .and_then(|list| list.split("<li ").nth(number))
+        .and_then(|li| li.split("</li>").next())
+        .unwrap_or_else(|| panic!("no instalment {number}: {page}"))
+}
+
+fn kid(i: &Instalment) -> &str {
+    i.kid.as_ref().expect("instalment KID").as_str()
+}
+
+async fn a_paid_instalment_is_marked_paid_and_the_page_leads_with_the_next(backend: Backend) {
+    let (d, _clock, plan) = debtor_with_plan(backend).await;
+    let (first, second) = (&plan.instalments[0], &plan.instalments[1]);
+    let page = d.page().await;
+    let before = lead(&page);
+    assert!(
+        before.contains("Neste avdrag (1 av 6)")
+            && before.contains(&kr(first.amount))
+            && before.contains(kid(first)),
+        "an agreed plan leads with its first instalment: {before}"
+    );
+    assert!(item(&page, 1).contains("Neste å betale"), "{page}");
+
+    pay(&d, "bank-1", first.amount).await;
+    let page = d.page().await;
+    let now = lead(&page);
+    assert!(
+        now.contains("Neste avdrag (2 av 6)")
+            && now.contains(&kr(second.amount))
+            && now.contains(kid(second))
+            && now.contains(&d.app.ctx.texts.date(Locale::Nb, second.due_date))
+            && now.contains("Kontonummer"),
+        "after instalment 1 is paid the page leads with instalment 2: {now}"
+    );
+    assert!(!now.contains(kid(first)), "{now}");
+    assert!(
+        item(&page, 1).contains("instalment-paid") && item(&page, 1).contains("Betalt"),
+        "instalment 1 is marked paid: {page}"
+    );
+    assert!(item(&page, 2).contains("Neste å betale"), "{page}");
+    assert!(
+        page.contains("Igjen å betale"),
+        "the payment is a line in the breakdown: {page}"
+    );
+}
+
+async fn a_partial_payment_shows_on_the_instalment_it_went_to(backend: Backend) {
+    let (d, _clock, plan) = debtor_with_plan(backend).await;
+    let (first, second) = (&plan.instalments[0], &plan.instalments[1]);
+    let part = Money::from_minor(50_000, first.amount.currency());
+
+    pay(&d, "vipps-1", part).await;
+    let page = d.page().await;
+    let now = lead(&page);
+    assert!(
+        now.contains("Neste avdrag (1 av 6)")
+            && now.contains(&kr(minus(first.amount, 50_000)))
+            && now.contains(&format!("{} betalt", kr(part))),
+        "part of instalment 1 is paid, the rest is left on it: {now}"
+    );
+    assert!(item(&page, 1).contains(&format!("{} betalt", kr(part))));
+    assert!(!item(&page, 2).contains("betalt,"), "{page}");
+
+    // A whole instalment's amount now: the rest of 1, then 500 kr toward 2.
+    pay(&d, "card-1", first.amount).await;
+    let page = d.page().await;
+    let now = lead(&page);
+    assert!(
+        now.contains("Neste avdrag (2 av 6)")
+            && now.contains(&kr(minus(second.amount, 50_000)))
+            && now.contains(kid(second)),
+        "the overpayment went to instalment 2: {now}"
+    );
+    assert!(item(&page, 1).contains("instalment-paid"), "{page}");
+    assert!(
+        item(&page, 2).contains(&format!("{} betalt", kr(part))),
+        "{page}"
+    );
+}
+
+async fn an_unpaid_instalment_past_its_due_date_is_late_then_missed(backend: Backend) {
+    let (d, clock, plan) = debtor_with_plan(backend).await;
+    let first = &plan.instalments[0];
+    let noon = NaiveTime::from_hms_opt(12, 0, 0).expect("noon");
+
+    clock.set(
+        (first.due_date + Duration::days(2))
+            .and_time(noon)
+            .and_utc(),
+    );
+    let (cookie, _) = d.app.open_case(&d.case_id).await;
+    let page = d.app.page_html("/case", &cookie).await;
+    let due = d.app.ctx.texts.date(Locale::Nb, first.due_date);
+    assert!(
+        lead(&page).contains(&format!("Dette avdraget forfalt {due}")),
+        "two days after its due date instalment 1 is late: {page}"
+    );
+    assert!(
+        item(&page, 1).contains("instalment-late") && item(&page, 1).contains("Forsinket"),
+        "{page}"
+    );
+    assert!(item(&page, 2).contains("Ikke forfalt ennå"), "{page}");
+
+    clock.set(
+        (first.due_date + Duration::days(10))
+            .and_time(noon)
+            .and_utc(),
+    );
+    let (cookie, _) = d.app.open_case(&d.case_id).await;
+    let page = d.app.page_html("/case", &cookie).await;
+    assert!(
+        lead(&page).contains("er ikke betalt ennå"),
+        "past the grace period it is missed, said kindly: {page}"
+    );
+    assert!(item(&page, 1).contains("instalment-missed"), "{page}");
+}
+
+on_both_stores!(
+    a_paid_instalment_is_marked_paid_and_the_page_leads_with_the_next,
+    a_partial_payment_shows_on_the_instalment_it_went_to,
+    an_unpaid_instalment_past_its_due_date_is_late_then_missed,
+);
