@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod demo;
+pub mod metrics;
 pub mod roles;
 
 use std::sync::Arc;
@@ -76,6 +77,7 @@ impl AppContext {
             tenants: Tenants::new(store.clone()),
             store,
             clock,
+            metrics: metrics::handle(),
         }))
     }
 

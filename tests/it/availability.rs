@@ -330,6 +330,7 @@ async fn a_send_loop_that_stops_beating_fails_liveness(backend: Backend) {
         store: app.ctx.store.clone(),
         heartbeat: heartbeat.clone(),
         stale_after: worker.stale_after(),
+        metrics: app.ctx.metrics.clone(),
     };
     tokio::spawn(worker_server(probes, listener).expect("probe server"));
     let (_stop, shutdown) = watch::channel(false);
