@@ -297,6 +297,10 @@ async fn the_worker_probes_answer_over_http_until_the_role_stops(backend: Backen
     );
     assert_eq!(
         status(http, &format!("{}/metrics", worker.probes)).await,
+        200
+    );
+    assert_eq!(
+        status(http, &format!("{}/nothing-else", worker.probes)).await,
         404
     );
     let _ = worker.stop.send(true);
