@@ -1,6 +1,7 @@
 //! The composition root: builds the context (store, clock, providers, gateways, texts,
-//! tenants), runs the roles (`roles`: serve, worker, demo) and the operator's commands
-//! (`commands`). The only module that names all others; nothing depends on it.
+//! tenants, the process's metrics recorder: `metrics`), runs the roles (`roles`: serve, worker,
+//! demo) and the operator's commands (`commands`). The only module that names all others;
+//! nothing depends on it.
 
 pub mod commands;
 pub mod demo;

@@ -81,10 +81,24 @@ async fn the_web_role_counts_requests_by_route_and_link_opens_and_misses() {
         grew("innfri_link_misses_total", &[("answer", "neutral")]) >= 1.0,
         "{after}"
     );
-    let opened = [("method", "GET"), ("route", "/k/{token}"), ("status", "303")];
-    assert!(grew("innfri_http_requests_total", &opened) >= 1.0, "{after}");
-    let missed = [("method", "GET"), ("route", "/k/{token}"), ("status", "404")];
-    assert!(grew("innfri_http_requests_total", &missed) >= 1.0, "{after}");
+    let opened = [
+        ("method", "GET"),
+        ("route", "/k/{token}"),
+        ("status", "303"),
+    ];
+    assert!(
+        grew("innfri_http_requests_total", &opened) >= 1.0,
+        "{after}"
+    );
+    let missed = [
+        ("method", "GET"),
+        ("route", "/k/{token}"),
+        ("status", "404"),
+    ];
+    assert!(
+        grew("innfri_http_requests_total", &missed) >= 1.0,
+        "{after}"
+    );
     let read = [
         ("method", "GET"),
         ("route", "/api/v1/cases/{id}"),
@@ -104,7 +118,10 @@ async fn the_web_role_counts_requests_by_route_and_link_opens_and_misses() {
     );
     // Labels are patterns: neither the token nor the case id is ever one.
     assert!(!after.contains(&token), "a link token in the metrics");
-    assert!(!after.contains(&case.to_string()), "a case id in the metrics");
+    assert!(
+        !after.contains(&case.to_string()),
+        "a case id in the metrics"
+    );
 }
 
 #[tokio::test]
