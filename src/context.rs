@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use metrics_exporter_prometheus::PrometheusHandle;
+
 use crate::clock::SharedClock;
 use crate::config::AppConfig;
 use crate::domain::creditor::{Agency, Creditor};
@@ -24,6 +26,8 @@ pub struct AppContext {
     pub tenants: Tenants,
     /// Where `now` comes from: the system clock, or a test's settable clock.
     pub clock: SharedClock,
+    /// The process's metrics recorder, rendered by `/metrics` (see `app::metrics`).
+    pub metrics: PrometheusHandle,
 }
 
 impl AppContext {

@@ -1,9 +1,11 @@
 //! The composition root: builds the context (store, clock, providers, gateways, texts,
-//! tenants), runs the roles (`roles`: serve, worker, demo) and the operator's commands
-//! (`commands`). The only module that names all others; nothing depends on it.
+//! tenants, the process's metrics recorder: `metrics`), runs the roles (`roles`: serve, worker,
+//! demo) and the operator's commands (`commands`). The only module that names all others;
+//! nothing depends on it.
 
 pub mod commands;
 pub mod demo;
+pub mod metrics;
 pub mod roles;
 
 use std::sync::Arc;
@@ -76,6 +78,7 @@ impl AppContext {
             tenants: Tenants::new(store.clone()),
             store,
             clock,
+            metrics: metrics::handle(),
         }))
     }
 

@@ -64,7 +64,7 @@ pub fn bind_worker_probes(ctx: &AppContext) -> anyhow::Result<Option<TcpListener
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr} (messaging.health_bind): {e}"))
 }
 
-/// Serves the worker's `/healthz` and `/readyz` on `listener` until the handle stops it.
+/// Serves the worker's `/healthz`, `/readyz` and `/metrics` on `listener` until the handle stops it.
 fn start_worker_probes(
     ctx: &AppContext,
     worker: &Worker,
@@ -75,6 +75,7 @@ fn start_worker_probes(
         store: ctx.store.clone(),
         heartbeat: worker.heartbeat(),
         stale_after: worker.stale_after(),
+        metrics: ctx.metrics.clone(),
     };
     let server = health::worker_server(probes, listener)?;
     let handle = server.handle();

@@ -44,6 +44,10 @@ pub struct ServerSettings {
     /// body is limited to 256 KiB.
     #[serde(default = "default_max_bank_file_mb")]
     pub max_bank_file_mb: usize,
+    /// Whether `GET /metrics` answers on this (public) port; off by default, since the counts
+    /// tell outsiders about the traffic. The worker's probe listener always serves it.
+    #[serde(default)]
+    pub metrics: bool,
 }
 
 fn default_max_bank_file_mb() -> usize {

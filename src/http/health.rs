@@ -1,5 +1,6 @@
 //! Liveness (`/healthz`) and readiness (`/readyz`: the store answers) — on the web server, and
-//! on the worker's own small listener, where liveness also means the send loop is not stuck.
+//! on the worker's own small listener, where liveness also means the send loop is not stuck and
+//! `/metrics` is served too (the listener is private to the cluster).
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -7,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpResponse, HttpServer, web};
+use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::context::AppContext;
 use crate::messaging::Heartbeat;
@@ -44,6 +46,8 @@ pub struct WorkerProbes {
     pub heartbeat: Arc<Heartbeat>,
     /// A heartbeat older than this fails liveness.
     pub stale_after: Duration,
+    /// The process's metrics, rendered at `/metrics`.
+    pub metrics: PrometheusHandle,
 }
 
 async fn worker_healthz(probes: web::Data<WorkerProbes>) -> HttpResponse {
@@ -64,6 +68,10 @@ async fn worker_readyz(probes: web::Data<WorkerProbes>) -> HttpResponse {
     readiness(&probes.store).await
 }
 
+async fn worker_metrics(probes: web::Data<WorkerProbes>) -> HttpResponse {
+    super::metrics::render(&probes.metrics)
+}
+
 /// The worker's probe listener on an already bound `listener`: one thread, nothing else on it.
 pub fn worker_server(probes: WorkerProbes, listener: TcpListener) -> std::io::Result<Server> {
     let probes = web::Data::new(probes);
@@ -72,6 +80,7 @@ pub fn worker_server(probes: WorkerProbes, listener: TcpListener) -> std::io::Re
             .app_data(probes.clone())
             .route("/healthz", web::get().to(worker_healthz))
             .route("/readyz", web::get().to(worker_readyz))
+            .route("/metrics", web::get().to(worker_metrics))
     })
     .workers(1)
     .disable_signals()

@@ -8,6 +8,7 @@ pub mod callbacks;
 pub mod client_addr;
 pub mod debtor;
 pub mod health;
+pub mod metrics;
 pub mod security;
 
 use std::net::TcpListener;
@@ -93,6 +94,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
     };
+    let metrics_on = ctx.config.settings.server.metrics;
     let debtor_state = web::Data::new(debtor::state(&ctx));
     let data = web::Data::from(ctx);
     let server = HttpServer::new(move || {
@@ -101,6 +103,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             .wrap(actix_web::middleware::from_fn(api::idempotency::middleware))
             .wrap(actix_web::middleware::from_fn(too_large_page))
             .wrap(security::default_headers())
+            .wrap(actix_web::middleware::from_fn(metrics::middleware))
             .wrap_fn(|req, srv| {
                 let method = req.method().clone();
                 let path = loggable_path(req.path());
@@ -116,6 +119,11 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             .app_data(web::PayloadConfig::new(256 * 1024))
             .route(pages::CSS_PATH, web::get().to(stylesheet))
             .configure(health::routes)
+            .configure(|cfg| {
+                if metrics_on {
+                    cfg.route("/metrics", web::get().to(metrics::web_metrics));
+                }
+            })
             .configure(debtor::routes)
             .configure(callbacks::routes)
             .configure(api::routes)

@@ -390,6 +390,19 @@ impl WorkerCore {
             .providers
             .for_message(message.recipient.channel(), &creditor);
         let result = provider.send(&outbound).await;
+        // Static labels only: no allocation here on the worker's hot path.
+        let outcome = match &result {
+            Ok(_) => "sent",
+            Err(SendError::Permanent { .. }) => "permanent_failure",
+            Err(SendError::Transient { .. }) => "transient_failure",
+        };
+        metrics::counter!(
+            "innfri_messages_total",
+            "provider" => provider.name(),
+            "template" => message.template.name(),
+            "outcome" => outcome
+        )
+        .increment(1);
         message.updated_at = now;
         // (reason, whether the contact is bad) once the message has failed for good.
         let mut failure = None;

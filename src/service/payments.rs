@@ -107,6 +107,7 @@ async fn unapplied(
         now,
     );
     ctx.store.append_events(&[event]).await?;
+    metrics::counter!("innfri_payments_unapplied_total").increment(1);
     Ok(Online::Unapplied)
 }
 

@@ -58,6 +58,21 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// The outcome's name as in the report, for the metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Applied { .. } => "applied",
+            Outcome::AlreadyApplied => "already_applied",
+            Outcome::UnknownAccount => "unknown_account",
+            Outcome::NoKid => "no_kid",
+            Outcome::UnknownKid => "unknown_kid",
+            Outcome::Reversal => "reversal",
+            Outcome::CaseClosed { .. } => "case_closed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportLine {
     pub line: usize,
@@ -102,6 +117,8 @@ pub async fn reconcile(
     let mut legacy_claimed = HashSet::new();
     for incoming in payments {
         let outcome = match_and_apply(ctx, agency, &incoming, &mut legacy_claimed, now).await?;
+        metrics::counter!("innfri_reconciliation_lines_total", "outcome" => outcome.label())
+            .increment(1);
         report.push(ReportLine {
             line: incoming.line,
             reference: incoming.reference,
@@ -266,6 +283,8 @@ pub async fn apply_once(
                 };
                 crate::service::receipts::queue_receipt(ctx, &case, receipt, now).await;
                 tracing::info!(case = %case.id, amount = %incoming.amount, paid = result.paid_in_full, "payment applied");
+                metrics::counter!("innfri_payments_applied_total", "method" => method_label(method))
+                    .increment(1);
                 Attempt::Done(Outcome::Applied {
                     case_id: case_id.clone(),
                     paid_in_full: result.paid_in_full,
@@ -278,4 +297,14 @@ pub async fn apply_once(
     })
     .await?;
     outcome.ok_or(StoreError::Conflict)
+}
+
+/// The payment method as a metrics label.
+fn method_label(method: PaymentMethod) -> &'static str {
+    match method {
+        PaymentMethod::BankTransfer => "bank_transfer",
+        PaymentMethod::Direct => "direct",
+        PaymentMethod::Card => "card",
+        PaymentMethod::Vipps => "vipps",
+    }
 }

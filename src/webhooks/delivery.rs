@@ -162,6 +162,12 @@ impl Deliverer {
             } else {
                 self.post(endpoint, &event, now).await
             };
+            let outcome = match &attempt {
+                Attempt::Delivered => "delivered",
+                Attempt::Gone => "gone",
+                Attempt::Failed { .. } => "failed",
+            };
+            metrics::counter!("innfri_webhook_deliveries_total", "outcome" => outcome).increment(1);
             match attempt {
                 Attempt::Delivered => {
                     state = DeliveryState {

@@ -297,6 +297,10 @@ async fn the_worker_probes_answer_over_http_until_the_role_stops(backend: Backen
     );
     assert_eq!(
         status(http, &format!("{}/metrics", worker.probes)).await,
+        200
+    );
+    assert_eq!(
+        status(http, &format!("{}/nothing-else", worker.probes)).await,
         404
     );
     let _ = worker.stop.send(true);
@@ -330,6 +334,7 @@ async fn a_send_loop_that_stops_beating_fails_liveness(backend: Backend) {
         store: app.ctx.store.clone(),
         heartbeat: heartbeat.clone(),
         stale_after: worker.stale_after(),
+        metrics: app.ctx.metrics.clone(),
     };
     tokio::spawn(worker_server(probes, listener).expect("probe server"));
     let (_stop, shutdown) = watch::channel(false);

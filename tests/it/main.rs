@@ -21,6 +21,7 @@ mod import;
 mod journeys;
 mod logging;
 mod mandates;
+mod metrics;
 mod online_payments;
 mod openapi;
 mod opt_out;

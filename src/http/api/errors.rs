@@ -301,6 +301,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         if let ApiError::StoreUnavailable(cause) = self {
             tracing::error!(error = %cause, "store unavailable during an API call");
+            crate::http::metrics::store_error("api", crate::http::metrics::store_error_kind(cause));
         }
         let mut response = HttpResponse::build(self.status_code());
         if matches!(self, ApiError::MissingApiKey | ApiError::InvalidApiKey) {

@@ -22,7 +22,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// address has used up its misses (the same for a forged tag as for an unknown token, so the
 /// status tells nothing about the tag either).
 fn miss(ctx: &AppContext, state: &DebtorState, ip: IpAddr) -> HttpResponse {
-    match state.limiter.record_miss(ip) {
+    let limited = state.limiter.record_miss(ip);
+    // A rising `limited` count is someone guessing links; `neutral` is mostly stale SMS.
+    let answer = if limited.is_ok() {
+        "neutral"
+    } else {
+        "limited"
+    };
+    metrics::counter!("innfri_link_misses_total", "answer" => answer).increment(1);
+    match limited {
         Ok(()) => not_found(ctx, Locale::default()),
         Err(wait) => {
             let mut response = html(
@@ -60,7 +68,10 @@ async fn open_link(
         max: state.session_max,
     };
     let session_id = match sessions::open_link(&ctx, &token, lifetimes, ctx.clock.now()).await {
-        Ok(Opened::Started { session_id }) => session_id,
+        Ok(Opened::Started { session_id }) => {
+            metrics::counter!("innfri_link_opens_total").increment(1);
+            session_id
+        }
         Ok(Opened::Miss) => return miss(&ctx, &state, ip),
         Err(e) => return unavailable(&ctx, &e),
     };

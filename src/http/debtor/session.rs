@@ -42,6 +42,7 @@ pub fn not_found(ctx: &AppContext, locale: Locale) -> HttpResponse {
 
 pub fn unavailable(ctx: &AppContext, error: &dyn std::fmt::Display) -> HttpResponse {
     tracing::error!(%error, "store unavailable on a debtor page");
+    crate::http::metrics::store_error("debtor", "unavailable");
     html(
         StatusCode::SERVICE_UNAVAILABLE,
         notice(&ctx.texts, Locale::default(), "error-title", "error-body"),

@@ -1,0 +1,54 @@
+//! The process's one Prometheus recorder: installed the first time a context is built, shared by
+//! every later one (tests build many apps in one process), rendered by `/metrics` on either role.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+/// Latency buckets in seconds: a link open is a few milliseconds, a bank file a few seconds.
+const LATENCY_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// How often samples are folded into the histograms when nobody scrapes (bounded memory).
+const UPKEEP: Duration = Duration::from_secs(5);
+
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The handle to the process's recorder, installing it on first use.
+pub fn handle() -> PrometheusHandle {
+    HANDLE.get_or_init(install).clone()
+}
+
+fn install() -> PrometheusHandle {
+    let builder = PrometheusBuilder::new();
+    let builder = match builder.set_buckets_for_metric(
+        Matcher::Suffix("_duration_seconds".to_owned()),
+        LATENCY_BUCKETS,
+    ) {
+        Ok(b) => b,
+        // Only an empty bucket list is refused; the summary it falls back to still renders.
+        Err(_) => PrometheusBuilder::new(),
+    };
+    let recorder = builder.build_recorder();
+    let handle = recorder.handle();
+    if metrics::set_global_recorder(recorder).is_err() {
+        // Another recorder was installed first (an embedding program): ours then stays empty.
+        tracing::warn!("a metrics recorder was already installed; /metrics shows nothing");
+        return handle;
+    }
+    let upkeep = handle.clone();
+    let spawned = std::thread::Builder::new()
+        .name("metrics-upkeep".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP);
+                upkeep.run_upkeep();
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no metrics upkeep thread; histograms fold at each scrape");
+    }
+    handle
+}
