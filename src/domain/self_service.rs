@@ -74,6 +74,18 @@ pub struct CaseFacts {
     pub deferrals_granted: u32,
 }
 
+/// The due date the debtor is shown and more time counts from: the agency's date, or the next
+/// business day when the agency sent a weekend, a public holiday or a day banks are closed
+/// (24 and 31 December).
+///
+/// Shown as the next business day rather than refused: the agency's letters already carry the
+/// date, a payment due on a day banks are closed is on time on the next day they open, and
+/// refusing the case would leave the debtor with no page at all for a date that was never wrong
+/// for them, only unpayable on the day itself.
+pub fn effective_due_date(agency_date: NaiveDate) -> NaiveDate {
+    no::business_day_on_or_after(agency_date)
+}
+
 /// Decides a debtor's request. Pure: the same facts, mandate and day always give the same answer.
 pub fn evaluate(
     facts: &CaseFacts,

@@ -18,7 +18,8 @@ use crate::domain::case::CaseStatus;
 use crate::domain::money::Money;
 use crate::domain::plan::{InstalmentPlan, PlanShape};
 use crate::domain::self_service::{
-    DebtorRequest, Decision, Dispute, Offer, Terms, deferral_options, evaluate, plan_month_range,
+    DebtorRequest, Decision, Dispute, Offer, Terms, deferral_options, effective_due_date, evaluate,
+    plan_month_range,
 };
 use crate::service::self_service::{self, Decided, open_dispute};
 use crate::store::StoreError;
@@ -107,7 +108,7 @@ fn more_time_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
     );
     let agency = view.agency.name.as_str();
     html! {
-        p { (t.format(l, "more-time-current", &[("date", &t.date(l, view.case.due_date))])) }
+        p { (t.format(l, "more-time-current", &[("date", &t.date(l, effective_due_date(view.case.due_date)))])) }
         p { (t.format(l, "more-time-intro", &[("agency", agency)])) }
         @if error { p.error role="alert" { (t.get(l, "error-choose-date")) } }
         form method="post" action="/case/more-time" {
