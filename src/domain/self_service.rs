@@ -376,24 +376,30 @@ mod tests {
 
     #[test]
     fn deferral_beyond_the_longest_extension_is_refused_with_the_latest_allowed_date() {
-        // max 30 days: 31 Dec is allowed, 4 Jan is not; the latest business day within is 31 Dec.
+        // max 30 days: 30 Dec is allowed, 4 Jan is not; 31 Dec is a bank-closed day, so the
+        // latest business day within is 30 Dec and a pick of 31 Dec moves past the limit.
+        let decision = evaluate(
+            &facts(500_000),
+            &generous(),
+            &defer(d(2026, 12, 30)),
+            today(),
+        );
+        assert!(matches!(decision, Decision::NeedsReview { .. }));
+        let too_long = Decision::Refused {
+            reason: RefusalReason::TooLong,
+            offer: Some(Offer::Deferral {
+                latest: d(2026, 12, 30),
+            }),
+        };
+        let decision = evaluate(&facts(500_000), &generous(), &defer(d(2027, 1, 4)), today());
+        assert_eq!(decision, too_long);
         let decision = evaluate(
             &facts(500_000),
             &generous(),
             &defer(d(2026, 12, 31)),
             today(),
         );
-        assert!(matches!(decision, Decision::NeedsReview { .. }));
-        let decision = evaluate(&facts(500_000), &generous(), &defer(d(2027, 1, 4)), today());
-        assert_eq!(
-            decision,
-            Decision::Refused {
-                reason: RefusalReason::TooLong,
-                offer: Some(Offer::Deferral {
-                    latest: d(2026, 12, 31)
-                })
-            }
-        );
+        assert_eq!(decision, too_long);
     }
 
     #[test]
@@ -478,7 +484,8 @@ mod tests {
         assert!(!can_defer(&used_up, &generous(), today()));
         assert!(options.iter().all(|(day, _)| no::is_business_day(*day)));
         assert_eq!(options.first(), Some(&(d(2026, 12, 2), true)));
-        assert_eq!(options.last(), Some(&(d(2026, 12, 31), false)));
+        assert_eq!(options.last(), Some(&(d(2026, 12, 30), false)));
+        assert!(!options.iter().any(|(day, _)| *day == d(2026, 12, 24)));
         assert!(
             options.contains(&(d(2026, 12, 15), true))
                 && options.contains(&(d(2026, 12, 16), false))
