@@ -282,6 +282,58 @@ pub struct Dispute {
     pub paid_reference: Option<String>,
 }
 
+/// How long before its due date a claim can at the earliest have been invoiced: a year (annual
+/// billing is the longest period in use), so a payment dated earlier cannot be for this claim.
+pub const INVOICED_AT_MOST_DAYS_BEFORE_DUE: i64 = 366;
+
+/// Why an "already paid" answer cannot be right; each names the field it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaidClaimError {
+    /// `paid_on` is after today.
+    PaidOnInFuture,
+    /// `paid_on` is before the claim could exist (before `earliest`).
+    PaidOnBeforeClaim { earliest: NaiveDate },
+    /// `paid_amount` is more than the claim's total.
+    PaidAmountAboveTotal { total: Money },
+}
+
+impl PaidClaimError {
+    /// The form field the error is about.
+    pub fn field(self) -> &'static str {
+        match self {
+            PaidClaimError::PaidOnInFuture | PaidClaimError::PaidOnBeforeClaim { .. } => "paid_on",
+            PaidClaimError::PaidAmountAboveTotal { .. } => "paid_amount",
+        }
+    }
+}
+
+/// Checks the "already paid" part of a dispute against the case: paid no later than `today`,
+/// no earlier than a claim due on `due_date` can have been invoiced, and no more than the
+/// claim's `total`. (The text and reference are free; the agency reads them.)
+pub fn check_paid_claim(
+    dispute: &Dispute,
+    today: NaiveDate,
+    due_date: NaiveDate,
+    total: Money,
+) -> Result<(), PaidClaimError> {
+    if let Some(paid_on) = dispute.paid_on {
+        if paid_on > today {
+            return Err(PaidClaimError::PaidOnInFuture);
+        }
+        let earliest = due_date - Duration::days(INVOICED_AT_MOST_DAYS_BEFORE_DUE);
+        if paid_on < earliest {
+            return Err(PaidClaimError::PaidOnBeforeClaim { earliest });
+        }
+    }
+    if let Some(amount) = dispute.paid_amount
+        && amount.currency() == total.currency()
+        && amount.minor_units() > total.minor_units()
+    {
+        return Err(PaidClaimError::PaidAmountAboveTotal { total });
+    }
+    Ok(())
+}
+
 /// A request waiting for the agency, with the id the agency answers it by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Review {
@@ -313,6 +365,44 @@ pub enum PendingRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_already_paid_answer_must_fit_the_case() {
+        let nok = |minor| Money::from_minor(minor, Currency::NOK);
+        let paid = |on: Option<NaiveDate>, amount: Option<Money>| Dispute {
+            text: "Betalt".into(),
+            paid_on: on,
+            paid_amount: amount,
+            paid_reference: None,
+        };
+        let (today, due, total) = (d(2026, 12, 2), d(2026, 12, 14), nok(125_200));
+        let check = |dispute: &Dispute| check_paid_claim(dispute, today, due, total);
+        assert_eq!(check(&paid(Some(today), Some(total))), Ok(()));
+        assert_eq!(check(&paid(None, None)), Ok(()));
+        assert_eq!(
+            check(&paid(Some(d(2030, 1, 1)), None)),
+            Err(PaidClaimError::PaidOnInFuture)
+        );
+        assert_eq!(
+            check(&paid(Some(d(2026, 12, 3)), None)),
+            Err(PaidClaimError::PaidOnInFuture)
+        );
+        assert_eq!(
+            check(&paid(Some(d(2025, 12, 12)), None)),
+            Err(PaidClaimError::PaidOnBeforeClaim {
+                earliest: d(2025, 12, 13)
+            })
+        );
+        assert_eq!(check(&paid(Some(d(2025, 12, 13)), None)), Ok(()));
+        assert_eq!(
+            check(&paid(None, Some(nok(125_201)))),
+            Err(PaidClaimError::PaidAmountAboveTotal { total })
+        );
+        assert_eq!(
+            PaidClaimError::PaidAmountAboveTotal { total }.field(),
+            "paid_amount"
+        );
+    }
     use crate::domain::mandate::tests::generous;
     use crate::domain::money::Currency;
     use rust_decimal_macros::dec;

@@ -411,6 +411,73 @@ async fn pages_in_english_and_under_20_kb(backend: Backend) {
     assert!(preview.len() < 20 * 1024);
 }
 
+async fn an_already_paid_date_or_amount_that_cannot_be_right_is_refused_and_kept(backend: Backend) {
+    let d = debtor(backend, "1202.50").await;
+    let before = d.case().await;
+    let too_early = (before.due_date - Duration::days(367)).to_string();
+    for (paid_on, paid_amount, field, message) in [
+        (
+            "2030-01-01",
+            "",
+            "paid_on",
+            "Dato du betalte: Datoen kan ikke være etter i dag.",
+        ),
+        (
+            too_early.as_str(),
+            "",
+            "paid_on",
+            "Dato du betalte: Datoen kan ikke være før",
+        ),
+        (
+            "",
+            "1000000",
+            "paid_amount",
+            "Beløp du betalte: Beløpet kan ikke være mer enn hele kravet, 1",
+        ),
+    ] {
+        let (status, html) = d
+            .post(
+                "/case/dispute",
+                &[
+                    ("text", "Jeg har betalt"),
+                    ("paid_on", paid_on),
+                    ("paid_amount", paid_amount),
+                    ("paid_reference", "Nettbank 42"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 422, "{paid_on} {paid_amount}: {html}");
+        assert!(html.contains(message), "{message}: {html}");
+        assert!(html.contains(&format!("id=\"{field}-error\"")), "{html}");
+        assert!(
+            html.contains(&format!("aria-describedby=\"{field}-error\"")),
+            "{html}"
+        );
+        assert!(
+            html.contains("Jeg har betalt</textarea>"),
+            "the text is kept: {html}"
+        );
+        assert!(html.contains(&format!("value=\"{paid_on}\"")), "{html}");
+        assert!(html.contains(&format!("value=\"{paid_amount}\"")), "{html}");
+        assert!(html.contains("value=\"Nettbank 42\""), "{html}");
+        assert_eq!(d.case().await.version, before.version, "nothing is written");
+    }
+    // The whole claim, paid today, is a dispute the agency reads.
+    let today = Utc::now().date_naive().to_string();
+    let (status, html) = d
+        .post(
+            "/case/dispute",
+            &[
+                ("text", "Jeg har betalt"),
+                ("paid_on", &today),
+                ("paid_amount", "1252"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(d.case().await.status, CaseStatus::Disputed);
+}
+
 /// The first weekday at least `from` days ahead on which banks are closed (a public holiday,
 /// 24 or 31 December).
 fn next_closed_weekday(from: i64) -> NaiveDate {
@@ -486,6 +553,7 @@ async fn christmas_eve_and_new_years_eve_are_not_offered_as_new_due_dates(backen
 }
 
 on_both_stores!(
+    an_already_paid_date_or_amount_that_cannot_be_right_is_refused_and_kept,
     a_due_date_on_a_closed_day_is_shown_as_the_next_business_day,
     christmas_eve_and_new_years_eve_are_not_offered_as_new_due_dates,
     more_time_inside_the_mandate_is_granted_at_once_with_a_receipt,

@@ -145,6 +145,9 @@ dispute-paid-reference = Reference or KID you used
 dispute-submit = Send to {$agency}
 error-dispute-text = Please write briefly what is wrong (at most 2000 characters).
 error-date = Please write the date as dd.mm.yyyy.
+error-paid-on-future = The date cannot be later than today.
+error-paid-on-before-claim = The date cannot be before {$earliest}: the claim did not exist yet.
+error-paid-amount-above-total = The amount cannot be more than the whole claim, {$total}.
 dispute-received-title = Thank you. Collection is paused.
 dispute-received-body = {$agency} will look at what you wrote and answer within a week. You do not need to do anything until you hear from us.
 

@@ -145,6 +145,9 @@ dispute-paid-reference = Referanse eller KID du brukte
 dispute-submit = Send til {$agency}
 error-dispute-text = Skriv kort hva som er feil (høyst 2000 tegn).
 error-date = Skriv datoen som dd.mm.åååå.
+error-paid-on-future = Datoen kan ikke være etter i dag.
+error-paid-on-before-claim = Datoen kan ikke være før {$earliest}, for da fantes ikke kravet ennå.
+error-paid-amount-above-total = Beløpet kan ikke være mer enn hele kravet, {$total}.
 dispute-received-title = Takk. Vi har stanset innkrevingen.
 dispute-received-body = {$agency} ser på det du har skrevet og svarer deg innen en uke. Du trenger ikke gjøre noe før du hører fra oss.
 
