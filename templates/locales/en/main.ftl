@@ -184,6 +184,9 @@ not-found-title = This link does not work
 not-found-body = The link may have expired, been used up or been typed in wrong. If you got a message from us, reply to it or contact the sender and we will help you.
 too-many-title = Too many attempts
 too-many-body = Please wait a little and try again.
+too-many-locked-body = You answered wrong too many times, so we have closed the page for a while to protect your case. It opens again {$when}, on {$date} at {$time}. You can try again then.
+too-many-in-hours = in {$hours} hours
+too-many-within-hour = in less than an hour
 error-title = Something went wrong
 error-body = We could not show the page right now. Please try again in a little while.
 

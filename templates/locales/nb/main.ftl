@@ -184,6 +184,9 @@ not-found-title = Lenken virker ikke
 not-found-body = Lenken kan være utløpt, brukt opp eller skrevet inn feil. Har du fått en melding fra oss, kan du svare på den eller kontakte avsenderen, så hjelper vi deg.
 too-many-title = For mange forsøk
 too-many-body = Vent litt og prøv igjen.
+too-many-locked-body = Du har svart feil for mange ganger, så vi har stengt siden en stund for å beskytte saken din. Den åpner igjen {$when}, {$date} klokken {$time}. Da kan du prøve på nytt.
+too-many-in-hours = om {$hours} timer
+too-many-within-hour = om under en time
 error-title = Noe gikk galt
 error-body = Vi klarte ikke å vise siden akkurat nå. Prøv igjen om litt.
 
