@@ -99,7 +99,7 @@ fn accepted_locale(header: &str) -> Option<Locale> {
         })
         .collect();
     // Stable: among equal weights the first named wins.
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    ranked.sort_by_key(|(quality, _)| std::cmp::Reverse(*quality));
     ranked.first().map(|(_, locale)| *locale)
 }
 
