@@ -314,7 +314,7 @@ impl Case {
     pub fn facts(&self) -> CaseFacts {
         CaseFacts {
             balance: self.balance(),
-            due_date: self.due_date,
+            due_date: super::self_service::effective_due_date(self.due_date),
             deferrals_granted: self.deferrals_granted,
         }
     }

@@ -74,6 +74,18 @@ pub struct CaseFacts {
     pub deferrals_granted: u32,
 }
 
+/// The due date the debtor is shown and more time counts from: the agency's date, or the next
+/// business day when the agency sent a weekend, a public holiday or a day banks are closed
+/// (24 and 31 December).
+///
+/// Shown as the next business day rather than refused: the agency's letters already carry the
+/// date, a payment due on a day banks are closed is on time on the next day they open, and
+/// refusing the case would leave the debtor with no page at all for a date that was never wrong
+/// for them, only unpayable on the day itself.
+pub fn effective_due_date(agency_date: NaiveDate) -> NaiveDate {
+    no::business_day_on_or_after(agency_date)
+}
+
 /// Decides a debtor's request. Pure: the same facts, mandate and day always give the same answer.
 pub fn evaluate(
     facts: &CaseFacts,
@@ -270,6 +282,58 @@ pub struct Dispute {
     pub paid_reference: Option<String>,
 }
 
+/// How long before its due date a claim can at the earliest have been invoiced: a year (annual
+/// billing is the longest period in use), so a payment dated earlier cannot be for this claim.
+pub const INVOICED_AT_MOST_DAYS_BEFORE_DUE: i64 = 366;
+
+/// Why an "already paid" answer cannot be right; each names the field it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaidClaimError {
+    /// `paid_on` is after today.
+    PaidOnInFuture,
+    /// `paid_on` is before the claim could exist (before `earliest`).
+    PaidOnBeforeClaim { earliest: NaiveDate },
+    /// `paid_amount` is more than the claim's total.
+    PaidAmountAboveTotal { total: Money },
+}
+
+impl PaidClaimError {
+    /// The form field the error is about.
+    pub fn field(self) -> &'static str {
+        match self {
+            PaidClaimError::PaidOnInFuture | PaidClaimError::PaidOnBeforeClaim { .. } => "paid_on",
+            PaidClaimError::PaidAmountAboveTotal { .. } => "paid_amount",
+        }
+    }
+}
+
+/// Checks the "already paid" part of a dispute against the case: paid no later than `today`,
+/// no earlier than a claim due on `due_date` can have been invoiced, and no more than the
+/// claim's `total`. (The text and reference are free; the agency reads them.)
+pub fn check_paid_claim(
+    dispute: &Dispute,
+    today: NaiveDate,
+    due_date: NaiveDate,
+    total: Money,
+) -> Result<(), PaidClaimError> {
+    if let Some(paid_on) = dispute.paid_on {
+        if paid_on > today {
+            return Err(PaidClaimError::PaidOnInFuture);
+        }
+        let earliest = due_date - Duration::days(INVOICED_AT_MOST_DAYS_BEFORE_DUE);
+        if paid_on < earliest {
+            return Err(PaidClaimError::PaidOnBeforeClaim { earliest });
+        }
+    }
+    if let Some(amount) = dispute.paid_amount
+        && amount.currency() == total.currency()
+        && amount.minor_units() > total.minor_units()
+    {
+        return Err(PaidClaimError::PaidAmountAboveTotal { total });
+    }
+    Ok(())
+}
+
 /// A request waiting for the agency, with the id the agency answers it by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Review {
@@ -301,6 +365,44 @@ pub enum PendingRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_already_paid_answer_must_fit_the_case() {
+        let nok = |minor| Money::from_minor(minor, Currency::NOK);
+        let paid = |on: Option<NaiveDate>, amount: Option<Money>| Dispute {
+            text: "Betalt".into(),
+            paid_on: on,
+            paid_amount: amount,
+            paid_reference: None,
+        };
+        let (today, due, total) = (d(2026, 12, 2), d(2026, 12, 14), nok(125_200));
+        let check = |dispute: &Dispute| check_paid_claim(dispute, today, due, total);
+        assert_eq!(check(&paid(Some(today), Some(total))), Ok(()));
+        assert_eq!(check(&paid(None, None)), Ok(()));
+        assert_eq!(
+            check(&paid(Some(d(2030, 1, 1)), None)),
+            Err(PaidClaimError::PaidOnInFuture)
+        );
+        assert_eq!(
+            check(&paid(Some(d(2026, 12, 3)), None)),
+            Err(PaidClaimError::PaidOnInFuture)
+        );
+        assert_eq!(
+            check(&paid(Some(d(2025, 12, 12)), None)),
+            Err(PaidClaimError::PaidOnBeforeClaim {
+                earliest: d(2025, 12, 13)
+            })
+        );
+        assert_eq!(check(&paid(Some(d(2025, 12, 13)), None)), Ok(()));
+        assert_eq!(
+            check(&paid(None, Some(nok(125_201)))),
+            Err(PaidClaimError::PaidAmountAboveTotal { total })
+        );
+        assert_eq!(
+            PaidClaimError::PaidAmountAboveTotal { total }.field(),
+            "paid_amount"
+        );
+    }
     use crate::domain::mandate::tests::generous;
     use crate::domain::money::Currency;
     use rust_decimal_macros::dec;
@@ -364,24 +466,30 @@ mod tests {
 
     #[test]
     fn deferral_beyond_the_longest_extension_is_refused_with_the_latest_allowed_date() {
-        // max 30 days: 31 Dec is allowed, 4 Jan is not; the latest business day within is 31 Dec.
+        // max 30 days: 30 Dec is allowed, 4 Jan is not; 31 Dec is a bank-closed day, so the
+        // latest business day within is 30 Dec and a pick of 31 Dec moves past the limit.
+        let decision = evaluate(
+            &facts(500_000),
+            &generous(),
+            &defer(d(2026, 12, 30)),
+            today(),
+        );
+        assert!(matches!(decision, Decision::NeedsReview { .. }));
+        let too_long = Decision::Refused {
+            reason: RefusalReason::TooLong,
+            offer: Some(Offer::Deferral {
+                latest: d(2026, 12, 30),
+            }),
+        };
+        let decision = evaluate(&facts(500_000), &generous(), &defer(d(2027, 1, 4)), today());
+        assert_eq!(decision, too_long);
         let decision = evaluate(
             &facts(500_000),
             &generous(),
             &defer(d(2026, 12, 31)),
             today(),
         );
-        assert!(matches!(decision, Decision::NeedsReview { .. }));
-        let decision = evaluate(&facts(500_000), &generous(), &defer(d(2027, 1, 4)), today());
-        assert_eq!(
-            decision,
-            Decision::Refused {
-                reason: RefusalReason::TooLong,
-                offer: Some(Offer::Deferral {
-                    latest: d(2026, 12, 31)
-                })
-            }
-        );
+        assert_eq!(decision, too_long);
     }
 
     #[test]
@@ -466,7 +574,8 @@ mod tests {
         assert!(!can_defer(&used_up, &generous(), today()));
         assert!(options.iter().all(|(day, _)| no::is_business_day(*day)));
         assert_eq!(options.first(), Some(&(d(2026, 12, 2), true)));
-        assert_eq!(options.last(), Some(&(d(2026, 12, 31), false)));
+        assert_eq!(options.last(), Some(&(d(2026, 12, 30), false)));
+        assert!(!options.iter().any(|(day, _)| *day == d(2026, 12, 24)));
         assert!(
             options.contains(&(d(2026, 12, 15), true))
                 && options.contains(&(d(2026, 12, 16), false))

@@ -42,7 +42,7 @@ async fn fallback(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse 
         .body(
             pages::notice(
                 &ctx.texts,
-                Locale::default(),
+                debtor::session::requested_locale(&req),
                 "not-found-title",
                 "not-found-body",
             )

@@ -265,7 +265,54 @@ async fn health_and_readiness_answer(backend: Backend) {
     }
 }
 
+async fn the_404_page_answers_in_the_language_the_request_asks_for(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let get = |path: &'static str, accept: Option<&'static str>| {
+        let app = &app;
+        async move {
+            let mut request = app.http.get(app.url(path));
+            if let Some(accept) = accept {
+                request = request.header("Accept-Language", accept);
+            }
+            let response = request.send().await.expect("request");
+            assert_eq!(response.status().as_u16(), 404, "{path}");
+            response.text().await.expect("body")
+        }
+    };
+    let norwegian = get("/no-such-page", None).await;
+    assert!(norwegian.contains("lang=\"nb\"") && norwegian.contains("Lenken virker ikke"));
+    for (path, accept) in [
+        ("/no-such-page", Some("en-GB,en;q=0.9")),
+        ("/no-such-page", Some("de-DE, en;q=0.5, nb;q=0.3")),
+        ("/no-such-page?lang=en", None),
+        ("/no-such-page?lang=en", Some("nb-NO")),
+    ] {
+        let english = get(path, accept).await;
+        assert!(
+            english.contains("lang=\"en\""),
+            "{path} {accept:?}: {english}"
+        );
+        assert!(english.contains("This link does not work"), "{english}");
+    }
+    for accept in [
+        "nb-NO,nb;q=0.9,en;q=0.8",
+        "en;q=0, nb",
+        "fr-FR",
+        "en;q=nonsense",
+    ] {
+        let page = get("/no-such-page", Some(accept)).await;
+        assert!(page.contains("Lenken virker ikke"), "{accept}: {page}");
+    }
+    // A link that opens nothing stays the same page as any unknown address, in either language.
+    assert_eq!(
+        get("/k/nothing", Some("en")).await,
+        get("/no-such-page", Some("en")).await
+    );
+    assert_eq!(get("/k/nothing", None).await, norwegian);
+}
+
 on_both_stores!(
+    the_404_page_answers_in_the_language_the_request_asks_for,
     opening_a_link_redirects_to_a_token_free_page_with_a_session,
     the_case_page_switches_language_and_stays_small,
     every_page_carries_the_security_headers,

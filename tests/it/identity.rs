@@ -133,6 +133,72 @@ async fn too_many_wrong_answers_close_the_page_even_for_a_new_session(backend: B
     assert_eq!(response.status().as_u16(), 429);
 }
 
+async fn the_lockout_page_says_when_the_case_opens_again_in_the_debtors_language(backend: Backend) {
+    use chrono::{Duration, Utc};
+    let start = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("now");
+    let clock = innfri::clock::SettableClock::at(start);
+    let original = common::example_mandate();
+    let app = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .creditors(&[(
+            "nordlys-energi.toml",
+            &original.replace("check = \"none\"", "check = \"postcode\""),
+        )])
+        .start()
+        .await;
+    let opens = (start + Duration::hours(24)).with_timezone(&chrono_tz::Europe::Oslo);
+    let time = opens.format("%H:%M").to_string();
+    for (external_ref, locale, in_hours) in
+        [("L-1", "nb", "om 24 timer"), ("L-2", "en", "in 24 hours")]
+    {
+        let mut body: serde_json::Value =
+            serde_json::from_str(&common::case_body(external_ref, "1200.00")).expect("json");
+        body["debtor"]["postcode"] = serde_json::json!("0150");
+        body["debtor"]["locale"] = serde_json::json!(locale);
+        let response = app
+            .post_json("/api/v1/cases", Some(KEY_A), &body.to_string())
+            .await;
+        assert_eq!(response.status().as_u16(), 201);
+        let case: serde_json::Value = response.json().await.expect("json");
+        let id = innfri::domain::ids::CaseId::parse(case["id"].as_str().expect("id")).expect("id");
+        let cookie = app
+            .open_link(&app.ctx.issue_case_link(&id).await.expect("link"))
+            .await
+            .expect("session");
+        let locale = innfri::domain::locale::Locale::parse(locale).expect("locale");
+        let date = app.ctx.texts.date(locale, opens.date_naive());
+        let mut pages = Vec::new();
+        for _ in 0..3 {
+            pages.push(answer(&app, &cookie, "9999").await);
+        }
+        let last = pages.pop().expect("the locking answer");
+        assert_eq!(last.status().as_u16(), 429);
+        assert_eq!(
+            last.headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok()),
+            Some("86400")
+        );
+        let later = app.get_with_cookie("/case/verify", &cookie).await;
+        assert_eq!(later.status().as_u16(), 429);
+        for html in [
+            last.text().await.expect("html"),
+            later.text().await.expect("html"),
+        ] {
+            assert!(html.contains(in_hours), "{html}");
+            assert!(
+                html.contains(&date) && html.contains(&time),
+                "{date} {time}: {html}"
+            );
+            assert!(
+                !html.contains("Vent litt") && !html.contains("wait a little"),
+                "{html}"
+            );
+        }
+    }
+}
+
 async fn without_a_known_postcode_there_is_nothing_to_check(backend: Backend) {
     let app = app_with_postcode_check(backend).await;
     let cookie = open_case(&app, "I-3", None).await;
@@ -202,5 +268,6 @@ on_both_stores!(
     a_burst_of_parallel_answers_gets_no_more_than_the_allowed_attempts,
     the_case_stays_hidden_until_the_postcode_is_confirmed,
     too_many_wrong_answers_close_the_page_even_for_a_new_session,
+    the_lockout_page_says_when_the_case_opens_again_in_the_debtors_language,
     without_a_known_postcode_there_is_nothing_to_check,
 );

@@ -411,7 +411,151 @@ async fn pages_in_english_and_under_20_kb(backend: Backend) {
     assert!(preview.len() < 20 * 1024);
 }
 
+async fn an_already_paid_date_or_amount_that_cannot_be_right_is_refused_and_kept(backend: Backend) {
+    let d = debtor(backend, "1202.50").await;
+    let before = d.case().await;
+    let too_early = (before.due_date - Duration::days(367)).to_string();
+    for (paid_on, paid_amount, field, message) in [
+        (
+            "2030-01-01",
+            "",
+            "paid_on",
+            "Dato du betalte: Datoen kan ikke være etter i dag.",
+        ),
+        (
+            too_early.as_str(),
+            "",
+            "paid_on",
+            "Dato du betalte: Datoen kan ikke være før",
+        ),
+        (
+            "",
+            "1000000",
+            "paid_amount",
+            "Beløp du betalte: Beløpet kan ikke være mer enn hele kravet, 1",
+        ),
+    ] {
+        let (status, html) = d
+            .post(
+                "/case/dispute",
+                &[
+                    ("text", "Jeg har betalt"),
+                    ("paid_on", paid_on),
+                    ("paid_amount", paid_amount),
+                    ("paid_reference", "Nettbank 42"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 422, "{paid_on} {paid_amount}: {html}");
+        assert!(html.contains(message), "{message}: {html}");
+        assert!(html.contains(&format!("id=\"{field}-error\"")), "{html}");
+        assert!(
+            html.contains(&format!("aria-describedby=\"{field}-error\"")),
+            "{html}"
+        );
+        assert!(
+            html.contains("Jeg har betalt</textarea>"),
+            "the text is kept: {html}"
+        );
+        assert!(html.contains(&format!("value=\"{paid_on}\"")), "{html}");
+        assert!(html.contains(&format!("value=\"{paid_amount}\"")), "{html}");
+        assert!(html.contains("value=\"Nettbank 42\""), "{html}");
+        assert_eq!(d.case().await.version, before.version, "nothing is written");
+    }
+    // The whole claim, paid today, is a dispute the agency reads.
+    let today = Utc::now().date_naive().to_string();
+    let (status, html) = d
+        .post(
+            "/case/dispute",
+            &[
+                ("text", "Jeg har betalt"),
+                ("paid_on", &today),
+                ("paid_amount", "1252"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(d.case().await.status, CaseStatus::Disputed);
+}
+
+/// The first weekday at least `from` days ahead on which banks are closed (a public holiday,
+/// 24 or 31 December).
+fn next_closed_weekday(from: i64) -> NaiveDate {
+    use chrono::Datelike;
+    let mut day = Utc::now().date_naive() + Duration::days(from);
+    while no::is_business_day(day)
+        || matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun)
+    {
+        day += Duration::days(1);
+    }
+    day
+}
+
+async fn a_due_date_on_a_closed_day_is_shown_as_the_next_business_day(backend: Backend) {
+    let closed = next_closed_weekday(5);
+    let d = common::debtor_due_on(common::spawn_app(backend).await, "1200.00", closed).await;
+    let texts = &d.app.ctx.texts;
+    let shown = texts.date(
+        innfri::domain::locale::Locale::Nb,
+        no::business_day_on_or_after(closed),
+    );
+    let agency_date = texts.date(innfri::domain::locale::Locale::Nb, closed);
+    let page = d.page().await;
+    assert!(page.contains(&shown), "{closed}: {page}");
+    assert!(
+        !page.contains(&agency_date),
+        "{closed} is shown as is: {page}"
+    );
+    let form = d.get("/case/more-time").await;
+    assert!(form.contains(&shown), "{form}");
+    assert!(!form.contains(&agency_date), "{form}");
+}
+
+async fn christmas_eve_and_new_years_eve_are_not_offered_as_new_due_dates(backend: Backend) {
+    use chrono::Datelike;
+    // A due date a few days before Christmas, this year or next: both eves lie within reach.
+    let today = Utc::now().date_naive();
+    let year = if today + Duration::days(3)
+        < NaiveDate::from_ymd_opt(today.year(), 12, 20).expect("date")
+    {
+        today.year()
+    } else {
+        today.year() + 1
+    };
+    let due = NaiveDate::from_ymd_opt(year, 12, 18).expect("date");
+    let due = no::business_day_on_or_after(due);
+    let d = common::debtor_due_on(common::spawn_app(backend).await, "1200.00", due).await;
+    let form = d.get("/case/more-time").await;
+    assert!(
+        form.contains(&format!("value=\"{year}-12-23\""))
+            || form.contains(&format!("value=\"{year}-12-22\"")),
+        "{form}"
+    );
+    for eve in [format!("{year}-12-24"), format!("{year}-12-31")] {
+        assert!(
+            !form.contains(&format!("value=\"{eve}\"")),
+            "{eve} offered: {form}"
+        );
+    }
+    // Asked for anyway, Christmas Eve moves to the next business day.
+    let eve = NaiveDate::from_ymd_opt(year, 12, 24).expect("date");
+    let (status, html) = d
+        .post("/case/more-time", &[("date", &eve.to_string())])
+        .await;
+    assert_eq!(status, 200, "{html}");
+    let case = d.case().await;
+    assert_eq!(case.deferrals_granted, 1, "{html}");
+    assert_eq!(
+        case.due_date,
+        no::business_day_on_or_after(eve + Duration::days(1))
+    );
+    assert_ne!(case.due_date, eve);
+}
+
 on_both_stores!(
+    an_already_paid_date_or_amount_that_cannot_be_right_is_refused_and_kept,
+    a_due_date_on_a_closed_day_is_shown_as_the_next_business_day,
+    christmas_eve_and_new_years_eve_are_not_offered_as_new_due_dates,
     more_time_inside_the_mandate_is_granted_at_once_with_a_receipt,
     more_time_one_day_past_the_auto_grant_limit_goes_to_review,
     more_time_beyond_the_mandate_is_refused_with_the_latest_date_to_accept,

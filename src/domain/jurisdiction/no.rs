@@ -64,9 +64,18 @@ pub fn is_public_holiday(date: NaiveDate) -> bool {
         .is_some_and(|easter| matches!((date - easter).num_days(), -3 | -2 | 0 | 1 | 39 | 49 | 50))
 }
 
-/// A day banks settle payments on: Monday to Friday and not a public holiday.
+/// Days Norwegian banks are closed although they are not public holidays: Christmas Eve and
+/// New Year's Eve (no settlement, so nothing can fall due on them).
+pub fn is_bank_closed_day(date: NaiveDate) -> bool {
+    matches!((date.month(), date.day()), (12, 24) | (12, 31))
+}
+
+/// A day banks settle payments on: Monday to Friday, not a public holiday and not a day banks
+/// close (24 and 31 December).
 pub fn is_business_day(date: NaiveDate) -> bool {
-    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !is_public_holiday(date)
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+        && !is_public_holiday(date)
+        && !is_bank_closed_day(date)
 }
 
 /// The date itself if it is a business day, otherwise the next one (due dates are moved forward).
@@ -514,8 +523,12 @@ mod tests {
     fn due_dates_move_past_weekends_and_easter() {
         assert_eq!(business_day_on_or_after(d(2026, 11, 21)), d(2026, 11, 23));
         assert_eq!(business_day_on_or_after(d(2026, 4, 2)), d(2026, 4, 7));
-        assert_eq!(business_day_on_or_after(d(2026, 12, 24)), d(2026, 12, 24));
+        // Christmas Eve (a Thursday) is a bank-closed day: past the 25th, 26th and Sunday.
+        assert_eq!(business_day_on_or_after(d(2026, 12, 24)), d(2026, 12, 28));
         assert_eq!(business_day_on_or_after(d(2026, 12, 25)), d(2026, 12, 28));
+        assert_eq!(business_day_on_or_after(d(2026, 12, 23)), d(2026, 12, 23));
+        // New Year's Eve (a Thursday) and New Year's Day: the first business day is 4 January.
+        assert_eq!(business_day_on_or_after(d(2026, 12, 31)), d(2027, 1, 4));
     }
 
     #[test]

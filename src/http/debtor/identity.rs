@@ -3,10 +3,11 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use super::DebtorState;
-use super::pages::{csrf_field, debtor_page, notice};
+use super::pages::{csrf_field, debtor_page, layout, notice};
 use super::session::{
     DebtorView, field, form_expired, form_fields, form_is_genuine, html, load_unverified,
     needs_step_up, unavailable,
@@ -49,17 +50,53 @@ fn form(ctx: &AppContext, view: &DebtorView, attempts_left: Option<u32>) -> Http
     )
 }
 
-fn too_many(ctx: &AppContext, view: &DebtorView) -> HttpResponse {
-    html(
+/// The lockout page: says when the case opens again (Oslo time, and how long until then), so
+/// the debtor does not come back in a minute to a page that stays closed for a day.
+fn too_many(ctx: &AppContext, view: &DebtorView, until: Option<DateTime<Utc>>) -> HttpResponse {
+    let (t, l) = (&ctx.texts, view.locale);
+    let now = ctx.clock.now();
+    let Some(until) = until.filter(|until| now < *until) else {
+        return html(
+            StatusCode::TOO_MANY_REQUESTS,
+            notice(t, l, "too-many-title", "too-many-body"),
+        );
+    };
+    let minutes = (until - now).num_minutes().max(0);
+    // Rounded up: "in 24 hours" is never earlier than the page really opens.
+    let hours = (minutes + 59) / 60;
+    let when = if hours <= 1 {
+        t.get(l, "too-many-within-hour")
+    } else {
+        t.format(l, "too-many-in-hours", &[("hours", &hours.to_string())])
+    };
+    let local = until.with_timezone(&chrono_tz::Europe::Oslo);
+    let text = t.format(
+        l,
+        "too-many-locked-body",
+        &[
+            ("when", &when),
+            ("date", &t.date(l, local.date_naive())),
+            ("time", &local.format("%H:%M").to_string()),
+        ],
+    );
+    let title = t.get(l, "too-many-title");
+    let mut response = html(
         StatusCode::TOO_MANY_REQUESTS,
-        notice(&ctx.texts, view.locale, "too-many-title", "too-many-body"),
-    )
+        layout(t, l, &title, None, html! { h1 { (title) } p { (text) } }),
+    );
+    let seconds = (until - now).num_seconds().max(0);
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&seconds.to_string()) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, value);
+    }
+    response
 }
 
 fn locked(ctx: &AppContext, view: &DebtorView) -> Option<HttpResponse> {
     view.case
         .identity_locked(ctx.clock.now())
-        .then(|| too_many(ctx, view))
+        .then(|| too_many(ctx, view, view.case.identity_locked_until))
 }
 
 async fn verify_form(
@@ -104,14 +141,24 @@ async fn verify_submit(
     let left = match judged {
         Ok(StepUp::Passed) => return passed(&ctx, &state, &view).await,
         Ok(StepUp::Wrong { left, .. }) => left,
-        Ok(StepUp::Locked) => return too_many(&ctx, &view),
+        Ok(StepUp::Locked) => return just_locked(&ctx, &view).await,
         Ok(StepUp::Gone) | Err(StoreError::Conflict) => return form_expired(&ctx, view.locale),
         Err(e) => return unavailable(&ctx, &e),
     };
     if left == 0 {
-        return too_many(&ctx, &view);
+        return just_locked(&ctx, &view).await;
     }
     form(&ctx, &view, Some(left))
+}
+
+/// The lockout page right after an answer: the lock was set by that answer (or a parallel
+/// one), so its end is read from the case as stored now.
+async fn just_locked(ctx: &AppContext, view: &DebtorView) -> HttpResponse {
+    let until = match ctx.store.case(&view.case.id).await {
+        Ok(Some(case)) => case.identity_locked_until,
+        _ => view.case.identity_locked_until,
+    };
+    too_many(ctx, view, until)
 }
 
 /// The answer was right: the session is replaced by a verified one.

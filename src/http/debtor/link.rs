@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::DebtorState;
 use super::pages::{CasePage, notice};
-use super::session::{html, lang_cookie, load, not_found, unavailable};
+use super::session::{html, lang_cookie, load, not_found, requested_locale, unavailable};
 use crate::context::AppContext;
 use crate::domain::locale::Locale;
 use crate::http::client_addr::client_addr;
@@ -21,7 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// The answer to a link that opens nothing: the neutral page, or "too many" once the
 /// address has used up its misses (the same for a forged tag as for an unknown token, so the
 /// status tells nothing about the tag either).
-fn miss(ctx: &AppContext, state: &DebtorState, ip: IpAddr) -> HttpResponse {
+fn miss(ctx: &AppContext, state: &DebtorState, ip: IpAddr, locale: Locale) -> HttpResponse {
     let limited = state.limiter.record_miss(ip);
     // A rising `limited` count is someone guessing links; `neutral` is mostly stale SMS.
     let answer = if limited.is_ok() {
@@ -31,16 +31,11 @@ fn miss(ctx: &AppContext, state: &DebtorState, ip: IpAddr) -> HttpResponse {
     };
     metrics::counter!("innfri_link_misses_total", "answer" => answer).increment(1);
     match limited {
-        Ok(()) => not_found(ctx, Locale::default()),
+        Ok(()) => not_found(ctx, locale),
         Err(wait) => {
             let mut response = html(
                 StatusCode::TOO_MANY_REQUESTS,
-                notice(
-                    &ctx.texts,
-                    Locale::default(),
-                    "too-many-title",
-                    "too-many-body",
-                ),
+                notice(&ctx.texts, locale, "too-many-title", "too-many-body"),
             );
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             response.headers_mut().insert(
@@ -72,7 +67,7 @@ async fn open_link(
             metrics::counter!("innfri_link_opens_total").increment(1);
             session_id
         }
-        Ok(Opened::Miss) => return miss(&ctx, &state, ip),
+        Ok(Opened::Miss) => return miss(&ctx, &state, ip, requested_locale(&req)),
         Err(e) => return unavailable(&ctx, &e),
     };
     HttpResponse::SeeOther()

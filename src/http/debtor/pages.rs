@@ -11,7 +11,7 @@ use crate::domain::plan_followup::{
     FollowUpRules, InstalmentState, InstalmentStatus, instalment_states, next_instalment,
     paid_toward_plan,
 };
-use crate::domain::self_service::{can_defer, plan_month_range};
+use crate::domain::self_service::{can_defer, effective_due_date, plan_month_range};
 use crate::i18n::Texts;
 
 /// Bumped whenever `templates/static/app.css` changes, so browsers may cache it for a year.
@@ -178,7 +178,7 @@ impl CasePage<'_> {
                             p.label { (t.get(l, "amount-due-label")) }
                             p.amount { (owed) }
                             dl {
-                                dt { (t.get(l, "due-date-label")) } dd { (t.date(l, case.due_date)) }
+                                dt { (t.get(l, "due-date-label")) } dd { (t.date(l, effective_due_date(case.due_date))) }
                                 dt { (t.get(l, "reference-label")) } dd { (case.external_ref.as_str()) }
                                 dt { (t.get(l, "creditor-label")) } dd { (creditor) }
                             }

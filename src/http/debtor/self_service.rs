@@ -18,7 +18,8 @@ use crate::domain::case::CaseStatus;
 use crate::domain::money::Money;
 use crate::domain::plan::{InstalmentPlan, PlanShape};
 use crate::domain::self_service::{
-    DebtorRequest, Decision, Dispute, Offer, Terms, deferral_options, evaluate, plan_month_range,
+    DebtorRequest, Decision, Dispute, Offer, PaidClaimError, Terms, check_paid_claim,
+    deferral_options, effective_due_date, evaluate, plan_month_range,
 };
 use crate::service::self_service::{self, Decided, open_dispute};
 use crate::store::StoreError;
@@ -107,7 +108,7 @@ fn more_time_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
     );
     let agency = view.agency.name.as_str();
     html! {
-        p { (t.format(l, "more-time-current", &[("date", &t.date(l, view.case.due_date))])) }
+        p { (t.format(l, "more-time-current", &[("date", &t.date(l, effective_due_date(view.case.due_date)))])) }
         p { (t.format(l, "more-time-intro", &[("agency", agency)])) }
         @if error { p.error role="alert" { (t.get(l, "error-choose-date")) } }
         form method="post" action="/case/more-time" {
@@ -344,23 +345,72 @@ async fn plan_confirm(
 
 // ---- dispute ----
 
-fn dispute_body(ctx: &AppContext, view: &DebtorView, error: Option<&str>) -> Markup {
+/// What the debtor typed into the dispute form, shown again with an error so nothing is lost.
+#[derive(Default)]
+struct DisputeTyped<'a> {
+    text: &'a str,
+    paid_on: &'a str,
+    paid_amount: &'a str,
+    paid_reference: &'a str,
+}
+
+/// An error on one field of the dispute form: the field's name and what the debtor reads.
+struct FieldError {
+    field: &'static str,
+    message: String,
+}
+
+impl FieldError {
+    /// The message names the field ("Date you paid: …") so it reads right on its own too.
+    fn new(
+        t: &crate::i18n::Texts,
+        l: crate::domain::locale::Locale,
+        field: &'static str,
+        message: String,
+    ) -> Self {
+        let label = match field {
+            "paid_on" => "dispute-paid-on",
+            "paid_amount" => "dispute-paid-amount",
+            _ => "dispute-text-label",
+        };
+        FieldError {
+            field,
+            message: format!("{}: {message}", t.get(l, label)),
+        }
+    }
+}
+
+fn dispute_body(
+    ctx: &AppContext,
+    view: &DebtorView,
+    typed: &DisputeTyped,
+    error: Option<&FieldError>,
+) -> Markup {
     let (t, l) = (&ctx.texts, view.locale);
+    let invalid = |field: &str| error.is_some_and(|e| e.field == field).then_some("true");
+    let described = |field: &str| {
+        error
+            .filter(|e| e.field == field)
+            .map(|e| format!("{}-error", e.field))
+    };
     html! {
         p { (t.get(l, "dispute-intro")) }
-        @if let Some(id) = error { p.error role="alert" { (t.get(l, id)) } }
+        @if let Some(e) = error { p.error role="alert" id=(format!("{}-error", e.field)) { (e.message) } }
         form method="post" action="/case/dispute" {
             (csrf_field(view))
             label for="text" { (t.get(l, "dispute-text-label")) }
-            textarea #text name="text" rows="5" maxlength="2000" required {}
+            textarea #text name="text" rows="5" maxlength="2000" required
+                aria-invalid=[invalid("text")] aria-describedby=[described("text")] { (typed.text) }
             fieldset {
                 legend { (t.get(l, "dispute-paid-heading")) }
                 label for="paid_on" { (t.get(l, "dispute-paid-on")) }
-                input #paid_on name="paid_on" type="date";
+                input #paid_on name="paid_on" type="date" value=(typed.paid_on)
+                    aria-invalid=[invalid("paid_on")] aria-describedby=[described("paid_on")];
                 label for="paid_amount" { (t.get(l, "dispute-paid-amount")) }
-                input #paid_amount name="paid_amount" inputmode="decimal" autocomplete="off";
+                input #paid_amount name="paid_amount" inputmode="decimal" autocomplete="off" value=(typed.paid_amount)
+                    aria-invalid=[invalid("paid_amount")] aria-describedby=[described("paid_amount")];
                 label for="paid_reference" { (t.get(l, "dispute-paid-reference")) }
-                input #paid_reference name="paid_reference" maxlength="100" autocomplete="off";
+                input #paid_reference name="paid_reference" maxlength="100" autocomplete="off" value=(typed.paid_reference);
             }
             button type="submit" { (t.format(l, "dispute-submit", &[("agency", &view.agency.name)])) }
         }
@@ -386,7 +436,7 @@ async fn dispute_form(
         "/case/dispute",
         "dispute-title",
         StatusCode::OK,
-        dispute_body(&ctx, &view, None),
+        dispute_body(&ctx, &view, &DisputeTyped::default(), None),
     )
 }
 
@@ -404,19 +454,28 @@ async fn dispute_submit(
         Ok(posted) => posted,
         Err(response) => return response,
     };
-    let invalid = |id| {
+    let (t, l) = (&ctx.texts, view.locale);
+    let typed_field = |name| field(&fields, name).unwrap_or_default();
+    let typed = DisputeTyped {
+        text: typed_field("text"),
+        paid_on: typed_field("paid_on"),
+        paid_amount: typed_field("paid_amount"),
+        paid_reference: typed_field("paid_reference"),
+    };
+    let invalid = |error: FieldError| {
         page(
             &ctx,
             &view,
             "/case/dispute",
             "dispute-title",
             StatusCode::UNPROCESSABLE_ENTITY,
-            dispute_body(&ctx, &view, Some(id)),
+            dispute_body(&ctx, &view, &typed, Some(&error)),
         )
     };
-    let text = field(&fields, "text").map(str::trim).unwrap_or_default();
+    let plain = |field, id: &str| FieldError::new(t, l, field, t.get(l, id));
+    let text = typed.text.trim();
     if text.is_empty() || text.chars().count() > 2000 {
-        return invalid("error-dispute-text");
+        return invalid(plain("text", "error-dispute-text"));
     }
     let optional = |name| {
         field(&fields, name)
@@ -424,11 +483,11 @@ async fn dispute_submit(
             .filter(|v| !v.is_empty())
     };
     let paid_on = match optional("paid_on").map(parse_date) {
-        Some(None) => return invalid("error-date"),
+        Some(None) => return invalid(plain("paid_on", "error-date")),
         other => other.flatten(),
     };
     let paid_amount = match optional("paid_amount").map(|a| parse_amount(a, &view)) {
-        Some(None) => return invalid("error-amount"),
+        Some(None) => return invalid(plain("paid_amount", "error-amount")),
         other => other.flatten(),
     };
     let dispute = Dispute {
@@ -437,10 +496,27 @@ async fn dispute_submit(
         paid_amount,
         paid_reference: optional("paid_reference").map(|r| r.chars().take(100).collect()),
     };
+    let today = ctx.clock.now().date_naive();
+    let total = view.case.amount_due();
+    if let Err(e) = check_paid_claim(&dispute, today, view.case.due_date, total) {
+        let message = match e {
+            PaidClaimError::PaidOnInFuture => t.get(l, "error-paid-on-future"),
+            PaidClaimError::PaidOnBeforeClaim { earliest } => t.format(
+                l,
+                "error-paid-on-before-claim",
+                &[("earliest", &t.date(l, earliest))],
+            ),
+            PaidClaimError::PaidAmountAboveTotal { total } => t.format(
+                l,
+                "error-paid-amount-above-total",
+                &[("total", &total.format(l))],
+            ),
+        };
+        return invalid(FieldError::new(t, l, e.field(), message));
+    }
     if let Err(e) = open_dispute(&ctx, &view.case, dispute, ctx.clock.now()).await {
         return store_failure(&ctx, &view, e);
     }
-    let (t, l) = (&ctx.texts, view.locale);
     let body = html! { p { (t.format(l, "dispute-received-body", &[("agency", &view.agency.name)])) } (back_link(t, l)) };
     page(
         &ctx,

@@ -64,6 +64,45 @@ pub fn chosen_locale(req: &HttpRequest) -> Option<Locale> {
     })
 }
 
+/// The language of a page that has no case to take it from (the 404, a refused link): the
+/// choice made (`?lang=`, the cookie), else the browser's `Accept-Language`, else bokmål.
+pub fn requested_locale(req: &HttpRequest) -> Locale {
+    chosen_locale(req)
+        .or_else(|| {
+            req.headers()
+                .get(actix_web::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(accepted_locale)
+        })
+        .unwrap_or_default()
+}
+
+/// The supported locale an `Accept-Language` value ranks highest ("en-GB,nb;q=0.8"); a
+/// language with `q=0` is refused, unknown ones are skipped.
+fn accepted_locale(header: &str) -> Option<Locale> {
+    let mut ranked: Vec<(u16, Locale)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.split(';');
+            let locale = Locale::parse(pieces.next()?)?;
+            let quality =
+                pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .map_or(Some(1000), |q| {
+                        q.trim()
+                            .parse::<f32>()
+                            .ok()
+                            .filter(|q| (0.0..=1.0).contains(q))
+                            .map(|q| (q * 1000.0).round() as u16)
+                    })?;
+            (quality > 0).then_some((quality, locale))
+        })
+        .collect();
+    // Stable: among equal weights the first named wins.
+    ranked.sort_by_key(|(quality, _)| std::cmp::Reverse(*quality));
+    ranked.first().map(|(_, locale)| *locale)
+}
+
 /// Remembers a language picked with `?lang=` for the following pages.
 pub fn lang_cookie(req: &HttpRequest, state: &DebtorState) -> Option<Cookie<'static>> {
     let query = web::Query::<Vec<(String, String)>>::from_query(req.query_string()).ok()?;

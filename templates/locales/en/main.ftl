@@ -145,6 +145,9 @@ dispute-paid-reference = Reference or KID you used
 dispute-submit = Send to {$agency}
 error-dispute-text = Please write briefly what is wrong (at most 2000 characters).
 error-date = Please write the date as dd.mm.yyyy.
+error-paid-on-future = The date cannot be later than today.
+error-paid-on-before-claim = The date cannot be before {$earliest}: the claim did not exist yet.
+error-paid-amount-above-total = The amount cannot be more than the whole claim, {$total}.
 dispute-received-title = Thank you. Collection is paused.
 dispute-received-body = {$agency} will look at what you wrote and answer within a week. You do not need to do anything until you hear from us.
 
@@ -181,6 +184,9 @@ not-found-title = This link does not work
 not-found-body = The link may have expired, been used up or been typed in wrong. If you got a message from us, reply to it or contact the sender and we will help you.
 too-many-title = Too many attempts
 too-many-body = Please wait a little and try again.
+too-many-locked-body = You answered wrong too many times, so we have closed the page for a while to protect your case. It opens again {$when}, on {$date} at {$time}. You can try again then.
+too-many-in-hours = in {$hours} hours
+too-many-within-hour = in less than an hour
 error-title = Something went wrong
 error-body = We could not show the page right now. Please try again in a little while.
 

@@ -145,6 +145,9 @@ dispute-paid-reference = Referanse eller KID du brukte
 dispute-submit = Send til {$agency}
 error-dispute-text = Skriv kort hva som er feil (høyst 2000 tegn).
 error-date = Skriv datoen som dd.mm.åååå.
+error-paid-on-future = Datoen kan ikke være etter i dag.
+error-paid-on-before-claim = Datoen kan ikke være før {$earliest}, for da fantes ikke kravet ennå.
+error-paid-amount-above-total = Beløpet kan ikke være mer enn hele kravet, {$total}.
 dispute-received-title = Takk. Vi har stanset innkrevingen.
 dispute-received-body = {$agency} ser på det du har skrevet og svarer deg innen en uke. Du trenger ikke gjøre noe før du hører fra oss.
 
@@ -181,6 +184,9 @@ not-found-title = Lenken virker ikke
 not-found-body = Lenken kan være utløpt, brukt opp eller skrevet inn feil. Har du fått en melding fra oss, kan du svare på den eller kontakte avsenderen, så hjelper vi deg.
 too-many-title = For mange forsøk
 too-many-body = Vent litt og prøv igjen.
+too-many-locked-body = Du har svart feil for mange ganger, så vi har stengt siden en stund for å beskytte saken din. Den åpner igjen {$when}, {$date} klokken {$time}. Da kan du prøve på nytt.
+too-many-in-hours = om {$hours} timer
+too-many-within-hour = om under en time
 error-title = Noe gikk galt
 error-body = Vi klarte ikke å vise siden akkurat nå. Prøv igjen om litt.
 

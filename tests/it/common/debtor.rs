@@ -21,6 +21,11 @@ pub async fn debtor_in(app: TestApp, principal: &str) -> Debtor {
     let due = innfri::domain::jurisdiction::no::business_day_on_or_after(
         chrono::Utc::now().date_naive() + chrono::Duration::days(10),
     );
+    debtor_due_on(app, principal, due).await
+}
+
+/// As [`debtor_in`], with the due date the agency sends (any day, closed or not).
+pub async fn debtor_due_on(app: TestApp, principal: &str, due: chrono::NaiveDate) -> Debtor {
     let body = case_body("S-1", principal).replace("2026-12-01", &due.to_string());
     let response = app.post_json("/api/v1/cases", Some(KEY_A), &body).await;
     assert_eq!(response.status().as_u16(), 201);

@@ -16,7 +16,7 @@ pub mod providers;
 pub mod twilio_fake;
 
 pub use app::{TestApp, TestAppBuilder, spawn_app};
-pub use debtor::{Debtor, debtor, debtor_in};
+pub use debtor::{Debtor, debtor, debtor_due_on, debtor_in};
 
 pub const KEY_A: &str = "ik_test_agency_a_key_0000000000";
 pub const KEY_B: &str = "ik_test_agency_b_key_1111111111";
