@@ -496,7 +496,13 @@ async fn dispute_submit(
         paid_amount,
         paid_reference: optional("paid_reference").map(|r| r.chars().take(100).collect()),
     };
-    let today = ctx.clock.now().date_naive();
+    // The debtor's own calendar day: a payment made this morning in Oslo is not "in the future"
+    // because UTC is still on yesterday.
+    let today = ctx
+        .clock
+        .now()
+        .with_timezone(&view.creditor.jurisdiction.time_zone())
+        .date_naive();
     let total = view.case.amount_due();
     if let Err(e) = check_paid_claim(&dispute, today, view.case.due_date, total) {
         let message = match e {
