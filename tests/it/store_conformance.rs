@@ -2577,3 +2577,39 @@ async fn a_second_process_on_the_same_file_is_refused() {
     );
     assert!(still_up.is_ok_and(|answer| answer.status().is_success()));
 }
+
+/// A store file keeps the pseudonym key it was written with: a start under another key (or a
+/// key configured after the file made its own) is refused, since its opt-outs would no longer
+/// match and a debtor who said STOP would be written to again.
+#[tokio::test]
+async fn a_store_file_refuses_another_pseudonym_key() {
+    use innfri::store::Pseudonyms;
+    let key = || Pseudonyms::from_hex(common::PSEUDONYM_KEY_HEX).expect("key");
+    let other = || Pseudonyms::from_hex(&"ab".repeat(32)).expect("key");
+
+    let configured = new_store_path();
+    drop(EmbeddedStore::open(&configured, Some(key())).expect("first start"));
+    assert!(
+        EmbeddedStore::open(&configured, Some(key())).is_ok(),
+        "same key"
+    );
+    let refused = EmbeddedStore::open(&configured, Some(other())).err();
+    assert!(
+        refused.is_some_and(|e| e.to_string().contains("pseudonym key")),
+        "another configured key"
+    );
+    assert!(
+        EmbeddedStore::open(&configured, None).is_err(),
+        "the key left out of the configuration"
+    );
+
+    let own = new_store_path();
+    drop(EmbeddedStore::open(&own, None).expect("first start, own key"));
+    assert!(EmbeddedStore::open(&own, None).is_ok(), "its own key again");
+    assert!(
+        EmbeddedStore::open(&own, Some(key())).is_err(),
+        "a key configured later"
+    );
+    let _ = std::fs::remove_file(&configured);
+    let _ = std::fs::remove_file(&own);
+}

@@ -22,6 +22,10 @@ use crate::store::{Pseudonyms, StoreError, StoreResult};
 const FORMAT: &[u8] = b"1";
 const FORMAT_KEY: &[u8] = b"format";
 const PSEUDONYM_KEY: &[u8] = b"pseudonym_key";
+/// The pseudonym of a fixed label under the key the file was written with: tells whether a
+/// later start uses the same key without keeping the key itself (when it is configured).
+const PSEUDONYM_CHECK: &[u8] = b"pseudonym_check";
+const PSEUDONYM_CHECK_LABEL: &str = "innfri:store-file:pseudonym-key";
 
 pub(super) struct StoreFile {
     db: Database,
@@ -73,6 +77,22 @@ impl StoreFile {
         };
         Pseudonyms::from_hex(&hex_key)
             .map_err(|e| StoreError::Corrupt(format!("the file's pseudonym key {e}")))
+    }
+
+    /// Refuses a key other than the one the file's pseudonyms were made with: under another
+    /// key the stored opt-outs and reply routes would no longer match anyone, and a debtor who
+    /// said STOP would be written to again. The first start records which key it was.
+    pub fn check_pseudonym_key(&self, pseudonyms: &Pseudonyms) -> StoreResult<()> {
+        let check = pseudonyms.of(PSEUDONYM_CHECK_LABEL);
+        match self.meta(PSEUDONYM_CHECK)? {
+            None => self.set_meta(PSEUDONYM_CHECK, check.as_bytes()),
+            Some(stored) if stored == check.as_bytes() => Ok(()),
+            Some(_) => Err(StoreError::Unavailable(
+                "the store file was written under another pseudonym key (store.pseudonym_key): \
+                 start with the key it was made with, or its opt-outs would no longer match"
+                    .into(),
+            )),
+        }
     }
 
     fn meta(&self, key: &[u8]) -> StoreResult<Option<Vec<u8>>> {

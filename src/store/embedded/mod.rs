@@ -181,6 +181,7 @@ impl EmbeddedStore {
             Some(configured) => configured,
             None => file.pseudonyms()?,
         };
+        file.check_pseudonym_key(&pseudonyms)?;
         Ok(EmbeddedStore {
             locked: Mutex::new(Locked {
                 data,
