@@ -19,17 +19,7 @@ impl EventStore for RedisStore {
             .scripts
             .update_case_with_events
             .key(self.keys.case(&case.id));
-        invocation
-            .key(self.keys.events(&case.agency_id))
-            .key(self.keys.event_data(&case.agency_id))
-            .key(self.keys.case_events(&case.id))
-            .key(self.keys.retention(&case.creditor_id))
-            .key(self.keys.retention_creditors())
-            .arg(case.version)
-            .arg(next.version)
-            .arg(to_json(&next)?);
-        Self::settled_args(&mut invocation, &next);
-        Self::event_args(&mut invocation, events, case)?;
+        self.case_write_with_events(&mut invocation, case, &next, events)?;
         let written: i64 = invocation
             .invoke_async(&mut self.conn())
             .await

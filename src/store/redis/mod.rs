@@ -207,6 +207,30 @@ impl RedisStore {
             .arg(next.id.as_str())
             .arg(next.creditor_id.as_str());
     }
+    /// What every case write that records events passes after its own first keys: the outbox,
+    /// the case's event index and the retention index, then the versions, the case as written
+    /// (`next`), its retention arguments and the events (the order `case_write_helpers.lua`
+    /// reads them in).
+    fn case_write_with_events(
+        &self,
+        invocation: &mut redis::ScriptInvocation<'_>,
+        case: &Case,
+        next: &Case,
+        events: &[Event],
+    ) -> StoreResult<()> {
+        invocation
+            .key(self.keys.events(&case.agency_id))
+            .key(self.keys.event_data(&case.agency_id))
+            .key(self.keys.case_events(&case.id))
+            .key(self.keys.retention(&case.creditor_id))
+            .key(self.keys.retention_creditors())
+            .arg(case.version)
+            .arg(next.version)
+            .arg(to_json(next)?);
+        Self::settled_args(invocation, next);
+        Self::event_args(invocation, events, case)
+    }
+
     /// Passes events to `append_events`: id, JSON and whether it is about `case`.
     fn event_args(
         invocation: &mut redis::ScriptInvocation<'_>,

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use redis::AsyncCommands;
 
-use super::{RedisStore, to_json, unavailable};
+use super::{RedisStore, unavailable};
 use crate::domain::case::Case;
 use crate::domain::event::Event;
 use crate::domain::ids::{CaseId, CreditorId};
@@ -20,18 +20,8 @@ impl PaymentStore for RedisStore {
         let mut next = case.clone();
         next.version += 1;
         let mut invocation = self.scripts.apply_payment.key(self.keys.payment(reference));
-        invocation
-            .key(self.keys.case(&case.id))
-            .key(self.keys.events(&case.agency_id))
-            .key(self.keys.event_data(&case.agency_id))
-            .key(self.keys.case_events(&case.id))
-            .key(self.keys.retention(&case.creditor_id))
-            .key(self.keys.retention_creditors())
-            .arg(case.version)
-            .arg(next.version)
-            .arg(to_json(&next)?);
-        Self::settled_args(&mut invocation, &next);
-        Self::event_args(&mut invocation, events, case)?;
+        invocation.key(self.keys.case(&case.id));
+        self.case_write_with_events(&mut invocation, case, &next, events)?;
         let outcome: i64 = invocation
             .invoke_async(&mut self.conn())
             .await
