@@ -173,17 +173,36 @@ async fn web_and_worker(
     let retention = tokio::spawn(retention::run_periodically(ctx.clone(), rx.clone()));
     let worker_task = tokio::spawn(async move { worker.run(rx).await });
     started();
-    tokio::spawn(async move {
-        shutdown_signal().await;
+    // A background loop that ends before the shutdown signal (a panic, most likely) must not
+    // leave the web server running without it: stop everything and exit with an error, so
+    // the supervisor restarts the whole process.
+    let supervisor = tokio::spawn(async move {
+        const NAMES: [&str; 3] = ["worker", "webhook delivery", "retention"];
+        let mut tasks = vec![worker_task, webhooks, retention];
+        let ended = tokio::select! {
+            _ = shutdown_signal() => None,
+            (_, index, _) = futures::future::select_all(tasks.iter_mut()) => Some(index),
+        };
+        if let Some(index) = ended {
+            tracing::error!(task = NAMES[index], "a background task stopped; shutting down");
+        }
         let _ = tx.send(true);
         handle.stop(true).await;
+        for (index, task) in tasks.into_iter().enumerate() {
+            // A finished handle must not be awaited twice.
+            if Some(index) != ended {
+                let _ = task.await;
+            }
+        }
+        ended.map(|index| NAMES[index])
     });
     server.await?;
-    let _ = worker_task.await;
-    let _ = webhooks.await;
-    let _ = retention.await;
+    let ended = supervisor.await.unwrap_or(Some("supervisor"));
     if let Some(probes) = probes {
         probes.stop(true).await;
     }
-    Ok(())
+    match ended {
+        Some(name) => anyhow::bail!("the {name} task stopped unexpectedly"),
+        None => Ok(()),
+    }
 }
