@@ -184,7 +184,10 @@ async fn web_and_worker(
             (_, index, _) = futures::future::select_all(tasks.iter_mut()) => Some(index),
         };
         if let Some(index) = ended {
-            tracing::error!(task = NAMES[index], "a background task stopped; shutting down");
+            tracing::error!(
+                task = NAMES[index],
+                "a background task stopped; shutting down"
+            );
         }
         let _ = tx.send(true);
         handle.stop(true).await;

@@ -74,7 +74,12 @@ pub struct Case {
     pub external_ref: ExternalRef,
     pub debtor: Debtor,
     pub claim: Vec<ClaimLine>,
+    /// The due date in force: moves with a granted deferral or an agreed plan.
     pub due_date: NaiveDate,
+    /// The due date the agency sent, kept once a deferral or plan moves `due_date`: the claim's
+    /// history (when it fell due, what a payment can have been for) counts from it.
+    #[serde(default)]
+    pub due_date_before_changes: Option<NaiveDate>,
     pub kid: Kid,
     pub status: CaseStatus,
     pub created_at: DateTime<Utc>,
@@ -228,6 +233,7 @@ impl Case {
             debtor: terms.debtor,
             claim: terms.claim,
             due_date: terms.due_date,
+            due_date_before_changes: None,
             kid,
             status: CaseStatus::Open,
             created_at: now,
@@ -254,8 +260,15 @@ impl Case {
         self.debtor = terms.debtor;
         self.claim = terms.claim;
         self.due_date = terms.due_date;
+        // The agency's new due date is the claim's own again.
+        self.due_date_before_changes = None;
         self.updated_at = now;
         Ok(())
+    }
+
+    /// The due date the agency sent, before any deferral or plan moved it.
+    pub fn original_due_date(&self) -> NaiveDate {
+        self.due_date_before_changes.unwrap_or(self.due_date)
     }
 
     /// Adds a line to the audit trail.
@@ -322,6 +335,7 @@ impl Case {
     /// A deferral granted under the mandate: the new due date replaces the old.
     pub fn grant_deferral(&mut self, actor: Actor, new_due_date: NaiveDate, now: DateTime<Utc>) {
         let old = self.due_date;
+        self.due_date_before_changes.get_or_insert(old);
         self.due_date = new_due_date;
         self.deferrals_granted += 1;
         self.updated_at = now;
@@ -342,6 +356,7 @@ impl Case {
             plan.extra_cost()
         );
         if let Some(first) = plan.instalments.first() {
+            self.due_date_before_changes.get_or_insert(self.due_date);
             self.due_date = first.due_date;
         }
         self.plan = Some(plan);
@@ -576,6 +591,22 @@ pub(crate) mod tests {
             terms.validate(Currency::NOK, today()),
             Err(CaseError::DueDateOutOfRange(2036))
         );
+    }
+
+    #[test]
+    fn the_original_due_date_survives_deferrals_until_the_agency_sends_a_new_one() {
+        let date = |m, d| NaiveDate::from_ymd_opt(2027, m, d).expect("date");
+        let mut case = sample_case();
+        let sent = case.due_date;
+        let now = case.created_at;
+        case.grant_deferral(Actor::Debtor, date(1, 15), now);
+        case.grant_deferral(Actor::Debtor, date(2, 15), now);
+        assert_eq!(case.due_date, date(2, 15));
+        assert_eq!(case.original_due_date(), sent);
+        let mut terms = sample_terms();
+        terms.due_date = date(3, 1);
+        case.update(terms, now).expect("same creditor");
+        assert_eq!(case.original_due_date(), date(3, 1));
     }
 
     #[test]

@@ -504,7 +504,7 @@ async fn dispute_submit(
         .with_timezone(&view.creditor.jurisdiction.time_zone())
         .date_naive();
     let total = view.case.amount_due();
-    if let Err(e) = check_paid_claim(&dispute, today, view.case.due_date, total) {
+    if let Err(e) = check_paid_claim(&dispute, today, view.case.original_due_date(), total) {
         let message = match e {
             PaidClaimError::PaidOnInFuture => t.get(l, "error-paid-on-future"),
             PaidClaimError::PaidOnBeforeClaim { earliest } => t.format(
