@@ -152,6 +152,26 @@ pub const NOTE_TO_DEBTOR: TextRule = TextRule::lines(1000);
 /// Why the agency closed a case, for the record.
 pub const CLOSE_REASON: TextRule = TextRule::lines(500);
 
+/// The claim lines an agreed plan adds for what it costs on top (the creditor's language).
+pub const PLAN_FEE_LINE: &str = "Etableringsgebyr for nedbetalingsplan";
+pub const PLAN_INTEREST_LINE: &str = "Rente i nedbetalingsplanen";
+
+/// The claim lines for what `plan` costs on top of its principal.
+fn plan_cost_lines(plan: &InstalmentPlan) -> Vec<ClaimLine> {
+    [
+        (ClaimKind::Fee, PLAN_FEE_LINE, plan.fee),
+        (ClaimKind::Interest, PLAN_INTEREST_LINE, plan.interest),
+    ]
+    .into_iter()
+    .filter(|(_, _, amount)| amount.is_positive())
+    .map(|(kind, description, amount)| ClaimLine {
+        kind,
+        description: description.to_owned(),
+        amount,
+    })
+    .collect()
+}
+
 /// The earliest year a due date may fall in: older claims are not collected through innfri.
 pub const FIRST_DUE_YEAR: i32 = 2000;
 /// A due date may fall at most this many years after the current year (whole calendar years,
@@ -259,6 +279,10 @@ impl Case {
         }
         self.debtor = terms.debtor;
         self.claim = terms.claim;
+        // The agency's lines replace its own; what an agreed plan costs on top stays owed.
+        if let Some(plan) = &self.plan {
+            self.claim.extend(plan_cost_lines(plan));
+        }
         self.due_date = terms.due_date;
         // The agency's new due date is the claim's own again.
         self.due_date_before_changes = None;
@@ -359,6 +383,9 @@ impl Case {
             self.due_date_before_changes.get_or_insert(self.due_date);
             self.due_date = first.due_date;
         }
+        // What the plan costs on top is owed too: without these lines the case would count as
+        // paid once the principal is in, and the plan's fee and interest would never be collected.
+        self.claim.extend(plan_cost_lines(&plan));
         self.plan = Some(plan);
         self.updated_at = now;
         self.record(actor, "plan.granted", detail, now);
@@ -607,6 +634,55 @@ pub(crate) mod tests {
         terms.due_date = date(3, 1);
         case.update(terms, now).expect("same creditor");
         assert_eq!(case.original_due_date(), date(3, 1));
+    }
+
+    #[test]
+    fn an_agreed_plan_puts_its_fee_and_interest_on_the_claim_and_they_stay_owed() {
+        use crate::domain::plan::{Instalment, InstalmentPlan};
+        let mut case = sample_case();
+        let now = case.created_at;
+        let balance = case.balance();
+        let instalment = |n: u32, amount| Instalment {
+            number: n,
+            due_date: case.due_date,
+            amount,
+            principal: amount,
+            interest: Money::zero(Currency::NOK),
+            fee: Money::zero(Currency::NOK),
+            kid: None,
+        };
+        let (fee, interest) = (nok(dec!(350)), nok(dec!(20)));
+        let total = Money::from_minor(
+            balance.minor_units() + fee.minor_units() + interest.minor_units(),
+            Currency::NOK,
+        );
+        let plan = InstalmentPlan {
+            agreed_on: now.date_naive(),
+            instalments: vec![instalment(1, total)],
+            principal: balance,
+            fee,
+            interest,
+            total,
+        };
+        case.agree_plan(Actor::Debtor, plan, now);
+        assert_eq!(case.balance(), total);
+        // Paying the principal alone leaves the plan's cost to pay.
+        let outcome = case.apply_payment(
+            Payment {
+                reference: "p1".into(),
+                amount: balance,
+                received_on: now.date_naive(),
+                method: crate::domain::payment::PaymentMethod::BankTransfer,
+                recorded_at: now,
+            },
+            Actor::Agency,
+            now,
+        );
+        assert!(!outcome.paid_in_full);
+        assert_eq!(case.balance(), nok(dec!(370)));
+        // The agency re-sending its terms keeps what the plan costs.
+        case.update(sample_terms(), now).expect("same creditor");
+        assert_eq!(case.balance(), nok(dec!(370)));
     }
 
     #[test]
