@@ -108,18 +108,62 @@ pub async fn run_worker(
         Some(listener) => Some(start_worker_probes(&ctx, &worker, listener)?),
         None => None,
     };
+    // The loops stop on their own signal: the caller's shutdown, or one of them ending early.
+    let (stop, stopped) = watch::channel(false);
     let webhooks = tokio::spawn({
-        let rx = shutdown.clone();
+        let rx = stopped.clone();
         async move { deliverer.run(rx).await }
     });
-    let retention = tokio::spawn(retention::run_periodically(ctx.clone(), shutdown.clone()));
-    worker.run(shutdown).await;
-    let _ = webhooks.await;
-    let _ = retention.await;
+    let retention = tokio::spawn(retention::run_periodically(ctx.clone(), stopped.clone()));
+    let sending = tokio::spawn(async move { worker.run(stopped).await });
+    let mut shutdown = shutdown;
+    let ended = supervise(
+        vec![sending, webhooks, retention],
+        async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        },
+        move || {
+            let _ = stop.send(true);
+        },
+    )
+    .await;
     if let Some(probes) = probes {
         probes.stop(true).await;
     }
-    Ok(())
+    match ended {
+        Some(name) => anyhow::bail!("the {name} task stopped unexpectedly"),
+        None => Ok(()),
+    }
+}
+
+/// The names of the background loops, in the order [`supervise`] is given them.
+const BACKGROUND: [&str; 3] = ["worker", "webhook delivery", "retention"];
+
+/// Waits for `shutdown` or for one of `tasks` to end, whichever comes first, then runs `stop`
+/// (which must make the others end) and waits for the rest. Names the task that ended before
+/// the shutdown, if one did: a loop that stops by itself (a panic, most likely) must not leave
+/// the rest of the process running without it.
+async fn supervise(
+    mut tasks: Vec<tokio::task::JoinHandle<()>>,
+    shutdown: impl std::future::Future<Output = ()>,
+    stop: impl FnOnce(),
+) -> Option<&'static str> {
+    let ended = tokio::select! {
+        _ = shutdown => None,
+        (_, index, _) = futures::future::select_all(tasks.iter_mut()) => Some(index),
+    };
+    let name = ended.map(|index| BACKGROUND.get(index).copied().unwrap_or("background"));
+    if let Some(name) = name {
+        tracing::error!(task = name, "a background task stopped; shutting down");
+    }
+    stop();
+    for (index, task) in tasks.into_iter().enumerate() {
+        // A finished handle must not be awaited twice.
+        if Some(index) != ended {
+            let _ = task.await;
+        }
+    }
+    name
 }
 
 /// Web and worker in one process on the embedded store, with a demo case and its link printed.
@@ -173,31 +217,19 @@ async fn web_and_worker(
     let retention = tokio::spawn(retention::run_periodically(ctx.clone(), rx.clone()));
     let worker_task = tokio::spawn(async move { worker.run(rx).await });
     started();
-    // A background loop that ends before the shutdown signal (a panic, most likely) must not
-    // leave the web server running without it: stop everything and exit with an error, so
-    // the supervisor restarts the whole process.
+    // A background loop that ends before the signal stops the web server too, and the process
+    // exits with an error so that whatever supervises it restarts the whole.
     let supervisor = tokio::spawn(async move {
-        const NAMES: [&str; 3] = ["worker", "webhook delivery", "retention"];
-        let mut tasks = vec![worker_task, webhooks, retention];
-        let ended = tokio::select! {
-            _ = shutdown_signal() => None,
-            (_, index, _) = futures::future::select_all(tasks.iter_mut()) => Some(index),
-        };
-        if let Some(index) = ended {
-            tracing::error!(
-                task = NAMES[index],
-                "a background task stopped; shutting down"
-            );
-        }
-        let _ = tx.send(true);
+        let ended = supervise(
+            vec![worker_task, webhooks, retention],
+            shutdown_signal(),
+            move || {
+                let _ = tx.send(true);
+            },
+        )
+        .await;
         handle.stop(true).await;
-        for (index, task) in tasks.into_iter().enumerate() {
-            // A finished handle must not be awaited twice.
-            if Some(index) != ended {
-                let _ = task.await;
-            }
-        }
-        ended.map(|index| NAMES[index])
+        ended
     });
     server.await?;
     let ended = supervisor.await.unwrap_or(Some("supervisor"));
@@ -207,5 +239,54 @@ async fn web_and_worker(
     match ended {
         Some(name) => anyhow::bail!("the {name} task stopped unexpectedly"),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A loop that waits for the stop signal, like the real ones.
+    fn waits_for_stop(mut stopped: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        })
+    }
+
+    #[tokio::test]
+    async fn a_loop_that_panics_stops_the_others_and_is_named() {
+        let (stop, stopped) = watch::channel(false);
+        let panics = tokio::spawn(async { panic!("the send loop failed") });
+        let ended = supervise(
+            vec![
+                waits_for_stop(stopped.clone()),
+                panics,
+                waits_for_stop(stopped),
+            ],
+            std::future::pending(),
+            move || {
+                let _ = stop.send(true);
+            },
+        )
+        .await;
+        assert_eq!(ended, Some("webhook delivery"));
+    }
+
+    #[tokio::test]
+    async fn a_shutdown_stops_every_loop_and_names_none() {
+        let (stop, stopped) = watch::channel(false);
+        let ended = supervise(
+            vec![
+                waits_for_stop(stopped.clone()),
+                waits_for_stop(stopped.clone()),
+                waits_for_stop(stopped),
+            ],
+            async {},
+            move || {
+                let _ = stop.send(true);
+            },
+        )
+        .await;
+        assert_eq!(ended, None);
     }
 }
