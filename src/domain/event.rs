@@ -219,7 +219,7 @@ impl std::fmt::Display for EventCursor {
 }
 
 /// Who did something to a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     Debtor,
@@ -228,7 +228,7 @@ pub enum Actor {
 }
 
 /// One line of a case's audit trail: who, what, when, why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub actor: Actor,

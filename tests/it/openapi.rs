@@ -443,6 +443,12 @@ async fn real_answers_match_the_documented_schemas(backend: Backend) {
     )
     .await;
 
+    let r = get(format!("/api/v1/cases/{id}?include=audit,replies,messages")).await;
+    let full = assert_documented(&doc, "get", "/api/v1/cases/{id}", r).await;
+    assert!(full["audit"].is_array() && full["messages"].is_array(), "{full}");
+    let r = get(format!("/api/v1/cases/{id}?include=everything")).await;
+    assert_documented(&doc, "get", "/api/v1/cases/{id}", r).await;
+
     let r = get(format!("/api/v1/cases/{id}/requests")).await;
     assert_documented(&doc, "get", "/api/v1/cases/{id}/requests", r).await;
     let r = app
