@@ -175,7 +175,7 @@ async fn the_document_lists_exactly_the_routes_the_app_serves() {
 }
 
 #[tokio::test]
-async fn every_operation_is_secured_and_every_post_takes_an_idempotency_key() {
+async fn every_operation_is_secured_and_every_post_and_put_takes_an_idempotency_key() {
     let app = spawn_app(Backend::Embedded).await;
     let doc = document(&app).await;
     let scheme = &doc["components"]["securitySchemes"]["api_key"];
@@ -212,8 +212,8 @@ async fn every_operation_is_secured_and_every_post_takes_an_idempotency_key() {
             );
         }
         let key = params.iter().find(|p| p["name"] == "Idempotency-Key");
-        if *method == "post" {
-            let key = key.unwrap_or_else(|| panic!("{path}: Idempotency-Key"));
+        if *method == "post" || *method == "put" {
+            let key = key.unwrap_or_else(|| panic!("{method} {path}: Idempotency-Key"));
             assert_eq!(key["in"], "header");
             assert_ne!(key["required"], true);
             assert_eq!(key["schema"]["maxLength"], 255);
@@ -445,7 +445,10 @@ async fn real_answers_match_the_documented_schemas(backend: Backend) {
 
     let r = get(format!("/api/v1/cases/{id}?include=audit,replies,messages")).await;
     let full = assert_documented(&doc, "get", "/api/v1/cases/{id}", r).await;
-    assert!(full["audit"].is_array() && full["messages"].is_array(), "{full}");
+    assert!(
+        full["audit"].is_array() && full["messages"].is_array(),
+        "{full}"
+    );
     let r = get(format!("/api/v1/cases/{id}?include=everything")).await;
     assert_documented(&doc, "get", "/api/v1/cases/{id}", r).await;
 
