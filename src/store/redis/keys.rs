@@ -298,3 +298,77 @@ fn glob_literal(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redis::cluster_routing::get_slot;
+
+    fn keys(shards: u16) -> Keys {
+        let pseudonyms = Pseudonyms::from_hex(&"ab".repeat(32)).expect("key");
+        Keys::new("innfri-test", pseudonyms, shards)
+    }
+
+    fn one_slot(names: &[String]) {
+        let slots: Vec<u16> = names.iter().map(|n| get_slot(n.as_bytes())).collect();
+        assert!(
+            slots.windows(2).all(|w| w[0] == w[1]),
+            "one slot for {names:?}: {slots:?}"
+        );
+    }
+
+    /// What each multi-key script and transaction touches shares one Cluster slot.
+    #[test]
+    fn the_keys_of_each_step_share_a_slot() {
+        let keys = keys(16);
+        let case = CaseId::generate();
+        one_slot(&[
+            keys.case(&case),
+            keys.case_events(&case),
+            keys.case_answers(&case),
+            keys.case_links(&case),
+            keys.case_messages(&case),
+            keys.case_payments(&case),
+        ]);
+        let agency = AgencyId::parse("agency-a").expect("id");
+        let reference = ExternalRef::parse("2026/001-A").expect("ref");
+        one_slot(&[
+            keys.events(&agency),
+            keys.event_data(&agency),
+            keys.event_stage(&agency),
+            keys.agency_cases(&agency),
+            keys.external_ref(&agency, &reference),
+        ]);
+        for shard in 0..keys.shards() {
+            one_slot(&[keys.due(shard), keys.leased(shard)]);
+        }
+    }
+
+    /// Another namespace keeps the slots (the namespace is outside the braces).
+    #[test]
+    fn the_namespace_does_not_move_a_tag() {
+        let (a, b) = (keys(4), Keys::new("other", keys(4).pseudonyms, 4));
+        let case = CaseId::generate();
+        assert_eq!(
+            get_slot(a.case(&case).as_bytes()),
+            get_slot(b.case(&case).as_bytes())
+        );
+    }
+
+    /// Cases spread over every shard, each always to the same one, and one shard is one queue.
+    #[test]
+    fn cases_spread_over_the_shards_and_stay_in_theirs() {
+        let keys = keys(16);
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..1_000 {
+            let case = CaseId::generate();
+            let shard = keys.shard_of(&case);
+            assert!(shard < 16);
+            assert_eq!(shard, keys.shard_of(&case));
+            seen.insert(shard);
+        }
+        assert_eq!(seen.len(), 16);
+        assert_eq!(shard_of("cs_anything", 1), 0);
+        assert_eq!(Keys::new("x", keys.pseudonyms, 0).shards(), 1);
+    }
+}
