@@ -20,7 +20,9 @@ use crate::domain::message::ContactCap;
 use crate::i18n::Texts;
 use crate::messaging::{ProviderSet, Worker, WorkerSettings};
 use crate::payments::gateways::checkout::PaymentGateways;
-use crate::store::{EmbeddedStore, RedisStore, RedisTimeouts, SharedStore};
+use crate::store::{
+    EmbeddedStore, RedisOptions, RedisStore, RedisTarget, RedisTimeouts, SharedStore,
+};
 use crate::tenants::Tenants;
 use crate::webhooks::delivery::Deliverer;
 use crate::webhooks::destination::SystemResolver;
@@ -46,11 +48,14 @@ impl AppContext {
                 None => Arc::new(EmbeddedStore::new().with_clock(clock.clone())),
             },
             Backend::Redis => Arc::new(
-                RedisStore::connect_with(
-                    &config.settings.store.redis_url,
+                RedisStore::open(
+                    &redis_target(&config.settings.store),
                     &config.settings.store.namespace,
                     config.pseudonyms.clone(),
-                    redis_timeouts(&config.settings.store),
+                    RedisOptions {
+                        timeouts: redis_timeouts(&config.settings.store),
+                        queue_shards: config.settings.store.redis_queue_shards,
+                    },
                 )
                 .await?
                 .with_clock(clock.clone()),
@@ -125,6 +130,15 @@ impl AppContext {
             },
         };
         Ok(Worker::new(self.clone(), providers, settings))
+    }
+}
+
+/// One Redis, or the Cluster when its nodes are configured.
+fn redis_target(store: &StoreSettings) -> RedisTarget {
+    if store.redis_cluster_nodes.is_empty() {
+        RedisTarget::Single(store.redis_url.clone())
+    } else {
+        RedisTarget::Cluster(store.redis_cluster_nodes.clone())
     }
 }
 

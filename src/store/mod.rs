@@ -35,7 +35,7 @@ pub use self::messages::{MessageStore, SendStart};
 pub use self::outage::OutageLog;
 pub use self::payments::PaymentStore;
 pub use self::pseudonym::{PseudonymKeyError, Pseudonyms};
-pub use self::redis::{RedisStore, RedisTimeouts};
+pub use self::redis::{DEFAULT_QUEUE_SHARDS, RedisOptions, RedisStore, RedisTarget, RedisTimeouts};
 pub use self::tenants::{ApiKeyRecord, TenantStore};
 pub use self::webhooks::WebhookStore;
 

@@ -30,6 +30,7 @@ mod privacy;
 mod process;
 mod providers;
 mod reconciliation;
+mod redis_tags;
 mod retention;
 mod reviews;
 mod self_service;

@@ -36,6 +36,8 @@ enum Backend {
     /// The embedded store in a file of its own (`store.path`).
     File,
     Redis,
+    /// Redis Cluster, three masters (`common::cluster`).
+    Cluster,
 }
 
 /// A path for a new store file, unique per call.
@@ -58,6 +60,7 @@ async fn store(backend: Backend) -> SharedStore {
         Backend::File => Arc::new(on_new_file()),
         Backend::Embedded => common::store(common::Backend::Embedded).await,
         Backend::Redis => common::store(common::Backend::Redis).await,
+        Backend::Cluster => common::store(common::Backend::Cluster).await,
     }
 }
 
@@ -72,6 +75,9 @@ macro_rules! on_every_store {
         }
         mod redis {
             $( #[tokio::test] async fn $name() { super::$name(super::Backend::Redis).await } )*
+        }
+        mod cluster {
+            $( #[tokio::test] async fn $name() { super::$name(super::Backend::Cluster).await } )*
         }
     };
 }
@@ -1161,7 +1167,7 @@ struct Timed {
     store: SharedStore,
     clock: SettableClock,
     /// Redis only: a connection of the test's own and the store's namespace.
-    redis: Option<(::redis::aio::MultiplexedConnection, String)>,
+    redis: Option<(common::cluster::RawRedis, String)>,
 }
 
 impl Timed {
@@ -1180,20 +1186,19 @@ impl Timed {
                 clock,
                 redis: None,
             },
-            Backend::Redis => {
+            Backend::Redis | Backend::Cluster => {
                 let namespace = common::unique_namespace();
-                let store =
+                let cluster = backend == Backend::Cluster;
+                let store = if cluster {
+                    common::cluster_store(&namespace).await
+                } else {
                     RedisStore::connect(common::redis_url(), &namespace, common::pseudonyms())
                         .await
                         .expect("redis")
-                        .with_clock(Arc::new(clock.clone()));
-                let conn = ::redis::Client::open(common::redis_url())
-                    .expect("client")
-                    .get_multiplexed_async_connection()
-                    .await
-                    .expect("connection");
+                };
+                let conn = common::cluster::RawRedis::open(cluster).await;
                 Timed {
-                    store: Arc::new(store),
+                    store: Arc::new(store.with_clock(Arc::new(clock.clone()))),
                     clock,
                     redis: Some((conn, namespace)),
                 }
@@ -1251,7 +1256,7 @@ impl Timed {
 
     async fn redis_cmd<T: ::redis::FromRedisValue>(&self, cmd: &mut ::redis::Cmd) -> T {
         let (conn, _) = self.redis.as_ref().expect("redis");
-        cmd.query_async(&mut conn.clone()).await.expect("redis")
+        conn.query(cmd).await
     }
 }
 

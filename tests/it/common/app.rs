@@ -48,6 +48,9 @@ fn config_source(backend: Backend) -> ConfigSource {
         Backend::Redis => source
             .with("store.backend", "redis")
             .with("store.redis_url", redis_url()),
+        Backend::Cluster => source
+            .with("store.backend", "redis")
+            .with("store.redis_cluster_nodes", super::cluster::nodes()),
     }
 }
 

@@ -8,9 +8,10 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use innfri::store::{EmbeddedStore, RedisStore, SharedStore};
+use innfri::store::{EmbeddedStore, RedisOptions, RedisStore, RedisTarget, SharedStore};
 
 pub mod app;
+pub mod cluster;
 pub mod debtor;
 pub mod providers;
 pub mod twilio_fake;
@@ -35,6 +36,8 @@ pub fn pseudonyms() -> innfri::store::Pseudonyms {
 pub enum Backend {
     Embedded,
     Redis,
+    /// A three-master Redis Cluster (`cluster.rs`).
+    Cluster,
 }
 
 /// A Redis for this test binary: `INNFRI_TEST_REDIS_URL`, or a redis-server on a free port that
@@ -84,7 +87,20 @@ pub async fn store(backend: Backend) -> SharedStore {
                 .await
                 .expect("redis"),
         ),
+        Backend::Cluster => Arc::new(cluster_store(&unique_namespace()).await),
     }
+}
+
+/// A store on the test cluster under `namespace`.
+pub async fn cluster_store(namespace: &str) -> RedisStore {
+    RedisStore::open(
+        &RedisTarget::Cluster(cluster::nodes().to_vec()),
+        namespace,
+        pseudonyms(),
+        RedisOptions::default(),
+    )
+    .await
+    .expect("redis cluster")
 }
 
 pub fn case_body(external_ref: &str, principal: &str) -> String {
@@ -120,6 +136,17 @@ macro_rules! on_both_stores {
         }
         mod redis {
             $( #[tokio::test] async fn $name() { super::$name(crate::common::Backend::Redis).await } )*
+        }
+    };
+}
+
+/// As `on_both_stores!`, and on the test's Redis Cluster too.
+#[allow(unused_macros)]
+macro_rules! on_every_redis {
+    ($($name:ident),* $(,)?) => {
+        on_both_stores!($($name),*);
+        mod cluster {
+            $( #[tokio::test] async fn $name() { super::$name(crate::common::Backend::Cluster).await } )*
         }
     };
 }
