@@ -4,6 +4,8 @@
 //! refused with the field named); payment stops the journey, a dispute pauses it and a declined
 //! dispute resumes it where it stood.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use innfri::clock::SettableClock;
 use innfri::domain::ids::CaseId;
@@ -328,3 +330,315 @@ on_both_stores!(
     notices_that_break_the_law_are_refused_with_the_field_named,
     payment_stops_the_journey_and_a_dispute_pauses_it_until_declined,
 );
+
+// ---------------------------------------------------------------------------------------------
+// The simulation, read against the law independently of the engine's own rules.
+
+/// Norwegian public holidays in the simulated months of 2026 (Easter on 5 April).
+const HOLIDAYS_2026: [(u32, u32); 9] = [
+    (4, 2),
+    (4, 3),
+    (4, 5),
+    (4, 6),
+    (5, 1),
+    (5, 14),
+    (5, 17),
+    (5, 24),
+    (5, 25),
+];
+
+fn inside_contact_hours(at: &chrono::DateTime<chrono::FixedOffset>) -> bool {
+    use chrono::{Datelike, Timelike, Weekday};
+    let local = at.with_timezone(&chrono_tz::Europe::Oslo);
+    let minutes = local.hour() * 60 + local.minute();
+    if HOLIDAYS_2026.contains(&(local.month(), local.day())) {
+        return false;
+    }
+    match local.weekday() {
+        Weekday::Sun => false,
+        Weekday::Sat => (9 * 60..15 * 60).contains(&minutes),
+        _ => (8 * 60..21 * 60).contains(&minutes),
+    }
+}
+
+fn date_of(line: &Value, key: &str) -> Option<NaiveDate> {
+    line[key]
+        .as_str()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+/// What the law says about one case's lines, in order: every message inside the contact
+/// hours, nothing after the case stopped or while it is disputed, every deadline at least 14
+/// days, no fee before 14 days after the due date, within a day's cap (37.50 for a purring or
+/// varsel in 2026), within § 1-3, a further fee only after the earlier fee's deadline, and a
+/// betalingsoppfordring only after the varsel's deadline.
+fn check_case(case: &str, lines: &[&Value]) -> Result<(), String> {
+    let mut stopped = false;
+    let mut disputed = false;
+    let mut fees: Vec<(String, NaiveDate, Option<NaiveDate>)> = Vec::new();
+    let mut varsel_deadline: Option<NaiveDate> = None;
+    for line in lines {
+        let action = line["action"].as_str().unwrap_or_default();
+        let at = chrono::DateTime::parse_from_rfc3339(line["at"].as_str().unwrap_or_default())
+            .map_err(|e| format!("{case}: at: {e}"))?;
+        let on = at.with_timezone(&chrono_tz::Europe::Oslo).date_naive();
+        let due = date_of(line, "due_date").ok_or(format!("{case}: no due_date"))?;
+        let kind = line["kind"].as_str().unwrap_or_default().to_owned();
+        if stopped && matches!(action, "message" | "fee" | "paused" | "resumed") {
+            return Err(format!("{case}: {action} after the case stopped: {line}"));
+        }
+        match action {
+            "message" => {
+                if !inside_contact_hours(&at) {
+                    return Err(format!("{case}: sent outside the contact hours: {line}"));
+                }
+                if disputed {
+                    return Err(format!("{case}: sent while disputed: {line}"));
+                }
+                if let Some(deadline) = date_of(line, "deadline")
+                    && deadline < on + chrono::Duration::days(14)
+                {
+                    return Err(format!("{case}: a deadline under 14 days: {line}"));
+                }
+                if kind == "inkassovarsel" {
+                    varsel_deadline = date_of(line, "deadline");
+                }
+                if kind == "betalingsoppfordring" && varsel_deadline.is_none_or(|d| on <= d) {
+                    return Err(format!(
+                        "{case}: a betalingsoppfordring before the varsel's deadline passed: {line}"
+                    ));
+                }
+            }
+            "fee" => {
+                if on < due + chrono::Duration::days(14) {
+                    return Err(format!(
+                        "{case}: a fee earlier than 14 days after the due date: {line}"
+                    ));
+                }
+                let amount: rust_decimal::Decimal = line["amount"]
+                    .as_str()
+                    .and_then(|a| a.parse().ok())
+                    .ok_or(format!("{case}: fee without amount"))?;
+                if matches!(kind.as_str(), "purring" | "inkassovarsel")
+                    && amount > rust_decimal_macros::dec!(37.50)
+                {
+                    return Err(format!("{case}: a fee above the cap: {line}"));
+                }
+                if let Some((_, _, previous_deadline)) = fees.last()
+                    && !previous_deadline.is_some_and(|d| on > d)
+                {
+                    return Err(format!(
+                        "{case}: a second fee before the first deadline was missed: {line}"
+                    ));
+                }
+                fees.push((kind.clone(), on, date_of(line, "deadline")));
+                let count = |k: &str| fees.iter().filter(|(f, _, _)| f == k).count();
+                let (p, v, b) = (
+                    count("purring"),
+                    count("inkassovarsel"),
+                    count("betalingsoppfordring"),
+                );
+                let lawful =
+                    fees.len() == p + v + b && b <= 1 && ((p <= 2 && v == 0) || (p <= 1 && v <= 1));
+                if !lawful {
+                    return Err(format!(
+                        "{case}: fees beyond inkassoforskriften § 1-3: {fees:?}"
+                    ));
+                }
+            }
+            "paused" => disputed = true,
+            "resumed" => disputed = false,
+            "stopped" => stopped = true,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The simulation's output for `cases` over `days`, as JSON lines.
+async fn simulate(cases: usize, days: u32, seed: u64) -> Vec<Value> {
+    let config = innfri::config::ConfigSource::new(crate::common::CONFIG_DIR, Some("demo"))
+        .with("store.backend", "embedded")
+        .load()
+        .expect("config");
+    let options = innfri::app::simulate::SimulateOptions {
+        creditor: innfri::domain::ids::CreditorId::parse("nordlys-energi").expect("id"),
+        cases,
+        days,
+        seed,
+        start: day(2026, 3, 2),
+    };
+    let mut out: Vec<u8> = Vec::new();
+    innfri::app::simulate::run(config, &options, &mut out)
+        .await
+        .expect("simulation");
+    String::from_utf8(out)
+        .expect("utf-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_thousand_cases_over_120_days_keep_the_law() {
+    let started = std::time::Instant::now();
+    let lines = simulate(1000, 120, 7).await;
+    let elapsed = started.elapsed();
+    let (summary, actions) = lines.split_last().expect("lines");
+    assert_eq!(summary["action"], "summary");
+    assert_eq!(summary["cases"], 1000);
+    let mut by_case: HashMap<&str, Vec<&Value>> = HashMap::new();
+    for line in actions {
+        for key in ["case", "at", "action", "due_date", "principal", "balance"] {
+            assert!(!line[key].is_null(), "{key} missing: {line}");
+        }
+        by_case
+            .entry(line["case"].as_str().expect("case"))
+            .or_default()
+            .push(line);
+    }
+    let mut problems: Vec<String> = by_case
+        .iter()
+        .filter_map(|(case, lines)| check_case(case, lines).err())
+        .collect();
+    problems.sort();
+    assert!(
+        problems.is_empty(),
+        "{} cases broke the law, e.g. {:?}",
+        problems.len(),
+        &problems[..problems.len().min(5)]
+    );
+    // The run did what it is for: every kind of action happened, often.
+    let count = |action: &str| actions.iter().filter(|l| l["action"] == action).count();
+    assert_eq!(by_case.len(), 1000, "every case had a message");
+    assert!(count("message") > 4000, "{}", count("message"));
+    assert!(count("fee") > 1000, "{}", count("fee"));
+    assert!(count("payment") > 300 && count("stopped") > 300);
+    assert!(count("paused") > 50 && count("resumed") > 20);
+    // One fee line per step with a fee, and the summary says the same.
+    assert_eq!(summary["fees"]["count"].as_u64(), Some(count("fee") as u64));
+    eprintln!(
+        "1000 cases × 120 days: {} lines in {elapsed:?}",
+        lines.len()
+    );
+}
+
+#[tokio::test]
+async fn the_law_check_catches_what_breaks_it() {
+    // Without this, an empty or lenient check would pass any simulation.
+    let at = |t: &str, action: &str, extra: Value| {
+        let mut line = json!({"case": "X", "at": t, "action": action, "due_date": "2026-03-02", "principal": "100.00", "balance": "100.00"});
+        if let (Some(map), Value::Object(extra)) = (line.as_object_mut(), extra) {
+            map.extend(extra);
+        }
+        line
+    };
+    let night = at(
+        "2026-03-05T22:00:00+01:00",
+        "message",
+        json!({"kind": "nudge"}),
+    );
+    assert!(check_case("X", &[&night]).is_err());
+    let early_fee = at(
+        "2026-03-10T10:00:00+01:00",
+        "fee",
+        json!({"kind": "purring", "amount": "37.50", "deadline": "2026-03-24"}),
+    );
+    assert!(check_case("X", &[&early_fee]).is_err());
+    let fee = |t: &str, kind: &str, deadline: &str| {
+        at(
+            t,
+            "fee",
+            json!({"kind": kind, "amount": "37.50", "deadline": deadline}),
+        )
+    };
+    let three = [
+        fee("2026-03-16T10:00:00+01:00", "purring", "2026-03-30"),
+        fee("2026-03-31T10:00:00+02:00", "purring", "2026-04-14"),
+        fee("2026-04-15T10:00:00+02:00", "purring", "2026-04-29"),
+    ];
+    assert!(check_case("X", &three.iter().collect::<Vec<_>>()).is_err());
+    let hasty = [
+        fee("2026-03-16T10:00:00+01:00", "purring", "2026-03-30"),
+        fee("2026-03-20T10:00:00+01:00", "inkassovarsel", "2026-04-03"),
+    ];
+    assert!(check_case("X", &hasty.iter().collect::<Vec<_>>()).is_err());
+    let short = at(
+        "2026-03-16T10:00:00+01:00",
+        "message",
+        json!({"kind": "purring", "deadline": "2026-03-20"}),
+    );
+    assert!(check_case("X", &[&short]).is_err());
+    let stop = at("2026-03-16T10:00:00+01:00", "stopped", json!({}));
+    let after = at(
+        "2026-03-17T10:00:00+01:00",
+        "message",
+        json!({"kind": "nudge"}),
+    );
+    assert!(check_case("X", &[&stop, &after]).is_err());
+    let pause = at("2026-03-16T10:00:00+01:00", "paused", json!({}));
+    assert!(check_case("X", &[&pause, &after]).is_err());
+    let easter = at(
+        "2026-04-06T10:00:00+02:00",
+        "message",
+        json!({"kind": "nudge"}),
+    );
+    assert!(check_case("X", &[&easter]).is_err());
+    let fine = at(
+        "2026-03-17T10:00:00+01:00",
+        "message",
+        json!({"kind": "nudge"}),
+    );
+    assert_eq!(check_case("X", &[&fine]), Ok(()));
+}
+
+#[test]
+fn the_simulate_command_prints_json_lines_and_a_summary() {
+    let output = crate::common::innfri_demo(crate::common::CONFIG_DIR, "journey")
+        .args([
+            "simulate",
+            "--creditor",
+            "nordlys-energi",
+            "--cases",
+            "20",
+            "--days",
+            "40",
+            "--seed",
+            "3",
+            "--start",
+            "2026-03-02",
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let last = lines.last().expect("lines");
+    assert_eq!(last["action"], "summary");
+    assert!(lines.iter().any(|l| l["action"] == "message"));
+    // The same seed gives the same run.
+    let again = crate::common::innfri_demo(crate::common::CONFIG_DIR, "journey")
+        .args([
+            "simulate",
+            "--creditor",
+            "nordlys-energi",
+            "--cases",
+            "20",
+            "--days",
+            "40",
+            "--seed",
+            "3",
+            "--start",
+            "2026-03-02",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(String::from_utf8_lossy(&again.stdout), text);
+}
