@@ -63,6 +63,7 @@ pub async fn seed(ctx: &AppContext) -> anyhow::Result<String> {
             line(ClaimKind::Fee, "Purregebyr", "37.50"),
         ],
         due_date: (now + Duration::days(14)).format("%Y-%m-%d").to_string(),
+        notices_sent: None,
     };
     let case = match cases::upsert(ctx, &agency.id, intake, now).await? {
         Upserted::Created(case) => {

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod demo;
 pub mod metrics;
 pub mod roles;
+pub mod simulate;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -108,8 +109,13 @@ impl AppContext {
 
     /// A worker with the providers the configuration names.
     pub fn worker(self: &Arc<Self>, http: reqwest::Client) -> anyhow::Result<Worker> {
-        let m = &self.config.settings.messaging;
         let providers = ProviderSet::from_settings(&self.config.settings, http)?;
+        Ok(self.worker_with(providers))
+    }
+
+    /// A worker with the configured settings, sending through `providers`.
+    pub fn worker_with(self: &Arc<Self>, providers: ProviderSet) -> Worker {
+        let m = &self.config.settings.messaging;
         let settings = WorkerSettings {
             batch_size: m.batch_size,
             concurrency: m.concurrency,
@@ -129,7 +135,7 @@ impl AppContext {
                 cooldown: chrono::Duration::hours(i64::from(m.reminder_cooldown_hours)),
             },
         };
-        Ok(Worker::new(self.clone(), providers, settings))
+        Worker::new(self.clone(), providers, settings)
     }
 }
 

@@ -7,6 +7,7 @@ use super::contact::{EmailAddress, PhoneNumber};
 use super::event::{Actor, AuditEntry};
 use super::identity::IdentityFacts;
 use super::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
+use super::journey::JourneyProgress;
 use super::kid::Kid;
 use super::locale::Locale;
 use super::money::{Currency, Money, MoneyError};
@@ -114,6 +115,10 @@ pub struct Case {
     /// When collection ended (paid in full or closed): the retention schedule counts from here.
     #[serde(default)]
     pub settled_at: Option<DateTime<Utc>>,
+    /// Where the case stands on its creditor's journey (cases stored before journeys ran
+    /// read as not started).
+    #[serde(default)]
+    pub journey: JourneyProgress,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -269,6 +274,7 @@ impl Case {
             identity_locked_until: None,
             payments: Vec::new(),
             settled_at: None,
+            journey: JourneyProgress::default(),
         }
     }
 

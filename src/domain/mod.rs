@@ -10,6 +10,7 @@ pub mod identity;
 pub mod ids;
 pub mod interest;
 pub mod journey;
+pub mod journey_engine;
 pub mod jurisdiction;
 pub mod kid;
 pub mod ledger;

@@ -181,7 +181,8 @@ pub async fn approve(
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
     queue_receipt(ctx, &saved, receipt, now).await;
-    Ok(saved)
+    // A deferral moves the journey, a plan pauses it, an upheld dispute ends it.
+    Ok(super::journey::followed(ctx, saved, now).await)
 }
 
 /// Declines the request `request_id` waiting on `case` with `reason` (from
@@ -212,5 +213,6 @@ pub async fn decline(
     if saved.status == CaseStatus::Open {
         queue_receipt(ctx, &saved, Template::RequestDeclined, now).await;
     }
-    Ok(saved)
+    // A declined dispute resumes the journey where it stood.
+    Ok(super::journey::followed(ctx, saved, now).await)
 }

@@ -129,6 +129,8 @@ pub async fn decide(
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
     tracing::info!(case = %saved.id, outcome = kind.name(), "debtor request decided");
+    // A deferral moves the journey to the new due date; a plan pauses it.
+    let saved = super::journey::followed(ctx, saved, now).await;
     if let Some(template) = receipt {
         queue_receipt(ctx, &saved, template, now).await;
     }
@@ -157,5 +159,6 @@ pub async fn open_dispute(
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
     tracing::info!(case = %saved.id, "dispute opened; collection paused");
+    let saved = super::journey::followed(ctx, saved, now).await;
     Ok(saved)
 }

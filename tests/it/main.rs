@@ -18,6 +18,7 @@ mod events;
 mod idempotency;
 mod identity;
 mod import;
+mod journey;
 mod journeys;
 mod logging;
 mod mandates;

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use crate::domain::case::{Case, CaseStatus, ClaimKind, ClaimLine, Debtor};
 use crate::domain::event::AuditEntry;
 use crate::domain::ids::{CaseId, CreditorId, ExternalRef};
+use crate::domain::journey::StepKind;
 use crate::domain::kid::Kid;
 use crate::domain::message::{Channel, Message, MessageStatus, Template};
 use crate::domain::money::Money;
@@ -16,7 +17,7 @@ use crate::domain::plan_followup::{
     FollowUpRules, InstalmentState, instalment_states, paid_toward_plan,
 };
 use crate::domain::self_service::Review;
-use crate::service::cases::{CaseIntake, ClaimLineIntake, DebtorIntake};
+use crate::service::cases::{CaseIntake, ClaimLineIntake, DebtorIntake, NoticeIntake};
 
 /// A case as the agency API shows it.
 #[derive(Serialize, ToSchema)]
@@ -286,6 +287,29 @@ pub struct CaseInput {
     /// YYYY-MM-DD.
     #[schema(format = Date, example = "2026-12-15")]
     pub due_date: String,
+    /// Notices the creditor sent before handing the case over: they count toward the fee limits
+    /// of inkassoforskriften § 1-3, and the journey continues after them. Left out: a stored
+    /// case keeps the ones it has. They can no longer change once innfri has sent a notice.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub notices_sent: Option<Vec<NoticeInput>>,
+}
+
+/// A notice sent before the hand-over.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeInput {
+    pub kind: StepKind,
+    /// YYYY-MM-DD, not after today.
+    #[schema(format = Date, example = "2026-03-20")]
+    pub sent_on: String,
+    /// The payment deadline it set, YYYY-MM-DD: at least 14 days after `sent_on`.
+    #[schema(format = Date, example = "2026-04-03")]
+    pub deadline: Option<String>,
+    /// The fee charged with it (a decimal string or a JSON number): within the cap of the day
+    /// it was sent and the combinations of § 1-3.
+    #[schema(value_type = Option<super::amount::AmountInput>)]
+    pub fee: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -349,6 +373,16 @@ impl From<CaseInput> for CaseIntake {
                 })
                 .collect(),
             due_date: input.due_date,
+            notices_sent: input.notices_sent.map(|list| {
+                list.into_iter()
+                    .map(|n| NoticeIntake {
+                        kind: n.kind,
+                        sent_on: n.sent_on,
+                        deadline: n.deadline,
+                        fee: n.fee,
+                    })
+                    .collect()
+            }),
         }
     }
 }

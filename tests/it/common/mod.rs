@@ -181,8 +181,18 @@ fn oslo_at(hour: u32, fits: impl Fn(chrono::NaiveDate) -> bool) -> chrono::DateT
         .with_timezone(&chrono::Utc)
 }
 
-/// The example creditor's mandate as shipped in `config/mandates`, for tests that vary it.
+/// The example creditor's mandate as shipped in `config/mandates`, without its journey: what
+/// every test app starts with, so a test about something else sees only its own messages.
 pub fn example_mandate() -> String {
+    let full = example_mandate_with_journey();
+    full.split("\n# The notices innfri sends by itself")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The example creditor's file as shipped, journey and all (`TestAppBuilder::with_journey`).
+pub fn example_mandate_with_journey() -> String {
     std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/config/mandates/nordlys-energi.toml"
