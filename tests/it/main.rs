@@ -33,6 +33,7 @@ mod reconciliation;
 mod retention;
 mod reviews;
 mod self_service;
+mod staff_store;
 mod store_conformance;
 mod tenants;
 mod webhooks;
