@@ -90,6 +90,40 @@ pub async fn create_user(
     Ok(Invited { user, link })
 }
 
+/// A demo login, ready to use: the user `email` in `scope` with a new random password and
+/// TOTP secret (made, or reset when it exists), enrolled. Only `innfri demo` calls this.
+pub async fn demo_user(
+    ctx: &AppContext,
+    email: &str,
+    scope: StaffScope,
+    now: DateTime<Utc>,
+) -> Result<(StaffUser, String), StaffError> {
+    let email = staff_email(email).map_err(StaffError::Email)?;
+    let password = random_base62(16);
+    let existing = ctx.store.staff_user_by_email(&email).await?;
+    let user = StaffUser {
+        id: existing
+            .as_ref()
+            .map_or_else(StaffUserId::generate, |u| u.id.clone()),
+        email,
+        scope,
+        password_hash: Some(hash_password(password.clone()).await?),
+        totp_secret: new_totp_secret(),
+        totp_last_step: None,
+        enrolled: true,
+        disabled: false,
+        created_at: now,
+    };
+    let saved = match existing {
+        Some(_) => ctx.store.save_staff_user(&user).await?,
+        None => ctx.store.create_staff_user(&user).await?,
+    };
+    if !saved {
+        return Err(StaffError::EmailTaken);
+    }
+    Ok((user, password))
+}
+
 /// A new invitation link for `user`.
 pub async fn invite(
     ctx: &AppContext,

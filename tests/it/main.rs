@@ -12,6 +12,7 @@ mod availability;
 mod browser;
 mod case_lifecycle;
 mod config;
+mod console;
 mod cross_tenant;
 mod debtor_pages;
 mod events;
