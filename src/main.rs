@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use innfri::app::commands::{self as app, AgencyAction, JourneyAction};
+use innfri::app::commands::{self as app, AgencyAction, JourneyAction, UserAction};
 
 #[derive(Parser)]
 #[command(
@@ -69,6 +69,11 @@ enum Command {
         #[command(subcommand)]
         action: JourneyAction,
     },
+    /// Staff users of the console (needs a store that outlives the command).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Prints a new agency API key and the SHA-256 to put in the configuration.
     NewApiKey,
     /// Prints a new link-signing key (hex) for links.keys.
@@ -95,6 +100,7 @@ fn main() -> ExitCode {
         },
         Command::Agency { action } => app::Command::Agency(action),
         Command::Journey { action } => app::Command::Journey(action),
+        Command::User { action } => app::Command::User(action),
         Command::NewApiKey => app::Command::NewApiKey,
         Command::NewLinkKey => app::Command::NewLinkKey,
     };

@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use super::{AppContext, roles};
 use crate::config::{AppConfig, Backend, ConfigSource, api_key_hash};
 use crate::domain::ids::{AgencyId, CreditorId};
+use crate::domain::staff::{INVITATION_DAYS, Role, StaffScope};
 use crate::service::agencies::{self, generate_key, slug};
 use crate::service::import::{choose_agency, import_cases};
 use crate::service::reconcile::{self, Outcome};
+use crate::service::staff;
 use crate::tenants::key_id;
 use crate::{i18n, messaging, telemetry};
 
@@ -32,6 +34,7 @@ pub enum Command {
     },
     Agency(AgencyAction),
     Journey(JourneyAction),
+    User(UserAction),
     NewApiKey,
     NewLinkKey,
 }
@@ -94,6 +97,28 @@ pub enum JourneyAction {
     },
 }
 
+/// What `innfri user` does: staff users of the console.
+#[derive(clap::Subcommand)]
+pub enum UserAction {
+    /// Creates a staff user and prints a one-time invitation link (to set a password and enrol
+    /// TOTP): an agency user with --agency and --role, or a creditor user with --creditor.
+    Create {
+        /// The user's e-mail address (their login name).
+        email: String,
+        /// The agency the user works for.
+        #[arg(long, conflicts_with = "creditor", requires = "role")]
+        agency: Option<String>,
+        /// admin, handler or viewer (agency users only).
+        #[arg(long)]
+        role: Option<String>,
+        /// The creditor the user belongs to (sees its cases, read only).
+        #[arg(long, required_unless_present = "agency")]
+        creditor: Option<String>,
+    },
+    /// Disables a staff user: no more logins, open sessions end at their next request.
+    Disable { email: String },
+}
+
 /// Runs `command` with the configuration in `config_dir` under `profile`.
 pub fn run(config_dir: PathBuf, profile: Option<String>, command: Command) -> ExitCode {
     match command {
@@ -153,12 +178,26 @@ pub fn run(config_dir: PathBuf, profile: Option<String>, command: Command) -> Ex
         );
         return ExitCode::FAILURE;
     }
+    if let Command::User(_) = &command
+        && config.settings.store.backend == Backend::Embedded
+        && config.settings.store.path.is_none()
+    {
+        eprintln!(
+            "innfri user: needs a store that outlives this command (store.backend = \"redis\", \
+             or store.path for the embedded store); `innfri demo` prints demo logins instead"
+        );
+        return ExitCode::FAILURE;
+    }
     let result = runtime.block_on(async move {
         let ctx = AppContext::new(config).await?;
         match command {
             Command::Agency(action) => agency_command(&ctx, action).await.map_err(|e| {
                 eprintln!("innfri agency: {e}");
                 anyhow::anyhow!("agency command refused")
+            }),
+            Command::User(action) => user_command(&ctx, action).await.map_err(|e| {
+                eprintln!("innfri user: {e}");
+                anyhow::anyhow!("user command refused")
             }),
             Command::Reconcile { file } => reconcile_file(&ctx, &file).await,
             Command::Serve => roles::serve(ctx).await,
@@ -326,6 +365,61 @@ async fn agency_command(ctx: &AppContext, action: AgencyAction) -> Result<(), St
                 .await
                 .map_err(|e| e.to_string())?;
             println!("key {key_id} of {id} is revoked");
+        }
+    }
+    Ok(())
+}
+
+/// The scope `innfri user create` was given.
+fn user_scope(
+    agency: Option<String>,
+    role: Option<String>,
+    creditor: Option<String>,
+) -> Result<StaffScope, String> {
+    match (agency, creditor) {
+        (Some(agency), None) => {
+            let role = role.ok_or("--role is needed with --agency")?;
+            Ok(StaffScope::Agency {
+                agency: agency_id(&agency)?,
+                role: Role::parse(&role)
+                    .ok_or_else(|| format!("--role: '{role}' is not admin, handler or viewer"))?,
+            })
+        }
+        (None, Some(creditor)) => Ok(StaffScope::Creditor {
+            creditor: CreditorId::parse(&creditor).map_err(|e| format!("--creditor: {e}"))?,
+        }),
+        _ => Err("give either --agency with --role, or --creditor".into()),
+    }
+}
+
+async fn user_command(ctx: &AppContext, action: UserAction) -> Result<(), String> {
+    let now = ctx.clock.now();
+    match action {
+        UserAction::Create {
+            email,
+            agency,
+            role,
+            creditor,
+        } => {
+            let scope = user_scope(agency, role, creditor)?;
+            let invited = staff::create_user(ctx, &email, scope, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "user: {} ({})",
+                invited.user.email,
+                invited.user.scope.describe()
+            );
+            println!(
+                "invitation link (give to the user; works once, for {} days): {}",
+                INVITATION_DAYS, invited.link
+            );
+        }
+        UserAction::Disable { email } => {
+            let user = staff::disable_user(ctx, &email)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("user {} is disabled", user.email);
         }
     }
     Ok(())

@@ -7,11 +7,24 @@ use super::AppContext;
 use crate::domain::case::ClaimKind;
 use crate::domain::ids::ExternalRef;
 use crate::domain::message::{Channel, Template};
+use crate::domain::staff::{Role, StaffScope};
 use crate::service::cases::{self, CaseIntake, ClaimLineIntake, DebtorIntake, Upserted};
-use crate::service::messages;
+use crate::service::{messages, staff};
 
 /// The demo agency's API key; public on purpose, and only accepted by the demo profile.
 pub const API_KEY: &str = "ik_demo_innfri_public_key";
+
+/// The demo's staff logins: an agency handler and the demo creditor's user.
+const HANDLER_EMAIL: &str = "handler@demo.innfri.no";
+const CREDITOR_EMAIL: &str = "creditor@demo.innfri.no";
+
+/// A demo staff login to print: e-mail, password, TOTP secret and what it is.
+pub struct DemoLogin {
+    pub email: String,
+    pub password: String,
+    pub totp_secret: String,
+    pub role: String,
+}
 
 /// The demo case's reference.
 const EXTERNAL_REF: &str = "DEMO-2026-0001";
@@ -73,4 +86,46 @@ pub async fn seed(ctx: &AppContext) -> anyhow::Result<String> {
         Upserted::Updated(case) | Upserted::Unchanged(case) => case,
     };
     Ok(ctx.issue_case_link(&case.id).await?)
+}
+
+/// Makes (or resets) the demo's console logins: a handler of the demo agency and a user of its
+/// creditor, each with a new password and TOTP secret.
+pub async fn staff_logins(ctx: &AppContext) -> anyhow::Result<Vec<DemoLogin>> {
+    let agency = ctx
+        .config
+        .agencies
+        .values()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("the demo needs an agency in config/demo.toml"))?;
+    let creditor = agency
+        .creditors
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("the demo agency needs a creditor"))?;
+    let now = ctx.clock.now();
+    let scopes = [
+        (
+            HANDLER_EMAIL,
+            StaffScope::Agency {
+                agency: agency.id.clone(),
+                role: Role::Handler,
+            },
+        ),
+        (
+            CREDITOR_EMAIL,
+            StaffScope::Creditor {
+                creditor: creditor.clone(),
+            },
+        ),
+    ];
+    let mut logins = Vec::new();
+    for (email, scope) in scopes {
+        let (user, password) = staff::demo_user(ctx, email, scope, now).await?;
+        logins.push(DemoLogin {
+            email: user.email.to_string(),
+            password,
+            totp_secret: user.totp_secret.clone(),
+            role: user.scope.describe(),
+        });
+    }
+    Ok(logins)
 }

@@ -170,10 +170,23 @@ async fn supervise(
 pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     let listener = bind(&ctx)?;
     let link = demo::seed(&ctx).await?;
+    let logins = demo::staff_logins(&ctx).await?;
+    let console = format!(
+        "{}/console/login",
+        ctx.config.settings.server.public_base_url
+    );
     let started = move || {
         println!(
             "\ninnfri demo is running. Open the demo case (as the debtor would from the SMS):\n\n    {link}\n"
         );
+        println!("The staff console: {console}");
+        for login in &logins {
+            println!(
+                "  {}: e-mail {}  password {}  TOTP secret {}",
+                login.role, login.email, login.password, login.totp_secret
+            );
+        }
+        println!("  (add the TOTP secret to an authenticator app for the code)\n");
         println!(
             "Agency API key for this demo: {}\nStop with Ctrl-C.\n",
             demo::API_KEY

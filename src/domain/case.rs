@@ -435,23 +435,39 @@ impl Case {
 
     /// The agency declined a request; the debtor reads `reason` on the case page.
     pub fn decline(&mut self, request: &PendingRequest, reason: &str, now: DateTime<Utc>) {
+        self.decline_by(Actor::Agency, request, reason, now);
+    }
+
+    /// As [`Case::decline`], by `actor` (a staff user in the console).
+    pub fn decline_by(
+        &mut self,
+        actor: Actor,
+        request: &PendingRequest,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) {
         if matches!(request, PendingRequest::Dispute { .. }) {
             // The objection was considered and not upheld: collection resumes.
             self.status = CaseStatus::Open;
         }
         self.note_to_debtor = Some(reason.to_owned());
         self.updated_at = now;
-        self.record(Actor::Agency, "request.declined", reason, now);
+        self.record(actor, "request.declined", reason, now);
     }
 
     /// The agency upheld a dispute: the claim is not pursued further.
     pub fn uphold_dispute(&mut self, note: Option<&str>, now: DateTime<Utc>) {
+        self.uphold_dispute_by(Actor::Agency, note, now);
+    }
+
+    /// As [`Case::uphold_dispute`], by `actor`.
+    pub fn uphold_dispute_by(&mut self, actor: Actor, note: Option<&str>, now: DateTime<Utc>) {
         self.status = CaseStatus::Closed;
         self.settled_at.get_or_insert(now);
         self.note_to_debtor = note.map(str::to_owned);
         self.updated_at = now;
         self.record(
-            Actor::Agency,
+            actor,
             "dispute.upheld",
             note.unwrap_or("the objection was upheld"),
             now,
@@ -461,6 +477,11 @@ impl Case {
     /// The agency ends collection: no more reminders, links stop working. Closing twice is a
     /// no-op (returns false).
     pub fn close(&mut self, reason: &str, now: DateTime<Utc>) -> bool {
+        self.close_by(Actor::Agency, reason, now)
+    }
+
+    /// As [`Case::close`], by `actor` (a staff user in the console).
+    pub fn close_by(&mut self, actor: Actor, reason: &str, now: DateTime<Utc>) -> bool {
         if self.status == CaseStatus::Closed {
             return false;
         }
@@ -470,7 +491,7 @@ impl Case {
         self.updated_at = now;
         let reason = reason.trim();
         self.record(
-            Actor::Agency,
+            actor,
             "case.closed",
             if reason.is_empty() {
                 "closed by the agency"

@@ -242,6 +242,8 @@ pub enum Actor {
     Debtor,
     Agency,
     System,
+    /// A staff user in the console, by id (never by address).
+    Staff(super::staff::StaffUserId),
 }
 
 /// One line of a case's audit trail: who, what, when, why.

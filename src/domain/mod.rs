@@ -28,4 +28,5 @@ pub mod retention;
 pub mod self_service;
 pub mod send_decision;
 pub mod sms_segments;
+pub mod staff;
 pub mod text;

@@ -6,6 +6,7 @@ pub mod api;
 pub mod authorization;
 pub mod callbacks;
 pub mod client_addr;
+pub mod console;
 pub mod debtor;
 pub mod health;
 pub mod metrics;
@@ -85,6 +86,10 @@ fn loggable_path(path: &str) -> String {
     if path.starts_with("/u/") {
         return "/u/…".to_owned();
     }
+    // So is a staff invitation.
+    if path.starts_with("/console/invite/") {
+        return "/console/invite/…".to_owned();
+    }
     path.to_owned()
 }
 
@@ -125,6 +130,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
                 }
             })
             .configure(debtor::routes)
+            .configure(console::routes)
             .configure(callbacks::routes)
             .configure(api::routes)
             .default_service(web::to(fallback))

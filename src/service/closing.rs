@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::retry::{self, Attempt, written};
 use crate::context::AppContext;
 use crate::domain::case::{CLOSE_REASON, Case};
-use crate::domain::event::{Event, EventKind};
+use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::ids::{AgencyId, CaseId};
 use crate::domain::message::MessageStatus;
 use crate::domain::text::{TextError, agency_text};
@@ -49,6 +49,18 @@ pub async fn close(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Case, CloseError> {
+    close_by(ctx, agency, id, reason, &Actor::Agency, now).await
+}
+
+/// As [`close`], with `actor` in the audit trail (a staff user in the console).
+pub async fn close_by(
+    ctx: &AppContext,
+    agency: &AgencyId,
+    id: &CaseId,
+    reason: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Case, CloseError> {
     let closed = retry::on_conflict::<Case, CloseError, _, _>(|| async move {
         let mut case = ctx
             .store
@@ -56,7 +68,7 @@ pub async fn close(
             .await?
             .filter(|c| c.agency_id == *agency)
             .ok_or(CloseError::NotFound)?;
-        if !case.close(reason, now) {
+        if !case.close_by(actor.clone(), reason, now) {
             return Ok(Attempt::Done(case));
         }
         let event = Event::new(

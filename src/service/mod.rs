@@ -22,5 +22,8 @@ pub mod retry;
 pub mod reviews;
 pub mod self_service;
 pub mod sessions;
+pub mod staff;
+pub mod staff_cases;
+pub mod staff_login;
 pub mod unsubscribe;
 pub mod webhook_replay;

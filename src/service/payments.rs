@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::reconcile::{Outcome, apply_once};
+use super::reconcile::{Outcome, apply_once, apply_once_by};
 use crate::context::AppContext;
 use crate::domain::case::Case;
-use crate::domain::event::{Event, EventKind};
+use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::ids::{AgencyId, CaseId};
 use crate::domain::money::{Currency, Money};
 use crate::domain::payment::PaymentMethod;
@@ -135,17 +135,50 @@ pub async fn register_direct(
     received_on: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<Outcome, StoreError> {
+    let direct = Direct {
+        reference,
+        amount,
+        received_on,
+    };
+    register_direct_by(ctx, agency, case, direct, &Actor::System, now).await
+}
+
+/// A payment made straight to the creditor, as registered.
+#[derive(Debug, Clone, Copy)]
+pub struct Direct<'a> {
+    /// The registering agency's own reference (the payment is applied once by it).
+    pub reference: &'a str,
+    pub amount: Money,
+    /// Today when not given.
+    pub received_on: Option<NaiveDate>,
+}
+
+/// As [`register_direct`], with `actor` in the audit trail (a staff user in the console).
+pub async fn register_direct_by(
+    ctx: &AppContext,
+    agency: &AgencyId,
+    case: &CaseId,
+    direct: Direct<'_>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
+    let Direct {
+        reference,
+        amount,
+        received_on,
+    } = direct;
     let incoming = single(
         format!("direct:{agency}:{reference}"),
         amount,
         received_on.unwrap_or_else(|| now.date_naive()),
     );
-    apply_once(
+    apply_once_by(
         ctx,
         Some(agency),
         case,
         &incoming,
         PaymentMethod::Direct,
+        actor,
         now,
     )
     .await

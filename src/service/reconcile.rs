@@ -216,6 +216,19 @@ pub async fn apply_once(
     method: PaymentMethod,
     now: DateTime<Utc>,
 ) -> Result<Outcome, StoreError> {
+    apply_once_by(ctx, agency, case_id, incoming, method, &Actor::System, now).await
+}
+
+/// As [`apply_once`], with `actor` in the audit trail (a staff user registering a payment).
+pub async fn apply_once_by(
+    ctx: &AppContext,
+    agency: Option<&AgencyId>,
+    case_id: &CaseId,
+    incoming: &IncomingPayment,
+    method: PaymentMethod,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
     let outcome = retry::on_conflict::<Outcome, StoreError, _, _>(|| async move {
         let Some(mut case) = ctx
             .store
@@ -244,7 +257,7 @@ pub async fn apply_once(
             method,
             recorded_at: now,
         };
-        let result = case.apply_payment(payment, Actor::System, now);
+        let result = case.apply_payment(payment, actor.clone(), now);
         let data = serde_json::json!({
             "case_id": case.id, "external_ref": case.external_ref, "amount": incoming.amount,
             "kid": incoming.kid, "method": method, "reference": incoming.reference, "balance": result.balance_after,

@@ -117,9 +117,21 @@ fn with_ids(case: &Case, mut data: serde_json::Value) -> serde_json::Value {
 /// Approves the request `request_id` waiting on `case`; returns the case as written.
 pub async fn approve(
     ctx: &AppContext,
+    case: Case,
+    request_id: &str,
+    approval: Approval,
+    now: DateTime<Utc>,
+) -> Result<Case, ReviewError> {
+    approve_by(ctx, case, request_id, approval, &Actor::Agency, now).await
+}
+
+/// As [`approve`], with `actor` in the audit trail (a staff user in the console).
+pub async fn approve_by(
+    ctx: &AppContext,
     mut case: Case,
     request_id: &str,
     approval: Approval,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Case, ReviewError> {
     let creditor = ctx
@@ -139,7 +151,7 @@ pub async fn approve(
                     "must be after the current due date and today",
                 ));
             }
-            case.grant_deferral(Actor::Agency, date, now);
+            case.grant_deferral(actor.clone(), date, now);
             (
                 EventKind::DeferralGranted,
                 Template::DeferralReceipt,
@@ -159,12 +171,12 @@ pub async fn approve(
             };
             assign_kids(ctx, &creditor, &case.id, &mut plan).await?;
             let data = serde_json::json!({"plan": plan});
-            case.agree_plan(Actor::Agency, plan, now);
+            case.agree_plan(actor.clone(), plan, now);
             (EventKind::PlanGranted, Template::PlanReceipt, data)
         }
         PendingRequest::Dispute { .. } => {
             let note = approval.note.as_deref();
-            case.uphold_dispute(note, now);
+            case.uphold_dispute_by(actor.clone(), note, now);
             (
                 EventKind::DisputeUpheld,
                 Template::DisputeUpheld,
@@ -189,15 +201,27 @@ pub async fn approve(
 /// [`decline_reason`]); a declined dispute resumes collection. Returns the case as written.
 pub async fn decline(
     ctx: &AppContext,
+    case: Case,
+    request_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Case, ReviewError> {
+    decline_by(ctx, case, request_id, reason, &Actor::Agency, now).await
+}
+
+/// As [`decline`], with `actor` in the audit trail (a staff user in the console).
+pub async fn decline_by(
+    ctx: &AppContext,
     mut case: Case,
     request_id: &str,
     reason: &str,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Case, ReviewError> {
     let request = case
         .take_review(request_id)
         .ok_or(ReviewError::RequestNotFound)?;
-    case.decline(&request, reason, now);
+    case.decline_by(actor.clone(), &request, reason, now);
     let data = with_ids(
         &case,
         serde_json::json!({"request_id": request_id, "reason": reason}),

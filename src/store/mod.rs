@@ -18,6 +18,7 @@ mod outage;
 mod payments;
 mod pseudonym;
 mod redis;
+mod staff;
 mod tenants;
 mod webhooks;
 
@@ -36,6 +37,7 @@ pub use self::outage::OutageLog;
 pub use self::payments::PaymentStore;
 pub use self::pseudonym::{PseudonymKeyError, Pseudonyms};
 pub use self::redis::{DEFAULT_QUEUE_SHARDS, RedisOptions, RedisStore, RedisTarget, RedisTimeouts};
+pub use self::staff::StaffStore;
 pub use self::tenants::{ApiKeyRecord, TenantStore};
 pub use self::webhooks::WebhookStore;
 
@@ -72,6 +74,7 @@ pub trait Store:
     + WebhookStore
     + IdempotencyStore
     + TenantStore
+    + StaffStore
     + Health
 {
 }
@@ -85,6 +88,7 @@ impl<
         + WebhookStore
         + IdempotencyStore
         + TenantStore
+        + StaffStore
         + Health,
 > Store for T
 {

@@ -17,6 +17,7 @@ mod idempotency;
 mod links;
 mod messages;
 mod payments;
+mod staff;
 mod tables;
 mod tenants;
 mod webhooks;
@@ -37,6 +38,7 @@ use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::mandate::Mandate;
 use crate::domain::message::{Message, MessageStatus};
+use crate::domain::staff::{AccessEntry, Invitation, LoginFailures, StaffSession, StaffUser};
 use crate::links::TokenDigest;
 
 use self::file::StoreFile;
@@ -88,6 +90,15 @@ struct Inner {
     agencies: Table<AgencyId, Agency>,
     api_keys: Table<[u8; 32], ApiKeyRecord>,
     mandates: Table<CreditorId, Mandate>,
+    /// Staff users by id, and the id of each by its address's pseudonym.
+    staff_users: Table<String, StaffUser>,
+    staff_emails: Table<String, String>,
+    invitations: Table<TokenDigest, Invitation>,
+    staff_sessions: Table<TokenDigest, StaffSession>,
+    /// Failed logins by the login name's pseudonym.
+    login_failures: Table<String, LoginFailures>,
+    /// The access log, as one growing list (under the key "all").
+    access_log: Lists<String, AccessEntry>,
     /// An erasure ended: the next commit rewrites the file, so the erased data's old bytes
     /// do not stay in pages the file freed.
     rewrite_due: bool,
@@ -327,7 +338,7 @@ impl Inner {
     }
 
     /// Every collection the file holds, by its table's name (the names are the file format).
-    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 27] {
+    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 33] {
         [
             ("cases", &mut self.cases),
             ("case_refs", &mut self.case_refs),
@@ -356,6 +367,12 @@ impl Inner {
             ("agencies", &mut self.agencies),
             ("api_keys", &mut self.api_keys),
             ("mandates", &mut self.mandates),
+            ("staff_users", &mut self.staff_users),
+            ("staff_emails", &mut self.staff_emails),
+            ("invitations", &mut self.invitations),
+            ("staff_sessions", &mut self.staff_sessions),
+            ("login_failures", &mut self.login_failures),
+            ("access_log", &mut self.access_log),
         ]
     }
 

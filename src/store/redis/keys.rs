@@ -24,6 +24,7 @@ use std::fmt::Display;
 
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use crate::domain::message::ProviderRef;
+use crate::domain::staff::StaffUserId;
 use crate::links::TokenDigest;
 use crate::store::Pseudonyms;
 
@@ -271,6 +272,35 @@ impl Keys {
     }
     pub(super) fn mandate(&self, creditor: &CreditorId) -> String {
         format!("{}:mandate:{creditor}", self.ns)
+    }
+
+    // Staff: users and their address index share the `{staff}` tag, so creating a user (both
+    // keys, one script) stays on one Cluster slot. Addresses appear only as pseudonyms.
+
+    pub(super) fn staff_user(&self, id: &StaffUserId) -> String {
+        format!("{}:staff:{{staff}}:user:{id}", self.ns)
+    }
+    /// The id of the user with this (lower-case) address.
+    pub(super) fn staff_email(&self, email: &str) -> String {
+        format!(
+            "{}:staff:{{staff}}:email:{}",
+            self.ns,
+            self.pseudonyms.of(email)
+        )
+    }
+    pub(super) fn invitation(&self, digest: &TokenDigest) -> String {
+        format!("{}:staff:invite:{}", self.ns, digest.to_hex())
+    }
+    pub(super) fn staff_session(&self, digest: &TokenDigest) -> String {
+        format!("{}:staff:session:{}", self.ns, digest.to_hex())
+    }
+    /// Failed logins under a login name (a hash of `count` and `last` ms), by its pseudonym.
+    pub(super) fn login_failures(&self, email: &str) -> String {
+        format!("{}:staff:failures:{}", self.ns, self.pseudonyms.of(email))
+    }
+    /// The access log: a list, oldest first.
+    pub(super) fn access_log(&self) -> String {
+        format!("{}:staff:access", self.ns)
     }
 
     /// The one-time upgrade steps already done.

@@ -16,6 +16,7 @@ mod messages;
 mod migrate;
 mod payments;
 mod scripts;
+mod staff;
 mod tenants;
 mod webhooks;
 

@@ -1,0 +1,477 @@
+//! The logged-in screens: the case list with search, one case with its actions, and the
+//! review queue.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::{Markup, html};
+
+use super::layout::{notice, page, page_response};
+use super::{cookie_name, field, fields, genuine, see_other, unavailable};
+use crate::context::AppContext;
+use crate::domain::case::{Case, CaseStatus};
+use crate::domain::ids::{CaseId, CreditorId};
+use crate::domain::staff::{StaffSession, StaffUser};
+use crate::service::staff_cases::{self, ActionError, CaseQuery};
+use crate::service::staff_login;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/console/cases", web::get().to(list))
+        .route("/console/cases/{id}", web::get().to(show))
+        .route("/console/cases/{id}/close", web::post().to(close))
+        .route("/console/cases/{id}/payments", web::post().to(payment))
+        .route(
+            "/console/cases/{id}/requests/{request}/approve",
+            web::post().to(approve),
+        )
+        .route(
+            "/console/cases/{id}/requests/{request}/decline",
+            web::post().to(decline),
+        )
+        .route("/console/reviews", web::get().to(reviews));
+}
+
+/// The logged-in user, or the redirect to the login.
+async fn load(
+    req: &HttpRequest,
+    ctx: &AppContext,
+) -> Result<(StaffSession, StaffUser), HttpResponse> {
+    let Some(cookie) = req.cookie(cookie_name(ctx)) else {
+        return Err(see_other("/console/login"));
+    };
+    match staff_login::current(ctx, cookie.value(), ctx.clock.now()).await {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(see_other("/console/login")),
+        Err(e) => Err(unavailable(&e)),
+    }
+}
+
+fn status_name(status: CaseStatus) -> &'static str {
+    match status {
+        CaseStatus::Open => "open",
+        CaseStatus::Disputed => "disputed",
+        CaseStatus::Paid => "paid",
+        CaseStatus::Closed => "closed",
+    }
+}
+
+fn parse_status(text: &str) -> Option<CaseStatus> {
+    [
+        CaseStatus::Open,
+        CaseStatus::Disputed,
+        CaseStatus::Paid,
+        CaseStatus::Closed,
+    ]
+    .into_iter()
+    .find(|s| status_name(*s) == text)
+}
+
+async fn list(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
+    let (session, user) = match load(&req, &ctx).await {
+        Ok(found) => found,
+        Err(res) => return res,
+    };
+    let params = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let given = |name: &str| {
+        field(&params, name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let query = CaseQuery {
+        text: given("q"),
+        phone_digits: given("phone").filter(|d| d.chars().all(|c| c.is_ascii_digit())),
+        status: given("status").as_deref().and_then(parse_status),
+        creditor: given("creditor").and_then(|c| CreditorId::parse(&c).ok()),
+    };
+    let after = given("after");
+    let found = match staff_cases::search(&ctx, &user, &query, after.as_deref()).await {
+        Ok(found) => found,
+        Err(e) => return unavailable(&e),
+    };
+    let keep: Vec<(String, String)> = params
+        .iter()
+        .filter(|(k, _)| k != "after")
+        .cloned()
+        .collect();
+    let next = found.next.map(|cursor| {
+        let mut next = keep.clone();
+        next.push(("after".into(), cursor));
+        format!(
+            "/console/cases?{}",
+            serde_urlencoded::to_string(&next).unwrap_or_default()
+        )
+    });
+    let value = |name: &str| given(name).unwrap_or_default();
+    let body = html! {
+        h1 { "Cases" }
+        form method="get" action="/console/cases" class="filters" role="search" {
+            div { label for="q" { "Reference or name" } input id="q" name="q" value=(value("q")); }
+            div { label for="phone" { "Phone ends with" } input id="phone" name="phone" inputmode="numeric" value=(value("phone")); }
+            div {
+                label for="status" { "Status" }
+                select id="status" name="status" {
+                    option value="" { "any" }
+                    @for s in ["open", "disputed", "paid", "closed"] {
+                        option value=(s) selected[value("status") == s] { (s) }
+                    }
+                }
+            }
+            div { label for="creditor" { "Creditor" } input id="creditor" name="creditor" value=(value("creditor")); }
+            div { button type="submit" { "Search" } }
+        }
+        @if found.cases.is_empty() {
+            p { "No cases match." }
+        } @else {
+            table {
+                thead { tr { th { "Reference" } th { "Debtor" } th { "Creditor" } th { "Status" } th { "Balance" } th { "Due" } } }
+                tbody {
+                    @for case in &found.cases {
+                        tr {
+                            td { a href=(format!("/console/cases/{}", case.id)) { (case.external_ref) } }
+                            td { (case.debtor.name) }
+                            td { (case.creditor_id) }
+                            td { (status_name(case.status)) }
+                            td { (case.balance()) }
+                            td { (case.due_date) }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(next) = next { p { a href=(next) rel="next" { "Next page" } } }
+    };
+    page_response(
+        StatusCode::OK,
+        page("Cases", Some((&user, &session.csrf_token)), body),
+    )
+}
+
+fn case_body(case: &Case, user: &StaffUser, csrf: &str, error: Option<&str>) -> Markup {
+    let changes = user.scope.changes_cases();
+    html! {
+        h1 { "Case " (case.external_ref) }
+        @if let Some(error) = error { p.error role="alert" { (error) } }
+        p { "Status: " strong { (status_name(case.status)) } " · creditor " (case.creditor_id) " · agency " (case.agency_id) " · KID " (case.kid.as_str()) }
+        section {
+            h2 { "Debtor" }
+            p { (case.debtor.name) }
+            p { "Phone: " (case.debtor.phone.as_ref().map(|p| p.e164().to_owned()).unwrap_or_else(|| "none".into())) }
+            p { "E-mail: " (case.debtor.email.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_else(|| "none".into())) }
+        }
+        section {
+            h2 { "Claim" }
+            table {
+                thead { tr { th { "Kind" } th { "Description" } th { "Amount" } } }
+                tbody {
+                    @for line in &case.claim { tr { td { (format!("{:?}", line.kind).to_lowercase()) } td { (line.description) } td { (line.amount) } } }
+                }
+            }
+            p { "Due date: " (case.due_date) " · balance: " strong { (case.balance()) } }
+        }
+        section {
+            h2 { "Payments" }
+            @if case.payments.is_empty() { p { "None yet." } }
+            @else {
+                table {
+                    thead { tr { th { "Received" } th { "Amount" } th { "Method" } th { "Reference" } } }
+                    tbody { @for p in &case.payments { tr { td { (p.received_on) } td { (p.amount) } td { (format!("{:?}", p.method).to_lowercase()) } td { (p.reference) } } } }
+                }
+            }
+        }
+        @if let Some(plan) = &case.plan {
+            section {
+                h2 { "Instalment plan" }
+                table {
+                    thead { tr { th { "Due" } th { "Amount" } } }
+                    tbody { @for i in &plan.instalments { tr { td { (i.due_date) } td { (i.amount) } } } }
+                }
+            }
+        }
+        section {
+            h2 { "Requests and disputes waiting" }
+            @if case.pending.is_empty() { p { "None." } }
+            @for review in &case.pending {
+                div {
+                    p { code { (review.id) } ": " (describe_request(&review.request)) }
+                    @if changes {
+                        form method="post" action=(format!("/console/cases/{}/requests/{}/approve", case.id, review.id)) {
+                            input type="hidden" name="csrf" value=(csrf);
+                            button type="submit" { "Approve as asked" }
+                        }
+                        form method="post" action=(format!("/console/cases/{}/requests/{}/decline", case.id, review.id)) {
+                            input type="hidden" name="csrf" value=(csrf);
+                            label for=(format!("reason-{}", review.id)) { "Reason the debtor reads" }
+                            textarea id=(format!("reason-{}", review.id)) name="reason" required {}
+                            button type="submit" { "Decline" }
+                        }
+                    }
+                }
+            }
+        }
+        @if changes && case.status != CaseStatus::Closed {
+            section {
+                h2 { "Register a direct payment" }
+                form method="post" action=(format!("/console/cases/{}/payments", case.id)) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="amount" { "Amount" }
+                    input id="amount" name="amount" inputmode="decimal" required;
+                    label for="reference" { "Your reference" }
+                    input id="reference" name="reference" required;
+                    p { button type="submit" { "Register" } }
+                }
+            }
+            section {
+                h2 { "Close the case" }
+                form method="post" action=(format!("/console/cases/{}/close", case.id)) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="close-reason" { "Reason (kept in the audit trail)" }
+                    textarea id="close-reason" name="reason" {}
+                    p { button type="submit" { "Close" } }
+                }
+            }
+        }
+        section {
+            h2 { "Audit trail" }
+            table {
+                thead { tr { th { "When" } th { "Who" } th { "What" } th { "Detail" } } }
+                tbody {
+                    @for entry in &case.audit {
+                        tr { td { (entry.at.format("%Y-%m-%d %H:%M")) } td { (actor_name(&entry.actor)) } td { (entry.action) } td { (entry.detail) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn actor_name(actor: &crate::domain::event::Actor) -> String {
+    use crate::domain::event::Actor;
+    match actor {
+        Actor::Debtor => "debtor".into(),
+        Actor::Agency => "agency (API)".into(),
+        Actor::System => "system".into(),
+        Actor::Staff(user) => format!("staff {user}"),
+    }
+}
+
+fn describe_request(request: &crate::domain::self_service::PendingRequest) -> String {
+    use crate::domain::self_service::PendingRequest;
+    match request {
+        PendingRequest::Deferral {
+            new_due_date,
+            reason,
+            ..
+        } => format!("more time until {new_due_date} (to a person because {reason:?})"),
+        PendingRequest::Plan { plan, reason, .. } => format!(
+            "instalment plan of {} months, {} in all (to a person because {reason:?})",
+            plan.months(),
+            plan.total
+        ),
+        PendingRequest::Dispute { .. } => "the debtor disputes the claim".into(),
+    }
+}
+
+fn case_id(raw: &str) -> Option<CaseId> {
+    CaseId::parse(raw).ok()
+}
+
+fn no_case() -> HttpResponse {
+    page_response(
+        StatusCode::NOT_FOUND,
+        notice(
+            "No such case",
+            "There is no case with this id that you may see.",
+        ),
+    )
+}
+
+async fn show(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let (session, user) = match load(&req, &ctx).await {
+        Ok(found) => found,
+        Err(res) => return res,
+    };
+    let Some(id) = case_id(&path) else {
+        return no_case();
+    };
+    match staff_cases::open(&ctx, &user, &id, ctx.clock.now()).await {
+        Ok(Some(case)) => page_response(
+            StatusCode::OK,
+            page(
+                &format!("Case {}", case.external_ref),
+                Some((&user, &session.csrf_token)),
+                case_body(&case, &user, &session.csrf_token, None),
+            ),
+        ),
+        Ok(None) => no_case(),
+        Err(e) => unavailable(&e),
+    }
+}
+
+/// Runs a change from a case page's form: session, anti-forgery check, then `change`; back to
+/// the case on success, the case with the error otherwise.
+async fn change<F, Fut, T>(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    raw_id: &str,
+    body: web::Bytes,
+    change: F,
+) -> HttpResponse
+where
+    F: FnOnce(StaffUser, CaseId, Vec<(String, String)>) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ActionError>>,
+{
+    let (session, user) = match load(&req, &ctx).await {
+        Ok(found) => found,
+        Err(res) => return res,
+    };
+    let form = fields(&body);
+    if !genuine(&req, &ctx, &session.csrf_token, field(&form, "csrf")) {
+        return page_response(
+            StatusCode::FORBIDDEN,
+            notice(
+                "Refused",
+                "The form had expired; nothing was changed. Open the case again.",
+            ),
+        );
+    }
+    let Some(id) = case_id(raw_id) else {
+        return no_case();
+    };
+    let back = format!("/console/cases/{id}");
+    match change(user.clone(), id.clone(), form).await {
+        Ok(_) => see_other(&back),
+        Err(ActionError::NotFound) => no_case(),
+        Err(ActionError::Forbidden) => page_response(
+            StatusCode::FORBIDDEN,
+            page(
+                "Not allowed",
+                Some((&user, &session.csrf_token)),
+                html! { h1 { "Not allowed" } p { "Your role may not change cases." } p { a href=(back) { "Back to the case" } } },
+            ),
+        ),
+        Err(ActionError::Store(e)) => unavailable(&e),
+        Err(e) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            match ctx.store.case(&id).await {
+                Ok(Some(case)) if user.scope.sees_case(&case.agency_id, &case.creditor_id) => {
+                    page_response(
+                        status,
+                        page(
+                            "Not done",
+                            Some((&user, &session.csrf_token)),
+                            case_body(&case, &user, &session.csrf_token, Some(&e.to_string())),
+                        ),
+                    )
+                }
+                _ => no_case(),
+            }
+        }
+    }
+}
+
+async fn close(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = ctx.clone();
+    change(req, ctx, &path, body, |user, id, form| async move {
+        let reason = field(&form, "reason").unwrap_or_default().to_owned();
+        staff_cases::close(&c, &user, &id, &reason, c.clock.now()).await
+    })
+    .await
+}
+
+async fn payment(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = ctx.clone();
+    change(req, ctx, &path, body, |user, id, form| async move {
+        let amount = field(&form, "amount").unwrap_or_default().to_owned();
+        let reference = field(&form, "reference").unwrap_or_default().to_owned();
+        staff_cases::register_payment(&c, &user, &id, &amount, &reference, c.clock.now()).await
+    })
+    .await
+}
+
+async fn approve(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (raw_id, request) = path.into_inner();
+    let c = ctx.clone();
+    change(req, ctx, &raw_id, body, |user, id, _| async move {
+        staff_cases::approve(&c, &user, &id, &request, c.clock.now()).await
+    })
+    .await
+}
+
+async fn decline(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (raw_id, request) = path.into_inner();
+    let c = ctx.clone();
+    change(req, ctx, &raw_id, body, |user, id, form| async move {
+        let reason = field(&form, "reason").unwrap_or_default().to_owned();
+        staff_cases::decline(&c, &user, &id, &request, &reason, c.clock.now()).await
+    })
+    .await
+}
+
+/// The one-week answer deadline for a request.
+const ANSWER_DAYS: i64 = 7;
+
+async fn reviews(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
+    let (session, user) = match load(&req, &ctx).await {
+        Ok(found) => found,
+        Err(res) => return res,
+    };
+    let waiting = match staff_cases::review_queue(&ctx, &user).await {
+        Ok(waiting) => waiting,
+        Err(e) => return unavailable(&e),
+    };
+    let now = ctx.clock.now();
+    let body = html! {
+        h1 { "Review queue" }
+        @if waiting.is_empty() { p { "Nothing waits for a person." } }
+        @else {
+            table {
+                thead { tr { th { "Case" } th { "Request" } th { "Asked" } th { "Time left" } } }
+                tbody {
+                    @for (case, id) in &waiting {
+                        @let asked = staff_cases::requested_at(case, id);
+                        @let left = asked + chrono::Duration::days(ANSWER_DAYS) - now;
+                        tr {
+                            td { a href=(format!("/console/cases/{}", case.id)) { (case.external_ref) } }
+                            td { (case.pending.iter().find(|r| &r.id == id).map(|r| describe_request(&r.request)).unwrap_or_default()) }
+                            td { (asked.format("%Y-%m-%d %H:%M")) }
+                            td {
+                                @if left.num_seconds() <= 0 { strong.error { "overdue" } }
+                                @else { (left.num_days()) " days " (left.num_hours() % 24) " hours" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page_response(
+        StatusCode::OK,
+        page("Review queue", Some((&user, &session.csrf_token)), body),
+    )
+}

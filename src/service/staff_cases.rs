@@ -1,0 +1,316 @@
+//! What staff users do with cases in the console, within their scope: search them, open one
+//! (every opening is in the access log), and, for agency handlers and admins, change them
+//! through the same use cases the API calls, with the user in the audit trail.
+
+use chrono::{DateTime, Utc};
+
+use super::closing::{self, CloseError};
+use super::payments::{self, Direct};
+use super::reconcile::Outcome;
+use super::reviews::{self, Approval, ReviewError};
+use crate::context::AppContext;
+use crate::domain::case::{Case, CaseStatus};
+use crate::domain::event::Actor;
+use crate::domain::ids::{AgencyId, CaseId, CreditorId};
+use crate::domain::money::Money;
+use crate::domain::staff::{AccessEntry, AccessKind, StaffScope, StaffUser};
+use crate::store::StoreError;
+
+/// Cases on one page of the list.
+pub const PAGE: usize = 25;
+/// Cases read from the store per batch while searching.
+const BATCH: usize = 200;
+/// Cases looked at per request at most: a search over a large agency continues by cursor.
+const SCAN_LIMIT: usize = 5000;
+
+/// What the list is filtered by; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct CaseQuery {
+    /// Part of the external reference or the debtor's name (any case).
+    pub text: Option<String>,
+    /// The last digits of the debtor's phone number.
+    pub phone_digits: Option<String>,
+    pub status: Option<CaseStatus>,
+    pub creditor: Option<CreditorId>,
+}
+
+impl CaseQuery {
+    fn matches(&self, case: &Case) -> bool {
+        let text_ok = self.text.as_deref().is_none_or(|t| {
+            let t = t.to_lowercase();
+            case.external_ref.as_str().to_lowercase().contains(&t)
+                || case.debtor.name.to_lowercase().contains(&t)
+        });
+        let phone_ok = self.phone_digits.as_deref().is_none_or(|digits| {
+            case.debtor
+                .phone
+                .as_ref()
+                .is_some_and(|p| p.e164().ends_with(digits))
+        });
+        text_ok
+            && phone_ok
+            && self.status.is_none_or(|s| s == case.status)
+            && self
+                .creditor
+                .as_ref()
+                .is_none_or(|c| *c == case.creditor_id)
+    }
+}
+
+/// One page of the list and where the next starts.
+#[derive(Debug, Clone)]
+pub struct CasePage {
+    pub cases: Vec<Case>,
+    /// The cursor of the next page (`None`: this was the last).
+    pub next: Option<String>,
+}
+
+/// Where a search goes on: the agency (by its place in the scope's list) and the position.
+fn cursor(agency: usize, position: usize) -> String {
+    format!("{agency}.{position}")
+}
+
+fn parse_cursor(text: &str) -> Option<(usize, usize)> {
+    let (a, p) = text.split_once('.')?;
+    Some((a.parse().ok()?, p.parse().ok()?))
+}
+
+/// The agencies whose cases the scope may see.
+async fn agencies_in_scope(
+    ctx: &AppContext,
+    scope: &StaffScope,
+) -> Result<Vec<AgencyId>, StoreError> {
+    Ok(match scope {
+        StaffScope::Agency { agency, .. } => vec![agency.clone()],
+        StaffScope::Creditor { creditor } => ctx
+            .store
+            .agencies()
+            .await?
+            .into_iter()
+            .filter(|a| a.creditors.contains(creditor))
+            .map(|a| a.id)
+            .collect(),
+    })
+}
+
+/// The cases of `user`'s scope that match `query`, a page from `after` (a cursor from the
+/// previous page; a malformed one starts over).
+pub async fn search(
+    ctx: &AppContext,
+    user: &StaffUser,
+    query: &CaseQuery,
+    after: Option<&str>,
+) -> Result<CasePage, StoreError> {
+    let agencies = agencies_in_scope(ctx, &user.scope).await?;
+    let (mut agency_at, mut position) = after.and_then(parse_cursor).unwrap_or((0, 0));
+    let mut cases = Vec::new();
+    let mut scanned = 0;
+    while let Some(agency) = agencies.get(agency_at) {
+        let batch = ctx.store.agency_cases(agency, position, BATCH).await?;
+        let exhausted = batch.len() < BATCH;
+        for case in batch {
+            position += 1;
+            scanned += 1;
+            if user.scope.sees_case(&case.agency_id, &case.creditor_id) && query.matches(&case) {
+                cases.push(case);
+            }
+            if cases.len() == PAGE || scanned >= SCAN_LIMIT {
+                return Ok(CasePage {
+                    cases,
+                    next: Some(cursor(agency_at, position)),
+                });
+            }
+        }
+        if exhausted {
+            agency_at += 1;
+            position = 0;
+        }
+    }
+    Ok(CasePage { cases, next: None })
+}
+
+/// A case as `user` may see it; the opening is written to the access log first (a case is not
+/// shown whose viewing could not be recorded).
+pub async fn open(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    now: DateTime<Utc>,
+) -> Result<Option<Case>, StoreError> {
+    let Some(case) = ctx
+        .store
+        .case(id)
+        .await?
+        .filter(|c| user.scope.sees_case(&c.agency_id, &c.creditor_id))
+    else {
+        return Ok(None);
+    };
+    ctx.store
+        .append_access(&AccessEntry {
+            at: now,
+            user: Some(user.id.clone()),
+            kind: AccessKind::CaseViewed {
+                case_id: case.id.to_string(),
+            },
+        })
+        .await?;
+    Ok(Some(case))
+}
+
+/// Every request and dispute waiting for a person on the cases of `user`'s scope, oldest
+/// first, with its case.
+pub async fn review_queue(
+    ctx: &AppContext,
+    user: &StaffUser,
+) -> Result<Vec<(Case, String)>, StoreError> {
+    let mut waiting = Vec::new();
+    for agency in agencies_in_scope(ctx, &user.scope).await? {
+        let mut position = 0;
+        loop {
+            let batch = ctx.store.agency_cases(&agency, position, BATCH).await?;
+            let count = batch.len();
+            position += count;
+            for case in batch {
+                if !user.scope.sees_case(&case.agency_id, &case.creditor_id) {
+                    continue;
+                }
+                for review in &case.pending {
+                    waiting.push((case.clone(), review.id.clone()));
+                }
+            }
+            if count < BATCH {
+                break;
+            }
+        }
+    }
+    waiting.sort_by_key(|(case, id)| requested_at(case, id));
+    Ok(waiting)
+}
+
+/// When the request `id` on `case` was made: the audit line that recorded it (the request
+/// itself keeps no time), else the case's last change.
+pub fn requested_at(case: &Case, id: &str) -> DateTime<Utc> {
+    let index = case.pending.iter().position(|r| r.id == id).unwrap_or(0);
+    let asked: Vec<_> = case
+        .audit
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.action.as_str(),
+                "deferral.requested" | "plan.requested" | "dispute.opened"
+            )
+        })
+        .collect();
+    // The pending requests are the last ones asked, in order.
+    let first_pending = asked.len().saturating_sub(case.pending.len());
+    asked
+        .get(first_pending + index)
+        .map_or(case.updated_at, |a| a.at)
+}
+
+/// Why a change by a staff user was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    /// Not in the user's scope: as if there were no such case.
+    #[error("no case with this id")]
+    NotFound,
+    /// A viewer or a creditor user.
+    #[error("your role may not change cases")]
+    Forbidden,
+    #[error(transparent)]
+    Close(#[from] CloseError),
+    #[error(transparent)]
+    Review(#[from] ReviewError),
+    #[error("amount: {0}")]
+    Amount(String),
+    #[error("reference: must be 1 to 100 letters, digits, '-', '_' or '.'")]
+    Reference,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The case `id` if `user` may change it.
+async fn changeable(ctx: &AppContext, user: &StaffUser, id: &CaseId) -> Result<Case, ActionError> {
+    let case = ctx
+        .store
+        .case(id)
+        .await?
+        .filter(|c| user.scope.sees_case(&c.agency_id, &c.creditor_id))
+        .ok_or(ActionError::NotFound)?;
+    if !user.scope.changes_cases() {
+        return Err(ActionError::Forbidden);
+    }
+    Ok(case)
+}
+
+fn actor(user: &StaffUser) -> Actor {
+    Actor::Staff(user.id.clone())
+}
+
+/// Closes the case (`closing::close`), attributed to the user.
+pub async fn close(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Case, ActionError> {
+    let case = changeable(ctx, user, id).await?;
+    let reason = closing::reason(reason)?;
+    Ok(closing::close_by(ctx, &case.agency_id, id, &reason, &actor(user), now).await?)
+}
+
+/// Registers a payment made straight to the creditor (`payments::register_direct`).
+pub async fn register_payment(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    amount: &str,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<Outcome, ActionError> {
+    let case = changeable(ctx, user, id).await?;
+    let amount = Money::parse(amount.trim(), case.currency())
+        .map_err(|e| ActionError::Amount(e.to_string()))?;
+    if !amount.is_positive() {
+        return Err(ActionError::Amount("must be above zero".into()));
+    }
+    let reference = reference.trim();
+    let fine = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if reference.is_empty() || reference.len() > 100 || !reference.chars().all(fine) {
+        return Err(ActionError::Reference);
+    }
+    let direct = Direct {
+        reference,
+        amount,
+        received_on: None,
+    };
+    Ok(payments::register_direct_by(ctx, &case.agency_id, id, direct, &actor(user), now).await?)
+}
+
+/// Approves a waiting request as asked (`reviews::approve`).
+pub async fn approve(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    request_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Case, ActionError> {
+    let case = changeable(ctx, user, id).await?;
+    let approval = Approval::new(None, None, None)?;
+    Ok(reviews::approve_by(ctx, case, request_id, approval, &actor(user), now).await?)
+}
+
+/// Declines a waiting request with a reason the debtor reads (`reviews::decline`).
+pub async fn decline(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    request_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Case, ActionError> {
+    let case = changeable(ctx, user, id).await?;
+    let reason = reviews::decline_reason(reason)?;
+    Ok(reviews::decline_by(ctx, case, request_id, &reason, &actor(user), now).await?)
+}

@@ -1,0 +1,689 @@
+//! The staff console through the real app: login with a computed TOTP code, wrong passwords
+//! and codes, growing lockout delays, session timeouts on the settable clock, CSRF refusals,
+//! the invitation, and a role × tenant matrix (agency A never sees agency B's cases, a creditor
+//! user only its creditor's, a viewer changes nothing, every change attributed).
+
+use chrono::{DateTime, Duration, Utc};
+use innfri::clock::{Clock, SettableClock};
+use innfri::domain::case::CaseStatus;
+use innfri::domain::event::Actor;
+use innfri::domain::ids::{AgencyId, CaseId, CreditorId};
+use innfri::domain::staff::{AccessKind, Role, StaffScope, StaffUser, staff_email};
+use innfri::service::staff;
+
+use crate::common::{Backend, KEY_B, TestApp, case_body, csrf_of, debtor_in};
+
+const SESSION: &str = "innfri-staff";
+const FORM: &str = "innfri-staff-form";
+
+fn agency_scope(agency: &str, role: Role) -> StaffScope {
+    StaffScope::Agency {
+        agency: AgencyId::parse(agency).expect("id"),
+        role,
+    }
+}
+
+fn creditor_scope(creditor: &str) -> StaffScope {
+    StaffScope::Creditor {
+        creditor: CreditorId::parse(creditor).expect("id"),
+    }
+}
+
+/// A staff user with a known password and TOTP secret.
+struct Login {
+    user: StaffUser,
+    password: String,
+}
+
+async fn login_for(app: &TestApp, email: &str, scope: StaffScope) -> Login {
+    let (user, password) = staff::demo_user(&app.ctx, email, scope, app.ctx.clock.now())
+        .await
+        .expect("user");
+    Login { user, password }
+}
+
+fn code_at(user: &StaffUser, at: DateTime<Utc>) -> String {
+    staff::totp(&user.totp_secret, &user.email)
+        .expect("totp")
+        .generate(at.timestamp() as u64)
+}
+
+/// The value of cookie `name` a response sets.
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.split(';')
+                .next()?
+                .strip_prefix(&format!("{name}="))
+                .map(str::to_owned)
+        })
+}
+
+/// A console page's form: its anti-forgery token and the form cookie that goes with it.
+async fn form(app: &TestApp, path: &str, session: Option<&str>) -> (String, String) {
+    let mut req = app.http.get(app.url(path));
+    if let Some(session) = session {
+        req = req.header("Cookie", format!("{SESSION}={session}"));
+    }
+    let response = req.send().await.expect("get");
+    let cookie = set_cookie(&response, FORM).expect("form cookie");
+    let html = response.text().await.expect("html");
+    (csrf_of(&html), cookie)
+}
+
+async fn post(
+    app: &TestApp,
+    path: &str,
+    cookies: &[(&str, &str)],
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let cookie = cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    app.http
+        .post(app.url(path))
+        .header("Cookie", cookie)
+        .header("Origin", &app.base)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(fields).expect("form"))
+        .send()
+        .await
+        .expect("post")
+}
+
+/// The password step; the response as it came.
+async fn password_step(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    let (csrf, form_cookie) = form(app, "/console/login", None).await;
+    post(
+        app,
+        "/console/login",
+        &[(FORM, &form_cookie)],
+        &[("csrf", &csrf), ("email", email), ("password", password)],
+    )
+    .await
+}
+
+/// The code step after a passed password step; the response as it came.
+async fn code_step(app: &TestApp, pending: &str, code: &str) -> reqwest::Response {
+    let (csrf, form_cookie) = form(app, "/console/login/code", None).await;
+    post(
+        app,
+        "/console/login/code",
+        &[(FORM, &form_cookie), (SESSION, pending)],
+        &[("csrf", &csrf), ("code", code)],
+    )
+    .await
+}
+
+/// Logs in with password and the current code; returns the session cookie's value.
+async fn log_in(app: &TestApp, login: &Login) -> String {
+    let response = password_step(app, login.user.email.as_str(), &login.password).await;
+    assert_eq!(response.status().as_u16(), 303, "password accepted");
+    assert_eq!(response.headers()["location"], "/console/login/code");
+    let pending = set_cookie(&response, SESSION).expect("pending session");
+    let code = code_at(&login.user, app.ctx.clock.now());
+    let response = code_step(app, &pending, &code).await;
+    assert_eq!(response.status().as_u16(), 303, "code accepted");
+    assert_eq!(response.headers()["location"], "/console/cases");
+    let session = set_cookie(&response, SESSION).expect("session");
+    assert_ne!(session, pending, "a new session id after the second factor");
+    session
+}
+
+async fn get(app: &TestApp, path: &str, session: &str) -> reqwest::Response {
+    app.get_with_cookie(path, &format!("{SESSION}={session}"))
+        .await
+}
+
+async fn page(app: &TestApp, path: &str, session: &str) -> (u16, String) {
+    let response = get(app, path, session).await;
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("html"))
+}
+
+/// The session's CSRF token, as the logout form in every page's header carries it.
+async fn session_csrf(app: &TestApp, session: &str) -> String {
+    let (status, html) = page(app, "/console/cases", session).await;
+    assert_eq!(status, 200);
+    csrf_of(&html)
+}
+
+fn clock() -> SettableClock {
+    SettableClock::at(Utc::now())
+}
+
+async fn app_on(backend: Backend, clock: &SettableClock) -> TestApp {
+    TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .start()
+        .await
+}
+
+async fn access_kinds(app: &TestApp) -> Vec<AccessKind> {
+    app.ctx
+        .store
+        .access_log(100)
+        .await
+        .expect("log")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
+async fn a_handler_logs_in_with_password_and_totp_and_out_again(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    assert_eq!(
+        get(&app, "/console/cases", "no-session")
+            .await
+            .status()
+            .as_u16(),
+        303,
+        "no session: to the login"
+    );
+    let session = log_in(&app, &kari).await;
+    let response = get(&app, "/console/cases", &session).await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers().contains_key("content-security-policy"));
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let csrf = csrf_of(&response.text().await.expect("html"));
+    let out = post(
+        &app,
+        "/console/logout",
+        &[(SESSION, &session)],
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(out.status().as_u16(), 303);
+    assert_eq!(
+        get(&app, "/console/cases", &session)
+            .await
+            .status()
+            .as_u16(),
+        303,
+        "the session ended"
+    );
+    assert_eq!(
+        access_kinds(&app).await,
+        vec![AccessKind::Login, AccessKind::Logout]
+    );
+}
+
+async fn a_wrong_password_or_code_is_refused_and_logged(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let wrong = password_step(&app, "kari@a-inkasso.no", "not the password").await;
+    assert_eq!(wrong.status().as_u16(), 401);
+    assert!(set_cookie(&wrong, SESSION).is_none());
+    let unknown = password_step(&app, "nobody@a-inkasso.no", &kari.password).await;
+    assert_eq!(
+        unknown.status().as_u16(),
+        401,
+        "the same answer for an unknown name"
+    );
+
+    let response = password_step(&app, "KARI@a-inkasso.no", &kari.password).await;
+    assert_eq!(response.status().as_u16(), 303, "the address in any case");
+    let pending = set_cookie(&response, SESSION).expect("pending");
+    assert_eq!(
+        get(&app, "/console/cases", &pending)
+            .await
+            .status()
+            .as_u16(),
+        303,
+        "a password alone opens nothing"
+    );
+    let now = clock.now();
+    let right = code_at(&kari.user, now);
+    let wrong_code = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    assert_eq!(
+        code_step(&app, &pending, wrong_code)
+            .await
+            .status()
+            .as_u16(),
+        401
+    );
+    let stale = code_at(&kari.user, now - Duration::minutes(5));
+    assert_eq!(
+        code_step(&app, &pending, &stale).await.status().as_u16(),
+        401
+    );
+    let kinds = access_kinds(&app).await;
+    assert_eq!(kinds.len(), 4);
+    assert!(
+        kinds
+            .iter()
+            .all(|k| matches!(k, AccessKind::LoginFailed { .. }))
+    );
+    let log = app.ctx.store.access_log(10).await.expect("log");
+    assert_eq!(log[0].user.as_ref(), Some(&kari.user.id));
+    assert_eq!(log[1].user, None, "an unknown name is logged without it");
+    assert_eq!(
+        code_step(&app, &pending, &right).await.status().as_u16(),
+        303
+    );
+}
+
+async fn failed_logins_make_the_name_wait_longer_each_time(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    for _ in 0..3 {
+        let wrong = password_step(&app, "kari@a-inkasso.no", "not the password").await;
+        assert_eq!(wrong.status().as_u16(), 401);
+    }
+    let fourth = password_step(&app, "kari@a-inkasso.no", "not the password").await;
+    assert_eq!(
+        fourth.status().as_u16(),
+        429,
+        "the fourth failure makes it wait"
+    );
+    let locked = password_step(&app, "kari@a-inkasso.no", &kari.password).await;
+    assert_eq!(
+        locked.status().as_u16(),
+        429,
+        "even the right password waits"
+    );
+    assert!(
+        locked
+            .text()
+            .await
+            .expect("html")
+            .contains("Wait 1 seconds")
+    );
+    clock.advance(Duration::seconds(2));
+    let fifth = password_step(&app, "kari@a-inkasso.no", "not the password").await;
+    assert_eq!(fifth.status().as_u16(), 429);
+    assert!(
+        fifth.text().await.expect("html").contains("Wait 2 seconds"),
+        "it doubles"
+    );
+    clock.advance(Duration::seconds(3));
+    log_in(&app, &kari).await;
+    let failures = app
+        .ctx
+        .store
+        .login_failures(&staff_email("kari@a-inkasso.no").expect("email"))
+        .await
+        .expect("failures");
+    assert_eq!(failures.count, 0, "a login clears the count");
+}
+
+async fn a_session_ends_after_thirty_idle_minutes_or_twelve_hours(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let session = log_in(&app, &kari).await;
+    clock.advance(Duration::minutes(29));
+    assert_eq!(
+        get(&app, "/console/cases", &session)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    clock.advance(Duration::minutes(29));
+    assert_eq!(
+        get(&app, "/console/cases", &session)
+            .await
+            .status()
+            .as_u16(),
+        200,
+        "each request restarts the idle time"
+    );
+    clock.advance(Duration::minutes(30));
+    assert_eq!(
+        get(&app, "/console/cases", &session)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+
+    let busy = log_in(&app, &kari).await;
+    for _ in 0..29 {
+        assert_eq!(
+            get(&app, "/console/cases", &busy).await.status().as_u16(),
+            200
+        );
+        clock.advance(Duration::minutes(25));
+    }
+    assert_eq!(
+        get(&app, "/console/cases", &busy).await.status().as_u16(),
+        303,
+        "twelve hours after login, however busy"
+    );
+}
+
+async fn a_form_without_its_token_or_from_another_site_changes_nothing(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let case = app.new_case("CSRF-1").await;
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let session = log_in(&app, &kari).await;
+    let csrf = session_csrf(&app, &session).await;
+    let path = format!("/console/cases/{case}/close");
+    let without = post(&app, &path, &[(SESSION, &session)], &[("reason", "x")]).await;
+    assert_eq!(without.status().as_u16(), 403);
+    let forged = app
+        .http
+        .post(app.url(&path))
+        .header("Cookie", format!("{SESSION}={session}"))
+        .header("Origin", "https://evil.example")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&reason=x"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status().as_u16(), 403);
+    assert_eq!(app.stored_case(&case).await.status, CaseStatus::Open);
+    let login_without = post(
+        &app,
+        "/console/login",
+        &[],
+        &[("email", "kari@a-inkasso.no"), ("password", &kari.password)],
+    )
+    .await;
+    assert_eq!(login_without.status().as_u16(), 403, "the login form too");
+    let done = post(
+        &app,
+        &path,
+        &[(SESSION, &session)],
+        &[("csrf", &csrf), ("reason", "x")],
+    )
+    .await;
+    assert_eq!(done.status().as_u16(), 303);
+    assert_eq!(app.stored_case(&case).await.status, CaseStatus::Closed);
+}
+
+/// A case of agency B for the shared creditor, by B's API.
+async fn case_of_b(app: &TestApp, external_ref: &str) -> CaseId {
+    let response = app
+        .post_json(
+            "/api/v1/cases",
+            Some(KEY_B),
+            &case_body(external_ref, "500.00"),
+        )
+        .await;
+    assert!(response.status().is_success());
+    let case: serde_json::Value = response.json().await.expect("json");
+    CaseId::parse(case["id"].as_str().expect("id")).expect("id")
+}
+
+async fn roles_and_tenants_see_and_change_only_what_they_may(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let a_case = app.new_case("A-CASE-1").await;
+    let b_case = case_of_b(&app, "B-CASE-1").await;
+    let users = [
+        ("handler@a.no", agency_scope("agency-a", Role::Handler)),
+        ("viewer@a.no", agency_scope("agency-a", Role::Viewer)),
+        ("handler@b.no", agency_scope("agency-b", Role::Handler)),
+        ("user@nordlys.no", creditor_scope("nordlys-energi")),
+        ("user@other.no", creditor_scope("other-creditor")),
+    ];
+    // (sees A's case, sees B's case, may close what it sees)
+    let expected = [
+        (true, false, true),
+        (true, false, false),
+        (false, true, true),
+        (true, true, false),
+        (false, false, false),
+    ];
+    for ((email, scope), (sees_a, sees_b, changes)) in users.into_iter().zip(expected) {
+        let login = login_for(&app, email, scope).await;
+        let session = log_in(&app, &login).await;
+        clock.advance(Duration::seconds(31));
+        let (_, list) = page(&app, "/console/cases", &session).await;
+        assert_eq!(list.contains("A-CASE-1"), sees_a, "{email} lists A's case");
+        assert_eq!(list.contains("B-CASE-1"), sees_b, "{email} lists B's case");
+        for (case, sees) in [(&a_case, sees_a), (&b_case, sees_b)] {
+            let (status, html) = page(&app, &format!("/console/cases/{case}"), &session).await;
+            assert_eq!(status, if sees { 200 } else { 404 }, "{email} opens {case}");
+            assert_eq!(html.contains("Ola Nordmann"), sees, "{email} reads {case}");
+            assert_eq!(
+                html.contains("/close\""),
+                sees && changes,
+                "{email} is offered close"
+            );
+            let csrf = session_csrf(&app, &session).await;
+            let closed = post(
+                &app,
+                &format!("/console/cases/{case}/close"),
+                &[(SESSION, &session)],
+                &[("csrf", &csrf), ("reason", "test")],
+            )
+            .await;
+            let want = match (sees, changes) {
+                (false, _) => 404,
+                (true, false) => 403,
+                (true, true) => 303,
+            };
+            assert_eq!(closed.status().as_u16(), want, "{email} closes {case}");
+            let stored = app.stored_case(case).await;
+            if want == 303 {
+                assert_eq!(stored.status, CaseStatus::Closed);
+                let entry = stored.audit.last().expect("audit");
+                assert_eq!(entry.action, "case.closed");
+                assert_eq!(
+                    entry.actor,
+                    Actor::Staff(login.user.id.clone()),
+                    "attributed"
+                );
+            } else {
+                assert_ne!(
+                    stored.audit.last().map(|a| a.action.as_str()),
+                    Some("case.closed"),
+                    "{email} changed nothing on {case}"
+                );
+            }
+        }
+        // The cases closed by the handlers are the only changes; open them again for the next.
+        for case in [&a_case, &b_case] {
+            let mut stored = app.stored_case(case).await;
+            if stored.status == CaseStatus::Closed {
+                stored.status = CaseStatus::Open;
+                stored.audit.push(innfri::domain::event::AuditEntry {
+                    at: clock.now(),
+                    actor: Actor::System,
+                    action: "test.reopened".into(),
+                    detail: String::new(),
+                });
+                app.ctx.store.update_case(&stored).await.expect("reopen");
+            }
+        }
+    }
+    let viewed: Vec<_> = app
+        .ctx
+        .store
+        .access_log(1000)
+        .await
+        .expect("log")
+        .into_iter()
+        .filter(|e| matches!(e.kind, AccessKind::CaseViewed { .. }))
+        .collect();
+    assert_eq!(
+        viewed.len(),
+        5,
+        "every opening of a case is logged, and only those"
+    );
+}
+
+async fn a_handler_declines_a_dispute_from_the_review_queue(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let d = debtor_in(app, "1200.00").await;
+    let (status, _) = d
+        .post("/case/dispute", &[("text", "Jeg har aldri bestilt dette.")])
+        .await;
+    assert_eq!(status, 200);
+    let app = &d.app;
+    clock.advance(Duration::hours(1));
+    let kari = login_for(
+        app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let session = log_in(app, &kari).await;
+    let (status, queue) = page(app, "/console/reviews", &session).await;
+    assert_eq!(status, 200);
+    assert!(queue.contains("disputes the claim"), "{queue}");
+    assert!(
+        queue.contains("6 days 23 hours"),
+        "a week to answer: {queue}"
+    );
+    let request = d.case().await.pending[0].id.clone();
+    let csrf = session_csrf(app, &session).await;
+    let declined = post(
+        app,
+        &format!("/console/cases/{}/requests/{request}/decline", d.case_id),
+        &[(SESSION, &session)],
+        &[
+            ("csrf", &csrf),
+            ("reason", "Vi har signert avtale fra 3. mars."),
+        ],
+    )
+    .await;
+    assert_eq!(declined.status().as_u16(), 303);
+    let case = d.case().await;
+    assert!(case.pending.is_empty());
+    assert_eq!(case.status, CaseStatus::Open);
+    assert_eq!(
+        case.note_to_debtor.as_deref(),
+        Some("Vi har signert avtale fra 3. mars.")
+    );
+    assert_eq!(
+        case.audit.last().map(|a| a.actor.clone()),
+        Some(Actor::Staff(kari.user.id.clone()))
+    );
+    let (_, queue) = page(app, "/console/reviews", &session).await;
+    assert!(queue.contains("Nothing waits"));
+}
+
+async fn an_invitation_sets_the_password_and_enrols_totp_once(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let invited = staff::create_user(
+        &app.ctx,
+        "Ny.Bruker@a-inkasso.no",
+        agency_scope("agency-a", Role::Viewer),
+        clock.now(),
+    )
+    .await
+    .expect("user");
+    let path = invited
+        .link
+        .strip_prefix(&app.base)
+        .expect("a link to this app")
+        .to_owned();
+    let (csrf, form_cookie) = form(&app, &path, None).await;
+    let user = invited.user;
+    let code = code_at(&user, clock.now());
+    let short = post(
+        &app,
+        &path,
+        &[(FORM, &form_cookie)],
+        &[
+            ("csrf", &csrf),
+            ("password", "kort"),
+            ("repeated", "kort"),
+            ("code", &code),
+        ],
+    )
+    .await;
+    assert_eq!(short.status().as_u16(), 422);
+    assert!(
+        short
+            .text()
+            .await
+            .expect("html")
+            .contains("at least 12 characters")
+    );
+    let password = "et langt og godt passord";
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("password", password),
+        ("repeated", password),
+        ("code", &code),
+    ];
+    let done = post(&app, &path, &[(FORM, &form_cookie)], &fields).await;
+    assert_eq!(done.status().as_u16(), 200);
+    let again = post(&app, &path, &[(FORM, &form_cookie)], &fields).await;
+    assert_eq!(again.status().as_u16(), 404, "an invitation works once");
+    clock.advance(Duration::seconds(31));
+    let login = Login {
+        user,
+        password: password.to_owned(),
+    };
+    log_in(&app, &login).await;
+    assert!(
+        staff::create_user(
+            &app.ctx,
+            "ny.bruker@a-inkasso.no",
+            agency_scope("agency-a", Role::Viewer),
+            clock.now()
+        )
+        .await
+        .is_err(),
+        "one user per address"
+    );
+    staff::disable_user(&app.ctx, "ny.bruker@a-inkasso.no")
+        .await
+        .expect("disable");
+    let refused = password_step(&app, "ny.bruker@a-inkasso.no", password).await;
+    assert_eq!(
+        refused.status().as_u16(),
+        401,
+        "a disabled user cannot log in"
+    );
+}
+
+on_both_stores!(
+    a_handler_logs_in_with_password_and_totp_and_out_again,
+    a_wrong_password_or_code_is_refused_and_logged,
+    failed_logins_make_the_name_wait_longer_each_time,
+    a_session_ends_after_thirty_idle_minutes_or_twelve_hours,
+    a_form_without_its_token_or_from_another_site_changes_nothing,
+    roles_and_tenants_see_and_change_only_what_they_may,
+    a_handler_declines_a_dispute_from_the_review_queue,
+    an_invitation_sets_the_password_and_enrols_totp_once,
+);
