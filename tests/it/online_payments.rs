@@ -79,15 +79,18 @@ fn query_field(location: &str, name: &str) -> String {
 async fn the_demo_is_paid_in_full_with_the_fake_vipps(backend: Backend) {
     let d = fake_debtor(backend, "1200.00").await;
     let page = d.page().await;
-    assert!(page.contains("Betal 1 249,50 kr med Vipps"), "{page}");
-    assert!(page.contains("Betal 1 249,50 kr med kort"));
+    assert!(
+        page.contains("Betal 1\u{a0}249,50\u{a0}kr med Vipps"),
+        "{page}"
+    );
+    assert!(page.contains("Betal 1\u{a0}249,50\u{a0}kr med kort"));
 
     let (status, location) = pay(&d, &[("method", "vipps"), ("amount", "full")]).await;
     assert_eq!(status, 303);
     assert!(location.starts_with("/case/pay/fake?"), "{location}");
     let approve_page = d.get(&location).await;
     assert!(
-        approve_page.contains("Godkjenn 1 249,50 kr"),
+        approve_page.contains("Godkjenn 1\u{a0}249,50\u{a0}kr"),
         "{approve_page}"
     );
     let attempt = query_field(&location, "attempt");
@@ -161,7 +164,7 @@ async fn a_partial_payment_inside_the_mandate_is_taken_and_one_below_it_is_not(b
     assert_eq!(case.status, CaseStatus::Open);
     assert_eq!(case.balance().minor_units(), BALANCE_MINOR - 20_000);
     assert_eq!(d.templates().await, vec![Template::PaymentReceipt]);
-    assert!(d.page().await.contains("1 049,50 kr"));
+    assert!(d.page().await.contains("1\u{a0}049,50\u{a0}kr"));
 }
 
 async fn a_declined_or_forged_fake_payment_changes_nothing(backend: Backend) {

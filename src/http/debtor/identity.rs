@@ -31,11 +31,13 @@ fn form(ctx: &AppContext, view: &DebtorView, attempts_left: Option<u32>) -> Http
     };
     let body: Markup = html! {
         p { (t.get(l, "verify-intro")) }
-        @if let Some(left) = attempts_left { p.error role="alert" { (t.format(l, "verify-wrong", &[("left", &left.to_string())])) } }
+        @if let Some(left) = attempts_left { p.error role="alert" id="answer-error" { (t.format(l, "verify-wrong", &[("left", &left.to_string())])) } }
         form method="post" action="/case/verify" {
             (csrf_field(view))
             label for="answer" { (t.get(l, label)) }
-            input #answer name="answer" inputmode=(input_mode) autocomplete="off" required;
+            input #answer name="answer" inputmode=(input_mode) autocomplete="off" required
+                aria-invalid=[attempts_left.is_some().then_some("true")]
+                aria-describedby=[attempts_left.is_some().then_some("answer-error")];
             button type="submit" { (t.get(l, "verify-submit")) }
         }
     };

@@ -88,11 +88,13 @@ async fn case_page(
         Err(response) => return response,
     };
     let today = ctx.clock.now().date_naive();
+    let pay_now = super::pay::pay_now_section(&ctx, &view);
     let page = CasePage {
         texts: &ctx.texts,
         view: &view,
         today,
-        pay_now: super::pay::pay_now_section(&ctx, &view),
+        online_offered: !pay_now.0.is_empty(),
+        pay_now,
     };
     let mut response = html(StatusCode::OK, page.render());
     if let Some(cookie) = lang_cookie(&req, &state) {

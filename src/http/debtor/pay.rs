@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 
 use super::DebtorState;
-use super::pages::{back_link, csrf_field};
+use super::pages::{Shown, back_link, csrf_field};
 use super::self_service::{page, parse_amount, posted, see_case};
 use super::session::{DebtorView, field, load};
 use crate::context::AppContext;
@@ -76,7 +76,7 @@ pub fn pay_now_section(ctx: &AppContext, view: &DebtorView) -> Markup {
         return html! {};
     }
     let (t, l) = (&ctx.texts, view.locale);
-    let owed = view.case.balance().format(l);
+    let owed = view.case.balance().shown(l);
     html! {
         section #pay-online {
             h2 { (t.get(l, "pay-online-heading")) }
@@ -100,15 +100,16 @@ fn pay_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
     let methods = ctx.payments.offered(&view.creditor);
     let balance = view.case.balance();
     let (min, max) = partial_range(view).unwrap_or((balance, balance));
-    let (min_text, max_text) = (min.format(l), max.format(l));
+    let (min_text, max_text) = (min.shown(l), max.shown(l));
     let range = [("min", min_text.as_str()), ("max", max_text.as_str())];
     html! {
-        @if error { p.error role="alert" { (t.format(l, "pay-error-amount", &range)) } }
+        @if error { p.error role="alert" id="amount-error" { (t.format(l, "pay-error-amount", &range)) } }
         form method="post" action="/case/pay" {
             (csrf_field(view))
             label for="amount" { (t.format(l, "pay-amount-label", &range)) }
             input #amount type="text" name="amount" inputmode="decimal" autocomplete="off"
-                value=(max.amount().to_string().replace('.', ","));
+                value=(max.amount().to_string().replace('.', ","))
+                aria-invalid=[error.then_some("true")] aria-describedby=[error.then_some("amount-error")];
             @for method in &methods {
                 button.button name="method" value=(method.as_str()) { (method_label(ctx, view, *method)) }
             }
@@ -249,7 +250,7 @@ async fn fake_page(
             OnlineMethod::Card => "method-card",
         },
     );
-    let shown = amount.format(l);
+    let shown = amount.shown(l);
     let body = html! {
         p { (t.format(l, "fake-body", &[("method", &method_name)])) }
         p.amount { (shown) }

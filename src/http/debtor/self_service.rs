@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::DebtorState;
-use super::pages::{back_link, csrf_field, debtor_page, plan_cost, plan_table};
+use super::pages::{Shown, back_link, csrf_field, debtor_page, plan_cost, plan_table};
 use super::session::{
     DebtorView, field, form_expired, form_fields, form_is_genuine, html, load, unavailable,
 };
@@ -110,13 +110,15 @@ fn more_time_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
     html! {
         p { (t.format(l, "more-time-current", &[("date", &t.date(l, effective_due_date(view.case.due_date)))])) }
         p { (t.format(l, "more-time-intro", &[("agency", agency)])) }
-        @if error { p.error role="alert" { (t.get(l, "error-choose-date")) } }
+        @if error { p.error role="alert" id="date-error" { (t.get(l, "error-choose-date")) } }
         form method="post" action="/case/more-time" {
             (csrf_field(view))
-            fieldset {
+            fieldset aria-describedby=[error.then_some("date-error")] {
+                legend { (t.get(l, "more-time-legend")) }
                 @for (day, instant) in &options {
                     label.choice {
-                        input type="radio" name="date" value=(day.format("%Y-%m-%d")) required;
+                        input type="radio" name="date" value=(day.format("%Y-%m-%d")) required
+                            aria-invalid=[error.then_some("true")];
                         span { (t.date(l, *day)) " — " (t.get(l, if *instant { "more-time-instant" } else { "more-time-review" })) }
                     }
                 }
@@ -181,15 +183,15 @@ fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
     else {
         return back_link(t, l);
     };
-    let amount = view.case.amount_due().format(l);
+    let amount = view.case.amount_due().shown(l);
     let min_instalment = Money::round_to_minor(
         view.creditor.mandate.plan.min_instalment,
         view.case.currency(),
     )
-    .format(l);
+    .shown(l);
     html! {
         p { (t.format(l, "plan-intro", &[("amount", &amount), ("min", &min.to_string()), ("max", &max.to_string()), ("min_instalment", &min_instalment)])) }
-        @if error { p.error role="alert" { (t.get(l, "error-amount")) } }
+        @if error { p.error role="alert" id="monthly-error" { (t.get(l, "error-amount")) } }
         form method="post" action="/case/plan/preview" {
             (csrf_field(view))
             label for="months" { (t.get(l, "plan-months-label")) }
@@ -197,7 +199,8 @@ fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
                 @for n in min..=max { option value=(n) selected[n == max.min(6).max(min)] { (n) } }
             }
             label for="monthly" { (t.get(l, "plan-monthly-label")) }
-            input #monthly name="monthly" inputmode="decimal" autocomplete="off";
+            input #monthly name="monthly" inputmode="decimal" autocomplete="off"
+                aria-invalid=[error.then_some("true")] aria-describedby=[error.then_some("monthly-error")];
             button type="submit" { (t.get(l, "plan-preview-submit")) }
         }
         (back_link(t, l))
@@ -515,7 +518,7 @@ async fn dispute_submit(
             PaidClaimError::PaidAmountAboveTotal { total } => t.format(
                 l,
                 "error-paid-amount-above-total",
-                &[("total", &total.format(l))],
+                &[("total", &total.shown(l))],
             ),
         };
         return invalid(FieldError::new(t, l, e.field(), message));
@@ -586,7 +589,7 @@ fn offer_markup(ctx: &AppContext, view: &DebtorView, offer: &Offer) -> Markup {
             }
         },
         Offer::Plan(plan) => html! {
-            p { (t.format(l, "offer-plan", &[("months", &plan.months().to_string()), ("monthly", &plan.monthly().format(l))])) }
+            p { (t.format(l, "offer-plan", &[("months", &plan.months().to_string()), ("monthly", &plan.monthly().shown(l))])) }
             (plan_table(t, l, plan))
             (plan_cost(t, l, plan))
             (confirm_form(ctx, view, plan, "offer-accept"))
@@ -606,7 +609,7 @@ fn outcome_page(ctx: &AppContext, view: &DebtorView, decision: &Decision) -> Htt
         Decision::Granted(Terms::Plan(_)) => {
             let plan = view.case.plan.as_ref();
             let first = plan.and_then(|p| p.instalments.first());
-            let amount = first.map(|i| i.amount.format(l)).unwrap_or_default();
+            let amount = first.map(|i| i.amount.shown(l)).unwrap_or_default();
             let date = first.map(|i| t.date(l, i.due_date)).unwrap_or_default();
             (
                 "granted-plan-title",
@@ -630,7 +633,7 @@ fn outcome_page(ctx: &AppContext, view: &DebtorView, decision: &Decision) -> Htt
                 view.creditor.mandate.plan.min_instalment,
                 view.case.currency(),
             )
-            .format(l);
+            .shown(l);
             (
                 "refused-title",
                 StatusCode::UNPROCESSABLE_ENTITY,

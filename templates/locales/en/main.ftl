@@ -118,6 +118,7 @@ more-time-intro = Choose a new due date. Dates marked "at once" are granted stra
 more-time-instant = at once
 more-time-review = reviewed
 more-time-submit = Ask for this date
+more-time-legend = New due date
 error-choose-date = Please choose one of the dates in the list.
 
 plan-title = Pay in instalments

@@ -118,6 +118,7 @@ more-time-intro = Velg en ny forfallsdato. Datoer merket «med en gang» får du
 more-time-instant = med en gang
 more-time-review = vurderes
 more-time-submit = Be om denne datoen
+more-time-legend = Ny forfallsdato
 error-choose-date = Velg en av datoene i listen.
 
 plan-title = Betal i avdrag

@@ -1,0 +1,104 @@
+//! The debtor's forms and pages as a phone and a screen reader meet them, on both stores:
+//! errors tied to their fields, radio groups under a legend, amounts that never wrap, the
+//! instalment plan as a list, and the links that lead where they say.
+
+use crate::common::{Backend, TestApp, debtor, debtor_in};
+
+/// Whether some `tag_start…>` opening tag on the page carries `attr`.
+fn has_attr(html: &str, tag_start: &str, attr: &str) -> bool {
+    html.split(tag_start)
+        .skip(1)
+        .any(|rest| rest.split('>').next().is_some_and(|tag| tag.contains(attr)))
+}
+
+async fn errors_are_tied_to_their_fields_and_radios_have_a_legend(backend: Backend) {
+    let d = debtor(backend, "1200.00").await;
+    let form = d.get("/case/more-time").await;
+    assert!(
+        form.contains("<fieldset") && form.contains("<legend>Ny forfallsdato</legend>"),
+        "{form}"
+    );
+    assert!(
+        !form.contains("aria-invalid"),
+        "no error before one is made"
+    );
+
+    let (status, html) = d.post("/case/more-time", &[]).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("id=\"date-error\""), "{html}");
+    assert!(
+        has_attr(&html, "<fieldset", "aria-describedby=\"date-error\""),
+        "{html}"
+    );
+    assert!(
+        has_attr(&html, "<input type=\"radio\"", "aria-invalid=\"true\""),
+        "{html}"
+    );
+
+    let (status, html) = d
+        .post(
+            "/case/plan/preview",
+            &[("months", "6"), ("monthly", "mange")],
+        )
+        .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("id=\"monthly-error\""), "{html}");
+    assert!(
+        has_attr(&html, "<input id=\"monthly\"", "aria-invalid=\"true\"")
+            && has_attr(
+                &html,
+                "<input id=\"monthly\"",
+                "aria-describedby=\"monthly-error\""
+            ),
+        "{html}"
+    );
+}
+
+async fn amounts_never_wrap_and_the_plan_is_a_list(backend: Backend) {
+    let d = debtor(backend, "1200.00").await;
+    let page = d.page().await;
+    assert!(page.contains("1\u{a0}249,50\u{a0}kr"), "{page}");
+    assert!(
+        !page.contains("1 249,50 kr"),
+        "no breakable space in an amount"
+    );
+    assert!(
+        has_attr(&page, "<a class=\"lang\"", "lang=\"en\"")
+            && has_attr(&page, "<a class=\"lang\"", "hreflang=\"en\""),
+        "the language link says its language: {page}"
+    );
+    let (status, preview) = d.post("/case/plan/preview", &[("months", "4")]).await;
+    assert_eq!(status, 200, "{preview}");
+    assert!(preview.contains("<ol class=\"plan\">"), "{preview}");
+    assert!(
+        !preview.contains("<table"),
+        "no table to overflow: {preview}"
+    );
+    assert_eq!(preview.matches("<li>").count(), 4, "{preview}");
+    assert!(!preview.contains(" kr<"), "{preview}");
+}
+
+async fn paying_the_whole_amount_leads_to_the_online_buttons_when_there_are_some(backend: Backend) {
+    let plain = debtor(backend, "1200.00").await;
+    let page = plain.page().await;
+    assert!(page.contains("href=\"#pay\""), "{page}");
+
+    let app = TestApp::builder()
+        .store(backend)
+        .fake_payments()
+        .start()
+        .await;
+    let online = debtor_in(app, "1200.00").await;
+    let page = online.page().await;
+    assert!(
+        page.contains("href=\"#pay-online\"") && page.contains("id=\"pay-online\""),
+        "{page}"
+    );
+    assert!(!page.contains("href=\"#pay\""), "{page}");
+}
+
+on_both_stores!(
+    errors_are_tied_to_their_fields_and_radios_have_a_legend,
+    amounts_never_wrap_and_the_plan_is_a_list,
+    paying_the_whole_amount_leads_to_the_online_buttons_when_there_are_some,
+);
