@@ -97,7 +97,52 @@ async fn paying_the_whole_amount_leads_to_the_online_buttons_when_there_are_some
     assert!(!page.contains("href=\"#pay\""), "{page}");
 }
 
+async fn every_typed_value_is_kept_after_an_error(backend: Backend) {
+    let app = TestApp::builder()
+        .store(backend)
+        .fake_payments()
+        .start()
+        .await;
+    let d = debtor_in(app, "1200.00").await;
+    // Below the creditor's smallest part payment (200 kr): refused, and 199,99 stays typed.
+    let (status, html) = d
+        .post("/case/pay", &[("method", "vipps"), ("amount", "199,99")])
+        .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        has_attr(&html, "<input id=\"amount\"", "value=\"199,99\""),
+        "{html}"
+    );
+    assert!(
+        !html.contains("value=\"1249,50\""),
+        "never the whole balance instead: {html}"
+    );
+
+    let (status, html) = d
+        .post(
+            "/case/plan/preview",
+            &[("months", "3"), ("monthly", "mange")],
+        )
+        .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        has_attr(&html, "<input id=\"monthly\"", "value=\"mange\""),
+        "{html}"
+    );
+    assert!(html.contains("<option value=\"3\" selected>"), "{html}");
+
+    // Choosing another plan from a preview starts from what was chosen.
+    let (_, preview) = d.post("/case/plan/preview", &[("months", "3")]).await;
+    assert!(
+        preview.contains("href=\"/case/plan?months=3&amp;monthly=\""),
+        "{preview}"
+    );
+    let again = d.get("/case/plan?months=3&monthly=").await;
+    assert!(again.contains("<option value=\"3\" selected>"), "{again}");
+}
+
 on_both_stores!(
+    every_typed_value_is_kept_after_an_error,
     errors_are_tied_to_their_fields_and_radios_have_a_legend,
     amounts_never_wrap_and_the_plan_is_a_list,
     paying_the_whole_amount_leads_to_the_online_buttons_when_there_are_some,

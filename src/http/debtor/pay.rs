@@ -95,7 +95,9 @@ pub fn pay_now_section(ctx: &AppContext, view: &DebtorView) -> Markup {
     }
 }
 
-fn pay_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
+/// The pay form; after an error it shows the amount as the debtor typed it, never the whole
+/// balance in its place (a second tap would pay everything).
+fn pay_form_body(ctx: &AppContext, view: &DebtorView, error: bool, typed: Option<&str>) -> Markup {
     let (t, l) = (&ctx.texts, view.locale);
     let methods = ctx.payments.offered(&view.creditor);
     let balance = view.case.balance();
@@ -108,7 +110,7 @@ fn pay_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
             (csrf_field(view))
             label for="amount" { (t.format(l, "pay-amount-label", &range)) }
             input #amount type="text" name="amount" inputmode="decimal" autocomplete="off"
-                value=(max.amount().to_string().replace('.', ","))
+                value=(typed.map_or_else(|| max.amount().to_string().replace('.', ","), str::to_owned))
                 aria-invalid=[error.then_some("true")] aria-describedby=[error.then_some("amount-error")];
             @for method in &methods {
                 button.button name="method" value=(method.as_str()) { (method_label(ctx, view, *method)) }
@@ -130,7 +132,7 @@ async fn pay_form(
     if !payable(&view) || ctx.payments.offered(&view.creditor).is_empty() {
         return see_case();
     }
-    let body = pay_form_body(&ctx, &view, false);
+    let body = pay_form_body(&ctx, &view, false, None);
     page(&ctx, &view, "/case/pay", "pay-title", StatusCode::OK, body)
 }
 
@@ -152,7 +154,7 @@ async fn pay_submit(
         return see_case();
     };
     let Some(amount) = chosen_amount(&view, field(&fields, "amount")) else {
-        let body = pay_form_body(&ctx, &view, true);
+        let body = pay_form_body(&ctx, &view, true, field(&fields, "amount"));
         return page(
             &ctx,
             &view,

@@ -99,7 +99,13 @@ pub(super) fn parse_amount(text: &str, view: &DebtorView) -> Option<Money> {
 
 // ---- more time ----
 
-fn more_time_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
+/// The more-time form; `chosen` is the date sent with an error, shown chosen again.
+fn more_time_body(
+    ctx: &AppContext,
+    view: &DebtorView,
+    error: bool,
+    chosen: Option<&str>,
+) -> Markup {
     let (t, l) = (&ctx.texts, view.locale);
     let options = deferral_options(
         &view.case.facts(),
@@ -117,7 +123,9 @@ fn more_time_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
                 legend { (t.get(l, "more-time-legend")) }
                 @for (day, instant) in &options {
                     label.choice {
-                        input type="radio" name="date" value=(day.format("%Y-%m-%d")) required
+                        @let value = day.format("%Y-%m-%d").to_string();
+                        input type="radio" name="date" value=(value) required
+                            checked[chosen == Some(value.as_str())]
                             aria-invalid=[error.then_some("true")];
                         span { (t.date(l, *day)) " — " (t.get(l, if *instant { "more-time-instant" } else { "more-time-review" })) }
                     }
@@ -147,7 +155,7 @@ async fn more_time_form(
         "/case/more-time",
         "more-time-title",
         StatusCode::OK,
-        more_time_body(&ctx, &view, false),
+        more_time_body(&ctx, &view, false, None),
     )
 }
 
@@ -168,7 +176,7 @@ async fn more_time_submit(
             "/case/more-time",
             "more-time-title",
             StatusCode::UNPROCESSABLE_ENTITY,
-            more_time_body(&ctx, &view, true),
+            more_time_body(&ctx, &view, true, field(&fields, "date")),
         );
     };
     decide(&ctx, view, DebtorRequest::Deferral { new_due_date: date }).await
@@ -176,7 +184,24 @@ async fn more_time_submit(
 
 // ---- instalment plan ----
 
-fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
+/// What the debtor chose on the plan form, shown again after an error or when choosing anew
+/// from a preview.
+#[derive(Default)]
+struct PlanTyped<'a> {
+    months: Option<u32>,
+    monthly: &'a str,
+}
+
+impl<'a> PlanTyped<'a> {
+    fn from(fields: &'a [(String, String)]) -> Self {
+        PlanTyped {
+            months: field(fields, "months").and_then(|m| m.trim().parse().ok()),
+            monthly: field(fields, "monthly").unwrap_or_default(),
+        }
+    }
+}
+
+fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool, typed: &PlanTyped) -> Markup {
     let (t, l) = (&ctx.texts, view.locale);
     let today = ctx.clock.now().date_naive();
     let Some((min, max)) = plan_month_range(&view.case.facts(), &view.creditor.mandate, today)
@@ -196,10 +221,11 @@ fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
             (csrf_field(view))
             label for="months" { (t.get(l, "plan-months-label")) }
             select #months name="months" {
-                @for n in min..=max { option value=(n) selected[n == max.min(6).max(min)] { (n) } }
+                @let months = typed.months.filter(|m| (min..=max).contains(m)).unwrap_or(max.min(6).max(min));
+                @for n in min..=max { option value=(n) selected[n == months] { (n) } }
             }
             label for="monthly" { (t.get(l, "plan-monthly-label")) }
-            input #monthly name="monthly" inputmode="decimal" autocomplete="off"
+            input #monthly name="monthly" inputmode="decimal" autocomplete="off" value=(typed.monthly)
                 aria-invalid=[error.then_some("true")] aria-describedby=[error.then_some("monthly-error")];
             button type="submit" { (t.get(l, "plan-preview-submit")) }
         }
@@ -207,14 +233,14 @@ fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
     }
 }
 
-fn plan_form_again(ctx: &AppContext, view: &DebtorView) -> HttpResponse {
+fn plan_form_again(ctx: &AppContext, view: &DebtorView, typed: &PlanTyped) -> HttpResponse {
     page(
         ctx,
         view,
         "/case/plan",
         "plan-title",
         StatusCode::UNPROCESSABLE_ENTITY,
-        plan_form_body(ctx, view, true),
+        plan_form_body(ctx, view, true, typed),
     )
 }
 
@@ -230,13 +256,15 @@ async fn plan_form(
     if !open_for_requests(&view) {
         return see_case();
     }
+    let query = super::session::form_fields(req.query_string().as_bytes());
     page(
         &ctx,
         &view,
         "/case/plan",
         "plan-title",
         StatusCode::OK,
-        plan_form_body(&ctx, &view, false),
+        // "Choose another plan" from a preview comes back with what was chosen there.
+        plan_form_body(&ctx, &view, false, &PlanTyped::from(&query)),
     )
 }
 
@@ -292,7 +320,7 @@ async fn plan_preview(
     };
     let shape = match plan_shape(&fields, &view) {
         Ok(shape) => shape,
-        Err(()) => return plan_form_again(&ctx, &view),
+        Err(()) => return plan_form_again(&ctx, &view, &PlanTyped::from(&fields)),
     };
     let today = ctx.clock.now().date_naive();
     let decision = evaluate(
@@ -310,6 +338,13 @@ async fn plan_preview(
         _ => return outcome_page(&ctx, &view, &decision),
     };
     let (t, l) = (&ctx.texts, view.locale);
+    let typed = PlanTyped::from(&fields);
+    let months = typed.months.map(|m| m.to_string()).unwrap_or_default();
+    let again = [("months", months.as_str()), ("monthly", typed.monthly)];
+    let choose_again = format!(
+        "/case/plan?{}",
+        serde_urlencoded::to_string(again).unwrap_or_default()
+    );
     let body = html! {
         (plan_table(t, l, &plan))
         (plan_cost(t, l, &plan))
@@ -317,7 +352,7 @@ async fn plan_preview(
             p { (t.get(l, &format!("review-{}", reason_id(reason)))) }
         }
         (confirm_form(&ctx, &view, &plan, "plan-confirm"))
-        p { a href="/case/plan" { (t.get(l, "plan-choose-other")) } }
+        p { a href=(choose_again) { (t.get(l, "plan-choose-other")) } }
     };
     page(
         &ctx,
@@ -341,7 +376,7 @@ async fn plan_confirm(
     };
     let shape = match plan_shape(&fields, &view) {
         Ok(shape) => shape,
-        Err(()) => return plan_form_again(&ctx, &view),
+        Err(()) => return plan_form_again(&ctx, &view, &PlanTyped::from(&fields)),
     };
     decide(&ctx, view, DebtorRequest::Plan(shape)).await
 }
