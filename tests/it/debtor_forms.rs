@@ -141,7 +141,51 @@ async fn every_typed_value_is_kept_after_an_error(backend: Backend) {
     assert!(again.contains("<option value=\"3\" selected>"), "{again}");
 }
 
+async fn a_language_chosen_on_any_page_holds_for_every_later_page_and_form(backend: Backend) {
+    let d = debtor(backend, "1200.00").await;
+    let form = d.app.get_with_cookie("/case/plan?lang=en", &d.cookie).await;
+    let lang = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("lang="))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_owned)
+        .expect("the choice is remembered on the form page itself");
+    assert_eq!(lang, "lang=en");
+    assert!(form.text().await.expect("html").contains("lang=\"en\""));
+
+    let browser = format!("{}; {lang}", d.cookie);
+    let (status, preview) = d
+        .app
+        .post_form("/case/plan/preview", &browser, &d.csrf, &[("months", "4")])
+        .await;
+    assert_eq!(status, 200, "{preview}");
+    assert!(
+        preview.contains("<html lang=\"en\"") && preview.contains("Instalment 1"),
+        "the form's answer is in English: {preview}"
+    );
+    let (status, refused) = d
+        .app
+        .post_form("/case/plan/preview", &browser, &d.csrf, &[("monthly", "1")])
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(refused.contains("<html lang=\"en\""), "{refused}");
+    for path in ["/case", "/case/more-time", "/case/dispute"] {
+        let page = d.app.page_html(path, &browser).await;
+        assert!(page.contains("<html lang=\"en\""), "{path}: {page}");
+    }
+    // The API takes no part: only pages remember a language.
+    let api = d
+        .app
+        .get_api("/api/v1/cases?lang=en", crate::common::KEY_A)
+        .await;
+    assert!(api.headers().get("set-cookie").is_none());
+}
+
 on_both_stores!(
+    a_language_chosen_on_any_page_holds_for_every_later_page_and_form,
     every_typed_value_is_kept_after_an_error,
     errors_are_tied_to_their_fields_and_radios_have_a_legend,
     amounts_never_wrap_and_the_plan_is_a_list,
