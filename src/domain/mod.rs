@@ -19,6 +19,7 @@ pub mod lost_send;
 pub mod mandate;
 pub mod message;
 pub mod money;
+pub mod open_request;
 pub mod payment;
 pub mod plan;
 pub mod plan_followup;

@@ -94,6 +94,7 @@ async fn case_page(
         view: &view,
         today,
         online_offered: !pay_now.0.is_empty(),
+        waiting: super::self_service::waiting_text(&ctx, &view),
         pay_now,
     };
     // The `?lang=` choice is remembered by `session::remember_language`, for every page.

@@ -153,6 +153,8 @@ pub struct CasePage<'a> {
     pub pay_now: Markup,
     /// Whether `pay_now` holds buttons.
     pub online_offered: bool,
+    /// What waits for the agency, if anything (`self_service::waiting_text`).
+    pub waiting: Option<Markup>,
 }
 
 impl CasePage<'_> {
@@ -166,9 +168,10 @@ impl CasePage<'_> {
         let owed = case.balance().shown(l);
         let mandate = &v.creditor.mandate;
         let facts = case.facts();
-        let can_defer = case.plan.is_none() && can_defer(&facts, mandate, self.today);
-        let can_plan =
-            case.plan.is_none() && plan_month_range(&facts, mandate, self.today).is_some();
+        // One open request at a time: nothing new is offered while one waits.
+        let free = case.plan.is_none() && self.waiting.is_none();
+        let can_defer = free && can_defer(&facts, mandate, self.today);
+        let can_plan = free && plan_month_range(&facts, mandate, self.today).is_some();
         let states = case.plan.as_ref().map(|plan| {
             let paid = paid_toward_plan(plan, case.balance());
             instalment_states(plan, paid, self.today, FollowUpRules::default().grace_days)
@@ -186,8 +189,8 @@ impl CasePage<'_> {
                 CaseStatus::Closed => p.status { (t.get(l, "status-closed")) },
                 CaseStatus::Disputed => p.status { (t.format(l, "status-disputed", &[("agency", agency)])) },
                 CaseStatus::Open => {
-                    @if case.has_pending_review() {
-                        p.status { (t.format(l, "pending-review", &[("agency", agency)])) }
+                    @if let Some(waiting) = &self.waiting {
+                        section.status { h2 { (t.get(l, "waiting-title")) } (waiting) }
                     }
                     @if let Some(states) = &states {
                         (self.next_instalment(states))

@@ -16,12 +16,13 @@ use super::session::{
 use crate::context::AppContext;
 use crate::domain::case::CaseStatus;
 use crate::domain::money::Money;
+use crate::domain::open_request;
 use crate::domain::plan::{InstalmentPlan, PlanShape};
 use crate::domain::self_service::{
-    DebtorRequest, Decision, Dispute, Offer, PaidClaimError, Terms, check_paid_claim,
-    deferral_options, effective_due_date, evaluate, plan_month_range,
+    DebtorRequest, Decision, Dispute, Offer, PaidClaimError, PendingRequest, Terms,
+    check_paid_claim, deferral_options, effective_due_date, evaluate, plan_month_range,
 };
-use crate::service::self_service::{self, Decided, open_dispute};
+use crate::service::self_service::{self, DecideError, Decided, open_dispute};
 use crate::store::StoreError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -37,6 +38,43 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Self-service applies only to open cases without a plan; otherwise back to the case page.
 fn open_for_requests(view: &DebtorView) -> bool {
     view.case.status == CaseStatus::Open && view.case.plan.is_none()
+}
+
+/// What waits for the agency, in the debtor's words: what was asked and on which day.
+pub(super) fn waiting_text(ctx: &AppContext, view: &DebtorView) -> Option<Markup> {
+    let (request, at) = open_request::waiting(&view.case)?;
+    let (t, l) = (&ctx.texts, view.locale);
+    let zone = view.creditor.jurisdiction.time_zone();
+    let since = t.date(l, at.with_timezone(&zone).date_naive());
+    let what = match request {
+        PendingRequest::Deferral { new_due_date, .. } => t.format(
+            l,
+            "waiting-deferral",
+            &[("date", &t.date(l, *new_due_date)), ("since", &since)],
+        ),
+        PendingRequest::Plan { plan, .. } => t.format(
+            l,
+            "waiting-plan",
+            &[
+                ("months", &plan.months().to_string()),
+                ("monthly", &plan.monthly().shown(l)),
+                ("since", &since),
+            ],
+        ),
+        PendingRequest::Dispute { .. } => t.format(l, "waiting-dispute", &[("since", &since)]),
+    };
+    let agency = view.agency.name.as_str();
+    Some(html! {
+        p { (what) }
+        p { (t.format(l, "waiting-body", &[("agency", agency)])) }
+    })
+}
+
+/// The page a new request gets while another waits: one open request at a time.
+fn waiting_page(ctx: &AppContext, view: &DebtorView, status: StatusCode) -> HttpResponse {
+    let (t, l) = (&ctx.texts, view.locale);
+    let body = html! { (waiting_text(ctx, view).unwrap_or_default()) (back_link(t, l)) };
+    page(ctx, view, "/case", "waiting-title", status, body)
 }
 
 /// Every form post goes through here: the session, a genuine (same-site, CSRF-checked) form,
@@ -149,6 +187,9 @@ async fn more_time_form(
     if !open_for_requests(&view) {
         return see_case();
     }
+    if open_request::waiting(&view.case).is_some() {
+        return waiting_page(&ctx, &view, StatusCode::OK);
+    }
     page(
         &ctx,
         &view,
@@ -255,6 +296,9 @@ async fn plan_form(
     };
     if !open_for_requests(&view) {
         return see_case();
+    }
+    if open_request::waiting(&view.case).is_some() {
+        return waiting_page(&ctx, &view, StatusCode::OK);
     }
     let query = super::session::form_fields(req.query_string().as_bytes());
     page(
@@ -594,7 +638,8 @@ async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> H
     let decided =
         self_service::decide(ctx, &view.case, &view.creditor, request, ctx.clock.now()).await;
     match decided {
-        Err(e) => store_failure(ctx, &view, e),
+        Err(DecideError::Store(e)) => store_failure(ctx, &view, e),
+        Err(DecideError::Waiting(..)) => waiting_page(ctx, &view, StatusCode::CONFLICT),
         Ok(Decided {
             decision,
             saved: None,
