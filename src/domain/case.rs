@@ -109,6 +109,10 @@ pub struct Case {
     /// When collection ended (paid in full or closed): the retention schedule counts from here.
     #[serde(default)]
     pub settled_at: Option<DateTime<Utc>>,
+    /// Online payments that ended without money (cancelled, expired, failed), so the page the
+    /// debtor returns to tells what happened (`domain::checkout`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checkouts_ended: Vec<super::checkout::EndedCheckout>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -243,6 +247,7 @@ impl Case {
             identity_locked_until: None,
             payments: Vec::new(),
             settled_at: None,
+            checkouts_ended: Vec::new(),
         }
     }
 
@@ -483,6 +488,31 @@ impl Case {
     pub fn open_dispute(&mut self, dispute: Dispute, now: DateTime<Utc>) {
         self.status = CaseStatus::Disputed;
         self.request_review(PendingRequest::Dispute { dispute, at: now }, now);
+    }
+
+    /// Records that the online payment `reference` ended without money; `false` (nothing to
+    /// write) when it was recorded before or its payment was applied.
+    pub fn end_checkout(
+        &mut self,
+        reference: &str,
+        end: super::checkout::CheckoutEnd,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let known = self.payments.iter().any(|p| p.reference == reference)
+            || self
+                .checkouts_ended
+                .iter()
+                .any(|e| e.reference == reference);
+        if known {
+            return false;
+        }
+        self.checkouts_ended.push(super::checkout::EndedCheckout {
+            reference: reference.to_owned(),
+            end,
+            at: now,
+        });
+        self.updated_at = now;
+        true
     }
 
     pub fn has_pending_review(&self) -> bool {

@@ -2,6 +2,7 @@
 
 pub mod bank_account;
 pub mod case;
+pub mod checkout;
 pub mod contact;
 pub mod creditor;
 pub mod delivery_report;

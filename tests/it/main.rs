@@ -15,6 +15,7 @@ mod config;
 mod cross_tenant;
 mod debtor_forms;
 mod debtor_pages;
+mod debtor_paid;
 mod debtor_requests;
 mod events;
 mod idempotency;

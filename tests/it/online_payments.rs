@@ -339,7 +339,7 @@ async fn a_stripe_outage_leaves_the_debtor_a_way_to_pay_and_changes_nothing(back
     assert!(d.case().await.payments.is_empty());
 }
 
-fn vipps_headers(d: &Debtor, body: &str, secret: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn vipps_headers(d: &Debtor, body: &str, secret: &str) -> Vec<(&'static str, String)> {
     let host = d.app.base.trim_start_matches("http://").to_owned();
     let date = Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
     let hash = innfri::payments::gateways::vipps::content_hash(body.as_bytes());
@@ -357,7 +357,7 @@ fn vipps_headers(d: &Debtor, body: &str, secret: &str) -> Vec<(&'static str, Str
     ]
 }
 
-async fn post_vipps(d: &Debtor, body: &str, headers: &[(&'static str, String)]) -> u16 {
+pub(crate) async fn post_vipps(d: &Debtor, body: &str, headers: &[(&'static str, String)]) -> u16 {
     let mut request = d
         .app
         .http

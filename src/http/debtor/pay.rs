@@ -1,7 +1,7 @@
 //! Paying online from the case page: the debtor picks Vipps or card and an amount (the whole
 //! balance, or a part where the mandate allows it); each click creates a fresh payment at the
 //! provider and sends the debtor there. Providers confirm through their signed webhooks
-//! (`web::callbacks`); the return page only says thank you. The built-in fake provider's
+//! (`web::callbacks`); the return page tells what the case records of that payment. The built-in fake provider's
 //! approve/decline page lets the demo be paid end to end without a network.
 
 use actix_web::http::StatusCode;
@@ -14,12 +14,14 @@ use super::self_service::{page, parse_amount, posted, see_case};
 use super::session::{DebtorView, field, load};
 use crate::context::AppContext;
 use crate::domain::case::CaseStatus;
+use crate::domain::checkout::{CheckoutEnd, CheckoutState, checkout_state};
 use crate::domain::creditor::OnlineMethod;
 use crate::domain::money::Money;
 use crate::domain::payment::PaymentMethod;
 use crate::links::random_base62;
 use crate::payments::gateways::checkout::{CheckoutRequest, Redirect};
-use crate::service::payments::apply_fake_checkout;
+use crate::payments::gateways::vipps::payment_reference;
+use crate::service::payments::{apply_fake_checkout, checkout_ended};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/case/pay", web::get().to(pay_form))
@@ -169,13 +171,20 @@ async fn pay_submit(
         .chars()
         .take(100)
         .collect();
+    let attempt = random_base62(22);
+    // The return page finds this payment by its attempt; Stripe fills in its session id, by
+    // which its payment is applied.
+    let session = match method {
+        OnlineMethod::Card => "&session={CHECKOUT_SESSION_ID}",
+        OnlineMethod::Vipps => "",
+    };
     let request = CheckoutRequest {
         case_id: view.case.id.clone(),
-        attempt: random_base62(22),
+        return_url: format!("{base}/case/paid?attempt={attempt}{session}"),
+        cancel_url: format!("{base}/case/paid?attempt={attempt}&cancelled=1"),
+        attempt,
         amount,
         description,
-        return_url: format!("{base}/case/paid"),
-        cancel_url: format!("{base}/case"),
         locale: view.locale,
         now: ctx.clock.now(),
     };
@@ -289,6 +298,12 @@ async fn fake_decide(
         return see_case();
     };
     if field(&fields, "decision") != Some("approve") {
+        let reference = format!("fake:{attempt}");
+        let now = ctx.clock.now();
+        let ended = checkout_ended(&ctx, &view.case.id, &reference, CheckoutEnd::Cancelled, now);
+        if let Err(e) = ended.await {
+            return super::session::unavailable(&ctx, &e);
+        }
         let (t, l) = (&ctx.texts, view.locale);
         let body = html! { p { (t.get(l, "declined-body")) } (back_link(t, l)) };
         return page(&ctx, &view, "/case", "declined-title", StatusCode::OK, body);
@@ -308,14 +323,32 @@ async fn fake_decide(
     .await;
     match applied {
         Ok(_) => HttpResponse::SeeOther()
-            .insert_header(("Location", "/case/paid"))
+            .insert_header(("Location", format!("/case/paid?attempt={attempt}")))
             .finish(),
         Err(e) => super::session::unavailable(&ctx, &e),
     }
 }
 
-/// Where providers send the debtor back. The payment itself arrives by webhook, so this page
-/// only thanks; it shows the case as paid once it is.
+/// The references the payment of one attempt is applied under, whichever provider took it.
+fn attempt_references(view: &DebtorView, fields: &[(String, String)]) -> Option<Vec<String>> {
+    let well_formed = |v: &&str| {
+        (1..=255).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let attempt = field(fields, "attempt").filter(well_formed)?;
+    let mut references = vec![
+        format!("fake:{attempt}"),
+        format!("vipps:{}", payment_reference(&view.case.id, attempt)),
+    ];
+    if let Some(session) = field(fields, "session").filter(well_formed) {
+        references.push(format!("stripe:{session}"));
+    }
+    Some(references)
+}
+
+/// Where providers send the debtor back (`?attempt=`, Stripe's `&session=`, `&cancelled=1`
+/// from a cancel address). The payment itself arrives by webhook, so the page tells what the
+/// case records of this one payment: paid, still being confirmed, cancelled or failed, each
+/// with what to do next. Nothing is ever thanked for that did not happen.
 async fn paid_page(
     req: HttpRequest,
     ctx: web::Data<AppContext>,
@@ -325,21 +358,60 @@ async fn paid_page(
         Ok(view) => view,
         Err(response) => return response,
     };
+    let fields = super::session::form_fields(req.query_string().as_bytes());
     let (t, l) = (&ctx.texts, view.locale);
-    let body = html! {
-        @if view.case.status == CaseStatus::Paid {
-            p.status { (t.get(l, "status-paid")) }
-        } @else {
-            p { (t.get(l, "paid-body")) }
-        }
-        (back_link(t, l))
+    let Some(references) = attempt_references(&view, &fields) else {
+        return match view.case.status {
+            CaseStatus::Paid => {
+                let body = html! { p.status { (t.get(l, "status-paid")) } (back_link(t, l)) };
+                page(
+                    &ctx,
+                    &view,
+                    "/case/paid",
+                    "paid-title",
+                    StatusCode::OK,
+                    body,
+                )
+            }
+            _ => see_case(),
+        };
     };
-    page(
-        &ctx,
-        &view,
-        "/case/paid",
-        "paid-title",
-        StatusCode::OK,
-        body,
-    )
+    let cancelled = field(&fields, "cancelled").is_some();
+    let agency = view.agency.name.as_str();
+    let balance = view.case.balance().shown(l);
+    let (title, body) = match checkout_state(&view.case, &references, cancelled) {
+        CheckoutState::Paid if view.case.status == CaseStatus::Paid => (
+            "paid-title",
+            html! { p.status { (t.get(l, "status-paid")) } },
+        ),
+        CheckoutState::Paid => (
+            "paid-title",
+            html! { p { (t.format(l, "paid-part-body", &[("left", &balance)])) } },
+        ),
+        CheckoutState::Confirming => (
+            "paid-confirming-title",
+            html! {
+                p { (t.get(l, "paid-confirming-body")) }
+                // A link, not an automatic refresh: the debtor reads at their own pace.
+                p { a.button href=(format!("/case/paid?{}", req.query_string())) { (t.get(l, "paid-check-again")) } }
+                p { (t.format(l, "paid-confirming-help", &[("agency", agency)])) }
+            },
+        ),
+        CheckoutState::Cancelled => (
+            "declined-title",
+            html! {
+                p { (t.get(l, "declined-body")) }
+                p { a.button href="/case#pay-online" { (t.get(l, "paid-try-again")) } }
+            },
+        ),
+        CheckoutState::Failed => (
+            "paid-failed-title",
+            html! {
+                p { (t.get(l, "paid-failed-body")) }
+                p { a.button href="/case#pay-online" { (t.get(l, "paid-try-again")) } }
+            },
+        ),
+    };
+    let body = html! { (body) (back_link(t, l)) };
+    page(&ctx, &view, "/case/paid", title, StatusCode::OK, body)
 }
