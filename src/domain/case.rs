@@ -119,6 +119,10 @@ pub struct Case {
     /// read as not started).
     #[serde(default)]
     pub journey: JourneyProgress,
+    /// Online payments that ended without money (cancelled, expired, failed), so the page the
+    /// debtor returns to tells what happened (`domain::checkout`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checkouts_ended: Vec<super::checkout::EndedCheckout>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -275,6 +279,7 @@ impl Case {
             payments: Vec::new(),
             settled_at: None,
             journey: JourneyProgress::default(),
+            checkouts_ended: Vec::new(),
         }
     }
 
@@ -552,6 +557,31 @@ impl Case {
     pub fn open_dispute(&mut self, dispute: Dispute, now: DateTime<Utc>) {
         self.status = CaseStatus::Disputed;
         self.request_review(PendingRequest::Dispute { dispute, at: now }, now);
+    }
+
+    /// Records that the online payment `reference` ended without money; `false` (nothing to
+    /// write) when it was recorded before or its payment was applied.
+    pub fn end_checkout(
+        &mut self,
+        reference: &str,
+        end: super::checkout::CheckoutEnd,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let known = self.payments.iter().any(|p| p.reference == reference)
+            || self
+                .checkouts_ended
+                .iter()
+                .any(|e| e.reference == reference);
+        if known {
+            return false;
+        }
+        self.checkouts_ended.push(super::checkout::EndedCheckout {
+            reference: reference.to_owned(),
+            end,
+            at: now,
+        });
+        self.updated_at = now;
+        true
     }
 
     pub fn has_pending_review(&self) -> bool {

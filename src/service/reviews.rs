@@ -11,6 +11,7 @@ use crate::domain::case::{Case, CaseStatus, NOTE_TO_DEBTOR};
 use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::jurisdiction::no;
 use crate::domain::message::Template;
+use crate::domain::open_request::{self, PlanRecheck};
 use crate::domain::plan::{PlanShape, schedule};
 use crate::domain::self_service::PendingRequest;
 use crate::domain::text::agency_text;
@@ -23,6 +24,8 @@ pub enum ReviewField {
     Months,
     Note,
     Reason,
+    /// The request as a whole: it no longer fits the case as it now is.
+    Request,
 }
 
 impl ReviewField {
@@ -32,6 +35,7 @@ impl ReviewField {
             ReviewField::Months => "months",
             ReviewField::Note => "note",
             ReviewField::Reason => "reason",
+            ReviewField::Request => "request_id",
         }
     }
 }
@@ -142,6 +146,10 @@ pub async fn approve_by(
         .take_review(request_id)
         .ok_or(ReviewError::RequestNotFound)?;
     let today = now.date_naive();
+    // Re-checked against the case as it is now, not as it was when the debtor asked: a payment,
+    // the agency's update or a plan agreed meanwhile would otherwise be silently undone.
+    let recheck = open_request::recheck(&case, &request, today)
+        .map_err(|e| invalid(ReviewField::Request, e))?;
     let (kind, receipt, data) = match request {
         PendingRequest::Deferral { new_due_date, .. } => {
             let date = no::business_day_on_or_after(approval.new_due_date.unwrap_or(new_due_date));
@@ -159,10 +167,16 @@ pub async fn approve_by(
             )
         }
         PendingRequest::Plan { plan, .. } => {
-            let mut plan = match approval.months {
+            let months = match (approval.months, recheck) {
+                (None, Some(PlanRecheck::AsAsked)) => None,
+                (Some(months), _) => Some(months),
+                (None, _) => Some(plan.months()),
+            };
+            let mut plan = match months {
                 None => plan,
+                // From what is still owed (payments taken off), starting today.
                 Some(months) => schedule(
-                    case.amount_due(),
+                    case.balance(),
                     PlanShape::Months(months),
                     &creditor.mandate.plan,
                     today,

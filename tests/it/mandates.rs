@@ -102,7 +102,10 @@ async fn a_valid_mandate_replaces_the_old_one_and_decides_debtor_requests(backen
     // The debtor's case is decided by the new mandate: no more time on offer, none granted.
     let page = d.page().await;
     assert!(!page.contains("href=\"/case/more-time\""), "{page}");
-    assert!(page.contains("minst 150,00 kr"), "the new partial minimum");
+    assert!(
+        page.contains("minst 150,00\u{a0}kr"),
+        "the new partial minimum"
+    );
     let before = d.case().await;
     let date = no::business_day_on_or_after(before.due_date + Duration::days(7));
     let (status, html) = d

@@ -197,7 +197,7 @@ async fn a_monthly_amount_below_the_minimum_is_refused_with_a_plan_that_meets_it
         .post("/case/plan/preview", &[("months", "2"), ("monthly", "250")])
         .await;
     assert_eq!(status, 422);
-    assert!(html.contains("minstebeløpet på 300,00 kr"), "{html}");
+    assert!(html.contains("minstebeløpet på 300,00\u{a0}kr"), "{html}");
     assert!(
         html.contains("Den lengste planen vi kan gi med en gang, er 6 måneder"),
         "the nearest plan is offered"
@@ -375,7 +375,7 @@ async fn the_landing_page_offers_only_what_the_mandate_allows(backend: Backend) 
     );
     assert!(page.contains("href=\"/case/more-time\""));
     assert!(
-        page.contains("minst 200,00 kr"),
+        page.contains("minst 200,00\u{a0}kr"),
         "partial payments and their minimum"
     );
     let (status, html) = d.post("/case/plan/confirm", &[("months", "2")]).await;
