@@ -243,10 +243,13 @@ async fn the_case_api_shows_the_balance_payments_and_each_instalments_state(back
         "{actions:?}"
     );
     assert_eq!(case["replies"], serde_json::json!([]));
-    assert_eq!(
-        case["messages"][0]["template"], "plan_receipt",
-        "the plan's receipt: {case}"
-    );
+    let templates: Vec<&str> = case["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| m["template"].as_str().expect("template"))
+        .collect();
+    assert!(templates.contains(&"plan_receipt"), "{templates:?}");
 
     let response = d
         .app
