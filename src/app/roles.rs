@@ -7,7 +7,7 @@ use actix_web::dev::ServerHandle;
 use tokio::sync::watch;
 
 use super::demo;
-use super::{AppContext, http_client};
+use super::{AppContext, http_client, metrics};
 use crate::http;
 use crate::http::health::{self, WorkerProbes};
 use crate::messaging::Worker;
@@ -113,9 +113,14 @@ pub async fn run_worker(
         async move { deliverer.run(rx).await }
     });
     let retention = tokio::spawn(retention::run_periodically(ctx.clone(), shutdown.clone()));
+    let gauges = tokio::spawn(metrics::refresh_queue_periodically(
+        ctx.clone(),
+        shutdown.clone(),
+    ));
     worker.run(shutdown).await;
     let _ = webhooks.await;
     let _ = retention.await;
+    let _ = gauges.await;
     if let Some(probes) = probes {
         probes.stop(true).await;
     }
@@ -171,6 +176,7 @@ async fn web_and_worker(
         async move { deliverer.run(rx).await }
     });
     let retention = tokio::spawn(retention::run_periodically(ctx.clone(), rx.clone()));
+    let gauges = tokio::spawn(metrics::refresh_queue_periodically(ctx.clone(), rx.clone()));
     let worker_task = tokio::spawn(async move { worker.run(rx).await });
     started();
     tokio::spawn(async move {
@@ -182,6 +188,7 @@ async fn web_and_worker(
     let _ = worker_task.await;
     let _ = webhooks.await;
     let _ = retention.await;
+    let _ = gauges.await;
     if let Some(probes) = probes {
         probes.stop(true).await;
     }
