@@ -33,15 +33,17 @@ enum QueueMove {
 }
 
 impl RedisStore {
-    /// Moves `id` in `case`'s shard, in one step (both sets are on the shard's slot).
+    /// Moves `id` in `case`'s shard: one pipeline on the shard's slot, the new place added
+    /// before the old one is left, so even a Redis that stops between the two leaves the id in
+    /// both (claimed once more, then fenced off by begin_send.lua), never in neither. Not a
+    /// MULTI: it would cost two more commands per move and protect nothing more.
     async fn move_in_queue(&self, case: &CaseId, id: &str, to: QueueMove) -> StoreResult<()> {
         let shard = self.keys.shard_of(case);
         let (due, leased) = (self.keys.due(shard), self.keys.leased(shard));
         let mut pipe = redis::pipe();
-        pipe.atomic();
         match to {
-            QueueMove::Lease(until) => pipe.zrem(&due, id).ignore().zadd(&leased, id, until),
-            QueueMove::Due(at) => pipe.zrem(&leased, id).ignore().zadd(&due, id, at),
+            QueueMove::Lease(until) => pipe.zadd(&leased, id, until).ignore().zrem(&due, id),
+            QueueMove::Due(at) => pipe.zadd(&due, id, at).ignore().zrem(&leased, id),
             QueueMove::Release => pipe.zrem(&leased, id).ignore().zrem(&due, id),
         }
         .ignore();
