@@ -7,7 +7,7 @@ use actix_web::dev::ServerHandle;
 use tokio::sync::watch;
 
 use super::demo;
-use super::{AppContext, http_client};
+use super::{AppContext, http_client, metrics};
 use crate::http;
 use crate::http::health::{self, WorkerProbes};
 use crate::messaging::Worker;
@@ -115,10 +115,14 @@ pub async fn run_worker(
         async move { deliverer.run(rx).await }
     });
     let retention = tokio::spawn(retention::run_periodically(ctx.clone(), stopped.clone()));
+    let gauges = tokio::spawn(metrics::refresh_queue_periodically(
+        ctx.clone(),
+        stopped.clone(),
+    ));
     let sending = tokio::spawn(async move { worker.run(stopped).await });
     let mut shutdown = shutdown;
     let ended = supervise(
-        vec![sending, webhooks, retention],
+        vec![sending, webhooks, retention, gauges],
         async move {
             let _ = shutdown.wait_for(|stop| *stop).await;
         },
@@ -137,7 +141,7 @@ pub async fn run_worker(
 }
 
 /// The names of the background loops, in the order [`supervise`] is given them.
-const BACKGROUND: [&str; 3] = ["worker", "webhook delivery", "retention"];
+const BACKGROUND: [&str; 4] = ["worker", "webhook delivery", "retention", "queue gauges"];
 
 /// Waits for `shutdown` or for one of `tasks` to end, whichever comes first, then runs `stop`
 /// (which must make the others end) and waits for the rest. Names the task that ended before
@@ -228,13 +232,14 @@ async fn web_and_worker(
         async move { deliverer.run(rx).await }
     });
     let retention = tokio::spawn(retention::run_periodically(ctx.clone(), rx.clone()));
+    let gauges = tokio::spawn(metrics::refresh_queue_periodically(ctx.clone(), rx.clone()));
     let worker_task = tokio::spawn(async move { worker.run(rx).await });
     started();
     // A background loop that ends before the signal stops the web server too, and the process
     // exits with an error so that whatever supervises it restarts the whole.
     let supervisor = tokio::spawn(async move {
         let ended = supervise(
-            vec![worker_task, webhooks, retention],
+            vec![worker_task, webhooks, retention, gauges],
             shutdown_signal(),
             move || {
                 let _ = tx.send(true);

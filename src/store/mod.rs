@@ -32,7 +32,7 @@ pub use self::embedded::EmbeddedStore;
 pub use self::events::EventStore;
 pub use self::idempotency::{IdempotencyBegin, IdempotencyStore, SavedResponse};
 pub use self::links::LinkStore;
-pub use self::messages::{MessageStore, SendStart};
+pub use self::messages::{MessageStore, QueueDepth, SendStart};
 pub use self::outage::OutageLog;
 pub use self::payments::PaymentStore;
 pub use self::pseudonym::{PseudonymKeyError, Pseudonyms};

@@ -24,8 +24,8 @@ use innfri::domain::message::{
 use innfri::domain::money::{Currency, Money};
 use innfri::links::TokenDigest;
 use innfri::store::{
-    ApiKeyRecord, CaseInsert, EmbeddedStore, IdempotencyBegin, RedisStore, SavedResponse,
-    SharedStore, StoreError, lifetimes,
+    ApiKeyRecord, CaseInsert, EmbeddedStore, IdempotencyBegin, QueueDepth, RedisStore,
+    SavedResponse, SharedStore, StoreError, lifetimes,
 };
 
 /// The backends under test.
@@ -341,6 +341,46 @@ async fn a_session_comes_with_its_case_in_one_read(backend: Backend) {
             .await
             .expect("read"),
         None
+    );
+}
+
+async fn the_queue_depth_counts_due_scheduled_and_leased_messages(backend: Backend) {
+    let store = store(backend).await;
+    let now = Utc::now();
+    assert_eq!(
+        store.queue_depth(now).await.expect("depth"),
+        QueueDepth::default()
+    );
+    // Two cases: on Redis, most likely two queue shards, which the depth adds up.
+    let (c, d) = (case("a", "Q1"), case("a", "Q2"));
+    let oldest = sms(&c, now - Duration::seconds(30));
+    let due = sms(&d, now - Duration::seconds(10));
+    let later = sms(&d, now + Duration::hours(1));
+    for m in [&oldest, &due, &later] {
+        store.schedule_message(m).await.expect("schedule");
+    }
+    let depth = store.queue_depth(now).await.expect("depth");
+    assert_eq!((depth.due, depth.scheduled, depth.leased), (2, 1, 0));
+    assert_eq!(
+        depth.oldest_due.map(|t| t.timestamp_millis()),
+        Some(oldest.not_before.timestamp_millis())
+    );
+    let claimed = store
+        .claim_due_messages(now, now + Duration::minutes(1), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 2);
+    let depth = store.queue_depth(now).await.expect("depth");
+    assert_eq!((depth.due, depth.scheduled, depth.leased), (0, 1, 2));
+    assert_eq!(depth.oldest_due, None);
+    let depth = store
+        .queue_depth(now + Duration::hours(2))
+        .await
+        .expect("depth");
+    assert_eq!(
+        (depth.due, depth.scheduled),
+        (1, 0),
+        "the later one is due then"
     );
 }
 
@@ -1939,6 +1979,7 @@ async fn a_queued_message_is_cancelled_but_not_one_being_sent(backend: Backend) 
 }
 
 on_every_store!(
+    the_queue_depth_counts_due_scheduled_and_leased_messages,
     a_case_is_stored_once_per_agency_and_reference,
     a_stale_update_is_refused,
     kid_sequences_count_up_per_creditor,

@@ -176,9 +176,12 @@ impl ConnectionLike for Bounded {
     ) -> redis::RedisFuture<'a, redis::Value> {
         let limit = self.limit;
         Box::pin(async move {
-            tokio::time::timeout(limit, self.conn.req_packed_command(cmd))
+            let started = std::time::Instant::now();
+            let answer = tokio::time::timeout(limit, self.conn.req_packed_command(cmd))
                 .await
-                .unwrap_or_else(|_| Err(no_answer_in_time()))
+                .unwrap_or_else(|_| Err(no_answer_in_time()));
+            observe(command_kind(cmd), started, answer.as_ref().err());
+            answer
         })
     }
 
@@ -190,14 +193,80 @@ impl ConnectionLike for Bounded {
     ) -> redis::RedisFuture<'a, Vec<redis::Value>> {
         let limit = self.limit;
         Box::pin(async move {
-            tokio::time::timeout(limit, self.conn.req_packed_commands(cmd, offset, count))
-                .await
-                .unwrap_or_else(|_| Err(no_answer_in_time()))
+            let started = std::time::Instant::now();
+            let answer =
+                tokio::time::timeout(limit, self.conn.req_packed_commands(cmd, offset, count))
+                    .await
+                    .unwrap_or_else(|_| Err(no_answer_in_time()));
+            observe("pipeline", started, answer.as_ref().err());
+            answer
         })
     }
 
     fn get_db(&self) -> i64 {
         self.conn.get_db()
+    }
+}
+
+/// A command's name as a metric label: one of a closed set (never a key or an argument).
+fn command_kind(cmd: &redis::Cmd) -> &'static str {
+    let Some(redis::Arg::Simple(name)) = cmd.args_iter().next() else {
+        return "other";
+    };
+    const KNOWN: &[&str] = &[
+        "EVALSHA",
+        "EVAL",
+        "SCRIPT",
+        "GET",
+        "SET",
+        "DEL",
+        "MGET",
+        "EXISTS",
+        "HGET",
+        "HSET",
+        "HMGET",
+        "HGETALL",
+        "HKEYS",
+        "HDEL",
+        "HEXISTS",
+        "SADD",
+        "SREM",
+        "SMEMBERS",
+        "SISMEMBER",
+        "ZADD",
+        "ZREM",
+        "ZRANGE",
+        "ZRANGEBYSCORE",
+        "ZCOUNT",
+        "ZCARD",
+        "LRANGE",
+        "RPUSH",
+        "INCR",
+        "XADD",
+        "XRANGE",
+        "PEXPIRE",
+        "PTTL",
+        "SCAN",
+        "PING",
+        "RENAMENX",
+    ];
+    KNOWN
+        .iter()
+        .find(|known| known.as_bytes().eq_ignore_ascii_case(name))
+        .copied()
+        .unwrap_or("other")
+}
+
+/// Records a command's latency, and its failure if it failed (`timeout` when no answer came
+/// within the response timeout, else `error`; a script's own refusal is an answer, not this).
+fn observe(kind: &'static str, started: std::time::Instant, error: Option<&redis::RedisError>) {
+    metrics::histogram!("innfri_store_command_duration_seconds", "command" => kind)
+        .record(started.elapsed().as_secs_f64());
+    // NOSCRIPT is the first call of a script on a node: `Script` loads it and asks again.
+    if let Some(e) = error.filter(|e| e.kind() != redis::ErrorKind::NoScriptError) {
+        let reason = if e.is_timeout() { "timeout" } else { "error" };
+        metrics::counter!("innfri_store_command_errors_total", "command" => kind, "reason" => reason)
+            .increment(1);
     }
 }
 
