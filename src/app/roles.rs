@@ -125,11 +125,18 @@ pub async fn run_worker(
 /// Web and worker in one process on the embedded store, with a demo case and its link printed.
 pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     let listener = bind(&ctx)?;
-    let link = demo::seed(&ctx).await?;
+    let demo::DemoCase { link, timeline } = demo::seed(&ctx).await?;
     let started = move || {
         println!(
             "\ninnfri demo is running. Open the demo case (as the debtor would from the SMS):\n\n    {link}\n"
         );
+        if !timeline.is_empty() {
+            println!("The demo case's journey, if it is not paid:\n");
+            for line in &timeline {
+                println!("    {line}");
+            }
+            println!();
+        }
         println!(
             "Agency API key for this demo: {}\nStop with Ctrl-C.\n",
             demo::API_KEY

@@ -642,3 +642,40 @@ fn the_simulate_command_prints_json_lines_and_a_summary() {
         .expect("run");
     assert_eq!(String::from_utf8_lossy(&again.stdout), text);
 }
+
+#[tokio::test]
+async fn the_demo_case_shows_its_journey_with_dates_and_fees() {
+    let config = innfri::config::ConfigSource::new(crate::common::CONFIG_DIR, Some("demo"))
+        .with("store.backend", "embedded")
+        .load()
+        .expect("config");
+    let clock = SettableClock::at(oslo_noon(day(2026, 3, 2)));
+    let ctx = innfri::app::AppContext::with_clock(config, std::sync::Arc::new(clock))
+        .await
+        .expect("context");
+    let demo = innfri::app::demo::seed(&ctx).await.expect("seed");
+    // Due 14 days after 2 March: nudge on day 3, purring on day 14 (with the 2026 fee), the
+    // varsel and the betalingsoppfordring the day after each deadline.
+    assert_eq!(demo.timeline.len(), 4, "{:?}", demo.timeline);
+    assert!(
+        demo.timeline[0].starts_with("2026-03-19  planned  nudge"),
+        "{:?}",
+        demo.timeline
+    );
+    assert!(
+        demo.timeline[1].starts_with("2026-03-30  planned  purring")
+            && demo.timeline[1].contains("fee 37.50 NOK, pay by 2026-04-13"),
+        "{:?}",
+        demo.timeline
+    );
+    assert!(
+        demo.timeline[2].starts_with("2026-04-14  planned  inkassovarsel"),
+        "{:?}",
+        demo.timeline
+    );
+    assert!(
+        demo.timeline[3].starts_with("2026-04-29  planned  betalingsoppfordring"),
+        "{:?}",
+        demo.timeline
+    );
+}
