@@ -426,7 +426,7 @@ pub fn record_step(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::journey::tests::{d, typical};
     use crate::domain::jurisdiction::Norway;
@@ -449,7 +449,8 @@ mod tests {
         }
     }
 
-    fn creditor() -> Creditor {
+    /// A Norwegian creditor with the typical journey (nudge, purring, varsel, oppfordring).
+    pub(crate) fn creditor() -> Creditor {
         use crate::domain::creditor::{CreditorMessaging, OrgNumber};
         Creditor {
             id: crate::domain::ids::CreditorId::parse("fjordkraft-demo").expect("id"),
