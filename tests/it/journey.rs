@@ -324,8 +324,128 @@ async fn payment_stops_the_journey_and_a_dispute_pauses_it_until_declined(backen
     assert_eq!(app.stored_case(&disputed).await.journey.sent.len(), 1);
 }
 
+async fn a_deferral_moves_the_journey_and_a_plan_pauses_it(backend: Backend) {
+    let (app, clock) = journey_app(backend).await;
+    let id = create(&app, "J-defer", None).await;
+    let creditor = app
+        .ctx
+        .creditor(&innfri::domain::ids::CreditorId::parse("nordlys-energi").expect("id"))
+        .await
+        .expect("store")
+        .expect("creditor");
+    let now = innfri::clock::Clock::now(&clock);
+    let case = app.stored_case(&id).await;
+    let decided = innfri::service::self_service::decide(
+        &app.ctx,
+        &case,
+        &creditor,
+        innfri::domain::self_service::DebtorRequest::Deferral {
+            new_due_date: day(2026, 3, 12),
+        },
+        now,
+    )
+    .await
+    .expect("decide");
+    assert!(decided.saved.is_some(), "{:?}", decided.decision);
+    // Three days after the new due date is a Sunday: Monday at 08:00 in Oslo.
+    assert_eq!(
+        queued(&app, &id).await,
+        vec![(
+            "nudge".to_owned(),
+            "Sms".to_owned(),
+            Utc.with_ymd_and_hms(2026, 3, 16, 7, 0, 0)
+                .single()
+                .expect("t")
+        )]
+    );
+    // An agreed plan takes over: nothing of the journey waits any more.
+    let case = app.stored_case(&id).await;
+    let decided = innfri::service::self_service::decide(
+        &app.ctx,
+        &case,
+        &creditor,
+        innfri::domain::self_service::DebtorRequest::Plan(innfri::domain::plan::PlanShape::Months(
+            3,
+        )),
+        now,
+    )
+    .await
+    .expect("decide");
+    assert!(decided.saved.is_some(), "{:?}", decided.decision);
+    assert_eq!(queued(&app, &id).await, vec![]);
+    assert_eq!(app.stored_case(&id).await.journey.queued, None);
+}
+
+async fn a_step_reported_sent_again_changes_nothing(backend: Backend) {
+    let (app, clock) = journey_app(backend).await;
+    let id = create(&app, "J-again", None).await;
+    clock.set(oslo_noon(day(2026, 3, 5)));
+    assert_eq!(app.run_worker_at(oslo_noon(day(2026, 3, 5))).await, 1);
+    let sent = app
+        .ctx
+        .store
+        .case_messages(&id)
+        .await
+        .expect("messages")
+        .into_iter()
+        .find(|m| m.status == MessageStatus::Sent)
+        .expect("the nudge");
+    let before = app.stored_case(&id).await;
+    // A worker that stopped after recording the step reports it again (recovery).
+    innfri::service::journey::step_sent(&app.ctx, &sent, oslo_noon(day(2026, 3, 6)))
+        .await
+        .expect("report");
+    let after = app.stored_case(&id).await;
+    assert_eq!(after.journey, before.journey);
+    assert_eq!(after.claim, before.claim);
+    assert_eq!(after.version, before.version, "nothing was written");
+}
+
+async fn the_api_shows_the_journey_and_the_import_takes_notices(backend: Backend) {
+    let (app, clock) = journey_app(backend).await;
+    clock.set(oslo_noon(day(2026, 3, 20)));
+    let csv = "external_ref;debtor_name;phone;principal;due_date;notices_sent\n\
+        J-csv-1;Kari Nordmann;912 34 567;1200,00;2026-03-02;purring:2026-03-16:2026-03-30:37,50\n\
+        J-csv-2;Per Hansen;912 34 568;800,00;2026-03-02;purring:2026-03-10:2026-03-24:37,50\n";
+    let report = innfri::service::import::import_cases(
+        &app.ctx,
+        &innfri::domain::ids::AgencyId::parse("agency-a").expect("id"),
+        &innfri::domain::ids::CreditorId::parse("nordlys-energi").expect("id"),
+        csv.as_bytes(),
+    )
+    .await
+    .expect("import");
+    assert_eq!(report.created, 1, "{report:?}");
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert_eq!(report.rejected[0].field, "notices_sent", "{report:?}");
+    let case = app
+        .ctx
+        .store
+        .case_by_ref(
+            &innfri::domain::ids::AgencyId::parse("agency-a").expect("id"),
+            &innfri::domain::ids::ExternalRef::parse("J-csv-1").expect("ref"),
+        )
+        .await
+        .expect("store")
+        .expect("case");
+    let view: Value = app
+        .get_api(&format!("/api/v1/cases/{}", case.id), KEY_A)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let journey = &view["journey"];
+    assert_eq!(journey["sent"][0]["kind"], "purring", "{view}");
+    assert_eq!(journey["sent"][0]["fee"]["amount"], "37.50", "{view}");
+    assert_eq!(journey["next"]["step_id"], "inkassovarsel", "{view}");
+    assert_eq!(journey["next"]["day"], "2026-03-31", "{view}");
+}
+
 on_both_stores!(
     a_case_follows_its_journey_and_each_fee_is_added_once_when_sent,
+    a_deferral_moves_the_journey_and_a_plan_pauses_it,
+    a_step_reported_sent_again_changes_nothing,
+    the_api_shows_the_journey_and_the_import_takes_notices,
     notices_sent_before_the_hand_over_count_and_the_journey_goes_on_after_them,
     notices_that_break_the_law_are_refused_with_the_field_named,
     payment_stops_the_journey_and_a_dispute_pauses_it_until_declined,

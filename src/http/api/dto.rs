@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::domain::case::{Case, CaseStatus, ClaimKind, ClaimLine, Debtor};
 use crate::domain::ids::{CaseId, CreditorId, ExternalRef};
-use crate::domain::journey::StepKind;
+use crate::domain::journey::{PauseReason, QueuedStep, SentNotice, StepKind};
 use crate::domain::kid::Kid;
 use crate::domain::message::{Channel, Message, MessageStatus, Template};
 use crate::domain::money::Money;
@@ -30,6 +30,21 @@ pub(crate) struct CaseView<'a> {
     kid: &'a Kid,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    /// Where the case stands on its creditor's journey.
+    journey: JourneyView<'a>,
+}
+
+/// The case's journey: the notices it had (with their fees and deadlines, also those sent
+/// before the hand-over) and the next step while it waits in the queue.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct JourneyView<'a> {
+    /// Oldest first.
+    sent: &'a [SentNotice],
+    /// The next step and the day it goes out (in the contact hours of that day); null when
+    /// nothing is queued (the journey is done, paused or stopped).
+    next: Option<&'a QueuedStep>,
+    /// Why the journey waits, when a person or the engine paused it.
+    paused: Option<PauseReason>,
 }
 
 impl<'a> From<&'a Case> for CaseView<'a> {
@@ -46,6 +61,11 @@ impl<'a> From<&'a Case> for CaseView<'a> {
             kid: &c.kid,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            journey: JourneyView {
+                sent: &c.journey.sent,
+                next: c.journey.queued.as_ref(),
+                paused: c.journey.paused,
+            },
         }
     }
 }
