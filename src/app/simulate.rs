@@ -20,7 +20,7 @@ use crate::domain::creditor::Agency;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId};
 use crate::domain::journey_engine::principal;
 use crate::domain::money::Money;
-use crate::domain::self_service::Dispute;
+use crate::domain::self_service::{DebtorRequest, Dispute, deferral_options};
 use crate::messaging::ProviderSet;
 use crate::messaging::providers::memory::MemoryProvider;
 use crate::service::cases::{self, CaseIntake, ClaimLineIntake, DebtorIntake, Upserted};
@@ -53,11 +53,17 @@ enum Behaviour {
         answer: i64,
         upheld: bool,
     },
+    /// Asks for more time the day after the first step (granted when the mandate allows it
+    /// without a person), then pays after step `then_pays_after` or never.
+    Defers {
+        then_pays_after: Option<(usize, i64)>,
+    },
     Never,
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Act {
+    Defer,
     Pay,
     Dispute,
     Answer { upheld: bool },
@@ -79,6 +85,7 @@ struct Totals {
     fee_minor: i64,
     collected_minor: i64,
     paid: u64,
+    deferred: u64,
     disputed: u64,
     closed: u64,
 }
@@ -142,7 +149,12 @@ pub async fn run(
                 step: rng.gen_range(0..steps),
                 delay: rng.gen_range(1..=10),
             },
-            55..67 => Behaviour::Disputes {
+            55..65 => Behaviour::Defers {
+                then_pays_after: rng
+                    .gen_bool(0.5)
+                    .then(|| (rng.gen_range(0..steps), rng.gen_range(1..=10))),
+            },
+            65..77 => Behaviour::Disputes {
                 step: rng.gen_range(0..steps),
                 delay: rng.gen_range(0..=5),
                 answer: rng.gen_range(2..=10),
@@ -285,6 +297,10 @@ pub async fn run(
                         Behaviour::Disputes { step: s, delay, .. } if s == step.step => {
                             Some((delay, Act::Dispute))
                         }
+                        Behaviour::Defers { .. } if step.step == 0 => Some((1, Act::Defer)),
+                        Behaviour::Defers {
+                            then_pays_after: Some((s, delay)),
+                        } if s == step.step && step.step > 0 => Some((delay, Act::Pay)),
                         _ => None,
                     };
                     if let Some((delay, act)) = reaction {
@@ -316,6 +332,7 @@ pub async fn run(
             "fees": {"count": totals.fees, "amount": Money::from_minor(totals.fee_minor, currency).to_plain_string()},
             "collected": Money::from_minor(totals.collected_minor, currency).to_plain_string(),
             "paid": totals.paid,
+            "deferred": totals.deferred,
             "disputed": totals.disputed,
             "closed": totals.closed,
             // innfri does not accrue interest on its own yet: the agency sends interest lines.
@@ -370,6 +387,39 @@ async fn act_out(
     };
     let name = sim.external_ref.as_str();
     match act {
+        Act::Defer => {
+            if case.status != CaseStatus::Open {
+                return Ok(None);
+            }
+            let Some(creditor) = ctx.creditor(&case.creditor_id).await? else {
+                return Ok(None);
+            };
+            let today = t.date_naive();
+            let options = deferral_options(&case.facts(), &creditor.mandate, today);
+            // The longest the debtor gets at once.
+            let Some(new_due_date) = options
+                .iter()
+                .filter(|(_, now)| *now)
+                .map(|(d, _)| *d)
+                .next_back()
+            else {
+                return Ok(None);
+            };
+            let request = DebtorRequest::Deferral { new_due_date };
+            let decided = self_service::decide(ctx, &case, &creditor, request, t).await?;
+            if let Some(after) = decided.saved {
+                totals.deferred += 1;
+                line(
+                    out,
+                    name,
+                    &after,
+                    t,
+                    "deferred",
+                    json!({"new_due_date": new_due_date}),
+                )?;
+            }
+            Ok(None)
+        }
         Act::Pay => {
             if !matches!(case.status, CaseStatus::Open) || !case.balance().is_positive() {
                 return Ok(None);

@@ -567,6 +567,8 @@ fn check_case(case: &str, lines: &[&Value]) -> Result<(), String> {
                 }
             }
             "paused" => disputed = true,
+            // The due date on the lines after it is the new one.
+            "deferred" => {}
             "resumed" => disputed = false,
             "stopped" => stopped = true,
             _ => {}
@@ -635,6 +637,7 @@ async fn a_thousand_cases_over_120_days_keep_the_law() {
     assert!(count("fee") > 1000, "{}", count("fee"));
     assert!(count("payment") > 300 && count("stopped") > 300);
     assert!(count("paused") > 50 && count("resumed") > 20);
+    assert!(count("deferred") > 20, "{}", count("deferred"));
     // One fee line per step with a fee, and the summary says the same.
     assert_eq!(summary["fees"]["count"].as_u64(), Some(count("fee") as u64));
     eprintln!(
