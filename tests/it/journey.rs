@@ -441,8 +441,51 @@ async fn the_api_shows_the_journey_and_the_import_takes_notices(backend: Backend
     assert_eq!(journey["next"]["day"], "2026-03-31", "{view}");
 }
 
+async fn an_agency_pauses_and_resumes_a_journey_through_the_api(backend: Backend) {
+    let (app, _clock) = journey_app(backend).await;
+    let id = create(&app, "J-hold", None).await;
+    let before = queued(&app, &id).await;
+    assert_eq!(before.len(), 1);
+    let paused = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/journey/pause"),
+            Some(KEY_A),
+            "",
+        )
+        .await;
+    assert_eq!(paused.status().as_u16(), 200);
+    let view: Value = paused.json().await.expect("json");
+    assert_eq!(view["journey"]["paused"], "manual", "{view}");
+    assert_eq!(view["journey"]["next"], Value::Null, "{view}");
+    assert_eq!(queued(&app, &id).await, vec![]);
+    // The other agency cannot touch it.
+    let other = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/journey/resume"),
+            Some(crate::common::KEY_B),
+            "",
+        )
+        .await;
+    assert_eq!(other.status().as_u16(), 404);
+    let resumed = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/journey/resume"),
+            Some(KEY_A),
+            "",
+        )
+        .await;
+    assert_eq!(resumed.status().as_u16(), 200);
+    let view: Value = resumed.json().await.expect("json");
+    assert_eq!(view["journey"]["paused"], Value::Null, "{view}");
+    assert_eq!(view["journey"]["next"]["step_id"], "nudge", "{view}");
+    let after = queued(&app, &id).await;
+    assert_eq!(after.len(), 1);
+    assert_eq!((&after[0].0, after[0].2), (&before[0].0, before[0].2));
+}
+
 on_both_stores!(
     a_case_follows_its_journey_and_each_fee_is_added_once_when_sent,
+    an_agency_pauses_and_resumes_a_journey_through_the_api,
     a_deferral_moves_the_journey_and_a_plan_pauses_it,
     a_step_reported_sent_again_changes_nothing,
     the_api_shows_the_journey_and_the_import_takes_notices,
