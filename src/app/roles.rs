@@ -173,7 +173,7 @@ async fn supervise(
 /// Web and worker in one process on the embedded store, with a demo case and its link printed.
 pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     let listener = bind(&ctx)?;
-    let link = demo::seed(&ctx).await?;
+    let demo::DemoCase { link, timeline } = demo::seed(&ctx).await?;
     let logins = demo::staff_logins(&ctx).await?;
     let console = format!(
         "{}/console/login",
@@ -183,6 +183,13 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
         println!(
             "\ninnfri demo is running. Open the demo case (as the debtor would from the SMS):\n\n    {link}\n"
         );
+        if !timeline.is_empty() {
+            println!("The demo case's journey, if it is not paid:\n");
+            for line in &timeline {
+                println!("    {line}");
+            }
+            println!();
+        }
         println!("The staff console: {console}");
         for login in &logins {
             println!(

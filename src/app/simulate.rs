@@ -20,7 +20,7 @@ use crate::domain::creditor::Agency;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId};
 use crate::domain::journey_engine::principal;
 use crate::domain::money::Money;
-use crate::domain::self_service::Dispute;
+use crate::domain::self_service::{DebtorRequest, Dispute, deferral_options};
 use crate::messaging::ProviderSet;
 use crate::messaging::providers::memory::MemoryProvider;
 use crate::service::cases::{self, CaseIntake, ClaimLineIntake, DebtorIntake, Upserted};
@@ -53,11 +53,17 @@ enum Behaviour {
         answer: i64,
         upheld: bool,
     },
+    /// Asks for more time the day after the first step (granted when the mandate allows it
+    /// without a person), then pays after step `then_pays_after` or never.
+    Defers {
+        then_pays_after: Option<(usize, i64)>,
+    },
     Never,
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Act {
+    Defer,
     Pay,
     Dispute,
     Answer { upheld: bool },
@@ -79,6 +85,7 @@ struct Totals {
     fee_minor: i64,
     collected_minor: i64,
     paid: u64,
+    deferred: u64,
     disputed: u64,
     closed: u64,
 }
@@ -142,7 +149,12 @@ pub async fn run(
                 step: rng.gen_range(0..steps),
                 delay: rng.gen_range(1..=10),
             },
-            55..67 => Behaviour::Disputes {
+            55..65 => Behaviour::Defers {
+                then_pays_after: rng
+                    .gen_bool(0.5)
+                    .then(|| (rng.gen_range(0..steps), rng.gen_range(1..=10))),
+            },
+            65..77 => Behaviour::Disputes {
                 step: rng.gen_range(0..steps),
                 delay: rng.gen_range(0..=5),
                 answer: rng.gen_range(2..=10),
@@ -183,6 +195,7 @@ pub async fn run(
     }
 
     let mut totals = Totals::default();
+    let mut lines = Lines { out, zone };
     // Debtors' and the agency's actions by when they happen.
     let mut agenda: BTreeMap<(DateTime<Utc>, usize), (usize, Act)> = BTreeMap::new();
     let mut sequence = 0usize;
@@ -198,8 +211,16 @@ pub async fn run(
                     break;
                 }
                 let (index, act) = entry.remove();
-                let Some(follow_up) =
-                    act_out(&ctx, &agency_id, &sims[index], act, t, &mut totals, out).await?
+                let Some(follow_up) = act_out(
+                    &ctx,
+                    &agency_id,
+                    &sims[index],
+                    act,
+                    t,
+                    &mut totals,
+                    &mut lines,
+                )
+                .await?
                 else {
                     continue;
                 };
@@ -211,7 +232,13 @@ pub async fn run(
             }
             // Everything due now goes out; then it is read back in a fixed order (the worker
             // sends concurrently), so a seed always gives the same lines.
-            while worker.run_once_at(t).await? > 0 {}
+            // Bounded: a message the worker holds or retries waits for a later time, so rounds
+            // at one instant run out; the bound only guards against a loop that would not.
+            for _ in 0..10_000 {
+                if worker.run_once_at(t).await? == 0 {
+                    break;
+                }
+            }
             let mut sent_now: Vec<(usize, String, crate::domain::message::Message)> = Vec::new();
             for sent in provider.take() {
                 let Some(message) = ctx.store.message(&sent.message_id).await? else {
@@ -223,76 +250,76 @@ pub async fn run(
                 }
             }
             sent_now.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-            {
-                for (index, channel, message) in sent_now {
-                    let Some(step) = message.journey.as_ref() else {
-                        continue;
-                    };
-                    let Some(case) = ctx.store.case(&message.case_id).await? else {
-                        continue;
-                    };
-                    let sim = &mut sims[index];
-                    let notice = case
-                        .journey
-                        .sent
-                        .iter()
-                        .find(|n| n.step_id.as_deref() == Some(step.step_id.as_str()));
-                    *totals
-                        .messages
-                        .entry(step.step_id.clone())
-                        .or_default()
-                        .entry(channel.clone())
-                        .or_default() += 1;
-                    let kind = notice.map(|n| n.kind.as_str());
-                    line(
-                        out,
+
+            for (index, channel, message) in sent_now {
+                let Some(step) = message.journey.as_ref() else {
+                    continue;
+                };
+                let Some(case) = ctx.store.case(&message.case_id).await? else {
+                    continue;
+                };
+                let sim = &mut sims[index];
+                let notice = case
+                    .journey
+                    .sent
+                    .iter()
+                    .find(|n| n.step_id.as_deref() == Some(step.step_id.as_str()));
+                *totals
+                    .messages
+                    .entry(step.step_id.clone())
+                    .or_default()
+                    .entry(channel.clone())
+                    .or_default() += 1;
+                let kind = notice.map(|n| n.kind.as_str());
+                lines.line(
+                    &sim.external_ref,
+                    &case,
+                    t,
+                    "message",
+                    json!({
+                        "step": step.step_id,
+                        "kind": kind,
+                        "channel": channel,
+                        "deadline": notice.and_then(|n| n.deadline),
+                    }),
+                )?;
+                if !sim.steps_seen.insert(step.step_id.clone()) {
+                    continue;
+                }
+                if let Some(fee) = notice.and_then(|n| n.fee) {
+                    totals.fees += 1;
+                    totals.fee_minor += fee.minor_units();
+                    lines.line(
                         &sim.external_ref,
                         &case,
                         t,
-                        "message",
+                        "fee",
                         json!({
                             "step": step.step_id,
                             "kind": kind,
-                            "channel": channel,
+                            "amount": fee.to_plain_string(),
                             "deadline": notice.and_then(|n| n.deadline),
                         }),
                     )?;
-                    if !sim.steps_seen.insert(step.step_id.clone()) {
-                        continue;
+                }
+                // The debtor's answer to this step.
+                let reaction = match sim.behaviour {
+                    Behaviour::PaysAfter { step: s, delay } if s == step.step => {
+                        Some((delay, Act::Pay))
                     }
-                    if let Some(fee) = notice.and_then(|n| n.fee) {
-                        totals.fees += 1;
-                        totals.fee_minor += fee.minor_units();
-                        line(
-                            out,
-                            &sim.external_ref,
-                            &case,
-                            t,
-                            "fee",
-                            json!({
-                                "step": step.step_id,
-                                "kind": kind,
-                                "amount": fee.to_plain_string(),
-                                "deadline": notice.and_then(|n| n.deadline),
-                            }),
-                        )?;
+                    Behaviour::Disputes { step: s, delay, .. } if s == step.step => {
+                        Some((delay, Act::Dispute))
                     }
-                    // The debtor's answer to this step.
-                    let reaction = match sim.behaviour {
-                        Behaviour::PaysAfter { step: s, delay } if s == step.step => {
-                            Some((delay, Act::Pay))
-                        }
-                        Behaviour::Disputes { step: s, delay, .. } if s == step.step => {
-                            Some((delay, Act::Dispute))
-                        }
-                        _ => None,
-                    };
-                    if let Some((delay, act)) = reaction {
-                        let at =
-                            t + Duration::days(delay) + Duration::minutes(rng.gen_range(0..600));
-                        sequence += 1;
-                        agenda.insert((at, sequence), (index, act));
-                    }
+                    Behaviour::Defers { .. } if step.step == 0 => Some((1, Act::Defer)),
+                    Behaviour::Defers {
+                        then_pays_after: Some((s, delay)),
+                    } if s == step.step && step.step > 0 => Some((delay, Act::Pay)),
+                    _ => None,
+                };
+                if let Some((delay, act)) = reaction {
+                    let at = t + Duration::days(delay) + Duration::minutes(rng.gen_range(0..600));
+                    sequence += 1;
+                    agenda.insert((at, sequence), (index, act));
                 }
             }
         }
@@ -304,7 +331,7 @@ pub async fn run(
         .collect();
     let currency = creditor.currency;
     writeln!(
-        out,
+        lines.out,
         "{}",
         json!({
             "action": "summary",
@@ -316,6 +343,7 @@ pub async fn run(
             "fees": {"count": totals.fees, "amount": Money::from_minor(totals.fee_minor, currency).to_plain_string()},
             "collected": Money::from_minor(totals.collected_minor, currency).to_plain_string(),
             "paid": totals.paid,
+            "deferred": totals.deferred,
             "disputed": totals.disputed,
             "closed": totals.closed,
             // innfri does not accrue interest on its own yet: the agency sends interest lines.
@@ -331,27 +359,35 @@ fn clock_now(clock: &SettableClock) -> DateTime<Utc> {
 
 /// One action's line: the case, when (with the creditor's offset), what, and the case's due
 /// date, principal and balance after it.
-fn line(
-    out: &mut dyn Write,
-    external_ref: &str,
-    case: &Case,
-    at: DateTime<Utc>,
-    action: &str,
-    extra: Value,
-) -> anyhow::Result<()> {
-    let mut value = json!({
-        "case": external_ref,
-        "at": at.with_timezone(&chrono_tz::Europe::Oslo).to_rfc3339(),
-        "action": action,
-        "due_date": case.due_date,
-        "principal": principal(case).to_plain_string(),
-        "balance": case.balance().to_plain_string(),
-    });
-    if let (Some(map), Value::Object(extra)) = (value.as_object_mut(), extra) {
-        map.extend(extra.into_iter().filter(|(_, v)| !v.is_null()));
+/// Where the lines go, and the time zone their times are written in.
+struct Lines<'a> {
+    out: &'a mut dyn Write,
+    zone: chrono_tz::Tz,
+}
+
+impl Lines<'_> {
+    fn line(
+        &mut self,
+        external_ref: &str,
+        case: &Case,
+        at: DateTime<Utc>,
+        action: &str,
+        extra: Value,
+    ) -> anyhow::Result<()> {
+        let mut value = json!({
+            "case": external_ref,
+            "at": at.with_timezone(&self.zone).to_rfc3339(),
+            "action": action,
+            "due_date": case.due_date,
+            "principal": principal(case).to_plain_string(),
+            "balance": case.balance().to_plain_string(),
+        });
+        if let (Some(map), Value::Object(extra)) = (value.as_object_mut(), extra) {
+            map.extend(extra.into_iter().filter(|(_, v)| !v.is_null()));
+        }
+        writeln!(self.out, "{value}")?;
+        Ok(())
     }
-    writeln!(out, "{value}")?;
-    Ok(())
 }
 
 /// Carries out a debtor's or the agency's action; returns what follows from it (in days), if
@@ -363,13 +399,45 @@ async fn act_out(
     act: Act,
     t: DateTime<Utc>,
     totals: &mut Totals,
-    out: &mut dyn Write,
+    lines: &mut Lines<'_>,
 ) -> anyhow::Result<Option<(i64, Act)>> {
     let Some(case) = ctx.store.case(&sim.id).await? else {
         return Ok(None);
     };
     let name = sim.external_ref.as_str();
     match act {
+        Act::Defer => {
+            if case.status != CaseStatus::Open {
+                return Ok(None);
+            }
+            let Some(creditor) = ctx.creditor(&case.creditor_id).await? else {
+                return Ok(None);
+            };
+            let today = t.date_naive();
+            let options = deferral_options(&case.facts(), &creditor.mandate, today);
+            // The longest the debtor gets at once.
+            let Some(new_due_date) = options
+                .iter()
+                .filter(|(_, now)| *now)
+                .map(|(d, _)| *d)
+                .next_back()
+            else {
+                return Ok(None);
+            };
+            let request = DebtorRequest::Deferral { new_due_date };
+            let decided = self_service::decide(ctx, &case, &creditor, request, t).await?;
+            if let Some(after) = decided.saved {
+                totals.deferred += 1;
+                lines.line(
+                    name,
+                    &after,
+                    t,
+                    "deferred",
+                    json!({"new_due_date": new_due_date}),
+                )?;
+            }
+            Ok(None)
+        }
         Act::Pay => {
             if !matches!(case.status, CaseStatus::Open) || !case.balance().is_positive() {
                 return Ok(None);
@@ -389,8 +457,7 @@ async fn act_out(
                 return Ok(None);
             };
             totals.collected_minor += amount.minor_units();
-            line(
-                out,
+            lines.line(
                 name,
                 &after,
                 t,
@@ -399,7 +466,7 @@ async fn act_out(
             )?;
             if after.status == CaseStatus::Paid {
                 totals.paid += 1;
-                line(out, name, &after, t, "stopped", json!({"reason": "paid"}))?;
+                lines.line(name, &after, t, "stopped", json!({"reason": "paid"}))?;
             }
             Ok(None)
         }
@@ -415,14 +482,7 @@ async fn act_out(
             };
             let after = self_service::open_dispute(ctx, &case, dispute, t).await?;
             totals.disputed += 1;
-            line(
-                out,
-                name,
-                &after,
-                t,
-                "paused",
-                json!({"reason": "disputed"}),
-            )?;
+            lines.line(name, &after, t, "paused", json!({"reason": "disputed"}))?;
             let Behaviour::Disputes { answer, upheld, .. } = sim.behaviour else {
                 return Ok(None);
             };
@@ -436,8 +496,7 @@ async fn act_out(
                 let approval = reviews::Approval::new(None, None, Some("Vi har gitt deg rett."))?;
                 let after = reviews::approve(ctx, case, &request, approval, t).await?;
                 totals.closed += 1;
-                line(
-                    out,
+                lines.line(
                     name,
                     &after,
                     t,
@@ -446,7 +505,7 @@ async fn act_out(
                 )?;
             } else {
                 let after = reviews::decline(ctx, case, &request, "Kravet er riktig.", t).await?;
-                line(out, name, &after, t, "resumed", json!({}))?;
+                lines.line(name, &after, t, "resumed", json!({}))?;
             }
             Ok(None)
         }

@@ -216,6 +216,10 @@ pub fn next_action(creditor: &Creditor, case: &Case, today: NaiveDate) -> NextAc
     if let Some(reason) = progress.paused {
         return NextAction::Paused(reason);
     }
+    // A request waits for the agency: nothing presses the debtor until it is answered.
+    if case.has_pending_review() {
+        return NextAction::Paused(PauseReason::InReview);
+    }
     if case.plan.is_some() {
         return NextAction::Paused(PauseReason::Plan);
     }
@@ -226,27 +230,54 @@ pub fn next_action(creditor: &Creditor, case: &Case, today: NaiveDate) -> NextAc
     let Some(step) = journey.steps.get(index) else {
         return NextAction::Stopped;
     };
-    let day = day.max(today);
+    let mut day = day.max(today);
+    if !progress.sent.is_empty() {
+        // A deferral granted after earlier notices: nothing more until the new date has passed.
+        day = day.max(case.due_date + Duration::days(1));
+    }
     let law = law(creditor.jurisdiction);
-    let fee = match step_fee(
-        law,
-        journey,
-        progress,
-        index,
-        case.due_date,
-        principal(case),
-        day,
-    ) {
-        Ok(fee) => fee,
-        Err(refusal) => {
-            return NextAction::NeedsReview {
-                step: index,
-                why: format!(
-                    "step \"{}\" cannot carry its fee on {day}: {}",
-                    step.id,
-                    refusal_text(refusal, step.kind)
-                ),
-            };
+    // A fee that is only too early (the due date moved, an earlier deadline runs) waits for
+    // the first day it is lawful; one the law never allows here needs a person.
+    let mut tries = 0;
+    let fee = loop {
+        tries += 1;
+        let refusal = match step_fee(
+            law,
+            journey,
+            progress,
+            index,
+            case.due_date,
+            principal(case),
+            day,
+        ) {
+            Ok(fee) => break fee,
+            Err(refusal) => refusal,
+        };
+        let later = match refusal {
+            FeeRefusal::TooEarly => Some(case.due_date + Duration::days(MIN_DEADLINE_DAYS)),
+            FeeRefusal::EarlierDeadlineNotMissed => progress
+                .fees()
+                .last()
+                .filter(|n| {
+                    n.deadline
+                        .is_some_and(|d| d >= n.sent_on + Duration::days(MIN_DEADLINE_DAYS))
+                })
+                .and_then(|n| n.deadline)
+                .map(|d| d + Duration::days(1)),
+            FeeRefusal::NotAFeeNotice | FeeRefusal::TooMany => None,
+        };
+        match later {
+            Some(later) if later > day && tries < 3 => day = later,
+            _ => {
+                return NextAction::NeedsReview {
+                    step: index,
+                    why: format!(
+                        "step \"{}\" cannot carry its fee on {day}: {}",
+                        step.id,
+                        refusal_text(refusal, step.kind)
+                    ),
+                };
+            }
         }
     };
     let to = recipients(case, step.channels, creditor.messaging.channel_fallback);
@@ -426,7 +457,7 @@ pub fn record_step(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::journey::tests::{d, typical};
     use crate::domain::jurisdiction::Norway;
@@ -449,7 +480,8 @@ mod tests {
         }
     }
 
-    fn creditor() -> Creditor {
+    /// A Norwegian creditor with the typical journey (nudge, purring, varsel, oppfordring).
+    pub(crate) fn creditor() -> Creditor {
         use crate::domain::creditor::{CreditorMessaging, OrgNumber};
         Creditor {
             id: crate::domain::ids::CreditorId::parse("fjordkraft-demo").expect("id"),
@@ -607,6 +639,57 @@ mod tests {
         .expect("recorded");
         assert_eq!(sent.notice.fee, None);
         assert!(sent.fee_refused.is_some());
+    }
+
+    #[test]
+    fn after_a_deferral_the_next_fee_waits_for_fourteen_days_after_the_new_due_date() {
+        let creditor = creditor();
+        let mut case = crate::domain::case::tests::sample_case();
+        case.due_date = d(2026, 3, 2);
+        case.journey.next_step = 1;
+        record_step(
+            &creditor,
+            &mut case,
+            1,
+            d(2026, 3, 16),
+            None,
+            &MessageId::generate(),
+        )
+        .expect("purring");
+        // The debtor got until 10 April: the varsel (due 31 March) waits until its fee is
+        // lawful, 14 days after the new due date.
+        case.due_date = d(2026, 4, 10);
+        let action = next_action(&creditor, &case, d(2026, 3, 20));
+        assert!(
+            matches!(&action, NextAction::Send { step: 2, day, fee: Some(_), .. } if *day == d(2026, 4, 24)),
+            "{action:?}"
+        );
+        // A step without a fee still waits for the new due date to pass.
+        let mut no_fee = creditor.clone();
+        no_fee.journey.steps[2].fee = false;
+        let action = next_action(&no_fee, &case, d(2026, 3, 20));
+        assert!(
+            matches!(&action, NextAction::Send { step: 2, day, fee: None, .. } if *day == d(2026, 4, 11)),
+            "{action:?}"
+        );
+    }
+
+    #[test]
+    fn a_request_waiting_for_the_agency_pauses_the_journey() {
+        let creditor = creditor();
+        let mut case = crate::domain::case::tests::sample_case();
+        case.request_review(
+            crate::domain::self_service::PendingRequest::Deferral {
+                new_due_date: d(2027, 1, 5),
+                reason: crate::domain::self_service::ReviewReason::LongerThanAutoGrant,
+                at: Utc::now(),
+            },
+            Utc::now(),
+        );
+        assert_eq!(
+            next_action(&creditor, &case, d(2026, 11, 1)),
+            NextAction::Paused(PauseReason::InReview)
+        );
     }
 
     #[test]

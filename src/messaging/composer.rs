@@ -246,3 +246,86 @@ pub fn sms_warnings(texts: &Texts, config: &AppConfig) -> Vec<String> {
     }
     warnings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ids::AgencyId;
+    use crate::domain::journey::tests::d;
+    use crate::domain::message::Template;
+
+    fn step_message(
+        case: &Case,
+        recipient: Recipient,
+        step: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Message {
+        let mut message = Message::schedule(
+            case.id.clone(),
+            case.agency_id.clone(),
+            recipient,
+            Template::JourneyStep,
+            at,
+            at,
+        );
+        message.journey = Some(StepRef {
+            step: 1,
+            step_id: step.into(),
+            variant: format!("journey-{step}"),
+        });
+        message
+    }
+
+    #[test]
+    fn a_step_text_shows_the_fee_it_adds_the_new_total_and_the_deadline() {
+        let composer = Composer::new(Arc::new(Texts::load().expect("texts")));
+        let mut creditor = journey_engine::tests::creditor();
+        // The shipped texts, as the example creditor names them.
+        for step in &mut creditor.journey.steps {
+            step.texts[0].text = format!("journey-{}", step.kind.as_str());
+        }
+        let agency = Agency {
+            id: AgencyId::parse("a").expect("id"),
+            name: "A Inkasso AS".into(),
+            creditors: vec![creditor.id.clone()],
+        };
+        let mut case = crate::domain::case::tests::sample_case();
+        case.debtor.locale = Locale::En;
+        case.due_date = d(2026, 3, 2);
+        case.journey.next_step = 1;
+        // Monday 16 March 2026, 09:00 in Oslo.
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-16T08:00:00Z")
+            .expect("time")
+            .with_timezone(&chrono::Utc);
+        let sms = step_message(
+            &case,
+            Recipient::Sms(case.debtor.phone.clone().expect("phone")),
+            "purring",
+            at,
+        );
+        let text = composer
+            .compose(&sms, &case, &creditor, &agency, "https://x.no/k/abc")
+            .body;
+        // 1 249.50 on the claim, and the purring's 37.50 on top.
+        assert_eq!(
+            text,
+            "Reminder from Fjordkraft: Please pay NOK 1,287.00 by 30 March 2026. See the case: https://x.no/k/abc"
+        );
+        let email = step_message(
+            &case,
+            Recipient::Email(
+                crate::domain::contact::EmailAddress::parse("ola@example.no").expect("email"),
+            ),
+            "purring",
+            at,
+        );
+        let body = composer
+            .compose(&email, &case, &creditor, &agency, "https://x.no/k/abc")
+            .body;
+        assert!(
+            body.contains("includes a reminder fee of NOK 37.50"),
+            "{body}"
+        );
+        assert!(body.contains("To pay: NOK 1,287.00"), "{body}");
+    }
+}

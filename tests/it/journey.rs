@@ -324,8 +324,171 @@ async fn payment_stops_the_journey_and_a_dispute_pauses_it_until_declined(backen
     assert_eq!(app.stored_case(&disputed).await.journey.sent.len(), 1);
 }
 
+async fn a_deferral_moves_the_journey_and_a_plan_pauses_it(backend: Backend) {
+    let (app, clock) = journey_app(backend).await;
+    let id = create(&app, "J-defer", None).await;
+    let creditor = app
+        .ctx
+        .creditor(&innfri::domain::ids::CreditorId::parse("nordlys-energi").expect("id"))
+        .await
+        .expect("store")
+        .expect("creditor");
+    let now = innfri::clock::Clock::now(&clock);
+    let case = app.stored_case(&id).await;
+    let decided = innfri::service::self_service::decide(
+        &app.ctx,
+        &case,
+        &creditor,
+        innfri::domain::self_service::DebtorRequest::Deferral {
+            new_due_date: day(2026, 3, 12),
+        },
+        now,
+    )
+    .await
+    .expect("decide");
+    assert!(decided.saved.is_some(), "{:?}", decided.decision);
+    // Three days after the new due date is a Sunday: Monday at 08:00 in Oslo.
+    assert_eq!(
+        queued(&app, &id).await,
+        vec![(
+            "nudge".to_owned(),
+            "Sms".to_owned(),
+            Utc.with_ymd_and_hms(2026, 3, 16, 7, 0, 0)
+                .single()
+                .expect("t")
+        )]
+    );
+    // An agreed plan takes over: nothing of the journey waits any more.
+    let case = app.stored_case(&id).await;
+    let decided = innfri::service::self_service::decide(
+        &app.ctx,
+        &case,
+        &creditor,
+        innfri::domain::self_service::DebtorRequest::Plan(innfri::domain::plan::PlanShape::Months(
+            3,
+        )),
+        now,
+    )
+    .await
+    .expect("decide");
+    assert!(decided.saved.is_some(), "{:?}", decided.decision);
+    assert_eq!(queued(&app, &id).await, vec![]);
+    assert_eq!(app.stored_case(&id).await.journey.queued, None);
+}
+
+async fn a_step_reported_sent_again_changes_nothing(backend: Backend) {
+    let (app, clock) = journey_app(backend).await;
+    let id = create(&app, "J-again", None).await;
+    clock.set(oslo_noon(day(2026, 3, 5)));
+    assert_eq!(app.run_worker_at(oslo_noon(day(2026, 3, 5))).await, 1);
+    let sent = app
+        .ctx
+        .store
+        .case_messages(&id)
+        .await
+        .expect("messages")
+        .into_iter()
+        .find(|m| m.status == MessageStatus::Sent)
+        .expect("the nudge");
+    let before = app.stored_case(&id).await;
+    // A worker that stopped after recording the step reports it again (recovery).
+    innfri::service::journey::step_sent(&app.ctx, &sent, oslo_noon(day(2026, 3, 6)))
+        .await
+        .expect("report");
+    let after = app.stored_case(&id).await;
+    assert_eq!(after.journey, before.journey);
+    assert_eq!(after.claim, before.claim);
+    assert_eq!(after.version, before.version, "nothing was written");
+}
+
+async fn the_api_shows_the_journey_and_the_import_takes_notices(backend: Backend) {
+    let (app, clock) = journey_app(backend).await;
+    clock.set(oslo_noon(day(2026, 3, 20)));
+    let csv = "external_ref;debtor_name;phone;principal;due_date;notices_sent\n\
+        J-csv-1;Kari Nordmann;912 34 567;1200,00;2026-03-02;purring:2026-03-16:2026-03-30:37,50\n\
+        J-csv-2;Per Hansen;912 34 568;800,00;2026-03-02;purring:2026-03-10:2026-03-24:37,50\n";
+    let report = innfri::service::import::import_cases(
+        &app.ctx,
+        &innfri::domain::ids::AgencyId::parse("agency-a").expect("id"),
+        &innfri::domain::ids::CreditorId::parse("nordlys-energi").expect("id"),
+        csv.as_bytes(),
+    )
+    .await
+    .expect("import");
+    assert_eq!(report.created, 1, "{report:?}");
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert_eq!(report.rejected[0].field, "notices_sent", "{report:?}");
+    let case = app
+        .ctx
+        .store
+        .case_by_ref(
+            &innfri::domain::ids::AgencyId::parse("agency-a").expect("id"),
+            &innfri::domain::ids::ExternalRef::parse("J-csv-1").expect("ref"),
+        )
+        .await
+        .expect("store")
+        .expect("case");
+    let view: Value = app
+        .get_api(&format!("/api/v1/cases/{}", case.id), KEY_A)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let journey = &view["journey"];
+    assert_eq!(journey["sent"][0]["kind"], "purring", "{view}");
+    assert_eq!(journey["sent"][0]["fee"]["amount"], "37.50", "{view}");
+    assert_eq!(journey["next"]["step_id"], "inkassovarsel", "{view}");
+    assert_eq!(journey["next"]["day"], "2026-03-31", "{view}");
+}
+
+async fn an_agency_pauses_and_resumes_a_journey_through_the_api(backend: Backend) {
+    let (app, _clock) = journey_app(backend).await;
+    let id = create(&app, "J-hold", None).await;
+    let before = queued(&app, &id).await;
+    assert_eq!(before.len(), 1);
+    let paused = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/journey/pause"),
+            Some(KEY_A),
+            "",
+        )
+        .await;
+    assert_eq!(paused.status().as_u16(), 200);
+    let view: Value = paused.json().await.expect("json");
+    assert_eq!(view["journey"]["paused"], "manual", "{view}");
+    assert_eq!(view["journey"]["next"], Value::Null, "{view}");
+    assert_eq!(queued(&app, &id).await, vec![]);
+    // The other agency cannot touch it.
+    let other = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/journey/resume"),
+            Some(crate::common::KEY_B),
+            "",
+        )
+        .await;
+    assert_eq!(other.status().as_u16(), 404);
+    let resumed = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/journey/resume"),
+            Some(KEY_A),
+            "",
+        )
+        .await;
+    assert_eq!(resumed.status().as_u16(), 200);
+    let view: Value = resumed.json().await.expect("json");
+    assert_eq!(view["journey"]["paused"], Value::Null, "{view}");
+    assert_eq!(view["journey"]["next"]["step_id"], "nudge", "{view}");
+    let after = queued(&app, &id).await;
+    assert_eq!(after.len(), 1);
+    assert_eq!((&after[0].0, after[0].2), (&before[0].0, before[0].2));
+}
+
 on_both_stores!(
     a_case_follows_its_journey_and_each_fee_is_added_once_when_sent,
+    an_agency_pauses_and_resumes_a_journey_through_the_api,
+    a_deferral_moves_the_journey_and_a_plan_pauses_it,
+    a_step_reported_sent_again_changes_nothing,
+    the_api_shows_the_journey_and_the_import_takes_notices,
     notices_sent_before_the_hand_over_count_and_the_journey_goes_on_after_them,
     notices_that_break_the_law_are_refused_with_the_field_named,
     payment_stops_the_journey_and_a_dispute_pauses_it_until_declined,
@@ -447,6 +610,8 @@ fn check_case(case: &str, lines: &[&Value]) -> Result<(), String> {
                 }
             }
             "paused" => disputed = true,
+            // The due date on the lines after it is the new one.
+            "deferred" => {}
             "resumed" => disputed = false,
             "stopped" => stopped = true,
             _ => {}
@@ -515,6 +680,7 @@ async fn a_thousand_cases_over_120_days_keep_the_law() {
     assert!(count("fee") > 1000, "{}", count("fee"));
     assert!(count("payment") > 300 && count("stopped") > 300);
     assert!(count("paused") > 50 && count("resumed") > 20);
+    assert!(count("deferred") > 20, "{}", count("deferred"));
     // One fee line per step with a fee, and the summary says the same.
     assert_eq!(summary["fees"]["count"].as_u64(), Some(count("fee") as u64));
     eprintln!(
@@ -641,4 +807,41 @@ fn the_simulate_command_prints_json_lines_and_a_summary() {
         .output()
         .expect("run");
     assert_eq!(String::from_utf8_lossy(&again.stdout), text);
+}
+
+#[tokio::test]
+async fn the_demo_case_shows_its_journey_with_dates_and_fees() {
+    let config = innfri::config::ConfigSource::new(crate::common::CONFIG_DIR, Some("demo"))
+        .with("store.backend", "embedded")
+        .load()
+        .expect("config");
+    let clock = SettableClock::at(oslo_noon(day(2026, 3, 2)));
+    let ctx = innfri::app::AppContext::with_clock(config, std::sync::Arc::new(clock))
+        .await
+        .expect("context");
+    let demo = innfri::app::demo::seed(&ctx).await.expect("seed");
+    // Due 14 days after 2 March: nudge on day 3, purring on day 14 (with the 2026 fee), the
+    // varsel and the betalingsoppfordring the day after each deadline.
+    assert_eq!(demo.timeline.len(), 4, "{:?}", demo.timeline);
+    assert!(
+        demo.timeline[0].starts_with("2026-03-19  planned  nudge"),
+        "{:?}",
+        demo.timeline
+    );
+    assert!(
+        demo.timeline[1].starts_with("2026-03-30  planned  purring")
+            && demo.timeline[1].contains("fee 37.50 NOK, pay by 2026-04-13"),
+        "{:?}",
+        demo.timeline
+    );
+    assert!(
+        demo.timeline[2].starts_with("2026-04-14  planned  inkassovarsel"),
+        "{:?}",
+        demo.timeline
+    );
+    assert!(
+        demo.timeline[3].starts_with("2026-04-29  planned  betalingsoppfordring"),
+        "{:?}",
+        demo.timeline
+    );
 }

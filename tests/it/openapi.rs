@@ -14,6 +14,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{id}"),
     ("post", "/api/v1/cases/{id}/close"),
     ("post", "/api/v1/cases/{id}/erase"),
+    ("post", "/api/v1/cases/{id}/journey/pause"),
+    ("post", "/api/v1/cases/{id}/journey/resume"),
     ("get", "/api/v1/cases/{id}/messages"),
     ("post", "/api/v1/cases/{id}/messages"),
     ("post", "/api/v1/cases/{id}/messages/{message_id}/cancel"),

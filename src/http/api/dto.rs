@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::domain::case::{Case, CaseStatus, ClaimKind, ClaimLine, Debtor};
 use crate::domain::event::AuditEntry;
 use crate::domain::ids::{CaseId, CreditorId, ExternalRef};
-use crate::domain::journey::StepKind;
+use crate::domain::journey::{PauseReason, QueuedStep, SentNotice, StepKind};
 use crate::domain::kid::Kid;
 use crate::domain::message::{Channel, Message, MessageStatus, Template};
 use crate::domain::money::Money;
@@ -57,6 +57,21 @@ pub(crate) struct CaseView<'a> {
     /// With `include=messages`: every message of the case, as `GET …/messages` lists them.
     #[serde(skip_serializing_if = "Option::is_none")]
     messages: Option<Vec<MessageView<'a>>>,
+    /// Where the case stands on its creditor's journey.
+    journey: JourneyView<'a>,
+}
+
+/// The case's journey: the notices it had (with their fees and deadlines, also those sent
+/// before the hand-over) and the next step while it waits in the queue.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct JourneyView<'a> {
+    /// Oldest first.
+    sent: &'a [SentNotice],
+    /// The next step and the day it goes out (in the contact hours of that day); null when
+    /// nothing is queued (the journey is done, paused or stopped).
+    next: Option<&'a QueuedStep>,
+    /// Why the journey waits, when a person or the engine paused it.
+    paused: Option<PauseReason>,
 }
 
 /// An agreed instalment plan and where each of its instalments stands.
@@ -176,6 +191,11 @@ impl<'a> CaseView<'a> {
             audit: None,
             replies: None,
             messages: None,
+            journey: JourneyView {
+                sent: &c.journey.sent,
+                next: c.journey.queued.as_ref(),
+                paused: c.journey.paused,
+            },
         }
     }
 

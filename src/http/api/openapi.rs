@@ -18,7 +18,9 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::idempotency::MAX_KEY_LEN;
 use super::payments::PAYMENT_REFERENCE;
-use super::{body, cases, errors, events, mandates, messages, payments, reconciliations, reviews};
+use super::{
+    body, cases, errors, events, journey, mandates, messages, payments, reconciliations, reviews,
+};
 use crate::context::AppContext;
 use crate::domain::case::{
     CLAIM_DESCRIPTION, CLOSE_REASON, DEBTOR_NAME, FIRST_DUE_YEAR, NOTE_TO_DEBTOR, last_due_year,
@@ -49,6 +51,8 @@ const BEARER: &str = "api_key";
         cases::get_case,
         cases::close_case,
         cases::erase_case,
+        journey::pause_journey,
+        journey::resume_journey,
         messages::schedule_message,
         messages::list_messages,
         messages::cancel_message,

@@ -321,7 +321,7 @@ journey-purring-notice =
     Account number: {$account}
     KID: {$kid}
 
-    The amount may include a reminder fee the law allows. The case page shows what the amount is made of.
+    The amount includes a reminder fee of {$fee}, as the law allows. The case page shows what the amount is made of.
 
     If you cannot pay it all now, you can ask for more time or split the amount on the case page. If you have already paid, please ignore this reminder.
 
@@ -342,6 +342,7 @@ journey-inkassovarsel-notice =
     The bill for {$claim_for} from {$creditor} is still not paid. It was due {$due}.
 
     To pay: {$amount}
+    Of which the fee for this notice: {$fee}
     Pay by: {$deadline}
     Account number: {$account}
     KID: {$kid}

@@ -321,7 +321,7 @@ journey-purring-notice =
     Kontonummer: {$account}
     KID: {$kid}
 
-    Beløpet kan inneholde et lovlig purregebyr. På siden for saken ser du hva beløpet består av.
+    Beløpet inkluderer et purregebyr på {$fee}, slik loven tillater. På siden for saken ser du hva beløpet består av.
 
     Kan du ikke betale alt nå, kan du be om mer tid eller dele beløpet opp på siden for saken. Har du allerede betalt, kan du se bort fra denne påminnelsen.
 
@@ -342,6 +342,7 @@ journey-inkassovarsel-notice =
     Regningen for {$claim_for} fra {$creditor} er fortsatt ikke betalt. Regningen hadde forfall {$due}.
 
     Å betale: {$amount}
+    Av dette er gebyr for dette varselet: {$fee}
     Betal innen: {$deadline}
     Kontonummer: {$account}
     KID: {$kid}
