@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::closing::{self, CloseError};
+use super::messages::{self, MessageError};
 use super::payments::{self, Direct};
 use super::reconcile::Outcome;
 use super::reviews::{self, Approval, ReviewError};
@@ -12,6 +13,7 @@ use crate::context::AppContext;
 use crate::domain::case::{Case, CaseStatus};
 use crate::domain::event::Actor;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId};
+use crate::domain::message::{Channel, Message, Template};
 use crate::domain::money::Money;
 use crate::domain::staff::{AccessEntry, AccessKind, StaffScope, StaffUser};
 use crate::store::StoreError;
@@ -129,14 +131,21 @@ pub async fn search(
     Ok(CasePage { cases, next: None })
 }
 
-/// A case as `user` may see it; the opening is written to the access log first (a case is not
-/// shown whose viewing could not be recorded).
+/// A case as the case screen shows it: the case and its messages.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub case: Case,
+    pub messages: Vec<Message>,
+}
+
+/// A case as `user` may see it, with its messages; the opening is written to the access log
+/// first (a case is not shown whose viewing could not be recorded).
 pub async fn open(
     ctx: &AppContext,
     user: &StaffUser,
     id: &CaseId,
     now: DateTime<Utc>,
-) -> Result<Option<Case>, StoreError> {
+) -> Result<Option<CaseView>, StoreError> {
     let Some(case) = ctx
         .store
         .case(id)
@@ -154,7 +163,9 @@ pub async fn open(
             },
         })
         .await?;
-    Ok(Some(case))
+    let mut messages = ctx.store.case_messages(&case.id).await?;
+    messages.sort_by_key(|m| m.created_at);
+    Ok(Some(CaseView { case, messages }))
 }
 
 /// Every request and dispute waiting for a person on the cases of `user`'s scope, oldest
@@ -225,6 +236,11 @@ pub enum ActionError {
     Amount(String),
     #[error("reference: must be 1 to 100 letters, digits, '-', '_' or '.'")]
     Reference,
+    #[error("message: {0}")]
+    Message(#[from] MessageError),
+    /// A channel or template the form does not offer.
+    #[error("message: no such channel or template")]
+    MessageKind,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -313,4 +329,37 @@ pub async fn decline(
     let case = changeable(ctx, user, id).await?;
     let reason = reviews::decline_reason(reason)?;
     Ok(reviews::decline_by(ctx, case, request_id, &reason, &actor(user), now).await?)
+}
+
+/// Sends a message to the debtor (`messages::schedule`, as the API does); the case's audit
+/// trail records who asked for it.
+pub async fn send_message(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    channel: &str,
+    template: &str,
+    now: DateTime<Utc>,
+) -> Result<Message, ActionError> {
+    let case = changeable(ctx, user, id).await?;
+    let as_value = |text: &str| serde_json::Value::String(text.trim().to_owned());
+    let channel: Channel =
+        serde_json::from_value(as_value(channel)).map_err(|_| ActionError::MessageKind)?;
+    let template: Template =
+        serde_json::from_value(as_value(template)).map_err(|_| ActionError::MessageKind)?;
+    let message = messages::schedule(ctx, &case, channel, template, None, now).await?;
+    let detail = format!("{channel:?} {template:?} {}", message.id);
+    // The message is queued whatever becomes of this line; a concurrent change is retried.
+    for _ in 0..3 {
+        let Some(mut current) = ctx.store.case(id).await? else {
+            break;
+        };
+        current.record(actor(user), "message.scheduled", detail.clone(), now);
+        match ctx.store.update_case(&current).await {
+            Ok(_) => break,
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(message)
 }

@@ -677,7 +677,70 @@ async fn an_invitation_sets_the_password_and_enrols_totp_once(backend: Backend) 
     );
 }
 
+async fn a_handler_sends_a_reminder_and_registers_a_payment_as_themself(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let case = app.new_case("ACT-1").await;
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let session = log_in(&app, &kari).await;
+    let csrf = session_csrf(&app, &session).await;
+    let sent = post(
+        &app,
+        &format!("/console/cases/{case}/messages"),
+        &[(SESSION, &session)],
+        &[
+            ("csrf", &csrf),
+            ("channel", "sms"),
+            ("template", "reminder"),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status().as_u16(), 303);
+    let messages = app.ctx.store.case_messages(&case).await.expect("messages");
+    assert_eq!(messages.len(), 1);
+    let paid = post(
+        &app,
+        &format!("/console/cases/{case}/payments"),
+        &[(SESSION, &session)],
+        &[
+            ("csrf", &csrf),
+            ("amount", "200.00"),
+            ("reference", "BANK-77"),
+        ],
+    )
+    .await;
+    assert_eq!(paid.status().as_u16(), 303);
+    let bad = post(
+        &app,
+        &format!("/console/cases/{case}/payments"),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf), ("amount", "-1"), ("reference", "BANK-78")],
+    )
+    .await;
+    assert_eq!(bad.status().as_u16(), 422);
+    assert!(bad.text().await.expect("html").contains("amount"));
+    let stored = app.stored_case(&case).await;
+    assert_eq!(stored.payments.len(), 1);
+    let by_kari: Vec<&str> = stored
+        .audit
+        .iter()
+        .filter(|a| a.actor == Actor::Staff(kari.user.id.clone()))
+        .map(|a| a.action.as_str())
+        .collect();
+    assert_eq!(by_kari, vec!["message.scheduled", "payment.received"]);
+    let (status, html) = page(&app, &format!("/console/cases/{case}"), &session).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Reminder"), "the message is listed");
+    assert!(html.contains("BANK-77"), "the payment is listed");
+}
+
 on_both_stores!(
+    a_handler_sends_a_reminder_and_registers_a_payment_as_themself,
     a_handler_logs_in_with_password_and_totp_and_out_again,
     a_wrong_password_or_code_is_refused_and_logged,
     failed_logins_make_the_name_wait_longer_each_time,

@@ -8,10 +8,11 @@ use maud::{Markup, html};
 use super::layout::{notice, page, page_response};
 use super::{cookie_name, field, fields, genuine, see_other, unavailable};
 use crate::context::AppContext;
-use crate::domain::case::{Case, CaseStatus};
+use crate::domain::case::CaseStatus;
 use crate::domain::ids::{CaseId, CreditorId};
+use crate::domain::plan_followup::{FollowUpRules, instalment_states, paid_toward_plan};
 use crate::domain::staff::{StaffSession, StaffUser};
-use crate::service::staff_cases::{self, ActionError, CaseQuery};
+use crate::service::staff_cases::{self, ActionError, CaseQuery, CaseView};
 use crate::service::staff_login;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -19,6 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/console/cases/{id}", web::get().to(show))
         .route("/console/cases/{id}/close", web::post().to(close))
         .route("/console/cases/{id}/payments", web::post().to(payment))
+        .route("/console/cases/{id}/messages", web::post().to(message))
         .route(
             "/console/cases/{id}/requests/{request}/approve",
             web::post().to(approve),
@@ -148,7 +150,14 @@ async fn list(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
     )
 }
 
-fn case_body(case: &Case, user: &StaffUser, csrf: &str, error: Option<&str>) -> Markup {
+fn case_body(
+    view: &CaseView,
+    today: chrono::NaiveDate,
+    user: &StaffUser,
+    csrf: &str,
+    error: Option<&str>,
+) -> Markup {
+    let case = &view.case;
     let changes = user.scope.changes_cases();
     html! {
         h1 { "Case " (case.external_ref) }
@@ -183,9 +192,10 @@ fn case_body(case: &Case, user: &StaffUser, csrf: &str, error: Option<&str>) -> 
         @if let Some(plan) = &case.plan {
             section {
                 h2 { "Instalment plan" }
+                @let states = instalment_states(plan, paid_toward_plan(plan, case.balance()), today, FollowUpRules::default().grace_days);
                 table {
-                    thead { tr { th { "Due" } th { "Amount" } } }
-                    tbody { @for i in &plan.instalments { tr { td { (i.due_date) } td { (i.amount) } } } }
+                    thead { tr { th { "No." } th { "Due" } th { "Amount" } th { "Paid" } th { "State" } } }
+                    tbody { @for i in &states { tr { td { (i.number) } td { (i.due_date) } td { (i.amount) } td { (i.paid) } td { (format!("{:?}", i.state).to_lowercase()) } } } }
                 }
             }
         }
@@ -207,6 +217,30 @@ fn case_body(case: &Case, user: &StaffUser, csrf: &str, error: Option<&str>) -> 
                             button type="submit" { "Decline" }
                         }
                     }
+                }
+            }
+        }
+        section {
+            h2 { "Messages" }
+            @if view.messages.is_empty() { p { "None." } }
+            @else {
+                table {
+                    thead { tr { th { "Queued" } th { "To" } th { "Template" } th { "Status" } th { "Attempts" } } }
+                    tbody {
+                        @for m in &view.messages {
+                            tr { td { (m.created_at.format("%Y-%m-%d %H:%M")) } td { (m.recipient.masked()) } td { (format!("{:?}", m.template)) } td { (format!("{:?}", m.status).to_lowercase()) } td { (m.attempts) } }
+                        }
+                    }
+                }
+            }
+            @if changes && case.status.is_active() {
+                form method="post" action=(format!("/console/cases/{}/messages", case.id)) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="channel" { "Send by" }
+                    select id="channel" name="channel" { option value="sms" { "SMS" } option value="email" { "E-mail" } }
+                    label for="template" { "Message" }
+                    select id="template" name="template" { option value="reminder" { "Reminder with the link" } }
+                    p { button type="submit" { "Send" } }
                 }
             }
         }
@@ -300,12 +334,12 @@ async fn show(
         return no_case();
     };
     match staff_cases::open(&ctx, &user, &id, ctx.clock.now()).await {
-        Ok(Some(case)) => page_response(
+        Ok(Some(view)) => page_response(
             StatusCode::OK,
             page(
-                &format!("Case {}", case.external_ref),
+                &format!("Case {}", view.case.external_ref),
                 Some((&user, &session.csrf_token)),
-                case_body(&case, &user, &session.csrf_token, None),
+                case_body(&view, today(&ctx), &user, &session.csrf_token, None),
             ),
         ),
         Ok(None) => no_case(),
@@ -358,18 +392,23 @@ where
         Err(ActionError::Store(e)) => unavailable(&e),
         Err(e) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            match ctx.store.case(&id).await {
-                Ok(Some(case)) if user.scope.sees_case(&case.agency_id, &case.creditor_id) => {
-                    page_response(
-                        status,
-                        page(
-                            "Not done",
-                            Some((&user, &session.csrf_token)),
-                            case_body(&case, &user, &session.csrf_token, Some(&e.to_string())),
+            match staff_cases::open(&ctx, &user, &id, ctx.clock.now()).await {
+                Ok(Some(view)) => page_response(
+                    status,
+                    page(
+                        "Not done",
+                        Some((&user, &session.csrf_token)),
+                        case_body(
+                            &view,
+                            today(&ctx),
+                            &user,
+                            &session.csrf_token,
+                            Some(&e.to_string()),
                         ),
-                    )
-                }
-                _ => no_case(),
+                    ),
+                ),
+                Ok(None) => no_case(),
+                Err(e) => unavailable(&e),
             }
         }
     }
@@ -402,6 +441,29 @@ async fn payment(
         staff_cases::register_payment(&c, &user, &id, &amount, &reference, c.clock.now()).await
     })
     .await
+}
+
+async fn message(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = ctx.clone();
+    change(req, ctx, &path, body, |user, id, form| async move {
+        let channel = field(&form, "channel").unwrap_or_default().to_owned();
+        let template = field(&form, "template").unwrap_or("reminder").to_owned();
+        staff_cases::send_message(&c, &user, &id, &channel, &template, c.clock.now()).await
+    })
+    .await
+}
+
+/// Today in the jurisdiction's calendar, for the instalment states.
+fn today(ctx: &AppContext) -> chrono::NaiveDate {
+    ctx.clock
+        .now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive()
 }
 
 async fn approve(
