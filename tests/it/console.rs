@@ -739,6 +739,138 @@ async fn a_handler_sends_a_reminder_and_registers_a_payment_as_themself(backend:
     assert!(html.contains("BANK-77"), "the payment is listed");
 }
 
+/// Runs `innfri user …` (demo profile) on the Redis namespace `ns`.
+fn user_cli(ns: &str, args: &[&str]) -> std::process::Output {
+    crate::common::demo_cli("user", ns)
+        .args(args)
+        .output()
+        .expect("innfri user")
+}
+
+#[tokio::test]
+async fn a_user_made_on_the_command_line_enrols_by_the_printed_link_and_can_be_disabled() {
+    let ns = crate::common::unique_namespace();
+    let made = user_cli(
+        &ns,
+        &[
+            "create",
+            "Ola@Demo-Inkasso.no",
+            "--agency",
+            "demo-inkasso",
+            "--role",
+            "handler",
+        ],
+    );
+    let out = String::from_utf8_lossy(&made.stdout).into_owned();
+    assert!(
+        made.status.success(),
+        "{out} {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(
+        out.contains("ola@demo-inkasso.no (handler at demo-inkasso)"),
+        "{out}"
+    );
+    let link = out
+        .lines()
+        .find_map(|l| {
+            l.split_whitespace()
+                .find(|w| w.contains("/console/invite/"))
+        })
+        .expect("an invitation link")
+        .to_owned();
+    let token = link.rsplit('/').next().expect("token").to_owned();
+    assert!(
+        !out.contains("TOTP"),
+        "the secret is shown on the invitation page, not here"
+    );
+
+    let again = user_cli(
+        &ns,
+        &[
+            "create",
+            "ola@demo-inkasso.no",
+            "--creditor",
+            "nordlys-energi",
+        ],
+    );
+    assert!(!again.status.success(), "one user per address");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+    let bad_role = user_cli(
+        &ns,
+        &[
+            "create",
+            "kari@demo-inkasso.no",
+            "--agency",
+            "demo-inkasso",
+            "--role",
+            "boss",
+        ],
+    );
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("--role"));
+
+    let clock = clock();
+    let app = TestApp::builder()
+        .store(Backend::Redis)
+        .namespace(&ns)
+        .clock(clock.clone())
+        .start()
+        .await;
+    let path = format!("/console/invite/{token}");
+    let (csrf, form_cookie) = form(&app, &path, None).await;
+    let user = app
+        .ctx
+        .store
+        .staff_user_by_email(&staff_email("ola@demo-inkasso.no").expect("email"))
+        .await
+        .expect("store")
+        .expect("user");
+    let password = "et langt og godt passord";
+    let code = code_at(&user, clock.now());
+    let done = post(
+        &app,
+        &path,
+        &[(FORM, &form_cookie)],
+        &[
+            ("csrf", &csrf),
+            ("password", password),
+            ("repeated", password),
+            ("code", &code),
+        ],
+    )
+    .await;
+    assert_eq!(done.status().as_u16(), 200);
+    clock.advance(Duration::seconds(31));
+    let login = Login {
+        user,
+        password: password.to_owned(),
+    };
+    let session = log_in(&app, &login).await;
+    let disabled = user_cli(&ns, &["disable", "ola@demo-inkasso.no"]);
+    assert!(disabled.status.success());
+    assert_eq!(
+        get(&app, "/console/cases", &session)
+            .await
+            .status()
+            .as_u16(),
+        303,
+        "a disabled user's session ends at its next request"
+    );
+}
+
+#[test]
+fn user_commands_refuse_a_store_that_dies_with_them() {
+    let output = crate::common::innfri_demo(crate::common::CONFIG_DIR, "user")
+        .args(["disable", "ola@demo-inkasso.no"])
+        .env("INNFRI__STORE__BACKEND", "embedded")
+        .env("INNFRI__LOG__LEVEL", "warn")
+        .output()
+        .expect("innfri user");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("needs a store that outlives"));
+}
+
 on_both_stores!(
     a_handler_sends_a_reminder_and_registers_a_payment_as_themself,
     a_handler_logs_in_with_password_and_totp_and_out_again,
