@@ -2,19 +2,21 @@
 //! (every opening is in the access log), and, for agency handlers and admins, change them
 //! through the same use cases the API calls, with the user in the audit trail.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::closing::{self, CloseError};
 use super::messages::{self, MessageError};
 use super::payments::{self, Direct};
 use super::reconcile::Outcome;
-use super::reviews::{self, Approval, ReviewError};
+use super::reviews::{self, Approval, ReviewError, ReviewField};
 use crate::context::AppContext;
 use crate::domain::case::{Case, CaseStatus};
 use crate::domain::event::Actor;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId};
 use crate::domain::message::{Channel, Message, Template};
 use crate::domain::money::Money;
+use crate::domain::plan::{InstalmentPlan, PlanShape, schedule};
+use crate::domain::self_service::PendingRequest;
 use crate::domain::staff::{AccessEntry, AccessKind, StaffScope, StaffUser};
 use crate::store::StoreError;
 
@@ -198,25 +200,16 @@ pub async fn review_queue(
     Ok(waiting)
 }
 
-/// When the request `id` on `case` was made: the audit line that recorded it (the request
-/// itself keeps no time), else the case's last change.
+/// When the request `id` on `case` was made (the case's last change if it is not there).
 pub fn requested_at(case: &Case, id: &str) -> DateTime<Utc> {
-    let index = case.pending.iter().position(|r| r.id == id).unwrap_or(0);
-    let asked: Vec<_> = case
-        .audit
+    case.pending
         .iter()
-        .filter(|a| {
-            matches!(
-                a.action.as_str(),
-                "deferral.requested" | "plan.requested" | "dispute.opened"
-            )
+        .find(|r| r.id == id)
+        .map_or(case.updated_at, |r| match &r.request {
+            PendingRequest::Deferral { at, .. }
+            | PendingRequest::Plan { at, .. }
+            | PendingRequest::Dispute { at, .. } => *at,
         })
-        .collect();
-    // The pending requests are the last ones asked, in order.
-    let first_pending = asked.len().saturating_sub(case.pending.len());
-    asked
-        .get(first_pending + index)
-        .map_or(case.updated_at, |a| a.at)
 }
 
 /// Why a change by a staff user was refused.
@@ -304,16 +297,93 @@ pub async fn register_payment(
     Ok(payments::register_direct_by(ctx, &case.agency_id, id, direct, &actor(user), now).await?)
 }
 
-/// Approves a waiting request as asked (`reviews::approve`).
+/// Other terms for an approval as the form gives them; empty fields mean "as asked".
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terms<'a> {
+    pub new_due_date: Option<&'a str>,
+    pub months: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+fn invalid(field: ReviewField, message: &str) -> ActionError {
+    ActionError::Review(ReviewError::Invalid {
+        field,
+        message: message.to_owned(),
+    })
+}
+
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn parse_months(raw: Option<&str>) -> Result<Option<u32>, ActionError> {
+    given(raw)
+        .map(|m| {
+            m.parse::<u32>()
+                .ok()
+                .filter(|m| (1..=120).contains(m))
+                .ok_or_else(|| invalid(ReviewField::Months, "must be a whole number of months"))
+        })
+        .transpose()
+}
+
+impl Terms<'_> {
+    fn approval(&self) -> Result<Approval, ActionError> {
+        let date = given(self.new_due_date)
+            .map(|d| {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| invalid(ReviewField::NewDueDate, "must be a date (YYYY-MM-DD)"))
+            })
+            .transpose()?;
+        Ok(Approval::new(date, parse_months(self.months)?, self.note)?)
+    }
+}
+
+/// The plan approving the plan request `request_id` with `months` would give, checked against
+/// the mandate and the law as the approval will be: shown before the handler confirms.
+pub async fn preview_plan(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    request_id: &str,
+    months: &str,
+    now: DateTime<Utc>,
+) -> Result<(Case, InstalmentPlan), ActionError> {
+    let case = changeable(ctx, user, id).await?;
+    if !case
+        .pending
+        .iter()
+        .any(|r| r.id == request_id && matches!(r.request, PendingRequest::Plan { .. }))
+    {
+        return Err(ReviewError::RequestNotFound.into());
+    }
+    let months =
+        parse_months(Some(months))?.ok_or_else(|| invalid(ReviewField::Months, "is required"))?;
+    let creditor = ctx
+        .creditor(&case.creditor_id)
+        .await?
+        .ok_or(ActionError::NotFound)?;
+    let plan = schedule(
+        case.amount_due(),
+        PlanShape::Months(months),
+        &creditor.mandate.plan,
+        now.date_naive(),
+    )
+    .map_err(|e| invalid(ReviewField::Months, &e.to_string()))?;
+    Ok((case, plan))
+}
+
+/// Approves a waiting request, as asked or on other `terms` (`reviews::approve`).
 pub async fn approve(
     ctx: &AppContext,
     user: &StaffUser,
     id: &CaseId,
     request_id: &str,
+    terms: Terms<'_>,
     now: DateTime<Utc>,
 ) -> Result<Case, ActionError> {
     let case = changeable(ctx, user, id).await?;
-    let approval = Approval::new(None, None, None)?;
+    let approval = terms.approval()?;
     Ok(reviews::approve_by(ctx, case, request_id, approval, &actor(user), now).await?)
 }
 

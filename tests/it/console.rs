@@ -739,6 +739,63 @@ async fn a_handler_sends_a_reminder_and_registers_a_payment_as_themself(backend:
     assert!(html.contains("BANK-77"), "the payment is listed");
 }
 
+async fn a_plan_request_is_previewed_with_other_months_then_approved(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let d = debtor_in(app, "6000.00").await;
+    let (status, _) = d.post("/case/plan/confirm", &[("months", "9")]).await;
+    assert_eq!(status, 200);
+    let app = &d.app;
+    let kari = login_for(
+        app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let viewer = login_for(
+        app,
+        "viewer@a-inkasso.no",
+        agency_scope("agency-a", Role::Viewer),
+    )
+    .await;
+    let session = log_in(app, &kari).await;
+    let request = d.case().await.pending[0].id.clone();
+    let preview = format!("/console/cases/{}/requests/{request}/preview", d.case_id);
+    let (status, html) = page(app, &format!("{preview}?months=8"), &session).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("8 months"), "{html}");
+    assert_eq!(d.case().await.pending.len(), 1, "a preview changes nothing");
+    let (status, html) = page(app, &format!("{preview}?months=500"), &session).await;
+    assert_eq!(status, 422, "{html}");
+    let viewing = log_in(app, &viewer).await;
+    assert_eq!(
+        page(app, &format!("{preview}?months=8"), &viewing).await.0,
+        403
+    );
+    let csrf = csrf_of(&html);
+    let approved = post(
+        app,
+        &format!("/console/cases/{}/requests/{request}/approve", d.case_id),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf), ("months", "8")],
+    )
+    .await;
+    assert_eq!(approved.status().as_u16(), 303);
+    let case = d.case().await;
+    let plan = case.plan.expect("plan");
+    assert_eq!(plan.months(), 8);
+    assert!(plan.instalments.iter().all(|i| i.kid.is_some()));
+    assert_eq!(
+        case.audit
+            .last()
+            .map(|a| (a.actor.clone(), a.action.clone())),
+        Some((
+            Actor::Staff(kari.user.id.clone()),
+            "plan.granted".to_owned()
+        ))
+    );
+}
+
 /// Runs `innfri user …` (demo profile) on the Redis namespace `ns`.
 fn user_cli(ns: &str, args: &[&str]) -> std::process::Output {
     crate::common::demo_cli("user", ns)
@@ -872,6 +929,7 @@ fn user_commands_refuse_a_store_that_dies_with_them() {
 }
 
 on_both_stores!(
+    a_plan_request_is_previewed_with_other_months_then_approved,
     a_handler_sends_a_reminder_and_registers_a_payment_as_themself,
     a_handler_logs_in_with_password_and_totp_and_out_again,
     a_wrong_password_or_code_is_refused_and_logged,

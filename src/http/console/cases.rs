@@ -11,8 +11,9 @@ use crate::context::AppContext;
 use crate::domain::case::CaseStatus;
 use crate::domain::ids::{CaseId, CreditorId};
 use crate::domain::plan_followup::{FollowUpRules, instalment_states, paid_toward_plan};
+use crate::domain::self_service::PendingRequest;
 use crate::domain::staff::{StaffSession, StaffUser};
-use crate::service::staff_cases::{self, ActionError, CaseQuery, CaseView};
+use crate::service::staff_cases::{self, ActionError, CaseQuery, CaseView, Terms};
 use crate::service::staff_login;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -28,6 +29,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/console/cases/{id}/requests/{request}/decline",
             web::post().to(decline),
+        )
+        .route(
+            "/console/cases/{id}/requests/{request}/preview",
+            web::get().to(preview),
         )
         .route("/console/reviews", web::get().to(reviews));
 }
@@ -208,7 +213,25 @@ fn case_body(
                     @if changes {
                         form method="post" action=(format!("/console/cases/{}/requests/{}/approve", case.id, review.id)) {
                             input type="hidden" name="csrf" value=(csrf);
-                            button type="submit" { "Approve as asked" }
+                            @match &review.request {
+                                PendingRequest::Deferral { .. } => {
+                                    label for=(format!("date-{}", review.id)) { "Another due date (empty: as asked)" }
+                                    input id=(format!("date-{}", review.id)) name="new_due_date" type="date";
+                                }
+                                PendingRequest::Dispute { .. } => {
+                                    label for=(format!("note-{}", review.id)) { "A note the debtor reads (optional)" }
+                                    textarea id=(format!("note-{}", review.id)) name="note" {}
+                                }
+                                PendingRequest::Plan { .. } => {}
+                            }
+                            button type="submit" { "Approve" }
+                        }
+                        @if matches!(review.request, PendingRequest::Plan { .. }) {
+                            form method="get" action=(format!("/console/cases/{}/requests/{}/preview", case.id, review.id)) {
+                                label for=(format!("months-{}", review.id)) { "Other number of months" }
+                                input id=(format!("months-{}", review.id)) name="months" inputmode="numeric" required;
+                                button type="submit" { "Show the plan" }
+                            }
                         }
                         form method="post" action=(format!("/console/cases/{}/requests/{}/decline", case.id, review.id)) {
                             input type="hidden" name="csrf" value=(csrf);
@@ -290,8 +313,7 @@ fn actor_name(actor: &crate::domain::event::Actor) -> String {
     }
 }
 
-fn describe_request(request: &crate::domain::self_service::PendingRequest) -> String {
-    use crate::domain::self_service::PendingRequest;
+fn describe_request(request: &PendingRequest) -> String {
     match request {
         PendingRequest::Deferral {
             new_due_date,
@@ -474,10 +496,83 @@ async fn approve(
 ) -> HttpResponse {
     let (raw_id, request) = path.into_inner();
     let c = ctx.clone();
-    change(req, ctx, &raw_id, body, |user, id, _| async move {
-        staff_cases::approve(&c, &user, &id, &request, c.clock.now()).await
+    change(req, ctx, &raw_id, body, |user, id, form| async move {
+        let terms = Terms {
+            new_due_date: field(&form, "new_due_date"),
+            months: field(&form, "months"),
+            note: field(&form, "note"),
+        };
+        staff_cases::approve(&c, &user, &id, &request, terms, c.clock.now()).await
     })
     .await
+}
+
+/// The plan approving with other months would give, and the button that approves it.
+async fn preview(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let (session, user) = match load(&req, &ctx).await {
+        Ok(found) => found,
+        Err(res) => return res,
+    };
+    let (raw_id, request) = path.into_inner();
+    let Some(id) = case_id(&raw_id) else {
+        return no_case();
+    };
+    let params = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let months = field(&params, "months").unwrap_or_default();
+    let back = format!("/console/cases/{id}");
+    let (case, plan) = match staff_cases::preview_plan(
+        &ctx,
+        &user,
+        &id,
+        &request,
+        months,
+        ctx.clock.now(),
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(ActionError::NotFound) => return no_case(),
+        Err(ActionError::Store(e)) => return unavailable(&e),
+        Err(e) => {
+            let status = if matches!(e, ActionError::Forbidden) {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            return page_response(
+                status,
+                page(
+                    "Not possible",
+                    Some((&user, &session.csrf_token)),
+                    html! { h1 { "Not possible" } p.error { (e.to_string()) } p { a href=(back) { "Back to the case" } } },
+                ),
+            );
+        }
+    };
+    let body = html! {
+        h1 { "Plan for case " (case.external_ref) ": " (plan.months()) " months" }
+        p { "Total " (plan.total) ", of which extra cost " (plan.extra_cost()) ". Checked against the creditor's mandate and the law." }
+        table {
+            thead { tr { th { "No." } th { "Due" } th { "Amount" } } }
+            tbody { @for i in &plan.instalments { tr { td { (i.number) } td { (i.due_date) } td { (i.amount) } } } }
+        }
+        form method="post" action=(format!("/console/cases/{id}/requests/{request}/approve")) {
+            input type="hidden" name="csrf" value=(session.csrf_token);
+            input type="hidden" name="months" value=(plan.months());
+            button type="submit" { "Approve this plan" }
+        }
+        p { a href=(back) { "Back to the case" } }
+    };
+    page_response(
+        StatusCode::OK,
+        page("Plan preview", Some((&user, &session.csrf_token)), body),
+    )
 }
 
 async fn decline(
