@@ -796,6 +796,57 @@ async fn a_plan_request_is_previewed_with_other_months_then_approved(backend: Ba
     );
 }
 
+async fn the_case_list_searches_and_pages_by_cursor(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    for i in 0..30 {
+        app.new_case(&format!("PAGE-{i:02}")).await;
+    }
+    let special = app
+        .post_json(
+            "/api/v1/cases",
+            Some(crate::common::KEY_A),
+            &serde_json::json!({
+                "external_ref": "SPECIAL-1", "creditor_id": "nordlys-energi",
+                "debtor": {"name": "Per Spesiell", "phone": "+47 987 65 432", "locale": "nb"},
+                "claim": [{"kind": "principal", "description": "Faktura", "amount": "100.00"}],
+                "due_date": "2026-12-01"
+            })
+            .to_string(),
+        )
+        .await;
+    assert!(special.status().is_success());
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let session = log_in(&app, &kari).await;
+    let rows = |html: &str| html.matches("<tr>").count() - 1;
+    let (_, first) = page(&app, "/console/cases?q=PAGE", &session).await;
+    assert_eq!(rows(&first), 25);
+    let next = first
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.contains("after="))
+        .expect("a next page")
+        .replace("&amp;", "&");
+    let (_, second) = page(&app, &next, &session).await;
+    assert_eq!(rows(&second), 5);
+    assert!(second.contains("PAGE-29") && !second.contains("PAGE-00"));
+    assert!(!second.contains("after="), "the last page has no next");
+    let (_, by_phone) = page(&app, "/console/cases?phone=65432", &session).await;
+    assert_eq!(rows(&by_phone), 1);
+    assert!(by_phone.contains("SPECIAL-1"));
+    let (_, by_name) = page(&app, "/console/cases?q=spesiell", &session).await;
+    assert!(by_name.contains("SPECIAL-1") && rows(&by_name) == 1);
+    let (_, closed) = page(&app, "/console/cases?status=closed", &session).await;
+    assert!(closed.contains("No cases match"));
+    let (_, other) = page(&app, "/console/cases?creditor=someone-else", &session).await;
+    assert!(other.contains("No cases match"));
+}
+
 /// Runs `innfri user …` (demo profile) on the Redis namespace `ns`.
 fn user_cli(ns: &str, args: &[&str]) -> std::process::Output {
     crate::common::demo_cli("user", ns)
@@ -929,6 +980,7 @@ fn user_commands_refuse_a_store_that_dies_with_them() {
 }
 
 on_both_stores!(
+    the_case_list_searches_and_pages_by_cursor,
     a_plan_request_is_previewed_with_other_months_then_approved,
     a_handler_sends_a_reminder_and_registers_a_payment_as_themself,
     a_handler_logs_in_with_password_and_totp_and_out_again,
