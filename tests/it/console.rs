@@ -847,6 +847,24 @@ async fn the_case_list_searches_and_pages_by_cursor(backend: Backend) {
     assert!(other.contains("No cases match"));
 }
 
+async fn one_address_is_slowed_whatever_names_it_tries(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let mut limited = Vec::new();
+    for _ in 0..70 {
+        // One name, locked after its fourth failure, so the later attempts cost no hashing and
+        // the address's budget (a minute's worth, refilled by the second) is spent at once.
+        let response = password_step(&app, "guess@a-inkasso.no", "password1234").await;
+        let html = response.text().await.expect("html");
+        limited.push(html.contains("from your address"));
+    }
+    assert!(!limited[..60].iter().any(|l| *l), "{limited:?}");
+    assert!(
+        limited[60..].iter().filter(|l| **l).count() >= 5,
+        "{limited:?}"
+    );
+}
+
 /// Runs `innfri user …` (demo profile) on the Redis namespace `ns`.
 fn user_cli(ns: &str, args: &[&str]) -> std::process::Output {
     crate::common::demo_cli("user", ns)
@@ -980,6 +998,7 @@ fn user_commands_refuse_a_store_that_dies_with_them() {
 }
 
 on_both_stores!(
+    one_address_is_slowed_whatever_names_it_tries,
     the_case_list_searches_and_pages_by_cursor,
     a_plan_request_is_previewed_with_other_months_then_approved,
     a_handler_sends_a_reminder_and_registers_a_payment_as_themself,
