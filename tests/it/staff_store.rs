@@ -11,7 +11,7 @@ use innfri::domain::staff::{
     StaffUserId,
 };
 use innfri::links::TokenDigest;
-use innfri::store::{EmbeddedStore, SharedStore};
+use innfri::store::{EmbeddedStore, SharedStore, StaffStore};
 
 use crate::common;
 
@@ -227,4 +227,69 @@ async fn the_access_log_keeps_its_order(backend: Backend) {
     }
     assert_eq!(store.access_log(10).await.expect("log"), entries);
     assert_eq!(store.access_log(2).await.expect("log"), entries[2..]);
+}
+
+#[tokio::test]
+async fn a_reopened_store_file_still_has_every_staff_record() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "staff-reopen-{}.redb",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let kari = user("kari@a-inkasso.no");
+    let invitation = Invitation::new(kari.id.clone(), Utc::now());
+    let session = StaffSession {
+        user: kari.id.clone(),
+        stage: SessionStage::LoggedIn,
+        csrf_token: "csrf".into(),
+        created_at: Utc::now(),
+        last_seen_at: Utc::now(),
+    };
+    let entry = AccessEntry {
+        at: Utc::now(),
+        user: Some(kari.id.clone()),
+        kind: AccessKind::Login,
+    };
+    {
+        let store = EmbeddedStore::open(&path, None).expect("open");
+        assert!(store.create_staff_user(&kari).await.expect("create"));
+        store
+            .save_invitation(&TokenDigest::of("invite"), &invitation)
+            .await
+            .expect("invite");
+        store
+            .save_staff_session(&TokenDigest::of("session"), &session)
+            .await
+            .expect("session");
+        store
+            .record_login_failure(&kari.email, Utc::now())
+            .await
+            .expect("failure");
+        store.append_access(&entry).await.expect("log");
+    }
+    let store = EmbeddedStore::open(&path, None).expect("reopen");
+    assert_eq!(
+        store.staff_user_by_email(&kari.email).await.expect("get"),
+        Some(kari.clone())
+    );
+    assert_eq!(
+        store
+            .invitation(&TokenDigest::of("invite"))
+            .await
+            .expect("get"),
+        Some(invitation)
+    );
+    assert_eq!(
+        store
+            .staff_session(&TokenDigest::of("session"))
+            .await
+            .expect("get"),
+        Some(session)
+    );
+    assert_eq!(
+        store.login_failures(&kari.email).await.expect("get").count,
+        1
+    );
+    assert_eq!(store.access_log(10).await.expect("log"), vec![entry]);
+    drop(store);
+    let _ = std::fs::remove_file(&path);
 }

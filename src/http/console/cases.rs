@@ -11,7 +11,7 @@ use crate::context::AppContext;
 use crate::domain::case::CaseStatus;
 use crate::domain::ids::{CaseId, CreditorId};
 use crate::domain::plan_followup::{FollowUpRules, instalment_states, paid_toward_plan};
-use crate::domain::self_service::PendingRequest;
+use crate::domain::self_service::{PendingRequest, ReviewReason};
 use crate::domain::staff::{StaffSession, StaffUser};
 use crate::service::staff_cases::{self, ActionError, CaseQuery, CaseView, Terms};
 use crate::service::staff_login;
@@ -313,19 +313,37 @@ fn actor_name(actor: &crate::domain::event::Actor) -> String {
     }
 }
 
+/// Why the mandate sent a request to a person, in the handler's words.
+fn why(reason: ReviewReason) -> &'static str {
+    match reason {
+        ReviewReason::LongerThanAutoGrant => {
+            "it is longer than the creditor grants without a person"
+        }
+        ReviewReason::BalanceOutsideRange => {
+            "the balance is outside the range the creditor's rules cover"
+        }
+    }
+}
+
 fn describe_request(request: &PendingRequest) -> String {
     match request {
         PendingRequest::Deferral {
             new_due_date,
             reason,
             ..
-        } => format!("more time until {new_due_date} (to a person because {reason:?})"),
-        PendingRequest::Plan { plan, reason, .. } => format!(
-            "instalment plan of {} months, {} in all (to a person because {reason:?})",
-            plan.months(),
-            plan.total
+        } => format!(
+            "more time until {new_due_date}; to a person because {}",
+            why(*reason)
         ),
-        PendingRequest::Dispute { .. } => "the debtor disputes the claim".into(),
+        PendingRequest::Plan { plan, reason, .. } => format!(
+            "instalment plan of {} months, {} in all; to a person because {}",
+            plan.months(),
+            plan.total,
+            why(*reason)
+        ),
+        PendingRequest::Dispute { .. } => {
+            "the debtor disputes the claim; disputes always go to a person".into()
+        }
     }
 }
 
