@@ -433,3 +433,40 @@ pub async fn send_message(
     }
     Ok(message)
 }
+
+/// How many access-log lines the access screen reads back.
+const ACCESS_LINES: usize = 1000;
+
+/// The access log as an agency admin may read it: the latest lines of the agency's own users
+/// (logins, failures, logouts, which case each opened when), newest first, with each user.
+/// `None` for anyone else: viewers, handlers and creditor users do not read it.
+pub async fn access_log(
+    ctx: &AppContext,
+    admin: &StaffUser,
+) -> Result<Option<Vec<(AccessEntry, StaffUser)>>, StoreError> {
+    let StaffScope::Agency {
+        agency,
+        role: crate::domain::staff::Role::Admin,
+    } = &admin.scope
+    else {
+        return Ok(None);
+    };
+    let mut users: std::collections::HashMap<String, Option<StaffUser>> = Default::default();
+    let mut lines = Vec::new();
+    for entry in ctx.store.access_log(ACCESS_LINES).await?.into_iter().rev() {
+        let Some(id) = entry.user.clone() else {
+            continue;
+        };
+        if !users.contains_key(id.as_str()) {
+            let user = ctx.store.staff_user(&id).await?;
+            users.insert(id.as_str().to_owned(), user);
+        }
+        let Some(Some(user)) = users.get(id.as_str()) else {
+            continue;
+        };
+        if matches!(&user.scope, StaffScope::Agency { agency: own, .. } if own == agency) {
+            lines.push((entry, user.clone()));
+        }
+    }
+    Ok(Some(lines))
+}

@@ -865,6 +865,58 @@ async fn one_address_is_slowed_whatever_names_it_tries(backend: Backend) {
     );
 }
 
+async fn an_agency_admin_reads_who_opened_which_case_and_no_one_else_does(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let case = app.new_case("SEEN-1").await;
+    let admin = login_for(
+        &app,
+        "admin@a-inkasso.no",
+        agency_scope("agency-a", Role::Admin),
+    )
+    .await;
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let other = login_for(
+        &app,
+        "admin@b-inkasso.no",
+        agency_scope("agency-b", Role::Admin),
+    )
+    .await;
+    let kari_session = log_in(&app, &kari).await;
+    assert_eq!(
+        page(&app, &format!("/console/cases/{case}"), &kari_session)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        page(&app, "/console/access", &kari_session).await.0,
+        403,
+        "a handler"
+    );
+    let admin_session = log_in(&app, &admin).await;
+    let (status, html) = page(&app, "/console/access", &admin_session).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("kari@a-inkasso.no"), "{html}");
+    assert!(
+        html.contains(&format!("opened case <a href=\"/console/cases/{case}\"")),
+        "{html}"
+    );
+    let other_session = log_in(&app, &other).await;
+    let (status, html) = page(&app, "/console/access", &other_session).await;
+    assert_eq!(status, 200);
+    assert!(
+        !html.contains("kari@a-inkasso.no"),
+        "agency B's admin reads only B's users"
+    );
+    assert!(!html.contains(case.as_str()));
+}
+
 /// Runs `innfri user …` (demo profile) on the Redis namespace `ns`.
 fn user_cli(ns: &str, args: &[&str]) -> std::process::Output {
     crate::common::demo_cli("user", ns)
@@ -998,6 +1050,7 @@ fn user_commands_refuse_a_store_that_dies_with_them() {
 }
 
 on_both_stores!(
+    an_agency_admin_reads_who_opened_which_case_and_no_one_else_does,
     one_address_is_slowed_whatever_names_it_tries,
     the_case_list_searches_and_pages_by_cursor,
     a_plan_request_is_previewed_with_other_months_then_approved,

@@ -12,7 +12,7 @@ use crate::domain::case::CaseStatus;
 use crate::domain::ids::{CaseId, CreditorId};
 use crate::domain::plan_followup::{FollowUpRules, instalment_states, paid_toward_plan};
 use crate::domain::self_service::{PendingRequest, ReviewReason};
-use crate::domain::staff::{StaffSession, StaffUser};
+use crate::domain::staff::{AccessKind, StaffSession, StaffUser};
 use crate::service::staff_cases::{self, ActionError, CaseQuery, CaseView, Terms};
 use crate::service::staff_login;
 
@@ -34,7 +34,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/console/cases/{id}/requests/{request}/preview",
             web::get().to(preview),
         )
-        .route("/console/reviews", web::get().to(reviews));
+        .route("/console/reviews", web::get().to(reviews))
+        .route("/console/access", web::get().to(access));
 }
 
 /// The logged-in user, or the redirect to the login.
@@ -648,5 +649,54 @@ async fn reviews(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
     page_response(
         StatusCode::OK,
         page("Review queue", Some((&user, &session.csrf_token)), body),
+    )
+}
+
+/// The access log of the agency's users, for its admins.
+async fn access(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
+    let (session, user) = match load(&req, &ctx).await {
+        Ok(found) => found,
+        Err(res) => return res,
+    };
+    let lines = match staff_cases::access_log(&ctx, &user).await {
+        Ok(Some(lines)) => lines,
+        Ok(None) => {
+            return page_response(
+                StatusCode::FORBIDDEN,
+                page(
+                    "Not allowed",
+                    Some((&user, &session.csrf_token)),
+                    html! { h1 { "Not allowed" } p { "Only an agency's admins read its access log." } },
+                ),
+            );
+        }
+        Err(e) => return unavailable(&e),
+    };
+    let body = html! {
+        h1 { "Access log" }
+        p { "Logins, failed logins, logouts and every opening of a case by your agency's users, newest first." }
+        table {
+            thead { tr { th { "When" } th { "Who" } th { "What" } } }
+            tbody {
+                @for (entry, who) in &lines {
+                    tr {
+                        td { (entry.at.format("%Y-%m-%d %H:%M:%S")) }
+                        td { (who.email.as_str()) }
+                        td {
+                            @match &entry.kind {
+                                AccessKind::Login => "logged in",
+                                AccessKind::Logout => "logged out",
+                                AccessKind::LoginFailed { reason } => { "failed login (" (reason) ")" }
+                                AccessKind::CaseViewed { case_id } => { "opened case " a href=(format!("/console/cases/{case_id}")) { (case_id) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page_response(
+        StatusCode::OK,
+        page("Access log", Some((&user, &session.csrf_token)), body),
     )
 }
