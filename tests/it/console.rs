@@ -666,6 +666,55 @@ async fn an_invitation_sets_the_password_and_enrols_totp_once(backend: Backend) 
         .is_err(),
         "one user per address"
     );
+    let again = staff::reinvite(&app.ctx, "ny.bruker@a-inkasso.no", clock.now())
+        .await
+        .expect("invite again");
+    assert_ne!(
+        again.user.totp_secret, login.user.totp_secret,
+        "a new secret"
+    );
+    assert_eq!(
+        password_step(&app, "ny.bruker@a-inkasso.no", password)
+            .await
+            .status()
+            .as_u16(),
+        401,
+        "no login until the new invitation is accepted"
+    );
+    let older = again.link.strip_prefix(&app.base).expect("link").to_owned();
+    let again = staff::reinvite(&app.ctx, "ny.bruker@a-inkasso.no", clock.now())
+        .await
+        .expect("invite once more");
+    assert_eq!(
+        page(&app, &older, "none").await.0,
+        404,
+        "a newer invitation ends the older"
+    );
+    let path = again.link.strip_prefix(&app.base).expect("link").to_owned();
+    let (csrf, form_cookie) = form(&app, &path, None).await;
+    let code = code_at(&again.user, clock.now());
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("password", password),
+        ("repeated", password),
+        ("code", &code),
+    ];
+    assert_eq!(
+        post(&app, &path, &[(FORM, &form_cookie)], &fields)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    clock.advance(Duration::seconds(31));
+    log_in(
+        &app,
+        &Login {
+            user: again.user,
+            password: password.to_owned(),
+        },
+    )
+    .await;
     staff::disable_user(&app.ctx, "ny.bruker@a-inkasso.no")
         .await
         .expect("disable");

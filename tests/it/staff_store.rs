@@ -124,7 +124,7 @@ async fn a_user_is_created_once_per_address_and_found_by_it(backend: Backend) {
 async fn an_invitation_is_taken_once(backend: Backend) {
     let store = store(backend).await;
     let digest = TokenDigest::of("invitation-token");
-    let invitation = Invitation::new(StaffUserId::generate(), Utc::now());
+    let invitation = Invitation::new(StaffUserId::generate(), "tag".into(), Utc::now());
     store
         .save_invitation(&digest, &invitation)
         .await
@@ -236,7 +236,7 @@ async fn a_reopened_store_file_still_has_every_staff_record() {
         uuid::Uuid::new_v4().simple()
     ));
     let kari = user("kari@a-inkasso.no");
-    let invitation = Invitation::new(kari.id.clone(), Utc::now());
+    let invitation = Invitation::new(kari.id.clone(), "tag".into(), Utc::now());
     let session = StaffSession {
         user: kari.id.clone(),
         stage: SessionStage::LoggedIn,
