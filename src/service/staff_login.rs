@@ -183,7 +183,10 @@ pub async fn current(
         return Ok(None);
     };
     session.last_seen_at = now;
-    ctx.store.save_staff_session(&digest, &session).await?;
+    if !ctx.store.refresh_staff_session(&digest, &session).await? {
+        // Logged out while this request ran.
+        return Ok(None);
+    }
     Ok(Some((session, user)))
 }
 

@@ -39,6 +39,13 @@ pub trait StaffStore: Send + Sync {
         digest: &TokenDigest,
         session: &StaffSession,
     ) -> StoreResult<()>;
+    /// Writes the session only if it still exists (a request's activity must not bring back
+    /// a session a logout ended meanwhile); returns whether it did.
+    async fn refresh_staff_session(
+        &self,
+        digest: &TokenDigest,
+        session: &StaffSession,
+    ) -> StoreResult<bool>;
     async fn staff_session(&self, digest: &TokenDigest) -> StoreResult<Option<StaffSession>>;
     async fn end_staff_session(&self, digest: &TokenDigest) -> StoreResult<()>;
 

@@ -164,9 +164,28 @@ async fn staff_sessions_are_saved_read_and_ended(backend: Backend) {
         .expect("save");
     assert_eq!(
         store.staff_session(&digest).await.expect("get"),
-        Some(session)
+        Some(session.clone())
+    );
+    session.last_seen_at = now + Duration::minutes(9);
+    assert!(
+        store
+            .refresh_staff_session(&digest, &session)
+            .await
+            .expect("refresh")
+    );
+    assert_eq!(
+        store.staff_session(&digest).await.expect("get"),
+        Some(session.clone())
     );
     store.end_staff_session(&digest).await.expect("end");
+    assert_eq!(store.staff_session(&digest).await.expect("get"), None);
+    assert!(
+        !store
+            .refresh_staff_session(&digest, &session)
+            .await
+            .expect("refresh"),
+        "an ended session is not brought back by a request's refresh"
+    );
     assert_eq!(store.staff_session(&digest).await.expect("get"), None);
 }
 

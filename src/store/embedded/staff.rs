@@ -103,6 +103,20 @@ impl StaffStore for EmbeddedStore {
         })
     }
 
+    async fn refresh_staff_session(
+        &self,
+        digest: &TokenDigest,
+        session: &StaffSession,
+    ) -> StoreResult<bool> {
+        self.write(|inner| {
+            let Some(stored) = inner.staff_sessions.get_mut(digest) else {
+                return Ok(false);
+            };
+            *stored = session.clone();
+            Ok(true)
+        })
+    }
+
     async fn staff_session(&self, digest: &TokenDigest) -> StoreResult<Option<StaffSession>> {
         Ok(self.lock()?.staff_sessions.get(digest).cloned())
     }

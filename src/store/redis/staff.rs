@@ -114,6 +114,24 @@ impl StaffStore for RedisStore {
             .map_err(unavailable)
     }
 
+    async fn refresh_staff_session(
+        &self,
+        digest: &TokenDigest,
+        session: &StaffSession,
+    ) -> StoreResult<bool> {
+        let end = session.created_at + chrono::Duration::hours(SESSION_MAX_HOURS);
+        let written: Option<String> = redis::cmd("SET")
+            .arg(self.keys.staff_session(digest))
+            .arg(to_json(session)?)
+            .arg("PX")
+            .arg(ttl_ms(end, self.clock.now()))
+            .arg("XX")
+            .query_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        Ok(written.is_some())
+    }
+
     async fn staff_session(&self, digest: &TokenDigest) -> StoreResult<Option<StaffSession>> {
         let raw: Option<String> = self
             .conn()
