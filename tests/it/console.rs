@@ -220,6 +220,14 @@ async fn a_handler_logs_in_with_password_and_totp_and_out_again(backend: Backend
         access_kinds(&app).await,
         vec![AccessKind::Login, AccessKind::Logout]
     );
+    let again = password_step(&app, "kari@a-inkasso.no", &kari.password).await;
+    let pending = set_cookie(&again, SESSION).expect("pending");
+    let used = code_at(&kari.user, clock.now());
+    assert_eq!(
+        code_step(&app, &pending, &used).await.status().as_u16(),
+        401,
+        "a code works once"
+    );
 }
 
 async fn a_wrong_password_or_code_is_refused_and_logged(backend: Backend) {

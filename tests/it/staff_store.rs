@@ -112,6 +112,29 @@ async fn a_user_is_created_once_per_address_and_found_by_it(backend: Backend) {
         store.staff_user(&kari.id).await.expect("get"),
         Some(changed)
     );
+    assert!(store.use_totp_step(&kari.id, 100).await.expect("step"));
+    assert!(
+        !store.use_totp_step(&kari.id, 100).await.expect("step"),
+        "once"
+    );
+    assert!(
+        !store.use_totp_step(&kari.id, 99).await.expect("step"),
+        "not older"
+    );
+    assert!(store.use_totp_step(&kari.id, 101).await.expect("step"));
+    let stepped = store
+        .staff_user(&kari.id)
+        .await
+        .expect("get")
+        .expect("user");
+    assert_eq!(stepped.totp_last_step, Some(101));
+    assert!(stepped.disabled, "nothing else of the user changed");
+    assert!(
+        !store
+            .use_totp_step(&StaffUserId::generate(), 1)
+            .await
+            .expect("step")
+    );
     assert!(
         !store
             .save_staff_user(&user("nobody@a-inkasso.no"))

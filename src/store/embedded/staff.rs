@@ -48,6 +48,19 @@ impl StaffStore for EmbeddedStore {
         })
     }
 
+    async fn use_totp_step(&self, id: &StaffUserId, step: u64) -> StoreResult<bool> {
+        self.write(|inner| {
+            let Some(user) = inner.staff_users.get_mut(&id.as_str().to_owned()) else {
+                return Ok(false);
+            };
+            if user.totp_last_step.is_some_and(|last| step <= last) {
+                return Ok(false);
+            }
+            user.totp_last_step = Some(step);
+            Ok(true)
+        })
+    }
+
     async fn staff_user(&self, id: &StaffUserId) -> StoreResult<Option<StaffUser>> {
         Ok(self.lock()?.staff_users.get(id.as_str()).cloned())
     }

@@ -32,6 +32,7 @@ pub(super) struct Scripts {
     pub(super) trim_events: Script,
     pub(super) update_case: Script,
     pub(super) update_case_with_events: Script,
+    pub(super) use_totp_step: Script,
 }
 
 impl Scripts {
@@ -58,6 +59,7 @@ impl Scripts {
             session_with_case: Script::new(include_str!("scripts/session_with_case.lua")),
             trim_events: Script::new(include_str!("scripts/trim_events.lua")),
             update_case: with_helpers(include_str!("scripts/update_case.lua")),
+            use_totp_step: Script::new(include_str!("scripts/use_totp_step.lua")),
             update_case_with_events: with_helpers(include_str!(
                 "scripts/update_case_with_events.lua"
             )),

@@ -44,6 +44,18 @@ impl StaffStore for RedisStore {
         Ok(saved.is_some())
     }
 
+    async fn use_totp_step(&self, id: &StaffUserId, step: u64) -> StoreResult<bool> {
+        let used: i64 = self
+            .scripts
+            .use_totp_step
+            .key(self.keys.staff_user(id))
+            .arg(step)
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        Ok(used == 1)
+    }
+
     async fn staff_user(&self, id: &StaffUserId) -> StoreResult<Option<StaffUser>> {
         let raw: Option<String> = self
             .conn()
