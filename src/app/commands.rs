@@ -115,6 +115,9 @@ pub enum UserAction {
         #[arg(long, required_unless_present = "agency")]
         creditor: Option<String>,
     },
+    /// Prints a new invitation link for a staff user (the last one expired, or a phone or
+    /// password was lost): the user sets a password and enrols TOTP again before the next login.
+    Invite { email: String },
     /// Disables a staff user: no more logins, open sessions end at their next request.
     Disable { email: String },
 }
@@ -413,6 +416,15 @@ async fn user_command(ctx: &AppContext, action: UserAction) -> Result<(), String
             println!(
                 "invitation link (give to the user; works once, for {} days): {}",
                 INVITATION_DAYS, invited.link
+            );
+        }
+        UserAction::Invite { email } => {
+            let invited = staff::reinvite(ctx, &email, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "invitation link for {} (works once, for {} days): {}",
+                invited.user.email, INVITATION_DAYS, invited.link
             );
         }
         UserAction::Disable { email } => {

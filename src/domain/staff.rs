@@ -155,14 +155,19 @@ pub struct Invitation {
     pub user: StaffUserId,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// Which enrolment it is for (a tag of the TOTP secret it shows): a newer invitation gives
+    /// the user a new secret, and every older invitation stops working.
+    #[serde(default)]
+    pub enrolment: String,
 }
 
 impl Invitation {
-    pub fn new(user: StaffUserId, now: DateTime<Utc>) -> Invitation {
+    pub fn new(user: StaffUserId, enrolment: String, now: DateTime<Utc>) -> Invitation {
         Invitation {
             user,
             created_at: now,
             expires_at: now + Duration::days(INVITATION_DAYS),
+            enrolment,
         }
     }
 

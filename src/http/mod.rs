@@ -100,6 +100,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
     };
     let metrics_on = ctx.config.settings.server.metrics;
     let debtor_state = web::Data::new(debtor::state(&ctx));
+    let console_state = web::Data::new(console::state());
     let data = web::Data::from(ctx);
     let server = HttpServer::new(move || {
         App::new()
@@ -123,6 +124,7 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             })
             .app_data(data.clone())
             .app_data(debtor_state.clone())
+            .app_data(console_state.clone())
             .app_data(web::PayloadConfig::new(256 * 1024))
             .route(pages::CSS_PATH, web::get().to(stylesheet))
             .configure(health::routes)

@@ -85,7 +85,7 @@ pub async fn create_user(
     if !ctx.store.create_staff_user(&user).await? {
         return Err(StaffError::EmailTaken);
     }
-    let link = invite(ctx, &user.id, now).await?;
+    let link = invite(ctx, &user, now).await?;
     tracing::info!(user = %user.id, scope = %user.scope.describe(), "staff user created");
     Ok(Invited { user, link })
 }
@@ -124,23 +124,53 @@ pub async fn demo_user(
     Ok((user, password))
 }
 
-/// A new invitation link for `user`.
-pub async fn invite(
+/// Which enrolment an invitation is for: a tag of the user's TOTP secret (not the secret).
+fn enrolment(user: &StaffUser) -> String {
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(user.totp_secret.as_bytes());
+    hex::encode(&digest[..8])
+}
+
+/// A new invitation link for `user`, for its current TOTP secret.
+async fn invite(
     ctx: &AppContext,
-    user: &StaffUserId,
+    user: &StaffUser,
     now: DateTime<Utc>,
 ) -> Result<String, StoreError> {
     let token = random_base62(32);
+    let invitation = Invitation::new(user.id.clone(), enrolment(user), now);
     ctx.store
-        .save_invitation(
-            &TokenDigest::of(&token),
-            &Invitation::new(user.clone(), now),
-        )
+        .save_invitation(&TokenDigest::of(&token), &invitation)
         .await?;
     Ok(format!(
         "{}/console/invite/{token}",
         ctx.config.settings.server.public_base_url
     ))
+}
+
+/// A new invitation for the user `email` (the last one expired, or a phone or password was
+/// lost): the user starts again, with a new TOTP secret, and cannot log in until it is
+/// accepted. A disabled user stays disabled.
+pub async fn reinvite(
+    ctx: &AppContext,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<Invited, StaffError> {
+    let email = staff_email(email).map_err(StaffError::Email)?;
+    let mut user = ctx
+        .store
+        .staff_user_by_email(&email)
+        .await?
+        .ok_or(StaffError::NotFound)?;
+    user.password_hash = None;
+    user.totp_secret = new_totp_secret();
+    user.totp_last_step = None;
+    user.enrolled = false;
+    if !ctx.store.save_staff_user(&user).await? {
+        return Err(StaffError::NotFound);
+    }
+    let link = invite(ctx, &user, now).await?;
+    tracing::info!(user = %user.id, "staff user invited again");
+    Ok(Invited { user, link })
 }
 
 /// Disables the user `email`: no login from now on, and open sessions end at their next request.
@@ -174,7 +204,8 @@ pub async fn invited_user(
     ctx.store
         .staff_user(&invitation.user)
         .await?
-        .filter(|u| !u.disabled)
+        .filter(|u| !u.disabled && !u.enrolled)
+        .filter(|u| constant_time_eq(enrolment(u).as_bytes(), invitation.enrolment.as_bytes()))
         .ok_or(StaffError::InvitationUnusable)
 }
 

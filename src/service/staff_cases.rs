@@ -2,17 +2,21 @@
 //! (every opening is in the access log), and, for agency handlers and admins, change them
 //! through the same use cases the API calls, with the user in the audit trail.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::closing::{self, CloseError};
+use super::messages::{self, MessageError};
 use super::payments::{self, Direct};
 use super::reconcile::Outcome;
-use super::reviews::{self, Approval, ReviewError};
+use super::reviews::{self, Approval, ReviewError, ReviewField};
 use crate::context::AppContext;
 use crate::domain::case::{Case, CaseStatus};
 use crate::domain::event::Actor;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId};
+use crate::domain::message::{Channel, Message, Template};
 use crate::domain::money::Money;
+use crate::domain::plan::{InstalmentPlan, PlanShape, schedule};
+use crate::domain::self_service::PendingRequest;
 use crate::domain::staff::{AccessEntry, AccessKind, StaffScope, StaffUser};
 use crate::store::StoreError;
 
@@ -129,14 +133,21 @@ pub async fn search(
     Ok(CasePage { cases, next: None })
 }
 
-/// A case as `user` may see it; the opening is written to the access log first (a case is not
-/// shown whose viewing could not be recorded).
+/// A case as the case screen shows it: the case and its messages.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub case: Case,
+    pub messages: Vec<Message>,
+}
+
+/// A case as `user` may see it, with its messages; the opening is written to the access log
+/// first (a case is not shown whose viewing could not be recorded).
 pub async fn open(
     ctx: &AppContext,
     user: &StaffUser,
     id: &CaseId,
     now: DateTime<Utc>,
-) -> Result<Option<Case>, StoreError> {
+) -> Result<Option<CaseView>, StoreError> {
     let Some(case) = ctx
         .store
         .case(id)
@@ -154,7 +165,9 @@ pub async fn open(
             },
         })
         .await?;
-    Ok(Some(case))
+    let mut messages = ctx.store.case_messages(&case.id).await?;
+    messages.sort_by_key(|m| m.created_at);
+    Ok(Some(CaseView { case, messages }))
 }
 
 /// Every request and dispute waiting for a person on the cases of `user`'s scope, oldest
@@ -187,25 +200,16 @@ pub async fn review_queue(
     Ok(waiting)
 }
 
-/// When the request `id` on `case` was made: the audit line that recorded it (the request
-/// itself keeps no time), else the case's last change.
+/// When the request `id` on `case` was made (the case's last change if it is not there).
 pub fn requested_at(case: &Case, id: &str) -> DateTime<Utc> {
-    let index = case.pending.iter().position(|r| r.id == id).unwrap_or(0);
-    let asked: Vec<_> = case
-        .audit
+    case.pending
         .iter()
-        .filter(|a| {
-            matches!(
-                a.action.as_str(),
-                "deferral.requested" | "plan.requested" | "dispute.opened"
-            )
+        .find(|r| r.id == id)
+        .map_or(case.updated_at, |r| match &r.request {
+            PendingRequest::Deferral { at, .. }
+            | PendingRequest::Plan { at, .. }
+            | PendingRequest::Dispute { at, .. } => *at,
         })
-        .collect();
-    // The pending requests are the last ones asked, in order.
-    let first_pending = asked.len().saturating_sub(case.pending.len());
-    asked
-        .get(first_pending + index)
-        .map_or(case.updated_at, |a| a.at)
 }
 
 /// Why a change by a staff user was refused.
@@ -225,6 +229,11 @@ pub enum ActionError {
     Amount(String),
     #[error("reference: must be 1 to 100 letters, digits, '-', '_' or '.'")]
     Reference,
+    #[error("message: {0}")]
+    Message(#[from] MessageError),
+    /// A channel or template the form does not offer.
+    #[error("message: no such channel or template")]
+    MessageKind,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -288,16 +297,93 @@ pub async fn register_payment(
     Ok(payments::register_direct_by(ctx, &case.agency_id, id, direct, &actor(user), now).await?)
 }
 
-/// Approves a waiting request as asked (`reviews::approve`).
+/// Other terms for an approval as the form gives them; empty fields mean "as asked".
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terms<'a> {
+    pub new_due_date: Option<&'a str>,
+    pub months: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+fn invalid(field: ReviewField, message: &str) -> ActionError {
+    ActionError::Review(ReviewError::Invalid {
+        field,
+        message: message.to_owned(),
+    })
+}
+
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn parse_months(raw: Option<&str>) -> Result<Option<u32>, ActionError> {
+    given(raw)
+        .map(|m| {
+            m.parse::<u32>()
+                .ok()
+                .filter(|m| (1..=120).contains(m))
+                .ok_or_else(|| invalid(ReviewField::Months, "must be a whole number of months"))
+        })
+        .transpose()
+}
+
+impl Terms<'_> {
+    fn approval(&self) -> Result<Approval, ActionError> {
+        let date = given(self.new_due_date)
+            .map(|d| {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| invalid(ReviewField::NewDueDate, "must be a date (YYYY-MM-DD)"))
+            })
+            .transpose()?;
+        Ok(Approval::new(date, parse_months(self.months)?, self.note)?)
+    }
+}
+
+/// The plan approving the plan request `request_id` with `months` would give, checked against
+/// the mandate and the law as the approval will be: shown before the handler confirms.
+pub async fn preview_plan(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    request_id: &str,
+    months: &str,
+    now: DateTime<Utc>,
+) -> Result<(Case, InstalmentPlan), ActionError> {
+    let case = changeable(ctx, user, id).await?;
+    if !case
+        .pending
+        .iter()
+        .any(|r| r.id == request_id && matches!(r.request, PendingRequest::Plan { .. }))
+    {
+        return Err(ReviewError::RequestNotFound.into());
+    }
+    let months =
+        parse_months(Some(months))?.ok_or_else(|| invalid(ReviewField::Months, "is required"))?;
+    let creditor = ctx
+        .creditor(&case.creditor_id)
+        .await?
+        .ok_or(ActionError::NotFound)?;
+    let plan = schedule(
+        case.amount_due(),
+        PlanShape::Months(months),
+        &creditor.mandate.plan,
+        now.date_naive(),
+    )
+    .map_err(|e| invalid(ReviewField::Months, &e.to_string()))?;
+    Ok((case, plan))
+}
+
+/// Approves a waiting request, as asked or on other `terms` (`reviews::approve`).
 pub async fn approve(
     ctx: &AppContext,
     user: &StaffUser,
     id: &CaseId,
     request_id: &str,
+    terms: Terms<'_>,
     now: DateTime<Utc>,
 ) -> Result<Case, ActionError> {
     let case = changeable(ctx, user, id).await?;
-    let approval = Approval::new(None, None, None)?;
+    let approval = terms.approval()?;
     Ok(reviews::approve_by(ctx, case, request_id, approval, &actor(user), now).await?)
 }
 
@@ -313,4 +399,74 @@ pub async fn decline(
     let case = changeable(ctx, user, id).await?;
     let reason = reviews::decline_reason(reason)?;
     Ok(reviews::decline_by(ctx, case, request_id, &reason, &actor(user), now).await?)
+}
+
+/// Sends a message to the debtor (`messages::schedule`, as the API does); the case's audit
+/// trail records who asked for it.
+pub async fn send_message(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    channel: &str,
+    template: &str,
+    now: DateTime<Utc>,
+) -> Result<Message, ActionError> {
+    let case = changeable(ctx, user, id).await?;
+    let as_value = |text: &str| serde_json::Value::String(text.trim().to_owned());
+    let channel: Channel =
+        serde_json::from_value(as_value(channel)).map_err(|_| ActionError::MessageKind)?;
+    let template: Template =
+        serde_json::from_value(as_value(template)).map_err(|_| ActionError::MessageKind)?;
+    let message = messages::schedule(ctx, &case, channel, template, None, now).await?;
+    let detail = format!("{channel:?} {template:?} {}", message.id);
+    // The message is queued whatever becomes of this line; a concurrent change is retried.
+    for _ in 0..3 {
+        let Some(mut current) = ctx.store.case(id).await? else {
+            break;
+        };
+        current.record(actor(user), "message.scheduled", detail.clone(), now);
+        match ctx.store.update_case(&current).await {
+            Ok(_) => break,
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(message)
+}
+
+/// How many access-log lines the access screen reads back.
+const ACCESS_LINES: usize = 1000;
+
+/// The access log as an agency admin may read it: the latest lines of the agency's own users
+/// (logins, failures, logouts, which case each opened when), newest first, with each user.
+/// `None` for anyone else: viewers, handlers and creditor users do not read it.
+pub async fn access_log(
+    ctx: &AppContext,
+    admin: &StaffUser,
+) -> Result<Option<Vec<(AccessEntry, StaffUser)>>, StoreError> {
+    let StaffScope::Agency {
+        agency,
+        role: crate::domain::staff::Role::Admin,
+    } = &admin.scope
+    else {
+        return Ok(None);
+    };
+    let mut users: std::collections::HashMap<String, Option<StaffUser>> = Default::default();
+    let mut lines = Vec::new();
+    for entry in ctx.store.access_log(ACCESS_LINES).await?.into_iter().rev() {
+        let Some(id) = entry.user.clone() else {
+            continue;
+        };
+        if !users.contains_key(id.as_str()) {
+            let user = ctx.store.staff_user(&id).await?;
+            users.insert(id.as_str().to_owned(), user);
+        }
+        let Some(Some(user)) = users.get(id.as_str()) else {
+            continue;
+        };
+        if matches!(&user.scope, StaffScope::Agency { agency: own, .. } if own == agency) {
+            lines.push((entry, user.clone()));
+        }
+    }
+    Ok(Some(lines))
 }

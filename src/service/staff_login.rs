@@ -123,7 +123,7 @@ pub async fn second_factor(
     else {
         return Ok(Step::Expired);
     };
-    let Some(mut user) = ctx
+    let Some(user) = ctx
         .store
         .staff_user(&session.user)
         .await?
@@ -138,16 +138,19 @@ pub async fn second_factor(
         return Ok(Step::Locked { until });
     }
     let step = code_step(&user, code, now).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let Some(step) = step else {
+    // The step is taken atomically: of two logins racing with one code, one gets it.
+    let taken = match step {
+        Some(step) => ctx.store.use_totp_step(&user.id, step).await?,
+        None => false,
+    };
+    if !taken {
         let failures = ctx.store.record_login_failure(&user.email, now).await?;
         log(ctx, Some(&user.id), failed("wrong code"), now).await;
         return Ok(match failures.locked_until(now) {
             Some(until) => Step::Locked { until },
             None => Step::Refused,
         });
-    };
-    user.totp_last_step = Some(step);
-    ctx.store.save_staff_user(&user).await?;
+    }
     ctx.store.clear_login_failures(&user.email).await?;
     ctx.store.end_staff_session(&digest).await?;
     let session_id = new_session(ctx, &user.id, SessionStage::LoggedIn, now).await?;
@@ -183,7 +186,10 @@ pub async fn current(
         return Ok(None);
     };
     session.last_seen_at = now;
-    ctx.store.save_staff_session(&digest, &session).await?;
+    if !ctx.store.refresh_staff_session(&digest, &session).await? {
+        // Logged out while this request ran.
+        return Ok(None);
+    }
     Ok(Some((session, user)))
 }
 

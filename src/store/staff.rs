@@ -21,6 +21,11 @@ pub trait StaffStore: Send + Sync {
     async fn create_staff_user(&self, user: &StaffUser) -> StoreResult<bool>;
     /// Replaces an existing user (its address cannot change); false when there is none.
     async fn save_staff_user(&self, user: &StaffUser) -> StoreResult<bool>;
+    /// Records that the user's TOTP code of time step `step` was used, in one step with the
+    /// check that it is later than the last one used (so a code works once, even when two
+    /// logins race) and without rewriting the rest of the user; false for a replayed step or
+    /// no such user.
+    async fn use_totp_step(&self, id: &StaffUserId, step: u64) -> StoreResult<bool>;
     async fn staff_user(&self, id: &StaffUserId) -> StoreResult<Option<StaffUser>>;
     async fn staff_user_by_email(&self, email: &EmailAddress) -> StoreResult<Option<StaffUser>>;
 
@@ -39,6 +44,13 @@ pub trait StaffStore: Send + Sync {
         digest: &TokenDigest,
         session: &StaffSession,
     ) -> StoreResult<()>;
+    /// Writes the session only if it still exists (a request's activity must not bring back
+    /// a session a logout ended meanwhile); returns whether it did.
+    async fn refresh_staff_session(
+        &self,
+        digest: &TokenDigest,
+        session: &StaffSession,
+    ) -> StoreResult<bool>;
     async fn staff_session(&self, digest: &TokenDigest) -> StoreResult<Option<StaffSession>>;
     async fn end_staff_session(&self, digest: &TokenDigest) -> StoreResult<()>;
 

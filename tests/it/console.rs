@@ -220,6 +220,14 @@ async fn a_handler_logs_in_with_password_and_totp_and_out_again(backend: Backend
         access_kinds(&app).await,
         vec![AccessKind::Login, AccessKind::Logout]
     );
+    let again = password_step(&app, "kari@a-inkasso.no", &kari.password).await;
+    let pending = set_cookie(&again, SESSION).expect("pending");
+    let used = code_at(&kari.user, clock.now());
+    assert_eq!(
+        code_step(&app, &pending, &used).await.status().as_u16(),
+        401,
+        "a code works once"
+    );
 }
 
 async fn a_wrong_password_or_code_is_refused_and_logged(backend: Backend) {
@@ -666,6 +674,55 @@ async fn an_invitation_sets_the_password_and_enrols_totp_once(backend: Backend) 
         .is_err(),
         "one user per address"
     );
+    let again = staff::reinvite(&app.ctx, "ny.bruker@a-inkasso.no", clock.now())
+        .await
+        .expect("invite again");
+    assert_ne!(
+        again.user.totp_secret, login.user.totp_secret,
+        "a new secret"
+    );
+    assert_eq!(
+        password_step(&app, "ny.bruker@a-inkasso.no", password)
+            .await
+            .status()
+            .as_u16(),
+        401,
+        "no login until the new invitation is accepted"
+    );
+    let older = again.link.strip_prefix(&app.base).expect("link").to_owned();
+    let again = staff::reinvite(&app.ctx, "ny.bruker@a-inkasso.no", clock.now())
+        .await
+        .expect("invite once more");
+    assert_eq!(
+        page(&app, &older, "none").await.0,
+        404,
+        "a newer invitation ends the older"
+    );
+    let path = again.link.strip_prefix(&app.base).expect("link").to_owned();
+    let (csrf, form_cookie) = form(&app, &path, None).await;
+    let code = code_at(&again.user, clock.now());
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("password", password),
+        ("repeated", password),
+        ("code", &code),
+    ];
+    assert_eq!(
+        post(&app, &path, &[(FORM, &form_cookie)], &fields)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    clock.advance(Duration::seconds(31));
+    log_in(
+        &app,
+        &Login {
+            user: again.user,
+            password: password.to_owned(),
+        },
+    )
+    .await;
     staff::disable_user(&app.ctx, "ny.bruker@a-inkasso.no")
         .await
         .expect("disable");
@@ -677,7 +734,384 @@ async fn an_invitation_sets_the_password_and_enrols_totp_once(backend: Backend) 
     );
 }
 
+async fn a_handler_sends_a_reminder_and_registers_a_payment_as_themself(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let case = app.new_case("ACT-1").await;
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let session = log_in(&app, &kari).await;
+    let csrf = session_csrf(&app, &session).await;
+    let sent = post(
+        &app,
+        &format!("/console/cases/{case}/messages"),
+        &[(SESSION, &session)],
+        &[
+            ("csrf", &csrf),
+            ("channel", "sms"),
+            ("template", "reminder"),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status().as_u16(), 303);
+    let messages = app.ctx.store.case_messages(&case).await.expect("messages");
+    assert_eq!(messages.len(), 1);
+    let paid = post(
+        &app,
+        &format!("/console/cases/{case}/payments"),
+        &[(SESSION, &session)],
+        &[
+            ("csrf", &csrf),
+            ("amount", "200.00"),
+            ("reference", "BANK-77"),
+        ],
+    )
+    .await;
+    assert_eq!(paid.status().as_u16(), 303);
+    let bad = post(
+        &app,
+        &format!("/console/cases/{case}/payments"),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf), ("amount", "-1"), ("reference", "BANK-78")],
+    )
+    .await;
+    assert_eq!(bad.status().as_u16(), 422);
+    assert!(bad.text().await.expect("html").contains("amount"));
+    let stored = app.stored_case(&case).await;
+    assert_eq!(stored.payments.len(), 1);
+    let by_kari: Vec<&str> = stored
+        .audit
+        .iter()
+        .filter(|a| a.actor == Actor::Staff(kari.user.id.clone()))
+        .map(|a| a.action.as_str())
+        .collect();
+    assert_eq!(by_kari, vec!["message.scheduled", "payment.received"]);
+    let (status, html) = page(&app, &format!("/console/cases/{case}"), &session).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Reminder"), "the message is listed");
+    assert!(html.contains("BANK-77"), "the payment is listed");
+}
+
+async fn a_plan_request_is_previewed_with_other_months_then_approved(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let d = debtor_in(app, "6000.00").await;
+    let (status, _) = d.post("/case/plan/confirm", &[("months", "9")]).await;
+    assert_eq!(status, 200);
+    let app = &d.app;
+    let kari = login_for(
+        app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let viewer = login_for(
+        app,
+        "viewer@a-inkasso.no",
+        agency_scope("agency-a", Role::Viewer),
+    )
+    .await;
+    let session = log_in(app, &kari).await;
+    let request = d.case().await.pending[0].id.clone();
+    let preview = format!("/console/cases/{}/requests/{request}/preview", d.case_id);
+    let (status, html) = page(app, &format!("{preview}?months=8"), &session).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("8 months"), "{html}");
+    assert_eq!(d.case().await.pending.len(), 1, "a preview changes nothing");
+    let (status, html) = page(app, &format!("{preview}?months=500"), &session).await;
+    assert_eq!(status, 422, "{html}");
+    let viewing = log_in(app, &viewer).await;
+    assert_eq!(
+        page(app, &format!("{preview}?months=8"), &viewing).await.0,
+        403
+    );
+    let csrf = csrf_of(&html);
+    let approved = post(
+        app,
+        &format!("/console/cases/{}/requests/{request}/approve", d.case_id),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf), ("months", "8")],
+    )
+    .await;
+    assert_eq!(approved.status().as_u16(), 303);
+    let case = d.case().await;
+    let plan = case.plan.expect("plan");
+    assert_eq!(plan.months(), 8);
+    assert!(plan.instalments.iter().all(|i| i.kid.is_some()));
+    assert_eq!(
+        case.audit
+            .last()
+            .map(|a| (a.actor.clone(), a.action.clone())),
+        Some((
+            Actor::Staff(kari.user.id.clone()),
+            "plan.granted".to_owned()
+        ))
+    );
+}
+
+async fn the_case_list_searches_and_pages_by_cursor(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    for i in 0..30 {
+        app.new_case(&format!("PAGE-{i:02}")).await;
+    }
+    let special = app
+        .post_json(
+            "/api/v1/cases",
+            Some(crate::common::KEY_A),
+            &serde_json::json!({
+                "external_ref": "SPECIAL-1", "creditor_id": "nordlys-energi",
+                "debtor": {"name": "Per Spesiell", "phone": "+47 987 65 432", "locale": "nb"},
+                "claim": [{"kind": "principal", "description": "Faktura", "amount": "100.00"}],
+                "due_date": "2026-12-01"
+            })
+            .to_string(),
+        )
+        .await;
+    assert!(special.status().is_success());
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let session = log_in(&app, &kari).await;
+    let rows = |html: &str| html.matches("<tr>").count() - 1;
+    let (_, first) = page(&app, "/console/cases?q=PAGE", &session).await;
+    assert_eq!(rows(&first), 25);
+    let next = first
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.contains("after="))
+        .expect("a next page")
+        .replace("&amp;", "&");
+    let (_, second) = page(&app, &next, &session).await;
+    assert_eq!(rows(&second), 5);
+    assert!(second.contains("PAGE-29") && !second.contains("PAGE-00"));
+    assert!(!second.contains("after="), "the last page has no next");
+    let (_, by_phone) = page(&app, "/console/cases?phone=65432", &session).await;
+    assert_eq!(rows(&by_phone), 1);
+    assert!(by_phone.contains("SPECIAL-1"));
+    let (_, by_name) = page(&app, "/console/cases?q=spesiell", &session).await;
+    assert!(by_name.contains("SPECIAL-1") && rows(&by_name) == 1);
+    let (_, closed) = page(&app, "/console/cases?status=closed", &session).await;
+    assert!(closed.contains("No cases match"));
+    let (_, other) = page(&app, "/console/cases?creditor=someone-else", &session).await;
+    assert!(other.contains("No cases match"));
+}
+
+async fn one_address_is_slowed_whatever_names_it_tries(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let mut limited = Vec::new();
+    for _ in 0..70 {
+        // One name, locked after its fourth failure, so the later attempts cost no hashing and
+        // the address's budget (a minute's worth, refilled by the second) is spent at once.
+        let response = password_step(&app, "guess@a-inkasso.no", "password1234").await;
+        let html = response.text().await.expect("html");
+        limited.push(html.contains("from your address"));
+    }
+    assert!(!limited[..60].iter().any(|l| *l), "{limited:?}");
+    assert!(
+        limited[60..].iter().filter(|l| **l).count() >= 5,
+        "{limited:?}"
+    );
+}
+
+async fn an_agency_admin_reads_who_opened_which_case_and_no_one_else_does(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let case = app.new_case("SEEN-1").await;
+    let admin = login_for(
+        &app,
+        "admin@a-inkasso.no",
+        agency_scope("agency-a", Role::Admin),
+    )
+    .await;
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let other = login_for(
+        &app,
+        "admin@b-inkasso.no",
+        agency_scope("agency-b", Role::Admin),
+    )
+    .await;
+    let kari_session = log_in(&app, &kari).await;
+    assert_eq!(
+        page(&app, &format!("/console/cases/{case}"), &kari_session)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        page(&app, "/console/access", &kari_session).await.0,
+        403,
+        "a handler"
+    );
+    let admin_session = log_in(&app, &admin).await;
+    let (status, html) = page(&app, "/console/access", &admin_session).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("kari@a-inkasso.no"), "{html}");
+    assert!(
+        html.contains(&format!("opened case <a href=\"/console/cases/{case}\"")),
+        "{html}"
+    );
+    let other_session = log_in(&app, &other).await;
+    let (status, html) = page(&app, "/console/access", &other_session).await;
+    assert_eq!(status, 200);
+    assert!(
+        !html.contains("kari@a-inkasso.no"),
+        "agency B's admin reads only B's users"
+    );
+    assert!(!html.contains(case.as_str()));
+}
+
+/// Runs `innfri user …` (demo profile) on the Redis namespace `ns`.
+fn user_cli(ns: &str, args: &[&str]) -> std::process::Output {
+    crate::common::demo_cli("user", ns)
+        .args(args)
+        .output()
+        .expect("innfri user")
+}
+
+#[tokio::test]
+async fn a_user_made_on_the_command_line_enrols_by_the_printed_link_and_can_be_disabled() {
+    let ns = crate::common::unique_namespace();
+    let made = user_cli(
+        &ns,
+        &[
+            "create",
+            "Ola@Demo-Inkasso.no",
+            "--agency",
+            "demo-inkasso",
+            "--role",
+            "handler",
+        ],
+    );
+    let out = String::from_utf8_lossy(&made.stdout).into_owned();
+    assert!(
+        made.status.success(),
+        "{out} {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(
+        out.contains("ola@demo-inkasso.no (handler at demo-inkasso)"),
+        "{out}"
+    );
+    let link = out
+        .lines()
+        .find_map(|l| {
+            l.split_whitespace()
+                .find(|w| w.contains("/console/invite/"))
+        })
+        .expect("an invitation link")
+        .to_owned();
+    let token = link.rsplit('/').next().expect("token").to_owned();
+    assert!(
+        !out.contains("TOTP"),
+        "the secret is shown on the invitation page, not here"
+    );
+
+    let again = user_cli(
+        &ns,
+        &[
+            "create",
+            "ola@demo-inkasso.no",
+            "--creditor",
+            "nordlys-energi",
+        ],
+    );
+    assert!(!again.status.success(), "one user per address");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+    let bad_role = user_cli(
+        &ns,
+        &[
+            "create",
+            "kari@demo-inkasso.no",
+            "--agency",
+            "demo-inkasso",
+            "--role",
+            "boss",
+        ],
+    );
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("--role"));
+
+    let clock = clock();
+    let app = TestApp::builder()
+        .store(Backend::Redis)
+        .namespace(&ns)
+        .clock(clock.clone())
+        .start()
+        .await;
+    let path = format!("/console/invite/{token}");
+    let (csrf, form_cookie) = form(&app, &path, None).await;
+    let user = app
+        .ctx
+        .store
+        .staff_user_by_email(&staff_email("ola@demo-inkasso.no").expect("email"))
+        .await
+        .expect("store")
+        .expect("user");
+    let password = "et langt og godt passord";
+    let code = code_at(&user, clock.now());
+    let done = post(
+        &app,
+        &path,
+        &[(FORM, &form_cookie)],
+        &[
+            ("csrf", &csrf),
+            ("password", password),
+            ("repeated", password),
+            ("code", &code),
+        ],
+    )
+    .await;
+    assert_eq!(done.status().as_u16(), 200);
+    clock.advance(Duration::seconds(31));
+    let login = Login {
+        user,
+        password: password.to_owned(),
+    };
+    let session = log_in(&app, &login).await;
+    let disabled = user_cli(&ns, &["disable", "ola@demo-inkasso.no"]);
+    assert!(disabled.status.success());
+    assert_eq!(
+        get(&app, "/console/cases", &session)
+            .await
+            .status()
+            .as_u16(),
+        303,
+        "a disabled user's session ends at its next request"
+    );
+}
+
+#[test]
+fn user_commands_refuse_a_store_that_dies_with_them() {
+    let output = crate::common::innfri_demo(crate::common::CONFIG_DIR, "user")
+        .args(["disable", "ola@demo-inkasso.no"])
+        .env("INNFRI__STORE__BACKEND", "embedded")
+        .env("INNFRI__LOG__LEVEL", "warn")
+        .output()
+        .expect("innfri user");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("needs a store that outlives"));
+}
+
 on_both_stores!(
+    an_agency_admin_reads_who_opened_which_case_and_no_one_else_does,
+    one_address_is_slowed_whatever_names_it_tries,
+    the_case_list_searches_and_pages_by_cursor,
+    a_plan_request_is_previewed_with_other_months_then_approved,
+    a_handler_sends_a_reminder_and_registers_a_payment_as_themself,
     a_handler_logs_in_with_password_and_totp_and_out_again,
     a_wrong_password_or_code_is_refused_and_logged,
     failed_logins_make_the_name_wait_longer_each_time,

@@ -11,7 +11,7 @@ use innfri::domain::staff::{
     StaffUserId,
 };
 use innfri::links::TokenDigest;
-use innfri::store::{EmbeddedStore, SharedStore};
+use innfri::store::{EmbeddedStore, SharedStore, StaffStore};
 
 use crate::common;
 
@@ -112,6 +112,29 @@ async fn a_user_is_created_once_per_address_and_found_by_it(backend: Backend) {
         store.staff_user(&kari.id).await.expect("get"),
         Some(changed)
     );
+    assert!(store.use_totp_step(&kari.id, 100).await.expect("step"));
+    assert!(
+        !store.use_totp_step(&kari.id, 100).await.expect("step"),
+        "once"
+    );
+    assert!(
+        !store.use_totp_step(&kari.id, 99).await.expect("step"),
+        "not older"
+    );
+    assert!(store.use_totp_step(&kari.id, 101).await.expect("step"));
+    let stepped = store
+        .staff_user(&kari.id)
+        .await
+        .expect("get")
+        .expect("user");
+    assert_eq!(stepped.totp_last_step, Some(101));
+    assert!(stepped.disabled, "nothing else of the user changed");
+    assert!(
+        !store
+            .use_totp_step(&StaffUserId::generate(), 1)
+            .await
+            .expect("step")
+    );
     assert!(
         !store
             .save_staff_user(&user("nobody@a-inkasso.no"))
@@ -124,7 +147,7 @@ async fn a_user_is_created_once_per_address_and_found_by_it(backend: Backend) {
 async fn an_invitation_is_taken_once(backend: Backend) {
     let store = store(backend).await;
     let digest = TokenDigest::of("invitation-token");
-    let invitation = Invitation::new(StaffUserId::generate(), Utc::now());
+    let invitation = Invitation::new(StaffUserId::generate(), "tag".into(), Utc::now());
     store
         .save_invitation(&digest, &invitation)
         .await
@@ -164,9 +187,28 @@ async fn staff_sessions_are_saved_read_and_ended(backend: Backend) {
         .expect("save");
     assert_eq!(
         store.staff_session(&digest).await.expect("get"),
-        Some(session)
+        Some(session.clone())
+    );
+    session.last_seen_at = now + Duration::minutes(9);
+    assert!(
+        store
+            .refresh_staff_session(&digest, &session)
+            .await
+            .expect("refresh")
+    );
+    assert_eq!(
+        store.staff_session(&digest).await.expect("get"),
+        Some(session.clone())
     );
     store.end_staff_session(&digest).await.expect("end");
+    assert_eq!(store.staff_session(&digest).await.expect("get"), None);
+    assert!(
+        !store
+            .refresh_staff_session(&digest, &session)
+            .await
+            .expect("refresh"),
+        "an ended session is not brought back by a request's refresh"
+    );
     assert_eq!(store.staff_session(&digest).await.expect("get"), None);
 }
 
@@ -227,4 +269,69 @@ async fn the_access_log_keeps_its_order(backend: Backend) {
     }
     assert_eq!(store.access_log(10).await.expect("log"), entries);
     assert_eq!(store.access_log(2).await.expect("log"), entries[2..]);
+}
+
+#[tokio::test]
+async fn a_reopened_store_file_still_has_every_staff_record() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "staff-reopen-{}.redb",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let kari = user("kari@a-inkasso.no");
+    let invitation = Invitation::new(kari.id.clone(), "tag".into(), Utc::now());
+    let session = StaffSession {
+        user: kari.id.clone(),
+        stage: SessionStage::LoggedIn,
+        csrf_token: "csrf".into(),
+        created_at: Utc::now(),
+        last_seen_at: Utc::now(),
+    };
+    let entry = AccessEntry {
+        at: Utc::now(),
+        user: Some(kari.id.clone()),
+        kind: AccessKind::Login,
+    };
+    {
+        let store = EmbeddedStore::open(&path, None).expect("open");
+        assert!(store.create_staff_user(&kari).await.expect("create"));
+        store
+            .save_invitation(&TokenDigest::of("invite"), &invitation)
+            .await
+            .expect("invite");
+        store
+            .save_staff_session(&TokenDigest::of("session"), &session)
+            .await
+            .expect("session");
+        store
+            .record_login_failure(&kari.email, Utc::now())
+            .await
+            .expect("failure");
+        store.append_access(&entry).await.expect("log");
+    }
+    let store = EmbeddedStore::open(&path, None).expect("reopen");
+    assert_eq!(
+        store.staff_user_by_email(&kari.email).await.expect("get"),
+        Some(kari.clone())
+    );
+    assert_eq!(
+        store
+            .invitation(&TokenDigest::of("invite"))
+            .await
+            .expect("get"),
+        Some(invitation)
+    );
+    assert_eq!(
+        store
+            .staff_session(&TokenDigest::of("session"))
+            .await
+            .expect("get"),
+        Some(session)
+    );
+    assert_eq!(
+        store.login_failures(&kari.email).await.expect("get").count,
+        1
+    );
+    assert_eq!(store.access_log(10).await.expect("log"), vec![entry]);
+    drop(store);
+    let _ = std::fs::remove_file(&path);
 }

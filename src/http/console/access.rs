@@ -7,7 +7,8 @@ use maud::{Markup, html};
 
 use super::layout::{notice, page, page_response};
 use super::{
-    cookie, cookie_name, field, fields, form_cookie_name, genuine, removal, see_other, unavailable,
+    ConsoleState, cookie, cookie_name, count_attempt, field, fields, form_cookie_name, genuine,
+    removal, see_other, unavailable,
 };
 use crate::context::AppContext;
 use crate::links::random_base62;
@@ -80,7 +81,24 @@ fn locked_text(until: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chron
     format!("Too many failed attempts. Wait {seconds} seconds before trying again.")
 }
 
-async fn login(req: HttpRequest, ctx: web::Data<AppContext>, body: web::Bytes) -> HttpResponse {
+fn address_limited(wait: std::time::Duration) -> String {
+    format!(
+        "Too many login attempts from your address. Wait {} seconds before trying again.",
+        wait.as_secs().max(1)
+    )
+}
+
+async fn login(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<ConsoleState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if let Err(wait) = count_attempt(&req, &ctx, &state) {
+        return with_form_token(&ctx, StatusCode::TOO_MANY_REQUESTS, |csrf| {
+            login_form(csrf, Some(&address_limited(wait)))
+        });
+    }
     let form = fields(&body);
     if !form_token_ok(&req, &ctx, field(&form, "csrf")) {
         return with_form_token(&ctx, StatusCode::FORBIDDEN, |csrf| {
@@ -131,7 +149,17 @@ async fn code_page(ctx: web::Data<AppContext>) -> HttpResponse {
     with_form_token(&ctx, StatusCode::OK, |csrf| code_form(csrf, None))
 }
 
-async fn code(req: HttpRequest, ctx: web::Data<AppContext>, body: web::Bytes) -> HttpResponse {
+async fn code(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<ConsoleState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if let Err(wait) = count_attempt(&req, &ctx, &state) {
+        return with_form_token(&ctx, StatusCode::TOO_MANY_REQUESTS, |csrf| {
+            code_form(csrf, Some(&address_limited(wait)))
+        });
+    }
     let form = fields(&body);
     if !form_token_ok(&req, &ctx, field(&form, "csrf")) {
         return with_form_token(&ctx, StatusCode::FORBIDDEN, |csrf| {

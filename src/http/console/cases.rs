@@ -8,10 +8,12 @@ use maud::{Markup, html};
 use super::layout::{notice, page, page_response};
 use super::{cookie_name, field, fields, genuine, see_other, unavailable};
 use crate::context::AppContext;
-use crate::domain::case::{Case, CaseStatus};
+use crate::domain::case::CaseStatus;
 use crate::domain::ids::{CaseId, CreditorId};
-use crate::domain::staff::{StaffSession, StaffUser};
-use crate::service::staff_cases::{self, ActionError, CaseQuery};
+use crate::domain::plan_followup::{FollowUpRules, instalment_states, paid_toward_plan};
+use crate::domain::self_service::{PendingRequest, ReviewReason};
+use crate::domain::staff::{AccessKind, StaffSession, StaffUser};
+use crate::service::staff_cases::{self, ActionError, CaseQuery, CaseView, Terms};
 use crate::service::staff_login;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -19,6 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/console/cases/{id}", web::get().to(show))
         .route("/console/cases/{id}/close", web::post().to(close))
         .route("/console/cases/{id}/payments", web::post().to(payment))
+        .route("/console/cases/{id}/messages", web::post().to(message))
         .route(
             "/console/cases/{id}/requests/{request}/approve",
             web::post().to(approve),
@@ -27,7 +30,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/console/cases/{id}/requests/{request}/decline",
             web::post().to(decline),
         )
-        .route("/console/reviews", web::get().to(reviews));
+        .route(
+            "/console/cases/{id}/requests/{request}/preview",
+            web::get().to(preview),
+        )
+        .route("/console/reviews", web::get().to(reviews))
+        .route("/console/access", web::get().to(access));
 }
 
 /// The logged-in user, or the redirect to the login.
@@ -148,7 +156,14 @@ async fn list(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
     )
 }
 
-fn case_body(case: &Case, user: &StaffUser, csrf: &str, error: Option<&str>) -> Markup {
+fn case_body(
+    view: &CaseView,
+    today: chrono::NaiveDate,
+    user: &StaffUser,
+    csrf: &str,
+    error: Option<&str>,
+) -> Markup {
+    let case = &view.case;
     let changes = user.scope.changes_cases();
     html! {
         h1 { "Case " (case.external_ref) }
@@ -183,9 +198,10 @@ fn case_body(case: &Case, user: &StaffUser, csrf: &str, error: Option<&str>) -> 
         @if let Some(plan) = &case.plan {
             section {
                 h2 { "Instalment plan" }
+                @let states = instalment_states(plan, paid_toward_plan(plan, case.balance()), today, FollowUpRules::default().grace_days);
                 table {
-                    thead { tr { th { "Due" } th { "Amount" } } }
-                    tbody { @for i in &plan.instalments { tr { td { (i.due_date) } td { (i.amount) } } } }
+                    thead { tr { th { "No." } th { "Due" } th { "Amount" } th { "Paid" } th { "State" } } }
+                    tbody { @for i in &states { tr { td { (i.number) } td { (i.due_date) } td { (i.amount) } td { (i.paid) } td { (format!("{:?}", i.state).to_lowercase()) } } } }
                 }
             }
         }
@@ -198,7 +214,25 @@ fn case_body(case: &Case, user: &StaffUser, csrf: &str, error: Option<&str>) -> 
                     @if changes {
                         form method="post" action=(format!("/console/cases/{}/requests/{}/approve", case.id, review.id)) {
                             input type="hidden" name="csrf" value=(csrf);
-                            button type="submit" { "Approve as asked" }
+                            @match &review.request {
+                                PendingRequest::Deferral { .. } => {
+                                    label for=(format!("date-{}", review.id)) { "Another due date (empty: as asked)" }
+                                    input id=(format!("date-{}", review.id)) name="new_due_date" type="date";
+                                }
+                                PendingRequest::Dispute { .. } => {
+                                    label for=(format!("note-{}", review.id)) { "A note the debtor reads (optional)" }
+                                    textarea id=(format!("note-{}", review.id)) name="note" {}
+                                }
+                                PendingRequest::Plan { .. } => {}
+                            }
+                            button type="submit" { "Approve" }
+                        }
+                        @if matches!(review.request, PendingRequest::Plan { .. }) {
+                            form method="get" action=(format!("/console/cases/{}/requests/{}/preview", case.id, review.id)) {
+                                label for=(format!("months-{}", review.id)) { "Other number of months" }
+                                input id=(format!("months-{}", review.id)) name="months" inputmode="numeric" required;
+                                button type="submit" { "Show the plan" }
+                            }
                         }
                         form method="post" action=(format!("/console/cases/{}/requests/{}/decline", case.id, review.id)) {
                             input type="hidden" name="csrf" value=(csrf);
@@ -207,6 +241,30 @@ fn case_body(case: &Case, user: &StaffUser, csrf: &str, error: Option<&str>) -> 
                             button type="submit" { "Decline" }
                         }
                     }
+                }
+            }
+        }
+        section {
+            h2 { "Messages" }
+            @if view.messages.is_empty() { p { "None." } }
+            @else {
+                table {
+                    thead { tr { th { "Queued" } th { "To" } th { "Template" } th { "Status" } th { "Attempts" } } }
+                    tbody {
+                        @for m in &view.messages {
+                            tr { td { (m.created_at.format("%Y-%m-%d %H:%M")) } td { (m.recipient.masked()) } td { (format!("{:?}", m.template)) } td { (format!("{:?}", m.status).to_lowercase()) } td { (m.attempts) } }
+                        }
+                    }
+                }
+            }
+            @if changes && case.status.is_active() {
+                form method="post" action=(format!("/console/cases/{}/messages", case.id)) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="channel" { "Send by" }
+                    select id="channel" name="channel" { option value="sms" { "SMS" } option value="email" { "E-mail" } }
+                    label for="template" { "Message" }
+                    select id="template" name="template" { option value="reminder" { "Reminder with the link" } }
+                    p { button type="submit" { "Send" } }
                 }
             }
         }
@@ -256,20 +314,37 @@ fn actor_name(actor: &crate::domain::event::Actor) -> String {
     }
 }
 
-fn describe_request(request: &crate::domain::self_service::PendingRequest) -> String {
-    use crate::domain::self_service::PendingRequest;
+/// Why the mandate sent a request to a person, in the handler's words.
+fn why(reason: ReviewReason) -> &'static str {
+    match reason {
+        ReviewReason::LongerThanAutoGrant => {
+            "it is longer than the creditor grants without a person"
+        }
+        ReviewReason::BalanceOutsideRange => {
+            "the balance is outside the range the creditor's rules cover"
+        }
+    }
+}
+
+fn describe_request(request: &PendingRequest) -> String {
     match request {
         PendingRequest::Deferral {
             new_due_date,
             reason,
             ..
-        } => format!("more time until {new_due_date} (to a person because {reason:?})"),
-        PendingRequest::Plan { plan, reason, .. } => format!(
-            "instalment plan of {} months, {} in all (to a person because {reason:?})",
-            plan.months(),
-            plan.total
+        } => format!(
+            "more time until {new_due_date}; to a person because {}",
+            why(*reason)
         ),
-        PendingRequest::Dispute { .. } => "the debtor disputes the claim".into(),
+        PendingRequest::Plan { plan, reason, .. } => format!(
+            "instalment plan of {} months, {} in all; to a person because {}",
+            plan.months(),
+            plan.total,
+            why(*reason)
+        ),
+        PendingRequest::Dispute { .. } => {
+            "the debtor disputes the claim; disputes always go to a person".into()
+        }
     }
 }
 
@@ -300,12 +375,12 @@ async fn show(
         return no_case();
     };
     match staff_cases::open(&ctx, &user, &id, ctx.clock.now()).await {
-        Ok(Some(case)) => page_response(
+        Ok(Some(view)) => page_response(
             StatusCode::OK,
             page(
-                &format!("Case {}", case.external_ref),
+                &format!("Case {}", view.case.external_ref),
                 Some((&user, &session.csrf_token)),
-                case_body(&case, &user, &session.csrf_token, None),
+                case_body(&view, today(&ctx), &user, &session.csrf_token, None),
             ),
         ),
         Ok(None) => no_case(),
@@ -358,18 +433,23 @@ where
         Err(ActionError::Store(e)) => unavailable(&e),
         Err(e) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            match ctx.store.case(&id).await {
-                Ok(Some(case)) if user.scope.sees_case(&case.agency_id, &case.creditor_id) => {
-                    page_response(
-                        status,
-                        page(
-                            "Not done",
-                            Some((&user, &session.csrf_token)),
-                            case_body(&case, &user, &session.csrf_token, Some(&e.to_string())),
+            match staff_cases::open(&ctx, &user, &id, ctx.clock.now()).await {
+                Ok(Some(view)) => page_response(
+                    status,
+                    page(
+                        "Not done",
+                        Some((&user, &session.csrf_token)),
+                        case_body(
+                            &view,
+                            today(&ctx),
+                            &user,
+                            &session.csrf_token,
+                            Some(&e.to_string()),
                         ),
-                    )
-                }
-                _ => no_case(),
+                    ),
+                ),
+                Ok(None) => no_case(),
+                Err(e) => unavailable(&e),
             }
         }
     }
@@ -404,6 +484,29 @@ async fn payment(
     .await
 }
 
+async fn message(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = ctx.clone();
+    change(req, ctx, &path, body, |user, id, form| async move {
+        let channel = field(&form, "channel").unwrap_or_default().to_owned();
+        let template = field(&form, "template").unwrap_or("reminder").to_owned();
+        staff_cases::send_message(&c, &user, &id, &channel, &template, c.clock.now()).await
+    })
+    .await
+}
+
+/// Today in the jurisdiction's calendar, for the instalment states.
+fn today(ctx: &AppContext) -> chrono::NaiveDate {
+    ctx.clock
+        .now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive()
+}
+
 async fn approve(
     req: HttpRequest,
     ctx: web::Data<AppContext>,
@@ -412,10 +515,83 @@ async fn approve(
 ) -> HttpResponse {
     let (raw_id, request) = path.into_inner();
     let c = ctx.clone();
-    change(req, ctx, &raw_id, body, |user, id, _| async move {
-        staff_cases::approve(&c, &user, &id, &request, c.clock.now()).await
+    change(req, ctx, &raw_id, body, |user, id, form| async move {
+        let terms = Terms {
+            new_due_date: field(&form, "new_due_date"),
+            months: field(&form, "months"),
+            note: field(&form, "note"),
+        };
+        staff_cases::approve(&c, &user, &id, &request, terms, c.clock.now()).await
     })
     .await
+}
+
+/// The plan approving with other months would give, and the button that approves it.
+async fn preview(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let (session, user) = match load(&req, &ctx).await {
+        Ok(found) => found,
+        Err(res) => return res,
+    };
+    let (raw_id, request) = path.into_inner();
+    let Some(id) = case_id(&raw_id) else {
+        return no_case();
+    };
+    let params = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let months = field(&params, "months").unwrap_or_default();
+    let back = format!("/console/cases/{id}");
+    let (case, plan) = match staff_cases::preview_plan(
+        &ctx,
+        &user,
+        &id,
+        &request,
+        months,
+        ctx.clock.now(),
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(ActionError::NotFound) => return no_case(),
+        Err(ActionError::Store(e)) => return unavailable(&e),
+        Err(e) => {
+            let status = if matches!(e, ActionError::Forbidden) {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            return page_response(
+                status,
+                page(
+                    "Not possible",
+                    Some((&user, &session.csrf_token)),
+                    html! { h1 { "Not possible" } p.error { (e.to_string()) } p { a href=(back) { "Back to the case" } } },
+                ),
+            );
+        }
+    };
+    let body = html! {
+        h1 { "Plan for case " (case.external_ref) ": " (plan.months()) " months" }
+        p { "Total " (plan.total) ", of which extra cost " (plan.extra_cost()) ". Checked against the creditor's mandate and the law." }
+        table {
+            thead { tr { th { "No." } th { "Due" } th { "Amount" } } }
+            tbody { @for i in &plan.instalments { tr { td { (i.number) } td { (i.due_date) } td { (i.amount) } } } }
+        }
+        form method="post" action=(format!("/console/cases/{id}/requests/{request}/approve")) {
+            input type="hidden" name="csrf" value=(session.csrf_token);
+            input type="hidden" name="months" value=(plan.months());
+            button type="submit" { "Approve this plan" }
+        }
+        p { a href=(back) { "Back to the case" } }
+    };
+    page_response(
+        StatusCode::OK,
+        page("Plan preview", Some((&user, &session.csrf_token)), body),
+    )
 }
 
 async fn decline(
@@ -473,5 +649,54 @@ async fn reviews(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
     page_response(
         StatusCode::OK,
         page("Review queue", Some((&user, &session.csrf_token)), body),
+    )
+}
+
+/// The access log of the agency's users, for its admins.
+async fn access(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
+    let (session, user) = match load(&req, &ctx).await {
+        Ok(found) => found,
+        Err(res) => return res,
+    };
+    let lines = match staff_cases::access_log(&ctx, &user).await {
+        Ok(Some(lines)) => lines,
+        Ok(None) => {
+            return page_response(
+                StatusCode::FORBIDDEN,
+                page(
+                    "Not allowed",
+                    Some((&user, &session.csrf_token)),
+                    html! { h1 { "Not allowed" } p { "Only an agency's admins read its access log." } },
+                ),
+            );
+        }
+        Err(e) => return unavailable(&e),
+    };
+    let body = html! {
+        h1 { "Access log" }
+        p { "Logins, failed logins, logouts and every opening of a case by your agency's users, newest first." }
+        table {
+            thead { tr { th { "When" } th { "Who" } th { "What" } } }
+            tbody {
+                @for (entry, who) in &lines {
+                    tr {
+                        td { (entry.at.format("%Y-%m-%d %H:%M:%S")) }
+                        td { (who.email.as_str()) }
+                        td {
+                            @match &entry.kind {
+                                AccessKind::Login => "logged in",
+                                AccessKind::Logout => "logged out",
+                                AccessKind::LoginFailed { reason } => { "failed login (" (reason) ")" }
+                                AccessKind::CaseViewed { case_id } => { "opened case " a href=(format!("/console/cases/{case_id}")) { (case_id) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page_response(
+        StatusCode::OK,
+        page("Access log", Some((&user, &session.csrf_token)), body),
     )
 }

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};
 
-use crate::domain::staff::StaffUser;
+use crate::domain::staff::{Role, StaffScope, StaffUser};
 
 pub const CSS_PATH: &str = "/console/console.css";
 const CSS: &str = include_str!("../../../templates/static/console.css");
@@ -36,6 +36,10 @@ pub fn page(title: &str, user: Option<(&StaffUser, &str)>, body: Markup) -> Mark
                             a href="/console/cases" { "Cases" }
                             " "
                             a href="/console/reviews" { "Review queue" }
+                            @if matches!(user.scope, StaffScope::Agency { role: Role::Admin, .. }) {
+                                " "
+                                a href="/console/access" { "Access log" }
+                            }
                         }
                         form method="post" action="/console/logout" class="logout" {
                             span { (user.email.as_str()) " (" (user.scope.describe()) ")" }

@@ -14,6 +14,41 @@ use crate::links::constant_time_eq;
 
 pub use layout::CSS_PATH;
 
+use crate::http::client_addr::client_addr;
+use crate::http::security::MissLimiter;
+
+/// Login attempts (password or code) one client address may make a minute. The lockout per
+/// name stops guessing one user's password; this slows guessing across many names from one
+/// place, and is generous enough for an office behind one address logging in at nine.
+const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 60;
+
+/// What the console keeps besides the shared context.
+pub struct ConsoleState {
+    attempts: MissLimiter,
+}
+
+/// The console's state for the server.
+pub fn state() -> ConsoleState {
+    ConsoleState {
+        attempts: MissLimiter::new(
+            std::num::NonZeroU32::new(LOGIN_ATTEMPTS_PER_MINUTE)
+                .unwrap_or(std::num::NonZeroU32::MIN),
+        ),
+    }
+}
+
+/// Counts a login attempt from the request's client address: `Err` with the wait once the
+/// address has used up its minute.
+fn count_attempt(
+    req: &HttpRequest,
+    ctx: &AppContext,
+    state: &ConsoleState,
+) -> Result<(), std::time::Duration> {
+    let server = &ctx.config.settings.server;
+    let ip = client_addr(req, &server.trusted_proxies, server.forwarded_header);
+    state.attempts.record_miss(ip)
+}
+
 /// Every console route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(CSS_PATH, web::get().to(layout::stylesheet))

@@ -48,6 +48,19 @@ impl StaffStore for EmbeddedStore {
         })
     }
 
+    async fn use_totp_step(&self, id: &StaffUserId, step: u64) -> StoreResult<bool> {
+        self.write(|inner| {
+            let Some(user) = inner.staff_users.get_mut(&id.as_str().to_owned()) else {
+                return Ok(false);
+            };
+            if user.totp_last_step.is_some_and(|last| step <= last) {
+                return Ok(false);
+            }
+            user.totp_last_step = Some(step);
+            Ok(true)
+        })
+    }
+
     async fn staff_user(&self, id: &StaffUserId) -> StoreResult<Option<StaffUser>> {
         Ok(self.lock()?.staff_users.get(id.as_str()).cloned())
     }
@@ -100,6 +113,20 @@ impl StaffStore for EmbeddedStore {
                 .retain(|_, s| !long_gone(s.ends_at(), now));
             inner.staff_sessions.insert(*digest, session.clone());
             Ok(())
+        })
+    }
+
+    async fn refresh_staff_session(
+        &self,
+        digest: &TokenDigest,
+        session: &StaffSession,
+    ) -> StoreResult<bool> {
+        self.write(|inner| {
+            let Some(stored) = inner.staff_sessions.get_mut(digest) else {
+                return Ok(false);
+            };
+            *stored = session.clone();
+            Ok(true)
         })
     }
 

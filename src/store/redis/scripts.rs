@@ -35,6 +35,7 @@ pub(super) struct Scripts {
     pub(super) trim_events: Script,
     pub(super) update_case: Script,
     pub(super) update_case_with_events: Script,
+    pub(super) use_totp_step: Script,
 }
 
 impl Scripts {
@@ -63,6 +64,7 @@ impl Scripts {
             save_leased: Script::new(include_str!("scripts/save_leased.lua")),
             trim_events: Script::new(include_str!("scripts/trim_events.lua")),
             update_case: Script::new(include_str!("scripts/update_case.lua")),
+            use_totp_step: Script::new(include_str!("scripts/use_totp_step.lua")),
             update_case_with_events: with_helpers(include_str!(
                 "scripts/update_case_with_events.lua"
             )),

@@ -44,6 +44,18 @@ impl StaffStore for RedisStore {
         Ok(saved.is_some())
     }
 
+    async fn use_totp_step(&self, id: &StaffUserId, step: u64) -> StoreResult<bool> {
+        let used: i64 = self
+            .scripts
+            .use_totp_step
+            .key(self.keys.staff_user(id))
+            .arg(step)
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        Ok(used == 1)
+    }
+
     async fn staff_user(&self, id: &StaffUserId) -> StoreResult<Option<StaffUser>> {
         let raw: Option<String> = self
             .conn()
@@ -112,6 +124,24 @@ impl StaffStore for RedisStore {
             )
             .await
             .map_err(unavailable)
+    }
+
+    async fn refresh_staff_session(
+        &self,
+        digest: &TokenDigest,
+        session: &StaffSession,
+    ) -> StoreResult<bool> {
+        let end = session.created_at + chrono::Duration::hours(SESSION_MAX_HOURS);
+        let written: Option<String> = redis::cmd("SET")
+            .arg(self.keys.staff_session(digest))
+            .arg(to_json(session)?)
+            .arg("PX")
+            .arg(ttl_ms(end, self.clock.now()))
+            .arg("XX")
+            .query_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        Ok(written.is_some())
     }
 
     async fn staff_session(&self, digest: &TokenDigest) -> StoreResult<Option<StaffSession>> {
