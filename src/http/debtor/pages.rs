@@ -107,7 +107,7 @@ pub fn plan_table(texts: &Texts, locale: Locale, plan: &InstalmentPlan) -> Marku
         ol.plan {
             @for i in &plan.instalments {
                 li {
-                    h3 { (texts.format(locale, "instalment-heading", &[("number", &i.number.to_string())])) }
+                    h2 { (texts.format(locale, "instalment-heading", &[("number", &i.number.to_string())])) }
                     dl {
                         dt { (texts.get(locale, "plan-col-date")) } dd { (texts.date(locale, i.due_date)) }
                         dt { (texts.get(locale, "plan-col-amount")) } dd { (i.amount.shown(locale)) }
