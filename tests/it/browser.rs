@@ -541,7 +541,15 @@ async fn every_debtor_page_state_passes_axe_core_and_fits_320_px_and_200_percent
     c.goto(&app.url("/case")).await.expect("goto");
     state!("case-paid");
 
-    c.goto(&app.url("/k/nothing-here")).await.expect("goto");
+    c.goto(&app.url("/accessibility")).await.expect("goto");
+    state!("accessibility-statement");
+    c.goto(&app.url("/accessibility?lang=en"))
+        .await
+        .expect("goto");
+    state!("accessibility-statement-en");
+    c.goto(&app.url("/k/nothing-here?lang=nb"))
+        .await
+        .expect("goto");
     state!("not-found");
     c.goto(&app.url("/k/nothing-here?lang=en"))
         .await

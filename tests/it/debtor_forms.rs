@@ -184,7 +184,53 @@ async fn a_language_chosen_on_any_page_holds_for_every_later_page_and_form(backe
     assert!(api.headers().get("set-cookie").is_none());
 }
 
+async fn every_page_links_the_accessibility_statement(backend: Backend) {
+    let d = debtor(backend, "1200.00").await;
+    let link = "<a href=\"/accessibility\">Tilgjengelighet</a>";
+    for path in ["/case", "/case/more-time", "/case/plan", "/case/dispute"] {
+        let page = d.get(path).await;
+        assert!(page.contains(link), "{path}: {page}");
+    }
+    let lost = d
+        .app
+        .http
+        .get(d.app.url("/k/nothing"))
+        .send()
+        .await
+        .expect("get");
+    assert!(lost.text().await.expect("html").contains(link));
+    let statement = d
+        .app
+        .http
+        .get(d.app.url("/accessibility"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(statement.status().as_u16(), 200);
+    let statement = statement.text().await.expect("html");
+    assert!(
+        statement.contains("WCAG 2.1 nivå AA") && statement.contains("320 piksler"),
+        "what was tested and how: {statement}"
+    );
+    assert!(
+        statement.contains("Dette er ikke godt nok ennå"),
+        "known limits"
+    );
+    let english = d
+        .app
+        .http
+        .get(d.app.url("/accessibility?lang=en"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(english.contains("<html lang=\"en\"") && english.contains("How we test"));
+}
+
 on_both_stores!(
+    every_page_links_the_accessibility_statement,
     a_language_chosen_on_any_page_holds_for_every_later_page_and_form,
     every_typed_value_is_kept_after_an_error,
     errors_are_tied_to_their_fields_and_radios_have_a_legend,

@@ -17,6 +17,32 @@ use crate::i18n::Texts;
 /// Bumped whenever `templates/static/app.css` changes, so browsers may cache it for a year.
 pub const CSS_PATH: &str = "/static/app.v2.css";
 
+/// The accessibility statement, linked from every page.
+pub const ACCESSIBILITY_PATH: &str = "/accessibility";
+
+/// The accessibility statement: what is tested, how, and what is known not to be good enough.
+pub fn accessibility_statement(texts: &Texts, locale: Locale) -> Markup {
+    let title = texts.get(locale, "a11y-title");
+    let body = html! {
+        h1 { (title) }
+        p { (texts.get(locale, "a11y-intro")) }
+        section {
+            h2 { (texts.get(locale, "a11y-tested-heading")) }
+            p { (texts.get(locale, "a11y-tested-body")) }
+        }
+        section {
+            h2 { (texts.get(locale, "a11y-limits-heading")) }
+            p { (texts.get(locale, "a11y-limits-body")) }
+        }
+        section {
+            h2 { (texts.get(locale, "a11y-contact-heading")) }
+            p { (texts.get(locale, "a11y-contact-body")) }
+        }
+    };
+    let switch = switch_link(ACCESSIBILITY_PATH, locale);
+    layout(texts, locale, &title, Some(&switch), body)
+}
+
 pub fn layout(
     texts: &Texts,
     locale: Locale,
@@ -42,6 +68,7 @@ pub fn layout(
                         nav { a.lang href=(href) lang=(other) hreflang=(other) { (texts.get(locale, "switch-language")) } }
                     }
                     (body)
+                    p.about { a href=(ACCESSIBILITY_PATH) { (texts.get(locale, "a11y-link")) } }
                 }
             }
         }

@@ -198,6 +198,17 @@ too-many-within-hour = in less than an hour
 error-title = Something went wrong
 error-body = We could not show the page right now. Please try again in a little while.
 
+## Accessibility statement (linked from every page)
+a11y-link = Accessibility
+a11y-title = Accessibility of the pages about your case
+a11y-intro = We want everyone to be able to use the pages about their case: on a small phone, with large text, with a screen reader or with a keyboard only. The pages work without JavaScript.
+a11y-tested-heading = How we test
+a11y-tested-body = Every time the pages change, an automatic test goes through every page and every form, with and without mistakes, in a real browser. It checks the pages with the axe-core tool against WCAG 2.1 level AA, at normal text size and with text twice as large, and checks that nothing gets wider than the screen of a phone 320 pixels wide.
+a11y-limits-heading = What is not good enough yet
+a11y-limits-body = Automatic tests do not find everything, so we also read the pages ourselves. The pages are only in Norwegian bokmål and English. The page where you confirm who you are is not in the automatic test yet.
+a11y-contact-heading = Tell us if something does not work
+a11y-contact-body = If you cannot do something on the pages, contact whoever sent you the message, and we will help you another way. You can also complain to the Norwegian Authority for Universal Design of ICT.
+
 ## Dates
 month-1 = January
 month-2 = February
