@@ -541,6 +541,41 @@ async fn every_debtor_page_state_passes_axe_core_and_fits_320_px_and_200_percent
     c.goto(&app.url("/case")).await.expect("goto");
     state!("case-paid");
 
+    // The identity step-up, its wrong answer and its lockout, on a creditor that asks for it.
+    let original = crate::common::example_mandate();
+    let checked = crate::common::TestApp::builder()
+        .creditors(&[(
+            "nordlys-energi.toml",
+            &original.replace("check = \"none\"", "check = \"postcode\""),
+        )])
+        .start()
+        .await;
+    let mut body: serde_json::Value =
+        serde_json::from_str(&crate::common::case_body("AX-5", "1200.00")).expect("json");
+    body["debtor"]["postcode"] = serde_json::json!("0150");
+    let created = checked
+        .post_json(
+            "/api/v1/cases",
+            Some(crate::common::KEY_A),
+            &body.to_string(),
+        )
+        .await;
+    let created: serde_json::Value = created.json().await.expect("json");
+    let case_id = CaseId::parse(created["id"].as_str().expect("id")).expect("case id");
+    let link = checked.ctx.issue_case_link(&case_id).await.expect("link");
+    c.goto(&link).await.expect("open the link");
+    state!("verify");
+    submit_with(&c, &[("#answer", "9999")], "form[action='/case/verify']").await;
+    state!("verify-wrong");
+    for _ in 0..10 {
+        if c.find(Locator::Css("#answer")).await.is_err() {
+            break;
+        }
+        submit_with(&c, &[("#answer", "9999")], "form[action='/case/verify']").await;
+    }
+    assert!(c.source().await.expect("html").contains("For mange forsøk"));
+    state!("verify-locked");
+
     c.goto(&app.url("/accessibility")).await.expect("goto");
     state!("accessibility-statement");
     c.goto(&app.url("/accessibility?lang=en"))

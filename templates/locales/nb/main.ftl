@@ -205,7 +205,7 @@ a11y-intro = Vi vil at alle skal kunne bruke sidene om saken sin: på en liten t
 a11y-tested-heading = Slik tester vi
 a11y-tested-body = Hver gang sidene endres, går en automatisk test gjennom hver side og hvert skjema, med og uten feil, i en ekte nettleser. Den sjekker sidene med verktøyet axe-core mot kravene i WCAG 2.1 nivå AA, med vanlig tekst og med dobbelt så stor tekst, og den sjekker at ingenting blir bredere enn skjermen på en telefon som er 320 piksler bred.
 a11y-limits-heading = Dette er ikke godt nok ennå
-a11y-limits-body = Automatiske tester finner ikke alt, så vi leser også sidene selv. Sidene finnes bare på bokmål og engelsk. Siden der du bekrefter hvem du er, er ikke med i den automatiske testen ennå.
+a11y-limits-body = Automatiske tester finner ikke alt, så vi leser også sidene selv. Sidene finnes bare på bokmål og engelsk.
 a11y-contact-heading = Si fra hvis noe ikke virker
 a11y-contact-body = Får du ikke til noe på sidene, ta kontakt med den som sendte deg meldingen, så hjelper vi deg på en annen måte. Du kan også klage til Tilsynet for universell utforming.
 
