@@ -108,7 +108,7 @@ pub fn debtor_page(
     body: Markup,
 ) -> Markup {
     let title = texts.get(view.locale, title_id);
-    let full = html! { h1 { (title) } (body) };
+    let full = html! { h1 { (title) } (body) (contact_block(texts, view.locale, view)) };
     layout(
         texts,
         view.locale,
@@ -116,6 +116,35 @@ pub fn debtor_page(
         Some(&switch_link(path, view.locale)),
         full,
     )
+}
+
+/// How to reach a person at the agency: on every page of a case, whatever state it is in.
+pub fn contact_block(texts: &Texts, locale: Locale, view: &DebtorView) -> Markup {
+    let (contact, agency) = (&view.contact, &view.agency);
+    if contact.is_empty() {
+        return html! {};
+    }
+    let heading = texts.format(locale, "contact-heading", &[("agency", &agency.name)]);
+    html! {
+        section.contact {
+            h2 { (heading) }
+            dl {
+                @if let Some(phone) = &contact.phone {
+                    @let dial: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+                    dt { (texts.get(locale, "contact-phone")) }
+                    dd { a href=(format!("tel:{dial}")) { (nbsp(phone.clone())) } }
+                }
+                @if let Some(email) = &contact.email {
+                    dt { (texts.get(locale, "contact-email")) }
+                    dd { a href=(format!("mailto:{email}")) { (email) } }
+                }
+                @if let Some(hours) = &contact.opening_hours {
+                    dt { (texts.get(locale, "contact-hours")) }
+                    dd { (hours) }
+                }
+            }
+        }
+    }
 }
 
 pub fn csrf_field(view: &DebtorView) -> Markup {
@@ -296,6 +325,7 @@ impl CasePage<'_> {
                     }
                 }
             }
+            (contact_block(t, l, v))
             footer {
                 p { (t.format(l, "collected-by", &[("agency", agency), ("creditor", creditor)])) }
                 p { (t.get(l, "footer-secure")) }
