@@ -37,6 +37,10 @@ pay-bank-amount = Amount
 pay-bank-help = Enter the KID when you pay in your online bank. The payment is then matched to your case automatically.
 help-heading = Can't pay it all now?
 help-body = It is fine to say so. Contact {$agency} and we will find a solution together.
+contact-heading = Contact {$agency}
+contact-phone = Phone
+contact-email = E-mail
+contact-hours = Open
 status-paid = This case is paid. Thank you!
 status-closed = This case is closed. You do not need to do anything more.
 switch-language = Norsk
@@ -167,11 +171,13 @@ review-longer_than_auto_grant = What you asked for is longer than we can grant s
 review-balance_outside_range = For this amount, a person needs to look at the case.
 refused-title = We cannot grant that here
 refused-not_offered = The creditor does not offer this for this case.
-refused-no_more_deferrals = This case has already had as many deferrals as the creditor allows.
-refused-date_not_later = The date must be after the current due date.
+refused-no_more_deferrals = This case has already had {$granted} deferrals, and the creditor allows {$max}.
+refused-date_not_later = You chose {$asked}, but the new date must be after the current due date, {$due}.
 refused-too_long = That is longer than the creditor allows.
-refused-instalment_too_small = The instalments would be below the minimum of {$min}.
-refused-too_few_instalments = A plan needs at least two instalments.
+refused-plan-too-long = You asked for {$asked} months; the creditor allows at most {$max}.
+refused-deferral-too-long = You asked for {$asked} more days; the creditor allows at most {$max} days.
+refused-instalment_too_small = That makes instalments of {$asked} a month, below the smallest instalment of {$min}.
+refused-too_few_instalments = A plan needs at least 2 instalments.
 refused-nothing_owed = There is nothing to pay on this case.
 offer-deferral = We can give you until {$date}.
 offer-plan = The longest plan we can grant straight away is {$months} months of {$monthly} a month.
@@ -195,6 +201,17 @@ too-many-in-hours = in {$hours} hours
 too-many-within-hour = in less than an hour
 error-title = Something went wrong
 error-body = We could not show the page right now. Please try again in a little while.
+
+## Accessibility statement (linked from every page)
+a11y-link = Accessibility
+a11y-title = Accessibility of the pages about your case
+a11y-intro = We want everyone to be able to use the pages about their case: on a small phone, with large text, with a screen reader or with a keyboard only. The pages work without JavaScript.
+a11y-tested-heading = How we test
+a11y-tested-body = Every time the pages change, an automatic test goes through every page and every form, with and without mistakes, in a real browser. It checks the pages with the axe-core tool against WCAG 2.1 level AA, at normal text size and with text twice as large, and checks that nothing gets wider than the screen of a phone 320 pixels wide.
+a11y-limits-heading = What is not good enough yet
+a11y-limits-body = Automatic tests do not find everything, so we also read the pages ourselves. The pages are only in Norwegian bokmål and English.
+a11y-contact-heading = Tell us if something does not work
+a11y-contact-body = If you cannot do something on the pages, contact whoever sent you the message, and we will help you another way. You can also complain to the Norwegian Authority for Universal Design of ICT.
 
 ## Dates
 month-1 = January

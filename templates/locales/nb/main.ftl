@@ -37,6 +37,10 @@ pay-bank-amount = Beløp
 pay-bank-help = Skriv inn KID-nummeret når du betaler i nettbanken. Da blir betalingen registrert på saken din automatisk.
 help-heading = Kan du ikke betale alt nå?
 help-body = Det er helt i orden å si fra. Ta kontakt med {$agency}, så finner vi en løsning sammen.
+contact-heading = Kontakt {$agency}
+contact-phone = Telefon
+contact-email = E-post
+contact-hours = Åpent
 status-paid = Denne saken er betalt. Takk!
 status-closed = Denne saken er avsluttet. Du trenger ikke gjøre noe mer.
 switch-language = English
@@ -167,11 +171,13 @@ review-longer_than_auto_grant = Det du ba om, er lenger enn vi kan gi med en gan
 review-balance_outside_range = For dette beløpet må en person se på saken.
 refused-title = Det kan vi dessverre ikke gi her
 refused-not_offered = Kreditor tilbyr ikke dette for denne saken.
-refused-no_more_deferrals = Saken har allerede fått så mange utsettelser som kreditor tillater.
-refused-date_not_later = Datoen må være etter dagens forfallsdato.
+refused-no_more_deferrals = Saken har allerede fått {$granted} utsettelser, og kreditor tillater {$max}.
+refused-date_not_later = Du valgte {$asked}, men den nye datoen må være etter dagens forfallsdato, {$due}.
 refused-too_long = Det er lenger enn kreditor tillater.
-refused-instalment_too_small = Da blir avdragene mindre enn minstebeløpet på {$min}.
-refused-too_few_instalments = En avtale må ha minst to avdrag.
+refused-plan-too-long = Du ba om {$asked} måneder, og kreditor tillater høyst {$max}.
+refused-deferral-too-long = Du ba om {$asked} dager mer tid, og kreditor tillater høyst {$max} dager.
+refused-instalment_too_small = Da blir avdragene {$asked} i måneden, mindre enn minstebeløpet på {$min}.
+refused-too_few_instalments = En avtale må ha minst 2 avdrag.
 refused-nothing_owed = Det er ikke noe å betale på saken.
 offer-deferral = Vi kan gi deg utsettelse til {$date}.
 offer-plan = Den lengste planen vi kan gi med en gang, er {$months} måneder med {$monthly} i måneden.
@@ -195,6 +201,17 @@ too-many-in-hours = om {$hours} timer
 too-many-within-hour = om under en time
 error-title = Noe gikk galt
 error-body = Vi klarte ikke å vise siden akkurat nå. Prøv igjen om litt.
+
+## Accessibility statement (linked from every page)
+a11y-link = Tilgjengelighet
+a11y-title = Tilgjengelighet på sidene om saken din
+a11y-intro = Vi vil at alle skal kunne bruke sidene om saken sin: på en liten telefon, med stor tekst, med skjermleser eller bare med tastatur. Sidene virker uten JavaScript.
+a11y-tested-heading = Slik tester vi
+a11y-tested-body = Hver gang sidene endres, går en automatisk test gjennom hver side og hvert skjema, med og uten feil, i en ekte nettleser. Den sjekker sidene med verktøyet axe-core mot kravene i WCAG 2.1 nivå AA, med vanlig tekst og med dobbelt så stor tekst, og den sjekker at ingenting blir bredere enn skjermen på en telefon som er 320 piksler bred.
+a11y-limits-heading = Dette er ikke godt nok ennå
+a11y-limits-body = Automatiske tester finner ikke alt, så vi leser også sidene selv. Sidene finnes bare på bokmål og engelsk.
+a11y-contact-heading = Si fra hvis noe ikke virker
+a11y-contact-body = Får du ikke til noe på sidene, ta kontakt med den som sendte deg meldingen, så hjelper vi deg på en annen måte. Du kan også klage til Tilsynet for universell utforming.
 
 ## Dates
 month-1 = januar
