@@ -13,6 +13,7 @@ use super::locale::Locale;
 use super::money::{Currency, Money, MoneyError};
 use super::payment::{Payment, PaymentOutcome};
 use super::plan::InstalmentPlan;
+use super::plan_followup::{BrokenPlan, PlanFollowUp, earned_interest};
 use super::self_service::{CaseFacts, Dispute, PendingRequest, Review};
 use super::text::{TextError, TextRule, agency_text};
 
@@ -123,6 +124,12 @@ pub struct Case {
     /// debtor returns to tells what happened (`domain::checkout`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checkouts_ended: Vec<super::checkout::EndedCheckout>,
+    /// The agreed plan's follow-up: what it has sent and what waits in the queue.
+    #[serde(default, skip_serializing_if = "PlanFollowUp::is_empty")]
+    pub plan_follow_up: PlanFollowUp,
+    /// Plans that broke, kept for the record (the plan in force is `plan`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broken_plans: Vec<BrokenPlan>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -280,6 +287,8 @@ impl Case {
             settled_at: None,
             journey: JourneyProgress::default(),
             checkouts_ended: Vec::new(),
+            plan_follow_up: PlanFollowUp::default(),
+            broken_plans: Vec::new(),
         }
     }
 
@@ -293,6 +302,9 @@ impl Case {
         // The agency's lines replace its own; what an agreed plan costs on top stays owed.
         if let Some(plan) = &self.plan {
             self.claim.extend(plan_cost_lines(plan));
+        }
+        for broken in &self.broken_plans {
+            self.claim.extend(broken.kept_lines.iter().cloned());
         }
         self.due_date = terms.due_date;
         // The agency's new due date is the claim's own again.
@@ -390,6 +402,11 @@ impl Case {
             plan.total,
             plan.extra_cost()
         );
+        // A new plan starts its own follow-up.
+        self.plan_follow_up = PlanFollowUp {
+            due_date_before_plan: Some(self.due_date),
+            ..PlanFollowUp::default()
+        };
         if let Some(first) = plan.instalments.first() {
             self.due_date_before_changes.get_or_insert(self.due_date);
             self.due_date = first.due_date;
@@ -400,6 +417,59 @@ impl Case {
         self.plan = Some(plan);
         self.updated_at = now;
         self.record(actor, "plan.granted", detail, now);
+    }
+
+    /// The plan broke on `day` (instalments `missed` were missed in a row): it is taken off the
+    /// case and kept for the record, the due date in force before it comes back (the journey
+    /// resumes from it), its fee stays owed, and of its interest only what instalments due by
+    /// `day` carried stays (the rest was for time the debtor no longer gets). `None` without a
+    /// plan.
+    pub fn break_plan(
+        &mut self,
+        day: NaiveDate,
+        missed: Vec<u32>,
+        now: DateTime<Utc>,
+    ) -> Option<&BrokenPlan> {
+        let plan = self.plan.take()?;
+        let earned = earned_interest(&plan, day);
+        let unearned = Money::from_minor(
+            plan.interest.minor_units() - earned.minor_units(),
+            plan.interest.currency(),
+        );
+        if let Some(index) = self
+            .claim
+            .iter()
+            .position(|l| l.kind == ClaimKind::Interest && l.description == PLAN_INTEREST_LINE)
+        {
+            if earned.is_positive() {
+                self.claim[index].amount = earned;
+            } else {
+                self.claim.remove(index);
+            }
+        }
+        let mut kept = plan.clone();
+        kept.interest = earned;
+        let kept_lines = plan_cost_lines(&kept);
+        if let Some(before) = self.plan_follow_up.due_date_before_plan {
+            self.due_date = before;
+        }
+        self.record(
+            Actor::System,
+            "plan.broken",
+            format!(
+                "instalments {missed:?} missed; the plan ended on {day}, unearned plan interest {unearned} taken off"
+            ),
+            now,
+        );
+        self.updated_at = now;
+        self.broken_plans.push(BrokenPlan {
+            plan,
+            broken_on: day,
+            missed,
+            unearned_interest: unearned,
+            kept_lines,
+        });
+        self.broken_plans.last()
     }
 
     /// A request a person must look at; returns the id the agency answers it by.

@@ -401,3 +401,62 @@ journey-final-notice-notice =
     KID: {$kid}
 
     If things are difficult, or you disagree with the claim, tell us on the case page. We are glad to find a solution together.
+
+## Following up a payment plan: a reminder before an instalment, a friendly note when one is late, and when the plan has ended.
+plan-reminder-sms = Hello! Instalment {$number} of {$count} to {$creditor}, {$amount}, is due {$due}. KID {$kid}. Pay here: {$link}
+plan-reminder-email-subject = Instalment {$number} to {$creditor} is due {$due}
+plan-reminder-email-body =
+    Hello {$name},
+
+    This is a reminder of instalment {$number} of {$count} in your payment plan with {$creditor}.
+
+    Amount: {$amount}
+    Due: {$due}
+    Account number: {$account}
+    KID: {$kid}
+
+    You can also pay on the case page: {$link}
+
+    If you have already paid, please ignore this message.
+
+    Kind regards
+    {$agency}
+
+plan-late-sms = Hello! We have not received instalment {$number} to {$creditor} ({$amount}, due {$due}). Pay with KID {$kid} or here: {$link}
+plan-late-email-subject = We have not received instalment {$number} to {$creditor}
+plan-late-email-body =
+    Hello {$name},
+
+    We have not registered a payment of instalment {$number} in your payment plan with {$creditor}, due {$due}. It may have crossed this message; if so, please ignore it.
+
+    Amount: {$amount}
+    Account number: {$account}
+    KID: {$kid}
+
+    You can also pay on the case page: {$link}
+
+    If paying is difficult, tell us on the page and we will find a solution together.
+
+    Kind regards
+    {$agency}
+
+plan-broken-sms = Your payment plan with {$creditor} has ended because instalments were not paid. {$amount} is left. See what you can do: {$link}
+plan-broken-email-subject = Your payment plan with {$creditor} has ended
+plan-broken-email-body =
+    Hello {$name},
+
+    Your payment plan with {$creditor} has ended, because instalments were not paid in time.
+
+    This means the rest of the claim, {$amount}, is no longer split into instalments. What you have paid has been taken off. Interest for the months that will not come has been removed. The case continues with the usual payment reminders.
+
+    What you can do:
+    - pay all or part of the amount to account {$account} with KID {$kid}, or on the case page
+    - ask for a new plan on the case page
+    - tell us if something is wrong, or if things are difficult
+
+    The case page: {$link}
+
+    We are glad to help you find a solution.
+
+    Kind regards
+    {$agency}
