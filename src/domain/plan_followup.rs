@@ -352,13 +352,14 @@ pub fn plan_next(
 }
 
 /// Whether the plan is broken on `today`: the instalments (numbers) of the missed run that
-/// breaks it, or `None` while it holds.
+/// breaks it and the day it broke (the day the run's last instalment turned missed), or `None`
+/// while it holds.
 pub fn broken_by(
     plan: &InstalmentPlan,
     rules: &FollowUpRules,
     balance: Money,
     today: NaiveDate,
-) -> Option<Vec<u32>> {
+) -> Option<(Vec<u32>, NaiveDate)> {
     let states = instalment_states(
         plan,
         paid_toward_plan(plan, balance),
@@ -373,13 +374,14 @@ pub fn broken_by(
         if s.state == InstalmentState::Missed {
             run.push(s.number);
             if run.len() as u32 >= rules.missed_in_a_row_to_break.max(1) {
-                return Some(run);
+                let day = s.due_date + Duration::days(i64::from(rules.grace_days) + 1);
+                return Some((run, day));
             }
         } else {
             run.clear();
         }
     }
-    Some(run)
+    None
 }
 
 #[cfg(test)]
@@ -562,8 +564,8 @@ mod tests {
         let plan = plan();
         assert_eq!(broken_by(&plan, &rules, kr(120_000), d(2026, 4, 22)), None);
         assert_eq!(
-            broken_by(&plan, &rules, kr(120_000), d(2026, 4, 23)),
-            Some(vec![1, 2])
+            broken_by(&plan, &rules, kr(120_000), d(2026, 5, 2)),
+            Some((vec![1, 2], d(2026, 4, 23)))
         );
         let mut with_interest = plan.clone();
         for (i, instalment) in with_interest.instalments.iter_mut().enumerate() {

@@ -79,8 +79,8 @@ fn replan(creditor: &Creditor, case: &mut Case, now: DateTime<Utc>) -> Replan {
             .plan
             .as_ref()
             .and_then(|plan| broken_by(plan, rules, case.balance(), today));
-        if let Some(missed) = missed {
-            break_now(case, today, missed, now, &mut out);
+        if let Some((missed, broke_on)) = missed {
+            break_now(case, broke_on, missed, now, &mut out);
             // The notice goes now, unless the one queued for this day is it.
             if old.as_ref().is_some_and(|q| q.follow_up == FollowUp::Break) {
                 return out;
@@ -132,15 +132,15 @@ fn queue(
     out.schedule.push(message);
 }
 
-/// Breaks the plan on `today`: kept for the record, `plan.broken` for the agency.
+/// Breaks the plan as of `day`: kept for the record, `plan.broken` for the agency.
 fn break_now(
     case: &mut Case,
-    today: chrono::NaiveDate,
+    day: chrono::NaiveDate,
     missed: Vec<u32>,
     now: DateTime<Utc>,
     out: &mut Replan,
 ) {
-    let Some(broken) = case.break_plan(today, missed, now) else {
+    let Some(broken) = case.break_plan(day, missed, now) else {
         return;
     };
     let data = serde_json::json!({
@@ -214,8 +214,8 @@ async fn run(
                     let missed = case.plan.as_ref().and_then(|plan| {
                         broken_by(plan, &creditor.mandate.follow_up, case.balance(), today)
                     });
-                    if let Some(missed) = missed {
-                        break_now(&mut case, today, missed, now, &mut extra);
+                    if let Some((missed, broke_on)) = missed {
+                        break_now(&mut case, broke_on, missed, now, &mut extra);
                         changed = true;
                     }
                 } else {
