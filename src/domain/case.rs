@@ -813,6 +813,59 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_broken_plan_is_kept_its_fee_stays_and_only_earned_interest_stays_owed() {
+        use crate::domain::plan::{Instalment, InstalmentPlan};
+        let mut case = sample_case();
+        let now = case.created_at;
+        let sent_due = case.due_date;
+        let balance = case.balance();
+        let day = |m| NaiveDate::from_ymd_opt(2027, m, 15).expect("date");
+        let (fee, interest) = (nok(dec!(350)), nok(dec!(30)));
+        let total = Money::from_minor(
+            balance.minor_units() + fee.minor_units() + interest.minor_units(),
+            Currency::NOK,
+        );
+        let third = Money::from_minor(total.minor_units() / 3, Currency::NOK);
+        let instalments = (1..=3)
+            .map(|n| Instalment {
+                number: n,
+                due_date: day(n),
+                amount: third,
+                principal: third,
+                interest: nok(dec!(10)),
+                fee: Money::zero(Currency::NOK),
+                kid: None,
+            })
+            .collect();
+        let plan = InstalmentPlan {
+            agreed_on: now.date_naive(),
+            instalments,
+            principal: balance,
+            fee,
+            interest,
+            total,
+        };
+        case.agree_plan(Actor::Debtor, plan.clone(), now);
+        assert_eq!(case.due_date, day(1));
+        let broken = case
+            .break_plan(day(2) + chrono::Duration::days(8), vec![1, 2], now)
+            .expect("a plan to break")
+            .clone();
+        assert_eq!(broken.plan, plan);
+        assert_eq!(broken.unearned_interest, nok(dec!(10)));
+        assert_eq!(case.plan, None);
+        assert_eq!(
+            case.due_date, sent_due,
+            "the due date before the plan is back"
+        );
+        // The fee and two instalments' interest stay owed, also when the agency sends again.
+        assert_eq!(case.balance().minor_units(), total.minor_units() - 1_000);
+        case.update(sample_terms(), now).expect("same creditor");
+        assert_eq!(case.balance().minor_units(), total.minor_units() - 1_000);
+        assert_eq!(case.break_plan(day(3), vec![], now), None);
+    }
+
+    #[test]
     fn control_and_bidi_characters_in_texts_name_their_field() {
         let mut terms = sample_terms();
         terms.debtor.name = "Kari\u{202E}nnamdroN".into();

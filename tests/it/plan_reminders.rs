@@ -259,6 +259,10 @@ async fn two_missed_instalments_break_the_plan_tell_the_debtor_and_resume_the_jo
         text.contains("avsluttet") && text.contains(&kr(case.balance())),
         "{text}"
     );
+    // Months on, the debtor opens a new link: the page says the plan has ended.
+    let (cookie, _) = d.app.open_case(&d.case_id).await;
+    let page = d.app.page_html("/case", &cookie).await;
+    assert!(page.contains("Nedbetalingsavtalen er avsluttet"), "{page}");
     // The journey's next step is queued again; the plan's follow-up is over.
     let waiting = waiting(&d).await;
     assert!(
