@@ -8,8 +8,7 @@ use crate::domain::case::{CaseStatus, ClaimKind};
 use crate::domain::locale::Locale;
 use crate::domain::plan::InstalmentPlan;
 use crate::domain::plan_followup::{
-    FollowUpRules, InstalmentState, InstalmentStatus, instalment_states, next_instalment,
-    paid_toward_plan,
+    InstalmentState, InstalmentStatus, instalment_states, next_instalment, paid_toward_plan,
 };
 use crate::domain::self_service::{can_defer, effective_due_date, plan_month_range};
 use crate::i18n::Texts;
@@ -230,8 +229,13 @@ impl CasePage<'_> {
         let can_plan = free && plan_month_range(&facts, mandate, self.today).is_some();
         let states = case.plan.as_ref().map(|plan| {
             let paid = paid_toward_plan(plan, case.balance());
-            instalment_states(plan, paid, self.today, FollowUpRules::default().grace_days)
+            instalment_states(plan, paid, self.today, mandate.follow_up.grace_days)
         });
+        // A plan that broke is told on the page until a new one is agreed.
+        let broken = case
+            .broken_plans
+            .last()
+            .filter(|_| case.plan.is_none() && case.status == CaseStatus::Open);
         let body = html! {
             h1 { (title) }
             @if let Some(note) = &case.note_to_debtor {
@@ -247,6 +251,12 @@ impl CasePage<'_> {
                 CaseStatus::Open => {
                     @if let Some(waiting) = &self.waiting {
                         section.status { h2 { (t.get(l, "waiting-title")) } (waiting) }
+                    }
+                    @if let Some(broken) = broken {
+                        section.status.plan-broken {
+                            h2 { (t.get(l, "plan-broken-heading")) }
+                            p { (t.format(l, "plan-broken-text", &[("date", &t.date(l, broken.broken_on))])) }
+                        }
                     }
                     @if let Some(states) = &states {
                         (self.next_instalment(states))

@@ -106,6 +106,8 @@ waiting-dispute = On {$since} you told us you disagree or have already paid.
 waiting-body = {$agency} will answer you within a week. You can ask for something new once you have the answer.
 status-disputed = You told us you disagree or have paid. Collection is paused while {$agency} looks into it, and you will hear from us within a week.
 plan-active-heading = Your payment plan
+plan-broken-heading = Your payment plan has ended
+plan-broken-text = The plan ended on {$date} because instalments were not paid. What you have paid has been taken off, and interest for the months that will not come has been removed. You can pay the rest, ask for a new plan, or tell us if something is wrong.
 plan-next-label = Next instalment ({$number} of {$count})
 plan-next-late = This instalment was due on {$date}. Please pay it as soon as you can. Your plan still holds.
 plan-next-missed = This instalment was due on {$date} and is not paid yet. Please pay it as soon as you can, or contact {$agency} if you need help.
@@ -419,3 +421,62 @@ journey-final-notice-notice =
     KID: {$kid}
 
     If things are difficult, or you disagree with the claim, tell us on the case page. We are glad to find a solution together.
+
+## Following up a payment plan: a reminder before an instalment, a friendly note when one is late, and when the plan has ended.
+plan-reminder-sms = Hello! Instalment {$number} of {$count} to {$creditor}, {$amount}, is due {$due}. KID {$kid}. Pay here: {$link}
+plan-reminder-email-subject = Instalment {$number} to {$creditor} is due {$due}
+plan-reminder-email-body =
+    Hello {$name},
+
+    This is a reminder of instalment {$number} of {$count} in your payment plan with {$creditor}.
+
+    Amount: {$amount}
+    Due: {$due}
+    Account number: {$account}
+    KID: {$kid}
+
+    You can also pay on the case page: {$link}
+
+    If you have already paid, please ignore this message.
+
+    Kind regards
+    {$agency}
+
+plan-late-sms = Hello! We have not received instalment {$number} to {$creditor} ({$amount}, due {$due}). Pay with KID {$kid} or here: {$link}
+plan-late-email-subject = We have not received instalment {$number} to {$creditor}
+plan-late-email-body =
+    Hello {$name},
+
+    We have not registered a payment of instalment {$number} in your payment plan with {$creditor}, due {$due}. It may have crossed this message; if so, please ignore it.
+
+    Amount: {$amount}
+    Account number: {$account}
+    KID: {$kid}
+
+    You can also pay on the case page: {$link}
+
+    If paying is difficult, tell us on the page and we will find a solution together.
+
+    Kind regards
+    {$agency}
+
+plan-broken-sms = Your payment plan with {$creditor} has ended because instalments were not paid. {$amount} is left. See what you can do: {$link}
+plan-broken-email-subject = Your payment plan with {$creditor} has ended
+plan-broken-email-body =
+    Hello {$name},
+
+    Your payment plan with {$creditor} has ended, because instalments were not paid in time.
+
+    This means the rest of the claim, {$amount}, is no longer split into instalments. What you have paid has been taken off. Interest for the months that will not come has been removed. The case continues with the usual payment reminders.
+
+    What you can do:
+    - pay all or part of the amount to account {$account} with KID {$kid}, or on the case page
+    - ask for a new plan on the case page
+    - tell us if something is wrong, or if things are difficult
+
+    The case page: {$link}
+
+    We are glad to help you find a solution.
+
+    Kind regards
+    {$agency}

@@ -106,6 +106,8 @@ waiting-dispute = Du sa fra at du er uenig eller har betalt den {$since}.
 waiting-body = {$agency} svarer deg innen en uke. Du kan be om noe nytt når du har fått svar.
 status-disputed = Du har sagt fra at du er uenig eller har betalt. Vi har stanset innkrevingen mens {$agency} ser på saken, og du får svar innen en uke.
 plan-active-heading = Din nedbetalingsavtale
+plan-broken-heading = Nedbetalingsavtalen er avsluttet
+plan-broken-text = Avtalen ble avsluttet {$date} fordi avdrag ikke ble betalt. Det du har betalt, er trukket fra, og renter for månedene som ikke kommer, er tatt bort. Du kan betale resten, be om en ny avtale, eller si fra hvis noe er feil.
 plan-next-label = Neste avdrag ({$number} av {$count})
 plan-next-late = Dette avdraget forfalt {$date}. Betal det så snart du kan. Avtalen gjelder fortsatt.
 plan-next-missed = Dette avdraget forfalt {$date} og er ikke betalt ennå. Betal det så snart du kan, eller ta kontakt med {$agency} hvis du trenger hjelp.
@@ -419,3 +421,62 @@ journey-final-notice-notice =
     KID: {$kid}
 
     Har du det vanskelig, eller er du uenig i kravet, si fra på siden for saken. Vi finner gjerne en løsning sammen.
+
+## Oppfølging av en nedbetalingsavtale: påminnelse før et avdrag, en vennlig melding når det er for sent, og når avtalen er avsluttet.
+plan-reminder-sms = Hei! Avdrag {$number} av {$count} til {$creditor}, {$amount}, forfaller {$due}. KID {$kid}. Betal her: {$link}
+plan-reminder-email-subject = Avdrag {$number} til {$creditor} forfaller {$due}
+plan-reminder-email-body =
+    Hei {$name},
+
+    Dette er en påminnelse om avdrag {$number} av {$count} i nedbetalingsavtalen med {$creditor}.
+
+    Beløp: {$amount}
+    Forfall: {$due}
+    Kontonummer: {$account}
+    KID: {$kid}
+
+    Du kan også betale på siden for saken: {$link}
+
+    Har du allerede betalt, kan du se bort fra denne meldingen.
+
+    Vennlig hilsen
+    {$agency}
+
+plan-late-sms = Hei! Vi har ikke fått avdrag {$number} til {$creditor} ({$amount}, forfall {$due}). Betal med KID {$kid} eller her: {$link}
+plan-late-email-subject = Vi har ikke fått avdrag {$number} til {$creditor}
+plan-late-email-body =
+    Hei {$name},
+
+    Vi har ikke registrert betaling av avdrag {$number} i nedbetalingsavtalen med {$creditor}, som forfalt {$due}. Det kan ha krysset denne meldingen, og da kan du se bort fra den.
+
+    Beløp: {$amount}
+    Kontonummer: {$account}
+    KID: {$kid}
+
+    Du kan også betale på siden for saken: {$link}
+
+    Blir det vanskelig å betale, si fra på siden, så finner vi en løsning sammen.
+
+    Vennlig hilsen
+    {$agency}
+
+plan-broken-sms = Nedbetalingsavtalen med {$creditor} er avsluttet fordi avdrag ikke ble betalt. Resten er {$amount}. Se hva du kan gjøre: {$link}
+plan-broken-email-subject = Nedbetalingsavtalen med {$creditor} er avsluttet
+plan-broken-email-body =
+    Hei {$name},
+
+    Nedbetalingsavtalen med {$creditor} er avsluttet, fordi avdrag ikke ble betalt innen fristen.
+
+    Det betyr at resten av kravet, {$amount}, ikke lenger er delt opp i avdrag. Det du har betalt, er trukket fra. Renter for måneder som ikke kommer, er tatt bort. Saken går videre med vanlige betalingspåminnelser.
+
+    Dette kan du gjøre:
+    - betale hele eller deler av beløpet til konto {$account} med KID {$kid}, eller på siden for saken
+    - be om en ny avtale på siden for saken
+    - si fra hvis noe er feil, eller hvis du har det vanskelig
+
+    Siden for saken: {$link}
+
+    Vi hjelper deg gjerne med å finne en løsning.
+
+    Vennlig hilsen
+    {$agency}
