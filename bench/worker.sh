@@ -222,8 +222,7 @@ each_node info commandstats >"$OUT/worker-commandstats.txt"
 if [ "$CLUSTER" = 1 ]; then
   redis-cli --cluster check "127.0.0.1:$REDIS_PORT" >"$OUT/worker-cluster-check.txt" 2>&1 || true
 fi
-LEFT_RESULT=worker.result; [ "$CLUSTER" = 1 ] && RESULT=worker-cluster.result
-DUE=$(queue_count due); LEFT_LEASED=$(queue_count leased)
+LEFT_DUE=$(queue_count due); LEFT_LEASED=$(queue_count leased)
 if [ -n "$PERF_PID" ]; then
   kill -INT "$PERF_PID" 2>/dev/null || true; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=""
   echo "perf profile: perf report -i $OUT/worker.perf.data --no-children --percent-limit 1 --stdio"

@@ -25,8 +25,8 @@ impl LinkStore for RedisStore {
     async fn save_link(&self, digest: &TokenDigest, link: &ShortLink) -> StoreResult<()> {
         let ttl = lifetimes::millis(lifetimes::until(link.expires_at, self.clock.now()));
         let case_links = self.keys.case_links(&link.case_id);
+        // A pipeline, not a MULTI: both are on one key, run in order.
         redis::pipe()
-            .atomic()
             .sadd(&case_links, digest.to_hex())
             .ignore()
             // The index outlives no link by much: it is refreshed to the newest link's lifetime.
