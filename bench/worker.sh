@@ -3,7 +3,8 @@
 # fake provider, and whether any number gets a message twice.
 #
 #   1. builds `innfri` and the examples bench-fake-sms / bench-seed-messages (release);
-#   2. starts its own redis-server on a free port (temporary folder, no persistence);
+#   2. starts its own redis-server on a free port (temporary folder, no persistence), or with
+#      CLUSTER=1 a three-master Redis Cluster on free ports (redis-cli --cluster create);
 #   3. starts the fake SMS provider (bench/fake_sms.rs: Twilio's wire format, counts distinct
 #      `To`, duplicates, first and last request; GET /stats);
 #   4. seeds N cases, each with its own Norwegian mobile number (+47 90000000 + i) and exactly one
@@ -19,8 +20,9 @@
 # (N / from the first to the last SMS received), duplicates, peak RSS, Redis commands per message
 # and the CPU split between worker, Redis and the fake.
 #
-# Usage: bench/worker.sh
-# Environment: N (20000), CONCURRENCY (messaging.concurrency, default from config: 64),
+# Usage: bench/worker.sh            (one Redis)
+#        CLUSTER=1 bench/worker.sh  (three-master Redis Cluster, same machine)
+# Environment: N (20000), SHARDS (store.redis_queue_shards, 16), CONCURRENCY (messaging.concurrency, default from config: 64),
 #   BATCH (messaging.batch_size, default from config: 200),
 #   THREADS (messaging.worker_threads, default from config: 1; 0 = one per core), TIMEOUT (300 s),
 #   LOG_LEVEL (warn; `info` logs one line per message sent), FAKE_WORKERS (1 actix thread),
@@ -30,6 +32,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${N:-20000}
+CLUSTER=${CLUSTER:-0}
+SHARDS=${SHARDS:-16}
 TIMEOUT=${TIMEOUT:-300}
 LOG_LEVEL=${LOG_LEVEL:-warn}
 FAKE_WORKERS=${FAKE_WORKERS:-1}
@@ -60,7 +64,7 @@ fi
 
 OUT=target/bench; mkdir -p "$OUT"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/innfri-worker-bench.XXXXXX")
-REDIS_PID=""; FAKE_PID=""; SEED_PID=""; WORKER_PID=""; PERF_PID=""
+REDIS_PIDS=(); FAKE_PID=""; SEED_PID=""; WORKER_PID=""; PERF_PID=""
 stop() { # stop PID: SIGTERM, then SIGKILL after 5 s
   local pid=$1
   [ -n "$pid" ] || return 0
@@ -71,7 +75,8 @@ stop() { # stop PID: SIGTERM, then SIGKILL after 5 s
 }
 cleanup() {
   local rc=$?
-  stop "$PERF_PID"; stop "$SEED_PID"; stop "$WORKER_PID"; stop "$FAKE_PID"; stop "$REDIS_PID"
+  stop "$PERF_PID"; stop "$SEED_PID"; stop "$WORKER_PID"; stop "$FAKE_PID"
+  for pid in "${REDIS_PIDS[@]}"; do stop "$pid"; done
   rm -rf "$TMP"
   exit "$rc"
 }
@@ -80,15 +85,51 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-REDIS_PORT=$(free_port); FAKE_PORT=$(free_port)
-while [ "$FAKE_PORT" = "$REDIS_PORT" ]; do FAKE_PORT=$(free_port); done
+# Cluster nodes also listen on port + 10000 (the cluster bus): keep ports below 55536.
+cluster_port() { local p; p=$(free_port); while [ "$p" -ge 55000 ]; do p=$(free_port); done; echo "$p"; }
+REDIS_PORTS=(); REDIS_PIDS=()
+if [ "$CLUSTER" = 1 ]; then
+  while [ ${#REDIS_PORTS[@]} -lt 3 ]; do
+    p=$(cluster_port)
+    case " ${REDIS_PORTS[*]} " in *" $p "*) ;; *) REDIS_PORTS+=("$p") ;; esac
+  done
+else
+  REDIS_PORTS=("$(free_port)")
+fi
+REDIS_PORT=${REDIS_PORTS[0]}
+FAKE_PORT=$(free_port)
+while case " ${REDIS_PORTS[*]} " in *" $FAKE_PORT "*) true ;; *) false ;; esac; do FAKE_PORT=$(free_port); done
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$TMP" --save '' --appendonly no \
-  --daemonize no >"$OUT/worker-redis.log" 2>&1 &
-REDIS_PID=$!
-rcli() { redis-cli -p "$REDIS_PORT" "$@"; }
-for _ in $(seq 1 100); do rcli ping >/dev/null 2>&1 && break; sleep 0.1; done
-rcli ping >/dev/null || { echo "redis-server did not start; see $OUT/worker-redis.log" >&2; exit 1; }
+for port in "${REDIS_PORTS[@]}"; do
+  mkdir -p "$TMP/redis-$port"
+  cluster_args=()
+  [ "$CLUSTER" = 1 ] && cluster_args=(--cluster-enabled yes --cluster-config-file nodes.conf)
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$TMP/redis-$port" --save '' --appendonly no \
+    "${cluster_args[@]}" --daemonize no >"$OUT/worker-redis-$port.log" 2>&1 &
+  REDIS_PIDS+=($!)
+done
+for port in "${REDIS_PORTS[@]}"; do
+  for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis-cli -p "$port" ping >/dev/null || { echo "redis-server did not start; see $OUT/worker-redis-$port.log" >&2; exit 1; }
+done
+if [ "$CLUSTER" = 1 ]; then
+  redis-cli --cluster create $(printf '127.0.0.1:%s ' "${REDIS_PORTS[@]}") --cluster-replicas 0 \
+    --cluster-yes >"$OUT/worker-cluster-create.log" 2>&1
+  for port in "${REDIS_PORTS[@]}"; do
+    for _ in $(seq 1 200); do
+      redis-cli -p "$port" cluster info 2>/dev/null | grep -q cluster_state:ok && break; sleep 0.05
+    done
+  done
+fi
+rcli() { redis-cli -c -p "$REDIS_PORT" "$@"; }
+each_node() { for port in "${REDIS_PORTS[@]}"; do redis-cli -p "$port" "$@"; done; }
+# How many ids the queue's shards hold in `due` or `leased` (src/store/redis/keys.rs names them
+# `<namespace>:queue:{q:<shard>}:due|leased`).
+queue_count() {
+  local total=0 s
+  for s in $(seq 0 $((SHARDS - 1))); do total=$((total + $(rcli zcard "wbench:queue:{q:$s}:$1"))); done
+  echo "$total"
+}
 
 ACCOUNT_SID="AC$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 AUTH_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
@@ -104,6 +145,11 @@ curl -sf "$FAKE/stats" >/dev/null || { echo "the fake SMS provider did not start
 export INNFRI_PROFILE=demo
 export INNFRI__STORE__BACKEND=redis
 export INNFRI__STORE__REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export INNFRI__STORE__REDIS_QUEUE_SHARDS="$SHARDS"
+if [ "$CLUSTER" = 1 ]; then
+  INNFRI__STORE__REDIS_CLUSTER_NODES="[$(printf '"redis://127.0.0.1:%s",' "${REDIS_PORTS[@]}" | sed 's/,$//')]"
+  export INNFRI__STORE__REDIS_CLUSTER_NODES
+fi
 export INNFRI__STORE__NAMESPACE=wbench
 export INNFRI__LINKS__KEYS__1
 INNFRI__LINKS__KEYS__1=$(target/release/innfri new-link-key)
@@ -125,16 +171,17 @@ target/release/examples/bench-seed-messages "$N" &
 SEED_PID=$!
 wait "$SEED_PID"
 SEED_PID=""
-# `<namespace>:queue:due` and `:queue:leased` are the store's queue keys (src/store/redis/keys.rs).
-DUE=$(rcli zcard wbench:queue:due)
+RESULT=worker.result; [ "$CLUSTER" = 1 ] && RESULT=worker-cluster.result
+DUE=$(queue_count due)
 [ "$DUE" -eq "$N" ] || { echo "expected $N due messages in Redis, found $DUE" >&2; exit 1; }
 
 # Counters from here on belong to the worker (the fake does not touch Redis).
-rcli config resetstat >/dev/null
+each_node config resetstat >/dev/null
 cpu() { # utime + stime of PID, in clock ticks (fields 14 and 15 of /proc/PID/stat)
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
-REDIS_CPU0=$(cpu "$REDIS_PID"); FAKE_CPU0=$(cpu "$FAKE_PID")
+redis_cpu() { local t=0 pid; for pid in "${REDIS_PIDS[@]}"; do t=$((t + $(cpu "$pid"))); done; echo "$t"; }
+REDIS_CPU0=$(redis_cpu); FAKE_CPU0=$(cpu "$FAKE_PID")
 busy() { # CPU ticks spent by the whole machine (all but idle and iowait), from /proc/stat
   awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
 }
@@ -164,15 +211,19 @@ while :; do
 done
 # Let the worker record the last results (sent status, provider id) before counting.
 for _ in $(seq 1 100); do
-  if [ "$(rcli zcard wbench:queue:leased)" -eq 0 ] && [ "$(rcli zcard wbench:queue:due)" -eq 0 ]; then break; fi
+  if [ "$(queue_count leased)" -eq 0 ] && [ "$(queue_count due)" -eq 0 ]; then break; fi
   sleep 0.05
 done
 
 PEAK_RSS_KB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$WORKER_PID/status")
-WORKER_CPU=$(cpu "$WORKER_PID"); REDIS_CPU=$(cpu "$REDIS_PID"); FAKE_CPU=$(cpu "$FAKE_PID")
+WORKER_CPU=$(cpu "$WORKER_PID"); REDIS_CPU=$(redis_cpu); FAKE_CPU=$(cpu "$FAKE_PID")
 BUSY=$(busy); END=$(date +%s.%N)
-rcli info commandstats >"$OUT/worker-commandstats.txt"
-LEFT_DUE=$(rcli zcard wbench:queue:due); LEFT_LEASED=$(rcli zcard wbench:queue:leased)
+each_node info commandstats >"$OUT/worker-commandstats.txt"
+if [ "$CLUSTER" = 1 ]; then
+  redis-cli --cluster check "127.0.0.1:$REDIS_PORT" >"$OUT/worker-cluster-check.txt" 2>&1 || true
+fi
+LEFT_RESULT=worker.result; [ "$CLUSTER" = 1 ] && RESULT=worker-cluster.result
+DUE=$(queue_count due); LEFT_LEASED=$(queue_count leased)
 if [ -n "$PERF_PID" ]; then
   kill -INT "$PERF_PID" 2>/dev/null || true; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=""
   echo "perf profile: perf report -i $OUT/worker.perf.data --no-children --percent-limit 1 --stdio"
@@ -184,10 +235,11 @@ echo "$STATS" >"$OUT/worker-fake-stats.json"
 python3 - "$N" "$START" "$STATS" "$PEAK_RSS_KB" "$OUT/worker-commandstats.txt" \
   "$((WORKER_CPU))" "$((REDIS_CPU - REDIS_CPU0))" "$((FAKE_CPU - FAKE_CPU0))" "$(getconf CLK_TCK)" \
   "$LEFT_DUE" "$LEFT_LEASED" "${INNFRI__MESSAGING__CONCURRENCY:-config}" "${INNFRI__MESSAGING__BATCH_SIZE:-config}" \
-  "${INNFRI__MESSAGING__WORKER_THREADS:-config}" "$(nproc)" "$((BUSY - BUSY0))" "$END" <<'PY' | tee "$OUT/worker.result"
+  "${INNFRI__MESSAGING__WORKER_THREADS:-config}" "$(nproc)" "$((BUSY - BUSY0))" "$END" \
+  "$([ "$CLUSTER" = 1 ] && echo "3-master Redis Cluster" || echo "one Redis"), $SHARDS queue shards" <<'PY' | tee "$OUT/$RESULT"
 import json, sys
 (n, start, stats, rss_kb, cmdfile, w_cpu, r_cpu, f_cpu, hz, left_due, left_leased,
- conc, batch, threads, cores, busy, end) = sys.argv[1:]
+ conc, batch, threads, cores, busy, end, store) = sys.argv[1:]
 n, start, hz = int(n), float(start), int(hz)
 s = json.loads(stats)
 first, last = s["first_request_unix"], s["last_request_unix"]
@@ -197,15 +249,16 @@ for line in open(cmdfile):
     if line.startswith("cmdstat_"):
         name, rest = line[len("cmdstat_"):].split(":", 1)
         fields = dict(kv.split("=") for kv in rest.strip().split(","))
-        calls[name] = int(fields["calls"])
-        usec[name] = int(fields["usec"])
+        # Summed over the nodes of a cluster.
+        calls[name] = calls.get(name, 0) + int(fields["calls"])
+        usec[name] = usec.get(name, 0) + int(fields["usec"])
 # Commands run inside Lua scripts are counted too (under their own names), and so are the
 # MULTI/EXEC that wrap pipelines; none of the redis-cli calls of this script is included
 # except the few ZCARD/INFO below the line.
 total = sum(calls.values())
-cpu = {"worker": int(w_cpu) / hz, "redis-server": int(r_cpu) / hz, "fake SMS": int(f_cpu) / hz}
+cpu = {"worker": int(w_cpu) / hz, "redis-server(s)": int(r_cpu) / hz, "fake SMS": int(f_cpu) / hz}
 cpu_total = sum(cpu.values()) or 1
-print(f"innfri worker benchmark: N={n}, concurrency={conc}, batch={batch}, worker threads={threads}, {cores} cores")
+print(f"innfri worker benchmark: N={n}, {store}, concurrency={conc}, batch={batch}, worker threads={threads}, {cores} cores")
 print(f"{'end to end (worker start -> last SMS)':<42} {e2e:8.2f} s  {n / e2e:10,.0f} msg/s")
 print(f"{'steady state (first SMS -> last SMS)':<42} {steady:8.2f} s  {n / steady:10,.0f} msg/s")
 print(f"{'requests / distinct To / duplicates':<42} {s['requests']} / {s['distinct_to']} / {s['duplicates']}")

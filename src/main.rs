@@ -1,12 +1,12 @@
 //! The `innfri` command: `demo` (default), `serve`, `worker`, `check-config`, `reconcile`,
-//! `import`, `agency` (tenants and API keys) and key helpers. Argument parsing only: each
+//! `import`, `agency` (tenants and API keys), `journey simulate` and key helpers. Argument parsing only: each
 //! command is handed to `app::commands`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use innfri::app::commands::{self as app, AgencyAction, UserAction};
+use innfri::app::commands::{self as app, AgencyAction, JourneyAction, UserAction};
 
 #[derive(Parser)]
 #[command(
@@ -64,6 +64,11 @@ enum Command {
         #[command(subcommand)]
         action: AgencyAction,
     },
+    /// Collection journeys: `simulate` runs a creditor's journey under a virtual clock.
+    Journey {
+        #[command(subcommand)]
+        action: JourneyAction,
+    },
     /// Staff users of the console (needs a store that outlives the command).
     User {
         #[command(subcommand)]
@@ -94,6 +99,7 @@ fn main() -> ExitCode {
             agency,
         },
         Command::Agency { action } => app::Command::Agency(action),
+        Command::Journey { action } => app::Command::Journey(action),
         Command::User { action } => app::Command::User(action),
         Command::NewApiKey => app::Command::NewApiKey,
         Command::NewLinkKey => app::Command::NewLinkKey,

@@ -33,6 +33,7 @@ pub enum Command {
         agency: Option<String>,
     },
     Agency(AgencyAction),
+    Journey(JourneyAction),
     User(UserAction),
     NewApiKey,
     NewLinkKey,
@@ -71,6 +72,31 @@ pub enum AgencyAction {
     },
 }
 
+/// What `innfri journey` does.
+#[derive(clap::Subcommand)]
+pub enum JourneyAction {
+    /// Runs a creditor's journey on an in-memory store under a virtual clock with synthetic
+    /// debtors (some pay after a step, some dispute, some never pay); prints one JSON line per
+    /// action (message, fee, payment, paused, resumed, stopped), then a summary line.
+    Simulate {
+        /// The creditor whose journey runs.
+        #[arg(long)]
+        creditor: String,
+        /// How many synthetic cases.
+        #[arg(long, default_value_t = 100)]
+        cases: usize,
+        /// How many days to run.
+        #[arg(long, default_value_t = 120)]
+        days: u32,
+        /// The seed of the debtors' behaviour: the same seed gives the same run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The first day, YYYY-MM-DD (today if left out).
+        #[arg(long)]
+        start: Option<String>,
+    },
+}
+
 /// What `innfri user` does: staff users of the console.
 #[derive(clap::Subcommand)]
 pub enum UserAction {
@@ -105,7 +131,8 @@ pub fn run(config_dir: PathBuf, profile: Option<String>, command: Command) -> Ex
     }
     let profile = match (&command, profile) {
         (_, Some(p)) => Some(p),
-        (Command::Demo, None) => Some("demo".to_owned()),
+        // The simulation runs in memory only, so the demo's public keys are all it needs.
+        (Command::Demo | Command::Journey(_), None) => Some("demo".to_owned()),
         _ => None,
     };
     let source = ConfigSource::new(config_dir, profile.as_deref());
@@ -123,6 +150,10 @@ pub fn run(config_dir: PathBuf, profile: Option<String>, command: Command) -> Ex
     };
     if matches!(command, Command::CheckConfig) {
         return check_config(&config);
+    }
+    if let Command::Journey(action) = command {
+        // No log subscriber: the lines on standard output are the simulation's whole output.
+        return journey_command(config, action);
     }
     telemetry::init(&config.settings.log);
     let runtime = match build_runtime(&command, &config) {
@@ -183,6 +214,62 @@ pub fn run(config_dir: PathBuf, profile: Option<String>, command: Command) -> Ex
         Err(e) => {
             tracing::error!(error = %e, "stopped with an error");
             eprintln!("innfri: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn journey_command(config: AppConfig, action: JourneyAction) -> ExitCode {
+    let JourneyAction::Simulate {
+        creditor,
+        cases,
+        days,
+        seed,
+        start,
+    } = action;
+    let creditor = match CreditorId::parse(&creditor) {
+        Ok(id) => id,
+        Err(e) => {
+            eprintln!("innfri journey simulate: --creditor {creditor}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let start = match start.as_deref() {
+        None => crate::clock::Clock::now(&crate::clock::SystemClock).date_naive(),
+        Some(text) => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(day) => day,
+            Err(_) => {
+                eprintln!("innfri journey simulate: --start must be a date like 2026-03-02");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let options = super::simulate::SimulateOptions {
+        creditor,
+        cases,
+        days,
+        seed,
+        start,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match runtime.block_on(super::simulate::run(config, &options, &mut out)) {
+        Ok(()) => match std::io::Write::flush(&mut out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::FAILURE,
+        },
+        Err(e) => {
+            eprintln!("innfri journey simulate: {e:#}");
             ExitCode::FAILURE
         }
     }

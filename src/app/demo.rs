@@ -1,5 +1,6 @@
 //! The demo's data: one creditor and agency from `config/demo.toml`, one open case, one SMS,
-//! taken in through the same use cases as the agency API.
+//! taken in through the same use cases as the agency API; the case's journey timeline. (No
+//! reminder fee on the claim: the case is not due yet, and its journey charges the fee.)
 
 use chrono::Duration;
 
@@ -9,6 +10,7 @@ use crate::domain::ids::ExternalRef;
 use crate::domain::message::{Channel, Template};
 use crate::domain::staff::{Role, StaffScope};
 use crate::service::cases::{self, CaseIntake, ClaimLineIntake, DebtorIntake, Upserted};
+use crate::service::journey::{self, PlannedStep};
 use crate::service::{messages, staff};
 
 /// The demo agency's API key; public on purpose, and only accepted by the demo profile.
@@ -29,9 +31,54 @@ pub struct DemoLogin {
 /// The demo case's reference.
 const EXTERNAL_REF: &str = "DEMO-2026-0001";
 
+/// The demo case as the demo shows it: a fresh link to its page and its journey's timeline.
+pub struct DemoCase {
+    pub link: String,
+    /// One line per notice, sent and planned (empty when the creditor has no journey).
+    pub timeline: Vec<String>,
+}
+
 /// Creates the demo case (if the store does not have it yet), queues its reminder SMS and
-/// returns a fresh link to its page.
-pub async fn seed(ctx: &AppContext) -> anyhow::Result<String> {
+/// returns a fresh link to its page with its journey's timeline.
+pub async fn seed(ctx: &AppContext) -> anyhow::Result<DemoCase> {
+    let link = seed_case(ctx).await?;
+    let now = ctx.clock.now();
+    let case = match ctx.store.case(&link.1).await? {
+        Some(case) => case,
+        None => anyhow::bail!("the demo case went missing"),
+    };
+    let timeline = match ctx.creditor(&case.creditor_id).await? {
+        Some(creditor) => timeline_lines(&journey::timeline(&creditor, &case, now)),
+        None => Vec::new(),
+    };
+    Ok(DemoCase {
+        link: link.0,
+        timeline,
+    })
+}
+
+/// The timeline as the demo prints it: day, step, kind, fee and deadline.
+pub fn timeline_lines(steps: &[PlannedStep]) -> Vec<String> {
+    steps
+        .iter()
+        .map(|s| {
+            let fee = s
+                .fee
+                .map(|f| format!(", fee {} {}", f.to_plain_string(), f.currency()))
+                .unwrap_or_default();
+            let deadline = s
+                .deadline
+                .map(|d| format!(", pay by {d}"))
+                .unwrap_or_default();
+            format!(
+                "{}  {:<8} {} ({}){fee}{deadline}",
+                s.day, s.state, s.step, s.kind
+            )
+        })
+        .collect()
+}
+
+async fn seed_case(ctx: &AppContext) -> anyhow::Result<(String, crate::domain::ids::CaseId)> {
     let agency = ctx
         .config
         .agencies
@@ -48,7 +95,7 @@ pub async fn seed(ctx: &AppContext) -> anyhow::Result<String> {
     let external_ref = ExternalRef::parse(EXTERNAL_REF)?;
     let now = ctx.clock.now();
     if let Some(case) = ctx.store.case_by_ref(&agency.id, &external_ref).await? {
-        return Ok(ctx.issue_case_link(&case.id).await?);
+        return Ok((ctx.issue_case_link(&case.id).await?, case.id));
     }
     let line = |kind, description: &str, amount: &str| ClaimLineIntake {
         kind,
@@ -73,9 +120,9 @@ pub async fn seed(ctx: &AppContext) -> anyhow::Result<String> {
                 "1890.00",
             ),
             line(ClaimKind::Interest, "Forsinkelsesrente 12 %", "18.65"),
-            line(ClaimKind::Fee, "Purregebyr", "37.50"),
         ],
         due_date: (now + Duration::days(14)).format("%Y-%m-%d").to_string(),
+        notices_sent: None,
     };
     let case = match cases::upsert(ctx, &agency.id, intake, now).await? {
         Upserted::Created(case) => {
@@ -84,7 +131,7 @@ pub async fn seed(ctx: &AppContext) -> anyhow::Result<String> {
         }
         Upserted::Updated(case) | Upserted::Unchanged(case) => case,
     };
-    Ok(ctx.issue_case_link(&case.id).await?)
+    Ok((ctx.issue_case_link(&case.id).await?, case.id))
 }
 
 /// Makes (or resets) the demo's console logins: a handler of the demo agency and a user of its

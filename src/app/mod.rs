@@ -7,6 +7,7 @@ pub mod commands;
 pub mod demo;
 pub mod metrics;
 pub mod roles;
+pub mod simulate;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +21,9 @@ use crate::domain::message::ContactCap;
 use crate::i18n::Texts;
 use crate::messaging::{ProviderSet, Worker, WorkerSettings};
 use crate::payments::gateways::checkout::PaymentGateways;
-use crate::store::{EmbeddedStore, RedisStore, RedisTimeouts, SharedStore};
+use crate::store::{
+    EmbeddedStore, RedisOptions, RedisStore, RedisTarget, RedisTimeouts, SharedStore,
+};
 use crate::tenants::Tenants;
 use crate::webhooks::delivery::Deliverer;
 use crate::webhooks::destination::SystemResolver;
@@ -46,11 +49,14 @@ impl AppContext {
                 None => Arc::new(EmbeddedStore::new().with_clock(clock.clone())),
             },
             Backend::Redis => Arc::new(
-                RedisStore::connect_with(
-                    &config.settings.store.redis_url,
+                RedisStore::open(
+                    &redis_target(&config.settings.store),
                     &config.settings.store.namespace,
                     config.pseudonyms.clone(),
-                    redis_timeouts(&config.settings.store),
+                    RedisOptions {
+                        timeouts: redis_timeouts(&config.settings.store),
+                        queue_shards: config.settings.store.redis_queue_shards,
+                    },
                 )
                 .await?
                 .with_clock(clock.clone()),
@@ -103,8 +109,13 @@ impl AppContext {
 
     /// A worker with the providers the configuration names.
     pub fn worker(self: &Arc<Self>, http: reqwest::Client) -> anyhow::Result<Worker> {
-        let m = &self.config.settings.messaging;
         let providers = ProviderSet::from_settings(&self.config.settings, http)?;
+        Ok(self.worker_with(providers))
+    }
+
+    /// A worker with the configured settings, sending through `providers`.
+    pub fn worker_with(self: &Arc<Self>, providers: ProviderSet) -> Worker {
+        let m = &self.config.settings.messaging;
         let settings = WorkerSettings {
             batch_size: m.batch_size,
             concurrency: m.concurrency,
@@ -124,7 +135,16 @@ impl AppContext {
                 cooldown: chrono::Duration::hours(i64::from(m.reminder_cooldown_hours)),
             },
         };
-        Ok(Worker::new(self.clone(), providers, settings))
+        Worker::new(self.clone(), providers, settings)
+    }
+}
+
+/// One Redis, or the Cluster when its nodes are configured.
+fn redis_target(store: &StoreSettings) -> RedisTarget {
+    if store.redis_cluster_nodes.is_empty() {
+        RedisTarget::Single(store.redis_url.clone())
+    } else {
+        RedisTarget::Cluster(store.redis_cluster_nodes.clone())
     }
 }
 

@@ -7,7 +7,7 @@ use actix_web::dev::ServerHandle;
 use tokio::sync::watch;
 
 use super::demo;
-use super::{AppContext, http_client};
+use super::{AppContext, http_client, metrics};
 use crate::http;
 use crate::http::health::{self, WorkerProbes};
 use crate::messaging::Worker;
@@ -108,24 +108,72 @@ pub async fn run_worker(
         Some(listener) => Some(start_worker_probes(&ctx, &worker, listener)?),
         None => None,
     };
+    // The loops stop on their own signal: the caller's shutdown, or one of them ending early.
+    let (stop, stopped) = watch::channel(false);
     let webhooks = tokio::spawn({
-        let rx = shutdown.clone();
+        let rx = stopped.clone();
         async move { deliverer.run(rx).await }
     });
-    let retention = tokio::spawn(retention::run_periodically(ctx.clone(), shutdown.clone()));
-    worker.run(shutdown).await;
-    let _ = webhooks.await;
-    let _ = retention.await;
+    let retention = tokio::spawn(retention::run_periodically(ctx.clone(), stopped.clone()));
+    let gauges = tokio::spawn(metrics::refresh_queue_periodically(
+        ctx.clone(),
+        stopped.clone(),
+    ));
+    let sending = tokio::spawn(async move { worker.run(stopped).await });
+    let mut shutdown = shutdown;
+    let ended = supervise(
+        vec![sending, webhooks, retention, gauges],
+        async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        },
+        move || {
+            let _ = stop.send(true);
+        },
+    )
+    .await;
     if let Some(probes) = probes {
         probes.stop(true).await;
     }
-    Ok(())
+    match ended {
+        Some(name) => anyhow::bail!("the {name} task stopped unexpectedly"),
+        None => Ok(()),
+    }
+}
+
+/// The names of the background loops, in the order [`supervise`] is given them.
+const BACKGROUND: [&str; 4] = ["worker", "webhook delivery", "retention", "queue gauges"];
+
+/// Waits for `shutdown` or for one of `tasks` to end, whichever comes first, then runs `stop`
+/// (which must make the others end) and waits for the rest. Names the task that ended before
+/// the shutdown, if one did: a loop that stops by itself (a panic, most likely) must not leave
+/// the rest of the process running without it.
+async fn supervise(
+    mut tasks: Vec<tokio::task::JoinHandle<()>>,
+    shutdown: impl std::future::Future<Output = ()>,
+    stop: impl FnOnce(),
+) -> Option<&'static str> {
+    let ended = tokio::select! {
+        _ = shutdown => None,
+        (_, index, _) = futures::future::select_all(tasks.iter_mut()) => Some(index),
+    };
+    let name = ended.map(|index| BACKGROUND.get(index).copied().unwrap_or("background"));
+    if let Some(name) = name {
+        tracing::error!(task = name, "a background task stopped; shutting down");
+    }
+    stop();
+    for (index, task) in tasks.into_iter().enumerate() {
+        // A finished handle must not be awaited twice.
+        if Some(index) != ended {
+            let _ = task.await;
+        }
+    }
+    name
 }
 
 /// Web and worker in one process on the embedded store, with a demo case and its link printed.
 pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
     let listener = bind(&ctx)?;
-    let link = demo::seed(&ctx).await?;
+    let demo::DemoCase { link, timeline } = demo::seed(&ctx).await?;
     let logins = demo::staff_logins(&ctx).await?;
     let console = format!(
         "{}/console/login",
@@ -135,6 +183,13 @@ pub async fn demo(ctx: Arc<AppContext>) -> anyhow::Result<()> {
         println!(
             "\ninnfri demo is running. Open the demo case (as the debtor would from the SMS):\n\n    {link}\n"
         );
+        if !timeline.is_empty() {
+            println!("The demo case's journey, if it is not paid:\n");
+            for line in &timeline {
+                println!("    {line}");
+            }
+            println!();
+        }
         println!("The staff console: {console}");
         for login in &logins {
             println!(
@@ -184,19 +239,79 @@ async fn web_and_worker(
         async move { deliverer.run(rx).await }
     });
     let retention = tokio::spawn(retention::run_periodically(ctx.clone(), rx.clone()));
+    let gauges = tokio::spawn(metrics::refresh_queue_periodically(ctx.clone(), rx.clone()));
     let worker_task = tokio::spawn(async move { worker.run(rx).await });
     started();
-    tokio::spawn(async move {
-        shutdown_signal().await;
-        let _ = tx.send(true);
+    // A background loop that ends before the signal stops the web server too, and the process
+    // exits with an error so that whatever supervises it restarts the whole.
+    let supervisor = tokio::spawn(async move {
+        let ended = supervise(
+            vec![worker_task, webhooks, retention, gauges],
+            shutdown_signal(),
+            move || {
+                let _ = tx.send(true);
+            },
+        )
+        .await;
         handle.stop(true).await;
+        ended
     });
     server.await?;
-    let _ = worker_task.await;
-    let _ = webhooks.await;
-    let _ = retention.await;
+    let ended = supervisor.await.unwrap_or(Some("supervisor"));
     if let Some(probes) = probes {
         probes.stop(true).await;
     }
-    Ok(())
+    match ended {
+        Some(name) => anyhow::bail!("the {name} task stopped unexpectedly"),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A loop that waits for the stop signal, like the real ones.
+    fn waits_for_stop(mut stopped: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        })
+    }
+
+    #[tokio::test]
+    async fn a_loop_that_panics_stops_the_others_and_is_named() {
+        let (stop, stopped) = watch::channel(false);
+        let panics = tokio::spawn(async { panic!("the send loop failed") });
+        let ended = supervise(
+            vec![
+                waits_for_stop(stopped.clone()),
+                panics,
+                waits_for_stop(stopped),
+            ],
+            std::future::pending(),
+            move || {
+                let _ = stop.send(true);
+            },
+        )
+        .await;
+        assert_eq!(ended, Some("webhook delivery"));
+    }
+
+    #[tokio::test]
+    async fn a_shutdown_stops_every_loop_and_names_none() {
+        let (stop, stopped) = watch::channel(false);
+        let ended = supervise(
+            vec![
+                waits_for_stop(stopped.clone()),
+                waits_for_stop(stopped.clone()),
+                waits_for_stop(stopped),
+            ],
+            async {},
+            move || {
+                let _ = stop.send(true);
+            },
+        )
+        .await;
+        assert_eq!(ended, None);
+    }
 }

@@ -65,6 +65,15 @@ impl ServerSettings {
 pub struct StoreSettings {
     pub backend: Backend,
     pub redis_url: String,
+    /// A Redis Cluster's nodes (`redis://host:port` each; any few of its masters will do, the
+    /// rest is discovered): when set, the store uses the cluster client and `redis_url` is unused.
+    #[serde(default)]
+    pub redis_cluster_nodes: Vec<String>,
+    /// How many hash-tagged shards the message queue is split into, so a Cluster spreads it
+    /// over its masters; workers claim from them in turn. 1 is one queue. A start with another
+    /// count moves the queue over (restart every process with the same count).
+    #[serde(default = "default_queue_shards")]
+    pub redis_queue_shards: u16,
     /// Prefix of every Redis key, so several installations can share one Redis.
     pub namespace: String,
     /// Longest wait for one Redis command, a wait for a reconnection included; then the
@@ -87,6 +96,10 @@ pub struct StoreSettings {
     /// must exist), so data survives a restart. Unset: in memory, gone on exit (the demo).
     #[serde(default)]
     pub path: Option<std::path::PathBuf>,
+}
+
+fn default_queue_shards() -> u16 {
+    crate::store::DEFAULT_QUEUE_SHARDS
 }
 
 fn two_thousand() -> u64 {

@@ -7,6 +7,7 @@ use super::contact::{EmailAddress, PhoneNumber};
 use super::event::{Actor, AuditEntry};
 use super::identity::IdentityFacts;
 use super::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
+use super::journey::JourneyProgress;
 use super::kid::Kid;
 use super::locale::Locale;
 use super::money::{Currency, Money, MoneyError};
@@ -74,7 +75,12 @@ pub struct Case {
     pub external_ref: ExternalRef,
     pub debtor: Debtor,
     pub claim: Vec<ClaimLine>,
+    /// The due date in force: moves with a granted deferral or an agreed plan.
     pub due_date: NaiveDate,
+    /// The due date the agency sent, kept once a deferral or plan moves `due_date`: the claim's
+    /// history (when it fell due, what a payment can have been for) counts from it.
+    #[serde(default)]
+    pub due_date_before_changes: Option<NaiveDate>,
     pub kid: Kid,
     pub status: CaseStatus,
     pub created_at: DateTime<Utc>,
@@ -109,6 +115,14 @@ pub struct Case {
     /// When collection ended (paid in full or closed): the retention schedule counts from here.
     #[serde(default)]
     pub settled_at: Option<DateTime<Utc>>,
+    /// Where the case stands on its creditor's journey (cases stored before journeys ran
+    /// read as not started).
+    #[serde(default)]
+    pub journey: JourneyProgress,
+    /// Online payments that ended without money (cancelled, expired, failed), so the page the
+    /// debtor returns to tells what happened (`domain::checkout`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checkouts_ended: Vec<super::checkout::EndedCheckout>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -146,6 +160,26 @@ pub const CLAIM_DESCRIPTION: TextRule = TextRule::line(200);
 pub const NOTE_TO_DEBTOR: TextRule = TextRule::lines(1000);
 /// Why the agency closed a case, for the record.
 pub const CLOSE_REASON: TextRule = TextRule::lines(500);
+
+/// The claim lines an agreed plan adds for what it costs on top (the creditor's language).
+pub const PLAN_FEE_LINE: &str = "Etableringsgebyr for nedbetalingsplan";
+pub const PLAN_INTEREST_LINE: &str = "Rente i nedbetalingsplanen";
+
+/// The claim lines for what `plan` costs on top of its principal.
+fn plan_cost_lines(plan: &InstalmentPlan) -> Vec<ClaimLine> {
+    [
+        (ClaimKind::Fee, PLAN_FEE_LINE, plan.fee),
+        (ClaimKind::Interest, PLAN_INTEREST_LINE, plan.interest),
+    ]
+    .into_iter()
+    .filter(|(_, _, amount)| amount.is_positive())
+    .map(|(kind, description, amount)| ClaimLine {
+        kind,
+        description: description.to_owned(),
+        amount,
+    })
+    .collect()
+}
 
 /// The earliest year a due date may fall in: older claims are not collected through innfri.
 pub const FIRST_DUE_YEAR: i32 = 2000;
@@ -228,6 +262,7 @@ impl Case {
             debtor: terms.debtor,
             claim: terms.claim,
             due_date: terms.due_date,
+            due_date_before_changes: None,
             kid,
             status: CaseStatus::Open,
             created_at: now,
@@ -243,6 +278,8 @@ impl Case {
             identity_locked_until: None,
             payments: Vec::new(),
             settled_at: None,
+            journey: JourneyProgress::default(),
+            checkouts_ended: Vec::new(),
         }
     }
 
@@ -253,9 +290,20 @@ impl Case {
         }
         self.debtor = terms.debtor;
         self.claim = terms.claim;
+        // The agency's lines replace its own; what an agreed plan costs on top stays owed.
+        if let Some(plan) = &self.plan {
+            self.claim.extend(plan_cost_lines(plan));
+        }
         self.due_date = terms.due_date;
+        // The agency's new due date is the claim's own again.
+        self.due_date_before_changes = None;
         self.updated_at = now;
         Ok(())
+    }
+
+    /// The due date the agency sent, before any deferral or plan moved it.
+    pub fn original_due_date(&self) -> NaiveDate {
+        self.due_date_before_changes.unwrap_or(self.due_date)
     }
 
     /// Adds a line to the audit trail.
@@ -322,6 +370,7 @@ impl Case {
     /// A deferral granted under the mandate: the new due date replaces the old.
     pub fn grant_deferral(&mut self, actor: Actor, new_due_date: NaiveDate, now: DateTime<Utc>) {
         let old = self.due_date;
+        self.due_date_before_changes.get_or_insert(old);
         self.due_date = new_due_date;
         self.deferrals_granted += 1;
         self.updated_at = now;
@@ -342,8 +391,12 @@ impl Case {
             plan.extra_cost()
         );
         if let Some(first) = plan.instalments.first() {
+            self.due_date_before_changes.get_or_insert(self.due_date);
             self.due_date = first.due_date;
         }
+        // What the plan costs on top is owed too: without these lines the case would count as
+        // paid once the principal is in, and the plan's fee and interest would never be collected.
+        self.claim.extend(plan_cost_lines(&plan));
         self.plan = Some(plan);
         self.updated_at = now;
         self.record(actor, "plan.granted", detail, now);
@@ -506,6 +559,31 @@ impl Case {
         self.request_review(PendingRequest::Dispute { dispute, at: now }, now);
     }
 
+    /// Records that the online payment `reference` ended without money; `false` (nothing to
+    /// write) when it was recorded before or its payment was applied.
+    pub fn end_checkout(
+        &mut self,
+        reference: &str,
+        end: super::checkout::CheckoutEnd,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let known = self.payments.iter().any(|p| p.reference == reference)
+            || self
+                .checkouts_ended
+                .iter()
+                .any(|e| e.reference == reference);
+        if known {
+            return false;
+        }
+        self.checkouts_ended.push(super::checkout::EndedCheckout {
+            reference: reference.to_owned(),
+            end,
+            at: now,
+        });
+        self.updated_at = now;
+        true
+    }
+
     pub fn has_pending_review(&self) -> bool {
         !self.pending.is_empty()
     }
@@ -597,6 +675,71 @@ pub(crate) mod tests {
             terms.validate(Currency::NOK, today()),
             Err(CaseError::DueDateOutOfRange(2036))
         );
+    }
+
+    #[test]
+    fn the_original_due_date_survives_deferrals_until_the_agency_sends_a_new_one() {
+        let date = |m, d| NaiveDate::from_ymd_opt(2027, m, d).expect("date");
+        let mut case = sample_case();
+        let sent = case.due_date;
+        let now = case.created_at;
+        case.grant_deferral(Actor::Debtor, date(1, 15), now);
+        case.grant_deferral(Actor::Debtor, date(2, 15), now);
+        assert_eq!(case.due_date, date(2, 15));
+        assert_eq!(case.original_due_date(), sent);
+        let mut terms = sample_terms();
+        terms.due_date = date(3, 1);
+        case.update(terms, now).expect("same creditor");
+        assert_eq!(case.original_due_date(), date(3, 1));
+    }
+
+    #[test]
+    fn an_agreed_plan_puts_its_fee_and_interest_on_the_claim_and_they_stay_owed() {
+        use crate::domain::plan::{Instalment, InstalmentPlan};
+        let mut case = sample_case();
+        let now = case.created_at;
+        let balance = case.balance();
+        let instalment = |n: u32, amount| Instalment {
+            number: n,
+            due_date: case.due_date,
+            amount,
+            principal: amount,
+            interest: Money::zero(Currency::NOK),
+            fee: Money::zero(Currency::NOK),
+            kid: None,
+        };
+        let (fee, interest) = (nok(dec!(350)), nok(dec!(20)));
+        let total = Money::from_minor(
+            balance.minor_units() + fee.minor_units() + interest.minor_units(),
+            Currency::NOK,
+        );
+        let plan = InstalmentPlan {
+            agreed_on: now.date_naive(),
+            instalments: vec![instalment(1, total)],
+            principal: balance,
+            fee,
+            interest,
+            total,
+        };
+        case.agree_plan(Actor::Debtor, plan, now);
+        assert_eq!(case.balance(), total);
+        // Paying the principal alone leaves the plan's cost to pay.
+        let outcome = case.apply_payment(
+            Payment {
+                reference: "p1".into(),
+                amount: balance,
+                received_on: now.date_naive(),
+                method: crate::domain::payment::PaymentMethod::BankTransfer,
+                recorded_at: now,
+            },
+            Actor::Agency,
+            now,
+        );
+        assert!(!outcome.paid_in_full);
+        assert_eq!(case.balance(), nok(dec!(370)));
+        // The agency re-sending its terms keeps what the plan costs.
+        case.update(sample_terms(), now).expect("same creditor");
+        assert_eq!(case.balance(), nok(dec!(370)));
     }
 
     #[test]

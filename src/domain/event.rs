@@ -46,6 +46,15 @@ pub enum EventKind {
     /// Money arrived online for a case that cannot take it (closed): a person must refund or reopen.
     #[serde(rename = "payment.unapplied")]
     PaymentUnapplied,
+    /// A step of the creditor's journey went out (the first of its channels to be sent).
+    #[serde(rename = "journey.step_sent")]
+    JourneyStepSent,
+    /// A notice's statutory fee was added to the claim when it was sent.
+    #[serde(rename = "fee.added")]
+    FeeAdded,
+    /// The journey waits for a person: its next step cannot be sent lawfully as configured.
+    #[serde(rename = "journey.paused")]
+    JourneyPaused,
 }
 
 impl EventKind {
@@ -69,6 +78,9 @@ impl EventKind {
             EventKind::ContactInvalid => "contact.invalid",
             EventKind::PaymentSucceeded => "payment.succeeded",
             EventKind::PaymentUnapplied => "payment.unapplied",
+            EventKind::JourneyStepSent => "journey.step_sent",
+            EventKind::FeeAdded => "fee.added",
+            EventKind::JourneyPaused => "journey.paused",
         }
     }
 }
@@ -130,6 +142,11 @@ const KEPT_AFTER_ERASURE: &[&str] = &[
     "paid_amount",
     "new_due_date",
     "plan",
+    "step",
+    "kind",
+    "variant",
+    "sent_on",
+    "deadline",
 ];
 
 impl Event {
@@ -219,7 +236,7 @@ impl std::fmt::Display for EventCursor {
 }
 
 /// Who did something to a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     Debtor,
@@ -230,7 +247,7 @@ pub enum Actor {
 }
 
 /// One line of a case's audit trail: who, what, when, why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub actor: Actor,

@@ -5,6 +5,7 @@
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::ids::MessageId;
 use super::money::Money;
 
 /// What a step is, legally: a nudge is a friendly reminder without a fee; the others are the
@@ -31,6 +32,17 @@ impl StepKind {
         StepKind::Betalingsoppfordring,
         StepKind::FinalNotice,
     ];
+
+    /// Where the kind comes in the course of collection (a nudge first, a final notice last).
+    pub fn order(self) -> u8 {
+        match self {
+            StepKind::Nudge => 0,
+            StepKind::Purring => 1,
+            StepKind::Inkassovarsel => 2,
+            StepKind::Betalingsoppfordring => 3,
+            StepKind::FinalNotice => 4,
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -375,6 +387,34 @@ pub struct SentNotice {
     /// The text variant it was sent in (A/B statistics).
     #[serde(default)]
     pub variant: Option<String>,
+    /// The message whose sending recorded it (`None` for a notice from before innfri): a
+    /// report of the same send again finds it here and changes nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<MessageId>,
+}
+
+/// Which step of its case's journey a queued message is, and in which wording: the worker
+/// reports the message sent, and the engine records the step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRef {
+    /// Position of the step in the journey when it was queued.
+    pub step: usize,
+    pub step_id: String,
+    /// The text variant (a Fluent message family).
+    pub variant: String,
+}
+
+/// The messages queued for the next step: a pause or a stop cancels them, and a replayed
+/// report of the step before finds them already planned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct QueuedStep {
+    /// Position of the step in the journey.
+    pub step: usize,
+    pub step_id: String,
+    /// The day it is due (the message waits for the contact hours of that day).
+    pub day: NaiveDate,
+    /// One message per channel, in the order [`super::journey_engine::recipients`] gives.
+    pub messages: Vec<MessageId>,
 }
 
 /// Why a journey waits.
@@ -407,6 +447,9 @@ pub struct JourneyProgress {
     /// Set while the journey waits (a pause never loses the position).
     #[serde(default)]
     pub paused: Option<PauseReason>,
+    /// The next step's messages while they wait in the queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued: Option<QueuedStep>,
 }
 
 impl JourneyProgress {
@@ -419,19 +462,34 @@ impl JourneyProgress {
             .and_then(|last| {
                 // The first step of that kind: a creditor's one purring matches the journey's first.
                 let kind_rank = prior.iter().filter(|n| n.kind == last.kind).count();
-                journey
-                    .steps
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.kind == last.kind)
+                let same_kind = || {
+                    journey
+                        .steps
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.kind == last.kind)
+                };
+                same_kind()
                     .nth(kind_rank.saturating_sub(1))
+                    // More of them than the journey has: after its last one.
+                    .or_else(|| same_kind().next_back())
                     .map(|(i, _)| i + 1)
+                    // A kind the journey does not have: after every step that comes no later
+                    // in the law's order (never back to a nudge after a varsel).
+                    .or_else(|| {
+                        journey
+                            .steps
+                            .iter()
+                            .rposition(|s| s.kind.order() <= last.kind.order())
+                            .map(|i| i + 1)
+                    })
             })
             .unwrap_or(0);
         JourneyProgress {
             next_step,
             sent: prior,
             paused: None,
+            queued: None,
         }
     }
 
@@ -659,6 +717,7 @@ pub(crate) mod tests {
             deadline: None,
             fee: None,
             variant: None,
+            message_id: None,
         });
         assert_eq!(next_step_day(&j, &p, due), Some((1, d(2026, 3, 16))));
         p.next_step = 2;
@@ -669,6 +728,7 @@ pub(crate) mod tests {
             deadline: Some(d(2026, 3, 31)),
             fee: None,
             variant: None,
+            message_id: None,
         });
         assert_eq!(next_step_day(&j, &p, due), Some((2, d(2026, 4, 1))));
         p.next_step = 4;
@@ -687,8 +747,10 @@ pub(crate) mod tests {
                 deadline: None,
                 fee: None,
                 variant: None,
+                message_id: None,
             }],
             paused: None,
+            queued: None,
         };
         assert_eq!(
             next_step_day(&j, &p, d(2026, 3, 2)),
@@ -706,14 +768,27 @@ pub(crate) mod tests {
             deadline: Some(d(2026, 4, 3)),
             fee: None,
             variant: None,
+            message_id: None,
         }];
-        let p = JourneyProgress::resume_after(&j, prior);
+        let p = JourneyProgress::resume_after(&j, prior.clone());
         assert_eq!(p.next_step, 2);
         assert_eq!(
             next_step_day(&j, &p, d(2026, 3, 2)),
             Some((2, d(2026, 4, 4)))
         );
         assert_eq!(JourneyProgress::resume_after(&j, vec![]).next_step, 0);
+        // Two purringer where the journey has one: after its purring, not back to the start.
+        let two = vec![prior[0].clone(), prior[0].clone()];
+        assert_eq!(JourneyProgress::resume_after(&j, two).next_step, 2);
+        // A kind the journey lacks: after the steps that come no later.
+        let mut no_varsel = j.clone();
+        no_varsel.steps.remove(2);
+        let mut varsel = prior[0].clone();
+        varsel.kind = StepKind::Inkassovarsel;
+        assert_eq!(
+            JourneyProgress::resume_after(&no_varsel, vec![varsel]).next_step,
+            2
+        );
     }
 
     #[test]

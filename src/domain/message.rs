@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::case::{Case, CaseStatus};
 use super::contact::{EmailAddress, PhoneNumber};
 use super::ids::{AgencyId, CaseId, MessageId};
+use super::journey::StepRef;
 use super::lost_send::UnknownOutcome;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -79,10 +80,13 @@ pub enum Template {
     PaidReceipt,
     /// Confirms a START reply: SMS to the number again. Answers the debtor, so no link.
     OptInConfirmation,
+    /// A step of the creditor's journey; the message's `journey` says which step and wording.
+    JourneyStep,
 }
 
 impl Template {
-    pub const ALL: [Template; 8] = [
+    /// Every template; [`Template::JourneyStep`] takes its text from the journey's step instead.
+    pub const ALL: [Template; 9] = [
         Template::Reminder,
         Template::DeferralReceipt,
         Template::PlanReceipt,
@@ -91,12 +95,13 @@ impl Template {
         Template::PaymentReceipt,
         Template::PaidReceipt,
         Template::OptInConfirmation,
+        Template::JourneyStep,
     ];
 
     /// Reminders press for payment and stop while a case is disputed, paid or closed;
     /// receipts and answers to the debtor go out whatever the case's state.
     pub fn is_collection(self) -> bool {
-        matches!(self, Template::Reminder)
+        matches!(self, Template::Reminder | Template::JourneyStep)
     }
 
     /// The Fluent message family: `{name}-sms`, `{name}-email-subject`, `{name}-email-body`.
@@ -110,6 +115,7 @@ impl Template {
             Template::PaymentReceipt => "receipt-payment",
             Template::PaidReceipt => "receipt-paid",
             Template::OptInConfirmation => "opt-in",
+            Template::JourneyStep => "journey-step",
         }
     }
 
@@ -146,6 +152,8 @@ impl Template {
             }
             // Only the reply handling sends it, never an agency's request.
             Template::OptInConfirmation => Some(UnfoundedReceipt::OnlyOnReply),
+            // Only the journey engine queues its steps (with the step they are).
+            Template::JourneyStep => Some(UnfoundedReceipt::OnlyByJourney),
         };
         unfounded.map_or(Ok(()), Err)
     }
@@ -168,6 +176,8 @@ pub enum UnfoundedReceipt {
     NotClosed,
     #[error("an opt-in confirmation answers the debtor's START reply; it is sent only then")]
     OnlyOnReply,
+    #[error("a journey step is queued by the creditor's journey, never on request")]
+    OnlyByJourney,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -221,6 +231,9 @@ pub struct Message {
     /// before the message is sent again (`domain::lost_send`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_outcome: Option<UnknownOutcome>,
+    /// For a [`Template::JourneyStep`]: which step, in which wording.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journey: Option<StepRef>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -249,6 +262,7 @@ impl Message {
             provider: None,
             fallback_of: None,
             unknown_outcome: None,
+            journey: None,
             created_at: now,
             updated_at: now,
         }

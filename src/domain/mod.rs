@@ -2,6 +2,7 @@
 
 pub mod bank_account;
 pub mod case;
+pub mod checkout;
 pub mod contact;
 pub mod creditor;
 pub mod delivery_report;
@@ -10,6 +11,7 @@ pub mod identity;
 pub mod ids;
 pub mod interest;
 pub mod journey;
+pub mod journey_engine;
 pub mod jurisdiction;
 pub mod kid;
 pub mod ledger;
@@ -19,6 +21,7 @@ pub mod lost_send;
 pub mod mandate;
 pub mod message;
 pub mod money;
+pub mod open_request;
 pub mod payment;
 pub mod plan;
 pub mod plan_followup;

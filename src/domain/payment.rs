@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::money::Money;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethod {
     /// A bank transfer with the KID, read from the bank's OCR giro or camt.054 file.
@@ -18,7 +18,7 @@ pub enum PaymentMethod {
     Vipps,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Payment {
     /// Unique across all sources: the same reference is never applied twice.
     pub reference: String,

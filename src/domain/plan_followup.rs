@@ -110,16 +110,17 @@ pub fn instalment_states(
         .collect()
 }
 
-/// What has been paid toward the plan. The plan was scheduled on the balance the day it was
-/// agreed, so whatever the balance has fallen since went toward it; payments made before the
-/// plan are already out of its principal and count for nothing here.
+/// What has been paid toward the plan. Agreeing a plan puts its fee and interest on the claim
+/// ([`Case::agree_plan`](super::case::Case::agree_plan)), so the balance that day is the plan's
+/// total and whatever it has fallen since went toward the plan; payments made before the plan
+/// are already out of its principal and count for nothing here.
 pub fn paid_toward_plan(plan: &InstalmentPlan, balance: Money) -> Money {
     Money::from_minor(
-        plan.principal
+        plan.total
             .minor_units()
             .saturating_sub(balance.minor_units())
             .max(0),
-        plan.principal.currency(),
+        plan.total.currency(),
     )
 }
 
@@ -295,6 +296,18 @@ mod tests {
         assert_eq!(paid_toward_plan(&plan, kr(-1_000)), kr(121_000));
         // The balance grew (the agency added a line): nothing is paid, never less than nothing.
         assert_eq!(paid_toward_plan(&plan, kr(130_000)), kr(0));
+    }
+
+    #[test]
+    fn a_plan_with_a_fee_and_interest_counts_payments_against_its_total() {
+        let mut plan = plan();
+        plan.fee = kr(35_000);
+        plan.interest = kr(2_000);
+        plan.total = kr(157_000);
+        // Right after agreeing, the balance is the plan's total: nothing paid yet.
+        assert_eq!(paid_toward_plan(&plan, kr(157_000)), kr(0));
+        assert_eq!(paid_toward_plan(&plan, kr(117_000)), kr(40_000));
+        assert_eq!(paid_toward_plan(&plan, kr(0)), kr(157_000));
     }
 
     #[test]

@@ -9,7 +9,9 @@ use super::ids::{AgencyId, CreditorId};
 
 /// Our id of a staff user (`usr_` + 32 hex digits): what the audit trail and the access log
 /// name, never the e-mail address.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct StaffUserId(String);
 

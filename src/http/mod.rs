@@ -20,7 +20,6 @@ use actix_web::http::StatusCode;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 
 use crate::context::AppContext;
-use crate::domain::locale::Locale;
 
 use self::debtor::pages;
 
@@ -66,7 +65,7 @@ async fn too_large_page(
     };
     let page = pages::notice(
         &ctx.texts,
-        Locale::default(),
+        debtor::session::requested_locale(res.request()),
         "too-large-title",
         "too-large-body",
     );
@@ -108,6 +107,9 @@ pub fn server(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Se
             // Innermost: it sees the API's answers before the headers below are added.
             .wrap(actix_web::middleware::from_fn(api::idempotency::middleware))
             .wrap(actix_web::middleware::from_fn(too_large_page))
+            .wrap(actix_web::middleware::from_fn(
+                debtor::session::remember_language,
+            ))
             .wrap(security::default_headers())
             .wrap(actix_web::middleware::from_fn(metrics::middleware))
             .wrap_fn(|req, srv| {

@@ -2,8 +2,11 @@
 
 use std::sync::Arc;
 
-use crate::domain::case::Case;
+use crate::domain::case::{Case, ClaimKind};
 use crate::domain::creditor::{Agency, Creditor};
+use crate::domain::journey::StepRef;
+use crate::domain::journey_engine::{self, local_day, step_text_facts};
+use crate::domain::jurisdiction::law;
 use crate::domain::message::{Message, Recipient, Template};
 use crate::i18n::Texts;
 
@@ -30,6 +33,13 @@ impl Composer {
         agency: &Agency,
         link: &str,
     ) -> Outbound {
+        if let Some(step) = message
+            .journey
+            .as_ref()
+            .filter(|_| message.template == Template::JourneyStep)
+        {
+            return self.compose_step(message, step, case, creditor, agency, link);
+        }
         let locale = case.debtor.locale;
         // A plan receipt speaks of the first instalment; everything else of the whole amount.
         let first = case
@@ -60,18 +70,103 @@ impl Composer {
             ("link", link),
         ];
         let family = message.template.name();
+        self.outbound(message, locale, family, &args)
+    }
+
+    /// A journey step's text: its variant's message family, with the fee it adds and the
+    /// total after it, its deadline, and what the law requires a notice to say.
+    fn compose_step(
+        &self,
+        message: &Message,
+        step: &StepRef,
+        case: &Case,
+        creditor: &Creditor,
+        agency: &Agency,
+        link: &str,
+    ) -> Outbound {
+        let locale = case.debtor.locale;
+        let sent_on = local_day(creditor.jurisdiction, message.updated_at);
+        let facts = step_text_facts(creditor, case, &step.step_id, sent_on);
+        let money = |m: Money| m.format(locale);
+        let principal = journey_engine::principal(case);
+        let total = facts.total;
+        let additional = Money::from_minor(
+            total.minor_units() - principal.minor_units(),
+            total.currency(),
+        );
+        let rate = law(creditor.jurisdiction)
+            .late_interest_rates(&[])
+            .rate_on(sent_on)
+            .map(|r| {
+                let text = format!("{} %", r.normalize());
+                if locale == Locale::En {
+                    text
+                } else {
+                    text.replace('.', ",")
+                }
+            })
+            .unwrap_or_default();
+        let claim_for = case
+            .claim
+            .iter()
+            .filter(|l| l.kind == ClaimKind::Principal && !l.description.is_empty())
+            .map(|l| l.description.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let values = [
+            money(total),
+            money(principal),
+            money(additional),
+            money(facts.fee.unwrap_or(Money::zero(total.currency()))),
+            self.texts.date(locale, case.due_date),
+            facts
+                .deadline
+                .map(|d| self.texts.date(locale, d))
+                .unwrap_or_default(),
+            rate,
+            self.texts.date(locale, case.due_date),
+            creditor.bank_account.formatted(),
+        ];
+        let args = [
+            ("creditor", creditor.name.as_str()),
+            ("agency", agency.name.as_str()),
+            ("name", case.debtor.name.as_str()),
+            ("amount", values[0].as_str()),
+            ("principal", values[1].as_str()),
+            ("additional", values[2].as_str()),
+            ("fee", values[3].as_str()),
+            ("due", values[4].as_str()),
+            ("deadline", values[5].as_str()),
+            ("claim_for", claim_for.as_str()),
+            ("interest_rate", values[6].as_str()),
+            ("interest_from", values[7].as_str()),
+            ("reference", case.external_ref.as_str()),
+            ("kid", case.kid.as_str()),
+            ("account", values[8].as_str()),
+            ("link", link),
+        ];
+        self.outbound(message, locale, &step.variant, &args)
+    }
+
+    fn outbound(
+        &self,
+        message: &Message,
+        locale: Locale,
+        family: &str,
+        args: &[(&str, &str)],
+    ) -> Outbound {
         let (subject, body) = match message.recipient {
             Recipient::Sms(_) => (
                 None,
-                self.texts.format(locale, &format!("{family}-sms"), &args),
+                self.texts.format(locale, &format!("{family}-sms"), args),
             ),
             Recipient::Email(_) => (
                 Some(
                     self.texts
-                        .format(locale, &format!("{family}-email-subject"), &args),
+                        .format(locale, &format!("{family}-email-subject"), args),
                 ),
                 self.texts
-                    .format(locale, &format!("{family}-email-body"), &args),
+                    .format(locale, &format!("{family}-email-body"), args),
             ),
         };
         Outbound {
@@ -120,7 +215,11 @@ pub fn sms_warnings(texts: &Texts, config: &AppConfig) -> Vec<String> {
             ("due", due.as_str()),
             ("link", link.as_str()),
         ];
-        for template in Template::ALL {
+        // A journey step's texts are the journey's own (checked with the journey).
+        for template in Template::ALL
+            .into_iter()
+            .filter(|t| *t != Template::JourneyStep)
+        {
             let id = format!("{}-sms", template.name());
             let text = texts.format(locale, &id, &args);
             let count = segments::count(&text);
@@ -146,4 +245,87 @@ pub fn sms_warnings(texts: &Texts, config: &AppConfig) -> Vec<String> {
         }
     }
     warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ids::AgencyId;
+    use crate::domain::journey::tests::d;
+    use crate::domain::message::Template;
+
+    fn step_message(
+        case: &Case,
+        recipient: Recipient,
+        step: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Message {
+        let mut message = Message::schedule(
+            case.id.clone(),
+            case.agency_id.clone(),
+            recipient,
+            Template::JourneyStep,
+            at,
+            at,
+        );
+        message.journey = Some(StepRef {
+            step: 1,
+            step_id: step.into(),
+            variant: format!("journey-{step}"),
+        });
+        message
+    }
+
+    #[test]
+    fn a_step_text_shows_the_fee_it_adds_the_new_total_and_the_deadline() {
+        let composer = Composer::new(Arc::new(Texts::load().expect("texts")));
+        let mut creditor = journey_engine::tests::creditor();
+        // The shipped texts, as the example creditor names them.
+        for step in &mut creditor.journey.steps {
+            step.texts[0].text = format!("journey-{}", step.kind.as_str());
+        }
+        let agency = Agency {
+            id: AgencyId::parse("a").expect("id"),
+            name: "A Inkasso AS".into(),
+            creditors: vec![creditor.id.clone()],
+        };
+        let mut case = crate::domain::case::tests::sample_case();
+        case.debtor.locale = Locale::En;
+        case.due_date = d(2026, 3, 2);
+        case.journey.next_step = 1;
+        // Monday 16 March 2026, 09:00 in Oslo.
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-16T08:00:00Z")
+            .expect("time")
+            .with_timezone(&chrono::Utc);
+        let sms = step_message(
+            &case,
+            Recipient::Sms(case.debtor.phone.clone().expect("phone")),
+            "purring",
+            at,
+        );
+        let text = composer
+            .compose(&sms, &case, &creditor, &agency, "https://x.no/k/abc")
+            .body;
+        // 1 249.50 on the claim, and the purring's 37.50 on top.
+        assert_eq!(
+            text,
+            "Reminder from Fjordkraft: Please pay NOK 1,287.00 by 30 March 2026. See the case: https://x.no/k/abc"
+        );
+        let email = step_message(
+            &case,
+            Recipient::Email(
+                crate::domain::contact::EmailAddress::parse("ola@example.no").expect("email"),
+            ),
+            "purring",
+            at,
+        );
+        let body = composer
+            .compose(&email, &case, &creditor, &agency, "https://x.no/k/abc")
+            .body;
+        assert!(
+            body.contains("includes a reminder fee of NOK 37.50"),
+            "{body}"
+        );
+        assert!(body.contains("To pay: NOK 1,287.00"), "{body}");
+    }
 }

@@ -423,6 +423,10 @@ impl WorkerCore {
                 message.provider = Some(receipt.provider.to_owned());
                 message.last_error = None;
                 tracing::info!(message_id = %message.id, to = %message.recipient.masked(), provider = receipt.provider, "sent");
+                // Before the message is recorded sent: should this stop here, the message is
+                // still `sending`, recovery finds the provider's copy, and the step (recorded
+                // once by message id) is reported again.
+                crate::service::journey::step_sent(&self.ctx, &message, now).await?;
                 let sms_to = match &message.recipient {
                     Recipient::Sms(phone) => Some(phone.e164()),
                     Recipient::Email(_) => None,
@@ -553,6 +557,7 @@ impl WorkerCore {
                 message.unknown_outcome = None;
                 message.updated_at = now;
                 tracing::info!(message_id = %message.id, provider = provider.name(), "the provider already had it: recorded as sent, not sent again");
+                crate::service::journey::step_sent(&self.ctx, message, now).await?;
                 let sms_to = match &message.recipient {
                     Recipient::Sms(phone) => Some(phone.e164()),
                     Recipient::Email(_) => None,

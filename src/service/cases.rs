@@ -14,6 +14,9 @@ use crate::domain::contact::{EmailAddress, PhoneNumber};
 use crate::domain::creditor::Creditor;
 use crate::domain::identity::{IdentityFacts, Postcode};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
+use crate::domain::journey::{JourneyProgress, SentNotice, StepKind};
+use crate::domain::journey_engine::{NoticeField, check_prior_notices, local_day};
+use crate::domain::jurisdiction::law;
 use crate::domain::kid::Kid;
 use crate::domain::locale::Locale;
 use crate::domain::text::agency_text;
@@ -29,6 +32,21 @@ pub struct CaseIntake {
     pub claim: Vec<ClaimLineIntake>,
     /// `YYYY-MM-DD`.
     pub due_date: String,
+    /// Notices the creditor sent before the hand-over; `None` keeps what a stored case has.
+    pub notices_sent: Option<Vec<NoticeIntake>>,
+}
+
+/// A notice sent before the case came to innfri, as sent: it counts toward the fee limits and
+/// the journey continues after it.
+#[derive(Debug, Clone)]
+pub struct NoticeIntake {
+    pub kind: StepKind,
+    /// `YYYY-MM-DD`.
+    pub sent_on: String,
+    /// `YYYY-MM-DD`; empty or `None` for none.
+    pub deadline: Option<String>,
+    /// The fee charged with it: a decimal string or a whole JSON number; `None` for none.
+    pub fee: Option<serde_json::Value>,
 }
 
 /// The debtor as sent; empty optional values mean none.
@@ -67,6 +85,10 @@ pub enum CaseField {
     ClaimAmount(usize),
     ClaimDescription(usize),
     DueDate,
+    /// The list of notices as a whole (e.g. it can no longer change).
+    NoticesSent,
+    /// A field of one notice sent before the hand-over.
+    Notice(usize, NoticeField),
 }
 
 impl CaseField {
@@ -85,6 +107,8 @@ impl CaseField {
             CaseField::ClaimAmount(i) => format!("claim[{i}].amount"),
             CaseField::ClaimDescription(i) => format!("claim[{i}].description"),
             CaseField::DueDate => "due_date".into(),
+            CaseField::NoticesSent => "notices_sent".into(),
+            CaseField::Notice(i, field) => format!("notices_sent[{i}].{}", field.as_str()),
         }
     }
 
@@ -177,7 +201,7 @@ async fn parse_case(
     agency: &AgencyId,
     input: CaseIntake,
     now: DateTime<Utc>,
-) -> Result<(ExternalRef, CaseTerms, IdentityFacts, Creditor), IntakeError> {
+) -> Result<ParsedCase, IntakeError> {
     use CaseField as F;
     let external_ref = ExternalRef::parse(untrimmed(F::ExternalRef, &input.external_ref)?)
         .map_err(|e| IntakeError::invalid(F::ExternalRef, e))?;
@@ -264,7 +288,104 @@ async fn parse_case(
     terms
         .validate(creditor.currency, now.date_naive())
         .map_err(|e| IntakeError::invalid(CaseField::of_terms(&e), e))?;
-    Ok((external_ref, terms, identity, creditor))
+    let notices = match input.notices_sent {
+        None => None,
+        Some(list) => Some(parse_notices(list, &creditor, &terms, now)?),
+    };
+    Ok(ParsedCase {
+        external_ref,
+        terms,
+        identity,
+        creditor,
+        notices,
+    })
+}
+
+/// A sent case, parsed and checked.
+struct ParsedCase {
+    external_ref: ExternalRef,
+    terms: CaseTerms,
+    identity: IdentityFacts,
+    creditor: Creditor,
+    /// The notices from before the hand-over, when the input names them.
+    notices: Option<Vec<SentNotice>>,
+}
+
+/// Most notices a case may arrive with: § 1-3 allows three fees, and a few fee-less ones besides.
+pub const MAX_NOTICES: usize = 10;
+
+/// The notices from before the hand-over, each parsed, and all of them checked against the law
+/// of the creditor's jurisdiction (the fee rules count them as if innfri had sent them).
+fn parse_notices(
+    list: Vec<NoticeIntake>,
+    creditor: &Creditor,
+    terms: &CaseTerms,
+    now: DateTime<Utc>,
+) -> Result<Vec<SentNotice>, IntakeError> {
+    use CaseField as F;
+    if list.len() > MAX_NOTICES {
+        return Err(IntakeError::invalid(
+            F::NoticesSent,
+            format!("must have at most {MAX_NOTICES} notices"),
+        ));
+    }
+    let mut notices = Vec::with_capacity(list.len());
+    for (i, n) in list.into_iter().enumerate() {
+        let sent_on = iso_date(&n.sent_on).ok_or_else(|| {
+            IntakeError::invalid(
+                F::Notice(i, NoticeField::SentOn),
+                "must be a date like 2026-12-01",
+            )
+        })?;
+        let deadline = match n.deadline.as_deref().filter(|d| !d.is_empty()) {
+            None => None,
+            Some(d) => Some(iso_date(d).ok_or_else(|| {
+                IntakeError::invalid(
+                    F::Notice(i, NoticeField::Deadline),
+                    "must be a date like 2026-12-15",
+                )
+            })?),
+        };
+        let fee = match n.fee.as_ref().filter(|f| !f.is_null()) {
+            None => None,
+            Some(value) => Some(
+                amount::parse(value, creditor.currency, Sign::NonNegative)
+                    .map_err(|e| IntakeError::invalid(F::Notice(i, NoticeField::Fee), e))?,
+            )
+            .filter(|f| f.is_positive()),
+        };
+        notices.push(SentNotice {
+            step_id: None,
+            kind: n.kind,
+            sent_on,
+            deadline,
+            fee,
+            variant: None,
+            message_id: None,
+        });
+    }
+    let principal = principal_of(terms, creditor);
+    check_prior_notices(
+        law(creditor.jurisdiction),
+        creditor.journey.collector,
+        &notices,
+        terms.due_date,
+        principal,
+        local_day(creditor.jurisdiction, now),
+    )
+    .map_err(|e| IntakeError::invalid(F::Notice(e.index, e.field), e.message))?;
+    notices.sort_by_key(|n| n.sent_on);
+    Ok(notices)
+}
+
+fn principal_of(terms: &CaseTerms, creditor: &Creditor) -> rust_decimal::Decimal {
+    let minor: i64 = terms
+        .claim
+        .iter()
+        .filter(|l| l.kind == ClaimKind::Principal)
+        .map(|l| l.amount.minor_units())
+        .sum();
+    crate::domain::money::Money::from_minor(minor, creditor.currency).amount()
 }
 
 /// A fresh KID from the creditor's running number; numbers whose MOD11 check would be '-' are skipped.
@@ -300,7 +421,30 @@ pub async fn upsert(
     input: CaseIntake,
     now: DateTime<Utc>,
 ) -> Result<Upserted, IntakeError> {
-    let (external_ref, terms, identity, creditor) = parse_case(ctx, agency, input, now).await?;
+    let upserted = upsert_case(ctx, agency, input, now).await?;
+    // The journey follows what changed: a new case gets its first step queued, a new due date
+    // moves the queued one. A failure here leaves the case taken; the next change plans again.
+    if let Upserted::Created(case) | Upserted::Updated(case) = &upserted
+        && let Err(e) = super::journey::sync(ctx, &case.id, now).await
+    {
+        tracing::warn!(case = %case.id, error = %e, "could not plan the case's journey");
+    }
+    Ok(upserted)
+}
+
+async fn upsert_case(
+    ctx: &AppContext,
+    agency: &AgencyId,
+    input: CaseIntake,
+    now: DateTime<Utc>,
+) -> Result<Upserted, IntakeError> {
+    let ParsedCase {
+        external_ref,
+        terms,
+        identity,
+        creditor,
+        notices,
+    } = parse_case(ctx, agency, input, now).await?;
     let existing = ctx.store.case_by_ref(agency, &external_ref).await?;
     if existing.as_ref().is_some_and(Case::is_erased) {
         return Err(IntakeError::Erased);
@@ -316,6 +460,8 @@ pub async fn upsert(
             now,
         );
         case.identity = identity.clone();
+        case.journey =
+            JourneyProgress::resume_after(&creditor.journey, notices.clone().unwrap_or_default());
         if ctx.store.insert_case(&case).await? == CaseInsert::Created {
             tracing::info!(case = %case.id, %agency, "case created");
             return Ok(Upserted::Created(case));
@@ -323,7 +469,8 @@ pub async fn upsert(
         // Another request created it a moment ago: fall through to the update.
     }
     // Re-sending a case is an update.
-    let (external_ref, terms, identity) = (&external_ref, &terms, &identity);
+    let (external_ref, terms, identity, notices) = (&external_ref, &terms, &identity, &notices);
+    let journey = &creditor.journey;
     let updated = retry::on_conflict::<Upserted, IntakeError, _, _>(|| async move {
         let Some(mut case) = ctx.store.case_by_ref(agency, external_ref).await? else {
             return Err(IntakeError::Conflict);
@@ -332,8 +479,30 @@ pub async fn upsert(
         if case.is_erased() {
             return Err(IntakeError::Erased);
         }
-        if case.terms() == *terms && case.identity == *identity {
+        let prior: Vec<SentNotice> = case
+            .journey
+            .sent
+            .iter()
+            .filter(|n| n.step_id.is_none())
+            .cloned()
+            .collect();
+        let notices_changed = notices.as_ref().is_some_and(|n| *n != prior);
+        if case.terms() == *terms && case.identity == *identity && !notices_changed {
             return Ok(Attempt::Done(Upserted::Unchanged(case)));
+        }
+        if let Some(notices) = notices.as_ref().filter(|_| notices_changed) {
+            if case.journey.sent.iter().any(|n| n.step_id.is_some()) {
+                return Err(IntakeError::invalid(
+                    CaseField::NoticesSent,
+                    "can no longer change: innfri has sent notices on this case",
+                ));
+            }
+            let paused = case.journey.paused;
+            let queued = case.journey.queued.take();
+            case.journey = JourneyProgress::resume_after(journey, notices.clone());
+            case.journey.paused = paused;
+            // The queued step is cancelled and planned again by the journey after the write.
+            case.journey.queued = queued;
         }
         case.update(terms.clone(), now)
             .map_err(|e| IntakeError::invalid(CaseField::CreditorId, e))?;

@@ -86,6 +86,7 @@ pub async fn close_by(
     .ok_or(CloseError::Conflict)?;
     // Also when it was closed already: a retry after a failure part-way finishes the job.
     stop_contact(ctx, &closed).await?;
+    let closed = crate::service::journey::followed(ctx, closed, now).await;
     tracing::info!(case = %closed.id, %agency, "case closed");
     Ok(closed)
 }

@@ -145,6 +145,8 @@ pub fn fallback_message(
         now,
     );
     next.fallback_of = Some(failed.id.clone());
+    // A journey step stays that step on the other channel: its sending records the step.
+    next.journey = failed.journey.clone();
     Some(next)
 }
 

@@ -25,7 +25,7 @@ pub const MAX_ROWS: usize = 100_000;
 pub const MAX_BYTES: u64 = 200 * 1024 * 1024;
 
 /// Every column a file may have, as written in its header (any case).
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 14] = [
     "external_ref",
     "debtor_name",
     "phone",
@@ -39,6 +39,7 @@ pub const COLUMNS: [&str; 13] = [
     "fee",
     "fee_description",
     "due_date",
+    "notices_sent",
 ];
 /// The columns a file must have; the row's cell must not be empty either.
 pub const REQUIRED: [&str; 4] = ["external_ref", "debtor_name", "principal", "due_date"];
@@ -551,8 +552,48 @@ fn case_input(
         },
         claim,
         due_date: row.get("due_date").to_owned(),
+        notices_sent: match row.optional("notices_sent") {
+            None => None,
+            Some(cell) => Some(notices_cell(&cell).map_err(|reason| ("notices_sent", reason))?),
+        },
     };
     Ok((input, claim_columns))
+}
+
+/// The `notices_sent` cell: notices the creditor sent before the hand-over, separated by `|`,
+/// each `kind:sent_on[:deadline[:fee]]`, e.g. `purring:2026-03-20:2026-04-03:37,50`.
+fn notices_cell(cell: &str) -> Result<Vec<cases::NoticeIntake>, String> {
+    cell.split('|')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|notice| {
+            let mut parts = notice.split(':').map(str::trim);
+            let kind = parts.next().unwrap_or_default();
+            let kind = crate::domain::journey::StepKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == kind)
+                .ok_or_else(|| {
+                    format!(
+                        "\"{kind}\" is not a kind of notice (nudge, purring, inkassovarsel, betalingsoppfordring, final_notice); write kind:sent_on[:deadline[:fee]]"
+                    )
+                })?;
+            let sent_on = parts.next().unwrap_or_default().to_owned();
+            let deadline = parts.next().filter(|d| !d.is_empty()).map(str::to_owned);
+            let fee = match parts.next().filter(|f| !f.is_empty()) {
+                None => None,
+                Some(f) => Some(serde_json::Value::String(normalise_amount(f)?)),
+            };
+            if parts.next().is_some() {
+                return Err("a notice has at most four parts: kind:sent_on:deadline:fee".into());
+            }
+            Ok(cases::NoticeIntake {
+                kind,
+                sent_on,
+                deadline,
+                fee,
+            })
+        })
+        .collect()
 }
 
 /// "1250.50", "1250,50", "1 250,50" (spaces or no-break spaces between thousands) → "1250.50".
@@ -633,6 +674,7 @@ fn csv_column(field: CaseField, claim_columns: &ClaimColumns) -> &'static str {
         CaseField::DebtorPostcode => "postcode",
         CaseField::DebtorBirthDate => "birth_date",
         CaseField::DueDate => "due_date",
+        CaseField::NoticesSent | CaseField::Notice(..) => "notices_sent",
     }
 }
 

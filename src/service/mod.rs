@@ -10,6 +10,7 @@ pub mod delivery_reports;
 pub mod erasure;
 pub mod identity;
 pub mod import;
+pub mod journey;
 pub mod mandates;
 pub mod messages;
 pub mod payments;

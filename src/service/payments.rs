@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::reconcile::{Outcome, apply_once, apply_once_by};
 use crate::context::AppContext;
 use crate::domain::case::Case;
+use crate::domain::checkout::CheckoutEnd;
 use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::ids::{AgencyId, CaseId};
 use crate::domain::money::{Currency, Money};
@@ -109,6 +110,31 @@ async fn unapplied(
     ctx.store.append_events(&[event]).await?;
     metrics::counter!("innfri_payments_unapplied_total").increment(1);
     Ok(Online::Unapplied)
+}
+
+/// Records that the online payment `reference` ended without money (from the provider's
+/// webhook, or the fake checkout's decline), so the return page can say so. Retried on a
+/// concurrent change; an unknown case is nothing to record.
+pub async fn checkout_ended(
+    ctx: &AppContext,
+    case_id: &CaseId,
+    reference: &str,
+    end: CheckoutEnd,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for _ in 0..3 {
+        let Some(mut case) = ctx.store.case(case_id).await? else {
+            return Ok(());
+        };
+        if !case.end_checkout(reference, end, now) {
+            return Ok(());
+        }
+        match ctx.store.update_case(&case).await {
+            Err(StoreError::Conflict) => continue,
+            other => return other.map(|_| ()),
+        }
+    }
+    Err(StoreError::Conflict)
 }
 
 /// Applies the fake checkout's approved payment (demo and tests only) once by its attempt.

@@ -295,6 +295,8 @@ pub async fn apply_once_by(
                     Template::PaymentReceipt
                 };
                 crate::service::receipts::queue_receipt(ctx, &case, receipt, now).await;
+                // Paid in full stops the journey (its queued step is cancelled).
+                crate::service::journey::follow(ctx, &case.id, now).await;
                 tracing::info!(case = %case.id, amount = %incoming.amount, paid = result.paid_in_full, "payment applied");
                 metrics::counter!("innfri_payments_applied_total", "method" => method_label(method))
                     .increment(1);

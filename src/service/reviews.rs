@@ -11,6 +11,7 @@ use crate::domain::case::{Case, CaseStatus, NOTE_TO_DEBTOR};
 use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::jurisdiction::no;
 use crate::domain::message::Template;
+use crate::domain::open_request::{self, PlanRecheck};
 use crate::domain::plan::{PlanShape, schedule};
 use crate::domain::self_service::PendingRequest;
 use crate::domain::text::agency_text;
@@ -23,6 +24,8 @@ pub enum ReviewField {
     Months,
     Note,
     Reason,
+    /// The request as a whole: it no longer fits the case as it now is.
+    Request,
 }
 
 impl ReviewField {
@@ -32,6 +35,7 @@ impl ReviewField {
             ReviewField::Months => "months",
             ReviewField::Note => "note",
             ReviewField::Reason => "reason",
+            ReviewField::Request => "request_id",
         }
     }
 }
@@ -142,6 +146,10 @@ pub async fn approve_by(
         .take_review(request_id)
         .ok_or(ReviewError::RequestNotFound)?;
     let today = now.date_naive();
+    // Re-checked against the case as it is now, not as it was when the debtor asked: a payment,
+    // the agency's update or a plan agreed meanwhile would otherwise be silently undone.
+    let recheck = open_request::recheck(&case, &request, today)
+        .map_err(|e| invalid(ReviewField::Request, e))?;
     let (kind, receipt, data) = match request {
         PendingRequest::Deferral { new_due_date, .. } => {
             let date = no::business_day_on_or_after(approval.new_due_date.unwrap_or(new_due_date));
@@ -159,10 +167,16 @@ pub async fn approve_by(
             )
         }
         PendingRequest::Plan { plan, .. } => {
-            let mut plan = match approval.months {
+            let months = match (approval.months, recheck) {
+                (None, Some(PlanRecheck::AsAsked)) => None,
+                (Some(months), _) => Some(months),
+                (None, _) => Some(plan.months()),
+            };
+            let mut plan = match months {
                 None => plan,
+                // From what is still owed (payments taken off), starting today.
                 Some(months) => schedule(
-                    case.amount_due(),
+                    case.balance(),
                     PlanShape::Months(months),
                     &creditor.mandate.plan,
                     today,
@@ -193,7 +207,8 @@ pub async fn approve_by(
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
     queue_receipt(ctx, &saved, receipt, now).await;
-    Ok(saved)
+    // A deferral moves the journey, a plan pauses it, an upheld dispute ends it.
+    Ok(super::journey::followed(ctx, saved, now).await)
 }
 
 /// Declines the request `request_id` waiting on `case` with `reason` (from
@@ -236,5 +251,6 @@ pub async fn decline_by(
     if saved.status == CaseStatus::Open {
         queue_receipt(ctx, &saved, Template::RequestDeclined, now).await;
     }
-    Ok(saved)
+    // A declined dispute resumes the journey where it stood.
+    Ok(super::journey::followed(ctx, saved, now).await)
 }

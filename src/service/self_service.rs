@@ -12,6 +12,7 @@ use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::ids::CaseId;
 use crate::domain::kid::Kid;
 use crate::domain::message::Template;
+use crate::domain::open_request;
 use crate::domain::plan::InstalmentPlan;
 use crate::domain::self_service::{
     DebtorRequest, Decision, Dispute, PendingRequest, Terms, evaluate,
@@ -47,6 +48,17 @@ pub async fn assign_kids(
     Ok(())
 }
 
+/// Why a debtor's request was not decided.
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    /// Another request waits for the agency (made at the time given): one open request at a
+    /// time (`domain::open_request`), nothing written.
+    #[error("another request waits for the agency")]
+    Waiting(PendingRequest, DateTime<Utc>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// What became of a debtor's request.
 #[derive(Debug)]
 pub struct Decided {
@@ -56,15 +68,21 @@ pub struct Decided {
 }
 
 /// Decides `request` on `case` (as the debtor's page read it) under `creditor`'s mandate,
-/// records the outcome with its event and queues a receipt for a grant. A concurrent change
-/// to the case is `StoreError::Conflict`: nothing was written, the debtor sees the page anew.
+/// records the outcome with its event and queues a receipt for a grant. While another request
+/// waits for the agency it is [`DecideError::Waiting`]. A concurrent change to the case is
+/// `StoreError::Conflict` (the write is compare-and-set on the version the page read, so a
+/// request made meanwhile in another tab is never overtaken either): nothing was written, the
+/// debtor sees the page anew.
 pub async fn decide(
     ctx: &AppContext,
     case: &Case,
     creditor: &Creditor,
     request: DebtorRequest,
     now: DateTime<Utc>,
-) -> Result<Decided, StoreError> {
+) -> Result<Decided, DecideError> {
+    if let Some((waiting, at)) = open_request::waiting(case) {
+        return Err(DecideError::Waiting(waiting.clone(), at));
+    }
     let today = now.date_naive();
     let decision = evaluate(&case.facts(), &creditor.mandate, &request, today);
     let mut case: Case = case.clone();
@@ -129,6 +147,8 @@ pub async fn decide(
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
     tracing::info!(case = %saved.id, outcome = kind.name(), "debtor request decided");
+    // A deferral moves the journey to the new due date; a plan pauses it.
+    let saved = super::journey::followed(ctx, saved, now).await;
     if let Some(template) = receipt {
         queue_receipt(ctx, &saved, template, now).await;
     }
@@ -157,5 +177,6 @@ pub async fn open_dispute(
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
     tracing::info!(case = %saved.id, "dispute opened; collection paused");
+    let saved = super::journey::followed(ctx, saved, now).await;
     Ok(saved)
 }

@@ -26,8 +26,9 @@ pub trait LinkStore: Send + Sync {
         digest: &TokenDigest,
         idle: std::time::Duration,
     ) -> StoreResult<Option<DebtorSession>>;
-    /// The session (as [`LinkStore::session`]) with its case, in one step: every debtor page
-    /// needs both, so the Redis backend reads them in one round trip.
+    /// The session (as [`LinkStore::session`]) with its case, in one call: every debtor page
+    /// needs both. On Redis that is two round trips (the session, then its case: they are on
+    /// different Cluster slots, and a script may not build the case's key from the session).
     async fn session_with_case(
         &self,
         digest: &TokenDigest,

@@ -20,8 +20,24 @@ pub struct SendStart {
     pub opted_out: bool,
 }
 
+/// How full the message queue is at a moment, for the worker's gauges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueDepth {
+    /// Queued and due (may go now).
+    pub due: u64,
+    /// Queued for later.
+    pub scheduled: u64,
+    /// Held by a worker (a lease that ran out counts until the next claim takes it back).
+    pub leased: u64,
+    /// When the longest-waiting due message became due.
+    pub oldest_due: Option<DateTime<Utc>>,
+}
+
 #[async_trait]
 pub trait MessageStore: Send + Sync {
+    /// How many messages are due at `now`, queued for later and leased, and since when the
+    /// oldest due one has waited.
+    async fn queue_depth(&self, now: DateTime<Utc>) -> StoreResult<QueueDepth>;
     /// Stores a new message and queues it for its `not_before` time.
     async fn schedule_message(&self, message: &Message) -> StoreResult<()>;
     async fn message(&self, id: &MessageId) -> StoreResult<Option<Message>>;

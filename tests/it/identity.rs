@@ -95,7 +95,12 @@ async fn the_case_stays_hidden_until_the_postcode_is_confirmed(backend: Backend)
     assert_ne!(verified, cookie, "a new session id after the step-up");
     let page = app.case_page(&verified, "").await;
     assert_eq!(page.status().as_u16(), 200);
-    assert!(page.text().await.expect("html").contains("1 249,50 kr"));
+    assert!(
+        page.text()
+            .await
+            .expect("html")
+            .contains("1\u{a0}249,50\u{a0}kr")
+    );
     assert_eq!(
         app.case_page(&cookie, "").await.status().as_u16(),
         303,

@@ -102,7 +102,10 @@ async fn a_valid_mandate_replaces_the_old_one_and_decides_debtor_requests(backen
     // The debtor's case is decided by the new mandate: no more time on offer, none granted.
     let page = d.page().await;
     assert!(!page.contains("href=\"/case/more-time\""), "{page}");
-    assert!(page.contains("minst 150,00 kr"), "the new partial minimum");
+    assert!(
+        page.contains("minst 150,00\u{a0}kr"),
+        "the new partial minimum"
+    );
     let before = d.case().await;
     let date = no::business_day_on_or_after(before.due_date + Duration::days(7));
     let (status, html) = d
@@ -291,6 +294,49 @@ async fn without_a_valid_key_it_is_401_and_other_methods_are_405(backend: Backen
     }
 }
 
+async fn put_with_key(app: &TestApp, idempotency_key: &str, body: &str) -> reqwest::Response {
+    app.http
+        .put(app.url(PATH))
+        .bearer_auth(KEY_A)
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", idempotency_key)
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("request")
+}
+
+async fn a_retried_put_gets_the_saved_answer_and_changes_nothing_twice(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut first = current(&app, KEY_A).await;
+    first["plan"]["max_months"] = json!(18);
+    let first = first.to_string();
+    let saved = json_of(put_with_key(&app, "mandate-1", &first).await, 200).await;
+    assert_eq!(saved["plan"]["max_months"], 18);
+
+    // Someone changes it since; the retry of the first PUT must not undo that.
+    let mut later = current(&app, KEY_A).await;
+    later["plan"]["max_months"] = json!(12);
+    json_of(put(&app, PATH, Some(KEY_A), &later.to_string()).await, 200).await;
+
+    let again = put_with_key(&app, "mandate-1", &first).await;
+    assert_eq!(
+        again
+            .headers()
+            .get("Idempotent-Replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
+    assert_eq!(json_of(again, 200).await, saved, "the saved answer");
+    assert_eq!(current(&app, KEY_A).await["plan"]["max_months"], 12);
+
+    let reused = put_with_key(&app, "mandate-1", &later.to_string()).await;
+    assert_eq!(
+        json_of(reused, 422).await["error"],
+        "idempotency_key_reused"
+    );
+}
+
 on_both_stores!(
     the_configured_mandate_is_read_with_amounts_as_decimal_strings,
     a_valid_mandate_replaces_the_old_one_and_decides_debtor_requests,
@@ -298,4 +344,5 @@ on_both_stores!(
     a_body_that_is_not_a_mandate_is_400_naming_the_field,
     another_agencys_creditor_is_not_found_like_an_unknown_one,
     without_a_valid_key_it_is_401_and_other_methods_are_405,
+    a_retried_put_gets_the_saved_answer_and_changes_nothing_twice,
 );

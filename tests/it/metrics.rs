@@ -166,3 +166,57 @@ async fn the_worker_listener_counts_messages_by_provider_template_and_outcome() 
         "{after}"
     );
 }
+
+/// Both roles on Redis: the worker's listener shows the queue gauges it refreshes (messages by
+/// state, the age of the oldest due one), and both show the store's command latency.
+#[tokio::test]
+async fn both_roles_show_the_queue_depth_and_the_store_latency() {
+    let app = TestApp::builder()
+        .store(Backend::Redis)
+        .with("server.metrics", true)
+        .start()
+        .await;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let worker_metrics = format!("http://{}/metrics", listener.local_addr().expect("addr"));
+    let worker = app.worker();
+    let probes = WorkerProbes {
+        store: app.ctx.store.clone(),
+        heartbeat: worker.heartbeat(),
+        stale_after: worker.stale_after(),
+        metrics: app.ctx.metrics.clone(),
+    };
+    tokio::spawn(worker_server(probes, listener).expect("probe server"));
+    let case = app.new_case("METRICS-Q").await;
+    app.schedule(KEY_A, &case, "sms").await;
+    // What the worker role does every few seconds (`refresh_queue_periodically`).
+    innfri::app::metrics::refresh_queue(&app.ctx)
+        .await
+        .expect("refresh");
+
+    let worker_scrape = scrape(&app.http, &worker_metrics).await;
+    assert!(
+        value(&worker_scrape, "innfri_queue_messages", &[("state", "due")]) >= 1.0,
+        "{worker_scrape}"
+    );
+    assert!(
+        worker_scrape.contains("innfri_queue_messages{state=\"scheduled\"}")
+            && worker_scrape.contains("innfri_queue_messages{state=\"leased\"}")
+            && worker_scrape.contains("innfri_queue_oldest_due_age_seconds "),
+        "{worker_scrape}"
+    );
+    let web_scrape = scrape(&app.http, &app.url("/metrics")).await;
+    for scrape in [&worker_scrape, &web_scrape] {
+        assert!(
+            value(
+                scrape,
+                "innfri_store_command_duration_seconds_count",
+                &[("command", "EVALSHA")]
+            ) >= 1.0,
+            "{scrape}"
+        );
+        assert!(
+            scrape.contains("innfri_store_command_duration_seconds_bucket{"),
+            "a histogram with buckets: {scrape}"
+        );
+    }
+}

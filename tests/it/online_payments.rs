@@ -79,15 +79,18 @@ fn query_field(location: &str, name: &str) -> String {
 async fn the_demo_is_paid_in_full_with_the_fake_vipps(backend: Backend) {
     let d = fake_debtor(backend, "1200.00").await;
     let page = d.page().await;
-    assert!(page.contains("Betal 1 249,50 kr med Vipps"), "{page}");
-    assert!(page.contains("Betal 1 249,50 kr med kort"));
+    assert!(
+        page.contains("Betal 1\u{a0}249,50\u{a0}kr med Vipps"),
+        "{page}"
+    );
+    assert!(page.contains("Betal 1\u{a0}249,50\u{a0}kr med kort"));
 
     let (status, location) = pay(&d, &[("method", "vipps"), ("amount", "full")]).await;
     assert_eq!(status, 303);
     assert!(location.starts_with("/case/pay/fake?"), "{location}");
     let approve_page = d.get(&location).await;
     assert!(
-        approve_page.contains("Godkjenn 1 249,50 kr"),
+        approve_page.contains("Godkjenn 1\u{a0}249,50\u{a0}kr"),
         "{approve_page}"
     );
     let attempt = query_field(&location, "attempt");
@@ -161,7 +164,7 @@ async fn a_partial_payment_inside_the_mandate_is_taken_and_one_below_it_is_not(b
     assert_eq!(case.status, CaseStatus::Open);
     assert_eq!(case.balance().minor_units(), BALANCE_MINOR - 20_000);
     assert_eq!(d.templates().await, vec![Template::PaymentReceipt]);
-    assert!(d.page().await.contains("1 049,50 kr"));
+    assert!(d.page().await.contains("1\u{a0}049,50\u{a0}kr"));
 }
 
 async fn a_declined_or_forged_fake_payment_changes_nothing(backend: Backend) {
@@ -336,7 +339,7 @@ async fn a_stripe_outage_leaves_the_debtor_a_way_to_pay_and_changes_nothing(back
     assert!(d.case().await.payments.is_empty());
 }
 
-fn vipps_headers(d: &Debtor, body: &str, secret: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn vipps_headers(d: &Debtor, body: &str, secret: &str) -> Vec<(&'static str, String)> {
     let host = d.app.base.trim_start_matches("http://").to_owned();
     let date = Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
     let hash = innfri::payments::gateways::vipps::content_hash(body.as_bytes());
@@ -354,7 +357,7 @@ fn vipps_headers(d: &Debtor, body: &str, secret: &str) -> Vec<(&'static str, Str
     ]
 }
 
-async fn post_vipps(d: &Debtor, body: &str, headers: &[(&'static str, String)]) -> u16 {
+pub(crate) async fn post_vipps(d: &Debtor, body: &str, headers: &[(&'static str, String)]) -> u16 {
     let mut request = d
         .app
         .http

@@ -14,6 +14,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{id}"),
     ("post", "/api/v1/cases/{id}/close"),
     ("post", "/api/v1/cases/{id}/erase"),
+    ("post", "/api/v1/cases/{id}/journey/pause"),
+    ("post", "/api/v1/cases/{id}/journey/resume"),
     ("get", "/api/v1/cases/{id}/messages"),
     ("post", "/api/v1/cases/{id}/messages"),
     ("post", "/api/v1/cases/{id}/messages/{message_id}/cancel"),
@@ -175,7 +177,7 @@ async fn the_document_lists_exactly_the_routes_the_app_serves() {
 }
 
 #[tokio::test]
-async fn every_operation_is_secured_and_every_post_takes_an_idempotency_key() {
+async fn every_operation_is_secured_and_every_post_and_put_takes_an_idempotency_key() {
     let app = spawn_app(Backend::Embedded).await;
     let doc = document(&app).await;
     let scheme = &doc["components"]["securitySchemes"]["api_key"];
@@ -212,8 +214,8 @@ async fn every_operation_is_secured_and_every_post_takes_an_idempotency_key() {
             );
         }
         let key = params.iter().find(|p| p["name"] == "Idempotency-Key");
-        if *method == "post" {
-            let key = key.unwrap_or_else(|| panic!("{path}: Idempotency-Key"));
+        if *method == "post" || *method == "put" {
+            let key = key.unwrap_or_else(|| panic!("{method} {path}: Idempotency-Key"));
             assert_eq!(key["in"], "header");
             assert_ne!(key["required"], true);
             assert_eq!(key["schema"]["maxLength"], 255);
@@ -442,6 +444,15 @@ async fn real_answers_match_the_documented_schemas(backend: Backend) {
         r,
     )
     .await;
+
+    let r = get(format!("/api/v1/cases/{id}?include=audit,replies,messages")).await;
+    let full = assert_documented(&doc, "get", "/api/v1/cases/{id}", r).await;
+    assert!(
+        full["audit"].is_array() && full["messages"].is_array(),
+        "{full}"
+    );
+    let r = get(format!("/api/v1/cases/{id}?include=everything")).await;
+    assert_documented(&doc, "get", "/api/v1/cases/{id}", r).await;
 
     let r = get(format!("/api/v1/cases/{id}/requests")).await;
     assert_documented(&doc, "get", "/api/v1/cases/{id}/requests", r).await;

@@ -176,8 +176,93 @@ async fn an_unpaid_instalment_past_its_due_date_is_late_then_missed(backend: Bac
     assert!(item(&page, 1).contains("instalment-missed"), "{page}");
 }
 
+async fn the_case_api_shows_the_balance_payments_and_each_instalments_state(backend: Backend) {
+    let (d, clock, plan) = debtor_with_plan(backend).await;
+    let first = &plan.instalments[0];
+    pay(&d, "bank-1", first.amount).await;
+    let noon = NaiveTime::from_hms_opt(12, 0, 0).expect("noon");
+    // Past the second instalment's grace period, unpaid.
+    clock.set(
+        (plan.instalments[1].due_date + Duration::days(10))
+            .and_time(noon)
+            .and_utc(),
+    );
+    let path = format!("/api/v1/cases/{}", d.case_id.as_str());
+    let response = d.app.get_api(&path, KEY_A).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let case: serde_json::Value = response.json().await.expect("json");
+    let left = Money::from_minor(
+        plan.total.minor_units() - first.amount.minor_units(),
+        plan.total.currency(),
+    );
+    assert_eq!(case["balance"]["amount"], left.to_plain_string(), "{case}");
+    assert_eq!(
+        case["payments"][0]["reference"], "direct:agency-a:bank-1",
+        "{case}"
+    );
+    assert_eq!(
+        case["payments"][0]["amount"]["amount"],
+        first.amount.to_plain_string()
+    );
+    let instalments = case["plan"]["instalments"].as_array().expect("instalments");
+    let states: Vec<&str> = instalments
+        .iter()
+        .map(|i| i["state"].as_str().expect("state"))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            "paid", "missed", "upcoming", "upcoming", "upcoming", "upcoming"
+        ]
+    );
+    assert_eq!(instalments[1]["kid"], kid(&plan.instalments[1]));
+    assert_eq!(
+        case["plan"]["paid"]["amount"],
+        first.amount.to_plain_string()
+    );
+    assert_eq!(case["requests"], serde_json::json!([]));
+    assert!(
+        case.get("audit").is_none(),
+        "the audit trail only when asked: {case}"
+    );
+
+    let response = d
+        .app
+        .get_api(&format!("{path}?include=audit,replies,messages"), KEY_A)
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let case: serde_json::Value = response.json().await.expect("json");
+    let actions: Vec<&str> = case["audit"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .map(|a| a["action"].as_str().expect("action"))
+        .collect();
+    assert!(
+        actions.contains(&"plan.granted") && actions.contains(&"payment.received"),
+        "{actions:?}"
+    );
+    assert_eq!(case["replies"], serde_json::json!([]));
+    let templates: Vec<&str> = case["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| m["template"].as_str().expect("template"))
+        .collect();
+    assert!(templates.contains(&"plan_receipt"), "{templates:?}");
+
+    let response = d
+        .app
+        .get_api(&format!("{path}?include=secrets"), KEY_A)
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let error: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(error["field"], "include", "{error}");
+}
+
 on_both_stores!(
     a_paid_instalment_is_marked_paid_and_the_page_leads_with_the_next,
     a_partial_payment_shows_on_the_instalment_it_went_to,
     an_unpaid_instalment_past_its_due_date_is_late_then_missed,
+    the_case_api_shows_the_balance_payments_and_each_instalments_state,
 );

@@ -197,7 +197,7 @@ async fn a_monthly_amount_below_the_minimum_is_refused_with_a_plan_that_meets_it
         .post("/case/plan/preview", &[("months", "2"), ("monthly", "250")])
         .await;
     assert_eq!(status, 422);
-    assert!(html.contains("minstebeløpet på 300,00 kr"), "{html}");
+    assert!(html.contains("minstebeløpet på 300,00\u{a0}kr"), "{html}");
     assert!(
         html.contains("Den lengste planen vi kan gi med en gang, er 6 måneder"),
         "the nearest plan is offered"
@@ -375,7 +375,7 @@ async fn the_landing_page_offers_only_what_the_mandate_allows(backend: Backend) 
     );
     assert!(page.contains("href=\"/case/more-time\""));
     assert!(
-        page.contains("minst 200,00 kr"),
+        page.contains("minst 200,00\u{a0}kr"),
         "partial payments and their minimum"
     );
     let (status, html) = d.post("/case/plan/confirm", &[("months", "2")]).await;
@@ -478,6 +478,29 @@ async fn an_already_paid_date_or_amount_that_cannot_be_right_is_refused_and_kept
     assert_eq!(d.case().await.status, CaseStatus::Disputed);
 }
 
+async fn an_already_paid_date_counts_from_the_due_date_the_agency_sent_not_a_deferral(
+    backend: Backend,
+) {
+    let d = debtor(backend, "1200.00").await;
+    let sent = d.case().await.due_date;
+    let (latest_instant, _) = d.deferral_dates().await;
+    let (status, _) = d
+        .post("/case/more-time", &[("date", &latest_instant.to_string())])
+        .await;
+    assert_eq!(status, 200);
+    assert!(d.case().await.due_date > sent);
+    // The earliest day a payment for this claim can have been made, counted from the claim.
+    let earliest = (sent - Duration::days(366)).to_string();
+    let (status, html) = d
+        .post(
+            "/case/dispute",
+            &[("text", "Jeg har betalt"), ("paid_on", &earliest)],
+        )
+        .await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(d.case().await.status, CaseStatus::Disputed);
+}
+
 /// The first weekday at least `from` days ahead on which banks are closed (a public holiday,
 /// 24 or 31 December).
 fn next_closed_weekday(from: i64) -> NaiveDate {
@@ -554,6 +577,7 @@ async fn christmas_eve_and_new_years_eve_are_not_offered_as_new_due_dates(backen
 
 on_both_stores!(
     an_already_paid_date_or_amount_that_cannot_be_right_is_refused_and_kept,
+    an_already_paid_date_counts_from_the_due_date_the_agency_sent_not_a_deferral,
     a_due_date_on_a_closed_day_is_shown_as_the_next_business_day,
     christmas_eve_and_new_years_eve_are_not_offered_as_new_due_dates,
     more_time_inside_the_mandate_is_granted_at_once_with_a_receipt,

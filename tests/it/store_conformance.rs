@@ -24,8 +24,8 @@ use innfri::domain::message::{
 use innfri::domain::money::{Currency, Money};
 use innfri::links::TokenDigest;
 use innfri::store::{
-    ApiKeyRecord, CaseInsert, EmbeddedStore, IdempotencyBegin, RedisStore, SavedResponse,
-    SharedStore, StoreError, lifetimes,
+    ApiKeyRecord, CaseInsert, EmbeddedStore, IdempotencyBegin, QueueDepth, RedisStore,
+    SavedResponse, SharedStore, StoreError, lifetimes,
 };
 
 /// The backends under test.
@@ -36,6 +36,8 @@ enum Backend {
     /// The embedded store in a file of its own (`store.path`).
     File,
     Redis,
+    /// Redis Cluster, three masters (`common::cluster`).
+    Cluster,
 }
 
 /// A path for a new store file, unique per call.
@@ -58,6 +60,7 @@ async fn store(backend: Backend) -> SharedStore {
         Backend::File => Arc::new(on_new_file()),
         Backend::Embedded => common::store(common::Backend::Embedded).await,
         Backend::Redis => common::store(common::Backend::Redis).await,
+        Backend::Cluster => common::store(common::Backend::Cluster).await,
     }
 }
 
@@ -72,6 +75,9 @@ macro_rules! on_every_store {
         }
         mod redis {
             $( #[tokio::test] async fn $name() { super::$name(super::Backend::Redis).await } )*
+        }
+        mod cluster {
+            $( #[tokio::test] async fn $name() { super::$name(super::Backend::Cluster).await } )*
         }
     };
 }
@@ -335,6 +341,46 @@ async fn a_session_comes_with_its_case_in_one_read(backend: Backend) {
             .await
             .expect("read"),
         None
+    );
+}
+
+async fn the_queue_depth_counts_due_scheduled_and_leased_messages(backend: Backend) {
+    let store = store(backend).await;
+    let now = Utc::now();
+    assert_eq!(
+        store.queue_depth(now).await.expect("depth"),
+        QueueDepth::default()
+    );
+    // Two cases: on Redis, most likely two queue shards, which the depth adds up.
+    let (c, d) = (case("a", "Q1"), case("a", "Q2"));
+    let oldest = sms(&c, now - Duration::seconds(30));
+    let due = sms(&d, now - Duration::seconds(10));
+    let later = sms(&d, now + Duration::hours(1));
+    for m in [&oldest, &due, &later] {
+        store.schedule_message(m).await.expect("schedule");
+    }
+    let depth = store.queue_depth(now).await.expect("depth");
+    assert_eq!((depth.due, depth.scheduled, depth.leased), (2, 1, 0));
+    assert_eq!(
+        depth.oldest_due.map(|t| t.timestamp_millis()),
+        Some(oldest.not_before.timestamp_millis())
+    );
+    let claimed = store
+        .claim_due_messages(now, now + Duration::minutes(1), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 2);
+    let depth = store.queue_depth(now).await.expect("depth");
+    assert_eq!((depth.due, depth.scheduled, depth.leased), (0, 1, 2));
+    assert_eq!(depth.oldest_due, None);
+    let depth = store
+        .queue_depth(now + Duration::hours(2))
+        .await
+        .expect("depth");
+    assert_eq!(
+        (depth.due, depth.scheduled),
+        (1, 0),
+        "the later one is due then"
     );
 }
 
@@ -1161,7 +1207,7 @@ struct Timed {
     store: SharedStore,
     clock: SettableClock,
     /// Redis only: a connection of the test's own and the store's namespace.
-    redis: Option<(::redis::aio::MultiplexedConnection, String)>,
+    redis: Option<(common::cluster::RawRedis, String)>,
 }
 
 impl Timed {
@@ -1180,20 +1226,19 @@ impl Timed {
                 clock,
                 redis: None,
             },
-            Backend::Redis => {
+            Backend::Redis | Backend::Cluster => {
                 let namespace = common::unique_namespace();
-                let store =
+                let cluster = backend == Backend::Cluster;
+                let store = if cluster {
+                    common::cluster_store(&namespace).await
+                } else {
                     RedisStore::connect(common::redis_url(), &namespace, common::pseudonyms())
                         .await
                         .expect("redis")
-                        .with_clock(Arc::new(clock.clone()));
-                let conn = ::redis::Client::open(common::redis_url())
-                    .expect("client")
-                    .get_multiplexed_async_connection()
-                    .await
-                    .expect("connection");
+                };
+                let conn = common::cluster::RawRedis::open(cluster).await;
                 Timed {
-                    store: Arc::new(store),
+                    store: Arc::new(store.with_clock(Arc::new(clock.clone()))),
                     clock,
                     redis: Some((conn, namespace)),
                 }
@@ -1251,7 +1296,7 @@ impl Timed {
 
     async fn redis_cmd<T: ::redis::FromRedisValue>(&self, cmd: &mut ::redis::Cmd) -> T {
         let (conn, _) = self.redis.as_ref().expect("redis");
-        cmd.query_async(&mut conn.clone()).await.expect("redis")
+        conn.query(cmd).await
     }
 }
 
@@ -1934,6 +1979,7 @@ async fn a_queued_message_is_cancelled_but_not_one_being_sent(backend: Backend) 
 }
 
 on_every_store!(
+    the_queue_depth_counts_due_scheduled_and_leased_messages,
     a_case_is_stored_once_per_agency_and_reference,
     a_stale_update_is_refused,
     kid_sequences_count_up_per_creditor,

@@ -842,7 +842,7 @@ async fn a_lost_send_waits_while_twilio_cannot_be_asked_then_goes_after_the_last
     assert_eq!(sent.unknown_outcome, None);
 }
 
-on_both_stores!(
+on_every_redis!(
     a_lost_send_that_twilio_has_is_recorded_with_its_sid_and_not_sent_again,
     a_lost_send_that_twilio_never_got_is_sent_once,
     a_lost_send_waits_while_twilio_cannot_be_asked_then_goes_after_the_last_attempt,

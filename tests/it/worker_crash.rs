@@ -296,12 +296,14 @@ fn write_config_dir(dir: &Path) {
     std::fs::write(dir.join(format!("{PROFILE}.toml")), profile).expect("profile");
 }
 
-fn worker_env(namespace: &str, twilio_base: &str) -> Vec<(String, String)> {
+fn worker_env(backend: Backend, namespace: &str, twilio_base: &str) -> Vec<(String, String)> {
     let batch_size = BATCH_SIZE.to_string();
     let concurrency = CONCURRENCY.to_string();
+    let nodes = serde_json::to_string(common::cluster::nodes_if(backend)).expect("json");
     [
         ("INNFRI__STORE__BACKEND", "redis"),
         ("INNFRI__STORE__REDIS_URL", common::redis_url()),
+        ("INNFRI__STORE__REDIS_CLUSTER_NODES", &nodes),
         ("INNFRI__STORE__NAMESPACE", namespace),
         ("INNFRI__MESSAGING__SMS_PROVIDER", "twilio"),
         // Leases of the killed worker run out soon, so the restart takes them over quickly.
@@ -435,9 +437,19 @@ fn count_by_status(messages: &[Message]) -> HashMap<MessageStatus, usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_batch_then_restart_sends_every_message_and_none_twice() {
+    kill_9_mid_batch_then_restart(Backend::Redis).await;
+}
+
+/// The same on a three-master Redis Cluster.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_cluster_kill_9_mid_batch_then_restart_sends_every_message_and_none_twice() {
+    kill_9_mid_batch_then_restart(Backend::Cluster).await;
+}
+
+async fn kill_9_mid_batch_then_restart(backend: Backend) {
     let started = Instant::now();
     let twilio = FakeTwilio::start();
-    let config = TestApp::builder().store(Backend::Redis).config();
+    let config = TestApp::builder().store(backend).config();
     let namespace = config.settings.store.namespace.clone();
     let ctx = AppContext::new(config).await.expect("context");
     let store = ctx.store.clone();
@@ -452,7 +464,7 @@ async fn kill_9_mid_batch_then_restart_sends_every_message_and_none_twice() {
 
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("worker-crash-{namespace}"));
     write_config_dir(&dir);
-    let env = worker_env(&namespace, &twilio.base);
+    let env = worker_env(backend, &namespace, &twilio.base);
 
     // Run 1: killed with SIGKILL in the middle of the batch.
     let mut first = WorkerProcess::spawn(&dir, &env, dir.join("worker-1.log"));

@@ -31,6 +31,17 @@ pub(super) fn check(settings: &Settings, issues: &mut Issues<'_>) -> Option<Pseu
             );
         }
     }
+    if !(1..=1024).contains(&store.redis_queue_shards) {
+        issues.add("store.redis_queue_shards", "must be between 1 and 1024");
+    }
+    for node in &store.redis_cluster_nodes {
+        if !node.starts_with("redis://") && !node.starts_with("rediss://") {
+            issues.add(
+                "store.redis_cluster_nodes",
+                "each must be a redis:// (or rediss://) URL",
+            );
+        }
+    }
     if let Some(path) = &store.path {
         if store.backend != Backend::Embedded {
             issues.add(

@@ -817,6 +817,7 @@ mod tests {
                     crate::domain::money::Currency::NOK,
                 )),
                 variant: None,
+                message_id: None,
             }
         }
 

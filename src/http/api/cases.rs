@@ -1,12 +1,12 @@
 //! `/api/v1/cases`: create or update, list, read, close and erase the agency's cases.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::ApiBody;
-use super::dto::{CaseInput, CaseList, CaseView};
+use super::dto::{CaseInput, CaseList, CaseView, Include};
 use super::errors::{ApiError, Body as ErrorBody};
 use super::idempotency::about_case;
 use super::{Tenant, parse_body, parse_optional_body};
@@ -46,14 +46,27 @@ pub(crate) async fn upsert_case(
             Upserted::Created(case) => about_case(
                 HttpResponse::Created()
                     .insert_header(("Location", format!("/api/v1/cases/{}", case.id)))
-                    .json(CaseView::from(&case)),
+                    .json(CaseView::new(&case, creditor_today(&ctx, &case).await?)),
                 &case.id,
             ),
-            Upserted::Updated(case) | Upserted::Unchanged(case) => {
-                about_case(HttpResponse::Ok().json(CaseView::from(&case)), &case.id)
-            }
+            Upserted::Updated(case) | Upserted::Unchanged(case) => about_case(
+                HttpResponse::Ok().json(CaseView::new(&case, creditor_today(&ctx, &case).await?)),
+                &case.id,
+            ),
         },
     )
+}
+
+/// The calendar day it is for the case's creditor (its time zone): where an instalment stands
+/// depends on it.
+pub(super) async fn creditor_today(ctx: &AppContext, case: &Case) -> Result<NaiveDate, ApiError> {
+    let now = ctx.clock.now();
+    Ok(match ctx.creditor(&case.creditor_id).await? {
+        Some(creditor) => now
+            .with_timezone(&creditor.jurisdiction.time_zone())
+            .date_naive(),
+        None => now.date_naive(),
+    })
 }
 
 /// The tenant's case, or not found — also when the case belongs to another agency.
@@ -76,9 +89,10 @@ pub(super) async fn own_case(
     tag = "cases",
     operation_id = "get_case",
     summary = "One of the agency's cases",
-    params(("id" = String, Path, description = "The case id (`cs_…`)")),
+    params(("id" = String, Path, description = "The case id (`cs_…`)"), CaseQuery),
     responses(
         (status = 200, description = "The case", body = CaseView),
+        (status = 422, description = "`invalid_field`: `include` names something unknown", body = ErrorBody),
         (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
         (status = 404, description = "`case_not_found` (also another agency's case)", body = ErrorBody),
         (status = 503, description = "`store_unavailable`", body = ErrorBody),
@@ -88,9 +102,39 @@ pub(crate) async fn get_case(
     ctx: web::Data<AppContext>,
     tenant: Tenant,
     path: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    // Parsed here rather than by `web::Query`, so a bad query gets the API's JSON error.
+    let query: CaseQuery =
+        serde_urlencoded::from_str(req.query_string()).map_err(|e| ApiError::InvalidField {
+            field: "query".into(),
+            message: format!("query: {e} (include)"),
+        })?;
+    let include = Include::parse(query.include.as_deref().unwrap_or(""))
+        .map_err(|message| ApiError::field("include", message))?;
     let case = own_case(&ctx, &tenant, &path).await?;
-    Ok(HttpResponse::Ok().json(CaseView::from(&case)))
+    let messages = match include.messages {
+        true => Some(ctx.store.case_messages(&case.id).await?),
+        false => None,
+    };
+    let today = creditor_today(&ctx, &case).await?;
+    Ok(
+        HttpResponse::Ok().json(CaseView::new(&case, today).including(
+            &case,
+            include,
+            messages.as_deref(),
+        )),
+    )
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct CaseQuery {
+    /// What to add to the case, comma-separated: `audit` (the audit trail), `replies` (the
+    /// debtor's SMS replies), `messages` (every message, as `GET …/messages`).
+    #[param(pattern = "^(audit|replies|messages)(,(audit|replies|messages))*$")]
+    include: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -195,8 +239,12 @@ pub(crate) async fn list_cases(
             .await?
             .is_empty();
     }
+    let mut views = Vec::with_capacity(matching.len());
+    for case in &matching {
+        views.push(CaseView::new(case, creditor_today(&ctx, case).await?));
+    }
     Ok(HttpResponse::Ok().json(CaseList {
-        cases: matching.iter().map(CaseView::from).collect(),
+        cases: views,
         next_cursor: (!exhausted).then(|| position.to_string()),
     }))
 }
@@ -241,7 +289,7 @@ pub(crate) async fn close_case(
     let id = CaseId::parse(&path).map_err(|_| ApiError::CaseNotFound)?;
     let case = closing::close(&ctx, &tenant.0, &id, &reason, ctx.clock.now()).await?;
     Ok(about_case(
-        HttpResponse::Ok().json(CaseView::from(&case)),
+        HttpResponse::Ok().json(CaseView::new(&case, creditor_today(&ctx, &case).await?)),
         &case.id,
     ))
 }
@@ -270,7 +318,7 @@ pub(crate) async fn erase_case(
     let own = own_case(&ctx, &tenant, &path).await?;
     let (case, _) = crate::service::erasure::erase(&ctx, &own.id, ctx.clock.now()).await?;
     Ok(about_case(
-        HttpResponse::Ok().json(CaseView::from(&case)),
+        HttpResponse::Ok().json(CaseView::new(&case, creditor_today(&ctx, &case).await?)),
         &case.id,
     ))
 }

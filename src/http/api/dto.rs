@@ -6,11 +6,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::case::{Case, CaseStatus, ClaimKind, ClaimLine, Debtor};
+use crate::domain::event::AuditEntry;
 use crate::domain::ids::{CaseId, CreditorId, ExternalRef};
+use crate::domain::journey::{PauseReason, QueuedStep, SentNotice, StepKind};
 use crate::domain::kid::Kid;
 use crate::domain::message::{Channel, Message, MessageStatus, Template};
 use crate::domain::money::Money;
-use crate::service::cases::{CaseIntake, ClaimLineIntake, DebtorIntake};
+use crate::domain::payment::Payment;
+use crate::domain::plan_followup::{
+    FollowUpRules, InstalmentState, instalment_states, paid_toward_plan,
+};
+use crate::domain::self_service::Review;
+use crate::service::cases::{CaseIntake, ClaimLineIntake, DebtorIntake, NoticeIntake};
 
 /// A case as the agency API shows it.
 #[derive(Serialize, ToSchema)]
@@ -24,15 +31,146 @@ pub(crate) struct CaseView<'a> {
     claim: &'a [ClaimLine],
     /// The sum of the claim lines (payments are not subtracted).
     amount_due: Money,
+    /// What is still owed: the claim lines less every payment received (negative when overpaid).
+    balance: Money,
+    /// The due date in force (moved by a granted deferral or an agreed plan).
     due_date: NaiveDate,
+    /// The due date the agency sent, when a deferral or plan has moved `due_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_due_date: Option<NaiveDate>,
     /// The payment reference (KID) the debtor pays with.
     kid: &'a Kid,
+    /// Every payment received, oldest first, each applied once.
+    payments: &'a [Payment],
+    /// The agreed instalment plan, with where each instalment stands today.
+    plan: Option<PlanView<'a>>,
+    /// Requests and disputes waiting for the agency (answer them under `/api/v1/reviews`).
+    requests: &'a [Review],
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    /// With `include=audit`: who did what to the case, when and why, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit: Option<&'a [AuditEntry]>,
+    /// With `include=replies`: the debtor's SMS replies about this case, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replies: Option<Vec<ReplyView<'a>>>,
+    /// With `include=messages`: every message of the case, as `GET …/messages` lists them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    messages: Option<Vec<MessageView<'a>>>,
+    /// Where the case stands on its creditor's journey.
+    journey: JourneyView<'a>,
 }
 
-impl<'a> From<&'a Case> for CaseView<'a> {
-    fn from(c: &'a Case) -> CaseView<'a> {
+/// The case's journey: the notices it had (with their fees and deadlines, also those sent
+/// before the hand-over) and the next step while it waits in the queue.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct JourneyView<'a> {
+    /// Oldest first.
+    sent: &'a [SentNotice],
+    /// The next step and the day it goes out (in the contact hours of that day); null when
+    /// nothing is queued (the journey is done, paused or stopped).
+    next: Option<&'a QueuedStep>,
+    /// Why the journey waits, when a person or the engine paused it.
+    paused: Option<PauseReason>,
+}
+
+/// An agreed instalment plan and where each of its instalments stands.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PlanView<'a> {
+    agreed_on: NaiveDate,
+    /// What the plan was made for: the balance the day it was agreed.
+    principal: Money,
+    fee: Money,
+    interest: Money,
+    /// Everything the debtor pays over the plan.
+    total: Money,
+    /// What payments since the plan have covered of `total`.
+    paid: Money,
+    instalments: Vec<InstalmentView<'a>>,
+}
+
+/// One instalment: what is due when, what has been paid of it, and its state today.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct InstalmentView<'a> {
+    number: u32,
+    due_date: NaiveDate,
+    amount: Money,
+    paid: Money,
+    /// `paid`, `upcoming` (due today or later), `late` (inside the grace period), `missed`.
+    state: InstalmentState,
+    /// The instalment's own KID, when it has one.
+    kid: Option<&'a Kid>,
+}
+
+/// A debtor's SMS reply, from the case's audit trail.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ReplyView<'a> {
+    at: DateTime<Utc>,
+    /// `sms.reply`, `sms.opt_out` (STOP) or `sms.opt_in` (START).
+    action: &'a str,
+    text: &'a str,
+}
+
+/// Audit actions that record a debtor's SMS reply (`crate::service::replies`).
+const REPLY_ACTIONS: [&str; 3] = ["sms.reply", "sms.opt_out", "sms.opt_in"];
+
+/// What `GET /api/v1/cases/{id}?include=…` adds to the case.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Include {
+    pub(crate) audit: bool,
+    pub(crate) replies: bool,
+    pub(crate) messages: bool,
+}
+
+impl Include {
+    /// Parses a comma-separated list of `audit`, `replies`, `messages`.
+    pub(crate) fn parse(raw: &str) -> Result<Include, String> {
+        let mut include = Include::default();
+        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part {
+                "audit" => include.audit = true,
+                "replies" => include.replies = true,
+                "messages" => include.messages = true,
+                other => {
+                    return Err(format!(
+                        "'{other}' is not one of audit, replies, messages (comma-separated)"
+                    ));
+                }
+            }
+        }
+        Ok(include)
+    }
+}
+
+impl<'a> CaseView<'a> {
+    /// The case as it stands on `today` (the creditor's calendar day: instalment states
+    /// depend on it).
+    pub(crate) fn new(c: &'a Case, today: NaiveDate) -> CaseView<'a> {
+        let plan = c.plan.as_ref().map(|plan| {
+            let paid = paid_toward_plan(plan, c.balance());
+            let states = instalment_states(plan, paid, today, FollowUpRules::default().grace_days);
+            PlanView {
+                agreed_on: plan.agreed_on,
+                principal: plan.principal,
+                fee: plan.fee,
+                interest: plan.interest,
+                total: plan.total,
+                paid,
+                instalments: plan
+                    .instalments
+                    .iter()
+                    .zip(states)
+                    .map(|(instalment, status)| InstalmentView {
+                        number: status.number,
+                        due_date: status.due_date,
+                        amount: status.amount,
+                        paid: status.paid,
+                        state: status.state,
+                        kid: instalment.kid.as_ref(),
+                    })
+                    .collect(),
+            }
+        });
         CaseView {
             id: &c.id,
             external_ref: &c.external_ref,
@@ -41,11 +179,59 @@ impl<'a> From<&'a Case> for CaseView<'a> {
             debtor: &c.debtor,
             claim: &c.claim,
             amount_due: c.amount_due(),
+            balance: c.balance(),
             due_date: c.due_date,
+            original_due_date: c.due_date_before_changes,
             kid: &c.kid,
+            payments: &c.payments,
+            plan,
+            requests: &c.pending,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            audit: None,
+            replies: None,
+            messages: None,
+            journey: JourneyView {
+                sent: &c.journey.sent,
+                next: c.journey.queued.as_ref(),
+                paused: c.journey.paused,
+            },
         }
+    }
+
+    /// Adds what `include` asks for; `messages` are the case's, read by the caller.
+    pub(crate) fn including(
+        mut self,
+        c: &'a Case,
+        include: Include,
+        messages: Option<&'a [Message]>,
+    ) -> CaseView<'a> {
+        if include.audit {
+            self.audit = Some(&c.audit);
+        }
+        if include.replies {
+            self.replies = Some(
+                c.audit
+                    .iter()
+                    .filter(|a| REPLY_ACTIONS.contains(&a.action.as_str()))
+                    .map(|a| ReplyView {
+                        at: a.at,
+                        action: &a.action,
+                        text: &a.detail,
+                    })
+                    .collect(),
+            );
+        }
+        if include.messages {
+            self.messages = Some(
+                messages
+                    .unwrap_or_default()
+                    .iter()
+                    .map(MessageView::from)
+                    .collect(),
+            );
+        }
+        self
     }
 }
 
@@ -121,6 +307,29 @@ pub struct CaseInput {
     /// YYYY-MM-DD.
     #[schema(format = Date, example = "2026-12-15")]
     pub due_date: String,
+    /// Notices the creditor sent before handing the case over: they count toward the fee limits
+    /// of inkassoforskriften § 1-3, and the journey continues after them. Left out: a stored
+    /// case keeps the ones it has. They can no longer change once innfri has sent a notice.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub notices_sent: Option<Vec<NoticeInput>>,
+}
+
+/// A notice sent before the hand-over.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeInput {
+    pub kind: StepKind,
+    /// YYYY-MM-DD, not after today.
+    #[schema(format = Date, example = "2026-03-20")]
+    pub sent_on: String,
+    /// The payment deadline it set, YYYY-MM-DD: at least 14 days after `sent_on`.
+    #[schema(format = Date, example = "2026-04-03")]
+    pub deadline: Option<String>,
+    /// The fee charged with it (a decimal string or a JSON number): within the cap of the day
+    /// it was sent and the combinations of § 1-3.
+    #[schema(value_type = Option<super::amount::AmountInput>)]
+    pub fee: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -184,6 +393,16 @@ impl From<CaseInput> for CaseIntake {
                 })
                 .collect(),
             due_date: input.due_date,
+            notices_sent: input.notices_sent.map(|list| {
+                list.into_iter()
+                    .map(|n| NoticeIntake {
+                        kind: n.kind,
+                        sent_on: n.sent_on,
+                        deadline: n.deadline,
+                        fee: n.fee,
+                    })
+                    .collect()
+            }),
         }
     }
 }

@@ -138,6 +138,7 @@ impl ApiError {
                 crate::domain::message::UnfoundedReceipt::NoAnswer => "no_answer",
                 crate::domain::message::UnfoundedReceipt::NotClosed => "not_closed",
                 crate::domain::message::UnfoundedReceipt::OnlyOnReply => "only_on_reply",
+                crate::domain::message::UnfoundedReceipt::OnlyByJourney => "only_by_journey",
             },
             ApiError::MissingApiKey => "missing_api_key",
             ApiError::InvalidApiKey => "invalid_api_key",

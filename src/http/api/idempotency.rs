@@ -1,4 +1,4 @@
-//! `Idempotency-Key` on every POST of the agency API: a retry with the same key and body gets
+//! `Idempotency-Key` on every POST and PUT of the agency API: a retry with the same key and body gets
 //! the saved response instead of doing the work again; the same key with another body is 422.
 //!
 //! A saved response may repeat a debtor's personal data (a case as the API shows it), so a
@@ -88,7 +88,10 @@ pub async fn middleware(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let key = match req.headers().get(HEADER) {
-        Some(raw) if req.method() == Method::POST && req.path().starts_with("/api/v1/") => {
+        Some(raw)
+            if matches!(*req.method(), Method::POST | Method::PUT)
+                && req.path().starts_with("/api/v1/") =>
+        {
             match parse_key(raw) {
                 Ok(key) => key.to_owned(),
                 Err(e) => return Ok(req.into_response(e.error_response())),

@@ -8,6 +8,7 @@ pub mod dto;
 pub mod errors;
 pub mod events;
 pub mod idempotency;
+pub mod journey;
 pub mod mandates;
 pub mod messages;
 pub mod openapi;
@@ -47,6 +48,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/cases/{id}/erase").route(web::post().to(cases::erase_case)),
+                )
+                .service(
+                    web::resource("/cases/{id}/journey/pause")
+                        .route(web::post().to(journey::pause_journey)),
+                )
+                .service(
+                    web::resource("/cases/{id}/journey/resume")
+                        .route(web::post().to(journey::resume_journey)),
                 )
                 .service(
                     web::resource("/cases/{id}/messages")

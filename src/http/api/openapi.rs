@@ -18,7 +18,9 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::idempotency::MAX_KEY_LEN;
 use super::payments::PAYMENT_REFERENCE;
-use super::{body, cases, errors, events, mandates, messages, payments, reconciliations, reviews};
+use super::{
+    body, cases, errors, events, journey, mandates, messages, payments, reconciliations, reviews,
+};
 use crate::context::AppContext;
 use crate::domain::case::{
     CLAIM_DESCRIPTION, CLOSE_REASON, DEBTOR_NAME, FIRST_DUE_YEAR, NOTE_TO_DEBTOR, last_due_year,
@@ -49,6 +51,8 @@ const BEARER: &str = "api_key";
         cases::get_case,
         cases::close_case,
         cases::erase_case,
+        journey::pause_journey,
+        journey::resume_journey,
         messages::schedule_message,
         messages::list_messages,
         messages::cancel_message,
@@ -315,7 +319,7 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The `Idempotency-Key` header every POST under /api/v1 takes (the idempotency middleware),
+/// The `Idempotency-Key` header every POST and PUT under /api/v1 takes (the idempotency middleware),
 /// and the answers it adds.
 struct Idempotency;
 
@@ -351,58 +355,65 @@ impl Modify for Idempotency {
             if !path.starts_with("/api/v1/") {
                 continue;
             }
-            let Some(operation) = item.post.as_mut() else {
-                continue;
-            };
-            let key = ParameterBuilder::new()
-                .name(IDEMPOTENCY_KEY)
-                .parameter_in(ParameterIn::Header)
-                .required(Required::False)
-                .description(Some(
-                    "Makes a retry safe: the same key with the same body answers with the \
+            for operation in [item.post.as_mut(), item.put.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                document_key(operation);
+            }
+        }
+    }
+}
+
+/// Documents the `Idempotency-Key` header on `operation` and the answers it adds.
+fn document_key(operation: &mut Operation) {
+    let key = ParameterBuilder::new()
+        .name(IDEMPOTENCY_KEY)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes a retry safe: the same key with the same body answers with the \
                      saved response (header `Idempotent-Replayed: true`) instead of doing it \
                      again. The same key with another body is 422 `idempotency_key_reused`; \
                      while the first request with the key still runs, 409 \
                      `idempotency_key_in_flight`. 1 to 255 visible ASCII characters (a UUID \
                      is the usual choice).",
-                ))
-                .schema(Some(
-                    ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .min_length(Some(1))
-                        .max_length(Some(MAX_KEY_LEN))
-                        .pattern(Some(KEY_PATTERN)),
-                ))
-                .build();
-            operation.parameters.get_or_insert_with(Vec::new).push(key);
-            add_answer(
-                operation,
-                "400",
-                "`invalid_header`: an unusable Idempotency-Key (empty, longer than 255 \
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(MAX_KEY_LEN))
+                .pattern(Some(KEY_PATTERN)),
+        ))
+        .build();
+    operation.parameters.get_or_insert_with(Vec::new).push(key);
+    add_answer(
+        operation,
+        "400",
+        "`invalid_header`: an unusable Idempotency-Key (empty, longer than 255 \
                  characters, or not visible ASCII)",
+    );
+    add_answer(
+        operation,
+        "409",
+        "`idempotency_key_in_flight`: a request with this Idempotency-Key is still running",
+    );
+    add_answer(
+        operation,
+        "422",
+        "`idempotency_key_reused`: this Idempotency-Key came with another body",
+    );
+    for response in operation.responses.responses.values_mut() {
+        if let RefOr::T(response) = response {
+            let mut header = Header::new(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["true"])),
             );
-            add_answer(
-                operation,
-                "409",
-                "`idempotency_key_in_flight`: a request with this Idempotency-Key is still running",
-            );
-            add_answer(
-                operation,
-                "422",
-                "`idempotency_key_reused`: this Idempotency-Key came with another body",
-            );
-            for response in operation.responses.responses.values_mut() {
-                if let RefOr::T(response) = response {
-                    let mut header = Header::new(
-                        ObjectBuilder::new()
-                            .schema_type(Type::String)
-                            .enum_values(Some(["true"])),
-                    );
-                    header.description =
+            header.description =
                         Some("`true` when this is the saved response to an earlier request with the same Idempotency-Key".to_owned());
-                    response.headers.insert(REPLAYED.to_owned(), header);
-                }
-            }
+            response.headers.insert(REPLAYED.to_owned(), header);
         }
     }
 }

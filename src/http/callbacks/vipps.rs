@@ -1,13 +1,16 @@
 //! Vipps' webhook (`x-ms-*` HMAC over the URL and body): an authorised payment is captured,
-//! and the payment applied once, keyed by the Vipps reference.
+//! and the payment applied once, keyed by the Vipps reference; a payment cancelled in the app,
+//! expired or terminated is recorded as ended.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{apply, header};
 use crate::context::AppContext;
+use crate::domain::checkout::CheckoutEnd;
 use crate::domain::payment::PaymentMethod;
 use crate::payments::gateways::checkout::GatewayError;
 use crate::payments::gateways::vipps;
+use crate::service::payments;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/callbacks/vipps", web::post().to(vipps_webhook));
@@ -81,6 +84,24 @@ async fn vipps_webhook(
             }
         }
         "CAPTURED" => {}
+        // Ended without money: recorded so the page the debtor returns to says so.
+        "ABORTED" | "EXPIRED" | "TERMINATED" => {
+            let end = if event.name == "ABORTED" {
+                CheckoutEnd::Cancelled
+            } else {
+                CheckoutEnd::Failed
+            };
+            let reference = format!("vipps:{}", event.reference);
+            let ended = payments::checkout_ended(&ctx, &case_id, &reference, end, ctx.clock.now());
+            return match ended.await {
+                Ok(()) => HttpResponse::Ok().finish(),
+                // Vipps delivers it again.
+                Err(e) => {
+                    tracing::warn!(error = %e, "vipps end of payment not recorded");
+                    HttpResponse::ServiceUnavailable().finish()
+                }
+            };
+        }
         _ => return HttpResponse::Ok().finish(),
     }
     // Authorised-and-captured and the later CAPTURED event apply the same reference: once.

@@ -23,7 +23,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/case/verify", web::post().to(verify_submit));
 }
 
-fn form(ctx: &AppContext, view: &DebtorView, attempts_left: Option<u32>) -> HttpResponse {
+/// The step-up form; after a wrong answer it shows the answer as typed, to see a typo.
+fn form(
+    ctx: &AppContext,
+    view: &DebtorView,
+    attempts_left: Option<u32>,
+    typed: &str,
+) -> HttpResponse {
     let (t, l) = (&ctx.texts, view.locale);
     let (label, input_mode) = match view.creditor.mandate.identity.check {
         IdentityCheck::BirthDate => ("verify-birth-date", "text"),
@@ -31,11 +37,13 @@ fn form(ctx: &AppContext, view: &DebtorView, attempts_left: Option<u32>) -> Http
     };
     let body: Markup = html! {
         p { (t.get(l, "verify-intro")) }
-        @if let Some(left) = attempts_left { p.error role="alert" { (t.format(l, "verify-wrong", &[("left", &left.to_string())])) } }
+        @if let Some(left) = attempts_left { p.error role="alert" id="answer-error" { (t.format(l, "verify-wrong", &[("left", &left.to_string())])) } }
         form method="post" action="/case/verify" {
             (csrf_field(view))
             label for="answer" { (t.get(l, label)) }
-            input #answer name="answer" inputmode=(input_mode) autocomplete="off" required;
+            input #answer name="answer" inputmode=(input_mode) autocomplete="off" required value=(typed)
+                aria-invalid=[attempts_left.is_some().then_some("true")]
+                aria-describedby=[attempts_left.is_some().then_some("answer-error")];
             button type="submit" { (t.get(l, "verify-submit")) }
         }
     };
@@ -113,7 +121,7 @@ async fn verify_form(
             .insert_header(("Location", "/case"))
             .finish();
     }
-    locked(&ctx, &view).unwrap_or_else(|| form(&ctx, &view, None))
+    locked(&ctx, &view).unwrap_or_else(|| form(&ctx, &view, None, ""))
 }
 
 async fn verify_submit(
@@ -148,7 +156,7 @@ async fn verify_submit(
     if left == 0 {
         return just_locked(&ctx, &view).await;
     }
-    form(&ctx, &view, Some(left))
+    form(&ctx, &view, Some(left), answer)
 }
 
 /// The lockout page right after an answer: the lock was set by that answer (or a parallel

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::DebtorState;
 use super::pages::{CasePage, notice};
-use super::session::{html, lang_cookie, load, not_found, requested_locale, unavailable};
+use super::session::{html, load, not_found, requested_locale, unavailable};
 use crate::context::AppContext;
 use crate::domain::locale::Locale;
 use crate::http::client_addr::client_addr;
@@ -88,15 +88,15 @@ async fn case_page(
         Err(response) => return response,
     };
     let today = ctx.clock.now().date_naive();
+    let pay_now = super::pay::pay_now_section(&ctx, &view);
     let page = CasePage {
         texts: &ctx.texts,
         view: &view,
         today,
-        pay_now: super::pay::pay_now_section(&ctx, &view),
+        online_offered: !pay_now.0.is_empty(),
+        waiting: super::self_service::waiting_text(&ctx, &view),
+        pay_now,
     };
-    let mut response = html(StatusCode::OK, page.render());
-    if let Some(cookie) = lang_cookie(&req, &state) {
-        let _ = response.add_cookie(&cookie);
-    }
-    response
+    // The `?lang=` choice is remembered by `session::remember_language`, for every page.
+    html(StatusCode::OK, page.render())
 }

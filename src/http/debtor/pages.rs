@@ -15,7 +15,7 @@ use crate::domain::self_service::{can_defer, effective_due_date, plan_month_rang
 use crate::i18n::Texts;
 
 /// Bumped whenever `templates/static/app.css` changes, so browsers may cache it for a year.
-pub const CSS_PATH: &str = "/static/app.v1.css";
+pub const CSS_PATH: &str = "/static/app.v2.css";
 
 pub fn layout(
     texts: &Texts,
@@ -37,7 +37,9 @@ pub fn layout(
             body {
                 main {
                     @if let Some(href) = switch_to {
-                        nav { a.lang href=(href) { (texts.get(locale, "switch-language")) } }
+                        @let other = other_locale(locale).code();
+                        // The link's text is in the other language: screen readers read it so.
+                        nav { a.lang href=(href) lang=(other) hreflang=(other) { (texts.get(locale, "switch-language")) } }
                     }
                     (body)
                 }
@@ -46,13 +48,28 @@ pub fn layout(
     }
 }
 
+fn other_locale(locale: Locale) -> Locale {
+    match locale {
+        Locale::Nb => Locale::En,
+        Locale::En => Locale::Nb,
+    }
+}
+
 /// The link that switches the page at `path` to the other language.
 pub fn switch_link(path: &str, locale: Locale) -> String {
-    let other = match locale {
-        Locale::Nb => "en",
-        Locale::En => "nb",
-    };
-    format!("{path}?lang={other}")
+    format!("{path}?lang={}", other_locale(locale).code())
+}
+
+/// Money as a debtor page shows it: the locale's format with non-breaking spaces, so
+/// "1 252,00 kr" never wraps into "1" and "252,00 kr" on a narrow screen or at large text.
+pub trait Shown {
+    fn shown(&self, locale: Locale) -> String;
+}
+
+impl Shown for crate::domain::money::Money {
+    fn shown(&self, locale: Locale) -> String {
+        nbsp(self.format(locale))
+    }
 }
 
 /// A page for one debtor case: title, body, and the language switch.
@@ -82,23 +99,22 @@ pub fn back_link(texts: &Texts, locale: Locale) -> Markup {
     html! { p { a href="/case" { (texts.get(locale, "back")) } } }
 }
 
-/// The plan's instalments with their dates, amounts and (once agreed) KIDs.
+/// The plan's instalments with their dates, amounts and (once agreed) KIDs: one block per
+/// instalment with its facts as a definition list, not a table, so it fits 320 px at any text
+/// size.
 pub fn plan_table(texts: &Texts, locale: Locale, plan: &InstalmentPlan) -> Markup {
-    let with_kid = plan.instalments.iter().any(|i| i.kid.is_some());
     html! {
-        table.plan {
-            tr {
-                th { (texts.get(locale, "plan-col-number")) }
-                th { (texts.get(locale, "plan-col-date")) }
-                th { (texts.get(locale, "plan-col-amount")) }
-                @if with_kid { th { (texts.get(locale, "pay-bank-kid")) } }
-            }
+        ol.plan {
             @for i in &plan.instalments {
-                tr {
-                    td { (i.number) }
-                    td { (texts.date(locale, i.due_date)) }
-                    td { (i.amount.format(locale)) }
-                    @if let Some(kid) = &i.kid { td.copy { (kid.as_str()) } }
+                li {
+                    h3 { (texts.format(locale, "instalment-heading", &[("number", &i.number.to_string())])) }
+                    dl {
+                        dt { (texts.get(locale, "plan-col-date")) } dd { (texts.date(locale, i.due_date)) }
+                        dt { (texts.get(locale, "plan-col-amount")) } dd { (i.amount.shown(locale)) }
+                        @if let Some(kid) = &i.kid {
+                            dt { (texts.get(locale, "pay-bank-kid")) } dd.copy { (kid.as_str()) }
+                        }
+                    }
                 }
             }
         }
@@ -106,14 +122,14 @@ pub fn plan_table(texts: &Texts, locale: Locale, plan: &InstalmentPlan) -> Marku
 }
 
 pub fn plan_cost(texts: &Texts, locale: Locale, plan: &InstalmentPlan) -> Markup {
-    let total = plan.total.format(locale);
+    let total = plan.total.shown(locale);
     let text = if plan.extra_cost().is_zero() {
         texts.format(locale, "plan-no-extra-cost", &[("total", &total)])
     } else {
         let (cost, fee, interest) = (
-            plan.extra_cost().format(locale),
-            plan.fee.format(locale),
-            plan.interest.format(locale),
+            plan.extra_cost().shown(locale),
+            plan.fee.shown(locale),
+            plan.interest.shown(locale),
         );
         texts.format(
             locale,
@@ -135,6 +151,10 @@ pub struct CasePage<'a> {
     pub today: NaiveDate,
     /// The online "pay now" buttons (empty when the creditor offers none).
     pub pay_now: Markup,
+    /// Whether `pay_now` holds buttons.
+    pub online_offered: bool,
+    /// What waits for the agency, if anything (`self_service::waiting_text`).
+    pub waiting: Option<Markup>,
 }
 
 impl CasePage<'_> {
@@ -144,13 +164,14 @@ impl CasePage<'_> {
         let creditor = v.creditor.name.as_str();
         let agency = v.agency.name.as_str();
         let title = t.format(l, "page-title", &[("creditor", creditor)]);
-        let amount = case.amount_due().format(l);
-        let owed = case.balance().format(l);
+        let amount = case.amount_due().shown(l);
+        let owed = case.balance().shown(l);
         let mandate = &v.creditor.mandate;
         let facts = case.facts();
-        let can_defer = case.plan.is_none() && can_defer(&facts, mandate, self.today);
-        let can_plan =
-            case.plan.is_none() && plan_month_range(&facts, mandate, self.today).is_some();
+        // One open request at a time: nothing new is offered while one waits.
+        let free = case.plan.is_none() && self.waiting.is_none();
+        let can_defer = free && can_defer(&facts, mandate, self.today);
+        let can_plan = free && plan_month_range(&facts, mandate, self.today).is_some();
         let states = case.plan.as_ref().map(|plan| {
             let paid = paid_toward_plan(plan, case.balance());
             instalment_states(plan, paid, self.today, FollowUpRules::default().grace_days)
@@ -168,8 +189,8 @@ impl CasePage<'_> {
                 CaseStatus::Closed => p.status { (t.get(l, "status-closed")) },
                 CaseStatus::Disputed => p.status { (t.format(l, "status-disputed", &[("agency", agency)])) },
                 CaseStatus::Open => {
-                    @if case.has_pending_review() {
-                        p.status { (t.format(l, "pending-review", &[("agency", agency)])) }
+                    @if let Some(waiting) = &self.waiting {
+                        section.status { h2 { (t.get(l, "waiting-title")) } (waiting) }
                     }
                     @if let Some(states) = &states {
                         (self.next_instalment(states))
@@ -194,7 +215,9 @@ impl CasePage<'_> {
                     } @else {
                         section.actions {
                             h2 { (t.get(l, "actions-heading")) }
-                            a.button href="#pay" { (t.get(l, "action-pay")) }
+                            // Online buttons, when offered, are above: the link leads there, not past them to the
+                            // bank transfer details.
+                            a.button href=(if self.online_offered { "#pay-online" } else { "#pay" }) { (t.get(l, "action-pay")) }
                             @if can_defer { a.button href="/case/more-time" { (t.get(l, "action-more-time")) } }
                             @if can_plan { a.button href="/case/plan" { (t.get(l, "action-plan")) } }
                             a.button.quiet href="/case/dispute" { (t.get(l, "action-dispute")) }
@@ -202,14 +225,14 @@ impl CasePage<'_> {
                     }
                     section {
                         h2 { (t.get(l, "breakdown-heading")) }
-                        table {
+                        table.breakdown {
                             @for line in &case.claim {
                                 tr {
                                     th scope="row" {
                                         (t.get(l, claim_text(line.kind)))
                                         @if !line.description.is_empty() { br; small { (line.description) } }
                                     }
-                                    td { (line.amount.format(l)) }
+                                    td { (line.amount.shown(l)) }
                                 }
                             }
                             tr.total { th scope="row" { (t.get(l, "total-label")) } td { (amount) } }
@@ -218,7 +241,7 @@ impl CasePage<'_> {
                                 @for payment in &case.payments {
                                     tr {
                                         th scope="row" { (t.format(l, "breakdown-paid", &[("date", &t.date(l, payment.received_on))])) }
-                                        td { "−" (nbsp(payment.amount.format(l))) }
+                                        td { "−" (payment.amount.shown(l)) }
                                     }
                                 }
                                 tr.total { th scope="row" { (t.get(l, "breakdown-left")) } td { (owed) } }
@@ -236,7 +259,7 @@ impl CasePage<'_> {
                         }
                         p { (t.get(l, "pay-bank-help")) }
                         @if mandate.partial_payment.allowed && case.plan.is_none() {
-                            @let min = crate::domain::money::Money::round_to_minor(mandate.partial_payment.min_amount, case.currency()).format(l);
+                            @let min = crate::domain::money::Money::round_to_minor(mandate.partial_payment.min_amount, case.currency()).shown(l);
                             p { (t.format(l, "partial-payment", &[("min", &min)])) }
                         }
                     }
@@ -274,7 +297,7 @@ impl CasePage<'_> {
         html! {
             section.summary {
                 p.label { (t.format(l, "plan-next-label", &[("number", &number), ("count", &count)])) }
-                p.amount { (nbsp(next.left().format(l))) }
+                p.amount { (next.left().shown(l)) }
                 @match next.state {
                     InstalmentState::Late => p.status { (t.format(l, "plan-next-late", &[("date", &due)])) },
                     InstalmentState::Missed => p.status { (t.format(l, "plan-next-missed", &[("date", &due), ("agency", agency)])) },
@@ -301,7 +324,7 @@ fn nbsp(text: String) -> String {
 }
 
 fn partly_paid(t: &Texts, l: Locale, status: &InstalmentStatus) -> String {
-    let (paid, left) = (nbsp(status.paid.format(l)), nbsp(status.left().format(l)));
+    let (paid, left) = (status.paid.shown(l), status.left().shown(l));
     t.format(
         l,
         "instalment-partly-paid",
@@ -330,7 +353,7 @@ fn instalment_list(
                 };
                 li class=(state) {
                     strong { (t.format(l, "instalment-heading", &[("number", &status.number.to_string())])) }
-                    " · " (t.date(l, status.due_date)) " · " (nbsp(status.amount.format(l)))
+                    " · " (t.date(l, status.due_date)) " · " (status.amount.shown(l))
                     br;
                     span.state { (t.get(l, state)) }
                     @if status.state != InstalmentState::Paid && !status.paid.is_zero() {

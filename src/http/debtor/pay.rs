@@ -1,7 +1,7 @@
 //! Paying online from the case page: the debtor picks Vipps or card and an amount (the whole
 //! balance, or a part where the mandate allows it); each click creates a fresh payment at the
 //! provider and sends the debtor there. Providers confirm through their signed webhooks
-//! (`web::callbacks`); the return page only says thank you. The built-in fake provider's
+//! (`web::callbacks`); the return page tells what the case records of that payment. The built-in fake provider's
 //! approve/decline page lets the demo be paid end to end without a network.
 
 use actix_web::http::StatusCode;
@@ -9,17 +9,19 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 
 use super::DebtorState;
-use super::pages::{back_link, csrf_field};
+use super::pages::{Shown, back_link, csrf_field};
 use super::self_service::{page, parse_amount, posted, see_case};
 use super::session::{DebtorView, field, load};
 use crate::context::AppContext;
 use crate::domain::case::CaseStatus;
+use crate::domain::checkout::{CheckoutEnd, CheckoutState, checkout_state};
 use crate::domain::creditor::OnlineMethod;
 use crate::domain::money::Money;
 use crate::domain::payment::PaymentMethod;
 use crate::links::random_base62;
 use crate::payments::gateways::checkout::{CheckoutRequest, Redirect};
-use crate::service::payments::apply_fake_checkout;
+use crate::payments::gateways::vipps::payment_reference;
+use crate::service::payments::{apply_fake_checkout, checkout_ended};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/case/pay", web::get().to(pay_form))
@@ -76,7 +78,7 @@ pub fn pay_now_section(ctx: &AppContext, view: &DebtorView) -> Markup {
         return html! {};
     }
     let (t, l) = (&ctx.texts, view.locale);
-    let owed = view.case.balance().format(l);
+    let owed = view.case.balance().shown(l);
     html! {
         section #pay-online {
             h2 { (t.get(l, "pay-online-heading")) }
@@ -95,20 +97,23 @@ pub fn pay_now_section(ctx: &AppContext, view: &DebtorView) -> Markup {
     }
 }
 
-fn pay_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
+/// The pay form; after an error it shows the amount as the debtor typed it, never the whole
+/// balance in its place (a second tap would pay everything).
+fn pay_form_body(ctx: &AppContext, view: &DebtorView, error: bool, typed: Option<&str>) -> Markup {
     let (t, l) = (&ctx.texts, view.locale);
     let methods = ctx.payments.offered(&view.creditor);
     let balance = view.case.balance();
     let (min, max) = partial_range(view).unwrap_or((balance, balance));
-    let (min_text, max_text) = (min.format(l), max.format(l));
+    let (min_text, max_text) = (min.shown(l), max.shown(l));
     let range = [("min", min_text.as_str()), ("max", max_text.as_str())];
     html! {
-        @if error { p.error role="alert" { (t.format(l, "pay-error-amount", &range)) } }
+        @if error { p.error role="alert" id="amount-error" { (t.format(l, "pay-error-amount", &range)) } }
         form method="post" action="/case/pay" {
             (csrf_field(view))
             label for="amount" { (t.format(l, "pay-amount-label", &range)) }
             input #amount type="text" name="amount" inputmode="decimal" autocomplete="off"
-                value=(max.amount().to_string().replace('.', ","));
+                value=(typed.map_or_else(|| max.amount().to_string().replace('.', ","), str::to_owned))
+                aria-invalid=[error.then_some("true")] aria-describedby=[error.then_some("amount-error")];
             @for method in &methods {
                 button.button name="method" value=(method.as_str()) { (method_label(ctx, view, *method)) }
             }
@@ -129,7 +134,7 @@ async fn pay_form(
     if !payable(&view) || ctx.payments.offered(&view.creditor).is_empty() {
         return see_case();
     }
-    let body = pay_form_body(&ctx, &view, false);
+    let body = pay_form_body(&ctx, &view, false, None);
     page(&ctx, &view, "/case/pay", "pay-title", StatusCode::OK, body)
 }
 
@@ -151,7 +156,7 @@ async fn pay_submit(
         return see_case();
     };
     let Some(amount) = chosen_amount(&view, field(&fields, "amount")) else {
-        let body = pay_form_body(&ctx, &view, true);
+        let body = pay_form_body(&ctx, &view, true, field(&fields, "amount"));
         return page(
             &ctx,
             &view,
@@ -166,13 +171,20 @@ async fn pay_submit(
         .chars()
         .take(100)
         .collect();
+    let attempt = random_base62(22);
+    // The return page finds this payment by its attempt; Stripe fills in its session id, by
+    // which its payment is applied.
+    let session = match method {
+        OnlineMethod::Card => "&session={CHECKOUT_SESSION_ID}",
+        OnlineMethod::Vipps => "",
+    };
     let request = CheckoutRequest {
         case_id: view.case.id.clone(),
-        attempt: random_base62(22),
+        return_url: format!("{base}/case/paid?attempt={attempt}{session}"),
+        cancel_url: format!("{base}/case/paid?attempt={attempt}&cancelled=1"),
+        attempt,
         amount,
         description,
-        return_url: format!("{base}/case/paid"),
-        cancel_url: format!("{base}/case"),
         locale: view.locale,
         now: ctx.clock.now(),
     };
@@ -249,7 +261,7 @@ async fn fake_page(
             OnlineMethod::Card => "method-card",
         },
     );
-    let shown = amount.format(l);
+    let shown = amount.shown(l);
     let body = html! {
         p { (t.format(l, "fake-body", &[("method", &method_name)])) }
         p.amount { (shown) }
@@ -286,6 +298,12 @@ async fn fake_decide(
         return see_case();
     };
     if field(&fields, "decision") != Some("approve") {
+        let reference = format!("fake:{attempt}");
+        let now = ctx.clock.now();
+        let ended = checkout_ended(&ctx, &view.case.id, &reference, CheckoutEnd::Cancelled, now);
+        if let Err(e) = ended.await {
+            return super::session::unavailable(&ctx, &e);
+        }
         let (t, l) = (&ctx.texts, view.locale);
         let body = html! { p { (t.get(l, "declined-body")) } (back_link(t, l)) };
         return page(&ctx, &view, "/case", "declined-title", StatusCode::OK, body);
@@ -305,14 +323,32 @@ async fn fake_decide(
     .await;
     match applied {
         Ok(_) => HttpResponse::SeeOther()
-            .insert_header(("Location", "/case/paid"))
+            .insert_header(("Location", format!("/case/paid?attempt={attempt}")))
             .finish(),
         Err(e) => super::session::unavailable(&ctx, &e),
     }
 }
 
-/// Where providers send the debtor back. The payment itself arrives by webhook, so this page
-/// only thanks; it shows the case as paid once it is.
+/// The references the payment of one attempt is applied under, whichever provider took it.
+fn attempt_references(view: &DebtorView, fields: &[(String, String)]) -> Option<Vec<String>> {
+    let well_formed = |v: &&str| {
+        (1..=255).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let attempt = field(fields, "attempt").filter(well_formed)?;
+    let mut references = vec![
+        format!("fake:{attempt}"),
+        format!("vipps:{}", payment_reference(&view.case.id, attempt)),
+    ];
+    if let Some(session) = field(fields, "session").filter(well_formed) {
+        references.push(format!("stripe:{session}"));
+    }
+    Some(references)
+}
+
+/// Where providers send the debtor back (`?attempt=`, Stripe's `&session=`, `&cancelled=1`
+/// from a cancel address). The payment itself arrives by webhook, so the page tells what the
+/// case records of this one payment: paid, still being confirmed, cancelled or failed, each
+/// with what to do next. Nothing is ever thanked for that did not happen.
 async fn paid_page(
     req: HttpRequest,
     ctx: web::Data<AppContext>,
@@ -322,21 +358,60 @@ async fn paid_page(
         Ok(view) => view,
         Err(response) => return response,
     };
+    let fields = super::session::form_fields(req.query_string().as_bytes());
     let (t, l) = (&ctx.texts, view.locale);
-    let body = html! {
-        @if view.case.status == CaseStatus::Paid {
-            p.status { (t.get(l, "status-paid")) }
-        } @else {
-            p { (t.get(l, "paid-body")) }
-        }
-        (back_link(t, l))
+    let Some(references) = attempt_references(&view, &fields) else {
+        return match view.case.status {
+            CaseStatus::Paid => {
+                let body = html! { p.status { (t.get(l, "status-paid")) } (back_link(t, l)) };
+                page(
+                    &ctx,
+                    &view,
+                    "/case/paid",
+                    "paid-title",
+                    StatusCode::OK,
+                    body,
+                )
+            }
+            _ => see_case(),
+        };
     };
-    page(
-        &ctx,
-        &view,
-        "/case/paid",
-        "paid-title",
-        StatusCode::OK,
-        body,
-    )
+    let cancelled = field(&fields, "cancelled").is_some();
+    let agency = view.agency.name.as_str();
+    let balance = view.case.balance().shown(l);
+    let (title, body) = match checkout_state(&view.case, &references, cancelled) {
+        CheckoutState::Paid if view.case.status == CaseStatus::Paid => (
+            "paid-title",
+            html! { p.status { (t.get(l, "status-paid")) } },
+        ),
+        CheckoutState::Paid => (
+            "paid-title",
+            html! { p { (t.format(l, "paid-part-body", &[("left", &balance)])) } },
+        ),
+        CheckoutState::Confirming => (
+            "paid-confirming-title",
+            html! {
+                p { (t.get(l, "paid-confirming-body")) }
+                // A link, not an automatic refresh: the debtor reads at their own pace.
+                p { a.button href=(format!("/case/paid?{}", req.query_string())) { (t.get(l, "paid-check-again")) } }
+                p { (t.format(l, "paid-confirming-help", &[("agency", agency)])) }
+            },
+        ),
+        CheckoutState::Cancelled => (
+            "declined-title",
+            html! {
+                p { (t.get(l, "declined-body")) }
+                p { a.button href="/case#pay-online" { (t.get(l, "paid-try-again")) } }
+            },
+        ),
+        CheckoutState::Failed => (
+            "paid-failed-title",
+            html! {
+                p { (t.get(l, "paid-failed-body")) }
+                p { a.button href="/case#pay-online" { (t.get(l, "paid-try-again")) } }
+            },
+        ),
+    };
+    let body = html! { (body) (back_link(t, l)) };
+    page(&ctx, &view, "/case/paid", title, StatusCode::OK, body)
 }

@@ -9,19 +9,20 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::DebtorState;
-use super::pages::{back_link, csrf_field, debtor_page, plan_cost, plan_table};
+use super::pages::{Shown, back_link, csrf_field, debtor_page, plan_cost, plan_table};
 use super::session::{
     DebtorView, field, form_expired, form_fields, form_is_genuine, html, load, unavailable,
 };
 use crate::context::AppContext;
 use crate::domain::case::CaseStatus;
 use crate::domain::money::Money;
+use crate::domain::open_request;
 use crate::domain::plan::{InstalmentPlan, PlanShape};
 use crate::domain::self_service::{
-    DebtorRequest, Decision, Dispute, Offer, PaidClaimError, Terms, check_paid_claim,
-    deferral_options, effective_due_date, evaluate, plan_month_range,
+    DebtorRequest, Decision, Dispute, Offer, PaidClaimError, PendingRequest, Terms,
+    check_paid_claim, deferral_options, effective_due_date, evaluate, plan_month_range,
 };
-use crate::service::self_service::{self, Decided, open_dispute};
+use crate::service::self_service::{self, DecideError, Decided, open_dispute};
 use crate::store::StoreError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -37,6 +38,43 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Self-service applies only to open cases without a plan; otherwise back to the case page.
 fn open_for_requests(view: &DebtorView) -> bool {
     view.case.status == CaseStatus::Open && view.case.plan.is_none()
+}
+
+/// What waits for the agency, in the debtor's words: what was asked and on which day.
+pub(super) fn waiting_text(ctx: &AppContext, view: &DebtorView) -> Option<Markup> {
+    let (request, at) = open_request::waiting(&view.case)?;
+    let (t, l) = (&ctx.texts, view.locale);
+    let zone = view.creditor.jurisdiction.time_zone();
+    let since = t.date(l, at.with_timezone(&zone).date_naive());
+    let what = match request {
+        PendingRequest::Deferral { new_due_date, .. } => t.format(
+            l,
+            "waiting-deferral",
+            &[("date", &t.date(l, *new_due_date)), ("since", &since)],
+        ),
+        PendingRequest::Plan { plan, .. } => t.format(
+            l,
+            "waiting-plan",
+            &[
+                ("months", &plan.months().to_string()),
+                ("monthly", &plan.monthly().shown(l)),
+                ("since", &since),
+            ],
+        ),
+        PendingRequest::Dispute { .. } => t.format(l, "waiting-dispute", &[("since", &since)]),
+    };
+    let agency = view.agency.name.as_str();
+    Some(html! {
+        p { (what) }
+        p { (t.format(l, "waiting-body", &[("agency", agency)])) }
+    })
+}
+
+/// The page a new request gets while another waits: one open request at a time.
+fn waiting_page(ctx: &AppContext, view: &DebtorView, status: StatusCode) -> HttpResponse {
+    let (t, l) = (&ctx.texts, view.locale);
+    let body = html! { (waiting_text(ctx, view).unwrap_or_default()) (back_link(t, l)) };
+    page(ctx, view, "/case", "waiting-title", status, body)
 }
 
 /// Every form post goes through here: the session, a genuine (same-site, CSRF-checked) form,
@@ -99,7 +137,13 @@ pub(super) fn parse_amount(text: &str, view: &DebtorView) -> Option<Money> {
 
 // ---- more time ----
 
-fn more_time_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
+/// The more-time form; `chosen` is the date sent with an error, shown chosen again.
+fn more_time_body(
+    ctx: &AppContext,
+    view: &DebtorView,
+    error: bool,
+    chosen: Option<&str>,
+) -> Markup {
     let (t, l) = (&ctx.texts, view.locale);
     let options = deferral_options(
         &view.case.facts(),
@@ -110,13 +154,17 @@ fn more_time_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
     html! {
         p { (t.format(l, "more-time-current", &[("date", &t.date(l, effective_due_date(view.case.due_date)))])) }
         p { (t.format(l, "more-time-intro", &[("agency", agency)])) }
-        @if error { p.error role="alert" { (t.get(l, "error-choose-date")) } }
+        @if error { p.error role="alert" id="date-error" { (t.get(l, "error-choose-date")) } }
         form method="post" action="/case/more-time" {
             (csrf_field(view))
-            fieldset {
+            fieldset aria-describedby=[error.then_some("date-error")] {
+                legend { (t.get(l, "more-time-legend")) }
                 @for (day, instant) in &options {
                     label.choice {
-                        input type="radio" name="date" value=(day.format("%Y-%m-%d")) required;
+                        @let value = day.format("%Y-%m-%d").to_string();
+                        input type="radio" name="date" value=(value) required
+                            checked[chosen == Some(value.as_str())]
+                            aria-invalid=[error.then_some("true")];
                         span { (t.date(l, *day)) " — " (t.get(l, if *instant { "more-time-instant" } else { "more-time-review" })) }
                     }
                 }
@@ -139,13 +187,16 @@ async fn more_time_form(
     if !open_for_requests(&view) {
         return see_case();
     }
+    if open_request::waiting(&view.case).is_some() {
+        return waiting_page(&ctx, &view, StatusCode::OK);
+    }
     page(
         &ctx,
         &view,
         "/case/more-time",
         "more-time-title",
         StatusCode::OK,
-        more_time_body(&ctx, &view, false),
+        more_time_body(&ctx, &view, false, None),
     )
 }
 
@@ -166,7 +217,7 @@ async fn more_time_submit(
             "/case/more-time",
             "more-time-title",
             StatusCode::UNPROCESSABLE_ENTITY,
-            more_time_body(&ctx, &view, true),
+            more_time_body(&ctx, &view, true, field(&fields, "date")),
         );
     };
     decide(&ctx, view, DebtorRequest::Deferral { new_due_date: date }).await
@@ -174,44 +225,63 @@ async fn more_time_submit(
 
 // ---- instalment plan ----
 
-fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool) -> Markup {
+/// What the debtor chose on the plan form, shown again after an error or when choosing anew
+/// from a preview.
+#[derive(Default)]
+struct PlanTyped<'a> {
+    months: Option<u32>,
+    monthly: &'a str,
+}
+
+impl<'a> PlanTyped<'a> {
+    fn from(fields: &'a [(String, String)]) -> Self {
+        PlanTyped {
+            months: field(fields, "months").and_then(|m| m.trim().parse().ok()),
+            monthly: field(fields, "monthly").unwrap_or_default(),
+        }
+    }
+}
+
+fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool, typed: &PlanTyped) -> Markup {
     let (t, l) = (&ctx.texts, view.locale);
     let today = ctx.clock.now().date_naive();
     let Some((min, max)) = plan_month_range(&view.case.facts(), &view.creditor.mandate, today)
     else {
         return back_link(t, l);
     };
-    let amount = view.case.amount_due().format(l);
+    let amount = view.case.amount_due().shown(l);
     let min_instalment = Money::round_to_minor(
         view.creditor.mandate.plan.min_instalment,
         view.case.currency(),
     )
-    .format(l);
+    .shown(l);
     html! {
         p { (t.format(l, "plan-intro", &[("amount", &amount), ("min", &min.to_string()), ("max", &max.to_string()), ("min_instalment", &min_instalment)])) }
-        @if error { p.error role="alert" { (t.get(l, "error-amount")) } }
+        @if error { p.error role="alert" id="monthly-error" { (t.get(l, "error-amount")) } }
         form method="post" action="/case/plan/preview" {
             (csrf_field(view))
             label for="months" { (t.get(l, "plan-months-label")) }
             select #months name="months" {
-                @for n in min..=max { option value=(n) selected[n == max.min(6).max(min)] { (n) } }
+                @let months = typed.months.filter(|m| (min..=max).contains(m)).unwrap_or(max.min(6).max(min));
+                @for n in min..=max { option value=(n) selected[n == months] { (n) } }
             }
             label for="monthly" { (t.get(l, "plan-monthly-label")) }
-            input #monthly name="monthly" inputmode="decimal" autocomplete="off";
+            input #monthly name="monthly" inputmode="decimal" autocomplete="off" value=(typed.monthly)
+                aria-invalid=[error.then_some("true")] aria-describedby=[error.then_some("monthly-error")];
             button type="submit" { (t.get(l, "plan-preview-submit")) }
         }
         (back_link(t, l))
     }
 }
 
-fn plan_form_again(ctx: &AppContext, view: &DebtorView) -> HttpResponse {
+fn plan_form_again(ctx: &AppContext, view: &DebtorView, typed: &PlanTyped) -> HttpResponse {
     page(
         ctx,
         view,
         "/case/plan",
         "plan-title",
         StatusCode::UNPROCESSABLE_ENTITY,
-        plan_form_body(ctx, view, true),
+        plan_form_body(ctx, view, true, typed),
     )
 }
 
@@ -227,13 +297,18 @@ async fn plan_form(
     if !open_for_requests(&view) {
         return see_case();
     }
+    if open_request::waiting(&view.case).is_some() {
+        return waiting_page(&ctx, &view, StatusCode::OK);
+    }
+    let query = super::session::form_fields(req.query_string().as_bytes());
     page(
         &ctx,
         &view,
         "/case/plan",
         "plan-title",
         StatusCode::OK,
-        plan_form_body(&ctx, &view, false),
+        // "Choose another plan" from a preview comes back with what was chosen there.
+        plan_form_body(&ctx, &view, false, &PlanTyped::from(&query)),
     )
 }
 
@@ -289,7 +364,7 @@ async fn plan_preview(
     };
     let shape = match plan_shape(&fields, &view) {
         Ok(shape) => shape,
-        Err(()) => return plan_form_again(&ctx, &view),
+        Err(()) => return plan_form_again(&ctx, &view, &PlanTyped::from(&fields)),
     };
     let today = ctx.clock.now().date_naive();
     let decision = evaluate(
@@ -307,6 +382,13 @@ async fn plan_preview(
         _ => return outcome_page(&ctx, &view, &decision),
     };
     let (t, l) = (&ctx.texts, view.locale);
+    let typed = PlanTyped::from(&fields);
+    let months = typed.months.map(|m| m.to_string()).unwrap_or_default();
+    let again = [("months", months.as_str()), ("monthly", typed.monthly)];
+    let choose_again = format!(
+        "/case/plan?{}",
+        serde_urlencoded::to_string(again).unwrap_or_default()
+    );
     let body = html! {
         (plan_table(t, l, &plan))
         (plan_cost(t, l, &plan))
@@ -314,7 +396,7 @@ async fn plan_preview(
             p { (t.get(l, &format!("review-{}", reason_id(reason)))) }
         }
         (confirm_form(&ctx, &view, &plan, "plan-confirm"))
-        p { a href="/case/plan" { (t.get(l, "plan-choose-other")) } }
+        p { a href=(choose_again) { (t.get(l, "plan-choose-other")) } }
     };
     page(
         &ctx,
@@ -338,7 +420,7 @@ async fn plan_confirm(
     };
     let shape = match plan_shape(&fields, &view) {
         Ok(shape) => shape,
-        Err(()) => return plan_form_again(&ctx, &view),
+        Err(()) => return plan_form_again(&ctx, &view, &PlanTyped::from(&fields)),
     };
     decide(&ctx, view, DebtorRequest::Plan(shape)).await
 }
@@ -504,7 +586,7 @@ async fn dispute_submit(
         .with_timezone(&view.creditor.jurisdiction.time_zone())
         .date_naive();
     let total = view.case.amount_due();
-    if let Err(e) = check_paid_claim(&dispute, today, view.case.due_date, total) {
+    if let Err(e) = check_paid_claim(&dispute, today, view.case.original_due_date(), total) {
         let message = match e {
             PaidClaimError::PaidOnInFuture => t.get(l, "error-paid-on-future"),
             PaidClaimError::PaidOnBeforeClaim { earliest } => t.format(
@@ -515,7 +597,7 @@ async fn dispute_submit(
             PaidClaimError::PaidAmountAboveTotal { total } => t.format(
                 l,
                 "error-paid-amount-above-total",
-                &[("total", &total.format(l))],
+                &[("total", &total.shown(l))],
             ),
         };
         return invalid(FieldError::new(t, l, e.field(), message));
@@ -556,7 +638,8 @@ async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> H
     let decided =
         self_service::decide(ctx, &view.case, &view.creditor, request, ctx.clock.now()).await;
     match decided {
-        Err(e) => store_failure(ctx, &view, e),
+        Err(DecideError::Store(e)) => store_failure(ctx, &view, e),
+        Err(DecideError::Waiting(..)) => waiting_page(ctx, &view, StatusCode::CONFLICT),
         Ok(Decided {
             decision,
             saved: None,
@@ -586,7 +669,7 @@ fn offer_markup(ctx: &AppContext, view: &DebtorView, offer: &Offer) -> Markup {
             }
         },
         Offer::Plan(plan) => html! {
-            p { (t.format(l, "offer-plan", &[("months", &plan.months().to_string()), ("monthly", &plan.monthly().format(l))])) }
+            p { (t.format(l, "offer-plan", &[("months", &plan.months().to_string()), ("monthly", &plan.monthly().shown(l))])) }
             (plan_table(t, l, plan))
             (plan_cost(t, l, plan))
             (confirm_form(ctx, view, plan, "offer-accept"))
@@ -606,7 +689,7 @@ fn outcome_page(ctx: &AppContext, view: &DebtorView, decision: &Decision) -> Htt
         Decision::Granted(Terms::Plan(_)) => {
             let plan = view.case.plan.as_ref();
             let first = plan.and_then(|p| p.instalments.first());
-            let amount = first.map(|i| i.amount.format(l)).unwrap_or_default();
+            let amount = first.map(|i| i.amount.shown(l)).unwrap_or_default();
             let date = first.map(|i| t.date(l, i.due_date)).unwrap_or_default();
             (
                 "granted-plan-title",
@@ -630,7 +713,7 @@ fn outcome_page(ctx: &AppContext, view: &DebtorView, decision: &Decision) -> Htt
                 view.creditor.mandate.plan.min_instalment,
                 view.case.currency(),
             )
-            .format(l);
+            .shown(l);
             (
                 "refused-title",
                 StatusCode::UNPROCESSABLE_ENTITY,

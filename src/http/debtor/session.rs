@@ -103,7 +103,30 @@ fn accepted_locale(header: &str) -> Option<Locale> {
     ranked.first().map(|(_, locale)| *locale)
 }
 
-/// Remembers a language picked with `?lang=` for the following pages.
+/// Makes a language picked with `?lang=` (the language link, on any page) hold for every later
+/// page and form answer of the session: the answer carries the `lang` cookie, which
+/// [`chosen_locale`] reads before the case's own language. A middleware, so no page can forget
+/// it; the API and the provider callbacks have no language to remember.
+pub async fn remember_language(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let path = req.path();
+    let pages = !(path.starts_with("/api/") || path.starts_with("/callbacks/"));
+    let cookie = pages
+        .then(|| {
+            let state = req.app_data::<web::Data<DebtorState>>()?;
+            lang_cookie(req.request(), state)
+        })
+        .flatten();
+    let mut res = next.call(req).await?;
+    if let Some(cookie) = cookie {
+        res.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(res)
+}
+
+/// The cookie that remembers a language picked with `?lang=` for the following pages.
 pub fn lang_cookie(req: &HttpRequest, state: &DebtorState) -> Option<Cookie<'static>> {
     let query = web::Query::<Vec<(String, String)>>::from_query(req.query_string()).ok()?;
     let locale = query

@@ -4,6 +4,7 @@
 pub mod console;
 pub mod failover;
 pub mod gatewayapi;
+pub mod memory;
 pub mod postmark;
 pub mod provider;
 pub mod set;

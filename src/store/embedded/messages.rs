@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use super::{EmbeddedStore, Expiring, OptOutMember};
 use crate::domain::ids::{CaseId, MessageId};
 use crate::domain::message::{Message, MessageStatus, ProviderRef, Recipient};
-use crate::store::{MessageStore, SendStart, StoreResult, email_opt_out_member, lifetimes};
+use crate::store::{
+    MessageStore, QueueDepth, SendStart, StoreResult, email_opt_out_member, lifetimes,
+};
 
 #[async_trait]
 impl MessageStore for EmbeddedStore {
@@ -19,6 +21,22 @@ impl MessageStore for EmbeddedStore {
                 .push(message.id.clone());
             inner.enqueue(&message.id, message.not_before.timestamp_millis());
             Ok(())
+        })
+    }
+
+    async fn queue_depth(&self, now: DateTime<Utc>) -> StoreResult<QueueDepth> {
+        let inner = self.lock()?;
+        let now_ms = now.timestamp_millis();
+        let due = inner.due.iter().take_while(|(at, _)| *at <= now_ms).count() as u64;
+        Ok(QueueDepth {
+            due,
+            scheduled: inner.due.len() as u64 - due,
+            leased: inner.leased.len() as u64,
+            oldest_due: inner
+                .due
+                .first()
+                .filter(|(at, _)| *at <= now_ms)
+                .and_then(|(at, _)| DateTime::from_timestamp_millis(*at)),
         })
     }
 

@@ -1,5 +1,5 @@
 //! Cases on Redis: a hash per case (version and JSON), its reference and KID indexes, the
-//! agency's list, and the retention index kept in step by the case-writing scripts.
+//! agency's list, and the retention index kept beside the case writes.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -10,50 +10,71 @@ use crate::domain::case::Case;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use crate::store::{CaseInsert, CaseStore, StoreError, StoreResult};
 
+fn case_id(raw: &str) -> StoreResult<CaseId> {
+    CaseId::parse(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 #[async_trait]
 impl CaseStore for RedisStore {
+    /// Three slots (the case's, its creditor's KID, the agency's), so three steps in this
+    /// order: the record and the KID index first, then the reference claimed and the case
+    /// listed in one step (claim_ref.lua) — the commit point. Until then nothing finds the
+    /// case by reference or in the agency's list; a crash before it leaves a record (and a KID
+    /// pointing at it) under a fresh id nobody was told, which nothing reads. A reference taken
+    /// meanwhile by another case has this one's record and KID removed again.
     async fn insert_case(&self, case: &Case) -> StoreResult<CaseInsert> {
+        let kid = self.keys.kid(&case.creditor_id, case.kid.as_str());
+        let record = self.keys.case(&case.id);
+        self.conn()
+            .hset_multiple::<_, _, _, ()>(
+                &record,
+                &[("v", case.version.to_string()), ("json", to_json(case)?)],
+            )
+            .await
+            .map_err(unavailable)?;
+        self.conn()
+            .set::<_, _, ()>(&kid, case.id.as_str())
+            .await
+            .map_err(unavailable)?;
         let owner: String = self
             .scripts
-            .insert_case
+            .claim_ref
             .key(self.keys.external_ref(&case.agency_id, &case.external_ref))
-            .key(self.keys.case(&case.id))
-            .key(self.keys.kid(&case.creditor_id, case.kid.as_str()))
             .key(self.keys.agency_cases(&case.agency_id))
             .arg(case.id.as_str())
-            .arg(case.version)
-            .arg(to_json(case)?)
             .invoke_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
         if owner == case.id.as_str() {
-            Ok(CaseInsert::Created)
-        } else {
-            let id = CaseId::parse(&owner).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            Ok(CaseInsert::Exists(id))
+            return Ok(CaseInsert::Created);
         }
+        let mut drop_record = redis::cmd("DEL");
+        drop_record.arg(&record);
+        let mut drop_kid = redis::cmd("DEL");
+        drop_kid.arg(&kid);
+        self.each::<i64>(&[drop_record, drop_kid]).await?;
+        Ok(CaseInsert::Exists(case_id(&owner)?))
     }
 
     async fn update_case(&self, case: &Case) -> StoreResult<Case> {
         let mut next = case.clone();
         next.version += 1;
-        let mut invocation = self.scripts.update_case.key(self.keys.case(&case.id));
-        invocation
-            .key(self.keys.retention(&case.creditor_id))
-            .key(self.keys.retention_creditors())
+        self.index_before_write(&next).await?;
+        let written: i64 = self
+            .scripts
+            .update_case
+            .key(self.keys.case(&case.id))
             .arg(case.version)
             .arg(next.version)
-            .arg(to_json(&next)?);
-        Self::settled_args(&mut invocation, &next);
-        let written: i64 = invocation
+            .arg(to_json(&next)?)
             .invoke_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
-        if written == 1 {
-            Ok(next)
-        } else {
-            Err(StoreError::Conflict)
+        if written != 1 {
+            return Err(StoreError::Conflict);
         }
+        self.unindex_after_write(&next).await?;
+        Ok(next)
     }
 
     async fn agency_cases(
@@ -74,15 +95,13 @@ impl CaseStore for RedisStore {
             )
             .await
             .map_err(unavailable)?;
-        let mut pipe = redis::pipe();
+        let mut reads = Vec::with_capacity(ids.len());
         for id in &ids {
-            let id = CaseId::parse(id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            pipe.hget(self.keys.case(&id), "json");
+            let mut read = redis::cmd("HGET");
+            read.arg(self.keys.case(&case_id(id)?)).arg("json");
+            reads.push(read);
         }
-        let raws: Vec<Option<String>> = pipe
-            .query_async(&mut self.conn())
-            .await
-            .map_err(unavailable)?;
+        let raws: Vec<Option<String>> = self.each(&reads).await?;
         raws.into_iter().flatten().map(|r| from_json(&r)).collect()
     }
 
@@ -100,17 +119,22 @@ impl CaseStore for RedisStore {
         agency: &AgencyId,
         external_ref: &ExternalRef,
     ) -> StoreResult<Option<Case>> {
-        let id: Option<String> = self
+        let mut id: Option<String> = self
             .conn()
             .get(self.keys.external_ref(agency, external_ref))
             .await
             .map_err(unavailable)?;
+        if id.is_none() && !self.is_cluster() {
+            // Written by a process of the previous version after this one moved the index.
+            id = self
+                .conn()
+                .get(self.keys.legacy_external_ref(agency, external_ref))
+                .await
+                .map_err(unavailable)?;
+        }
         match id {
             None => Ok(None),
-            Some(id) => {
-                let id = CaseId::parse(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                self.case(&id).await
-            }
+            Some(id) => self.case(&case_id(&id)?).await,
         }
     }
 
@@ -137,9 +161,7 @@ impl CaseStore for RedisStore {
             .query_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
-        ids.iter()
-            .map(|id| CaseId::parse(id).map_err(|e| StoreError::Corrupt(e.to_string())))
-            .collect()
+        ids.iter().map(|id| case_id(id)).collect()
     }
 
     async fn retention_creditors(&self) -> StoreResult<Vec<CreditorId>> {

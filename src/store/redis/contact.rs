@@ -21,25 +21,26 @@ impl ContactStore for RedisStore {
     }
 
     async fn is_opted_out(&self, phone: &str) -> StoreResult<bool> {
-        let (current, legacy): (bool, bool) = redis::pipe()
-            .sismember(self.keys.optouts(), self.pseudonyms.of(phone))
-            .sismember(self.keys.legacy_optouts(), phone)
-            .query_async(&mut self.conn())
-            .await
-            .map_err(unavailable)?;
-        Ok(current || legacy)
+        let mut current = redis::cmd("SISMEMBER");
+        current
+            .arg(self.keys.optouts())
+            .arg(self.pseudonyms.of(phone));
+        let mut legacy = redis::cmd("SISMEMBER");
+        legacy.arg(self.keys.legacy_optouts()).arg(phone);
+        let found: Vec<bool> = self.each(&[current, legacy]).await?;
+        Ok(found.contains(&true))
     }
 
     async fn opt_in(&self, phone: &str) -> StoreResult<()> {
         // From both sets: a STOP a previous version kept in the plain set is undone too.
-        redis::pipe()
-            .srem(self.keys.optouts(), self.pseudonyms.of(phone))
-            .ignore()
-            .srem(self.keys.legacy_optouts(), phone)
-            .ignore()
-            .query_async::<()>(&mut self.conn())
-            .await
-            .map_err(unavailable)
+        let mut current = redis::cmd("SREM");
+        current
+            .arg(self.keys.optouts())
+            .arg(self.pseudonyms.of(phone));
+        let mut legacy = redis::cmd("SREM");
+        legacy.arg(self.keys.legacy_optouts()).arg(phone);
+        self.each::<i64>(&[current, legacy]).await?;
+        Ok(())
     }
 
     async fn opt_out_email(&self, address: &str) -> StoreResult<()> {
@@ -74,11 +75,15 @@ impl ContactStore for RedisStore {
         // as the script sees it.
         let now = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
         let limits = CapLimits::of(cap, now);
-        let answer: Vec<i64> = self
+        let mut invocation = self
             .scripts
             .claim_contact_slot
-            .key(self.keys.contact(agency, address))
-            .key(self.keys.legacy_contact(agency, address))
+            .key(self.keys.contact(agency, address));
+        if !self.is_cluster() {
+            // See claim_contact_slot.lua: the old name, on a single Redis only.
+            invocation.key(self.keys.legacy_contact(agency, address));
+        }
+        let answer: Vec<i64> = invocation
             .arg(now.timestamp_millis())
             .arg(limits.window_start)
             .arg(cap.max)
@@ -116,14 +121,16 @@ impl ContactStore for RedisStore {
         address: &str,
         message: &MessageId,
     ) -> StoreResult<()> {
-        redis::pipe()
-            .zrem(self.keys.contact(agency, address), message.as_str())
-            .ignore()
-            .zrem(self.keys.legacy_contact(agency, address), message.as_str())
-            .ignore()
-            .query_async::<()>(&mut self.conn())
-            .await
-            .map_err(unavailable)
+        let mut current = redis::cmd("ZREM");
+        current
+            .arg(self.keys.contact(agency, address))
+            .arg(message.as_str());
+        let mut legacy = redis::cmd("ZREM");
+        legacy
+            .arg(self.keys.legacy_contact(agency, address))
+            .arg(message.as_str());
+        self.each::<i64>(&[current, legacy]).await?;
+        Ok(())
     }
 
     async fn remember_sms_case(&self, phone: &str, case: &CaseId) -> StoreResult<()> {

@@ -1,10 +1,24 @@
 //! Every Redis key name the backend uses, built here and nowhere else.
 //!
-//! All start with the namespace. Keys of one case carry the case id as hash tag (`{cs_…}`) so
-//! they stay on one Cluster slot; indexes keyed by something else (external reference, queue)
-//! live on their own keys. No phone number or address is ever part of a name: those keys hold
-//! the value's keyed pseudonym (the `legacy_…` names are the ones earlier versions used, read
-//! or moved by the upgrade steps in `migrate.rs`).
+//! All start with the namespace (which holds no brace: `config::validate` refuses one), so the
+//! first `{…}` of a name is always one of these hash tags, and Redis Cluster keeps every key of
+//! one tag on one slot:
+//!
+//! - `{cs_…}`, the case id: the case, its indexes (events, answers, links, messages) and its
+//!   applied payment references. Every case-writing script touches only these.
+//! - `{a:<agency>}`: the agency's outbox (stream, payloads, staged events), its case list and
+//!   its external-reference index (so a reference is claimed and listed in one step).
+//! - `{q:<n>}`: one shard of the message queue (due and leased), `n` below the shard count.
+//!   A case's messages all go to one shard ([`Keys::shard_of`]), so they keep their order.
+//!
+//! The namespace sits outside the braces: two namespaces' keys of one tag share a slot, which
+//! costs nothing (they are still different keys) and lets a tag be built without it.
+//! Every other key is touched alone (its whole name is hashed). A multi-key step that would span
+//! two tags is split into single-tag steps in a crash-safe order, documented where it is done.
+//!
+//! No phone number or address is ever part of a name: those keys hold the value's keyed
+//! pseudonym (the `legacy_…` names are the ones earlier versions used, read or moved by the
+//! upgrade steps in `migrate.rs`).
 
 use std::fmt::Display;
 
@@ -17,14 +31,33 @@ use crate::store::Pseudonyms;
 pub(super) struct Keys {
     ns: String,
     pseudonyms: Pseudonyms,
+    /// How many shards the message queue is split into (at least 1).
+    shards: u16,
+}
+
+/// The hash tag of an agency's keys.
+fn agency_tag(agency: &AgencyId) -> String {
+    format!("{{a:{agency}}}")
 }
 
 impl Keys {
-    pub(super) fn new(namespace: &str, pseudonyms: Pseudonyms) -> Keys {
+    pub(super) fn new(namespace: &str, pseudonyms: Pseudonyms, shards: u16) -> Keys {
         Keys {
             ns: namespace.to_owned(),
             pseudonyms,
+            shards: shards.max(1),
         }
+    }
+
+    pub(super) fn shards(&self) -> u16 {
+        self.shards
+    }
+
+    /// The queue shard a case's messages go to: a stable hash of the case id (SHA-256, not
+    /// `DefaultHasher`, whose output may change between Rust releases), so every process
+    /// with the same shard count agrees.
+    pub(super) fn shard_of(&self, case: &CaseId) -> u16 {
+        shard_of(case.as_str(), self.shards)
     }
 
     // Cases and their indexes.
@@ -32,11 +65,6 @@ impl Keys {
     /// A case: a hash of its version (`v`), its JSON and, once erased, `answers_closed`.
     pub(super) fn case(&self, id: impl Display) -> String {
         format!("{}:case:{{{id}}}", self.ns)
-    }
-    /// What precedes `{case id}` in [`Keys::case`], for the script that derives a case's key
-    /// from the session it reads (session_with_case.lua).
-    pub(super) fn case_prefix(&self) -> String {
-        format!("{}:case:", self.ns)
     }
     /// The ids of the case's events, so erasure can find them in the agency's outbox.
     pub(super) fn case_events(&self, id: &CaseId) -> String {
@@ -52,11 +80,36 @@ impl Keys {
     pub(super) fn case_messages(&self, id: &CaseId) -> String {
         format!("{}:case:{{{id}}}:messages", self.ns)
     }
+    /// The payment references applied to the case: the part of the once-only check that is
+    /// written in the same step as the payment (see `payments.rs`).
+    pub(super) fn case_payments(&self, id: &CaseId) -> String {
+        format!("{}:case:{{{id}}}:payments", self.ns)
+    }
     pub(super) fn agency_cases(&self, agency: &AgencyId) -> String {
+        format!("{}:agency:{}:cases", self.ns, agency_tag(agency))
+    }
+    /// The list as named before hash tags; moved by `migrate`.
+    pub(super) fn legacy_agency_cases(&self, agency: &AgencyId) -> String {
         format!("{}:agency:{agency}:cases", self.ns)
     }
     pub(super) fn external_ref(&self, agency: &AgencyId, external_ref: &ExternalRef) -> String {
+        format!("{}:ref:{}:{external_ref}", self.ns, agency_tag(agency))
+    }
+    /// The reference index as named before hash tags; moved by `migrate`, still read.
+    pub(super) fn legacy_external_ref(
+        &self,
+        agency: &AgencyId,
+        external_ref: &ExternalRef,
+    ) -> String {
         format!("{}:ref:{agency}:{external_ref}", self.ns)
+    }
+    /// What precedes the agency in [`Keys::legacy_external_ref`].
+    pub(super) fn legacy_external_ref_prefix(&self) -> String {
+        format!("{}:ref:", self.ns)
+    }
+    /// A `SCAN MATCH` pattern for every [`Keys::legacy_external_ref`] (not the tagged names).
+    pub(super) fn legacy_external_ref_pattern(&self) -> String {
+        format!("{}[^{{]*", glob_literal(&self.legacy_external_ref_prefix()))
     }
     pub(super) fn kid_sequence(&self, creditor: &CreditorId) -> String {
         format!("{}:kidseq:{creditor}", self.ns)
@@ -75,12 +128,11 @@ impl Keys {
     // Links and sessions.
 
     pub(super) fn link(&self, digest: &TokenDigest) -> String {
-        format!("{}{}", self.link_prefix(), digest.to_hex())
+        self.link_hex(&digest.to_hex())
     }
-    /// What precedes a digest in [`Keys::link`], for revoke_links.lua (it reads digests from the
-    /// case's link index).
-    pub(super) fn link_prefix(&self) -> String {
-        format!("{}:link:", self.ns)
+    /// [`Keys::link`] by the hex of the digest (as the case's link index lists them).
+    pub(super) fn link_hex(&self, digest_hex: &str) -> String {
+        format!("{}:link:{digest_hex}", self.ns)
     }
     pub(super) fn session(&self, digest: &TokenDigest) -> String {
         format!("{}:session:{}", self.ns, digest.to_hex())
@@ -88,17 +140,27 @@ impl Keys {
 
     // The message queue.
 
+    /// A message's record, on its own slot (looked up by id alone).
     pub(super) fn message(&self, id: impl Display) -> String {
-        format!("{}{id}", self.message_prefix())
+        format!("{}:msg:{id}", self.ns)
     }
-    /// What precedes an id in [`Keys::message`], for claim_due.lua (it reads ids from the queue).
-    pub(super) fn message_prefix(&self) -> String {
-        format!("{}:msg:", self.ns)
+    /// Shard `shard`'s due messages, scored by when they may go.
+    pub(super) fn due(&self, shard: u16) -> String {
+        format!("{}:queue:{{q:{shard}}}:due", self.ns)
     }
-    pub(super) fn due(&self) -> String {
+    /// Shard `shard`'s leased messages, scored by when the lease runs out.
+    pub(super) fn leased(&self, shard: u16) -> String {
+        format!("{}:queue:{{q:{shard}}}:leased", self.ns)
+    }
+    /// The shard count the queue is laid out in, so a start with another count moves it over.
+    pub(super) fn queue_layout(&self) -> String {
+        format!("{}:queue:shards", self.ns)
+    }
+    /// The one due queue of the versions before shards; emptied into the shards by `migrate`.
+    pub(super) fn legacy_due(&self) -> String {
         format!("{}:queue:due", self.ns)
     }
-    pub(super) fn leased(&self) -> String {
+    pub(super) fn legacy_leased(&self) -> String {
         format!("{}:queue:leased", self.ns)
     }
     /// `provider:twilio:SM…`: one namespace per provider, so ids of two never meet.
@@ -160,16 +222,27 @@ impl Keys {
 
     /// One Redis stream per agency: its entry ids are the event cursors.
     pub(super) fn events(&self, agency: &AgencyId) -> String {
+        format!("{}:events:{}", self.ns, agency_tag(agency))
+    }
+    /// The payloads of the agency's events, by event id (see publish_events.lua).
+    pub(super) fn event_data(&self, agency: &AgencyId) -> String {
+        format!("{}:eventdata:{}", self.ns, agency_tag(agency))
+    }
+    /// Events of case writes under way, by event id, until they are published (see `events.rs`).
+    pub(super) fn event_stage(&self, agency: &AgencyId) -> String {
+        format!("{}:eventstage:{}", self.ns, agency_tag(agency))
+    }
+    /// The stream and payloads as named before hash tags; moved by `migrate`.
+    pub(super) fn legacy_events(&self, agency: &AgencyId) -> String {
         format!("{}:events:{agency}", self.ns)
     }
-    /// The payloads of the agency's events, by event id (see case_write_helpers.lua).
-    pub(super) fn event_data(&self, agency: &AgencyId) -> String {
+    pub(super) fn legacy_event_data(&self, agency: &AgencyId) -> String {
         format!("{}:eventdata:{agency}", self.ns)
     }
 
     // Payments, webhooks, idempotency.
 
-    /// A provider or bank reference already applied.
+    /// A provider or bank reference, claimed for one case (see `payments.rs`).
     pub(super) fn payment(&self, reference: &str) -> String {
         format!("{}:payment:{reference}", self.ns)
     }
@@ -236,6 +309,14 @@ impl Keys {
     }
 }
 
+/// The shard of `id` among `shards`.
+pub(super) fn shard_of(id: &str, shards: u16) -> u16 {
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(id.as_bytes());
+    let mut head = [0u8; 8];
+    head.copy_from_slice(&digest[..8]);
+    (u64::from_be_bytes(head) % u64::from(shards.max(1))) as u16
+}
+
 /// Escapes the glob characters of a `SCAN MATCH` pattern, so a namespace is matched literally.
 fn glob_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -246,4 +327,78 @@ fn glob_literal(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redis::cluster_routing::get_slot;
+
+    fn keys(shards: u16) -> Keys {
+        let pseudonyms = Pseudonyms::from_hex(&"ab".repeat(32)).expect("key");
+        Keys::new("innfri-test", pseudonyms, shards)
+    }
+
+    fn one_slot(names: &[String]) {
+        let slots: Vec<u16> = names.iter().map(|n| get_slot(n.as_bytes())).collect();
+        assert!(
+            slots.windows(2).all(|w| w[0] == w[1]),
+            "one slot for {names:?}: {slots:?}"
+        );
+    }
+
+    /// What each multi-key script and transaction touches shares one Cluster slot.
+    #[test]
+    fn the_keys_of_each_step_share_a_slot() {
+        let keys = keys(16);
+        let case = CaseId::generate();
+        one_slot(&[
+            keys.case(&case),
+            keys.case_events(&case),
+            keys.case_answers(&case),
+            keys.case_links(&case),
+            keys.case_messages(&case),
+            keys.case_payments(&case),
+        ]);
+        let agency = AgencyId::parse("agency-a").expect("id");
+        let reference = ExternalRef::parse("2026/001-A").expect("ref");
+        one_slot(&[
+            keys.events(&agency),
+            keys.event_data(&agency),
+            keys.event_stage(&agency),
+            keys.agency_cases(&agency),
+            keys.external_ref(&agency, &reference),
+        ]);
+        for shard in 0..keys.shards() {
+            one_slot(&[keys.due(shard), keys.leased(shard)]);
+        }
+    }
+
+    /// Another namespace keeps the slots (the namespace is outside the braces).
+    #[test]
+    fn the_namespace_does_not_move_a_tag() {
+        let (a, b) = (keys(4), Keys::new("other", keys(4).pseudonyms, 4));
+        let case = CaseId::generate();
+        assert_eq!(
+            get_slot(a.case(&case).as_bytes()),
+            get_slot(b.case(&case).as_bytes())
+        );
+    }
+
+    /// Cases spread over every shard, each always to the same one, and one shard is one queue.
+    #[test]
+    fn cases_spread_over_the_shards_and_stay_in_theirs() {
+        let keys = keys(16);
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..1_000 {
+            let case = CaseId::generate();
+            let shard = keys.shard_of(&case);
+            assert!(shard < 16);
+            assert_eq!(shard, keys.shard_of(&case));
+            seen.insert(shard);
+        }
+        assert_eq!(seen.len(), 16);
+        assert_eq!(shard_of("cs_anything", 1), 0);
+        assert_eq!(Keys::new("x", keys.pseudonyms, 0).shards(), 1);
+    }
 }

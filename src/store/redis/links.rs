@@ -20,22 +20,26 @@ fn idle_ms(idle: Duration) -> u64 {
 
 #[async_trait]
 impl LinkStore for RedisStore {
+    /// The case's link index first (on the case's slot), then the link: revocation finds
+    /// every link that exists, whatever a crash interrupts.
     async fn save_link(&self, digest: &TokenDigest, link: &ShortLink) -> StoreResult<()> {
         let ttl = lifetimes::millis(lifetimes::until(link.expires_at, self.clock.now()));
         let case_links = self.keys.case_links(&link.case_id);
         redis::pipe()
             .atomic()
-            .cmd("SET")
-            .arg(self.keys.link(digest))
-            .arg(to_json(link)?)
-            .arg("PX")
-            .arg(ttl)
-            .ignore()
             .sadd(&case_links, digest.to_hex())
             .ignore()
             // The index outlives no link by much: it is refreshed to the newest link's lifetime.
             .pexpire(&case_links, ttl as i64)
             .ignore()
+            .query_async::<()>(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        redis::cmd("SET")
+            .arg(self.keys.link(digest))
+            .arg(to_json(link)?)
+            .arg("PX")
+            .arg(ttl)
             .query_async::<()>(&mut self.conn())
             .await
             .map_err(unavailable)
@@ -50,16 +54,23 @@ impl LinkStore for RedisStore {
         raw.map(|r| from_json(&r)).transpose()
     }
 
+    /// Each link on its own slot: revoked one by one (each in one step).
     async fn revoke_links(&self, case: &CaseId) -> StoreResult<usize> {
-        let count: usize = self
-            .scripts
-            .revoke_links
-            .key(self.keys.case_links(case))
-            .arg(self.keys.link_prefix())
-            .invoke_async(&mut self.conn())
+        let digests: Vec<String> = self
+            .conn()
+            .smembers(self.keys.case_links(case))
             .await
             .map_err(unavailable)?;
-        Ok(count)
+        let revoked = futures::future::try_join_all(digests.iter().map(|hex| async move {
+            self.scripts
+                .revoke_link
+                .key(self.keys.link_hex(hex))
+                .invoke_async::<usize>(&mut self.conn())
+                .await
+        }))
+        .await
+        .map_err(unavailable)?;
+        Ok(revoked.into_iter().sum())
     }
 
     async fn save_session(
@@ -96,28 +107,24 @@ impl LinkStore for RedisStore {
         Ok(session.filter(|s| s.is_usable(self.clock.now())))
     }
 
+    /// The session, then the case it is bound to: two slots, so two round trips.
     async fn session_with_case(
         &self,
         digest: &TokenDigest,
         idle: Duration,
     ) -> StoreResult<Option<(DebtorSession, Case)>> {
-        let found: Option<(String, String)> = self
-            .scripts
-            .session_with_case
-            .key(self.keys.session(digest))
-            .arg(idle_ms(idle))
-            .arg(self.keys.case_prefix())
-            .invoke_async(&mut self.conn())
-            .await
-            .map_err(unavailable)?;
-        let Some((raw_session, raw_case)) = found else {
+        let Some(session) = self.session(digest, idle).await? else {
             return Ok(None);
         };
-        let session: DebtorSession = from_json(&raw_session)?;
-        if !session.is_usable(self.clock.now()) {
-            return Ok(None);
+        let raw: Option<String> = self
+            .conn()
+            .hget(self.keys.case(&session.case_id), "json")
+            .await
+            .map_err(unavailable)?;
+        match raw {
+            Some(raw) => Ok(Some((session, from_json(&raw)?))),
+            None => Ok(None),
         }
-        Ok(Some((session, from_json(&raw_case)?)))
     }
 
     async fn end_session(&self, digest: &TokenDigest) -> StoreResult<()> {

@@ -1,5 +1,14 @@
-//! The message queue on Redis: a JSON record per message, the due and leased sorted sets,
-//! the case's message index and the provider-id index.
+//! The message queue on Redis: a JSON record per message (its own slot), the due and leased
+//! sorted sets of the case's queue shard, the case's message index and the provider-id index.
+//!
+//! The record and its shard are on different slots, so each change is the record first (the
+//! step that decides, fenced where it must be), then the shard. What a crash between the two
+//! leaves is what a worker killed mid-send leaves on one Redis, and is recovered the same way:
+//! a record written but still leased comes back when the lease runs out and the next worker
+//! finishes it (a final one is released unsent, a `Sending` one is looked up at the provider
+//! first). Only a cancel is the other way round (the shard first: taking the message out of the
+//! due queue is what makes sure no worker holds it), so a crash there leaves a message that
+//! stays queued in name and is never sent.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,27 +18,119 @@ use super::{RedisStore, from_json, to_json, unavailable};
 use crate::domain::ids::{CaseId, MessageId};
 use crate::domain::message::{Message, MessageStatus, ProviderRef, Recipient};
 use crate::store::lifetimes;
-use crate::store::{MessageStore, SendStart, StoreError, StoreResult, email_opt_out_member};
+use crate::store::{
+    MessageStore, QueueDepth, SendStart, StoreError, StoreResult, email_opt_out_member,
+};
+
+/// Where a message goes in its shard after its record is written.
+enum QueueMove {
+    /// Leased until this (ms).
+    Lease(i64),
+    /// Due at this (ms).
+    Due(i64),
+    /// Out of the queue.
+    Release,
+}
+
+impl RedisStore {
+    /// Moves `id` in `case`'s shard: one pipeline on the shard's slot, the new place added
+    /// before the old one is left, so even a Redis that stops between the two leaves the id in
+    /// both (claimed once more, then fenced off by begin_send.lua), never in neither. Not a
+    /// MULTI: it would cost two more commands per move and protect nothing more.
+    async fn move_in_queue(&self, case: &CaseId, id: &str, to: QueueMove) -> StoreResult<()> {
+        let shard = self.keys.shard_of(case);
+        let (due, leased) = (self.keys.due(shard), self.keys.leased(shard));
+        let mut pipe = redis::pipe();
+        match to {
+            QueueMove::Lease(until) => pipe.zadd(&leased, id, until).ignore().zrem(&due, id),
+            QueueMove::Due(at) => pipe.zadd(&due, id, at).ignore().zrem(&leased, id),
+            QueueMove::Release => pipe.zrem(&leased, id).ignore().zrem(&due, id),
+        }
+        .ignore();
+        pipe.query_async::<()>(&mut self.conn())
+            .await
+            .map_err(unavailable)
+    }
+
+    /// The records of `ids`, those still stored.
+    async fn messages(&self, ids: &[String]) -> StoreResult<Vec<Message>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = ids.iter().map(|id| self.keys.message(id)).collect();
+        // MGET of keys on several slots: the cluster client splits it by slot and joins the
+        // answers in order.
+        let raws: Vec<Option<String>> = self.conn().mget(keys).await.map_err(unavailable)?;
+        raws.into_iter().flatten().map(|r| from_json(&r)).collect()
+    }
+}
 
 #[async_trait]
 impl MessageStore for RedisStore {
+    /// The record and the case's index first, then the due queue: a crash between leaves a
+    /// message that is never sent, never one the queue holds without a record.
     async fn schedule_message(&self, message: &Message) -> StoreResult<()> {
         let id = message.id.as_str();
-        redis::pipe()
-            .atomic()
-            .set(self.keys.message(id), to_json(message)?)
-            .ignore()
-            .zadd(
-                self.keys.case_messages(&message.case_id),
+        let mut record = redis::cmd("SET");
+        record.arg(self.keys.message(id)).arg(to_json(message)?);
+        let mut index = redis::cmd("ZADD");
+        index
+            .arg(self.keys.case_messages(&message.case_id))
+            .arg(message.created_at.timestamp_millis())
+            .arg(id);
+        self.each::<redis::Value>(&[record, index]).await?;
+        self.conn()
+            .zadd::<_, _, _, ()>(
+                self.keys.due(self.keys.shard_of(&message.case_id)),
                 id,
-                message.created_at.timestamp_millis(),
+                message.not_before.timestamp_millis(),
             )
-            .ignore()
-            .zadd(self.keys.due(), id, message.not_before.timestamp_millis())
-            .ignore()
-            .query_async::<()>(&mut self.conn())
             .await
             .map_err(unavailable)
+    }
+
+    /// Three reads per shard, all at once.
+    async fn queue_depth(&self, now: DateTime<Utc>) -> StoreResult<QueueDepth> {
+        let now_ms = now.timestamp_millis();
+        let mut cmds = Vec::new();
+        for shard in 0..self.keys.shards() {
+            let mut due = redis::cmd("ZCOUNT");
+            due.arg(self.keys.due(shard)).arg("-inf").arg(now_ms);
+            let mut all = redis::cmd("ZCARD");
+            all.arg(self.keys.due(shard));
+            let mut leased = redis::cmd("ZCARD");
+            leased.arg(self.keys.leased(shard));
+            cmds.extend([due, all, leased]);
+        }
+        let counts: Vec<u64> = self.each(&cmds).await?;
+        let mut depth = QueueDepth::default();
+        for shard in counts.chunks_exact(3) {
+            depth.due += shard[0];
+            depth.scheduled += shard[1].saturating_sub(shard[0]);
+            depth.leased += shard[2];
+        }
+        if depth.due > 0 {
+            let firsts: Vec<redis::Cmd> = (0..self.keys.shards())
+                .map(|shard| {
+                    let mut first = redis::cmd("ZRANGE");
+                    first
+                        .arg(self.keys.due(shard))
+                        .arg(0)
+                        .arg(0)
+                        .arg("WITHSCORES");
+                    first
+                })
+                .collect();
+            let heads: Vec<Vec<(String, i64)>> = self.each(&firsts).await?;
+            depth.oldest_due = heads
+                .iter()
+                .flatten()
+                .map(|(_, at)| *at)
+                .filter(|at| *at <= now_ms)
+                .min()
+                .and_then(DateTime::from_timestamp_millis);
+        }
+        Ok(depth)
     }
 
     async fn message(&self, id: &MessageId) -> StoreResult<Option<Message>> {
@@ -47,42 +148,63 @@ impl MessageStore for RedisStore {
             .zrange(self.keys.case_messages(case), 0, -1)
             .await
             .map_err(unavailable)?;
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let keys: Vec<String> = ids.iter().map(|id| self.keys.message(id)).collect();
-        let raws: Vec<Option<String>> = self.conn().mget(keys).await.map_err(unavailable)?;
-        raws.into_iter().flatten().map(|r| from_json(&r)).collect()
+        self.messages(&ids).await
     }
 
+    /// The shards in turn, from the one after where the last claim started, until `max` are
+    /// leased: within a shard (and so within a case) in time order.
     async fn claim_due_messages(
         &self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         max: usize,
     ) -> StoreResult<Vec<Message>> {
-        let raws: Vec<String> = self
-            .scripts
-            .claim_due
-            .key(self.keys.due())
-            .key(self.keys.leased())
-            .arg(now.timestamp_millis())
-            .arg(lease_until.timestamp_millis())
-            .arg(max)
-            .arg(self.keys.message_prefix())
-            .invoke_async(&mut self.conn())
-            .await
-            .map_err(unavailable)?;
-        raws.iter().map(|r| from_json(r)).collect()
+        let shards = self.keys.shards();
+        let first = self
+            .next_shard
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            % shards;
+        let mut ids: Vec<String> = Vec::new();
+        for step in 0..shards {
+            if ids.len() >= max {
+                break;
+            }
+            let shard = (first + step) % shards;
+            let claimed: Vec<String> = self
+                .scripts
+                .claim_due
+                .key(self.keys.due(shard))
+                .key(self.keys.leased(shard))
+                .arg(now.timestamp_millis())
+                .arg(lease_until.timestamp_millis())
+                .arg(max - ids.len())
+                .invoke_async(&mut self.conn())
+                .await
+                .map_err(unavailable)?;
+            ids.extend(claimed);
+        }
+        self.messages(&ids).await
     }
 
     async fn cancel_queued_message(&self, id: &MessageId) -> StoreResult<Option<Message>> {
+        let Some(message) = self.message(id).await? else {
+            return Ok(None);
+        };
+        let removed: i64 = self
+            .conn()
+            .zrem(
+                self.keys.due(self.keys.shard_of(&message.case_id)),
+                id.as_str(),
+            )
+            .await
+            .map_err(unavailable)?;
+        if removed == 0 {
+            return Ok(None);
+        }
         let raw: Option<String> = self
             .scripts
             .cancel_queued
             .key(self.keys.message(id))
-            .key(self.keys.due())
-            .arg(id.as_str())
             .arg(
                 self.clock
                     .now()
@@ -96,30 +218,43 @@ impl MessageStore for RedisStore {
 
     async fn delete_case_messages(&self, case: &CaseId) -> StoreResult<usize> {
         let messages = self.case_messages(case).await?;
-        let mut pipe = redis::pipe();
-        pipe.atomic();
+        let shard = self.keys.shard_of(case);
+        let (due, leased) = (self.keys.due(shard), self.keys.leased(shard));
+        let mut cmds = Vec::new();
+        let del = |key: String| {
+            let mut cmd = redis::cmd("DEL");
+            cmd.arg(key);
+            cmd
+        };
+        let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+        if !ids.is_empty() {
+            let mut pipe_due = redis::cmd("ZREM");
+            pipe_due.arg(&due).arg(&ids);
+            let mut pipe_leased = redis::cmd("ZREM");
+            pipe_leased.arg(&leased).arg(&ids);
+            cmds.push(pipe_due);
+            cmds.push(pipe_leased);
+        }
         for m in &messages {
-            let id = m.id.as_str();
-            pipe.del(self.keys.message(id))
-                .ignore()
-                .zrem(self.keys.due(), id)
-                .ignore()
-                .zrem(self.keys.leased(), id)
-                .ignore();
+            cmds.push(del(self.keys.message(m.id.as_str())));
             if let Some(provider_id) = m.provider_ref() {
-                pipe.del(self.keys.provider(provider_id)).ignore();
+                cmds.push(del(self.keys.provider(provider_id)));
             } else if let Some(legacy) = &m.provider_id {
                 // Indexed before ids were namespaced by provider.
-                pipe.del(self.keys.legacy_provider(legacy)).ignore();
+                cmds.push(del(self.keys.legacy_provider(legacy)));
             }
         }
-        pipe.del(self.keys.case_messages(case)).ignore();
-        pipe.query_async::<()>(&mut self.conn())
+        self.each::<i64>(&cmds).await?;
+        // The index last, so an erasure cut short finds the rest again.
+        self.conn()
+            .del::<_, ()>(self.keys.case_messages(case))
             .await
             .map_err(unavailable)?;
         Ok(messages.len())
     }
 
+    /// The fence on the record first; only a won start renews the lease and reads what the
+    /// send depends on (the case, the opt-out sets), all at once right after.
     async fn begin_send(
         &self,
         message: &Message,
@@ -127,69 +262,94 @@ impl MessageStore for RedisStore {
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<SendStart>> {
         let id = message.id.as_str();
-        // The opt-out set of the message's channel, the recipient's pseudonym in it, and for an
-        // SMS the plain number for the set as it was before pseudonyms.
+        let won: i64 = self
+            .scripts
+            .begin_send
+            .key(self.keys.message(id))
+            .arg(to_json(message)?)
+            .arg(expected_starts)
+            .invoke_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        if won != 1 {
+            return Ok(None);
+        }
+        // The opt-out set of the message's channel and the recipient's pseudonym in it; for an
+        // SMS on a single Redis also the plain number in the set as it was before pseudonyms,
+        // which a process of the previous version may still add to during an upgrade.
         let (optouts, pseudonym, legacy_member) = match &message.recipient {
             Recipient::Sms(phone) => (
                 self.keys.optouts(),
                 self.pseudonyms.of(phone.e164()),
-                phone.e164(),
+                (!self.is_cluster()).then(|| phone.e164()),
             ),
             Recipient::Email(email) => (
                 self.keys.email_optouts(),
                 self.pseudonyms.of(&email_opt_out_member(email.as_str())),
-                "",
+                None,
             ),
         };
-        let started: Option<(String, i64)> = self
-            .scripts
-            .begin_send
-            .key(self.keys.message(id))
-            .key(self.keys.leased())
-            .key(self.keys.due())
-            .key(self.keys.case(&message.case_id))
-            .key(optouts)
-            .key(self.keys.legacy_optouts())
-            .arg(to_json(message)?)
-            .arg(expected_starts)
-            .arg(lease_until.timestamp_millis())
-            .arg(id)
-            .arg(pseudonym)
-            .arg(legacy_member)
-            .invoke_async(&mut self.conn())
-            .await
-            .map_err(unavailable)?;
-        let Some((case, opted_out)) = started else {
-            return Ok(None);
-        };
+        let legacy_optouts = self.keys.legacy_optouts();
+        let (_, case, opted_out, legacy_opted_out) = futures::try_join!(
+            self.move_in_queue(
+                &message.case_id,
+                id,
+                QueueMove::Lease(lease_until.timestamp_millis())
+            ),
+            async {
+                self.conn()
+                    .hget::<_, _, Option<String>>(self.keys.case(&message.case_id), "json")
+                    .await
+                    .map_err(unavailable)
+            },
+            async {
+                self.conn()
+                    .sismember::<_, _, bool>(&optouts, &pseudonym)
+                    .await
+                    .map_err(unavailable)
+            },
+            async {
+                match legacy_member {
+                    Some(number) => self
+                        .conn()
+                        .sismember::<_, _, bool>(&legacy_optouts, number)
+                        .await
+                        .map_err(unavailable),
+                    None => Ok(false),
+                }
+            },
+        )?;
         Ok(Some(SendStart {
-            case: (!case.is_empty()).then(|| from_json(&case)).transpose()?,
-            opted_out: opted_out == 1,
+            case: case.map(|c| from_json(&c)).transpose()?,
+            opted_out: opted_out || legacy_opted_out,
         }))
     }
 
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
         let id = message.id.as_str();
-        let queue = match message.status {
-            MessageStatus::Sending => "leased",
-            MessageStatus::Scheduled => "due",
-            _ => "done",
-        };
-        self.scripts
+        let written: i64 = self
+            .scripts
             .save_leased
             .key(self.keys.message(id))
-            .key(self.keys.leased())
-            .key(self.keys.due())
             .arg(to_json(message)?)
-            .arg(queue)
-            .arg(message.not_before.timestamp_millis())
-            .arg(id)
-            .invoke_async::<i64>(&mut self.conn())
+            .invoke_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
-        Ok(())
+        if written != 1 {
+            return Ok(());
+        }
+        let to = match message.status {
+            // Kept leased as it is: nothing to move.
+            MessageStatus::Sending => return Ok(()),
+            MessageStatus::Scheduled => QueueMove::Due(message.not_before.timestamp_millis()),
+            _ => QueueMove::Release,
+        };
+        self.move_in_queue(&message.case_id, id, to).await
     }
 
+    /// The record first (unless erased meanwhile, in which case nothing is written), then the
+    /// release from the shard and the indexes receipts and replies look it up by. A crash
+    /// between leaves a sent message still leased: released by the next worker to claim it.
     async fn record_sent(
         &self,
         message: &Message,
@@ -197,25 +357,37 @@ impl MessageStore for RedisStore {
         sms_to: Option<&str>,
     ) -> StoreResult<()> {
         let id = message.id.as_str();
-        // One step, all or nothing: a message is never sent without being recorded as sent,
-        // nor recorded without the indexes receipts and replies look it up by.
-        let mut script = self.scripts.record_sent.key(self.keys.message(id));
-        script
-            .key(self.keys.leased())
-            .key(self.keys.due())
-            .key(self.keys.provider(provider_id))
+        let written: i64 = self
+            .scripts
+            .record_sent
+            .key(self.keys.message(id))
             .arg(to_json(message)?)
-            .arg(id)
-            .arg(message.case_id.as_str())
-            .arg(lifetimes::millis(lifetimes::PROVIDER_ID))
-            .arg(lifetimes::millis(lifetimes::REPLY_ROUTE));
-        if let Some(phone) = sms_to {
-            script.key(self.keys.reply(phone));
-        }
-        script
-            .invoke_async::<i64>(&mut self.conn())
+            .invoke_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
+        if written != 1 {
+            return Ok(());
+        }
+        let mut provider = redis::cmd("SET");
+        provider
+            .arg(self.keys.provider(provider_id))
+            .arg(id)
+            .arg("PX")
+            .arg(lifetimes::millis(lifetimes::PROVIDER_ID));
+        let mut indexes = vec![provider];
+        if let Some(phone) = sms_to {
+            let mut reply = redis::cmd("SET");
+            reply
+                .arg(self.keys.reply(phone))
+                .arg(message.case_id.as_str())
+                .arg("PX")
+                .arg(lifetimes::millis(lifetimes::REPLY_ROUTE));
+            indexes.push(reply);
+        }
+        futures::try_join!(
+            self.move_in_queue(&message.case_id, id, QueueMove::Release),
+            self.each::<redis::Value>(&indexes),
+        )?;
         Ok(())
     }
 

@@ -1,4 +1,5 @@
-//! The Redis backend: JSON records under a namespace, Lua scripts where a change spans keys.
+//! The Redis backend (one server or a Redis Cluster): JSON records under a namespace, Lua
+//! scripts where a change spans keys of one hash slot.
 //!
 //! This file holds the connection and the store itself; each concern's trait is implemented
 //! in its own file beside it. Every key name is built in `keys.rs`, every script is a file in
@@ -22,10 +23,14 @@ mod webhooks;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::AtomicU16;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use redis::AsyncCommands;
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
+use redis::cluster::ClusterClientBuilder;
+use redis::cluster_async::ClusterConnection;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -81,12 +86,82 @@ impl RedisTimeouts {
     }
 }
 
+/// Where the store's Redis is: one server, or a Redis Cluster reached through any of its nodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedisTarget {
+    Single(String),
+    Cluster(Vec<String>),
+}
+
+/// How the store talks to Redis and lays out its queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedisOptions {
+    pub timeouts: RedisTimeouts,
+    /// How many tagged shards the message queue is split into (see `keys.rs`); 1 is one queue.
+    pub queue_shards: u16,
+}
+
+/// The queue shards when none are configured: enough to spread a queue over a few masters.
+pub const DEFAULT_QUEUE_SHARDS: u16 = 16;
+
+impl Default for RedisOptions {
+    fn default() -> RedisOptions {
+        RedisOptions {
+            timeouts: RedisTimeouts::default(),
+            queue_shards: DEFAULT_QUEUE_SHARDS,
+        }
+    }
+}
+
+/// One connection type for both kinds of target, so the store is written once: the cluster
+/// client routes each command (and each single-slot pipeline or script) to its slot's master,
+/// and `Script` loads a script on the node that answers NOSCRIPT.
+// Boxing the larger variant would cost an allocation per command (a connection is cloned for
+// each), to save stack space that is short-lived anyway.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
+enum Link {
+    Single(ConnectionManager),
+    Cluster(ClusterConnection),
+}
+
+impl ConnectionLike for Link {
+    fn req_packed_command<'a>(
+        &'a mut self,
+        cmd: &'a redis::Cmd,
+    ) -> redis::RedisFuture<'a, redis::Value> {
+        match self {
+            Link::Single(conn) => conn.req_packed_command(cmd),
+            Link::Cluster(conn) => conn.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        cmd: &'a redis::Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> redis::RedisFuture<'a, Vec<redis::Value>> {
+        match self {
+            Link::Single(conn) => conn.req_packed_commands(cmd, offset, count),
+            Link::Cluster(conn) => conn.req_packed_commands(cmd, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Link::Single(conn) => conn.get_db(),
+            Link::Cluster(conn) => conn.get_db(),
+        }
+    }
+}
+
 /// A connection whose every command gives up after `limit`. The manager's own response timeout
 /// covers only a command on a live connection; while it reconnects, commands wait for the
 /// reconnection without limit, and are sent when (and if) it succeeds.
 #[derive(Clone)]
 struct Bounded {
-    conn: ConnectionManager,
+    conn: Link,
     limit: Duration,
 }
 
@@ -101,9 +176,12 @@ impl ConnectionLike for Bounded {
     ) -> redis::RedisFuture<'a, redis::Value> {
         let limit = self.limit;
         Box::pin(async move {
-            tokio::time::timeout(limit, self.conn.req_packed_command(cmd))
+            let started = std::time::Instant::now();
+            let answer = tokio::time::timeout(limit, self.conn.req_packed_command(cmd))
                 .await
-                .unwrap_or_else(|_| Err(no_answer_in_time()))
+                .unwrap_or_else(|_| Err(no_answer_in_time()));
+            observe(command_kind(cmd), started, answer.as_ref().err());
+            answer
         })
     }
 
@@ -115,9 +193,13 @@ impl ConnectionLike for Bounded {
     ) -> redis::RedisFuture<'a, Vec<redis::Value>> {
         let limit = self.limit;
         Box::pin(async move {
-            tokio::time::timeout(limit, self.conn.req_packed_commands(cmd, offset, count))
-                .await
-                .unwrap_or_else(|_| Err(no_answer_in_time()))
+            let started = std::time::Instant::now();
+            let answer =
+                tokio::time::timeout(limit, self.conn.req_packed_commands(cmd, offset, count))
+                    .await
+                    .unwrap_or_else(|_| Err(no_answer_in_time()));
+            observe("pipeline", started, answer.as_ref().err());
+            answer
         })
     }
 
@@ -126,11 +208,79 @@ impl ConnectionLike for Bounded {
     }
 }
 
+/// A command's name as a metric label: one of a closed set (never a key or an argument).
+fn command_kind(cmd: &redis::Cmd) -> &'static str {
+    let Some(redis::Arg::Simple(name)) = cmd.args_iter().next() else {
+        return "other";
+    };
+    const KNOWN: &[&str] = &[
+        "EVALSHA",
+        "EVAL",
+        "SCRIPT",
+        "GET",
+        "SET",
+        "DEL",
+        "MGET",
+        "EXISTS",
+        "HGET",
+        "HSET",
+        "HMGET",
+        "HGETALL",
+        "HKEYS",
+        "HDEL",
+        "HEXISTS",
+        "SADD",
+        "SREM",
+        "SMEMBERS",
+        "SISMEMBER",
+        "ZADD",
+        "ZREM",
+        "ZRANGE",
+        "ZRANGEBYSCORE",
+        "ZCOUNT",
+        "ZCARD",
+        "LRANGE",
+        "RPUSH",
+        "INCR",
+        "XADD",
+        "XRANGE",
+        "PEXPIRE",
+        "PTTL",
+        "SCAN",
+        "PING",
+        "RENAMENX",
+    ];
+    KNOWN
+        .iter()
+        .find(|known| known.as_bytes().eq_ignore_ascii_case(name))
+        .copied()
+        .unwrap_or("other")
+}
+
+/// Records a command's latency, and its failure if it failed (`timeout` when no answer came
+/// within the response timeout, else `error`; a script's own refusal is an answer, not this).
+fn observe(kind: &'static str, started: std::time::Instant, error: Option<&redis::RedisError>) {
+    metrics::histogram!("innfri_store_command_duration_seconds", "command" => kind)
+        .record(started.elapsed().as_secs_f64());
+    // NOSCRIPT is the first call of a script on a node: `Script` loads it and asks again.
+    if let Some(e) = error.filter(|e| e.kind() != redis::ErrorKind::NoScriptError) {
+        let reason = if e.is_timeout() { "timeout" } else { "error" };
+        metrics::counter!("innfri_store_command_errors_total", "command" => kind, "reason" => reason)
+            .increment(1);
+    }
+}
+
+/// What the store connects through: one server's client (each single-threaded runtime then
+/// opens its own connection), or the cluster's (one multiplexed connection per node, shared).
+enum Clients {
+    Single { client: redis::Client, url: String },
+    Cluster,
+}
+
 pub struct RedisStore {
-    client: redis::Client,
-    url: String,
+    clients: Clients,
     /// Used from multi-threaded runtimes, and until a thread's own connection is up.
-    conn: ConnectionManager,
+    conn: Link,
     timeouts: RedisTimeouts,
     keys: Keys,
     /// Phone numbers and addresses become these before they reach a set or a value.
@@ -139,6 +289,8 @@ pub struct RedisStore {
     /// The time the store works out remaining lifetimes and usability from (Redis expires
     /// keys on its own clock).
     clock: SharedClock,
+    /// The queue shard the next claim starts at, so workers claim from the shards in turn.
+    next_shard: AtomicU16,
 }
 
 fn unavailable(e: redis::RedisError) -> StoreError {
@@ -172,19 +324,62 @@ impl RedisStore {
         pseudonyms: Pseudonyms,
         timeouts: RedisTimeouts,
     ) -> StoreResult<RedisStore> {
-        let client = redis::Client::open(url).map_err(unavailable)?;
-        let conn = ConnectionManager::new_with_config(client.clone(), timeouts.manager_config())
-            .await
-            .map_err(unavailable)?;
+        let options = RedisOptions {
+            timeouts,
+            ..RedisOptions::default()
+        };
+        RedisStore::open(
+            &RedisTarget::Single(url.to_owned()),
+            namespace,
+            pseudonyms,
+            options,
+        )
+        .await
+    }
+
+    /// As [`RedisStore::connect`], to one server or a Redis Cluster, with these options.
+    pub async fn open(
+        target: &RedisTarget,
+        namespace: &str,
+        pseudonyms: Pseudonyms,
+        options: RedisOptions,
+    ) -> StoreResult<RedisStore> {
+        let timeouts = options.timeouts;
+        let (clients, conn) = match target {
+            RedisTarget::Single(url) => {
+                let client = redis::Client::open(url.as_str()).map_err(unavailable)?;
+                let conn =
+                    ConnectionManager::new_with_config(client.clone(), timeouts.manager_config())
+                        .await
+                        .map_err(unavailable)?;
+                let clients = Clients::Single {
+                    client,
+                    url: url.clone(),
+                };
+                (clients, Link::Single(conn))
+            }
+            RedisTarget::Cluster(nodes) => {
+                // The cluster connection reconnects to a node by itself and follows MOVED and
+                // ASK; its retries are bounded so a command still ends within `response`.
+                let client = ClusterClientBuilder::new(nodes.clone())
+                    .connection_timeout(timeouts.connect)
+                    .response_timeout(timeouts.response)
+                    .retries(3)
+                    .build()
+                    .map_err(unavailable)?;
+                let conn = client.get_async_connection().await.map_err(unavailable)?;
+                (Clients::Cluster, Link::Cluster(conn))
+            }
+        };
         let store = RedisStore {
-            client,
-            url: url.to_owned(),
+            clients,
             conn,
             timeouts,
-            keys: Keys::new(namespace, pseudonyms.clone()),
+            keys: Keys::new(namespace, pseudonyms.clone(), options.queue_shards),
             pseudonyms,
             scripts: Scripts::load(),
             clock: Arc::new(SystemClock),
+            next_shard: AtomicU16::new(0),
         };
         store.migrate().await?;
         Ok(store)
@@ -196,67 +391,75 @@ impl RedisStore {
         self
     }
 
-    /// The retention arguments of the case-writing scripts for the case as written (`next`):
-    /// settled ms or '' (see `index_settled`), case id, creditor id.
-    fn settled_args(invocation: &mut redis::ScriptInvocation<'_>, next: &Case) {
-        let score = next
-            .retention_clock()
-            .map(|t| t.timestamp_millis().to_string())
-            .unwrap_or_default();
-        invocation
-            .arg(score)
-            .arg(next.id.as_str())
-            .arg(next.creditor_id.as_str());
-    }
-    /// What every case write that records events passes after its own first keys: the outbox,
-    /// the case's event index and the retention index, then the versions, the case as written
-    /// (`next`), its retention arguments and the events (the order `case_write_helpers.lua`
-    /// reads them in).
-    fn case_write_with_events(
-        &self,
-        invocation: &mut redis::ScriptInvocation<'_>,
-        case: &Case,
-        next: &Case,
-        events: &[Event],
-    ) -> StoreResult<()> {
-        invocation
-            .key(self.keys.events(&case.agency_id))
-            .key(self.keys.event_data(&case.agency_id))
-            .key(self.keys.case_events(&case.id))
-            .key(self.keys.retention(&case.creditor_id))
-            .key(self.keys.retention_creditors())
-            .arg(case.version)
-            .arg(next.version)
-            .arg(to_json(next)?);
-        Self::settled_args(invocation, next);
-        Self::event_args(invocation, events, case)
+    /// Whether this store talks to a Redis Cluster (where no earlier version's data can be).
+    fn is_cluster(&self) -> bool {
+        matches!(self.clients, Clients::Cluster)
     }
 
-    /// Passes events to `append_events`: id, JSON and whether it is about `case`.
-    fn event_args(
-        invocation: &mut redis::ScriptInvocation<'_>,
-        events: &[Event],
-        case: &Case,
-    ) -> StoreResult<()> {
-        for event in events {
-            if event.agency_id != case.agency_id {
-                return Err(StoreError::Corrupt(
-                    "an event for another agency than the case's".into(),
-                ));
-            }
-            let about_case = event.case_id.as_ref() == Some(&case.id);
-            invocation
-                .arg(&event.id)
-                .arg(to_json(event)?)
-                .arg(if about_case { "1" } else { "0" });
-        }
+    /// Runs commands each on its own (concurrently, so a single connection sends them in one
+    /// write): a pipeline may only hold keys of one slot on a Cluster, these may not.
+    async fn each<T: redis::FromRedisValue>(&self, cmds: &[redis::Cmd]) -> StoreResult<Vec<T>> {
+        futures::future::try_join_all(
+            cmds.iter()
+                .map(|cmd| async move { cmd.query_async::<T>(&mut self.conn()).await }),
+        )
+        .await
+        .map_err(unavailable)
+    }
+
+    /// The retention index before a case write (`next`, as written): a case the write settles
+    /// is indexed first. The index (the creditor's, on its own slot) is thus never short of a
+    /// settled case, whatever step a crash interrupts; a write that then fails leaves an entry
+    /// the sweep finds not due and passes over, and the case's next write puts right.
+    async fn index_before_write(&self, next: &Case) -> StoreResult<()> {
+        let Some(since) = next.retention_clock() else {
+            return Ok(());
+        };
+        let mut add = redis::cmd("ZADD");
+        add.arg(self.keys.retention(&next.creditor_id))
+            .arg(since.timestamp_millis())
+            .arg(next.id.as_str());
+        let mut creditor = redis::cmd("SADD");
+        creditor
+            .arg(self.keys.retention_creditors())
+            .arg(next.creditor_id.as_str());
+        self.each::<i64>(&[add, creditor]).await?;
         Ok(())
+    }
+
+    /// The retention index after a case write that left the case unsettled: out it goes.
+    async fn unindex_after_write(&self, next: &Case) -> StoreResult<()> {
+        if next.retention_clock().is_some() {
+            return Ok(());
+        }
+        self.conn()
+            .zrem::<_, _, ()>(self.keys.retention(&next.creditor_id), next.id.as_str())
+            .await
+            .map_err(unavailable)
+    }
+
+    /// Passes the ids of `events` after a case-writing script's own arguments: they are added
+    /// to the case's event index in the same step as the write, which is what tells recovery
+    /// that a staged event's write happened (see `events.rs`).
+    fn event_ids(invocation: &mut redis::ScriptInvocation<'_>, events: &[Event]) {
+        for event in events {
+            invocation.arg(&event.id);
+        }
     }
 
     fn conn(&self) -> Bounded {
         let limit = self.timeouts.response;
-        if let Some(local) = LOCAL_CONNECTIONS.with(|l| l.borrow().get(&self.url).cloned()) {
-            return Bounded { conn: local, limit };
+        let Clients::Single { url, .. } = &self.clients else {
+            return Bounded {
+                conn: self.conn.clone(),
+                limit,
+            };
+        };
+        if let Some(local) = LOCAL_CONNECTIONS.with(|l| l.borrow().get(url).cloned()) {
+            return Bounded {
+                conn: Link::Single(local),
+                limit,
+            };
         }
         self.connect_this_thread();
         Bounded {
@@ -267,16 +470,19 @@ impl RedisStore {
 
     /// On a single-threaded runtime, opens this thread's own connection in the background.
     fn connect_this_thread(&self) {
+        let Clients::Single { client, url } = &self.clients else {
+            return;
+        };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
         if runtime.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread {
             return;
         }
-        if !CONNECTING.with(|c| c.borrow_mut().insert(self.url.clone())) {
+        if !CONNECTING.with(|c| c.borrow_mut().insert(url.clone())) {
             return;
         }
-        let (client, url) = (self.client.clone(), self.url.clone());
+        let (client, url) = (client.clone(), url.clone());
         let config = self.timeouts.manager_config();
         runtime.spawn(async move {
             match ConnectionManager::new_with_config(client, config).await {

@@ -44,17 +44,18 @@ impl TenantStore for RedisStore {
         Ok(agencies)
     }
 
+    /// The agency's index first (its own slot), then the key: the index may list a hash
+    /// whose record is another agency's or missing (both are passed over when read), never
+    /// miss one.
     async fn add_api_key(&self, hash: &[u8; 32], record: &ApiKeyRecord) -> StoreResult<bool> {
-        let key = self.keys.api_key(hash);
-        let (added,): (bool,) = redis::pipe()
-            .atomic()
-            .set_nx(&key, to_json(record)?)
-            .sadd(self.keys.agency_api_keys(&record.agency), hex::encode(hash))
-            .ignore()
-            .query_async(&mut self.conn())
+        self.conn()
+            .sadd::<_, _, ()>(self.keys.agency_api_keys(&record.agency), hex::encode(hash))
             .await
             .map_err(unavailable)?;
-        Ok(added)
+        self.conn()
+            .set_nx(self.keys.api_key(hash), to_json(record)?)
+            .await
+            .map_err(unavailable)
     }
 
     async fn api_key(&self, hash: &[u8; 32]) -> StoreResult<Option<ApiKeyRecord>> {

@@ -95,6 +95,11 @@ action-plan = Pay in instalments
 action-dispute = I disagree, or I have already paid
 partial-payment = You can also pay part of it now, at least {$min}. Use the same account number and KID.
 pending-review = We have your request. {$agency} will answer you within a week.
+waiting-title = Your request is waiting for an answer
+waiting-deferral = On {$since} you asked for a new due date: {$date}.
+waiting-plan = On {$since} you asked to pay in {$months} instalments of {$monthly}.
+waiting-dispute = On {$since} you told us you disagree or have already paid.
+waiting-body = {$agency} will answer you within a week. You can ask for something new once you have the answer.
 status-disputed = You told us you disagree or have paid. Collection is paused while {$agency} looks into it, and you will hear from us within a week.
 plan-active-heading = Your payment plan
 plan-next-label = Next instalment ({$number} of {$count})
@@ -118,6 +123,7 @@ more-time-intro = Choose a new due date. Dates marked "at once" are granted stra
 more-time-instant = at once
 more-time-review = reviewed
 more-time-submit = Ask for this date
+more-time-legend = New due date
 error-choose-date = Please choose one of the dates in the list.
 
 plan-title = Pay in instalments
@@ -239,7 +245,14 @@ pay-by-card = Pay by card
 pay-error-amount = Enter an amount from {$min} to {$max}.
 pay-unavailable = We could not start the payment just now. Please try again in a little while, or pay by bank transfer.
 paid-title = Thank you for paying
-paid-body = The payment is registered on the case as soon as we get the confirmation, usually within a few minutes. You will get a receipt.
+paid-part-body = Thank you! We have received the payment. What is left to pay on the case is {$left}. You will get a receipt.
+paid-confirming-title = We are waiting for the payment to be confirmed
+paid-confirming-body = We have not had the confirmation of the payment yet. It usually takes only a few minutes. Please do not pay again.
+paid-check-again = Check whether the payment has arrived
+paid-confirming-help = If more than an hour has passed and the money has been taken, please contact {$agency}.
+paid-failed-title = The payment did not go through
+paid-failed-body = No money has been taken. You can try again, with another card, or pay by bank transfer.
+paid-try-again = Try paying again
 fake-title = Test payment
 fake-body = In the demo this page stands in for {$method}. No money is taken.
 fake-approve = Approve {$amount}
@@ -308,7 +321,7 @@ journey-purring-notice =
     Account number: {$account}
     KID: {$kid}
 
-    The amount may include a reminder fee the law allows. The case page shows what the amount is made of.
+    The amount includes a reminder fee of {$fee}, as the law allows. The case page shows what the amount is made of.
 
     If you cannot pay it all now, you can ask for more time or split the amount on the case page. If you have already paid, please ignore this reminder.
 
@@ -329,6 +342,7 @@ journey-inkassovarsel-notice =
     The bill for {$claim_for} from {$creditor} is still not paid. It was due {$due}.
 
     To pay: {$amount}
+    Of which the fee for this notice: {$fee}
     Pay by: {$deadline}
     Account number: {$account}
     KID: {$kid}

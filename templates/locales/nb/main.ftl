@@ -95,6 +95,11 @@ action-plan = Dele opp i avdrag
 action-dispute = Jeg er uenig, eller har allerede betalt
 partial-payment = Du kan også betale en del nå, minst {$min}. Bruk samme kontonummer og KID.
 pending-review = Vi har fått forespørselen din. {$agency} svarer deg innen en uke.
+waiting-title = Forespørselen din venter på svar
+waiting-deferral = Du ba om ny forfallsdato {$date} den {$since}.
+waiting-plan = Du ba om å betale i {$months} avdrag på {$monthly} den {$since}.
+waiting-dispute = Du sa fra at du er uenig eller har betalt den {$since}.
+waiting-body = {$agency} svarer deg innen en uke. Du kan be om noe nytt når du har fått svar.
 status-disputed = Du har sagt fra at du er uenig eller har betalt. Vi har stanset innkrevingen mens {$agency} ser på saken, og du får svar innen en uke.
 plan-active-heading = Din nedbetalingsavtale
 plan-next-label = Neste avdrag ({$number} av {$count})
@@ -118,6 +123,7 @@ more-time-intro = Velg en ny forfallsdato. Datoer merket «med en gang» får du
 more-time-instant = med en gang
 more-time-review = vurderes
 more-time-submit = Be om denne datoen
+more-time-legend = Ny forfallsdato
 error-choose-date = Velg en av datoene i listen.
 
 plan-title = Betal i avdrag
@@ -239,7 +245,14 @@ pay-by-card = Betal med kort
 pay-error-amount = Skriv et beløp fra {$min} til {$max}.
 pay-unavailable = Vi fikk ikke startet betalingen akkurat nå. Prøv igjen om litt, eller betal med bankoverføring.
 paid-title = Takk for betalingen
-paid-body = Betalingen blir registrert på saken så snart vi får bekreftelse, vanligvis i løpet av noen minutter. Du får en kvittering.
+paid-part-body = Takk! Vi har fått betalingen. Igjen å betale på saken er {$left}. Du får en kvittering.
+paid-confirming-title = Vi venter på bekreftelse på betalingen
+paid-confirming-body = Vi har ikke fått bekreftelse på betalingen ennå. Det tar vanligvis bare noen minutter. Ikke betal en gang til.
+paid-check-again = Se om betalingen er kommet
+paid-confirming-help = Har det gått mer enn en time, og pengene er trukket, ta kontakt med {$agency}.
+paid-failed-title = Betalingen gikk ikke gjennom
+paid-failed-body = Ingen penger er trukket. Du kan prøve igjen, med et annet kort, eller betale med bankoverføring.
+paid-try-again = Prøv å betale igjen
 fake-title = Testbetaling
 fake-body = Denne siden står i stedet for {$method} i demoen. Ingen penger blir trukket.
 fake-approve = Godkjenn {$amount}
@@ -308,7 +321,7 @@ journey-purring-notice =
     Kontonummer: {$account}
     KID: {$kid}
 
-    Beløpet kan inneholde et lovlig purregebyr. På siden for saken ser du hva beløpet består av.
+    Beløpet inkluderer et purregebyr på {$fee}, slik loven tillater. På siden for saken ser du hva beløpet består av.
 
     Kan du ikke betale alt nå, kan du be om mer tid eller dele beløpet opp på siden for saken. Har du allerede betalt, kan du se bort fra denne påminnelsen.
 
@@ -329,6 +342,7 @@ journey-inkassovarsel-notice =
     Regningen for {$claim_for} fra {$creditor} er fortsatt ikke betalt. Regningen hadde forfall {$due}.
 
     Å betale: {$amount}
+    Av dette er gebyr for dette varselet: {$fee}
     Betal innen: {$deadline}
     Kontonummer: {$account}
     KID: {$kid}

@@ -48,6 +48,9 @@ fn config_source(backend: Backend) -> ConfigSource {
         Backend::Redis => source
             .with("store.backend", "redis")
             .with("store.redis_url", redis_url()),
+        Backend::Cluster => source
+            .with("store.backend", "redis")
+            .with("store.redis_cluster_nodes", super::cluster::nodes()),
     }
 }
 
@@ -171,6 +174,14 @@ impl TestAppBuilder {
         self
     }
 
+    /// The example creditor with its journey as shipped: cases get their steps queued.
+    pub fn with_journey(self) -> Self {
+        self.creditors(&[(
+            "nordlys-energi.toml",
+            &super::example_mandate_with_journey(),
+        )])
+    }
+
     /// A Redis namespace of the test's own choosing (shared with a CLI run or a restart).
     pub fn namespace(self, namespace: &str) -> Self {
         self.with("store.namespace", namespace)
@@ -241,6 +252,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 impl TestApp {
+    /// The test defaults: the example creditor without its journey (see
+    /// [`TestAppBuilder::with_journey`]).
     pub fn builder() -> TestAppBuilder {
         TestAppBuilder {
             backend: Backend::Embedded,
@@ -248,6 +261,7 @@ impl TestApp {
             creditors: None,
             clock: None,
         }
+        .creditors(&[("nordlys-energi.toml", &super::example_mandate())])
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -8,9 +8,10 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use innfri::store::{EmbeddedStore, RedisStore, SharedStore};
+use innfri::store::{EmbeddedStore, RedisOptions, RedisStore, RedisTarget, SharedStore};
 
 pub mod app;
+pub mod cluster;
 pub mod debtor;
 pub mod providers;
 pub mod twilio_fake;
@@ -35,6 +36,8 @@ pub fn pseudonyms() -> innfri::store::Pseudonyms {
 pub enum Backend {
     Embedded,
     Redis,
+    /// A three-master Redis Cluster (`cluster.rs`).
+    Cluster,
 }
 
 /// A Redis for this test binary: `INNFRI_TEST_REDIS_URL`, or a redis-server on a free port that
@@ -84,7 +87,20 @@ pub async fn store(backend: Backend) -> SharedStore {
                 .await
                 .expect("redis"),
         ),
+        Backend::Cluster => Arc::new(cluster_store(&unique_namespace()).await),
     }
+}
+
+/// A store on the test cluster under `namespace`.
+pub async fn cluster_store(namespace: &str) -> RedisStore {
+    RedisStore::open(
+        &RedisTarget::Cluster(cluster::nodes().to_vec()),
+        namespace,
+        pseudonyms(),
+        RedisOptions::default(),
+    )
+    .await
+    .expect("redis cluster")
 }
 
 pub fn case_body(external_ref: &str, principal: &str) -> String {
@@ -124,6 +140,17 @@ macro_rules! on_both_stores {
     };
 }
 
+/// As `on_both_stores!`, and on the test's Redis Cluster too.
+#[allow(unused_macros)]
+macro_rules! on_every_redis {
+    ($($name:ident),* $(,)?) => {
+        on_both_stores!($($name),*);
+        mod cluster {
+            $( #[tokio::test] async fn $name() { super::$name(crate::common::Backend::Cluster).await } )*
+        }
+    };
+}
+
 /// An instant (in the future, so everything queued now is due) at a given Oslo wall-clock
 /// time on the next working day after tomorrow: tests pick their hour instead of the clock's.
 pub fn oslo_working_day_at(hour: u32) -> chrono::DateTime<chrono::Utc> {
@@ -154,8 +181,18 @@ fn oslo_at(hour: u32, fits: impl Fn(chrono::NaiveDate) -> bool) -> chrono::DateT
         .with_timezone(&chrono::Utc)
 }
 
-/// The example creditor's mandate as shipped in `config/mandates`, for tests that vary it.
+/// The example creditor's mandate as shipped in `config/mandates`, without its journey: what
+/// every test app starts with, so a test about something else sees only its own messages.
 pub fn example_mandate() -> String {
+    let full = example_mandate_with_journey();
+    full.split("\n# The notices innfri sends by itself")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The example creditor's file as shipped, journey and all (`TestAppBuilder::with_journey`).
+pub fn example_mandate_with_journey() -> String {
     std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/config/mandates/nordlys-energi.toml"

@@ -1,11 +1,10 @@
--- Applies a payment once: refuses a known reference, then compare-and-sets the case and
--- appends its events, all in one step (KEYS: payment reference, case, event stream, payloads,
--- the case's event index, retention index, retention creditors; ARGV as for update_case.lua, then
--- the events from ARGV[7]).
-if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
-if redis.call('HGET', KEYS[2], 'v') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[2], 'v', ARGV[2], 'json', ARGV[3])
-redis.call('SET', KEYS[1], ARGV[5])
-index_settled(KEYS[6], KEYS[7], ARGV[4], ARGV[5], ARGV[6])
-append_events(KEYS[3], KEYS[4], KEYS[5], 7)
+-- Applies a payment once to the case: refuses a reference the case already took (KEYS[2], its
+-- applied references), then compare-and-sets the case and marks its events, all in one step
+-- (KEYS: case, applied references, the case's event index; ARGV: version, next version, JSON,
+-- reference, then the event ids from ARGV[5]).
+if redis.call('SISMEMBER', KEYS[2], ARGV[4]) == 1 then return 2 end
+if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'json', ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[4])
+mark_events(KEYS[3], 5)
 return 1

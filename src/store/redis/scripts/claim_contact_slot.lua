@@ -10,10 +10,12 @@
 -- Returns {1} when recorded (or recorded before for this message), otherwise {0, the scores
 -- (ms) of the reminders in the window}, from which the caller works out when one may go.
 --
--- KEYS[2] is the address's key as it was named before pseudonyms (an unsalted SHA-256): what
--- it still counts is carried over into KEYS[1] and the old key goes, so an upgrade neither
--- forgets reminders already sent this week nor keeps the old name.
-if redis.call('EXISTS', KEYS[2]) == 1 then
+-- KEYS[2], passed on a single Redis only, is the address's key as it was named before
+-- pseudonyms (an unsalted SHA-256): what it still counts is carried over into KEYS[1] and the
+-- old key goes, so an upgrade neither forgets reminders already sent this week nor keeps the old
+-- name. It is on another slot than KEYS[1], which is why a Cluster never gets it: no version
+-- that wrote those names ran on a Cluster, so none holds one.
+if #KEYS == 2 and redis.call('EXISTS', KEYS[2]) == 1 then
   local old = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
   for i = 1, #old, 2 do redis.call('ZADD', KEYS[1], 'NX', old[i + 1], old[i]) end
   redis.call('DEL', KEYS[2])

@@ -1,8 +1,5 @@
 -- Erasure's part of the idempotency keys: marks the case (KEYS[1]) so no response about it is
--- saved any more, then deletes every saved one listed in its answer index (KEYS[2]).
+-- saved any more, and returns the keys listed in its answer index (KEYS[2]); the caller
+-- deletes them (each on its own slot), then the index.
 redis.call('HSET', KEYS[1], 'answers_closed', '1')
-local keys = redis.call('SMEMBERS', KEYS[2])
-local count = 0
-for _, key in ipairs(keys) do count = count + redis.call('DEL', key) end
-redis.call('DEL', KEYS[2])
-return count
+return redis.call('SMEMBERS', KEYS[2])
