@@ -18,12 +18,16 @@ use crate::config::{AppConfig, Backend};
 use crate::domain::case::{Case, CaseStatus, ClaimKind};
 use crate::domain::creditor::Agency;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId};
+use crate::domain::journey::{PauseReason, StepKind};
 use crate::domain::journey_engine::principal;
+use crate::domain::jurisdiction::law;
 use crate::domain::money::Money;
 use crate::domain::self_service::{DebtorRequest, Dispute, deferral_options};
 use crate::messaging::ProviderSet;
 use crate::messaging::providers::memory::MemoryProvider;
-use crate::service::cases::{self, CaseIntake, ClaimLineIntake, DebtorIntake, Upserted};
+use crate::service::cases::{
+    self, CaseIntake, ClaimLineIntake, DebtorIntake, NoticeIntake, Upserted,
+};
 use crate::service::{payments, reviews, self_service};
 
 /// What to simulate.
@@ -138,10 +142,45 @@ pub async fn run(
 
     // The debtors and their cases, taken in as an agency sends them.
     let mut sims: Vec<SimCase> = Vec::with_capacity(options.cases);
+    let mut handed_over: Vec<(Case, Value)> = Vec::new();
     let mut by_id: HashMap<CaseId, usize> = HashMap::new();
     let now = clock_now(&clock);
     for i in 0..options.cases {
-        let due = options.start + Duration::days(rng.gen_range(-10..=20));
+        // Some cases arrive mid-process: the creditor already sent one purring with its fee,
+        // or two (then the journey's varsel may not carry a fee: it waits for a person).
+        let prior_purringer = match rng.gen_range(0..100) {
+            0..12 => 1,
+            12..15 => 2,
+            _ => 0,
+        };
+        let due = match prior_purringer {
+            0 => options.start + Duration::days(rng.gen_range(-10..=20)),
+            1 => options.start - Duration::days(rng.gen_range(16..=30)),
+            _ => options.start - Duration::days(rng.gen_range(46..=60)),
+        };
+        let mut notices: Vec<NoticeIntake> = Vec::new();
+        let mut fee_lines: Vec<ClaimLineIntake> = Vec::new();
+        let mut sent_on = due + Duration::days(14);
+        for _ in 0..prior_purringer {
+            let fee = law(creditor.jurisdiction).max_reminder_fee(sent_on);
+            notices.push(NoticeIntake {
+                kind: StepKind::Purring,
+                sent_on: sent_on.format("%Y-%m-%d").to_string(),
+                deadline: Some(
+                    (sent_on + Duration::days(14))
+                        .format("%Y-%m-%d")
+                        .to_string(),
+                ),
+                fee: Some(Value::String(fee.to_string())),
+            });
+            // The creditor's fee is on the claim the agency sends.
+            fee_lines.push(ClaimLineIntake {
+                kind: ClaimKind::Fee,
+                description: "Purregebyr".into(),
+                amount: Value::String(fee.to_string()),
+            });
+            sent_on += Duration::days(15);
+        }
         let kroner: i64 = rng.gen_range(200..=20_000);
         let email = rng.gen_bool(0.7).then(|| format!("debitor{i}@example.no"));
         let behaviour = match rng.gen_range(0..100) {
@@ -174,17 +213,33 @@ pub async fn run(
                 postcode: None,
                 birth_date: None,
             },
-            claim: vec![ClaimLineIntake {
+            claim: std::iter::once(ClaimLineIntake {
                 kind: ClaimKind::Principal,
                 description: format!("Faktura {}", 100_000 + i),
                 amount: Value::String(format!("{kroner}.00")),
-            }],
+            })
+            .chain(fee_lines)
+            .collect(),
             due_date: due.format("%Y-%m-%d").to_string(),
-            notices_sent: None,
+            notices_sent: (!notices.is_empty()).then_some(notices),
         };
         let case = match cases::upsert(&ctx, &agency_id, intake, now).await? {
             Upserted::Created(c) | Upserted::Updated(c) | Upserted::Unchanged(c) => c,
         };
+        // As the journey left it at intake (its first step planned, or paused).
+        let case = ctx.store.case(&case.id).await?.unwrap_or(case);
+        if !case.journey.sent.is_empty() {
+            let prior: Vec<Value> = case
+                .journey
+                .sent
+                .iter()
+                .map(|n| {
+                    json!({"kind": n.kind, "sent_on": n.sent_on, "deadline": n.deadline,
+                        "fee": n.fee.map(|f| f.to_plain_string())})
+                })
+                .collect();
+            handed_over.push((case.clone(), json!({ "notices_sent": prior })));
+        }
         by_id.insert(case.id.clone(), sims.len());
         sims.push(SimCase {
             id: case.id,
@@ -196,6 +251,25 @@ pub async fn run(
 
     let mut totals = Totals::default();
     let mut lines = Lines { out, zone };
+    for (case, notices) in handed_over {
+        lines.line(
+            case.external_ref.as_str(),
+            &case,
+            now,
+            "handed_over",
+            notices,
+        )?;
+        // The engine could not go on lawfully (one fee too many): it waits for a person.
+        if case.journey.paused == Some(PauseReason::NeedsReview) {
+            lines.line(
+                case.external_ref.as_str(),
+                &case,
+                now,
+                "paused",
+                json!({"reason": "needs_review"}),
+            )?;
+        }
+    }
     // Debtors' and the agency's actions by when they happen.
     let mut agenda: BTreeMap<(DateTime<Utc>, usize), (usize, Act)> = BTreeMap::new();
     let mut sequence = 0usize;

@@ -392,6 +392,9 @@ pub struct AgencySettings {
     /// `whsec_` + base64 of 24–64 random bytes; better given by environment.
     #[serde(default)]
     pub webhook_secret: Option<SecretString>,
+    /// The phone, e-mail and opening hours every debtor page shows (all optional).
+    #[serde(default)]
+    pub contact: crate::domain::creditor::AgencyContact,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

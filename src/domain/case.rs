@@ -13,6 +13,7 @@ use super::locale::Locale;
 use super::money::{Currency, Money, MoneyError};
 use super::payment::{Payment, PaymentOutcome};
 use super::plan::InstalmentPlan;
+use super::plan_followup::{BrokenPlan, PlanFollowUp, earned_interest};
 use super::self_service::{CaseFacts, Dispute, PendingRequest, Review};
 use super::text::{TextError, TextRule, agency_text};
 
@@ -123,6 +124,12 @@ pub struct Case {
     /// debtor returns to tells what happened (`domain::checkout`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checkouts_ended: Vec<super::checkout::EndedCheckout>,
+    /// The agreed plan's follow-up: what it has sent and what waits in the queue.
+    #[serde(default, skip_serializing_if = "PlanFollowUp::is_empty")]
+    pub plan_follow_up: PlanFollowUp,
+    /// Plans that broke, kept for the record (the plan in force is `plan`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broken_plans: Vec<BrokenPlan>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -280,6 +287,8 @@ impl Case {
             settled_at: None,
             journey: JourneyProgress::default(),
             checkouts_ended: Vec::new(),
+            plan_follow_up: PlanFollowUp::default(),
+            broken_plans: Vec::new(),
         }
     }
 
@@ -293,6 +302,9 @@ impl Case {
         // The agency's lines replace its own; what an agreed plan costs on top stays owed.
         if let Some(plan) = &self.plan {
             self.claim.extend(plan_cost_lines(plan));
+        }
+        for broken in &self.broken_plans {
+            self.claim.extend(broken.kept_lines.iter().cloned());
         }
         self.due_date = terms.due_date;
         // The agency's new due date is the claim's own again.
@@ -390,6 +402,11 @@ impl Case {
             plan.total,
             plan.extra_cost()
         );
+        // A new plan starts its own follow-up.
+        self.plan_follow_up = PlanFollowUp {
+            due_date_before_plan: Some(self.due_date),
+            ..PlanFollowUp::default()
+        };
         if let Some(first) = plan.instalments.first() {
             self.due_date_before_changes.get_or_insert(self.due_date);
             self.due_date = first.due_date;
@@ -400,6 +417,59 @@ impl Case {
         self.plan = Some(plan);
         self.updated_at = now;
         self.record(actor, "plan.granted", detail, now);
+    }
+
+    /// The plan broke on `day` (instalments `missed` were missed in a row): it is taken off the
+    /// case and kept for the record, the due date in force before it comes back (the journey
+    /// resumes from it), its fee stays owed, and of its interest only what instalments due by
+    /// `day` carried stays (the rest was for time the debtor no longer gets). `None` without a
+    /// plan.
+    pub fn break_plan(
+        &mut self,
+        day: NaiveDate,
+        missed: Vec<u32>,
+        now: DateTime<Utc>,
+    ) -> Option<&BrokenPlan> {
+        let plan = self.plan.take()?;
+        let earned = earned_interest(&plan, day);
+        let unearned = Money::from_minor(
+            plan.interest.minor_units() - earned.minor_units(),
+            plan.interest.currency(),
+        );
+        if let Some(index) = self
+            .claim
+            .iter()
+            .position(|l| l.kind == ClaimKind::Interest && l.description == PLAN_INTEREST_LINE)
+        {
+            if earned.is_positive() {
+                self.claim[index].amount = earned;
+            } else {
+                self.claim.remove(index);
+            }
+        }
+        let mut kept = plan.clone();
+        kept.interest = earned;
+        let kept_lines = plan_cost_lines(&kept);
+        if let Some(before) = self.plan_follow_up.due_date_before_plan {
+            self.due_date = before;
+        }
+        self.record(
+            Actor::System,
+            "plan.broken",
+            format!(
+                "instalments {missed:?} missed; the plan ended on {day}, unearned plan interest {unearned} taken off"
+            ),
+            now,
+        );
+        self.updated_at = now;
+        self.broken_plans.push(BrokenPlan {
+            plan,
+            broken_on: day,
+            missed,
+            unearned_interest: unearned,
+            kept_lines,
+        });
+        self.broken_plans.last()
     }
 
     /// A request a person must look at; returns the id the agency answers it by.
@@ -740,6 +810,59 @@ pub(crate) mod tests {
         // The agency re-sending its terms keeps what the plan costs.
         case.update(sample_terms(), now).expect("same creditor");
         assert_eq!(case.balance(), nok(dec!(370)));
+    }
+
+    #[test]
+    fn a_broken_plan_is_kept_its_fee_stays_and_only_earned_interest_stays_owed() {
+        use crate::domain::plan::{Instalment, InstalmentPlan};
+        let mut case = sample_case();
+        let now = case.created_at;
+        let sent_due = case.due_date;
+        let balance = case.balance();
+        let day = |m| NaiveDate::from_ymd_opt(2027, m, 15).expect("date");
+        let (fee, interest) = (nok(dec!(350)), nok(dec!(30)));
+        let total = Money::from_minor(
+            balance.minor_units() + fee.minor_units() + interest.minor_units(),
+            Currency::NOK,
+        );
+        let third = Money::from_minor(total.minor_units() / 3, Currency::NOK);
+        let instalments = (1..=3)
+            .map(|n| Instalment {
+                number: n,
+                due_date: day(n),
+                amount: third,
+                principal: third,
+                interest: nok(dec!(10)),
+                fee: Money::zero(Currency::NOK),
+                kid: None,
+            })
+            .collect();
+        let plan = InstalmentPlan {
+            agreed_on: now.date_naive(),
+            instalments,
+            principal: balance,
+            fee,
+            interest,
+            total,
+        };
+        case.agree_plan(Actor::Debtor, plan.clone(), now);
+        assert_eq!(case.due_date, day(1));
+        let broken = case
+            .break_plan(day(2) + chrono::Duration::days(8), vec![1, 2], now)
+            .expect("a plan to break")
+            .clone();
+        assert_eq!(broken.plan, plan);
+        assert_eq!(broken.unearned_interest, nok(dec!(10)));
+        assert_eq!(case.plan, None);
+        assert_eq!(
+            case.due_date, sent_due,
+            "the due date before the plan is back"
+        );
+        // The fee and two instalments' interest stay owed, also when the agency sends again.
+        assert_eq!(case.balance().minor_units(), total.minor_units() - 1_000);
+        case.update(sample_terms(), now).expect("same creditor");
+        assert_eq!(case.balance().minor_units(), total.minor_units() - 1_000);
+        assert_eq!(case.break_plan(day(3), vec![], now), None);
     }
 
     #[test]

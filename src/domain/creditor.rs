@@ -156,6 +156,27 @@ pub struct Agency {
     pub creditors: Vec<CreditorId>,
 }
 
+/// An agency's phone, e-mail and opening hours as its debtors read them (`[agencies.contact]`,
+/// checked when the configuration is loaded).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyContact {
+    /// As it is written for people, e.g. "22 00 00 00".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// e.g. "Hverdager 08–16" / "Weekdays 8–16".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_hours: Option<String>,
+}
+
+impl AgencyContact {
+    pub fn is_empty(&self) -> bool {
+        self.phone.is_none() && self.email.is_none() && self.opening_hours.is_none()
+    }
+}
+
 impl Agency {
     pub fn acts_for(&self, creditor: &CreditorId) -> bool {
         self.creditors.contains(creditor)

@@ -55,6 +55,9 @@ pub enum EventKind {
     /// The journey waits for a person: its next step cannot be sent lawfully as configured.
     #[serde(rename = "journey.paused")]
     JourneyPaused,
+    /// An agreed plan ended because instalments were missed; the journey resumes.
+    #[serde(rename = "plan.broken")]
+    PlanBroken,
 }
 
 impl EventKind {
@@ -81,6 +84,7 @@ impl EventKind {
             EventKind::JourneyStepSent => "journey.step_sent",
             EventKind::FeeAdded => "fee.added",
             EventKind::JourneyPaused => "journey.paused",
+            EventKind::PlanBroken => "plan.broken",
         }
     }
 }

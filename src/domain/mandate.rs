@@ -265,6 +265,9 @@ pub struct Mandate {
     pub partial_payment: PartialPaymentRules,
     #[serde(default)]
     pub identity: IdentityRules,
+    /// How an agreed plan is followed up: reminders, grace period, when it breaks.
+    #[serde(default)]
+    pub follow_up: super::plan_followup::FollowUpRules,
 }
 
 /// A mandate setting that breaks the law or contradicts itself: the field and why.
@@ -356,6 +359,22 @@ impl Mandate {
                 format!("must be at most {MAX_IDENTITY_ATTEMPTS}"),
             );
         }
+        let f = &self.follow_up;
+        if f.reminder_days_before > 30 {
+            issue(
+                "follow_up.reminder_days_before",
+                "must be at most 30".into(),
+            );
+        }
+        if f.grace_days > 30 {
+            issue("follow_up.grace_days", "must be at most 30".into());
+        }
+        if !(1..=12).contains(&f.missed_in_a_row_to_break) {
+            issue(
+                "follow_up.missed_in_a_row_to_break",
+                "must be between 1 and 12".into(),
+            );
+        }
         match jurisdiction {
             Jurisdiction::Norway => {
                 let cap = no::max_plan_fee(today, u32::MAX);
@@ -417,6 +436,7 @@ pub(crate) mod tests {
                 min_amount: dec!(100),
             },
             identity: IdentityRules::default(),
+            follow_up: Default::default(),
         }
     }
 

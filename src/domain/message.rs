@@ -8,6 +8,7 @@ use super::contact::{EmailAddress, PhoneNumber};
 use super::ids::{AgencyId, CaseId, MessageId};
 use super::journey::StepRef;
 use super::lost_send::UnknownOutcome;
+use super::plan_followup::FollowUp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -82,11 +83,17 @@ pub enum Template {
     OptInConfirmation,
     /// A step of the creditor's journey; the message's `journey` says which step and wording.
     JourneyStep,
+    /// A reminder of an instalment before its due date; the message's `follow_up` says which.
+    InstalmentReminder,
+    /// A friendly note that an instalment is late; the message's `follow_up` says which.
+    InstalmentLate,
+    /// Tells the debtor the plan has ended because instalments were missed, and what they can do.
+    PlanBroken,
 }
 
 impl Template {
     /// Every template; [`Template::JourneyStep`] takes its text from the journey's step instead.
-    pub const ALL: [Template; 9] = [
+    pub const ALL: [Template; 12] = [
         Template::Reminder,
         Template::DeferralReceipt,
         Template::PlanReceipt,
@@ -96,12 +103,30 @@ impl Template {
         Template::PaidReceipt,
         Template::OptInConfirmation,
         Template::JourneyStep,
+        Template::InstalmentReminder,
+        Template::InstalmentLate,
+        Template::PlanBroken,
     ];
 
     /// Reminders press for payment and stop while a case is disputed, paid or closed;
     /// receipts and answers to the debtor go out whatever the case's state.
     pub fn is_collection(self) -> bool {
-        matches!(self, Template::Reminder | Template::JourneyStep)
+        matches!(
+            self,
+            Template::Reminder
+                | Template::JourneyStep
+                | Template::InstalmentReminder
+                | Template::InstalmentLate
+                | Template::PlanBroken
+        )
+    }
+
+    /// Whether the plan follow-up queues it (with the follow-up in the message's `follow_up`).
+    pub fn is_plan_follow_up(self) -> bool {
+        matches!(
+            self,
+            Template::InstalmentReminder | Template::InstalmentLate | Template::PlanBroken
+        )
     }
 
     /// The Fluent message family: `{name}-sms`, `{name}-email-subject`, `{name}-email-body`.
@@ -116,6 +141,9 @@ impl Template {
             Template::PaidReceipt => "receipt-paid",
             Template::OptInConfirmation => "opt-in",
             Template::JourneyStep => "journey-step",
+            Template::InstalmentReminder => "plan-reminder",
+            Template::InstalmentLate => "plan-late",
+            Template::PlanBroken => "plan-broken",
         }
     }
 
@@ -154,6 +182,10 @@ impl Template {
             Template::OptInConfirmation => Some(UnfoundedReceipt::OnlyOnReply),
             // Only the journey engine queues its steps (with the step they are).
             Template::JourneyStep => Some(UnfoundedReceipt::OnlyByJourney),
+            // Only the plan follow-up queues them (with the instalment they are about).
+            Template::InstalmentReminder | Template::InstalmentLate | Template::PlanBroken => {
+                Some(UnfoundedReceipt::OnlyByPlanFollowUp)
+            }
         };
         unfounded.map_or(Ok(()), Err)
     }
@@ -178,6 +210,10 @@ pub enum UnfoundedReceipt {
     OnlyOnReply,
     #[error("a journey step is queued by the creditor's journey, never on request")]
     OnlyByJourney,
+    #[error(
+        "an instalment reminder, late note or broken-plan notice is queued by the plan's follow-up, never on request"
+    )]
+    OnlyByPlanFollowUp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -234,6 +270,10 @@ pub struct Message {
     /// For a [`Template::JourneyStep`]: which step, in which wording.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub journey: Option<StepRef>,
+    /// For a plan follow-up ([`Template::is_plan_follow_up`]): which reminder, note or break,
+    /// with the instalment number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<FollowUp>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -263,6 +303,7 @@ impl Message {
             fallback_of: None,
             unknown_outcome: None,
             journey: None,
+            follow_up: None,
             created_at: now,
             updated_at: now,
         }

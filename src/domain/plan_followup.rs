@@ -6,6 +6,8 @@
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::case::ClaimLine;
+use super::ids::MessageId;
 use super::money::Money;
 use super::plan::InstalmentPlan;
 
@@ -241,6 +243,147 @@ pub fn next_follow_up(
     })
 }
 
+/// A follow-up waiting in the message queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedFollowUp {
+    pub follow_up: FollowUp,
+    /// The creditor's calendar day it goes out on.
+    pub day: NaiveDate,
+    pub messages: Vec<MessageId>,
+}
+
+/// Where an agreed plan's follow-up stands on the case.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PlanFollowUp {
+    /// What the follow-up has handled (sent, or given up on) for the current plan, so each
+    /// reminder and note goes once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub done: Vec<FollowUp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued: Option<QueuedFollowUp>,
+    /// The due date in force when the plan was agreed: a broken plan puts it back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date_before_plan: Option<NaiveDate>,
+}
+
+impl PlanFollowUp {
+    pub fn is_empty(&self) -> bool {
+        *self == PlanFollowUp::default()
+    }
+}
+
+/// A plan that broke, kept on the case for the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokenPlan {
+    pub plan: InstalmentPlan,
+    pub broken_on: NaiveDate,
+    /// The instalments that were missed in a row and broke it.
+    pub missed: Vec<u32>,
+    /// The plan's interest for instalments falling due after the break: never earned, so taken
+    /// off the claim.
+    pub unearned_interest: Money,
+    /// What the plan put on the claim and stays owed (its fee, the interest earned until the
+    /// break): kept when the agency sends the case's lines again.
+    pub kept_lines: Vec<ClaimLine>,
+}
+
+/// The plan's interest earned by `day`: that of the instalments due on or before it. The rest
+/// was the price of time the debtor no longer gets.
+pub fn earned_interest(plan: &InstalmentPlan, day: NaiveDate) -> Money {
+    let minor: i64 = plan
+        .instalments
+        .iter()
+        .filter(|i| i.due_date <= day)
+        .map(|i| i.interest.minor_units())
+        .sum();
+    Money::from_minor(
+        minor.min(plan.interest.minor_units()),
+        plan.interest.currency(),
+    )
+}
+
+/// Whether a follow-up no longer makes sense on `today`: a reminder whose day was on or before
+/// the agreement (the plan receipt told the same) or whose instalment is already past due, and
+/// a late note for an instalment past its grace period (the break or the next reminder follows).
+fn stale(
+    follow_up: FollowUp,
+    day: NaiveDate,
+    plan: &InstalmentPlan,
+    states: &[InstalmentStatus],
+    today: NaiveDate,
+) -> bool {
+    let status = |n: u32| states.iter().find(|s| s.number == n);
+    match follow_up {
+        FollowUp::Reminder { number } => {
+            day <= plan.agreed_on || status(number).is_some_and(|s| today > s.due_date)
+        }
+        FollowUp::LateNote { number } => {
+            status(number).is_some_and(|s| s.state == InstalmentState::Missed)
+        }
+        FollowUp::Break | FollowUp::ReviewDue => false,
+    }
+}
+
+/// The plan's next follow-up judged on `today`, with what has been paid toward it, stale
+/// reminders and notes passed over.
+pub fn plan_next(
+    plan: &InstalmentPlan,
+    rules: &FollowUpRules,
+    progress: &PlanFollowUp,
+    balance: Money,
+    today: NaiveDate,
+) -> Option<(FollowUp, NaiveDate)> {
+    let states = instalment_states(
+        plan,
+        paid_toward_plan(plan, balance),
+        today,
+        rules.grace_days,
+    );
+    let mut done = progress.done.clone();
+    // Each pass either returns or passes one follow-up over: at most two per instalment.
+    for _ in 0..(2 * plan.instalments.len() + 3) {
+        let (follow_up, day) = next_follow_up(&states, rules, &done, None)?;
+        if !stale(follow_up, day, plan, &states, today) {
+            return Some((follow_up, day));
+        }
+        done.push(follow_up);
+    }
+    None
+}
+
+/// Whether the plan is broken on `today`: the instalments (numbers) of the missed run that
+/// breaks it and the day it broke (the day the run's last instalment turned missed), or `None`
+/// while it holds.
+pub fn broken_by(
+    plan: &InstalmentPlan,
+    rules: &FollowUpRules,
+    balance: Money,
+    today: NaiveDate,
+) -> Option<(Vec<u32>, NaiveDate)> {
+    let states = instalment_states(
+        plan,
+        paid_toward_plan(plan, balance),
+        today,
+        rules.grace_days,
+    );
+    if standing(&states, rules) != PlanStanding::Broken {
+        return None;
+    }
+    let mut run = Vec::new();
+    for s in &states {
+        if s.state == InstalmentState::Missed {
+            run.push(s.number);
+            if run.len() as u32 >= rules.missed_in_a_row_to_break.max(1) {
+                let day = s.due_date + Duration::days(i64::from(rules.grace_days) + 1);
+                return Some((run, day));
+            }
+        } else {
+            run.clear();
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,5 +538,41 @@ mod tests {
             next_follow_up(&s, &rules, &[], Some(d(2026, 6, 1))),
             Some((FollowUp::ReviewDue, d(2026, 6, 1)))
         );
+    }
+
+    #[test]
+    fn a_reminder_inside_the_agreement_window_or_past_due_is_passed_over() {
+        let rules = FollowUpRules::default();
+        let mut plan = plan();
+        // Agreed two days before instalment 1: its reminder day (the 12th) is before that.
+        plan.agreed_on = d(2026, 3, 13);
+        let progress = PlanFollowUp::default();
+        assert_eq!(
+            plan_next(&plan, &rules, &progress, kr(120_000), d(2026, 3, 13)),
+            Some((FollowUp::LateNote { number: 1 }, d(2026, 3, 16)))
+        );
+        // Paid on time: the next is the reminder of instalment 2.
+        assert_eq!(
+            plan_next(&plan, &rules, &progress, kr(80_000), d(2026, 3, 14)),
+            Some((FollowUp::Reminder { number: 2 }, d(2026, 4, 12)))
+        );
+    }
+
+    #[test]
+    fn the_run_that_breaks_the_plan_is_named_and_interest_is_earned_per_instalment() {
+        let rules = FollowUpRules::default();
+        let plan = plan();
+        assert_eq!(broken_by(&plan, &rules, kr(120_000), d(2026, 4, 22)), None);
+        assert_eq!(
+            broken_by(&plan, &rules, kr(120_000), d(2026, 5, 2)),
+            Some((vec![1, 2], d(2026, 4, 23)))
+        );
+        let mut with_interest = plan.clone();
+        for (i, instalment) in with_interest.instalments.iter_mut().enumerate() {
+            instalment.interest = kr(1_000 * (i as i64 + 1));
+        }
+        with_interest.interest = kr(6_000);
+        assert_eq!(earned_interest(&with_interest, d(2026, 4, 23)), kr(3_000));
+        assert_eq!(earned_interest(&with_interest, d(2026, 3, 1)), kr(0));
     }
 }

@@ -362,6 +362,41 @@ pub enum PendingRequest {
     },
 }
 
+/// What the debtor asked for, in the numbers a refusal shows beside the mandate's own
+/// ("13 months; the creditor allows 12").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// More time: the date as it would be granted (moved off a closed day) and how many days
+    /// after the due date that is.
+    Deferral { date: NaiveDate, days: i64 },
+    /// A plan: how many instalments it makes and the usual instalment.
+    Plan { months: u32, monthly: Money },
+}
+
+/// The numbers of `request` on the case: `None` for a plan that cannot be scheduled at all.
+pub fn asked(
+    facts: &CaseFacts,
+    mandate: &Mandate,
+    request: &DebtorRequest,
+    today: NaiveDate,
+) -> Option<Asked> {
+    match request {
+        DebtorRequest::Deferral { new_due_date } => {
+            let date = no::business_day_on_or_after(*new_due_date);
+            Some(Asked::Deferral {
+                date,
+                days: (date - facts.due_date).num_days(),
+            })
+        }
+        DebtorRequest::Plan(shape) => schedule(facts.balance, *shape, &mandate.plan, today)
+            .ok()
+            .map(|plan| Asked::Plan {
+                months: plan.months(),
+                monthly: plan.monthly(),
+            }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -660,6 +695,33 @@ mod tests {
                 reason: RefusalReason::NotOffered,
                 offer: None
             }
+        );
+    }
+
+    #[test]
+    fn a_refusal_knows_the_months_and_days_asked_for() {
+        let m = generous();
+        let by_amount =
+            DebtorRequest::Plan(PlanShape::Monthly(Money::from_minor(25_000, Currency::NOK)));
+        match asked(&facts(204_950), &m, &by_amount, today()) {
+            Some(Asked::Plan { months, monthly }) => {
+                assert_eq!(months, 9, "2 049,50 at 250 a month");
+                assert_eq!(monthly.minor_units(), 25_000);
+            }
+            other => panic!("{other:?}"),
+        }
+        let thirteen = DebtorRequest::Plan(PlanShape::Months(13));
+        assert!(matches!(
+            asked(&facts(604_950), &m, &thirteen, today()),
+            Some(Asked::Plan { months: 13, .. })
+        ));
+        // Saturday 2 January 2027 is granted as Monday 4 January: 34 days after 1 December.
+        assert_eq!(
+            asked(&facts(100_000), &m, &defer(d(2027, 1, 2)), today()),
+            Some(Asked::Deferral {
+                date: d(2027, 1, 4),
+                days: 34
+            })
         );
     }
 }

@@ -8,6 +8,7 @@ use crate::domain::journey::StepRef;
 use crate::domain::journey_engine::{self, local_day, step_text_facts};
 use crate::domain::jurisdiction::law;
 use crate::domain::message::{Message, Recipient, Template};
+use crate::domain::plan_followup::{FollowUp, instalment_states, paid_toward_plan};
 use crate::i18n::Texts;
 
 use super::providers::Outbound;
@@ -39,6 +40,12 @@ impl Composer {
             .filter(|_| message.template == Template::JourneyStep)
         {
             return self.compose_step(message, step, case, creditor, agency, link);
+        }
+        if let Some(follow_up) = message
+            .follow_up
+            .filter(|_| message.template.is_plan_follow_up())
+        {
+            return self.compose_follow_up(message, follow_up, case, creditor, agency, link);
         }
         let locale = case.debtor.locale;
         // A plan receipt speaks of the first instalment; everything else of the whole amount.
@@ -148,6 +155,73 @@ impl Composer {
         self.outbound(message, locale, &step.variant, &args)
     }
 
+    /// A plan follow-up's text: the instalment it is about (what is left of it, its due date
+    /// and KID) or, for a broken plan, what is left of the whole claim.
+    fn compose_follow_up(
+        &self,
+        message: &Message,
+        follow_up: FollowUp,
+        case: &Case,
+        creditor: &Creditor,
+        agency: &Agency,
+        link: &str,
+    ) -> Outbound {
+        let locale = case.debtor.locale;
+        // The plan in force, or the one that just broke (its notice goes after the break).
+        let plan = case
+            .plan
+            .as_ref()
+            .or_else(|| case.broken_plans.last().map(|b| &b.plan));
+        let number = match follow_up {
+            FollowUp::Reminder { number } | FollowUp::LateNote { number } => number,
+            FollowUp::Break | FollowUp::ReviewDue => 0,
+        };
+        let today = local_day(creditor.jurisdiction, message.updated_at);
+        let status = plan.and_then(|plan| {
+            instalment_states(
+                plan,
+                paid_toward_plan(plan, case.balance()),
+                today,
+                creditor.mandate.follow_up.grace_days,
+            )
+            .into_iter()
+            .find(|s| s.number == number)
+        });
+        let instalment = plan.and_then(|p| p.instalments.iter().find(|i| i.number == number));
+        let amount = match (follow_up, status) {
+            (FollowUp::Reminder { .. } | FollowUp::LateNote { .. }, Some(s)) => s.left(),
+            _ => case.balance(),
+        };
+        let values = [
+            amount.format(locale),
+            instalment
+                .map(|i| self.texts.date(locale, i.due_date))
+                .unwrap_or_default(),
+            instalment
+                .and_then(|i| i.kid.as_ref())
+                .unwrap_or(&case.kid)
+                .as_str()
+                .to_owned(),
+            creditor.bank_account.formatted(),
+            number.to_string(),
+            plan.map(|p| p.instalments.len().to_string())
+                .unwrap_or_default(),
+        ];
+        let args = [
+            ("creditor", creditor.name.as_str()),
+            ("agency", agency.name.as_str()),
+            ("name", case.debtor.name.as_str()),
+            ("amount", values[0].as_str()),
+            ("due", values[1].as_str()),
+            ("kid", values[2].as_str()),
+            ("account", values[3].as_str()),
+            ("number", values[4].as_str()),
+            ("count", values[5].as_str()),
+            ("link", link),
+        ];
+        self.outbound(message, locale, message.template.name(), &args)
+    }
+
     fn outbound(
         &self,
         message: &Message,
@@ -214,6 +288,10 @@ pub fn sms_warnings(texts: &Texts, config: &AppConfig) -> Vec<String> {
             ("paid", amount.as_str()),
             ("due", due.as_str()),
             ("link", link.as_str()),
+            ("kid", "12345678901234567890123"),
+            ("account", "1503.12.34562"),
+            ("number", "12"),
+            ("count", "12"),
         ];
         // A journey step's texts are the journey's own (checked with the journey).
         for template in Template::ALL

@@ -358,7 +358,9 @@ impl WorkerCore {
                 if let CancelReason::OptedOut(_) = reason {
                     tracing::info!(message_id = %message.id, "not sent: the recipient opted out");
                 }
-                return store.save_leased_message(&message).await;
+                store.save_leased_message(&message).await?;
+                // A plan follow-up that cannot go is handled all the same (a break still breaks).
+                return crate::service::plan_followup::message_done(&self.ctx, &message, now).await;
             }
             SendDecision::Send | SendDecision::Ask(_) => {}
         }
@@ -427,6 +429,7 @@ impl WorkerCore {
                 // still `sending`, recovery finds the provider's copy, and the step (recorded
                 // once by message id) is reported again.
                 crate::service::journey::step_sent(&self.ctx, &message, now).await?;
+                crate::service::plan_followup::message_done(&self.ctx, &message, now).await?;
                 let sms_to = match &message.recipient {
                     Recipient::Sms(phone) => Some(phone.e164()),
                     Recipient::Email(_) => None,
@@ -470,6 +473,9 @@ impl WorkerCore {
         store.save_leased_message(&message).await?;
         if let Some((reason, contact_invalid)) = failure {
             settle_failure(&self.ctx, &message, &reason, contact_invalid, now).await?;
+        }
+        if message.status == MessageStatus::Failed {
+            crate::service::plan_followup::message_done(&self.ctx, &message, now).await?;
         }
         Ok(())
     }
@@ -558,6 +564,7 @@ impl WorkerCore {
                 message.updated_at = now;
                 tracing::info!(message_id = %message.id, provider = provider.name(), "the provider already had it: recorded as sent, not sent again");
                 crate::service::journey::step_sent(&self.ctx, message, now).await?;
+                crate::service::plan_followup::message_done(&self.ctx, message, now).await?;
                 let sms_to = match &message.recipient {
                     Recipient::Sms(phone) => Some(phone.e164()),
                     Recipient::Email(_) => None,

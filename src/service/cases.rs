@@ -429,6 +429,10 @@ pub async fn upsert(
     {
         tracing::warn!(case = %case.id, error = %e, "could not plan the case's journey");
     }
+    // New lines change what is left of an agreed plan, and so its follow-up.
+    if let Upserted::Updated(case) = &upserted {
+        super::plan_followup::follow(ctx, &case.id, now).await;
+    }
     Ok(upserted)
 }
 

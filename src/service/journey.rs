@@ -203,11 +203,15 @@ pub async fn follow(ctx: &AppContext, id: &CaseId, now: DateTime<Utc>) {
     if let Err(e) = sync(ctx, id, now).await {
         tracing::warn!(case = %id, error = %e, "could not plan the case's journey");
     }
+    // An agreed plan's own follow-up (reminders, late notes, the break) follows the same changes.
+    super::plan_followup::follow(ctx, id, now).await;
 }
 
 /// As [`follow`] for a use case that hands its written `case` on: returns the case as the
 /// journey left it (its newer version), or `case` itself when planning failed.
 pub async fn followed(ctx: &AppContext, case: Case, now: DateTime<Utc>) -> Case {
+    // An agreed plan's own follow-up (reminders, late notes, the break) follows the same changes.
+    super::plan_followup::follow(ctx, &case.id, now).await;
     match sync(ctx, &case.id, now).await {
         Ok(Some(synced)) => synced,
         Ok(None) => case,

@@ -14,6 +14,7 @@ pub mod journey;
 pub mod mandates;
 pub mod messages;
 pub mod payments;
+pub mod plan_followup;
 pub mod receipts;
 pub mod reconcile;
 pub mod replies;

@@ -211,3 +211,414 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).expect("profile dir");
     dir
 }
+
+/// axe-core as `scripts/test` installs it (`npm ci` in `tests/browser`).
+fn axe_source() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; scripts/test installs axe-core (cd tests/browser && npm ci)",
+            path.display()
+        )
+    })
+}
+
+/// A desktop-shaped headless Chromium whose window the walk resizes (320 and 390 CSS px wide).
+async fn plain_browser(driver: &Driver, profile: &Path) -> fantoccini::Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": find("chromium", "CHROMIUM").to_string_lossy(),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=390,844",
+                "--hide-scrollbars", format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a chromium session")
+}
+
+/// Runs axe-core on the page as it is now; its violations, one line each.
+async fn axe_violations(client: &fantoccini::Client, axe: &str) -> Vec<String> {
+    client.execute(axe, vec![]).await.expect("inject axe-core");
+    let found = client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            axe.run(document).then(
+              r => done(r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " at "
+                + v.nodes.map(n => n.target.join(" ")).join(", "))),
+              e => done(["axe-core failed: " + e]));"#,
+            vec![],
+        )
+        .await
+        .expect("axe-core runs");
+    serde_json::from_value(found).expect("a list of violations")
+}
+
+/// How far the page is wider than the window (0: nothing overflows horizontally).
+async fn overflow(client: &fantoccini::Client) -> i64 {
+    let widths = client
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .expect("widths");
+    let widths: Vec<i64> = serde_json::from_value(widths).expect("two numbers");
+    widths[0] - widths[1]
+}
+
+async fn window_width(client: &fantoccini::Client, width: u32) {
+    client.set_window_size(width, 844).await.expect("resize");
+    // The page learns of the new size a moment later.
+    for _ in 0..100 {
+        let inner = client
+            .execute("return window.innerWidth;", vec![])
+            .await
+            .expect("width");
+        if inner.as_i64() == Some(i64::from(width)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the window never became {width} CSS px wide");
+}
+
+/// Every check on the page state as it is now: axe-core at 390 px and at 200 % text, nothing
+/// wider than the window at 390 px, at 200 % text and at 320 px. Problems go into `problems`.
+async fn check(client: &fantoccini::Client, axe: &str, state: &str, problems: &mut Vec<String>) {
+    let mut report = |what: String| problems.push(format!("{state}: {what}"));
+    window_width(client, 390).await;
+    for v in axe_violations(client, axe).await {
+        report(format!("390 px: {v}"));
+    }
+    let wider = overflow(client).await;
+    if wider > 0 {
+        report(format!("390 px: {wider} px too wide"));
+    }
+    // 200 % text, as a reader's text size setting does it: every size is in rem or em.
+    client
+        .execute("document.documentElement.style.fontSize = '200%';", vec![])
+        .await
+        .expect("large text");
+    for v in axe_violations(client, axe).await {
+        report(format!("200 % text: {v}"));
+    }
+    let wider = overflow(client).await;
+    if wider > 0 {
+        report(format!("200 % text at 390 px: {wider} px too wide"));
+    }
+    client
+        .execute("document.documentElement.style.fontSize = '';", vec![])
+        .await
+        .expect("normal text");
+    window_width(client, 320).await;
+    let wider = overflow(client).await;
+    if wider > 0 {
+        report(format!("320 px: {wider} px too wide"));
+    }
+    window_width(client, 390).await;
+    std::fs::write(
+        screenshot_dir().join(format!("axe-{state}.png")),
+        client.screenshot().await.expect("screenshot"),
+    )
+    .expect("save screenshot");
+}
+
+/// Runs `script` (which submits a form or follows a link) and waits until the next page has loaded.
+async fn and_wait(client: &fantoccini::Client, script: &str) {
+    client
+        .execute(
+            &format!("window.__innfri_old_page = true; {script}"),
+            vec![],
+        )
+        .await
+        .expect("script");
+    for _ in 0..100 {
+        let loaded = client
+            .execute(
+                "return window.__innfri_old_page === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await;
+        if loaded.is_ok_and(|v| v.as_bool() == Some(true)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the next page never loaded after {script}");
+}
+
+/// Fills the field `css` with `value` and submits its form (past the browser's own checks, so
+/// the server's answer to a wrong value is what is shown).
+async fn submit_with(client: &fantoccini::Client, fields: &[(&str, &str)], form: &str) {
+    let mut script = String::new();
+    for (css, value) in fields {
+        script.push_str(&format!(
+            "document.querySelector({}).value = {};",
+            serde_json::json!(css),
+            serde_json::json!(value)
+        ));
+    }
+    script.push_str(&format!(
+        "document.querySelector({}).submit();",
+        serde_json::json!(form)
+    ));
+    and_wait(client, &script).await;
+}
+
+async fn click(client: &fantoccini::Client, css: &str) {
+    and_wait(
+        client,
+        &format!(
+            "document.querySelector({}).click();",
+            serde_json::json!(css)
+        ),
+    )
+    .await;
+}
+
+async fn open_case(
+    app: &crate::common::TestApp,
+    client: &fantoccini::Client,
+    principal: &str,
+    r: &str,
+) {
+    let case = app.create_case(r, principal).await;
+    let case_id = CaseId::parse(case["id"].as_str().expect("id")).expect("case id");
+    let link = app.ctx.issue_case_link(&case_id).await.expect("link");
+    client.goto(&link).await.expect("open the link");
+}
+
+async fn attempt_of(client: &fantoccini::Client) -> String {
+    let url = client.current_url().await.expect("url");
+    url.query_pairs()
+        .find(|(k, _)| k == "attempt")
+        .map(|(_, v)| v.into_owned())
+        .expect("an attempt in the address")
+}
+
+#[tokio::test]
+async fn every_debtor_page_state_passes_axe_core_and_fits_320_px_and_200_percent_text() {
+    let axe = axe_source();
+    // The agency's contact shows on every page of a case, so axe-core checks it too.
+    let mut agencies = crate::common::app::default_agencies();
+    agencies[0]["contact"] = serde_json::json!({
+        "phone": "22 00 00 00", "email": "hjelp@a-inkasso.example", "opening_hours": "Hverdager 08–16"
+    });
+    let app = crate::common::TestApp::builder()
+        .fake_payments()
+        .agencies(agencies)
+        .start()
+        .await;
+    let driver = start_driver().await;
+    let profile = tempdir();
+    let c = plain_browser(&driver, &profile).await;
+    let mut problems = Vec::new();
+    let mut states = 0;
+    macro_rules! state {
+        ($name:expr) => {{
+            check(&c, &axe, $name, &mut problems).await;
+            states += 1;
+        }};
+    }
+
+    open_case(&app, &c, "6000.00", "AX-1").await;
+    state!("case");
+    c.goto(&app.url("/case/more-time")).await.expect("goto");
+    state!("more-time");
+    submit_with(&c, &[], "form[action='/case/more-time']").await;
+    state!("more-time-error");
+    c.goto(&app.url("/case/plan")).await.expect("goto");
+    state!("plan");
+    submit_with(
+        &c,
+        &[("#monthly", "mange")],
+        "form[action='/case/plan/preview']",
+    )
+    .await;
+    state!("plan-error");
+    submit_with(
+        &c,
+        &[("#monthly", "1")],
+        "form[action='/case/plan/preview']",
+    )
+    .await;
+    state!("plan-refused-with-offer");
+    c.goto(&app.url("/case/dispute")).await.expect("goto");
+    state!("dispute");
+    submit_with(
+        &c,
+        &[("#text", "Jeg har betalt"), ("#paid_amount", "mye")],
+        "form[action='/case/dispute']",
+    )
+    .await;
+    state!("dispute-error");
+    c.goto(&app.url("/case/pay")).await.expect("goto");
+    state!("pay");
+    c.execute(
+        "document.querySelector('#amount').value = '199,99';",
+        vec![],
+    )
+    .await
+    .expect("type");
+    click(&c, "form[action='/case/pay'] button[value=vipps]").await;
+    state!("pay-error");
+    c.execute("document.querySelector('#amount').value = '500';", vec![])
+        .await
+        .expect("type");
+    click(&c, "form[action='/case/pay'] button[value=vipps]").await;
+    state!("fake-checkout");
+    let fake = c.current_url().await.expect("url");
+    let attempt = attempt_of(&c).await;
+    c.goto(&app.url(&format!("/case/paid?attempt={attempt}")))
+        .await
+        .expect("goto");
+    state!("paid-confirming");
+    c.goto(fake.as_str()).await.expect("goto");
+    click(&c, "button[value=approve]").await;
+    state!("paid-part");
+    c.goto(&app.url("/case/pay")).await.expect("goto");
+    c.execute("document.querySelector('#amount').value = '300';", vec![])
+        .await
+        .expect("type");
+    click(&c, "form[action='/case/pay'] button[value=card]").await;
+    let attempt = attempt_of(&c).await;
+    click(&c, "button[value=decline]").await;
+    state!("fake-declined");
+    c.goto(&app.url(&format!("/case/paid?attempt={attempt}")))
+        .await
+        .expect("goto");
+    state!("paid-cancelled");
+    c.goto(&app.url("/case/plan")).await.expect("goto");
+    submit_with(&c, &[("#months", "4")], "form[action='/case/plan/preview']").await;
+    state!("plan-preview");
+    click(&c, "form[action='/case/plan/confirm'] button").await;
+    state!("plan-agreed");
+    c.goto(&app.url("/case")).await.expect("goto");
+    state!("case-with-plan");
+    c.goto(&app.url("/case?lang=en")).await.expect("goto");
+    state!("case-with-plan-en");
+    c.goto(&app.url("/case?lang=nb")).await.expect("goto");
+
+    open_case(&app, &c, "6000.00", "AX-2").await;
+    c.goto(&app.url("/case/plan")).await.expect("goto");
+    submit_with(&c, &[("#months", "7")], "form[action='/case/plan/preview']").await;
+    state!("plan-preview-for-review");
+    click(&c, "form[action='/case/plan/confirm'] button").await;
+    state!("plan-sent-for-review");
+    c.goto(&app.url("/case")).await.expect("goto");
+    state!("case-waiting");
+    c.goto(&app.url("/case/more-time")).await.expect("goto");
+    state!("waiting");
+
+    open_case(&app, &c, "1200.00", "AX-3").await;
+    c.goto(&app.url("/case/more-time")).await.expect("goto");
+    submit_with(
+        &c,
+        &[("input[name=csrf]", "forged")],
+        "form[action='/case/more-time']",
+    )
+    .await;
+    state!("form-expired");
+    c.goto(&app.url("/case/dispute")).await.expect("goto");
+    submit_with(
+        &c,
+        &[("#text", "Dette er ikke min regning")],
+        "form[action='/case/dispute']",
+    )
+    .await;
+    state!("dispute-received");
+    c.goto(&app.url("/case")).await.expect("goto");
+    state!("case-disputed");
+
+    open_case(&app, &c, "1200.00", "AX-4").await;
+    click(&c, "#pay-online button[value=vipps]").await;
+    click(&c, "button[value=approve]").await;
+    state!("paid-in-full");
+    c.goto(&app.url("/case")).await.expect("goto");
+    state!("case-paid");
+
+    // The identity step-up, its wrong answer and its lockout, on a creditor that asks for it.
+    let original = crate::common::example_mandate();
+    let checked = crate::common::TestApp::builder()
+        .creditors(&[(
+            "nordlys-energi.toml",
+            &original.replace("check = \"none\"", "check = \"postcode\""),
+        )])
+        .start()
+        .await;
+    let mut body: serde_json::Value =
+        serde_json::from_str(&crate::common::case_body("AX-5", "1200.00")).expect("json");
+    body["debtor"]["postcode"] = serde_json::json!("0150");
+    let created = checked
+        .post_json(
+            "/api/v1/cases",
+            Some(crate::common::KEY_A),
+            &body.to_string(),
+        )
+        .await;
+    let created: serde_json::Value = created.json().await.expect("json");
+    let case_id = CaseId::parse(created["id"].as_str().expect("id")).expect("case id");
+    let link = checked.ctx.issue_case_link(&case_id).await.expect("link");
+    c.goto(&link).await.expect("open the link");
+    state!("verify");
+    submit_with(&c, &[("#answer", "9999")], "form[action='/case/verify']").await;
+    state!("verify-wrong");
+    for _ in 0..10 {
+        if c.find(Locator::Css("#answer")).await.is_err() {
+            break;
+        }
+        submit_with(&c, &[("#answer", "9999")], "form[action='/case/verify']").await;
+    }
+    assert!(c.source().await.expect("html").contains("For mange forsøk"));
+    state!("verify-locked");
+
+    c.goto(&app.url("/accessibility")).await.expect("goto");
+    state!("accessibility-statement");
+    c.goto(&app.url("/accessibility?lang=en"))
+        .await
+        .expect("goto");
+    state!("accessibility-statement-en");
+    c.goto(&app.url("/k/nothing-here?lang=nb"))
+        .await
+        .expect("goto");
+    state!("not-found");
+    c.goto(&app.url("/k/nothing-here?lang=en"))
+        .await
+        .expect("goto");
+    state!("not-found-en");
+
+    // The checks themselves catch a page that is wrong: faint text and a too-wide block.
+    c.execute(
+        "document.querySelector('h1').style.color = '#ddd'; document.body.style.minWidth = '400px';",
+        vec![],
+    )
+    .await
+    .expect("spoil the page");
+    let mut spoiled = Vec::new();
+    check(&c, &axe, "spoiled", &mut spoiled).await;
+    assert!(
+        spoiled.iter().any(|p| p.contains("color-contrast"))
+            && spoiled.iter().any(|p| p.contains("px too wide")),
+        "{spoiled:?}"
+    );
+
+    c.close().await.expect("close");
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(states >= 30, "{states} page states walked");
+    assert!(
+        problems.is_empty(),
+        "{} problems in {states} page states:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

@@ -184,7 +184,107 @@ async fn a_language_chosen_on_any_page_holds_for_every_later_page_and_form(backe
     assert!(api.headers().get("set-cookie").is_none());
 }
 
+async fn every_page_links_the_accessibility_statement(backend: Backend) {
+    let d = debtor(backend, "1200.00").await;
+    let link = "<a href=\"/accessibility\">Tilgjengelighet</a>";
+    for path in ["/case", "/case/more-time", "/case/plan", "/case/dispute"] {
+        let page = d.get(path).await;
+        assert!(page.contains(link), "{path}: {page}");
+    }
+    let lost = d
+        .app
+        .http
+        .get(d.app.url("/k/nothing"))
+        .send()
+        .await
+        .expect("get");
+    assert!(lost.text().await.expect("html").contains(link));
+    let statement = d
+        .app
+        .http
+        .get(d.app.url("/accessibility"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(statement.status().as_u16(), 200);
+    let statement = statement.text().await.expect("html");
+    assert!(
+        statement.contains("WCAG 2.1 nivå AA") && statement.contains("320 piksler"),
+        "what was tested and how: {statement}"
+    );
+    assert!(
+        statement.contains("Dette er ikke godt nok ennå"),
+        "known limits"
+    );
+    let english = d
+        .app
+        .http
+        .get(d.app.url("/accessibility?lang=en"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(english.contains("<html lang=\"en\"") && english.contains("How we test"));
+}
+
+fn agencies_with_contact(phone: &str) -> serde_json::Value {
+    let mut agencies = crate::common::app::default_agencies();
+    agencies[0]["contact"] = serde_json::json!({
+        "phone": phone, "email": "hjelp@a-inkasso.example", "opening_hours": "Hverdager 08–16"
+    });
+    agencies
+}
+
+async fn every_page_of_a_case_says_how_to_reach_the_agency(backend: Backend) {
+    let app = TestApp::builder()
+        .store(backend)
+        .agencies(agencies_with_contact("22 00 00 00"))
+        .start()
+        .await;
+    let d = debtor_in(app, "1200.00").await;
+    let (_, refused) = d.post("/case/plan/preview", &[("monthly", "1")]).await;
+    for (path, page) in [
+        ("/case", d.page().await),
+        ("/case/more-time", d.get("/case/more-time").await),
+        ("/case/dispute", d.get("/case/dispute").await),
+        ("refused", refused),
+    ] {
+        assert!(
+            page.contains("Kontakt A Inkasso AS")
+                && page.contains("href=\"tel:22000000\"")
+                && page.contains("href=\"mailto:hjelp@a-inkasso.example\"")
+                && page.contains("Hverdager 08–16"),
+            "{path}: {page}"
+        );
+    }
+    let (status, _) = d
+        .post("/case/dispute", &[("text", "Ikke min regning")])
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        d.page().await.contains("href=\"tel:22000000\""),
+        "a disputed case too"
+    );
+}
+
+async fn an_agency_phone_that_is_no_phone_number_is_refused_by_name(backend: Backend) {
+    let source = TestApp::builder()
+        .store(backend)
+        .agencies(agencies_with_contact("ring oss"))
+        .source();
+    let errors = match source.load() {
+        Ok(_) => panic!("a phone that is no number is refused"),
+        Err(errors) => errors.to_string(),
+    };
+    assert!(errors.contains("agencies[0].contact.phone"), "{errors}");
+}
+
 on_both_stores!(
+    every_page_of_a_case_says_how_to_reach_the_agency,
+    an_agency_phone_that_is_no_phone_number_is_refused_by_name,
+    every_page_links_the_accessibility_statement,
     a_language_chosen_on_any_page_holds_for_every_later_page_and_form,
     every_typed_value_is_kept_after_an_error,
     errors_are_tied_to_their_fields_and_radios_have_a_legend,

@@ -3,7 +3,7 @@
 //! cancelled, failed) and never thanks for a payment that did not happen.
 
 use crate::common::{Backend, Debtor, TestApp, debtor_in};
-use crate::online_payments::{post_vipps, vipps_headers};
+use crate::online_payments::{post_stripe, post_vipps, stripe_signature, vipps_headers};
 use wiremock::MockServer;
 
 async fn fake_debtor(backend: Backend) -> Debtor {
@@ -125,7 +125,30 @@ async fn a_payment_vipps_says_was_cancelled_or_expired_is_shown_as_such(backend:
     assert_eq!(bare.status().as_u16(), 303);
 }
 
+async fn a_card_payment_stripe_let_expire_is_shown_as_not_gone_through(backend: Backend) {
+    let stripe = MockServer::start().await;
+    let app = TestApp::builder()
+        .store(backend)
+        .with_stripe(&stripe)
+        .start()
+        .await;
+    let d = debtor_in(app, "1200.00").await;
+    let body = serde_json::json!({
+        "id": "evt_9", "type": "checkout.session.expired",
+        "data": {"object": {"id": "cs_test_expired", "metadata": {"case_id": d.case_id.as_str(), "attempt": "a1"}}}
+    })
+    .to_string();
+    let now = chrono::Utc::now().timestamp();
+    let signature = stripe_signature(crate::common::providers::STRIPE_WEBHOOK_SECRET, now, &body);
+    assert_eq!(post_stripe(&d, &body, &signature).await, 200);
+    let page = d.get("/case/paid?attempt=a1&session=cs_test_expired").await;
+    assert!(page.contains("Betalingen gikk ikke gjennom"), "{page}");
+    let other = d.get("/case/paid?attempt=a2&session=cs_test_other").await;
+    assert!(other.contains("Vi venter på bekreftelse"), "{other}");
+}
+
 on_both_stores!(
+    a_card_payment_stripe_let_expire_is_shown_as_not_gone_through,
     the_return_page_tells_paid_confirming_or_cancelled_from_the_case,
     a_payment_vipps_says_was_cancelled_or_expired_is_shown_as_such,
 );

@@ -117,7 +117,46 @@ async fn a_waiting_request_cannot_be_approved_once_the_case_is_no_longer_open(ba
     assert_eq!(case.pending.len(), 2, "both still wait");
 }
 
+async fn a_refusal_says_what_was_asked_and_what_the_creditor_allows(backend: Backend) {
+    let d = debtor(backend, "6000.00").await;
+    let (status, html) = d.post("/case/plan/confirm", &[("months", "13")]).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("Du ba om 13 måneder, og kreditor tillater høyst 12."),
+        "{html}"
+    );
+    // By amount: 250 kr a month on 6 049,50 kr is 25 months.
+    let (status, html) = d.post("/case/plan/preview", &[("monthly", "250")]).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("Du ba om 25 måneder"), "{html}");
+
+    let due = d.case().await.due_date;
+    // A business day 45 days or so past the due date: the creditor allows 30.
+    let late = innfri::domain::jurisdiction::no::business_day_on_or_after(due + Duration::days(45));
+    let days = (late - due).num_days();
+    let (status, html) = d
+        .post("/case/more-time", &[("date", &late.to_string())])
+        .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains(&format!(
+            "Du ba om {days} dager mer tid, og kreditor tillater høyst 30 dager."
+        )),
+        "{html}"
+    );
+    let small = debtor(backend, "2000.00").await;
+    let (status, html) = small
+        .post("/case/plan/preview", &[("monthly", "250")])
+        .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("Da blir avdragene 250,00\u{a0}kr i måneden, mindre enn minstebeløpet på 300,00\u{a0}kr."),
+        "{html}"
+    );
+}
+
 on_both_stores!(
+    a_refusal_says_what_was_asked_and_what_the_creditor_allows,
     a_new_request_is_refused_while_another_waits_saying_what_waits_and_since_when,
     an_approved_plan_is_scheduled_from_what_is_owed_when_it_is_approved,
     a_waiting_request_cannot_be_approved_once_the_case_is_no_longer_open,

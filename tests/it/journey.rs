@@ -609,6 +609,19 @@ fn check_case(case: &str, lines: &[&Value]) -> Result<(), String> {
                     ));
                 }
             }
+            // Fees the creditor charged before the hand-over count toward § 1-3.
+            "handed_over" => {
+                for n in line["notices_sent"].as_array().into_iter().flatten() {
+                    if !n["fee"].is_null() {
+                        fees.push((
+                            n["kind"].as_str().unwrap_or_default().to_owned(),
+                            date_of(n, "sent_on").unwrap_or(on),
+                            date_of(n, "deadline"),
+                        ));
+                    }
+                }
+            }
+            // Disputed, or waiting for a person: nothing may go out until it is resumed.
             "paused" => disputed = true,
             // The due date on the lines after it is the new one.
             "deferred" => {}
@@ -681,6 +694,11 @@ async fn a_thousand_cases_over_120_days_keep_the_law() {
     assert!(count("payment") > 300 && count("stopped") > 300);
     assert!(count("paused") > 50 && count("resumed") > 20);
     assert!(count("deferred") > 20, "{}", count("deferred"));
+    assert!(count("handed_over") > 50, "{}", count("handed_over"));
+    assert!(
+        actions.iter().any(|l| l["reason"] == "needs_review"),
+        "a case with two purringer already waits for a person"
+    );
     // One fee line per step with a fee, and the summary says the same.
     assert_eq!(summary["fees"]["count"].as_u64(), Some(count("fee") as u64));
     eprintln!(

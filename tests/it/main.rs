@@ -31,6 +31,7 @@ mod online_payments;
 mod openapi;
 mod opt_out;
 mod plan_followup;
+mod plan_reminders;
 mod privacy;
 mod process;
 mod providers;

@@ -216,7 +216,7 @@ fn stripe_event(event_id: &str, case_id: &str, status: &str, amount: i64) -> Str
     .to_string()
 }
 
-async fn post_stripe(d: &Debtor, body: &str, signature: &str) -> u16 {
+pub(crate) async fn post_stripe(d: &Debtor, body: &str, signature: &str) -> u16 {
     d.app
         .http
         .post(d.app.url("/callbacks/stripe"))
@@ -230,7 +230,7 @@ async fn post_stripe(d: &Debtor, body: &str, signature: &str) -> u16 {
         .as_u16()
 }
 
-fn stripe_signature(secret: &str, timestamp: i64, body: &str) -> String {
+pub(crate) fn stripe_signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!(
         "t={timestamp},v1={}",
         innfri::payments::gateways::stripe::signature(secret, timestamp, body.as_bytes())

@@ -11,6 +11,35 @@ use crate::domain::ids::{AgencyId, CreditorId};
 use crate::webhooks::WebhookEndpoint;
 use crate::webhooks::signing::WebhookSecret;
 
+/// The agency's contact for debtors: a phone and an e-mail a person can use, opening hours as
+/// a short line of text.
+fn check_contact(
+    contact: &crate::domain::creditor::AgencyContact,
+    at: &dyn Fn(&str) -> String,
+    local: &mut Vec<(String, String)>,
+) {
+    use crate::domain::contact::{EmailAddress, PhoneNumber};
+    if let Some(phone) = &contact.phone
+        && let Err(e) = PhoneNumber::parse(phone)
+    {
+        local.push((at("contact.phone"), e.to_string()));
+    }
+    if let Some(email) = &contact.email
+        && let Err(e) = EmailAddress::parse(email)
+    {
+        local.push((at("contact.email"), e.to_string()));
+    }
+    if let Some(hours) = &contact.opening_hours {
+        let length = hours.trim().chars().count();
+        if !(1..=100).contains(&length) || hours.chars().any(char::is_control) {
+            local.push((
+                at("contact.opening_hours"),
+                "must be one line of 1 to 100 characters".into(),
+            ));
+        }
+    }
+}
+
 /// The valid agencies with what they own.
 pub(in crate::config) struct Agencies {
     pub agencies: HashMap<AgencyId, Agency>,
@@ -90,6 +119,7 @@ pub(super) fn check(
                 None
             }
         };
+        check_contact(&a.contact, &at, &mut local);
         for (field, message) in local {
             issues.add(&field, message);
         }

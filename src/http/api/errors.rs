@@ -139,6 +139,9 @@ impl ApiError {
                 crate::domain::message::UnfoundedReceipt::NotClosed => "not_closed",
                 crate::domain::message::UnfoundedReceipt::OnlyOnReply => "only_on_reply",
                 crate::domain::message::UnfoundedReceipt::OnlyByJourney => "only_by_journey",
+                crate::domain::message::UnfoundedReceipt::OnlyByPlanFollowUp => {
+                    "only_by_plan_follow_up"
+                }
             },
             ApiError::MissingApiKey => "missing_api_key",
             ApiError::InvalidApiKey => "invalid_api_key",

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use super::DebtorState;
-use super::pages::{csrf_field, debtor_page, layout, notice};
+use super::pages::{contact_block, csrf_field, debtor_page, layout, notice};
 use super::session::{
     DebtorView, field, form_expired, form_fields, form_is_genuine, html, load_unverified,
     needs_step_up, unavailable,
@@ -90,7 +90,13 @@ fn too_many(ctx: &AppContext, view: &DebtorView, until: Option<DateTime<Utc>>) -
     let title = t.get(l, "too-many-title");
     let mut response = html(
         StatusCode::TOO_MANY_REQUESTS,
-        layout(t, l, &title, None, html! { h1 { (title) } p { (text) } }),
+        layout(
+            t,
+            l,
+            &title,
+            None,
+            html! { h1 { (title) } p { (text) } (contact_block(t, l, view)) },
+        ),
     );
     let seconds = (until - now).num_seconds().max(0);
     if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&seconds.to_string()) {

@@ -1,4 +1,5 @@
-//! Opening a short link (`/k/{token}`), and the case page (`/case`) the session then shows.
+//! Opening a short link (`/k/{token}`), the case page (`/case`) the session then shows, and the
+//! accessibility statement every page links to.
 
 use std::net::IpAddr;
 
@@ -15,7 +16,11 @@ use crate::service::sessions::{self, Lifetimes, Opened};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/k/{token}", web::get().to(open_link))
-        .route("/case", web::get().to(case_page));
+        .route("/case", web::get().to(case_page))
+        .route(
+            super::pages::ACCESSIBILITY_PATH,
+            web::get().to(accessibility),
+        );
 }
 
 /// The answer to a link that opens nothing: the neutral page, or "too many" once the
@@ -99,4 +104,13 @@ async fn case_page(
     };
     // The `?lang=` choice is remembered by `session::remember_language`, for every page.
     html(StatusCode::OK, page.render())
+}
+
+/// The accessibility statement: public, no session, in the language asked for.
+async fn accessibility(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
+    let locale = requested_locale(&req);
+    html(
+        StatusCode::OK,
+        super::pages::accessibility_statement(&ctx.texts, locale),
+    )
 }

@@ -8,14 +8,39 @@ use crate::domain::case::{CaseStatus, ClaimKind};
 use crate::domain::locale::Locale;
 use crate::domain::plan::InstalmentPlan;
 use crate::domain::plan_followup::{
-    FollowUpRules, InstalmentState, InstalmentStatus, instalment_states, next_instalment,
-    paid_toward_plan,
+    InstalmentState, InstalmentStatus, instalment_states, next_instalment, paid_toward_plan,
 };
 use crate::domain::self_service::{can_defer, effective_due_date, plan_month_range};
 use crate::i18n::Texts;
 
 /// Bumped whenever `templates/static/app.css` changes, so browsers may cache it for a year.
 pub const CSS_PATH: &str = "/static/app.v2.css";
+
+/// The accessibility statement, linked from every page.
+pub const ACCESSIBILITY_PATH: &str = "/accessibility";
+
+/// The accessibility statement: what is tested, how, and what is known not to be good enough.
+pub fn accessibility_statement(texts: &Texts, locale: Locale) -> Markup {
+    let title = texts.get(locale, "a11y-title");
+    let body = html! {
+        h1 { (title) }
+        p { (texts.get(locale, "a11y-intro")) }
+        section {
+            h2 { (texts.get(locale, "a11y-tested-heading")) }
+            p { (texts.get(locale, "a11y-tested-body")) }
+        }
+        section {
+            h2 { (texts.get(locale, "a11y-limits-heading")) }
+            p { (texts.get(locale, "a11y-limits-body")) }
+        }
+        section {
+            h2 { (texts.get(locale, "a11y-contact-heading")) }
+            p { (texts.get(locale, "a11y-contact-body")) }
+        }
+    };
+    let switch = switch_link(ACCESSIBILITY_PATH, locale);
+    layout(texts, locale, &title, Some(&switch), body)
+}
 
 pub fn layout(
     texts: &Texts,
@@ -42,6 +67,7 @@ pub fn layout(
                         nav { a.lang href=(href) lang=(other) hreflang=(other) { (texts.get(locale, "switch-language")) } }
                     }
                     (body)
+                    p.about { a href=(ACCESSIBILITY_PATH) { (texts.get(locale, "a11y-link")) } }
                 }
             }
         }
@@ -81,7 +107,7 @@ pub fn debtor_page(
     body: Markup,
 ) -> Markup {
     let title = texts.get(view.locale, title_id);
-    let full = html! { h1 { (title) } (body) };
+    let full = html! { h1 { (title) } (body) (contact_block(texts, view.locale, view)) };
     layout(
         texts,
         view.locale,
@@ -89,6 +115,35 @@ pub fn debtor_page(
         Some(&switch_link(path, view.locale)),
         full,
     )
+}
+
+/// How to reach a person at the agency: on every page of a case, whatever state it is in.
+pub fn contact_block(texts: &Texts, locale: Locale, view: &DebtorView) -> Markup {
+    let (contact, agency) = (&view.contact, &view.agency);
+    if contact.is_empty() {
+        return html! {};
+    }
+    let heading = texts.format(locale, "contact-heading", &[("agency", &agency.name)]);
+    html! {
+        section.contact {
+            h2 { (heading) }
+            dl {
+                @if let Some(phone) = &contact.phone {
+                    @let dial: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+                    dt { (texts.get(locale, "contact-phone")) }
+                    dd { a href=(format!("tel:{dial}")) { (nbsp(phone.clone())) } }
+                }
+                @if let Some(email) = &contact.email {
+                    dt { (texts.get(locale, "contact-email")) }
+                    dd { a href=(format!("mailto:{email}")) { (email) } }
+                }
+                @if let Some(hours) = &contact.opening_hours {
+                    dt { (texts.get(locale, "contact-hours")) }
+                    dd { (hours) }
+                }
+            }
+        }
+    }
 }
 
 pub fn csrf_field(view: &DebtorView) -> Markup {
@@ -107,7 +162,7 @@ pub fn plan_table(texts: &Texts, locale: Locale, plan: &InstalmentPlan) -> Marku
         ol.plan {
             @for i in &plan.instalments {
                 li {
-                    h3 { (texts.format(locale, "instalment-heading", &[("number", &i.number.to_string())])) }
+                    h2 { (texts.format(locale, "instalment-heading", &[("number", &i.number.to_string())])) }
                     dl {
                         dt { (texts.get(locale, "plan-col-date")) } dd { (texts.date(locale, i.due_date)) }
                         dt { (texts.get(locale, "plan-col-amount")) } dd { (i.amount.shown(locale)) }
@@ -174,8 +229,13 @@ impl CasePage<'_> {
         let can_plan = free && plan_month_range(&facts, mandate, self.today).is_some();
         let states = case.plan.as_ref().map(|plan| {
             let paid = paid_toward_plan(plan, case.balance());
-            instalment_states(plan, paid, self.today, FollowUpRules::default().grace_days)
+            instalment_states(plan, paid, self.today, mandate.follow_up.grace_days)
         });
+        // A plan that broke is told on the page until a new one is agreed.
+        let broken = case
+            .broken_plans
+            .last()
+            .filter(|_| case.plan.is_none() && case.status == CaseStatus::Open);
         let body = html! {
             h1 { (title) }
             @if let Some(note) = &case.note_to_debtor {
@@ -191,6 +251,12 @@ impl CasePage<'_> {
                 CaseStatus::Open => {
                     @if let Some(waiting) = &self.waiting {
                         section.status { h2 { (t.get(l, "waiting-title")) } (waiting) }
+                    }
+                    @if let Some(broken) = broken {
+                        section.status.plan-broken {
+                            h2 { (t.get(l, "plan-broken-heading")) }
+                            p { (t.format(l, "plan-broken-text", &[("date", &t.date(l, broken.broken_on))])) }
+                        }
                     }
                     @if let Some(states) = &states {
                         (self.next_instalment(states))
@@ -269,6 +335,7 @@ impl CasePage<'_> {
                     }
                 }
             }
+            (contact_block(t, l, v))
             footer {
                 p { (t.format(l, "collected-by", &[("agency", agency), ("creditor", creditor)])) }
                 p { (t.get(l, "footer-secure")) }

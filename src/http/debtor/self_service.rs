@@ -19,8 +19,9 @@ use crate::domain::money::Money;
 use crate::domain::open_request;
 use crate::domain::plan::{InstalmentPlan, PlanShape};
 use crate::domain::self_service::{
-    DebtorRequest, Decision, Dispute, Offer, PaidClaimError, PendingRequest, Terms,
-    check_paid_claim, deferral_options, effective_due_date, evaluate, plan_month_range,
+    Asked, DebtorRequest, Decision, Dispute, Offer, PaidClaimError, PendingRequest, RefusalReason,
+    Terms, asked, check_paid_claim, deferral_options, effective_due_date, evaluate,
+    plan_month_range,
 };
 use crate::service::self_service::{self, DecideError, Decided, open_dispute};
 use crate::store::StoreError;
@@ -379,7 +380,11 @@ async fn plan_preview(
             terms: Terms::Plan(plan),
             ..
         } => plan.clone(),
-        _ => return outcome_page(&ctx, &view, &decision),
+        _ => {
+            let request = DebtorRequest::Plan(shape);
+            let asked = asked(&view.case.facts(), &view.creditor.mandate, &request, today);
+            return outcome_page(&ctx, &view, &decision, asked.as_ref());
+        }
     };
     let (t, l) = (&ctx.texts, view.locale);
     let typed = PlanTyped::from(&fields);
@@ -635,6 +640,9 @@ fn store_failure(ctx: &AppContext, view: &DebtorView, error: StoreError) -> Http
 
 /// Has the request decided and recorded, and shows the outcome.
 async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> HttpResponse {
+    let today = ctx.clock.now().date_naive();
+    let asked = asked(&view.case.facts(), &view.creditor.mandate, &request, today);
+    let asked = asked.as_ref();
     let decided =
         self_service::decide(ctx, &view.case, &view.creditor, request, ctx.clock.now()).await;
     match decided {
@@ -643,7 +651,7 @@ async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> H
         Ok(Decided {
             decision,
             saved: None,
-        }) => outcome_page(ctx, &view, &decision),
+        }) => outcome_page(ctx, &view, &decision, asked),
         Ok(Decided {
             decision,
             saved: Some(saved),
@@ -652,7 +660,7 @@ async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> H
                 case: saved,
                 ..view
             };
-            outcome_page(ctx, &view, &decision)
+            outcome_page(ctx, &view, &decision, asked)
         }
     }
 }
@@ -677,7 +685,66 @@ fn offer_markup(ctx: &AppContext, view: &DebtorView, offer: &Offer) -> Markup {
     }
 }
 
-fn outcome_page(ctx: &AppContext, view: &DebtorView, decision: &Decision) -> HttpResponse {
+/// A refusal in numbers: what was asked beside what the creditor allows.
+fn refusal_text(
+    ctx: &AppContext,
+    view: &DebtorView,
+    reason: &RefusalReason,
+    asked: Option<&Asked>,
+) -> String {
+    let (t, l) = (&ctx.texts, view.locale);
+    let mandate = &view.creditor.mandate;
+    let min = Money::round_to_minor(mandate.plan.min_instalment, view.case.currency()).shown(l);
+    let due = t.date(l, effective_due_date(view.case.due_date));
+    match (reason, asked) {
+        (RefusalReason::TooLong, Some(Asked::Plan { months, .. })) => t.format(
+            l,
+            "refused-plan-too-long",
+            &[
+                ("asked", &months.to_string()),
+                ("max", &mandate.plan.max_months.to_string()),
+            ],
+        ),
+        (RefusalReason::TooLong, Some(Asked::Deferral { days, .. })) => t.format(
+            l,
+            "refused-deferral-too-long",
+            &[
+                ("asked", &days.to_string()),
+                ("max", &mandate.deferral.max_days.to_string()),
+            ],
+        ),
+        (RefusalReason::InstalmentTooSmall, Some(Asked::Plan { monthly, .. })) => t.format(
+            l,
+            "refused-instalment_too_small",
+            &[("asked", &monthly.shown(l)), ("min", &min)],
+        ),
+        (RefusalReason::DateNotLater, Some(Asked::Deferral { date, .. })) => t.format(
+            l,
+            "refused-date_not_later",
+            &[("asked", &t.date(l, *date)), ("due", &due)],
+        ),
+        (RefusalReason::NoMoreDeferrals, _) => t.format(
+            l,
+            "refused-no_more_deferrals",
+            &[
+                ("granted", &view.case.deferrals_granted.to_string()),
+                ("max", &mandate.deferral.max_per_case.to_string()),
+            ],
+        ),
+        (reason, _) => t.format(
+            l,
+            &format!("refused-{}", reason_id(reason)),
+            &[("min", &min)],
+        ),
+    }
+}
+
+fn outcome_page(
+    ctx: &AppContext,
+    view: &DebtorView,
+    decision: &Decision,
+    asked: Option<&Asked>,
+) -> HttpResponse {
     let (t, l) = (&ctx.texts, view.locale);
     let agency = view.agency.name.as_str();
     let (title, status, body) = match decision {
@@ -708,22 +775,15 @@ fn outcome_page(ctx: &AppContext, view: &DebtorView, decision: &Decision) -> Htt
                 p { (t.format(l, "review-body", &[("agency", agency)])) }
             },
         ),
-        Decision::Refused { reason, offer } => {
-            let min = Money::round_to_minor(
-                view.creditor.mandate.plan.min_instalment,
-                view.case.currency(),
-            )
-            .shown(l);
-            (
-                "refused-title",
-                StatusCode::UNPROCESSABLE_ENTITY,
-                html! {
-                    p { (t.format(l, &format!("refused-{}", reason_id(reason)), &[("min", &min)])) }
-                    @if let Some(offer) = offer { (offer_markup(ctx, view, offer)) }
-                    p { (t.format(l, "refused-contact", &[("agency", agency)])) }
-                },
-            )
-        }
+        Decision::Refused { reason, offer } => (
+            "refused-title",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            html! {
+                p { (refusal_text(ctx, view, reason, asked)) }
+                @if let Some(offer) = offer { (offer_markup(ctx, view, offer)) }
+                p { (t.format(l, "refused-contact", &[("agency", agency)])) }
+            },
+        ),
     };
     let body = html! { (body) (back_link(t, l)) };
     page(ctx, view, "/case", title, status, body)

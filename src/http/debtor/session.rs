@@ -9,7 +9,7 @@ use super::DebtorState;
 use super::pages::notice;
 use crate::context::AppContext;
 use crate::domain::case::Case;
-use crate::domain::creditor::{Agency, Creditor};
+use crate::domain::creditor::{Agency, AgencyContact, Creditor};
 use crate::domain::identity::step_up_required;
 use crate::domain::link::DebtorSession;
 use crate::domain::locale::Locale;
@@ -22,6 +22,8 @@ pub struct DebtorView {
     pub case: Case,
     pub creditor: Creditor,
     pub agency: Agency,
+    /// How to reach a person at the agency (its `[agencies.contact]`; empty when not set).
+    pub contact: AgencyContact,
     pub locale: Locale,
 }
 
@@ -200,9 +202,18 @@ pub async fn load_unverified(
         (Err(e), _) | (_, Err(e)) => return Err(unavailable(ctx, &e)),
         _ => return Err(not_found(ctx, locale)),
     };
+    let contact = ctx
+        .config
+        .settings
+        .agencies
+        .iter()
+        .find(|a| a.id == agency.id.as_str())
+        .map(|a| a.contact.clone())
+        .unwrap_or_default();
     Ok(DebtorView {
         creditor,
         agency,
+        contact,
         session,
         case,
         locale,

@@ -196,6 +196,24 @@ pub fn paid_checkout(body: &[u8]) -> Result<Option<PaidCheckout>, String> {
     }))
 }
 
+/// A checkout session Stripe gave up on (`checkout.session.expired`, or an async payment that
+/// failed): its session id and case, so the return page can say the payment did not go through.
+pub fn failed_checkout(body: &[u8]) -> Option<(String, CaseId)> {
+    let event: Envelope = serde_json::from_slice(body).ok()?;
+    if !matches!(
+        event.kind.as_str(),
+        "checkout.session.expired" | "checkout.session.async_payment_failed"
+    ) {
+        return None;
+    }
+    let session = event.data.object;
+    let case_id = session
+        .metadata
+        .get("case_id")
+        .and_then(|id| CaseId::parse(id).ok())?;
+    Some((session.id, case_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +285,15 @@ mod tests {
         assert_eq!(paid_checkout(completed("unpaid").as_bytes()), Ok(None));
         let expired = r#"{"id":"evt_2","type":"checkout.session.expired","data":{"object":{"id":"cs_test_1"}}}"#;
         assert_eq!(paid_checkout(expired.as_bytes()), Ok(None));
+        assert_eq!(failed_checkout(expired.as_bytes()), None, "no case named");
+        let case = CaseId::generate();
+        let expired = format!(
+            r#"{{"type":"checkout.session.expired","data":{{"object":{{"id":"cs_test_1","metadata":{{"case_id":"{case}"}}}}}}}}"#
+        );
+        assert_eq!(
+            failed_checkout(expired.as_bytes()),
+            Some(("cs_test_1".to_owned(), case))
+        );
         assert!(paid_checkout(b"not json").is_err());
     }
 }

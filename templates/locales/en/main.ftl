@@ -37,6 +37,10 @@ pay-bank-amount = Amount
 pay-bank-help = Enter the KID when you pay in your online bank. The payment is then matched to your case automatically.
 help-heading = Can't pay it all now?
 help-body = It is fine to say so. Contact {$agency} and we will find a solution together.
+contact-heading = Contact {$agency}
+contact-phone = Phone
+contact-email = E-mail
+contact-hours = Open
 status-paid = This case is paid. Thank you!
 status-closed = This case is closed. You do not need to do anything more.
 switch-language = Norsk
@@ -102,6 +106,8 @@ waiting-dispute = On {$since} you told us you disagree or have already paid.
 waiting-body = {$agency} will answer you within a week. You can ask for something new once you have the answer.
 status-disputed = You told us you disagree or have paid. Collection is paused while {$agency} looks into it, and you will hear from us within a week.
 plan-active-heading = Your payment plan
+plan-broken-heading = Your payment plan has ended
+plan-broken-text = The plan ended on {$date} because instalments were not paid. What you have paid has been taken off, and interest for the months that will not come has been removed. You can pay the rest, ask for a new plan, or tell us if something is wrong.
 plan-next-label = Next instalment ({$number} of {$count})
 plan-next-late = This instalment was due on {$date}. Please pay it as soon as you can. Your plan still holds.
 plan-next-missed = This instalment was due on {$date} and is not paid yet. Please pay it as soon as you can, or contact {$agency} if you need help.
@@ -167,11 +173,13 @@ review-longer_than_auto_grant = What you asked for is longer than we can grant s
 review-balance_outside_range = For this amount, a person needs to look at the case.
 refused-title = We cannot grant that here
 refused-not_offered = The creditor does not offer this for this case.
-refused-no_more_deferrals = This case has already had as many deferrals as the creditor allows.
-refused-date_not_later = The date must be after the current due date.
+refused-no_more_deferrals = This case has already had {$granted} deferrals, and the creditor allows {$max}.
+refused-date_not_later = You chose {$asked}, but the new date must be after the current due date, {$due}.
 refused-too_long = That is longer than the creditor allows.
-refused-instalment_too_small = The instalments would be below the minimum of {$min}.
-refused-too_few_instalments = A plan needs at least two instalments.
+refused-plan-too-long = You asked for {$asked} months; the creditor allows at most {$max}.
+refused-deferral-too-long = You asked for {$asked} more days; the creditor allows at most {$max} days.
+refused-instalment_too_small = That makes instalments of {$asked} a month, below the smallest instalment of {$min}.
+refused-too_few_instalments = A plan needs at least 2 instalments.
 refused-nothing_owed = There is nothing to pay on this case.
 offer-deferral = We can give you until {$date}.
 offer-plan = The longest plan we can grant straight away is {$months} months of {$monthly} a month.
@@ -195,6 +203,17 @@ too-many-in-hours = in {$hours} hours
 too-many-within-hour = in less than an hour
 error-title = Something went wrong
 error-body = We could not show the page right now. Please try again in a little while.
+
+## Accessibility statement (linked from every page)
+a11y-link = Accessibility
+a11y-title = Accessibility of the pages about your case
+a11y-intro = We want everyone to be able to use the pages about their case: on a small phone, with large text, with a screen reader or with a keyboard only. The pages work without JavaScript.
+a11y-tested-heading = How we test
+a11y-tested-body = Every time the pages change, an automatic test goes through every page and every form, with and without mistakes, in a real browser. It checks the pages with the axe-core tool against WCAG 2.1 level AA, at normal text size and with text twice as large, and checks that nothing gets wider than the screen of a phone 320 pixels wide.
+a11y-limits-heading = What is not good enough yet
+a11y-limits-body = Automatic tests do not find everything, so we also read the pages ourselves. The pages are only in Norwegian bokmål and English.
+a11y-contact-heading = Tell us if something does not work
+a11y-contact-body = If you cannot do something on the pages, contact whoever sent you the message, and we will help you another way. You can also complain to the Norwegian Authority for Universal Design of ICT.
 
 ## Dates
 month-1 = January
@@ -402,3 +421,62 @@ journey-final-notice-notice =
     KID: {$kid}
 
     If things are difficult, or you disagree with the claim, tell us on the case page. We are glad to find a solution together.
+
+## Following up a payment plan: a reminder before an instalment, a friendly note when one is late, and when the plan has ended.
+plan-reminder-sms = Hello! Instalment {$number} of {$count} to {$creditor}, {$amount}, is due {$due}. KID {$kid}. Pay here: {$link}
+plan-reminder-email-subject = Instalment {$number} to {$creditor} is due {$due}
+plan-reminder-email-body =
+    Hello {$name},
+
+    This is a reminder of instalment {$number} of {$count} in your payment plan with {$creditor}.
+
+    Amount: {$amount}
+    Due: {$due}
+    Account number: {$account}
+    KID: {$kid}
+
+    You can also pay on the case page: {$link}
+
+    If you have already paid, please ignore this message.
+
+    Kind regards
+    {$agency}
+
+plan-late-sms = Hello! We have not received instalment {$number} to {$creditor} ({$amount}, due {$due}). Pay with KID {$kid} or here: {$link}
+plan-late-email-subject = We have not received instalment {$number} to {$creditor}
+plan-late-email-body =
+    Hello {$name},
+
+    We have not registered a payment of instalment {$number} in your payment plan with {$creditor}, due {$due}. It may have crossed this message; if so, please ignore it.
+
+    Amount: {$amount}
+    Account number: {$account}
+    KID: {$kid}
+
+    You can also pay on the case page: {$link}
+
+    If paying is difficult, tell us on the page and we will find a solution together.
+
+    Kind regards
+    {$agency}
+
+plan-broken-sms = Your payment plan with {$creditor} has ended because instalments were not paid. {$amount} is left. See what you can do: {$link}
+plan-broken-email-subject = Your payment plan with {$creditor} has ended
+plan-broken-email-body =
+    Hello {$name},
+
+    Your payment plan with {$creditor} has ended, because instalments were not paid in time.
+
+    This means the rest of the claim, {$amount}, is no longer split into instalments. What you have paid has been taken off. Interest for the months that will not come has been removed. The case continues with the usual payment reminders.
+
+    What you can do:
+    - pay all or part of the amount to account {$account} with KID {$kid}, or on the case page
+    - ask for a new plan on the case page
+    - tell us if something is wrong, or if things are difficult
+
+    The case page: {$link}
+
+    We are glad to help you find a solution.
+
+    Kind regards
+    {$agency}

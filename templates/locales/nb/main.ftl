@@ -37,6 +37,10 @@ pay-bank-amount = Beløp
 pay-bank-help = Skriv inn KID-nummeret når du betaler i nettbanken. Da blir betalingen registrert på saken din automatisk.
 help-heading = Kan du ikke betale alt nå?
 help-body = Det er helt i orden å si fra. Ta kontakt med {$agency}, så finner vi en løsning sammen.
+contact-heading = Kontakt {$agency}
+contact-phone = Telefon
+contact-email = E-post
+contact-hours = Åpent
 status-paid = Denne saken er betalt. Takk!
 status-closed = Denne saken er avsluttet. Du trenger ikke gjøre noe mer.
 switch-language = English
@@ -102,6 +106,8 @@ waiting-dispute = Du sa fra at du er uenig eller har betalt den {$since}.
 waiting-body = {$agency} svarer deg innen en uke. Du kan be om noe nytt når du har fått svar.
 status-disputed = Du har sagt fra at du er uenig eller har betalt. Vi har stanset innkrevingen mens {$agency} ser på saken, og du får svar innen en uke.
 plan-active-heading = Din nedbetalingsavtale
+plan-broken-heading = Nedbetalingsavtalen er avsluttet
+plan-broken-text = Avtalen ble avsluttet {$date} fordi avdrag ikke ble betalt. Det du har betalt, er trukket fra, og renter for månedene som ikke kommer, er tatt bort. Du kan betale resten, be om en ny avtale, eller si fra hvis noe er feil.
 plan-next-label = Neste avdrag ({$number} av {$count})
 plan-next-late = Dette avdraget forfalt {$date}. Betal det så snart du kan. Avtalen gjelder fortsatt.
 plan-next-missed = Dette avdraget forfalt {$date} og er ikke betalt ennå. Betal det så snart du kan, eller ta kontakt med {$agency} hvis du trenger hjelp.
@@ -167,11 +173,13 @@ review-longer_than_auto_grant = Det du ba om, er lenger enn vi kan gi med en gan
 review-balance_outside_range = For dette beløpet må en person se på saken.
 refused-title = Det kan vi dessverre ikke gi her
 refused-not_offered = Kreditor tilbyr ikke dette for denne saken.
-refused-no_more_deferrals = Saken har allerede fått så mange utsettelser som kreditor tillater.
-refused-date_not_later = Datoen må være etter dagens forfallsdato.
+refused-no_more_deferrals = Saken har allerede fått {$granted} utsettelser, og kreditor tillater {$max}.
+refused-date_not_later = Du valgte {$asked}, men den nye datoen må være etter dagens forfallsdato, {$due}.
 refused-too_long = Det er lenger enn kreditor tillater.
-refused-instalment_too_small = Da blir avdragene mindre enn minstebeløpet på {$min}.
-refused-too_few_instalments = En avtale må ha minst to avdrag.
+refused-plan-too-long = Du ba om {$asked} måneder, og kreditor tillater høyst {$max}.
+refused-deferral-too-long = Du ba om {$asked} dager mer tid, og kreditor tillater høyst {$max} dager.
+refused-instalment_too_small = Da blir avdragene {$asked} i måneden, mindre enn minstebeløpet på {$min}.
+refused-too_few_instalments = En avtale må ha minst 2 avdrag.
 refused-nothing_owed = Det er ikke noe å betale på saken.
 offer-deferral = Vi kan gi deg utsettelse til {$date}.
 offer-plan = Den lengste planen vi kan gi med en gang, er {$months} måneder med {$monthly} i måneden.
@@ -195,6 +203,17 @@ too-many-in-hours = om {$hours} timer
 too-many-within-hour = om under en time
 error-title = Noe gikk galt
 error-body = Vi klarte ikke å vise siden akkurat nå. Prøv igjen om litt.
+
+## Accessibility statement (linked from every page)
+a11y-link = Tilgjengelighet
+a11y-title = Tilgjengelighet på sidene om saken din
+a11y-intro = Vi vil at alle skal kunne bruke sidene om saken sin: på en liten telefon, med stor tekst, med skjermleser eller bare med tastatur. Sidene virker uten JavaScript.
+a11y-tested-heading = Slik tester vi
+a11y-tested-body = Hver gang sidene endres, går en automatisk test gjennom hver side og hvert skjema, med og uten feil, i en ekte nettleser. Den sjekker sidene med verktøyet axe-core mot kravene i WCAG 2.1 nivå AA, med vanlig tekst og med dobbelt så stor tekst, og den sjekker at ingenting blir bredere enn skjermen på en telefon som er 320 piksler bred.
+a11y-limits-heading = Dette er ikke godt nok ennå
+a11y-limits-body = Automatiske tester finner ikke alt, så vi leser også sidene selv. Sidene finnes bare på bokmål og engelsk.
+a11y-contact-heading = Si fra hvis noe ikke virker
+a11y-contact-body = Får du ikke til noe på sidene, ta kontakt med den som sendte deg meldingen, så hjelper vi deg på en annen måte. Du kan også klage til Tilsynet for universell utforming.
 
 ## Dates
 month-1 = januar
@@ -402,3 +421,62 @@ journey-final-notice-notice =
     KID: {$kid}
 
     Har du det vanskelig, eller er du uenig i kravet, si fra på siden for saken. Vi finner gjerne en løsning sammen.
+
+## Oppfølging av en nedbetalingsavtale: påminnelse før et avdrag, en vennlig melding når det er for sent, og når avtalen er avsluttet.
+plan-reminder-sms = Hei! Avdrag {$number} av {$count} til {$creditor}, {$amount}, forfaller {$due}. KID {$kid}. Betal her: {$link}
+plan-reminder-email-subject = Avdrag {$number} til {$creditor} forfaller {$due}
+plan-reminder-email-body =
+    Hei {$name},
+
+    Dette er en påminnelse om avdrag {$number} av {$count} i nedbetalingsavtalen med {$creditor}.
+
+    Beløp: {$amount}
+    Forfall: {$due}
+    Kontonummer: {$account}
+    KID: {$kid}
+
+    Du kan også betale på siden for saken: {$link}
+
+    Har du allerede betalt, kan du se bort fra denne meldingen.
+
+    Vennlig hilsen
+    {$agency}
+
+plan-late-sms = Hei! Vi har ikke fått avdrag {$number} til {$creditor} ({$amount}, forfall {$due}). Betal med KID {$kid} eller her: {$link}
+plan-late-email-subject = Vi har ikke fått avdrag {$number} til {$creditor}
+plan-late-email-body =
+    Hei {$name},
+
+    Vi har ikke registrert betaling av avdrag {$number} i nedbetalingsavtalen med {$creditor}, som forfalt {$due}. Det kan ha krysset denne meldingen, og da kan du se bort fra den.
+
+    Beløp: {$amount}
+    Kontonummer: {$account}
+    KID: {$kid}
+
+    Du kan også betale på siden for saken: {$link}
+
+    Blir det vanskelig å betale, si fra på siden, så finner vi en løsning sammen.
+
+    Vennlig hilsen
+    {$agency}
+
+plan-broken-sms = Nedbetalingsavtalen med {$creditor} er avsluttet fordi avdrag ikke ble betalt. Resten er {$amount}. Se hva du kan gjøre: {$link}
+plan-broken-email-subject = Nedbetalingsavtalen med {$creditor} er avsluttet
+plan-broken-email-body =
+    Hei {$name},
+
+    Nedbetalingsavtalen med {$creditor} er avsluttet, fordi avdrag ikke ble betalt innen fristen.
+
+    Det betyr at resten av kravet, {$amount}, ikke lenger er delt opp i avdrag. Det du har betalt, er trukket fra. Renter for måneder som ikke kommer, er tatt bort. Saken går videre med vanlige betalingspåminnelser.
+
+    Dette kan du gjøre:
+    - betale hele eller deler av beløpet til konto {$account} med KID {$kid}, eller på siden for saken
+    - be om en ny avtale på siden for saken
+    - si fra hvis noe er feil, eller hvis du har det vanskelig
+
+    Siden for saken: {$link}
+
+    Vi hjelper deg gjerne med å finne en løsning.
+
+    Vennlig hilsen
+    {$agency}

@@ -1,0 +1,306 @@
+//! An agreed plan's follow-up through the real app and the worker on both stores, under a
+//! clock the test moves: a reminder before each instalment with its amount, due date and KID;
+//! a paid instalment gets none and the next one is queued; two missed instalments break the
+//! plan (`plan.broken`, the debtor told, the journey's step queued again); nothing goes after
+//! the case is paid in full.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use innfri::clock::SettableClock;
+use innfri::domain::event::EventKind;
+use innfri::domain::locale::Locale;
+use innfri::domain::message::{Message, MessageStatus, Template};
+use innfri::domain::money::Money;
+use innfri::domain::plan::InstalmentPlan;
+use innfri::domain::plan_followup::FollowUp;
+use innfri::messaging::composer::Composer;
+
+use crate::common::{Backend, Debtor, KEY_A, TestApp, debtor_due_on};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("date")
+}
+
+/// Noon in Oslo on a day.
+fn oslo_noon(date: NaiveDate) -> DateTime<Utc> {
+    chrono_tz::Europe::Oslo
+        .from_local_datetime(&date.and_hms_opt(12, 0, 0).expect("time"))
+        .earliest()
+        .expect("local")
+        .with_timezone(&Utc)
+}
+
+fn oslo_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&chrono_tz::Europe::Oslo).date_naive()
+}
+
+/// A debtor of the example creditor (journey and all) whose case fell due on Monday 2 March
+/// 2026 and who agreed a six-month plan that day; the plan receipt is sent.
+async fn debtor_with_plan(backend: Backend) -> (Debtor, SettableClock, InstalmentPlan) {
+    let start = oslo_noon(day(2026, 3, 2));
+    let clock = SettableClock::at(start);
+    let app = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .with_journey()
+        .uncapped()
+        .start()
+        .await;
+    let d = debtor_due_on(app, "6000.00", day(2026, 3, 2)).await;
+    let (status, html) = d.post("/case/plan/confirm", &[("months", "6")]).await;
+    assert_eq!(status, 200, "{html}");
+    let plan = d.case().await.plan.expect("plan agreed");
+    assert_eq!(plan.instalments.len(), 6);
+    d.app.run_worker_at(start).await;
+    (d, clock, plan)
+}
+
+/// The case's messages still waiting (receipts left out), as (template, follow-up).
+async fn waiting(d: &Debtor) -> Vec<(Template, Option<FollowUp>)> {
+    d.messages()
+        .await
+        .into_iter()
+        .filter(|m| m.status == MessageStatus::Scheduled && m.template.is_collection())
+        .map(|m| (m.template, m.follow_up))
+        .collect()
+}
+
+fn sent(messages: &[Message], template: Template) -> Vec<&Message> {
+    messages
+        .iter()
+        .filter(|m| m.template == template && m.status == MessageStatus::Sent)
+        .collect()
+}
+
+/// Runs the worker (at noon, on the day the case's next message waits for) until `done`
+/// holds for the case's messages; fails after 20 rounds.
+async fn run_until(d: &Debtor, clock: &SettableClock, done: impl Fn(&[Message]) -> bool) {
+    for _ in 0..20 {
+        let messages = d.messages().await;
+        if done(&messages) {
+            return;
+        }
+        let next = messages
+            .iter()
+            .filter(|m| m.status == MessageStatus::Scheduled)
+            .map(|m| m.not_before)
+            .min()
+            .unwrap_or_else(|| panic!("nothing waits: {messages:#?}"));
+        let at = next.max(oslo_noon(oslo_day(next)));
+        clock.set(at);
+        d.app.run_worker_at(at).await;
+    }
+    panic!("not done after 20 rounds: {:#?}", d.messages().await);
+}
+
+async fn pay(d: &Debtor, reference: &str, amount: Money) {
+    let body = serde_json::json!({"reference": reference, "amount": amount.to_plain_string()});
+    let response = d
+        .app
+        .post_json(
+            &format!("/api/v1/cases/{}/payments", d.case_id.as_str()),
+            Some(KEY_A),
+            &body.to_string(),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 201);
+}
+
+/// The SMS text of `message` as the worker composes it.
+async fn text_of(d: &Debtor, message: &Message) -> String {
+    let case = d.case().await;
+    let ctx = &d.app.ctx;
+    let creditor = ctx
+        .creditor(&case.creditor_id)
+        .await
+        .expect("store")
+        .expect("creditor");
+    let agency = ctx
+        .agency(&case.agency_id)
+        .await
+        .expect("store")
+        .expect("agency");
+    Composer::new(ctx.texts.clone())
+        .compose(
+            message,
+            &case,
+            &creditor,
+            &agency,
+            "https://innfri.example.no/k/x",
+        )
+        .body
+}
+
+fn kr(amount: Money) -> String {
+    amount.format(Locale::Nb)
+}
+
+async fn a_reminder_goes_before_each_instalment_and_none_for_one_paid_early(backend: Backend) {
+    let (d, clock, plan) = debtor_with_plan(backend).await;
+    let (first, second) = (&plan.instalments[0], &plan.instalments[1]);
+    // The journey waits for the plan; the plan's first reminder waits for its day.
+    assert_eq!(
+        waiting(&d).await,
+        vec![(
+            Template::InstalmentReminder,
+            Some(FollowUp::Reminder { number: 1 })
+        )]
+    );
+    let queued = d
+        .messages()
+        .await
+        .into_iter()
+        .find(|m| m.template == Template::InstalmentReminder)
+        .expect("reminder");
+    let reminder_day = first.due_date - chrono::Duration::days(3);
+    assert_eq!(oslo_day(queued.not_before), reminder_day);
+    // Not before its day.
+    d.app
+        .run_worker_at(oslo_noon(reminder_day - chrono::Duration::days(1)))
+        .await;
+    assert!(sent(&d.messages().await, Template::InstalmentReminder).is_empty());
+
+    run_until(&d, &clock, |m| {
+        !sent(m, Template::InstalmentReminder).is_empty()
+    })
+    .await;
+    let messages = d.messages().await;
+    let reminder = sent(&messages, Template::InstalmentReminder)[0].clone();
+    let text = text_of(&d, &reminder).await;
+    let kid = first.kid.as_ref().expect("kid").as_str();
+    assert!(
+        text.contains("Avdrag 1 av 6")
+            && text.contains(&kr(first.amount))
+            && text.contains(kid)
+            && text.contains(&d.app.ctx.texts.date(Locale::Nb, first.due_date))
+            && text.contains("https://innfri.example.no/k/x"),
+        "{text}"
+    );
+    // Unpaid so far: the friendly note waits for the day after the due date.
+    assert_eq!(
+        waiting(&d).await,
+        vec![(
+            Template::InstalmentLate,
+            Some(FollowUp::LateNote { number: 1 })
+        )]
+    );
+
+    // Instalment 1 paid, then instalment 2 paid early, before its reminder's day.
+    pay(&d, "bank-1", first.amount).await;
+    assert_eq!(
+        waiting(&d).await,
+        vec![(
+            Template::InstalmentReminder,
+            Some(FollowUp::Reminder { number: 2 })
+        )]
+    );
+    pay(&d, "bank-2", second.amount).await;
+    assert_eq!(
+        waiting(&d).await,
+        vec![(
+            Template::InstalmentReminder,
+            Some(FollowUp::Reminder { number: 3 })
+        )]
+    );
+    // The worker comes past instalment 2's reminder day: only instalment 3's reminder goes.
+    run_until(&d, &clock, |m| {
+        sent(m, Template::InstalmentReminder).len() == 2
+    })
+    .await;
+    let messages = d.messages().await;
+    let reminders: Vec<Option<FollowUp>> = sent(&messages, Template::InstalmentReminder)
+        .into_iter()
+        .map(|m| m.follow_up)
+        .collect();
+    assert_eq!(
+        reminders,
+        vec![
+            Some(FollowUp::Reminder { number: 1 }),
+            Some(FollowUp::Reminder { number: 3 })
+        ]
+    );
+    assert!(sent(&messages, Template::InstalmentLate).is_empty());
+}
+
+async fn two_missed_instalments_break_the_plan_tell_the_debtor_and_resume_the_journey(
+    backend: Backend,
+) {
+    let (d, clock, plan) = debtor_with_plan(backend).await;
+    run_until(&d, &clock, |m| !sent(m, Template::PlanBroken).is_empty()).await;
+    let case = d.case().await;
+    assert_eq!(case.plan, None, "the plan is off the case");
+    let broken = case.broken_plans.last().expect("kept for the record");
+    assert_eq!(broken.plan, plan);
+    assert_eq!(broken.missed, vec![1, 2]);
+    assert_eq!(
+        broken.broken_on,
+        plan.instalments[1].due_date + chrono::Duration::days(8),
+        "the day after instalment 2's grace period"
+    );
+    // The due date the case had before the plan is back: the journey counts from it.
+    assert_eq!(case.due_date, day(2026, 3, 2));
+    assert!(case.audit.iter().any(|a| a.action == "plan.broken"));
+    assert!(d.event_kinds().await.contains(&EventKind::PlanBroken));
+
+    let messages = d.messages().await;
+    let late: Vec<Option<FollowUp>> = sent(&messages, Template::InstalmentLate)
+        .into_iter()
+        .map(|m| m.follow_up)
+        .collect();
+    assert_eq!(
+        late,
+        vec![
+            Some(FollowUp::LateNote { number: 1 }),
+            Some(FollowUp::LateNote { number: 2 })
+        ]
+    );
+    let notice = sent(&messages, Template::PlanBroken)[0].clone();
+    let text = text_of(&d, &notice).await;
+    assert!(
+        text.contains("avsluttet") && text.contains(&kr(case.balance())),
+        "{text}"
+    );
+    // Months on, the debtor opens a new link: the page says the plan has ended.
+    let (cookie, _) = d.app.open_case(&d.case_id).await;
+    let page = d.app.page_html("/case", &cookie).await;
+    assert!(page.contains("Nedbetalingsavtalen er avsluttet"), "{page}");
+    // The journey's next step is queued again; the plan's follow-up is over.
+    let waiting = waiting(&d).await;
+    assert!(
+        waiting.iter().any(|(t, _)| *t == Template::JourneyStep),
+        "{waiting:?}"
+    );
+    assert!(
+        waiting.iter().all(|(t, _)| !t.is_plan_follow_up()),
+        "{waiting:?}"
+    );
+}
+
+async fn nothing_follows_up_a_plan_paid_in_full(backend: Backend) {
+    let (d, clock, _plan) = debtor_with_plan(backend).await;
+    assert_eq!(waiting(&d).await.len(), 1);
+    let balance = d.case().await.balance();
+    pay(&d, "bank-all", balance).await;
+    let waiting = waiting(&d).await;
+    assert!(
+        waiting.iter().all(|(t, _)| !t.is_plan_follow_up()),
+        "{waiting:?}"
+    );
+    // A year on, the worker has sent no reminder, note or notice.
+    let later = oslo_noon(day(2027, 3, 2));
+    clock.set(later);
+    d.app.run_worker_at(later).await;
+    let messages = d.messages().await;
+    assert!(
+        messages
+            .iter()
+            .filter(|m| m.template.is_plan_follow_up())
+            .all(|m| m.status != MessageStatus::Sent),
+        "{messages:#?}"
+    );
+}
+
+on_both_stores!(
+    a_reminder_goes_before_each_instalment_and_none_for_one_paid_early,
+    two_missed_instalments_break_the_plan_tell_the_debtor_and_resume_the_journey,
+    nothing_follows_up_a_plan_paid_in_full,
+);
