@@ -622,3 +622,55 @@ async fn every_debtor_page_state_passes_axe_core_and_fits_320_px_and_200_percent
         problems.join("\n")
     );
 }
+
+#[tokio::test]
+async fn console_pages_pass_axe_core_and_fit_a_phone() {
+    use innfri::domain::ids::AgencyId;
+    use innfri::domain::staff::{Role, StaffScope};
+    let axe = axe_source();
+    let app = crate::common::TestApp::builder().start().await;
+    let case = app.new_case("CONSOLE-AX-1").await;
+    let scope = StaffScope::Agency {
+        agency: AgencyId::parse("agency-a").expect("id"),
+        role: Role::Handler,
+    };
+    let (user, password) = innfri::service::staff::demo_user(
+        &app.ctx,
+        "kari@a-inkasso.no",
+        scope,
+        app.ctx.clock.now(),
+    )
+    .await
+    .expect("user");
+    let driver = start_driver().await;
+    let profile = tempdir();
+    let c = plain_browser(&driver, &profile).await;
+    let mut problems = Vec::new();
+    c.goto(&app.url("/console/login")).await.expect("goto");
+    check(&c, &axe, "console-login", &mut problems).await;
+    submit_with(
+        &c,
+        &[("#email", user.email.as_str()), ("#password", &password)],
+        "form[action='/console/login']",
+    )
+    .await;
+    check(&c, &axe, "console-code", &mut problems).await;
+    let code = innfri::service::staff::totp(&user.totp_secret, &user.email)
+        .expect("totp")
+        .generate(app.ctx.clock.now().timestamp() as u64);
+    submit_with(
+        &c,
+        &[("#code", &code)],
+        "form[action='/console/login/code']",
+    )
+    .await;
+    wait_for_path(&c, "/console/cases").await;
+    check(&c, &axe, "console-cases", &mut problems).await;
+    c.goto(&app.url(&format!("/console/cases/{case}")))
+        .await
+        .expect("goto");
+    check(&c, &axe, "console-case", &mut problems).await;
+    c.goto(&app.url("/console/reviews")).await.expect("goto");
+    check(&c, &axe, "console-reviews", &mut problems).await;
+    assert!(problems.is_empty(), "{problems:#?}");
+}

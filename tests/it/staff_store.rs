@@ -1,5 +1,6 @@
-//! The staff store's conformance on every backend (embedded memory, embedded file, Redis):
-//! users by address, one-time invitations, staff sessions, failed-login counts, the access log.
+//! The staff store's conformance on every backend (embedded memory, embedded file, Redis,
+//! Redis Cluster): users by address, one-time invitations, staff sessions, failed-login counts,
+//! the access log.
 
 use std::sync::Arc;
 
@@ -20,12 +21,14 @@ enum Backend {
     Embedded,
     File,
     Redis,
+    Cluster,
 }
 
 async fn store(backend: Backend) -> SharedStore {
     match backend {
         Backend::Embedded => common::store(common::Backend::Embedded).await,
         Backend::Redis => common::store(common::Backend::Redis).await,
+        Backend::Cluster => common::store(common::Backend::Cluster).await,
         Backend::File => {
             let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
                 .join(format!("staff-{}.redb", uuid::Uuid::new_v4().simple()));
@@ -46,6 +49,9 @@ macro_rules! on_every_store {
         }
         mod redis {
             $( #[tokio::test] async fn $name() { super::$name(super::Backend::Redis).await } )*
+        }
+        mod cluster {
+            $( #[tokio::test] async fn $name() { super::$name(super::Backend::Cluster).await } )*
         }
     };
 }
