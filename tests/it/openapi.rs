@@ -29,6 +29,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/webhooks/replay"),
     ("get", "/api/v1/creditors/{creditor_id}/mandate"),
     ("put", "/api/v1/creditors/{creditor_id}/mandate"),
+    ("get", "/api/v1/creditors/{creditor_id}/journey"),
+    ("put", "/api/v1/creditors/{creditor_id}/journey"),
 ];
 
 const METHODS: &[&str] = &[
