@@ -12,6 +12,7 @@ pub mod identity;
 pub mod import;
 pub mod journey;
 pub mod journey_config;
+pub mod journey_stats;
 pub mod mandates;
 pub mod messages;
 pub mod payments;

@@ -283,9 +283,81 @@ async fn an_agency_not_acting_for_the_creditor_gets_not_found(backend: Backend) 
     );
 }
 
+/// Two wordings of the nudge, sent by the real engine under the test's clock; the numbers
+/// are what the test did: who got which text, who paid when and how much.
+async fn the_stats_count_each_variant_s_sends_and_payments(backend: Backend) {
+    let (app, clock) = journey_app(backend).await;
+    let mut journey = current(&app).await;
+    journey["steps"][0]["texts"] = json!([
+        {"text": "journey-nudge", "weight": 1},
+        {"text": "journey-final-notice", "weight": 1}
+    ]);
+    json_of(put(&app, KEY_A, &journey).await, 200).await;
+    let mut ids = Vec::new();
+    for n in 0..8 {
+        ids.push(create_case(&app, &format!("AB-{n}")).await);
+    }
+    // The nudges go out on Thursday 5 March.
+    clock.set(oslo_noon(day(2026, 3, 5)));
+    assert_eq!(app.run_worker_at(oslo_noon(day(2026, 3, 5))).await, 8);
+    // Cases 0 and 1 pay 7 days later (counts for both windows), case 2 pays 20 days later.
+    let pays = [
+        (0usize, "2026-03-12", "1200.00"),
+        (1, "2026-03-12", "500.00"),
+        (2, "2026-03-25", "1200.00"),
+    ];
+    for (n, on, amount) in pays {
+        let body = json!({"reference": format!("P-{n}"), "amount": amount, "received_on": on});
+        let response = app
+            .post_json(
+                &format!("/api/v1/cases/{}/payments", ids[n]),
+                Some(KEY_A),
+                &body.to_string(),
+            )
+            .await;
+        assert!(
+            response.status().is_success(),
+            "{:?}",
+            response.text().await
+        );
+    }
+    let mut expected: std::collections::BTreeMap<String, (u64, u64, u64, i64)> = Default::default();
+    for (n, id) in ids.iter().enumerate() {
+        let case = app.stored_case(id).await;
+        let variant = case.journey.sent[0].variant.clone().expect("variant");
+        let e = expected.entry(variant).or_default();
+        e.0 += 1;
+        e.1 += u64::from(n < 2);
+        e.2 += u64::from(n < 3);
+        e.3 += match n {
+            0 | 2 => 120_000,
+            1 => 50_000,
+            _ => 0,
+        };
+    }
+    assert_eq!(expected.len(), 2, "both wordings went out: {expected:?}");
+    let stats = json_of(app.get_api(&format!("{PATH}/stats"), KEY_A).await, 200).await;
+    let rows = stats["variants"].as_array().expect("variants");
+    assert_eq!(rows.len(), expected.len(), "{stats:#}");
+    for row in rows {
+        assert_eq!(row["step_id"], "nudge");
+        let (sent, in7, in30, collected) = expected[row["variant"].as_str().expect("variant")];
+        assert_eq!(row["sent"], sent, "{stats:#}");
+        assert_eq!(row["paid_within_7_days"]["count"], in7, "{stats:#}");
+        assert_eq!(row["paid_within_30_days"]["count"], in30, "{stats:#}");
+        assert_eq!(row["collected_minor"], collected, "{stats:#}");
+        let (low, high) = (
+            row["paid_within_30_days"]["low"].as_f64().expect("low"),
+            row["paid_within_30_days"]["high"].as_f64().expect("high"),
+        );
+        assert!(0.0 <= low && low <= high && high <= 1.0, "{stats:#}");
+    }
+}
+
 on_both_stores!(
     the_configured_journey_is_read_with_every_step_setting,
     a_valid_journey_replaces_the_old_one_and_the_engine_follows_it,
     a_journey_breaking_a_rule_is_refused_naming_step_and_rule_and_changes_nothing,
     an_agency_not_acting_for_the_creditor_gets_not_found,
+    the_stats_count_each_variant_s_sends_and_payments,
 );

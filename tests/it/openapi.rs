@@ -31,6 +31,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/creditors/{creditor_id}/mandate"),
     ("get", "/api/v1/creditors/{creditor_id}/journey"),
     ("put", "/api/v1/creditors/{creditor_id}/journey"),
+    ("get", "/api/v1/creditors/{creditor_id}/journey/stats"),
 ];
 
 const METHODS: &[&str] = &[

@@ -1,5 +1,5 @@
-//! `/api/v1/creditors/{id}/journey`: the agency reads a creditor's collection journey and
-//! replaces it with one that passes what `check-config` checks; the engine follows the new one.
+//! `/api/v1/creditors/{id}/journey` and `/journey/stats`: the agency reads a creditor's collection
+//! journey, replaces it with one that passes what `check-config` checks, and sees which text works.
 
 use actix_web::{HttpResponse, web};
 
@@ -9,7 +9,9 @@ use super::mandates::own_creditor;
 use super::{Tenant, body_json, parse_json};
 use crate::context::AppContext;
 use crate::domain::journey::Journey;
+use crate::domain::journey_stats::VariantStats;
 use crate::service::journey_config::{self, JourneyConfigError};
+use crate::service::journey_stats;
 
 /// One resource, so other methods on the path answer 405 with `Allow`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -17,7 +19,47 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::resource("/api/v1/creditors/{creditor_id}/journey")
             .route(web::get().to(get_journey))
             .route(web::put().to(replace_journey)),
+    )
+    .service(
+        web::resource("/api/v1/creditors/{creditor_id}/journey/stats")
+            .route(web::get().to(journey_stats)),
     );
+}
+
+/// The A/B statistics of a journey, per step and text variant.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct JourneyStats {
+    pub variants: Vec<VariantStats>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/creditors/{creditor_id}/journey/stats",
+    tag = "creditors",
+    operation_id = "journey_stats",
+    summary = "Which text works: per step and text variant, what was sent and what was paid",
+    description = "From this agency's cases of the creditor: per step and text variant, how \
+        many cases were sent the step, how many of them had a message delivered, opened their \
+        link after it, and paid (anything) within 7 and within 30 days of the day it was sent, \
+        each rate with its 95 % Wilson interval (`null` when nothing was sent), and the amount \
+        paid within those 30 days in minor units (øre). A payment counts for every step sent \
+        to its case in the days before it.",
+    params(("creditor_id" = String, Path, description = "The creditor id, e.g. `nordlys-energi`")),
+    responses(
+        (status = 200, description = "The statistics, in step id then variant order", body = JourneyStats),
+        (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 404, description = "`creditor_not_found` (also a creditor the agency does not act for)", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn journey_stats(
+    ctx: web::Data<AppContext>,
+    tenant: Tenant,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let creditor = own_creditor(&ctx, &tenant, &path).await?;
+    let variants = journey_stats::stats(&ctx, &tenant.0, &creditor.id).await?;
+    Ok(HttpResponse::Ok().json(JourneyStats { variants }))
 }
 
 impl From<JourneyConfigError> for ApiError {

@@ -69,6 +69,7 @@ const BEARER: &str = "api_key";
         mandates::replace_mandate,
         journey_config::get_journey,
         journey_config::replace_journey,
+        journey_config::journey_stats,
     ),
     components(schemas(errors::Body, super::amount::PositiveAmountInput)),
     modifiers(&BearerAuth, &Idempotency, &BodyLimit),
