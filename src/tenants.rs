@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::config::{AppConfig, api_key_hash};
 use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CreditorId};
+use crate::domain::journey::Journey;
 use crate::domain::mandate::Mandate;
 use crate::store::{ApiKeyRecord, SharedStore, StoreError};
 
@@ -54,6 +55,7 @@ pub enum TenantError {
 pub struct TenantCache {
     agencies: RwLock<HashMap<AgencyId, (Instant, Option<Agency>)>>,
     mandates: RwLock<HashMap<CreditorId, (Instant, Option<Mandate>)>>,
+    journeys: RwLock<HashMap<CreditorId, (Instant, Option<Journey>)>>,
 }
 
 fn fresh<K: std::hash::Hash + Eq, V: Clone>(
@@ -149,7 +151,7 @@ impl Tenants {
         Ok(all)
     }
 
-    /// The creditor as configured, with the mandate the API replaced it with, if any.
+    /// The creditor as configured, with the mandate and the journey the API replaced, if any.
     pub async fn creditor(
         &self,
         config: &AppConfig,
@@ -162,7 +164,19 @@ impl Tenants {
         if let Some(mandate) = self.mandate_override(id).await? {
             creditor.mandate = mandate;
         }
+        if let Some(journey) = self.journey_override(id).await? {
+            creditor.journey = journey;
+        }
         Ok(Some(creditor))
+    }
+
+    async fn journey_override(&self, id: &CreditorId) -> Result<Option<Journey>, StoreError> {
+        if let Some(journey) = fresh(&self.cache.journeys, id) {
+            return Ok(journey);
+        }
+        let journey = self.store.journey(id).await?;
+        remember(&self.cache.journeys, id.clone(), journey.clone());
+        Ok(journey)
     }
 
     async fn mandate_override(&self, id: &CreditorId) -> Result<Option<Mandate>, StoreError> {
@@ -193,6 +207,17 @@ impl Tenants {
     ) -> Result<(), StoreError> {
         self.store.save_mandate(id, mandate).await?;
         remember(&self.cache.mandates, id.clone(), Some(mandate.clone()));
+        Ok(())
+    }
+
+    /// Replaces a creditor's journey (already checked like `check-config` checks a file).
+    pub async fn replace_journey(
+        &self,
+        id: &CreditorId,
+        journey: &Journey,
+    ) -> Result<(), StoreError> {
+        self.store.save_journey(id, journey).await?;
+        remember(&self.cache.journeys, id.clone(), Some(journey.clone()));
         Ok(())
     }
 }

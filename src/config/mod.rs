@@ -209,3 +209,15 @@ fn figment_issues(error: figment::Error) -> Vec<ConfigIssue> {
         })
         .collect()
 }
+
+/// Every problem of `creditor`'s journey exactly as `check-config` judges a creditor file (its
+/// shape, its country's law, the named Fluent messages and their SMS parts): the setting as a
+/// file spells it (`journey.steps[2].fee`) and `message (rule)`. For a journey sent through
+/// the API, which has no file.
+pub fn journey_problems(
+    creditor: &Creditor,
+    settings: &Settings,
+    texts: &crate::i18n::Texts,
+) -> Vec<(String, String)> {
+    validate::journeys::check(creditor, settings, Some(texts))
+}

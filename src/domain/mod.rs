@@ -12,6 +12,7 @@ pub mod ids;
 pub mod interest;
 pub mod journey;
 pub mod journey_engine;
+pub mod journey_stats;
 pub mod jurisdiction;
 pub mod kid;
 pub mod ledger;

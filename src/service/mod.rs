@@ -11,6 +11,8 @@ pub mod erasure;
 pub mod identity;
 pub mod import;
 pub mod journey;
+pub mod journey_config;
+pub mod journey_stats;
 pub mod mandates;
 pub mod messages;
 pub mod payments;

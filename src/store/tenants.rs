@@ -1,4 +1,4 @@
-//! Agencies, their API keys and creditors' mandates as changed at run time.
+//! Agencies, their API keys and creditors' mandates and journeys as changed at run time.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::StoreResult;
 use crate::domain::creditor::Agency;
 use crate::domain::ids::{AgencyId, CreditorId};
+use crate::domain::journey::Journey;
 use crate::domain::mandate::Mandate;
 
 /// An API key as stored: never the key, only what it grants and whether it still does.
@@ -44,4 +45,7 @@ pub trait TenantStore: Send + Sync {
     /// The mandate that replaced the configured one, if any.
     async fn mandate(&self, creditor: &CreditorId) -> StoreResult<Option<Mandate>>;
     async fn save_mandate(&self, creditor: &CreditorId, mandate: &Mandate) -> StoreResult<()>;
+    /// The journey that replaced the configured one, if any.
+    async fn journey(&self, creditor: &CreditorId) -> StoreResult<Option<Journey>>;
+    async fn save_journey(&self, creditor: &CreditorId, journey: &Journey) -> StoreResult<()>;
 }

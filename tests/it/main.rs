@@ -23,6 +23,7 @@ mod idempotency;
 mod identity;
 mod import;
 mod journey;
+mod journey_api;
 mod journeys;
 mod logging;
 mod mandates;

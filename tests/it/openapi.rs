@@ -29,6 +29,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/webhooks/replay"),
     ("get", "/api/v1/creditors/{creditor_id}/mandate"),
     ("put", "/api/v1/creditors/{creditor_id}/mandate"),
+    ("get", "/api/v1/creditors/{creditor_id}/journey"),
+    ("put", "/api/v1/creditors/{creditor_id}/journey"),
+    ("get", "/api/v1/creditors/{creditor_id}/journey/stats"),
 ];
 
 const METHODS: &[&str] = &[

@@ -1784,6 +1784,56 @@ async fn agencies_keys_and_mandates_are_kept_per_tenant(backend: Backend) {
     );
 }
 
+/// A journey replaced through the API is kept per creditor and the last one saved wins.
+async fn a_creditor_s_replaced_journey_is_kept_per_creditor(backend: Backend) {
+    use innfri::domain::journey::{
+        Journey, JourneyStep, StepChannels, StepKind, StepTiming, TextVariant,
+    };
+    let store = store(backend).await;
+    let creditor = CreditorId::parse("nordlys-energi").expect("id");
+    assert_eq!(store.journey(&creditor).await.expect("read"), None);
+    let journey = |days| Journey {
+        steps: vec![JourneyStep {
+            id: "nudge".into(),
+            kind: StepKind::Nudge,
+            when: StepTiming::AfterDueDate(days),
+            channels: StepChannels::Sms,
+            texts: vec![
+                TextVariant {
+                    text: "journey-nudge".into(),
+                    weight: 3,
+                },
+                TextVariant {
+                    text: "journey-final-notice".into(),
+                    weight: 1,
+                },
+            ],
+            fee: false,
+            deadline_days: None,
+        }],
+        ..Journey::default()
+    };
+    store
+        .save_journey(&creditor, &journey(3))
+        .await
+        .expect("save");
+    store
+        .save_journey(&creditor, &journey(5))
+        .await
+        .expect("save");
+    assert_eq!(
+        store.journey(&creditor).await.expect("read"),
+        Some(journey(5))
+    );
+    let other = CreditorId::parse("other").expect("id");
+    assert_eq!(store.journey(&other).await.expect("read"), None);
+    assert_eq!(
+        store.mandate(&creditor).await.expect("read"),
+        None,
+        "a journey is not a mandate"
+    );
+}
+
 async fn replies_find_the_case_the_number_last_heard_about(backend: Backend) {
     let store = store(backend).await;
     let phone = "+4791234567";
@@ -2009,6 +2059,7 @@ on_every_store!(
     kids_find_their_case_per_creditor,
     webhook_delivery_state_is_kept_per_agency,
     agencies_keys_and_mandates_are_kept_per_tenant,
+    a_creditor_s_replaced_journey_is_kept_per_creditor,
     replies_find_the_case_the_number_last_heard_about,
     the_frequency_cap_gives_places_by_its_rule,
     a_queued_message_is_cancelled_but_not_one_being_sent,
@@ -2179,6 +2230,10 @@ async fn a_reopened_file_has_everything_written_through_every_concern() {
             .save_mandate(&creditor, &Mandate::default())
             .await
             .expect("mandate");
+        store
+            .save_journey(&creditor, &innfri::domain::journey::Journey::default())
+            .await
+            .expect("journey");
     }
 
     let store: SharedStore = Arc::new(EmbeddedStore::open(&path, None).expect("reopen"));
@@ -2333,6 +2388,10 @@ async fn a_reopened_file_has_everything_written_through_every_concern() {
     assert_eq!(
         store.mandate(&creditor).await.expect("mandate"),
         Some(Mandate::default())
+    );
+    assert_eq!(
+        store.journey(&creditor).await.expect("journey"),
+        Some(innfri::domain::journey::Journey::default())
     );
     assert_eq!(store.forget_case_answers(&c.id).await.expect("forget"), 1);
     drop(store);

@@ -24,7 +24,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// The creditor with its current mandate, if the tenant acts for it. A malformed id, an
 /// unknown creditor and another agency's creditor give the same answer, so the answer never
 /// tells whether a creditor exists.
-async fn own_creditor(ctx: &AppContext, tenant: &Tenant, raw: &str) -> Result<Creditor, ApiError> {
+pub(super) async fn own_creditor(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    raw: &str,
+) -> Result<Creditor, ApiError> {
     let id = CreditorId::parse(raw).map_err(|_| ApiError::CreditorNotFound)?;
     let acts_for = ctx
         .agency(&tenant.0)

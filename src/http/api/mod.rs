@@ -9,6 +9,7 @@ pub mod errors;
 pub mod events;
 pub mod idempotency;
 pub mod journey;
+pub mod journey_config;
 pub mod mandates;
 pub mod messages;
 pub mod openapi;
@@ -34,6 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(reconciliations::routes)
         .configure(events::routes)
         .configure(mandates::routes)
+        .configure(journey_config::routes)
         .configure(openapi::routes)
         .service(
             web::scope("/api/v1")

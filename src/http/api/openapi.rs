@@ -19,7 +19,8 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 use super::idempotency::MAX_KEY_LEN;
 use super::payments::PAYMENT_REFERENCE;
 use super::{
-    body, cases, errors, events, journey, mandates, messages, payments, reconciliations, reviews,
+    body, cases, errors, events, journey, journey_config, mandates, messages, payments,
+    reconciliations, reviews,
 };
 use crate::context::AppContext;
 use crate::domain::case::{
@@ -66,6 +67,9 @@ const BEARER: &str = "api_key";
         events::replay,
         mandates::get_mandate,
         mandates::replace_mandate,
+        journey_config::get_journey,
+        journey_config::replace_journey,
+        journey_config::journey_stats,
     ),
     components(schemas(errors::Body, super::amount::PositiveAmountInput)),
     modifiers(&BearerAuth, &Idempotency, &BodyLimit),
@@ -76,7 +80,7 @@ const BEARER: &str = "api_key";
         (name = "requests", description = "Debtor requests that need a person"),
         (name = "payments", description = "Bank files and direct payments"),
         (name = "events", description = "The events stream and webhook delivery"),
-        (name = "creditors", description = "The mandates of the creditors the agency acts for"),
+        (name = "creditors", description = "The mandates and journeys of the creditors the agency acts for"),
     ),
 )]
 pub struct ApiDoc;

@@ -35,6 +35,7 @@ use crate::domain::case::Case;
 use crate::domain::creditor::Agency;
 use crate::domain::event::{DeliveryState, Event};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, ExternalRef, MessageId};
+use crate::domain::journey::Journey;
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::mandate::Mandate;
 use crate::domain::message::{Message, MessageStatus};
@@ -90,6 +91,7 @@ struct Inner {
     agencies: Table<AgencyId, Agency>,
     api_keys: Table<[u8; 32], ApiKeyRecord>,
     mandates: Table<CreditorId, Mandate>,
+    journeys: Table<CreditorId, Journey>,
     /// Staff users by id, and the id of each by its address's pseudonym.
     staff_users: Table<String, StaffUser>,
     staff_emails: Table<String, String>,
@@ -338,7 +340,7 @@ impl Inner {
     }
 
     /// Every collection the file holds, by its table's name (the names are the file format).
-    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 33] {
+    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 34] {
         [
             ("cases", &mut self.cases),
             ("case_refs", &mut self.case_refs),
@@ -367,6 +369,7 @@ impl Inner {
             ("agencies", &mut self.agencies),
             ("api_keys", &mut self.api_keys),
             ("mandates", &mut self.mandates),
+            ("journeys", &mut self.journeys),
             ("staff_users", &mut self.staff_users),
             ("staff_emails", &mut self.staff_emails),
             ("invitations", &mut self.invitations),

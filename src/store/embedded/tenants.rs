@@ -1,4 +1,4 @@
-//! Agencies, API keys and mandates in the embedded store.
+//! Agencies, API keys, mandates and journeys in the embedded store.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::EmbeddedStore;
 use crate::domain::creditor::Agency;
 use crate::domain::ids::{AgencyId, CreditorId};
+use crate::domain::journey::Journey;
 use crate::domain::mandate::Mandate;
 use crate::store::{ApiKeyRecord, StoreResult, TenantStore};
 
@@ -79,6 +80,17 @@ impl TenantStore for EmbeddedStore {
     async fn save_mandate(&self, creditor: &CreditorId, mandate: &Mandate) -> StoreResult<()> {
         self.write(|inner| {
             inner.mandates.insert(creditor.clone(), mandate.clone());
+            Ok(())
+        })
+    }
+
+    async fn journey(&self, creditor: &CreditorId) -> StoreResult<Option<Journey>> {
+        Ok(self.lock()?.journeys.get(creditor).cloned())
+    }
+
+    async fn save_journey(&self, creditor: &CreditorId, journey: &Journey) -> StoreResult<()> {
+        self.write(|inner| {
+            inner.journeys.insert(creditor.clone(), journey.clone());
             Ok(())
         })
     }

@@ -273,6 +273,10 @@ impl Keys {
     pub(super) fn mandate(&self, creditor: &CreditorId) -> String {
         format!("{}:mandate:{creditor}", self.ns)
     }
+    /// A creditor's journey as replaced through the API (one key, read and written alone).
+    pub(super) fn journey(&self, creditor: &CreditorId) -> String {
+        format!("{}:journey:{creditor}", self.ns)
+    }
 
     // Staff: users and their address index share the `{staff}` tag, so creating a user (both
     // keys, one script) stays on one Cluster slot. Addresses appear only as pseudonyms.

@@ -1,4 +1,4 @@
-//! Agencies, API keys and mandates on Redis.
+//! Agencies, API keys, mandates and journeys on Redis.
 
 use std::collections::HashMap;
 
@@ -9,6 +9,7 @@ use redis::AsyncCommands;
 use super::{RedisStore, from_json, to_json, unavailable};
 use crate::domain::creditor::Agency;
 use crate::domain::ids::{AgencyId, CreditorId};
+use crate::domain::journey::Journey;
 use crate::domain::mandate::Mandate;
 use crate::store::{ApiKeyRecord, StoreResult, TenantStore};
 
@@ -138,6 +139,22 @@ impl TenantStore for RedisStore {
     async fn save_mandate(&self, creditor: &CreditorId, mandate: &Mandate) -> StoreResult<()> {
         self.conn()
             .set(self.keys.mandate(creditor), to_json(mandate)?)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn journey(&self, creditor: &CreditorId) -> StoreResult<Option<Journey>> {
+        let raw: Option<String> = self
+            .conn()
+            .get(self.keys.journey(creditor))
+            .await
+            .map_err(unavailable)?;
+        raw.map(|r| from_json(&r)).transpose()
+    }
+
+    async fn save_journey(&self, creditor: &CreditorId, journey: &Journey) -> StoreResult<()> {
+        self.conn()
+            .set(self.keys.journey(creditor), to_json(journey)?)
             .await
             .map_err(unavailable)
     }
