@@ -466,6 +466,7 @@ mod tests {
             messaging: CreditorMessaging::default(),
             erase_after_days: None,
             journey: typical(),
+            interest: Default::default(),
         }
     }
 
