@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use innfri::clock::SettableClock;
 
-use crate::common::{Backend, TestApp, debtor_due_on, example_mandate};
+use crate::common::{Backend, KEY_A, TestApp, debtor_due_on, example_mandate};
 
 fn oslo_noon(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     chrono_tz::Europe::Oslo
@@ -48,6 +48,15 @@ async fn the_case_page_shows_interest_accrued_to_today_and_per_day(backend: Back
             && page.contains("0,39"),
         "{page}"
     );
+    let view: serde_json::Value = d
+        .app
+        .get_api(&format!("/api/v1/cases/{}", d.case_id.as_str()), KEY_A)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(view["interest_accrued"]["amount"], "11.44", "{view}");
+    assert_eq!(view["interest_per_day"]["amount"], "0.39", "{view}");
     // Computed on read: the claim lines are as the agency sent them.
     assert_eq!(d.case().await.claim.len(), 3);
 }

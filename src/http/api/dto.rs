@@ -19,6 +19,12 @@ use crate::domain::plan_followup::{
 use crate::domain::self_service::Review;
 use crate::service::cases::{CaseIntake, ClaimLineIntake, DebtorIntake, NoticeIntake};
 
+/// The creditor's calendar day for a case, and its rate table when innfri accrues interest.
+pub(crate) struct CaseDay {
+    pub today: NaiveDate,
+    pub rates: Option<crate::domain::interest::RateTable>,
+}
+
 /// A case as the agency API shows it.
 #[derive(Serialize, ToSchema)]
 #[schema(as = Case)]
@@ -48,6 +54,13 @@ pub(crate) struct CaseView<'a> {
     requests: &'a [Review],
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    /// Late-payment interest innfri has accrued up to today (when the creditor has innfri
+    /// accrue it): computed on read, not a claim line, and not in `balance`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interest_accrued: Option<Money>,
+    /// What one more day of late-payment interest adds, with `interest_accrued`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interest_per_day: Option<Money>,
     /// With `include=audit`: who did what to the case, when and why, oldest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     audit: Option<&'a [AuditEntry]>,
@@ -130,7 +143,12 @@ impl Include {
 impl<'a> CaseView<'a> {
     /// The case as it stands on `today` (the creditor's calendar day: instalment states
     /// depend on it).
-    pub(crate) fn new(c: &'a Case, today: NaiveDate) -> CaseView<'a> {
+    pub(crate) fn new(c: &'a Case, day: CaseDay) -> CaseView<'a> {
+        let today = day.today;
+        let accrued = day
+            .rates
+            .as_ref()
+            .and_then(|rates| c.balance_with_interest(today, rates).ok());
         let plan = c.plan.as_ref().map(|plan| {
             let paid = paid_toward_plan(plan, c.balance());
             let states = instalment_states(plan, paid, today, FollowUpRules::default().grace_days);
@@ -173,6 +191,8 @@ impl<'a> CaseView<'a> {
             requests: &c.pending,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            interest_accrued: accrued.map(|b| b.accrued_interest),
+            interest_per_day: accrued.map(|b| b.per_day),
             audit: None,
             replies: None,
             messages: None,
