@@ -61,6 +61,9 @@ pub(crate) struct CaseView<'a> {
     /// What one more day of late-payment interest adds, with `interest_accrued`.
     #[serde(skip_serializing_if = "Option::is_none")]
     interest_per_day: Option<Money>,
+    /// Plans that broke (instalments missed in a row), oldest first; kept for the record.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    broken_plans: Vec<BrokenPlanView>,
     /// With `include=audit`: who did what to the case, when and why, oldest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     audit: Option<&'a [AuditEntry]>,
@@ -70,6 +73,18 @@ pub(crate) struct CaseView<'a> {
     /// With `include=messages`: every message of the case, as `GET …/messages` lists them.
     #[serde(skip_serializing_if = "Option::is_none")]
     messages: Option<Vec<MessageView<'a>>>,
+}
+
+/// A plan that broke: when, which instalments broke it, and the plan's interest taken off.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct BrokenPlanView {
+    agreed_on: NaiveDate,
+    broken_on: NaiveDate,
+    /// The instalments missed in a row that broke it.
+    missed: Vec<u32>,
+    instalments: usize,
+    /// The plan's interest for instalments after the break, taken off the claim.
+    unearned_interest: Money,
 }
 
 /// An agreed instalment plan and where each of its instalments stands.
@@ -191,6 +206,17 @@ impl<'a> CaseView<'a> {
             requests: &c.pending,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            broken_plans: c
+                .broken_plans
+                .iter()
+                .map(|b| BrokenPlanView {
+                    agreed_on: b.plan.agreed_on,
+                    broken_on: b.broken_on,
+                    missed: b.missed.clone(),
+                    instalments: b.plan.instalments.len(),
+                    unearned_interest: b.unearned_interest,
+                })
+                .collect(),
             interest_accrued: accrued.map(|b| b.accrued_interest),
             interest_per_day: accrued.map(|b| b.per_day),
             audit: None,
