@@ -304,6 +304,10 @@ fn check_config(config: &AppConfig) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+    for warning in crate::domain::interest::accrual_warnings(config.creditors.values(), now) {
+        println!("warning: {warning}");
+    }
     println!(
         "configuration is valid: {} agenc(y/ies), {} creditor(s), store = {:?}",
         config.agencies.len(),

@@ -13,7 +13,9 @@ use super::journey::JourneyFile;
 use super::settings::{EmailProviderKind, Settings, SmsProviderKind};
 use super::{ConfigIssue, figment_issues};
 use crate::domain::bank_account::BankAccountNumber;
-use crate::domain::creditor::{Creditor, CreditorMessaging, Jurisdiction, OnlineMethod, OrgNumber};
+use crate::domain::creditor::{
+    Creditor, CreditorMessaging, InterestAccrual, Jurisdiction, OnlineMethod, OrgNumber,
+};
 use crate::domain::ids::CreditorId;
 use crate::domain::journey::Journey;
 use crate::domain::kid::KidAlgorithm;
@@ -67,6 +69,9 @@ struct CreditorSection {
     /// Send by e-mail when the number is undeliverable, and by SMS when the address bounces.
     #[serde(default = "yes")]
     channel_fallback: bool,
+    /// Who computes late-payment interest: "agency" (interest lines, the default) or "innfri".
+    #[serde(default)]
+    interest: InterestAccrual,
 }
 
 fn yes() -> bool {
@@ -219,6 +224,7 @@ fn build_creditor(
             },
             erase_after_days: retention.erase_after_days,
             journey,
+            interest: c.interest,
         }),
         _ => Err(errors),
     }

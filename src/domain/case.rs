@@ -340,6 +340,62 @@ impl Case {
         Money::from_minor(self.amount_due().minor_units() - paid, self.currency())
     }
 
+    /// What is owed at the start of `day` with late-payment interest innfri accrues at `rates`
+    /// (simple interest on the principal from the original due date, none on interest or
+    /// fees; payments cover fees, then interest, then principal, from the day they arrived).
+    /// Computed on read, never stored: the claim lines stay as the agency sent them. Fees a
+    /// notice added count from the day it went out, the others from the day the case came.
+    pub fn balance_with_interest(
+        &self,
+        day: NaiveDate,
+        rates: &super::interest::RateTable,
+    ) -> Result<super::ledger::Balance, super::interest::MissingRate> {
+        use super::ledger::{Dated, Ledger};
+        let currency = self.currency();
+        let sum = |kind: ClaimKind| -> i64 {
+            self.claim
+                .iter()
+                .filter(|l| l.kind == kind)
+                .map(|l| l.amount.minor_units())
+                .sum()
+        };
+        let mut fees: Vec<Dated> = self
+            .journey
+            .sent
+            .iter()
+            .filter(|n| n.step_id.is_some())
+            .filter_map(|n| {
+                n.fee.map(|amount| Dated {
+                    on: n.sent_on,
+                    amount,
+                })
+            })
+            .collect();
+        let by_notices: i64 = fees.iter().map(|f| f.amount.minor_units()).sum();
+        fees.push(Dated {
+            on: self.created_at.date_naive(),
+            amount: Money::from_minor((sum(ClaimKind::Fee) - by_notices).max(0), currency),
+        });
+        let payments: Vec<Dated> = self
+            .payments
+            .iter()
+            .map(|p| Dated {
+                on: p.received_on,
+                amount: p.amount,
+            })
+            .collect();
+        Ledger {
+            currency,
+            due_date: self.original_due_date(),
+            principal: Money::from_minor(sum(ClaimKind::Principal), currency),
+            fixed_interest: Money::from_minor(sum(ClaimKind::Interest), currency),
+            fees: &fees,
+            payments: &payments,
+            rates: Some(rates),
+        }
+        .balance_on(day)
+    }
+
     /// Records a payment; paid in full closes collection (the caller revokes links).
     pub fn apply_payment(
         &mut self,
@@ -863,6 +919,49 @@ pub(crate) mod tests {
         case.update(sample_terms(), now).expect("same creditor");
         assert_eq!(case.balance().minor_units(), total.minor_units() - 1_000);
         assert_eq!(case.break_plan(day(3), vec![], now), None);
+    }
+
+    #[test]
+    fn interest_accrues_on_the_principal_from_the_original_due_date_on_read() {
+        use crate::domain::interest::{RatePeriod, RateTable};
+        let mut case = sample_case();
+        let rates = RateTable::new(
+            vec![
+                RatePeriod {
+                    from: NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+                    percent: dec!(12.00),
+                },
+                RatePeriod {
+                    from: NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"),
+                    percent: dec!(11.00),
+                },
+            ],
+            NaiveDate::from_ymd_opt(2027, 7, 1).expect("date"),
+        );
+        let due = case.due_date;
+        // A deferral moves the due date in force, not the day interest runs from.
+        case.grant_deferral(
+            Actor::Debtor,
+            due + chrono::Duration::days(20),
+            case.created_at,
+        );
+        let day = NaiveDate::from_ymd_opt(2027, 1, 11).expect("date");
+        let b = case.balance_with_interest(day, &rates).expect("rate");
+        // 1200 kr: 31 days of December 2026 at 12 %, 10 days of January 2027 at 11 %.
+        let by_hand = dec!(1200) * dec!(12) * dec!(31) / dec!(100) / dec!(365)
+            + dec!(1200) * dec!(11) * dec!(10) / dec!(100) / dec!(365);
+        assert_eq!(
+            b.accrued_interest,
+            Money::round_to_minor(by_hand, Currency::NOK)
+        );
+        assert_eq!(
+            b.total.minor_units(),
+            case.balance().minor_units() + b.accrued_interest.minor_units()
+        );
+        // 1200 × 11 % / 365 = 0.3616… a day.
+        assert_eq!(b.per_day, nok(dec!(0.36)));
+        // Nothing is stored: the claim lines are as sent.
+        assert_eq!(case.amount_due(), nok(dec!(1249.50)));
     }
 
     #[test]

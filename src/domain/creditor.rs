@@ -97,6 +97,20 @@ pub struct Creditor {
     /// The notices innfri sends by itself after the due date; empty: none.
     #[serde(default)]
     pub journey: Journey,
+    /// Who computes late-payment interest: the agency sends interest lines (as before), or
+    /// innfri accrues it on the principal from the original due date.
+    #[serde(default)]
+    pub interest: InterestAccrual,
+}
+/// Who computes a creditor's late-payment interest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterestAccrual {
+    /// The agency sends interest as claim lines; innfri adds none.
+    #[default]
+    Agency,
+    /// innfri accrues simple interest at the statutory rate (`domain::interest`).
+    Innfri,
 }
 
 /// How this creditor's debtors are reached.

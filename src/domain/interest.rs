@@ -167,6 +167,42 @@ pub fn per_day(principal: Money, day: NaiveDate, rates: &RateTable) -> Result<Mo
     exact_interest(principal.amount(), day, next, rates).map(|i| round(i, principal.currency()))
 }
 
+/// The first day of the half-year `day` falls in (the statutory rate is set per half-year).
+pub fn half_year_of(day: NaiveDate) -> NaiveDate {
+    let month = if day.month() <= 6 { 1 } else { 7 };
+    NaiveDate::from_ymd_opt(day.year(), month, 1).unwrap_or(day)
+}
+
+/// The warnings about the rate tables of `creditors` that have innfri accrue interest, judged
+/// on `now` (each on its own calendar day); none while every such table covers today.
+pub fn accrual_warnings<'a>(
+    creditors: impl IntoIterator<Item = &'a super::creditor::Creditor>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
+    let mut out: Vec<String> = creditors
+        .into_iter()
+        .filter(|c| c.interest == super::creditor::InterestAccrual::Innfri)
+        .filter_map(|c| {
+            let today = now.with_timezone(&c.jurisdiction.time_zone()).date_naive();
+            let rates = super::jurisdiction::law(c.jurisdiction).late_interest_rates(&[]);
+            missing_rate_warning(&rates, today).map(|w| format!("creditor {}: {w}", c.id))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// What `check-config` and `/readyz` say when the table has no rate for the half-year of
+/// `today`: interest cannot be computed until one is added.
+pub fn missing_rate_warning(rates: &RateTable, today: NaiveDate) -> Option<String> {
+    rates.rate_on(today).err().map(|_| {
+        format!(
+            "no late-payment interest rate is known for the half-year from {}: interest cannot be computed until it is added",
+            half_year_of(today)
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,5 +404,13 @@ mod tests {
             let b = exact_interest(principal, from, to + Duration::days(1), &rates).expect("rate");
             prop_assert!(b >= a);
         }
+    }
+
+    #[test]
+    fn a_missing_rate_for_the_current_half_year_is_warned_about() {
+        assert_eq!(missing_rate_warning(&table(), d(2026, 6, 30)), None);
+        let warning = missing_rate_warning(&table(), d(2026, 12, 2)).expect("warned");
+        assert!(warning.contains("from 2026-07-01"), "{warning}");
+        assert_eq!(half_year_of(d(2024, 2, 29)), d(2024, 1, 1));
     }
 }

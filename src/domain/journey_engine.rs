@@ -498,6 +498,7 @@ pub(crate) mod tests {
             messaging: CreditorMessaging::default(),
             erase_after_days: None,
             journey: typical(),
+            interest: Default::default(),
         }
     }
 

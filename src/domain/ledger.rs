@@ -58,6 +58,9 @@ struct Running {
     fees: i64,
     credit: i64,
     accrued: i64,
+    /// All interest accrued so far, unrounded: each stretch adds what moves its rounded value,
+    /// so splitting the time at payments and fees never drifts an øre from the whole.
+    exact: Decimal,
 }
 
 impl Running {
@@ -84,6 +87,7 @@ impl Ledger<'_> {
             fees: 0,
             credit: 0,
             accrued: 0,
+            exact: Decimal::ZERO,
         };
         let mut changes: Vec<(NaiveDate, bool, i64)> = self
             .fees
@@ -138,8 +142,8 @@ impl Ledger<'_> {
         })
     }
 
-    /// Adds the interest on the outstanding principal from `*from` up to `to`, rounded to the
-    /// minor unit for that stretch (each stretch ends at a payment or a fee).
+    /// Adds the interest on the outstanding principal from `*from` up to `to` (each stretch ends
+    /// at a payment or a fee), so that the accrued total is always the exact total rounded.
     fn accrue(
         &self,
         run: &mut Running,
@@ -154,9 +158,10 @@ impl Ledger<'_> {
         }
         if run.principal > 0 {
             let principal = Decimal::new(run.principal, self.currency.minor_unit_digits());
-            let interest = round(exact_interest(principal, *from, to, rates)?, self.currency);
-            run.interest += interest.minor_units();
-            run.accrued += interest.minor_units();
+            run.exact += exact_interest(principal, *from, to, rates)?;
+            let interest = round(run.exact, self.currency).minor_units() - run.accrued;
+            run.interest += interest;
+            run.accrued += interest;
             let covered = run.credit.min(run.interest);
             run.interest -= covered;
             run.credit -= covered;

@@ -24,7 +24,19 @@ async fn healthz() -> HttpResponse {
 }
 
 async fn readyz(ctx: web::Data<AppContext>) -> HttpResponse {
-    readiness(&ctx.store).await
+    let ready = readiness(&ctx.store).await;
+    let warnings =
+        crate::domain::interest::accrual_warnings(ctx.config.creditors.values(), ctx.clock.now());
+    if warnings.is_empty() || !ready.status().is_success() {
+        return ready;
+    }
+    // Still ready (everything else works), but an operator must add the rate.
+    for warning in &warnings {
+        tracing::warn!(%warning, "late-payment interest");
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain")
+        .body(format!("ready\nwarning: {}", warnings.join("\nwarning: ")))
 }
 
 async fn readiness(store: &SharedStore) -> HttpResponse {

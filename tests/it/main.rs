@@ -22,6 +22,7 @@ mod events;
 mod idempotency;
 mod identity;
 mod import;
+mod interest;
 mod journey;
 mod journey_api;
 mod journeys;

@@ -259,6 +259,19 @@ async fn two_missed_instalments_break_the_plan_tell_the_debtor_and_resume_the_jo
         text.contains("avsluttet") && text.contains(&kr(case.balance())),
         "{text}"
     );
+    let view: serde_json::Value = d
+        .app
+        .get_api(&format!("/api/v1/cases/{}", d.case_id.as_str()), KEY_A)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(view["plan"], serde_json::Value::Null, "{view}");
+    assert_eq!(
+        view["broken_plans"][0]["missed"],
+        serde_json::json!([1, 2]),
+        "{view}"
+    );
     // Months on, the debtor opens a new link: the page says the plan has ended.
     let (cookie, _) = d.app.open_case(&d.case_id).await;
     let page = d.app.page_html("/case", &cookie).await;
@@ -299,8 +312,47 @@ async fn nothing_follows_up_a_plan_paid_in_full(backend: Backend) {
     );
 }
 
+async fn a_dispute_stops_the_follow_up_and_a_declined_one_brings_it_back(backend: Backend) {
+    let (d, _clock, _plan) = debtor_with_plan(backend).await;
+    assert_eq!(waiting(&d).await.len(), 1);
+    let (status, html) = d
+        .post(
+            "/case/dispute",
+            &[("text", "Jeg har betalt dette allerede.")],
+        )
+        .await;
+    assert!(status == 200 || status == 303, "{status} {html}");
+    assert!(
+        waiting(&d).await.is_empty(),
+        "no reminder while the claim is disputed"
+    );
+    let request = d.app.first_request_id(&d.case_id).await;
+    let response = d
+        .app
+        .post_json(
+            &format!("/api/v1/cases/{}/requests/{request}/decline", d.case_id),
+            Some(KEY_A),
+            &serde_json::json!({"reason": "Vi finner ingen betaling."}).to_string(),
+        )
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        200,
+        "{:?}",
+        response.text().await
+    );
+    assert_eq!(
+        waiting(&d).await,
+        vec![(
+            Template::InstalmentReminder,
+            Some(FollowUp::Reminder { number: 1 })
+        )]
+    );
+}
+
 on_both_stores!(
     a_reminder_goes_before_each_instalment_and_none_for_one_paid_early,
     two_missed_instalments_break_the_plan_tell_the_debtor_and_resume_the_journey,
     nothing_follows_up_a_plan_paid_in_full,
+    a_dispute_stops_the_follow_up_and_a_declined_one_brings_it_back,
 );

@@ -1,12 +1,12 @@
 //! `/api/v1/cases`: create or update, list, read, close and erase the agency's cases.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::ApiBody;
-use super::dto::{CaseInput, CaseList, CaseView, Include};
+use super::dto::{CaseDay, CaseInput, CaseList, CaseView, Include};
 use super::errors::{ApiError, Body as ErrorBody};
 use super::idempotency::about_case;
 use super::{Tenant, parse_body, parse_optional_body};
@@ -59,13 +59,21 @@ pub(crate) async fn upsert_case(
 
 /// The calendar day it is for the case's creditor (its time zone): where an instalment stands
 /// depends on it.
-pub(super) async fn creditor_today(ctx: &AppContext, case: &Case) -> Result<NaiveDate, ApiError> {
+pub(super) async fn creditor_today(ctx: &AppContext, case: &Case) -> Result<CaseDay, ApiError> {
     let now = ctx.clock.now();
     Ok(match ctx.creditor(&case.creditor_id).await? {
-        Some(creditor) => now
-            .with_timezone(&creditor.jurisdiction.time_zone())
-            .date_naive(),
-        None => now.date_naive(),
+        Some(creditor) => CaseDay {
+            today: now
+                .with_timezone(&creditor.jurisdiction.time_zone())
+                .date_naive(),
+            rates: (creditor.interest == crate::domain::creditor::InterestAccrual::Innfri).then(
+                || crate::domain::jurisdiction::law(creditor.jurisdiction).late_interest_rates(&[]),
+            ),
+        },
+        None => CaseDay {
+            today: now.date_naive(),
+            rates: None,
+        },
     })
 }
 

@@ -19,6 +19,12 @@ use crate::domain::plan_followup::{
 use crate::domain::self_service::Review;
 use crate::service::cases::{CaseIntake, ClaimLineIntake, DebtorIntake, NoticeIntake};
 
+/// The creditor's calendar day for a case, and its rate table when innfri accrues interest.
+pub(crate) struct CaseDay {
+    pub today: NaiveDate,
+    pub rates: Option<crate::domain::interest::RateTable>,
+}
+
 /// A case as the agency API shows it.
 #[derive(Serialize, ToSchema)]
 #[schema(as = Case)]
@@ -48,6 +54,16 @@ pub(crate) struct CaseView<'a> {
     requests: &'a [Review],
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    /// Late-payment interest innfri has accrued up to today (when the creditor has innfri
+    /// accrue it): computed on read, not a claim line, and not in `balance`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interest_accrued: Option<Money>,
+    /// What one more day of late-payment interest adds, with `interest_accrued`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interest_per_day: Option<Money>,
+    /// Plans that broke (instalments missed in a row), oldest first; kept for the record.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    broken_plans: Vec<BrokenPlanView>,
     /// With `include=audit`: who did what to the case, when and why, oldest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     audit: Option<&'a [AuditEntry]>,
@@ -72,6 +88,18 @@ pub(crate) struct JourneyView<'a> {
     next: Option<&'a QueuedStep>,
     /// Why the journey waits, when a person or the engine paused it.
     paused: Option<PauseReason>,
+}
+
+/// A plan that broke: when, which instalments broke it, and the plan's interest taken off.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct BrokenPlanView {
+    agreed_on: NaiveDate,
+    broken_on: NaiveDate,
+    /// The instalments missed in a row that broke it.
+    missed: Vec<u32>,
+    instalments: usize,
+    /// The plan's interest for instalments after the break, taken off the claim.
+    unearned_interest: Money,
 }
 
 /// An agreed instalment plan and where each of its instalments stands.
@@ -145,7 +173,12 @@ impl Include {
 impl<'a> CaseView<'a> {
     /// The case as it stands on `today` (the creditor's calendar day: instalment states
     /// depend on it).
-    pub(crate) fn new(c: &'a Case, today: NaiveDate) -> CaseView<'a> {
+    pub(crate) fn new(c: &'a Case, day: CaseDay) -> CaseView<'a> {
+        let today = day.today;
+        let accrued = day
+            .rates
+            .as_ref()
+            .and_then(|rates| c.balance_with_interest(today, rates).ok());
         let plan = c.plan.as_ref().map(|plan| {
             let paid = paid_toward_plan(plan, c.balance());
             let states = instalment_states(plan, paid, today, FollowUpRules::default().grace_days);
@@ -188,6 +221,19 @@ impl<'a> CaseView<'a> {
             requests: &c.pending,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            broken_plans: c
+                .broken_plans
+                .iter()
+                .map(|b| BrokenPlanView {
+                    agreed_on: b.plan.agreed_on,
+                    broken_on: b.broken_on,
+                    missed: b.missed.clone(),
+                    instalments: b.plan.instalments.len(),
+                    unearned_interest: b.unearned_interest,
+                })
+                .collect(),
+            interest_accrued: accrued.map(|b| b.accrued_interest),
+            interest_per_day: accrued.map(|b| b.per_day),
             audit: None,
             replies: None,
             messages: None,

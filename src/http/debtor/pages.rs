@@ -231,6 +231,15 @@ impl CasePage<'_> {
             let paid = paid_toward_plan(plan, case.balance());
             instalment_states(plan, paid, self.today, mandate.follow_up.grace_days)
         });
+        // Late-payment interest innfri accrues, as of the creditor's today (never stored).
+        let accrued = (v.creditor.interest == crate::domain::creditor::InterestAccrual::Innfri)
+            .then(|| {
+                let rates = crate::domain::jurisdiction::law(v.creditor.jurisdiction)
+                    .late_interest_rates(&[]);
+                case.balance_with_interest(self.today, &rates).ok()
+            })
+            .flatten()
+            .filter(|b| b.accrued_interest.is_positive());
         // A plan that broke is told on the page until a new one is agreed.
         let broken = case
             .broken_plans
@@ -302,6 +311,15 @@ impl CasePage<'_> {
                                 }
                             }
                             tr.total { th scope="row" { (t.get(l, "total-label")) } td { (amount) } }
+                            @if let Some(b) = &accrued {
+                                tr.interest-accrued {
+                                    th scope="row" {
+                                        (t.get(l, "interest-accrued-label"))
+                                        br; small { (t.format(l, "interest-accrued-per-day", &[("amount", &b.per_day.shown(l))])) }
+                                    }
+                                    td { (b.accrued_interest.shown(l)) }
+                                }
+                            }
                             // Every payment received is a line, so the breakdown adds up to what is left.
                             @if !case.payments.is_empty() {
                                 @for payment in &case.payments {
