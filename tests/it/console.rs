@@ -8,6 +8,7 @@ use innfri::clock::{Clock, SettableClock};
 use innfri::domain::case::CaseStatus;
 use innfri::domain::event::Actor;
 use innfri::domain::ids::{AgencyId, CaseId, CreditorId};
+use innfri::domain::journey::PauseReason;
 use innfri::domain::staff::{AccessKind, Role, StaffScope, StaffUser, staff_email};
 use innfri::service::staff;
 
@@ -1106,7 +1107,117 @@ fn user_commands_refuse_a_store_that_dies_with_them() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("needs a store that outlives"));
 }
 
+async fn a_handler_pauses_resumes_and_erases_a_case_from_its_screen(backend: Backend) {
+    let clock = clock();
+    let app = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .with_journey()
+        .start()
+        .await;
+    let case = app.new_case("ERASE-1").await;
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let session = log_in(&app, &kari).await;
+    let csrf = session_csrf(&app, &session).await;
+    let (status, html) = page(&app, &format!("/console/cases/{case}"), &session).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("planned"),
+        "the steps to come are listed: {html}"
+    );
+    assert!(html.contains("Pause the journey"));
+
+    let paused = post(
+        &app,
+        &format!("/console/cases/{case}/journey/pause"),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(paused.status().as_u16(), 303);
+    let stored = app.stored_case(&case).await;
+    assert_eq!(stored.journey.paused, Some(PauseReason::Manual));
+    let (_, html) = page(&app, &format!("/console/cases/{case}"), &session).await;
+    assert!(html.contains("Resume the journey"));
+    let resumed = post(
+        &app,
+        &format!("/console/cases/{case}/journey/resume"),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(resumed.status().as_u16(), 303);
+    assert_eq!(app.stored_case(&case).await.journey.paused, None);
+
+    let wrong = post(
+        &app,
+        &format!("/console/cases/{case}/erase"),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf), ("confirm_ref", "ERASE-2")],
+    )
+    .await;
+    assert_eq!(wrong.status().as_u16(), 422, "the reference must match");
+    assert!(!app.stored_case(&case).await.is_erased());
+    let erased = post(
+        &app,
+        &format!("/console/cases/{case}/erase"),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf), ("confirm_ref", "ERASE-1")],
+    )
+    .await;
+    assert_eq!(erased.status().as_u16(), 303);
+    let stored = app.stored_case(&case).await;
+    assert!(stored.is_erased());
+    assert_eq!(stored.status, CaseStatus::Closed);
+    assert!(stored.debtor.name.is_empty());
+    let by_kari: Vec<&str> = stored
+        .audit
+        .iter()
+        .filter(|a| a.actor == Actor::Staff(kari.user.id.clone()))
+        .map(|a| a.action.as_str())
+        .collect();
+    assert_eq!(
+        by_kari,
+        vec![
+            "journey.paused",
+            "journey.resumed",
+            "case.closed",
+            "case.erased"
+        ]
+    );
+
+    let viewer = login_for(
+        &app,
+        "viewer@a-inkasso.no",
+        agency_scope("agency-a", Role::Viewer),
+    )
+    .await;
+    let viewer_session = log_in(&app, &viewer).await;
+    let viewer_csrf = session_csrf(&app, &viewer_session).await;
+    let other = app.new_case("ERASE-3").await;
+    let (_, html) = page(&app, &format!("/console/cases/{other}"), &viewer_session).await;
+    assert!(
+        !html.contains("confirm_ref"),
+        "a viewer is not offered erasure"
+    );
+    let refused = post(
+        &app,
+        &format!("/console/cases/{other}/erase"),
+        &[(SESSION, &viewer_session)],
+        &[("csrf", &viewer_csrf), ("confirm_ref", "ERASE-3")],
+    )
+    .await;
+    assert_eq!(refused.status().as_u16(), 403);
+    assert!(!app.stored_case(&other).await.is_erased());
+}
+
 on_both_stores!(
+    a_handler_pauses_resumes_and_erases_a_case_from_its_screen,
     an_agency_admin_reads_who_opened_which_case_and_no_one_else_does,
     one_address_is_slowed_whatever_names_it_tries,
     the_case_list_searches_and_pages_by_cursor,
