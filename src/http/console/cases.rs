@@ -42,7 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The logged-in user, or the redirect to the login.
-async fn load(
+pub(super) async fn load(
     req: &HttpRequest,
     ctx: &AppContext,
 ) -> Result<(StaffSession, StaffUser), HttpResponse> {
@@ -788,6 +788,7 @@ async fn access(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
                                 AccessKind::Logout => "logged out",
                                 AccessKind::LoginFailed { reason } => { "failed login (" (reason) ")" }
                                 AccessKind::CaseViewed { case_id } => { "opened case " a href=(format!("/console/cases/{case_id}")) { (case_id) } }
+                                AccessKind::SettingsChanged { change } => { "settings: " (change) }
                             }
                         }
                     }
