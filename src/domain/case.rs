@@ -640,7 +640,12 @@ impl Case {
     /// references are bank or provider ids, not the payer's words, and are kept). An active case
     /// is closed first: nobody can be reached any more.
     pub fn erase(&mut self, now: DateTime<Utc>) {
-        self.close("closed for erasure", now);
+        self.erase_by(Actor::Agency, now);
+    }
+
+    /// [`Case::erase`] by `actor` (a staff user), named in the audit trail.
+    pub fn erase_by(&mut self, actor: Actor, now: DateTime<Utc>) {
+        self.close_by(actor.clone(), "closed for erasure", now);
         self.debtor.name = String::new();
         self.debtor.phone = None;
         self.debtor.email = None;
@@ -654,7 +659,7 @@ impl Case {
             entry.detail = String::new();
         }
         self.updated_at = now;
-        self.record(Actor::Agency, "case.erased", "", now);
+        self.record(actor, "case.erased", "", now);
     }
 
     /// Whether the debtor's personal data was erased.

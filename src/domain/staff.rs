@@ -311,6 +311,11 @@ pub enum AccessKind {
     CaseViewed {
         case_id: String,
     },
+    /// An admin changed the agency's settings (a key, a user, webhook delivery, an import);
+    /// `change` names what by ids, never by a person's address.
+    SettingsChanged {
+        change: String,
+    },
 }
 
 /// One line of the access log. `user` is `None` for a failed login under a name no user has;

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use super::retry::{self, Attempt, written};
 use crate::context::AppContext;
 use crate::domain::case::Case;
-use crate::domain::event::{Event, EventKind};
+use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::ids::CaseId;
 use crate::domain::message::Recipient;
 use crate::store::StoreError;
@@ -61,6 +61,16 @@ pub async fn erase(
     id: &CaseId,
     now: DateTime<Utc>,
 ) -> Result<(Case, Erased), ErasureError> {
+    erase_by(ctx, id, &Actor::Agency, now).await
+}
+
+/// [`erase`] by `actor` (a staff user), named in the case's audit trail.
+pub async fn erase_by(
+    ctx: &AppContext,
+    id: &CaseId,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Case, Erased), ErasureError> {
     let store = &ctx.store;
     // The numbers replies may come from: the debtor's, and any an earlier message went to.
     let mut phones: Vec<String> = Vec::new();
@@ -75,7 +85,7 @@ pub async fn erase(
         if let Some(phone) = &case.debtor.phone {
             lock(seen).push(phone.e164().to_owned());
         }
-        case.erase(now);
+        case.erase_by(actor.clone(), now);
         let event = Event::new(
             case.agency_id.clone(),
             Some(case.id.clone()),

@@ -230,7 +230,18 @@ pub async fn pause(
     reason: PauseReason,
     now: DateTime<Utc>,
 ) -> Result<Option<Case>, StoreError> {
-    set_pause(ctx, id, Some(reason), now).await
+    set_pause(ctx, id, Some(reason), &Actor::Agency, now).await
+}
+
+/// [`pause`] by `actor` (a staff user), named in the audit trail.
+pub async fn pause_by(
+    ctx: &AppContext,
+    id: &CaseId,
+    reason: PauseReason,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Option<Case>, StoreError> {
+    set_pause(ctx, id, Some(reason), actor, now).await
 }
 
 /// Resumes a paused journey where it stood (after a review, a person's pause, or a broken
@@ -240,13 +251,24 @@ pub async fn resume(
     id: &CaseId,
     now: DateTime<Utc>,
 ) -> Result<Option<Case>, StoreError> {
-    set_pause(ctx, id, None, now).await
+    set_pause(ctx, id, None, &Actor::Agency, now).await
+}
+
+/// [`resume`] by `actor` (a staff user), named in the audit trail.
+pub async fn resume_by(
+    ctx: &AppContext,
+    id: &CaseId,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Option<Case>, StoreError> {
+    set_pause(ctx, id, None, actor, now).await
 }
 
 async fn set_pause(
     ctx: &AppContext,
     id: &CaseId,
     reason: Option<PauseReason>,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Option<Case>, StoreError> {
     let done = retry::on_conflict::<bool, StoreError, _, _>(|| async move {
@@ -261,7 +283,7 @@ async fn set_pause(
             Some(r) => ("journey.paused", format!("{r:?}")),
             None => ("journey.resumed", String::new()),
         };
-        case.record(Actor::Agency, action, detail, now);
+        case.record(actor.clone(), action, detail, now);
         case.updated_at = now;
         Ok(match written(ctx.store.update_case(&case).await)? {
             Attempt::Done(_) => Attempt::Done(true),

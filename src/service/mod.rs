@@ -3,6 +3,7 @@
 //! CSV import, the callbacks and the worker call these: nothing else changes a case.
 
 pub mod agencies;
+pub mod agency_settings;
 pub mod amount;
 pub mod cases;
 pub mod closing;

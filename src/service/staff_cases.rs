@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::closing::{self, CloseError};
+use super::erasure::ErasureError;
 use super::messages::{self, MessageError};
 use super::payments::{self, Direct};
 use super::reconcile::Outcome;
@@ -13,6 +14,7 @@ use crate::context::AppContext;
 use crate::domain::case::{Case, CaseStatus};
 use crate::domain::event::Actor;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId};
+use crate::domain::journey::PauseReason;
 use crate::domain::message::{Channel, Message, Template};
 use crate::domain::money::Money;
 use crate::domain::plan::{InstalmentPlan, PlanShape, schedule};
@@ -138,6 +140,8 @@ pub async fn search(
 pub struct CaseView {
     pub case: Case,
     pub messages: Vec<Message>,
+    /// The journey: notices sent, then the steps to come if the debtor does not pay.
+    pub timeline: Vec<super::journey::PlannedStep>,
 }
 
 /// A case as `user` may see it, with its messages; the opening is written to the access log
@@ -167,7 +171,15 @@ pub async fn open(
         .await?;
     let mut messages = ctx.store.case_messages(&case.id).await?;
     messages.sort_by_key(|m| m.created_at);
-    Ok(Some(CaseView { case, messages }))
+    let timeline = match ctx.creditor(&case.creditor_id).await? {
+        Some(creditor) => super::journey::timeline(&creditor, &case, now),
+        None => Vec::new(),
+    };
+    Ok(Some(CaseView {
+        case,
+        messages,
+        timeline,
+    }))
 }
 
 /// Every request and dispute waiting for a person on the cases of `user`'s scope, oldest
@@ -234,6 +246,9 @@ pub enum ActionError {
     /// A channel or template the form does not offer.
     #[error("message: no such channel or template")]
     MessageKind,
+    /// The erase form's reference is not the case's.
+    #[error("confirm: type the case's reference exactly to erase it")]
+    EraseConfirm,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -267,6 +282,54 @@ pub async fn close(
     let case = changeable(ctx, user, id).await?;
     let reason = closing::reason(reason)?;
     Ok(closing::close_by(ctx, &case.agency_id, id, &reason, &actor(user), now).await?)
+}
+
+/// Holds the case's journey where it stands (`journey::pause_by`), attributed to the user.
+pub async fn pause_journey(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    now: DateTime<Utc>,
+) -> Result<Case, ActionError> {
+    changeable(ctx, user, id).await?;
+    super::journey::pause_by(ctx, id, PauseReason::Manual, &actor(user), now)
+        .await?
+        .ok_or(ActionError::NotFound)
+}
+
+/// Lets the case's journey go on (`journey::resume_by`), attributed to the user.
+pub async fn resume_journey(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    now: DateTime<Utc>,
+) -> Result<Case, ActionError> {
+    changeable(ctx, user, id).await?;
+    super::journey::resume_by(ctx, id, &actor(user), now)
+        .await?
+        .ok_or(ActionError::NotFound)
+}
+
+/// Erases the debtor's personal data (`erasure::erase_by`), attributed to the user. It cannot
+/// be undone, so the form must repeat the case's reference: a slip of the hand on the wrong
+/// case's page erases nothing.
+pub async fn erase(
+    ctx: &AppContext,
+    user: &StaffUser,
+    id: &CaseId,
+    confirm_ref: &str,
+    now: DateTime<Utc>,
+) -> Result<Case, ActionError> {
+    let case = changeable(ctx, user, id).await?;
+    if confirm_ref.trim() != case.external_ref.as_str() {
+        return Err(ActionError::EraseConfirm);
+    }
+    match super::erasure::erase_by(ctx, id, &actor(user), now).await {
+        Ok((case, _)) => Ok(case),
+        Err(ErasureError::NotFound) => Err(ActionError::NotFound),
+        Err(ErasureError::Conflict) => Err(ActionError::Store(StoreError::Conflict)),
+        Err(ErasureError::Store(e)) => Err(ActionError::Store(e)),
+    }
 }
 
 /// Registers a payment made straight to the creditor (`payments::register_direct`).

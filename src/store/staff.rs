@@ -28,6 +28,9 @@ pub trait StaffStore: Send + Sync {
     async fn use_totp_step(&self, id: &StaffUserId, step: u64) -> StoreResult<bool>;
     async fn staff_user(&self, id: &StaffUserId) -> StoreResult<Option<StaffUser>>;
     async fn staff_user_by_email(&self, email: &EmailAddress) -> StoreResult<Option<StaffUser>>;
+    /// Every user, in no particular order (an agency's admin lists its own; there are tens,
+    /// not millions, so one read of all is the simple and honest way).
+    async fn staff_users(&self) -> StoreResult<Vec<StaffUser>>;
 
     async fn save_invitation(
         &self,

@@ -8,6 +8,7 @@ use innfri::clock::{Clock, SettableClock};
 use innfri::domain::case::CaseStatus;
 use innfri::domain::event::Actor;
 use innfri::domain::ids::{AgencyId, CaseId, CreditorId};
+use innfri::domain::journey::PauseReason;
 use innfri::domain::staff::{AccessKind, Role, StaffScope, StaffUser, staff_email};
 use innfri::service::staff;
 
@@ -1106,7 +1107,379 @@ fn user_commands_refuse_a_store_that_dies_with_them() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("needs a store that outlives"));
 }
 
+async fn a_handler_pauses_resumes_and_erases_a_case_from_its_screen(backend: Backend) {
+    let clock = clock();
+    let app = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .with_journey()
+        .start()
+        .await;
+    let case = app.new_case("ERASE-1").await;
+    let kari = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let session = log_in(&app, &kari).await;
+    let csrf = session_csrf(&app, &session).await;
+    let (status, html) = page(&app, &format!("/console/cases/{case}"), &session).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("planned"),
+        "the steps to come are listed: {html}"
+    );
+    assert!(html.contains("Pause the journey"));
+
+    let paused = post(
+        &app,
+        &format!("/console/cases/{case}/journey/pause"),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(paused.status().as_u16(), 303);
+    let stored = app.stored_case(&case).await;
+    assert_eq!(stored.journey.paused, Some(PauseReason::Manual));
+    let (_, html) = page(&app, &format!("/console/cases/{case}"), &session).await;
+    assert!(html.contains("Resume the journey"));
+    let resumed = post(
+        &app,
+        &format!("/console/cases/{case}/journey/resume"),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(resumed.status().as_u16(), 303);
+    assert_eq!(app.stored_case(&case).await.journey.paused, None);
+
+    let wrong = post(
+        &app,
+        &format!("/console/cases/{case}/erase"),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf), ("confirm_ref", "ERASE-2")],
+    )
+    .await;
+    assert_eq!(wrong.status().as_u16(), 422, "the reference must match");
+    assert!(!app.stored_case(&case).await.is_erased());
+    let erased = post(
+        &app,
+        &format!("/console/cases/{case}/erase"),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf), ("confirm_ref", "ERASE-1")],
+    )
+    .await;
+    assert_eq!(erased.status().as_u16(), 303);
+    let stored = app.stored_case(&case).await;
+    assert!(stored.is_erased());
+    assert_eq!(stored.status, CaseStatus::Closed);
+    assert!(stored.debtor.name.is_empty());
+    let by_kari: Vec<&str> = stored
+        .audit
+        .iter()
+        .filter(|a| a.actor == Actor::Staff(kari.user.id.clone()))
+        .map(|a| a.action.as_str())
+        .collect();
+    assert_eq!(
+        by_kari,
+        vec![
+            "journey.paused",
+            "journey.resumed",
+            "case.closed",
+            "case.erased"
+        ]
+    );
+
+    let viewer = login_for(
+        &app,
+        "viewer@a-inkasso.no",
+        agency_scope("agency-a", Role::Viewer),
+    )
+    .await;
+    let viewer_session = log_in(&app, &viewer).await;
+    let viewer_csrf = session_csrf(&app, &viewer_session).await;
+    let other = app.new_case("ERASE-3").await;
+    let (_, html) = page(&app, &format!("/console/cases/{other}"), &viewer_session).await;
+    assert!(
+        !html.contains("confirm_ref"),
+        "a viewer is not offered erasure"
+    );
+    let refused = post(
+        &app,
+        &format!("/console/cases/{other}/erase"),
+        &[(SESSION, &viewer_session)],
+        &[("csrf", &viewer_csrf), ("confirm_ref", "ERASE-3")],
+    )
+    .await;
+    assert_eq!(refused.status().as_u16(), 403);
+    assert!(!app.stored_case(&other).await.is_erased());
+}
+
+/// A multipart/form-data body as a browser sends the import form.
+fn upload_body(boundary: &str, fields: &[(&str, &str)], file: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cases.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
+async fn an_agency_admin_manages_keys_users_and_imports_cases(backend: Backend) {
+    let clock = clock();
+    let app = app_on(backend, &clock).await;
+    let admin = login_for(
+        &app,
+        "admin@a-inkasso.no",
+        agency_scope("agency-a", Role::Admin),
+    )
+    .await;
+    let handler = login_for(
+        &app,
+        "kari@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let other_admin = login_for(
+        &app,
+        "admin@b-inkasso.no",
+        agency_scope("agency-b", Role::Admin),
+    )
+    .await;
+    let session = log_in(&app, &admin).await;
+    let csrf = session_csrf(&app, &session).await;
+    let (status, html) = page(&app, "/console/agency", &session).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("kari@a-inkasso.no"),
+        "the agency's users are listed"
+    );
+    assert!(!html.contains("admin@b-inkasso.no"), "not another agency's");
+
+    // A key shown once works on the API until it is revoked.
+    let issued = post(
+        &app,
+        "/console/agency/keys",
+        &[(SESSION, &session)],
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(issued.status().as_u16(), 200);
+    assert_eq!(issued.headers()["cache-control"], "no-store");
+    let html = issued.text().await.expect("html");
+    let key = html
+        .split("ik_")
+        .nth(1)
+        .map(|rest| format!("ik_{}", &rest[..32]))
+        .expect("the key is shown");
+    let listed = app.get_api("/api/v1/cases", &key).await;
+    assert_eq!(listed.status().as_u16(), 200, "the new key works");
+    let key_id = innfri::tenants::key_id(&innfri::config::api_key_hash(&key));
+    let revoked = post(
+        &app,
+        &format!("/console/agency/keys/{key_id}/revoke"),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(revoked.status().as_u16(), 303);
+    let refused = app.get_api("/api/v1/cases", &key).await;
+    assert_eq!(
+        refused.status().as_u16(),
+        401,
+        "a revoked key stops at once"
+    );
+
+    // Users: invited with a role, disabled (not oneself), never another agency's.
+    let invited = post(
+        &app,
+        "/console/agency/users",
+        &[(SESSION, &session)],
+        &[
+            ("csrf", &csrf),
+            ("email", "new@a-inkasso.no"),
+            ("role", "viewer"),
+        ],
+    )
+    .await;
+    assert_eq!(invited.status().as_u16(), 200);
+    assert!(
+        invited
+            .text()
+            .await
+            .expect("html")
+            .contains("/console/invite/")
+    );
+    let new = app
+        .ctx
+        .store
+        .staff_user_by_email(
+            &innfri::domain::contact::EmailAddress::parse("new@a-inkasso.no").expect("email"),
+        )
+        .await
+        .expect("read")
+        .expect("created");
+    assert_eq!(new.scope, agency_scope("agency-a", Role::Viewer));
+    let bad_role = post(
+        &app,
+        "/console/agency/users",
+        &[(SESSION, &session)],
+        &[
+            ("csrf", &csrf),
+            ("email", "x@a-inkasso.no"),
+            ("role", "owner"),
+        ],
+    )
+    .await;
+    assert_eq!(bad_role.status().as_u16(), 422);
+    assert!(bad_role.text().await.expect("html").contains("role:"));
+    let myself = post(
+        &app,
+        &format!("/console/agency/users/{}/disable", admin.user.id),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(myself.status().as_u16(), 422);
+    let disabled = post(
+        &app,
+        &format!("/console/agency/users/{}/disable", handler.user.id),
+        &[(SESSION, &session)],
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(disabled.status().as_u16(), 303);
+    let stored = |id: innfri::domain::staff::StaffUserId| {
+        let store = app.ctx.store.clone();
+        async move { store.staff_user(&id).await.expect("read").expect("user") }
+    };
+    assert!(stored(handler.user.id.clone()).await.disabled);
+    let b_session = log_in(&app, &other_admin).await;
+    let b_csrf = session_csrf(&app, &b_session).await;
+    let across = post(
+        &app,
+        &format!("/console/agency/users/{}/invite", new.id),
+        &[(SESSION, &b_session)],
+        &[("csrf", &b_csrf)],
+    )
+    .await;
+    assert_eq!(
+        across.status().as_u16(),
+        422,
+        "another agency's user is not found"
+    );
+    assert!(!stored(new.id.clone()).await.enrolled);
+
+    // A CSV upload imports with the command line's row report.
+    let due = (clock.now() + Duration::days(20))
+        .format("%Y-%m-%d")
+        .to_string();
+    let csv = format!(
+        "external_ref,debtor_name,principal,due_date\nUP-1,Ola Nordmann,250,{due}\nUP-2,Kari,abc,{due}\n"
+    );
+    let boundary = "innfri-test-boundary";
+    let response = app
+        .http
+        .post(app.url("/console/agency/import"))
+        .header("Cookie", format!("{SESSION}={session}"))
+        .header("Origin", &app.base)
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(upload_body(
+            boundary,
+            &[("csrf", &csrf), ("creditor", "nordlys-energi")],
+            csv.as_bytes(),
+        ))
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.expect("html");
+    assert!(
+        html.contains("2 rows: 1 created, 0 updated, 0 unchanged, 1 rejected"),
+        "{html}"
+    );
+    assert!(
+        html.contains("principal"),
+        "the rejected row names its field"
+    );
+    let forged = app
+        .http
+        .post(app.url("/console/agency/import"))
+        .header("Cookie", format!("{SESSION}={session}"))
+        .header("Origin", &app.base)
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(upload_body(
+            boundary,
+            &[("csrf", "wrong"), ("creditor", "nordlys-energi")],
+            csv.replace("UP-1", "UP-9").as_bytes(),
+        ))
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(forged.status().as_u16(), 403);
+
+    let changes: Vec<String> = app
+        .ctx
+        .store
+        .access_log(100)
+        .await
+        .expect("log")
+        .into_iter()
+        .filter(|e| e.user.as_ref() == Some(&admin.user.id))
+        .filter_map(|e| match e.kind {
+            AccessKind::SettingsChanged { change } => Some(change),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(changes.len(), 5, "{changes:?}");
+    assert!(
+        changes.iter().all(|c| !c.contains('@')),
+        "no address in the log: {changes:?}"
+    );
+
+    // A handler has no settings.
+    let handler2 = login_for(
+        &app,
+        "ola@a-inkasso.no",
+        agency_scope("agency-a", Role::Handler),
+    )
+    .await;
+    let h_session = log_in(&app, &handler2).await;
+    let h_csrf = session_csrf(&app, &h_session).await;
+    let (status, _) = page(&app, "/console/agency", &h_session).await;
+    assert_eq!(status, 403);
+    let refused = post(
+        &app,
+        "/console/agency/keys",
+        &[(SESSION, &h_session)],
+        &[("csrf", &h_csrf)],
+    )
+    .await;
+    assert_eq!(refused.status().as_u16(), 403);
+}
+
 on_both_stores!(
+    an_agency_admin_manages_keys_users_and_imports_cases,
+    a_handler_pauses_resumes_and_erases_a_case_from_its_screen,
     an_agency_admin_reads_who_opened_which_case_and_no_one_else_does,
     one_address_is_slowed_whatever_names_it_tries,
     the_case_list_searches_and_pages_by_cursor,

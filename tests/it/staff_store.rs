@@ -57,6 +57,7 @@ macro_rules! on_every_store {
 }
 
 on_every_store!(
+    every_user_is_listed_once_with_its_changes,
     a_user_is_created_once_per_address_and_found_by_it,
     an_invitation_is_taken_once,
     staff_sessions_are_saved_read_and_ended,
@@ -83,6 +84,27 @@ fn user(address: &str) -> StaffUser {
         disabled: false,
         created_at: Utc::now(),
     }
+}
+
+async fn every_user_is_listed_once_with_its_changes(backend: Backend) {
+    let store = store(backend).await;
+    assert!(store.staff_users().await.expect("list").is_empty());
+    let kari = user("kari@a-inkasso.no");
+    let ola = user("ola@a-inkasso.no");
+    assert!(store.create_staff_user(&kari).await.expect("create"));
+    assert!(store.create_staff_user(&ola).await.expect("create"));
+    assert!(
+        !store
+            .create_staff_user(&user("kari@a-inkasso.no"))
+            .await
+            .expect("create")
+    );
+    let mut disabled = ola.clone();
+    disabled.disabled = true;
+    assert!(store.save_staff_user(&disabled).await.expect("save"));
+    let mut listed = store.staff_users().await.expect("list");
+    listed.sort_by(|a, b| a.email.as_str().cmp(b.email.as_str()));
+    assert_eq!(listed, vec![kari, disabled]);
 }
 
 async fn a_user_is_created_once_per_address_and_found_by_it(backend: Backend) {

@@ -22,6 +22,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/console/cases/{id}/close", web::post().to(close))
         .route("/console/cases/{id}/payments", web::post().to(payment))
         .route("/console/cases/{id}/messages", web::post().to(message))
+        .route("/console/cases/{id}/journey/pause", web::post().to(pause))
+        .route("/console/cases/{id}/journey/resume", web::post().to(resume))
+        .route("/console/cases/{id}/erase", web::post().to(erase))
         .route(
             "/console/cases/{id}/requests/{request}/approve",
             web::post().to(approve),
@@ -39,7 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The logged-in user, or the redirect to the login.
-async fn load(
+pub(super) async fn load(
     req: &HttpRequest,
     ctx: &AppContext,
 ) -> Result<(StaffSession, StaffUser), HttpResponse> {
@@ -206,6 +209,37 @@ fn case_body(
             }
         }
         section {
+            h2 { "Journey" }
+            p {
+                @match case.journey.paused {
+                    Some(reason) => { "Paused: " (pause_reason(reason)) "." }
+                    None => { "Running: the next step goes out by itself on its day unless the debtor pays or answers." }
+                }
+            }
+            @if view.timeline.is_empty() { p { "No notices sent and none to come." } }
+            @else {
+                table {
+                    thead { tr { th { "Step" } th { "Kind" } th { "Sent or planned" } th { "Day" } th { "Deadline" } th { "Fee" } } }
+                    tbody {
+                        @for step in &view.timeline {
+                            tr {
+                                td { (step.step) } td { (step.kind) } td { (step.state) } td { (step.day) }
+                                td { (step.deadline.map(|d| d.to_string()).unwrap_or_default()) }
+                                td { (step.fee.map(|f| f.to_string()).unwrap_or_default()) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if changes && case.status.is_active() {
+                @let (action, label) = if case.journey.paused.is_some() { ("resume", "Resume the journey") } else { ("pause", "Pause the journey") };
+                form method="post" action=(format!("/console/cases/{}/journey/{action}", case.id)) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    button type="submit" { (label) }
+                }
+            }
+        }
+        section {
             h2 { "Requests and disputes waiting" }
             @if case.pending.is_empty() { p { "None." } }
             @for review in &case.pending {
@@ -290,6 +324,18 @@ fn case_body(
                 }
             }
         }
+        @if changes && !case.is_erased() {
+            section {
+                h2 { "Erase the debtor's personal data" }
+                p { "The name, contact data and every free text go from the case, its messages, links and events; amounts, dates and payments stay for the books. This cannot be undone; an active case is closed first." }
+                form method="post" action=(format!("/console/cases/{}/erase", case.id)) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="confirm-ref" { "Type the case's reference (" (case.external_ref) ") to confirm" }
+                    input id="confirm-ref" name="confirm_ref" required autocomplete="off";
+                    p { button type="submit" { "Erase" } }
+                }
+            }
+        }
         section {
             h2 { "Audit trail" }
             table {
@@ -300,6 +346,20 @@ fn case_body(
                     }
                 }
             }
+        }
+    }
+}
+
+fn pause_reason(reason: crate::domain::journey::PauseReason) -> &'static str {
+    use crate::domain::journey::PauseReason;
+    match reason {
+        PauseReason::Manual => "by a person",
+        PauseReason::Disputed => "the debtor disputes the claim",
+        PauseReason::InReview => "a request waits for a person",
+        PauseReason::Hardship => "the debtor told of hardship",
+        PauseReason::Plan => "an agreed instalment plan runs instead",
+        PauseReason::NeedsReview => {
+            "the next step cannot lawfully go out as configured; check the creditor's journey"
         }
     }
 }
@@ -499,6 +559,46 @@ async fn message(
     .await
 }
 
+async fn pause(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = ctx.clone();
+    change(req, ctx, &path, body, |user, id, _| async move {
+        staff_cases::pause_journey(&c, &user, &id, c.clock.now()).await
+    })
+    .await
+}
+
+async fn resume(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = ctx.clone();
+    change(req, ctx, &path, body, |user, id, _| async move {
+        staff_cases::resume_journey(&c, &user, &id, c.clock.now()).await
+    })
+    .await
+}
+
+async fn erase(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = ctx.clone();
+    change(req, ctx, &path, body, |user, id, form| async move {
+        let confirm = field(&form, "confirm_ref").unwrap_or_default().to_owned();
+        staff_cases::erase(&c, &user, &id, &confirm, c.clock.now()).await
+    })
+    .await
+}
+
 /// Today in the jurisdiction's calendar, for the instalment states.
 fn today(ctx: &AppContext) -> chrono::NaiveDate {
     ctx.clock
@@ -688,6 +788,7 @@ async fn access(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
                                 AccessKind::Logout => "logged out",
                                 AccessKind::LoginFailed { reason } => { "failed login (" (reason) ")" }
                                 AccessKind::CaseViewed { case_id } => { "opened case " a href=(format!("/console/cases/{case_id}")) { (case_id) } }
+                                AccessKind::SettingsChanged { change } => { "settings: " (change) }
                             }
                         }
                     }

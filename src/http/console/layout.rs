@@ -39,6 +39,8 @@ pub fn page(title: &str, user: Option<(&StaffUser, &str)>, body: Markup) -> Mark
                             @if matches!(user.scope, StaffScope::Agency { role: Role::Admin, .. }) {
                                 " "
                                 a href="/console/access" { "Access log" }
+                                " "
+                                a href="/console/agency" { "Settings" }
                             }
                         }
                         form method="post" action="/console/logout" class="logout" {

@@ -3,6 +3,7 @@
 //! form, call one use case in `service::staff*` and render; the session is `service::staff_login`.
 
 mod access;
+mod agency;
 mod cases;
 mod layout;
 
@@ -53,6 +54,7 @@ fn count_attempt(
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(CSS_PATH, web::get().to(layout::stylesheet))
         .configure(access::routes)
+        .configure(agency::routes)
         .configure(cases::routes);
 }
 

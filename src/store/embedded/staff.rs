@@ -65,6 +65,10 @@ impl StaffStore for EmbeddedStore {
         Ok(self.lock()?.staff_users.get(id.as_str()).cloned())
     }
 
+    async fn staff_users(&self) -> StoreResult<Vec<StaffUser>> {
+        Ok(self.lock()?.staff_users.values().cloned().collect())
+    }
+
     async fn staff_user_by_email(&self, email: &EmailAddress) -> StoreResult<Option<StaffUser>> {
         let pseudonym = self.pseudonyms.of(email.as_str());
         let inner = self.lock()?;

@@ -284,6 +284,14 @@ impl Keys {
     pub(super) fn staff_user(&self, id: &StaffUserId) -> String {
         format!("{}:staff:{{staff}}:user:{id}", self.ns)
     }
+    /// The ids of every user (a set), for an admin's list of users.
+    pub(super) fn staff_users(&self) -> String {
+        format!("{}:staff:{{staff}}:users", self.ns)
+    }
+    /// What `SCAN` finds every user by, for the one-time index of users made before it.
+    pub(super) fn staff_user_pattern(&self) -> String {
+        format!("{}:staff:{{staff}}:user:*", self.ns)
+    }
     /// The id of the user with this (lower-case) address.
     pub(super) fn staff_email(&self, email: &str) -> String {
         format!(

@@ -59,6 +59,10 @@ impl RedisStore {
                 self.backfill_retention_index().await?;
                 self.end_migration("retention-index").await?;
             }
+            if self.begin_migration("staff-index").await? {
+                self.backfill_staff_index().await?;
+                self.end_migration("staff-index").await?;
+            }
         }
         self.lay_out_queue().await?;
         for agency in &agencies {
@@ -357,6 +361,42 @@ impl RedisStore {
         }
         if moved > 0 {
             tracing::info!(count = moved, "SMS reply routes moved to pseudonyms");
+        }
+        Ok(())
+    }
+
+    /// Users made before the set of every user's id existed are added to it.
+    async fn backfill_staff_index(&self) -> StoreResult<()> {
+        let prefix = self.keys.staff_user_pattern();
+        let prefix = prefix.trim_end_matches('*').to_owned();
+        let mut cursor: u64 = 0;
+        let mut ids: Vec<String> = Vec::new();
+        loop {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(self.keys.staff_user_pattern())
+                .arg("COUNT")
+                .arg(1000)
+                .query_async(&mut self.conn())
+                .await
+                .map_err(unavailable)?;
+            ids.extend(
+                keys.iter()
+                    .filter_map(|k| k.strip_prefix(prefix.as_str()))
+                    .map(str::to_owned),
+            );
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+        if !ids.is_empty() {
+            self.conn()
+                .sadd::<_, _, ()>(self.keys.staff_users(), &ids)
+                .await
+                .map_err(unavailable)?;
+            tracing::info!(count = ids.len(), "staff users indexed");
         }
         Ok(())
     }

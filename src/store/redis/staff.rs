@@ -25,6 +25,7 @@ impl StaffStore for RedisStore {
             .create_staff_user
             .key(self.keys.staff_email(user.email.as_str()))
             .key(self.keys.staff_user(&user.id))
+            .key(self.keys.staff_users())
             .arg(user.id.as_str())
             .arg(to_json(user)?)
             .invoke_async(&mut self.conn())
@@ -63,6 +64,29 @@ impl StaffStore for RedisStore {
             .await
             .map_err(unavailable)?;
         raw.map(|r| from_json(&r)).transpose()
+    }
+
+    async fn staff_users(&self) -> StoreResult<Vec<StaffUser>> {
+        let ids: Vec<String> = self
+            .conn()
+            .smembers(self.keys.staff_users())
+            .await
+            .map_err(unavailable)?;
+        let keys: Vec<String> = ids
+            .iter()
+            .filter_map(|id| StaffUserId::parse(id))
+            .map(|id| self.keys.staff_user(&id))
+            .collect();
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One slot (`{staff}`), so one MGET also on a Cluster.
+        let raws: Vec<Option<String>> = redis::cmd("MGET")
+            .arg(&keys)
+            .query_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        raws.iter().flatten().map(|r| from_json(r)).collect()
     }
 
     async fn staff_user_by_email(&self, email: &EmailAddress) -> StoreResult<Option<StaffUser>> {
