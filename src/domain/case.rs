@@ -1090,6 +1090,55 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_plan_takes_the_interest_accrued_by_its_day_and_stops_it_until_it_breaks() {
+        use crate::domain::interest::{RatePeriod, RateTable};
+        use crate::domain::plan::{PlanShape, schedule};
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let rates = RateTable::new(
+            vec![RatePeriod {
+                from: date(2026, 1, 1),
+                percent: dec!(12.00),
+            }],
+            date(2028, 1, 1),
+        );
+        let on = |day| OwedOn {
+            day,
+            rates: Some(rates.clone()),
+        };
+        let mut case = sample_case();
+        // Due 2026-12-01; by 2026-12-31, 30 days on 1 200 kr at 12 %:
+        // 1200 × 0.12 × 30 / 365 = 11.835… → 11.84, on top of 1 249.50.
+        let agreed = date(2026, 12, 31);
+        let owed = case.balance(&on(agreed));
+        assert_eq!(owed, nok(dec!(1261.34)));
+        let mut rules = crate::domain::mandate::tests::generous().plan;
+        rules.interest_during_plan = true;
+        rules.interest_rate_percent = dec!(10);
+        let plan = schedule(owed, PlanShape::Months(3), &rules, agreed).expect("plan");
+        assert_eq!(plan.principal, owed);
+        case.agree_plan(Actor::Debtor, plan.clone(), case.created_at);
+        // The plan is what is owed now, and the late-payment interest does not run on beside
+        // the plan's own interest: counted once.
+        assert_eq!(case.balance(&on(agreed)), plan.total);
+        assert_eq!(case.balance(&on(date(2027, 2, 15))), plan.total);
+        assert_eq!(
+            case.interest_owed(&on(date(2027, 2, 15)))
+                .expect("accruing")
+                .per_day,
+            nok(dec!(0))
+        );
+        // The plan breaks on 2027-03-01: late-payment interest runs again from that day.
+        let broke = date(2027, 3, 1);
+        case.break_plan(broke, vec![1, 2], case.created_at);
+        let at_break = case.balance(&on(broke));
+        let ten_days_on = case.balance(&on(date(2027, 3, 11)));
+        // 10 days on the 1 200 kr principal: 1200 × 0.12 × 10 / 365 = 3.945… → 3.95 (the
+        // accrued total is rounded once, so the step may differ by an øre).
+        let step = ten_days_on.minor_units() - at_break.minor_units();
+        assert!((394..=396).contains(&step), "{step}");
+    }
+
+    #[test]
     fn control_and_bidi_characters_in_texts_name_their_field() {
         let mut terms = sample_terms();
         terms.debtor.name = "Kari\u{202E}nnamdroN".into();

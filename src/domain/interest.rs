@@ -469,4 +469,42 @@ mod tests {
         assert!(warning.contains("from 2026-07-01"), "{warning}");
         assert_eq!(half_year_of(d(2024, 2, 29)), d(2024, 1, 1));
     }
+
+    #[test]
+    fn configured_rates_start_a_half_year_stay_in_range_and_leave_no_gap() {
+        let p = |y, m, day, percent| RatePeriod {
+            from: d(y, m, day),
+            percent,
+        };
+        let end = d(2026, 7, 1);
+        assert!(check_configured_rates(&[], end).is_empty());
+        assert!(
+            check_configured_rates(&[p(2026, 7, 1, dec!(12.25)), p(2027, 1, 1, dec!(0))], end)
+                .is_empty()
+        );
+        // A correction of a built-in half-year is fine too.
+        assert!(check_configured_rates(&[p(2025, 7, 1, dec!(12.25))], end).is_empty());
+        let fields = |extra: &[RatePeriod]| {
+            check_configured_rates(extra, end)
+                .into_iter()
+                .map(|(i, f, _)| (i, f))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(&[p(2026, 7, 2, dec!(12))]),
+            [(0, "from"), (0, "from")]
+        );
+        assert_eq!(fields(&[p(2026, 4, 1, dec!(12))]), [(0, "from")]);
+        assert_eq!(fields(&[p(2026, 7, 1, dec!(30.01))]), [(0, "percent")]);
+        assert_eq!(fields(&[p(2026, 7, 1, dec!(-1))]), [(0, "percent")]);
+        assert_eq!(fields(&[p(2026, 7, 1, dec!(30))]), []);
+        assert_eq!(
+            fields(&[p(2026, 7, 1, dec!(12)), p(2026, 7, 1, dec!(13))]),
+            [(1, "from")]
+        );
+        // 2027-01-01 without 2026-07-01 would run the first half of 2026's rate on silently.
+        let gap = check_configured_rates(&[p(2027, 1, 1, dec!(12))], end);
+        assert_eq!(gap.len(), 1);
+        assert!(gap[0].2.contains("2026-07-01 is missing"), "{gap:?}");
+    }
 }

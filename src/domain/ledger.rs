@@ -417,12 +417,102 @@ mod tests {
     }
 
     #[test]
-    fn a_day_without_a_known_rate_is_an_error_not_a_guess() {
+    fn a_day_without_a_known_rate_accrues_nothing_rather_than_a_guess() {
         let r = rates();
-        assert!(
-            ledger(&[], &[], Some(&r))
-                .balance_on(d(2026, 8, 1))
-                .is_err()
+        // The table ends on 2026-07-01: interest runs 2026-01-15 .. 2026-07-01 only, 167 days
+        // (17 + 28 + 31 + 30 + 31 + 30): 10 000 × 12 % × 167 / 365 = 549.041… → 549.04.
+        let later = ledger(&[], &[], Some(&r))
+            .balance_on(d(2026, 8, 1))
+            .expect("balance");
+        assert_eq!(later.accrued_interest, kr(dec!(549.04)));
+        assert_eq!(later.per_day, kr(dec!(0)));
+        let at_the_end = ledger(&[], &[], Some(&r))
+            .balance_on(d(2026, 7, 1))
+            .expect("balance");
+        assert_eq!(at_the_end.total, later.total);
+    }
+
+    #[test]
+    fn nothing_accrues_while_paused() {
+        let r = rates();
+        let paused = [Pause {
+            from: d(2026, 2, 14),
+            until: Some(d(2026, 3, 16)),
+        }];
+        let l = Ledger {
+            paused: &paused,
+            ..ledger(&[], &[], Some(&r))
+        };
+        // 2026-01-15 .. 02-14 (30 days) and 03-16 .. 03-25 (9 days): 39 days at 12 %:
+        // 10 000 × 0.12 × 39 / 365 = 128.219… → 128.22.
+        let b = l.balance_on(d(2026, 3, 25)).expect("balance");
+        assert_eq!(b.accrued_interest, kr(dec!(128.22)));
+        let during = l.balance_on(d(2026, 3, 1)).expect("balance");
+        assert_eq!(during.per_day, kr(dec!(0)));
+        // Still paused, open-ended: nothing after 2026-02-14.
+        let open = [Pause {
+            from: d(2026, 2, 14),
+            until: None,
+        }];
+        let b = Ledger {
+            paused: &open,
+            ..ledger(&[], &[], Some(&r))
+        }
+        .balance_on(d(2026, 6, 1))
+        .expect("balance");
+        // 30 days: 10 000 × 0.12 × 30 / 365 = 98.630… → 98.63.
+        assert_eq!(b.accrued_interest, kr(dec!(98.63)));
+    }
+
+    #[test]
+    fn the_statutory_table_by_hand_across_a_half_year_boundary_and_into_a_leap_year() {
+        let r = crate::domain::jurisdiction::no::late_interest_rates(&[]);
+        let l = Ledger {
+            due_date: d(2023, 6, 21),
+            fixed_interest: kr(dec!(0)),
+            ..ledger(&[], &[], Some(&r))
+        };
+        // 10 000 kr due 2023-06-21, owed at the start of 2024-01-11:
+        //   2023-06-21 .. 07-01:  10 days at 10.75 % / 365 = 10 750 / 365  =  29.452054…
+        //   2023-07-01 .. 2024-01-01: 184 days at 11.75 % / 365 = 216 200 / 365 = 592.328767…
+        //   2024-01-01 .. 01-11:  10 days at 12.50 % / 366 (2024 is a leap year)
+        //                                                  = 12 500 / 366 =  34.153005…
+        //   together 655.933827… → 655.93
+        let b = l.balance_on(d(2024, 1, 11)).expect("balance");
+        assert_eq!(b.accrued_interest, kr(dec!(655.93)));
+        assert_eq!(b.total, kr(dec!(10655.93)));
+        // One more day in 2024: 10 000 × 12.5 % / 366 = 3.415… → 3.42.
+        assert_eq!(b.per_day, kr(dec!(3.42)));
+        // Over 29 February 2024: 2024-02-01 .. 03-01 is 29 days, all over 366:
+        // 10 000 × 12.5 % × 29 / 366 = 36 250 / 366 = 99.043715… → 99.04 more.
+        let feb = l.balance_on(d(2024, 2, 1)).expect("balance");
+        let mar = l.balance_on(d(2024, 3, 1)).expect("balance");
+        assert_eq!(
+            mar.accrued_interest.minor_units() - feb.accrued_interest.minor_units(),
+            9904
         );
+    }
+
+    #[test]
+    fn an_interest_charge_counts_from_its_day() {
+        // A plan's interest fixed on 2026-02-01: a payment on 2026-01-20 went to the interest
+        // line and the principal as they were then, not to it.
+        let payments = [Dated {
+            on: d(2026, 1, 20),
+            amount: kr(dec!(20)),
+        }];
+        let charges = [Dated {
+            on: d(2026, 2, 1),
+            amount: kr(dec!(50)),
+        }];
+        let b = Ledger {
+            interest_charges: &charges,
+            ..ledger(&[], &payments, None)
+        }
+        .balance_on(d(2026, 3, 1))
+        .expect("balance");
+        assert_eq!(b.principal, kr(dec!(10000)));
+        assert_eq!(b.interest, kr(dec!(50)));
+        assert_eq!(b.total, kr(dec!(10050)));
     }
 }

@@ -558,6 +558,21 @@ mod tests {
         assert_eq!(rates.rate_on(d(2026, 6, 30)), Ok(dec!(12.00)));
         // The built-in table ends with the first half of 2026: no rate is invented after it.
         assert!(rates.rate_on(d(2026, 11, 23)).is_err());
+        // Configuration extends it by the half-years it adds (and may correct one).
+        let extended = late_interest_rates(&[
+            RatePeriod {
+                from: d(2026, 7, 1),
+                percent: dec!(12.25),
+            },
+            RatePeriod {
+                from: d(2026, 1, 1),
+                percent: dec!(11.90),
+            },
+        ]);
+        assert_eq!(extended.rate_on(d(2026, 11, 23)), Ok(dec!(12.25)));
+        assert_eq!(extended.rate_on(d(2026, 3, 1)), Ok(dec!(11.90)));
+        assert_eq!(extended.known_until(), d(2027, 1, 1));
+        assert!(extended.rate_on(d(2027, 1, 1)).is_err());
     }
 
     #[test]
