@@ -233,7 +233,105 @@ async fn a_plan_made_today_includes_the_interest_accrued_so_far(backend: Backend
     assert_eq!(view["plan"]["paid"]["amount"], "0.00", "{view}");
 }
 
+/// Every installation is warned, also one where no creditor has innfri accrue interest; a rate
+/// the configuration adds for the half-year silences it and is the one interest runs at.
+async fn configured_rates_extend_the_table_and_silence_the_warning(backend: Backend) {
+    let clock = SettableClock::at(oslo_noon(2026, 12, 2));
+    let plain = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .start()
+        .await;
+    let readyz = |app: &TestApp| {
+        let (url, http) = (app.url("/readyz"), app.http.clone());
+        async move {
+            let response = http.get(url).send().await.expect("request");
+            assert_eq!(response.status().as_u16(), 200);
+            response.text().await.expect("text")
+        }
+    };
+    let warned = readyz(&plain).await;
+    assert!(
+        warned.contains("warning: law NO: no late-payment interest rate is known for the half-year from 2026-07-01"),
+        "{warned}"
+    );
+    let file = example_mandate().replace(
+        "jurisdiction = \"NO\"",
+        "jurisdiction = \"NO\"\ninterest = \"innfri\"",
+    );
+    let rates = serde_json::json!([{"from": "2026-07-01", "percent": "12.25"}]);
+    let extended = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .creditors(&[("nordlys-energi.toml", &file)])
+        .with("law.no.late_interest", rates)
+        .start()
+        .await;
+    assert_eq!(readyz(&extended).await, "ready");
+    // 1 200 kr due 2026-11-02, 30 days at the configured 12.25 %:
+    // 1200 × 0.1225 × 30 / 365 = 12.082… → 12.08; one more day 0.40.
+    let due = NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
+    let d = debtor_due_on(extended, "1200.00", due).await;
+    let view = api_view(&d).await;
+    assert_eq!(view["interest_accrued"]["amount"], "12.08", "{view}");
+    assert_eq!(view["interest_per_day"]["amount"], "0.40", "{view}");
+    assert_eq!(view["balance"]["amount"], "1261.58", "{view}");
+}
+
+/// A configured rate that is not on 1 January / 1 July, outside 0–30 %, or leaves a gap after
+/// the built-in table is refused at load, naming the entry and field.
+#[test]
+fn check_config_refuses_bad_rates_and_warns_about_a_missing_half_year() {
+    let dir = crate::config::config_dir_with(|c| c);
+    let default = dir.join("default.toml");
+    let shipped = std::fs::read_to_string(&default).expect("default.toml");
+    let run = |extra: &str| {
+        std::fs::write(&default, format!("{shipped}\n[law.no]\n{extra}\n")).expect("write");
+        let output = crate::common::innfri_demo(&dir, "check-config")
+            .output()
+            .expect("run");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, _, errors) = run(
+        r#"late_interest = [{ from = "2026-04-01", percent = "31" }, { from = "2027-07-01", percent = "12" }]"#,
+    );
+    assert_eq!(code, Some(2), "{errors}");
+    for field in [
+        "law.no.late_interest[0].from: must be 1 January or 1 July",
+        "law.no.late_interest[0].percent: must be between 0 and 30",
+        "law.no.late_interest[1].from: the half-year from 2026-07-01 is missing before it",
+    ] {
+        assert!(errors.contains(field), "{field}: {errors}");
+    }
+    // The machine's today is past the built-in table (it ends 2026-07-01): warned until the
+    // operator adds every half-year up to the current one.
+    let (code, out, errors) = run("late_interest = []");
+    assert_eq!(code, Some(0), "{errors}");
+    assert!(
+        out.contains(
+            "warning: law NO: no late-payment interest rate is known for the half-year from"
+        ),
+        "{out}"
+    );
+    let today = Utc::now().date_naive();
+    let mut entries = Vec::new();
+    let mut from = NaiveDate::from_ymd_opt(2026, 7, 1).expect("date");
+    while from <= today {
+        entries.push(format!("{{ from = \"{from}\", percent = \"12.00\" }}"));
+        from = from + chrono::Months::new(6);
+    }
+    let (code, out, errors) = run(&format!("late_interest = [{}]", entries.join(", ")));
+    assert_eq!(code, Some(0), "{errors}");
+    assert!(!out.contains("late-payment interest"), "{out}");
+    assert!(out.contains("configuration is valid"), "{out}");
+}
+
 on_both_stores!(
+    configured_rates_extend_the_table_and_silence_the_warning,
     the_case_page_shows_interest_accrued_to_today_and_per_day,
     readyz_warns_when_the_current_half_year_has_no_rate,
     paying_the_shown_amount_settles_the_case,
