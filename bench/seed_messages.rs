@@ -154,6 +154,7 @@ impl Seed {
             },
             Actor::System,
             now,
+            &innfri::domain::ledger::OwedOn::without_interest(now.date_naive()),
         );
         if let CaseInsert::Exists(_) = store.insert_case(&case).await? {
             anyhow::bail!("BENCH-W-{i} exists already: seed into an empty namespace");

@@ -305,7 +305,7 @@ fn check_config(config: &AppConfig) -> ExitCode {
         }
     }
     let now = crate::clock::Clock::now(&crate::clock::SystemClock);
-    for warning in crate::domain::interest::accrual_warnings(config.creditors.values(), now) {
+    for warning in config.late_interest_warnings(now) {
         println!("warning: {warning}");
     }
     println!(

@@ -454,7 +454,7 @@ impl Lines<'_> {
             "action": action,
             "due_date": case.due_date,
             "principal": principal(case).to_plain_string(),
-            "balance": case.balance().to_plain_string(),
+            "balance": case.balance(&crate::domain::ledger::OwedOn::without_interest(at.date_naive())).to_plain_string(),
         });
         if let (Some(map), Value::Object(extra)) = (value.as_object_mut(), extra) {
             map.extend(extra.into_iter().filter(|(_, v)| !v.is_null()));
@@ -488,7 +488,11 @@ async fn act_out(
                 return Ok(None);
             };
             let today = t.date_naive();
-            let options = deferral_options(&case.facts(), &creditor.mandate, today);
+            let options = deferral_options(
+                &case.facts(&creditor.owed_on(today)),
+                &creditor.mandate,
+                today,
+            );
             // The longest the debtor gets at once.
             let Some(new_due_date) = options
                 .iter()
@@ -513,10 +517,13 @@ async fn act_out(
             Ok(None)
         }
         Act::Pay => {
-            if !matches!(case.status, CaseStatus::Open) || !case.balance().is_positive() {
+            // Without accrued interest, as before (this file's owner wires `service::owed` in).
+            let amount = case.balance(&crate::domain::ledger::OwedOn::without_interest(
+                t.date_naive(),
+            ));
+            if !matches!(case.status, CaseStatus::Open) || !amount.is_positive() {
                 return Ok(None);
             }
-            let amount = case.balance();
             payments::register_direct(
                 ctx,
                 agency,

@@ -116,7 +116,10 @@ pub(super) fn load_creditors(
                 continue;
             }
         };
-        let law_issues = file.mandate.check(file.creditor.jurisdiction, today);
+        let jurisdiction = file.creditor.jurisdiction;
+        let rates = crate::domain::jurisdiction::law(jurisdiction)
+            .late_interest_rates(settings.late_interest(jurisdiction));
+        let law_issues = file.mandate.check_with_rates(jurisdiction, today, &rates);
         if !law_issues.is_empty() {
             issues.extend(law_issues.into_iter().map(|i| ConfigIssue {
                 origin: origin.clone(),
@@ -147,7 +150,8 @@ pub(super) fn load_creditors(
             }
         };
         match build_creditor(file.creditor, file.mandate, file.retention, journey) {
-            Ok(creditor) => {
+            Ok(mut creditor) => {
+                creditor.late_interest = settings.late_interest(jurisdiction).to_vec();
                 issues.extend(
                     super::validate::journeys::check(&creditor, settings, texts)
                         .into_iter()
@@ -225,6 +229,8 @@ fn build_creditor(
             erase_after_days: retention.erase_after_days,
             journey,
             interest: c.interest,
+            // Filled in by the caller from `[law.*]`.
+            late_interest: Vec::new(),
         }),
         _ => Err(errors),
     }

@@ -83,6 +83,23 @@ impl fmt::Debug for AppConfig {
     }
 }
 
+impl AppConfig {
+    /// What `check-config` and `/readyz` warn about late-payment interest on `now`: each law
+    /// pack (built-in table and `[law.*] late_interest`) without a rate for the current
+    /// half-year, then each creditor with innfri accruing whose interest therefore stands still.
+    pub fn late_interest_warnings(&self, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+        let mut warnings = crate::domain::jurisdiction::late_interest_warnings(
+            |j| self.settings.late_interest(j),
+            now,
+        );
+        warnings.extend(crate::domain::interest::accrual_warnings(
+            self.creditors.values(),
+            now,
+        ));
+        warnings
+    }
+}
+
 /// Where to read configuration from.
 #[derive(Debug, Clone)]
 pub struct ConfigSource {

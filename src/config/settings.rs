@@ -427,6 +427,8 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     #[serde(default)]
     pub retention: RetentionSettings,
+    #[serde(default)]
+    pub law: LawSettings,
     /// Folder of creditor files, relative to the config folder.
     pub creditors_dir: String,
     /// A demonstration: the stand-ins (`fake` payments, `console` messages) may run behind an
@@ -435,7 +437,33 @@ pub struct Settings {
     pub demo: bool,
 }
 
+/// `[law.*]`: additions to the law packs' date-effective tables, one section per jurisdiction.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LawSettings {
+    pub no: JurisdictionLaw,
+}
+
+/// `[law.no]`: what an operator adds to the built-in tables without waiting for a release.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JurisdictionLaw {
+    /// Late-payment interest rates for newer half-years (or corrections of built-in ones):
+    /// `late_interest = [{ from = "2026-07-01", percent = "12.00" }]`.
+    pub late_interest: Vec<crate::domain::interest::RatePeriod>,
+}
+
 impl Settings {
+    /// The configured late-payment interest rates of a jurisdiction's law pack.
+    pub fn late_interest(
+        &self,
+        jurisdiction: crate::domain::creditor::Jurisdiction,
+    ) -> &[crate::domain::interest::RatePeriod] {
+        match jurisdiction {
+            crate::domain::creditor::Jurisdiction::Norway => &self.law.no.late_interest,
+        }
+    }
+
     /// Whether the worker can build this SMS provider (its section is present).
     pub fn sms_provider_configured(&self, kind: SmsProviderKind) -> bool {
         match kind {

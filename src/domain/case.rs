@@ -9,6 +9,7 @@ use super::identity::IdentityFacts;
 use super::ids::{AgencyId, CaseId, CreditorId, ExternalRef};
 use super::journey::JourneyProgress;
 use super::kid::Kid;
+use super::ledger::{Balance, OwedOn, Pause};
 use super::locale::Locale;
 use super::money::{Currency, Money, MoneyError};
 use super::payment::{Payment, PaymentOutcome};
@@ -130,6 +131,10 @@ pub struct Case {
     /// Plans that broke, kept for the record (the plan in force is `plan`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub broken_plans: Vec<BrokenPlan>,
+    /// Stretches without late-payment interest innfri accrues: an agreed plan fixes what had
+    /// accrued by its day into its principal, and its own terms apply until it ends or breaks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interest_paused: Vec<Pause>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -289,6 +294,7 @@ impl Case {
             checkouts_ended: Vec::new(),
             plan_follow_up: PlanFollowUp::default(),
             broken_plans: Vec::new(),
+            interest_paused: Vec::new(),
         }
     }
 
@@ -334,15 +340,55 @@ impl Case {
         });
     }
 
-    /// What is still owed: the claim less the payments received (negative when overpaid).
-    pub fn balance(&self) -> Money {
+    /// What is still owed at the start of `on.day`: the claim less the payments received
+    /// (negative when overpaid), plus the late-payment interest accrued to that day when the
+    /// creditor has innfri accrue it (`on.rates`). Every use case asks through
+    /// `service::owed`, which knows the creditor's day and rates.
+    pub fn balance(&self, on: &OwedOn) -> Money {
+        match &on.rates {
+            None => self.balance_without_interest(),
+            Some(rates) => self.ledger_balance(on.day, rates).total,
+        }
+    }
+
+    /// The breakdown with the accrued interest (what it adds per day), when the creditor has
+    /// innfri accrue it; `None` otherwise.
+    pub fn interest_owed(&self, on: &OwedOn) -> Option<Balance> {
+        on.rates
+            .as_ref()
+            .map(|rates| self.ledger_balance(on.day, rates))
+    }
+
+    /// The claim less the payments, without accrued interest: the whole balance only for a
+    /// creditor whose agency sends interest lines. Use cases ask [`Case::balance`] through
+    /// `service::owed` instead, which knows.
+    pub fn balance_without_interest(&self) -> Money {
         let paid: i64 = self.payments.iter().map(|p| p.amount.minor_units()).sum();
         Money::from_minor(self.amount_due().minor_units() - paid, self.currency())
     }
 
+    /// As [`Case::balance_with_interest`]; a day without a known rate accrues nothing, so
+    /// this never fails (the fallback is only for a corrupt table).
+    fn ledger_balance(&self, day: NaiveDate, rates: &super::interest::RateTable) -> Balance {
+        self.balance_with_interest(day, rates).unwrap_or_else(|_| {
+            let total = self.balance_without_interest();
+            let zero = Money::zero(self.currency());
+            Balance {
+                principal: total,
+                interest: zero,
+                fees: zero,
+                total,
+                accrued_interest: zero,
+                per_day: zero,
+                paid: zero,
+            }
+        })
+    }
+
     /// What is owed at the start of `day` with late-payment interest innfri accrues at `rates`
     /// (simple interest on the principal from the original due date, none on interest or
-    /// fees; payments cover fees, then interest, then principal, from the day they arrived).
+    /// fees, none while a plan pauses it; payments cover fees, then interest, then principal,
+    /// from the day they arrived).
     /// Computed on read, never stored: the claim lines stay as the agency sent them. Fees a
     /// notice added count from the day it went out, the others from the day the case came.
     pub fn balance_with_interest(
@@ -371,7 +417,42 @@ impl Case {
                 })
             })
             .collect();
+        // What plans put on the claim counts from the day each was agreed: a payment made
+        // before a plan went to what was owed then.
+        let mut interest_charges: Vec<Dated> = Vec::new();
+        let plans = self
+            .plan
+            .iter()
+            .map(|p| (p.agreed_on, p.fee, p.interest))
+            .chain(self.broken_plans.iter().map(|b| {
+                let kept = |kind: ClaimKind| {
+                    Money::from_minor(
+                        b.kept_lines
+                            .iter()
+                            .filter(|l| l.kind == kind)
+                            .map(|l| l.amount.minor_units())
+                            .sum(),
+                        currency,
+                    )
+                };
+                (
+                    b.plan.agreed_on,
+                    kept(ClaimKind::Fee),
+                    kept(ClaimKind::Interest),
+                )
+            }));
+        for (on, fee, interest) in plans {
+            fees.push(Dated { on, amount: fee });
+            interest_charges.push(Dated {
+                on,
+                amount: interest,
+            });
+        }
         let by_notices: i64 = fees.iter().map(|f| f.amount.minor_units()).sum();
+        let by_plans: i64 = interest_charges
+            .iter()
+            .map(|c| c.amount.minor_units())
+            .sum();
         fees.push(Dated {
             on: self.created_at.date_naive(),
             amount: Money::from_minor((sum(ClaimKind::Fee) - by_notices).max(0), currency),
@@ -388,27 +469,38 @@ impl Case {
             currency,
             due_date: self.original_due_date(),
             principal: Money::from_minor(sum(ClaimKind::Principal), currency),
-            fixed_interest: Money::from_minor(sum(ClaimKind::Interest), currency),
+            fixed_interest: Money::from_minor(
+                (sum(ClaimKind::Interest) - by_plans).max(0),
+                currency,
+            ),
             fees: &fees,
+            interest_charges: &interest_charges,
             payments: &payments,
             rates: Some(rates),
+            paused: &self.interest_paused,
         }
         .balance_on(day)
     }
 
     /// Records a payment; paid in full closes collection (the caller revokes links).
+    /// The balance is counted on `on.day`, or on the day the money arrived if that is later.
     pub fn apply_payment(
         &mut self,
         payment: Payment,
         actor: Actor,
         now: DateTime<Utc>,
+        on: &OwedOn,
     ) -> PaymentOutcome {
         let detail = format!(
             "{} received {} ({:?}, {})",
             payment.amount, payment.received_on, payment.method, payment.reference
         );
+        let on = OwedOn {
+            day: on.day.max(payment.received_on),
+            rates: on.rates.clone(),
+        };
         self.payments.push(payment);
-        let balance_after = self.balance();
+        let balance_after = self.balance(&on);
         let paid_in_full = !balance_after.is_positive();
         if paid_in_full && matches!(self.status, CaseStatus::Open | CaseStatus::Disputed) {
             self.status = CaseStatus::Paid;
@@ -427,9 +519,9 @@ impl Case {
     }
 
     /// What the request rules need to know.
-    pub fn facts(&self) -> CaseFacts {
+    pub fn facts(&self, on: &OwedOn) -> CaseFacts {
         CaseFacts {
-            balance: self.balance(),
+            balance: self.balance(on),
             due_date: super::self_service::effective_due_date(self.due_date),
             deferrals_granted: self.deferrals_granted,
         }
@@ -470,6 +562,14 @@ impl Case {
         // What the plan costs on top is owed too: without these lines the case would count as
         // paid once the principal is in, and the plan's fee and interest would never be collected.
         self.claim.extend(plan_cost_lines(&plan));
+        // The plan's principal is the balance on its day, late-payment interest accrued so far
+        // included: from then on the plan's own terms (its interest, if the mandate sets one)
+        // apply instead, so nothing is counted twice.
+        self.end_interest_pause(plan.agreed_on);
+        self.interest_paused.push(Pause {
+            from: plan.agreed_on,
+            until: None,
+        });
         self.plan = Some(plan);
         self.updated_at = now;
         self.record(actor, "plan.granted", detail, now);
@@ -503,6 +603,8 @@ impl Case {
                 self.claim.remove(index);
             }
         }
+        // Late-payment interest runs again from the day the plan broke.
+        self.end_interest_pause(day);
         let mut kept = plan.clone();
         kept.interest = earned;
         let kept_lines = plan_cost_lines(&kept);
@@ -526,6 +628,17 @@ impl Case {
             kept_lines,
         });
         self.broken_plans.last()
+    }
+
+    /// Ends an open interest pause on `day` (a plan replaced or broken).
+    fn end_interest_pause(&mut self, day: NaiveDate) {
+        for pause in self
+            .interest_paused
+            .iter_mut()
+            .filter(|p| p.until.is_none())
+        {
+            pause.until = Some(day.max(pause.from));
+        }
     }
 
     /// A request a person must look at; returns the id the agency answers it by.
@@ -785,6 +898,11 @@ pub(crate) mod tests {
         NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
     }
 
+    /// A creditor whose agency sends interest lines.
+    fn flat() -> OwedOn {
+        OwedOn::without_interest(today())
+    }
+
     #[test]
     fn due_dates_fall_between_2000_and_ten_years_ahead() {
         let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
@@ -829,7 +947,7 @@ pub(crate) mod tests {
         use crate::domain::plan::{Instalment, InstalmentPlan};
         let mut case = sample_case();
         let now = case.created_at;
-        let balance = case.balance();
+        let balance = case.balance(&flat());
         let instalment = |n: u32, amount| Instalment {
             number: n,
             due_date: case.due_date,
@@ -853,7 +971,7 @@ pub(crate) mod tests {
             total,
         };
         case.agree_plan(Actor::Debtor, plan, now);
-        assert_eq!(case.balance(), total);
+        assert_eq!(case.balance(&flat()), total);
         // Paying the principal alone leaves the plan's cost to pay.
         let outcome = case.apply_payment(
             Payment {
@@ -865,12 +983,13 @@ pub(crate) mod tests {
             },
             Actor::Agency,
             now,
+            &flat(),
         );
         assert!(!outcome.paid_in_full);
-        assert_eq!(case.balance(), nok(dec!(370)));
+        assert_eq!(case.balance(&flat()), nok(dec!(370)));
         // The agency re-sending its terms keeps what the plan costs.
         case.update(sample_terms(), now).expect("same creditor");
-        assert_eq!(case.balance(), nok(dec!(370)));
+        assert_eq!(case.balance(&flat()), nok(dec!(370)));
     }
 
     #[test]
@@ -879,7 +998,7 @@ pub(crate) mod tests {
         let mut case = sample_case();
         let now = case.created_at;
         let sent_due = case.due_date;
-        let balance = case.balance();
+        let balance = case.balance(&flat());
         let day = |m| NaiveDate::from_ymd_opt(2027, m, 15).expect("date");
         let (fee, interest) = (nok(dec!(350)), nok(dec!(30)));
         let total = Money::from_minor(
@@ -920,9 +1039,15 @@ pub(crate) mod tests {
             "the due date before the plan is back"
         );
         // The fee and two instalments' interest stay owed, also when the agency sends again.
-        assert_eq!(case.balance().minor_units(), total.minor_units() - 1_000);
+        assert_eq!(
+            case.balance(&flat()).minor_units(),
+            total.minor_units() - 1_000
+        );
         case.update(sample_terms(), now).expect("same creditor");
-        assert_eq!(case.balance().minor_units(), total.minor_units() - 1_000);
+        assert_eq!(
+            case.balance(&flat()).minor_units(),
+            total.minor_units() - 1_000
+        );
         assert_eq!(case.break_plan(day(3), vec![], now), None);
     }
 
@@ -961,12 +1086,61 @@ pub(crate) mod tests {
         );
         assert_eq!(
             b.total.minor_units(),
-            case.balance().minor_units() + b.accrued_interest.minor_units()
+            case.balance(&flat()).minor_units() + b.accrued_interest.minor_units()
         );
         // 1200 × 11 % / 365 = 0.3616… a day.
         assert_eq!(b.per_day, nok(dec!(0.36)));
         // Nothing is stored: the claim lines are as sent.
         assert_eq!(case.amount_due(), nok(dec!(1249.50)));
+    }
+
+    #[test]
+    fn a_plan_takes_the_interest_accrued_by_its_day_and_stops_it_until_it_breaks() {
+        use crate::domain::interest::{RatePeriod, RateTable};
+        use crate::domain::plan::{PlanShape, schedule};
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let rates = RateTable::new(
+            vec![RatePeriod {
+                from: date(2026, 1, 1),
+                percent: dec!(12.00),
+            }],
+            date(2028, 1, 1),
+        );
+        let on = |day| OwedOn {
+            day,
+            rates: Some(rates.clone()),
+        };
+        let mut case = sample_case();
+        // Due 2026-12-01; by 2026-12-31, 30 days on 1 200 kr at 12 %:
+        // 1200 × 0.12 × 30 / 365 = 11.835… → 11.84, on top of 1 249.50.
+        let agreed = date(2026, 12, 31);
+        let owed = case.balance(&on(agreed));
+        assert_eq!(owed, nok(dec!(1261.34)));
+        let mut rules = crate::domain::mandate::tests::generous().plan;
+        rules.interest_during_plan = true;
+        rules.interest_rate_percent = dec!(10);
+        let plan = schedule(owed, PlanShape::Months(3), &rules, agreed).expect("plan");
+        assert_eq!(plan.principal, owed);
+        case.agree_plan(Actor::Debtor, plan.clone(), case.created_at);
+        // The plan is what is owed now, and the late-payment interest does not run on beside
+        // the plan's own interest: counted once.
+        assert_eq!(case.balance(&on(agreed)), plan.total);
+        assert_eq!(case.balance(&on(date(2027, 2, 15))), plan.total);
+        assert_eq!(
+            case.interest_owed(&on(date(2027, 2, 15)))
+                .expect("accruing")
+                .per_day,
+            nok(dec!(0))
+        );
+        // The plan breaks on 2027-03-01: late-payment interest runs again from that day.
+        let broke = date(2027, 3, 1);
+        case.break_plan(broke, vec![1, 2], case.created_at);
+        let at_break = case.balance(&on(broke));
+        let ten_days_on = case.balance(&on(date(2027, 3, 11)));
+        // 10 days on the 1 200 kr principal: 1200 × 0.12 × 10 / 365 = 3.945… → 3.95 (the
+        // accrued total is rounded once, so the step may differ by an øre).
+        let step = ten_days_on.minor_units() - at_break.minor_units();
+        assert!((394..=396).contains(&step), "{step}");
     }
 
     #[test]
@@ -1075,7 +1249,7 @@ pub(crate) mod tests {
             method: crate::domain::payment::PaymentMethod::BankTransfer,
             recorded_at: paid_at,
         };
-        case.apply_payment(payment, Actor::System, paid_at);
+        case.apply_payment(payment, Actor::System, paid_at, &flat());
         assert_eq!(case.status, CaseStatus::Paid);
         assert_eq!(case.retention_clock(), Some(paid_at));
         assert!(

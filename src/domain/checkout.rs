@@ -105,7 +105,12 @@ mod tests {
             method: PaymentMethod::Vipps,
             recorded_at: now,
         };
-        case.apply_payment(payment, Actor::System, now);
+        case.apply_payment(
+            payment,
+            Actor::System,
+            now,
+            &crate::domain::ledger::OwedOn::without_interest(now.date_naive()),
+        );
         assert_eq!(
             checkout_state(&case, &refs("vipps:a"), true),
             CheckoutState::Paid

@@ -66,6 +66,23 @@ pub enum Jurisdiction {
 }
 
 impl Jurisdiction {
+    /// Every jurisdiction innfri has a law pack for.
+    pub const ALL: [Jurisdiction; 1] = [Jurisdiction::Norway];
+
+    /// The code creditor files use (`jurisdiction = "NO"`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Jurisdiction::Norway => "NO",
+        }
+    }
+
+    /// The section of the configuration with additions to its law pack (`[law.no]`).
+    pub fn config_section(self) -> &'static str {
+        match self {
+            Jurisdiction::Norway => "law.no",
+        }
+    }
+
     pub fn time_zone(self) -> chrono_tz::Tz {
         match self {
             Jurisdiction::Norway => chrono_tz::Europe::Oslo,
@@ -101,6 +118,33 @@ pub struct Creditor {
     /// innfri accrues it on the principal from the original due date.
     #[serde(default)]
     pub interest: InterestAccrual,
+    /// Late-payment interest rates the configuration adds to its law pack's table
+    /// (`[law.no] late_interest`), filled in when the configuration is loaded.
+    #[serde(skip)]
+    pub late_interest: Vec<super::interest::RatePeriod>,
+}
+
+impl Creditor {
+    /// The late-payment interest rates of the creditor's law: the built-in table with the
+    /// configured additions.
+    pub fn late_interest_rates(&self) -> super::interest::RateTable {
+        super::jurisdiction::law(self.jurisdiction).late_interest_rates(&self.late_interest)
+    }
+
+    /// The creditor's calendar day at `now` (its jurisdiction's time zone).
+    pub fn today(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.jurisdiction.time_zone())
+            .date_naive()
+    }
+
+    /// How a balance of this creditor's is counted on `day`: with the interest innfri accrues
+    /// when the creditor has it do so, otherwise the claim less the payments.
+    pub fn owed_on(&self, day: chrono::NaiveDate) -> super::ledger::OwedOn {
+        super::ledger::OwedOn {
+            day,
+            rates: (self.interest == InterestAccrual::Innfri).then(|| self.late_interest_rates()),
+        }
+    }
 }
 /// Who computes a creditor's late-payment interest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -6,12 +6,68 @@ use rust_decimal::Decimal;
 
 use super::money::{Currency, Money};
 
-/// A statutory rate that takes effect on `from` and holds until the next entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A statutory rate that takes effect on `from` and holds until the next entry. As read from
+/// the configuration (`[law.no] late_interest`): `{ from = "2026-07-01", percent = "12.00" }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RatePeriod {
     pub from: NaiveDate,
     /// Percent a year, e.g. `12.00`.
+    #[serde(deserialize_with = "super::mandate::decimal_input::deserialize")]
     pub percent: Decimal,
+}
+
+/// The highest rate a configured half-year may have, in percent a year (a typo guard: the
+/// statutory rate has been 8–12.5 % since 2016).
+pub const MAX_CONFIGURED_PERCENT: Decimal = Decimal::from_parts(30, 0, 0, false, 0);
+
+/// What is wrong with a configured rate: `(index, field, message)` for each problem. A period
+/// starts on 1 January or 1 July, its rate is 0–30 %, each half-year is given once, and the
+/// configured half-years after `built_in_until` follow it without a gap (a gap would silently
+/// take the previous half-year's rate).
+pub fn check_configured_rates(
+    extra: &[RatePeriod],
+    built_in_until: NaiveDate,
+) -> Vec<(usize, &'static str, String)> {
+    let mut issues = Vec::new();
+    for (i, p) in extra.iter().enumerate() {
+        if p.from.day() != 1 || !matches!(p.from.month(), 1 | 7) {
+            issues.push((i, "from", "must be 1 January or 1 July".to_owned()));
+        }
+        if p.percent < Decimal::ZERO || p.percent > MAX_CONFIGURED_PERCENT {
+            issues.push((
+                i,
+                "percent",
+                format!("must be between 0 and {MAX_CONFIGURED_PERCENT} (percent a year)"),
+            ));
+        }
+        if extra[..i].iter().any(|q| q.from == p.from) {
+            issues.push((i, "from", format!("{} is given twice", p.from)));
+        }
+    }
+    let mut expected = built_in_until;
+    let mut later: Vec<(usize, NaiveDate)> = extra
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.from >= built_in_until)
+        .map(|(i, p)| (i, p.from))
+        .collect();
+    later.sort_by_key(|(_, from)| *from);
+    later.dedup_by_key(|(_, from)| *from);
+    for (i, from) in later {
+        if from > expected {
+            issues.push((
+                i,
+                "from",
+                format!("the half-year from {expected} is missing before it"),
+            ));
+            break;
+        }
+        expected = from
+            .checked_add_months(chrono::Months::new(6))
+            .unwrap_or(NaiveDate::MAX);
+    }
+    issues
 }
 
 /// The rates in force over time, oldest first. Each entry holds until the next one; the last
@@ -183,9 +239,8 @@ pub fn accrual_warnings<'a>(
         .into_iter()
         .filter(|c| c.interest == super::creditor::InterestAccrual::Innfri)
         .filter_map(|c| {
-            let today = now.with_timezone(&c.jurisdiction.time_zone()).date_naive();
-            let rates = super::jurisdiction::law(c.jurisdiction).late_interest_rates(&[]);
-            missing_rate_warning(&rates, today).map(|w| format!("creditor {}: {w}", c.id))
+            missing_rate_warning(&c.late_interest_rates(), c.today(now))
+                .map(|w| format!("creditor {}: {w}", c.id))
         })
         .collect();
     out.sort();
@@ -197,8 +252,9 @@ pub fn accrual_warnings<'a>(
 pub fn missing_rate_warning(rates: &RateTable, today: NaiveDate) -> Option<String> {
     rates.rate_on(today).err().map(|_| {
         format!(
-            "no late-payment interest rate is known for the half-year from {}: interest cannot be computed until it is added",
-            half_year_of(today)
+            "no late-payment interest rate is known for the half-year from {}: interest accrues only up to {} until it is added",
+            half_year_of(today),
+            rates.known_until()
         )
     })
 }
@@ -412,5 +468,43 @@ mod tests {
         let warning = missing_rate_warning(&table(), d(2026, 12, 2)).expect("warned");
         assert!(warning.contains("from 2026-07-01"), "{warning}");
         assert_eq!(half_year_of(d(2024, 2, 29)), d(2024, 1, 1));
+    }
+
+    #[test]
+    fn configured_rates_start_a_half_year_stay_in_range_and_leave_no_gap() {
+        let p = |y, m, day, percent| RatePeriod {
+            from: d(y, m, day),
+            percent,
+        };
+        let end = d(2026, 7, 1);
+        assert!(check_configured_rates(&[], end).is_empty());
+        assert!(
+            check_configured_rates(&[p(2026, 7, 1, dec!(12.25)), p(2027, 1, 1, dec!(0))], end)
+                .is_empty()
+        );
+        // A correction of a built-in half-year is fine too.
+        assert!(check_configured_rates(&[p(2025, 7, 1, dec!(12.25))], end).is_empty());
+        let fields = |extra: &[RatePeriod]| {
+            check_configured_rates(extra, end)
+                .into_iter()
+                .map(|(i, f, _)| (i, f))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(&[p(2026, 7, 2, dec!(12))]),
+            [(0, "from"), (0, "from")]
+        );
+        assert_eq!(fields(&[p(2026, 4, 1, dec!(12))]), [(0, "from")]);
+        assert_eq!(fields(&[p(2026, 7, 1, dec!(30.01))]), [(0, "percent")]);
+        assert_eq!(fields(&[p(2026, 7, 1, dec!(-1))]), [(0, "percent")]);
+        assert_eq!(fields(&[p(2026, 7, 1, dec!(30))]), []);
+        assert_eq!(
+            fields(&[p(2026, 7, 1, dec!(12)), p(2026, 7, 1, dec!(13))]),
+            [(1, "from")]
+        );
+        // 2027-01-01 without 2026-07-01 would run the first half of 2026's rate on silently.
+        let gap = check_configured_rates(&[p(2027, 1, 1, dec!(12))], end);
+        assert_eq!(gap.len(), 1);
+        assert!(gap[0].2.contains("2026-07-01 is missing"), "{gap:?}");
     }
 }

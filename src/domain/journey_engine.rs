@@ -331,7 +331,7 @@ pub fn step_text_facts(
     step_id: &str,
     sent_on: NaiveDate,
 ) -> StepTextFacts {
-    let balance = case.balance();
+    let balance = case.balance(&creditor.owed_on(sent_on));
     if let Some(n) = case
         .journey
         .sent
@@ -499,6 +499,7 @@ pub(crate) mod tests {
             erase_after_days: None,
             journey: typical(),
             interest: Default::default(),
+            late_interest: Vec::new(),
         }
     }
 

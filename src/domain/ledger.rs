@@ -8,6 +8,23 @@ use rust_decimal::Decimal;
 use super::interest::{MissingRate, RateTable, exact_interest, round};
 use super::money::{Currency, Money};
 
+/// The day a balance is asked for, and the late-payment interest rates when the creditor has
+/// innfri accrue interest (`None`: the claim less the payments, exactly as the agency sent it).
+/// Built by `service::owed` from the creditor, never by hand outside tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwedOn {
+    pub day: NaiveDate,
+    pub rates: Option<RateTable>,
+}
+
+impl OwedOn {
+    /// The balance on `day` without accrued interest (a creditor whose agency sends interest
+    /// lines).
+    pub fn without_interest(day: NaiveDate) -> OwedOn {
+        OwedOn { day, rates: None }
+    }
+}
+
 /// A sum added to (fee) or taken from (payment) the claim on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dated {
@@ -28,11 +45,63 @@ pub struct Ledger<'a> {
     /// Fees: the agency's lines (dated when the case arrived) and those innfri added with a
     /// notice (dated when it was sent). A fee counts from its day on.
     pub fees: &'a [Dated],
+    /// Interest fixed later than the case came (an agreed plan's interest), from its day on.
+    pub interest_charges: &'a [Dated],
     /// Payments received, on the day the money arrived.
     pub payments: &'a [Dated],
     /// Late-payment interest innfri accrues on the principal; `None` when the agency sends
     /// interest lines itself.
     pub rates: Option<&'a RateTable>,
+    /// Stretches without accrual (an agreed plan: its own terms apply instead).
+    pub paused: &'a [Pause],
+}
+
+/// A stretch of days on which no late-payment interest accrues: from `from` (inclusive) until
+/// `until` (exclusive; `None`: still paused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Pause {
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+impl Pause {
+    fn end(&self) -> NaiveDate {
+        self.until.unwrap_or(NaiveDate::MAX)
+    }
+}
+
+/// The parts of `from..to` outside every pause and inside the days `rates` knows a rate for:
+/// a day without a known rate accrues nothing (a rate is never invented; `check-config` and
+/// `/readyz` warn when the current half-year is missing).
+fn accruing_stretches(
+    from: NaiveDate,
+    to: NaiveDate,
+    paused: &[Pause],
+    rates: &RateTable,
+) -> Vec<(NaiveDate, NaiveDate)> {
+    let first_known = rates.periods().first().map_or(NaiveDate::MAX, |p| p.from);
+    let (from, to) = (from.max(first_known), to.min(rates.known_until()));
+    let mut pauses: Vec<(NaiveDate, NaiveDate)> = paused
+        .iter()
+        .map(|p| (p.from, p.end()))
+        .filter(|(start, end)| start < end)
+        .collect();
+    pauses.sort();
+    let mut out = Vec::new();
+    let mut day = from;
+    for (start, end) in pauses {
+        if day >= to {
+            break;
+        }
+        if start > day {
+            out.push((day, start.min(to)));
+        }
+        day = day.max(end);
+    }
+    if day < to {
+        out.push((day, to));
+    }
+    out
 }
 
 /// What is owed at the start of a day (interest for every earlier day included).
@@ -89,45 +158,62 @@ impl Ledger<'_> {
             accrued: 0,
             exact: Decimal::ZERO,
         };
-        let mut changes: Vec<(NaiveDate, bool, i64)> = self
+        // 0: a fee, 1: fixed interest, 2: a payment; on the same day charges come first, so a
+        // payment that day covers them.
+        let mut changes: Vec<(NaiveDate, u8, i64)> = self
             .fees
             .iter()
-            .map(|f| (f.on, false, f.amount.minor_units()))
+            .map(|f| (f.on, 0, f.amount.minor_units()))
+            .chain(
+                self.interest_charges
+                    .iter()
+                    .map(|c| (c.on, 1, c.amount.minor_units())),
+            )
             .chain(
                 self.payments
                     .iter()
-                    .map(|p| (p.on, true, p.amount.minor_units())),
+                    .map(|p| (p.on, 2, p.amount.minor_units())),
             )
             .filter(|(on, _, _)| *on <= day)
             .collect();
-        // Same day: the fee first, so a payment that day covers it.
-        changes.sort_by_key(|(on, is_payment, _)| (*on, *is_payment));
+        changes.sort_by_key(|(on, kind, _)| (*on, *kind));
         let mut accrued_to = self.due_date;
         let mut paid = 0i64;
-        for (on, is_payment, amount) in changes {
+        for (on, kind, amount) in changes {
             self.accrue(&mut run, &mut accrued_to, on)?;
-            if is_payment {
-                paid += amount;
-                run.pay(amount);
-            } else {
-                run.fees += amount;
-                // A credit left from an earlier payment covers a later fee.
-                let covered = run.credit.min(amount);
-                run.fees -= covered;
-                run.credit -= covered;
-            }
+            let bucket = match kind {
+                2 => {
+                    paid += amount;
+                    run.pay(amount);
+                    continue;
+                }
+                0 => &mut run.fees,
+                _ => &mut run.interest,
+            };
+            *bucket += amount;
+            // A credit left from an earlier payment covers a later charge.
+            let covered = run.credit.min(amount);
+            *bucket -= covered;
+            run.credit -= covered;
         }
         self.accrue(&mut run, &mut accrued_to, day)?;
+        let tomorrow = day + Duration::days(1);
         let per_day = match self.rates {
-            Some(rates) if day >= self.due_date && run.principal > 0 => round(
-                exact_interest(
-                    Decimal::new(run.principal, currency.minor_unit_digits()),
-                    day,
-                    day + Duration::days(1),
-                    rates,
-                )?,
-                currency,
-            ),
+            Some(rates)
+                if day >= self.due_date
+                    && run.principal > 0
+                    && !accruing_stretches(day, tomorrow, self.paused, rates).is_empty() =>
+            {
+                round(
+                    exact_interest(
+                        Decimal::new(run.principal, currency.minor_unit_digits()),
+                        day,
+                        tomorrow,
+                        rates,
+                    )?,
+                    currency,
+                )
+            }
             _ => Money::zero(currency),
         };
         let m = |minor| Money::from_minor(minor, currency);
@@ -158,7 +244,9 @@ impl Ledger<'_> {
         }
         if run.principal > 0 {
             let principal = Decimal::new(run.principal, self.currency.minor_unit_digits());
-            run.exact += exact_interest(principal, *from, to, rates)?;
+            for (start, end) in accruing_stretches(*from, to, self.paused, rates) {
+                run.exact += exact_interest(principal, start, end, rates)?;
+            }
             let interest = round(run.exact, self.currency).minor_units() - run.accrued;
             run.interest += interest;
             run.accrued += interest;
@@ -216,8 +304,10 @@ mod tests {
             principal: kr(dec!(10000)),
             fixed_interest: kr(dec!(20)),
             fees,
+            interest_charges: &[],
             payments,
             rates,
+            paused: &[],
         }
     }
 
@@ -327,12 +417,102 @@ mod tests {
     }
 
     #[test]
-    fn a_day_without_a_known_rate_is_an_error_not_a_guess() {
+    fn a_day_without_a_known_rate_accrues_nothing_rather_than_a_guess() {
         let r = rates();
-        assert!(
-            ledger(&[], &[], Some(&r))
-                .balance_on(d(2026, 8, 1))
-                .is_err()
+        // The table ends on 2026-07-01: interest runs 2026-01-15 .. 2026-07-01 only, 167 days
+        // (17 + 28 + 31 + 30 + 31 + 30): 10 000 × 12 % × 167 / 365 = 549.041… → 549.04.
+        let later = ledger(&[], &[], Some(&r))
+            .balance_on(d(2026, 8, 1))
+            .expect("balance");
+        assert_eq!(later.accrued_interest, kr(dec!(549.04)));
+        assert_eq!(later.per_day, kr(dec!(0)));
+        let at_the_end = ledger(&[], &[], Some(&r))
+            .balance_on(d(2026, 7, 1))
+            .expect("balance");
+        assert_eq!(at_the_end.total, later.total);
+    }
+
+    #[test]
+    fn nothing_accrues_while_paused() {
+        let r = rates();
+        let paused = [Pause {
+            from: d(2026, 2, 14),
+            until: Some(d(2026, 3, 16)),
+        }];
+        let l = Ledger {
+            paused: &paused,
+            ..ledger(&[], &[], Some(&r))
+        };
+        // 2026-01-15 .. 02-14 (30 days) and 03-16 .. 03-25 (9 days): 39 days at 12 %:
+        // 10 000 × 0.12 × 39 / 365 = 128.219… → 128.22.
+        let b = l.balance_on(d(2026, 3, 25)).expect("balance");
+        assert_eq!(b.accrued_interest, kr(dec!(128.22)));
+        let during = l.balance_on(d(2026, 3, 1)).expect("balance");
+        assert_eq!(during.per_day, kr(dec!(0)));
+        // Still paused, open-ended: nothing after 2026-02-14.
+        let open = [Pause {
+            from: d(2026, 2, 14),
+            until: None,
+        }];
+        let b = Ledger {
+            paused: &open,
+            ..ledger(&[], &[], Some(&r))
+        }
+        .balance_on(d(2026, 6, 1))
+        .expect("balance");
+        // 30 days: 10 000 × 0.12 × 30 / 365 = 98.630… → 98.63.
+        assert_eq!(b.accrued_interest, kr(dec!(98.63)));
+    }
+
+    #[test]
+    fn the_statutory_table_by_hand_across_a_half_year_boundary_and_into_a_leap_year() {
+        let r = crate::domain::jurisdiction::no::late_interest_rates(&[]);
+        let l = Ledger {
+            due_date: d(2023, 6, 21),
+            fixed_interest: kr(dec!(0)),
+            ..ledger(&[], &[], Some(&r))
+        };
+        // 10 000 kr due 2023-06-21, owed at the start of 2024-01-11:
+        //   2023-06-21 .. 07-01:  10 days at 10.75 % / 365 = 10 750 / 365  =  29.452054…
+        //   2023-07-01 .. 2024-01-01: 184 days at 11.75 % / 365 = 216 200 / 365 = 592.328767…
+        //   2024-01-01 .. 01-11:  10 days at 12.50 % / 366 (2024 is a leap year)
+        //                                                  = 12 500 / 366 =  34.153005…
+        //   together 655.933827… → 655.93
+        let b = l.balance_on(d(2024, 1, 11)).expect("balance");
+        assert_eq!(b.accrued_interest, kr(dec!(655.93)));
+        assert_eq!(b.total, kr(dec!(10655.93)));
+        // One more day in 2024: 10 000 × 12.5 % / 366 = 3.415… → 3.42.
+        assert_eq!(b.per_day, kr(dec!(3.42)));
+        // Over 29 February 2024: 2024-02-01 .. 03-01 is 29 days, all over 366:
+        // 10 000 × 12.5 % × 29 / 366 = 36 250 / 366 = 99.043715… → 99.04 more.
+        let feb = l.balance_on(d(2024, 2, 1)).expect("balance");
+        let mar = l.balance_on(d(2024, 3, 1)).expect("balance");
+        assert_eq!(
+            mar.accrued_interest.minor_units() - feb.accrued_interest.minor_units(),
+            9904
         );
+    }
+
+    #[test]
+    fn an_interest_charge_counts_from_its_day() {
+        // A plan's interest fixed on 2026-02-01: a payment on 2026-01-20 went to the interest
+        // line and the principal as they were then, not to it.
+        let payments = [Dated {
+            on: d(2026, 1, 20),
+            amount: kr(dec!(20)),
+        }];
+        let charges = [Dated {
+            on: d(2026, 2, 1),
+            amount: kr(dec!(50)),
+        }];
+        let b = Ledger {
+            interest_charges: &charges,
+            ..ledger(&[], &payments, None)
+        }
+        .balance_on(d(2026, 3, 1))
+        .expect("balance");
+        assert_eq!(b.principal, kr(dec!(10000)));
+        assert_eq!(b.interest, kr(dec!(50)));
+        assert_eq!(b.total, kr(dec!(10050)));
     }
 }

@@ -278,8 +278,21 @@ pub struct MandateIssue {
 }
 
 impl Mandate {
-    /// Every problem with this mandate under `jurisdiction` on `today`; empty when it is fine.
+    /// As [`Mandate::check_with_rates`] with the law pack's built-in rate table.
+    #[cfg(test)]
     pub fn check(&self, jurisdiction: Jurisdiction, today: NaiveDate) -> Vec<MandateIssue> {
+        let rates = super::jurisdiction::law(jurisdiction).late_interest_rates(&[]);
+        self.check_with_rates(jurisdiction, today, &rates)
+    }
+
+    /// Every problem with this mandate under `jurisdiction` on `today`, with the late-payment
+    /// interest `rates` in force (built-in and configured); empty when it is fine.
+    pub fn check_with_rates(
+        &self,
+        jurisdiction: Jurisdiction,
+        today: NaiveDate,
+        rates: &super::interest::RateTable,
+    ) -> Vec<MandateIssue> {
         let mut issues = Vec::new();
         let mut issue =
             |field: &'static str, message: String| issues.push(MandateIssue { field, message });
@@ -387,7 +400,13 @@ impl Mandate {
                         ),
                     );
                 }
-                let rate = no::late_interest_rate(today);
+                // The cap is the rate in force; past the known table, the newest known one (a
+                // limit for the plan's own rate, not interest charged).
+                let rate = rates
+                    .rate_on(today)
+                    .ok()
+                    .or_else(|| rates.periods().last().map(|p| p.percent))
+                    .unwrap_or(Decimal::ZERO);
                 if p.interest_during_plan
                     && (p.interest_rate_percent <= Decimal::ZERO || p.interest_rate_percent > rate)
                 {

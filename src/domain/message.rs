@@ -445,14 +445,24 @@ mod tests {
             recorded_at: now,
         };
         let part = payment("500.00");
-        case.apply_payment(part, crate::domain::event::Actor::System, now);
+        case.apply_payment(
+            part,
+            crate::domain::event::Actor::System,
+            now,
+            &crate::domain::ledger::OwedOn::without_interest(now.date_naive()),
+        );
         assert_eq!(Template::PaymentReceipt.is_founded_on(&case), Ok(()));
         assert_eq!(
             Template::PaidReceipt.is_founded_on(&case),
             Err(UnfoundedReceipt::NotPaid)
         );
         let rest = payment("749.50");
-        case.apply_payment(rest, crate::domain::event::Actor::System, now);
+        case.apply_payment(
+            rest,
+            crate::domain::event::Actor::System,
+            now,
+            &crate::domain::ledger::OwedOn::without_interest(now.date_naive()),
+        );
         assert_eq!(Template::PaidReceipt.is_founded_on(&case), Ok(()));
     }
 

@@ -7,9 +7,10 @@
 //! gone). The re-check on approval covers what the debtor does not control: a payment, the
 //! agency's own update of the claim, a plan agreed some other way, a dispute, time passing.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use super::case::{Case, CaseStatus};
+use super::ledger::OwedOn;
 use super::money::Money;
 use super::self_service::PendingRequest;
 
@@ -47,12 +48,14 @@ pub enum PlanRecheck {
 }
 
 /// Checks a waiting deferral or plan against the case as it is now (`case` without the
-/// request). A dispute is always answerable: upholding it closes the case whatever it holds.
+/// request) on `on.day`, with the interest accrued by then when the creditor has innfri accrue
+/// it. A dispute is always answerable: upholding it closes the case whatever it holds.
 pub fn recheck(
     case: &Case,
     request: &PendingRequest,
-    today: NaiveDate,
+    on: &OwedOn,
 ) -> Result<Option<PlanRecheck>, Stale> {
+    let today = on.day;
     if matches!(request, PendingRequest::Dispute { .. }) {
         return Ok(None);
     }
@@ -65,7 +68,7 @@ pub fn recheck(
     let PendingRequest::Plan { plan, .. } = request else {
         return Ok(None);
     };
-    let balance: Money = case.balance();
+    let balance: Money = case.balance(on);
     let starts_late = plan.instalments.first().is_none_or(|i| i.due_date < today);
     if plan.principal != balance || starts_late {
         return Ok(Some(PlanRecheck::Reschedule));
@@ -80,6 +83,7 @@ mod tests {
     use crate::domain::money::Currency;
     use crate::domain::plan::{PlanShape, schedule};
     use crate::domain::self_service::ReviewReason;
+    use chrono::NaiveDate;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, 2).unwrap_or_default()
@@ -110,7 +114,7 @@ mod tests {
         let case = open_case();
         let request = plan_request(124_950, today());
         assert_eq!(
-            recheck(&case, &request, today()),
+            recheck(&case, &request, &OwedOn::without_interest(today())),
             Ok(Some(PlanRecheck::AsAsked))
         );
     }
@@ -120,13 +124,21 @@ mod tests {
         // Asked when 1 749,50 kr was owed; 500 kr has come in since.
         let before_a_payment = plan_request(174_950, today());
         assert_eq!(
-            recheck(&open_case(), &before_a_payment, today()),
+            recheck(
+                &open_case(),
+                &before_a_payment,
+                &OwedOn::without_interest(today())
+            ),
             Ok(Some(PlanRecheck::Reschedule))
         );
         let request = plan_request(124_950, today());
         let much_later = today() + chrono::Duration::days(90);
         assert_eq!(
-            recheck(&open_case(), &request, much_later),
+            recheck(
+                &open_case(),
+                &request,
+                &OwedOn::without_interest(much_later)
+            ),
             Ok(Some(PlanRecheck::Reschedule))
         );
     }
@@ -137,7 +149,7 @@ mod tests {
         let mut disputed = open_case();
         disputed.status = CaseStatus::Disputed;
         assert_eq!(
-            recheck(&disputed, &request, today()),
+            recheck(&disputed, &request, &OwedOn::without_interest(today())),
             Err(Stale::NotOpen(CaseStatus::Disputed))
         );
         let mut with_plan = open_case();
@@ -145,7 +157,7 @@ mod tests {
             with_plan.plan = Some(plan.clone());
         }
         assert_eq!(
-            recheck(&with_plan, &request, today()),
+            recheck(&with_plan, &request, &OwedOn::without_interest(today())),
             Err(Stale::PlanAgreed)
         );
         let deferral = PendingRequest::Deferral {
@@ -154,7 +166,7 @@ mod tests {
             at: Utc::now(),
         };
         assert_eq!(
-            recheck(&with_plan, &deferral, today()),
+            recheck(&with_plan, &deferral, &OwedOn::without_interest(today())),
             Err(Stale::PlanAgreed)
         );
         let dispute = PendingRequest::Dispute {
@@ -166,7 +178,10 @@ mod tests {
             },
             at: Utc::now(),
         };
-        assert_eq!(recheck(&disputed, &dispute, today()), Ok(None));
+        assert_eq!(
+            recheck(&disputed, &dispute, &OwedOn::without_interest(today())),
+            Ok(None)
+        );
     }
 
     #[test]

@@ -25,8 +25,7 @@ async fn healthz() -> HttpResponse {
 
 async fn readyz(ctx: web::Data<AppContext>) -> HttpResponse {
     let ready = readiness(&ctx.store).await;
-    let warnings =
-        crate::domain::interest::accrual_warnings(ctx.config.creditors.values(), ctx.clock.now());
+    let warnings = ctx.config.late_interest_warnings(ctx.clock.now());
     if warnings.is_empty() || !ready.status().is_success() {
         return ready;
     }

@@ -6,7 +6,6 @@ use crate::domain::case::{Case, ClaimKind};
 use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::journey::StepRef;
 use crate::domain::journey_engine::{self, local_day, step_text_facts};
-use crate::domain::jurisdiction::law;
 use crate::domain::message::{Message, Recipient, Template};
 use crate::domain::plan_followup::{FollowUp, instalment_states, paid_toward_plan};
 use crate::i18n::Texts;
@@ -54,9 +53,11 @@ impl Composer {
             .as_ref()
             .and_then(|p| p.instalments.first())
             .filter(|_| message.template == Template::PlanReceipt);
-        // What is still owed (after any payments), or the first instalment of a new plan.
+        // What is still owed (after any payments, with the interest innfri accrues), or the
+        // first instalment of a new plan.
+        let owed = creditor.owed_on(local_day(creditor.jurisdiction, message.updated_at));
         let amount = first
-            .map_or_else(|| case.balance(), |i| i.amount)
+            .map_or_else(|| case.balance(&owed), |i| i.amount)
             .format(locale);
         // A payment receipt names the payment it confirms: the newest one on the case.
         let paid = case
@@ -101,8 +102,8 @@ impl Composer {
             total.minor_units() - principal.minor_units(),
             total.currency(),
         );
-        let rate = law(creditor.jurisdiction)
-            .late_interest_rates(&[])
+        let rate = creditor
+            .late_interest_rates()
             .rate_on(sent_on)
             .map(|r| {
                 let text = format!("{} %", r.normalize());
@@ -177,10 +178,11 @@ impl Composer {
             FollowUp::Break | FollowUp::ReviewDue => 0,
         };
         let today = local_day(creditor.jurisdiction, message.updated_at);
+        let balance = case.balance(&creditor.owed_on(today));
         let status = plan.and_then(|plan| {
             instalment_states(
                 plan,
-                paid_toward_plan(plan, case.balance()),
+                paid_toward_plan(plan, balance),
                 today,
                 creditor.mandate.follow_up.grace_days,
             )
@@ -190,7 +192,7 @@ impl Composer {
         let instalment = plan.and_then(|p| p.instalments.iter().find(|i| i.number == number));
         let amount = match (follow_up, status) {
             (FollowUp::Reminder { .. } | FollowUp::LateNote { .. }, Some(s)) => s.left(),
-            _ => case.balance(),
+            _ => balance,
         };
         let values = [
             amount.format(locale),

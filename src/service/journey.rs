@@ -387,7 +387,7 @@ pub async fn step_sent(
                     "step": step_ref.step_id,
                     "kind": notice.kind,
                     "amount": fee,
-                    "balance": case.balance(),
+                    "balance": case.balance(&creditor.owed_on(sent_on)),
                 }),
                 now,
             ));

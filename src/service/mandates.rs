@@ -33,7 +33,11 @@ pub async fn replace(
     let today = now
         .with_timezone(&creditor.jurisdiction.time_zone())
         .date_naive();
-    let issues = mandate.check(creditor.jurisdiction, today);
+    let issues = mandate.check_with_rates(
+        creditor.jurisdiction,
+        today,
+        &creditor.late_interest_rates(),
+    );
     if !issues.is_empty() {
         return Err(MandateError::Breaks(issues));
     }

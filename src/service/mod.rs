@@ -16,6 +16,7 @@ pub mod journey_config;
 pub mod journey_stats;
 pub mod mandates;
 pub mod messages;
+pub mod owed;
 pub mod payments;
 pub mod plan_followup;
 pub mod receipts;

@@ -53,15 +53,20 @@ fn template(follow_up: FollowUp) -> Template {
 /// plan when its day has come.
 fn replan(creditor: &Creditor, case: &mut Case, now: DateTime<Utc>) -> Replan {
     let today = local_day(creditor.jurisdiction, now);
+    let owed = creditor.owed_on(today);
     let rules = &creditor.mandate.follow_up;
     let old = case.plan_follow_up.queued.clone();
     let mut out = Replan::default();
     let active = case.status == CaseStatus::Open && !case.is_erased();
-    let next = case
-        .plan
-        .as_ref()
-        .filter(|_| active)
-        .and_then(|plan| plan_next(plan, rules, &case.plan_follow_up, case.balance(), today));
+    let next = case.plan.as_ref().filter(|_| active).and_then(|plan| {
+        plan_next(
+            plan,
+            rules,
+            &case.plan_follow_up,
+            case.balance(&owed),
+            today,
+        )
+    });
     let Some((follow_up, day)) = next else {
         // No plan (or it is done), or the case is not collected now: nothing waits, except a
         // broken-plan notice still on its way.
@@ -78,9 +83,9 @@ fn replan(creditor: &Creditor, case: &mut Case, now: DateTime<Utc>) -> Replan {
         let missed = case
             .plan
             .as_ref()
-            .and_then(|plan| broken_by(plan, rules, case.balance(), today));
+            .and_then(|plan| broken_by(plan, rules, case.balance(&owed), today));
         if let Some((missed, broke_on)) = missed {
-            break_now(case, broke_on, missed, now, &mut out);
+            break_now(case, broke_on, missed, now, &owed, &mut out);
             // The notice goes now, unless the one queued for this day is it.
             if old.as_ref().is_some_and(|q| q.follow_up == FollowUp::Break) {
                 return out;
@@ -138,6 +143,7 @@ fn break_now(
     day: chrono::NaiveDate,
     missed: Vec<u32>,
     now: DateTime<Utc>,
+    owed: &crate::domain::ledger::OwedOn,
     out: &mut Replan,
 ) {
     let Some(broken) = case.break_plan(day, missed, now) else {
@@ -154,7 +160,7 @@ fn break_now(
     if let Some(map) = data.as_object_mut() {
         map.insert("case_id".into(), serde_json::json!(case.id));
         map.insert("external_ref".into(), serde_json::json!(case.external_ref));
-        map.insert("balance".into(), serde_json::json!(case.balance()));
+        map.insert("balance".into(), serde_json::json!(case.balance(owed)));
         map.insert("due_date".into(), serde_json::json!(case.due_date));
     }
     out.events.push(Event::new(
@@ -211,11 +217,17 @@ async fn run(
                     // The notice was handled (sent, or could not be): the plan breaks now,
                     // unless a payment since put it right.
                     let today = local_day(creditor.jurisdiction, now);
+                    let owed = creditor.owed_on(today);
                     let missed = case.plan.as_ref().and_then(|plan| {
-                        broken_by(plan, &creditor.mandate.follow_up, case.balance(), today)
+                        broken_by(
+                            plan,
+                            &creditor.mandate.follow_up,
+                            case.balance(&owed),
+                            today,
+                        )
                     });
                     if let Some((missed, broke_on)) = missed {
-                        break_now(&mut case, broke_on, missed, now, &mut extra);
+                        break_now(&mut case, broke_on, missed, now, &owed, &mut extra);
                         changed = true;
                     }
                 } else {

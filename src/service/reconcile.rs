@@ -257,7 +257,8 @@ pub async fn apply_once_by(
             method,
             recorded_at: now,
         };
-        let result = case.apply_payment(payment, actor.clone(), now);
+        let owed = crate::service::owed::owed_on_for(ctx, &case, now).await?;
+        let result = case.apply_payment(payment, actor.clone(), now, &owed);
         let data = serde_json::json!({
             "case_id": case.id, "external_ref": case.external_ref, "amount": incoming.amount,
             "kid": incoming.kid, "method": method, "reference": incoming.reference, "balance": result.balance_after,

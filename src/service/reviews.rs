@@ -145,10 +145,12 @@ pub async fn approve_by(
     let request = case
         .take_review(request_id)
         .ok_or(ReviewError::RequestNotFound)?;
-    let today = now.date_naive();
+    // The creditor's today, and what is owed then (with the interest innfri accrues, if it does).
+    let owed = crate::service::owed::owed_on(&creditor, now);
+    let today = owed.day;
     // Re-checked against the case as it is now, not as it was when the debtor asked: a payment,
     // the agency's update or a plan agreed meanwhile would otherwise be silently undone.
-    let recheck = open_request::recheck(&case, &request, today)
+    let recheck = open_request::recheck(&case, &request, &owed)
         .map_err(|e| invalid(ReviewField::Request, e))?;
     let (kind, receipt, data) = match request {
         PendingRequest::Deferral { new_due_date, .. } => {
@@ -176,7 +178,7 @@ pub async fn approve_by(
                 None => plan,
                 // From what is still owed (payments taken off), starting today.
                 Some(months) => schedule(
-                    case.balance(),
+                    case.balance(&owed),
                     PlanShape::Months(months),
                     &creditor.mandate.plan,
                     today,

@@ -83,8 +83,11 @@ pub async fn decide(
     if let Some((waiting, at)) = open_request::waiting(case) {
         return Err(DecideError::Waiting(waiting.clone(), at));
     }
-    let today = now.date_naive();
-    let decision = evaluate(&case.facts(), &creditor.mandate, &request, today);
+    // What is owed on the creditor's today, late-payment interest included when innfri accrues
+    // it: a plan made now takes that as its principal.
+    let owed = super::owed::owed_on(creditor, now);
+    let today = owed.day;
+    let decision = evaluate(&case.facts(&owed), &creditor.mandate, &request, today);
     let mut case: Case = case.clone();
     let (kind, receipt, data) = match &decision {
         Decision::Refused { .. } => {

@@ -67,6 +67,8 @@ impl CaseQuery {
 #[derive(Debug, Clone)]
 pub struct CasePage {
     pub cases: Vec<Case>,
+    /// What each of `cases` owes today (`service::owed`), in the same order.
+    pub balances: Vec<Money>,
     /// The cursor of the next page (`None`: this was the last).
     pub next: Option<String>,
 }
@@ -106,6 +108,7 @@ pub async fn search(
     user: &StaffUser,
     query: &CaseQuery,
     after: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<CasePage, StoreError> {
     let agencies = agencies_in_scope(ctx, &user.scope).await?;
     let (mut agency_at, mut position) = after.and_then(parse_cursor).unwrap_or((0, 0));
@@ -121,8 +124,10 @@ pub async fn search(
                 cases.push(case);
             }
             if cases.len() == PAGE || scanned >= SCAN_LIMIT {
+                let balances = balances(ctx, &cases, now).await?;
                 return Ok(CasePage {
                     cases,
+                    balances,
                     next: Some(cursor(agency_at, position)),
                 });
             }
@@ -132,7 +137,25 @@ pub async fn search(
             position = 0;
         }
     }
-    Ok(CasePage { cases, next: None })
+    let balances = balances(ctx, &cases, now).await?;
+    Ok(CasePage {
+        cases,
+        balances,
+        next: None,
+    })
+}
+
+/// What each case owes at `now`, on its creditor's day.
+async fn balances(
+    ctx: &AppContext,
+    cases: &[Case],
+    now: DateTime<Utc>,
+) -> Result<Vec<Money>, StoreError> {
+    let mut out = Vec::with_capacity(cases.len());
+    for case in cases {
+        out.push(case.balance(&super::owed::owed_on_for(ctx, case, now).await?));
+    }
+    Ok(out)
 }
 
 /// A case as the case screen shows it: the case and its messages.
@@ -142,6 +165,8 @@ pub struct CaseView {
     pub messages: Vec<Message>,
     /// The journey: notices sent, then the steps to come if the debtor does not pay.
     pub timeline: Vec<super::journey::PlannedStep>,
+    /// What the case owes today (`service::owed`).
+    pub balance: Money,
 }
 
 /// A case as `user` may see it, with its messages; the opening is written to the access log
@@ -175,7 +200,9 @@ pub async fn open(
         Some(creditor) => super::journey::timeline(&creditor, &case, now),
         None => Vec::new(),
     };
+    let owed = super::owed::owed_on_for(ctx, &case, now).await?;
     Ok(Some(CaseView {
+        balance: case.balance(&owed),
         case,
         messages,
         timeline,
@@ -426,11 +453,13 @@ pub async fn preview_plan(
         .creditor(&case.creditor_id)
         .await?
         .ok_or(ActionError::NotFound)?;
+    // From what is owed today, as `reviews::approve` schedules it.
+    let owed = super::owed::owed_on(&creditor, now);
     let plan = schedule(
-        case.amount_due(),
+        case.balance(&owed),
         PlanShape::Months(months),
         &creditor.mandate.plan,
-        now.date_naive(),
+        owed.day,
     )
     .map_err(|e| invalid(ReviewField::Months, &e.to_string()))?;
     Ok((case, plan))

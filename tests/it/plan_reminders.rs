@@ -256,7 +256,7 @@ async fn two_missed_instalments_break_the_plan_tell_the_debtor_and_resume_the_jo
     let notice = sent(&messages, Template::PlanBroken)[0].clone();
     let text = text_of(&d, &notice).await;
     assert!(
-        text.contains("avsluttet") && text.contains(&kr(case.balance())),
+        text.contains("avsluttet") && text.contains(&kr(case.balance_without_interest())),
         "{text}"
     );
     let view: serde_json::Value = d
@@ -291,7 +291,7 @@ async fn two_missed_instalments_break_the_plan_tell_the_debtor_and_resume_the_jo
 async fn nothing_follows_up_a_plan_paid_in_full(backend: Backend) {
     let (d, clock, _plan) = debtor_with_plan(backend).await;
     assert_eq!(waiting(&d).await.len(), 1);
-    let balance = d.case().await.balance();
+    let balance = d.case().await.balance_without_interest();
     pay(&d, "bank-all", balance).await;
     let waiting = waiting(&d).await;
     assert!(

@@ -24,7 +24,7 @@ async fn pay_in_full(app: &TestApp, id: &CaseId, at: DateTime<Utc>) {
         reference: format!("test-{id}"),
         legacy_reference: None,
         kid: None,
-        amount: case.balance(),
+        amount: case.balance_without_interest(),
         booked_on: at.date_naive(),
         to_account: String::new(),
         from_account: None,

@@ -21,7 +21,11 @@ impl DeferralDates for Debtor {
     async fn deferral_dates(&self) -> (NaiveDate, NaiveDate) {
         let case = self.case().await;
         let creditor = &self.app.ctx.config.creditors[&case.creditor_id];
-        let options = deferral_options(&case.facts(), &creditor.mandate, Utc::now().date_naive());
+        let options = deferral_options(
+            &case.facts(&creditor.owed_on(Utc::now().date_naive())),
+            &creditor.mandate,
+            Utc::now().date_naive(),
+        );
         let instant = options
             .iter()
             .rev()

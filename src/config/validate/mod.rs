@@ -4,6 +4,7 @@
 mod agencies;
 mod creditors;
 pub(super) mod journeys;
+mod law;
 mod links;
 mod messaging;
 mod payments;
@@ -79,6 +80,7 @@ pub(super) fn check(
     let link_keys = links::check(settings, issues);
     messaging::check(settings, issues);
     retention::check(settings, issues);
+    law::check(settings, issues);
     providers::check(settings, issues);
     payments::check(settings, issues);
     creditors::check(settings, creditors, issues);

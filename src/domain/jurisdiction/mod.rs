@@ -100,6 +100,53 @@ impl LawPack for Norway {
     }
 }
 
+/// What `check-config` and `/readyz` say about the late-payment interest tables of every law
+/// pack (the built-in table with the configured additions `extra`), each judged on its own
+/// calendar day of `now`: one line per pack that has no rate for the current half-year, for
+/// every installation (a creditor may switch to innfri accruing at any time).
+pub fn late_interest_warnings<'a>(
+    extra: impl Fn(Jurisdiction) -> &'a [RatePeriod],
+    now: DateTime<Utc>,
+) -> Vec<String> {
+    Jurisdiction::ALL
+        .into_iter()
+        .filter_map(|j| {
+            let rates = law(j).late_interest_rates(extra(j));
+            let today = now.with_timezone(&j.time_zone()).date_naive();
+            super::interest::missing_rate_warning(&rates, today).map(|w| {
+                format!(
+                    "law {}: {w} (add it under [{}] late_interest)",
+                    j.code(),
+                    j.config_section()
+                )
+            })
+        })
+        .collect()
+}
+
+/// The configured additions to each law pack's tables that are invalid: `(key, message)`.
+pub fn check_configured_law<'a>(
+    extra: impl Fn(Jurisdiction) -> &'a [RatePeriod],
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for j in Jurisdiction::ALL {
+        let built_in_until = match j {
+            Jurisdiction::Norway => {
+                let (y, m, d) = no::LATE_INTEREST_KNOWN_UNTIL;
+                NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+            }
+        };
+        for (i, field, message) in super::interest::check_configured_rates(extra(j), built_in_until)
+        {
+            out.push((
+                format!("{}.late_interest[{i}].{field}", j.config_section()),
+                message,
+            ));
+        }
+    }
+    out
+}
+
 /// The rule pack of a jurisdiction.
 pub fn law(jurisdiction: Jurisdiction) -> &'static dyn LawPack {
     match jurisdiction {

@@ -158,21 +158,6 @@ pub fn max_plan_fee(agreed_on: NaiveDate, instalments: u32) -> Decimal {
     }
 }
 
-/// The late-payment interest rate (forsinkelsesrente, percent a year) in force on a date,
-/// set per half-year; the newest known figure applies until a newer one is added here.
-pub fn late_interest_rate(on: NaiveDate) -> Decimal {
-    let table = [
-        ((2024, 1, 1), dec!(12.5)),
-        ((2025, 7, 1), dec!(12.25)),
-        ((2026, 1, 1), dec!(12.00)),
-    ];
-    table
-        .iter()
-        .rev()
-        .find(|((y, m, d), _)| NaiveDate::from_ymd_opt(*y, *m, *d).is_some_and(|from| on >= from))
-        .map_or(dec!(12.5), |(_, rate)| *rate)
-}
-
 /// Minimum days a debtor gets to pay after a reminder, inkassovarsel or betalingsoppfordring.
 pub const MIN_DEADLINE_DAYS: i64 = 14;
 
@@ -567,9 +552,27 @@ mod tests {
 
     #[test]
     fn late_interest_follows_the_half_year_table() {
-        assert_eq!(late_interest_rate(d(2025, 6, 30)), dec!(12.5));
-        assert_eq!(late_interest_rate(d(2025, 7, 1)), dec!(12.25));
-        assert_eq!(late_interest_rate(d(2026, 11, 23)), dec!(12.00));
+        let rates = late_interest_rates(&[]);
+        assert_eq!(rates.rate_on(d(2025, 6, 30)), Ok(dec!(12.5)));
+        assert_eq!(rates.rate_on(d(2025, 7, 1)), Ok(dec!(12.25)));
+        assert_eq!(rates.rate_on(d(2026, 6, 30)), Ok(dec!(12.00)));
+        // The built-in table ends with the first half of 2026: no rate is invented after it.
+        assert!(rates.rate_on(d(2026, 11, 23)).is_err());
+        // Configuration extends it by the half-years it adds (and may correct one).
+        let extended = late_interest_rates(&[
+            RatePeriod {
+                from: d(2026, 7, 1),
+                percent: dec!(12.25),
+            },
+            RatePeriod {
+                from: d(2026, 1, 1),
+                percent: dec!(11.90),
+            },
+        ]);
+        assert_eq!(extended.rate_on(d(2026, 11, 23)), Ok(dec!(12.25)));
+        assert_eq!(extended.rate_on(d(2026, 3, 1)), Ok(dec!(11.90)));
+        assert_eq!(extended.known_until(), d(2027, 1, 1));
+        assert!(extended.rate_on(d(2027, 1, 1)).is_err());
     }
 
     #[test]

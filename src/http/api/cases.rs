@@ -60,20 +60,10 @@ pub(crate) async fn upsert_case(
 /// The calendar day it is for the case's creditor (its time zone): where an instalment stands
 /// depends on it.
 pub(super) async fn creditor_today(ctx: &AppContext, case: &Case) -> Result<CaseDay, ApiError> {
-    let now = ctx.clock.now();
-    Ok(match ctx.creditor(&case.creditor_id).await? {
-        Some(creditor) => CaseDay {
-            today: now
-                .with_timezone(&creditor.jurisdiction.time_zone())
-                .date_naive(),
-            rates: (creditor.interest == crate::domain::creditor::InterestAccrual::Innfri).then(
-                || crate::domain::jurisdiction::law(creditor.jurisdiction).late_interest_rates(&[]),
-            ),
-        },
-        None => CaseDay {
-            today: now.date_naive(),
-            rates: None,
-        },
+    let owed = crate::service::owed::owed_on_for(ctx, case, ctx.clock.now()).await?;
+    Ok(CaseDay {
+        today: owed.day,
+        owed,
     })
 }
 

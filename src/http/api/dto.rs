@@ -19,10 +19,11 @@ use crate::domain::plan_followup::{
 use crate::domain::self_service::Review;
 use crate::service::cases::{CaseIntake, ClaimLineIntake, DebtorIntake, NoticeIntake};
 
-/// The creditor's calendar day for a case, and its rate table when innfri accrues interest.
+/// The creditor's calendar day for a case, and how its balance is counted that day
+/// (`service::owed`: with the interest innfri accrues, when it does).
 pub(crate) struct CaseDay {
     pub today: NaiveDate,
-    pub rates: Option<crate::domain::interest::RateTable>,
+    pub owed: crate::domain::ledger::OwedOn,
 }
 
 /// A case as the agency API shows it.
@@ -37,7 +38,9 @@ pub(crate) struct CaseView<'a> {
     claim: &'a [ClaimLine],
     /// The sum of the claim lines (payments are not subtracted).
     amount_due: Money,
-    /// What is still owed: the claim lines less every payment received (negative when overpaid).
+    /// What is still owed today: the claim lines less every payment received (negative when
+    /// overpaid), plus the late-payment interest accrued to today when the creditor has innfri
+    /// accrue it. Paying this amount today settles the case.
     balance: Money,
     /// The due date in force (moved by a granted deferral or an agreed plan).
     due_date: NaiveDate,
@@ -55,7 +58,7 @@ pub(crate) struct CaseView<'a> {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     /// Late-payment interest innfri has accrued up to today (when the creditor has innfri
-    /// accrue it): computed on read, not a claim line, and not in `balance`.
+    /// accrue it): computed on read, not a claim line; included in `balance`.
     #[serde(skip_serializing_if = "Option::is_none")]
     interest_accrued: Option<Money>,
     /// What one more day of late-payment interest adds, with `interest_accrued`.
@@ -175,12 +178,10 @@ impl<'a> CaseView<'a> {
     /// depend on it).
     pub(crate) fn new(c: &'a Case, day: CaseDay) -> CaseView<'a> {
         let today = day.today;
-        let accrued = day
-            .rates
-            .as_ref()
-            .and_then(|rates| c.balance_with_interest(today, rates).ok());
+        let accrued = c.interest_owed(&day.owed);
+        let balance = c.balance(&day.owed);
         let plan = c.plan.as_ref().map(|plan| {
-            let paid = paid_toward_plan(plan, c.balance());
+            let paid = paid_toward_plan(plan, balance);
             let states = instalment_states(plan, paid, today, FollowUpRules::default().grace_days);
             PlanView {
                 agreed_on: plan.agreed_on,
@@ -212,7 +213,7 @@ impl<'a> CaseView<'a> {
             debtor: &c.debtor,
             claim: &c.claim,
             amount_due: c.amount_due(),
-            balance: c.balance(),
+            balance,
             due_date: c.due_date,
             original_due_date: c.due_date_before_changes,
             kid: &c.kid,

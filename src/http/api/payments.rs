@@ -107,8 +107,9 @@ pub(crate) async fn direct_payment(
         .case(&case.id)
         .await?
         .ok_or(ApiError::CaseNotFound)?;
+    let owed = crate::service::owed::owed_on_for(&ctx, &saved, ctx.clock.now()).await?;
     let answer = HttpResponse::build(status).json(DirectPaymentResult {
-        balance: saved.balance(),
+        balance: saved.balance(&owed),
         case_id: saved.id,
         status: saved.status,
         outcome,

@@ -97,10 +97,11 @@ async fn list(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
         creditor: given("creditor").and_then(|c| CreditorId::parse(&c).ok()),
     };
     let after = given("after");
-    let found = match staff_cases::search(&ctx, &user, &query, after.as_deref()).await {
-        Ok(found) => found,
-        Err(e) => return unavailable(&e),
-    };
+    let found =
+        match staff_cases::search(&ctx, &user, &query, after.as_deref(), ctx.clock.now()).await {
+            Ok(found) => found,
+            Err(e) => return unavailable(&e),
+        };
     let keep: Vec<(String, String)> = params
         .iter()
         .filter(|(k, _)| k != "after")
@@ -138,13 +139,13 @@ async fn list(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
             table {
                 thead { tr { th { "Reference" } th { "Debtor" } th { "Creditor" } th { "Status" } th { "Balance" } th { "Due" } } }
                 tbody {
-                    @for case in &found.cases {
+                    @for (case, balance) in found.cases.iter().zip(&found.balances) {
                         tr {
                             td { a href=(format!("/console/cases/{}", case.id)) { (case.external_ref) } }
                             td { (case.debtor.name) }
                             td { (case.creditor_id) }
                             td { (status_name(case.status)) }
-                            td { (case.balance()) }
+                            td { (balance) }
                             td { (case.due_date) }
                         }
                     }
@@ -186,7 +187,7 @@ fn case_body(
                     @for line in &case.claim { tr { td { (format!("{:?}", line.kind).to_lowercase()) } td { (line.description) } td { (line.amount) } } }
                 }
             }
-            p { "Due date: " (case.due_date) " · balance: " strong { (case.balance()) } }
+            p { "Due date: " (case.due_date) " · balance: " strong { (view.balance) } }
         }
         section {
             h2 { "Payments" }
@@ -201,7 +202,7 @@ fn case_body(
         @if let Some(plan) = &case.plan {
             section {
                 h2 { "Instalment plan" }
-                @let states = instalment_states(plan, paid_toward_plan(plan, case.balance()), today, FollowUpRules::default().grace_days);
+                @let states = instalment_states(plan, paid_toward_plan(plan, view.balance), today, FollowUpRules::default().grace_days);
                 table {
                     thead { tr { th { "No." } th { "Due" } th { "Amount" } th { "Paid" } th { "State" } } }
                     tbody { @for i in &states { tr { td { (i.number) } td { (i.due_date) } td { (i.amount) } td { (i.paid) } td { (format!("{:?}", i.state).to_lowercase()) } } } }

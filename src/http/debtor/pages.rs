@@ -220,25 +220,21 @@ impl CasePage<'_> {
         let agency = v.agency.name.as_str();
         let title = t.format(l, "page-title", &[("creditor", creditor)]);
         let amount = case.amount_due().shown(l);
-        let owed = case.balance().shown(l);
+        let balance = v.balance();
+        let owed = balance.shown(l);
         let mandate = &v.creditor.mandate;
-        let facts = case.facts();
+        let facts = v.facts();
         // One open request at a time: nothing new is offered while one waits.
         let free = case.plan.is_none() && self.waiting.is_none();
         let can_defer = free && can_defer(&facts, mandate, self.today);
         let can_plan = free && plan_month_range(&facts, mandate, self.today).is_some();
         let states = case.plan.as_ref().map(|plan| {
-            let paid = paid_toward_plan(plan, case.balance());
+            let paid = paid_toward_plan(plan, balance);
             instalment_states(plan, paid, self.today, mandate.follow_up.grace_days)
         });
         // Late-payment interest innfri accrues, as of the creditor's today (never stored).
-        let accrued = (v.creditor.interest == crate::domain::creditor::InterestAccrual::Innfri)
-            .then(|| {
-                let rates = crate::domain::jurisdiction::law(v.creditor.jurisdiction)
-                    .late_interest_rates(&[]);
-                case.balance_with_interest(self.today, &rates).ok()
-            })
-            .flatten()
+        let accrued = case
+            .interest_owed(&v.owed)
             .filter(|b| b.accrued_interest.is_positive());
         // A plan that broke is told on the page until a new one is agreed.
         let broken = case

@@ -33,23 +33,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Online payment is for open cases without a plan (a plan's instalments are paid by their KIDs).
 fn payable(view: &DebtorView) -> bool {
-    view.case.status == CaseStatus::Open
-        && view.case.plan.is_none()
-        && view.case.balance().is_positive()
+    view.case.status == CaseStatus::Open && view.case.plan.is_none() && view.balance().is_positive()
 }
 
 /// The amounts the debtor may pay now: the whole balance, or from the mandate's smallest partial
 /// payment up to it. `None` when only the whole balance is allowed.
 fn partial_range(view: &DebtorView) -> Option<(Money, Money)> {
     let partial = &view.creditor.mandate.partial_payment;
-    let balance = view.case.balance();
+    let balance = view.balance();
     let min = Money::round_to_minor(partial.min_amount, balance.currency());
     (partial.allowed && min.minor_units() < balance.minor_units()).then_some((min, balance))
 }
 
 /// Whether the debtor may pay `amount` now: the whole balance, or a part within the range.
 fn allowed(view: &DebtorView, amount: Money) -> bool {
-    amount == view.case.balance()
+    amount == view.balance()
         || partial_range(view).is_some_and(|(min, max)| {
             (min.minor_units()..=max.minor_units()).contains(&amount.minor_units())
         })
@@ -58,7 +56,7 @@ fn allowed(view: &DebtorView, amount: Money) -> bool {
 /// The amount a form asks for: "full" (or nothing) is the balance; anything else must be allowed.
 fn chosen_amount(view: &DebtorView, text: Option<&str>) -> Option<Money> {
     match text.map(str::trim) {
-        None | Some("" | "full") => Some(view.case.balance()),
+        None | Some("" | "full") => Some(view.balance()),
         Some(typed) => parse_amount(typed, view).filter(|a| allowed(view, *a)),
     }
 }
@@ -78,7 +76,7 @@ pub fn pay_now_section(ctx: &AppContext, view: &DebtorView) -> Markup {
         return html! {};
     }
     let (t, l) = (&ctx.texts, view.locale);
-    let owed = view.case.balance().shown(l);
+    let owed = view.balance().shown(l);
     html! {
         section #pay-online {
             h2 { (t.get(l, "pay-online-heading")) }
@@ -102,7 +100,7 @@ pub fn pay_now_section(ctx: &AppContext, view: &DebtorView) -> Markup {
 fn pay_form_body(ctx: &AppContext, view: &DebtorView, error: bool, typed: Option<&str>) -> Markup {
     let (t, l) = (&ctx.texts, view.locale);
     let methods = ctx.payments.offered(&view.creditor);
-    let balance = view.case.balance();
+    let balance = view.balance();
     let (min, max) = partial_range(view).unwrap_or((balance, balance));
     let (min_text, max_text) = (min.shown(l), max.shown(l));
     let range = [("min", min_text.as_str()), ("max", max_text.as_str())];
@@ -378,7 +376,7 @@ async fn paid_page(
     };
     let cancelled = field(&fields, "cancelled").is_some();
     let agency = view.agency.name.as_str();
-    let balance = view.case.balance().shown(l);
+    let balance = view.balance().shown(l);
     let (title, body) = match checkout_state(&view.case, &references, cancelled) {
         CheckoutState::Paid if view.case.status == CaseStatus::Paid => (
             "paid-title",

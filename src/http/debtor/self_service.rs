@@ -147,7 +147,7 @@ fn more_time_body(
 ) -> Markup {
     let (t, l) = (&ctx.texts, view.locale);
     let options = deferral_options(
-        &view.case.facts(),
+        &view.facts(),
         &view.creditor.mandate,
         ctx.clock.now().date_naive(),
     );
@@ -246,11 +246,11 @@ impl<'a> PlanTyped<'a> {
 fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool, typed: &PlanTyped) -> Markup {
     let (t, l) = (&ctx.texts, view.locale);
     let today = ctx.clock.now().date_naive();
-    let Some((min, max)) = plan_month_range(&view.case.facts(), &view.creditor.mandate, today)
-    else {
+    let Some((min, max)) = plan_month_range(&view.facts(), &view.creditor.mandate, today) else {
         return back_link(t, l);
     };
-    let amount = view.case.amount_due().shown(l);
+    // The plan is made from what is owed today (late-payment interest included).
+    let amount = view.balance().shown(l);
     let min_instalment = Money::round_to_minor(
         view.creditor.mandate.plan.min_instalment,
         view.case.currency(),
@@ -369,7 +369,7 @@ async fn plan_preview(
     };
     let today = ctx.clock.now().date_naive();
     let decision = evaluate(
-        &view.case.facts(),
+        &view.facts(),
         &view.creditor.mandate,
         &DebtorRequest::Plan(shape),
         today,
@@ -382,7 +382,7 @@ async fn plan_preview(
         } => plan.clone(),
         _ => {
             let request = DebtorRequest::Plan(shape);
-            let asked = asked(&view.case.facts(), &view.creditor.mandate, &request, today);
+            let asked = asked(&view.facts(), &view.creditor.mandate, &request, today);
             return outcome_page(&ctx, &view, &decision, asked.as_ref());
         }
     };
@@ -641,7 +641,7 @@ fn store_failure(ctx: &AppContext, view: &DebtorView, error: StoreError) -> Http
 /// Has the request decided and recorded, and shows the outcome.
 async fn decide(ctx: &AppContext, view: DebtorView, request: DebtorRequest) -> HttpResponse {
     let today = ctx.clock.now().date_naive();
-    let asked = asked(&view.case.facts(), &view.creditor.mandate, &request, today);
+    let asked = asked(&view.facts(), &view.creditor.mandate, &request, today);
     let asked = asked.as_ref();
     let decided =
         self_service::decide(ctx, &view.case, &view.creditor, request, ctx.clock.now()).await;

@@ -25,6 +25,20 @@ pub struct DebtorView {
     /// How to reach a person at the agency (its `[agencies.contact]`; empty when not set).
     pub contact: AgencyContact,
     pub locale: Locale,
+    /// How the case's balance is counted on the creditor's today (`service::owed`).
+    pub owed: crate::domain::ledger::OwedOn,
+}
+
+impl DebtorView {
+    /// What the debtor owes today, with the interest innfri accrues when it does.
+    pub fn balance(&self) -> crate::domain::money::Money {
+        self.case.balance(&self.owed)
+    }
+
+    /// What the request rules need to know, as of today.
+    pub fn facts(&self) -> crate::domain::self_service::CaseFacts {
+        self.case.facts(&self.owed)
+    }
 }
 
 pub const LANG_COOKIE: &str = "lang";
@@ -211,6 +225,7 @@ pub async fn load_unverified(
         .map(|a| a.contact.clone())
         .unwrap_or_default();
     Ok(DebtorView {
+        owed: crate::service::owed::owed_on(&creditor, ctx.clock.now()),
         creditor,
         agency,
         contact,
