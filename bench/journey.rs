@@ -34,9 +34,9 @@ use serde_json::Value;
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize, what: &str| -> anyhow::Result<&str> {
-        args.get(i)
-            .map(String::as_str)
-            .ok_or_else(|| anyhow::anyhow!("missing {what}; usage: bench-journey load N START | run START DAYS"))
+        args.get(i).map(String::as_str).ok_or_else(|| {
+            anyhow::anyhow!("missing {what}; usage: bench-journey load N START | run START DAYS")
+        })
     };
     let profile = std::env::var("INNFRI_PROFILE").ok();
     let config_dir = std::env::var("INNFRI_CONFIG_DIR").unwrap_or_else(|_| "config".into());
@@ -209,7 +209,11 @@ async fn run(config: AppConfig, start: NaiveDate, days: i64) -> anyhow::Result<(
         println!(
             "{d},{day},{},{sent},{elapsed:.2},{:.0},{},{rss:.1}",
             day.format("%a"),
-            if elapsed > 0.0 { sent as f64 / elapsed } else { 0.0 },
+            if elapsed > 0.0 {
+                sent as f64 / elapsed
+            } else {
+                0.0
+            },
             per(ran),
         );
         actions += sent;

@@ -398,7 +398,10 @@ async fn an_older_cookie_s_session_is_still_read(backend: Backend) {
         Some(session)
     );
     store.end_session(&old).await.expect("end");
-    assert_eq!(store.session_with_case(&old, idle).await.expect("read"), None);
+    assert_eq!(
+        store.session_with_case(&old, idle).await.expect("read"),
+        None
+    );
 }
 
 /// Redis: a page view reads the session and its case and writes nothing while the idle timer
@@ -422,19 +425,28 @@ async fn a_page_view_writes_no_session_until_its_timer_is_due(backend: Backend) 
     };
     let at = cookie(&c.id, "viewed");
     let key = session_key(&at);
-    store
-        .save_session(&at, &session, idle)
-        .await
-        .expect("save");
+    store.save_session(&at, &session, idle).await.expect("save");
     // 30 s of the 600 s gone: a view leaves the timer as it is.
     timed.set_ttl(&key, 570_000).await;
-    assert!(store.session_with_case(&at, idle).await.expect("read").is_some());
+    assert!(
+        store
+            .session_with_case(&at, idle)
+            .await
+            .expect("read")
+            .is_some()
+    );
     timed
         .has_ttl(&key, std::time::Duration::from_secs(570))
         .await;
     // 90 s gone: the view starts the idle time again.
     timed.set_ttl(&key, 510_000).await;
-    assert!(store.session_with_case(&at, idle).await.expect("read").is_some());
+    assert!(
+        store
+            .session_with_case(&at, idle)
+            .await
+            .expect("read")
+            .is_some()
+    );
     timed.has_ttl(&key, idle).await;
 }
 

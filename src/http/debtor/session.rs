@@ -180,11 +180,7 @@ pub async fn load_unverified(
     };
     // A cookie that names its case is one round trip to the store; an older one, two.
     let at = SessionRef::of_cookie(cookie.value());
-    let (session, case) = match ctx
-        .store
-        .session_with_case(&at, state.session_idle)
-        .await
-    {
+    let (session, case) = match ctx.store.session_with_case(&at, state.session_idle).await {
         Ok(Some(found)) => found,
         Ok(None) => return Err(not_found(ctx, asked.unwrap_or_default())),
         Err(e) => return Err(unavailable(ctx, &e)),

@@ -71,11 +71,7 @@ impl LinkStore for EmbeddedStore {
         })
     }
 
-    async fn session(
-        &self,
-        at: &SessionRef,
-        idle: Duration,
-    ) -> StoreResult<Option<DebtorSession>> {
+    async fn session(&self, at: &SessionRef, idle: Duration) -> StoreResult<Option<DebtorSession>> {
         let now = self.now();
         let digest = &at.digest;
         // The case the cookie names must be the session's, as on Redis (where the session is

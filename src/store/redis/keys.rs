@@ -4,8 +4,9 @@
 //! first `{…}` of a name is always one of these hash tags, and Redis Cluster keeps every key of
 //! one tag on one slot:
 //!
-//! - `{cs_…}`, the case id: the case, its indexes (events, answers, links, messages) and its
-//!   applied payment references. Every case-writing script touches only these.
+//! - `{cs_…}`, the case id: the case, its indexes (events, answers, links, messages), its
+//!   applied payment references and its debtor sessions (a page reads one with the case in one
+//!   round trip). Every case-writing script touches only these.
 //! - `{a:<agency>}`: the agency's outbox (stream, payloads, staged events), its case list and
 //!   its external-reference index (so a reference is claimed and listed in one step).
 //! - `{q:<n>}`: one shard of the message queue (due and leased), `n` below the shard count.

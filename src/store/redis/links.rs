@@ -40,9 +40,8 @@ impl RedisStore {
     ) -> StoreResult<Option<DebtorSession>> {
         let session: Option<DebtorSession> = raw.map(|r| from_json(&r)).transpose()?;
         let now = self.clock.now();
-        Ok(session.filter(|s| {
-            s.is_usable(now) && at.case.as_ref().is_none_or(|case| *case == s.case_id)
-        }))
+        Ok(session
+            .filter(|s| s.is_usable(now) && at.case.as_ref().is_none_or(|case| *case == s.case_id)))
     }
 
     /// Starts the idle time of the session at `key` again when [`timer_due`] says so: the
@@ -145,11 +144,7 @@ impl LinkStore for RedisStore {
             .map_err(unavailable)
     }
 
-    async fn session(
-        &self,
-        at: &SessionRef,
-        idle: Duration,
-    ) -> StoreResult<Option<DebtorSession>> {
+    async fn session(&self, at: &SessionRef, idle: Duration) -> StoreResult<Option<DebtorSession>> {
         let key = self.keys.session(at);
         // The session and its time left in one round trip, both reads.
         let (raw, left): (Option<String>, i64) = redis::pipe()
