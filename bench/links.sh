@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Link-opening benchmark: Redis + `innfri serve`, 10,000 seeded cases, wrk for 10 s each on
 #   1. opening a link (token → verify → store → session → 303),
-#   2. the case page with a session cookie (session + case from Redis, rendered),
-#   3. the stylesheet of the same server (the ceiling).
+#   2. the case page with a session cookie (session + case from Redis in one round trip, rendered),
+#   3. the case page with an older cookie (no case id in it: session, then case: two round trips),
+#   4. the stylesheet of the same server (the ceiling).
+# Redis commands per request (INFO commandstats delta) are printed for the two case pages.
 # Prints req/s, p50 and p99 per target and the ratio case page / static asset.
 # Usage: bench/links.sh [CASES] [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -41,17 +43,29 @@ until curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null; do sleep 0.1; d
 CSS_PATH=$(grep -o '"/static/[^"]*"' src/http/debtor/pages.rs | tr -d '"')
 echo "$CSS_PATH" > "$OUT/static.txt"
 
+calls() { redis-cli -p "$REDIS_PORT" info commandstats | python3 -c '
+import re, sys
+print(sum(int(m) for m in re.findall(r"calls=(\d+)", sys.stdin.read())))'; }
 run() {
   local name=$1; shift
-  local line
+  local line before after
+  before=$(calls)
   line=$(wrk -t2 -c"$CONNS" -d"${SECONDS_EACH}s" --latency -s bench/replay.lua "http://127.0.0.1:$HTTP_PORT" -- "$@" | grep '^RESULT')
-  echo "$name $line"
+  after=$(calls)
+  python3 - "$name" "$line" "$before" "$after" <<'PY'
+import re, sys
+name, line, before, after = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+m = re.search(r"requests=(\d+)", line)
+per = f" redis_cmds_per_req={(after - before - 1) / int(m.group(1)):.2f}" if m and int(m.group(1)) else ""
+print(f"{name} {line}{per}")
+PY
 }
 echo "innfri link benchmark: $CASES cases, ${SECONDS_EACH}s each, $CONNS connections, $(nproc) cores"
 run "static   " "$OUT/static.txt" | tee "$OUT/static.result"
 run "open_link" "$OUT/links.txt" | tee "$OUT/open.result"
 for _ in $(seq 1 "$CASES"); do echo /case; done > "$OUT/case_paths.txt"
 run "case_page" "$OUT/case_paths.txt" "$OUT/cookies.txt" | tee "$OUT/case.result"
+run "case_old " "$OUT/case_paths.txt" "$OUT/cookies_old.txt" | tee "$OUT/case_old.result"
 rate() { sed -E 's/.*req_per_s=([0-9]+).*/\1/' "$1"; }
 python3 - "$(rate "$OUT/case.result")" "$(rate "$OUT/static.result")" <<'PY'
 import sys

@@ -17,7 +17,8 @@ use innfri::domain::kid::Kid;
 use innfri::domain::link::DebtorSession;
 use innfri::domain::locale::Locale;
 use innfri::domain::money::Money;
-use innfri::links::{TokenDigest, random_base62};
+use innfri::links::random_base62;
+use innfri::store::SessionRef;
 use rust_decimal::Decimal;
 
 #[tokio::main]
@@ -49,6 +50,8 @@ async fn main() -> anyhow::Result<()> {
     let base = ctx.config.settings.server.public_base_url.clone();
     let mut links = std::io::BufWriter::new(std::fs::File::create(out.join("links.txt"))?);
     let mut cookies = std::io::BufWriter::new(std::fs::File::create(out.join("cookies.txt"))?);
+    let mut old_cookies =
+        std::io::BufWriter::new(std::fs::File::create(out.join("cookies_old.txt"))?);
     let cookie_name = if base.starts_with("https://") {
         "__Host-innfri"
     } else {
@@ -93,7 +96,10 @@ async fn main() -> anyhow::Result<()> {
         ctx.store.insert_case(&case).await?;
         let link = ctx.issue_case_link(&case.id).await?;
         writeln!(links, "{}", link.strip_prefix(&base).unwrap_or(&link))?;
-        let session_id = random_base62(22);
+        // Two sessions per case: one as a link opens it now (the cookie names the case: one
+        // round trip per page) and one as older versions did (two), for `links.sh` to compare.
+        let session_id = SessionRef::cookie_value(&case.id, &random_base62(22));
+        let old_session_id = random_base62(22);
         let session = DebtorSession {
             case_id: case.id.clone(),
             csrf_token: random_base62(22),
@@ -101,17 +107,21 @@ async fn main() -> anyhow::Result<()> {
             expires_at: now + chrono::Duration::hours(4),
             verified: false,
         };
-        ctx.store
-            .save_session(
-                &TokenDigest::of(&session_id),
-                &session,
-                Duration::from_secs(3600),
-            )
-            .await?;
+        for id in [&session_id, &old_session_id] {
+            ctx.store
+                .save_session(
+                    &SessionRef::of_cookie(id),
+                    &session,
+                    Duration::from_secs(3600),
+                )
+                .await?;
+        }
         writeln!(cookies, "{cookie_name}={session_id}")?;
+        writeln!(old_cookies, "{cookie_name}={old_session_id}")?;
     }
     links.flush()?;
     cookies.flush()?;
+    old_cookies.flush()?;
     println!(
         "seeded {count} cases, links and sessions into {}",
         out.display()

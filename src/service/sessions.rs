@@ -1,7 +1,8 @@
 //! The debtor's sessions behind a link: opening a signed link starts one (and tells the agency
 //! the case was viewed), passing the identity step-up replaces it with a verified one, and a
-//! case closed meanwhile ends it. The session id is the cookie's value; the store keeps only
-//! its digest.
+//! case closed meanwhile ends it. The cookie's value is `<case id>.<random secret>` (see
+//! [`SessionRef`]: the store reads the session with its case in one round trip); the store keeps
+//! only the value's digest. An older cookie (the secret alone) still works.
 
 use std::time::Duration;
 
@@ -10,8 +11,8 @@ use chrono::{DateTime, Utc};
 use crate::context::AppContext;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::link::{DebtorSession, LinkPurpose};
-use crate::links::{TokenDigest, random_base62};
-use crate::store::StoreError;
+use crate::links::random_base62;
+use crate::store::{SessionRef, StoreError};
 
 /// How long sessions last: `idle` without a request, `max` at most.
 #[derive(Debug, Clone, Copy)]
@@ -25,7 +26,7 @@ pub struct Lifetimes {
 pub enum Opened {
     /// A forged, unknown, expired or revoked token, or a case that is gone: nothing is told.
     Miss,
-    /// A session for the link's case, by its new id.
+    /// A session for the link's case, by its new id (the cookie's value).
     Started { session_id: String },
 }
 
@@ -47,7 +48,7 @@ pub async fn open_link(
     let Some(link_case) = ctx.store.case(&link.case_id).await? else {
         return Ok(Opened::Miss);
     };
-    let session_id = random_base62(22);
+    let session_id = SessionRef::cookie_value(&link.case_id, &random_base62(22));
     let session = DebtorSession {
         case_id: link.case_id,
         csrf_token: random_base62(22),
@@ -64,11 +65,10 @@ pub async fn open_link(
         serde_json::json!({"case_id": link_case.id, "external_ref": link_case.external_ref}),
         now,
     );
-    let session_digest = TokenDigest::of(&session_id);
+    let at = SessionRef::of_cookie(&session_id);
     let events = [viewed];
     let (saved, recorded) = tokio::join!(
-        ctx.store
-            .save_session(&session_digest, &session, lifetimes.idle),
+        ctx.store.save_session(&at, &session, lifetimes.idle),
         ctx.store.append_events(&events),
     );
     saved?;
@@ -79,28 +79,29 @@ pub async fn open_link(
 }
 
 /// A new, verified session in place of `session` once the step-up is passed (ASVS V7.2.4: a
-/// new id; the unverified one is left to expire). Returns the new session id.
+/// new id; the unverified one is left to expire). Returns the new session id (the cookie's
+/// value; an older cookie's session gets a new one that names its case).
 pub async fn verified(
     ctx: &AppContext,
     session: &DebtorSession,
     idle: Duration,
 ) -> Result<String, StoreError> {
-    let session_id = random_base62(22);
+    let session_id = SessionRef::cookie_value(&session.case_id, &random_base62(22));
     let session = DebtorSession {
         csrf_token: random_base62(22),
         verified: true,
         ..session.clone()
     };
     ctx.store
-        .save_session(&TokenDigest::of(&session_id), &session, idle)
+        .save_session(&SessionRef::of_cookie(&session_id), &session, idle)
         .await?;
     Ok(session_id)
 }
 
-/// Ends the session `digest` at once (its case was closed or erased since the link was
+/// Ends the session `at` at once (its case was closed or erased since the link was
 /// opened): it ends now, not when it would have timed out.
-pub async fn end(ctx: &AppContext, digest: &TokenDigest) {
-    if let Err(e) = ctx.store.end_session(digest).await {
+pub async fn end(ctx: &AppContext, at: &SessionRef) {
+    if let Err(e) = ctx.store.end_session(at).await {
         tracing::warn!(error = %e, "could not end the session of a closed case");
     }
 }

@@ -31,7 +31,7 @@ pub use self::contact::{ContactStore, email_opt_out_member};
 pub use self::embedded::EmbeddedStore;
 pub use self::events::EventStore;
 pub use self::idempotency::{IdempotencyBegin, IdempotencyStore, SavedResponse};
-pub use self::links::LinkStore;
+pub use self::links::{LinkStore, SessionRef};
 pub use self::messages::{MessageStore, QueueDepth, SendStart};
 pub use self::outage::OutageLog;
 pub use self::payments::PaymentStore;

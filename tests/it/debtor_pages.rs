@@ -316,7 +316,48 @@ async fn the_404_page_answers_in_the_language_the_request_asks_for(backend: Back
     assert_eq!(get("/k/nothing", None).await, norwegian);
 }
 
+/// The session cookie names its case (so a page is one store round trip); a cookie with the
+/// case id changed opens nothing, and a cookie from before (the secret alone, its session kept
+/// as older versions kept it) still opens the case page.
+async fn the_session_cookie_names_its_case_and_older_cookies_still_work(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (id, link) = case_link(&app, "P-9").await;
+    let cookie = app.open_link(&link).await.expect("session");
+    let (name, value) = cookie.split_once('=').expect("pair");
+    let (named, secret) = value.rsplit_once('.').expect("case id and secret");
+    assert_eq!(named, id.as_str());
+    assert!(secret.len() >= 22 && secret.chars().all(|c| c.is_ascii_alphanumeric()));
+    assert_eq!(app.case_page(&cookie, "").await.status().as_u16(), 200);
+
+    let (other, _) = case_link(&app, "P-10").await;
+    let swapped = format!("{name}={other}.{secret}");
+    assert_eq!(app.case_page(&swapped, "").await.status().as_u16(), 404);
+
+    let now = app.ctx.clock.now();
+    let older = innfri::domain::link::DebtorSession {
+        case_id: id.clone(),
+        csrf_token: "older-csrf-token-000000".into(),
+        created_at: now,
+        expires_at: now + chrono::Duration::hours(1),
+        verified: false,
+    };
+    let old_value = "olderSessionSecret0123456";
+    app.ctx
+        .store
+        .save_session(
+            &innfri::store::SessionRef::of_cookie(old_value),
+            &older,
+            std::time::Duration::from_secs(600),
+        )
+        .await
+        .expect("save");
+    let page = app.case_page(&format!("{name}={old_value}"), "").await;
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.text().await.expect("html").contains("P-9"));
+}
+
 on_both_stores!(
+    the_session_cookie_names_its_case_and_older_cookies_still_work,
     the_404_page_answers_in_the_language_the_request_asks_for,
     opening_a_link_redirects_to_a_token_free_page_with_a_session,
     the_case_page_switches_language_and_stays_small,

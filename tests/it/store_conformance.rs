@@ -25,7 +25,7 @@ use innfri::domain::money::{Currency, Money};
 use innfri::links::TokenDigest;
 use innfri::store::{
     ApiKeyRecord, CaseInsert, EmbeddedStore, IdempotencyBegin, QueueDepth, RedisStore,
-    SavedResponse, SharedStore, StoreError, lifetimes,
+    SavedResponse, SessionRef, SharedStore, StoreError, lifetimes,
 };
 
 /// The backends under test.
@@ -205,6 +205,19 @@ async fn links_resolve_by_digest_and_revoke_per_case(backend: Backend) {
     assert_eq!(store.revoke_links(&c.id).await.expect("revoke"), 0);
 }
 
+/// The store's reference of a session cookie of `case` with `secret` (as a link opens one).
+fn cookie(case: &CaseId, secret: &str) -> SessionRef {
+    SessionRef::of_cookie(&SessionRef::cookie_value(case, secret))
+}
+
+/// A session's key as the store names it (a cookie that names its case: under its tag).
+fn session_key(at: &SessionRef) -> String {
+    match &at.case {
+        Some(case) => format!("case:{{{case}}}:session:{}", at.digest.to_hex()),
+        None => format!("session:{}", at.digest.to_hex()),
+    }
+}
+
 async fn sessions_expire_after_idle_time(backend: Backend) {
     let timed = Timed::new(backend).await;
     let store = &timed.store;
@@ -216,8 +229,8 @@ async fn sessions_expire_after_idle_time(backend: Backend) {
         expires_at: now + Duration::hours(1),
         verified: false,
     };
-    let digest = TokenDigest::of("session");
-    let key = format!("session:{}", digest.to_hex());
+    let digest = cookie(&session.case_id, "session");
+    let key = session_key(&digest);
     let idle = std::time::Duration::from_secs(600);
     store
         .save_session(&digest, &session, idle)
@@ -256,7 +269,7 @@ async fn sessions_expire_after_idle_time(backend: Backend) {
         expires_at: now + Duration::minutes(5),
         ..session
     };
-    let digest = TokenDigest::of("ending");
+    let digest = cookie(&ending.case_id, "ending");
     store
         .save_session(&digest, &ending, idle)
         .await
@@ -265,10 +278,7 @@ async fn sessions_expire_after_idle_time(backend: Backend) {
         // Before any read: a read starts the idle time again (the session's end still holds).
         Some(_) => {
             timed
-                .has_ttl(
-                    &format!("session:{}", digest.to_hex()),
-                    std::time::Duration::from_secs(300),
-                )
+                .has_ttl(&session_key(&digest), std::time::Duration::from_secs(300))
                 .await
         }
         None => {
@@ -294,19 +304,19 @@ async fn a_session_comes_with_its_case_in_one_read(backend: Backend) {
         verified: false,
     };
     store
-        .save_session(&TokenDigest::of("s1"), &session, idle)
+        .save_session(&cookie(&c.id, "s1"), &session, idle)
         .await
         .expect("save");
     assert_eq!(
         store
-            .session_with_case(&TokenDigest::of("s1"), idle)
+            .session_with_case(&cookie(&c.id, "s1"), idle)
             .await
             .expect("read"),
-        Some((session.clone(), c))
+        Some((session.clone(), c.clone()))
     );
     assert_eq!(
         store
-            .session_with_case(&TokenDigest::of("s2"), idle)
+            .session_with_case(&cookie(&c.id, "s2"), idle)
             .await
             .expect("read"),
         None
@@ -316,12 +326,12 @@ async fn a_session_comes_with_its_case_in_one_read(backend: Backend) {
         ..session.clone()
     };
     store
-        .save_session(&TokenDigest::of("s3"), &orphan, idle)
+        .save_session(&cookie(&orphan.case_id, "s3"), &orphan, idle)
         .await
         .expect("save");
     assert_eq!(
         store
-            .session_with_case(&TokenDigest::of("s3"), idle)
+            .session_with_case(&cookie(&orphan.case_id, "s3"), idle)
             .await
             .expect("read"),
         None,
@@ -332,16 +342,112 @@ async fn a_session_comes_with_its_case_in_one_read(backend: Backend) {
         ..session
     };
     store
-        .save_session(&TokenDigest::of("s4"), &expired, idle)
+        .save_session(&cookie(&c.id, "s4"), &expired, idle)
         .await
         .expect("save");
     assert_eq!(
         store
-            .session_with_case(&TokenDigest::of("s4"), idle)
+            .session_with_case(&cookie(&c.id, "s4"), idle)
             .await
             .expect("read"),
         None
     );
+    // A cookie naming another case than its session's finds nothing (its digest differs,
+    // and the store would look under the other case's tag).
+    let mut other = cookie(&c.id, "s1");
+    other.case = Some(CaseId::generate());
+    assert_eq!(
+        store.session_with_case(&other, idle).await.expect("read"),
+        None
+    );
+    let forged = SessionRef::of_cookie(&SessionRef::cookie_value(&CaseId::generate(), "s1"));
+    assert_eq!(
+        store.session_with_case(&forged, idle).await.expect("read"),
+        None,
+        "another case id in the cookie: no session"
+    );
+}
+
+/// A session saved before cookies named their case (its reference has no case): still read,
+/// with its case, until it expires — an upgrade logs nobody out.
+async fn an_older_cookie_s_session_is_still_read(backend: Backend) {
+    let store = store(backend).await;
+    let c = case("a", "R10");
+    store.insert_case(&c).await.expect("insert");
+    let now = Utc::now();
+    let idle = std::time::Duration::from_secs(60);
+    let session = DebtorSession {
+        case_id: c.id.clone(),
+        csrf_token: "t".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(1),
+        verified: false,
+    };
+    let old = SessionRef::of_cookie("oldsecret0123456789abc");
+    assert_eq!(old.case, None, "an older cookie names no case");
+    store
+        .save_session(&old, &session, idle)
+        .await
+        .expect("save");
+    assert_eq!(
+        store.session_with_case(&old, idle).await.expect("read"),
+        Some((session.clone(), c.clone()))
+    );
+    assert_eq!(
+        store.session(&old, idle).await.expect("read"),
+        Some(session)
+    );
+    store.end_session(&old).await.expect("end");
+    assert_eq!(
+        store.session_with_case(&old, idle).await.expect("read"),
+        None
+    );
+}
+
+/// Redis: a page view reads the session and its case and writes nothing while the idle timer
+/// has run down by less than a tenth of the idle time; past that, a read starts it again.
+async fn a_page_view_writes_no_session_until_its_timer_is_due(backend: Backend) {
+    let timed = Timed::new(backend).await;
+    if timed.redis.is_none() {
+        return;
+    }
+    let store = &timed.store;
+    let c = case("a", "R11");
+    store.insert_case(&c).await.expect("insert");
+    let now = timed.clock.now();
+    let idle = std::time::Duration::from_secs(600);
+    let session = DebtorSession {
+        case_id: c.id.clone(),
+        csrf_token: "t".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(1),
+        verified: false,
+    };
+    let at = cookie(&c.id, "viewed");
+    let key = session_key(&at);
+    store.save_session(&at, &session, idle).await.expect("save");
+    // 30 s of the 600 s gone: a view leaves the timer as it is.
+    timed.set_ttl(&key, 570_000).await;
+    assert!(
+        store
+            .session_with_case(&at, idle)
+            .await
+            .expect("read")
+            .is_some()
+    );
+    timed
+        .has_ttl(&key, std::time::Duration::from_secs(570))
+        .await;
+    // 90 s gone: the view starts the idle time again.
+    timed.set_ttl(&key, 510_000).await;
+    assert!(
+        store
+            .session_with_case(&at, idle)
+            .await
+            .expect("read")
+            .is_some()
+    );
+    timed.has_ttl(&key, idle).await;
 }
 
 async fn the_queue_depth_counts_due_scheduled_and_leased_messages(backend: Backend) {
@@ -1182,10 +1288,11 @@ async fn answers_about_an_erased_case_are_forgotten_and_no_longer_saved(backend:
 
 async fn an_ended_session_is_gone(backend: Backend) {
     let store = store(backend).await;
-    let digest = TokenDigest::of("session-token");
     let now = Utc::now();
+    let case_id = CaseId::generate();
+    let digest = cookie(&case_id, "session-token");
     let session = DebtorSession {
-        case_id: CaseId::generate(),
+        case_id,
         csrf_token: "csrf".into(),
         created_at: now,
         expires_at: now + Duration::hours(1),
@@ -2036,6 +2143,8 @@ on_every_store!(
     links_resolve_by_digest_and_revoke_per_case,
     sessions_expire_after_idle_time,
     a_session_comes_with_its_case_in_one_read,
+    an_older_cookie_s_session_is_still_read,
+    a_page_view_writes_no_session_until_its_timer_is_due,
     due_messages_are_claimed_once_and_in_time_order,
     a_lease_that_runs_out_makes_the_message_claimable_again,
     finished_and_rescheduled_messages_leave_or_rejoin_the_queue,
@@ -2079,7 +2188,7 @@ async fn a_reopened_file_has_everything_written_through_every_concern() {
     let creditor = CreditorId::parse("nordlys-energi").expect("id");
     let c = case("a", "R1");
     let link_digest = TokenDigest::of("link");
-    let session_digest = TokenDigest::of("session");
+    let session_digest = cookie(&c.id, "session");
     let idle = std::time::Duration::from_secs(600);
     let link = ShortLink {
         case_id: c.id.clone(),

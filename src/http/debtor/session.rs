@@ -13,8 +13,9 @@ use crate::domain::creditor::{Agency, AgencyContact, Creditor};
 use crate::domain::identity::step_up_required;
 use crate::domain::link::DebtorSession;
 use crate::domain::locale::Locale;
-use crate::links::{TokenDigest, constant_time_eq};
+use crate::links::constant_time_eq;
 use crate::service::sessions;
+use crate::store::SessionRef;
 
 /// Everything a debtor page needs, loaded from the session cookie.
 pub struct DebtorView {
@@ -191,12 +192,9 @@ pub async fn load_unverified(
     let Some(cookie) = req.cookie(state.cookie.name) else {
         return Err(not_found(ctx, asked.unwrap_or_default()));
     };
-    let digest = TokenDigest::of(cookie.value());
-    let (session, case) = match ctx
-        .store
-        .session_with_case(&digest, state.session_idle)
-        .await
-    {
+    // A cookie that names its case is one round trip to the store; an older one, two.
+    let at = SessionRef::of_cookie(cookie.value());
+    let (session, case) = match ctx.store.session_with_case(&at, state.session_idle).await {
         Ok(Some(found)) => found,
         Ok(None) => return Err(not_found(ctx, asked.unwrap_or_default())),
         Err(e) => return Err(unavailable(ctx, &e)),
@@ -204,7 +202,7 @@ pub async fn load_unverified(
     if !case.debtor_pages_open() {
         // Closed or erased since the link was opened: the session ends now, not when it
         // would have timed out, and the page tells nothing about the case.
-        sessions::end(ctx, &digest).await;
+        sessions::end(ctx, &at).await;
         return Err(not_found(ctx, asked.unwrap_or_default()));
     }
     let locale = asked.unwrap_or(case.debtor.locale);

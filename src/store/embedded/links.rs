@@ -9,7 +9,7 @@ use crate::domain::case::Case;
 use crate::domain::ids::CaseId;
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::links::TokenDigest;
-use crate::store::{CaseStore, LinkStore, StoreResult, lifetimes};
+use crate::store::{CaseStore, LinkStore, SessionRef, StoreResult, lifetimes};
 
 #[async_trait]
 impl LinkStore for EmbeddedStore {
@@ -56,7 +56,7 @@ impl LinkStore for EmbeddedStore {
 
     async fn save_session(
         &self,
-        digest: &TokenDigest,
+        at: &SessionRef,
         session: &DebtorSession,
         idle: Duration,
     ) -> StoreResult<()> {
@@ -66,23 +66,23 @@ impl LinkStore for EmbeddedStore {
             let lifetime = lifetimes::session(idle, session.expires_at, now);
             inner
                 .sessions
-                .insert(*digest, Expiring::new(session.clone(), now, lifetime));
+                .insert(at.digest, Expiring::new(session.clone(), now, lifetime));
             Ok(())
         })
     }
 
-    async fn session(
-        &self,
-        digest: &TokenDigest,
-        idle: Duration,
-    ) -> StoreResult<Option<DebtorSession>> {
+    async fn session(&self, at: &SessionRef, idle: Duration) -> StoreResult<Option<DebtorSession>> {
         let now = self.now();
+        let digest = &at.digest;
+        // The case the cookie names must be the session's, as on Redis (where the session is
+        // kept under that case's tag).
+        let other_case = |s: &DebtorSession| at.case.as_ref().is_some_and(|c| *c != s.case_id);
         // A session that is not there (or has expired) changes nothing: no write to the file.
         if self
             .lock()?
             .sessions
             .get(digest)
-            .is_none_or(|stored| stored.live(now).is_none())
+            .is_none_or(|stored| stored.live(now).is_none() || other_case(&stored.value))
         {
             return Ok(None);
         }
@@ -101,15 +101,15 @@ impl LinkStore for EmbeddedStore {
 
     async fn session_with_case(
         &self,
-        digest: &TokenDigest,
+        at: &SessionRef,
         idle: Duration,
     ) -> StoreResult<Option<(DebtorSession, Case)>> {
-        self.session_then_case(digest, idle).await
+        self.session_then_case(at, idle).await
     }
 
-    async fn end_session(&self, digest: &TokenDigest) -> StoreResult<()> {
+    async fn end_session(&self, at: &SessionRef) -> StoreResult<()> {
         self.write(|inner| {
-            inner.sessions.remove(digest);
+            inner.sessions.remove(&at.digest);
             Ok(())
         })
     }
@@ -118,10 +118,10 @@ impl LinkStore for EmbeddedStore {
 impl EmbeddedStore {
     async fn session_then_case(
         &self,
-        digest: &TokenDigest,
+        at: &SessionRef,
         idle: Duration,
     ) -> StoreResult<Option<(DebtorSession, Case)>> {
-        let Some(session) = self.session(digest, idle).await? else {
+        let Some(session) = self.session(at, idle).await? else {
             return Ok(None);
         };
         Ok(self

@@ -4,8 +4,9 @@
 //! first `{…}` of a name is always one of these hash tags, and Redis Cluster keeps every key of
 //! one tag on one slot:
 //!
-//! - `{cs_…}`, the case id: the case, its indexes (events, answers, links, messages) and its
-//!   applied payment references. Every case-writing script touches only these.
+//! - `{cs_…}`, the case id: the case, its indexes (events, answers, links, messages), its
+//!   applied payment references and its debtor sessions (a page reads one with the case in one
+//!   round trip). Every case-writing script touches only these.
 //! - `{a:<agency>}`: the agency's outbox (stream, payloads, staged events), its case list and
 //!   its external-reference index (so a reference is claimed and listed in one step).
 //! - `{q:<n>}`: one shard of the message queue (due and leased), `n` below the shard count.
@@ -134,8 +135,22 @@ impl Keys {
     pub(super) fn link_hex(&self, digest_hex: &str) -> String {
         format!("{}:link:{digest_hex}", self.ns)
     }
-    pub(super) fn session(&self, digest: &TokenDigest) -> String {
+    /// A debtor session under its case's tag, so a page reads it and the case in one round
+    /// trip (also on Cluster). The digest covers the case id the cookie carries.
+    pub(super) fn case_session(&self, case: &CaseId, digest: &TokenDigest) -> String {
+        format!("{}:case:{{{case}}}:session:{}", self.ns, digest.to_hex())
+    }
+    /// A session as named before it carried its case (an older cookie's): on its own slot,
+    /// still read until it expires (at most the session's idle time after the upgrade).
+    pub(super) fn legacy_session(&self, digest: &TokenDigest) -> String {
         format!("{}:session:{}", self.ns, digest.to_hex())
+    }
+    /// Where the session `at` is kept.
+    pub(super) fn session(&self, at: &crate::store::SessionRef) -> String {
+        match &at.case {
+            Some(case) => self.case_session(case, &at.digest),
+            None => self.legacy_session(&at.digest),
+        }
     }
 
     // The message queue.

@@ -1,4 +1,5 @@
-//! Links and debtor sessions on Redis: each under its token digest with its own time to live.
+//! Links and debtor sessions on Redis: each under its token digest with its own time to live; a
+//! session under its case's hash tag, so a page reads both in one round trip.
 
 use std::time::Duration;
 
@@ -11,11 +12,64 @@ use crate::domain::ids::CaseId;
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::links::TokenDigest;
 use crate::store::lifetimes;
-use crate::store::{LinkStore, StoreResult};
+use crate::store::{LinkStore, SessionRef, StoreResult};
 
 /// An idle time in ms as PEXPIRE takes it (capped at 2³² ms, some seven weeks).
 fn idle_ms(idle: Duration) -> u64 {
     lifetimes::millis(idle).min(u64::from(u32::MAX))
+}
+
+/// Whether a read that found a session with `left` ms to live writes its timer again, to
+/// `wanted` ms: only once it has run down by more than a tenth of the idle time (so a debtor
+/// clicking through the pages causes no write per view, and a session idle for `idle` still
+/// ends within `idle`), or when the key has no time to live (never set so; repaired).
+fn timer_due(left: i64, wanted: u64, idle: u64) -> bool {
+    match u64::try_from(left) {
+        Ok(left) => wanted.saturating_sub(left) > idle / 10,
+        Err(_) => true,
+    }
+}
+
+impl RedisStore {
+    /// A stored session as a page may use it: not past its end, and of the case the cookie
+    /// names (the digest binds them already; this guards a key written under another tag).
+    fn usable_session(
+        &self,
+        at: &SessionRef,
+        raw: Option<String>,
+    ) -> StoreResult<Option<DebtorSession>> {
+        let session: Option<DebtorSession> = raw.map(|r| from_json(&r)).transpose()?;
+        let now = self.clock.now();
+        Ok(session
+            .filter(|s| s.is_usable(now) && at.case.as_ref().is_none_or(|case| *case == s.case_id)))
+    }
+
+    /// Starts the idle time of the session at `key` again when [`timer_due`] says so: the
+    /// session then lives `idle` more (never past its end).
+    async fn keep_alive(
+        &self,
+        key: &str,
+        session: &DebtorSession,
+        left: i64,
+        idle: Duration,
+    ) -> StoreResult<()> {
+        let idle_ms = idle_ms(idle);
+        let wanted = idle_ms.min(lifetimes::millis(lifetimes::session(
+            idle,
+            session.expires_at,
+            self.clock.now(),
+        )));
+        if !timer_due(left, wanted, idle_ms) {
+            return Ok(());
+        }
+        // PEXPIRE, not a new SET: a session ended meanwhile stays ended.
+        let _: i64 = self
+            .conn()
+            .pexpire(key, i64::try_from(wanted).unwrap_or(i64::MAX))
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -75,7 +129,7 @@ impl LinkStore for RedisStore {
 
     async fn save_session(
         &self,
-        digest: &TokenDigest,
+        at: &SessionRef,
         session: &DebtorSession,
         idle: Duration,
     ) -> StoreResult<()> {
@@ -85,52 +139,89 @@ impl LinkStore for RedisStore {
             self.clock.now(),
         )));
         self.conn()
-            .pset_ex(self.keys.session(digest), to_json(session)?, ttl)
+            .pset_ex(self.keys.session(at), to_json(session)?, ttl)
             .await
             .map_err(unavailable)
     }
 
-    async fn session(
-        &self,
-        digest: &TokenDigest,
-        idle: Duration,
-    ) -> StoreResult<Option<DebtorSession>> {
-        let key = self.keys.session(digest);
-        // GET and the idle-timer refresh in one round trip.
-        let (raw, _): (Option<String>, i64) = redis::pipe()
+    async fn session(&self, at: &SessionRef, idle: Duration) -> StoreResult<Option<DebtorSession>> {
+        let key = self.keys.session(at);
+        // The session and its time left in one round trip, both reads.
+        let (raw, left): (Option<String>, i64) = redis::pipe()
             .get(&key)
-            .pexpire(&key, idle_ms(idle) as i64)
+            .pttl(&key)
             .query_async(&mut self.conn())
             .await
             .map_err(unavailable)?;
-        let session: Option<DebtorSession> = raw.map(|r| from_json(&r)).transpose()?;
-        Ok(session.filter(|s| s.is_usable(self.clock.now())))
-    }
-
-    /// The session, then the case it is bound to: two slots, so two round trips.
-    async fn session_with_case(
-        &self,
-        digest: &TokenDigest,
-        idle: Duration,
-    ) -> StoreResult<Option<(DebtorSession, Case)>> {
-        let Some(session) = self.session(digest, idle).await? else {
+        let Some(session) = self.usable_session(at, raw)? else {
             return Ok(None);
         };
-        let raw: Option<String> = self
-            .conn()
-            .hget(self.keys.case(&session.case_id), "json")
-            .await
-            .map_err(unavailable)?;
-        match raw {
-            Some(raw) => Ok(Some((session, from_json(&raw)?))),
-            None => Ok(None),
-        }
+        self.keep_alive(&key, &session, left, idle).await?;
+        Ok(Some(session))
     }
 
-    async fn end_session(&self, digest: &TokenDigest) -> StoreResult<()> {
+    /// A cookie that names its case: the session, its time left and the case in one pipeline
+    /// on the case's slot (no script, nothing written unless the idle timer is due). An older
+    /// cookie's session is on its own slot: read first, then the case it names.
+    async fn session_with_case(
+        &self,
+        at: &SessionRef,
+        idle: Duration,
+    ) -> StoreResult<Option<(DebtorSession, Case)>> {
+        let Some(case_id) = &at.case else {
+            let Some(session) = self.session(at, idle).await? else {
+                return Ok(None);
+            };
+            let raw: Option<String> = self
+                .conn()
+                .hget(self.keys.case(&session.case_id), "json")
+                .await
+                .map_err(unavailable)?;
+            return match raw {
+                Some(raw) => Ok(Some((session, from_json(&raw)?))),
+                None => Ok(None),
+            };
+        };
+        let key = self.keys.session(at);
+        let (raw, left, case): (Option<String>, i64, Option<String>) = redis::pipe()
+            .get(&key)
+            .pttl(&key)
+            .hget(self.keys.case(case_id), "json")
+            .query_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        let Some(session) = self.usable_session(at, raw)? else {
+            return Ok(None);
+        };
+        let Some(case) = case else {
+            return Ok(None);
+        };
+        self.keep_alive(&key, &session, left, idle).await?;
+        Ok(Some((session, from_json(&case)?)))
+    }
+
+    async fn end_session(&self, at: &SessionRef) -> StoreResult<()> {
         self.conn()
-            .del(self.keys.session(digest))
+            .del(self.keys.session(at))
             .await
             .map_err(unavailable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::timer_due;
+
+    #[test]
+    fn the_idle_timer_is_written_only_once_it_ran_down_by_a_tenth() {
+        let idle = 600_000;
+        assert!(!timer_due(600_000, idle, idle), "just written");
+        assert!(!timer_due(540_000, idle, idle), "a tenth gone: not yet");
+        assert!(timer_due(539_999, idle, idle));
+        assert!(timer_due(1_000, idle, idle));
+        assert!(timer_due(-1, idle, idle), "no time to live");
+        // Near the session's end the wanted time is shorter: measured from it.
+        assert!(!timer_due(30_000, 30_000, idle));
+        assert!(timer_due(30_000, 100_000, idle));
     }
 }
