@@ -846,6 +846,7 @@ pub(crate) mod tests {
             fee,
             interest,
             total,
+            limited: None,
         };
         case.agree_plan(Actor::Debtor, plan, now);
         assert_eq!(case.balance(), total);
@@ -900,6 +901,7 @@ pub(crate) mod tests {
             fee,
             interest,
             total,
+            limited: None,
         };
         case.agree_plan(Actor::Debtor, plan.clone(), now);
         assert_eq!(case.due_date, day(1));
