@@ -372,7 +372,11 @@ pub async fn run(
                     sent_now.push((index, channel, message));
                 }
             }
-            sent_now.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+            // A plan's follow-up before the journey's steps: the notice that a plan broke goes in
+            // the same round as the step the resumed journey sends.
+            sent_now.sort_by(|a, b| {
+                (a.0, a.2.journey.is_some(), &a.1).cmp(&(b.0, b.2.journey.is_some(), &b.1))
+            });
 
             for (index, channel, message) in sent_now {
                 if let Some(follow_up) = message.follow_up {

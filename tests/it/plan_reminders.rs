@@ -413,7 +413,7 @@ async fn the_pay_buttons_pay_the_next_instalment_and_when_behind_what_is_due(bac
         .start()
         .await;
     // 4 950,50 + 14,50 + 35 = 5 000 kr over six months: 833,33 kr five times, then 833,35 kr.
-    let d = debtor_due_on(app, "4950.50", day(2026, 3, 2)).await;
+    let mut d = debtor_due_on(app, "4950.50", day(2026, 3, 2)).await;
     let (status, html) = d.post("/case/plan/confirm", &[("months", "6")]).await;
     assert_eq!(status, 200, "{html}");
     let plan = d.case().await.plan.expect("plan agreed");
@@ -445,6 +445,8 @@ async fn the_pay_buttons_pay_the_next_instalment_and_when_behind_what_is_due(bac
 
     // Instalment 2 missed, instalment 3 due today: the buttons catch up on both, and say so.
     clock.set(oslo_noon(plan.instalments[2].due_date));
+    // Months on, the debtor comes by a new link.
+    (d.cookie, d.csrf) = d.app.open_case(&d.case_id).await;
     let page = d.page().await;
     assert!(
         page.contains("Betal 1\u{a0}666,66\u{a0}kr med Vipps")
@@ -458,7 +460,107 @@ async fn the_pay_buttons_pay_the_next_instalment_and_when_behind_what_is_due(bac
     assert_eq!(d.case().await.payments.len(), 2);
 }
 
+/// The example creditor, allowing limited agreements of 100 kr a month or more for 3 months.
+fn mandate_with_limited_agreements() -> String {
+    format!(
+        "{}\n[mandate.plan.limited]\nallowed = true\nmin_instalment = 100\nmax_months = 3\n",
+        crate::common::example_mandate_with_journey()
+    )
+}
+
+async fn a_limited_agreement_comes_up_for_review_once_when_its_period_is_over(backend: Backend) {
+    let start = oslo_noon(day(2026, 3, 2));
+    let clock = SettableClock::at(start);
+    let mandate = mandate_with_limited_agreements();
+    let app = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .creditors(&[("nordlys-energi.toml", mandate.as_str())])
+        .uncapped()
+        .start()
+        .await;
+    // 19 950,50 + 14,50 + 35 = 20 000 kr; 200 kr a month is below the usual 300 kr minimum.
+    let d = debtor_due_on(app, "19950.50", day(2026, 3, 2)).await;
+    let (status, preview) = d.post("/case/plan/preview", &[("monthly", "200")]).await;
+    assert_eq!(status, 200, "{preview}");
+    assert!(
+        preview.contains("Dette er en begrenset avtale")
+            && preview.contains("Etter det gjenstår 19\u{a0}400,00\u{a0}kr"),
+        "{preview}"
+    );
+    let (status, html) = d.post("/case/plan/confirm", &[("monthly", "200")]).await;
+    assert_eq!(status, 200, "{html}");
+    let plan = d.case().await.plan.expect("plan agreed");
+    assert_eq!(plan.instalments.len(), 3);
+    let limited = plan.limited.expect("a limited agreement");
+    assert_eq!(limited.left_after.to_plain_string(), "19400.00");
+    assert!(d.event_kinds().await.contains(&EventKind::PlanGranted));
+    let page = d.page().await;
+    assert!(page.contains("Dette er en begrenset avtale"), "{page}");
+
+    // Every instalment paid; nothing but the review follows, on its day.
+    for (n, instalment) in plan.instalments.iter().enumerate() {
+        pay(&d, &format!("bank-{n}"), instalment.amount).await;
+    }
+    assert_eq!(
+        waiting(&d).await,
+        vec![(Template::PlanReviewDue, Some(FollowUp::ReviewDue))]
+    );
+    let review_day = limited.ends_on + chrono::Duration::days(8);
+    d.app
+        .run_worker_at(oslo_noon(review_day - chrono::Duration::days(1)))
+        .await;
+    assert!(d.case().await.pending.is_empty(), "not before its day");
+    assert!(!d.event_kinds().await.contains(&EventKind::PlanReviewDue));
+
+    run_until(&d, &clock, |m| !sent(m, Template::PlanReviewDue).is_empty()).await;
+    let case = d.case().await;
+    assert_eq!(case.pending.len(), 1, "{:?}", case.pending);
+    assert!(matches!(
+        &case.pending[0].request,
+        innfri::domain::self_service::PendingRequest::Plan {
+            reason: innfri::domain::self_service::ReviewReason::LimitedAgreementEnded,
+            ..
+        }
+    ));
+    let reviews: serde_json::Value = d
+        .app
+        .get_api(
+            &format!("/api/v1/cases/{}/requests", d.case_id.as_str()),
+            KEY_A,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        reviews["requests"][0]["reason"], "limited_agreement_ended",
+        "{reviews}"
+    );
+    let messages = d.messages().await;
+    let notice = sent(&messages, Template::PlanReviewDue)[0].clone();
+    let text = text_of(&d, &notice).await;
+    assert!(text.contains("begrensede avtalen"), "{text}");
+
+    // Once only: later changes and worker rounds add no second review or event.
+    clock.set(oslo_noon(review_day + chrono::Duration::days(20)));
+    pay(&d, "bank-extra", Money::from_minor(10_000, plan.total.currency())).await;
+    d.app
+        .run_worker_at(oslo_noon(review_day + chrono::Duration::days(21)))
+        .await;
+    let reviews_due = d
+        .event_kinds()
+        .await
+        .into_iter()
+        .filter(|k| *k == EventKind::PlanReviewDue)
+        .count();
+    assert_eq!(reviews_due, 1);
+    assert_eq!(d.case().await.pending.len(), 1);
+    assert!(waiting(&d).await.is_empty(), "{:?}", waiting(&d).await);
+}
+
 on_both_stores!(
+    a_limited_agreement_comes_up_for_review_once_when_its_period_is_over,
     the_pay_buttons_pay_the_next_instalment_and_when_behind_what_is_due,
     a_reminder_goes_before_each_instalment_and_none_for_one_paid_early,
     two_missed_instalments_break_the_plan_tell_the_debtor_and_resume_the_journey,
