@@ -95,11 +95,15 @@ enum Act {
     Defer,
     Pay,
     Dispute,
-    Answer { upheld: bool },
+    Answer {
+        upheld: bool,
+    },
     ProposePlan,
     /// The agency approves the plan waiting for review.
     ApprovePlan,
-    PayInstalment { number: u32 },
+    PayInstalment {
+        number: u32,
+    },
 }
 
 struct SimCase {
@@ -596,8 +600,7 @@ async fn act_out(
             let Behaviour::Plans { months, .. } = sim.behaviour else {
                 return Ok(Vec::new());
             };
-            if case.status != CaseStatus::Open || case.plan.is_some() || !case.pending.is_empty()
-            {
+            if case.status != CaseStatus::Open || case.plan.is_some() || !case.pending.is_empty() {
                 return Ok(Vec::new());
             }
             let Some(creditor) = ctx.creditor(&case.creditor_id).await? else {
@@ -657,7 +660,11 @@ async fn act_out(
             plan_agreed(sim, &after, "reviewed", t, rng, totals, lines)
         }
         Act::PayInstalment { number } => {
-            let Some(plan) = case.plan.as_ref().filter(|_| case.status == CaseStatus::Open) else {
+            let Some(plan) = case
+                .plan
+                .as_ref()
+                .filter(|_| case.status == CaseStatus::Open)
+            else {
                 return Ok(Vec::new());
             };
             let Some(creditor) = ctx.creditor(&case.creditor_id).await? else {

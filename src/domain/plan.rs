@@ -471,14 +471,8 @@ mod tests {
 
     #[test]
     fn a_limited_agreement_pays_part_of_the_balance_over_its_period() {
-        let plan = limited_schedule(
-            nok(5_000_000),
-            nok(20_000),
-            6,
-            &generous().plan,
-            today(),
-        )
-        .expect("plan");
+        let plan = limited_schedule(nok(5_000_000), nok(20_000), 6, &generous().plan, today())
+            .expect("plan");
         assert_eq!(plan.instalments.len(), 6);
         assert!(plan.instalments.iter().all(|i| i.amount == nok(20_000)));
         assert_eq!(plan.total, nok(120_000));
@@ -491,8 +485,8 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 12, 7).expect("date")
         );
         // Small enough to be paid inside the period: fewer instalments, nothing left.
-        let short = limited_schedule(nok(50_000), nok(20_000), 6, &generous().plan, today())
-            .expect("plan");
+        let short =
+            limited_schedule(nok(50_000), nok(20_000), 6, &generous().plan, today()).expect("plan");
         let amounts: Vec<i64> = short
             .instalments
             .iter()

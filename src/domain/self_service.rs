@@ -726,7 +726,12 @@ mod tests {
             DebtorRequest::Plan(PlanShape::Monthly(Money::from_minor(minor, Currency::NOK)))
         };
         // 50 000 kr at 200 kr a month: below the 300 kr minimum, and 250 months.
-        let decision = evaluate(&facts(5_000_000), &with_limited(), &monthly(20_000), today());
+        let decision = evaluate(
+            &facts(5_000_000),
+            &with_limited(),
+            &monthly(20_000),
+            today(),
+        );
         let Decision::Granted(Terms::Plan(plan)) = decision else {
             panic!("expected a limited agreement, got {decision:?}");
         };

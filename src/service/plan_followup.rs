@@ -107,7 +107,10 @@ fn replan(creditor: &Creditor, case: &mut Case, now: DateTime<Utc>) -> Replan {
     if follow_up == FollowUp::ReviewDue && day <= today {
         // The period is over: into the review queue now; the debtor's notice goes with it.
         review_now(creditor, case, today, now, &mut out);
-        if old.as_ref().is_some_and(|q| q.follow_up == FollowUp::ReviewDue) {
+        if old
+            .as_ref()
+            .is_some_and(|q| q.follow_up == FollowUp::ReviewDue)
+        {
             return out;
         }
         out.cancel = old.map(|q| q.messages).unwrap_or_default();
@@ -171,7 +174,11 @@ fn review_now(
         return;
     }
     case.plan_follow_up.done.push(FollowUp::ReviewDue);
-    let Some(limited) = case.plan.as_ref().and_then(|p| p.limited.map(|l| (p.clone(), l))) else {
+    let Some(limited) = case
+        .plan
+        .as_ref()
+        .and_then(|p| p.limited.map(|l| (p.clone(), l)))
+    else {
         return;
     };
     let (plan, terms) = limited;

@@ -564,7 +564,13 @@ fn check_case(case: &str, lines: &[&Value]) -> Result<(), String> {
         if stopped
             && matches!(
                 action,
-                "message" | "fee" | "paused" | "resumed" | "payment" | "plan_agreed" | "plan_broken"
+                "message"
+                    | "fee"
+                    | "paused"
+                    | "resumed"
+                    | "payment"
+                    | "plan_agreed"
+                    | "plan_broken"
             )
         {
             return Err(format!("{case}: {action} after the case stopped: {line}"));
@@ -777,7 +783,11 @@ async fn a_thousand_cases_over_120_days_keep_the_law() {
         Some(count("plan_broken") as u64)
     );
     let kind = |k: &str| actions.iter().filter(|l| l["kind"] == k).count();
-    assert!(kind("instalment_reminder") > 100, "{}", kind("instalment_reminder"));
+    assert!(
+        kind("instalment_reminder") > 100,
+        "{}",
+        kind("instalment_reminder")
+    );
     assert!(kind("instalment_late") > 20, "{}", kind("instalment_late"));
     let instalments_paid = actions
         .iter()
@@ -788,7 +798,9 @@ async fn a_thousand_cases_over_120_days_keep_the_law() {
     // plans the journey sent its next notice.
     assert!(
         by_case.values().any(|lines| lines.windows(2).any(|w| {
-            !w[0]["instalment"].is_null() && w[0]["action"] == "payment" && w[1]["action"] == "stopped"
+            !w[0]["instalment"].is_null()
+                && w[0]["action"] == "payment"
+                && w[1]["action"] == "stopped"
         })),
         "no plan was paid to the end"
     );
@@ -797,7 +809,10 @@ async fn a_thousand_cases_over_120_days_keep_the_law() {
             lines
                 .iter()
                 .skip_while(|l| l["action"] != "plan_broken")
-                .any(|l| l["action"] == "message" && JOURNEY_KINDS.contains(&l["kind"].as_str().unwrap_or_default()))
+                .any(|l| {
+                    l["action"] == "message"
+                        && JOURNEY_KINDS.contains(&l["kind"].as_str().unwrap_or_default())
+                })
         }),
         "the journey never went on after a broken plan"
     );
@@ -897,7 +912,11 @@ async fn the_law_check_catches_what_breaks_it() {
         Ok(())
     );
     assert!(check_case("X", &[&agreed, &broken, &later]).is_err());
-    let paid = at("2026-03-17T10:00:00+01:00", "payment", json!({"amount": "1.00"}));
+    let paid = at(
+        "2026-03-17T10:00:00+01:00",
+        "payment",
+        json!({"amount": "1.00"}),
+    );
     assert!(check_case("X", &[&stop, &paid]).is_err());
     let easter = at(
         "2026-04-06T10:00:00+02:00",

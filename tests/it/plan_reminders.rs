@@ -352,7 +352,11 @@ async fn a_dispute_stops_the_follow_up_and_a_declined_one_brings_it_back(backend
 
 /// Posts the case page's pay-online form; where the server sends the debtor.
 async fn pay_online(d: &Debtor, method: &str, amount: &str) -> (u16, String) {
-    let form = [("csrf", d.csrf.as_str()), ("method", method), ("amount", amount)];
+    let form = [
+        ("csrf", d.csrf.as_str()),
+        ("method", method),
+        ("amount", amount),
+    ];
     let response = d
         .app
         .http
@@ -544,7 +548,12 @@ async fn a_limited_agreement_comes_up_for_review_once_when_its_period_is_over(ba
 
     // Once only: later changes and worker rounds add no second review or event.
     clock.set(oslo_noon(review_day + chrono::Duration::days(20)));
-    pay(&d, "bank-extra", Money::from_minor(10_000, plan.total.currency())).await;
+    pay(
+        &d,
+        "bank-extra",
+        Money::from_minor(10_000, plan.total.currency()),
+    )
+    .await;
     d.app
         .run_worker_at(oslo_noon(review_day + chrono::Duration::days(21)))
         .await;

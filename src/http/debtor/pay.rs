@@ -5,8 +5,8 @@
 //! approve/decline page lets the demo be paid end to end without a network.
 
 use actix_web::http::StatusCode;
-use chrono::NaiveDate;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::DebtorState;
@@ -179,7 +179,9 @@ async fn pay_form(
         Err(response) => return response,
     };
     // Under a plan the case page's buttons pay the instalment; there is no form for a part.
-    if !payable(&view) || view.case.plan.is_some() || ctx.payments.offered(&view.creditor).is_empty()
+    if !payable(&view)
+        || view.case.plan.is_some()
+        || ctx.payments.offered(&view.creditor).is_empty()
     {
         return see_case();
     }
