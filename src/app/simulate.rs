@@ -1,7 +1,8 @@
 //! `innfri journey simulate`: a creditor's journey run on the embedded store under a virtual
-//! clock, with synthetic debtors (some pay after a step, some dispute, some never pay), the real
-//! worker and use cases, and in-memory providers; one JSON line per action, then a summary. The
-//! creditor's preview, and the tests' proof that the engine keeps the law.
+//! clock, with synthetic debtors (some pay after a step, some dispute, some ask for a plan and
+//! pay its instalments, late or not at all, some never pay), the real worker and use cases, and
+//! in-memory providers; one JSON line per action, then a summary. The creditor's preview, and
+//! the tests' proof that the engine keeps the law.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
@@ -22,7 +23,11 @@ use crate::domain::journey::{PauseReason, StepKind};
 use crate::domain::journey_engine::principal;
 use crate::domain::jurisdiction::law;
 use crate::domain::money::Money;
-use crate::domain::self_service::{DebtorRequest, Dispute, deferral_options};
+use crate::domain::plan::PlanShape;
+use crate::domain::plan_followup::{FollowUp, instalment_states, paid_toward_plan};
+use crate::domain::self_service::{
+    DebtorRequest, Decision, Dispute, Offer, PendingRequest, deferral_options,
+};
 use crate::messaging::ProviderSet;
 use crate::messaging::providers::memory::MemoryProvider;
 use crate::service::cases::{
@@ -62,7 +67,27 @@ enum Behaviour {
     Defers {
         then_pays_after: Option<(usize, i64)>,
     },
+    /// Asks for a plan of `months` months `delay` days after step `step`, through the same
+    /// use case as the debtor page (so the mandate grants it, counter-offers a plan the debtor
+    /// accepts, or sends it to the agency, who approves it), then keeps it as `conduct` says.
+    Plans {
+        step: usize,
+        delay: i64,
+        months: u32,
+        conduct: Conduct,
+    },
     Never,
+}
+
+/// How a debtor with an agreed plan pays its instalments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Conduct {
+    /// Every instalment a day or a few before its due date.
+    OnTime,
+    /// Some instalments after their due date, always inside the grace period.
+    SomeLate,
+    /// Pays the instalments before number `from`, then nothing: the plan breaks.
+    StopsAt { from: u32 },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -70,7 +95,15 @@ enum Act {
     Defer,
     Pay,
     Dispute,
-    Answer { upheld: bool },
+    Answer {
+        upheld: bool,
+    },
+    ProposePlan,
+    /// The agency approves the plan waiting for review.
+    ApprovePlan,
+    PayInstalment {
+        number: u32,
+    },
 }
 
 struct SimCase {
@@ -78,6 +111,8 @@ struct SimCase {
     external_ref: String,
     behaviour: Behaviour,
     steps_seen: HashSet<String>,
+    /// Whether the case has a plan in force as the lines last told.
+    plan_on: bool,
 }
 
 /// What the run adds up to.
@@ -92,6 +127,8 @@ struct Totals {
     deferred: u64,
     disputed: u64,
     closed: u64,
+    plans_agreed: u64,
+    plans_broken: u64,
 }
 
 /// The agency the simulated cases belong to.
@@ -199,6 +236,24 @@ pub async fn run(
                 answer: rng.gen_range(2..=10),
                 upheld: rng.gen_bool(0.3),
             },
+            // Plans of two to three months mostly (some end inside the run), some longer (the
+            // mandate sends them to review or offers a shorter one).
+            77..91 => Behaviour::Plans {
+                step: rng.gen_range(0..steps.min(2)),
+                delay: rng.gen_range(1..=5),
+                months: match rng.gen_range(0..10) {
+                    0..6 => rng.gen_range(2..=3),
+                    6..8 => rng.gen_range(4..=9),
+                    _ => rng.gen_range(10..=15),
+                },
+                conduct: match rng.gen_range(0..10) {
+                    0..4 => Conduct::OnTime,
+                    4..7 => Conduct::SomeLate,
+                    _ => Conduct::StopsAt {
+                        from: rng.gen_range(1..=2),
+                    },
+                },
+            },
             _ => Behaviour::Never,
         };
         let external_ref = format!("SIM-{i:05}");
@@ -246,6 +301,7 @@ pub async fn run(
             external_ref,
             behaviour,
             steps_seen: HashSet::new(),
+            plan_on: false,
         });
     }
 
@@ -285,24 +341,21 @@ pub async fn run(
                     break;
                 }
                 let (index, act) = entry.remove();
-                let Some(follow_up) = act_out(
+                let follow_ups = act_out(
                     &ctx,
                     &agency_id,
-                    &sims[index],
+                    &mut sims[index],
                     act,
                     t,
+                    &mut rng,
                     &mut totals,
                     &mut lines,
                 )
-                .await?
-                else {
-                    continue;
-                };
-                sequence += 1;
-                agenda.insert(
-                    (t + Duration::days(follow_up.0), sequence),
-                    (index, follow_up.1),
-                );
+                .await?;
+                for (at, act) in follow_ups {
+                    sequence += 1;
+                    agenda.insert((at, sequence), (index, act));
+                }
             }
             // Everything due now goes out; then it is read back in a fixed order (the worker
             // sends concurrently), so a seed always gives the same lines.
@@ -323,9 +376,27 @@ pub async fn run(
                     sent_now.push((index, channel, message));
                 }
             }
-            sent_now.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+            // A plan's follow-up before the journey's steps: the notice that a plan broke goes in
+            // the same round as the step the resumed journey sends.
+            sent_now.sort_by(|a, b| {
+                (a.0, a.2.journey.is_some(), &a.1).cmp(&(b.0, b.2.journey.is_some(), &b.1))
+            });
 
             for (index, channel, message) in sent_now {
+                if let Some(follow_up) = message.follow_up {
+                    plan_message(
+                        &ctx,
+                        &mut sims[index],
+                        follow_up,
+                        &channel,
+                        &message.case_id,
+                        t,
+                        &mut totals,
+                        &mut lines,
+                    )
+                    .await?;
+                    continue;
+                }
                 let Some(step) = message.journey.as_ref() else {
                     continue;
                 };
@@ -388,6 +459,9 @@ pub async fn run(
                     Behaviour::Defers {
                         then_pays_after: Some((s, delay)),
                     } if s == step.step && step.step > 0 => Some((delay, Act::Pay)),
+                    Behaviour::Plans { step: s, delay, .. } if s == step.step => {
+                        Some((delay, Act::ProposePlan))
+                    }
                     _ => None,
                 };
                 if let Some((delay, act)) = reaction {
@@ -420,6 +494,7 @@ pub async fn run(
             "deferred": totals.deferred,
             "disputed": totals.disputed,
             "closed": totals.closed,
+            "plans": {"agreed": totals.plans_agreed, "broken": totals.plans_broken},
             // innfri does not accrue interest on its own yet: the agency sends interest lines.
             "interest_accrued": null,
         })
@@ -464,28 +539,29 @@ impl Lines<'_> {
     }
 }
 
-/// Carries out a debtor's or the agency's action; returns what follows from it (in days), if
-/// anything.
+/// Carries out a debtor's or the agency's action; returns what follows from it and when.
+#[allow(clippy::too_many_arguments)]
 async fn act_out(
     ctx: &AppContext,
     agency: &AgencyId,
-    sim: &SimCase,
+    sim: &mut SimCase,
     act: Act,
     t: DateTime<Utc>,
+    rng: &mut StdRng,
     totals: &mut Totals,
     lines: &mut Lines<'_>,
-) -> anyhow::Result<Option<(i64, Act)>> {
+) -> anyhow::Result<Vec<(DateTime<Utc>, Act)>> {
     let Some(case) = ctx.store.case(&sim.id).await? else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
     let name = sim.external_ref.as_str();
     match act {
         Act::Defer => {
             if case.status != CaseStatus::Open {
-                return Ok(None);
+                return Ok(Vec::new());
             }
             let Some(creditor) = ctx.creditor(&case.creditor_id).await? else {
-                return Ok(None);
+                return Ok(Vec::new());
             };
             let today = t.date_naive();
             let options = deferral_options(
@@ -500,7 +576,7 @@ async fn act_out(
                 .map(|(d, _)| *d)
                 .next_back()
             else {
-                return Ok(None);
+                return Ok(Vec::new());
             };
             let request = DebtorRequest::Deferral { new_due_date };
             let decided = self_service::decide(ctx, &case, &creditor, request, t).await?;
@@ -514,46 +590,123 @@ async fn act_out(
                     json!({"new_due_date": new_due_date}),
                 )?;
             }
-            Ok(None)
+            Ok(Vec::new())
         }
         Act::Pay => {
-            // Without accrued interest, as before (this file's owner wires `service::owed` in).
-            let amount = case.balance(&crate::domain::ledger::OwedOn::without_interest(
-                t.date_naive(),
-            ));
+            let owed = crate::service::owed::owed_on_for(ctx, &case, t).await?;
+            let amount = case.balance(&owed);
             if !matches!(case.status, CaseStatus::Open) || !amount.is_positive() {
-                return Ok(None);
+                return Ok(Vec::new());
             }
-            payments::register_direct(
+            pay(ctx, agency, sim, amount, "pay", None, t, totals, lines).await?;
+            Ok(Vec::new())
+        }
+        Act::ProposePlan => {
+            let Behaviour::Plans { months, .. } = sim.behaviour else {
+                return Ok(Vec::new());
+            };
+            if case.status != CaseStatus::Open || case.plan.is_some() || !case.pending.is_empty() {
+                return Ok(Vec::new());
+            }
+            let Some(creditor) = ctx.creditor(&case.creditor_id).await? else {
+                return Ok(Vec::new());
+            };
+            let request = DebtorRequest::Plan(PlanShape::Months(months));
+            let decided = self_service::decide(ctx, &case, &creditor, request, t).await?;
+            let (decision, saved) = match decided.decision {
+                // The nearest plan the mandate allows, accepted with one tap as on the page.
+                Decision::Refused {
+                    offer: Some(Offer::Plan(offer)),
+                    ..
+                } => {
+                    // As the page's accept button does: a limited offer by its monthly amount.
+                    let shape = if offer.limited.is_some() {
+                        PlanShape::Monthly(offer.monthly())
+                    } else {
+                        PlanShape::Months(offer.months())
+                    };
+                    let request = DebtorRequest::Plan(shape);
+                    let again = self_service::decide(ctx, &case, &creditor, request, t).await?;
+                    match again.decision {
+                        Decision::Granted(_) => ("counter_offer", again.saved),
+                        Decision::NeedsReview { .. } => ("review", again.saved),
+                        Decision::Refused { .. } => ("refused", None),
+                    }
+                }
+                Decision::Refused { .. } => ("refused", None),
+                Decision::Granted(_) => ("granted", decided.saved),
+                Decision::NeedsReview { .. } => ("review", decided.saved),
+            };
+            let Some(after) = saved else {
+                return Ok(Vec::new());
+            };
+            if decision == "review" {
+                // Waiting for a person pauses the journey; the agency answers in a few days.
+                lines.line(name, &after, t, "paused", json!({"reason": "plan_review"}))?;
+                let answer = t + Duration::days(rng.gen_range(1..=4));
+                return Ok(vec![(answer, Act::ApprovePlan)]);
+            }
+            plan_agreed(sim, &after, decision, t, rng, totals, lines)
+        }
+        Act::ApprovePlan => {
+            let Some(request) = case
+                .pending
+                .iter()
+                .find(|r| matches!(r.request, PendingRequest::Plan { .. }))
+                .map(|r| r.id.clone())
+            else {
+                return Ok(Vec::new());
+            };
+            let approval = reviews::Approval::new(None, None, None)?;
+            let after = reviews::approve(ctx, case, &request, approval, t).await?;
+            if after.plan.is_none() {
+                return Ok(Vec::new());
+            }
+            plan_agreed(sim, &after, "reviewed", t, rng, totals, lines)
+        }
+        Act::PayInstalment { number } => {
+            let Some(plan) = case
+                .plan
+                .as_ref()
+                .filter(|_| case.status == CaseStatus::Open)
+            else {
+                return Ok(Vec::new());
+            };
+            let Some(creditor) = ctx.creditor(&case.creditor_id).await? else {
+                return Ok(Vec::new());
+            };
+            let states = instalment_states(
+                plan,
+                paid_toward_plan(plan, case.balance(&crate::service::owed::owed_on(&creditor, t))),
+                t.date_naive(),
+                creditor.mandate.follow_up.grace_days,
+            );
+            let Some(left) = states
+                .iter()
+                .find(|s| s.number == number)
+                .map(|s| s.left())
+                .filter(Money::is_positive)
+            else {
+                return Ok(Vec::new());
+            };
+            let reference = format!("instalment-{}-{number}", case.broken_plans.len());
+            pay(
                 ctx,
                 agency,
-                &case.id,
-                &format!("{name}-pay"),
-                amount,
-                None,
+                sim,
+                left,
+                &reference,
+                Some(number),
                 t,
+                totals,
+                lines,
             )
             .await?;
-            let Some(after) = ctx.store.case(&sim.id).await? else {
-                return Ok(None);
-            };
-            totals.collected_minor += amount.minor_units();
-            lines.line(
-                name,
-                &after,
-                t,
-                "payment",
-                json!({"amount": amount.to_plain_string()}),
-            )?;
-            if after.status == CaseStatus::Paid {
-                totals.paid += 1;
-                lines.line(name, &after, t, "stopped", json!({"reason": "paid"}))?;
-            }
-            Ok(None)
+            Ok(Vec::new())
         }
         Act::Dispute => {
             if case.status != CaseStatus::Open {
-                return Ok(None);
+                return Ok(Vec::new());
             }
             let dispute = Dispute {
                 text: "Jeg mener dette kravet er feil.".into(),
@@ -565,13 +718,13 @@ async fn act_out(
             totals.disputed += 1;
             lines.line(name, &after, t, "paused", json!({"reason": "disputed"}))?;
             let Behaviour::Disputes { answer, upheld, .. } = sim.behaviour else {
-                return Ok(None);
+                return Ok(Vec::new());
             };
-            Ok(Some((answer, Act::Answer { upheld })))
+            Ok(vec![(t + Duration::days(answer), Act::Answer { upheld })])
         }
         Act::Answer { upheld } => {
             let Some(request) = case.pending.first().map(|r| r.id.clone()) else {
-                return Ok(None);
+                return Ok(Vec::new());
             };
             if upheld {
                 let approval = reviews::Approval::new(None, None, Some("Vi har gitt deg rett."))?;
@@ -588,7 +741,163 @@ async fn act_out(
                 let after = reviews::decline(ctx, case, &request, "Kravet er riktig.", t).await?;
                 lines.line(name, &after, t, "resumed", json!({}))?;
             }
-            Ok(None)
+            Ok(Vec::new())
         }
     }
+}
+
+/// Pays `amount` on the case as the agency registers a direct payment, with its line (and
+/// `stopped` when that paid the case).
+#[allow(clippy::too_many_arguments)]
+async fn pay(
+    ctx: &AppContext,
+    agency: &AgencyId,
+    sim: &mut SimCase,
+    amount: Money,
+    reference: &str,
+    instalment: Option<u32>,
+    t: DateTime<Utc>,
+    totals: &mut Totals,
+    lines: &mut Lines<'_>,
+) -> anyhow::Result<()> {
+    let name = sim.external_ref.clone();
+    payments::register_direct(
+        ctx,
+        agency,
+        &sim.id,
+        &format!("{name}-{reference}"),
+        amount,
+        None,
+        t,
+    )
+    .await?;
+    let Some(after) = ctx.store.case(&sim.id).await? else {
+        return Ok(());
+    };
+    totals.collected_minor += amount.minor_units();
+    lines.line(
+        &name,
+        &after,
+        t,
+        "payment",
+        json!({"amount": amount.to_plain_string(), "instalment": instalment}),
+    )?;
+    if after.status == CaseStatus::Paid {
+        totals.paid += 1;
+        sim.plan_on = false;
+        lines.line(&name, &after, t, "stopped", json!({"reason": "paid"}))?;
+    }
+    Ok(())
+}
+
+/// The plan on `after` was agreed (`how`: granted, counter_offer, reviewed): its line, and the
+/// debtor's payment of each instalment as their conduct says.
+fn plan_agreed(
+    sim: &mut SimCase,
+    after: &Case,
+    how: &str,
+    t: DateTime<Utc>,
+    rng: &mut StdRng,
+    totals: &mut Totals,
+    lines: &mut Lines<'_>,
+) -> anyhow::Result<Vec<(DateTime<Utc>, Act)>> {
+    let Some(plan) = after.plan.as_ref() else {
+        return Ok(Vec::new());
+    };
+    totals.plans_agreed += 1;
+    sim.plan_on = true;
+    let first = plan.instalments.first();
+    lines.line(
+        &sim.external_ref,
+        after,
+        t,
+        "plan_agreed",
+        json!({
+            "how": how,
+            "instalments": plan.instalments.len(),
+            "total": plan.total.to_plain_string(),
+            "first_due": first.map(|i| i.due_date),
+            "first_amount": first.map(|i| i.amount.to_plain_string()),
+        }),
+    )?;
+    let Behaviour::Plans { conduct, .. } = sim.behaviour else {
+        return Ok(Vec::new());
+    };
+    let mut payments = Vec::new();
+    for instalment in &plan.instalments {
+        let offset = match conduct {
+            Conduct::StopsAt { from } if instalment.number >= from => continue,
+            // Late, but inside the grace period (7 days in the demo mandate).
+            Conduct::SomeLate if rng.gen_bool(0.5) => rng.gen_range(1..=5),
+            _ => -rng.gen_range(0..=3),
+        };
+        let day = instalment.due_date + Duration::days(offset);
+        // Debtors pay in the day, at any hour (the late note may come first).
+        let at = day
+            .and_hms_opt(0, 0, 0)
+            .map(|d| Utc.from_utc_datetime(&d))
+            .unwrap_or(t)
+            + Duration::hours(rng.gen_range(9..=20));
+        payments.push((
+            at.max(t + Duration::hours(1)),
+            Act::PayInstalment {
+                number: instalment.number,
+            },
+        ));
+    }
+    Ok(payments)
+}
+
+/// A message of a plan's follow-up went out: its line; when it is the notice that the plan
+/// broke, the plan's end and the journey taking over again.
+#[allow(clippy::too_many_arguments)]
+async fn plan_message(
+    ctx: &AppContext,
+    sim: &mut SimCase,
+    follow_up: FollowUp,
+    channel: &str,
+    case_id: &CaseId,
+    t: DateTime<Utc>,
+    totals: &mut Totals,
+    lines: &mut Lines<'_>,
+) -> anyhow::Result<()> {
+    let Some(case) = ctx.store.case(case_id).await? else {
+        return Ok(());
+    };
+    let (kind, number) = match follow_up {
+        FollowUp::Reminder { number } => ("instalment_reminder", Some(number)),
+        FollowUp::LateNote { number } => ("instalment_late", Some(number)),
+        FollowUp::Break => ("plan_broken", None),
+        FollowUp::ReviewDue => ("plan_review_due", None),
+    };
+    lines.line(
+        &sim.external_ref,
+        &case,
+        t,
+        "message",
+        json!({"step": "plan", "kind": kind, "channel": channel, "instalment": number}),
+    )?;
+    if sim.plan_on && case.plan.is_none() && case.status == CaseStatus::Open {
+        sim.plan_on = false;
+        totals.plans_broken += 1;
+        let broken = case.broken_plans.last();
+        lines.line(
+            &sim.external_ref,
+            &case,
+            t,
+            "plan_broken",
+            json!({
+                "missed": broken.map(|b| b.missed.clone()),
+                "broken_on": broken.map(|b| b.broken_on),
+            }),
+        )?;
+        lines.line(
+            &sim.external_ref,
+            &case,
+            t,
+            "resumed",
+            json!({"reason": "plan_broken", "next_step": case.journey.next_step}),
+        )?;
+    }
+    Ok(())
 }

@@ -969,6 +969,7 @@ pub(crate) mod tests {
             fee,
             interest,
             total,
+            limited: None,
         };
         case.agree_plan(Actor::Debtor, plan, now);
         assert_eq!(case.balance(&flat()), total);
@@ -1024,6 +1025,7 @@ pub(crate) mod tests {
             fee,
             interest,
             total,
+            limited: None,
         };
         case.agree_plan(Actor::Debtor, plan.clone(), now);
         assert_eq!(case.due_date, day(1));

@@ -58,6 +58,9 @@ pub enum EventKind {
     /// An agreed plan ended because instalments were missed; the journey resumes.
     #[serde(rename = "plan.broken")]
     PlanBroken,
+    /// A limited agreement's period is over: the case waits in the review queue.
+    #[serde(rename = "plan.review_due")]
+    PlanReviewDue,
 }
 
 impl EventKind {
@@ -85,6 +88,7 @@ impl EventKind {
             EventKind::FeeAdded => "fee.added",
             EventKind::JourneyPaused => "journey.paused",
             EventKind::PlanBroken => "plan.broken",
+            EventKind::PlanReviewDue => "plan.review_due",
         }
     }
 }

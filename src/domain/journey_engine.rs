@@ -231,6 +231,18 @@ pub fn next_action(creditor: &Creditor, case: &Case, today: NaiveDate) -> NextAc
         return NextAction::Stopped;
     };
     let mut day = day.max(today);
+    // After a broken plan the journey resumes the day after: the debtor reads the notice that
+    // the plan ended (and what they can do) first, and the step's copies then go out together,
+    // none held back behind that notice by the SMS cooldown with a deadline shorter than 14 days.
+    if let Some(broken) = case.broken_plans.last().filter(|_| case.plan.is_none()) {
+        // The notice goes at the first contact hour from the day it broke (a holiday waits).
+        let told = send_time(
+            creditor.jurisdiction,
+            broken.broken_on,
+            DateTime::<Utc>::MIN_UTC,
+        );
+        day = day.max(local_day(creditor.jurisdiction, told) + Duration::days(1));
+    }
     if !progress.sent.is_empty() {
         // A deferral granted after earlier notices: nothing more until the new date has passed.
         day = day.max(case.due_date + Duration::days(1));

@@ -189,6 +189,24 @@ pub struct PlanRules {
     #[serde(deserialize_with = "decimal_input::deserialize")]
     #[schema(value_type = DecimalInput)]
     pub interest_rate_percent: Decimal,
+    /// Limited agreements (begrenset avtale) for a debtor who cannot reach `min_instalment`.
+    #[serde(default)]
+    pub limited: LimitedPlanRules,
+}
+
+/// A limited agreement: smaller instalments than the usual minimum for a set period, covering
+/// only part of the claim; after the period the agency takes a new look (`plan.review_due`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LimitedPlanRules {
+    /// Whether a debtor whose instalment would be below `plan.min_instalment` is granted one.
+    pub allowed: bool,
+    /// Smallest instalment of a limited agreement (below `plan.min_instalment`).
+    #[serde(deserialize_with = "decimal_input::deserialize")]
+    #[schema(value_type = DecimalInput)]
+    pub min_instalment: Decimal,
+    /// The period: how many monthly instalments before the review (1 to `plan.max_months`).
+    pub max_months: u32,
 }
 
 impl Default for PlanRules {
@@ -203,6 +221,7 @@ impl Default for PlanRules {
             establishment_fee: Decimal::ZERO,
             interest_during_plan: false,
             interest_rate_percent: Decimal::ZERO,
+            limited: LimitedPlanRules::default(),
         }
     }
 }
@@ -359,6 +378,34 @@ impl Mandate {
             }
             _ => {}
         }
+        let limited = &p.limited;
+        if limited.allowed {
+            if !p.allowed {
+                issue(
+                    "plan.limited.allowed",
+                    "limited agreements need plan.allowed = true".into(),
+                );
+            }
+            if limited.min_instalment <= Decimal::ZERO || limited.min_instalment >= p.min_instalment
+            {
+                issue(
+                    "plan.limited.min_instalment",
+                    format!(
+                        "{} must be above 0 and below plan.min_instalment {}",
+                        limited.min_instalment, p.min_instalment
+                    ),
+                );
+            }
+            if limited.max_months == 0 || limited.max_months > p.max_months {
+                issue(
+                    "plan.limited.max_months",
+                    format!(
+                        "{} must be between 1 and plan.max_months {}",
+                        limited.max_months, p.max_months
+                    ),
+                );
+            }
+        }
         if self.partial_payment.allowed && self.partial_payment.min_amount <= Decimal::ZERO {
             issue("partial_payment.min_amount", "must be above 0".into());
         }
@@ -449,6 +496,7 @@ pub(crate) mod tests {
                 establishment_fee: dec!(0),
                 interest_during_plan: false,
                 interest_rate_percent: dec!(0),
+                limited: LimitedPlanRules::default(),
             },
             partial_payment: PartialPaymentRules {
                 allowed: true,
@@ -549,6 +597,47 @@ pub(crate) mod tests {
             fields,
             vec!["deferral.auto_grant_days", "plan.auto_grant_months"]
         );
+    }
+
+    #[test]
+    fn a_limited_agreement_must_sit_below_the_usual_minimum_within_the_plan_length() {
+        let mut m = generous();
+        m.plan.limited = LimitedPlanRules {
+            allowed: true,
+            min_instalment: dec!(100),
+            max_months: 6,
+        };
+        assert!(m.check(Jurisdiction::Norway, today()).is_empty());
+        m.plan.limited.min_instalment = dec!(300);
+        m.plan.limited.max_months = 13;
+        let fields: Vec<_> = m
+            .check(Jurisdiction::Norway, today())
+            .into_iter()
+            .map(|i| i.field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec!["plan.limited.min_instalment", "plan.limited.max_months"]
+        );
+        m.plan.limited.min_instalment = dec!(0);
+        m.plan.limited.max_months = 0;
+        m.plan.allowed = false;
+        let fields: Vec<_> = m
+            .check(Jurisdiction::Norway, today())
+            .into_iter()
+            .map(|i| i.field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                "plan.limited.allowed",
+                "plan.limited.min_instalment",
+                "plan.limited.max_months"
+            ]
+        );
+        // Not allowed: nothing to check.
+        m.plan.limited.allowed = false;
+        assert!(m.check(Jurisdiction::Norway, today()).is_empty());
     }
 
     #[test]

@@ -89,11 +89,13 @@ pub enum Template {
     InstalmentLate,
     /// Tells the debtor the plan has ended because instalments were missed, and what they can do.
     PlanBroken,
+    /// Tells the debtor a limited agreement's period is over and the agency looks at the case.
+    PlanReviewDue,
 }
 
 impl Template {
     /// Every template; [`Template::JourneyStep`] takes its text from the journey's step instead.
-    pub const ALL: [Template; 12] = [
+    pub const ALL: [Template; 13] = [
         Template::Reminder,
         Template::DeferralReceipt,
         Template::PlanReceipt,
@@ -106,6 +108,7 @@ impl Template {
         Template::InstalmentReminder,
         Template::InstalmentLate,
         Template::PlanBroken,
+        Template::PlanReviewDue,
     ];
 
     /// Reminders press for payment and stop while a case is disputed, paid or closed;
@@ -118,6 +121,7 @@ impl Template {
                 | Template::InstalmentReminder
                 | Template::InstalmentLate
                 | Template::PlanBroken
+                | Template::PlanReviewDue
         )
     }
 
@@ -125,7 +129,10 @@ impl Template {
     pub fn is_plan_follow_up(self) -> bool {
         matches!(
             self,
-            Template::InstalmentReminder | Template::InstalmentLate | Template::PlanBroken
+            Template::InstalmentReminder
+                | Template::InstalmentLate
+                | Template::PlanBroken
+                | Template::PlanReviewDue
         )
     }
 
@@ -144,6 +151,7 @@ impl Template {
             Template::InstalmentReminder => "plan-reminder",
             Template::InstalmentLate => "plan-late",
             Template::PlanBroken => "plan-broken",
+            Template::PlanReviewDue => "plan-review",
         }
     }
 
@@ -183,9 +191,10 @@ impl Template {
             // Only the journey engine queues its steps (with the step they are).
             Template::JourneyStep => Some(UnfoundedReceipt::OnlyByJourney),
             // Only the plan follow-up queues them (with the instalment they are about).
-            Template::InstalmentReminder | Template::InstalmentLate | Template::PlanBroken => {
-                Some(UnfoundedReceipt::OnlyByPlanFollowUp)
-            }
+            Template::InstalmentReminder
+            | Template::InstalmentLate
+            | Template::PlanBroken
+            | Template::PlanReviewDue => Some(UnfoundedReceipt::OnlyByPlanFollowUp),
         };
         unfounded.map_or(Ok(()), Err)
     }

@@ -62,7 +62,8 @@ pub fn recheck(
     if case.status != CaseStatus::Open {
         return Err(Stale::NotOpen(case.status));
     }
-    if case.plan.is_some() {
+    // A limited agreement stays on the case until its review is answered.
+    if case.plan.as_ref().is_some_and(|p| p.limited.is_none()) {
         return Err(Stale::PlanAgreed);
     }
     let PendingRequest::Plan { plan, .. } = request else {

@@ -32,6 +32,19 @@ pub struct InstalmentPlan {
     pub interest: Money,
     /// Everything the debtor pays over the plan; `fee + interest` is the extra cost of the plan.
     pub total: Money,
+    /// Set for a limited agreement: the plan covers only part of the balance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limited: Option<LimitedTerms>,
+}
+
+/// What makes a plan a limited agreement (begrenset avtale): smaller instalments than the
+/// creditor's usual minimum for a period, then the agency takes a new look at the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LimitedTerms {
+    /// The last instalment's due date: the period ends then (the review follows its grace).
+    pub ends_on: NaiveDate,
+    /// What is still owed once every instalment is paid; the review decides about it.
+    pub left_after: Money,
 }
 
 impl InstalmentPlan {
@@ -240,6 +253,73 @@ pub fn schedule(
         fee: Money::from_minor(fee, currency),
         interest: Money::from_minor(interest_total, currency),
         total: Money::from_minor(paid_total, currency),
+        limited: None,
+    })
+}
+
+/// A limited agreement for `balance`: up to `months` monthly instalments of `monthly` (fewer
+/// when they pay it all, the last then smaller), with no establishment fee and no plan
+/// interest (what the rest costs is for the review to decide), agreed `today`.
+pub fn limited_schedule(
+    balance: Money,
+    monthly: Money,
+    months: u32,
+    rules: &PlanRules,
+    today: NaiveDate,
+) -> Result<InstalmentPlan, PlanError> {
+    let currency = balance.currency();
+    let owed = balance.minor_units();
+    if owed <= 0 {
+        return Err(PlanError::NothingOwed);
+    }
+    let each = monthly.minor_units();
+    if each <= 0 {
+        return Err(PlanError::ZeroMonthly);
+    }
+    if months == 0 {
+        return Err(PlanError::TooFewInstalments);
+    }
+    let first_date = first_due_date(today, rules.first_due_within_days);
+    let mut instalments = Vec::new();
+    let mut left = owed;
+    for i in 0..months {
+        if left <= 0 {
+            break;
+        }
+        let part = left.min(each);
+        left -= part;
+        let due = if i == 0 {
+            first_date
+        } else {
+            no::business_day_on_or_after(
+                first_date
+                    .checked_add_months(Months::new(i))
+                    .unwrap_or(first_date),
+            )
+        };
+        instalments.push(Instalment {
+            number: i + 1,
+            due_date: due,
+            amount: Money::from_minor(part, currency),
+            principal: Money::from_minor(part, currency),
+            interest: Money::from_minor(0, currency),
+            fee: Money::from_minor(0, currency),
+            kid: None,
+        });
+    }
+    let paid = owed - left;
+    let ends_on = instalments.last().map_or(first_date, |i| i.due_date);
+    Ok(InstalmentPlan {
+        agreed_on: today,
+        instalments,
+        principal: Money::from_minor(paid, currency),
+        fee: Money::from_minor(0, currency),
+        interest: Money::from_minor(0, currency),
+        total: Money::from_minor(paid, currency),
+        limited: Some(LimitedTerms {
+            ends_on,
+            left_after: Money::from_minor(left, currency),
+        }),
     })
 }
 
@@ -386,6 +466,37 @@ mod tests {
                 today()
             ),
             Err(PlanError::TooFewInstalments)
+        );
+    }
+
+    #[test]
+    fn a_limited_agreement_pays_part_of_the_balance_over_its_period() {
+        let plan = limited_schedule(nok(5_000_000), nok(20_000), 6, &generous().plan, today())
+            .expect("plan");
+        assert_eq!(plan.instalments.len(), 6);
+        assert!(plan.instalments.iter().all(|i| i.amount == nok(20_000)));
+        assert_eq!(plan.total, nok(120_000));
+        assert_eq!(plan.extra_cost(), nok(0));
+        let limited = plan.limited.expect("limited");
+        assert_eq!(limited.left_after, nok(4_880_000));
+        assert_eq!(limited.ends_on, plan.instalments[5].due_date);
+        assert_eq!(
+            plan.instalments[0].due_date,
+            NaiveDate::from_ymd_opt(2026, 12, 7).expect("date")
+        );
+        // Small enough to be paid inside the period: fewer instalments, nothing left.
+        let short =
+            limited_schedule(nok(50_000), nok(20_000), 6, &generous().plan, today()).expect("plan");
+        let amounts: Vec<i64> = short
+            .instalments
+            .iter()
+            .map(|i| i.amount.minor_units())
+            .collect();
+        assert_eq!(amounts, vec![20_000, 20_000, 10_000]);
+        assert_eq!(short.limited.map(|l| l.left_after), Some(nok(0)));
+        assert_eq!(
+            limited_schedule(nok(50_000), nok(0), 6, &generous().plan, today()),
+            Err(PlanError::ZeroMonthly)
         );
     }
 

@@ -116,19 +116,56 @@ pub fn instalment_states(
 /// ([`Case::agree_plan`](super::case::Case::agree_plan)), so the balance that day is the plan's
 /// total and whatever it has fallen since went toward the plan; payments made before the plan
 /// are already out of its principal and count for nothing here.
+///
+/// A limited agreement covers only part of the balance: what it leaves for the review is not
+/// paid toward it.
 pub fn paid_toward_plan(plan: &InstalmentPlan, balance: Money) -> Money {
+    let left_after = plan.limited.map_or(0, |l| l.left_after.minor_units());
     Money::from_minor(
         plan.total
             .minor_units()
+            .saturating_add(left_after)
             .saturating_sub(balance.minor_units())
             .max(0),
         plan.total.currency(),
     )
 }
 
+/// The day a limited agreement comes up for review: once its last instalment's grace period
+/// is over, so the agency sees how the whole period went (a plan broken before is not
+/// reviewed: the journey took over).
+pub fn review_day(plan: &InstalmentPlan, rules: &FollowUpRules) -> Option<NaiveDate> {
+    plan.limited
+        .map(|l| l.ends_on + Duration::days(i64::from(rules.grace_days) + 1))
+}
+
 /// The instalment the debtor should pay next: the first one not fully paid.
 pub fn next_instalment(states: &[InstalmentStatus]) -> Option<&InstalmentStatus> {
     states.iter().find(|s| s.state != InstalmentState::Paid)
+}
+
+/// What the debtor pays now to be up to date: what is left of every instalment due on or
+/// before `today` (a late or missed one together with the one due today, so one payment puts
+/// the plan back on track), or, when none is due yet, what is left of the next one. With the
+/// instalment numbers it covers; `None` when every instalment is paid. Instalments not yet due
+/// are never asked for early: their own turn comes.
+pub fn due_now(states: &[InstalmentStatus], today: NaiveDate) -> Option<(Money, Vec<u32>)> {
+    let unpaid: Vec<&InstalmentStatus> = states
+        .iter()
+        .filter(|s| s.state != InstalmentState::Paid)
+        .collect();
+    let first = unpaid.first()?;
+    let due: Vec<&InstalmentStatus> = unpaid
+        .iter()
+        .copied()
+        .filter(|s| s.due_date <= today)
+        .collect();
+    let covered = if due.is_empty() { vec![*first] } else { due };
+    let minor = covered.iter().map(|s| s.left().minor_units()).sum();
+    Some((
+        Money::from_minor(minor, first.amount.currency()),
+        covered.iter().map(|s| s.number).collect(),
+    ))
 }
 
 /// Whether the plan still holds.
@@ -342,7 +379,7 @@ pub fn plan_next(
     let mut done = progress.done.clone();
     // Each pass either returns or passes one follow-up over: at most two per instalment.
     for _ in 0..(2 * plan.instalments.len() + 3) {
-        let (follow_up, day) = next_follow_up(&states, rules, &done, None)?;
+        let (follow_up, day) = next_follow_up(&states, rules, &done, review_day(plan, rules))?;
         if !stale(follow_up, day, plan, &states, today) {
             return Some((follow_up, day));
         }
@@ -418,6 +455,7 @@ mod tests {
             fee: kr(0),
             interest: kr(0),
             total: kr(120_000),
+            limited: None,
         }
     }
 
@@ -474,6 +512,25 @@ mod tests {
             states_of(0, d(2026, 3, 23)),
             vec![Missed, Upcoming, Upcoming]
         );
+    }
+
+    #[test]
+    fn the_amount_due_now_is_the_next_instalment_or_everything_overdue_with_todays() {
+        let at = |paid: i64, today: NaiveDate| {
+            due_now(&instalment_states(&plan(), kr(paid), today, 7), today)
+        };
+        // Before the first due date: the first instalment.
+        assert_eq!(at(0, d(2026, 3, 1)), Some((kr(40_000), vec![1])));
+        // Part paid: what is left of it.
+        assert_eq!(at(10_000, d(2026, 3, 1)), Some((kr(30_000), vec![1])));
+        // Paid: the next one, not yet due, is what the buttons pay.
+        assert_eq!(at(40_000, d(2026, 3, 20)), Some((kr(40_000), vec![2])));
+        // Late (inside the grace period): that one alone.
+        assert_eq!(at(0, d(2026, 3, 20)), Some((kr(40_000), vec![1])));
+        // Missed and the next due today: both, so one payment catches up.
+        assert_eq!(at(0, d(2026, 4, 15)), Some((kr(80_000), vec![1, 2])));
+        assert_eq!(at(20_000, d(2026, 4, 16)), Some((kr(60_000), vec![1, 2])));
+        assert_eq!(at(120_000, d(2026, 6, 1)), None);
     }
 
     #[test]
@@ -538,6 +595,38 @@ mod tests {
             next_follow_up(&s, &rules, &[], Some(d(2026, 6, 1))),
             Some((FollowUp::ReviewDue, d(2026, 6, 1)))
         );
+    }
+
+    #[test]
+    fn a_limited_agreement_counts_only_its_own_part_and_is_reviewed_after_the_last_grace() {
+        use crate::domain::plan::LimitedTerms;
+        let rules = FollowUpRules::default();
+        let mut plan = plan();
+        plan.limited = Some(LimitedTerms {
+            ends_on: d(2026, 5, 15),
+            left_after: kr(500_000),
+        });
+        // The balance when agreed is the plan's total and what it leaves for the review.
+        assert_eq!(paid_toward_plan(&plan, kr(620_000)), kr(0));
+        assert_eq!(paid_toward_plan(&plan, kr(580_000)), kr(40_000));
+        assert_eq!(paid_toward_plan(&plan, kr(500_000)), kr(120_000));
+        assert_eq!(review_day(&plan, &rules), Some(d(2026, 5, 23)));
+        // Every instalment paid: the review is all that follows.
+        let progress = PlanFollowUp::default();
+        assert_eq!(
+            plan_next(&plan, &rules, &progress, kr(500_000), d(2026, 5, 16)),
+            Some((FollowUp::ReviewDue, d(2026, 5, 23)))
+        );
+        let progress = PlanFollowUp {
+            done: vec![FollowUp::ReviewDue],
+            ..PlanFollowUp::default()
+        };
+        assert_eq!(
+            plan_next(&plan, &rules, &progress, kr(500_000), d(2026, 5, 24)),
+            None
+        );
+        // An ordinary plan is never reviewed.
+        assert_eq!(review_day(&super::tests::plan(), &rules), None);
     }
 
     #[test]

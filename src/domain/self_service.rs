@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::jurisdiction::no;
 use super::mandate::Mandate;
 use super::money::Money;
-use super::plan::{InstalmentPlan, PlanShape, schedule};
+use super::plan::{InstalmentPlan, PlanShape, limited_schedule, schedule};
 
 /// What the debtor asks for on the case page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub enum ReviewReason {
     LongerThanAutoGrant,
     /// The balance is outside the range the creditor's rules cover.
     BalanceOutsideRange,
+    /// A limited agreement's period is over: the agency takes a new look (`plan.review_due`).
+    LimitedAgreementEnded,
 }
 
 /// Why a request cannot be granted at all; the debtor reads a plain explanation.
@@ -252,6 +254,12 @@ fn evaluate_plan(
             };
         }
     };
+    // Below the usual minimum: a limited agreement when the mandate allows one.
+    if !meets_minimum(&plan, mandate)
+        && let Some(limited) = limited_plan(facts, mandate, &plan, today)
+    {
+        return limited;
+    }
     if plan.months() > rules.max_months {
         return Decision::Refused {
             reason: RefusalReason::TooLong,
@@ -271,6 +279,36 @@ fn evaluate_plan(
         };
     }
     Decision::Granted(Terms::Plan(plan))
+}
+
+/// The limited agreement for a debtor whose `asked` plan falls below the usual minimum: its
+/// usual instalment for the mandate's period, granted when it reaches the limited minimum;
+/// refused with a limited agreement at that minimum when it does not. `None` when the mandate
+/// allows no limited agreements.
+fn limited_plan(
+    facts: &CaseFacts,
+    mandate: &Mandate,
+    asked: &InstalmentPlan,
+    today: NaiveDate,
+) -> Option<Decision> {
+    let rules = &mandate.plan;
+    let limited = &rules.limited;
+    if !rules.allowed || !limited.allowed {
+        return None;
+    }
+    let currency = facts.balance.currency();
+    let minimum = Money::round_to_minor(limited.min_instalment, currency);
+    let monthly = asked.monthly();
+    let at = |amount: Money| {
+        limited_schedule(facts.balance, amount, limited.max_months, rules, today).ok()
+    };
+    if monthly.minor_units() >= minimum.minor_units() {
+        return at(monthly).map(|plan| Decision::Granted(Terms::Plan(plan)));
+    }
+    Some(Decision::Refused {
+        reason: RefusalReason::InstalmentTooSmall,
+        offer: at(minimum).map(Offer::Plan),
+    })
 }
 
 /// A dispute ("I disagree" or "I have already paid"): collection pauses while it is open.
@@ -670,6 +708,58 @@ mod tests {
             evaluate(&facts(150_000), &generous(), &months(5), today()),
             Decision::Granted(_)
         ));
+    }
+
+    fn with_limited() -> Mandate {
+        let mut m = generous();
+        m.plan.limited = crate::domain::mandate::LimitedPlanRules {
+            allowed: true,
+            min_instalment: dec!(100),
+            max_months: 6,
+        };
+        m
+    }
+
+    #[test]
+    fn below_the_usual_minimum_a_limited_agreement_is_granted_for_the_period() {
+        let monthly = |minor| {
+            DebtorRequest::Plan(PlanShape::Monthly(Money::from_minor(minor, Currency::NOK)))
+        };
+        // 50 000 kr at 200 kr a month: below the 300 kr minimum, and 250 months.
+        let decision = evaluate(
+            &facts(5_000_000),
+            &with_limited(),
+            &monthly(20_000),
+            today(),
+        );
+        let Decision::Granted(Terms::Plan(plan)) = decision else {
+            panic!("expected a limited agreement, got {decision:?}");
+        };
+        assert_eq!(plan.months(), 6);
+        assert_eq!(plan.monthly(), Money::from_minor(20_000, Currency::NOK));
+        assert_eq!(
+            plan.limited.map(|l| l.left_after),
+            Some(Money::from_minor(4_880_000, Currency::NOK))
+        );
+        // Without it in the mandate the same request is refused, as before.
+        assert!(matches!(
+            evaluate(&facts(5_000_000), &generous(), &monthly(20_000), today()),
+            Decision::Refused { .. }
+        ));
+        // Below the limited minimum too: refused, with a limited agreement at that minimum.
+        let decision = evaluate(&facts(5_000_000), &with_limited(), &monthly(5_000), today());
+        let Decision::Refused {
+            reason: RefusalReason::InstalmentTooSmall,
+            offer: Some(Offer::Plan(offer)),
+        } = decision
+        else {
+            panic!("expected a refusal with an offer, got {decision:?}");
+        };
+        assert_eq!(offer.monthly(), Money::from_minor(10_000, Currency::NOK));
+        assert!(offer.limited.is_some());
+        // A plan that reaches the usual minimum is an ordinary one.
+        let decision = evaluate(&facts(600_000), &with_limited(), &months(3), today());
+        assert!(matches!(&decision, Decision::Granted(Terms::Plan(p)) if p.limited.is_none()));
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! time index finds what is due. When the worker is done with such a message the next one is
 //! queued; every change of the case (a payment, a dispute, closing) plans it again. When the
 //! plan breaks it is kept on the case for the record, the agency gets `plan.broken`, and the
-//! journey resumes. The rules are `domain::plan_followup`.
+//! journey resumes. When a limited agreement's period is over the case goes into the review
+//! queue with a proposal for what is left, the agency gets `plan.review_due` (once) and the
+//! debtor is told (`PlanReviewDue`). The rules are `domain::plan_followup`.
 
 use chrono::{DateTime, Utc};
 
@@ -16,7 +18,9 @@ use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::{CaseId, MessageId};
 use crate::domain::journey_engine::{local_day, send_time};
 use crate::domain::message::{Message, Recipient, Template};
+use crate::domain::plan::limited_schedule;
 use crate::domain::plan_followup::{FollowUp, QueuedFollowUp, broken_by, plan_next};
+use crate::domain::self_service::{PendingRequest, ReviewReason, best_plan};
 use crate::store::StoreError;
 
 /// What a change of the follow-up does to the queue, once the case is written.
@@ -45,7 +49,8 @@ fn template(follow_up: FollowUp) -> Template {
     match follow_up {
         FollowUp::Reminder { .. } => Template::InstalmentReminder,
         FollowUp::LateNote { .. } => Template::InstalmentLate,
-        FollowUp::Break | FollowUp::ReviewDue => Template::PlanBroken,
+        FollowUp::Break => Template::PlanBroken,
+        FollowUp::ReviewDue => Template::PlanReviewDue,
     }
 }
 
@@ -70,8 +75,17 @@ fn replan(creditor: &Creditor, case: &mut Case, now: DateTime<Utc>) -> Replan {
     let Some((follow_up, day)) = next else {
         // No plan (or it is done), or the case is not collected now: nothing waits, except a
         // broken-plan notice still on its way.
+        // Nor the notice that a limited agreement is under review, once it is.
+        let still_told = |q: &QueuedFollowUp| {
+            active
+                && match q.follow_up {
+                    FollowUp::Break => case.plan.is_none(),
+                    FollowUp::ReviewDue => case.plan_follow_up.done.contains(&FollowUp::ReviewDue),
+                    _ => false,
+                }
+        };
         match old {
-            Some(q) if !(q.follow_up == FollowUp::Break && case.plan.is_none() && active) => {
+            Some(q) if !still_told(&q) => {
                 case.plan_follow_up.queued = None;
                 out.cancel = q.messages;
             }
@@ -94,6 +108,19 @@ fn replan(creditor: &Creditor, case: &mut Case, now: DateTime<Utc>) -> Replan {
             queue(case, follow_up, today, creditor, now, &mut out);
             return out;
         }
+    }
+    if follow_up == FollowUp::ReviewDue && day <= today {
+        // The period is over: into the review queue now; the debtor's notice goes with it.
+        review_now(creditor, case, today, now, &mut out);
+        if old
+            .as_ref()
+            .is_some_and(|q| q.follow_up == FollowUp::ReviewDue)
+        {
+            return out;
+        }
+        out.cancel = old.map(|q| q.messages).unwrap_or_default();
+        queue(case, follow_up, today, creditor, now, &mut out);
+        return out;
     }
     if old
         .as_ref()
@@ -135,6 +162,71 @@ fn queue(
         messages: vec![message.id.clone()],
     });
     out.schedule.push(message);
+}
+
+/// A limited agreement's period is over: the case waits for the agency with a proposal for
+/// what is left (the longest ordinary plan the mandate grants, or another limited period when
+/// none reaches the usual minimum), and the agency gets `plan.review_due`. Marked done, so it
+/// happens once.
+fn review_now(
+    creditor: &Creditor,
+    case: &mut Case,
+    today: chrono::NaiveDate,
+    now: DateTime<Utc>,
+    out: &mut Replan,
+) {
+    if case.plan_follow_up.done.contains(&FollowUp::ReviewDue) {
+        return;
+    }
+    case.plan_follow_up.done.push(FollowUp::ReviewDue);
+    let Some(limited) = case
+        .plan
+        .as_ref()
+        .and_then(|p| p.limited.map(|l| (p.clone(), l)))
+    else {
+        return;
+    };
+    let (plan, terms) = limited;
+    let facts = case.facts();
+    let mandate = &creditor.mandate;
+    let proposal = best_plan(&facts, mandate, today).or_else(|| {
+        limited_schedule(
+            facts.balance,
+            plan.monthly(),
+            mandate.plan.limited.max_months.max(1),
+            &mandate.plan,
+            today,
+        )
+        .ok()
+    });
+    let mut data = serde_json::json!({
+        "case_id": case.id,
+        "external_ref": case.external_ref,
+        "balance": case.balance(),
+        "period_ended_on": terms.ends_on,
+        "instalments": plan.instalments.len(),
+    });
+    if let Some(proposal) = proposal {
+        let request_id = case.request_review(
+            PendingRequest::Plan {
+                plan: proposal.clone(),
+                reason: ReviewReason::LimitedAgreementEnded,
+                at: now,
+            },
+            now,
+        );
+        if let Some(map) = data.as_object_mut() {
+            map.insert("request_id".into(), serde_json::json!(request_id));
+            map.insert("plan".into(), serde_json::json!(proposal));
+        }
+    }
+    out.events.push(Event::new(
+        case.agency_id.clone(),
+        Some(case.id.clone()),
+        EventKind::PlanReviewDue,
+        data,
+        now,
+    ));
 }
 
 /// Breaks the plan as of `day`: kept for the record, `plan.broken` for the agency.
@@ -230,6 +322,10 @@ async fn run(
                         break_now(&mut case, broke_on, missed, now, &owed, &mut extra);
                         changed = true;
                     }
+                } else if follow_up == FollowUp::ReviewDue {
+                    let today = local_day(creditor.jurisdiction, now);
+                    review_now(&creditor, &mut case, today, now, &mut extra);
+                    changed = true;
                 } else {
                     case.plan_follow_up.done.push(follow_up);
                     changed = true;

@@ -530,14 +530,28 @@ fn date_of(line: &Value, key: &str) -> Option<NaiveDate> {
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
+/// The kinds of the journey's own notices (a plan's follow-up messages have their own).
+const JOURNEY_KINDS: [&str; 5] = [
+    "nudge",
+    "purring",
+    "inkassovarsel",
+    "betalingsoppfordring",
+    "final_notice",
+];
+
 /// What the law says about one case's lines, in order: every message inside the contact
 /// hours, nothing after the case stopped or while it is disputed, every deadline at least 14
 /// days, no fee before 14 days after the due date, within a day's cap (37.50 for a purring or
 /// varsel in 2026), within § 1-3, a further fee only after the earlier fee's deadline, and a
-/// betalingsoppfordring only after the varsel's deadline.
+/// betalingsoppfordring only after the varsel's deadline. While a plan runs no journey notice
+/// or fee goes out (only its reminders and late notes); a broken plan hands the case back to
+/// the journey (a `resumed` line), which keeps the same rules.
 fn check_case(case: &str, lines: &[&Value]) -> Result<(), String> {
     let mut stopped = false;
     let mut disputed = false;
+    let mut plan_active = false;
+    // A broken plan must be followed by the journey taking over again.
+    let mut awaiting_resume = false;
     let mut fees: Vec<(String, NaiveDate, Option<NaiveDate>)> = Vec::new();
     let mut varsel_deadline: Option<NaiveDate> = None;
     for line in lines {
@@ -547,13 +561,39 @@ fn check_case(case: &str, lines: &[&Value]) -> Result<(), String> {
         let on = at.with_timezone(&chrono_tz::Europe::Oslo).date_naive();
         let due = date_of(line, "due_date").ok_or(format!("{case}: no due_date"))?;
         let kind = line["kind"].as_str().unwrap_or_default().to_owned();
-        if stopped && matches!(action, "message" | "fee" | "paused" | "resumed") {
+        if stopped
+            && matches!(
+                action,
+                "message"
+                    | "fee"
+                    | "paused"
+                    | "resumed"
+                    | "payment"
+                    | "plan_agreed"
+                    | "plan_broken"
+            )
+        {
             return Err(format!("{case}: {action} after the case stopped: {line}"));
+        }
+        if awaiting_resume && action != "resumed" {
+            return Err(format!(
+                "{case}: the journey did not resume after the plan broke: {line}"
+            ));
         }
         match action {
             "message" => {
                 if !inside_contact_hours(&at) {
                     return Err(format!("{case}: sent outside the contact hours: {line}"));
+                }
+                if plan_active && JOURNEY_KINDS.contains(&kind.as_str()) {
+                    return Err(format!(
+                        "{case}: a journey notice while a plan runs: {line}"
+                    ));
+                }
+                if !plan_active && kind.starts_with("instalment_") {
+                    return Err(format!(
+                        "{case}: an instalment message without a plan: {line}"
+                    ));
                 }
                 if disputed {
                     return Err(format!("{case}: sent while disputed: {line}"));
@@ -573,6 +613,9 @@ fn check_case(case: &str, lines: &[&Value]) -> Result<(), String> {
                 }
             }
             "fee" => {
+                if plan_active {
+                    return Err(format!("{case}: a fee while a plan runs: {line}"));
+                }
                 if on < due + chrono::Duration::days(14) {
                     return Err(format!(
                         "{case}: a fee earlier than 14 days after the due date: {line}"
@@ -625,7 +668,25 @@ fn check_case(case: &str, lines: &[&Value]) -> Result<(), String> {
             "paused" => disputed = true,
             // The due date on the lines after it is the new one.
             "deferred" => {}
-            "resumed" => disputed = false,
+            "resumed" => {
+                disputed = false;
+                awaiting_resume = false;
+            }
+            // An agreed plan ends a review's pause; the plan's follow-up replaces the journey.
+            "plan_agreed" => {
+                if plan_active {
+                    return Err(format!("{case}: a second plan while one runs: {line}"));
+                }
+                disputed = false;
+                plan_active = true;
+            }
+            "plan_broken" => {
+                if !plan_active {
+                    return Err(format!("{case}: a plan broke that was not agreed: {line}"));
+                }
+                plan_active = false;
+                awaiting_resume = true;
+            }
             "stopped" => stopped = true,
             _ => {}
         }
@@ -701,6 +762,60 @@ async fn a_thousand_cases_over_120_days_keep_the_law() {
     );
     // One fee line per step with a fee, and the summary says the same.
     assert_eq!(summary["fees"]["count"].as_u64(), Some(count("fee") as u64));
+    // Plans: granted at once, after a counter-offer and after the agency's review; kept, paid
+    // late inside the grace period, and broken, after which the journey went on.
+    assert!(count("plan_agreed") > 60, "{}", count("plan_agreed"));
+    assert!(count("plan_broken") > 10, "{}", count("plan_broken"));
+    for how in ["granted", "counter_offer", "reviewed"] {
+        assert!(
+            actions
+                .iter()
+                .any(|l| l["action"] == "plan_agreed" && l["how"] == how),
+            "no plan was agreed by {how}"
+        );
+    }
+    assert_eq!(
+        summary["plans"]["agreed"].as_u64(),
+        Some(count("plan_agreed") as u64)
+    );
+    assert_eq!(
+        summary["plans"]["broken"].as_u64(),
+        Some(count("plan_broken") as u64)
+    );
+    let kind = |k: &str| actions.iter().filter(|l| l["kind"] == k).count();
+    assert!(
+        kind("instalment_reminder") > 100,
+        "{}",
+        kind("instalment_reminder")
+    );
+    assert!(kind("instalment_late") > 20, "{}", kind("instalment_late"));
+    let instalments_paid = actions
+        .iter()
+        .filter(|l| l["action"] == "payment" && !l["instalment"].is_null())
+        .count();
+    assert!(instalments_paid > 100, "{instalments_paid}");
+    // Some plans were paid in full (the case stopped on an instalment), and after some broken
+    // plans the journey sent its next notice.
+    assert!(
+        by_case.values().any(|lines| lines.windows(2).any(|w| {
+            !w[0]["instalment"].is_null()
+                && w[0]["action"] == "payment"
+                && w[1]["action"] == "stopped"
+        })),
+        "no plan was paid to the end"
+    );
+    assert!(
+        by_case.values().any(|lines| {
+            lines
+                .iter()
+                .skip_while(|l| l["action"] != "plan_broken")
+                .any(|l| {
+                    l["action"] == "message"
+                        && JOURNEY_KINDS.contains(&l["kind"].as_str().unwrap_or_default())
+                })
+        }),
+        "the journey never went on after a broken plan"
+    );
     eprintln!(
         "1000 cases × 120 days: {} lines in {elapsed:?}",
         lines.len()
@@ -762,6 +877,47 @@ async fn the_law_check_catches_what_breaks_it() {
     assert!(check_case("X", &[&stop, &after]).is_err());
     let pause = at("2026-03-16T10:00:00+01:00", "paused", json!({}));
     assert!(check_case("X", &[&pause, &after]).is_err());
+    // A plan replaces the journey until it breaks, and then the journey resumes.
+    let agreed = at("2026-03-16T10:00:00+01:00", "plan_agreed", json!({}));
+    let purring = at(
+        "2026-03-20T10:00:00+01:00",
+        "message",
+        json!({"kind": "purring", "deadline": "2026-04-03"}),
+    );
+    assert!(check_case("X", &[&agreed, &purring]).is_err());
+    let fee_in_plan = fee("2026-03-20T10:00:00+01:00", "purring", "2026-04-03");
+    assert!(check_case("X", &[&agreed, &fee_in_plan]).is_err());
+    let reminder = at(
+        "2026-03-20T10:00:00+01:00",
+        "message",
+        json!({"kind": "instalment_reminder"}),
+    );
+    assert_eq!(check_case("X", &[&agreed, &reminder]), Ok(()));
+    assert!(check_case("X", &[&reminder]).is_err());
+    let late_at_night = at(
+        "2026-03-20T22:30:00+01:00",
+        "message",
+        json!({"kind": "instalment_late"}),
+    );
+    assert!(check_case("X", &[&agreed, &late_at_night]).is_err());
+    let broken = at("2026-04-20T10:00:00+02:00", "plan_broken", json!({}));
+    let resumed = at("2026-04-20T10:00:00+02:00", "resumed", json!({}));
+    let later = at(
+        "2026-04-21T10:00:00+02:00",
+        "message",
+        json!({"kind": "purring", "deadline": "2026-05-05"}),
+    );
+    assert_eq!(
+        check_case("X", &[&agreed, &broken, &resumed, &later]),
+        Ok(())
+    );
+    assert!(check_case("X", &[&agreed, &broken, &later]).is_err());
+    let paid = at(
+        "2026-03-17T10:00:00+01:00",
+        "payment",
+        json!({"amount": "1.00"}),
+    );
+    assert!(check_case("X", &[&stop, &paid]).is_err());
     let easter = at(
         "2026-04-06T10:00:00+02:00",
         "message",

@@ -350,7 +350,227 @@ async fn a_dispute_stops_the_follow_up_and_a_declined_one_brings_it_back(backend
     );
 }
 
+/// Posts the case page's pay-online form; where the server sends the debtor.
+async fn pay_online(d: &Debtor, method: &str, amount: &str) -> (u16, String) {
+    let form = [
+        ("csrf", d.csrf.as_str()),
+        ("method", method),
+        ("amount", amount),
+    ];
+    let response = d
+        .app
+        .http
+        .post(d.app.url("/case/pay"))
+        .header("Cookie", &d.cookie)
+        .header("Origin", &d.app.base)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(form).expect("form"))
+        .send()
+        .await
+        .expect("post");
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().expect("ascii").to_owned())
+        .unwrap_or_default();
+    (response.status().as_u16(), location)
+}
+
+fn query_field(location: &str, name: &str) -> String {
+    let query = location.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let fields: Vec<(String, String)> = serde_urlencoded::from_str(query).expect("query");
+    fields
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
+/// Pays the instalment the case page's buttons offer with the fake Vipps; the checkout's
+/// amount in øre.
+async fn pay_the_instalment_online(d: &Debtor) -> i64 {
+    let (status, location) = pay_online(d, "vipps", "instalment").await;
+    assert_eq!(status, 303);
+    assert!(location.starts_with("/case/pay/fake?"), "{location}");
+    let (attempt, amount) = (
+        query_field(&location, "attempt"),
+        query_field(&location, "amount"),
+    );
+    let fields = [
+        ("method", "vipps"),
+        ("amount", amount.as_str()),
+        ("attempt", attempt.as_str()),
+        ("decision", "approve"),
+    ];
+    let (status, _) = d.post("/case/pay/fake", &fields).await;
+    assert_eq!(status, 303);
+    amount.parse().expect("øre")
+}
+
+async fn the_pay_buttons_pay_the_next_instalment_and_when_behind_what_is_due(backend: Backend) {
+    let start = oslo_noon(day(2026, 3, 2));
+    let clock = SettableClock::at(start);
+    let app = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .fake_payments()
+        .start()
+        .await;
+    // 4 950,50 + 14,50 + 35 = 5 000 kr over six months: 833,33 kr five times, then 833,35 kr.
+    let mut d = debtor_due_on(app, "4950.50", day(2026, 3, 2)).await;
+    let (status, html) = d.post("/case/plan/confirm", &[("months", "6")]).await;
+    assert_eq!(status, 200, "{html}");
+    let plan = d.case().await.plan.expect("plan agreed");
+    let page = d.page().await;
+    assert!(page.contains("Neste avdrag (1 av 6)"), "{page}");
+    assert!(
+        page.contains("Betal 833,33\u{a0}kr med Vipps")
+            && page.contains("Betal 833,33\u{a0}kr med kort")
+            && page.contains("value=\"instalment\""),
+        "{page}"
+    );
+
+    // The checkout is for the instalment, and paying it marks it paid.
+    assert_eq!(pay_the_instalment_online(&d).await, 83_333);
+    let case = d.case().await;
+    assert_eq!(case.payments.len(), 1);
+    assert_eq!(case.payments[0].amount, plan.instalments[0].amount);
+    let page = d.page().await;
+    let second_kid = plan.instalments[1].kid.as_ref().expect("kid").as_str();
+    assert!(
+        page.contains("Neste avdrag (2 av 6)") && page.contains(second_kid),
+        "the page moves on to instalment 2: {page}"
+    );
+    assert!(page.contains("Betal 833,33\u{a0}kr med Vipps"), "{page}");
+    // Any other amount, or a part, is not taken under the plan.
+    let (status, location) = pay_online(&d, "vipps", "500").await;
+    assert_eq!((status, location.as_str()), (303, "/case"));
+    assert_eq!(d.case().await.payments.len(), 1);
+
+    // Instalment 2 missed, instalment 3 due today: the buttons catch up on both, and say so.
+    clock.set(oslo_noon(plan.instalments[2].due_date));
+    // Months on, the debtor comes by a new link.
+    (d.cookie, d.csrf) = d.app.open_case(&d.case_id).await;
+    let page = d.page().await;
+    assert!(
+        page.contains("Betal 1\u{a0}666,66\u{a0}kr med Vipps")
+            && page.contains("avdrag 2, 3, til sammen 1\u{a0}666,66\u{a0}kr"),
+        "{page}"
+    );
+    assert_eq!(pay_the_instalment_online(&d).await, 166_666);
+    let page = d.page().await;
+    assert!(page.contains("Neste avdrag (4 av 6)"), "{page}");
+    assert!(page.contains("Betal 833,33\u{a0}kr med Vipps"), "{page}");
+    assert_eq!(d.case().await.payments.len(), 2);
+}
+
+/// The example creditor, allowing limited agreements of 100 kr a month or more for 3 months.
+fn mandate_with_limited_agreements() -> String {
+    format!(
+        "{}\n[mandate.plan.limited]\nallowed = true\nmin_instalment = 100\nmax_months = 3\n",
+        crate::common::example_mandate_with_journey()
+    )
+}
+
+async fn a_limited_agreement_comes_up_for_review_once_when_its_period_is_over(backend: Backend) {
+    let start = oslo_noon(day(2026, 3, 2));
+    let clock = SettableClock::at(start);
+    let mandate = mandate_with_limited_agreements();
+    let app = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .creditors(&[("nordlys-energi.toml", mandate.as_str())])
+        .uncapped()
+        .start()
+        .await;
+    // 19 950,50 + 14,50 + 35 = 20 000 kr; 200 kr a month is below the usual 300 kr minimum.
+    let d = debtor_due_on(app, "19950.50", day(2026, 3, 2)).await;
+    let (status, preview) = d.post("/case/plan/preview", &[("monthly", "200")]).await;
+    assert_eq!(status, 200, "{preview}");
+    assert!(
+        preview.contains("Dette er en begrenset avtale")
+            && preview.contains("Etter det gjenstår 19\u{a0}400,00\u{a0}kr"),
+        "{preview}"
+    );
+    let (status, html) = d.post("/case/plan/confirm", &[("monthly", "200")]).await;
+    assert_eq!(status, 200, "{html}");
+    let plan = d.case().await.plan.expect("plan agreed");
+    assert_eq!(plan.instalments.len(), 3);
+    let limited = plan.limited.expect("a limited agreement");
+    assert_eq!(limited.left_after.to_plain_string(), "19400.00");
+    assert!(d.event_kinds().await.contains(&EventKind::PlanGranted));
+    let page = d.page().await;
+    assert!(page.contains("Dette er en begrenset avtale"), "{page}");
+
+    // Every instalment paid; nothing but the review follows, on its day.
+    for (n, instalment) in plan.instalments.iter().enumerate() {
+        pay(&d, &format!("bank-{n}"), instalment.amount).await;
+    }
+    assert_eq!(
+        waiting(&d).await,
+        vec![(Template::PlanReviewDue, Some(FollowUp::ReviewDue))]
+    );
+    let review_day = limited.ends_on + chrono::Duration::days(8);
+    d.app
+        .run_worker_at(oslo_noon(review_day - chrono::Duration::days(1)))
+        .await;
+    assert!(d.case().await.pending.is_empty(), "not before its day");
+    assert!(!d.event_kinds().await.contains(&EventKind::PlanReviewDue));
+
+    run_until(&d, &clock, |m| !sent(m, Template::PlanReviewDue).is_empty()).await;
+    let case = d.case().await;
+    assert_eq!(case.pending.len(), 1, "{:?}", case.pending);
+    assert!(matches!(
+        &case.pending[0].request,
+        innfri::domain::self_service::PendingRequest::Plan {
+            reason: innfri::domain::self_service::ReviewReason::LimitedAgreementEnded,
+            ..
+        }
+    ));
+    let reviews: serde_json::Value = d
+        .app
+        .get_api(
+            &format!("/api/v1/cases/{}/requests", d.case_id.as_str()),
+            KEY_A,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        reviews["requests"][0]["reason"], "limited_agreement_ended",
+        "{reviews}"
+    );
+    let messages = d.messages().await;
+    let notice = sent(&messages, Template::PlanReviewDue)[0].clone();
+    let text = text_of(&d, &notice).await;
+    assert!(text.contains("begrensede avtalen"), "{text}");
+
+    // Once only: later changes and worker rounds add no second review or event.
+    clock.set(oslo_noon(review_day + chrono::Duration::days(20)));
+    pay(
+        &d,
+        "bank-extra",
+        Money::from_minor(10_000, plan.total.currency()),
+    )
+    .await;
+    d.app
+        .run_worker_at(oslo_noon(review_day + chrono::Duration::days(21)))
+        .await;
+    let reviews_due = d
+        .event_kinds()
+        .await
+        .into_iter()
+        .filter(|k| *k == EventKind::PlanReviewDue)
+        .count();
+    assert_eq!(reviews_due, 1);
+    assert_eq!(d.case().await.pending.len(), 1);
+    assert!(waiting(&d).await.is_empty(), "{:?}", waiting(&d).await);
+}
+
 on_both_stores!(
+    a_limited_agreement_comes_up_for_review_once_when_its_period_is_over,
+    the_pay_buttons_pay_the_next_instalment_and_when_behind_what_is_due,
     a_reminder_goes_before_each_instalment_and_none_for_one_paid_early,
     two_missed_instalments_break_the_plan_tell_the_debtor_and_resume_the_journey,
     nothing_follows_up_a_plan_paid_in_full,

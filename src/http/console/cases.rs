@@ -384,6 +384,9 @@ fn why(reason: ReviewReason) -> &'static str {
         ReviewReason::BalanceOutsideRange => {
             "the balance is outside the range the creditor's rules cover"
         }
+        ReviewReason::LimitedAgreementEnded => {
+            "a limited agreement's period is over: the plan shown is a proposal for what is left"
+        }
     }
 }
 

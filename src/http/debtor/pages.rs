@@ -200,6 +200,25 @@ pub fn plan_cost(texts: &Texts, locale: Locale, plan: &InstalmentPlan) -> Markup
     html! { p.cost { (text) } }
 }
 
+/// For a limited agreement, what it is and what happens after its period; nothing otherwise.
+pub fn limited_note(texts: &Texts, locale: Locale, plan: &InstalmentPlan, agency: &str) -> Markup {
+    let Some(limited) = plan.limited else {
+        return html! {};
+    };
+    let (months, paid, left) = (
+        plan.months().to_string(),
+        plan.total.shown(locale),
+        limited.left_after.shown(locale),
+    );
+    let args = [
+        ("months", months.as_str()),
+        ("paid", paid.as_str()),
+        ("left", left.as_str()),
+        ("agency", agency),
+    ];
+    html! { p.limited { (texts.format(locale, "plan-limited-explain", &args)) } }
+}
+
 pub struct CasePage<'a> {
     pub texts: &'a Texts,
     pub view: &'a DebtorView,
@@ -282,6 +301,7 @@ impl CasePage<'_> {
                             h2 { (t.get(l, "plan-active-heading")) }
                             (instalment_list(t, l, plan, states))
                             (plan_cost(t, l, plan))
+                            (limited_note(t, l, plan, agency))
                         }
                     } @else {
                         section.actions {
@@ -364,7 +384,15 @@ impl CasePage<'_> {
         let (t, l, v) = (self.texts, self.view.locale, self.view);
         let case = &v.case;
         let Some(next) = next_instalment(states) else {
-            return html! { section.summary { p.status { (t.get(l, "plan-all-paid")) } } };
+            let limited = case.plan.as_ref().and_then(|p| p.limited);
+            return match limited {
+                Some(limited) => {
+                    let left = limited.left_after.shown(l);
+                    let args = [("agency", v.agency.name.as_str()), ("left", left.as_str())];
+                    html! { section.summary { p.status { (t.format(l, "plan-limited-review", &args)) } } }
+                }
+                None => html! { section.summary { p.status { (t.get(l, "plan-all-paid")) } } },
+            };
         };
         let kid = case
             .plan

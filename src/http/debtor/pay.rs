@@ -6,6 +6,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::DebtorState;
@@ -18,6 +19,7 @@ use crate::domain::checkout::{CheckoutEnd, CheckoutState, checkout_state};
 use crate::domain::creditor::OnlineMethod;
 use crate::domain::money::Money;
 use crate::domain::payment::PaymentMethod;
+use crate::domain::plan_followup::{due_now, instalment_states, paid_toward_plan};
 use crate::links::random_base62;
 use crate::payments::gateways::checkout::{CheckoutRequest, Redirect};
 use crate::payments::gateways::vipps::payment_reference;
@@ -31,34 +33,61 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/case/paid", web::get().to(paid_page));
 }
 
-/// Online payment is for open cases without a plan (a plan's instalments are paid by their KIDs).
+/// Online payment is for open cases with something left to pay.
 fn payable(view: &DebtorView) -> bool {
-    view.case.status == CaseStatus::Open && view.case.plan.is_none() && view.balance().is_positive()
+    view.case.status == CaseStatus::Open && view.balance().is_positive()
+}
+
+/// With a plan agreed, what the online buttons pay on `today` and which instalments that
+/// covers (`domain::plan_followup::due_now`: the next instalment, or everything overdue with
+/// the one due today when the debtor is behind), never more than the balance.
+fn instalment_due(view: &DebtorView, today: NaiveDate) -> Option<(Money, Vec<u32>)> {
+    let plan = view.case.plan.as_ref()?;
+    let balance = view.balance();
+    let grace = view.creditor.mandate.follow_up.grace_days;
+    let states = instalment_states(plan, paid_toward_plan(plan, balance), today, grace);
+    let (amount, numbers) = due_now(&states, today)?;
+    let amount = Money::from_minor(
+        amount.minor_units().min(balance.minor_units()),
+        amount.currency(),
+    );
+    amount.is_positive().then_some((amount, numbers))
 }
 
 /// The amounts the debtor may pay now: the whole balance, or from the mandate's smallest partial
-/// payment up to it. `None` when only the whole balance is allowed.
+/// payment up to it. `None` when only the whole balance is allowed, and under a plan (its
+/// instalments are what is paid then).
 fn partial_range(view: &DebtorView) -> Option<(Money, Money)> {
     let partial = &view.creditor.mandate.partial_payment;
     let balance = view.balance();
     let min = Money::round_to_minor(partial.min_amount, balance.currency());
-    (partial.allowed && min.minor_units() < balance.minor_units()).then_some((min, balance))
+    (partial.allowed && view.case.plan.is_none() && min.minor_units() < balance.minor_units())
+        .then_some((min, balance))
 }
 
-/// Whether the debtor may pay `amount` now: the whole balance, or a part within the range.
-fn allowed(view: &DebtorView, amount: Money) -> bool {
+/// Whether the debtor may pay `amount` now: the whole balance, a part within the range, or
+/// under a plan the instalment due.
+fn allowed(view: &DebtorView, amount: Money, today: NaiveDate) -> bool {
     amount == view.balance()
         || partial_range(view).is_some_and(|(min, max)| {
             (min.minor_units()..=max.minor_units()).contains(&amount.minor_units())
         })
+        || instalment_due(view, today).is_some_and(|(due, _)| due == amount)
 }
 
-/// The amount a form asks for: "full" (or nothing) is the balance; anything else must be allowed.
-fn chosen_amount(view: &DebtorView, text: Option<&str>) -> Option<Money> {
+/// The amount a form asks for: "full" (or nothing) is the balance, "instalment" the plan's
+/// instalment due; anything else must be allowed.
+fn chosen_amount(view: &DebtorView, text: Option<&str>, today: NaiveDate) -> Option<Money> {
     match text.map(str::trim) {
         None | Some("" | "full") => Some(view.balance()),
-        Some(typed) => parse_amount(typed, view).filter(|a| allowed(view, *a)),
+        Some("instalment") => instalment_due(view, today).map(|(amount, _)| amount),
+        Some(typed) => parse_amount(typed, view).filter(|a| allowed(view, *a, today)),
     }
+}
+
+/// The day the page is judged on, as the case page does.
+fn today(ctx: &AppContext) -> NaiveDate {
+    ctx.clock.now().date_naive()
 }
 
 fn method_label(ctx: &AppContext, view: &DebtorView, method: OnlineMethod) -> String {
@@ -69,20 +98,40 @@ fn method_label(ctx: &AppContext, view: &DebtorView, method: OnlineMethod) -> St
     ctx.texts.get(view.locale, id).to_string()
 }
 
-/// The "pay now" buttons on the case page: each pays the whole balance with one method.
+/// The "pay now" buttons on the case page: each pays the whole balance with one method, or
+/// under a plan the instalment due (with a line saying so when it covers more than one).
 pub fn pay_now_section(ctx: &AppContext, view: &DebtorView) -> Markup {
     let methods = ctx.payments.offered(&view.creditor);
     if methods.is_empty() || !payable(view) {
         return html! {};
     }
     let (t, l) = (&ctx.texts, view.locale);
-    let owed = view.balance().shown(l);
+    let instalment = instalment_due(view, today(ctx));
+    if view.case.plan.is_some() && instalment.is_none() {
+        return html! {};
+    }
+    let (owed, amount_field) = match &instalment {
+        Some((amount, _)) => (amount.shown(l), "instalment"),
+        None => (view.balance().shown(l), "full"),
+    };
+    let catch_up = instalment
+        .as_ref()
+        .filter(|(_, numbers)| numbers.len() > 1)
+        .map(|(_, numbers)| {
+            let numbers: Vec<String> = numbers.iter().map(u32::to_string).collect();
+            t.format(
+                l,
+                "plan-pay-catch-up",
+                &[("numbers", &numbers.join(", ")), ("amount", &owed)],
+            )
+        });
     html! {
         section #pay-online {
             h2 { (t.get(l, "pay-online-heading")) }
+            @if let Some(text) = &catch_up { p { (text) } }
             form method="post" action="/case/pay" {
                 (csrf_field(view))
-                input type="hidden" name="amount" value="full";
+                input type="hidden" name="amount" value=(amount_field);
                 @for method in &methods {
                     @let id = match method { OnlineMethod::Vipps => "pay-with-vipps", OnlineMethod::Card => "pay-with-card" };
                     button.button name="method" value=(method.as_str()) { (t.format(l, id, &[("amount", &owed)])) }
@@ -129,7 +178,11 @@ async fn pay_form(
         Ok(view) => view,
         Err(response) => return response,
     };
-    if !payable(&view) || ctx.payments.offered(&view.creditor).is_empty() {
+    // Under a plan the case page's buttons pay the instalment; there is no form for a part.
+    if !payable(&view)
+        || view.case.plan.is_some()
+        || ctx.payments.offered(&view.creditor).is_empty()
+    {
         return see_case();
     }
     let body = pay_form_body(&ctx, &view, false, None);
@@ -153,7 +206,11 @@ async fn pay_submit(
     else {
         return see_case();
     };
-    let Some(amount) = chosen_amount(&view, field(&fields, "amount")) else {
+    let Some(amount) = chosen_amount(&view, field(&fields, "amount"), today(&ctx)) else {
+        if view.case.plan.is_some() {
+            // The page was older than the plan's last payment: it shows what is due now.
+            return see_case();
+        }
         let body = pay_form_body(&ctx, &view, true, field(&fields, "amount"));
         return page(
             &ctx,
@@ -229,8 +286,8 @@ fn fake_request(
         .and_then(OnlineMethod::parse)
         .filter(|m| ctx.payments.is_fake(*m) && ctx.payments.offered(&view.creditor).contains(m))?;
     let minor: i64 = field(fields, "amount")?.parse().ok()?;
-    let amount =
-        Some(Money::from_minor(minor, view.case.currency())).filter(|a| allowed(view, *a))?;
+    let amount = Some(Money::from_minor(minor, view.case.currency()))
+        .filter(|a| allowed(view, *a, today(ctx)))?;
     let attempt = field(fields, "attempt")
         .filter(|a| a.len() == 22 && a.chars().all(|c| c.is_ascii_alphanumeric()))?;
     Some((method, amount, attempt.to_owned()))

@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::DebtorState;
-use super::pages::{Shown, back_link, csrf_field, debtor_page, plan_cost, plan_table};
+use super::pages::{
+    Shown, back_link, csrf_field, debtor_page, limited_note, plan_cost, plan_table,
+};
 use super::session::{
     DebtorView, field, form_expired, form_fields, form_is_genuine, html, load, unavailable,
 };
@@ -337,10 +339,12 @@ fn confirm_form(
 ) -> Markup {
     // A plan shaped by a monthly amount ends with a smaller instalment; say so to rebuild it.
     let monthly = plan.monthly();
-    let by_amount = plan
-        .instalments
-        .last()
-        .is_some_and(|last| last.principal.minor_units() < monthly.minor_units());
+    // A limited agreement is rebuilt from its monthly amount too (it covers part of the balance).
+    let by_amount = plan.limited.is_some()
+        || plan
+            .instalments
+            .last()
+            .is_some_and(|last| last.principal.minor_units() < monthly.minor_units());
     html! {
         form method="post" action="/case/plan/confirm" {
             (csrf_field(view))
@@ -397,6 +401,7 @@ async fn plan_preview(
     let body = html! {
         (plan_table(t, l, &plan))
         (plan_cost(t, l, &plan))
+        (limited_note(t, l, &plan, view.agency.name.as_str()))
         @if let Decision::NeedsReview { reason, .. } = &decision {
             p { (t.get(l, &format!("review-{}", reason_id(reason)))) }
         }
@@ -680,6 +685,7 @@ fn offer_markup(ctx: &AppContext, view: &DebtorView, offer: &Offer) -> Markup {
             p { (t.format(l, "offer-plan", &[("months", &plan.months().to_string()), ("monthly", &plan.monthly().shown(l))])) }
             (plan_table(t, l, plan))
             (plan_cost(t, l, plan))
+            (limited_note(t, l, plan, view.agency.name.as_str()))
             (confirm_form(ctx, view, plan, "offer-accept"))
         },
     }

@@ -114,6 +114,8 @@ plan-next-label = Next instalment ({$number} of {$count})
 plan-next-late = This instalment was due on {$date}. Please pay it as soon as you can. Your plan still holds.
 plan-next-missed = This instalment was due on {$date} and is not paid yet. Please pay it as soon as you can, or contact {$agency} if you need help.
 plan-all-paid = Every instalment is paid. Thank you!
+plan-limited-explain = This is a limited agreement: you pay smaller instalments for {$months} months, {$paid} in all. After that {$left} is still owed, and {$agency} will look at your case again. If the instalments have gone well, you can then agree together on how to pay the rest.
+plan-limited-review = Every instalment of your limited agreement is paid. Thank you! {$agency} will now look at your case again and contact you about the {$left} that is left.
 instalment-heading = Instalment {$number}
 instalment-paid = Paid
 instalment-next = Next to pay
@@ -173,6 +175,7 @@ review-title = We have your request
 review-body = {$agency} will look at it and answer within a week. You do not need to do anything until you hear from us.
 review-longer_than_auto_grant = What you asked for is longer than we can grant straight away.
 review-balance_outside_range = For this amount, a person needs to look at the case.
+review-limited_agreement_ended = The period of your limited agreement is over, so a person looks at your case again.
 refused-title = We cannot grant that here
 refused-not_offered = The creditor does not offer this for this case.
 refused-no_more_deferrals = This case has already had {$granted} deferrals, and the creditor allows {$max}.
@@ -259,6 +262,7 @@ pay-online-heading = Pay now
 pay-with-vipps = Pay {$amount} with Vipps
 pay-with-card = Pay {$amount} by card
 pay-part-link = Want to pay part of the amount?
+plan-pay-catch-up = The buttons pay what is due now: instalments {$numbers}, {$amount} in all. Then your plan is on track again.
 pay-title = Pay
 pay-amount-label = Amount, from {$min} to {$max}
 pay-by-vipps = Pay with Vipps
@@ -482,3 +486,18 @@ plan-broken-email-body =
 
     Kind regards
     {$agency}
+
+plan-review-sms = The period of your limited agreement with {$creditor} is over. {$agency} will look at your case again and contact you: {$link}
+plan-review-email-subject = Your limited agreement with {$creditor}: the period is over
+plan-review-email-body =
+    Hello {$name},
+
+    The period of your limited agreement with {$creditor} is over. Thank you for the instalments you have paid.
+
+    {$amount} of the claim is left. {$agency} will now look at your case again and contact you about how to pay the rest. You do not need to do anything until you hear from us.
+
+    The case page: {$link}
+
+    Kind regards
+    {$agency}
+

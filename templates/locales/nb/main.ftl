@@ -114,6 +114,8 @@ plan-next-label = Neste avdrag ({$number} av {$count})
 plan-next-late = Dette avdraget forfalt {$date}. Betal det så snart du kan. Avtalen gjelder fortsatt.
 plan-next-missed = Dette avdraget forfalt {$date} og er ikke betalt ennå. Betal det så snart du kan, eller ta kontakt med {$agency} hvis du trenger hjelp.
 plan-all-paid = Alle avdragene er betalt. Takk!
+plan-limited-explain = Dette er en begrenset avtale: Du betaler mindre avdrag i {$months} måneder, til sammen {$paid}. Etter det gjenstår {$left}, og {$agency} ser på saken din på nytt. Har avdragene gått fint, kan dere da avtale sammen hvordan resten skal betales.
+plan-limited-review = Alle avdragene i den begrensede avtalen er betalt. Takk! {$agency} ser nå på saken din på nytt og tar kontakt om de {$left} som gjenstår.
 instalment-heading = Avdrag {$number}
 instalment-paid = Betalt
 instalment-next = Neste å betale
@@ -173,6 +175,7 @@ review-title = Vi har fått forespørselen din
 review-body = {$agency} ser på den og svarer deg innen en uke. Du trenger ikke gjøre noe før du hører fra oss.
 review-longer_than_auto_grant = Det du ba om, er lenger enn vi kan gi med en gang.
 review-balance_outside_range = For dette beløpet må en person se på saken.
+review-limited_agreement_ended = Perioden for den begrensede avtalen din er over, så en person ser på saken din på nytt.
 refused-title = Det kan vi dessverre ikke gi her
 refused-not_offered = Kreditor tilbyr ikke dette for denne saken.
 refused-no_more_deferrals = Saken har allerede fått {$granted} utsettelser, og kreditor tillater {$max}.
@@ -259,6 +262,7 @@ pay-online-heading = Betal nå
 pay-with-vipps = Betal {$amount} med Vipps
 pay-with-card = Betal {$amount} med kort
 pay-part-link = Vil du betale en del av beløpet?
+plan-pay-catch-up = Knappene betaler det som har forfalt nå: avdrag {$numbers}, til sammen {$amount}. Da er avtalen i rute igjen.
 pay-title = Betal
 pay-amount-label = Beløp, fra {$min} til {$max}
 pay-by-vipps = Betal med Vipps
@@ -482,3 +486,18 @@ plan-broken-email-body =
 
     Vennlig hilsen
     {$agency}
+
+plan-review-sms = Perioden i den begrensede avtalen med {$creditor} er over. {$agency} ser på saken igjen og tar kontakt: {$link}
+plan-review-email-subject = Den begrensede avtalen med {$creditor}: perioden er over
+plan-review-email-body =
+    Hei {$name},
+
+    Perioden for den begrensede avtalen med {$creditor} er over. Takk for avdragene du har betalt.
+
+    Resten av kravet er {$amount}. {$agency} ser nå på saken din på nytt og tar kontakt med deg om hvordan resten kan betales. Du trenger ikke gjøre noe før du hører fra oss.
+
+    Siden for saken: {$link}
+
+    Vennlig hilsen
+    {$agency}
+
