@@ -177,16 +177,33 @@ review-longer_than_auto_grant = To, o co prosisz, jest dłuższe niż to, co mo�
 review-balance_outside_range = Przy tej kwocie sprawę musi sprawdzić człowiek.
 refused-title = Tego nie możemy tutaj przyznać
 refused-not_offered = Wierzyciel nie oferuje tego w tej sprawie.
-refused-no_more_deferrals = W tej sprawie przyznano już { $granted -> [one] {$granted} odroczenie [few] {$granted} odroczenia *[many] {$granted} odroczeń }, a wierzyciel pozwala na {$max}.
+refused-no_more_deferrals = W tej sprawie przyznano już { $granted ->
+        [one] {$granted} odroczenie
+        [few] {$granted} odroczenia
+       *[many] {$granted} odroczeń
+    }, a wierzyciel pozwala na {$max}.
 refused-date_not_later = Wybrano {$asked}, ale nowy termin musi być późniejszy niż obecny, {$due}.
 refused-too_long = To dłużej, niż pozwala wierzyciel.
-refused-plan-too-long = Prośba dotyczy { $asked -> [one] {$asked} miesiąca *[other] {$asked} miesięcy }, a wierzyciel pozwala najwyżej na {$max}.
-refused-deferral-too-long = Prośba dotyczy { $asked -> [one] {$asked} dnia *[other] {$asked} dni } więcej, a wierzyciel pozwala najwyżej na { $max -> [one] {$max} dzień *[other] {$max} dni }.
+refused-plan-too-long = Prośba dotyczy { $asked ->
+        [one] {$asked} miesiąca
+       *[other] {$asked} miesięcy
+    }, a wierzyciel pozwala najwyżej na {$max}.
+refused-deferral-too-long = Prośba dotyczy { $asked ->
+        [one] {$asked} dnia
+       *[other] {$asked} dni
+    } więcej, a wierzyciel pozwala najwyżej na { $max ->
+        [one] {$max} dzień
+       *[other] {$max} dni
+    }.
 refused-instalment_too_small = Wtedy rata wynosiłaby {$asked} miesięcznie, mniej niż najmniejsza rata, {$min}.
 refused-too_few_instalments = Plan musi mieć co najmniej 2 raty.
 refused-nothing_owed = W tej sprawie nie ma nic do zapłaty.
 offer-deferral = Możemy dać Ci czas do {$date}.
-offer-plan = Najdłuższy plan, jaki możemy przyznać od razu, to { $months -> [one] {$months} miesiąc [few] {$months} miesiące *[many] {$months} miesięcy } po {$monthly} miesięcznie.
+offer-plan = Najdłuższy plan, jaki możemy przyznać od razu, to { $months ->
+        [one] {$months} miesiąc
+        [few] {$months} miesiące
+       *[many] {$months} miesięcy
+    } po {$monthly} miesięcznie.
 offer-accept = Tak, poproszę
 refused-contact = Jeśli potrzebujesz innego rozwiązania, skontaktuj się z {$agency}.
 
@@ -195,7 +212,11 @@ verify-intro = Zanim pokażemy sprawę, potwierdź, kim jesteś.
 verify-postcode = Twój kod pocztowy
 verify-birth-date = Twoja data urodzenia (dd.mm.rrrr)
 verify-submit = Dalej
-verify-wrong = To się nie zgadza. { $left -> [one] Została Ci {$left} próba. [few] Zostały Ci {$left} próby. *[many] Zostało Ci {$left} prób. }
+verify-wrong = To się nie zgadza. { $left ->
+        [one] Została Ci {$left} próba.
+        [few] Zostały Ci {$left} próby.
+       *[many] Zostało Ci {$left} prób.
+    }
 
 ## Errors
 not-found-title = Ten link nie działa
@@ -203,7 +224,11 @@ not-found-body = Link mógł wygasnąć, zostać już wykorzystany albo źle wpi
 too-many-title = Za dużo prób
 too-many-body = Odczekaj chwilę i spróbuj ponownie.
 too-many-locked-body = Odpowiedzi zbyt wiele razy nie zgadzały się z naszymi danymi, więc dla ochrony Twojej sprawy zamknęliśmy stronę na pewien czas. Otworzy się ponownie {$when}, {$date} o godzinie {$time}. Wtedy możesz spróbować jeszcze raz.
-too-many-in-hours = za { $hours -> [one] godzinę [few] {$hours} godziny *[many] {$hours} godzin }
+too-many-in-hours = za { $hours ->
+        [one] godzinę
+        [few] {$hours} godziny
+       *[many] {$hours} godzin
+    }
 too-many-within-hour = za mniej niż godzinę
 error-title = Coś poszło nie tak
 error-body = Nie udało się teraz pokazać strony. Spróbuj ponownie za chwilę.

@@ -105,7 +105,11 @@ partial-payment = Ви також можете сплатити частину �
 pending-review = Ми отримали Ваш запит. {$agency} відповість Вам протягом тижня.
 waiting-title = Ваш запит чекає на відповідь
 waiting-deferral = {$since} Ви попросили новий термін оплати: {$date}.
-waiting-plan = {$since} Ви попросили сплатити { $months -> [one] {$months} внеском [few] {$months} внесками *[many] {$months} внесками } по {$monthly}.
+waiting-plan = {$since} Ви попросили сплатити { $months ->
+        [one] {$months} внеском
+        [few] {$months} внесками
+       *[many] {$months} внесками
+    } по {$monthly}.
 waiting-dispute = {$since} Ви повідомили, що не згодні або вже сплатили.
 waiting-body = {$agency} відповість Вам протягом тижня. Коли отримаєте відповідь, зможете попросити щось нове.
 status-disputed = Ви повідомили, що не згодні або вже сплатили. Стягнення призупинено, поки {$agency} розглядає справу, і Ви отримаєте відповідь протягом тижня.
@@ -177,16 +181,36 @@ review-longer_than_auto_grant = Ви просите більше, ніж ми м
 review-balance_outside_range = За такої суми справу має переглянути людина.
 refused-title = На жаль, тут ми не можемо цього надати
 refused-not_offered = Кредитор не пропонує цього в цій справі.
-refused-no_more_deferrals = У цій справі вже { $granted -> [one] надано {$granted} відстрочку [few] надано {$granted} відстрочки *[many] надано {$granted} відстрочок }, а кредитор дозволяє {$max}.
+refused-no_more_deferrals = У цій справі вже { $granted ->
+        [one] надано {$granted} відстрочку
+        [few] надано {$granted} відстрочки
+       *[many] надано {$granted} відстрочок
+    }, а кредитор дозволяє {$max}.
 refused-date_not_later = Ви вибрали {$asked}, але нова дата має бути пізнішою за поточний термін оплати, {$due}.
 refused-too_long = Це довше, ніж дозволяє кредитор.
-refused-plan-too-long = Ви попросили { $asked -> [one] {$asked} місяць [few] {$asked} місяці *[many] {$asked} місяців }, а кредитор дозволяє щонайбільше {$max}.
-refused-deferral-too-long = Ви попросили ще { $asked -> [one] {$asked} день [few] {$asked} дні *[many] {$asked} днів }, а кредитор дозволяє щонайбільше { $max -> [one] {$max} день [few] {$max} дні *[many] {$max} днів }.
+refused-plan-too-long = Ви попросили { $asked ->
+        [one] {$asked} місяць
+        [few] {$asked} місяці
+       *[many] {$asked} місяців
+    }, а кредитор дозволяє щонайбільше {$max}.
+refused-deferral-too-long = Ви попросили ще { $asked ->
+        [one] {$asked} день
+        [few] {$asked} дні
+       *[many] {$asked} днів
+    }, а кредитор дозволяє щонайбільше { $max ->
+        [one] {$max} день
+        [few] {$max} дні
+       *[many] {$max} днів
+    }.
 refused-instalment_too_small = Тоді внесок становив би {$asked} на місяць, менше за найменший внесок {$min}.
 refused-too_few_instalments = План має містити щонайменше 2 внески.
 refused-nothing_owed = У цій справі нічого сплачувати.
 offer-deferral = Ми можемо дати Вам час до {$date}.
-offer-plan = Найдовший план, який ми можемо надати одразу: { $months -> [one] {$months} місяць [few] {$months} місяці *[many] {$months} місяців } по {$monthly} на місяць.
+offer-plan = Найдовший план, який ми можемо надати одразу: { $months ->
+        [one] {$months} місяць
+        [few] {$months} місяці
+       *[many] {$months} місяців
+    } по {$monthly} на місяць.
 offer-accept = Так, будь ласка
 refused-contact = Якщо Вам потрібне інше рішення, зверніться до {$agency}.
 
@@ -195,7 +219,11 @@ verify-intro = Перш ніж показати справу, просимо п�
 verify-postcode = Ваш поштовий індекс
 verify-birth-date = Ваша дата народження (дд.мм.рррр)
 verify-submit = Продовжити
-verify-wrong = Дані не збігаються. { $left -> [one] Залишилася {$left} спроба. [few] Залишилося {$left} спроби. *[many] Залишилося {$left} спроб. }
+verify-wrong = Дані не збігаються. { $left ->
+        [one] Залишилася {$left} спроба.
+        [few] Залишилося {$left} спроби.
+       *[many] Залишилося {$left} спроб.
+    }
 
 ## Errors
 not-found-title = Це посилання не працює
@@ -203,7 +231,11 @@ not-found-body = Можливо, посилання застаріло, його
 too-many-title = Забагато спроб
 too-many-body = Зачекайте трохи і спробуйте знову.
 too-many-locked-body = Відповіді забагато разів не збіглися з нашими даними, тому ми на деякий час закрили сторінку, щоб захистити Вашу справу. Вона знову відкриється {$when}, {$date} о {$time}. Тоді можна спробувати ще раз.
-too-many-in-hours = через { $hours -> [one] {$hours} годину [few] {$hours} години *[many] {$hours} годин }
+too-many-in-hours = через { $hours ->
+        [one] {$hours} годину
+        [few] {$hours} години
+       *[many] {$hours} годин
+    }
 too-many-within-hour = менш ніж за годину
 error-title = Щось пішло не так
 error-body = Зараз не вдалося показати сторінку. Спробуйте ще раз трохи згодом.
