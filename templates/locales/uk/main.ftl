@@ -408,7 +408,7 @@ journey-inkassovarsel-notice =
 
     Якщо Ви не згодні з боргом або Вам потрібно більше часу, повідомте про це на сторінці справи. Ми розглянемо це, перш ніж щось станеться далі.
 
-journey-betalingsoppfordring-sms = {$agency}: сплатіть {$amount} до {$deadline} або заперечте: {$link}
+journey-betalingsoppfordring-sms = {$agency}: сплатіть {$amount} до {$deadline}. Не згодні? {$link}
 journey-betalingsoppfordring-email-subject = Вимога про оплату: борг перед {$creditor}
 journey-betalingsoppfordring-email-body =
     Добрий день, {$name}!
