@@ -339,3 +339,40 @@ on_both_stores!(
     the_lockout_page_counts_hours_in_the_debtors_language,
     the_debtors_language_comes_in_with_the_case_and_bad_tags_are_refused,
 );
+
+#[test]
+fn polish_and_ukrainian_sms_are_held_to_their_own_part_limit() {
+    // The shipped journey is valid with one GSM-7 part and two UCS-2 parts (the defaults)...
+    let one_gsm7 = innfri::config::ConfigSource::new(common::CONFIG_DIR, Some("demo"))
+        .with("messaging.max_sms_segments", 1)
+        .load();
+    assert!(
+        one_gsm7.is_ok(),
+        "{:?}",
+        one_gsm7.err().map(|e| e.to_string())
+    );
+    // ...and refused, per language and naming the setting, when UCS-2 gets one part.
+    let errors = innfri::config::ConfigSource::new(common::CONFIG_DIR, Some("demo"))
+        .with("messaging.max_sms_segments_ucs2", 1)
+        .load()
+        .expect_err("refused")
+        .to_string();
+    for locale in ["pl", "uk"] {
+        assert!(
+            errors.contains(&format!(
+                "templates/locales/{locale}/main.ftl: journey-nudge-sms needs 2 SMS parts"
+            )),
+            "{errors}"
+        );
+    }
+    assert!(
+        errors.contains("more than messaging.max_sms_segments_ucs2 = 1"),
+        "{errors}"
+    );
+    for locale in ["nb", "nn", "en"] {
+        assert!(
+            !errors.contains(&format!("templates/locales/{locale}/")),
+            "{errors}"
+        );
+    }
+}
