@@ -10,14 +10,20 @@ use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 
 use crate::domain::locale::Locale;
 
-const NB: &str = include_str!("../templates/locales/nb/main.ftl");
-const EN: &str = include_str!("../templates/locales/en/main.ftl");
+/// Each language's texts, in the order of [`Locale::ALL`].
+const SOURCES: [(Locale, &str); 5] = [
+    (Locale::Nb, include_str!("../templates/locales/nb/main.ftl")),
+    (Locale::Nn, include_str!("../templates/locales/nn/main.ftl")),
+    (Locale::En, include_str!("../templates/locales/en/main.ftl")),
+    (Locale::Pl, include_str!("../templates/locales/pl/main.ftl")),
+    (Locale::Uk, include_str!("../templates/locales/uk/main.ftl")),
+];
 
 pub struct Texts {
-    nb: FluentBundle<FluentResource>,
-    en: FluentBundle<FluentResource>,
+    /// One bundle per locale, at the locale's [`slot`].
+    bundles: Vec<FluentBundle<FluentResource>>,
     /// Texts without placeholders, formatted once at start: most of a page is these.
-    fixed: [HashMap<String, String>; 2],
+    fixed: Vec<HashMap<String, String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,12 +56,14 @@ fn bundle(locale: &'static str, source: &str) -> Result<FluentBundle<FluentResou
 impl Texts {
     pub fn load() -> Result<Texts, TextsError> {
         let mut texts = Texts {
-            nb: bundle("nb", NB)?,
-            en: bundle("en", EN)?,
-            fixed: [HashMap::new(), HashMap::new()],
+            bundles: SOURCES
+                .iter()
+                .map(|(locale, source)| bundle(locale.code(), source))
+                .collect::<Result<_, _>>()?,
+            fixed: Vec::new(),
         };
-        let mut fixed = [HashMap::new(), HashMap::new()];
-        for (locale, source) in [(Locale::Nb, NB), (Locale::En, EN)] {
+        let mut fixed = vec![HashMap::new(); SOURCES.len()];
+        for (locale, source) in SOURCES {
             let bundle = texts.bundle(locale);
             for id in message_ids(source) {
                 if let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) {
@@ -75,10 +83,8 @@ impl Texts {
     }
 
     fn bundle(&self, locale: Locale) -> &FluentBundle<FluentResource> {
-        match locale {
-            Locale::Nb => &self.nb,
-            Locale::En => &self.en,
-        }
+        // Every locale has a bundle (`load` builds one per entry of SOURCES).
+        &self.bundles[slot(locale)]
     }
 
     /// The text `id` in `locale` with `{$name}` placeholders filled from `args`.
@@ -91,7 +97,7 @@ impl Texts {
         };
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
-            fluent_args.set(*name, FluentValue::from(*value));
+            fluent_args.set(*name, argument(value));
         }
         let mut errors = Vec::new();
         let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
@@ -159,6 +165,22 @@ impl Texts {
     }
 }
 
+impl Texts {
+    /// The longest date `locale` writes in `year` (a two-digit day in its longest month name:
+    /// "30. september" in bokmål, "30 października" in Polish): what an SMS is measured with.
+    pub fn longest_date(&self, locale: Locale, year: i32) -> String {
+        (1..=12)
+            .filter_map(|month| NaiveDate::from_ymd_opt(year, month, 28))
+            .map(|d| {
+                d.with_day(if d.month() == 2 { 28 } else { 30 })
+                    .unwrap_or(d)
+            })
+            .map(|d| self.date(locale, d))
+            .max_by_key(|text| text.chars().count())
+            .unwrap_or_default()
+    }
+}
+
 /// The variables a text shows, and the ones it names that no caller gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VariableUse {
@@ -169,7 +191,24 @@ pub struct VariableUse {
 fn slot(locale: Locale) -> usize {
     match locale {
         Locale::Nb => 0,
-        Locale::En => 1,
+        Locale::Nn => 1,
+        Locale::En => 2,
+        Locale::Pl => 3,
+        Locale::Uk => 4,
+    }
+}
+
+/// A placeholder's value for Fluent. A plain count ("3", "21") goes as a number, so a text can
+/// choose its plural form (`{ $hours -> [one] … [few] … *[many] … }`, which Polish and
+/// Ukrainian need); it prints exactly as given. Anything else (amounts, dates, a KID with
+/// leading zeros, long references) stays text.
+fn argument(value: &str) -> FluentValue<'_> {
+    let count = (1..=9).contains(&value.len())
+        && value.bytes().all(|b| b.is_ascii_digit())
+        && (value == "0" || !value.starts_with('0'));
+    match value.parse::<u32>() {
+        Ok(n) if count => FluentValue::from(n),
+        _ => FluentValue::from(value),
     }
 }
 
@@ -187,17 +226,40 @@ mod tests {
     use super::*;
 
     fn ids(source: &str) -> Vec<String> {
-        message_ids(source)
+        let mut ids = message_ids(source);
+        ids.sort();
+        ids
     }
 
+    /// Every directory under `templates/locales` (not only the ones compiled in) is a locale we
+    /// ship, and defines exactly the ids bokmål defines.
     #[test]
-    fn both_locales_define_the_same_texts() {
-        let mut nb = ids(NB);
-        let mut en = ids(EN);
-        nb.sort();
-        en.sort();
+    fn every_locale_directory_defines_the_same_texts() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/locales");
+        let nb = ids(SOURCES[0].1);
         assert!(nb.len() > 20);
-        assert_eq!(nb, en);
+        let mut dirs = Vec::new();
+        for entry in std::fs::read_dir(&root).expect("locales dir") {
+            let entry = entry.expect("entry");
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let locale = Locale::parse(&name).expect("a directory per supported locale");
+            assert_eq!(locale.code(), name, "directory named by its code");
+            let source = std::fs::read_to_string(entry.path().join("main.ftl")).expect("main.ftl");
+            let found = ids(&source);
+            let missing: Vec<_> = nb.iter().filter(|id| !found.contains(id)).collect();
+            let extra: Vec<_> = found.iter().filter(|id| !nb.contains(id)).collect();
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{name}: missing {missing:?}, not in nb {extra:?}"
+            );
+            dirs.push(locale);
+        }
+        for locale in Locale::ALL {
+            assert!(dirs.contains(&locale), "no directory for {locale}");
+        }
+        for (i, (locale, _)) in SOURCES.iter().enumerate() {
+            assert_eq!(slot(*locale), i);
+        }
     }
 
     #[test]
@@ -205,7 +267,75 @@ mod tests {
         let texts = Texts::load().expect("texts");
         let date = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
         assert_eq!(texts.date(Locale::Nb, date), "1. desember 2026");
+        assert_eq!(texts.date(Locale::Nn, date), "1. desember 2026");
         assert_eq!(texts.date(Locale::En, date), "1 December 2026");
+        // Polish and Ukrainian name the month in the genitive after a day.
+        assert_eq!(texts.date(Locale::Pl, date), "1 grudnia 2026");
+        assert_eq!(texts.date(Locale::Uk, date), "1 грудня 2026 р.");
+        assert_eq!(texts.longest_date(Locale::Nb, 2026), "30. september 2026");
+        assert_eq!(texts.longest_date(Locale::Pl, 2026), "30 października 2026");
+        assert_eq!(texts.longest_date(Locale::Uk, 2026), "30 листопада 2026 р.");
+        let september = NaiveDate::from_ymd_opt(2026, 9, 30).expect("date");
+        assert_eq!(texts.date(Locale::Pl, september), "30 września 2026");
+        assert_eq!(texts.date(Locale::Uk, september), "30 вересня 2026 р.");
+    }
+
+    #[test]
+    fn counts_take_the_plural_form_of_polish_and_ukrainian() {
+        let texts = Texts::load().expect("texts");
+        let hours = |locale, n: &str| texts.format(locale, "too-many-in-hours", &[("hours", n)]);
+        assert_eq!(hours(Locale::Pl, "2"), "za 2 godziny");
+        assert_eq!(hours(Locale::Pl, "5"), "za 5 godzin");
+        assert_eq!(hours(Locale::Pl, "22"), "za 22 godziny");
+        assert_eq!(hours(Locale::Pl, "12"), "za 12 godzin");
+        assert_eq!(hours(Locale::Uk, "2"), "через 2 години");
+        assert_eq!(hours(Locale::Uk, "5"), "через 5 годин");
+        assert_eq!(hours(Locale::Uk, "21"), "через 21 годину");
+        assert_eq!(hours(Locale::Uk, "11"), "через 11 годин");
+        assert_eq!(hours(Locale::Nb, "24"), "om 24 timer");
+        let left = |locale, n: &str| texts.format(locale, "verify-wrong", &[("left", n)]);
+        assert!(
+            left(Locale::Pl, "1").contains("1 próba"),
+            "{}",
+            left(Locale::Pl, "1")
+        );
+        assert!(
+            left(Locale::Pl, "3").contains("3 próby"),
+            "{}",
+            left(Locale::Pl, "3")
+        );
+        assert!(
+            left(Locale::Uk, "1").contains("1 спроба"),
+            "{}",
+            left(Locale::Uk, "1")
+        );
+        assert!(
+            left(Locale::Uk, "4").contains("4 спроби"),
+            "{}",
+            left(Locale::Uk, "4")
+        );
+    }
+
+    #[test]
+    fn only_plain_counts_go_to_fluent_as_numbers() {
+        assert!(matches!(argument("3"), FluentValue::Number(_)));
+        assert!(matches!(argument("0"), FluentValue::Number(_)));
+        assert!(matches!(argument("123456789"), FluentValue::Number(_)));
+        for text in [
+            "0000000414",
+            "1234567890",
+            "1 252,00 kr",
+            "12.5",
+            "-3",
+            "",
+            "03",
+        ] {
+            assert!(matches!(argument(text), FluentValue::String(_)), "{text}");
+        }
+        let texts = Texts::load().expect("texts");
+        // A number prints as it came in.
+        let text = texts.format(Locale::En, "instalment-heading", &[("number", "12")]);
+        assert_eq!(text, "Instalment 12");
     }
 
     #[test]

@@ -195,6 +195,11 @@ pub struct MessagingSettings {
     /// creditor's journey whose SMS texts can.
     #[serde(default = "two")]
     pub max_sms_segments: usize,
+    /// The same for texts in a language whose letters are not in GSM-7 (Polish, Ukrainian): they
+    /// go as UCS-2, 70 characters in one part and 67 a part after that, so one with a full link
+    /// cannot fit one part.
+    #[serde(default = "two")]
+    pub max_sms_segments_ucs2: usize,
     /// Replies that opt a number out of SMS, besides STOP, STOPP, AVSLUTT and UNSUBSCRIBE
     /// (compared as whole messages, ignoring case, accents and punctuation: `domain::reply`).
     #[serde(default)]
@@ -267,6 +272,19 @@ pub enum VippsProviderKind {
     None,
     Vipps,
     Fake,
+}
+
+impl MessagingSettings {
+    /// How many parts an SMS in `locale` may need, and the setting that says so: a language
+    /// written in GSM-7 has `max_sms_segments`, Polish and Ukrainian (UCS-2)
+    /// `max_sms_segments_ucs2`.
+    pub fn sms_part_limit(&self, locale: crate::domain::locale::Locale) -> (usize, &'static str) {
+        if locale.sms_fits_gsm7() {
+            (self.max_sms_segments, "max_sms_segments")
+        } else {
+            (self.max_sms_segments_ucs2, "max_sms_segments_ucs2")
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Default)]

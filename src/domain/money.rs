@@ -284,12 +284,14 @@ impl Money {
         })
     }
 
-    /// Formats for humans: `1 234,50 kr` in Bokmål, `NOK 1,234.50` in English.
+    /// Formats for humans: `1 234,50 kr` in bokmål and nynorsk, and in Polish and Ukrainian
+    /// too (space-grouped with a decimal comma, and the "kr" a reader in Norway sees on every
+    /// bill and bank statement); `NOK 1,234.50` in English.
     pub fn format(&self, locale: Locale) -> String {
         let sign = if self.is_negative() { "-" } else { "" };
         let code = self.currency.code();
         match locale {
-            Locale::Nb => {
+            Locale::Nb | Locale::Nn | Locale::Pl | Locale::Uk => {
                 let number = self.unsigned_number(' ', ',');
                 match self.currency {
                     Currency::NOK => format!("{sign}{number} kr"),
@@ -461,6 +463,10 @@ mod tests {
         assert_eq!(nok("-1234.5").format(Locale::Nb), "-1 234,50 kr");
         assert_eq!(nok("-0.5").format(Locale::Nb), "-0,50 kr");
         assert_eq!(nok("100000").format(Locale::Nb), "100 000,00 kr");
+        for locale in [Locale::Nn, Locale::Pl, Locale::Uk] {
+            assert_eq!(nok("1252").format(locale), "1 252,00 kr");
+            assert_eq!(nok("-1234.5").format(locale), "-1 234,50 kr");
+        }
     }
 
     #[test]

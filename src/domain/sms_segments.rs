@@ -132,4 +132,51 @@ mod tests {
         assert_eq!(emoji.units, 71);
         assert_eq!(emoji.segments, 2);
     }
+
+    #[test]
+    fn cyrillic_always_goes_as_ucs2_and_is_counted_in_utf16_units() {
+        let text = "Nordlys Energi AS: рахунок 12 345,67 kr не сплачено.";
+        let count = count(text);
+        assert!(
+            matches!(&count.encoding, Encoding::Ucs2 { forced_by } if forced_by.contains(&'р'))
+        );
+        assert_eq!(count.units, text.chars().count());
+        assert_eq!(count.segments, 1);
+        // 70 Cyrillic letters are one part, 71 are two, 134 two, 135 three.
+        assert_eq!(super::count(&"ж".repeat(70)).segments, 1);
+        assert_eq!(super::count(&"ж".repeat(71)).segments, 2);
+        assert_eq!(super::count(&"ж".repeat(134)).segments, 2);
+        assert_eq!(super::count(&"ж".repeat(135)).segments, 3);
+    }
+
+    #[test]
+    fn polish_letters_outside_gsm7_force_ucs2_but_plain_polish_does_not() {
+        let plain = count("Rata 3/6: 1 252,00 kr do 1 marca 2027");
+        assert_eq!(plain.encoding, Encoding::Gsm7);
+        let polish = count("Zapłać 1 252,00 kr do 30 października 2026");
+        assert_eq!(
+            polish.encoding,
+            Encoding::Ucs2 {
+                forced_by: vec!['ł', 'ć', 'ź']
+            }
+        );
+        // ó is not GSM-7 either (ö is), nor are ą, ę, ś, ż, ć, ń.
+        for c in ['ó', 'ą', 'ę', 'ś', 'ż', 'ć', 'ń', 'Ł'] {
+            assert!(
+                matches!(count(&c.to_string()).encoding, Encoding::Ucs2 { .. }),
+                "{c}"
+            );
+        }
+        assert_eq!(count("ö").encoding, Encoding::Gsm7);
+    }
+
+    #[test]
+    fn a_surrogate_pair_in_a_ukrainian_text_counts_two_and_stays_whole() {
+        // 66 Cyrillic letters and an emoji: 68 units in one part.
+        let one = count(&format!("{}🙂", "ї".repeat(66)));
+        assert_eq!((one.units, one.segments), (68, 1));
+        // 66 letters fill a concatenated part to 66 of 67: the pair moves whole to the next.
+        let two = count(&format!("{}🙂{}", "ї".repeat(66), "ї".repeat(3)));
+        assert_eq!((two.units, two.segments), (71, 2));
+    }
 }

@@ -274,14 +274,11 @@ pub fn sms_warnings(texts: &Texts, config: &AppConfig) -> Vec<String> {
         config.settings.server.public_base_url,
         "A".repeat(25)
     );
-    let limit = config.settings.messaging.max_sms_segments;
     let mut warnings = Vec::new();
-    for locale in [Locale::Nb, Locale::En] {
+    for locale in Locale::ALL {
+        let (limit, limit_key) = config.settings.messaging.sms_part_limit(locale);
         let amount = Money::from_minor(12_345_678, Currency::NOK).format(locale);
-        let due = texts.date(
-            locale,
-            chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap_or_default(),
-        );
+        let due = texts.longest_date(locale, 2026);
         let args = [
             ("creditor", creditor.as_str()),
             ("agency", agency.as_str()),
@@ -304,7 +301,11 @@ pub fn sms_warnings(texts: &Texts, config: &AppConfig) -> Vec<String> {
             let text = texts.format(locale, &id, &args);
             let count = segments::count(&text);
             let at = format!("templates/locales/{}/main.ftl: {id}", locale.code());
-            if let Encoding::Ucs2 { forced_by } = &count.encoding {
+            // Polish and Ukrainian are UCS-2 by their letters; a Latin text that is not GSM-7 has
+            // a stray character (a curly quote, a dash) that costs it most of its room.
+            if let Encoding::Ucs2 { forced_by } = &count.encoding
+                && locale.sms_fits_gsm7()
+            {
                 let chars: Vec<String> = forced_by
                     .iter()
                     .map(|c| format!("{c:?} (U+{:04X})", u32::from(*c)))
@@ -316,10 +317,14 @@ pub fn sms_warnings(texts: &Texts, config: &AppConfig) -> Vec<String> {
             }
             if count.segments > limit {
                 warnings.push(format!(
-                    "{at}: up to {} SMS parts ({} {}), more than messaging.max_sms_segments = {limit}",
+                    "{at}: up to {} SMS parts ({} {}), more than messaging.{limit_key} = {limit}",
                     count.segments,
                     count.units,
-                    if count.encoding == Encoding::Gsm7 { "septets" } else { "UTF-16 units" },
+                    if count.encoding == Encoding::Gsm7 {
+                        "septets"
+                    } else {
+                        "UTF-16 units"
+                    },
                 ));
             }
         }
@@ -407,5 +412,51 @@ mod tests {
             "{body}"
         );
         assert!(body.contains("To pay: NOK 1,287.00"), "{body}");
+    }
+
+    #[test]
+    fn a_step_text_goes_out_in_the_debtors_language_with_its_dates_and_amounts() {
+        let composer = Composer::new(Arc::new(Texts::load().expect("texts")));
+        let mut creditor = journey_engine::tests::creditor();
+        for step in &mut creditor.journey.steps {
+            step.texts[0].text = format!("journey-{}", step.kind.as_str());
+        }
+        let agency = Agency {
+            id: AgencyId::parse("a").expect("id"),
+            name: "A Inkasso AS".into(),
+            creditors: vec![creditor.id.clone()],
+        };
+        let mut case = crate::domain::case::tests::sample_case();
+        case.due_date = d(2026, 3, 2);
+        case.journey.next_step = 1;
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-16T08:00:00Z")
+            .expect("time")
+            .with_timezone(&chrono::Utc);
+        for (locale, expected) in [
+            (
+                Locale::Pl,
+                "Fjordkraft przypomina: zapłać 1 287,00 kr do 30 marca 2026: https://x.no/k/abc",
+            ),
+            (
+                Locale::Uk,
+                "Fjordkraft нагадує: сплатіть 1 287,00 kr до 30 березня 2026 р.: https://x.no/k/abc",
+            ),
+            (
+                Locale::Nn,
+                "Påminning frå Fjordkraft: Betal 1 287,00 kr innan 30. mars 2026. Sjå saka: https://x.no/k/abc",
+            ),
+        ] {
+            case.debtor.locale = locale;
+            let sms = step_message(
+                &case,
+                Recipient::Sms(case.debtor.phone.clone().expect("phone")),
+                "purring",
+                at,
+            );
+            let text = composer
+                .compose(&sms, &case, &creditor, &agency, "https://x.no/k/abc")
+                .body;
+            assert_eq!(text, expected);
+        }
     }
 }

@@ -253,8 +253,12 @@ async fn parse_case(
     };
     let locale = match input.debtor.locale.as_deref() {
         None => Locale::default(),
-        Some(l) => Locale::parse(untrimmed(F::DebtorLocale, l)?)
-            .ok_or_else(|| IntakeError::invalid(F::DebtorLocale, "must be \"nb\" or \"en\""))?,
+        Some(l) => Locale::parse(untrimmed(F::DebtorLocale, l)?).ok_or_else(|| {
+            IntakeError::invalid(
+                F::DebtorLocale,
+                "must be one of \"nb\", \"nn\", \"en\", \"pl\", \"uk\"",
+            )
+        })?,
     };
     let name = agency_text(&input.debtor.name, DEBTOR_NAME)
         .map_err(|e| IntakeError::invalid(F::DebtorName, e))?;

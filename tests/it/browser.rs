@@ -507,6 +507,15 @@ async fn every_debtor_page_state_passes_axe_core_and_fits_320_px_and_200_percent
     state!("case-with-plan");
     c.goto(&app.url("/case?lang=en")).await.expect("goto");
     state!("case-with-plan-en");
+    // Nynorsk, Polish and Ukrainian: the longest words and the chooser's five links.
+    for lang in ["nn", "pl", "uk"] {
+        c.goto(&app.url(&format!("/case?lang={lang}")))
+            .await
+            .expect("goto");
+        state!(&format!("case-with-plan-{lang}"));
+        c.goto(&app.url("/case/dispute")).await.expect("goto");
+        state!(&format!("dispute-{lang}"));
+    }
     c.goto(&app.url("/case?lang=nb")).await.expect("goto");
 
     open_case(&app, &c, "6000.00", "AX-2").await;
@@ -521,6 +530,14 @@ async fn every_debtor_page_state_passes_axe_core_and_fits_320_px_and_200_percent
     state!("waiting");
 
     open_case(&app, &c, "1200.00", "AX-3").await;
+    c.goto(&app.url("/case/plan?lang=uk")).await.expect("goto");
+    state!("plan-form-uk");
+    c.goto(&app.url("/case/more-time?lang=pl"))
+        .await
+        .expect("goto");
+    state!("more-time-pl");
+    // Back to bokmål: the cookie is per host, and the pages below are checked in it.
+    c.goto(&app.url("/case?lang=nb")).await.expect("goto");
     c.goto(&app.url("/case/more-time")).await.expect("goto");
     submit_with(
         &c,
@@ -596,6 +613,12 @@ async fn every_debtor_page_state_passes_axe_core_and_fits_320_px_and_200_percent
         .await
         .expect("goto");
     state!("not-found-en");
+    for lang in ["nn", "pl", "uk"] {
+        c.goto(&app.url(&format!("/k/nothing-here?lang={lang}")))
+            .await
+            .expect("goto");
+        state!(&format!("not-found-{lang}"));
+    }
 
     // The checks themselves catch a page that is wrong: faint text and a too-wide block.
     c.execute(

@@ -288,7 +288,7 @@ fn a_betalingsoppfordring_before_the_varsel_deadline_or_without_a_varsel_is_refu
 #[test]
 fn a_text_missing_in_a_locale_or_channel_is_refused() {
     let errors = refused(&[nudge().replace("journey-nudge", "journey-nosuch")]);
-    for locale in ["nb", "en"] {
+    for locale in ["nb", "nn", "en", "pl", "uk"] {
         assert!(
             errors.contains(&format!(
                 "{FILE}: journey.steps[0].text: step \"nudge\": templates/locales/{locale}/main.ftl has no message journey-nosuch-sms (text_missing)"

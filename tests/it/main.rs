@@ -26,6 +26,7 @@ mod interest;
 mod journey;
 mod journey_api;
 mod journeys;
+mod languages;
 mod logging;
 mod mandates;
 mod metrics;

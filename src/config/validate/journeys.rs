@@ -1,8 +1,7 @@
 //! A creditor's journey against its shape, its country's law and the shipped texts: every
 //! step's message family exists in each locale for each channel it can go out on, shows what
-//! the law requires its kind of notice to say, and fits its SMS in `messaging.max_sms_segments`.
-
-use chrono::NaiveDate;
+//! the law requires its kind of notice to say, and fits its SMS in `messaging.max_sms_segments`
+//! (`max_sms_segments_ucs2` for Polish and Ukrainian).
 
 use crate::config::Settings;
 use crate::config::journey::file_key;
@@ -121,7 +120,6 @@ fn step_texts(
     found: &mut Vec<Problem>,
 ) {
     let required = law.required_notice_variables(step.kind);
-    let limit = settings.messaging.max_sms_segments;
     for variant in 0..step.texts.len() {
         let field = if step.texts.len() == 1 {
             format!("journey.steps[{i}].text")
@@ -130,6 +128,7 @@ fn step_texts(
         };
         for locale in Locale::ALL {
             let file = format!("templates/locales/{}/main.ftl", locale.code());
+            let (limit, limit_key) = settings.messaging.sms_part_limit(locale);
             for want in wanted(creditor, step, variant) {
                 let mut problem = |message: String, rule: &str| {
                     found.push((
@@ -182,7 +181,7 @@ fn step_texts(
                         };
                         problem(
                             format!(
-                                "{file}: {} needs {} SMS parts ({} {unit} with a {}-character link), more than messaging.max_sms_segments = {limit}",
+                                "{file}: {} needs {} SMS parts ({} {unit} with a {}-character link), more than messaging.{limit_key} = {limit}",
                                 want.id,
                                 count.segments,
                                 count.units,
@@ -253,8 +252,6 @@ impl Samples {
             PRODUCTION_BASE_URL
         };
         let link = format!("{base}/k/{}", "A".repeat(crate::links::TOKEN_LEN));
-        // 30 September: the longest day and month names in both languages.
-        let date = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap_or_default();
         let money = |minor| Money::from_minor(minor, currency);
         let per_locale = Locale::ALL
             .into_iter()
@@ -266,7 +263,8 @@ impl Samples {
                         principal: money(1_219_567).format(locale),
                         additional: money(15_000).format(locale),
                         fee: money(3_750).format(locale),
-                        date: texts.date(locale, date),
+                        // The longest date of the language ("30 października 2026").
+                        date: texts.longest_date(locale, 2026),
                     },
                 )
             })
@@ -318,9 +316,10 @@ mod tests {
     }
 
     /// The default SMS of every kind, with the demo creditor's and agency's names, a
-    /// production-length link and realistic amounts and dates: GSM-7 and one part.
+    /// production-length link and realistic amounts and dates: GSM-7 and one part in bokmål,
+    /// nynorsk and English; Polish and Ukrainian are UCS-2 and fit the default two parts.
     #[test]
-    fn every_default_journey_sms_fits_one_gsm7_part() {
+    fn every_default_journey_sms_fits_one_gsm7_part_or_two_ucs2_parts() {
         let texts = Texts::load().expect("texts");
         let samples = Samples::with(
             "Nordlys Energi AS",
@@ -337,9 +336,13 @@ mod tests {
                 assert!(texts.has(locale, &id), "{id}");
                 let text = texts.format(locale, &id, &samples.args(locale));
                 let count = segments::count(&text);
-                println!("{locale:?} {id}: {} septets: {text}", count.units);
-                assert_eq!(count.encoding, Encoding::Gsm7, "{text}");
-                assert!(count.units <= 160, "{} septets: {text}", count.units);
+                println!("{locale:?} {id}: {} units: {text}", count.units);
+                if locale.sms_fits_gsm7() {
+                    assert_eq!(count.encoding, Encoding::Gsm7, "{text}");
+                    assert!(count.units <= 160, "{} septets: {text}", count.units);
+                } else {
+                    assert!(count.segments <= 2, "{} units: {text}", count.units);
+                }
             }
         }
     }

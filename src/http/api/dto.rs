@@ -391,7 +391,8 @@ pub struct DebtorInput {
     /// Empty means none.
     #[schema(example = "ola@example.no")]
     pub email: Option<String>,
-    /// A language tag whose language is `nb`/`no`/`nn` or `en` (e.g. `nb-NO`); `nb` if left out.
+    /// A language tag whose language is `nb` (or `no`), `nn`, `en`, `pl` or `uk` (e.g. `nb-NO`,
+    /// `uk-UA`); the debtor's pages and messages are in it. `nb` if left out.
     #[schema(example = "nb")]
     pub locale: Option<String>,
     /// Facts for the identity step-up some mandates require; never shown to anyone.

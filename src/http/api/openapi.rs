@@ -179,7 +179,7 @@ const PATTERNS: &[(&str, &str, &str)] = &[
     (
         "DebtorInput",
         "locale",
-        "^(?:[nN][bBoOnN]|[eE][nN])(?:[-_][A-Za-z0-9]{1,8})*$",
+        "^(?:[nN][bBoOnN]|[eE][nN]|[pP][lL]|[uU][kK])(?:[-_][A-Za-z0-9]{1,8})*$",
     ),
 ];
 

@@ -8,7 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::DebtorState;
 use super::pages::{CasePage, notice};
-use super::session::{html, load, not_found, requested_locale, unavailable};
+use super::session::{
+    chosen_locale, html, load, load_unverified, not_found, requested_locale, unavailable,
+};
 use crate::context::AppContext;
 use crate::domain::locale::Locale;
 use crate::http::client_addr::client_addr;
@@ -107,8 +109,19 @@ async fn case_page(
 }
 
 /// The accessibility statement: public, no session, in the language asked for.
-async fn accessibility(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
-    let locale = requested_locale(&req);
+async fn accessibility(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    state: web::Data<DebtorState>,
+) -> HttpResponse {
+    // Linked from every page of a case: without a choice made, it is in the case's language.
+    let locale = match chosen_locale(&req) {
+        Some(locale) => locale,
+        None => match load_unverified(&req, &ctx, &state).await {
+            Ok(view) => view.locale,
+            Err(_) => requested_locale(&req),
+        },
+    };
     html(
         StatusCode::OK,
         super::pages::accessibility_statement(&ctx.texts, locale),

@@ -14,7 +14,7 @@ use crate::domain::self_service::{can_defer, effective_due_date, plan_month_rang
 use crate::i18n::Texts;
 
 /// Bumped whenever `templates/static/app.css` changes, so browsers may cache it for a year.
-pub const CSS_PATH: &str = "/static/app.v2.css";
+pub const CSS_PATH: &str = "/static/app.v3.css";
 
 /// The accessibility statement, linked from every page.
 pub const ACCESSIBILITY_PATH: &str = "/accessibility";
@@ -42,16 +42,20 @@ pub fn accessibility_statement(texts: &Texts, locale: Locale) -> Markup {
     layout(texts, locale, &title, Some(&switch), body)
 }
 
+/// The page around `body`: `lang` and `dir` from the locale, the language chooser, and the
+/// link to the accessibility statement. `chooser_path` is the address the chooser's links lead
+/// to (with `?lang=`); without one they reload the address the page was asked for, which is
+/// what a 404, a lockout or another notice wants.
 pub fn layout(
     texts: &Texts,
     locale: Locale,
     title: &str,
-    switch_to: Option<&str>,
+    chooser_path: Option<&str>,
     body: Markup,
 ) -> Markup {
     html! {
         (DOCTYPE)
-        html lang=(locale.code()) {
+        html lang=(locale.code()) dir=(locale.direction().code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -61,11 +65,7 @@ pub fn layout(
             }
             body {
                 main {
-                    @if let Some(href) = switch_to {
-                        @let other = other_locale(locale).code();
-                        // The link's text is in the other language: screen readers read it so.
-                        nav { a.lang href=(href) lang=(other) hreflang=(other) { (texts.get(locale, "switch-language")) } }
-                    }
+                    (language_chooser(texts, locale, chooser_path.unwrap_or("")))
                     (body)
                     p.about { a href=(ACCESSIBILITY_PATH) { (texts.get(locale, "a11y-link")) } }
                 }
@@ -74,16 +74,28 @@ pub fn layout(
     }
 }
 
-fn other_locale(locale: Locale) -> Locale {
-    match locale {
-        Locale::Nb => Locale::En,
-        Locale::En => Locale::Nb,
+/// Every language as a short list of links, each named in its own language (and marked so,
+/// for screen readers); the page's own language is marked `aria-current`.
+fn language_chooser(texts: &Texts, locale: Locale, path: &str) -> Markup {
+    // Only the path: a query the page was opened with (a form's typed values) is not carried.
+    let path = path.split('?').next().unwrap_or("");
+    html! {
+        nav.langs aria-label=(texts.get(locale, "switch-language")) {
+            ul {
+                @for other in Locale::ALL {
+                    li {
+                        a.lang href=(format!("{path}?lang={}", other.code())) lang=(other.code()) hreflang=(other.code())
+                            aria-current=[(other == locale).then_some("true")] { (other.own_name()) }
+                    }
+                }
+            }
+        }
     }
 }
 
-/// The link that switches the page at `path` to the other language.
-pub fn switch_link(path: &str, locale: Locale) -> String {
-    format!("{path}?lang={}", other_locale(locale).code())
+/// The address the language chooser on the page at `path` leads to.
+pub fn switch_link(path: &str, _locale: Locale) -> String {
+    path.to_owned()
 }
 
 /// Money as a debtor page shows it: the locale's format with non-breaking spaces, so

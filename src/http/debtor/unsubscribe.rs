@@ -7,11 +7,11 @@
 //! holder of the URL can anyway.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use maud::html;
 
 use super::pages::layout;
-use super::session::{html, not_found, unavailable};
+use super::session::{chosen_locale, html, not_found, requested_locale, unavailable};
 use crate::context::AppContext;
 use crate::domain::locale::Locale;
 use crate::domain::message::Message;
@@ -23,31 +23,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/u/{message}/{tag}", web::post().to(unsubscribe_now));
 }
 
-/// The message a genuine URL names, with the language of its case; the neutral 404 otherwise.
+/// The message a genuine URL names, with the language chosen on the page (the language
+/// chooser) or else its case's; the neutral 404 otherwise.
 async fn named_message(
+    req: &HttpRequest,
     ctx: &AppContext,
     path: &(String, String),
 ) -> Result<(Message, Locale), HttpResponse> {
     let Some(id) = unsubscribe::verify(ctx, &path.0, &path.1) else {
-        return Err(not_found(ctx, Locale::default()));
+        return Err(not_found(ctx, requested_locale(req)));
     };
     let message = match ctx.store.message(&id).await {
         Ok(Some(message)) if service::unsubscribe::address(&message).is_some() => message,
-        Ok(_) => return Err(not_found(ctx, Locale::default())),
+        Ok(_) => return Err(not_found(ctx, requested_locale(req))),
         Err(e) => return Err(unavailable(ctx, &e)),
     };
-    let locale = match ctx.store.case(&message.case_id).await {
+    let case_locale = match ctx.store.case(&message.case_id).await {
         Ok(case) => case.map(|c| c.debtor.locale).unwrap_or_default(),
         Err(e) => return Err(unavailable(ctx, &e)),
     };
+    let locale = chosen_locale(req).unwrap_or(case_locale);
     Ok((message, locale))
 }
 
 async fn confirm_page(
+    req: HttpRequest,
     ctx: web::Data<AppContext>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let (message, locale) = match named_message(&ctx, &path).await {
+    let (message, locale) = match named_message(&req, &ctx, &path).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -70,10 +74,11 @@ async fn confirm_page(
 }
 
 async fn unsubscribe_now(
+    req: HttpRequest,
     ctx: web::Data<AppContext>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let (message, locale) = match named_message(&ctx, &path).await {
+    let (message, locale) = match named_message(&req, &ctx, &path).await {
         Ok(found) => found,
         Err(response) => return response,
     };

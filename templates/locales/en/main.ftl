@@ -45,7 +45,7 @@ contact-email = E-mail
 contact-hours = Open
 status-paid = This case is paid. Thank you!
 status-closed = This case is closed. You do not need to do anything more.
-switch-language = Norsk
+switch-language = Language
 footer-secure = This page shows only your case. Please do not share the link.
 
 receipt-deferral-sms = Confirmation from {$creditor}: you have more time. The new due date is {$due}. See your case here: {$link}
@@ -216,7 +216,7 @@ a11y-intro = We want everyone to be able to use the pages about their case: on a
 a11y-tested-heading = How we test
 a11y-tested-body = Every time the pages change, an automatic test goes through every page and every form, with and without mistakes, in a real browser. It checks the pages with the axe-core tool against WCAG 2.1 level AA, at normal text size and with text twice as large, and checks that nothing gets wider than the screen of a phone 320 pixels wide.
 a11y-limits-heading = What is not good enough yet
-a11y-limits-body = Automatic tests do not find everything, so we also read the pages ourselves. The pages are only in Norwegian bokmål and English.
+a11y-limits-body = Automatic tests do not find everything, so we also read the pages ourselves. The pages are in Norwegian bokmål, Norwegian nynorsk, English, Polish and Ukrainian; text messages in Polish and Ukrainian are short, because each part of such a message holds fewer characters.
 a11y-contact-heading = Tell us if something does not work
 a11y-contact-body = If you cannot do something on the pages, contact whoever sent you the message, and we will help you another way. You can also complain to the Norwegian Authority for Universal Design of ICT.
 

@@ -45,7 +45,7 @@ contact-email = E-post
 contact-hours = Åpent
 status-paid = Denne saken er betalt. Takk!
 status-closed = Denne saken er avsluttet. Du trenger ikke gjøre noe mer.
-switch-language = English
+switch-language = Språk
 footer-secure = Siden viser bare din sak. Del ikke lenken med andre.
 
 receipt-deferral-sms = Bekreftelse fra {$creditor}: Du har fått utsettelse. Ny forfallsdato er {$due}. Se saken her: {$link}
@@ -216,7 +216,7 @@ a11y-intro = Vi vil at alle skal kunne bruke sidene om saken sin: på en liten t
 a11y-tested-heading = Slik tester vi
 a11y-tested-body = Hver gang sidene endres, går en automatisk test gjennom hver side og hvert skjema, med og uten feil, i en ekte nettleser. Den sjekker sidene med verktøyet axe-core mot kravene i WCAG 2.1 nivå AA, med vanlig tekst og med dobbelt så stor tekst, og den sjekker at ingenting blir bredere enn skjermen på en telefon som er 320 piksler bred.
 a11y-limits-heading = Dette er ikke godt nok ennå
-a11y-limits-body = Automatiske tester finner ikke alt, så vi leser også sidene selv. Sidene finnes bare på bokmål og engelsk.
+a11y-limits-body = Automatiske tester finner ikke alt, så vi leser også sidene selv. Sidene finnes på bokmål, nynorsk, engelsk, polsk og ukrainsk; tekstmeldinger på polsk og ukrainsk er korte, fordi hver del av en slik melding har plass til færre tegn.
 a11y-contact-heading = Si fra hvis noe ikke virker
 a11y-contact-body = Får du ikke til noe på sidene, ta kontakt med den som sendte deg meldingen, så hjelper vi deg på en annen måte. Du kan også klage til Tilsynet for universell utforming.
 
