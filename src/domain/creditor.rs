@@ -101,6 +101,17 @@ pub struct Creditor {
     /// innfri accrues it on the principal from the original due date.
     #[serde(default)]
     pub interest: InterestAccrual,
+    /// Who besides the creditor's own users may change its mandate and journey.
+    #[serde(default)]
+    pub changes_by: super::setting_history::ChangePolicy,
+    /// The number of the mandate version in force (1: the configuration's); decisions on
+    /// debtors' requests record it.
+    #[serde(default = "first_version")]
+    pub mandate_version: u32,
+}
+
+fn first_version() -> u32 {
+    1
 }
 /// Who computes a creditor's late-payment interest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

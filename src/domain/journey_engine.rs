@@ -499,6 +499,8 @@ pub(crate) mod tests {
             erase_after_days: None,
             journey: typical(),
             interest: Default::default(),
+            changes_by: Default::default(),
+            mandate_version: 1,
         }
     }
 

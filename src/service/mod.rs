@@ -24,6 +24,7 @@ pub mod retention;
 pub mod retry;
 pub mod reviews;
 pub mod self_service;
+pub mod setting_versions;
 pub mod sessions;
 pub mod staff;
 pub mod staff_cases;

@@ -145,6 +145,7 @@ pub async fn approve_by(
     let request = case
         .take_review(request_id)
         .ok_or(ReviewError::RequestNotFound)?;
+    let audit_before = case.audit.len();
     let today = now.date_naive();
     // Re-checked against the case as it is now, not as it was when the debtor asked: a payment,
     // the agency's update or a plan agreed meanwhile would otherwise be silently undone.
@@ -198,11 +199,18 @@ pub async fn approve_by(
             )
         }
     };
+    let mut data = with_ids(&case, data);
+    super::setting_versions::note_mandate_version(
+        &mut case,
+        audit_before,
+        creditor.mandate_version,
+        &mut data,
+    );
     let event = Event::new(
         case.agency_id.clone(),
         Some(case.id.clone()),
         kind,
-        with_ids(&case, data),
+        data,
         now,
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;

@@ -27,6 +27,7 @@ mod journey;
 mod journey_api;
 mod journeys;
 mod logging;
+mod mandate_versions;
 mod mandates;
 mod metrics;
 mod online_payments;
