@@ -184,8 +184,8 @@ async fn versions_in_events(app: &TestApp, kind: EventKind) -> Vec<Value> {
         .await
         .expect("events")
         .into_iter()
-        .filter(|e| e.kind == kind)
-        .map(|e| e.data["mandate_version"].clone())
+        .filter(|(_, e)| e.kind == kind)
+        .map(|(_, e)| e.data["mandate_version"].clone())
         .collect()
 }
 
