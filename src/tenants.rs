@@ -249,7 +249,11 @@ impl Tenants {
                 next_versions(&history, (&original.0, original.1), content, by.clone(), at);
             if T::add(&self.store, id, after, &new).await? {
                 let number = new.last().map_or(1, |v| v.number);
-                remember(T::cache(&self.cache), id.clone(), Some((number, content.clone())));
+                remember(
+                    T::cache(&self.cache),
+                    id.clone(),
+                    Some((number, content.clone())),
+                );
                 return Ok(number);
             }
         }
@@ -275,8 +279,10 @@ pub trait Setting: Clone + Send + Sync + Sized + serde::Serialize + 'static {
     fn cache(cache: &TenantCache) -> &RwLock<HashMap<CreditorId, (Instant, Option<(u32, Self)>)>>;
     /// What the store holds in force (the last version, or one saved before versions).
     async fn saved(store: &SharedStore, id: &CreditorId) -> Result<Option<Self>, StoreError>;
-    async fn versions(store: &SharedStore, id: &CreditorId)
-    -> Result<Vec<Version<Self>>, StoreError>;
+    async fn versions(
+        store: &SharedStore,
+        id: &CreditorId,
+    ) -> Result<Vec<Version<Self>>, StoreError>;
     async fn add(
         store: &SharedStore,
         id: &CreditorId,
@@ -290,7 +296,9 @@ impl Setting for Mandate {
     fn configured(creditor: &Creditor) -> &Mandate {
         &creditor.mandate
     }
-    fn cache(cache: &TenantCache) -> &RwLock<HashMap<CreditorId, (Instant, Option<(u32, Mandate)>)>> {
+    fn cache(
+        cache: &TenantCache,
+    ) -> &RwLock<HashMap<CreditorId, (Instant, Option<(u32, Mandate)>)>> {
         &cache.mandates
     }
     async fn saved(store: &SharedStore, id: &CreditorId) -> Result<Option<Mandate>, StoreError> {
@@ -317,7 +325,9 @@ impl Setting for Journey {
     fn configured(creditor: &Creditor) -> &Journey {
         &creditor.journey
     }
-    fn cache(cache: &TenantCache) -> &RwLock<HashMap<CreditorId, (Instant, Option<(u32, Journey)>)>> {
+    fn cache(
+        cache: &TenantCache,
+    ) -> &RwLock<HashMap<CreditorId, (Instant, Option<(u32, Journey)>)>> {
         &cache.journeys
     }
     async fn saved(store: &SharedStore, id: &CreditorId) -> Result<Option<Journey>, StoreError> {

@@ -212,15 +212,30 @@ mod tests {
         let by = ChangedBy::Staff {
             user: StaffUserId::generate(),
         };
-        let (after, new) = next_versions(&[], (&"file", ChangedBy::Configuration), &"new", by.clone(), at(1));
+        let (after, new) = next_versions(
+            &[],
+            (&"file", ChangedBy::Configuration),
+            &"new",
+            by.clone(),
+            at(1),
+        );
         assert_eq!(after, 0);
         assert_eq!(new.len(), 2);
-        assert_eq!((new[0].number, new[0].content, new[0].at), (1, "file", None));
+        assert_eq!(
+            (new[0].number, new[0].content, new[0].at),
+            (1, "file", None)
+        );
         assert_eq!(new[0].by, ChangedBy::Configuration);
         assert_eq!((new[1].number, new[1].content), (2, "new"));
         assert_eq!((new[1].by.clone(), new[1].at), (by.clone(), Some(at(1))));
 
-        let (after, later) = next_versions(&new, (&"file", ChangedBy::Configuration), &"third", by, at(2));
+        let (after, later) = next_versions(
+            &new,
+            (&"file", ChangedBy::Configuration),
+            &"third",
+            by,
+            at(2),
+        );
         assert_eq!(after, 2);
         assert_eq!(later.len(), 1);
         assert_eq!((later[0].number, later[0].content), (3, "third"));
@@ -230,8 +245,7 @@ mod tests {
     fn the_policy_reads_creditor_or_a_list_of_agencies() {
         let creditor: ChangePolicy = serde_json::from_value(json!("creditor")).expect("policy");
         assert_eq!(creditor, ChangePolicy::default());
-        let listed: ChangePolicy =
-            serde_json::from_value(json!(["agency-a"])).expect("policy");
+        let listed: ChangePolicy = serde_json::from_value(json!(["agency-a"])).expect("policy");
         let a = AgencyId::parse("agency-a").expect("id");
         let b = AgencyId::parse("agency-b").expect("id");
         assert!(listed.allows_agency(&a));
@@ -252,7 +266,13 @@ mod tests {
             agency: AgencyId::parse(agency).expect("id"),
             role,
         };
-        assert!(policy.allows_staff(&StaffScope::Creditor { creditor: creditor.clone() }, &creditor, false));
+        assert!(policy.allows_staff(
+            &StaffScope::Creditor {
+                creditor: creditor.clone()
+            },
+            &creditor,
+            false
+        ));
         assert!(!policy.allows_staff(&StaffScope::Creditor { creditor: other }, &creditor, false));
         assert!(policy.allows_staff(&staff("agency-a", Role::Admin), &creditor, true));
         assert!(!policy.allows_staff(&staff("agency-a", Role::Admin), &creditor, false));
@@ -263,7 +283,8 @@ mod tests {
 
     #[test]
     fn comparing_names_each_changed_field_with_both_values() {
-        let before = json!({"plan": {"max_months": 12, "allowed": true}, "steps": [{"fee": false}]});
+        let before =
+            json!({"plan": {"max_months": 12, "allowed": true}, "steps": [{"fee": false}]});
         let after = json!({"plan": {"max_months": 6, "allowed": true}, "steps": [{"fee": false}, {"fee": true}], "x": "new"});
         assert_eq!(
             compare(&before, &after),

@@ -68,7 +68,11 @@ async fn every_put_and_restore_keeps_a_version_with_who_and_when(backend: Backen
     let mut changed = configured.clone();
     changed["plan"]["max_months"] = json!(6);
     changed["plan"]["auto_grant_months"] = json!(6);
-    json_of(send(&app, "put", MANDATE, KEY_A, &changed.to_string()).await, 200).await;
+    json_of(
+        send(&app, "put", MANDATE, KEY_A, &changed.to_string()).await,
+        200,
+    )
+    .await;
     let list = get_json(&app, &format!("{MANDATE}/versions"), KEY_A, 200).await;
     let versions = list["versions"].as_array().expect("list");
     assert_eq!(versions.len(), 2);
@@ -77,8 +81,15 @@ async fn every_put_and_restore_keeps_a_version_with_who_and_when(backend: Backen
         versions[1]["by"],
         json!({"kind": "agency", "agency": "agency-a", "key_id": key_id(KEY_A)})
     );
-    let at: DateTime<Utc> = versions[1]["at"].as_str().expect("at").parse().expect("time");
-    assert!(at >= before - Duration::seconds(1) && at <= Utc::now(), "{at}");
+    let at: DateTime<Utc> = versions[1]["at"]
+        .as_str()
+        .expect("at")
+        .parse()
+        .expect("time");
+    assert!(
+        at >= before - Duration::seconds(1) && at <= Utc::now(),
+        "{at}"
+    );
     assert_eq!(versions[1]["in_force"], true);
 
     // Each version with what it said; B, acting for the creditor, reads them too.
@@ -93,7 +104,14 @@ async fn every_put_and_restore_keeps_a_version_with_who_and_when(backend: Backen
 
     // Restoring version 1 makes it version 3, in force at once.
     let restored = json_of(
-        send(&app, "post", &format!("{MANDATE}/versions/1/restore"), KEY_A, "").await,
+        send(
+            &app,
+            "post",
+            &format!("{MANDATE}/versions/1/restore"),
+            KEY_A,
+            "",
+        )
+        .await,
         200,
     )
     .await;
@@ -111,19 +129,37 @@ async fn every_put_and_restore_keeps_a_version_with_who_and_when(backend: Backen
         vec![1, 2, 3]
     );
     assert_eq!(stored[0].by, ChangedBy::Configuration);
-    let not_there = send(&app, "post", &format!("{MANDATE}/versions/9/restore"), KEY_A, "").await;
+    let not_there = send(
+        &app,
+        "post",
+        &format!("{MANDATE}/versions/9/restore"),
+        KEY_A,
+        "",
+    )
+    .await;
     assert_eq!(json_of(not_there, 404).await["error"], "version_not_found");
 
     // The journey likewise.
     let journey = get_json(&app, JOURNEY, KEY_A, 200).await;
-    json_of(send(&app, "put", JOURNEY, KEY_A, &journey.to_string()).await, 200).await;
+    json_of(
+        send(&app, "put", JOURNEY, KEY_A, &journey.to_string()).await,
+        200,
+    )
+    .await;
     let list = get_json(&app, &format!("{JOURNEY}/versions"), KEY_A, 200).await;
     assert_eq!(list["versions"].as_array().expect("list").len(), 2);
     assert_eq!(list["versions"][1]["by"]["agency"], "agency-a");
     let one = get_json(&app, &format!("{JOURNEY}/versions/1"), KEY_A, 200).await;
     assert_eq!(one["journey"], journey);
     json_of(
-        send(&app, "post", &format!("{JOURNEY}/versions/1/restore"), KEY_A, "").await,
+        send(
+            &app,
+            "post",
+            &format!("{JOURNEY}/versions/1/restore"),
+            KEY_A,
+            "",
+        )
+        .await,
         200,
     )
     .await;
@@ -148,8 +184,16 @@ async fn an_agency_the_creditor_does_not_name_is_refused_and_changes_nothing(bac
     for (method, path, body) in [
         ("put", MANDATE.to_owned(), changed.to_string()),
         ("put", JOURNEY.to_owned(), journey.to_string()),
-        ("post", format!("{MANDATE}/versions/1/restore"), String::new()),
-        ("post", format!("{JOURNEY}/versions/1/restore"), String::new()),
+        (
+            "post",
+            format!("{MANDATE}/versions/1/restore"),
+            String::new(),
+        ),
+        (
+            "post",
+            format!("{JOURNEY}/versions/1/restore"),
+            String::new(),
+        ),
     ] {
         let body = json_of(send(&app, method, &path, KEY_B, &body).await, 403).await;
         assert_eq!(body["error"], "change_not_allowed", "{method} {path}");
@@ -172,7 +216,11 @@ async fn an_agency_the_creditor_does_not_name_is_refused_and_changes_nothing(bac
             .is_empty()
     );
     // A may.
-    json_of(send(&app, "put", MANDATE, KEY_A, &changed.to_string()).await, 200).await;
+    json_of(
+        send(&app, "put", MANDATE, KEY_A, &changed.to_string()).await,
+        200,
+    )
+    .await;
     assert_eq!(get_json(&app, MANDATE, KEY_B, 200).await, changed);
 }
 
@@ -212,7 +260,11 @@ async fn a_decision_records_the_mandate_version_it_was_made_under(backend: Backe
     // A new version (nothing granted at once any more), then a request the agency approves.
     let mut mandate = get_json(&d.app, MANDATE, KEY_A, 200).await;
     mandate["deferral"]["auto_grant_days"] = json!(0);
-    json_of(send(&d.app, "put", MANDATE, KEY_A, &mandate.to_string()).await, 200).await;
+    json_of(
+        send(&d.app, "put", MANDATE, KEY_A, &mandate.to_string()).await,
+        200,
+    )
+    .await;
     let asked = d.case().await.due_date + Duration::days(7);
     let (status, html) = d
         .post("/case/more-time", &[("date", &asked.to_string())])
@@ -302,7 +354,12 @@ async fn user(app: &TestApp, email: &str, scope: StaffScope) -> Login {
 
 /// Logs in with password and TOTP; the session cookie's value.
 async fn log_in(app: &TestApp, login: &Login) -> String {
-    let page = app.http.get(app.url("/console/login")).send().await.expect("get");
+    let page = app
+        .http
+        .get(app.url("/console/login"))
+        .send()
+        .await
+        .expect("get");
     let form = set_cookie(&page, FORM).expect("form cookie");
     let csrf = csrf_of(&page.text().await.expect("html"));
     let response = post(
@@ -318,7 +375,12 @@ async fn log_in(app: &TestApp, login: &Login) -> String {
     .await;
     assert_eq!(response.status().as_u16(), 303);
     let pending = set_cookie(&response, SESSION).expect("pending");
-    let page = app.http.get(app.url("/console/login/code")).send().await.expect("get");
+    let page = app
+        .http
+        .get(app.url("/console/login/code"))
+        .send()
+        .await
+        .expect("get");
     let form = set_cookie(&page, FORM).expect("form cookie");
     let csrf = csrf_of(&page.text().await.expect("html"));
     let code = staff::totp(&login.user.totp_secret, &login.user.email)
@@ -387,15 +449,22 @@ async fn a_creditor_user_saves_the_form_as_a_version_and_compares_it(backend: Ba
     let login = user(
         &app,
         "kari@nordlys.no",
-        StaffScope::Creditor { creditor: creditor() },
+        StaffScope::Creditor {
+            creditor: creditor(),
+        },
     )
     .await;
     let session = log_in(&app, &login).await;
     let (status, html) = page(&app, "/console/settings", &session).await;
-    assert_eq!(status, 303, "a creditor user goes to its own settings: {html}");
+    assert_eq!(
+        status, 303,
+        "a creditor user goes to its own settings: {html}"
+    );
     let (status, html) = page(&app, SETTINGS, &session).await;
     assert_eq!(status, 200);
-    let today = Utc::now().with_timezone(&chrono_tz::Europe::Oslo).date_naive();
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive();
     let cap = innfri::domain::jurisdiction::no::max_plan_fee(today, u32::MAX);
     assert!(
         html.contains(&format!("legal limit {cap} kr today")),
@@ -408,12 +477,20 @@ async fn a_creditor_user_saves_the_form_as_a_version_and_compares_it(backend: Ba
     set(&mut fields, "plan.max_months", "6");
     set(&mut fields, "plan.auto_grant_months", "6");
     let response = post(&app, SETTINGS, &format!("{SESSION}={session}"), &fields).await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap_or_default());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
     let now_in_force = get_json(&app, MANDATE, KEY_A, 200).await;
     let mut expected = mandate.clone();
     expected["plan"]["max_months"] = json!(6);
     expected["plan"]["auto_grant_months"] = json!(6);
-    assert_eq!(now_in_force, expected, "the form changes only what was changed");
+    assert_eq!(
+        now_in_force, expected,
+        "the form changes only what was changed"
+    );
     let versions = app
         .ctx
         .store
@@ -433,7 +510,10 @@ async fn a_creditor_user_saves_the_form_as_a_version_and_compares_it(backend: Ba
     assert_eq!(status, 200);
     assert!(html.contains("<code>plan.max_months</code>"), "{html}");
     assert!(html.contains("<td>12</td><td>6</td>"), "{html}");
-    assert!(!html.contains("<code>plan.min_instalment</code>"), "unchanged fields are left out");
+    assert!(
+        !html.contains("<code>plan.min_instalment</code>"),
+        "unchanged fields are left out"
+    );
 
     // Restore from the console: version 1 comes back as version 3.
     let (_, html) = page(&app, SETTINGS, &session).await;
@@ -464,7 +544,9 @@ async fn an_invalid_field_shows_its_error_keeps_what_was_typed_and_changes_nothi
     let login = user(
         &app,
         "kari@nordlys.no",
-        StaffScope::Creditor { creditor: creditor() },
+        StaffScope::Creditor {
+            creditor: creditor(),
+        },
     )
     .await;
     let session = log_in(&app, &login).await;
@@ -530,7 +612,10 @@ async fn viewers_handlers_and_unnamed_agencies_read_but_cannot_save(backend: Bac
         let session = log_in(&app, &login).await;
         let (status, html) = page(&app, SETTINGS, &session).await;
         assert_eq!(status, 200, "{email} reads the settings");
-        assert!(!html.contains("Save as a new version"), "{email}: read only");
+        assert!(
+            !html.contains("Save as a new version"),
+            "{email}: read only"
+        );
         let mut fields = form_of(&mandate, &csrf_of(&html));
         set(&mut fields, "plan.max_months", "6");
         let response = post(&app, SETTINGS, &format!("{SESSION}={session}"), &fields).await;

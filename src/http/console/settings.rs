@@ -67,48 +67,158 @@ const SPECS: &[(&str, &[Spec])] = &[
     (
         "More time to pay",
         &[
-            Spec { name: "deferral.allowed", label: "Debtors may ask for more time", help: "A new due date for the whole balance, asked for on the debtor's page.", kind: Kind::Yes },
-            Spec { name: "deferral.max_days", label: "Longest extension (days)", help: "How far the due date may move at most.", kind: Kind::Whole },
-            Spec { name: "deferral.max_per_case", label: "Extensions per case", help: "How many times one case may get more time.", kind: Kind::Whole },
-            Spec { name: "deferral.auto_grant_days", label: "Granted at once up to (days)", help: "Shorter extensions are granted without a person; longer ones go to the review queue.", kind: Kind::Whole },
-            Spec { name: "deferral.min_balance", label: "Smallest balance (kr, optional)", help: "Below this balance, requests for more time go to review.", kind: Kind::MaybeAmount },
-            Spec { name: "deferral.max_balance", label: "Largest balance (kr, optional)", help: "Above this balance, requests for more time go to review.", kind: Kind::MaybeAmount },
+            Spec {
+                name: "deferral.allowed",
+                label: "Debtors may ask for more time",
+                help: "A new due date for the whole balance, asked for on the debtor's page.",
+                kind: Kind::Yes,
+            },
+            Spec {
+                name: "deferral.max_days",
+                label: "Longest extension (days)",
+                help: "How far the due date may move at most.",
+                kind: Kind::Whole,
+            },
+            Spec {
+                name: "deferral.max_per_case",
+                label: "Extensions per case",
+                help: "How many times one case may get more time.",
+                kind: Kind::Whole,
+            },
+            Spec {
+                name: "deferral.auto_grant_days",
+                label: "Granted at once up to (days)",
+                help: "Shorter extensions are granted without a person; longer ones go to the review queue.",
+                kind: Kind::Whole,
+            },
+            Spec {
+                name: "deferral.min_balance",
+                label: "Smallest balance (kr, optional)",
+                help: "Below this balance, requests for more time go to review.",
+                kind: Kind::MaybeAmount,
+            },
+            Spec {
+                name: "deferral.max_balance",
+                label: "Largest balance (kr, optional)",
+                help: "Above this balance, requests for more time go to review.",
+                kind: Kind::MaybeAmount,
+            },
         ],
     ),
     (
         "Instalment plans",
         &[
-            Spec { name: "plan.allowed", label: "Debtors may ask for a plan", help: "Paying the balance in monthly instalments.", kind: Kind::Yes },
-            Spec { name: "plan.max_months", label: "Longest plan (months)", help: "The most instalments a plan may have.", kind: Kind::Whole },
-            Spec { name: "plan.min_instalment", label: "Smallest instalment (kr)", help: "No monthly instalment is smaller (the last may be).", kind: Kind::Amount },
-            Spec { name: "plan.first_payment", label: "First payment", help: "What the debtor pays first when the plan starts: nothing extra, a fixed amount, or a share of the balance in percent.", kind: Kind::FirstPayment },
-            Spec { name: "plan.first_due_within_days", label: "First instalment within (days)", help: "The first instalment falls due at the latest this many days after the agreement.", kind: Kind::Whole },
-            Spec { name: "plan.auto_grant_months", label: "Granted at once up to (months)", help: "Shorter plans are agreed without a person; longer ones go to the review queue.", kind: Kind::Whole },
-            Spec { name: "plan.establishment_fee", label: "Establishment fee (kr)", help: "Charged once for setting up a plan of more than four instalments.", kind: Kind::Amount },
-            Spec { name: "plan.interest_during_plan", label: "Interest runs during the plan", help: "Whether late-payment interest keeps running on the unpaid balance.", kind: Kind::Yes },
-            Spec { name: "plan.interest_rate_percent", label: "Interest rate (% a year)", help: "The yearly rate used when interest runs.", kind: Kind::Amount },
+            Spec {
+                name: "plan.allowed",
+                label: "Debtors may ask for a plan",
+                help: "Paying the balance in monthly instalments.",
+                kind: Kind::Yes,
+            },
+            Spec {
+                name: "plan.max_months",
+                label: "Longest plan (months)",
+                help: "The most instalments a plan may have.",
+                kind: Kind::Whole,
+            },
+            Spec {
+                name: "plan.min_instalment",
+                label: "Smallest instalment (kr)",
+                help: "No monthly instalment is smaller (the last may be).",
+                kind: Kind::Amount,
+            },
+            Spec {
+                name: "plan.first_payment",
+                label: "First payment",
+                help: "What the debtor pays first when the plan starts: nothing extra, a fixed amount, or a share of the balance in percent.",
+                kind: Kind::FirstPayment,
+            },
+            Spec {
+                name: "plan.first_due_within_days",
+                label: "First instalment within (days)",
+                help: "The first instalment falls due at the latest this many days after the agreement.",
+                kind: Kind::Whole,
+            },
+            Spec {
+                name: "plan.auto_grant_months",
+                label: "Granted at once up to (months)",
+                help: "Shorter plans are agreed without a person; longer ones go to the review queue.",
+                kind: Kind::Whole,
+            },
+            Spec {
+                name: "plan.establishment_fee",
+                label: "Establishment fee (kr)",
+                help: "Charged once for setting up a plan of more than four instalments.",
+                kind: Kind::Amount,
+            },
+            Spec {
+                name: "plan.interest_during_plan",
+                label: "Interest runs during the plan",
+                help: "Whether late-payment interest keeps running on the unpaid balance.",
+                kind: Kind::Yes,
+            },
+            Spec {
+                name: "plan.interest_rate_percent",
+                label: "Interest rate (% a year)",
+                help: "The yearly rate used when interest runs.",
+                kind: Kind::Amount,
+            },
         ],
     ),
     (
         "Paying part of the balance",
         &[
-            Spec { name: "partial_payment.allowed", label: "Debtors may pay part online", help: "The case page offers paying part of the balance.", kind: Kind::Yes },
-            Spec { name: "partial_payment.min_amount", label: "Smallest part (kr)", help: "The least the debtor may pay at a time.", kind: Kind::Amount },
+            Spec {
+                name: "partial_payment.allowed",
+                label: "Debtors may pay part online",
+                help: "The case page offers paying part of the balance.",
+                kind: Kind::Yes,
+            },
+            Spec {
+                name: "partial_payment.min_amount",
+                label: "Smallest part (kr)",
+                help: "The least the debtor may pay at a time.",
+                kind: Kind::Amount,
+            },
         ],
     ),
     (
         "Identity check",
         &[
-            Spec { name: "identity.check", label: "Before the case page opens, the debtor confirms", help: "Nothing (the link alone opens it), the postcode or the birth date the agency gave with the case.", kind: Kind::Identity },
-            Spec { name: "identity.max_attempts", label: "Wrong answers before a 24-hour lock", help: "Wrong answers in a row before the case page locks.", kind: Kind::Whole },
+            Spec {
+                name: "identity.check",
+                label: "Before the case page opens, the debtor confirms",
+                help: "Nothing (the link alone opens it), the postcode or the birth date the agency gave with the case.",
+                kind: Kind::Identity,
+            },
+            Spec {
+                name: "identity.max_attempts",
+                label: "Wrong answers before a 24-hour lock",
+                help: "Wrong answers in a row before the case page locks.",
+                kind: Kind::Whole,
+            },
         ],
     ),
     (
         "Following up a plan",
         &[
-            Spec { name: "follow_up.reminder_days_before", label: "Reminder before each instalment (days)", help: "0 sends no reminder.", kind: Kind::Whole },
-            Spec { name: "follow_up.grace_days", label: "Grace period (days)", help: "Days after an instalment's due date before it counts as missed.", kind: Kind::Whole },
-            Spec { name: "follow_up.missed_in_a_row_to_break", label: "Missed instalments that end the plan", help: "This many missed in a row end the plan; the journey resumes.", kind: Kind::Whole },
+            Spec {
+                name: "follow_up.reminder_days_before",
+                label: "Reminder before each instalment (days)",
+                help: "0 sends no reminder.",
+                kind: Kind::Whole,
+            },
+            Spec {
+                name: "follow_up.grace_days",
+                label: "Grace period (days)",
+                help: "Days after an instalment's due date before it counts as missed.",
+                kind: Kind::Whole,
+            },
+            Spec {
+                name: "follow_up.missed_in_a_row_to_break",
+                label: "Missed instalments that end the plan",
+                help: "This many missed in a row end the plan; the journey resumes.",
+                kind: Kind::Whole,
+            },
         ],
     ),
 ];
@@ -169,10 +279,9 @@ async fn visible_creditor(
     };
     let sees = match &user.scope {
         StaffScope::Creditor { creditor } => creditor == &id,
-        StaffScope::Agency { agency, .. } => ctx
-            .agency(agency)
-            .await?
-            .is_some_and(|a| a.acts_for(&id)),
+        StaffScope::Agency { agency, .. } => {
+            ctx.agency(agency).await?.is_some_and(|a| a.acts_for(&id))
+        }
     };
     if !sees {
         return Ok(None);
@@ -230,7 +339,11 @@ async fn start(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
     };
     page_response(
         StatusCode::OK,
-        page("Creditor settings", Some((&user, &session.csrf_token)), body),
+        page(
+            "Creditor settings",
+            Some((&user, &session.csrf_token)),
+            body,
+        ),
     )
 }
 
@@ -278,7 +391,11 @@ fn mandate_from(
 ) -> Result<Mandate, HashMap<&'static str, Vec<String>>> {
     let mut errors: HashMap<&'static str, Vec<String>> = HashMap::new();
     let mut json = json!({});
-    let given = |name: &str| form.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let given = |name: &str| {
+        form.get(name)
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    };
     let amount = |text: &str| {
         decimal_input::parse(text)
             .filter(|d| d.abs() < Decimal::from(decimal_input::LIMIT))
@@ -305,10 +422,9 @@ fn mandate_from(
                     } else if amount(&raw) {
                         Some(json!(raw))
                     } else {
-                        errors
-                            .entry(spec.name)
-                            .or_default()
-                            .push("must be a number like 300 or 12.5 (a point before decimals)".into());
+                        errors.entry(spec.name).or_default().push(
+                            "must be a number like 300 or 12.5 (a point before decimals)".into(),
+                        );
                         None
                     }
                 }
@@ -327,7 +443,10 @@ fn mandate_from(
                             None
                         }
                         _ => {
-                            errors.entry(spec.name).or_default().push("choose one".into());
+                            errors
+                                .entry(spec.name)
+                                .or_default()
+                                .push("choose one".into());
                             None
                         }
                     }
@@ -335,7 +454,10 @@ fn mandate_from(
                 Kind::Identity => match raw.as_str() {
                     "none" | "postcode" | "birth_date" => Some(json!(raw)),
                     _ => {
-                        errors.entry(spec.name).or_default().push("choose one".into());
+                        errors
+                            .entry(spec.name)
+                            .or_default()
+                            .push("choose one".into());
                         None
                     }
                 },
@@ -349,9 +471,8 @@ fn mandate_from(
     if !errors.is_empty() {
         return Err(errors);
     }
-    serde_json::from_value(json).map_err(|e| {
-        HashMap::from([("deferral.allowed", vec![format!("could not be read: {e}")])])
-    })
+    serde_json::from_value(json)
+        .map_err(|e| HashMap::from([("deferral.allowed", vec![format!("could not be read: {e}")])]))
 }
 
 fn who(by: &ChangedBy) -> String {
@@ -382,10 +503,13 @@ async fn settings_page(
     message: Option<&str>,
     status: StatusCode,
 ) -> HttpResponse {
-    let editable = match setting_versions::may_change(ctx, &Changer::Staff(Box::new(user.clone())), creditor).await {
-        Ok(may) => may,
-        Err(e) => return unavailable(&e),
-    };
+    let editable =
+        match setting_versions::may_change(ctx, &Changer::Staff(Box::new(user.clone())), creditor)
+            .await
+        {
+            Ok(may) => may,
+            Err(e) => return unavailable(&e),
+        };
     let versions = match setting_versions::versions::<Mandate>(ctx, &creditor.id).await {
         Ok(v) => v,
         Err(e) => return unavailable(&e),
@@ -473,10 +597,7 @@ async fn settings_page(
         }
         (versions_section(creditor, &versions, csrf, editable))
     };
-    page_response(
-        status,
-        page("Creditor settings", Some((user, csrf)), body),
-    )
+    page_response(status, page("Creditor settings", Some((user, csrf)), body))
 }
 
 fn versions_section(

@@ -76,7 +76,10 @@ impl TenantStore for EmbeddedStore {
 
     async fn mandate(&self, creditor: &CreditorId) -> StoreResult<Option<Mandate>> {
         let inner = self.lock()?;
-        Ok(in_force(inner.mandate_versions.get(creditor), inner.mandates.get(creditor)))
+        Ok(in_force(
+            inner.mandate_versions.get(creditor),
+            inner.mandates.get(creditor),
+        ))
     }
 
     async fn mandate_versions(&self, creditor: &CreditorId) -> StoreResult<Vec<Version<Mandate>>> {
@@ -94,12 +97,21 @@ impl TenantStore for EmbeddedStore {
         after: u32,
         new: &[Version<Mandate>],
     ) -> StoreResult<bool> {
-        self.write(|inner| Ok(append(inner.mandate_versions.entry_or_default(creditor.clone()), after, new)))
+        self.write(|inner| {
+            Ok(append(
+                inner.mandate_versions.entry_or_default(creditor.clone()),
+                after,
+                new,
+            ))
+        })
     }
 
     async fn journey(&self, creditor: &CreditorId) -> StoreResult<Option<Journey>> {
         let inner = self.lock()?;
-        Ok(in_force(inner.journey_versions.get(creditor), inner.journeys.get(creditor)))
+        Ok(in_force(
+            inner.journey_versions.get(creditor),
+            inner.journeys.get(creditor),
+        ))
     }
 
     async fn journey_versions(&self, creditor: &CreditorId) -> StoreResult<Vec<Version<Journey>>> {
@@ -117,7 +129,13 @@ impl TenantStore for EmbeddedStore {
         after: u32,
         new: &[Version<Journey>],
     ) -> StoreResult<bool> {
-        self.write(|inner| Ok(append(inner.journey_versions.entry_or_default(creditor.clone()), after, new)))
+        self.write(|inner| {
+            Ok(append(
+                inner.journey_versions.entry_or_default(creditor.clone()),
+                after,
+                new,
+            ))
+        })
     }
 }
 

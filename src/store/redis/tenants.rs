@@ -129,7 +129,9 @@ impl TenantStore for RedisStore {
     }
 
     async fn mandate(&self, creditor: &CreditorId) -> StoreResult<Option<Mandate>> {
-        let last = self.last_version(self.keys.mandate_versions(creditor)).await?;
+        let last = self
+            .last_version(self.keys.mandate_versions(creditor))
+            .await?;
         match last {
             Some(version) => Ok(Some(version.content)),
             None => self.earlier(self.keys.mandate(creditor)).await,
@@ -151,7 +153,9 @@ impl TenantStore for RedisStore {
     }
 
     async fn journey(&self, creditor: &CreditorId) -> StoreResult<Option<Journey>> {
-        let last = self.last_version(self.keys.journey_versions(creditor)).await?;
+        let last = self
+            .last_version(self.keys.journey_versions(creditor))
+            .await?;
         match last {
             Some(version) => Ok(Some(version.content)),
             None => self.earlier(self.keys.journey(creditor)).await,
