@@ -51,13 +51,17 @@ pub enum TenantError {
     },
 }
 
+/// Per creditor, when it was read and the `T` in force as changed at run time, with its
+/// version number.
+type InForce<T> = RwLock<HashMap<CreditorId, (Instant, Option<(u32, T)>)>>;
+
 /// What a process remembers of agencies and mandates (see [`CACHE_TTL`]).
 #[derive(Default)]
 pub struct TenantCache {
     agencies: RwLock<HashMap<AgencyId, (Instant, Option<Agency>)>>,
     /// The mandate in force as changed at run time, with its version number.
-    mandates: RwLock<HashMap<CreditorId, (Instant, Option<(u32, Mandate)>)>>,
-    journeys: RwLock<HashMap<CreditorId, (Instant, Option<(u32, Journey)>)>>,
+    mandates: InForce<Mandate>,
+    journeys: InForce<Journey>,
 }
 
 fn fresh<K: std::hash::Hash + Eq, V: Clone>(
@@ -276,7 +280,7 @@ impl Tenants {
 #[async_trait::async_trait]
 pub trait Setting: Clone + Send + Sync + Sized + serde::Serialize + 'static {
     fn configured(creditor: &Creditor) -> &Self;
-    fn cache(cache: &TenantCache) -> &RwLock<HashMap<CreditorId, (Instant, Option<(u32, Self)>)>>;
+    fn cache(cache: &TenantCache) -> &InForce<Self>;
     /// What the store holds in force (the last version, or one saved before versions).
     async fn saved(store: &SharedStore, id: &CreditorId) -> Result<Option<Self>, StoreError>;
     async fn versions(
@@ -296,9 +300,7 @@ impl Setting for Mandate {
     fn configured(creditor: &Creditor) -> &Mandate {
         &creditor.mandate
     }
-    fn cache(
-        cache: &TenantCache,
-    ) -> &RwLock<HashMap<CreditorId, (Instant, Option<(u32, Mandate)>)>> {
+    fn cache(cache: &TenantCache) -> &InForce<Mandate> {
         &cache.mandates
     }
     async fn saved(store: &SharedStore, id: &CreditorId) -> Result<Option<Mandate>, StoreError> {
@@ -325,9 +327,7 @@ impl Setting for Journey {
     fn configured(creditor: &Creditor) -> &Journey {
         &creditor.journey
     }
-    fn cache(
-        cache: &TenantCache,
-    ) -> &RwLock<HashMap<CreditorId, (Instant, Option<(u32, Journey)>)>> {
+    fn cache(cache: &TenantCache) -> &InForce<Journey> {
         &cache.journeys
     }
     async fn saved(store: &SharedStore, id: &CreditorId) -> Result<Option<Journey>, StoreError> {

@@ -2309,13 +2309,13 @@ async fn a_reopened_file_has_everything_written_through_every_concern() {
         );
         assert!(
             store
-                .add_mandate_versions(&creditor, 0, &[mandate_version.clone()])
+                .add_mandate_versions(&creditor, 0, std::slice::from_ref(&mandate_version))
                 .await
                 .expect("mandate")
         );
         assert!(
             store
-                .add_journey_versions(&creditor, 0, &[journey_version.clone()])
+                .add_journey_versions(&creditor, 0, std::slice::from_ref(&journey_version))
                 .await
                 .expect("journey")
         );
