@@ -14,6 +14,7 @@ use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::journey::Journey;
 use crate::domain::mandate::Mandate;
+use crate::domain::setting_history::{ChangedBy, Version, next_versions};
 use crate::store::{ApiKeyRecord, SharedStore, StoreError};
 
 /// How long a process trusts what it read about an agency or a mandate. Changes made through
@@ -50,12 +51,17 @@ pub enum TenantError {
     },
 }
 
+/// Per creditor, when it was read and the `T` in force as changed at run time, with its
+/// version number.
+type InForce<T> = RwLock<HashMap<CreditorId, (Instant, Option<(u32, T)>)>>;
+
 /// What a process remembers of agencies and mandates (see [`CACHE_TTL`]).
 #[derive(Default)]
 pub struct TenantCache {
     agencies: RwLock<HashMap<AgencyId, (Instant, Option<Agency>)>>,
-    mandates: RwLock<HashMap<CreditorId, (Instant, Option<Mandate>)>>,
-    journeys: RwLock<HashMap<CreditorId, (Instant, Option<Journey>)>>,
+    /// The mandate in force as changed at run time, with its version number.
+    mandates: InForce<Mandate>,
+    journeys: InForce<Journey>,
 }
 
 fn fresh<K: std::hash::Hash + Eq, V: Clone>(
@@ -161,31 +167,101 @@ impl Tenants {
             return Ok(None);
         };
         let mut creditor = configured.clone();
-        if let Some(mandate) = self.mandate_override(id).await? {
+        if let Some((number, mandate)) = self.in_force::<Mandate>(id).await? {
             creditor.mandate = mandate;
+            creditor.mandate_version = number;
         }
-        if let Some(journey) = self.journey_override(id).await? {
+        if let Some((_, journey)) = self.in_force::<Journey>(id).await? {
             creditor.journey = journey;
         }
         Ok(Some(creditor))
     }
 
-    async fn journey_override(&self, id: &CreditorId) -> Result<Option<Journey>, StoreError> {
-        if let Some(journey) = fresh(&self.cache.journeys, id) {
-            return Ok(journey);
+    /// The `T` in force as changed at run time, with its version number (1 for one saved
+    /// before versions were kept).
+    async fn in_force<T: Setting>(&self, id: &CreditorId) -> Result<Option<(u32, T)>, StoreError> {
+        if let Some(found) = fresh(T::cache(&self.cache), id) {
+            return Ok(found);
         }
-        let journey = self.store.journey(id).await?;
-        remember(&self.cache.journeys, id.clone(), journey.clone());
-        Ok(journey)
+        let found = match T::versions(&self.store, id).await?.pop() {
+            Some(last) => Some((last.number, last.content)),
+            None => T::saved(&self.store, id).await?.map(|earlier| (1, earlier)),
+        };
+        remember(T::cache(&self.cache), id.clone(), found.clone());
+        Ok(found)
     }
 
-    async fn mandate_override(&self, id: &CreditorId) -> Result<Option<Mandate>, StoreError> {
-        if let Some(mandate) = fresh(&self.cache.mandates, id) {
-            return Ok(mandate);
+    /// Every version of `creditor`'s `T`, oldest first: the stored ones, or while it was
+    /// never changed here, version 1 as in force (the configuration's, or one saved before
+    /// versions were kept).
+    pub async fn history<T: Setting>(
+        &self,
+        config: &AppConfig,
+        id: &CreditorId,
+    ) -> Result<Vec<Version<T>>, StoreError> {
+        let stored = T::versions(&self.store, id).await?;
+        if !stored.is_empty() {
+            return Ok(stored);
         }
-        let mandate = self.store.mandate(id).await?;
-        remember(&self.cache.mandates, id.clone(), mandate.clone());
-        Ok(mandate)
+        Ok(self
+            .original::<T>(config, id)
+            .await?
+            .map(|(content, by)| Version {
+                number: 1,
+                by,
+                at: None,
+                content,
+            })
+            .into_iter()
+            .collect())
+    }
+
+    /// What was in force before the first versioned change, and whose it was.
+    async fn original<T: Setting>(
+        &self,
+        config: &AppConfig,
+        id: &CreditorId,
+    ) -> Result<Option<(T, ChangedBy)>, StoreError> {
+        if let Some(earlier) = T::saved(&self.store, id).await? {
+            return Ok(Some((earlier, ChangedBy::Unrecorded)));
+        }
+        Ok(config
+            .creditors
+            .get(id)
+            .map(|c| (T::configured(c).clone(), ChangedBy::Configuration)))
+    }
+
+    /// Makes `content` (already checked) `creditor`'s `T` in force as a new version by `by`;
+    /// returns its number. A change made meanwhile by another process is kept as the version
+    /// before this one.
+    pub async fn change<T: Setting>(
+        &self,
+        config: &AppConfig,
+        id: &CreditorId,
+        content: &T,
+        by: ChangedBy,
+        at: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        for _ in 0..5 {
+            let history = T::versions(&self.store, id).await?;
+            let original = match history.is_empty() {
+                true => self.original::<T>(config, id).await?,
+                false => None,
+            };
+            let original = original.unwrap_or((content.clone(), ChangedBy::Configuration));
+            let (after, new) =
+                next_versions(&history, (&original.0, original.1), content, by.clone(), at);
+            if T::add(&self.store, id, after, &new).await? {
+                let number = new.last().map_or(1, |v| v.number);
+                remember(
+                    T::cache(&self.cache),
+                    id.clone(),
+                    Some((number, content.clone())),
+                );
+                return Ok(number);
+            }
+        }
+        Err(StoreError::Conflict)
     }
 
     /// Saves an agency and remembers it, so this process sees the change at once.
@@ -198,26 +274,77 @@ impl Tenants {
         );
         Ok(())
     }
+}
 
-    /// Replaces a creditor's mandate (already checked against its jurisdiction).
-    pub async fn replace_mandate(
-        &self,
+/// A creditor's setting kept in versions: its mandate or its journey.
+#[async_trait::async_trait]
+pub trait Setting: Clone + Send + Sync + Sized + serde::Serialize + 'static {
+    fn configured(creditor: &Creditor) -> &Self;
+    fn cache(cache: &TenantCache) -> &InForce<Self>;
+    /// What the store holds in force (the last version, or one saved before versions).
+    async fn saved(store: &SharedStore, id: &CreditorId) -> Result<Option<Self>, StoreError>;
+    async fn versions(
+        store: &SharedStore,
         id: &CreditorId,
-        mandate: &Mandate,
-    ) -> Result<(), StoreError> {
-        self.store.save_mandate(id, mandate).await?;
-        remember(&self.cache.mandates, id.clone(), Some(mandate.clone()));
-        Ok(())
+    ) -> Result<Vec<Version<Self>>, StoreError>;
+    async fn add(
+        store: &SharedStore,
+        id: &CreditorId,
+        after: u32,
+        new: &[Version<Self>],
+    ) -> Result<bool, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl Setting for Mandate {
+    fn configured(creditor: &Creditor) -> &Mandate {
+        &creditor.mandate
     }
-
-    /// Replaces a creditor's journey (already checked like `check-config` checks a file).
-    pub async fn replace_journey(
-        &self,
+    fn cache(cache: &TenantCache) -> &InForce<Mandate> {
+        &cache.mandates
+    }
+    async fn saved(store: &SharedStore, id: &CreditorId) -> Result<Option<Mandate>, StoreError> {
+        store.mandate(id).await
+    }
+    async fn versions(
+        store: &SharedStore,
         id: &CreditorId,
-        journey: &Journey,
-    ) -> Result<(), StoreError> {
-        self.store.save_journey(id, journey).await?;
-        remember(&self.cache.journeys, id.clone(), Some(journey.clone()));
-        Ok(())
+    ) -> Result<Vec<Version<Mandate>>, StoreError> {
+        store.mandate_versions(id).await
+    }
+    async fn add(
+        store: &SharedStore,
+        id: &CreditorId,
+        after: u32,
+        new: &[Version<Mandate>],
+    ) -> Result<bool, StoreError> {
+        store.add_mandate_versions(id, after, new).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Setting for Journey {
+    fn configured(creditor: &Creditor) -> &Journey {
+        &creditor.journey
+    }
+    fn cache(cache: &TenantCache) -> &InForce<Journey> {
+        &cache.journeys
+    }
+    async fn saved(store: &SharedStore, id: &CreditorId) -> Result<Option<Journey>, StoreError> {
+        store.journey(id).await
+    }
+    async fn versions(
+        store: &SharedStore,
+        id: &CreditorId,
+    ) -> Result<Vec<Version<Journey>>, StoreError> {
+        store.journey_versions(id).await
+    }
+    async fn add(
+        store: &SharedStore,
+        id: &CreditorId,
+        after: u32,
+        new: &[Version<Journey>],
+    ) -> Result<bool, StoreError> {
+        store.add_journey_versions(id, after, new).await
     }
 }

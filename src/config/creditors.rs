@@ -21,6 +21,7 @@ use crate::domain::journey::Journey;
 use crate::domain::kid::KidAlgorithm;
 use crate::domain::mandate::Mandate;
 use crate::domain::money::Currency;
+use crate::domain::setting_history::ChangePolicy;
 use crate::i18n::Texts;
 
 /// One creditor file: `[creditor]` with its identity and payment details.
@@ -72,6 +73,10 @@ struct CreditorSection {
     /// Who computes late-payment interest: "agency" (interest lines, the default) or "innfri".
     #[serde(default)]
     interest: InterestAccrual,
+    /// Who besides the creditor's own users may change its mandate and journey: "creditor"
+    /// (the default) or a list of agency ids.
+    #[serde(default)]
+    changes_by: ChangePolicy,
 }
 
 fn yes() -> bool {
@@ -231,6 +236,8 @@ fn build_creditor(
             interest: c.interest,
             // Filled in by the caller from `[law.*]`.
             late_interest: Vec::new(),
+            changes_by: c.changes_by,
+            mandate_version: 1,
         }),
         _ => Err(errors),
     }

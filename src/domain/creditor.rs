@@ -122,6 +122,17 @@ pub struct Creditor {
     /// (`[law.no] late_interest`), filled in when the configuration is loaded.
     #[serde(skip)]
     pub late_interest: Vec<super::interest::RatePeriod>,
+    /// Who besides the creditor's own users may change its mandate and journey.
+    #[serde(default)]
+    pub changes_by: super::setting_history::ChangePolicy,
+    /// The number of the mandate version in force (1: the configuration's); decisions on
+    /// debtors' requests record it.
+    #[serde(default = "first_version")]
+    pub mandate_version: u32,
+}
+
+fn first_version() -> u32 {
+    1
 }
 
 impl Creditor {

@@ -512,6 +512,8 @@ pub(crate) mod tests {
             journey: typical(),
             interest: Default::default(),
             late_interest: Vec::new(),
+            changes_by: Default::default(),
+            mandate_version: 1,
         }
     }
 

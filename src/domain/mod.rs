@@ -30,6 +30,7 @@ pub mod reply;
 pub mod retention;
 pub mod self_service;
 pub mod send_decision;
+pub mod setting_history;
 pub mod sms_segments;
 pub mod staff;
 pub mod text;

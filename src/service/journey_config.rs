@@ -2,10 +2,12 @@
 //! creditor file (shape, the law of its jurisdiction, the named Fluent texts and their SMS
 //! parts); the engine follows the new one from then on.
 
+use chrono::{DateTime, Utc};
+
+use super::setting_versions::{self, Changer};
 use crate::config::journey_problems;
 use crate::context::AppContext;
 use crate::domain::creditor::Creditor;
-use crate::domain::ids::AgencyId;
 use crate::domain::journey::Journey;
 use crate::store::StoreError;
 
@@ -22,6 +24,12 @@ pub enum JourneyConfigError {
     /// Every rule the journey breaks, each naming its field.
     #[error("the journey breaks {} rule(s)", .0.len())]
     Breaks(Vec<JourneyProblem>),
+    /// The creditor's `changes_by` does not let this agency or user change it.
+    #[error("the creditor does not let you change its journey")]
+    NotAllowed,
+    /// No such version to restore.
+    #[error("no such version")]
+    NoVersion,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -60,23 +68,49 @@ pub fn problems(ctx: &AppContext, creditor: &Creditor, journey: &Journey) -> Vec
         .collect()
 }
 
-/// Replaces `creditor`'s journey with `journey`, as `agency` asks, if it passes every check;
-/// a refused journey changes nothing.
+/// Replaces `creditor`'s journey with `journey`, as `who` asks, if the creditor lets them
+/// and it passes every check; a refused journey changes nothing. Returns the new version's
+/// number.
 pub async fn replace(
     ctx: &AppContext,
-    agency: &AgencyId,
+    who: &Changer,
     creditor: &Creditor,
     journey: &Journey,
-) -> Result<(), JourneyConfigError> {
+    now: DateTime<Utc>,
+) -> Result<u32, JourneyConfigError> {
+    if !setting_versions::may_change(ctx, who, creditor).await? {
+        return Err(JourneyConfigError::NotAllowed);
+    }
     let found = problems(ctx, creditor, journey);
     if !found.is_empty() {
         return Err(JourneyConfigError::Breaks(found));
     }
-    // No event, for the reason `service::mandates::replace` gives: the store saves a journey on
-    // its own, with no outbox append in the same step. The log line is the record.
-    ctx.tenants.replace_journey(&creditor.id, journey).await?;
-    tracing::info!(%agency, creditor = %creditor.id, steps = journey.steps.len(), "journey replaced");
-    Ok(())
+    // No event, for the reason `service::mandates::replace` gives; the version is the record.
+    let number = ctx
+        .tenants
+        .change(&ctx.config, &creditor.id, journey, who.changed_by(), now)
+        .await?;
+    tracing::info!(by = %who.describe(), creditor = %creditor.id, steps = journey.steps.len(), version = number, "journey replaced");
+    Ok(number)
+}
+
+/// Makes version `number` of `creditor`'s journey the one in force again, as a new version,
+/// judged like [`replace`].
+pub async fn restore(
+    ctx: &AppContext,
+    who: &Changer,
+    creditor: &Creditor,
+    number: u32,
+    now: DateTime<Utc>,
+) -> Result<(u32, Journey), JourneyConfigError> {
+    if !setting_versions::may_change(ctx, who, creditor).await? {
+        return Err(JourneyConfigError::NotAllowed);
+    }
+    let old = setting_versions::version::<Journey>(ctx, &creditor.id, number)
+        .await?
+        .ok_or(JourneyConfigError::NoVersion)?;
+    let number = replace(ctx, who, creditor, &old.content, now).await?;
+    Ok((number, old.content))
 }
 
 #[cfg(test)]

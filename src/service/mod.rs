@@ -27,6 +27,7 @@ pub mod retry;
 pub mod reviews;
 pub mod self_service;
 pub mod sessions;
+pub mod setting_versions;
 pub mod staff;
 pub mod staff_cases;
 pub mod staff_login;

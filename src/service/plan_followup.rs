@@ -187,7 +187,8 @@ fn review_now(
         return;
     };
     let (plan, terms) = limited;
-    let facts = case.facts();
+    let owed = creditor.owed_on(today);
+    let facts = case.facts(&owed);
     let mandate = &creditor.mandate;
     let proposal = best_plan(&facts, mandate, today).or_else(|| {
         limited_schedule(
@@ -202,7 +203,7 @@ fn review_now(
     let mut data = serde_json::json!({
         "case_id": case.id,
         "external_ref": case.external_ref,
-        "balance": case.balance(),
+        "balance": case.balance(&owed),
         "period_ended_on": terms.ends_on,
         "instalments": plan.instalments.len(),
     });

@@ -145,6 +145,7 @@ pub async fn approve_by(
     let request = case
         .take_review(request_id)
         .ok_or(ReviewError::RequestNotFound)?;
+    let audit_before = case.audit.len();
     // The creditor's today, and what is owed then (with the interest innfri accrues, if it does).
     let owed = crate::service::owed::owed_on(&creditor, now);
     let today = owed.day;
@@ -200,11 +201,18 @@ pub async fn approve_by(
             )
         }
     };
+    let mut data = with_ids(&case, data);
+    super::setting_versions::note_mandate_version(
+        &mut case,
+        audit_before,
+        creditor.mandate_version,
+        &mut data,
+    );
     let event = Event::new(
         case.agency_id.clone(),
         Some(case.id.clone()),
         kind,
-        with_ids(&case, data),
+        data,
         now,
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;

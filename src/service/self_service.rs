@@ -89,6 +89,7 @@ pub async fn decide(
     let today = owed.day;
     let decision = evaluate(&case.facts(&owed), &creditor.mandate, &request, today);
     let mut case: Case = case.clone();
+    let audit_before = case.audit.len();
     let (kind, receipt, data) = match &decision {
         Decision::Refused { .. } => {
             return Ok(Decided {
@@ -141,6 +142,12 @@ pub async fn decide(
         map.insert("case_id".into(), serde_json::json!(case.id));
         map.insert("external_ref".into(), serde_json::json!(case.external_ref));
     }
+    super::setting_versions::note_mandate_version(
+        &mut case,
+        audit_before,
+        creditor.mandate_version,
+        &mut data,
+    );
     let event = Event::new(
         case.agency_id.clone(),
         Some(case.id.clone()),

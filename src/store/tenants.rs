@@ -8,6 +8,7 @@ use crate::domain::creditor::Agency;
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::journey::Journey;
 use crate::domain::mandate::Mandate;
+use crate::domain::setting_history::Version;
 
 /// An API key as stored: never the key, only what it grants and whether it still does.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -42,10 +43,29 @@ pub trait TenantStore: Send + Sync {
         key_id: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<bool>;
-    /// The mandate that replaced the configured one, if any.
+    /// The mandate that replaced the configured one, if any: the last of its versions, or one
+    /// saved before versions were kept.
     async fn mandate(&self, creditor: &CreditorId) -> StoreResult<Option<Mandate>>;
-    async fn save_mandate(&self, creditor: &CreditorId, mandate: &Mandate) -> StoreResult<()>;
-    /// The journey that replaced the configured one, if any.
+    /// The creditor's mandate versions, oldest first; empty while the configuration's is in
+    /// force unchanged.
+    async fn mandate_versions(&self, creditor: &CreditorId) -> StoreResult<Vec<Version<Mandate>>>;
+    /// Appends `new` to the creditor's mandate versions if it has exactly `after` of them now,
+    /// in one step; the last one is the mandate in force from then on. False (nothing
+    /// written): another change came first.
+    async fn add_mandate_versions(
+        &self,
+        creditor: &CreditorId,
+        after: u32,
+        new: &[Version<Mandate>],
+    ) -> StoreResult<bool>;
+    /// The journey that replaced the configured one, if any (as [`TenantStore::mandate`]).
     async fn journey(&self, creditor: &CreditorId) -> StoreResult<Option<Journey>>;
-    async fn save_journey(&self, creditor: &CreditorId, journey: &Journey) -> StoreResult<()>;
+    async fn journey_versions(&self, creditor: &CreditorId) -> StoreResult<Vec<Version<Journey>>>;
+    /// As [`TenantStore::add_mandate_versions`], for the journey.
+    async fn add_journey_versions(
+        &self,
+        creditor: &CreditorId,
+        after: u32,
+        new: &[Version<Journey>],
+    ) -> StoreResult<bool>;
 }

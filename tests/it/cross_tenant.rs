@@ -85,11 +85,9 @@ async fn agency_b_cannot_read_change_or_detect_agency_a_cases(backend: Backend) 
             if !["get", "post", "put", "delete", "patch"].contains(&method.as_str()) {
                 continue;
             }
-            // A mandate is the creditor's, and B acts for that creditor too: replacing it is
-            // B's right, not a view into A's cases (tests/it/mandates.rs covers who may).
-            if template.ends_with("/mandate") && method != "get" {
-                continue;
-            }
+            // A mandate is the creditor's, and B acts for that creditor too; the creditor's
+            // `changes_by` names only A, so B's replace is refused like every other change here
+            // (tests/it/mandate_versions.rs covers who may).
             let path = template
                 .replace("{id}", &case_id)
                 .replace("{message_id}", &message_id)

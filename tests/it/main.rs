@@ -28,6 +28,7 @@ mod journey_api;
 mod journeys;
 mod languages;
 mod logging;
+mod mandate_versions;
 mod mandates;
 mod metrics;
 mod online_payments;

@@ -202,7 +202,8 @@ async fn app_with_two_creditors(backend: Backend) -> TestApp {
     let original = common::example_mandate();
     let other = original
         .replace("id = \"nordlys-energi\"", "id = \"fjell-kraft\"")
-        .replace("Nordlys Energi AS", "Fjell Kraft AS");
+        .replace("Nordlys Energi AS", "Fjell Kraft AS")
+        .replace("changes_by = [", "changes_by = [\"agency-c\", ");
     assert_ne!(other, original);
     let agencies = json!([
         {"id": "agency-a", "name": "A Inkasso AS", "api_key_sha256": [hex::encode(api_key_hash(KEY_A))], "creditors": ["nordlys-energi"]},

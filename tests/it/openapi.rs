@@ -32,6 +32,24 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/creditors/{creditor_id}/journey"),
     ("put", "/api/v1/creditors/{creditor_id}/journey"),
     ("get", "/api/v1/creditors/{creditor_id}/journey/stats"),
+    ("get", "/api/v1/creditors/{creditor_id}/mandate/versions"),
+    (
+        "get",
+        "/api/v1/creditors/{creditor_id}/mandate/versions/{number}",
+    ),
+    (
+        "post",
+        "/api/v1/creditors/{creditor_id}/mandate/versions/{number}/restore",
+    ),
+    ("get", "/api/v1/creditors/{creditor_id}/journey/versions"),
+    (
+        "get",
+        "/api/v1/creditors/{creditor_id}/journey/versions/{number}",
+    ),
+    (
+        "post",
+        "/api/v1/creditors/{creditor_id}/journey/versions/{number}/restore",
+    ),
 ];
 
 const METHODS: &[&str] = &[

@@ -22,6 +22,7 @@ use innfri::domain::message::{
     ContactCap, Message, MessageStatus, ProviderRef, Recipient, Template,
 };
 use innfri::domain::money::{Currency, Money};
+use innfri::domain::setting_history::{ChangedBy, Version};
 use innfri::links::TokenDigest;
 use innfri::store::{
     ApiKeyRecord, CaseInsert, EmbeddedStore, IdempotencyBegin, QueueDepth, RedisStore,
@@ -1870,17 +1871,55 @@ async fn agencies_keys_and_mandates_are_kept_per_tenant(backend: Backend) {
         },
         ..Mandate::default()
     };
-    store
-        .save_mandate(&creditor, &mandate(14))
-        .await
-        .expect("save");
-    store
-        .save_mandate(&creditor, &mandate(21))
-        .await
-        .expect("save");
+    let version = |number, max_days, hours| Version {
+        number,
+        by: if number == 1 {
+            ChangedBy::Configuration
+        } else {
+            ChangedBy::Agency {
+                agency: AgencyId::parse("a").expect("id"),
+                key_id: Some("k1".into()),
+            }
+        },
+        at: (number > 1).then(|| now + Duration::hours(hours)),
+        content: mandate(max_days),
+    };
+    assert!(
+        store
+            .add_mandate_versions(&creditor, 0, &[version(1, 14, 0), version(2, 21, 1)])
+            .await
+            .expect("save")
+    );
+    // Someone who read the history before that change cannot append as if it had not been.
+    assert!(
+        !store
+            .add_mandate_versions(&creditor, 1, &[version(2, 30, 2)])
+            .await
+            .expect("save"),
+        "a change made meanwhile is never overwritten"
+    );
+    assert!(
+        store
+            .add_mandate_versions(&creditor, 2, &[version(3, 30, 2)])
+            .await
+            .expect("save")
+    );
     assert_eq!(
         store.mandate(&creditor).await.expect("read"),
-        Some(mandate(21))
+        Some(mandate(30)),
+        "the last version is in force"
+    );
+    assert_eq!(
+        store.mandate_versions(&creditor).await.expect("read"),
+        vec![version(1, 14, 0), version(2, 21, 1), version(3, 30, 2)],
+        "every version with who and when, oldest first"
+    );
+    assert_eq!(
+        store
+            .mandate_versions(&CreditorId::parse("other").expect("id"))
+            .await
+            .expect("read"),
+        vec![]
     );
     assert_eq!(
         store
@@ -1920,17 +1959,44 @@ async fn a_creditor_s_replaced_journey_is_kept_per_creditor(backend: Backend) {
         }],
         ..Journey::default()
     };
-    store
-        .save_journey(&creditor, &journey(3))
-        .await
-        .expect("save");
-    store
-        .save_journey(&creditor, &journey(5))
-        .await
-        .expect("save");
+    let version = |number, days| Version {
+        number,
+        by: ChangedBy::Staff {
+            user: innfri::domain::staff::StaffUserId::parse("usr_0a1b").expect("id"),
+        },
+        at: None,
+        content: journey(days),
+    };
+    assert!(
+        store
+            .add_journey_versions(&creditor, 0, &[version(1, 3)])
+            .await
+            .expect("save")
+    );
+    assert!(
+        !store
+            .add_journey_versions(&creditor, 0, &[version(1, 4)])
+            .await
+            .expect("save")
+    );
+    assert!(
+        store
+            .add_journey_versions(&creditor, 1, &[version(2, 5)])
+            .await
+            .expect("save")
+    );
     assert_eq!(
         store.journey(&creditor).await.expect("read"),
         Some(journey(5))
+    );
+    assert_eq!(
+        store.journey_versions(&creditor).await.expect("read"),
+        vec![version(1, 3), version(2, 5)]
+    );
+    assert_eq!(
+        store.mandate_versions(&creditor).await.expect("read"),
+        vec![],
+        "journey versions are not mandate versions"
     );
     let other = CreditorId::parse("other").expect("id");
     assert_eq!(store.journey(&other).await.expect("read"), None);
@@ -2186,6 +2252,21 @@ async fn a_reopened_file_has_everything_written_through_every_concern() {
     let now = Utc::now();
     let agency = AgencyId::parse("a").expect("id");
     let creditor = CreditorId::parse("nordlys-energi").expect("id");
+    let mandate_version = Version {
+        number: 1,
+        by: ChangedBy::Agency {
+            agency: agency.clone(),
+            key_id: None,
+        },
+        at: Some(now),
+        content: Mandate::default(),
+    };
+    let journey_version = Version {
+        number: 1,
+        by: ChangedBy::Configuration,
+        at: None,
+        content: innfri::domain::journey::Journey::default(),
+    };
     let c = case("a", "R1");
     let link_digest = TokenDigest::of("link");
     let session_digest = cookie(&c.id, "session");
@@ -2335,14 +2416,18 @@ async fn a_reopened_file_has_everything_written_through_every_concern() {
                 .await
                 .expect("revoke")
         );
-        store
-            .save_mandate(&creditor, &Mandate::default())
-            .await
-            .expect("mandate");
-        store
-            .save_journey(&creditor, &innfri::domain::journey::Journey::default())
-            .await
-            .expect("journey");
+        assert!(
+            store
+                .add_mandate_versions(&creditor, 0, std::slice::from_ref(&mandate_version))
+                .await
+                .expect("mandate")
+        );
+        assert!(
+            store
+                .add_journey_versions(&creditor, 0, std::slice::from_ref(&journey_version))
+                .await
+                .expect("journey")
+        );
     }
 
     let store: SharedStore = Arc::new(EmbeddedStore::open(&path, None).expect("reopen"));
@@ -2501,6 +2586,14 @@ async fn a_reopened_file_has_everything_written_through_every_concern() {
     assert_eq!(
         store.journey(&creditor).await.expect("journey"),
         Some(innfri::domain::journey::Journey::default())
+    );
+    assert_eq!(
+        store.mandate_versions(&creditor).await.expect("versions"),
+        vec![mandate_version]
+    );
+    assert_eq!(
+        store.journey_versions(&creditor).await.expect("versions"),
+        vec![journey_version]
     );
     assert_eq!(store.forget_case_answers(&c.id).await.expect("forget"), 1);
     drop(store);

@@ -71,6 +71,11 @@ pub enum ApiError {
     UnreadableBody(String),
     #[error("no pending request with this id on this case")]
     RequestNotFound,
+    /// The creditor's `changes_by` does not name this agency.
+    #[error("the creditor does not let this agency change its mandate and journey (changes_by)")]
+    ChangeNotAllowed,
+    #[error("no version with this number")]
+    VersionNotFound,
 }
 
 /// The body of every error answer of the agency API (also 404 for an unknown `/api/` path).
@@ -155,6 +160,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnreadableBody(_) => "invalid_body",
             ApiError::RequestNotFound => "request_not_found",
+            ApiError::ChangeNotAllowed => "change_not_allowed",
+            ApiError::VersionNotFound => "version_not_found",
         }
     }
 
@@ -262,6 +269,8 @@ impl From<MandateError> for ApiError {
                     })
                     .collect(),
             ),
+            MandateError::NotAllowed => ApiError::ChangeNotAllowed,
+            MandateError::NoVersion => ApiError::VersionNotFound,
             MandateError::Store(e) => ApiError::from(e),
         }
     }
@@ -298,7 +307,8 @@ impl ResponseError for ApiError {
             ApiError::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnreadableBody(_) => StatusCode::BAD_REQUEST,
-            ApiError::RequestNotFound => StatusCode::NOT_FOUND,
+            ApiError::RequestNotFound | ApiError::VersionNotFound => StatusCode::NOT_FOUND,
+            ApiError::ChangeNotAllowed => StatusCode::FORBIDDEN,
         }
     }
 

@@ -1,7 +1,7 @@
 //! `/api/v1/creditors/{id}/journey` and `/journey/stats`: the agency reads a creditor's collection
 //! journey, replaces it with one that passes what `check-config` checks, and sees which text works.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::ApiBody;
 use super::errors::{ApiError, Body as ErrorBody, FieldIssue};
@@ -74,6 +74,8 @@ impl From<JourneyConfigError> for ApiError {
                     })
                     .collect(),
             ),
+            JourneyConfigError::NotAllowed => ApiError::ChangeNotAllowed,
+            JourneyConfigError::NoVersion => ApiError::VersionNotFound,
             JourneyConfigError::Store(e) => ApiError::from(e),
         }
     }
@@ -122,13 +124,16 @@ pub(crate) async fn get_journey(
         ends with the rule's id in brackets (`(fee_too_early)`); `issues` lists every problem. \
         From the answer on, the engine plans the creditor's cases by the new journey (other \
         processes within 10 seconds); a step already queued for a case goes out as it was planned. \
-        Replacing emits no event.",
+        Only an agency the creditor's `changes_by` names may replace it (403 \
+        `change_not_allowed`); each replacement is kept as a new version \
+        (`…/journey/versions`). Replacing emits no event.",
     params(("creditor_id" = String, Path, description = "The creditor id, e.g. `nordlys-energi`")),
     request_body = Journey,
     responses(
         (status = 200, description = "Replaced: the journey now in force", body = Journey),
         (status = 400, description = "`invalid_json`: malformed JSON, a wrong type, a missing or unknown field (`field` names it)", body = ErrorBody),
         (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 403, description = "`change_not_allowed`: the creditor's `changes_by` does not name this agency (nothing changed)", body = ErrorBody),
         (status = 404, description = "`creditor_not_found` (also a creditor the agency does not act for)", body = ErrorBody),
         (status = 422, description = "`invalid_field`: the journey breaks a rule; `field` is the first problem, `issues` lists them all", body = ErrorBody),
         (status = 503, description = "`store_unavailable`", body = ErrorBody),
@@ -136,12 +141,14 @@ pub(crate) async fn get_journey(
 )]
 pub(crate) async fn replace_journey(
     ctx: web::Data<AppContext>,
+    req: HttpRequest,
     tenant: Tenant,
     path: web::Path<String>,
     body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
     let creditor = own_creditor(&ctx, &tenant, &path).await?;
     let journey: Journey = parse_json(body_json(&body)?)?;
-    journey_config::replace(&ctx, &tenant.0, &creditor, &journey).await?;
+    let who = super::setting_versions::agency_changer(&req, &tenant);
+    journey_config::replace(&ctx, &who, &creditor, &journey, ctx.clock.now()).await?;
     Ok(HttpResponse::Ok().json(&journey))
 }

@@ -1,7 +1,7 @@
 //! The agency's side of a creditor's mandate: read it, and replace it with one the jurisdiction
 //! pack accepts; debtors' requests are decided by the new one from then on.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::ApiBody;
 use super::errors::{ApiError, Body as ErrorBody};
@@ -93,13 +93,16 @@ pub(crate) async fn get_mandate(
         that breaks the law (fee cap, interest rate) or contradicts itself changes nothing and \
         is 422 with every problem under `issues`. From the answer on, debtors' requests for \
         every case of the creditor, of every agency acting for it, are decided by the new \
-        mandate (other processes within 10 seconds). Replacing emits no event.",
+        mandate (other processes within 10 seconds). Only an agency the creditor's \
+        `changes_by` names may replace it (403 `change_not_allowed` otherwise). Each \
+        replacement is kept as a new version (`…/mandate/versions`). Replacing emits no event.",
     params(("creditor_id" = String, Path, description = "The creditor id, e.g. `nordlys-energi`")),
     request_body = Mandate,
     responses(
         (status = 200, description = "Replaced: the mandate now in force", body = Mandate),
         (status = 400, description = "`invalid_json`: malformed JSON, a wrong type, a missing or unknown field (`field` names it)", body = ErrorBody),
         (status = 401, description = "`missing_api_key` / `invalid_api_key`", body = ErrorBody),
+        (status = 403, description = "`change_not_allowed`: the creditor's `changes_by` does not name this agency (nothing changed)", body = ErrorBody),
         (status = 404, description = "`creditor_not_found` (also a creditor the agency does not act for)", body = ErrorBody),
         (status = 422, description = "`invalid_field`: the mandate breaks the law or contradicts itself; `field` is the first problem, `issues` lists them all", body = ErrorBody),
         (status = 503, description = "`store_unavailable`", body = ErrorBody),
@@ -107,6 +110,7 @@ pub(crate) async fn get_mandate(
 )]
 pub(crate) async fn replace_mandate(
     ctx: web::Data<AppContext>,
+    req: HttpRequest,
     tenant: Tenant,
     path: web::Path<String>,
     body: ApiBody,
@@ -122,6 +126,7 @@ pub(crate) async fn replace_mandate(
         });
     }
     let mandate: Mandate = parse_json(json)?;
-    mandates::replace(&ctx, &tenant.0, &creditor, &mandate, ctx.clock.now()).await?;
+    let who = super::setting_versions::agency_changer(&req, &tenant);
+    mandates::replace(&ctx, &who, &creditor, &mandate, ctx.clock.now()).await?;
     Ok(HttpResponse::Ok().json(&mandate))
 }

@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod payments;
 pub mod reconciliations;
 pub mod reviews;
+pub mod setting_versions;
 
 use futures::future::LocalBoxFuture;
 
@@ -36,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(events::routes)
         .configure(mandates::routes)
         .configure(journey_config::routes)
+        .configure(setting_versions::routes)
         .configure(openapi::routes)
         .service(
             web::scope("/api/v1")

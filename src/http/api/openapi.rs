@@ -20,7 +20,7 @@ use super::idempotency::MAX_KEY_LEN;
 use super::payments::PAYMENT_REFERENCE;
 use super::{
     body, cases, errors, events, journey, journey_config, mandates, messages, payments,
-    reconciliations, reviews,
+    reconciliations, reviews, setting_versions,
 };
 use crate::context::AppContext;
 use crate::domain::case::{
@@ -70,6 +70,12 @@ const BEARER: &str = "api_key";
         journey_config::get_journey,
         journey_config::replace_journey,
         journey_config::journey_stats,
+        setting_versions::mandate_versions,
+        setting_versions::mandate_version,
+        setting_versions::restore_mandate,
+        setting_versions::journey_versions,
+        setting_versions::journey_version,
+        setting_versions::restore_journey,
     ),
     components(schemas(errors::Body, super::amount::PositiveAmountInput)),
     modifiers(&BearerAuth, &Idempotency, &BodyLimit),

@@ -6,6 +6,7 @@ mod access;
 mod agency;
 mod cases;
 mod layout;
+mod settings;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -55,7 +56,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(CSS_PATH, web::get().to(layout::stylesheet))
         .configure(access::routes)
         .configure(agency::routes)
-        .configure(cases::routes);
+        .configure(cases::routes)
+        .configure(settings::routes);
 }
 
 /// The staff session cookie's name: `__Host-` over https, else a plain name (as the debtor's).

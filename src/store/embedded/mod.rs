@@ -39,6 +39,7 @@ use crate::domain::journey::Journey;
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::domain::mandate::Mandate;
 use crate::domain::message::{Message, MessageStatus};
+use crate::domain::setting_history::Version;
 use crate::domain::staff::{AccessEntry, Invitation, LoginFailures, StaffSession, StaffUser};
 use crate::links::TokenDigest;
 
@@ -92,6 +93,10 @@ struct Inner {
     api_keys: Table<[u8; 32], ApiKeyRecord>,
     mandates: Table<CreditorId, Mandate>,
     journeys: Table<CreditorId, Journey>,
+    /// Each creditor's mandate and journey versions, oldest first (the last is in force; the
+    /// two tables above hold what was saved before versions were kept).
+    mandate_versions: Table<CreditorId, Vec<Version<Mandate>>>,
+    journey_versions: Table<CreditorId, Vec<Version<Journey>>>,
     /// Staff users by id, and the id of each by its address's pseudonym.
     staff_users: Table<String, StaffUser>,
     staff_emails: Table<String, String>,
@@ -340,7 +345,7 @@ impl Inner {
     }
 
     /// Every collection the file holds, by its table's name (the names are the file format).
-    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 34] {
+    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 36] {
         [
             ("cases", &mut self.cases),
             ("case_refs", &mut self.case_refs),
@@ -370,6 +375,8 @@ impl Inner {
             ("api_keys", &mut self.api_keys),
             ("mandates", &mut self.mandates),
             ("journeys", &mut self.journeys),
+            ("mandate_versions", &mut self.mandate_versions),
+            ("journey_versions", &mut self.journey_versions),
             ("staff_users", &mut self.staff_users),
             ("staff_emails", &mut self.staff_emails),
             ("invitations", &mut self.invitations),

@@ -8,6 +8,7 @@ use crate::domain::creditor::Agency;
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::journey::Journey;
 use crate::domain::mandate::Mandate;
+use crate::domain::setting_history::Version;
 use crate::store::{ApiKeyRecord, StoreResult, TenantStore};
 
 #[async_trait]
@@ -74,24 +75,83 @@ impl TenantStore for EmbeddedStore {
     }
 
     async fn mandate(&self, creditor: &CreditorId) -> StoreResult<Option<Mandate>> {
-        Ok(self.lock()?.mandates.get(creditor).cloned())
+        let inner = self.lock()?;
+        Ok(in_force(
+            inner.mandate_versions.get(creditor),
+            inner.mandates.get(creditor),
+        ))
     }
 
-    async fn save_mandate(&self, creditor: &CreditorId, mandate: &Mandate) -> StoreResult<()> {
+    async fn mandate_versions(&self, creditor: &CreditorId) -> StoreResult<Vec<Version<Mandate>>> {
+        Ok(self
+            .lock()?
+            .mandate_versions
+            .get(creditor)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    async fn add_mandate_versions(
+        &self,
+        creditor: &CreditorId,
+        after: u32,
+        new: &[Version<Mandate>],
+    ) -> StoreResult<bool> {
         self.write(|inner| {
-            inner.mandates.insert(creditor.clone(), mandate.clone());
-            Ok(())
+            Ok(append(
+                inner.mandate_versions.entry_or_default(creditor.clone()),
+                after,
+                new,
+            ))
         })
     }
 
     async fn journey(&self, creditor: &CreditorId) -> StoreResult<Option<Journey>> {
-        Ok(self.lock()?.journeys.get(creditor).cloned())
+        let inner = self.lock()?;
+        Ok(in_force(
+            inner.journey_versions.get(creditor),
+            inner.journeys.get(creditor),
+        ))
     }
 
-    async fn save_journey(&self, creditor: &CreditorId, journey: &Journey) -> StoreResult<()> {
+    async fn journey_versions(&self, creditor: &CreditorId) -> StoreResult<Vec<Version<Journey>>> {
+        Ok(self
+            .lock()?
+            .journey_versions
+            .get(creditor)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    async fn add_journey_versions(
+        &self,
+        creditor: &CreditorId,
+        after: u32,
+        new: &[Version<Journey>],
+    ) -> StoreResult<bool> {
         self.write(|inner| {
-            inner.journeys.insert(creditor.clone(), journey.clone());
-            Ok(())
+            Ok(append(
+                inner.journey_versions.entry_or_default(creditor.clone()),
+                after,
+                new,
+            ))
         })
     }
+}
+
+/// The last version's content, else what was saved before versions were kept.
+fn in_force<T: Clone>(versions: Option<&Vec<Version<T>>>, earlier: Option<&T>) -> Option<T> {
+    versions
+        .and_then(|v| v.last())
+        .map(|v| v.content.clone())
+        .or_else(|| earlier.cloned())
+}
+
+/// Appends `new` to `versions` if it holds exactly `after`; whether it did.
+fn append<T: Clone>(versions: &mut Vec<Version<T>>, after: u32, new: &[Version<T>]) -> bool {
+    if versions.len() != after as usize {
+        return false;
+    }
+    versions.extend_from_slice(new);
+    true
 }

@@ -292,6 +292,14 @@ impl Keys {
     pub(super) fn journey(&self, creditor: &CreditorId) -> String {
         format!("{}:journey:{creditor}", self.ns)
     }
+    /// A creditor's mandate versions, oldest first (one list, appended to by one script).
+    pub(super) fn mandate_versions(&self, creditor: &CreditorId) -> String {
+        format!("{}:mandate-versions:{creditor}", self.ns)
+    }
+    /// A creditor's journey versions, oldest first (as [`Keys::mandate_versions`]).
+    pub(super) fn journey_versions(&self, creditor: &CreditorId) -> String {
+        format!("{}:journey-versions:{creditor}", self.ns)
+    }
 
     // Staff: users and their address index share the `{staff}` tag, so creating a user (both
     // keys, one script) stays on one Cluster slot. Addresses appear only as pseudonyms.

@@ -12,6 +12,7 @@ use redis::Script;
 const CASE_WRITE_HELPERS: &str = include_str!("scripts/case_write_helpers.lua");
 
 pub(super) struct Scripts {
+    pub(super) add_versions: Script,
     pub(super) apply_payment: Script,
     pub(super) begin_send: Script,
     pub(super) cancel_queued: Script,
@@ -42,6 +43,7 @@ impl Scripts {
     pub(super) fn load() -> Scripts {
         let with_helpers = |script: &str| Script::new(&format!("{CASE_WRITE_HELPERS}{script}"));
         Scripts {
+            add_versions: Script::new(include_str!("scripts/add_versions.lua")),
             apply_payment: with_helpers(include_str!("scripts/apply_payment.lua")),
             begin_send: Script::new(include_str!("scripts/begin_send.lua")),
             cancel_queued: Script::new(include_str!("scripts/cancel_queued.lua")),

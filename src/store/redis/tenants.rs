@@ -11,6 +11,7 @@ use crate::domain::creditor::Agency;
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::journey::Journey;
 use crate::domain::mandate::Mandate;
+use crate::domain::setting_history::Version;
 use crate::store::{ApiKeyRecord, StoreResult, TenantStore};
 
 #[async_trait]
@@ -128,34 +129,92 @@ impl TenantStore for RedisStore {
     }
 
     async fn mandate(&self, creditor: &CreditorId) -> StoreResult<Option<Mandate>> {
-        let raw: Option<String> = self
-            .conn()
-            .get(self.keys.mandate(creditor))
-            .await
-            .map_err(unavailable)?;
-        raw.map(|r| from_json(&r)).transpose()
+        let last = self
+            .last_version(self.keys.mandate_versions(creditor))
+            .await?;
+        match last {
+            Some(version) => Ok(Some(version.content)),
+            None => self.earlier(self.keys.mandate(creditor)).await,
+        }
     }
 
-    async fn save_mandate(&self, creditor: &CreditorId, mandate: &Mandate) -> StoreResult<()> {
-        self.conn()
-            .set(self.keys.mandate(creditor), to_json(mandate)?)
+    async fn mandate_versions(&self, creditor: &CreditorId) -> StoreResult<Vec<Version<Mandate>>> {
+        self.versions(self.keys.mandate_versions(creditor)).await
+    }
+
+    async fn add_mandate_versions(
+        &self,
+        creditor: &CreditorId,
+        after: u32,
+        new: &[Version<Mandate>],
+    ) -> StoreResult<bool> {
+        self.add_versions(self.keys.mandate_versions(creditor), after, new)
             .await
-            .map_err(unavailable)
     }
 
     async fn journey(&self, creditor: &CreditorId) -> StoreResult<Option<Journey>> {
-        let raw: Option<String> = self
-            .conn()
-            .get(self.keys.journey(creditor))
+        let last = self
+            .last_version(self.keys.journey_versions(creditor))
+            .await?;
+        match last {
+            Some(version) => Ok(Some(version.content)),
+            None => self.earlier(self.keys.journey(creditor)).await,
+        }
+    }
+
+    async fn journey_versions(&self, creditor: &CreditorId) -> StoreResult<Vec<Version<Journey>>> {
+        self.versions(self.keys.journey_versions(creditor)).await
+    }
+
+    async fn add_journey_versions(
+        &self,
+        creditor: &CreditorId,
+        after: u32,
+        new: &[Version<Journey>],
+    ) -> StoreResult<bool> {
+        self.add_versions(self.keys.journey_versions(creditor), after, new)
             .await
-            .map_err(unavailable)?;
+    }
+}
+
+impl RedisStore {
+    /// What was saved under `key` before versions were kept.
+    async fn earlier<T: serde::de::DeserializeOwned>(&self, key: String) -> StoreResult<Option<T>> {
+        let raw: Option<String> = self.conn().get(key).await.map_err(unavailable)?;
         raw.map(|r| from_json(&r)).transpose()
     }
 
-    async fn save_journey(&self, creditor: &CreditorId, journey: &Journey) -> StoreResult<()> {
-        self.conn()
-            .set(self.keys.journey(creditor), to_json(journey)?)
+    async fn last_version<T: serde::de::DeserializeOwned>(
+        &self,
+        key: String,
+    ) -> StoreResult<Option<Version<T>>> {
+        let raw: Option<String> = self.conn().lindex(key, -1).await.map_err(unavailable)?;
+        raw.map(|r| from_json(&r)).transpose()
+    }
+
+    async fn versions<T: serde::de::DeserializeOwned>(
+        &self,
+        key: String,
+    ) -> StoreResult<Vec<Version<T>>> {
+        let raws: Vec<String> = self.conn().lrange(key, 0, -1).await.map_err(unavailable)?;
+        raws.iter().map(|r| from_json(r)).collect()
+    }
+
+    async fn add_versions<T: serde::Serialize>(
+        &self,
+        key: String,
+        after: u32,
+        new: &[Version<T>],
+    ) -> StoreResult<bool> {
+        let mut invocation = self.scripts.add_versions.key(key);
+        invocation.arg(after);
+        for version in new {
+            invocation.arg(to_json(version)?);
+        }
+        let added: i64 = invocation
+            .invoke_async(&mut self.conn())
             .await
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        Ok(added == 1)
     }
 }

@@ -191,13 +191,18 @@ pub fn example_mandate() -> String {
         .to_owned()
 }
 
-/// The example creditor's file as shipped, journey and all (`TestAppBuilder::with_journey`).
+/// The example creditor's file as shipped, journey and all (`TestAppBuilder::with_journey`),
+/// except that agency A (not B) may change its mandate and journey too.
 pub fn example_mandate_with_journey() -> String {
     std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/config/mandates/nordlys-energi.toml"
     ))
     .expect("creditor")
+    .replace(
+        "changes_by = [\"demo-inkasso\"]",
+        "changes_by = [\"demo-inkasso\", \"agency-a\"]",
+    )
 }
 
 /// A fresh folder to point `creditors_dir` at, holding these creditor files (name, contents).
