@@ -482,3 +482,22 @@ plan-broken-email-body =
 
     Venleg helsing
     {$agency}
+
+## Limited agreements and catching up on a plan
+review-limited_agreement_ended = Perioden for den avgrensa avtalen din er over, så ein person ser på saka di på nytt.
+plan-limited-explain = Dette er ein avgrensa avtale: Du betaler mindre avdrag i {$months} månader, til saman {$paid}. Etter det står {$left} att, og {$agency} ser på saka di på nytt. Har avdraga gått fint, kan de då avtale saman korleis resten skal betalast.
+plan-limited-review = Alle avdraga i den avgrensa avtalen er betalte. Takk! {$agency} ser no på saka di på nytt og tek kontakt om dei {$left} som står att.
+plan-pay-catch-up = Knappane betaler det som har forfalle no: avdrag {$numbers}, til saman {$amount}. Då er avtalen i rute igjen.
+plan-review-sms = Perioden i den avgrensa avtalen med {$creditor} er over. {$agency} ser på saka igjen og tek kontakt: {$link}
+plan-review-email-subject = Den avgrensa avtalen med {$creditor}: perioden er over
+plan-review-email-body =
+    Hei {$name},
+
+    Perioden for den avgrensa avtalen med {$creditor} er over. Takk for avdraga du har betalt.
+
+    Resten av kravet er {$amount}. {$agency} ser no på saka di på nytt og tek kontakt med deg om korleis resten kan betalast. Du treng ikkje gjere noko før du høyrer frå oss.
+
+    Sida for saka: {$link}
+
+    Venleg helsing
+    {$agency}

@@ -509,3 +509,22 @@ plan-broken-email-body =
 
     Z pozdrowieniami
     {$agency}
+
+## Limited agreements and catching up on a plan
+review-limited_agreement_ended = Okres ograniczonej umowy się skończył, więc pracownik ponownie przejrzy sprawę.
+plan-limited-explain = To jest ograniczona umowa: przez {$months} mies. płacisz mniejsze raty, razem {$paid}. Potem zostanie {$left}, a {$agency} ponownie przejrzy sprawę. Jeśli raty będą płacone bez problemu, wspólnie ustalicie, jak spłacić resztę.
+plan-limited-review = Wszystkie raty ograniczonej umowy są zapłacone. Dziękujemy! {$agency} ponownie przejrzy sprawę i skontaktuje się w sprawie pozostałej kwoty {$left}.
+plan-pay-catch-up = Przyciski płacą to, co jest teraz do zapłaty: raty {$numbers}, razem {$amount}. Wtedy plan znowu idzie zgodnie z planem.
+plan-review-sms = Okres umowy z {$creditor} minął. {$agency} przejrzy sprawę i się odezwie: {$link}
+plan-review-email-subject = Ograniczona umowa z {$creditor}: okres się skończył
+plan-review-email-body =
+    Dzień dobry, {$name},
+
+    Okres ograniczonej umowy z {$creditor} się skończył. Dziękujemy za zapłacone raty.
+
+    Z należności zostało {$amount}. {$agency} ponownie przejrzy sprawę i skontaktuje się, aby ustalić, jak spłacić resztę. Do tego czasu nie musisz nic robić.
+
+    Strona sprawy: {$link}
+
+    Z poważaniem
+    {$agency}
