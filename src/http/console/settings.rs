@@ -225,7 +225,8 @@ const SPECS: &[(&str, &[Spec])] = &[
 
 /// The limit beside a field: the law's (on `today`, from the jurisdiction pack) or the
 /// mandate's own rule, as `Mandate::check` applies it.
-fn limit(name: &str, jurisdiction: Jurisdiction, today: chrono::NaiveDate) -> Option<String> {
+fn limit(name: &str, creditor: &Creditor, today: chrono::NaiveDate) -> Option<String> {
+    let jurisdiction = creditor.jurisdiction;
     let Jurisdiction::Norway = jurisdiction;
     Some(match name {
         "deferral.max_days" | "deferral.max_per_case" => "above 0 when allowed".into(),
@@ -240,10 +241,12 @@ fn limit(name: &str, jurisdiction: Jurisdiction, today: chrono::NaiveDate) -> Op
             "legal limit {} kr today (1.5 × inkassosats, inkassoforskriften § 2-4)",
             no::max_plan_fee(today, u32::MAX)
         ),
-        "plan.interest_rate_percent" => format!(
-            "above 0 and at most {} % today (the late-payment interest rate in force)",
-            no::late_interest_rate(today)
-        ),
+        "plan.interest_rate_percent" => match creditor.late_interest_rates().rate_on(today) {
+            Ok(rate) => format!(
+                "above 0 and at most {rate} % today (the late-payment interest rate in force)"
+            ),
+            Err(_) => "above 0 and at most the late-payment interest rate, which the law pack does not know for today: add it under [law] late_interest".into(),
+        },
         "partial_payment.min_amount" => "above 0 when allowed".into(),
         "identity.max_attempts" => format!("1 to {MAX_IDENTITY_ATTEMPTS}"),
         "follow_up.reminder_days_before" | "follow_up.grace_days" => "at most 30 days".into(),
@@ -582,7 +585,7 @@ async fn settings_page(
                             }
                             p.help id=(help_id) {
                                 (spec.help)
-                                @if let Some(limit) = limit(spec.name, creditor.jurisdiction, today) {
+                                @if let Some(limit) = limit(spec.name, creditor, today) {
                                     " Limit: " (limit) "."
                                 }
                             }
