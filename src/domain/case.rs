@@ -130,6 +130,9 @@ pub struct Case {
     /// Plans that broke, kept for the record (the plan in force is `plan`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub broken_plans: Vec<BrokenPlan>,
+    /// What the debtor and the agency wrote to each other (`domain::conversation`).
+    #[serde(default, skip_serializing_if = "super::conversation::Conversation::is_empty")]
+    pub conversation: super::conversation::Conversation,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -289,6 +292,7 @@ impl Case {
             checkouts_ended: Vec::new(),
             plan_follow_up: PlanFollowUp::default(),
             broken_plans: Vec::new(),
+            conversation: Default::default(),
         }
     }
 
@@ -650,6 +654,7 @@ impl Case {
         }
         self.note_to_debtor = None;
         self.pending.clear();
+        self.conversation.erase();
         for entry in &mut self.audit {
             entry.detail = String::new();
         }

@@ -58,6 +58,14 @@ pub enum EventKind {
     /// An agreed plan ended because instalments were missed; the journey resumes.
     #[serde(rename = "plan.broken")]
     PlanBroken,
+    /// The debtor wrote to the agency (the case page's form, or an SMS reply that is not an
+    /// opt-out or opt-in word): it waits in the conversation for an answer.
+    #[serde(rename = "debtor.message")]
+    DebtorMessage,
+    /// The agency answered in the conversation (API or console); the debtor is told by SMS or
+    /// e-mail that an answer waits on the case page.
+    #[serde(rename = "agency.message")]
+    AgencyMessage,
 }
 
 impl EventKind {
@@ -85,6 +93,8 @@ impl EventKind {
             EventKind::FeeAdded => "fee.added",
             EventKind::JourneyPaused => "journey.paused",
             EventKind::PlanBroken => "plan.broken",
+            EventKind::DebtorMessage => "debtor.message",
+            EventKind::AgencyMessage => "agency.message",
         }
     }
 }
@@ -132,6 +142,7 @@ const KEPT_AFTER_ERASURE: &[&str] = &[
     "external_ref",
     "by",
     "message_id",
+    "conversation_message_id",
     "fallback_message_id",
     "request_id",
     "status",

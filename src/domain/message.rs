@@ -89,11 +89,13 @@ pub enum Template {
     InstalmentLate,
     /// Tells the debtor the plan has ended because instalments were missed, and what they can do.
     PlanBroken,
+    /// Tells the debtor the agency answered in the conversation, with the link to read it.
+    ConversationAnswer,
 }
 
 impl Template {
     /// Every template; [`Template::JourneyStep`] takes its text from the journey's step instead.
-    pub const ALL: [Template; 12] = [
+    pub const ALL: [Template; 13] = [
         Template::Reminder,
         Template::DeferralReceipt,
         Template::PlanReceipt,
@@ -106,6 +108,7 @@ impl Template {
         Template::InstalmentReminder,
         Template::InstalmentLate,
         Template::PlanBroken,
+        Template::ConversationAnswer,
     ];
 
     /// Reminders press for payment and stop while a case is disputed, paid or closed;
@@ -144,6 +147,7 @@ impl Template {
             Template::InstalmentReminder => "plan-reminder",
             Template::InstalmentLate => "plan-late",
             Template::PlanBroken => "plan-broken",
+            Template::ConversationAnswer => "conversation-answer",
         }
     }
 
@@ -178,6 +182,8 @@ impl Template {
             Template::DisputeUpheld => {
                 (case.status != CaseStatus::Closed).then_some(UnfoundedReceipt::NotClosed)
             }
+            // Only an answer in the conversation queues it (with the answer on the case).
+            Template::ConversationAnswer => Some(UnfoundedReceipt::OnlyByConversation),
             // Only the reply handling sends it, never an agency's request.
             Template::OptInConfirmation => Some(UnfoundedReceipt::OnlyOnReply),
             // Only the journey engine queues its steps (with the step they are).
@@ -206,6 +212,10 @@ pub enum UnfoundedReceipt {
     NoAnswer,
     #[error("a dispute-upheld message says the case is closed, and this case is not")]
     NotClosed,
+    #[error(
+        "a conversation-answer message is queued by an answer in the conversation, never on request"
+    )]
+    OnlyByConversation,
     #[error("an opt-in confirmation answers the debtor's START reply; it is sent only then")]
     OnlyOnReply,
     #[error("a journey step is queued by the creditor's journey, never on request")]

@@ -39,7 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The logged-in user, or the redirect to the login.
-async fn load(
+pub(super) async fn load(
     req: &HttpRequest,
     ctx: &AppContext,
 ) -> Result<(StaffSession, StaffUser), HttpResponse> {
@@ -244,6 +244,7 @@ fn case_body(
                 }
             }
         }
+        (super::inbox::conversation_section(case, user, csrf, "", None))
         section {
             h2 { "Messages" }
             @if view.messages.is_empty() { p { "None." } }

@@ -353,6 +353,7 @@ impl CasePage<'_> {
                     }
                 }
             }
+            @if case.status != CaseStatus::Closed { (super::conversation::section(t, v, "", None)) }
             (contact_block(t, l, v))
             footer {
                 p { (t.format(l, "collected-by", &[("agency", agency), ("creditor", creditor)])) }
