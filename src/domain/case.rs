@@ -131,7 +131,10 @@ pub struct Case {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub broken_plans: Vec<BrokenPlan>,
     /// What the debtor and the agency wrote to each other (`domain::conversation`).
-    #[serde(default, skip_serializing_if = "super::conversation::Conversation::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "super::conversation::Conversation::is_empty"
+    )]
     pub conversation: super::conversation::Conversation,
 }
 

@@ -387,11 +387,19 @@ pub async fn assign(
         }
     };
     let detail = assignee.as_ref().map_or("nobody", StaffUserId::as_str);
-    staff_change(ctx, user, id, "conversation.assigned", detail, now, |case| {
-        let changed = case.conversation.assignee != assignee;
-        case.conversation.assignee = assignee.clone();
-        changed
-    })
+    staff_change(
+        ctx,
+        user,
+        id,
+        "conversation.assigned",
+        detail,
+        now,
+        |case| {
+            let changed = case.conversation.assignee != assignee;
+            case.conversation.assignee = assignee.clone();
+            changed
+        },
+    )
     .await
 }
 
@@ -453,11 +461,7 @@ pub async fn inbox(ctx: &AppContext, user: &StaffUser) -> Result<Vec<InboxEntry>
 }
 
 /// The conversation of a case of `agency` (the API's read).
-pub async fn of_case(
-    ctx: &AppContext,
-    agency: &AgencyId,
-    id: &CaseId,
-) -> Result<Case, TalkError> {
+pub async fn of_case(ctx: &AppContext, agency: &AgencyId, id: &CaseId) -> Result<Case, TalkError> {
     ctx.store
         .case(id)
         .await?

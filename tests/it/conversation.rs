@@ -13,9 +13,7 @@ use innfri::domain::staff::{Role, StaffScope, StaffUser};
 use innfri::service::staff;
 use serde_json::{Value, json};
 
-use crate::common::{
-    Backend, Debtor, KEY_A, KEY_B, TestApp, csrf_of, debtor_in, twilio_fake,
-};
+use crate::common::{Backend, Debtor, KEY_A, KEY_B, TestApp, csrf_of, debtor_in, twilio_fake};
 
 const SESSION: &str = "innfri-staff";
 const FORM: &str = "innfri-staff-form";
@@ -205,12 +203,21 @@ async fn a_debtor_writes_and_an_api_answer_reaches_the_page_and_the_phone(backen
     let d = debtor_in(app_on(backend).await, "1200.00").await;
     let app = &d.app;
     let page = d.page().await;
-    assert!(page.contains("action=\"/case/message\""), "the form is on the case page");
-    assert!(page.contains("maxlength=\"1000\""), "the limit is in the form");
+    assert!(
+        page.contains("action=\"/case/message\""),
+        "the form is on the case page"
+    );
+    assert!(
+        page.contains("maxlength=\"1000\""),
+        "the limit is in the form"
+    );
     assert!(page.contains("Høyst 1000 tegn"), "and said in words");
 
     let (status, _) = d
-        .post("/case/message", &[("text", "Hei!\r\nKan jeg betale i januar?")])
+        .post(
+            "/case/message",
+            &[("text", "Hei!\r\nKan jeg betale i januar?")],
+        )
         .await;
     assert_eq!(status, 303);
     let page = d.page().await;
@@ -231,8 +238,14 @@ async fn a_debtor_writes_and_an_api_answer_reaches_the_page_and_the_phone(backen
     assert_eq!(status, 201, "{answered}");
     assert!(!replayed);
     assert_eq!(answered["message"]["direction"], "from_agency");
-    assert_eq!(answered["message"]["channel"], "sms", "SMS when there is a number");
-    let notice_id = answered["notice_message_id"].as_str().expect("a notice").to_owned();
+    assert_eq!(
+        answered["message"]["channel"], "sms",
+        "SMS when there is a number"
+    );
+    let notice_id = answered["notice_message_id"]
+        .as_str()
+        .expect("a notice")
+        .to_owned();
     // The same key and body again: the saved answer, nothing new.
     let (status, again, replayed) = api_answer(app, KEY_A, &d, "answer-1", &body).await;
     assert_eq!((status, replayed), (201, true));
@@ -241,7 +254,10 @@ async fn a_debtor_writes_and_an_api_answer_reaches_the_page_and_the_phone(backen
     assert_eq!(case.conversation.messages.len(), 2, "answered once");
     assert!(matches!(
         &case.conversation.messages[0].state,
-        Some(DebtorMessageState::Answered { by: Actor::Agency, .. })
+        Some(DebtorMessageState::Answered {
+            by: Actor::Agency,
+            ..
+        })
     ));
 
     let page = d.page().await;
@@ -263,7 +279,8 @@ async fn a_debtor_writes_and_an_api_answer_reaches_the_page_and_the_phone(backen
 
     // By the queue like every message: sent in the contact hours, with the link.
     assert_eq!(
-        app.run_worker_at(crate::common::oslo_working_day_at(12)).await,
+        app.run_worker_at(crate::common::oslo_working_day_at(12))
+            .await,
         1
     );
     assert_eq!(
@@ -324,15 +341,23 @@ async fn a_refused_message_names_the_field_keeps_the_text_and_changes_nothing(ba
     let (status, error, _) = api_answer(&d.app, KEY_A, &d, "bad-1", &json!({"text": ""})).await;
     assert_eq!(status, 422);
     assert_eq!(error["field"], "text");
-    let (status, error, _) =
-        api_answer(&d.app, KEY_A, &d, "bad-2", &json!({"text": "x", "notify": "fax"})).await;
+    let (status, error, _) = api_answer(
+        &d.app,
+        KEY_A,
+        &d,
+        "bad-2",
+        &json!({"text": "x", "notify": "fax"}),
+    )
+    .await;
     assert_eq!(status, 400, "{error}");
 }
 
 async fn a_handler_answers_from_the_console_inbox_and_a_viewer_only_reads(backend: Backend) {
     let d = debtor_in(app_on(backend).await, "1200.00").await;
     let app = &d.app;
-    let (status, _) = d.post("/case/message", &[("text", "Jeg har mistet jobben.")]).await;
+    let (status, _) = d
+        .post("/case/message", &[("text", "Jeg har mistet jobben.")])
+        .await;
     assert_eq!(status, 303);
     let kari = login_for(app, "kari@a-inkasso.no", "agency-a", Role::Handler).await;
     let per = login_for(app, "per@a-inkasso.no", "agency-a", Role::Viewer).await;
@@ -344,8 +369,14 @@ async fn a_handler_answers_from_the_console_inbox_and_a_viewer_only_reads(backen
 
     let (status, inbox) = console_page(app, "/console/inbox", &kari_s).await;
     assert_eq!(status, 200);
-    assert!(inbox.contains(&external_ref) && inbox.contains("mistet jobben"), "{inbox}");
-    assert!(inbox.contains("href=\"/console/inbox\""), "the inbox is in the menu");
+    assert!(
+        inbox.contains(&external_ref) && inbox.contains("mistet jobben"),
+        "{inbox}"
+    );
+    assert!(
+        inbox.contains("href=\"/console/inbox\""),
+        "the inbox is in the menu"
+    );
     let (status, inbox) = console_page(app, "/console/inbox", &per_s).await;
     assert_eq!(status, 200, "a viewer reads the inbox");
     assert!(inbox.contains(&external_ref));
@@ -357,11 +388,20 @@ async fn a_handler_answers_from_the_console_inbox_and_a_viewer_only_reads(backen
     assert!(screen.contains("Conversation with the debtor") && screen.contains("mistet jobben"));
     assert!(screen.contains("/conversation/answer"));
     let (_, screen) = console_page(app, &case_path, &per_s).await;
-    assert!(screen.contains("mistet jobben"), "a viewer sees the conversation");
-    assert!(!screen.contains("/conversation/answer"), "but no answer form");
+    assert!(
+        screen.contains("mistet jobben"),
+        "a viewer sees the conversation"
+    );
+    assert!(
+        !screen.contains("/conversation/answer"),
+        "but no answer form"
+    );
 
     let answer_path = format!("{case_path}/conversation/answer");
-    let fields = [("text", "Vi setter saken på pause en måned."), ("notify", "email")];
+    let fields = [
+        ("text", "Vi setter saken på pause en måned."),
+        ("notify", "email"),
+    ];
     let (status, _) = console_post(app, &answer_path, &per_s, &fields).await;
     assert_eq!(status, 403, "a viewer cannot answer");
     let (status, _) = console_post(app, &answer_path, &other_s, &fields).await;
@@ -370,7 +410,11 @@ async fn a_handler_answers_from_the_console_inbox_and_a_viewer_only_reads(backen
         let path = format!("{case_path}/conversation/{path}");
         assert_eq!(console_post(app, &path, &per_s, &[]).await.0, 403);
     }
-    assert_eq!(d.case().await.conversation.messages.len(), 1, "nothing changed");
+    assert_eq!(
+        d.case().await.conversation.messages.len(),
+        1,
+        "nothing changed"
+    );
 
     // Assigned: to another agency's user is refused, to a viewer too, to oneself works.
     let assign = format!("{case_path}/conversation/assign");
@@ -379,8 +423,14 @@ async fn a_handler_answers_from_the_console_inbox_and_a_viewer_only_reads(backen
         assert_eq!(status, 422, "{to}");
         assert!(html.contains("assignee"), "{html}");
     }
-    assert_eq!(console_post(app, &assign, &kari_s, &[("to", "")]).await.0, 303);
-    assert_eq!(d.case().await.conversation.assignee, Some(kari.user.id.clone()));
+    assert_eq!(
+        console_post(app, &assign, &kari_s, &[("to", "")]).await.0,
+        303
+    );
+    assert_eq!(
+        d.case().await.conversation.assignee,
+        Some(kari.user.id.clone())
+    );
     let (_, inbox) = console_page(app, "/console/inbox", &kari_s).await;
     assert!(inbox.contains("<td>you</td>"), "{inbox}");
 
@@ -396,8 +446,12 @@ async fn a_handler_answers_from_the_console_inbox_and_a_viewer_only_reads(backen
     assert_eq!(answer.direction, Direction::FromAgency);
     assert_eq!(answer.author, Actor::Staff(kari.user.id.clone()));
     assert_eq!(answer.channel, ConversationChannel::Email);
-    assert!(case.audit.iter().any(|a| a.action == "conversation.answered"
-        && a.actor == Actor::Staff(kari.user.id.clone())));
+    assert!(
+        case.audit
+            .iter()
+            .any(|a| a.action == "conversation.answered"
+                && a.actor == Actor::Staff(kari.user.id.clone()))
+    );
     let notice = d
         .messages()
         .await
@@ -405,7 +459,10 @@ async fn a_handler_answers_from_the_console_inbox_and_a_viewer_only_reads(backen
         .find(|m| m.template == Template::ConversationAnswer)
         .expect("a notice");
     assert!(matches!(notice.recipient, Recipient::Email(_)));
-    assert!(d.page().await.contains("pause en måned"), "the debtor reads it");
+    assert!(
+        d.page().await.contains("pause en måned"),
+        "the debtor reads it"
+    );
     let (_, inbox) = console_page(app, "/console/inbox", &kari_s).await;
     assert!(inbox.contains("Nothing waits for an answer."), "{inbox}");
     assert_eq!(events_of(app, EventKind::AgencyMessage).await.len(), 1);
@@ -419,7 +476,12 @@ async fn a_handler_answers_from_the_console_inbox_and_a_viewer_only_reads(backen
     let (_, inbox) = console_page(app, "/console/inbox", &kari_s).await;
     assert!(inbox.contains("Nothing waits for an answer."));
     assert!(matches!(
-        d.case().await.conversation.messages.last().and_then(|m| m.state.clone()),
+        d.case()
+            .await
+            .conversation
+            .messages
+            .last()
+            .and_then(|m| m.state.clone()),
         Some(DebtorMessageState::Done { .. })
     ));
 }
@@ -440,7 +502,11 @@ async fn an_sms_reply_lands_in_the_conversation_and_an_opt_out_does_not(backend:
         twilio_fake::reply(app, sid, "+4791234567", "+4759000000", text).await
     };
     assert_eq!(
-        reply("SMreply000000000000000000000000010", "Kan jeg betale neste uke?").await,
+        reply(
+            "SMreply000000000000000000000000010",
+            "Kan jeg betale neste uke?"
+        )
+        .await,
         200
     );
     assert_eq!(
@@ -448,7 +514,11 @@ async fn an_sms_reply_lands_in_the_conversation_and_an_opt_out_does_not(backend:
         200
     );
     let case = d.case().await;
-    assert_eq!(case.conversation.messages.len(), 1, "the opt-out is not a message");
+    assert_eq!(
+        case.conversation.messages.len(),
+        1,
+        "the opt-out is not a message"
+    );
     let message = &case.conversation.messages[0];
     assert_eq!(message.channel, ConversationChannel::Sms);
     assert_eq!(message.text, "Kan jeg betale neste uke?");
@@ -460,7 +530,10 @@ async fn an_sms_reply_lands_in_the_conversation_and_an_opt_out_does_not(backend:
     let written = events_of(app, EventKind::DebtorMessage).await;
     assert_eq!(written.len(), 1);
     assert_eq!(written[0]["channel"], "sms");
-    assert!(d.page().await.contains("som SMS"), "the page says how it came");
+    assert!(
+        d.page().await.contains("som SMS"),
+        "the page says how it came"
+    );
 
     // An answer by SMS to the opted-out number is kept on the page, and never sent.
     let (status, answered, _) = api_answer(

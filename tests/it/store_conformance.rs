@@ -2069,7 +2069,10 @@ async fn a_case_keeps_its_conversation_and_erasure_takes_it(backend: Backend) {
     let read = store.case(&original.id).await.expect("get").expect("case");
     assert!(read.conversation.messages.is_empty());
     let json = serde_json::to_string(&read).expect("json");
-    assert!(!json.contains("januar") && !json.contains("går fint"), "{json}");
+    assert!(
+        !json.contains("januar") && !json.contains("går fint"),
+        "{json}"
+    );
 }
 
 on_every_store!(

@@ -19,8 +19,8 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 use super::idempotency::MAX_KEY_LEN;
 use super::payments::PAYMENT_REFERENCE;
 use super::{
-    body, cases, conversation, errors, events, journey, journey_config, mandates, messages, payments,
-    reconciliations, reviews,
+    body, cases, conversation, errors, events, journey, journey_config, mandates, messages,
+    payments, reconciliations, reviews,
 };
 use crate::context::AppContext;
 use crate::domain::case::{

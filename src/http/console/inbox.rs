@@ -31,7 +31,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/console/cases/{id}/conversation/assign",
             web::post().to(assign),
         )
-        .route("/console/cases/{id}/conversation/done", web::post().to(done));
+        .route(
+            "/console/cases/{id}/conversation/done",
+            web::post().to(done),
+        );
 }
 
 fn when(at: chrono::DateTime<chrono::Utc>) -> String {

@@ -142,14 +142,11 @@ async fn submit(
     state: web::Data<DebtorState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (view, fields) = match posted(&req, &ctx, &state, &body, |v| {
-        v.case.debtor_pages_open()
-    })
-    .await
-    {
-        Ok(posted) => posted,
-        Err(response) => return response,
-    };
+    let (view, fields) =
+        match posted(&req, &ctx, &state, &body, |v| v.case.debtor_pages_open()).await {
+            Ok(posted) => posted,
+            Err(response) => return response,
+        };
     let typed = field(&fields, "text").unwrap_or_default();
     match conversation::debtor_writes(&ctx, &view.case.id, typed, ctx.clock.now()).await {
         Ok(_) => HttpResponse::SeeOther()
