@@ -586,7 +586,26 @@ async fn another_agency_gets_404_and_a_closed_case_takes_no_answer(backend: Back
     assert_eq!(body["field"], "case");
 }
 
+/// However long the conversation grows, the case page shows the latest messages and stays
+/// under 20 KB; `/case/message` shows them all.
+async fn a_long_conversation_keeps_the_case_page_small(backend: Backend) {
+    let d = debtor_in(app_on(backend).await, "1200.00").await;
+    for i in 0..12 {
+        let text = format!("Melding {i:02}: {}", "lang tekst ".repeat(85));
+        assert_eq!(d.post("/case/message", &[("text", &text)]).await.0, 303);
+    }
+    let page = d.page().await;
+    assert!(page.len() < 20 * 1024, "{} bytes", page.len());
+    assert!(page.contains("Melding 11") && page.contains("Melding 07"));
+    assert!(!page.contains("Melding 06"), "only the latest five");
+    assert!(page.contains("Se alle 12 meldingene"));
+    let all = d.get("/case/message").await;
+    assert!(all.contains("Melding 00") && all.contains("Melding 11"));
+    assert!(all.contains("action=\"/case/message\""));
+}
+
 on_both_stores!(
+    a_long_conversation_keeps_the_case_page_small,
     a_debtor_writes_and_an_api_answer_reaches_the_page_and_the_phone,
     a_refused_message_names_the_field_keeps_the_text_and_changes_nothing,
     a_handler_answers_from_the_console_inbox_and_a_viewer_only_reads,

@@ -25,9 +25,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(PATH, web::post().to(submit));
 }
 
-/// The conversation and the form, as the case page shows it; `typed` is kept and `error`
-/// (already in the debtor's words) tied to the field after a refused message.
-pub fn section(t: &Texts, view: &DebtorView, typed: &str, error: Option<&str>) -> Markup {
+/// Messages the case page shows at most (the latest); `/case/message` shows them all. Keeps the
+/// page small (under 20 KB) however long the conversation grows.
+pub const ON_CASE_PAGE: usize = 5;
+
+/// The conversation and the form, as the case page shows it (the latest `limit` messages);
+/// `typed` is kept and `error` (already in the debtor's words) tied to the field after a
+/// refused message.
+pub fn section(
+    t: &Texts,
+    view: &DebtorView,
+    typed: &str,
+    error: Option<&str>,
+    limit: Option<usize>,
+) -> Markup {
     let l = view.locale;
     let agency = view.agency.name.as_str();
     let zone = view.creditor.jurisdiction.time_zone();
@@ -36,12 +47,18 @@ pub fn section(t: &Texts, view: &DebtorView, typed: &str, error: Option<&str>) -
         Some(_) => "conversation-error conversation-hint",
         None => "conversation-hint",
     };
+    let all = &view.case.conversation.messages;
+    let shown = &all[all.len() - limit.unwrap_or(all.len()).min(all.len())..];
+    let count = all.len().to_string();
     html! {
         section #conversation {
             h2 { (t.format(l, "conversation-heading", &[("agency", agency)])) }
-            @if !view.case.conversation.messages.is_empty() {
+            @if shown.len() < all.len() {
+                p { a href=(PATH) { (t.format(l, "conversation-all", &[("count", &count)])) } }
+            }
+            @if !shown.is_empty() {
                 ol.conversation {
-                    @for m in &view.case.conversation.messages {
+                    @for m in shown {
                         @let local = m.at.with_timezone(&zone);
                         @let time = local.format(time_format(l)).to_string();
                         @let when = t.format(l, "conversation-at", &[("date", &t.date(l, local.date_naive())), ("time", &time)]);
@@ -132,7 +149,7 @@ async fn form(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let body = html! { (section(&ctx.texts, &view, "", None)) (super::pages::back_link(&ctx.texts, view.locale)) };
+    let body = html! { (section(&ctx.texts, &view, "", None, None)) (super::pages::back_link(&ctx.texts, view.locale)) };
     page(&ctx, &view, StatusCode::OK, body)
 }
 
@@ -155,7 +172,7 @@ async fn submit(
         Err(TalkError::Text(e)) => {
             let error = error_text(&ctx.texts, &view, &e);
             let body = html! {
-                (section(&ctx.texts, &view, typed, Some(&error)))
+                (section(&ctx.texts, &view, typed, Some(&error), None))
                 (super::pages::back_link(&ctx.texts, view.locale))
             };
             page(&ctx, &view, StatusCode::UNPROCESSABLE_ENTITY, body)

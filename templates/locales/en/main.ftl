@@ -492,6 +492,7 @@ conversation-from-agency = {$agency} answered
 conversation-at = {$date} at {$time}
 conversation-by-sms = as a text message
 conversation-by-email = as an e-mail
+conversation-all = See all {$count} messages
 conversation-waiting = Waiting for an answer
 conversation-label = Your message
 conversation-hint = At most {$max} characters. Please do not write passwords or card numbers.

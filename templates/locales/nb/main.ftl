@@ -492,6 +492,7 @@ conversation-from-agency = {$agency} svarte
 conversation-at = {$date} kl. {$time}
 conversation-by-sms = som SMS
 conversation-by-email = som e-post
+conversation-all = Se alle {$count} meldingene
 conversation-waiting = Venter på svar
 conversation-label = Din melding
 conversation-hint = Høyst {$max} tegn. Ikke skriv passord eller kortnummer.
