@@ -135,6 +135,12 @@ pub struct Case {
     /// accrued by its day into its principal, and its own terms apply until it ends or breaks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interest_paused: Vec<Pause>,
+    /// What the debtor and the agency wrote to each other (`domain::conversation`).
+    #[serde(
+        default,
+        skip_serializing_if = "super::conversation::Conversation::is_empty"
+    )]
+    pub conversation: super::conversation::Conversation,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -295,6 +301,7 @@ impl Case {
             plan_follow_up: PlanFollowUp::default(),
             broken_plans: Vec::new(),
             interest_paused: Vec::new(),
+            conversation: Default::default(),
         }
     }
 
@@ -768,6 +775,7 @@ impl Case {
         }
         self.note_to_debtor = None;
         self.pending.clear();
+        self.conversation.erase();
         for entry in &mut self.audit {
             entry.detail = String::new();
         }

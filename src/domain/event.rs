@@ -61,6 +61,14 @@ pub enum EventKind {
     /// A limited agreement's period is over: the case waits in the review queue.
     #[serde(rename = "plan.review_due")]
     PlanReviewDue,
+    /// The debtor wrote to the agency (the case page's form, or an SMS reply that is not an
+    /// opt-out or opt-in word): it waits in the conversation for an answer.
+    #[serde(rename = "debtor.message")]
+    DebtorMessage,
+    /// The agency answered in the conversation (API or console); the debtor is told by SMS or
+    /// e-mail that an answer waits on the case page.
+    #[serde(rename = "agency.message")]
+    AgencyMessage,
 }
 
 impl EventKind {
@@ -89,6 +97,8 @@ impl EventKind {
             EventKind::JourneyPaused => "journey.paused",
             EventKind::PlanBroken => "plan.broken",
             EventKind::PlanReviewDue => "plan.review_due",
+            EventKind::DebtorMessage => "debtor.message",
+            EventKind::AgencyMessage => "agency.message",
         }
     }
 }
@@ -136,6 +146,7 @@ const KEPT_AFTER_ERASURE: &[&str] = &[
     "external_ref",
     "by",
     "message_id",
+    "conversation_message_id",
     "fallback_message_id",
     "request_id",
     "status",

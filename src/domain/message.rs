@@ -91,6 +91,8 @@ pub enum Template {
     PlanBroken,
     /// Tells the debtor a limited agreement's period is over and the agency looks at the case.
     PlanReviewDue,
+    /// Tells the debtor the agency answered in the conversation, with the link to read it.
+    ConversationAnswer,
 }
 
 impl Template {
@@ -109,6 +111,7 @@ impl Template {
         Template::InstalmentLate,
         Template::PlanBroken,
         Template::PlanReviewDue,
+        Template::ConversationAnswer,
     ];
 
     /// Reminders press for payment and stop while a case is disputed, paid or closed;
@@ -152,6 +155,7 @@ impl Template {
             Template::InstalmentLate => "plan-late",
             Template::PlanBroken => "plan-broken",
             Template::PlanReviewDue => "plan-review",
+            Template::ConversationAnswer => "conversation-answer",
         }
     }
 
@@ -186,6 +190,8 @@ impl Template {
             Template::DisputeUpheld => {
                 (case.status != CaseStatus::Closed).then_some(UnfoundedReceipt::NotClosed)
             }
+            // Only an answer in the conversation queues it (with the answer on the case).
+            Template::ConversationAnswer => Some(UnfoundedReceipt::OnlyByConversation),
             // Only the reply handling sends it, never an agency's request.
             Template::OptInConfirmation => Some(UnfoundedReceipt::OnlyOnReply),
             // Only the journey engine queues its steps (with the step they are).
@@ -215,6 +221,10 @@ pub enum UnfoundedReceipt {
     NoAnswer,
     #[error("a dispute-upheld message says the case is closed, and this case is not")]
     NotClosed,
+    #[error(
+        "a conversation-answer message is queued by an answer in the conversation, never on request"
+    )]
+    OnlyByConversation,
     #[error("an opt-in confirmation answers the debtor's START reply; it is sent only then")]
     OnlyOnReply,
     #[error("a journey step is queued by the creditor's journey, never on request")]

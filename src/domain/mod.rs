@@ -4,6 +4,7 @@ pub mod bank_account;
 pub mod case;
 pub mod checkout;
 pub mod contact;
+pub mod conversation;
 pub mod creditor;
 pub mod delivery_report;
 pub mod event;

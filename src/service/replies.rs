@@ -1,6 +1,7 @@
 //! A debtor's SMS reply, from any provider: an opt-out phrase ends all SMS to the number, an
 //! opt-in phrase (START) undoes that and is confirmed by SMS, and every reply is kept in the
-//! audit trail of the case the number last got a message about.
+//! audit trail of the case the number last got a message about; any other reply also lands in
+//! that case's conversation for a person to answer (`service::conversation`).
 
 use chrono::{DateTime, Utc};
 
@@ -54,7 +55,11 @@ pub async fn handle_reply(
             )],
         ),
         ReplyIntent::OptIn => ("sms.opt_in", Vec::new()),
-        ReplyIntent::Other => ("sms.reply", Vec::new()),
+        ReplyIntent::Other => {
+            // Anything else is for a person: it lands in the case's conversation (and inbox).
+            super::conversation::reply_lands(ctx, &case_id, &text, now).await?;
+            return Ok(intent);
+        }
     };
     let case = record_on_case(ctx, &case_id, action, &text, &events, now).await?;
     if let (ReplyIntent::OptIn, Some(case)) = (intent, case) {

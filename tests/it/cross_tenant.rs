@@ -15,6 +15,8 @@ fn body_for(path: &str) -> &'static str {
         r#"{"reference":"b-pay-1","amount":"100.00"}"#
     } else if path.ends_with("/approve") || path.ends_with("/close") || path.ends_with("/erase") {
         "{}"
+    } else if path.ends_with("/conversation") {
+        r#"{"text":"Hei"}"#
     } else if path.ends_with("/decline") {
         r#"{"reason":"Nei"}"#
     } else {

@@ -13,6 +13,7 @@ mod browser;
 mod case_lifecycle;
 mod config;
 mod console;
+mod conversation;
 mod cross_tenant;
 mod debtor_forms;
 mod debtor_pages;

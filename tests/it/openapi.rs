@@ -19,6 +19,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{id}/messages"),
     ("post", "/api/v1/cases/{id}/messages"),
     ("post", "/api/v1/cases/{id}/messages/{message_id}/cancel"),
+    ("get", "/api/v1/cases/{id}/conversation"),
+    ("post", "/api/v1/cases/{id}/conversation"),
     ("get", "/api/v1/cases/{id}/requests"),
     ("post", "/api/v1/cases/{id}/requests/{request}/approve"),
     ("post", "/api/v1/cases/{id}/requests/{request}/decline"),

@@ -260,6 +260,24 @@ async fn after_erasure_no_key_or_value_in_redis_holds_the_debtors_personal_data(
         .0,
         200
     );
+    // The conversation: the debtor writes on the page and the agency answers, both naming the
+    // debtor (the SMS reply above landed there too).
+    let written = format!("Hilsen {NAME}, ring meg på {PHONE_AS_TYPED}");
+    assert_eq!(
+        app.post_form("/case/message", &cookie, &csrf, &[("text", &written)])
+            .await
+            .0,
+        303
+    );
+    let (status, _) = post_with_key(
+        &app,
+        &format!("/api/v1/cases/{id}/conversation"),
+        "answer-1",
+        &json!({"text": format!("Hei {NAME}, vi ringer deg i morgen")}).to_string(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(app.stored_case(&id).await.conversation.messages.len(), 3);
     let before = personal_data_in_redis(&namespace).await;
     assert!(
         before.len() > 5,

@@ -2201,7 +2201,55 @@ async fn a_queued_message_is_cancelled_but_not_one_being_sent(backend: Backend) 
     );
 }
 
+/// A case's conversation is kept with the case on every backend, under the case's version, and
+/// erasure takes every word of it.
+async fn a_case_keeps_its_conversation_and_erasure_takes_it(backend: Backend) {
+    use innfri::domain::conversation::ConversationChannel;
+    let store = store(backend).await;
+    let original = case("a", "TALK-1");
+    store.insert_case(&original).await.expect("insert");
+    let mut talking = original.clone();
+    talking
+        .conversation
+        .from_debtor(
+            ConversationChannel::Page,
+            "Kan jeg betale i januar?".into(),
+            Utc::now(),
+        )
+        .expect("room");
+    talking
+        .conversation
+        .answer(
+            innfri::domain::event::Actor::Agency,
+            ConversationChannel::Sms,
+            "Ja, det går fint.".into(),
+            Some(MessageId::generate()),
+            Utc::now(),
+        )
+        .expect("room");
+    let saved = store.update_case(&talking).await.expect("update");
+    let read = store.case(&original.id).await.expect("get").expect("case");
+    assert_eq!(read.conversation, talking.conversation);
+    assert_eq!(read.conversation.messages.len(), 2);
+    // A stale copy (without the conversation) cannot write over it.
+    assert!(matches!(
+        store.update_case(&original).await,
+        Err(StoreError::Conflict)
+    ));
+    let mut erased = saved;
+    erased.erase(Utc::now());
+    store.update_case(&erased).await.expect("erase");
+    let read = store.case(&original.id).await.expect("get").expect("case");
+    assert!(read.conversation.messages.is_empty());
+    let json = serde_json::to_string(&read).expect("json");
+    assert!(
+        !json.contains("januar") && !json.contains("går fint"),
+        "{json}"
+    );
+}
+
 on_every_store!(
+    a_case_keeps_its_conversation_and_erasure_takes_it,
     the_queue_depth_counts_due_scheduled_and_leased_messages,
     a_case_is_stored_once_per_agency_and_reference,
     a_stale_update_is_refused,

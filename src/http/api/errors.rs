@@ -147,6 +147,9 @@ impl ApiError {
                 crate::domain::message::UnfoundedReceipt::OnlyByPlanFollowUp => {
                     "only_by_plan_follow_up"
                 }
+                crate::domain::message::UnfoundedReceipt::OnlyByConversation => {
+                    "only_by_conversation"
+                }
             },
             ApiError::MissingApiKey => "missing_api_key",
             ApiError::InvalidApiKey => "invalid_api_key",

@@ -4,6 +4,7 @@
 pub mod amount;
 pub mod body;
 pub mod cases;
+pub mod conversation;
 pub mod dto;
 pub mod errors;
 pub mod events;
@@ -65,6 +66,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::resource("/cases/{id}/messages")
                         .route(web::post().to(messages::schedule_message))
                         .route(web::get().to(messages::list_messages)),
+                )
+                .service(
+                    web::resource("/cases/{id}/conversation")
+                        .route(web::post().to(conversation::answer_conversation))
+                        .route(web::get().to(conversation::get_conversation)),
                 )
                 .service(
                     web::resource("/cases/{id}/messages/{message_id}/cancel")

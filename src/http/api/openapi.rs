@@ -19,8 +19,8 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 use super::idempotency::MAX_KEY_LEN;
 use super::payments::PAYMENT_REFERENCE;
 use super::{
-    body, cases, errors, events, journey, journey_config, mandates, messages, payments,
-    reconciliations, reviews, setting_versions,
+    body, cases, conversation, errors, events, journey, journey_config, mandates, messages,
+    payments, reconciliations, reviews, setting_versions,
 };
 use crate::context::AppContext;
 use crate::domain::case::{
@@ -57,6 +57,8 @@ const BEARER: &str = "api_key";
         messages::schedule_message,
         messages::list_messages,
         messages::cancel_message,
+        conversation::get_conversation,
+        conversation::answer_conversation,
         reviews::list,
         reviews::approve,
         reviews::decline,
@@ -84,6 +86,7 @@ const BEARER: &str = "api_key";
         (name = "cases", description = "Create, update, read, close and erase cases"),
         (name = "messages", description = "Reminders and other messages to the debtor"),
         (name = "requests", description = "Debtor requests that need a person"),
+        (name = "conversation", description = "Messages between the debtor and the agency"),
         (name = "payments", description = "Bank files and direct payments"),
         (name = "events", description = "The events stream and webhook delivery"),
         (name = "creditors", description = "The mandates and journeys of the creditors the agency acts for"),
@@ -175,6 +178,11 @@ const TEXT_FIELDS: &[(&str, &str, TextRule)] = &[
     ("ApproveInput", "note", NOTE_TO_DEBTOR),
     ("DeclineInput", "reason", NOTE_TO_DEBTOR.required()),
     ("DirectPaymentInput", "reference", PAYMENT_REFERENCE),
+    (
+        "ConversationInput",
+        "text",
+        crate::domain::conversation::MESSAGE_TEXT,
+    ),
 ];
 
 /// The identifiers and codes the API takes exactly as sent, with their patterns.

@@ -279,6 +279,7 @@ fn case_body(
                 }
             }
         }
+        (super::inbox::conversation_section(case, user, csrf, "", None))
         section {
             h2 { "Messages" }
             @if view.messages.is_empty() { p { "None." } }

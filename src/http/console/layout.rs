@@ -37,6 +37,7 @@ pub fn page(title: &str, user: Option<(&StaffUser, &str)>, body: Markup) -> Mark
                             " "
                             a href="/console/reviews" { "Review queue" }
                             " " a href="/console/settings" { "Creditor settings" }
+                            " " a href="/console/inbox" { "Inbox" }
                             @if matches!(user.scope, StaffScope::Agency { role: Role::Admin, .. }) {
                                 " "
                                 a href="/console/access" { "Access log" }

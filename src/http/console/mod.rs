@@ -5,6 +5,7 @@
 mod access;
 mod agency;
 mod cases;
+mod inbox;
 mod layout;
 mod settings;
 
@@ -57,6 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(access::routes)
         .configure(agency::routes)
         .configure(cases::routes)
+        .configure(inbox::routes)
         .configure(settings::routes);
 }
 

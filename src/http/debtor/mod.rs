@@ -2,6 +2,7 @@
 //! the page markup (`pages`), self-service requests, paying online, the identity step-up and
 //! e-mail unsubscribe.
 
+pub mod conversation;
 pub mod identity;
 pub mod link;
 pub mod pages;
@@ -32,7 +33,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(self_service::routes)
         .configure(pay::routes)
         .configure(identity::routes)
-        .configure(unsubscribe::routes);
+        .configure(unsubscribe::routes)
+        .configure(conversation::routes);
 }
 
 /// The debtor pages' state, from the configuration.

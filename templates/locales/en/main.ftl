@@ -501,3 +501,30 @@ plan-review-email-body =
     Kind regards
     {$agency}
 
+## The conversation with the agency (case page, and the SMS or e-mail that an answer waits)
+conversation-heading = Messages to and from {$agency}
+conversation-title = Write to us
+conversation-intro = Here you can write to {$agency}. The answer comes on this page, and we send you a text message or e-mail when it is ready.
+conversation-from-you = You wrote
+conversation-from-agency = {$agency} answered
+conversation-at = {$date} at {$time}
+conversation-by-sms = as a text message
+conversation-by-email = as an e-mail
+conversation-all = See all {$count} messages
+conversation-waiting = Waiting for an answer
+conversation-label = Your message
+conversation-hint = At most {$max} characters. Please do not write passwords or card numbers.
+conversation-submit = Send to {$agency}
+conversation-full = There is no room for more messages on this case. Please call {$agency} instead.
+error-conversation-empty = Please write a message before you send it.
+error-conversation-too-long = The message is too long: at most {$max} characters.
+error-conversation-characters = The message has characters we cannot show. Please remove them and try again.
+conversation-answer-sms = You have an answer from {$agency}: {$link}
+conversation-answer-email-subject = You have an answer from {$agency}
+conversation-answer-email-body =
+    Hello {$name},
+
+    {$agency} has answered your message about the case from {$creditor}. You can read the answer on the case page: {$link}
+
+    Kind regards
+    {$agency}

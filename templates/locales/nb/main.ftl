@@ -501,3 +501,30 @@ plan-review-email-body =
     Vennlig hilsen
     {$agency}
 
+## The conversation with the agency (case page, and the SMS or e-mail that an answer waits)
+conversation-heading = Meldinger til og fra {$agency}
+conversation-title = Skriv til oss
+conversation-intro = Her kan du skrive til {$agency}. Svaret kommer på denne siden, og vi sender deg en SMS eller e-post når det er klart.
+conversation-from-you = Du skrev
+conversation-from-agency = {$agency} svarte
+conversation-at = {$date} kl. {$time}
+conversation-by-sms = som SMS
+conversation-by-email = som e-post
+conversation-all = Se alle {$count} meldingene
+conversation-waiting = Venter på svar
+conversation-label = Din melding
+conversation-hint = Høyst {$max} tegn. Ikke skriv passord eller kortnummer.
+conversation-submit = Send til {$agency}
+conversation-full = Det er ikke plass til flere meldinger i denne saken. Ring {$agency} i stedet.
+error-conversation-empty = Skriv en melding før du sender den.
+error-conversation-too-long = Meldingen er for lang: høyst {$max} tegn.
+error-conversation-characters = Meldingen har tegn vi ikke kan vise. Fjern dem og prøv igjen.
+conversation-answer-sms = Du har fått svar fra {$agency}: {$link}
+conversation-answer-email-subject = Du har fått svar fra {$agency}
+conversation-answer-email-body =
+    Hei {$name},
+
+    {$agency} har svart på meldingen din om saken fra {$creditor}. Du kan lese svaret på sidene for saken: {$link}
+
+    Vennlig hilsen
+    {$agency}
