@@ -26,6 +26,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod context;
+pub mod documents;
 pub mod domain;
 pub mod http;
 pub mod i18n;

@@ -24,6 +24,7 @@ use crate::payments::gateways::checkout::PaymentGateways;
 use crate::store::{
     EmbeddedStore, RedisOptions, RedisStore, RedisTarget, RedisTimeouts, SharedStore,
 };
+use crate::documents::DocumentStore;
 use crate::tenants::Tenants;
 use crate::webhooks::delivery::Deliverer;
 use crate::webhooks::destination::SystemResolver;
@@ -77,6 +78,7 @@ impl AppContext {
             .timeout(std::time::Duration::from_secs(15))
             .build()?;
         let payments = PaymentGateways::from_settings(&config.settings, &http);
+        let documents = DocumentStore::from_settings(&config.settings.documents)?;
         Ok(Arc::new(AppContext {
             config,
             texts,
@@ -85,6 +87,7 @@ impl AppContext {
             store,
             clock,
             metrics: metrics::handle(),
+            documents,
         }))
     }
 

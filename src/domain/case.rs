@@ -130,6 +130,9 @@ pub struct Case {
     /// Plans that broke, kept for the record (the plan in force is `plan`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub broken_plans: Vec<BrokenPlan>,
+    /// Documents on the case (the bytes are in object storage; `domain::document`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<super::document::DocumentMeta>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -289,6 +292,7 @@ impl Case {
             checkouts_ended: Vec::new(),
             plan_follow_up: PlanFollowUp::default(),
             broken_plans: Vec::new(),
+            documents: Vec::new(),
         }
     }
 
@@ -650,6 +654,7 @@ impl Case {
         }
         self.note_to_debtor = None;
         self.pending.clear();
+        self.documents.clear();
         for entry in &mut self.audit {
             entry.detail = String::new();
         }

@@ -6,6 +6,7 @@ pub mod checkout;
 pub mod contact;
 pub mod creditor;
 pub mod delivery_report;
+pub mod document;
 pub mod event;
 pub mod identity;
 pub mod ids;

@@ -7,6 +7,7 @@ pub mod amount;
 pub mod cases;
 pub mod closing;
 pub mod delivery_reports;
+pub mod documents;
 pub mod erasure;
 pub mod identity;
 pub mod import;

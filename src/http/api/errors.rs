@@ -71,6 +71,8 @@ pub enum ApiError {
     UnreadableBody(String),
     #[error("no pending request with this id on this case")]
     RequestNotFound,
+    #[error("no document with this id on this case")]
+    DocumentNotFound,
 }
 
 /// The body of every error answer of the agency API (also 404 for an unknown `/api/` path).
@@ -155,6 +157,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnreadableBody(_) => "invalid_body",
             ApiError::RequestNotFound => "request_not_found",
+            ApiError::DocumentNotFound => "document_not_found",
         }
     }
 
@@ -298,7 +301,7 @@ impl ResponseError for ApiError {
             ApiError::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnreadableBody(_) => StatusCode::BAD_REQUEST,
-            ApiError::RequestNotFound => StatusCode::NOT_FOUND,
+            ApiError::RequestNotFound | ApiError::DocumentNotFound => StatusCode::NOT_FOUND,
         }
     }
 

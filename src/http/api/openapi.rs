@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 use super::idempotency::MAX_KEY_LEN;
 use super::payments::PAYMENT_REFERENCE;
 use super::{
-    body, cases, errors, events, journey, journey_config, mandates, messages, payments,
+    body, cases, documents, errors, events, journey, journey_config, mandates, messages, payments,
     reconciliations, reviews,
 };
 use crate::context::AppContext;
@@ -57,6 +57,10 @@ const BEARER: &str = "api_key";
         messages::schedule_message,
         messages::list_messages,
         messages::cancel_message,
+        documents::attach_document,
+        documents::list_documents,
+        documents::get_document,
+        documents::delete_document,
         reviews::list,
         reviews::approve,
         reviews::decline,
@@ -77,6 +81,7 @@ const BEARER: &str = "api_key";
     tags(
         (name = "cases", description = "Create, update, read, close and erase cases"),
         (name = "messages", description = "Reminders and other messages to the debtor"),
+        (name = "documents", description = "Invoice copies, agreements and letters for the debtor; receipts from the debtor"),
         (name = "requests", description = "Debtor requests that need a person"),
         (name = "payments", description = "Bank files and direct payments"),
         (name = "events", description = "The events stream and webhook delivery"),
@@ -286,6 +291,7 @@ impl Modify for BodyLimit {
         for (path, item) in openapi.paths.paths.iter_mut() {
             let limit = match path.as_str() {
                 body::BANK_FILE_PATH => "`server.max_bank_file_mb` (20 MiB unless configured)",
+                "/api/v1/cases/{id}/documents" => "10 MiB",
                 _ => "256 KiB",
             };
             for operation in [item.post.as_mut(), item.put.as_mut()]

@@ -2,6 +2,7 @@
 //! the page markup (`pages`), self-service requests, paying online, the identity step-up and
 //! e-mail unsubscribe.
 
+pub mod documents;
 pub mod identity;
 pub mod link;
 pub mod pages;
@@ -32,6 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(self_service::routes)
         .configure(pay::routes)
         .configure(identity::routes)
+        .configure(documents::routes)
         .configure(unsubscribe::routes);
 }
 

@@ -353,6 +353,7 @@ impl CasePage<'_> {
                     }
                 }
             }
+            (super::documents::section(t, l, v))
             (contact_block(t, l, v))
             footer {
                 p { (t.format(l, "collected-by", &[("agency", agency), ("creditor", creditor)])) }
