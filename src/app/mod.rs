@@ -16,6 +16,7 @@ pub use crate::context::AppContext;
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{AppConfig, Backend, StoreSettings};
+use crate::documents::DocumentStore;
 use crate::domain::lost_send::RecoveryRules;
 use crate::domain::message::ContactCap;
 use crate::i18n::Texts;
@@ -24,7 +25,6 @@ use crate::payments::gateways::checkout::PaymentGateways;
 use crate::store::{
     EmbeddedStore, RedisOptions, RedisStore, RedisTarget, RedisTimeouts, SharedStore,
 };
-use crate::documents::DocumentStore;
 use crate::tenants::Tenants;
 use crate::webhooks::delivery::Deliverer;
 use crate::webhooks::destination::SystemResolver;

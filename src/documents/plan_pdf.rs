@@ -88,14 +88,29 @@ pub fn render(texts: &Texts, locale: Locale, sheet: &PlanSheet<'_>) -> Vec<u8> {
         11.0,
         &t("plan-pdf-creditor", &[("creditor", sheet.creditor)]),
     );
-    page.line(b"F1", 11.0, &t("plan-pdf-agency", &[("agency", sheet.agency)]));
     page.line(
         b"F1",
         11.0,
-        &t("plan-pdf-agreed", &[("date", &texts.date(locale, plan.agreed_on))]),
+        &t("plan-pdf-agency", &[("agency", sheet.agency)]),
     );
-    page.line(b"F1", 11.0, &t("plan-pdf-account", &[("account", sheet.account)]));
-    page.line(b"F1", 11.0, &t("plan-pdf-case-kid", &[("kid", sheet.case_kid)]));
+    page.line(
+        b"F1",
+        11.0,
+        &t(
+            "plan-pdf-agreed",
+            &[("date", &texts.date(locale, plan.agreed_on))],
+        ),
+    );
+    page.line(
+        b"F1",
+        11.0,
+        &t("plan-pdf-account", &[("account", sheet.account)]),
+    );
+    page.line(
+        b"F1",
+        11.0,
+        &t("plan-pdf-case-kid", &[("kid", sheet.case_kid)]),
+    );
     page.line(b"F1", 11.0, &t("plan-pdf-how", &[]));
     page.y -= 10.0;
 
@@ -182,7 +197,10 @@ mod tests {
 
     #[test]
     fn norwegian_letters_and_spaces_fit_the_standard_font() {
-        assert_eq!(win_ansi("Å betale 1\u{a0}252,00 kr"), b"\xc5 betale 1\xa0252,00 kr");
+        assert_eq!(
+            win_ansi("Å betale 1\u{a0}252,00 kr"),
+            b"\xc5 betale 1\xa0252,00 kr"
+        );
         assert_eq!(win_ansi("æøå – ok"), b"\xe6\xf8\xe5 \x96 ok");
         assert_eq!(win_ansi("Ї"), b"?");
     }

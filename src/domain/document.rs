@@ -214,14 +214,20 @@ mod tests {
     fn types_are_read_from_the_bytes() {
         assert_eq!(FileType::sniff(PDF), Some(FileType::Pdf));
         assert_eq!(FileType::sniff(PNG), Some(FileType::Png));
-        assert_eq!(FileType::sniff(b"\xff\xd8\xff\xe0\0\x10JFIF"), Some(FileType::Jpeg));
+        assert_eq!(
+            FileType::sniff(b"\xff\xd8\xff\xe0\0\x10JFIF"),
+            Some(FileType::Jpeg)
+        );
         assert_eq!(FileType::sniff(EXE), None);
         assert_eq!(FileType::sniff(b"plain text"), None);
     }
 
     #[test]
     fn a_png_is_taken_only_where_png_is_allowed() {
-        assert_eq!(check_file(PNG, &[FileType::Pdf, FileType::Png]), Ok(FileType::Png));
+        assert_eq!(
+            check_file(PNG, &[FileType::Pdf, FileType::Png]),
+            Ok(FileType::Png)
+        );
         assert!(matches!(
             check_file(PNG, &[FileType::Pdf]),
             Err(FileRefused::WrongType(_))
@@ -237,19 +243,33 @@ mod tests {
         assert_eq!(check_file(b"", &[FileType::Pdf]), Err(FileRefused::Empty));
         let mut big = PDF.to_vec();
         big.resize(MAX_DOCUMENT_BYTES + 1, b' ');
-        assert_eq!(check_file(&big, &[FileType::Pdf]), Err(FileRefused::TooLarge));
+        assert_eq!(
+            check_file(&big, &[FileType::Pdf]),
+            Err(FileRefused::TooLarge)
+        );
         big.truncate(MAX_DOCUMENT_BYTES);
         assert_eq!(check_file(&big, &[FileType::Pdf]), Ok(FileType::Pdf));
     }
 
     #[test]
     fn display_names_lose_paths_and_quotes_and_take_the_real_extension() {
-        assert_eq!(display_name("C:\\Users\\x\\faktura.pdf", FileType::Pdf), "faktura.pdf");
-        assert_eq!(display_name("../../etc/\"kvit\";.exe", FileType::Png), "kvit.png");
+        assert_eq!(
+            display_name("C:\\Users\\x\\faktura.pdf", FileType::Pdf),
+            "faktura.pdf"
+        );
+        assert_eq!(
+            display_name("../../etc/\"kvit\";.exe", FileType::Png),
+            "kvit.png"
+        );
         assert_eq!(display_name("", FileType::Pdf), "document.pdf");
         assert_eq!(display_name("...", FileType::Jpeg), "document.jpg");
         assert_eq!(display_name("skanning", FileType::Jpeg), "skanning.jpg");
-        assert!(display_name(&"å".repeat(300), FileType::Pdf).chars().count() <= 104);
+        assert!(
+            display_name(&"å".repeat(300), FileType::Pdf)
+                .chars()
+                .count()
+                <= 104
+        );
     }
 
     #[test]
@@ -258,7 +278,10 @@ mod tests {
         assert_eq!(DocumentId::parse(id.as_str()), Some(id.clone()));
         assert_ne!(id, DocumentId::generate());
         assert_eq!(DocumentId::parse("doc_../x"), None);
-        assert_eq!(DocumentId::parse("doc_ABCDEF0123456789abcdef0123456789"), None);
+        assert_eq!(
+            DocumentId::parse("doc_ABCDEF0123456789abcdef0123456789"),
+            None
+        );
     }
 
     #[test]

@@ -29,7 +29,10 @@ pub async fn app_with(objects: Objects) -> (TestApp, Option<String>) {
         Objects::Folder => {
             let dir = std::env::temp_dir().join(format!("innfri-docs-{}", uuid::Uuid::new_v4()));
             let path = dir.to_string_lossy().into_owned();
-            (builder.with("documents.path", &path).start().await, Some(path))
+            (
+                builder.with("documents.path", &path).start().await,
+                Some(path),
+            )
         }
         Objects::S3 => {
             let bucket = s3::bucket().await;
@@ -75,7 +78,10 @@ async fn agency_attaches_lists_downloads_and_removes_a_pdf(objects: Objects) {
     let id = doc["id"].as_str().expect("id").to_owned();
     assert!(id.starts_with("doc_"));
     assert_eq!(doc["kind"], "invoice");
-    assert_eq!(doc["file_name"], "faktura mars.pdf", "the name is cleaned for display");
+    assert_eq!(
+        doc["file_name"], "faktura mars.pdf",
+        "the name is cleaned for display"
+    );
     assert_eq!(doc["content_type"], "application/pdf");
     assert_eq!(doc["size"], PDF.len());
     assert_eq!(doc["uploaded_by"], "agency");
@@ -101,7 +107,12 @@ async fn agency_attaches_lists_downloads_and_removes_a_pdf(objects: Objects) {
     assert_eq!(download.headers()["x-content-type-options"], "nosniff");
     assert_eq!(download.bytes().await.expect("bytes").as_ref(), PDF);
     assert_eq!(
-        app.ctx.documents.case_objects(&case).await.expect("objects").len(),
+        app.ctx
+            .documents
+            .case_objects(&case)
+            .await
+            .expect("objects")
+            .len(),
         1
     );
 
@@ -120,7 +131,12 @@ async fn agency_attaches_lists_downloads_and_removes_a_pdf(objects: Objects) {
     let body: Value = gone.json().await.expect("json");
     assert_eq!(body["error"], "document_not_found");
     assert!(
-        app.ctx.documents.case_objects(&case).await.expect("objects").is_empty(),
+        app.ctx
+            .documents
+            .case_objects(&case)
+            .await
+            .expect("objects")
+            .is_empty(),
         "the bytes went with the metadata"
     );
 }
@@ -150,11 +166,21 @@ async fn the_s3_objects_are_under_random_ids_only() {
     let (app, bucket) = app_with(Objects::S3).await;
     let bucket = bucket.expect("bucket");
     let case = app.new_case("D-KEYS").await;
-    let response = attach(&app, KEY_A, case.as_str(), "kind=letter&file_name=Kari%20Nordmann.pdf", PDF).await;
+    let response = attach(
+        &app,
+        KEY_A,
+        case.as_str(),
+        "kind=letter&file_name=Kari%20Nordmann.pdf",
+        PDF,
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 201);
     let keys = s3::keys(&bucket, "cases/").await;
     assert_eq!(keys.len(), 1, "{keys:?}");
-    assert!(keys[0].starts_with(&format!("cases/{case}/doc_")), "{keys:?}");
+    assert!(
+        keys[0].starts_with(&format!("cases/{case}/doc_")),
+        "{keys:?}"
+    );
     assert!(!keys[0].contains("Kari") && !keys[0].contains("D-KEYS"));
 }
 
@@ -163,7 +189,14 @@ async fn an_exe_named_pdf_and_a_png_are_refused_by_the_api_which_takes_pdf_only(
     let (app, _) = app_with(Objects::Memory).await;
     let case = app.new_case("D-2").await;
     for bytes in [EXE, PNG, b"".as_slice()] {
-        let response = attach(&app, KEY_A, case.as_str(), "kind=invoice&file_name=x.pdf", bytes).await;
+        let response = attach(
+            &app,
+            KEY_A,
+            case.as_str(),
+            "kind=invoice&file_name=x.pdf",
+            bytes,
+        )
+        .await;
         assert_eq!(response.status().as_u16(), 422);
         let body: Value = response.json().await.expect("json");
         assert_eq!(body["error"], "invalid_field");
@@ -174,7 +207,14 @@ async fn an_exe_named_pdf_and_a_png_are_refused_by_the_api_which_takes_pdf_only(
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["field"], "kind");
     assert!(app.stored_case(&case).await.documents.is_empty());
-    assert!(app.ctx.documents.case_objects(&case).await.expect("objects").is_empty());
+    assert!(
+        app.ctx
+            .documents
+            .case_objects(&case)
+            .await
+            .expect("objects")
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -219,7 +259,11 @@ async fn another_agency_sees_no_document_of_the_case() {
         .await
         .expect("delete");
     assert_eq!(response.status().as_u16(), 404);
-    assert_eq!(app.stored_case(&case).await.documents.len(), 1, "still there");
+    assert_eq!(
+        app.stored_case(&case).await.documents.len(),
+        1,
+        "still there"
+    );
 }
 
 /// A multipart form body as a browser sends it: the fields, then the file (if any).
@@ -228,8 +272,10 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> 
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
         );
     }
     if let Some((name, file_name, bytes)) = file {
@@ -298,14 +344,23 @@ async fn a_png_named_pdf_sent_with_a_dispute_is_kept_as_a_png_and_named_in_the_e
     assert_eq!(doc.file_name, "kvittering.png", "named by what it is");
     assert_eq!(doc.uploaded_by, innfri::domain::document::Uploader::Debtor);
     let agency = innfri::domain::ids::AgencyId::parse("agency-a").expect("id");
-    let events = d.app.ctx.store.events_after(&agency, None, 100).await.expect("events");
+    let events = d
+        .app
+        .ctx
+        .store
+        .events_after(&agency, None, 100)
+        .await
+        .expect("events");
     let dispute = events
         .iter()
         .map(|(_, e)| e)
         .find(|e| e.kind == innfri::domain::event::EventKind::DisputeOpened)
         .expect("dispute event");
     let data = serde_json::to_value(dispute).expect("json").to_string();
-    assert!(data.contains(doc.id.as_str()), "the event names the document: {data}");
+    assert!(
+        data.contains(doc.id.as_str()),
+        "the event names the document: {data}"
+    );
     assert!(!data.contains("PNG"), "never its bytes");
     // The agency sees it in the API.
     let list: Value = d
@@ -325,14 +380,28 @@ async fn an_exe_named_pdf_is_refused_by_the_dispute_form_which_keeps_what_was_ty
     let before = d.case().await;
     let (status, html) = dispute_with(&d, Some(("kvittering.pdf", EXE))).await;
     assert_eq!(status, 422, "{html}");
-    assert!(html.contains("Kvittering eller annet dokument"), "the field is named: {html}");
+    assert!(
+        html.contains("Kvittering eller annet dokument"),
+        "the field is named: {html}"
+    );
     assert!(html.contains("PDF, et JPEG- eller et PNG-bilde"));
     assert!(html.contains("aria-invalid=\"true\""));
-    assert!(html.contains("Jeg har betalt, se kvitteringen."), "the text is kept");
+    assert!(
+        html.contains("Jeg har betalt, se kvitteringen."),
+        "the text is kept"
+    );
     let after = d.case().await;
     assert_eq!(after.version, before.version, "nothing changed");
     assert!(after.documents.is_empty());
-    assert!(d.app.ctx.documents.case_objects(&d.case_id).await.expect("objects").is_empty());
+    assert!(
+        d.app
+            .ctx
+            .documents
+            .case_objects(&d.case_id)
+            .await
+            .expect("objects")
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -351,21 +420,33 @@ async fn a_dispute_without_a_file_still_works_as_a_multipart_form() {
     let d = debtor_with(Objects::Memory).await;
     let (status, html) = dispute_with(&d, None).await;
     assert_eq!(status, 200, "{html}");
-    assert_eq!(d.case().await.status, innfri::domain::case::CaseStatus::Disputed);
+    assert_eq!(
+        d.case().await.status,
+        innfri::domain::case::CaseStatus::Disputed
+    );
 }
 
 #[tokio::test]
 async fn the_debtor_downloads_the_cases_documents_and_no_other_cases() {
     let (app, _) = app_with(Objects::S3).await;
     let d = debtor_in(app, "1200.00").await;
-    let doc: Value = attach(&d.app, KEY_A, d.case_id.as_str(), "kind=invoice&file_name=faktura.pdf", PDF)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let doc: Value = attach(
+        &d.app,
+        KEY_A,
+        d.case_id.as_str(),
+        "kind=invoice&file_name=faktura.pdf",
+        PDF,
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
     let id = doc["id"].as_str().expect("id");
     let page = d.page().await;
-    assert!(page.contains(&format!("href=\"/case/documents/{id}\"")), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/case/documents/{id}\"")),
+        "{page}"
+    );
     assert!(page.contains("faktura.pdf"));
     let response = d
         .app
@@ -381,7 +462,13 @@ async fn the_debtor_downloads_the_cases_documents_and_no_other_cases() {
     assert_eq!(response.bytes().await.expect("bytes").as_ref(), PDF);
 
     // Without the session: the neutral 404.
-    let response = d.app.http.get(d.app.url(&format!("/case/documents/{id}"))).send().await.expect("get");
+    let response = d
+        .app
+        .http
+        .get(d.app.url(&format!("/case/documents/{id}")))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(response.status().as_u16(), 404);
     // A document of another case: 404 too, even with a valid session.
     let other = d.app.new_case("OTHER-1").await;
@@ -424,9 +511,15 @@ async fn an_agreed_plan_downloads_as_a_pdf_with_every_kid() {
         let kid = instalment.kid.as_ref().expect("kid").to_string();
         assert!(text.contains(&kid), "KID {kid} in the PDF");
     }
-    assert!(text.contains("Nedbetalingsplan"), "in the debtor's language");
+    assert!(
+        text.contains("Nedbetalingsplan"),
+        "in the debtor's language"
+    );
     assert!(text.contains("Kontonummer"));
-    let english = d.app.get_with_cookie("/case/plan.pdf?lang=en", &d.cookie).await;
+    let english = d
+        .app
+        .get_with_cookie("/case/plan.pdf?lang=en", &d.cookie)
+        .await;
     let english = english.bytes().await.expect("bytes");
     assert!(String::from_utf8_lossy(&english).contains("Payment plan"));
 }

@@ -668,15 +668,31 @@ async fn erasure_removes_every_document_object(objects: crate::documents::Object
         .expect("put");
     let other = app.new_case("KEEP-DOCS").await;
     attach(&app, KEY_A, other.as_str(), "kind=invoice", PDF).await;
-    assert_eq!(app.ctx.documents.case_objects(&case).await.expect("list").len(), 3);
+    assert_eq!(
+        app.ctx
+            .documents
+            .case_objects(&case)
+            .await
+            .expect("list")
+            .len(),
+        3
+    );
 
     let erased = app
         .post_json(&format!("/api/v1/cases/{case}/erase"), Some(KEY_A), "")
         .await;
     assert_eq!(erased.status().as_u16(), 200);
-    assert!(app.stored_case(&case).await.documents.is_empty(), "no metadata left");
     assert!(
-        app.ctx.documents.case_objects(&case).await.expect("list").is_empty(),
+        app.stored_case(&case).await.documents.is_empty(),
+        "no metadata left"
+    );
+    assert!(
+        app.ctx
+            .documents
+            .case_objects(&case)
+            .await
+            .expect("list")
+            .is_empty(),
         "no object left for the erased case"
     );
     if let (crate::documents::Objects::S3, Some(bucket)) = (objects, &place) {
@@ -686,7 +702,9 @@ async fn erasure_removes_every_document_object(objects: crate::documents::Object
         assert_eq!(kept.len(), 1, "another case's document stays");
     }
     if let (crate::documents::Objects::Folder, Some(folder)) = (objects, &place) {
-        let dir = std::path::Path::new(folder).join("cases").join(case.as_str());
+        let dir = std::path::Path::new(folder)
+            .join("cases")
+            .join(case.as_str());
         let left = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
         assert_eq!(left, 0, "no file left in the folder");
         let _ = std::fs::remove_dir_all(folder);

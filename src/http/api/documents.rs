@@ -109,12 +109,13 @@ pub(crate) async fn attach_document(
     req: actix_web::HttpRequest,
     body: ApiBody,
 ) -> Result<HttpResponse, ApiError> {
+    // Another agency's case is 404 before anything about the request is judged.
+    let case = own_case(&ctx, &tenant, &path).await?;
     let query: AttachQuery =
         serde_urlencoded::from_str(req.query_string()).map_err(|e| ApiError::InvalidField {
             field: "kind".into(),
             message: format!("query: {e} (kind, file_name)"),
         })?;
-    let case = own_case(&ctx, &tenant, &path).await?;
     let kind = DocumentKind::parse(&query.kind).ok_or_else(|| {
         ApiError::field(
             "kind",

@@ -163,7 +163,11 @@ pub async fn read_form(
         };
         let is_file = name == file_field;
         // Text fields are small; the file may be up to the limit (plus one byte to tell).
-        let keep = if is_file { MAX_DOCUMENT_BYTES + 1 } else { 64 * 1024 };
+        let keep = if is_file {
+            MAX_DOCUMENT_BYTES + 1
+        } else {
+            64 * 1024
+        };
         let mut bytes = Vec::new();
         while let Some(chunk) = part.next().await {
             let chunk = chunk.map_err(|_| Unreadable)?;

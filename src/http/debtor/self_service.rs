@@ -15,6 +15,7 @@ use super::session::{
 };
 use crate::context::AppContext;
 use crate::domain::case::CaseStatus;
+use crate::domain::document::{DocumentKind, FileRefused, Uploader};
 use crate::domain::money::Money;
 use crate::domain::open_request;
 use crate::domain::plan::{InstalmentPlan, PlanShape};
@@ -23,7 +24,6 @@ use crate::domain::self_service::{
     Terms, asked, check_paid_claim, deferral_options, effective_due_date, evaluate,
     plan_month_range,
 };
-use crate::domain::document::{DocumentKind, FileRefused, Uploader};
 use crate::service::documents;
 use crate::service::self_service::{self, DecideError, Decided, open_dispute_with_document};
 use crate::store::StoreError;
@@ -650,7 +650,15 @@ async fn dispute_submit(
         {
             return invalid(refused(why));
         }
-        match documents::attach(&ctx, &case.id, upload, documents::DEBTOR_TYPES, ctx.clock.now()).await {
+        match documents::attach(
+            &ctx,
+            &case.id,
+            upload,
+            documents::DEBTOR_TYPES,
+            ctx.clock.now(),
+        )
+        .await
+        {
             Ok((meta, written)) => {
                 case = written;
                 document = Some(meta);

@@ -69,7 +69,11 @@ pub async fn bucket() -> String {
         .send()
         .await
         .expect("S3 server answers");
-    assert!(created.status().is_success(), "bucket made: {}", created.status());
+    assert!(
+        created.status().is_success(),
+        "bucket made: {}",
+        created.status()
+    );
     name
 }
 
@@ -88,7 +92,10 @@ pub fn settings(bucket: &str) -> serde_json::Value {
 /// Every key in `bucket` under `prefix`, listed straight from the server (not through innfri).
 pub async fn keys(bucket: &str, prefix: &str) -> Vec<String> {
     let xml = reqwest::Client::new()
-        .get(format!("{}/{bucket}?list-type=2&prefix={prefix}", endpoint()))
+        .get(format!(
+            "{}/{bucket}?list-type=2&prefix={prefix}",
+            endpoint()
+        ))
         .send()
         .await
         .expect("list")
