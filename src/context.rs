@@ -28,6 +28,8 @@ pub struct AppContext {
     pub clock: SharedClock,
     /// The process's metrics recorder, rendered by `/metrics` (see `app::metrics`).
     pub metrics: PrometheusHandle,
+    /// Where case documents' bytes are kept (`[documents]`).
+    pub documents: crate::documents::DocumentStore,
 }
 
 impl AppContext {

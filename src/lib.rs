@@ -18,7 +18,8 @@
 //! - [`messaging`]: the outbound queue worker, composer and SMS/e-mail providers;
 //!   [`payments`]: bank files (OCR giro, camt.054) and the card/Vipps gateways;
 //!   [`webhooks`]: signing and delivery of outbound agency events (Standard Webhooks).
-//! - [`store`]: storage traits with Redis and embedded backends; [`links`]: short-link tokens.
+//! - [`store`]: storage traits with Redis and embedded backends; [`links`]: short-link tokens;
+//!   [`documents`]: case documents' bytes in object storage (folder, S3) and the plan PDF.
 //! - [`config`], [`proxy`], [`i18n`], [`telemetry`], [`clock`]: settings, texts, logs, time.
 //! - [`domain`]: pure rules and value types; uses nothing of ours outside itself.
 
@@ -26,6 +27,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod context;
+pub mod documents;
 pub mod domain;
 pub mod http;
 pub mod i18n;

@@ -16,6 +16,7 @@ pub use crate::context::AppContext;
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{AppConfig, Backend, StoreSettings};
+use crate::documents::DocumentStore;
 use crate::domain::lost_send::RecoveryRules;
 use crate::domain::message::ContactCap;
 use crate::i18n::Texts;
@@ -77,6 +78,7 @@ impl AppContext {
             .timeout(std::time::Duration::from_secs(15))
             .build()?;
         let payments = PaymentGateways::from_settings(&config.settings, &http);
+        let documents = DocumentStore::from_settings(&config.settings.documents)?;
         Ok(Arc::new(AppContext {
             config,
             texts,
@@ -85,6 +87,7 @@ impl AppContext {
             store,
             clock,
             metrics: metrics::handle(),
+            documents,
         }))
     }
 

@@ -447,6 +447,9 @@ pub struct Settings {
     pub retention: RetentionSettings,
     #[serde(default)]
     pub law: LawSettings,
+    /// Where documents' bytes are kept (a folder, an S3-compatible bucket, or memory).
+    #[serde(default)]
+    pub documents: DocumentSettings,
     /// Folder of creditor files, relative to the config folder.
     pub creditors_dir: String,
     /// A demonstration: the stand-ins (`fake` payments, `console` messages) may run behind an
@@ -507,4 +510,44 @@ pub fn mailbox_address(text: &str) -> &str {
         (Some(start), Some(end)) if start < end => &text[start + 1..end],
         _ => text.trim(),
     }
+}
+
+/// `[documents]`: object storage for case documents. With `s3` set, an S3-compatible bucket;
+/// else with `path`, a local folder; else memory (the demo and tests: gone on exit).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentSettings {
+    /// A local folder (made if missing) for the embedded single-binary setup.
+    #[serde(default)]
+    pub path: Option<std::path::PathBuf>,
+    #[serde(default)]
+    pub s3: Option<S3Settings>,
+}
+
+/// `[documents.s3]`: any S3-compatible service (AWS, MinIO, Ceph, Garage, ...).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Settings {
+    /// e.g. `https://s3.eu-north-1.amazonaws.com` or `http://127.0.0.1:9000`.
+    pub endpoint: String,
+    pub bucket: String,
+    #[serde(default = "default_s3_region")]
+    pub region: String,
+    pub access_key_id: String,
+    /// Set it from the environment: `INNFRI__DOCUMENTS__S3__SECRET_ACCESS_KEY`.
+    pub secret_access_key: SecretString,
+    /// Whether an `http://` endpoint is taken (a server on the same host or network).
+    #[serde(default)]
+    pub allow_http: bool,
+    /// Path-style URLs (`endpoint/bucket/key`), which most self-hosted servers need.
+    #[serde(default = "yes")]
+    pub path_style: bool,
+}
+
+fn default_s3_region() -> String {
+    "us-east-1".to_owned()
+}
+
+fn yes() -> bool {
+    true
 }

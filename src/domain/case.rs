@@ -141,6 +141,9 @@ pub struct Case {
         skip_serializing_if = "super::conversation::Conversation::is_empty"
     )]
     pub conversation: super::conversation::Conversation,
+    /// Documents on the case (the bytes are in object storage; `domain::document`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<super::document::DocumentMeta>,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -302,6 +305,7 @@ impl Case {
             broken_plans: Vec::new(),
             interest_paused: Vec::new(),
             conversation: Default::default(),
+            documents: Vec::new(),
         }
     }
 
@@ -776,6 +780,7 @@ impl Case {
         self.note_to_debtor = None;
         self.pending.clear();
         self.conversation.erase();
+        self.documents.clear();
         for entry in &mut self.audit {
             entry.detail = String::new();
         }

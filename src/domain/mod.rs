@@ -7,6 +7,7 @@ pub mod contact;
 pub mod conversation;
 pub mod creditor;
 pub mod delivery_report;
+pub mod document;
 pub mod event;
 pub mod identity;
 pub mod ids;

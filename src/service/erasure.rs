@@ -9,7 +9,10 @@
 //! 3. the routes that tie the debtor's numbers to the case for SMS replies;
 //! 4. the free text in its events, rewritten in place in the outbox ([`Event::redact`]), so
 //!    neither the pull API nor a webhook replay serves it again;
-//! 5. saved `Idempotency-Key` answers about the case (they may repeat the debtor's data).
+//! 5. saved `Idempotency-Key` answers about the case (they may repeat the debtor's data);
+//! 6. its documents: every object under the case's prefix in object storage, once before the
+//!    record is touched (so a failure leaves the case to be erased again, by retention too)
+//!    and once at the end (an upload that raced the erasure); their metadata goes in step 1.
 //!
 //! An opt-out (STOP) is kept: it is a pseudonym without the number, and forgetting it would
 //! let reminders reach the number again.
@@ -52,6 +55,15 @@ pub struct Erased {
     pub messages: usize,
     pub events_redacted: usize,
     pub answers_forgotten: usize,
+    pub documents: usize,
+}
+
+/// Object storage out of reach stops the erasure like the store would: it is tried again.
+fn documents_failed(e: super::documents::DocumentError) -> ErasureError {
+    match e {
+        super::documents::DocumentError::Store(e) => ErasureError::Store(e),
+        other => ErasureError::Store(StoreError::Unavailable(format!("object storage: {other}"))),
+    }
 }
 
 /// Erases the case's personal data (see the module documentation); erasing an erased case
@@ -77,6 +89,9 @@ pub async fn erase_by(
     // Behind a lock only because each try is its own future; tries run one after another.
     let seen = Mutex::new(Vec::new());
     let seen = &seen;
+    let mut documents = super::documents::erase_all(ctx, id)
+        .await
+        .map_err(documents_failed)?;
     let erased = retry::on_conflict::<Case, ErasureError, _, _>(|| async move {
         let mut case = store.case(id).await?.ok_or(ErasureError::NotFound)?;
         if case.is_erased() {
@@ -117,10 +132,14 @@ pub async fn erase_by(
     }
     let events_redacted = store.redact_case_events(&case.agency_id, &case.id).await?;
     let answers_forgotten = store.forget_case_answers(&case.id).await?;
+    documents += super::documents::erase_all(ctx, &case.id)
+        .await
+        .map_err(documents_failed)?;
     let report = Erased {
         messages,
         events_redacted,
         answers_forgotten,
+        documents,
     };
     tracing::info!(
         case = %case.id,
@@ -128,6 +147,7 @@ pub async fn erase_by(
         messages = report.messages,
         events = report.events_redacted,
         answers = report.answers_forgotten,
+        documents = report.documents,
         "personal data erased"
     );
     Ok((case, report))

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod closing;
 pub mod conversation;
 pub mod delivery_reports;
+pub mod documents;
 pub mod erasure;
 pub mod identity;
 pub mod import;

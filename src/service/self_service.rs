@@ -176,13 +176,29 @@ pub async fn open_dispute(
     dispute: Dispute,
     now: DateTime<Utc>,
 ) -> Result<Case, StoreError> {
+    open_dispute_with_document(ctx, case, dispute, None, now).await
+}
+
+/// As [`open_dispute`], with the receipt the debtor sent (already on the case): the event
+/// names it (`document_id`, to fetch through the API), never carries its bytes.
+pub async fn open_dispute_with_document(
+    ctx: &AppContext,
+    case: &Case,
+    dispute: Dispute,
+    document: Option<&crate::domain::document::DocumentMeta>,
+    now: DateTime<Utc>,
+) -> Result<Case, StoreError> {
     let mut case = case.clone();
     case.open_dispute(dispute.clone(), now);
+    let mut data = serde_json::json!({"case_id": case.id, "external_ref": case.external_ref, "paid_on": dispute.paid_on, "paid_amount": dispute.paid_amount});
+    if let Some(document) = document {
+        data["document_id"] = serde_json::json!(document.id);
+    }
     let event = Event::new(
         case.agency_id.clone(),
         Some(case.id.clone()),
         EventKind::DisputeOpened,
-        serde_json::json!({"case_id": case.id, "external_ref": case.external_ref, "paid_on": dispute.paid_on, "paid_amount": dispute.paid_amount}),
+        data,
         now,
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;

@@ -19,6 +19,7 @@ mod debtor_forms;
 mod debtor_pages;
 mod debtor_paid;
 mod debtor_requests;
+mod documents;
 mod events;
 mod idempotency;
 mod identity;

@@ -666,3 +666,80 @@ async fn data_kept_under_the_names_of_the_previous_version_moves_to_pseudonyms()
         .expect("smembers");
     assert!(members.is_empty(), "{members:?}");
 }
+
+/// Erasure removes every document: the metadata from the case and each object from the
+/// bucket or folder, also one no metadata names (left by an upload that failed half-way).
+async fn erasure_removes_every_document_object(objects: crate::documents::Objects) {
+    use crate::documents::{PDF, app_with, attach};
+    let (app, place) = app_with(objects).await;
+    let case = app.new_case("ERASE-DOCS").await;
+    for kind in ["invoice", "letter"] {
+        let response = attach(&app, KEY_A, case.as_str(), &format!("kind={kind}"), PDF).await;
+        assert_eq!(response.status().as_u16(), 201);
+    }
+    // An object without metadata, as a crash between the two writes leaves.
+    let orphan = innfri::domain::document::DocumentId::generate();
+    app.ctx
+        .documents
+        .put(&case, &orphan, PDF.to_vec())
+        .await
+        .expect("put");
+    let other = app.new_case("KEEP-DOCS").await;
+    attach(&app, KEY_A, other.as_str(), "kind=invoice", PDF).await;
+    assert_eq!(
+        app.ctx
+            .documents
+            .case_objects(&case)
+            .await
+            .expect("list")
+            .len(),
+        3
+    );
+
+    let erased = app
+        .post_json(&format!("/api/v1/cases/{case}/erase"), Some(KEY_A), "")
+        .await;
+    assert_eq!(erased.status().as_u16(), 200);
+    assert!(
+        app.stored_case(&case).await.documents.is_empty(),
+        "no metadata left"
+    );
+    assert!(
+        app.ctx
+            .documents
+            .case_objects(&case)
+            .await
+            .expect("list")
+            .is_empty(),
+        "no object left for the erased case"
+    );
+    if let (crate::documents::Objects::S3, Some(bucket)) = (objects, &place) {
+        let keys = common::s3::keys(bucket, &format!("cases/{case}/")).await;
+        assert!(keys.is_empty(), "the bucket itself lists nothing: {keys:?}");
+        let kept = common::s3::keys(bucket, &format!("cases/{other}/")).await;
+        assert_eq!(kept.len(), 1, "another case's document stays");
+    }
+    if let (crate::documents::Objects::Folder, Some(folder)) = (objects, &place) {
+        let dir = std::path::Path::new(folder)
+            .join("cases")
+            .join(case.as_str());
+        let left = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(left, 0, "no file left in the folder");
+        let _ = std::fs::remove_dir_all(folder);
+    }
+    let response = app
+        .get_api(&format!("/api/v1/cases/{case}/documents"), KEY_A)
+        .await;
+    let list: Value = response.json().await.expect("json");
+    assert_eq!(list["documents"], json!([]));
+}
+
+#[tokio::test]
+async fn erasure_removes_every_document_object_from_a_real_s3_server() {
+    erasure_removes_every_document_object(crate::documents::Objects::S3).await;
+}
+
+#[tokio::test]
+async fn erasure_removes_every_document_file_from_the_local_folder() {
+    erasure_removes_every_document_object(crate::documents::Objects::Folder).await;
+}

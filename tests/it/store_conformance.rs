@@ -2253,6 +2253,7 @@ on_every_store!(
     the_queue_depth_counts_due_scheduled_and_leased_messages,
     a_case_is_stored_once_per_agency_and_reference,
     a_stale_update_is_refused,
+    a_case_keeps_its_documents_and_erasure_drops_them,
     kid_sequences_count_up_per_creditor,
     links_resolve_by_digest_and_revoke_per_case,
     sessions_expire_after_idle_time,
@@ -2967,4 +2968,33 @@ async fn a_store_file_refuses_another_pseudonym_key() {
     );
     let _ = std::fs::remove_file(&configured);
     let _ = std::fs::remove_file(&own);
+}
+
+/// Document metadata lives on the case record (the case's own key, so under its hash tag on a
+/// Cluster): written, read back whole, and gone with the personal data at erasure.
+async fn a_case_keeps_its_documents_and_erasure_drops_them(backend: Backend) {
+    use innfri::domain::document::{DocumentId, DocumentKind, DocumentMeta, FileType, Uploader};
+    let store = store(backend).await;
+    let original = case("a", "R-DOCS");
+    store.insert_case(&original).await.expect("insert");
+    let mut with_document = original.clone();
+    with_document.documents.push(DocumentMeta {
+        id: DocumentId::generate(),
+        kind: DocumentKind::Receipt,
+        file_name: "kvittering.png".into(),
+        file_type: FileType::Png,
+        size: 1234,
+        sha256: "ab".repeat(32),
+        uploaded_by: Uploader::Debtor,
+        uploaded_at: Utc::now(),
+    });
+    let saved = store.update_case(&with_document).await.expect("update");
+    let read = store.case(&original.id).await.expect("get").expect("case");
+    assert_eq!(read.documents, with_document.documents);
+    assert_eq!(read, saved);
+    let mut erased = read.clone();
+    erased.erase(Utc::now());
+    store.update_case(&erased).await.expect("erase");
+    let read = store.case(&original.id).await.expect("get").expect("case");
+    assert!(read.documents.is_empty());
 }

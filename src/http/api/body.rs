@@ -24,9 +24,18 @@ pub const BANK_FILE_PATH: &str = "/api/v1/reconciliations";
 pub fn limit_for(ctx: &AppContext, path: &str) -> usize {
     if path == BANK_FILE_PATH {
         ctx.config.settings.server.max_bank_file_bytes()
+    } else if is_document_upload(path) {
+        crate::domain::document::MAX_DOCUMENT_BYTES
     } else {
         DEFAULT_LIMIT
     }
+}
+
+/// `/api/v1/cases/{id}/documents`, whose body is a file of up to 10 MiB.
+pub fn is_document_upload(path: &str) -> bool {
+    path.strip_prefix("/api/v1/cases/")
+        .and_then(|rest| rest.strip_suffix("/documents"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
 }
 
 /// Reads the (decompressed) body to its end, refusing it as soon as it grows past `limit` bytes,

@@ -76,6 +76,8 @@ pub enum ApiError {
     ChangeNotAllowed,
     #[error("no version with this number")]
     VersionNotFound,
+    #[error("no document with this id on this case")]
+    DocumentNotFound,
 }
 
 /// The body of every error answer of the agency API (also 404 for an unknown `/api/` path).
@@ -165,6 +167,7 @@ impl ApiError {
             ApiError::RequestNotFound => "request_not_found",
             ApiError::ChangeNotAllowed => "change_not_allowed",
             ApiError::VersionNotFound => "version_not_found",
+            ApiError::DocumentNotFound => "document_not_found",
         }
     }
 
@@ -310,7 +313,9 @@ impl ResponseError for ApiError {
             ApiError::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnreadableBody(_) => StatusCode::BAD_REQUEST,
-            ApiError::RequestNotFound | ApiError::VersionNotFound => StatusCode::NOT_FOUND,
+            ApiError::RequestNotFound | ApiError::VersionNotFound | ApiError::DocumentNotFound => {
+                StatusCode::NOT_FOUND
+            }
             ApiError::ChangeNotAllowed => StatusCode::FORBIDDEN,
         }
     }

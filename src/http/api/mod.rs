@@ -5,6 +5,7 @@ pub mod amount;
 pub mod body;
 pub mod cases;
 pub mod conversation;
+pub mod documents;
 pub mod dto;
 pub mod errors;
 pub mod events;
@@ -53,6 +54,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/cases/{id}/erase").route(web::post().to(cases::erase_case)),
+                )
+                .service(
+                    web::resource("/cases/{id}/documents")
+                        .route(web::post().to(documents::attach_document))
+                        .route(web::get().to(documents::list_documents)),
+                )
+                .service(
+                    web::resource("/cases/{id}/documents/{document_id}")
+                        .route(web::get().to(documents::get_document))
+                        .route(web::delete().to(documents::delete_document)),
                 )
                 .service(
                     web::resource("/cases/{id}/journey/pause")

@@ -19,8 +19,8 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 use super::idempotency::MAX_KEY_LEN;
 use super::payments::PAYMENT_REFERENCE;
 use super::{
-    body, cases, conversation, errors, events, journey, journey_config, mandates, messages,
-    payments, reconciliations, reviews, setting_versions,
+    body, cases, conversation, documents, errors, events, journey, journey_config, mandates,
+    messages, payments, reconciliations, reviews, setting_versions,
 };
 use crate::context::AppContext;
 use crate::domain::case::{
@@ -59,6 +59,10 @@ const BEARER: &str = "api_key";
         messages::cancel_message,
         conversation::get_conversation,
         conversation::answer_conversation,
+        documents::attach_document,
+        documents::list_documents,
+        documents::get_document,
+        documents::delete_document,
         reviews::list,
         reviews::approve,
         reviews::decline,
@@ -85,6 +89,7 @@ const BEARER: &str = "api_key";
     tags(
         (name = "cases", description = "Create, update, read, close and erase cases"),
         (name = "messages", description = "Reminders and other messages to the debtor"),
+        (name = "documents", description = "Invoice copies, agreements and letters for the debtor; receipts from the debtor"),
         (name = "requests", description = "Debtor requests that need a person"),
         (name = "conversation", description = "Messages between the debtor and the agency"),
         (name = "payments", description = "Bank files and direct payments"),
@@ -300,6 +305,7 @@ impl Modify for BodyLimit {
         for (path, item) in openapi.paths.paths.iter_mut() {
             let limit = match path.as_str() {
                 body::BANK_FILE_PATH => "`server.max_bank_file_mb` (20 MiB unless configured)",
+                "/api/v1/cases/{id}/documents" => "10 MiB",
                 _ => "256 KiB",
             };
             for operation in [item.post.as_mut(), item.put.as_mut()]

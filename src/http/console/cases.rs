@@ -37,6 +37,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/console/cases/{id}/requests/{request}/preview",
             web::get().to(preview),
         )
+        .route(
+            "/console/cases/{id}/documents/{document}",
+            web::get().to(document),
+        )
         .route("/console/reviews", web::get().to(reviews))
         .route("/console/access", web::get().to(access));
 }
@@ -301,6 +305,20 @@ fn case_body(
                     label for="template" { "Message" }
                     select id="template" name="template" { option value="reminder" { "Reminder with the link" } }
                     p { button type="submit" { "Send" } }
+                }
+            }
+        }
+        section {
+            h2 { "Documents" }
+            @if case.documents.is_empty() { p { "None." } }
+            @else {
+                ul {
+                    @for d in &case.documents {
+                        li {
+                            a href=(format!("/console/cases/{}/documents/{}", case.id, d.id)) download { (d.file_name) }
+                            " (" (d.kind.as_str()) ", from the " (format!("{:?}", d.uploaded_by).to_lowercase()) ", " (d.uploaded_at.format("%Y-%m-%d %H:%M")) ")"
+                        }
+                    }
                 }
             }
         }
@@ -805,4 +823,32 @@ async fn access(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
         StatusCode::OK,
         page("Access log", Some((&user, &session.csrf_token)), body),
     )
+}
+
+/// A document of a case the user may see, as a download (the read is recorded like the case's).
+async fn document(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let (_, user) = match load(&req, &ctx).await {
+        Ok(found) => found,
+        Err(res) => return res,
+    };
+    let (id, document) = path.into_inner();
+    let Some(id) = case_id(&id) else {
+        return no_case();
+    };
+    let view = match staff_cases::open(&ctx, &user, &id, ctx.clock.now()).await {
+        Ok(Some(view)) => view,
+        Ok(None) => return no_case(),
+        Err(e) => return unavailable(&e),
+    };
+    match crate::service::documents::fetch(&ctx, &view.case, &document).await {
+        Ok((meta, bytes)) => {
+            crate::http::api::documents::download(meta.file_type, &meta.file_name, bytes)
+        }
+        Err(crate::service::documents::DocumentError::NotFound) => no_case(),
+        Err(e) => unavailable(&e),
+    }
 }

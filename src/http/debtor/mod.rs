@@ -3,6 +3,7 @@
 //! e-mail unsubscribe.
 
 pub mod conversation;
+pub mod documents;
 pub mod identity;
 pub mod link;
 pub mod pages;
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(self_service::routes)
         .configure(pay::routes)
         .configure(identity::routes)
+        .configure(documents::routes)
         .configure(unsubscribe::routes)
         .configure(conversation::routes);
 }

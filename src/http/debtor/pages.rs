@@ -382,6 +382,7 @@ impl CasePage<'_> {
                 }
             }
             @if case.status != CaseStatus::Closed { (super::conversation::section(t, v, "", None, Some(super::conversation::ON_CASE_PAGE))) }
+            (super::documents::section(t, l, v))
             (contact_block(t, l, v))
             footer {
                 p { (t.format(l, "collected-by", &[("agency", agency), ("creditor", creditor)])) }

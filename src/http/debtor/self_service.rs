@@ -17,6 +17,7 @@ use super::session::{
 };
 use crate::context::AppContext;
 use crate::domain::case::CaseStatus;
+use crate::domain::document::{DocumentKind, FileRefused, Uploader};
 use crate::domain::money::Money;
 use crate::domain::open_request;
 use crate::domain::plan::{InstalmentPlan, PlanShape};
@@ -25,7 +26,8 @@ use crate::domain::self_service::{
     Terms, asked, check_paid_claim, deferral_options, effective_due_date, evaluate,
     plan_month_range,
 };
-use crate::service::self_service::{self, DecideError, Decided, open_dispute};
+use crate::service::documents;
+use crate::service::self_service::{self, DecideError, Decided, open_dispute_with_document};
 use crate::store::StoreError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -89,8 +91,18 @@ pub(super) async fn posted(
     body: &[u8],
     accepts: fn(&DebtorView) -> bool,
 ) -> Result<(DebtorView, Vec<(String, String)>), HttpResponse> {
+    posted_fields(req, ctx, state, form_fields(body), accepts).await
+}
+
+/// As [`posted`], for fields already read (a form with a file).
+pub(super) async fn posted_fields(
+    req: &HttpRequest,
+    ctx: &AppContext,
+    state: &DebtorState,
+    fields: Vec<(String, String)>,
+    accepts: fn(&DebtorView) -> bool,
+) -> Result<(DebtorView, Vec<(String, String)>), HttpResponse> {
     let view = load(req, ctx, state).await?;
-    let fields = form_fields(body);
     if !form_is_genuine(req, ctx, &view.session, field(&fields, "csrf")) {
         return Err(form_expired(ctx, view.locale));
     }
@@ -463,6 +475,7 @@ impl FieldError {
         let label = match field {
             "paid_on" => "dispute-paid-on",
             "paid_amount" => "dispute-paid-amount",
+            "receipt" => "dispute-receipt-label",
             _ => "dispute-text-label",
         };
         FieldError {
@@ -488,7 +501,7 @@ fn dispute_body(
     html! {
         p { (t.get(l, "dispute-intro")) }
         @if let Some(e) = error { p.error role="alert" id=(format!("{}-error", e.field)) { (e.message) } }
-        form method="post" action="/case/dispute" {
+        form method="post" action="/case/dispute" enctype="multipart/form-data" {
             (csrf_field(view))
             label for="text" { (t.get(l, "dispute-text-label")) }
             textarea #text name="text" rows="5" maxlength="2000" required
@@ -504,6 +517,11 @@ fn dispute_body(
                 label for="paid_reference" { (t.get(l, "dispute-paid-reference")) }
                 input #paid_reference name="paid_reference" maxlength="100" autocomplete="off" value=(typed.paid_reference);
             }
+            label for="receipt" { (t.get(l, "dispute-receipt-label")) }
+            p.hint #receipt-hint { (t.get(l, "dispute-receipt-hint")) }
+            input #receipt name="receipt" type="file" accept="application/pdf,image/jpeg,image/png"
+                aria-invalid=[invalid("receipt")]
+                aria-describedby=(described("receipt").unwrap_or_else(|| "receipt-hint".to_owned()));
             button type="submit" { (t.format(l, "dispute-submit", &[("agency", &view.agency.name)])) }
         }
         (back_link(t, l))
@@ -536,9 +554,13 @@ async fn dispute_submit(
     req: HttpRequest,
     ctx: web::Data<AppContext>,
     state: web::Data<DebtorState>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
-    let (view, fields) = match posted(&req, &ctx, &state, &body, |v| {
+    let (fields, receipt) = match super::documents::read_form(&req, payload, "receipt").await {
+        Ok(read) => read,
+        Err(super::documents::Unreadable) => return HttpResponse::BadRequest().finish(),
+    };
+    let (view, fields) = match posted_fields(&req, &ctx, &state, fields, |v| {
         v.case.status == CaseStatus::Open
     })
     .await
@@ -612,7 +634,50 @@ async fn dispute_submit(
         };
         return invalid(FieldError::new(t, l, e.field(), message));
     }
-    if let Err(e) = open_dispute(&ctx, &view.case, dispute, ctx.clock.now()).await {
+    let mut case = view.case.clone();
+    let mut document = None;
+    if let Some(file) = receipt {
+        let upload = documents::Upload {
+            kind: DocumentKind::Receipt,
+            file_name: file.file_name,
+            bytes: file.bytes,
+            uploaded_by: Uploader::Debtor,
+        };
+        let refused = |why: FileRefused| {
+            let id = match why {
+                FileRefused::TooLarge => "error-receipt-too-large",
+                FileRefused::Empty | FileRefused::WrongType(_) => "error-receipt-type",
+            };
+            FieldError::new(t, l, "receipt", t.get(l, id))
+        };
+        if let Err(documents::DocumentError::Refused(why)) =
+            documents::check(&upload, documents::DEBTOR_TYPES)
+        {
+            return invalid(refused(why));
+        }
+        match documents::attach(
+            &ctx,
+            &case.id,
+            upload,
+            documents::DEBTOR_TYPES,
+            ctx.clock.now(),
+        )
+        .await
+        {
+            Ok((meta, written)) => {
+                case = written;
+                document = Some(meta);
+            }
+            Err(documents::DocumentError::Refused(why)) => return invalid(refused(why)),
+            Err(documents::DocumentError::Store(e)) => return store_failure(&ctx, &view, e),
+            Err(e) => {
+                return store_failure(&ctx, &view, StoreError::Unavailable(e.to_string()));
+            }
+        }
+    }
+    if let Err(e) =
+        open_dispute_with_document(&ctx, &case, dispute, document.as_ref(), ctx.clock.now()).await
+    {
         return store_failure(&ctx, &view, e);
     }
     let body = html! { p { (t.format(l, "dispute-received-body", &[("agency", &view.agency.name)])) } (back_link(t, l)) };

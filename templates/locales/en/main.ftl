@@ -528,3 +528,26 @@ conversation-answer-email-body =
 
     Kind regards
     {$agency}
+
+# Documents on the case page, the receipt upload and the plan as a PDF.
+documents-heading = Documents
+documents-plan-pdf = The payment plan as a PDF
+documents-plan-file = payment-plan
+document-kind-invoice = invoice
+document-kind-agreement = agreement
+document-kind-letter = letter
+document-kind-receipt = receipt
+document-kind-other = document
+dispute-receipt-label = Receipt or other document (optional)
+dispute-receipt-hint = PDF, JPEG or PNG, at most 10 MB.
+error-receipt-type = The file must be a PDF, a JPEG or a PNG image. Please choose another file.
+error-receipt-too-large = The file is larger than 10 MB. Please choose a smaller file, or take a picture at a lower resolution.
+plan-pdf-title = Payment plan
+plan-pdf-creditor = Creditor: {$creditor}
+plan-pdf-agency = Collection agency: {$agency}
+plan-pdf-agreed = Agreed: {$date}
+plan-pdf-account = Account number: {$account}
+plan-pdf-case-kid = KID of the case: {$kid}
+plan-pdf-how = Pay each instalment to the account number with the KID shown for that instalment.
+plan-pdf-col-kid = KID
+plan-pdf-total = In total: {$total}

@@ -528,3 +528,26 @@ conversation-answer-email-body =
 
     Vennlig hilsen
     {$agency}
+
+# Documents on the case page, the receipt upload and the plan as a PDF.
+documents-heading = Dokumenter
+documents-plan-pdf = Nedbetalingsplanen som PDF
+documents-plan-file = nedbetalingsplan
+document-kind-invoice = faktura
+document-kind-agreement = avtale
+document-kind-letter = brev
+document-kind-receipt = kvittering
+document-kind-other = dokument
+dispute-receipt-label = Kvittering eller annet dokument (valgfritt)
+dispute-receipt-hint = PDF, JPEG eller PNG, høyst 10 MB.
+error-receipt-type = Filen må være en PDF, et JPEG- eller et PNG-bilde. Velg en annen fil.
+error-receipt-too-large = Filen er større enn 10 MB. Velg en mindre fil, eller ta et bilde med lavere oppløsning.
+plan-pdf-title = Nedbetalingsplan
+plan-pdf-creditor = Kreditor: {$creditor}
+plan-pdf-agency = Inkassobyrå: {$agency}
+plan-pdf-agreed = Avtalt: {$date}
+plan-pdf-account = Kontonummer: {$account}
+plan-pdf-case-kid = KID for saken: {$kid}
+plan-pdf-how = Betal hvert avdrag til kontonummeret med KID-en som står på avdraget.
+plan-pdf-col-kid = KID
+plan-pdf-total = Til sammen: {$total}

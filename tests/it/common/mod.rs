@@ -14,6 +14,7 @@ pub mod app;
 pub mod cluster;
 pub mod debtor;
 pub mod providers;
+pub mod s3;
 pub mod twilio_fake;
 
 pub use app::{TestApp, TestAppBuilder, spawn_app};
