@@ -75,6 +75,12 @@ impl Lines {
 
 /// The PDF's bytes (starting `%PDF-`).
 pub fn render(texts: &Texts, locale: Locale, sheet: &PlanSheet<'_>) -> Vec<u8> {
+    // The standard font (WinAnsi) has no Polish or Cyrillic letters: until a Unicode font
+    // ships, those plans are in English rather than full of question marks (the link says so).
+    let locale = match locale {
+        Locale::Pl | Locale::Uk => Locale::En,
+        other => other,
+    };
     let t = |id: &str, args: &[(&str, &str)]| texts.format(locale, id, args);
     let plan = sheet.plan;
     let columns = [MARGIN, MARGIN + 40.0, MARGIN + 190.0, MARGIN + 320.0];

@@ -501,3 +501,54 @@ plan-review-email-body =
 
     Venleg helsing
     {$agency}
+
+## The conversation with the agency
+conversation-heading = Meldingar til og frå {$agency}
+conversation-title = Skriv til oss
+conversation-intro = Her kan du skrive til {$agency}. Svaret kjem på denne sida, og vi sender deg ein SMS eller e-post når det er klart.
+conversation-from-you = Du skreiv
+conversation-from-agency = {$agency} svarte
+conversation-at = {$date} kl. {$time}
+conversation-by-sms = som SMS
+conversation-by-email = som e-post
+conversation-all = Sjå alle {$count} meldingane
+conversation-waiting = Ventar på svar
+conversation-label = Meldinga di
+conversation-hint = Høgst {$max} teikn. Ikkje skriv passord eller kortnummer.
+conversation-submit = Send til {$agency}
+conversation-full = Det er ikkje plass til fleire meldingar i denne saka. Ring {$agency} i staden.
+error-conversation-empty = Skriv ei melding før du sender ho.
+error-conversation-too-long = Meldinga er for lang: høgst {$max} teikn.
+error-conversation-characters = Meldinga har teikn vi ikkje kan vise. Fjern dei og prøv igjen.
+conversation-answer-sms = Du har fått svar frå {$agency}: {$link}
+conversation-answer-email-subject = Du har fått svar frå {$agency}
+conversation-answer-email-body =
+    Hei {$name},
+
+    {$agency} har svart på meldinga di om saka frå {$creditor}. Du kan lese svaret på sidene for saka: {$link}
+
+    Venleg helsing
+    {$agency}
+
+## Documents
+dispute-receipt-hint = PDF, JPEG eller PNG, høgst 10 MB.
+dispute-receipt-label = Kvittering eller anna dokument (valfritt)
+document-kind-agreement = avtale
+document-kind-invoice = faktura
+document-kind-letter = brev
+document-kind-other = dokument
+document-kind-receipt = kvittering
+documents-heading = Dokument
+documents-plan-file = nedbetalingsplan
+documents-plan-pdf = Nedbetalingsplanen som PDF
+error-receipt-too-large = Fila er større enn 10 MB. Vel ei mindre fil, eller ta bilete med lågare oppløysing.
+error-receipt-type = Fila må vere ein PDF, eit JPEG- eller eit PNG-bilete. Vel ei anna fil.
+plan-pdf-account = Kontonummer: {$account}
+plan-pdf-agency = Inkassobyrå: {$agency}
+plan-pdf-agreed = Avtalt: {$date}
+plan-pdf-case-kid = KID for saka: {$kid}
+plan-pdf-col-kid = KID
+plan-pdf-creditor = Kreditor: {$creditor}
+plan-pdf-how = Betal kvart avdrag til kontonummeret med KID-en som står ved avdraget.
+plan-pdf-title = Nedbetalingsplan
+plan-pdf-total = Til saman: {$total}

@@ -528,3 +528,54 @@ plan-review-email-body =
 
     Z poważaniem
     {$agency}
+
+## The conversation with the agency
+conversation-heading = Wiadomości do i od {$agency}
+conversation-title = Napisz do nas
+conversation-intro = Tutaj możesz napisać do {$agency}. Odpowiedź pojawi się na tej stronie, a gdy będzie gotowa, wyślemy Ci SMS albo e-mail.
+conversation-from-you = Twoja wiadomość
+conversation-from-agency = Odpowiedź od {$agency}
+conversation-at = {$date}, godz. {$time}
+conversation-by-sms = jako SMS
+conversation-by-email = jako e-mail
+conversation-all = Zobacz wszystkie wiadomości ({$count})
+conversation-waiting = Czeka na odpowiedź
+conversation-label = Twoja wiadomość
+conversation-hint = Najwyżej {$max} znaków. Nie wpisuj haseł ani numerów kart.
+conversation-submit = Wyślij do {$agency}
+conversation-full = W tej sprawie nie można już dodać wiadomości. Zadzwoń do {$agency}.
+error-conversation-empty = Napisz wiadomość, zanim ją wyślesz.
+error-conversation-too-long = Wiadomość jest za długa: najwyżej {$max} znaków.
+error-conversation-characters = Wiadomość zawiera znaki, których nie możemy wyświetlić. Usuń je i spróbuj ponownie.
+conversation-answer-sms = Masz odpowiedź od {$agency}: {$link}
+conversation-answer-email-subject = Masz odpowiedź od {$agency}
+conversation-answer-email-body =
+    Dzień dobry, {$name},
+
+    {$agency} odpowiada na Twoją wiadomość w sprawie od {$creditor}. Odpowiedź jest na stronie sprawy: {$link}
+
+    Z poważaniem
+    {$agency}
+
+## Documents
+dispute-receipt-hint = PDF, JPEG albo PNG, najwyżej 10 MB.
+dispute-receipt-label = Potwierdzenie albo inny dokument (nieobowiązkowo)
+document-kind-agreement = umowa
+document-kind-invoice = faktura
+document-kind-letter = pismo
+document-kind-other = dokument
+document-kind-receipt = potwierdzenie
+documents-heading = Dokumenty
+documents-plan-file = plan-splaty
+documents-plan-pdf = Plan spłaty jako PDF (po angielsku)
+error-receipt-too-large = Plik jest większy niż 10 MB. Wybierz mniejszy plik albo zrób zdjęcie w niższej rozdzielczości.
+error-receipt-type = Plik musi być w formacie PDF, JPEG albo PNG. Wybierz inny plik.
+plan-pdf-account = Numer konta: {$account}
+plan-pdf-agency = Firma windykacyjna: {$agency}
+plan-pdf-agreed = Uzgodniono: {$date}
+plan-pdf-case-kid = KID sprawy: {$kid}
+plan-pdf-col-kid = KID
+plan-pdf-creditor = Wierzyciel: {$creditor}
+plan-pdf-how = Każdą ratę wpłać na numer konta z numerem KID podanym przy tej racie.
+plan-pdf-title = Plan spłaty
+plan-pdf-total = Razem: {$total}

@@ -535,3 +535,54 @@ plan-review-email-body =
 
     З повагою
     {$agency}
+
+## The conversation with the agency
+conversation-heading = Повідомлення до {$agency} і від них
+conversation-title = Напишіть нам
+conversation-intro = Тут ви можете написати до {$agency}. Відповідь з’явиться на цій сторінці, а коли вона буде готова, ми надішлемо вам SMS або e-mail.
+conversation-from-you = Ви написали
+conversation-from-agency = Відповідь від {$agency}
+conversation-at = {$date} о {$time}
+conversation-by-sms = як SMS
+conversation-by-email = як e-mail
+conversation-all = Переглянути всі повідомлення ({$count})
+conversation-waiting = Чекає на відповідь
+conversation-label = Ваше повідомлення
+conversation-hint = Не більше {$max} символів. Не пишіть паролів чи номерів карток.
+conversation-submit = Надіслати до {$agency}
+conversation-full = У цій справі більше немає місця для повідомлень. Зателефонуйте, будь ласка, до {$agency}.
+error-conversation-empty = Напишіть повідомлення, перш ніж надсилати.
+error-conversation-too-long = Повідомлення задовге: не більше {$max} символів.
+error-conversation-characters = У повідомленні є символи, які ми не можемо показати. Видаліть їх і спробуйте ще раз.
+conversation-answer-sms = Вам відповіли з {$agency}: {$link}
+conversation-answer-email-subject = Вам відповіли з {$agency}
+conversation-answer-email-body =
+    Добрий день, {$name}!
+
+    {$agency} відповідає на ваше повідомлення щодо справи від {$creditor}. Відповідь на сторінці справи: {$link}
+
+    З повагою
+    {$agency}
+
+## Documents
+dispute-receipt-hint = PDF, JPEG або PNG, не більше 10 МБ.
+dispute-receipt-label = Квитанція чи інший документ (необов’язково)
+document-kind-agreement = угода
+document-kind-invoice = рахунок
+document-kind-letter = лист
+document-kind-other = документ
+document-kind-receipt = квитанція
+documents-heading = Документи
+documents-plan-file = plan-splaty
+documents-plan-pdf = План сплати у PDF (англійською)
+error-receipt-too-large = Файл більший за 10 МБ. Виберіть менший файл або зробіть фото з нижчою роздільною здатністю.
+error-receipt-type = Файл має бути PDF, JPEG або PNG. Виберіть інший файл.
+plan-pdf-account = Номер рахунку: {$account}
+plan-pdf-agency = Колекторське агентство: {$agency}
+plan-pdf-agreed = Погоджено: {$date}
+plan-pdf-case-kid = KID справи: {$kid}
+plan-pdf-col-kid = KID
+plan-pdf-creditor = Кредитор: {$creditor}
+plan-pdf-how = Сплачуйте кожен внесок на номер рахунку з KID, указаним біля цього внеску.
+plan-pdf-title = План сплати
+plan-pdf-total = Разом: {$total}
