@@ -97,7 +97,7 @@ pub enum Template {
 
 impl Template {
     /// Every template; [`Template::JourneyStep`] takes its text from the journey's step instead.
-    pub const ALL: [Template; 13] = [
+    pub const ALL: [Template; 14] = [
         Template::Reminder,
         Template::DeferralReceipt,
         Template::PlanReceipt,
