@@ -32,4 +32,5 @@ pub mod self_service;
 pub mod send_decision;
 pub mod sms_segments;
 pub mod staff;
+pub mod staff_sso;
 pub mod text;

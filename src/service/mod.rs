@@ -28,5 +28,6 @@ pub mod sessions;
 pub mod staff;
 pub mod staff_cases;
 pub mod staff_login;
+pub mod staff_sso;
 pub mod unsubscribe;
 pub mod webhook_replay;

@@ -5,6 +5,7 @@
 mod access;
 mod cases;
 mod layout;
+mod sso;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -53,7 +54,8 @@ fn count_attempt(
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(CSS_PATH, web::get().to(layout::stylesheet))
         .configure(access::routes)
-        .configure(cases::routes);
+        .configure(cases::routes)
+        .configure(sso::routes);
 }
 
 /// The staff session cookie's name: `__Host-` over https, else a plain name (as the debtor's).
