@@ -173,7 +173,10 @@ mod tests {
         let kari = user(handler_of("agency-a"), false);
         let at = agency("agency-a");
         let address = email("kari@a-inkasso.no");
-        assert_eq!(policy.admits(&at, &address, Some(true), Some(&kari)), Ok(()));
+        assert_eq!(
+            policy.admits(&at, &address, Some(true), Some(&kari)),
+            Ok(())
+        );
         assert_eq!(policy.admits(&at, &address, None, Some(&kari)), Ok(()));
     }
 

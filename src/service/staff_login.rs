@@ -26,7 +26,12 @@ pub enum Step {
     Expired,
 }
 
-pub(super) async fn log(ctx: &AppContext, user: Option<&StaffUserId>, kind: AccessKind, now: DateTime<Utc>) {
+pub(super) async fn log(
+    ctx: &AppContext,
+    user: Option<&StaffUserId>,
+    kind: AccessKind,
+    now: DateTime<Utc>,
+) {
     let entry = AccessEntry {
         at: now,
         user: user.cloned(),
@@ -107,7 +112,14 @@ pub async fn password(
     let Some(user) = user else {
         return Ok(Step::Refused);
     };
-    let session_id = new_session(ctx, &user.id, SessionStage::SecondFactor, LoginMethod::Password, now).await?;
+    let session_id = new_session(
+        ctx,
+        &user.id,
+        SessionStage::SecondFactor,
+        LoginMethod::Password,
+        now,
+    )
+    .await?;
     Ok(Step::Passed { session_id })
 }
 
@@ -180,7 +192,14 @@ pub async fn second_factor(
     }
     ctx.store.clear_login_failures(&user.email).await?;
     ctx.store.end_staff_session(&digest).await?;
-    let session_id = new_session(ctx, &user.id, SessionStage::LoggedIn, LoginMethod::Password, now).await?;
+    let session_id = new_session(
+        ctx,
+        &user.id,
+        SessionStage::LoggedIn,
+        LoginMethod::Password,
+        now,
+    )
+    .await?;
     log(ctx, Some(&user.id), AccessKind::Login, now).await;
     tracing::info!(user = %user.id, "staff login");
     Ok(Step::Passed { session_id })

@@ -280,9 +280,7 @@ pub async fn finish(
         return Ok(refuse(ctx, agency, None, "no ID token", now).await);
     };
     let clock = ctx.clock.clone();
-    let verifier = client
-        .id_token_verifier()
-        .set_time_fn(move || clock.now());
+    let verifier = client.id_token_verifier().set_time_fn(move || clock.now());
     let claims = match id_token.claims(&verifier, &Nonce::new(attempt.nonce.clone())) {
         Ok(claims) => claims,
         Err(e) => {
@@ -290,17 +288,15 @@ pub async fn finish(
             return Ok(refuse(ctx, agency, None, &reason, now).await);
         }
     };
-    let Some(email) = claims
-        .email()
-        .and_then(|e| staff_email(e.as_str()).ok())
-    else {
+    let Some(email) = claims.email().and_then(|e| staff_email(e.as_str()).ok()) else {
         let reason = SsoRefusal::EmailUnverified.reason();
         return Ok(refuse(ctx, agency, None, reason, now).await);
     };
     let user = ctx.store.staff_user_by_email(&email).await?;
-    if let Err(refusal) = provider
-        .policy
-        .admits(agency, &email, claims.email_verified(), user.as_ref())
+    if let Err(refusal) =
+        provider
+            .policy
+            .admits(agency, &email, claims.email_verified(), user.as_ref())
     {
         let id = user.as_ref().map(|u| &u.id);
         return Ok(refuse(ctx, agency, id, refusal.reason(), now).await);
@@ -308,14 +304,8 @@ pub async fn finish(
     let Some(user) = user else {
         return Ok(refuse(ctx, agency, None, SsoRefusal::UnknownUser.reason(), now).await);
     };
-    let session_id = new_session(
-        ctx,
-        &user.id,
-        SessionStage::LoggedIn,
-        LoginMethod::Sso,
-        now,
-    )
-    .await?;
+    let session_id =
+        new_session(ctx, &user.id, SessionStage::LoggedIn, LoginMethod::Sso, now).await?;
     log(
         ctx,
         Some(&user.id),

@@ -15,9 +15,9 @@ use innfri::config::api_key_hash;
 use innfri::domain::ids::AgencyId;
 use innfri::domain::staff::{AccessKind, Role, StaffScope};
 use innfri::service::staff;
+use rsa::RsaPrivateKey;
 use rsa::pkcs1::{EncodeRsaPrivateKey, LineEnding};
 use rsa::traits::PublicKeyParts;
-use rsa::RsaPrivateKey;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use wiremock::matchers::{method, path};
@@ -132,7 +132,9 @@ impl Respond for Authorize {
             .push(q.get("code_challenge_method").cloned().unwrap_or_default());
         if q.get("client_id").map(String::as_str) != Some(CLIENT_ID)
             || q.get("response_type").map(String::as_str) != Some("code")
-            || !q.get("scope").is_some_and(|s| s.split(' ').any(|s| s == "openid"))
+            || !q
+                .get("scope")
+                .is_some_and(|s| s.split(' ').any(|s| s == "openid"))
         {
             return ResponseTemplate::new(400);
         }
@@ -169,7 +171,10 @@ impl Respond for Token {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let form: HashMap<String, String> =
             serde_urlencoded::from_bytes(&request.body).unwrap_or_default();
-        let expected = format!("Basic {}", STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}")));
+        let expected = format!(
+            "Basic {}",
+            STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
+        );
         let client_ok = request
             .headers
             .get("authorization")
@@ -365,14 +370,24 @@ async fn start(app: &TestApp) -> (String, String) {
         .expect("start");
     assert_eq!(response.status().as_u16(), 303, "to the provider");
     let line = set_cookie_line(&response, ATTEMPT).expect("attempt cookie");
-    assert!(line.contains("SameSite=Lax") && line.contains("HttpOnly"), "{line}");
-    (location(&response), set_cookie(&response, ATTEMPT).expect("attempt"))
+    assert!(
+        line.contains("SameSite=Lax") && line.contains("HttpOnly"),
+        "{line}"
+    );
+    (
+        location(&response),
+        set_cookie(&response, ATTEMPT).expect("attempt"),
+    )
 }
 
 /// The provider's answer to the browser: where it sends it back (our callback, code, state).
 async fn authorize(app: &TestApp, authorize_url: &str) -> String {
     let response = app.http.get(authorize_url).send().await.expect("authorize");
-    assert_eq!(response.status().as_u16(), 302, "the provider sends the browser back");
+    assert_eq!(
+        response.status().as_u16(),
+        302,
+        "the provider sends the browser back"
+    );
     location(&response)
 }
 
@@ -397,8 +412,10 @@ async fn access(app: &TestApp) -> Vec<AccessKind> {
 }
 
 fn refused_for(kinds: &[AccessKind], wanted: &str) -> bool {
-    kinds.iter().any(|k| matches!(k, AccessKind::SsoLoginFailed { agency, reason }
-        if agency == "agency-a" && reason.contains(wanted)))
+    kinds.iter().any(|k| {
+        matches!(k, AccessKind::SsoLoginFailed { agency, reason }
+        if agency == "agency-a" && reason.contains(wanted))
+    })
 }
 
 /// The whole flow, as a browser goes it; the callback's response.
@@ -427,24 +444,40 @@ async fn an_agency_user_signs_in_with_the_agencys_provider_and_lands_on_the_case
     assert_eq!(response.status().as_u16(), 200);
     let session = set_cookie(&response, SESSION).expect("a session");
     let line = set_cookie_line(&response, SESSION).expect("session cookie");
-    assert!(line.contains("SameSite=Strict") && line.contains("HttpOnly"), "{line}");
+    assert!(
+        line.contains("SameSite=Strict") && line.contains("HttpOnly"),
+        "{line}"
+    );
     assert_eq!(
         set_cookie(&response, ATTEMPT).as_deref(),
         Some(""),
         "the attempt is used up"
     );
     let html = response.text().await.expect("html");
-    assert!(html.contains("url=/console/cases"), "moves on to the cases: {html}");
+    assert!(
+        html.contains("url=/console/cases"),
+        "moves on to the cases: {html}"
+    );
     let cases = setup
         .app
         .get_with_cookie("/console/cases", &format!("{SESSION}={session}"))
         .await;
-    assert_eq!(cases.status().as_u16(), 200, "logged in without a TOTP code");
+    assert_eq!(
+        cases.status().as_u16(),
+        200,
+        "logged in without a TOTP code"
+    );
     let html = cases.text().await.expect("html");
-    assert!(html.contains("kari@a-inkasso.no"), "the user's page: {html}");
-    assert!(access(&setup.app).await.iter().any(
-        |k| matches!(k, AccessKind::SsoLogin { agency } if agency == "agency-a")
-    ));
+    assert!(
+        html.contains("kari@a-inkasso.no"),
+        "the user's page: {html}"
+    );
+    assert!(
+        access(&setup.app)
+            .await
+            .iter()
+            .any(|k| matches!(k, AccessKind::SsoLogin { agency } if agency == "agency-a"))
+    );
 
     // The same store session as a password login: idle for 30 minutes, it ends.
     setup.clock.advance(Duration::minutes(31));
@@ -454,9 +487,13 @@ async fn an_agency_user_signs_in_with_the_agencys_provider_and_lands_on_the_case
         .await;
     assert_eq!(cases.status().as_u16(), 303, "the idle timeout applies");
 
-    // The attempt cookie works once: the same way back again is refused.
+    // A way back after the attempt's ten minutes is refused.
     let again = back(&setup.app, &callback, &attempt).await;
     assert_eq!(again.status().as_u16(), 403);
+    assert!(refused_for(
+        &access(&setup.app).await,
+        "no sign-in under way"
+    ));
 }
 
 #[tokio::test]
@@ -484,8 +521,17 @@ async fn a_wrong_state_is_refused() {
     let (authorize_url, attempt) = start(&setup.app).await;
     let callback = authorize(&setup.app, &authorize_url).await;
     let forged = format!("{}x", attempt);
-    assert_eq!(back(&setup.app, &callback, &forged).await.status().as_u16(), 403);
-    let bare = setup.app.http.get(&callback).send().await.expect("callback");
+    assert_eq!(
+        back(&setup.app, &callback, &forged).await.status().as_u16(),
+        403
+    );
+    let bare = setup
+        .app
+        .http
+        .get(&callback)
+        .send()
+        .await
+        .expect("callback");
     assert_eq!(bare.status().as_u16(), 403);
 }
 
@@ -544,7 +590,9 @@ async fn an_unknown_address_a_disabled_user_and_another_agencys_user_are_refused
             .app
             .ctx
             .store
-            .staff_user_by_email(&innfri::domain::staff::staff_email("nobody@a-inkasso.no").expect("address"))
+            .staff_user_by_email(
+                &innfri::domain::staff::staff_email("nobody@a-inkasso.no").expect("address")
+            )
             .await
             .expect("store")
             .is_none(),
@@ -594,8 +642,14 @@ async fn the_fake_checks_the_pkce_verifier_and_the_app_sends_the_right_one() {
         .form(&[
             ("grant_type", "authorization_code"),
             ("code", code.as_str()),
-            ("redirect_uri", &setup.app.url("/console/sso/agency-a/callback")),
-            ("code_verifier", "a-guess-that-is-long-enough-to-be-a-verifier-0123456789"),
+            (
+                "redirect_uri",
+                &setup.app.url("/console/sso/agency-a/callback"),
+            ),
+            (
+                "code_verifier",
+                "a-guess-that-is-long-enough-to-be-a-verifier-0123456789",
+            ),
         ])
         .send()
         .await
@@ -657,7 +711,11 @@ async fn an_agency_that_turns_password_login_off_still_signs_in_by_its_provider(
         .send()
         .await
         .expect("password");
-    assert_eq!(refused.status().as_u16(), 401, "the right password is refused");
+    assert_eq!(
+        refused.status().as_u16(),
+        401,
+        "the right password is refused"
+    );
     assert!(access(&setup.app).await.iter().any(|k| matches!(k,
         AccessKind::LoginFailed { reason } if reason.contains("password login off"))));
     assert_eq!(sign_in(&setup).await.status().as_u16(), 200);
@@ -673,7 +731,9 @@ fn check_config_wants_an_https_issuer_except_on_loopback() {
             .map(|_| ())
             .map_err(|e| e.to_string())
     };
-    assert!(load("https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0").is_ok());
+    assert!(
+        load("https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0").is_ok()
+    );
     assert!(load("http://127.0.0.1:8900").is_ok());
     let plain = load("http://login.example.no").expect_err("plain http refused");
     assert!(plain.contains("agencies[0].sso.issuer"), "{plain}");

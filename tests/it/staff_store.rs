@@ -8,9 +8,8 @@ use chrono::{Duration, Utc};
 use innfri::domain::contact::EmailAddress;
 use innfri::domain::ids::{AgencyId, CreditorId};
 use innfri::domain::staff::{
-    LoginMethod,
-    AccessEntry, AccessKind, Invitation, Role, SessionStage, StaffScope, StaffSession, StaffUser,
-    StaffUserId,
+    AccessEntry, AccessKind, Invitation, LoginMethod, Role, SessionStage, StaffScope, StaffSession,
+    StaffUser, StaffUserId,
 };
 use innfri::links::TokenDigest;
 use innfri::store::{EmbeddedStore, SharedStore, StaffStore};

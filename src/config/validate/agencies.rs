@@ -6,9 +6,9 @@ use secrecy::ExposeSecret;
 
 use super::Issues;
 use crate::config::{Settings, SsoProvider, SsoSettings};
-use crate::domain::staff_sso::SsoPolicy;
 use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CreditorId};
+use crate::domain::staff_sso::SsoPolicy;
 use crate::webhooks::WebhookEndpoint;
 use crate::webhooks::signing::WebhookSecret;
 
@@ -71,8 +71,7 @@ fn check_sso(
     let fine = issuer.as_ref().is_some_and(|u| {
         u.query().is_none()
             && u.fragment().is_none()
-            && (u.scheme() == "https" && u.host().is_some()
-                || u.scheme() == "http" && loopback(u))
+            && (u.scheme() == "https" && u.host().is_some() || u.scheme() == "http" && loopback(u))
     });
     if !fine {
         local.push((
@@ -91,8 +90,7 @@ fn check_sso(
         let d = d.trim().to_ascii_lowercase();
         let shaped = !d.is_empty()
             && d.contains('.')
-            && d
-                .chars()
+            && d.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
         if shaped {
             domains.push(d);

@@ -130,7 +130,11 @@ async fn login(
         }
         Ok(Step::Refused | Step::Expired) => {
             with_form_token(&ctx, StatusCode::UNAUTHORIZED, |csrf| {
-                login_form(&ctx, csrf, Some("The e-mail address or the password is wrong."))
+                login_form(
+                    &ctx,
+                    csrf,
+                    Some("The e-mail address or the password is wrong."),
+                )
             })
         }
         Err(e) => unavailable(&e),
