@@ -56,7 +56,7 @@ impl SsoPolicy {
             .rsplit_once('@')
             .map(|(_, d)| d.to_ascii_lowercase())
             .unwrap_or_default();
-        self.allowed_domains.is_empty() || self.allowed_domains.iter().any(|d| *d == domain)
+        self.allowed_domains.is_empty() || self.allowed_domains.contains(&domain)
     }
 
     /// Whether the address the provider vouched for may sign in as `user` (the user with that

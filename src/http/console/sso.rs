@@ -80,8 +80,8 @@ fn failed(error: &SsoError) -> HttpResponse {
     }
 }
 
-fn agency_of(path: &str) -> Result<AgencyId, HttpResponse> {
-    AgencyId::parse(path).map_err(|_| failed(&SsoError::NotConfigured))
+fn agency_of(path: &str) -> Option<AgencyId> {
+    AgencyId::parse(path).ok()
 }
 
 async fn begin(
@@ -91,9 +91,8 @@ async fn begin(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let agency = match agency_of(&path) {
-        Ok(agency) => agency,
-        Err(res) => return res,
+    let Some(agency) = agency_of(&path) else {
+        return failed(&SsoError::NotConfigured);
     };
     if count_attempt(&req, &ctx, &state).is_err() {
         return refused(
@@ -135,9 +134,8 @@ async fn callback(
     state: web::Data<ConsoleState>,
     path: web::Path<String>,
 ) -> HttpResponse {
-    let agency = match agency_of(&path) {
-        Ok(agency) => agency,
-        Err(res) => return res,
+    let Some(agency) = agency_of(&path) else {
+        return failed(&SsoError::NotConfigured);
     };
     if count_attempt(&req, &ctx, &state).is_err() {
         return refused(
