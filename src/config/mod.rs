@@ -68,6 +68,8 @@ pub struct AppConfig {
     pub api_keys: HashMap<[u8; 32], AgencyId>,
     /// Agencies that receive their events by webhook.
     pub webhooks: HashMap<AgencyId, WebhookEndpoint>,
+    /// Agencies whose staff may sign in by their own identity provider.
+    pub sso: HashMap<AgencyId, SsoProvider>,
     /// The store's pseudonyms for phone numbers and addresses (`store.pseudonym_key`; for the
     /// embedded store, which forgets everything on exit, a key of the process's own if none).
     pub pseudonyms: Pseudonyms,
@@ -183,6 +185,7 @@ impl ConfigSource {
             agencies,
             api_keys,
             webhooks,
+            sso,
         } = checked.agencies;
         match (issues.is_empty(), checked.link_keys, checked.pseudonyms) {
             (true, Some(link_keys), Some(pseudonyms)) => Ok(AppConfig {
@@ -192,6 +195,7 @@ impl ConfigSource {
                 agencies,
                 api_keys,
                 webhooks,
+                sso,
                 pseudonyms,
             }),
             _ => Err(ConfigErrors(issues)),

@@ -413,6 +413,49 @@ pub struct AgencySettings {
     /// The phone, e-mail and opening hours every debtor page shows (all optional).
     #[serde(default)]
     pub contact: crate::domain::creditor::AgencyContact,
+    /// Single sign-on to the console by the agency's identity provider (OpenID Connect).
+    #[serde(default)]
+    pub sso: Option<SsoSettings>,
+}
+
+/// `[agencies.sso]`: the agency's OpenID Connect provider, with this service registered as a
+/// confidential client whose redirect URI is `{public_base_url}/console/sso/{id}/callback`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SsoSettings {
+    /// The issuer, e.g. `https://login.microsoftonline.com/{tenant id}/v2.0`; https (http only
+    /// on a loopback address, for tests).
+    pub issuer: String,
+    pub client_id: String,
+    /// Better given by environment, like the other secrets.
+    pub client_secret: SecretString,
+    /// Domains a user's address must be in (e.g. `["nordic-inkasso.no"]`); empty: any.
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+    /// Whether the agency's users may still log in with password and TOTP.
+    #[serde(default = "yes")]
+    pub password_login: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// An agency's validated single sign-on.
+pub struct SsoProvider {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub policy: crate::domain::staff_sso::SsoPolicy,
+}
+
+impl std::fmt::Debug for SsoProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SsoProvider")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -35,4 +35,5 @@ pub mod send_decision;
 pub mod setting_history;
 pub mod sms_segments;
 pub mod staff;
+pub mod staff_sso;
 pub mod text;

@@ -278,6 +278,18 @@ pub struct StaffSession {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// How the user got in (sessions stored before single sign-on were all by password).
+    #[serde(default)]
+    pub method: LoginMethod,
+}
+
+/// How a session was logged in: password and TOTP, or the agency's identity provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginMethod {
+    #[default]
+    Password,
+    Sso,
 }
 
 impl StaffSession {
@@ -307,6 +319,16 @@ pub enum AccessKind {
         reason: String,
     },
     Logout,
+    /// Signed in by the agency's identity provider (OpenID Connect).
+    SsoLogin {
+        agency: String,
+    },
+    /// A sign-in by the identity provider refused: bad state, token or address, an unknown
+    /// or disabled user.
+    SsoLoginFailed {
+        agency: String,
+        reason: String,
+    },
     /// The user opened a case (GDPR accountability: who saw which case when).
     CaseViewed {
         case_id: String,
@@ -419,6 +441,7 @@ mod tests {
             csrf_token: "t".into(),
             created_at: at(0),
             last_seen_at: at(0),
+            method: LoginMethod::Password,
         };
         assert!(session.is_live(at(29)));
         assert!(!session.is_live(at(30)));

@@ -21,12 +21,15 @@ const TAG_LEN: usize = 23;
 pub enum Purpose {
     /// The one-click unsubscribe URL of an e-mail, over the message id.
     Unsubscribe,
+    /// The cookie that carries a staff sign-in by an identity provider, over its contents.
+    StaffSso,
 }
 
 impl Purpose {
     fn label(self) -> &'static [u8] {
         match self {
             Purpose::Unsubscribe => b"unsubscribe",
+            Purpose::StaffSso => b"staff-sso",
         }
     }
 }

@@ -33,5 +33,6 @@ pub mod setting_versions;
 pub mod staff;
 pub mod staff_cases;
 pub mod staff_login;
+pub mod staff_sso;
 pub mod unsubscribe;
 pub mod webhook_replay;

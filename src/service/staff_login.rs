@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use super::staff::{code_step, verify_password};
 use crate::context::AppContext;
 use crate::domain::staff::{
-    AccessEntry, AccessKind, SessionStage, StaffSession, StaffUser, StaffUserId, staff_email,
+    AccessEntry, AccessKind, LoginMethod, SessionStage, StaffScope, StaffSession, StaffUser,
+    StaffUserId, staff_email,
 };
 use crate::links::{TokenDigest, random_base62};
 use crate::store::StoreError;
@@ -25,7 +26,12 @@ pub enum Step {
     Expired,
 }
 
-async fn log(ctx: &AppContext, user: Option<&StaffUserId>, kind: AccessKind, now: DateTime<Utc>) {
+pub(super) async fn log(
+    ctx: &AppContext,
+    user: Option<&StaffUserId>,
+    kind: AccessKind,
+    now: DateTime<Utc>,
+) {
     let entry = AccessEntry {
         at: now,
         user: user.cloned(),
@@ -44,10 +50,11 @@ fn failed(reason: &str) -> AccessKind {
     }
 }
 
-async fn new_session(
+pub(super) async fn new_session(
     ctx: &AppContext,
     user: &StaffUserId,
     stage: SessionStage,
+    method: LoginMethod,
     now: DateTime<Utc>,
 ) -> Result<String, StoreError> {
     let session_id = random_base62(32);
@@ -57,6 +64,7 @@ async fn new_session(
         csrf_token: random_base62(22),
         created_at: now,
         last_seen_at: now,
+        method,
     };
     ctx.store
         .save_staff_session(&TokenDigest::of(&session_id), &session)
@@ -86,10 +94,12 @@ pub async fn password(
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = verify_password(password.to_owned(), hash).await;
     let usable = user.as_ref().is_some_and(StaffUser::can_log_in);
-    if !(matches && usable) {
+    let by_password = user.as_ref().is_none_or(|u| password_allowed(ctx, u));
+    if !(matches && usable && by_password) {
         let reason = match (&user, matches) {
             (None, _) => "unknown name",
             (Some(_), false) => "wrong password",
+            (Some(_), true) if !by_password => "password login off for the agency",
             (Some(_), true) => "disabled or not enrolled",
         };
         let failures = ctx.store.record_login_failure(&email, now).await?;
@@ -102,8 +112,37 @@ pub async fn password(
     let Some(user) = user else {
         return Ok(Step::Refused);
     };
-    let session_id = new_session(ctx, &user.id, SessionStage::SecondFactor, now).await?;
+    let session_id = new_session(
+        ctx,
+        &user.id,
+        SessionStage::SecondFactor,
+        LoginMethod::Password,
+        now,
+    )
+    .await?;
     Ok(Step::Passed { session_id })
+}
+
+/// Whether `user` may log in with a password: not when the user's agency signs in only by
+/// its identity provider.
+fn password_allowed(ctx: &AppContext, user: &StaffUser) -> bool {
+    match &user.scope {
+        StaffScope::Agency { agency, .. } => ctx
+            .config
+            .sso
+            .get(agency)
+            .is_none_or(|sso| sso.policy.password_login),
+        StaffScope::Creditor { .. } => true,
+    }
+}
+
+/// Whether the session's user may still be logged in: by password, as at login; by the
+/// identity provider, while enabled (it owns the password and the second factor).
+fn may_stay(session: &StaffSession, user: &StaffUser) -> bool {
+    match session.method {
+        LoginMethod::Password => user.can_log_in(),
+        LoginMethod::Sso => !user.disabled,
+    }
 }
 
 /// The second step: the TOTP code, in the session the password step started. Passed gives a
@@ -153,7 +192,14 @@ pub async fn second_factor(
     }
     ctx.store.clear_login_failures(&user.email).await?;
     ctx.store.end_staff_session(&digest).await?;
-    let session_id = new_session(ctx, &user.id, SessionStage::LoggedIn, now).await?;
+    let session_id = new_session(
+        ctx,
+        &user.id,
+        SessionStage::LoggedIn,
+        LoginMethod::Password,
+        now,
+    )
+    .await?;
     log(ctx, Some(&user.id), AccessKind::Login, now).await;
     tracing::info!(user = %user.id, "staff login");
     Ok(Step::Passed { session_id })
@@ -180,7 +226,7 @@ pub async fn current(
         .store
         .staff_user(&session.user)
         .await?
-        .filter(StaffUser::can_log_in)
+        .filter(|user| may_stay(&session, user))
     else {
         ctx.store.end_staff_session(&digest).await?;
         return Ok(None);

@@ -46,6 +46,7 @@ mod redis_tags;
 mod retention;
 mod reviews;
 mod self_service;
+mod sso;
 mod staff_store;
 mod store_conformance;
 mod tenants;

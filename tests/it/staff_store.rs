@@ -8,8 +8,8 @@ use chrono::{Duration, Utc};
 use innfri::domain::contact::EmailAddress;
 use innfri::domain::ids::{AgencyId, CreditorId};
 use innfri::domain::staff::{
-    AccessEntry, AccessKind, Invitation, Role, SessionStage, StaffScope, StaffSession, StaffUser,
-    StaffUserId,
+    AccessEntry, AccessKind, Invitation, LoginMethod, Role, SessionStage, StaffScope, StaffSession,
+    StaffUser, StaffUserId,
 };
 use innfri::links::TokenDigest;
 use innfri::store::{EmbeddedStore, SharedStore, StaffStore};
@@ -202,6 +202,7 @@ async fn staff_sessions_are_saved_read_and_ended(backend: Backend) {
         csrf_token: "csrf".into(),
         created_at: now,
         last_seen_at: now,
+        method: LoginMethod::Password,
     };
     store
         .save_staff_session(&digest, &session)
@@ -313,6 +314,7 @@ async fn a_reopened_store_file_still_has_every_staff_record() {
         csrf_token: "csrf".into(),
         created_at: Utc::now(),
         last_seen_at: Utc::now(),
+        method: LoginMethod::Sso,
     };
     let entry = AccessEntry {
         at: Utc::now(),

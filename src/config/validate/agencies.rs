@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use secrecy::ExposeSecret;
 
 use super::Issues;
-use crate::config::Settings;
+use crate::config::{Settings, SsoProvider, SsoSettings};
 use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CreditorId};
+use crate::domain::staff_sso::SsoPolicy;
 use crate::webhooks::WebhookEndpoint;
 use crate::webhooks::signing::WebhookSecret;
 
@@ -46,6 +47,69 @@ pub(in crate::config) struct Agencies {
     /// SHA-256 of an API key → its agency.
     pub api_keys: HashMap<[u8; 32], AgencyId>,
     pub webhooks: HashMap<AgencyId, WebhookEndpoint>,
+    pub sso: HashMap<AgencyId, SsoProvider>,
+}
+
+/// `[agencies.sso]`: an https issuer (http only on a loopback address: tests, a laptop), a
+/// client id and secret, domains as bare lower-case names.
+fn check_sso(
+    sso: &SsoSettings,
+    at: &dyn Fn(&str) -> String,
+    local: &mut Vec<(String, String)>,
+) -> Option<SsoProvider> {
+    let before = local.len();
+    let issuer = reqwest::Url::parse(&sso.issuer).ok();
+    let loopback = |u: &reqwest::Url| match u.host_str() {
+        Some("localhost") => true,
+        Some(host) => host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    };
+    let fine = issuer.as_ref().is_some_and(|u| {
+        u.query().is_none()
+            && u.fragment().is_none()
+            && (u.scheme() == "https" && u.host().is_some() || u.scheme() == "http" && loopback(u))
+    });
+    if !fine {
+        local.push((
+            at("sso.issuer"),
+            "must be the provider's https URL (http only on a loopback address)".into(),
+        ));
+    }
+    if sso.client_id.trim().is_empty() {
+        local.push((at("sso.client_id"), "must not be empty".into()));
+    }
+    if sso.client_secret.expose_secret().trim().is_empty() {
+        local.push((at("sso.client_secret"), "must not be empty".into()));
+    }
+    let mut domains = Vec::new();
+    for (j, d) in sso.allowed_domains.iter().enumerate() {
+        let d = d.trim().to_ascii_lowercase();
+        let shaped = !d.is_empty()
+            && d.contains('.')
+            && d.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        if shaped {
+            domains.push(d);
+        } else {
+            local.push((
+                at(&format!("sso.allowed_domains[{j}]")),
+                "must be a domain name such as example.no".into(),
+            ));
+        }
+    }
+    (local.len() == before).then(|| SsoProvider {
+        issuer: sso.issuer.trim_end_matches('/').to_owned(),
+        client_id: sso.client_id.trim().to_owned(),
+        client_secret: sso.client_secret.clone(),
+        policy: SsoPolicy {
+            allowed_domains: domains,
+            password_login: sso.password_login,
+        },
+    })
 }
 
 pub(super) fn check(
@@ -56,6 +120,7 @@ pub(super) fn check(
     let mut agencies = HashMap::new();
     let mut api_keys = HashMap::new();
     let mut webhooks = HashMap::new();
+    let mut sso = HashMap::new();
     for (i, a) in settings.agencies.iter().enumerate() {
         let at = |f: &str| format!("agencies[{i}].{f}");
         let mut local = Vec::new();
@@ -120,12 +185,16 @@ pub(super) fn check(
             }
         };
         check_contact(&a.contact, &at, &mut local);
+        let provider = a.sso.as_ref().and_then(|s| check_sso(s, &at, &mut local));
         for (field, message) in local {
             issues.add(&field, message);
         }
         if let Some(id) = id {
             if let Some(endpoint) = endpoint {
                 webhooks.insert(id.clone(), endpoint);
+            }
+            if let Some(provider) = provider {
+                sso.insert(id.clone(), provider);
             }
             if agencies.contains_key(&id) {
                 issues.add(&at("id"), format!("agency '{id}' is defined twice"));
@@ -147,5 +216,6 @@ pub(super) fn check(
         agencies,
         api_keys,
         webhooks,
+        sso,
     }
 }

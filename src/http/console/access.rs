@@ -14,6 +14,7 @@ use crate::context::AppContext;
 use crate::links::random_base62;
 use crate::service::staff::{self, StaffError};
 use crate::service::staff_login::{self, Step};
+use crate::service::staff_sso;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -31,7 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// A page with a pre-session form: the token goes in the form and in a cookie of its own
 /// (double submit), since there is no session to keep it in yet.
-fn with_form_token(
+pub(super) fn with_form_token(
     ctx: &AppContext,
     status: StatusCode,
     render: impl FnOnce(&str) -> Markup,
@@ -45,7 +46,7 @@ fn with_form_token(
     res
 }
 
-fn form_token_ok(req: &HttpRequest, ctx: &AppContext, given: Option<&str>) -> bool {
+pub(super) fn form_token_ok(req: &HttpRequest, ctx: &AppContext, given: Option<&str>) -> bool {
     let expected = req
         .cookie(form_cookie_name(ctx))
         .map(|c| c.value().to_owned())
@@ -53,13 +54,21 @@ fn form_token_ok(req: &HttpRequest, ctx: &AppContext, given: Option<&str>) -> bo
     genuine(req, ctx, &expected, given)
 }
 
-fn login_form(csrf: &str, error: Option<&str>) -> Markup {
+fn login_form(ctx: &AppContext, csrf: &str, error: Option<&str>) -> Markup {
+    let sso = staff_sso::agencies(ctx);
     page(
         "Log in",
         None,
         html! {
             h1 { "Log in" }
             @if let Some(error) = error { p.error role="alert" { (error) } }
+            @for (agency, name) in &sso {
+                form method="post" action=(format!("/console/sso/{agency}")) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    p { button type="submit" { "Sign in with " (name) "'s account" } }
+                }
+            }
+            @if !sso.is_empty() { h2 { "Or with e-mail, password and code" } }
             form method="post" action="/console/login" {
                 input type="hidden" name="csrf" value=(csrf);
                 label for="email" { "E-mail address" }
@@ -73,7 +82,7 @@ fn login_form(csrf: &str, error: Option<&str>) -> Markup {
 }
 
 async fn login_page(ctx: web::Data<AppContext>) -> HttpResponse {
-    with_form_token(&ctx, StatusCode::OK, |csrf| login_form(csrf, None))
+    with_form_token(&ctx, StatusCode::OK, |csrf| login_form(&ctx, csrf, None))
 }
 
 fn locked_text(until: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
@@ -96,13 +105,13 @@ async fn login(
 ) -> HttpResponse {
     if let Err(wait) = count_attempt(&req, &ctx, &state) {
         return with_form_token(&ctx, StatusCode::TOO_MANY_REQUESTS, |csrf| {
-            login_form(csrf, Some(&address_limited(wait)))
+            login_form(&ctx, csrf, Some(&address_limited(wait)))
         });
     }
     let form = fields(&body);
     if !form_token_ok(&req, &ctx, field(&form, "csrf")) {
         return with_form_token(&ctx, StatusCode::FORBIDDEN, |csrf| {
-            login_form(csrf, Some("The form had expired. Please try again."))
+            login_form(&ctx, csrf, Some("The form had expired. Please try again."))
         });
     }
     let now = ctx.clock.now();
@@ -116,12 +125,16 @@ async fn login(
         }
         Ok(Step::Locked { until }) => {
             with_form_token(&ctx, StatusCode::TOO_MANY_REQUESTS, |csrf| {
-                login_form(csrf, Some(&locked_text(until, now)))
+                login_form(&ctx, csrf, Some(&locked_text(until, now)))
             })
         }
         Ok(Step::Refused | Step::Expired) => {
             with_form_token(&ctx, StatusCode::UNAUTHORIZED, |csrf| {
-                login_form(csrf, Some("The e-mail address or the password is wrong."))
+                login_form(
+                    &ctx,
+                    csrf,
+                    Some("The e-mail address or the password is wrong."),
+                )
             })
         }
         Err(e) => unavailable(&e),

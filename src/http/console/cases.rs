@@ -810,6 +810,8 @@ async fn access(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
                                 AccessKind::Login => "logged in",
                                 AccessKind::Logout => "logged out",
                                 AccessKind::LoginFailed { reason } => { "failed login (" (reason) ")" }
+                                AccessKind::SsoLogin { agency } => { "signed in by " (agency) "'s identity provider" }
+                                AccessKind::SsoLoginFailed { agency, reason } => { "failed sign-in by " (agency) "'s identity provider (" (reason) ")" }
                                 AccessKind::CaseViewed { case_id } => { "opened case " a href=(format!("/console/cases/{case_id}")) { (case_id) } }
                                 AccessKind::SettingsChanged { change } => { "settings: " (change) }
                             }

@@ -8,6 +8,7 @@ mod cases;
 mod inbox;
 mod layout;
 mod settings;
+mod sso;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -59,7 +60,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(agency::routes)
         .configure(cases::routes)
         .configure(inbox::routes)
-        .configure(settings::routes);
+        .configure(settings::routes)
+        .configure(sso::routes);
 }
 
 /// The staff session cookie's name: `__Host-` over https, else a plain name (as the debtor's).
