@@ -677,7 +677,10 @@ async fn act_out(
             };
             let states = instalment_states(
                 plan,
-                paid_toward_plan(plan, case.balance(&crate::service::owed::owed_on(&creditor, t))),
+                paid_toward_plan(
+                    plan,
+                    case.balance(&crate::service::owed::owed_on(&creditor, t)),
+                ),
                 t.date_naive(),
                 creditor.mandate.follow_up.grace_days,
             );

@@ -590,7 +590,3 @@ pub struct S3Settings {
 fn default_s3_region() -> String {
     "us-east-1".to_owned()
 }
-
-fn yes() -> bool {
-    true
-}

@@ -10,8 +10,9 @@ use maud::{Markup, html};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
+use super::cases::load;
 use super::layout::{notice, page, page_response};
-use super::{cookie_name, field, fields, genuine, see_other, unavailable};
+use super::{field, fields, genuine, see_other, unavailable};
 use crate::context::AppContext;
 use crate::domain::creditor::{Creditor, Jurisdiction};
 use crate::domain::ids::CreditorId;
@@ -21,7 +22,6 @@ use crate::domain::setting_history::{ChangedBy, compare};
 use crate::domain::staff::{StaffScope, StaffSession, StaffUser};
 use crate::service::mandates::{self, MandateError};
 use crate::service::setting_versions::{self, Changer};
-use crate::service::staff_login;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/console/settings", web::get().to(start))
@@ -253,21 +253,6 @@ fn limit(name: &str, creditor: &Creditor, today: chrono::NaiveDate) -> Option<St
         "follow_up.missed_in_a_row_to_break" => "1 to 12".into(),
         _ => return None,
     })
-}
-
-/// The logged-in user, or the redirect to the login.
-async fn load(
-    req: &HttpRequest,
-    ctx: &AppContext,
-) -> Result<(StaffSession, StaffUser), HttpResponse> {
-    let Some(cookie) = req.cookie(cookie_name(ctx)) else {
-        return Err(see_other("/console/login"));
-    };
-    match staff_login::current(ctx, cookie.value(), ctx.clock.now()).await {
-        Ok(Some(found)) => Ok(found),
-        Ok(None) => Err(see_other("/console/login")),
-        Err(e) => Err(unavailable(&e)),
-    }
 }
 
 /// The creditor if `user` may see its settings: its own users, and every user of an agency
