@@ -19,7 +19,7 @@ use crate::domain::ids::CreditorId;
 use crate::domain::jurisdiction::no;
 use crate::domain::mandate::{MAX_IDENTITY_ATTEMPTS, Mandate, decimal_input};
 use crate::domain::setting_history::{ChangedBy, compare};
-use crate::domain::staff::{StaffScope, StaffSession, StaffUser};
+use crate::domain::staff::{StaffScope, StaffUser};
 use crate::service::mandates::{self, MandateError};
 use crate::service::setting_versions::{self, Changer};
 
