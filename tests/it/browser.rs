@@ -276,6 +276,22 @@ async fn overflow(client: &fantoccini::Client) -> i64 {
     widths[0] - widths[1]
 }
 
+/// The innermost elements reaching past the window's right edge, for the report.
+async fn overflowing(client: &fantoccini::Client) -> String {
+    let found = client
+        .execute(
+            "const w = window.innerWidth; return [...document.querySelectorAll('body *')]\
+             .filter(e => e.getBoundingClientRect().right > w + 0.5)\
+             .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > w + 0.5))\
+             .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')\
+             + ' \"' + e.textContent.trim().slice(0, 40) + '\"').join('; ');",
+            vec![],
+        )
+        .await
+        .expect("elements");
+    found.as_str().unwrap_or_default().to_owned()
+}
+
 async fn window_width(client: &fantoccini::Client, width: u32) {
     client.set_window_size(width, 844).await.expect("resize");
     // The page learns of the new size a moment later.
@@ -302,7 +318,10 @@ async fn check(client: &fantoccini::Client, axe: &str, state: &str, problems: &m
     }
     let wider = overflow(client).await;
     if wider > 0 {
-        report(format!("390 px: {wider} px too wide"));
+        report(format!(
+            "390 px: {wider} px too wide ({})",
+            overflowing(client).await
+        ));
     }
     // 200 % text, as a reader's text size setting does it: every size is in rem or em.
     client
@@ -314,7 +333,10 @@ async fn check(client: &fantoccini::Client, axe: &str, state: &str, problems: &m
     }
     let wider = overflow(client).await;
     if wider > 0 {
-        report(format!("200 % text at 390 px: {wider} px too wide"));
+        report(format!(
+            "200 % text at 390 px: {wider} px too wide ({})",
+            overflowing(client).await
+        ));
     }
     client
         .execute("document.documentElement.style.fontSize = '';", vec![])
@@ -323,7 +345,10 @@ async fn check(client: &fantoccini::Client, axe: &str, state: &str, problems: &m
     window_width(client, 320).await;
     let wider = overflow(client).await;
     if wider > 0 {
-        report(format!("320 px: {wider} px too wide"));
+        report(format!(
+            "320 px: {wider} px too wide ({})",
+            overflowing(client).await
+        ));
     }
     window_width(client, 390).await;
     std::fs::write(

@@ -120,9 +120,14 @@ pub struct FilePart {
 
 /// A form that could not be read at all (not a form, or far too large to drain).
 #[derive(Debug)]
-pub struct Unreadable;
+pub enum Unreadable {
+    /// Not a form this page can read.
+    Malformed,
+    /// Larger than any form of this page: answered 413, which the debtor reads as a page.
+    TooLarge,
+}
 
-/// Past this many bytes a form is not drained to its end (the answer is a bare 400).
+/// Past this many bytes a form is not drained to its end (the answer is 413).
 const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 
 /// The text fields and the file (the part named `file_field`, if one was chosen) of a
@@ -143,8 +148,8 @@ pub async fn read_form(
         let body = payload
             .to_bytes_limited(256 * 1024)
             .await
-            .map_err(|_| Unreadable)?
-            .map_err(|_| Unreadable)?;
+            .map_err(|_| Unreadable::TooLarge)?
+            .map_err(|_| Unreadable::Malformed)?;
         return Ok((super::session::form_fields(&body), None));
     }
     let mut form = Multipart::new(req.headers(), payload);
@@ -152,7 +157,7 @@ pub async fn read_form(
     let mut file = None;
     let mut total = 0usize;
     while let Some(part) = form.next().await {
-        let mut part = part.map_err(|_| Unreadable)?;
+        let mut part = part.map_err(|_| Unreadable::Malformed)?;
         let disposition = part.content_disposition().cloned();
         let Some(name) = disposition
             .as_ref()
@@ -170,10 +175,10 @@ pub async fn read_form(
         };
         let mut bytes = Vec::new();
         while let Some(chunk) = part.next().await {
-            let chunk = chunk.map_err(|_| Unreadable)?;
+            let chunk = chunk.map_err(|_| Unreadable::Malformed)?;
             total += chunk.len();
             if total > DRAIN_LIMIT {
-                return Err(Unreadable);
+                return Err(Unreadable::TooLarge);
             }
             let room = keep.saturating_sub(bytes.len());
             bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);

@@ -558,7 +558,10 @@ async fn dispute_submit(
 ) -> HttpResponse {
     let (fields, receipt) = match super::documents::read_form(&req, payload, "receipt").await {
         Ok(read) => read,
-        Err(super::documents::Unreadable) => return HttpResponse::BadRequest().finish(),
+        Err(super::documents::Unreadable::Malformed) => return HttpResponse::BadRequest().finish(),
+        Err(super::documents::Unreadable::TooLarge) => {
+            return HttpResponse::PayloadTooLarge().finish();
+        }
     };
     let (view, fields) = match posted_fields(&req, &ctx, &state, fields, |v| {
         v.case.status == CaseStatus::Open

@@ -515,7 +515,7 @@ review-limited_agreement_ended = Okres ograniczonej umowy się skończył, więc
 plan-limited-explain = To jest ograniczona umowa: przez {$months} mies. płacisz mniejsze raty, razem {$paid}. Potem zostanie {$left}, a {$agency} ponownie przejrzy sprawę. Jeśli raty będą płacone bez problemu, wspólnie ustalicie, jak spłacić resztę.
 plan-limited-review = Wszystkie raty ograniczonej umowy są zapłacone. Dziękujemy! {$agency} ponownie przejrzy sprawę i skontaktuje się w sprawie pozostałej kwoty {$left}.
 plan-pay-catch-up = Przyciski płacą to, co jest teraz do zapłaty: raty {$numbers}, razem {$amount}. Wtedy spłata znów przebiega zgodnie z harmonogramem.
-plan-review-sms = Okres umowy z {$creditor} minął. {$agency} przejrzy sprawę i się odezwie: {$link}
+plan-review-sms = Umowa z {$creditor}: okres minął. {$agency} przejrzy sprawę: {$link}
 plan-review-email-subject = Ograniczona umowa z {$creditor}: okres się skończył
 plan-review-email-body =
     Dzień dobry, {$name},
