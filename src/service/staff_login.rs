@@ -138,9 +138,10 @@ fn password_allowed(ctx: &AppContext, user: &StaffUser) -> bool {
 
 /// Whether the session's user may still be logged in: by password, as at login; by the
 /// identity provider, while enabled (it owns the password and the second factor).
-fn may_stay(session: &StaffSession, user: &StaffUser) -> bool {
+fn may_stay(ctx: &AppContext, session: &StaffSession, user: &StaffUser) -> bool {
     match session.method {
-        LoginMethod::Password => user.can_log_in(),
+        // An agency that turns password login off ends its password sessions too.
+        LoginMethod::Password => user.can_log_in() && password_allowed(ctx, user),
         LoginMethod::Sso => !user.disabled,
     }
 }
@@ -226,7 +227,7 @@ pub async fn current(
         .store
         .staff_user(&session.user)
         .await?
-        .filter(|user| may_stay(&session, user))
+        .filter(|user| may_stay(ctx, &session, user))
     else {
         ctx.store.end_staff_session(&digest).await?;
         return Ok(None);

@@ -665,7 +665,40 @@ async fn viewers_handlers_and_unnamed_agencies_read_but_cannot_save(backend: Bac
     );
 }
 
+/// The form has no fields for limited agreements: saving it keeps the rules in force.
+async fn a_console_save_keeps_the_limited_agreement_rules(backend: Backend) {
+    let app = console_app(backend).await;
+    let mut mandate = get_json(&app, MANDATE, KEY_A, 200).await;
+    mandate["plan"]["limited"] = json!({"allowed": true, "min_instalment": "100", "max_months": 6});
+    json_of(
+        send(&app, "put", MANDATE, KEY_A, &mandate.to_string()).await,
+        200,
+    )
+    .await;
+    let limited = get_json(&app, MANDATE, KEY_A, 200).await["plan"]["limited"].clone();
+    assert_eq!(limited["allowed"], json!(true), "{limited}");
+    let login = user(
+        &app,
+        "kari@nordlys.no",
+        StaffScope::Creditor {
+            creditor: creditor(),
+        },
+    )
+    .await;
+    let session = log_in(&app, &login).await;
+    let (_, html) = page(&app, SETTINGS, &session).await;
+    let current = get_json(&app, MANDATE, KEY_A, 200).await;
+    let mut fields = form_of(&current, &csrf_of(&html));
+    set(&mut fields, "follow_up.grace_days", "5");
+    let response = post(&app, SETTINGS, &format!("{SESSION}={session}"), &fields).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let saved = get_json(&app, MANDATE, KEY_A, 200).await;
+    assert_eq!(saved["follow_up"]["grace_days"], json!(5));
+    assert_eq!(saved["plan"]["limited"], limited, "still in force");
+}
+
 on_both_stores!(
+    a_console_save_keeps_the_limited_agreement_rules,
     every_put_and_restore_keeps_a_version_with_who_and_when,
     an_agency_the_creditor_does_not_name_is_refused_and_changes_nothing,
     a_decision_records_the_mandate_version_it_was_made_under,

@@ -721,10 +721,13 @@ async fn save(
         Ok(false) => return not_allowed(&user, &session.csrf_token, &creditor),
         Err(e) => return unavailable(&e),
     }
-    let mandate = match mandate_from(&typed) {
+    let mut mandate = match mandate_from(&typed) {
         Ok(m) => m,
         Err(errors) => return invalid(errors).await,
     };
+    // The form has no fields for limited agreements yet: a save keeps the rules in force
+    // instead of switching them off.
+    mandate.plan.limited = creditor.mandate.plan.limited.clone();
     match mandates::replace(&ctx, &who, &creditor, &mandate, ctx.clock.now()).await {
         Ok(_) => see_other(&format!(
             "/console/creditors/{}/settings?saved=1",

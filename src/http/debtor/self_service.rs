@@ -620,7 +620,19 @@ async fn dispute_submit(
         .now()
         .with_timezone(&view.creditor.jurisdiction.time_zone())
         .date_naive();
-    let total = view.case.amount_due();
+    // Everything the case has asked for: the claim, and the interest innfri accrued on it,
+    // which is what a debtor who paid the page's amount paid.
+    let paid: i64 = view
+        .case
+        .payments
+        .iter()
+        .map(|p| p.amount.minor_units())
+        .sum();
+    let amount_due = view.case.amount_due();
+    let total = crate::domain::money::Money::from_minor(
+        (view.balance().minor_units() + paid).max(amount_due.minor_units()),
+        amount_due.currency(),
+    );
     if let Err(e) = check_paid_claim(&dispute, today, view.case.original_due_date(), total) {
         let message = match e {
             PaidClaimError::PaidOnInFuture => t.get(l, "error-paid-on-future"),
