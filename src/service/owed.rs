@@ -2,11 +2,12 @@
 //! balance, so late-payment interest innfri accrues (creditor setting `interest = "innfri"`)
 //! is counted everywhere or nowhere.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::context::AppContext;
 use crate::domain::case::Case;
 use crate::domain::creditor::Creditor;
+use crate::domain::ids::CaseId;
 use crate::domain::ledger::OwedOn;
 use crate::domain::money::Money;
 use crate::store::StoreError;
@@ -33,4 +34,21 @@ pub async fn owed_on_for(
         Some(creditor) => owed_on(&creditor, now),
         None => OwedOn::without_interest(now.date_naive()),
     })
+}
+
+/// The calendar day of the case's creditor at `now`: a payment is booked on it, so it meets
+/// the balance the page showed (counted on the same day); UTC for a creditor no longer
+/// configured.
+pub async fn creditor_day(
+    ctx: &AppContext,
+    case: &CaseId,
+    now: DateTime<Utc>,
+) -> Result<NaiveDate, StoreError> {
+    let Some(case) = ctx.store.case(case).await? else {
+        return Ok(now.date_naive());
+    };
+    Ok(ctx
+        .creditor(&case.creditor_id)
+        .await?
+        .map_or_else(|| now.date_naive(), |c| c.today(now)))
 }

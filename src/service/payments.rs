@@ -57,7 +57,7 @@ pub async fn apply_online(
     let incoming = single(
         reference,
         Money::from_minor(amount_minor, currency),
-        now.date_naive(),
+        super::owed::creditor_day(ctx, case_id, now).await?,
     );
     match ctx.store.case(case_id).await {
         Ok(Some(case)) if case.currency() != currency => {
@@ -146,7 +146,8 @@ pub async fn apply_fake_checkout(
     method: PaymentMethod,
     now: DateTime<Utc>,
 ) -> Result<Outcome, StoreError> {
-    let incoming = single(format!("fake:{attempt}"), amount, now.date_naive());
+    let day = super::owed::creditor_day(ctx, case, now).await?;
+    let incoming = single(format!("fake:{attempt}"), amount, day);
     apply_once(ctx, None, case, &incoming, method, now).await
 }
 
@@ -193,11 +194,11 @@ pub async fn register_direct_by(
         amount,
         received_on,
     } = direct;
-    let incoming = single(
-        format!("direct:{agency}:{reference}"),
-        amount,
-        received_on.unwrap_or_else(|| now.date_naive()),
-    );
+    let received_on = match received_on {
+        Some(day) => day,
+        None => super::owed::creditor_day(ctx, case, now).await?,
+    };
+    let incoming = single(format!("direct:{agency}:{reference}"), amount, received_on);
     apply_once_by(
         ctx,
         Some(agency),

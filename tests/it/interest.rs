@@ -330,7 +330,36 @@ fn check_config_refuses_bad_rates_and_warns_about_a_missing_half_year() {
     assert!(out.contains("configuration is valid"), "{out}");
 }
 
+/// Just after midnight in Oslo UTC is still on yesterday: a payment without a date is booked
+/// on the creditor's day, the one the shown balance was counted on, so it settles exactly.
+async fn a_payment_just_after_midnight_in_oslo_is_booked_on_the_creditors_day(backend: Backend) {
+    let half_past_midnight = oslo_noon(2026, 3, 2) - chrono::Duration::minutes(11 * 60 + 30);
+    assert_eq!(
+        half_past_midnight.date_naive(),
+        NaiveDate::from_ymd_opt(2026, 3, 1).expect("date")
+    );
+    let clock = SettableClock::at(half_past_midnight);
+    let d = accruing_case(backend, &clock).await;
+    assert_eq!(api_view(&d).await["balance"]["amount"], "1260.94");
+    let response = d
+        .app
+        .post_json(
+            &format!("/api/v1/cases/{}/payments", d.case_id.as_str()),
+            Some(KEY_A),
+            &serde_json::json!({"reference": "bank-night", "amount": "1260.94"}).to_string(),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 201);
+    let paid: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(paid["balance"]["amount"], "0.00", "{paid}");
+    assert_eq!(
+        d.case().await.payments[0].received_on.to_string(),
+        "2026-03-02"
+    );
+}
+
 on_both_stores!(
+    a_payment_just_after_midnight_in_oslo_is_booked_on_the_creditors_day,
     configured_rates_extend_the_table_and_silence_the_warning,
     the_case_page_shows_interest_accrued_to_today_and_per_day,
     readyz_warns_when_the_current_half_year_has_no_rate,

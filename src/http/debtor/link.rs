@@ -94,7 +94,8 @@ async fn case_page(
         Ok(view) => view,
         Err(response) => return response,
     };
-    let today = ctx.clock.now().date_naive();
+    // The creditor's calendar day, the one the balance is counted on.
+    let today = view.owed.day;
     let pay_now = super::pay::pay_now_section(&ctx, &view);
     let page = CasePage {
         texts: &ctx.texts,

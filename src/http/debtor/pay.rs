@@ -85,11 +85,6 @@ fn chosen_amount(view: &DebtorView, text: Option<&str>, today: NaiveDate) -> Opt
     }
 }
 
-/// The day the page is judged on, as the case page does.
-fn today(ctx: &AppContext) -> NaiveDate {
-    ctx.clock.now().date_naive()
-}
-
 fn method_label(ctx: &AppContext, view: &DebtorView, method: OnlineMethod) -> String {
     let id = match method {
         OnlineMethod::Vipps => "pay-by-vipps",
@@ -106,7 +101,7 @@ pub fn pay_now_section(ctx: &AppContext, view: &DebtorView) -> Markup {
         return html! {};
     }
     let (t, l) = (&ctx.texts, view.locale);
-    let instalment = instalment_due(view, today(ctx));
+    let instalment = instalment_due(view, view.owed.day);
     if view.case.plan.is_some() && instalment.is_none() {
         return html! {};
     }
@@ -206,7 +201,7 @@ async fn pay_submit(
     else {
         return see_case();
     };
-    let Some(amount) = chosen_amount(&view, field(&fields, "amount"), today(&ctx)) else {
+    let Some(amount) = chosen_amount(&view, field(&fields, "amount"), view.owed.day) else {
         if view.case.plan.is_some() {
             // The page was older than the plan's last payment: it shows what is due now.
             return see_case();
@@ -287,7 +282,7 @@ fn fake_request(
         .filter(|m| ctx.payments.is_fake(*m) && ctx.payments.offered(&view.creditor).contains(m))?;
     let minor: i64 = field(fields, "amount")?.parse().ok()?;
     let amount = Some(Money::from_minor(minor, view.case.currency()))
-        .filter(|a| allowed(view, *a, today(ctx)))?;
+        .filter(|a| allowed(view, *a, view.owed.day))?;
     let attempt = field(fields, "attempt")
         .filter(|a| a.len() == 22 && a.chars().all(|c| c.is_ascii_alphanumeric()))?;
     Some((method, amount, attempt.to_owned()))
