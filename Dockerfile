@@ -16,6 +16,7 @@ RUN mkdir -p src bench && echo 'fn main() {}' > src/main.rs && echo '' > src/lib
 COPY src src
 COPY templates templates
 COPY config config
+COPY assets assets
 COPY bench bench
 # Make sure cargo sees the real sources as newer than the dependency-only build.
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked --bin innfri

@@ -2,6 +2,7 @@
 //! S3-compatible bucket, or memory; keys are `cases/{case id}/{document id}` (random ids only).
 //! Also the instalment plan as a PDF ([`plan_pdf`]).
 
+pub mod pdf_font;
 pub mod plan_pdf;
 
 use std::sync::Arc;

@@ -1,10 +1,11 @@
 //! An agreed instalment plan as a PDF for the debtor to keep: every instalment with its amount,
 //! due date and KID, the account to pay to, and who the creditor and agency are, in the
-//! debtor's language. Written with `pdf-writer` in the standard Helvetica font (no font file
-//! to ship); the page text is left uncompressed, so the KIDs can be found in the file.
+//! debtor's language (all five: the text is set in the built-in Unicode font of [`pdf_font`],
+//! with a `ToUnicode` map so readers can search, copy and read it aloud).
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 
+use super::pdf_font::{DocumentFont, FontError, Weight};
 use crate::domain::locale::Locale;
 use crate::domain::plan::InstalmentPlan;
 use crate::i18n::Texts;
@@ -24,148 +25,165 @@ const PAGE_HEIGHT: f32 = 842.0;
 const MARGIN: f32 = 56.0;
 const ROW: f32 = 18.0;
 const ROWS_PER_PAGE: usize = 32;
+/// Where the amount column ends (amounts are right-aligned, so the digits line up).
+const AMOUNT_RIGHT: f32 = MARGIN + 300.0;
 
-/// Text in the standard fonts' WinAnsi encoding: Latin-1 as is (æ, ø, å, é, ü, the no-break
-/// space), a few typographic marks mapped, anything else as `?`.
-fn win_ansi(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            ' '..='~' => c as u8,
-            '\u{a0}'..='\u{ff}' => c as u32 as u8,
-            '\u{202f}' | '\u{2009}' => 0xa0,
-            '–' => 0x96,
-            '—' => 0x97,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '€' => 0x80,
-            '…' => 0x85,
-            _ => b'?',
-        })
-        .collect()
-}
-
-struct Lines {
+/// The document's two faces and its pages as they are written.
+struct Sheet {
+    regular: DocumentFont,
+    bold: DocumentFont,
+    pages: Vec<Content>,
     content: Content,
     y: f32,
 }
 
-impl Lines {
-    fn new() -> Lines {
-        Lines {
+impl Sheet {
+    fn new() -> Result<Sheet, FontError> {
+        Ok(Sheet {
+            regular: DocumentFont::new(Weight::Regular)?,
+            bold: DocumentFont::new(Weight::Bold)?,
+            pages: Vec::new(),
             content: Content::new(),
             y: PAGE_HEIGHT - MARGIN,
+        })
+    }
+
+    fn font(&mut self, weight: Weight) -> (&mut DocumentFont, &'static [u8]) {
+        match weight {
+            Weight::Regular => (&mut self.regular, b"F1"),
+            Weight::Bold => (&mut self.bold, b"F2"),
         }
     }
 
-    fn text(&mut self, font: &[u8], size: f32, x: f32, text: &str) {
+    fn text(&mut self, weight: Weight, size: f32, x: f32, text: &str) {
+        let y = self.y;
+        let (font, name) = self.font(weight);
+        let codes = font.encode(text);
         self.content.begin_text();
-        self.content.set_font(Name(font), size);
-        self.content.next_line(x, self.y);
-        self.content.show(Str(&win_ansi(text)));
+        self.content.set_font(Name(name), size);
+        self.content.next_line(x, y);
+        self.content.show(Str(&codes));
         self.content.end_text();
     }
 
-    fn line(&mut self, font: &[u8], size: f32, text: &str) {
-        self.text(font, size, MARGIN, text);
+    fn text_ending_at(&mut self, weight: Weight, size: f32, right: f32, text: &str) {
+        let (font, _) = self.font(weight);
+        let width = font.width(text, size);
+        self.text(weight, size, right - width, text);
+    }
+
+    /// `text` from the left margin, wrapped at spaces to the page's width.
+    fn line(&mut self, weight: Weight, size: f32, text: &str) {
+        let room = PAGE_WIDTH - 2.0 * MARGIN;
+        let mut current = String::new();
+        for word in text.split(' ') {
+            let candidate = if current.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{current} {word}")
+            };
+            if !current.is_empty() && self.font(weight).0.width(&candidate, size) > room {
+                self.text(weight, size, MARGIN, &current);
+                self.y -= size * 1.3;
+                current = word.to_owned();
+            } else {
+                current = candidate;
+            }
+        }
+        self.text(weight, size, MARGIN, &current);
         self.y -= size * 1.5;
+    }
+
+    fn next_page(&mut self) {
+        self.pages
+            .push(std::mem::replace(&mut self.content, Content::new()));
+        self.y = PAGE_HEIGHT - MARGIN;
     }
 }
 
 /// The PDF's bytes (starting `%PDF-`).
-pub fn render(texts: &Texts, locale: Locale, sheet: &PlanSheet<'_>) -> Vec<u8> {
-    // The standard font (WinAnsi) has no Polish or Cyrillic letters: until a Unicode font
-    // ships, those plans are in English rather than full of question marks (the link says so).
-    let locale = match locale {
-        Locale::Pl | Locale::Uk => Locale::En,
-        other => other,
-    };
+pub fn render(texts: &Texts, locale: Locale, sheet: &PlanSheet<'_>) -> Result<Vec<u8>, FontError> {
     let t = |id: &str, args: &[(&str, &str)]| texts.format(locale, id, args);
     let plan = sheet.plan;
-    let columns = [MARGIN, MARGIN + 40.0, MARGIN + 190.0, MARGIN + 320.0];
+    let columns = [MARGIN, MARGIN + 40.0, AMOUNT_RIGHT, MARGIN + 320.0];
 
-    let mut pages: Vec<Lines> = Vec::new();
-    let mut page = Lines::new();
-    page.line(b"F2", 18.0, &t("plan-pdf-title", &[]));
+    let mut page = Sheet::new()?;
+    page.line(Weight::Bold, 18.0, &t("plan-pdf-title", &[]));
     page.y -= 6.0;
-    page.line(
-        b"F1",
-        11.0,
-        &t("plan-pdf-creditor", &[("creditor", sheet.creditor)]),
-    );
-    page.line(
-        b"F1",
-        11.0,
-        &t("plan-pdf-agency", &[("agency", sheet.agency)]),
-    );
-    page.line(
-        b"F1",
-        11.0,
-        &t(
+    for line in [
+        t("plan-pdf-creditor", &[("creditor", sheet.creditor)]),
+        t("plan-pdf-agency", &[("agency", sheet.agency)]),
+        t(
             "plan-pdf-agreed",
             &[("date", &texts.date(locale, plan.agreed_on))],
         ),
-    );
-    page.line(
-        b"F1",
-        11.0,
-        &t("plan-pdf-account", &[("account", sheet.account)]),
-    );
-    page.line(
-        b"F1",
-        11.0,
-        &t("plan-pdf-case-kid", &[("kid", sheet.case_kid)]),
-    );
-    page.line(b"F1", 11.0, &t("plan-pdf-how", &[]));
+        t("plan-pdf-account", &[("account", sheet.account)]),
+        t("plan-pdf-case-kid", &[("kid", sheet.case_kid)]),
+        t("plan-pdf-how", &[]),
+    ] {
+        page.line(Weight::Regular, 11.0, &line);
+    }
     page.y -= 10.0;
 
-    let header = |page: &mut Lines| {
-        for (x, id) in columns.iter().zip([
-            "plan-col-number",
-            "plan-col-date",
-            "plan-col-amount",
-            "plan-pdf-col-kid",
-        ]) {
-            page.text(b"F2", 10.0, *x, &t(id, &[]));
-        }
+    let header = |page: &mut Sheet| {
+        page.text(Weight::Bold, 10.0, columns[0], &t("plan-col-number", &[]));
+        page.text(Weight::Bold, 10.0, columns[1], &t("plan-col-date", &[]));
+        page.text_ending_at(Weight::Bold, 10.0, columns[2], &t("plan-col-amount", &[]));
+        page.text(Weight::Bold, 10.0, columns[3], &t("plan-pdf-col-kid", &[]));
         page.y -= ROW;
     };
     header(&mut page);
     for (i, instalment) in plan.instalments.iter().enumerate() {
         if i > 0 && i % ROWS_PER_PAGE == 0 {
-            pages.push(std::mem::replace(&mut page, Lines::new()));
+            page.next_page();
             header(&mut page);
         }
         let kid = instalment
             .kid
             .as_ref()
             .map_or_else(|| sheet.case_kid.to_owned(), ToString::to_string);
-        let cells = [
-            instalment.number.to_string(),
-            texts.date(locale, instalment.due_date),
-            instalment.amount.format(locale),
-            kid,
-        ];
-        for (x, cell) in columns.iter().zip(cells.iter()) {
-            page.text(b"F1", 10.0, *x, cell);
-        }
+        page.text(
+            Weight::Regular,
+            10.0,
+            columns[0],
+            &instalment.number.to_string(),
+        );
+        page.text(
+            Weight::Regular,
+            10.0,
+            columns[1],
+            &texts.date(locale, instalment.due_date),
+        );
+        page.text_ending_at(
+            Weight::Regular,
+            10.0,
+            columns[2],
+            &instalment.amount.format(locale),
+        );
+        page.text(Weight::Regular, 10.0, columns[3], &kid);
         page.y -= ROW;
     }
     page.y -= 10.0;
     page.line(
-        b"F2",
+        Weight::Bold,
         11.0,
         &t("plan-pdf-total", &[("total", &plan.total.format(locale))]),
     );
-    pages.push(page);
+    page.next_page();
+    let Sheet {
+        regular,
+        bold,
+        pages,
+        ..
+    } = page;
 
     let mut pdf = Pdf::new();
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
-    let regular = Ref::new(3);
-    let bold = Ref::new(4);
-    let first_page = 5;
+    // Each font takes five objects (see `DocumentFont::write`).
+    let regular_id = Ref::new(3);
+    let bold_id = Ref::new(8);
+    let first_page = 13;
     let page_ids: Vec<Ref> = (0..pages.len())
         .map(|i| Ref::new(first_page + 2 * i as i32))
         .collect();
@@ -173,13 +191,9 @@ pub fn render(texts: &Texts, locale: Locale, sheet: &PlanSheet<'_>) -> Vec<u8> {
     pdf.pages(tree)
         .kids(page_ids.iter().copied())
         .count(page_ids.len() as i32);
-    pdf.type1_font(regular)
-        .base_font(Name(b"Helvetica"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(bold)
-        .base_font(Name(b"Helvetica-Bold"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-    for (page_id, lines) in page_ids.iter().zip(pages) {
+    regular.write(&mut pdf, regular_id)?;
+    bold.write(&mut pdf, bold_id)?;
+    for (page_id, content) in page_ids.iter().zip(pages) {
         let content_id = Ref::new(page_id.get() + 1);
         let mut page = pdf.page(*page_id);
         page.media_box(Rect::new(0.0, 0.0, PAGE_WIDTH, PAGE_HEIGHT));
@@ -187,14 +201,15 @@ pub fn render(texts: &Texts, locale: Locale, sheet: &PlanSheet<'_>) -> Vec<u8> {
         page.contents(content_id);
         let mut resources = page.resources();
         let mut fonts = resources.fonts();
-        fonts.pair(Name(b"F1"), regular);
-        fonts.pair(Name(b"F2"), bold);
+        fonts.pair(Name(b"F1"), regular_id);
+        fonts.pair(Name(b"F2"), bold_id);
         fonts.finish();
         resources.finish();
         page.finish();
-        pdf.stream(content_id, &lines.content.finish());
+        let content = miniz_oxide::deflate::compress_to_vec_zlib(&content.finish(), 6);
+        pdf.stream(content_id, &content).filter(Filter::FlateDecode);
     }
-    pdf.finish()
+    Ok(pdf.finish())
 }
 
 #[cfg(test)]
@@ -202,12 +217,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn norwegian_letters_and_spaces_fit_the_standard_font() {
-        assert_eq!(
-            win_ansi("Å betale 1\u{a0}252,00 kr"),
-            b"\xc5 betale 1\xa0252,00 kr"
-        );
-        assert_eq!(win_ansi("æøå – ok"), b"\xe6\xf8\xe5 \x96 ok");
-        assert_eq!(win_ansi("Ї"), b"?");
+    fn a_long_line_wraps_inside_the_margins_and_a_short_one_does_not() {
+        let mut sheet = Sheet::new().expect("fonts");
+        let top = sheet.y;
+        sheet.line(Weight::Regular, 11.0, "Kort linje.");
+        assert_eq!(sheet.y, top - 11.0 * 1.5);
+        let long = "Сплачуйте кожен внесок на номер рахунку з KID, указаним біля цього внеску, \
+                    а якщо щось незрозуміло, зверніться до агентства.";
+        let before = sheet.y;
+        sheet.line(Weight::Regular, 11.0, long);
+        assert_eq!(sheet.y, before - 11.0 * 1.3 - 11.0 * 1.5, "two lines");
     }
 }

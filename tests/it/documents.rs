@@ -487,6 +487,44 @@ async fn the_debtor_downloads_the_cases_documents_and_no_other_cases() {
     assert_eq!(response.status().as_u16(), 404);
 }
 
+/// The text of a PDF as a PDF reader extracts it (poppler's `pdftotext`, which the test
+/// command installs): proof that a reader finds the glyphs and what they stand for.
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("innfri-pdf-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("plan.pdf");
+    std::fs::write(&file, bytes).expect("write pdf");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-layout"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils; scripts/test installs it)");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+async fn plan_pdf(d: &Debtor, lang: &str) -> String {
+    let response = d
+        .app
+        .get_with_cookie(&format!("/case/plan.pdf?lang={lang}"), &d.cookie)
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let bytes = response.bytes().await.expect("bytes");
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(
+        bytes.len() < 60_000,
+        "only the glyphs used: {} bytes",
+        bytes.len()
+    );
+    pdf_text(&bytes)
+}
+
 #[tokio::test]
 async fn an_agreed_plan_downloads_as_a_pdf_with_every_kid() {
     let d = debtor_with(Objects::Memory).await;
@@ -504,24 +542,39 @@ async fn an_agreed_plan_downloads_as_a_pdf_with_every_kid() {
         response.headers()["content-disposition"],
         "attachment; filename=\"nedbetalingsplan.pdf\""
     );
-    let bytes = response.bytes().await.expect("bytes");
-    assert!(bytes.starts_with(b"%PDF-"));
-    let text = String::from_utf8_lossy(&bytes);
+    let text = plan_pdf(&d, "nb").await;
     for instalment in &plan.instalments {
         let kid = instalment.kid.as_ref().expect("kid").to_string();
-        assert!(text.contains(&kid), "KID {kid} in the PDF");
+        assert!(text.contains(&kid), "KID {kid} in the PDF: {text}");
     }
     assert!(
         text.contains("Nedbetalingsplan"),
-        "in the debtor's language"
+        "in the debtor's language: {text}"
     );
-    assert!(text.contains("Kontonummer"));
-    let english = d
-        .app
-        .get_with_cookie("/case/plan.pdf?lang=en", &d.cookie)
-        .await;
-    let english = english.bytes().await.expect("bytes");
-    assert!(String::from_utf8_lossy(&english).contains("Payment plan"));
+    assert!(text.contains("Kontonummer"), "{text}");
+    assert!(text.contains("Til sammen"), "{text}");
+    assert!(plan_pdf(&d, "en").await.contains("Payment plan"));
+}
+
+#[tokio::test]
+async fn a_plan_pdf_in_polish_and_ukrainian_keeps_every_letter() {
+    let d = debtor_with(Objects::Memory).await;
+    let (status, html) = d.post("/case/plan/confirm", &[("months", "3")]).await;
+    assert_eq!(status, 200, "{html}");
+    let plan = d.case().await.plan.expect("plan");
+    let polish = plan_pdf(&d, "pl").await;
+    assert!(polish.contains("Plan spłaty"), "{polish}");
+    assert!(polish.contains("Każdą ratę wpłać"), "{polish}");
+    let ukrainian = plan_pdf(&d, "uk").await;
+    assert!(ukrainian.contains("План сплати"), "{ukrainian}");
+    assert!(ukrainian.contains("Номер рахунку"), "{ukrainian}");
+    for text in [&polish, &ukrainian] {
+        assert!(!text.contains('?'), "no letter replaced: {text}");
+        for instalment in &plan.instalments {
+            let kid = instalment.kid.as_ref().expect("kid").to_string();
+            assert!(text.contains(&kid), "KID {kid}: {text}");
+        }
+    }
 }
 
 #[tokio::test]

@@ -92,7 +92,7 @@ async fn plan_pdf(
         return not_found(&ctx, view.locale);
     };
     let account = view.creditor.bank_account.formatted();
-    let bytes = plan_pdf::render(
+    let rendered = plan_pdf::render(
         &ctx.texts,
         view.locale,
         &PlanSheet {
@@ -103,6 +103,16 @@ async fn plan_pdf(
             case_kid: view.case.kid.as_str(),
         },
     );
+    let bytes = match rendered {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "the plan PDF could not be written");
+            return super::session::html(
+                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                super::pages::notice(&ctx.texts, view.locale, "error-title", "error-body"),
+            );
+        }
+    };
     let name = ctx.texts.get(view.locale, "documents-plan-file");
     download(
         crate::domain::document::FileType::Pdf,
