@@ -163,7 +163,7 @@ async fn a_creditor_user_previews_the_offers_saves_and_a_debtor_link_shows_exact
     );
     let asked = between(&preview, "id=\"preview-plan-asked\"", "</article>");
     assert!(
-        preview.contains("<h3>The debtor asks for 14 months</h3>"),
+        preview.contains("<h2>The debtor asks for 14 months</h2>"),
         "a little over the unsaved longest plan"
     );
     assert!(

@@ -307,6 +307,7 @@ fn pages(ctx: &AppContext, view: &DebtorView, asked: &Asked) -> Markup {
     let due = asked.due_date.format("%Y-%m-%d").to_string();
     html! {
         section id="debtor-preview" aria-labelledby="preview-heading" {
+            // Each part's heading is an h2 like this one: the debtor's pages inside start at h1.
             h2 id="preview-heading" { "Preview as the debtor" }
             p.preview-note {
                 strong { "A preview, not saved: " }
@@ -316,14 +317,14 @@ fn pages(ctx: &AppContext, view: &DebtorView, asked: &Asked) -> Markup {
             }
             fieldset.debtor-preview disabled {
                 legend { "What the debtor sees" }
-                h3 { "The case page" }
+                h2 { "The case page" }
                 article.debtor lang=(l.code()) dir=(l.direction().code()) { (inert(case_page)) }
-                h3 { "More time to pay: the dates offered" }
+                h2 { "More time to pay: the dates offered" }
                 @match more_time {
                     Some(page) => article.debtor #preview-more-time lang=(l.code()) dir=(l.direction().code()) { (inert(page)) },
                     None => p { "Not offered: the case page shows no way to ask for more time." },
                 }
-                h3 { "Instalment plan: the plans offered" }
+                h2 { "Instalment plan: the plans offered" }
                 @match (plan_form, range) {
                     (Some(page), Some((min, max))) => {
                         p { "From " (min) " to " (max) " months." }
@@ -332,7 +333,7 @@ fn pages(ctx: &AppContext, view: &DebtorView, asked: &Asked) -> Markup {
                     _ => p { "Not offered: the case page shows no way to ask for a plan." },
                 }
                 @if let Some(answer) = answer {
-                    h3 { "The debtor asks for " (months) " months" }
+                    h2 { "The debtor asks for " (months) " months" }
                     article.debtor #preview-plan-asked lang=(l.code()) dir=(l.direction().code()) { (inert(answer)) }
                 }
             }

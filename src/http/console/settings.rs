@@ -613,7 +613,7 @@ pub(super) fn versions_section<T>(
         section aria-labelledby="versions" {
             h2 id="versions" { "Versions" }
             table {
-                thead { tr { th { "Version" } th { "By" } th { "When" } th { "" } } }
+                thead { tr { th { "Version" } th { "By" } th { "When" } th { "Compare or restore" } } }
                 tbody {
                     @for v in versions.iter().rev() {
                         tr {
