@@ -373,7 +373,6 @@ fn sms_parts(ctx: &AppContext, creditor: &Creditor, row: &StepRow) -> Markup {
 }
 
 /// The editor page: the form (editable or not), any problems, SMS parts, and the versions.
-#[allow(clippy::too_many_arguments)]
 async fn editor_page(
     ctx: &AppContext,
     user: &StaffUser,

@@ -481,3 +481,28 @@ async fn preview(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_preview_leaves_no_link_or_form_leading_to_a_real_page() {
+        let markup = html! {
+            form method="post" action="/case/plan/confirm" { button type="submit" { "Ja" } }
+            p { a href="/case/plan?months=8" { "Velg en annen plan" } }
+            p { a href="#top" { "Til toppen" } }
+        };
+        let shown = inert(markup).into_string();
+        assert!(!shown.contains(" href=\"/"), "{shown}");
+        assert!(!shown.contains(" action=\"/"), "{shown}");
+        assert!(
+            shown.contains("action=\"#debtor-preview\" data-debtor-action=\"/case/plan/confirm\"")
+        );
+        assert!(shown.contains("data-debtor-href=\"/case/plan?months=8\""));
+        assert!(
+            shown.contains("href=\"#top\""),
+            "a link within the page stays"
+        );
+    }
+}

@@ -875,7 +875,7 @@ fn outcome_page(
 
 /// The outcome of a decided request as the debtor reads it: granted, sent for review, or
 /// refused in numbers with the nearest offer.
-pub(crate) fn outcome_answer(
+fn outcome_answer(
     ctx: &AppContext,
     view: &DebtorView,
     decision: &Decision,
