@@ -855,6 +855,83 @@ mod tests {
         assert_eq!(form.steps.len(), 2);
     }
 
+    fn any_step() -> impl proptest::strategy::Strategy<Value = JourneyStep> {
+        use proptest::prelude::*;
+        (
+            "[a-z0-9-]{1,12}",
+            0..StepKind::ALL.len(),
+            any::<bool>(),
+            0u32..800,
+            0..3usize,
+            any::<bool>(),
+            proptest::option::of(0u32..60),
+            proptest::collection::vec(("[a-z-]{1,10}", 0u32..10), 1..=MAX_VARIANTS),
+        )
+            .prop_map(
+                |(id, kind, after_due, days, channels, fee, deadline_days, texts)| JourneyStep {
+                    id,
+                    kind: StepKind::ALL[kind],
+                    when: if after_due {
+                        StepTiming::AfterDueDate(days)
+                    } else {
+                        StepTiming::AfterPreviousDeadline(days)
+                    },
+                    channels: [StepChannels::Sms, StepChannels::Email, StepChannels::Both]
+                        [channels],
+                    texts: texts
+                        .into_iter()
+                        .map(|(text, weight)| TextVariant { text, weight })
+                        .collect(),
+                    fee,
+                    deadline_days,
+                },
+            )
+    }
+
+    proptest::proptest! {
+        /// Whatever the journey, the form shows it so that sending the page back unchanged
+        /// gives the same journey: opening and saving the editor never changes a step.
+        #[test]
+        fn every_journey_comes_back_unchanged_through_the_form(
+            steps in proptest::collection::vec(any_step(), 0..=MAX_STEPS),
+            by_creditor in proptest::bool::ANY,
+        ) {
+            let journey = Journey {
+                collector: if by_creditor { Collector::Creditor } else { Collector::Agency },
+                steps,
+            };
+            let form = JourneyForm::of(&journey);
+            proptest::prop_assert_eq!(JourneyForm::posted(&sent(&form)).journey(), Ok(journey));
+        }
+
+        /// Moving and removing steps never loses, doubles or changes one: the steps left are
+        /// the ones there were, less the removed one.
+        #[test]
+        fn buttons_keep_every_step_but_the_removed_one(
+            steps in proptest::collection::vec(any_step(), 0..=MAX_STEPS),
+            actions in proptest::collection::vec((0..3usize, 0..MAX_STEPS + 2), 0..20),
+        ) {
+            let journey = Journey { collector: Collector::Agency, steps };
+            let mut form = JourneyForm::of(&journey);
+            let mut expected = form.steps.clone();
+            for (what, at) in actions {
+                let action = format!("{}-{at}", ["up", "down", "remove"][what]);
+                if what == 2
+                    && let Some(gone) = form.steps.get(at)
+                    && let Some(i) = expected.iter().position(|s| s == gone)
+                {
+                    expected.remove(i);
+                }
+                form.edit(&action);
+                let mut left = form.steps.clone();
+                let mut wanted = expected.clone();
+                left.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+                wanted.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+                proptest::prop_assert_eq!(left, wanted);
+            }
+        }
+    }
+
     #[test]
     fn unreadable_fields_are_named_as_the_api_names_them() {
         let mut form = JourneyForm::of(&journey());
