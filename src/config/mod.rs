@@ -235,6 +235,19 @@ fn figment_issues(error: figment::Error) -> Vec<ConfigIssue> {
 /// shape, its country's law, the named Fluent messages and their SMS parts): the setting as a
 /// file spells it (`journey.steps[2].fee`) and `message (rule)`. For a journey sent through
 /// the API, which has no file.
+pub use validate::journeys::SmsSample;
+
+/// Each language's SMS of the journey text family `family` for `creditor`, rendered for the
+/// sample case `check-config` measures with, and its part count: what the journey editor shows.
+pub fn journey_sms_samples(
+    creditor: &Creditor,
+    settings: &Settings,
+    texts: &crate::i18n::Texts,
+    family: &str,
+) -> Vec<SmsSample> {
+    validate::journeys::sms_samples(creditor, settings, texts, family)
+}
+
 pub fn journey_problems(
     creditor: &Creditor,
     settings: &Settings,

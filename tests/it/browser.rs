@@ -722,3 +722,88 @@ async fn console_pages_pass_axe_core_and_fit_a_phone() {
     check(&c, &axe, "console-reviews", &mut problems).await;
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// As the issue checks it in Chromium: a creditor user logs in with TOTP, changes the mandate,
+/// previews the debtor's pages from the unsaved form and saves; the settings page, the preview
+/// and the journey editor pass axe-core and fit a phone.
+#[tokio::test]
+async fn the_creditor_settings_preview_and_journey_editor_pass_axe_core_and_fit_a_phone() {
+    use innfri::domain::ids::CreditorId;
+    use innfri::domain::staff::StaffScope;
+    let axe = axe_source();
+    let app = crate::common::TestApp::builder()
+        .with_journey()
+        .start()
+        .await;
+    let scope = StaffScope::Creditor {
+        creditor: CreditorId::parse("nordlys-energi").expect("id"),
+    };
+    let (user, password) =
+        innfri::service::staff::demo_user(&app.ctx, "kari@nordlys.no", scope, app.ctx.clock.now())
+            .await
+            .expect("user");
+    let driver = start_driver().await;
+    let profile = tempdir();
+    let c = plain_browser(&driver, &profile).await;
+    let mut problems = Vec::new();
+    c.goto(&app.url("/console/login")).await.expect("goto");
+    submit_with(
+        &c,
+        &[("#email", user.email.as_str()), ("#password", &password)],
+        "form[action='/console/login']",
+    )
+    .await;
+    let code = innfri::service::staff::totp(&user.totp_secret, &user.email)
+        .expect("totp")
+        .generate(app.ctx.clock.now().timestamp() as u64);
+    submit_with(
+        &c,
+        &[("#code", &code)],
+        "form[action='/console/login/code']",
+    )
+    .await;
+    wait_for_path(&c, "/console/cases").await;
+    let settings = "/console/creditors/nordlys-energi/settings";
+    c.goto(&app.url(settings)).await.expect("goto");
+    check(&c, &axe, "console-settings", &mut problems).await;
+    c.execute(
+        "document.querySelector('#plan-max_months').value = '8';\
+         document.querySelector('#plan-auto_grant_months').value = '8';\
+         document.querySelector('#preview-balance').value = '12500';",
+        vec![],
+    )
+    .await
+    .expect("type");
+    click(&c, "button[formaction$='/settings/preview']").await;
+    let html = c.source().await.expect("html");
+    assert!(html.contains("A preview, not saved"), "{html}");
+    assert!(
+        html.contains("<option value=\"8\""),
+        "the unsaved longest plan"
+    );
+    check(&c, &axe, "console-settings-preview", &mut problems).await;
+    click(&c, "#preview-inputs ~ p button[type='submit']").await;
+    wait_for_path(&c, settings).await;
+    assert!(
+        c.source()
+            .await
+            .expect("html")
+            .contains("Saved as a new version.")
+    );
+    let saved = app
+        .ctx
+        .creditor(&CreditorId::parse("nordlys-energi").expect("id"))
+        .await
+        .expect("store")
+        .expect("creditor");
+    assert_eq!(saved.mandate.plan.max_months, 8);
+    c.goto(&app.url("/console/creditors/nordlys-energi/journey"))
+        .await
+        .expect("goto");
+    check(&c, &axe, "console-journey", &mut problems).await;
+    click(&c, "button[value='add']").await;
+    check(&c, &axe, "console-journey-added", &mut problems).await;
+    c.close().await.expect("close");
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(problems.is_empty(), "{problems:#?}");
+}

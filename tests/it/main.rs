@@ -14,6 +14,7 @@ mod case_lifecycle;
 mod config;
 mod console;
 mod conversation;
+mod creditor_console;
 mod cross_tenant;
 mod debtor_forms;
 mod debtor_pages;

@@ -14,17 +14,23 @@ use serde_json::{Value, json};
 
 use crate::common::{Backend, KEY_A, KEY_B, TestApp, csrf_of, debtor, spawn_app};
 
-const MANDATE: &str = "/api/v1/creditors/nordlys-energi/mandate";
-const JOURNEY: &str = "/api/v1/creditors/nordlys-energi/journey";
-const SETTINGS: &str = "/console/creditors/nordlys-energi/settings";
-const SESSION: &str = "innfri-staff";
+pub(crate) const MANDATE: &str = "/api/v1/creditors/nordlys-energi/mandate";
+pub(crate) const JOURNEY: &str = "/api/v1/creditors/nordlys-energi/journey";
+pub(crate) const SETTINGS: &str = "/console/creditors/nordlys-energi/settings";
+pub(crate) const SESSION: &str = "innfri-staff";
 const FORM: &str = "innfri-staff-form";
 
-fn creditor() -> CreditorId {
+pub(crate) fn creditor() -> CreditorId {
     CreditorId::parse("nordlys-energi").expect("id")
 }
 
-async fn send(app: &TestApp, method: &str, path: &str, key: &str, body: &str) -> reqwest::Response {
+pub(crate) async fn send(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    key: &str,
+    body: &str,
+) -> reqwest::Response {
     let request = match method {
         "put" => app.http.put(app.url(path)),
         _ => app.http.post(app.url(path)),
@@ -38,14 +44,14 @@ async fn send(app: &TestApp, method: &str, path: &str, key: &str, body: &str) ->
         .expect("request")
 }
 
-async fn json_of(response: reqwest::Response, status: u16) -> Value {
+pub(crate) async fn json_of(response: reqwest::Response, status: u16) -> Value {
     let got = response.status().as_u16();
     let body: Value = response.json().await.expect("json");
     assert_eq!(got, status, "{body:#}");
     body
 }
 
-async fn get_json(app: &TestApp, path: &str, key: &str, status: u16) -> Value {
+pub(crate) async fn get_json(app: &TestApp, path: &str, key: &str, status: u16) -> Value {
     json_of(app.get_api(path, key).await, status).await
 }
 
@@ -302,8 +308,8 @@ async fn a_decision_records_the_mandate_version_it_was_made_under(backend: Backe
 
 // The console.
 
-struct Login {
-    user: StaffUser,
+pub(crate) struct Login {
+    pub(crate) user: StaffUser,
     password: String,
 }
 
@@ -321,7 +327,7 @@ fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
         })
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     path: &str,
     cookie: &str,
@@ -338,14 +344,14 @@ async fn post(
         .expect("post")
 }
 
-fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
     fields
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect()
 }
 
-async fn user(app: &TestApp, email: &str, scope: StaffScope) -> Login {
+pub(crate) async fn user(app: &TestApp, email: &str, scope: StaffScope) -> Login {
     let (user, password) = staff::demo_user(&app.ctx, email, scope, app.ctx.clock.now())
         .await
         .expect("user");
@@ -353,7 +359,7 @@ async fn user(app: &TestApp, email: &str, scope: StaffScope) -> Login {
 }
 
 /// Logs in with password and TOTP; the session cookie's value.
-async fn log_in(app: &TestApp, login: &Login) -> String {
+pub(crate) async fn log_in(app: &TestApp, login: &Login) -> String {
     let page = app
         .http
         .get(app.url("/console/login"))
@@ -397,7 +403,7 @@ async fn log_in(app: &TestApp, login: &Login) -> String {
     set_cookie(&response, SESSION).expect("session")
 }
 
-async fn page(app: &TestApp, path: &str, session: &str) -> (u16, String) {
+pub(crate) async fn page(app: &TestApp, path: &str, session: &str) -> (u16, String) {
     let response = app
         .get_with_cookie(path, &format!("{SESSION}={session}"))
         .await;
@@ -406,7 +412,7 @@ async fn page(app: &TestApp, path: &str, session: &str) -> (u16, String) {
 }
 
 /// The settings form as a browser would send it for `mandate` (the API's JSON).
-fn form_of(mandate: &Value, csrf: &str) -> Vec<(String, String)> {
+pub(crate) fn form_of(mandate: &Value, csrf: &str) -> Vec<(String, String)> {
     let mut fields = vec![("csrf".to_owned(), csrf.to_owned())];
     for (section, rules) in mandate.as_object().expect("mandate") {
         for (key, value) in rules.as_object().expect("section") {
@@ -432,7 +438,7 @@ fn form_of(mandate: &Value, csrf: &str) -> Vec<(String, String)> {
     fields
 }
 
-fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+pub(crate) fn set(fields: &mut [(String, String)], name: &str, value: &str) {
     for (k, v) in fields.iter_mut() {
         if k == name {
             *v = value.to_owned();
@@ -440,7 +446,7 @@ fn set(fields: &mut [(String, String)], name: &str, value: &str) {
     }
 }
 
-async fn console_app(backend: Backend) -> TestApp {
+pub(crate) async fn console_app(backend: Backend) -> TestApp {
     TestApp::builder().store(backend).start().await
 }
 

@@ -196,6 +196,42 @@ fn step_texts(
     }
 }
 
+/// One journey SMS in one language as [`check`] measures it: rendered for the sample case,
+/// its parts, and the most parts `messaging` allows for the language.
+#[derive(Debug, Clone)]
+pub struct SmsSample {
+    pub locale: Locale,
+    pub text: String,
+    pub count: segments::SegmentCount,
+    pub limit: usize,
+}
+
+/// The SMS `{family}-sms` of `creditor`'s journey in every language that has it, rendered
+/// with the same sample case (names, amounts, longest dates, a production-length link) the
+/// check counts its parts with.
+pub fn sms_samples(
+    creditor: &Creditor,
+    settings: &Settings,
+    texts: &Texts,
+    family: &str,
+) -> Vec<SmsSample> {
+    let samples = Samples::new(creditor, settings, texts);
+    let id = format!("{family}-sms");
+    Locale::ALL
+        .into_iter()
+        .filter(|locale| texts.has(*locale, &id))
+        .map(|locale| {
+            let text = texts.format(locale, &id, &samples.args(locale));
+            SmsSample {
+                locale,
+                count: segments::count(&text),
+                limit: settings.messaging.sms_part_limit(locale).0,
+                text,
+            }
+        })
+        .collect()
+}
+
 /// Realistic values for measuring an SMS: this creditor's name, its longest agency name, a
 /// five-digit amount, the longest dates, and a production-length link.
 struct Samples {

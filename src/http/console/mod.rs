@@ -6,7 +6,9 @@ mod access;
 mod agency;
 mod cases;
 mod inbox;
+mod journey_editor;
 mod layout;
+mod preview;
 mod settings;
 mod sso;
 
@@ -60,6 +62,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(agency::routes)
         .configure(cases::routes)
         .configure(inbox::routes)
+        .configure(journey_editor::routes)
+        .configure(preview::routes)
         .configure(settings::routes)
         .configure(sso::routes);
 }

@@ -257,7 +257,7 @@ fn limit(name: &str, creditor: &Creditor, today: chrono::NaiveDate) -> Option<St
 
 /// The creditor if `user` may see its settings: its own users, and every user of an agency
 /// acting for it. Anything else is "no such creditor" (never telling whether it exists).
-async fn visible_creditor(
+pub(super) async fn visible_creditor(
     ctx: &AppContext,
     user: &StaffUser,
     raw: &str,
@@ -277,7 +277,7 @@ async fn visible_creditor(
     ctx.creditor(&id).await
 }
 
-fn no_creditor(user: &StaffUser, csrf: &str) -> HttpResponse {
+pub(super) fn no_creditor(user: &StaffUser, csrf: &str) -> HttpResponse {
     page_response(
         StatusCode::NOT_FOUND,
         page(
@@ -288,7 +288,7 @@ fn no_creditor(user: &StaffUser, csrf: &str) -> HttpResponse {
     )
 }
 
-fn refused() -> HttpResponse {
+pub(super) fn refused() -> HttpResponse {
     page_response(
         StatusCode::FORBIDDEN,
         notice(
@@ -336,7 +336,7 @@ async fn start(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
 }
 
 /// A mandate's values as the form shows them, by field name.
-fn values_of(mandate: &Mandate) -> HashMap<String, String> {
+pub(super) fn values_of(mandate: &Mandate) -> HashMap<String, String> {
     let json = serde_json::to_value(mandate).unwrap_or(Value::Null);
     let mut values = HashMap::new();
     for (_, specs) in SPECS {
@@ -374,7 +374,7 @@ fn values_of(mandate: &Mandate) -> HashMap<String, String> {
 }
 
 /// The mandate a submitted form describes, or every field's problem (by field name).
-fn mandate_from(
+pub(super) fn mandate_from(
     form: &HashMap<String, String>,
 ) -> Result<Mandate, HashMap<&'static str, Vec<String>>> {
     let mut errors: HashMap<&'static str, Vec<String>> = HashMap::new();
@@ -475,13 +475,14 @@ fn who(by: &ChangedBy) -> String {
     }
 }
 
-fn field_id(name: &str) -> String {
+pub(super) fn field_id(name: &str) -> String {
     name.replace('.', "-")
 }
 
-/// The whole settings page: the form (editable or not), any problems, and the versions.
+/// The whole settings page: the form (editable or not), any problems, the preview as debtor
+/// when one was asked for, and the versions.
 #[allow(clippy::too_many_arguments)]
-async fn settings_page(
+pub(super) async fn settings_page(
     ctx: &AppContext,
     user: &StaffUser,
     csrf: &str,
@@ -489,6 +490,7 @@ async fn settings_page(
     values: &HashMap<String, String>,
     errors: &HashMap<&'static str, Vec<String>>,
     message: Option<&str>,
+    preview: Option<Markup>,
     status: StatusCode,
 ) -> HttpResponse {
     let editable =
@@ -512,7 +514,8 @@ async fn settings_page(
     let body = html! {
         h1 { "Settings of " (creditor.name) }
         p { "What debtors may be granted without a person looking at it. Changed by "
-            (creditor.changes_by.describe()) "; every change is kept as a version below." }
+            (creditor.changes_by.describe()) "; every change is kept as a version below. "
+            a href=(format!("/console/creditors/{}/journey", creditor.id)) { "The journey (the messages a case gets)" } }
         @if let Some(message) = message { p role="status" { (message) } }
         @if !errors.is_empty() {
             div.error role="alert" {
@@ -523,6 +526,11 @@ async fn settings_page(
                             li { a href=(format!("#{}", field_id(spec.name))) { (spec.label) } ": " (problems.join("; ")) }
                         }
                     } }
+                    @for (name, label) in super::preview::FIELDS {
+                        @if let Some(problems) = errors.get(name) {
+                            li { a href=(format!("#{}", field_id(name))) { (label) } ": " (problems.join("; ")) }
+                        }
+                    }
                 }
             }
         }
@@ -581,26 +589,31 @@ async fn settings_page(
                     }
                 }
             }
+            // Before the save button: Enter in a field previews, it never saves by surprise.
+            (super::preview::inputs(&action, values, errors, today, editable))
             @if editable { p { button type="submit" { "Save as a new version" } } }
         }
-        (versions_section(creditor, &versions, csrf, editable))
+        @if let Some(preview) = preview { (preview) }
+        (versions_section(&action, &versions, csrf, editable))
     };
     page_response(status, page("Creditor settings", Some((user, csrf)), body))
 }
 
-fn versions_section(
-    creditor: &Creditor,
-    versions: &[crate::domain::setting_history::Version<Mandate>],
+/// The versions of a mandate or journey whose page is `base`: who made each and when, a link
+/// comparing it with the one in force, and (for who may change it) its restore button.
+pub(super) fn versions_section<T>(
+    base: &str,
+    versions: &[crate::domain::setting_history::Version<T>],
     csrf: &str,
     editable: bool,
 ) -> Markup {
     let last = versions.last().map(|v| v.number);
-    let compare = format!("/console/creditors/{}/settings/compare", creditor.id);
+    let compare = format!("{base}/compare");
     html! {
         section aria-labelledby="versions" {
             h2 id="versions" { "Versions" }
             table {
-                thead { tr { th { "Version" } th { "By" } th { "When" } th { "" } } }
+                thead { tr { th { "Version" } th { "By" } th { "When" } th { "Compare or restore" } } }
                 tbody {
                     @for v in versions.iter().rev() {
                         tr {
@@ -613,7 +626,7 @@ fn versions_section(
                                         a href=(format!("{compare}?a={}&b={last}", v.number)) { "Compare with the one in force" }
                                     }
                                     @if editable {
-                                        form method="post" action=(format!("/console/creditors/{}/settings/versions/{}/restore", creditor.id, v.number)) {
+                                        form method="post" action=(format!("{base}/versions/{}/restore", v.number)) {
                                             input type="hidden" name="csrf" value=(csrf);
                                             button type="submit" { "Restore version " (v.number) }
                                         }
@@ -658,6 +671,7 @@ async fn show(
         &values_of(&creditor.mandate),
         &HashMap::new(),
         saved.then_some("Saved as a new version."),
+        None,
         StatusCode::OK,
     )
     .await
@@ -709,6 +723,7 @@ async fn save(
                 creditor,
                 typed,
                 &errors,
+                None,
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -785,6 +800,7 @@ async fn restore(
                 &values_of(&creditor.mandate),
                 &errors,
                 Some("That version breaks today's rules and was not restored."),
+                None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

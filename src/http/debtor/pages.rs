@@ -119,7 +119,7 @@ pub fn debtor_page(
     body: Markup,
 ) -> Markup {
     let title = texts.get(view.locale, title_id);
-    let full = html! { h1 { (title) } (body) (contact_block(texts, view.locale, view)) };
+    let full = debtor_page_body(texts, view, title_id, body);
     layout(
         texts,
         view.locale,
@@ -127,6 +127,13 @@ pub fn debtor_page(
         Some(&switch_link(path, view.locale)),
         full,
     )
+}
+
+/// A case's page without its frame: the title, `body` and how to reach a person (what the
+/// console's preview as debtor shows, too).
+pub fn debtor_page_body(texts: &Texts, view: &DebtorView, title_id: &str, body: Markup) -> Markup {
+    let title = texts.get(view.locale, title_id);
+    html! { h1 { (title) } (body) (contact_block(texts, view.locale, view)) }
 }
 
 /// How to reach a person at the agency: on every page of a case, whatever state it is in.
@@ -245,6 +252,17 @@ pub struct CasePage<'a> {
 
 impl CasePage<'_> {
     pub fn render(&self) -> Markup {
+        let (t, l) = (self.texts, self.view.locale);
+        let title = t.format(
+            l,
+            "page-title",
+            &[("creditor", self.view.creditor.name.as_str())],
+        );
+        layout(t, l, &title, Some(&switch_link("/case", l)), self.body())
+    }
+
+    /// The page without its frame: what the console's preview as debtor shows, too.
+    pub fn body(&self) -> Markup {
         let (t, l, v) = (self.texts, self.view.locale, self.view);
         let case = &v.case;
         let creditor = v.creditor.name.as_str();
@@ -272,7 +290,7 @@ impl CasePage<'_> {
             .broken_plans
             .last()
             .filter(|_| case.plan.is_none() && case.status == CaseStatus::Open);
-        let body = html! {
+        html! {
             h1 { (title) }
             @if let Some(note) = &case.note_to_debtor {
                 section.note {
@@ -388,8 +406,7 @@ impl CasePage<'_> {
                 p { (t.format(l, "collected-by", &[("agency", agency), ("creditor", creditor)])) }
                 p { (t.get(l, "footer-secure")) }
             }
-        };
-        layout(t, l, &title, Some(&switch_link("/case", l)), body)
+        }
     }
 
     /// With an agreed plan the page leads with the instalment to pay next: what is left on it,

@@ -153,7 +153,7 @@ pub(super) fn parse_amount(text: &str, view: &DebtorView) -> Option<Money> {
 // ---- more time ----
 
 /// The more-time form; `chosen` is the date sent with an error, shown chosen again.
-fn more_time_body(
+pub(crate) fn more_time_body(
     ctx: &AppContext,
     view: &DebtorView,
     error: bool,
@@ -243,9 +243,9 @@ async fn more_time_submit(
 /// What the debtor chose on the plan form, shown again after an error or when choosing anew
 /// from a preview.
 #[derive(Default)]
-struct PlanTyped<'a> {
-    months: Option<u32>,
-    monthly: &'a str,
+pub(crate) struct PlanTyped<'a> {
+    pub(crate) months: Option<u32>,
+    pub(crate) monthly: &'a str,
 }
 
 impl<'a> PlanTyped<'a> {
@@ -257,7 +257,12 @@ impl<'a> PlanTyped<'a> {
     }
 }
 
-fn plan_form_body(ctx: &AppContext, view: &DebtorView, error: bool, typed: &PlanTyped) -> Markup {
+pub(crate) fn plan_form_body(
+    ctx: &AppContext,
+    view: &DebtorView,
+    error: bool,
+    typed: &PlanTyped,
+) -> Markup {
     let (t, l) = (&ctx.texts, view.locale);
     let today = ctx.clock.now().date_naive();
     let Some((min, max)) = plan_month_range(&view.facts(), &view.creditor.mandate, today) else {
@@ -383,6 +388,35 @@ async fn plan_preview(
         Ok(shape) => shape,
         Err(()) => return plan_form_again(&ctx, &view, &PlanTyped::from(&fields)),
     };
+    let answer = plan_answer(&ctx, &view, shape, &PlanTyped::from(&fields));
+    page(
+        &ctx,
+        &view,
+        answer.path,
+        answer.title_id,
+        answer.status,
+        answer.body,
+    )
+}
+
+/// A page's content before it is framed: the language switch's path, the title's Fluent id,
+/// the status and the body.
+pub(crate) struct Answer {
+    pub(crate) path: &'static str,
+    pub(crate) title_id: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) body: Markup,
+}
+
+/// What the debtor is shown after asking for a plan of `shape` (nothing is decided or stored
+/// yet): the plan to confirm, granted at once or for review, or the refusal with the nearest
+/// offer the mandate allows.
+pub(crate) fn plan_answer(
+    ctx: &AppContext,
+    view: &DebtorView,
+    shape: PlanShape,
+    typed: &PlanTyped,
+) -> Answer {
     let today = ctx.clock.now().date_naive();
     let decision = evaluate(
         &view.facts(),
@@ -399,11 +433,10 @@ async fn plan_preview(
         _ => {
             let request = DebtorRequest::Plan(shape);
             let asked = asked(&view.facts(), &view.creditor.mandate, &request, today);
-            return outcome_page(&ctx, &view, &decision, asked.as_ref());
+            return outcome_answer(ctx, view, &decision, asked.as_ref());
         }
     };
     let (t, l) = (&ctx.texts, view.locale);
-    let typed = PlanTyped::from(&fields);
     let months = typed.months.map(|m| m.to_string()).unwrap_or_default();
     let again = [("months", months.as_str()), ("monthly", typed.monthly)];
     let choose_again = format!(
@@ -417,17 +450,15 @@ async fn plan_preview(
         @if let Decision::NeedsReview { reason, .. } = &decision {
             p { (t.get(l, &format!("review-{}", reason_id(reason)))) }
         }
-        (confirm_form(&ctx, &view, &plan, "plan-confirm"))
+        (confirm_form(ctx, view, &plan, "plan-confirm"))
         p { a href=(choose_again) { (t.get(l, "plan-choose-other")) } }
     };
-    page(
-        &ctx,
-        &view,
-        "/case/plan",
-        "plan-preview-title",
-        StatusCode::OK,
+    Answer {
+        path: "/case/plan",
+        title_id: "plan-preview-title",
+        status: StatusCode::OK,
         body,
-    )
+    }
 }
 
 async fn plan_confirm(
@@ -831,6 +862,25 @@ fn outcome_page(
     decision: &Decision,
     asked: Option<&Asked>,
 ) -> HttpResponse {
+    let answer = outcome_answer(ctx, view, decision, asked);
+    page(
+        ctx,
+        view,
+        answer.path,
+        answer.title_id,
+        answer.status,
+        answer.body,
+    )
+}
+
+/// The outcome of a decided request as the debtor reads it: granted, sent for review, or
+/// refused in numbers with the nearest offer.
+fn outcome_answer(
+    ctx: &AppContext,
+    view: &DebtorView,
+    decision: &Decision,
+    asked: Option<&Asked>,
+) -> Answer {
     let (t, l) = (&ctx.texts, view.locale);
     let agency = view.agency.name.as_str();
     let (title, status, body) = match decision {
@@ -872,5 +922,10 @@ fn outcome_page(
         ),
     };
     let body = html! { (body) (back_link(t, l)) };
-    page(ctx, view, "/case", title, status, body)
+    Answer {
+        path: "/case",
+        title_id: title,
+        status,
+        body,
+    }
 }
