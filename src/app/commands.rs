@@ -308,6 +308,9 @@ fn check_config(config: &AppConfig) -> ExitCode {
     for warning in config.late_interest_warnings(now) {
         println!("warning: {warning}");
     }
+    for warning in config.changes_by_warnings() {
+        println!("warning: {warning}");
+    }
     println!(
         "configuration is valid: {} agenc(y/ies), {} creditor(s), store = {:?}",
         config.agencies.len(),

@@ -100,6 +100,33 @@ impl AppConfig {
         ));
         warnings
     }
+
+    /// What `check-config` warns about `changes_by`: a creditor naming an agency this
+    /// configuration does not hold. Only a warning, since agencies created with `innfri agency
+    /// create` live in the store, which `check-config` does not read; a typo would otherwise
+    /// leave the named agency without the right it was meant to have, silently.
+    pub fn changes_by_warnings(&self) -> Vec<String> {
+        let mut warnings: Vec<String> = self
+            .creditors
+            .iter()
+            .flat_map(|(id, creditor)| {
+                creditor
+                    .changes_by
+                    .agencies
+                    .iter()
+                    .filter(|agency| !self.agencies.contains_key(*agency))
+                    .map(move |agency| {
+                        format!(
+                            "creditor '{id}': changes_by names agency '{agency}', which is not in \
+                             the configuration (fine if it was created in the store with `innfri \
+                             agency create`; otherwise nobody of that name can change the settings)"
+                        )
+                    })
+            })
+            .collect();
+        warnings.sort();
+        warnings
+    }
 }
 
 /// Where to read configuration from.

@@ -4,7 +4,8 @@
 //! our clock), then the existing user with the verified address logged in: the same store
 //! session as a password login. No user is ever created here.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use base64::Engine;
@@ -29,6 +30,11 @@ use crate::store::StoreError;
 
 /// The longest wait for the provider (discovery, keys, token).
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a provider's discovery document and keys are reused. A sign-in needs them on the
+/// way out and again on the way back seconds later; a key the provider rotates in meanwhile is
+/// still found, since a token the cached keys refuse is checked once more with fresh ones.
+const DISCOVERY_TTL: chrono::Duration = chrono::Duration::minutes(10);
 
 type Client = CoreClient<
     EndpointSet,
@@ -119,28 +125,65 @@ fn http() -> Result<&'static reqwest::Client, SsoError> {
     Ok(CLIENT.get_or_init(|| client))
 }
 
-/// The provider's client, from its discovery document (and keys) as they are now: a key the
-/// provider rotated in is found at the next sign-in.
+/// Discovery documents (with their keys) by issuer, and when each was fetched.
+type Discovered = Mutex<HashMap<String, (DateTime<Utc>, CoreProviderMetadata)>>;
+
+fn discovered() -> &'static Discovered {
+    static CACHE: OnceLock<Discovered> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Whether a client's discovery document came from the cache (and may be stale) or was fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Freshness {
+    Cached,
+    Fetched,
+}
+
+/// The provider's client from its discovery document and keys: the one fetched within
+/// [`DISCOVERY_TTL`] unless `refetch`, else fetched now.
 async fn client(
     ctx: &AppContext,
     agency: &AgencyId,
     provider: &SsoProvider,
-) -> Result<Client, SsoError> {
-    let issuer =
-        IssuerUrl::new(provider.issuer.clone()).map_err(|e| SsoError::Provider(e.to_string()))?;
-    let metadata = CoreProviderMetadata::discover_async(issuer, http()?)
-        .await
-        .map_err(|e| SsoError::Provider(error_chain(&e)))?;
+    refetch: bool,
+) -> Result<(Client, Freshness), SsoError> {
+    let now = ctx.clock.now();
+    let cached = if refetch {
+        None
+    } else {
+        discovered()
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&provider.issuer).cloned())
+            .filter(|(at, _)| now >= *at && now - *at < DISCOVERY_TTL)
+            .map(|(_, metadata)| metadata)
+    };
+    let (metadata, freshness) = match cached {
+        Some(metadata) => (metadata, Freshness::Cached),
+        None => {
+            let issuer = IssuerUrl::new(provider.issuer.clone())
+                .map_err(|e| SsoError::Provider(e.to_string()))?;
+            let metadata = CoreProviderMetadata::discover_async(issuer, http()?)
+                .await
+                .map_err(|e| SsoError::Provider(error_chain(&e)))?;
+            if let Ok(mut cache) = discovered().lock() {
+                cache.insert(provider.issuer.clone(), (now, metadata.clone()));
+            }
+            (metadata, Freshness::Fetched)
+        }
+    };
     let redirect = RedirectUrl::new(redirect_uri(ctx, agency))
         .map_err(|e| SsoError::Provider(e.to_string()))?;
-    Ok(CoreClient::from_provider_metadata(
+    let client = CoreClient::from_provider_metadata(
         metadata,
         ClientId::new(provider.client_id.clone()),
         Some(ClientSecret::new(
             provider.client_secret.expose_secret().to_owned(),
         )),
     )
-    .set_redirect_uri(redirect))
+    .set_redirect_uri(redirect);
+    Ok((client, freshness))
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {
@@ -182,7 +225,7 @@ pub async fn begin(
     now: DateTime<Utc>,
 ) -> Result<Redirect, SsoError> {
     let provider = ctx.config.sso.get(agency).ok_or(SsoError::NotConfigured)?;
-    let client = client(ctx, agency, provider).await?;
+    let (client, _) = client(ctx, agency, provider, false).await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, state, nonce) = client
         .authorize_url(
@@ -259,7 +302,7 @@ pub async fn finish(
     let Some(code) = back.code.filter(|c| !c.is_empty()) else {
         return Ok(refuse(ctx, agency, None, "no code", now).await);
     };
-    let client = client(ctx, agency, provider).await?;
+    let (client, freshness) = client(ctx, agency, provider, false).await?;
     let exchanged = match client.exchange_code(AuthorizationCode::new(code.to_owned())) {
         Ok(request) => {
             request
@@ -279,9 +322,19 @@ pub async fn finish(
     let Some(id_token) = tokens.id_token() else {
         return Ok(refuse(ctx, agency, None, "no ID token", now).await);
     };
-    let clock = ctx.clock.clone();
-    let verifier = client.id_token_verifier().set_time_fn(move || clock.now());
-    let claims = match id_token.claims(&verifier, &Nonce::new(attempt.nonce.clone())) {
+    let nonce = Nonce::new(attempt.nonce.clone());
+    let verify = |client: &Client| {
+        let clock = ctx.clock.clone();
+        let verifier = client.id_token_verifier().set_time_fn(move || clock.now());
+        id_token.claims(&verifier, &nonce).cloned()
+    };
+    let mut verified = verify(&client);
+    if verified.is_err() && freshness == Freshness::Cached {
+        // The provider may have rotated its keys since the cached discovery.
+        let (fresh, _) = self::client(ctx, agency, provider, true).await?;
+        verified = verify(&fresh);
+    }
+    let claims = match verified {
         Ok(claims) => claims,
         Err(e) => {
             let reason = format!("ID token refused: {}", printable(&e.to_string()));

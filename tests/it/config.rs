@@ -348,3 +348,26 @@ fn the_store_file_is_for_the_embedded_backend_in_a_folder_that_exists() {
         "{errors}"
     );
 }
+
+#[test]
+fn a_changes_by_naming_an_unknown_agency_is_warned_about() {
+    let quiet = check_demo_config(&[]);
+    assert!(!quiet.contains("changes_by"), "{quiet}");
+    let dir = config_dir_with(|c| {
+        c.replace(
+            r#"changes_by = ["demo-inkasso"]"#,
+            r#"changes_by = ["demo-inkaso"]"#,
+        )
+    });
+    let output = common::innfri_demo(&dir, "check-config")
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "only a warning");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        out.contains(
+            "warning: creditor 'nordlys-energi': changes_by names agency 'demo-inkaso', which is not in the configuration"
+        ),
+        "{out}"
+    );
+}

@@ -276,7 +276,7 @@ struct Setup {
     app: TestApp,
     fake: Fake,
     clock: SettableClock,
-    _server: MockServer,
+    server: MockServer,
 }
 
 /// The app with agency A signing in at the fake; the clock two days behind the real time, so
@@ -293,7 +293,7 @@ async fn setup(password_login: bool) -> Setup {
         app,
         fake,
         clock,
-        _server: server,
+        server,
     }
 }
 
@@ -442,6 +442,20 @@ async fn an_agency_user_signs_in_with_the_agencys_provider_and_lands_on_the_case
     let callback = authorize(&setup.app, &authorize_url).await;
     let response = back(&setup.app, &callback, &attempt).await;
     assert_eq!(response.status().as_u16(), 200);
+    let discoveries = setup
+        .server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/.well-known/openid-configuration")
+        .count();
+    // At most one: wiremock lends a pooled server, so an earlier test at the same address may
+    // have had the document fetched (and cached) already.
+    assert!(
+        discoveries <= 1,
+        "one discovery serves the way out and back: {discoveries}"
+    );
     let session = set_cookie(&response, SESSION).expect("a session");
     let line = set_cookie_line(&response, SESSION).expect("session cookie");
     assert!(
@@ -719,6 +733,40 @@ async fn an_agency_that_turns_password_login_off_still_signs_in_by_its_provider(
     assert!(access(&setup.app).await.iter().any(|k| matches!(k,
         AccessKind::LoginFailed { reason } if reason.contains("password login off"))));
     assert_eq!(sign_in(&setup).await.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn turning_password_login_off_ends_the_password_sessions_already_open() {
+    // Two processes on one Redis: the second runs the agency's new setting.
+    let clock = SettableClock::at(Utc::now() - Duration::days(2));
+    let (server, _fake) = fake_provider(&clock).await;
+    let namespace = format!("sso-off-{}", uuid::Uuid::new_v4().simple());
+    let app = |password_login: bool| {
+        TestApp::builder()
+            .store(crate::common::Backend::Redis)
+            .namespace(&namespace)
+            .clock(clock.clone())
+            .agencies(agencies(&server.uri(), password_login))
+            .start()
+    };
+    let before = app(true).await;
+    let login = crate::mandate_versions::user(
+        &before,
+        "kari@a-inkasso.no",
+        StaffScope::Agency {
+            agency: AgencyId::parse("agency-a").expect("id"),
+            role: Role::Handler,
+        },
+    )
+    .await;
+    let session = crate::mandate_versions::log_in(&before, &login).await;
+    let (status, _) = crate::mandate_versions::page(&before, "/console/cases", &session).await;
+    assert_eq!(status, 200, "logged in by password");
+    let after = app(false).await;
+    let (status, _) = crate::mandate_versions::page(&after, "/console/cases", &session).await;
+    assert_eq!(status, 303, "the password session ends with password login");
+    let (status, _) = crate::mandate_versions::page(&before, "/console/cases", &session).await;
+    assert_eq!(status, 303, "and stays ended");
 }
 
 #[test]
