@@ -603,11 +603,13 @@ impl Case {
             plan.interest.minor_units() - earned.minor_units(),
             plan.interest.currency(),
         );
-        if let Some(index) = self
-            .claim
-            .iter()
-            .position(|l| l.kind == ClaimKind::Interest && l.description == PLAN_INTEREST_LINE)
-        {
+        // This plan's own interest line: the last one of its amount (`agree_plan` appends it),
+        // not the first of the name, which may be an earlier broken plan's earned interest.
+        if let Some(index) = self.claim.iter().rposition(|l| {
+            l.kind == ClaimKind::Interest
+                && l.description == PLAN_INTEREST_LINE
+                && l.amount == plan.interest
+        }) {
             if earned.is_positive() {
                 self.claim[index].amount = earned;
             } else {
@@ -1064,6 +1066,64 @@ pub(crate) mod tests {
             total.minor_units() - 1_000
         );
         assert_eq!(case.break_plan(day(3), vec![], now), None);
+    }
+
+    /// A plan of three monthly instalments from `first` (15th of each month) over what `case`
+    /// owes, with `interest` split evenly across them.
+    fn three_instalments(
+        case: &Case,
+        first: u32,
+        interest: i64,
+    ) -> crate::domain::plan::InstalmentPlan {
+        use crate::domain::plan::{Instalment, InstalmentPlan};
+        let balance = case.balance(&flat());
+        let total = Money::from_minor(balance.minor_units() + interest, Currency::NOK);
+        let third = Money::from_minor(total.minor_units() / 3, Currency::NOK);
+        let instalments = (0..3)
+            .map(|n| Instalment {
+                number: n + 1,
+                due_date: NaiveDate::from_ymd_opt(2027, first + n, 15).expect("date"),
+                amount: third,
+                principal: third,
+                interest: Money::from_minor(interest / 3, Currency::NOK),
+                fee: Money::zero(Currency::NOK),
+                kid: None,
+            })
+            .collect();
+        InstalmentPlan {
+            agreed_on: case.created_at.date_naive(),
+            instalments,
+            principal: balance,
+            fee: Money::zero(Currency::NOK),
+            interest: Money::from_minor(interest, Currency::NOK),
+            total,
+            limited: None,
+        }
+    }
+
+    #[test]
+    fn a_second_broken_plan_keeps_each_plans_earned_interest_and_no_more() {
+        let mut case = sample_case();
+        let now = case.created_at;
+        let before = case.balance(&flat()).minor_units();
+        // The first plan (30 kr interest) breaks after two instalments fell due: 20 kr earned.
+        let first = three_instalments(&case, 1, 3_000);
+        case.agree_plan(Actor::Debtor, first, now);
+        let day = |m| NaiveDate::from_ymd_opt(2027, m, 23).expect("date");
+        case.break_plan(day(2), vec![1, 2], now).expect("broken");
+        assert_eq!(case.balance(&flat()).minor_units(), before + 2_000);
+        // The second (60 kr interest) breaks after one instalment fell due: 20 kr earned.
+        let second = three_instalments(&case, 5, 6_000);
+        case.agree_plan(Actor::Debtor, second, now);
+        case.break_plan(day(5), vec![1], now).expect("broken");
+        let plan_interest: Vec<i64> = case
+            .claim
+            .iter()
+            .filter(|l| l.description == PLAN_INTEREST_LINE)
+            .map(|l| l.amount.minor_units())
+            .collect();
+        assert_eq!(plan_interest, vec![2_000, 2_000], "each plan's own line");
+        assert_eq!(case.balance(&flat()).minor_units(), before + 4_000);
     }
 
     #[test]
