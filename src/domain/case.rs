@@ -643,6 +643,41 @@ impl Case {
         self.broken_plans.last()
     }
 
+    /// The agency ended a limited agreement at its review (declined the proposal for the
+    /// rest): the plan comes off the case (its instalments stay in the audit trail and its
+    /// payments on the case), the due date in force before it is back so the journey resumes,
+    /// and late-payment interest runs again from `day`. A limited plan carries no fee or plan
+    /// interest, so no claim line changes. False when the case has no limited plan.
+    pub fn end_limited_agreement(
+        &mut self,
+        actor: Actor,
+        day: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> bool {
+        if self.plan.as_ref().is_none_or(|p| p.limited.is_none()) {
+            return false;
+        }
+        let Some(plan) = self.plan.take() else {
+            return false;
+        };
+        self.end_interest_pause(day);
+        if let Some(before) = self.plan_follow_up.due_date_before_plan {
+            self.due_date = before;
+        }
+        self.updated_at = now;
+        self.record(
+            actor,
+            "plan.limited_ended",
+            format!(
+                "the limited agreement of {} instalments agreed on {} ended on {day} at its review",
+                plan.instalments.len(),
+                plan.agreed_on
+            ),
+            now,
+        );
+        true
+    }
+
     /// Ends an open interest pause on `day` (a plan replaced or broken).
     fn end_interest_pause(&mut self, day: NaiveDate) {
         for pause in self

@@ -93,11 +93,14 @@ pub enum Template {
     PlanReviewDue,
     /// Tells the debtor the agency answered in the conversation, with the link to read it.
     ConversationAnswer,
+    /// Tells the debtor the agency ended a limited agreement at its review, pointing to the
+    /// answer and what they can do now.
+    LimitedAgreementEnded,
 }
 
 impl Template {
     /// Every template; [`Template::JourneyStep`] takes its text from the journey's step instead.
-    pub const ALL: [Template; 14] = [
+    pub const ALL: [Template; 15] = [
         Template::Reminder,
         Template::DeferralReceipt,
         Template::PlanReceipt,
@@ -112,6 +115,7 @@ impl Template {
         Template::PlanBroken,
         Template::PlanReviewDue,
         Template::ConversationAnswer,
+        Template::LimitedAgreementEnded,
     ];
 
     /// Reminders press for payment and stop while a case is disputed, paid or closed;
@@ -156,6 +160,7 @@ impl Template {
             Template::PlanBroken => "plan-broken",
             Template::PlanReviewDue => "plan-review",
             Template::ConversationAnswer => "conversation-answer",
+            Template::LimitedAgreementEnded => "limited-ended",
         }
     }
 
@@ -192,6 +197,8 @@ impl Template {
             }
             // Only an answer in the conversation queues it (with the answer on the case).
             Template::ConversationAnswer => Some(UnfoundedReceipt::OnlyByConversation),
+            // Only the agency's answer to a limited agreement's review queues it.
+            Template::LimitedAgreementEnded => Some(UnfoundedReceipt::OnlyByReview),
             // Only the reply handling sends it, never an agency's request.
             Template::OptInConfirmation => Some(UnfoundedReceipt::OnlyOnReply),
             // Only the journey engine queues its steps (with the step they are).
@@ -225,6 +232,8 @@ pub enum UnfoundedReceipt {
         "a conversation-answer message is queued by an answer in the conversation, never on request"
     )]
     OnlyByConversation,
+    #[error("a limited-agreement-ended message is queued by the agency's answer to its review")]
+    OnlyByReview,
     #[error("an opt-in confirmation answers the debtor's START reply; it is sent only then")]
     OnlyOnReply,
     #[error("a journey step is queued by the creditor's journey, never on request")]

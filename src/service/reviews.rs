@@ -12,8 +12,8 @@ use crate::domain::event::{Actor, Event, EventKind};
 use crate::domain::jurisdiction::no;
 use crate::domain::message::Template;
 use crate::domain::open_request::{self, PlanRecheck};
-use crate::domain::plan::{PlanShape, schedule};
-use crate::domain::self_service::PendingRequest;
+use crate::domain::plan::{PlanShape, limited_schedule, schedule};
+use crate::domain::self_service::{PendingRequest, ReviewReason};
 use crate::domain::text::agency_text;
 use crate::store::StoreError;
 
@@ -175,16 +175,30 @@ pub async fn approve_by(
                 (Some(months), _) => Some(months),
                 (None, _) => Some(plan.months()),
             };
+            let rules = &creditor.mandate.plan;
             let mut plan = match months {
                 None => plan,
+                // A further limited period keeps its small monthly amount, for at most the
+                // mandate's limited months: scheduled as an ordinary plan, the rest would fall
+                // due in those few months.
+                Some(months) if plan.limited.is_some() => {
+                    if months > rules.limited.max_months {
+                        return Err(invalid(
+                            ReviewField::Months,
+                            format!(
+                                "a limited agreement lasts at most {} months under the mandate",
+                                rules.limited.max_months
+                            ),
+                        ));
+                    }
+                    limited_schedule(case.balance(&owed), plan.monthly(), months, rules, today)
+                        .map_err(|e| invalid(ReviewField::Months, e))?
+                }
                 // From what is still owed (payments taken off), starting today.
-                Some(months) => schedule(
-                    case.balance(&owed),
-                    PlanShape::Months(months),
-                    &creditor.mandate.plan,
-                    today,
-                )
-                .map_err(|e| invalid(ReviewField::Months, e))?,
+                Some(months) => {
+                    schedule(case.balance(&owed), PlanShape::Months(months), rules, today)
+                        .map_err(|e| invalid(ReviewField::Months, e))?
+                }
             };
             assign_kids(ctx, &creditor, &case.id, &mut plan).await?;
             let data = serde_json::json!({"plan": plan});
@@ -246,9 +260,29 @@ pub async fn decline_by(
         .take_review(request_id)
         .ok_or(ReviewError::RequestNotFound)?;
     case.decline_by(actor.clone(), &request, reason, now);
+    // Declining the proposal at a limited agreement's review ends the agreement: left on the
+    // case, it would keep the journey and late-payment interest paused with nothing to pay.
+    let limited_ended = matches!(
+        request,
+        PendingRequest::Plan {
+            reason: ReviewReason::LimitedAgreementEnded,
+            ..
+        }
+    ) && {
+        let creditor = ctx
+            .creditor(&case.creditor_id)
+            .await?
+            .ok_or(ReviewError::CaseNotFound)?;
+        let today = crate::service::owed::owed_on(&creditor, now).day;
+        case.end_limited_agreement(actor.clone(), today, now)
+    };
     let data = with_ids(
         &case,
-        serde_json::json!({"request_id": request_id, "reason": reason}),
+        serde_json::json!({
+            "request_id": request_id,
+            "reason": reason,
+            "limited_agreement_ended": limited_ended,
+        }),
     );
     let event = Event::new(
         case.agency_id.clone(),
@@ -259,7 +293,12 @@ pub async fn decline_by(
     );
     let saved = ctx.store.update_case_with_events(&case, &[event]).await?;
     if saved.status == CaseStatus::Open {
-        queue_receipt(ctx, &saved, Template::RequestDeclined, now).await;
+        let template = if limited_ended {
+            Template::LimitedAgreementEnded
+        } else {
+            Template::RequestDeclined
+        };
+        queue_receipt(ctx, &saved, template, now).await;
     }
     // A declined dispute resumes the journey where it stood.
     Ok(super::journey::followed(ctx, saved, now).await)

@@ -5,7 +5,7 @@
 //! the case is paid in full.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use innfri::clock::SettableClock;
+use innfri::clock::{Clock, SettableClock};
 use innfri::domain::event::EventKind;
 use innfri::domain::locale::Locale;
 use innfri::domain::message::{Message, MessageStatus, Template};
@@ -568,7 +568,144 @@ async fn a_limited_agreement_comes_up_for_review_once_when_its_period_is_over(ba
     assert!(waiting(&d).await.is_empty(), "{:?}", waiting(&d).await);
 }
 
+/// A limited agreement of 200 kr a month for 3 months on a 1 000 kr case, every instalment
+/// paid, run to its review: 400 kr are left, too little for an ordinary plan of two 300 kr
+/// instalments, so the proposal is another limited period. The review's request id.
+async fn limited_agreement_at_its_review(backend: Backend) -> (Debtor, SettableClock, String) {
+    let clock = SettableClock::at(oslo_noon(day(2026, 3, 2)));
+    let mandate = mandate_with_limited_agreements();
+    let app = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .creditors(&[("nordlys-energi.toml", mandate.as_str())])
+        .uncapped()
+        .start()
+        .await;
+    // 950,50 + 14,50 + 35 = 1 000 kr.
+    let d = debtor_due_on(app, "950.50", day(2026, 3, 2)).await;
+    let (status, html) = d.post("/case/plan/confirm", &[("monthly", "200")]).await;
+    assert_eq!(status, 200, "{html}");
+    let plan = d.case().await.plan.expect("plan agreed");
+    assert!(plan.limited.is_some(), "{plan:?}");
+    for (n, instalment) in plan.instalments.iter().enumerate() {
+        pay(&d, &format!("bank-{n}"), instalment.amount).await;
+    }
+    run_until(&d, &clock, |m| !sent(m, Template::PlanReviewDue).is_empty()).await;
+    let case = d.case().await;
+    let review = case.pending.first().expect("a review");
+    let innfri::domain::self_service::PendingRequest::Plan { plan: proposal, .. } = &review.request
+    else {
+        panic!("a plan proposal: {:?}", review.request);
+    };
+    assert!(
+        proposal.limited.is_some(),
+        "another limited period: {proposal:?}"
+    );
+    let id = review.id.clone();
+    (d, clock, id)
+}
+
+async fn answer(d: &Debtor, id: &str, verb: &str, body: &str) -> reqwest::Response {
+    d.app
+        .post_json(
+            &format!("/api/v1/cases/{}/requests/{id}/{verb}", d.case_id),
+            Some(KEY_A),
+            body,
+        )
+        .await
+}
+
+async fn a_late_approval_of_a_further_limited_period_keeps_its_small_instalments(backend: Backend) {
+    let (d, clock, id) = limited_agreement_at_its_review(backend).await;
+    // The agency answers a month later: the proposal's first due date has passed.
+    clock.set(clock.now() + chrono::Duration::days(30));
+    let today = oslo_day(clock.now());
+    let response = answer(&d, &id, "approve", "").await;
+    assert_eq!(
+        response.status().as_u16(),
+        200,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    let plan = d.case().await.plan.expect("the new period");
+    assert!(
+        plan.limited.is_some(),
+        "still a limited agreement: {plan:?}"
+    );
+    let amounts: Vec<String> = plan
+        .instalments
+        .iter()
+        .map(|i| i.amount.to_plain_string())
+        .collect();
+    assert_eq!(
+        amounts,
+        ["200.00", "200.00"],
+        "200 kr a month, not the rest in a hurry"
+    );
+    assert!(
+        plan.instalments.iter().all(|i| i.due_date >= today),
+        "{plan:?}"
+    );
+    // Longer than the mandate's limited months is refused, and changes nothing.
+    let (d2, _clock, id2) = limited_agreement_at_its_review(backend).await;
+    let response = answer(&d2, &id2, "approve", r#"{"months": 4}"#).await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert_eq!(d2.case().await.pending.len(), 1);
+}
+
+async fn declining_a_limited_agreements_review_ends_it_and_collection_goes_on(backend: Backend) {
+    let (d, _clock, id) = limited_agreement_at_its_review(backend).await;
+    let response = answer(
+        &d,
+        &id,
+        "decline",
+        r#"{"reason": "We cannot offer another period. Please pay the rest or ask for a plan."}"#,
+    )
+    .await;
+    assert_eq!(
+        response.status().as_u16(),
+        200,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    let case = d.case().await;
+    assert_eq!(case.plan, None, "the finished agreement is off the case");
+    assert!(case.pending.is_empty());
+    assert!(
+        case.interest_paused.iter().all(|p| p.until.is_some()),
+        "late-payment interest runs again: {:?}",
+        case.interest_paused
+    );
+    assert!(
+        case.audit.iter().any(|a| a.action == "plan.limited_ended"),
+        "{:?}",
+        case.audit
+    );
+    let told = d.messages().await;
+    assert_eq!(
+        told.iter()
+            .filter(|m| m.template == Template::LimitedAgreementEnded)
+            .count(),
+        1,
+        "the debtor is told once: {told:#?}"
+    );
+    assert!(
+        !told.iter().any(|m| m.template == Template::RequestDeclined),
+        "not as if they had asked"
+    );
+    // The journey takes the case up again: its next step is queued.
+    assert!(
+        d.case().await.journey.queued.is_some(),
+        "{:?}",
+        d.case().await.journey
+    );
+    let page = d.page().await;
+    assert!(!page.contains("Dette er en begrenset avtale"), "{page}");
+}
+
 on_both_stores!(
+    a_late_approval_of_a_further_limited_period_keeps_its_small_instalments,
+    declining_a_limited_agreements_review_ends_it_and_collection_goes_on,
     a_limited_agreement_comes_up_for_review_once_when_its_period_is_over,
     the_pay_buttons_pay_the_next_instalment_and_when_behind_what_is_due,
     a_reminder_goes_before_each_instalment_and_none_for_one_paid_early,

@@ -152,6 +152,7 @@ impl ApiError {
                 crate::domain::message::UnfoundedReceipt::OnlyByConversation => {
                     "only_by_conversation"
                 }
+                crate::domain::message::UnfoundedReceipt::OnlyByReview => "only_by_review",
             },
             ApiError::MissingApiKey => "missing_api_key",
             ApiError::InvalidApiKey => "invalid_api_key",

@@ -501,6 +501,20 @@ plan-review-email-body =
     Kind regards
     {$agency}
 
+limited-ended-sms = {$agency} has looked at your limited agreement with {$creditor}. It has ended. Read the answer and what you can do: {$link}
+limited-ended-email-subject = Your limited agreement with {$creditor} has ended
+limited-ended-email-body =
+    Hello {$name},
+
+    {$agency} has looked at your case again after the period of your limited agreement with {$creditor}. The agreement has now ended.
+
+    {$amount} of the claim is left. On the case page you can read the answer, pay, or ask for a new payment plan: {$link}
+
+    If paying is hard, write to us on the case page and we will find a way together.
+
+    Kind regards
+    {$agency}
+
 ## The conversation with the agency (case page, and the SMS or e-mail that an answer waits)
 conversation-heading = Messages to and from {$agency}
 conversation-title = Write to us

@@ -501,6 +501,20 @@ plan-review-email-body =
     Vennlig hilsen
     {$agency}
 
+limited-ended-sms = {$agency} har sett på den begrensede avtalen med {$creditor}. Den er avsluttet. Les svaret og hva du kan gjøre: {$link}
+limited-ended-email-subject = Den begrensede avtalen med {$creditor} er avsluttet
+limited-ended-email-body =
+    Hei {$name},
+
+    {$agency} har sett på saken din igjen etter perioden i den begrensede avtalen med {$creditor}. Avtalen er nå avsluttet.
+
+    {$amount} av kravet er igjen. På saksiden kan du lese svaret, betale eller be om en ny nedbetalingsplan: {$link}
+
+    Hvis det er vanskelig å betale, skriv til oss på saksiden, så finner vi en løsning sammen.
+
+    Vennlig hilsen
+    {$agency}
+
 ## The conversation with the agency (case page, and the SMS or e-mail that an answer waits)
 conversation-heading = Meldinger til og fra {$agency}
 conversation-title = Skriv til oss

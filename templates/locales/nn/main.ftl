@@ -502,6 +502,20 @@ plan-review-email-body =
     Venleg helsing
     {$agency}
 
+limited-ended-sms = {$agency} har sett på den avgrensa avtalen med {$creditor}. Avtalen er avslutta. Les svaret og kva du kan gjere: {$link}
+limited-ended-email-subject = Den avgrensa avtalen med {$creditor} er avslutta
+limited-ended-email-body =
+    Hei {$name},
+
+    {$agency} har sett på saka di igjen etter perioden i den avgrensa avtalen med {$creditor}. Avtalen er no avslutta.
+
+    {$amount} av kravet står att. På sakssida kan du lese svaret, betale eller be om ein ny nedbetalingsplan: {$link}
+
+    Om det er vanskeleg å betale, skriv til oss på sakssida, så finn vi ei løysing saman.
+
+    Venleg helsing
+    {$agency}
+
 ## The conversation with the agency
 conversation-heading = Meldingar til og frå {$agency}
 conversation-title = Skriv til oss

@@ -529,6 +529,20 @@ plan-review-email-body =
     Z poważaniem
     {$agency}
 
+limited-ended-sms = Umowa z {$creditor} zakończyła się. Odpowiedź: {$link}
+limited-ended-email-subject = Ograniczona umowa z {$creditor} zakończyła się
+limited-ended-email-body =
+    Dzień dobry, {$name},
+
+    {$agency} ponownie przejrzał Twoją sprawę po okresie ograniczonej umowy z {$creditor}. Umowa się zakończyła.
+
+    Do zapłaty zostało {$amount}. Na stronie sprawy możesz przeczytać odpowiedź, zapłacić lub poprosić o nowy plan spłaty: {$link}
+
+    Jeśli płacenie jest trudne, napisz do nas na stronie sprawy, a razem znajdziemy rozwiązanie.
+
+    Z poważaniem
+    {$agency}
+
 ## The conversation with the agency
 conversation-heading = Wiadomości do i od {$agency}
 conversation-title = Napisz do nas

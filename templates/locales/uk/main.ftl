@@ -536,6 +536,20 @@ plan-review-email-body =
     З повагою
     {$agency}
 
+limited-ended-sms = Угоду з {$creditor} завершено. Відповідь: {$link}
+limited-ended-email-subject = Обмежену угоду з {$creditor} завершено
+limited-ended-email-body =
+    Добрий день, {$name}!
+
+    {$agency} знову переглянули вашу справу після строку обмеженої угоди з {$creditor}. Угоду завершено.
+
+    Залишок боргу: {$amount}. На сторінці справи можна прочитати відповідь, оплатити або попросити новий план розстрочки: {$link}
+
+    Якщо платити важко, напишіть нам на сторінці справи, і ми разом знайдемо рішення.
+
+    З повагою
+    {$agency}
+
 ## The conversation with the agency
 conversation-heading = Повідомлення до {$agency} і від них
 conversation-title = Напишіть нам
