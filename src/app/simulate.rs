@@ -17,7 +17,7 @@ use super::AppContext;
 use crate::clock::SettableClock;
 use crate::config::{AppConfig, Backend};
 use crate::domain::case::{Case, CaseStatus, ClaimKind};
-use crate::domain::creditor::Agency;
+use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId};
 use crate::domain::journey::{PauseReason, StepKind};
 use crate::domain::journey_engine::principal;
@@ -306,7 +306,11 @@ pub async fn run(
     }
 
     let mut totals = Totals::default();
-    let mut lines = Lines { out, zone };
+    let mut lines = Lines {
+        out,
+        zone,
+        creditor: &creditor,
+    };
     for (case, notices) in handed_over {
         lines.line(
             case.external_ref.as_str(),
@@ -472,6 +476,18 @@ pub async fn run(
             }
         }
     }
+    // The late-payment interest the cases accrued by the last day (on paid cases too, up to the
+    // payment), when innfri accrues it; null when the agency sends interest lines instead.
+    let end = clock_now(&clock);
+    let owed = crate::service::owed::owed_on(&creditor, end);
+    let mut interest_minor: Option<i64> = None;
+    for sim in &sims {
+        if let Some(case) = ctx.store.case(&sim.id).await?
+            && let Some(breakdown) = case.interest_owed(&owed)
+        {
+            *interest_minor.get_or_insert(0) += breakdown.accrued_interest.minor_units();
+        }
+    }
     let messages: BTreeMap<&String, Value> = totals
         .messages
         .iter()
@@ -495,8 +511,8 @@ pub async fn run(
             "disputed": totals.disputed,
             "closed": totals.closed,
             "plans": {"agreed": totals.plans_agreed, "broken": totals.plans_broken},
-            // innfri does not accrue interest on its own yet: the agency sends interest lines.
-            "interest_accrued": null,
+            "interest_accrued": interest_minor
+                .map(|minor| Money::from_minor(minor, currency).to_plain_string()),
         })
     )?;
     Ok(())
@@ -512,6 +528,8 @@ fn clock_now(clock: &SettableClock) -> DateTime<Utc> {
 struct Lines<'a> {
     out: &'a mut dyn Write,
     zone: chrono_tz::Tz,
+    /// Whose day and interest rates the balance is counted on, as the debtor's page counts it.
+    creditor: &'a Creditor,
 }
 
 impl Lines<'_> {
@@ -529,7 +547,7 @@ impl Lines<'_> {
             "action": action,
             "due_date": case.due_date,
             "principal": principal(case).to_plain_string(),
-            "balance": case.balance(&crate::domain::ledger::OwedOn::without_interest(at.date_naive())).to_plain_string(),
+            "balance": crate::service::owed::balance(case, self.creditor, at).to_plain_string(),
         });
         if let (Some(map), Value::Object(extra)) = (value.as_object_mut(), extra) {
             map.extend(extra.into_iter().filter(|(_, v)| !v.is_null()));

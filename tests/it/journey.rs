@@ -11,6 +11,8 @@ use innfri::clock::SettableClock;
 use innfri::domain::ids::CaseId;
 use innfri::domain::journey::StepKind;
 use innfri::domain::message::{MessageStatus, Template};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
 use serde_json::{Value, json};
 
 use crate::common::{Backend, KEY_A, TestApp};
@@ -696,7 +698,18 @@ fn check_case(case: &str, lines: &[&Value]) -> Result<(), String> {
 
 /// The simulation's output for `cases` over `days`, as JSON lines.
 async fn simulate(cases: usize, days: u32, seed: u64) -> Vec<Value> {
-    let config = innfri::config::ConfigSource::new(crate::common::CONFIG_DIR, Some("demo"))
+    simulate_in(
+        std::path::Path::new(crate::common::CONFIG_DIR),
+        cases,
+        days,
+        seed,
+    )
+    .await
+}
+
+/// As [`simulate`] with the configuration in `dir`.
+async fn simulate_in(dir: &std::path::Path, cases: usize, days: u32, seed: u64) -> Vec<Value> {
+    let config = innfri::config::ConfigSource::new(dir, Some("demo"))
         .with("store.backend", "embedded")
         .load()
         .expect("config");
@@ -716,6 +729,106 @@ async fn simulate(cases: usize, days: u32, seed: u64) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect()
+}
+
+/// Late-payment interest by hand: 12.00 % a year in 2026 (the statutory rate of the first
+/// half-year), simple, on `principal` for each day from `due` up to (not including) `paid`,
+/// over 365 days; rounded to øre once at the end.
+fn interest_by_hand(principal: Decimal, due: NaiveDate, paid: NaiveDate) -> Decimal {
+    let days = Decimal::from((paid - due).num_days().max(0));
+    (principal * dec!(0.12) * days / dec!(365))
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+#[tokio::test]
+async fn the_simulation_counts_the_interest_innfri_accrues_in_every_balance() {
+    // The demo creditor with innfri accruing interest and limited agreements allowed.
+    let dir = crate::config::config_dir_with(|c| {
+        format!(
+            "{}\n[mandate.plan.limited]\nallowed = true\nmin_instalment = 100\nmax_months = 3\n",
+            c.replace(
+                "jurisdiction = \"NO\"",
+                "jurisdiction = \"NO\"\ninterest = \"innfri\""
+            )
+        )
+    });
+    let lines = simulate_in(&dir, 300, 110, 11).await;
+    let (summary, actions) = lines.split_last().expect("lines");
+    let accrued: Decimal = summary["interest_accrued"]
+        .as_str()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("interest in the summary: {summary}"));
+    assert!(accrued > dec!(1000), "{summary}");
+    let mut by_case: HashMap<&str, Vec<&Value>> = HashMap::new();
+    for line in actions {
+        by_case
+            .entry(line["case"].as_str().expect("case"))
+            .or_default()
+            .push(line);
+    }
+    let amount = |line: &Value, key: &str| -> Decimal {
+        line[key]
+            .as_str()
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("{key}: {line}"))
+    };
+    let mut checked = 0;
+    for (case, lines) in &by_case {
+        assert!(
+            check_case(case, lines).is_ok(),
+            "{:?}",
+            check_case(case, lines)
+        );
+        // Cases paid in one payment with nothing else moving their balance: the payment is the
+        // principal, the fees and the interest from the due date to the day of payment.
+        let simple = lines.iter().all(|l| {
+            matches!(
+                l["action"].as_str(),
+                Some("message" | "fee" | "handed_over" | "payment" | "stopped")
+            )
+        });
+        let payments: Vec<&&Value> = lines.iter().filter(|l| l["action"] == "payment").collect();
+        if !simple || payments.len() != 1 {
+            continue;
+        }
+        let paid = payments[0];
+        // The creditor's day: `at` carries the creditor's offset.
+        let paid_on = paid["at"]
+            .as_str()
+            .and_then(|at| at.get(..10))
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .expect("day");
+        let due = date_of(paid, "due_date").expect("due");
+        let mut fees: Decimal = lines
+            .iter()
+            .filter(|l| l["action"] == "fee")
+            .map(|l| amount(l, "amount"))
+            .sum();
+        for l in lines.iter().filter(|l| l["action"] == "handed_over") {
+            for n in l["notices_sent"].as_array().into_iter().flatten() {
+                fees += amount(n, "fee");
+            }
+        }
+        let principal = amount(paid, "principal");
+        let interest = interest_by_hand(principal, due, paid_on);
+        assert_eq!(
+            amount(paid, "amount"),
+            principal + fees + interest,
+            "{case}: principal {principal}, fees {fees}, interest by hand {interest}: {lines:#?}"
+        );
+        assert_eq!(amount(paid, "balance"), Decimal::ZERO, "{paid}");
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} cases checked by hand");
+    // The balance on every line counts the interest: an unpaid case's balance grows by itself.
+    let grows = by_case.values().any(|lines| {
+        lines.windows(2).any(|w| {
+            w[0]["action"] == "message"
+                && w[1]["action"] == "message"
+                && amount(w[1], "balance") > amount(w[0], "balance")
+        })
+    });
+    assert!(grows, "no balance grew with interest between two messages");
 }
 
 #[tokio::test]
