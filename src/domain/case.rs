@@ -144,6 +144,12 @@ pub struct Case {
     /// Documents on the case (the bytes are in object storage; `domain::document`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<super::document::DocumentMeta>,
+    /// What the debtor changed of how they are reached (`domain::contact_change`).
+    #[serde(
+        default,
+        skip_serializing_if = "super::contact_change::ContactChanges::is_empty"
+    )]
+    pub contact_changes: super::contact_change::ContactChanges,
 }
 
 /// Why case terms were refused; each names the field at fault.
@@ -306,6 +312,7 @@ impl Case {
             interest_paused: Vec::new(),
             conversation: Default::default(),
             documents: Vec::new(),
+            contact_changes: Default::default(),
         }
     }
 
@@ -818,6 +825,7 @@ impl Case {
         self.pending.clear();
         self.conversation.erase();
         self.documents.clear();
+        self.contact_changes.erase();
         for entry in &mut self.audit {
             entry.detail = String::new();
         }

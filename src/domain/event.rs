@@ -69,6 +69,11 @@ pub enum EventKind {
     /// e-mail that an answer waits on the case page.
     #[serde(rename = "agency.message")]
     AgencyMessage,
+    /// The debtor changed how they are reached on the case page (a new phone number or e-mail
+    /// address once its code was typed back, or a postal address); the payload names what
+    /// changed, never the value (the case API has it).
+    #[serde(rename = "contact.updated")]
+    ContactUpdated,
 }
 
 impl EventKind {
@@ -99,6 +104,7 @@ impl EventKind {
             EventKind::PlanReviewDue => "plan.review_due",
             EventKind::DebtorMessage => "debtor.message",
             EventKind::AgencyMessage => "agency.message",
+            EventKind::ContactUpdated => "contact.updated",
         }
     }
 }

@@ -96,11 +96,14 @@ pub enum Template {
     /// Tells the debtor the agency ended a limited agreement at its review, pointing to the
     /// answer and what they can do now.
     LimitedAgreementEnded,
+    /// The code that confirms a new phone number or e-mail address, sent to that new address
+    /// (no link: it proves the address, it does not open the case).
+    ContactCode,
 }
 
 impl Template {
     /// Every template; [`Template::JourneyStep`] takes its text from the journey's step instead.
-    pub const ALL: [Template; 15] = [
+    pub const ALL: [Template; 16] = [
         Template::Reminder,
         Template::DeferralReceipt,
         Template::PlanReceipt,
@@ -116,6 +119,7 @@ impl Template {
         Template::PlanReviewDue,
         Template::ConversationAnswer,
         Template::LimitedAgreementEnded,
+        Template::ContactCode,
     ];
 
     /// Reminders press for payment and stop while a case is disputed, paid or closed;
@@ -161,12 +165,16 @@ impl Template {
             Template::PlanReviewDue => "plan-review",
             Template::ConversationAnswer => "conversation-answer",
             Template::LimitedAgreementEnded => "limited-ended",
+            Template::ContactCode => "contact-code",
         }
     }
 
     /// Whether the text carries a link to the case (a new one is issued for each message).
     pub fn has_link(self) -> bool {
-        !matches!(self, Template::PaidReceipt | Template::OptInConfirmation)
+        !matches!(
+            self,
+            Template::PaidReceipt | Template::OptInConfirmation | Template::ContactCode
+        )
     }
 
     /// Whether what this text tells the debtor is true of `case`: a payment receipt names the
@@ -199,6 +207,8 @@ impl Template {
             Template::ConversationAnswer => Some(UnfoundedReceipt::OnlyByConversation),
             // Only the agency's answer to a limited agreement's review queues it.
             Template::LimitedAgreementEnded => Some(UnfoundedReceipt::OnlyByReview),
+            // Only the debtor's own contact change queues it (to the new address).
+            Template::ContactCode => Some(UnfoundedReceipt::OnlyByContactChange),
             // Only the reply handling sends it, never an agency's request.
             Template::OptInConfirmation => Some(UnfoundedReceipt::OnlyOnReply),
             // Only the journey engine queues its steps (with the step they are).
@@ -234,6 +244,8 @@ pub enum UnfoundedReceipt {
     OnlyByConversation,
     #[error("a limited-agreement-ended message is queued by the agency's answer to its review")]
     OnlyByReview,
+    #[error("a contact code is queued by the debtor's own contact change, to the new address")]
+    OnlyByContactChange,
     #[error("an opt-in confirmation answers the debtor's START reply; it is sent only then")]
     OnlyOnReply,
     #[error("a journey step is queued by the creditor's journey, never on request")]
@@ -334,6 +346,24 @@ impl Message {
             follow_up: None,
             created_at: now,
             updated_at: now,
+        }
+    }
+
+    /// Sends a message to the debtor where the debtor is reached now on its channel, when the
+    /// number or address changed after it was queued (the debtor's confirmed change or the
+    /// agency's update): a reminder queued weeks ahead must not go to a number given up. A
+    /// contact code keeps the new address it proves; a channel left without an address keeps
+    /// the old one (the send decides). Whether it changed.
+    pub fn readdress(&mut self, case: &Case) -> bool {
+        if self.template == Template::ContactCode {
+            return false;
+        }
+        match case.contact_on(self.recipient.channel()) {
+            Some(now) if now != self.recipient => {
+                self.recipient = now;
+                true
+            }
+            _ => false,
         }
     }
 

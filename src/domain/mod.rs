@@ -4,6 +4,7 @@ pub mod bank_account;
 pub mod case;
 pub mod checkout;
 pub mod contact;
+pub mod contact_change;
 pub mod conversation;
 pub mod creditor;
 pub mod delivery_report;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::case::{Case, CaseStatus};
 use super::creditor::Jurisdiction;
 use super::jurisdiction::law;
-use super::message::{Channel, Message, MessageStatus};
+use super::message::{Channel, Message, MessageStatus, Template};
 
 /// What is known about a started message when it is judged.
 #[derive(Debug, Clone, Copy)]
@@ -97,6 +97,8 @@ pub enum CancelReason {
     NotConfigured,
     /// The debtor said STOP (SMS) or unsubscribed (e-mail).
     OptedOut(Channel),
+    /// A contact code whose change no longer waits (confirmed, replaced, expired).
+    CodeNotAwaited,
 }
 
 impl CancelReason {
@@ -105,7 +107,9 @@ impl CancelReason {
     pub fn status(self) -> MessageStatus {
         match self {
             CancelReason::NotConfigured => MessageStatus::Failed,
-            CancelReason::CaseNotOpen | CancelReason::OptedOut(_) => MessageStatus::Cancelled,
+            CancelReason::CaseNotOpen
+            | CancelReason::OptedOut(_)
+            | CancelReason::CodeNotAwaited => MessageStatus::Cancelled,
         }
     }
 
@@ -116,6 +120,7 @@ impl CancelReason {
             CancelReason::NotConfigured => "creditor or agency no longer configured",
             CancelReason::OptedOut(Channel::Sms) => "the debtor asked for no more SMS (STOP)",
             CancelReason::OptedOut(Channel::Email) => "the debtor unsubscribed from e-mail",
+            CancelReason::CodeNotAwaited => "no contact change waits for this code any more",
         }
     }
 }
@@ -141,6 +146,14 @@ pub fn decide(facts: &SendFacts<'_>) -> SendDecision {
         .is_some_and(|c| !c.is_erased() && (!collection || c.status.is_active()))
     {
         return cancel(CancelReason::CaseNotOpen);
+    }
+    if facts.message.template == Template::ContactCode
+        && !facts.case.is_some_and(|c| {
+            c.contact_changes
+                .awaits(&facts.message.recipient, facts.now)
+        })
+    {
+        return cancel(CancelReason::CodeNotAwaited);
     }
     let jurisdiction = match facts.tenants {
         None => return SendDecision::Ask(Question::Tenants),

@@ -7,6 +7,7 @@ use subtle::ConstantTimeEq;
 
 use super::base62::{decode_fixed, encode_fixed};
 use super::token::LinkKeys;
+use crate::domain::contact_change::code_from_mac;
 
 /// Binds these tags to this scheme, apart from link tokens (`innfri.link.v1`).
 const DOMAIN: &[u8] = b"innfri.purpose.v1";
@@ -23,6 +24,8 @@ pub enum Purpose {
     Unsubscribe,
     /// The cookie that carries a staff sign-in by an identity provider, over its contents.
     StaffSso,
+    /// The code that confirms a debtor's new phone number or e-mail address.
+    ContactCode,
 }
 
 impl Purpose {
@@ -30,6 +33,7 @@ impl Purpose {
         match self {
             Purpose::Unsubscribe => b"unsubscribe",
             Purpose::StaffSso => b"staff-sso",
+            Purpose::ContactCode => b"contact-code",
         }
     }
 }
@@ -67,6 +71,20 @@ impl LinkKeys {
             return false;
         };
         mac(key, purpose, data).ct_eq(&raw[1..]).into()
+    }
+
+    /// A contact change's six-digit code over `data` under the signing key, with that key's id
+    /// (kept with the change, so a rotation does not end a wait).
+    pub fn contact_code(&self, data: &str) -> (u8, String) {
+        let (id, key) = self.signing();
+        (id, code_from_mac(&mac(key, Purpose::ContactCode, data)))
+    }
+
+    /// The code [`LinkKeys::contact_code`] made under key `key_id`; `None` once that key is
+    /// no longer configured.
+    pub fn contact_code_with(&self, key_id: u8, data: &str) -> Option<String> {
+        let key = self.key(key_id)?;
+        Some(code_from_mac(&mac(key, Purpose::ContactCode, data)))
     }
 }
 
@@ -106,6 +124,22 @@ mod tests {
             k.verify(&tag).is_err(),
             "not a link token either (length and domain differ)"
         );
+    }
+
+    #[test]
+    fn a_contact_code_is_six_digits_per_data_and_key_and_outlives_a_rotation() {
+        let before = keys(&[1], 1);
+        let (id, code) = before.contact_code("cs_1/n1/+4791234567");
+        assert_eq!((id, code.len()), (1, 6));
+        assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        assert_ne!(before.contact_code("cs_1/n2/+4791234567").1, code);
+        let rotated = keys(&[1, 2], 2);
+        assert_eq!(
+            rotated.contact_code_with(id, "cs_1/n1/+4791234567"),
+            Some(code.clone())
+        );
+        assert_ne!(rotated.contact_code("cs_1/n1/+4791234567").1, code);
+        assert_eq!(keys(&[2], 2).contact_code_with(1, "cs_1/n1/+4791234567"), None);
     }
 
     #[test]

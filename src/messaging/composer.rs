@@ -76,6 +76,15 @@ impl Composer {
             ("paid", paid.as_str()),
             ("due", due.as_str()),
             ("link", link),
+            // A contact code travels in the link's place (`Template::ContactCode` has no link).
+            (
+                "code",
+                if message.template == Template::ContactCode {
+                    link
+                } else {
+                    ""
+                },
+            ),
         ];
         let family = message.template.name();
         self.outbound(message, locale, family, &args)
@@ -291,6 +300,7 @@ pub fn sms_warnings(texts: &Texts, config: &AppConfig) -> Vec<String> {
             ("account", "1503.12.34562"),
             ("number", "12"),
             ("count", "12"),
+            ("code", "123456"),
         ];
         // A journey step's texts are the journey's own (checked with the journey).
         for template in Template::ALL

@@ -18,7 +18,7 @@ use crate::domain::case::Case;
 use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::lost_send::{LookupResult, NextStep, RecoveryRules, UnknownOutcome, next_step};
 use crate::domain::message::{
-    ContactCap, Message, MessageStatus, ProviderRef, Recipient, retry_delay,
+    ContactCap, Message, MessageStatus, ProviderRef, Recipient, Template, retry_delay,
 };
 use crate::domain::send_decision::{
     CancelReason, CapSlot, HoldReason, Question, SendDecision, SendFacts, Tenants, decide,
@@ -300,6 +300,19 @@ impl WorkerCore {
 
         // The case and the opt-out as they were when the start was won (one step in the store).
         let case = start.case;
+        // A number or address changed since it was queued: it goes where the debtor is reached
+        // now, and that address's opt-out counts. (A lost send is settled as it was sent.)
+        let mut opted_out = start.opted_out;
+        if message.unknown_outcome.is_none()
+            && let Some(current) = case.as_ref().filter(|c| !c.is_erased())
+            && message.readdress(current)
+        {
+            opted_out = match &message.recipient {
+                Recipient::Sms(phone) => store.is_opted_out(phone.e164()).await?,
+                Recipient::Email(email) => store.is_email_opted_out(email.as_str()).await?,
+            };
+            tracing::info!(message_id = %message.id, to = %message.recipient.masked(), "sent where the debtor is reached now");
+        }
         // Whatever the case's state now: a message the provider already has was sent. (Nothing
         // at all is done for an erased case; the path below cancels it.)
         if message.unknown_outcome.is_some()
@@ -315,7 +328,7 @@ impl WorkerCore {
             let facts = SendFacts {
                 message: &message,
                 case: case.as_ref(),
-                opted_out: start.opted_out,
+                opted_out,
                 tenants: tenants.as_ref().map(|found| match found {
                     Some((creditor, _)) => Tenants::Configured(creditor.jurisdiction),
                     None => Tenants::Missing,
@@ -379,6 +392,10 @@ impl WorkerCore {
         // text is recognised as this message.
         let link = if message.template.has_link() {
             self.ctx.issue_message_link(&case.id, &message.id).await?
+        } else if message.template == Template::ContactCode {
+            // The code travels in the link's place; `decide` made sure a change awaits it.
+            crate::service::contact_update::code_for(&self.ctx.config.link_keys, &case)
+                .unwrap_or_default()
         } else {
             String::new()
         };
@@ -542,8 +559,12 @@ impl WorkerCore {
             .providers
             .for_message(message.recipient.channel(), &creditor);
         let linkless = (!message.template.has_link()).then(|| {
+            let code = (message.template == Template::ContactCode)
+                .then(|| crate::service::contact_update::code_for(&self.ctx.config.link_keys, case))
+                .flatten()
+                .unwrap_or_default();
             self.composer
-                .compose(message, case, &creditor, &agency, "")
+                .compose(message, case, &creditor, &agency, &code)
                 .body
         });
         let result = recovery::look_up(

@@ -7,6 +7,7 @@ pub mod agency_settings;
 pub mod amount;
 pub mod cases;
 pub mod closing;
+pub mod contact_update;
 pub mod conversation;
 pub mod delivery_reports;
 pub mod documents;

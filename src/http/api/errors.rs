@@ -153,6 +153,9 @@ impl ApiError {
                     "only_by_conversation"
                 }
                 crate::domain::message::UnfoundedReceipt::OnlyByReview => "only_by_review",
+                crate::domain::message::UnfoundedReceipt::OnlyByContactChange => {
+                    "only_by_contact_change"
+                }
             },
             ApiError::MissingApiKey => "missing_api_key",
             ApiError::InvalidApiKey => "invalid_api_key",

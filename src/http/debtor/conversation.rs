@@ -105,7 +105,7 @@ pub fn section(
 }
 
 /// Hours and minutes as the language writes them: "14.05" in Norwegian, "14:05" elsewhere.
-fn time_format(locale: Locale) -> &'static str {
+pub(super) fn time_format(locale: Locale) -> &'static str {
     if locale == Locale::Nb {
         "%H.%M"
     } else {

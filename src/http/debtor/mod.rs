@@ -2,6 +2,7 @@
 //! the page markup (`pages`), self-service requests, paying online, the identity step-up and
 //! e-mail unsubscribe.
 
+pub mod contact;
 pub mod conversation;
 pub mod documents;
 pub mod identity;
@@ -36,7 +37,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(identity::routes)
         .configure(documents::routes)
         .configure(unsubscribe::routes)
-        .configure(conversation::routes);
+        .configure(conversation::routes)
+        .configure(contact::routes);
 }
 
 /// The debtor pages' state, from the configuration.

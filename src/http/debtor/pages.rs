@@ -401,6 +401,7 @@ impl CasePage<'_> {
             }
             @if case.status != CaseStatus::Closed { (super::conversation::section(t, v, "", None, Some(super::conversation::ON_CASE_PAGE))) }
             (super::documents::section(t, l, v))
+            p { a href=(super::contact::PATH) { (t.get(l, "details-link")) } }
             (contact_block(t, l, v))
             footer {
                 p { (t.format(l, "collected-by", &[("agency", agency), ("creditor", creditor)])) }

@@ -565,3 +565,55 @@ plan-pdf-case-kid = KID of the case: {$kid}
 plan-pdf-how = Pay each instalment to the account number with the KID shown for that instalment.
 plan-pdf-col-kid = KID
 plan-pdf-total = In total: {$total}
+
+## The debtor's contact details (/case/contact), and the code that confirms a new number or address
+details-link = Change your phone number, e-mail or postal address
+details-title = Your contact details
+details-intro = This is how {$agency} reaches you. If something is wrong or has changed, you can change it here.
+details-phone = Mobile
+details-email = E-mail
+details-none = Not given
+details-address = Postal address
+details-address-saved = Saved: {$postcode} {$city}
+details-new-phone = New mobile number
+details-new-phone-hint = We send a code to the new number. The number changes when you type the code here.
+details-new-email = New e-mail address
+details-new-email-hint = We send a code to the new address. The address changes when you type the code here.
+details-send-code = Send code
+details-code-heading = Type the code
+details-code-sent = We have sent a code to {$to}. It is valid for {$minutes} minutes.
+details-code = Code (6 digits)
+details-confirm = Confirm
+details-code-again = Did the code not come? Check the number or address and send a new code.
+details-street = Street and number
+details-postcode = Postcode
+details-city = Town or city
+details-country = Country code
+details-country-hint = Two letters, for example NO for Norway or PL for Poland.
+details-save-address = Save address
+details-done-code = The code is on its way. Type it below when it arrives.
+details-done-phone = Your mobile number has been changed. We will use it from now on.
+details-done-email = Your e-mail address has been changed. We will use it from now on.
+details-done-address = Your postal address has been saved.
+error-details-phone = This does not look like a mobile number. Check it and try again.
+error-details-email = This does not look like an e-mail address. Check it and try again.
+error-details-same = This is already the number or address we use.
+error-details-too-many = You have asked for {$max} codes in the last day. You can ask for a new one after {$when}.
+error-details-code-wrong = The code is not right. You can try {$left} more times.
+error-details-code-format = The code is 6 digits.
+error-details-code-expired = The code is no longer valid. Send a new code.
+error-details-street = Write the street and number, at most 100 characters.
+error-details-postcode = Check the postcode. In Norway it is 4 digits.
+error-details-city = Write the town or city, at most 50 characters.
+error-details-country = Write the country as two letters, for example NO.
+contact-code-sms = Your code from {$agency} is {$code}. Type it on the case page to use this number. Did you not ask for it? Then you can ignore this message.
+contact-code-email-subject = Your code from {$agency}
+contact-code-email-body =
+    Hello,
+
+    Your code is {$code}. Type it on the case page within 15 minutes to get messages from {$agency} at this address.
+
+    Did you not ask for it? Then you can ignore this e-mail. Nothing changes.
+
+    Kind regards
+    {$agency}

@@ -565,3 +565,55 @@ plan-pdf-case-kid = KID for saken: {$kid}
 plan-pdf-how = Betal hvert avdrag til kontonummeret med KID-en som står på avdraget.
 plan-pdf-col-kid = KID
 plan-pdf-total = Til sammen: {$total}
+
+## The debtor's contact details (/case/contact), and the code that confirms a new number or address
+details-link = Endre telefonnummer, e-post eller postadresse
+details-title = Kontaktopplysningene dine
+details-intro = Slik når {$agency} deg. Hvis noe er feil eller har endret seg, kan du endre det her.
+details-phone = Mobil
+details-email = E-post
+details-none = Ikke oppgitt
+details-address = Postadresse
+details-address-saved = Lagret: {$postcode} {$city}
+details-new-phone = Nytt mobilnummer
+details-new-phone-hint = Vi sender en kode til det nye nummeret. Nummeret endres når du skriver inn koden her.
+details-new-email = Ny e-postadresse
+details-new-email-hint = Vi sender en kode til den nye adressen. Adressen endres når du skriver inn koden her.
+details-send-code = Send kode
+details-code-heading = Skriv inn koden
+details-code-sent = Vi har sendt en kode til {$to}. Den gjelder i {$minutes} minutter.
+details-code = Kode (6 sifre)
+details-confirm = Bekreft
+details-code-again = Kom ikke koden? Sjekk nummeret eller adressen og send en ny kode.
+details-street = Gate og nummer
+details-postcode = Postnummer
+details-city = Poststed
+details-country = Landkode
+details-country-hint = To bokstaver, for eksempel NO for Norge eller PL for Polen.
+details-save-address = Lagre adressen
+details-done-code = Koden er på vei. Skriv den inn nedenfor når den kommer.
+details-done-phone = Mobilnummeret ditt er endret. Vi bruker det fra nå av.
+details-done-email = E-postadressen din er endret. Vi bruker den fra nå av.
+details-done-address = Postadressen din er lagret.
+error-details-phone = Dette ser ikke ut som et mobilnummer. Sjekk det og prøv igjen.
+error-details-email = Dette ser ikke ut som en e-postadresse. Sjekk den og prøv igjen.
+error-details-same = Dette er allerede nummeret eller adressen vi bruker.
+error-details-too-many = Du har bedt om {$max} koder det siste døgnet. Du kan be om en ny etter {$when}.
+error-details-code-wrong = Koden er ikke riktig. Du kan prøve {$left} ganger til.
+error-details-code-format = Koden er 6 sifre.
+error-details-code-expired = Koden gjelder ikke lenger. Send en ny kode.
+error-details-street = Skriv gate og nummer, høyst 100 tegn.
+error-details-postcode = Sjekk postnummeret. I Norge har det 4 sifre.
+error-details-city = Skriv poststedet, høyst 50 tegn.
+error-details-country = Skriv landet med to bokstaver, for eksempel NO.
+contact-code-sms = Koden din fra {$agency} er {$code}. Skriv den inn på saksiden for å bruke dette nummeret. Ba du ikke om den? Da kan du se bort fra meldingen.
+contact-code-email-subject = Koden din fra {$agency}
+contact-code-email-body =
+    Hei,
+
+    Koden din er {$code}. Skriv den inn på saksiden innen 15 minutter for å få meldinger fra {$agency} på denne adressen.
+
+    Ba du ikke om den? Da kan du se bort fra denne e-posten. Ingenting endres.
+
+    Vennlig hilsen
+    {$agency}

@@ -566,3 +566,55 @@ plan-pdf-creditor = Kreditor: {$creditor}
 plan-pdf-how = Betal kvart avdrag til kontonummeret med KID-en som står ved avdraget.
 plan-pdf-title = Nedbetalingsplan
 plan-pdf-total = Til saman: {$total}
+
+## The debtor's contact details (/case/contact), and the code that confirms a new number or address
+details-link = Endre telefonnummer, e-post eller postadresse
+details-title = Kontaktopplysingane dine
+details-intro = Slik når {$agency} deg. Viss noko er feil eller har endra seg, kan du endre det her.
+details-phone = Mobil
+details-email = E-post
+details-none = Ikkje oppgitt
+details-address = Postadresse
+details-address-saved = Lagra: {$postcode} {$city}
+details-new-phone = Nytt mobilnummer
+details-new-phone-hint = Vi sender ein kode til det nye nummeret. Nummeret blir endra når du skriv inn koden her.
+details-new-email = Ny e-postadresse
+details-new-email-hint = Vi sender ein kode til den nye adressa. Adressa blir endra når du skriv inn koden her.
+details-send-code = Send kode
+details-code-heading = Skriv inn koden
+details-code-sent = Vi har sendt ein kode til {$to}. Han gjeld i {$minutes} minutt.
+details-code = Kode (6 siffer)
+details-confirm = Stadfest
+details-code-again = Kom ikkje koden? Sjekk nummeret eller adressa og send ein ny kode.
+details-street = Gate og nummer
+details-postcode = Postnummer
+details-city = Poststad
+details-country = Landkode
+details-country-hint = To bokstavar, til dømes NO for Noreg eller PL for Polen.
+details-save-address = Lagre adressa
+details-done-code = Koden er på veg. Skriv han inn nedanfor når han kjem.
+details-done-phone = Mobilnummeret ditt er endra. Vi bruker det frå no av.
+details-done-email = E-postadressa di er endra. Vi bruker henne frå no av.
+details-done-address = Postadressa di er lagra.
+error-details-phone = Dette ser ikkje ut som eit mobilnummer. Sjekk det og prøv igjen.
+error-details-email = Dette ser ikkje ut som ei e-postadresse. Sjekk henne og prøv igjen.
+error-details-same = Dette er allereie nummeret eller adressa vi bruker.
+error-details-too-many = Du har bede om {$max} kodar det siste døgeret. Du kan be om ein ny etter {$when}.
+error-details-code-wrong = Koden er ikkje rett. Du kan prøve {$left} gonger til.
+error-details-code-format = Koden er 6 siffer.
+error-details-code-expired = Koden gjeld ikkje lenger. Send ein ny kode.
+error-details-street = Skriv gate og nummer, høgst 100 teikn.
+error-details-postcode = Sjekk postnummeret. I Noreg har det 4 siffer.
+error-details-city = Skriv poststaden, høgst 50 teikn.
+error-details-country = Skriv landet med to bokstavar, til dømes NO.
+contact-code-sms = Koden din frå {$agency} er {$code}. Skriv han inn på saksida for å bruke dette nummeret. Bad du ikkje om han? Då kan du sjå bort frå meldinga.
+contact-code-email-subject = Koden din frå {$agency}
+contact-code-email-body =
+    Hei,
+
+    Koden din er {$code}. Skriv han inn på saksida innan 15 minutt for å få meldingar frå {$agency} på denne adressa.
+
+    Bad du ikkje om han? Då kan du sjå bort frå denne e-posten. Ingenting blir endra.
+
+    Venleg helsing
+    {$agency}

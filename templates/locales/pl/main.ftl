@@ -593,3 +593,55 @@ plan-pdf-creditor = Wierzyciel: {$creditor}
 plan-pdf-how = Każdą ratę wpłać na numer konta z numerem KID podanym przy tej racie.
 plan-pdf-title = Plan spłaty
 plan-pdf-total = Razem: {$total}
+
+## The debtor's contact details (/case/contact), and the code that confirms a new number or address
+details-link = Zmień numer telefonu, e-mail lub adres pocztowy
+details-title = Twoje dane kontaktowe
+details-intro = Tak {$agency} się z Tobą kontaktuje. Jeśli coś jest błędne lub się zmieniło, możesz to zmienić tutaj.
+details-phone = Telefon komórkowy
+details-email = E-mail
+details-none = Nie podano
+details-address = Adres pocztowy
+details-address-saved = Zapisano: {$postcode} {$city}
+details-new-phone = Nowy numer komórkowy
+details-new-phone-hint = Wyślemy kod na nowy numer. Numer zmieni się, gdy wpiszesz tutaj kod.
+details-new-email = Nowy adres e-mail
+details-new-email-hint = Wyślemy kod na nowy adres. Adres zmieni się, gdy wpiszesz tutaj kod.
+details-send-code = Wyślij kod
+details-code-heading = Wpisz kod
+details-code-sent = Wysłaliśmy kod na {$to}. Jest ważny przez {$minutes} minut.
+details-code = Kod (6 cyfr)
+details-confirm = Potwierdź
+details-code-again = Kod nie dotarł? Sprawdź numer lub adres i wyślij nowy kod.
+details-street = Ulica i numer
+details-postcode = Kod pocztowy
+details-city = Miejscowość
+details-country = Kod kraju
+details-country-hint = Dwie litery, na przykład NO dla Norwegii lub PL dla Polski.
+details-save-address = Zapisz adres
+details-done-code = Kod jest w drodze. Wpisz go poniżej, gdy dotrze.
+details-done-phone = Twój numer komórkowy został zmieniony. Od teraz będziemy go używać.
+details-done-email = Twój adres e-mail został zmieniony. Od teraz będziemy go używać.
+details-done-address = Twój adres pocztowy został zapisany.
+error-details-phone = To nie wygląda na numer komórkowy. Sprawdź go i spróbuj ponownie.
+error-details-email = To nie wygląda na adres e-mail. Sprawdź go i spróbuj ponownie.
+error-details-same = Tego numeru lub adresu już używamy.
+error-details-too-many = W ciągu ostatniej doby poprosiłeś o {$max} kody. Nowy możesz zamówić po {$when}.
+error-details-code-wrong = Kod jest niepoprawny. Możesz spróbować jeszcze {$left} razy.
+error-details-code-format = Kod ma 6 cyfr.
+error-details-code-expired = Kod nie jest już ważny. Wyślij nowy kod.
+error-details-street = Wpisz ulicę i numer, najwyżej 100 znaków.
+error-details-postcode = Sprawdź kod pocztowy. W Norwegii ma 4 cyfry.
+error-details-city = Wpisz miejscowość, najwyżej 50 znaków.
+error-details-country = Wpisz kraj dwiema literami, na przykład NO.
+contact-code-sms = Twój kod od {$agency}: {$code}. Wpisz go na stronie sprawy. Nie prosiłeś o kod? Zignoruj tę wiadomość.
+contact-code-email-subject = Twój kod od {$agency}
+contact-code-email-body =
+    Dzień dobry,
+
+    Twój kod to {$code}. Wpisz go na stronie sprawy w ciągu 15 minut, aby otrzymywać wiadomości od {$agency} na ten adres.
+
+    Nie prosiłeś o kod? Możesz zignorować tę wiadomość. Nic się nie zmieni.
+
+    Z poważaniem
+    {$agency}

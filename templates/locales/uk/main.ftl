@@ -600,3 +600,55 @@ plan-pdf-creditor = Кредитор: {$creditor}
 plan-pdf-how = Сплачуйте кожен внесок на номер рахунку з KID, указаним біля цього внеску.
 plan-pdf-title = План сплати
 plan-pdf-total = Разом: {$total}
+
+## The debtor's contact details (/case/contact), and the code that confirms a new number or address
+details-link = Змінити номер телефону, e-mail або поштову адресу
+details-title = Ваші контактні дані
+details-intro = Так {$agency} зв’язується з вами. Якщо щось неправильно або змінилося, ви можете змінити це тут.
+details-phone = Мобільний
+details-email = E-mail
+details-none = Не вказано
+details-address = Поштова адреса
+details-address-saved = Збережено: {$postcode} {$city}
+details-new-phone = Новий номер мобільного
+details-new-phone-hint = Ми надішлемо код на новий номер. Номер зміниться, коли ви введете код тут.
+details-new-email = Нова адреса e-mail
+details-new-email-hint = Ми надішлемо код на нову адресу. Адреса зміниться, коли ви введете код тут.
+details-send-code = Надіслати код
+details-code-heading = Введіть код
+details-code-sent = Ми надіслали код на {$to}. Він дійсний {$minutes} хвилин.
+details-code = Код (6 цифр)
+details-confirm = Підтвердити
+details-code-again = Код не прийшов? Перевірте номер або адресу й надішліть новий код.
+details-street = Вулиця й номер
+details-postcode = Поштовий індекс
+details-city = Місто або селище
+details-country = Код країни
+details-country-hint = Дві літери, наприклад NO для Норвегії або UA для України.
+details-save-address = Зберегти адресу
+details-done-code = Код уже в дорозі. Введіть його нижче, коли він прийде.
+details-done-phone = Ваш номер мобільного змінено. Відтепер ми використовуватимемо його.
+details-done-email = Вашу адресу e-mail змінено. Відтепер ми використовуватимемо її.
+details-done-address = Вашу поштову адресу збережено.
+error-details-phone = Це не схоже на номер мобільного. Перевірте його й спробуйте ще раз.
+error-details-email = Це не схоже на адресу e-mail. Перевірте її й спробуйте ще раз.
+error-details-same = Цей номер або адресу ми вже використовуємо.
+error-details-too-many = За останню добу ви попросили {$max} коди. Новий можна попросити після {$when}.
+error-details-code-wrong = Код неправильний. Ви можете спробувати ще {$left} рази.
+error-details-code-format = Код складається з 6 цифр.
+error-details-code-expired = Код більше не дійсний. Надішліть новий код.
+error-details-street = Напишіть вулицю й номер, не більше 100 символів.
+error-details-postcode = Перевірте поштовий індекс. У Норвегії він має 4 цифри.
+error-details-city = Напишіть місто або селище, не більше 50 символів.
+error-details-country = Напишіть країну двома літерами, наприклад NO.
+contact-code-sms = Ваш код від {$agency}: {$code}. Введіть його на сторінці справи. Не просили код? Не зважайте на це повідомлення.
+contact-code-email-subject = Ваш код від {$agency}
+contact-code-email-body =
+    Добрий день,
+
+    Ваш код: {$code}. Введіть його на сторінці справи протягом 15 хвилин, щоб отримувати повідомлення від {$agency} на цю адресу.
+
+    Не просили код? Не зважайте на цей лист. Нічого не зміниться.
+
+    З повагою
+    {$agency}
