@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 use super::case::Case;
-use super::event::Actor;
 use super::contact::{EmailAddress, PhoneNumber};
+use super::event::Actor;
 use super::ids::MessageId;
 use super::message::{Channel, Recipient};
 use super::text::{TextError, TextRule, agency_text};
@@ -44,7 +44,9 @@ pub struct PostalAddress {
 pub enum AddressError {
     #[error("street {0}")]
     Street(TextError),
-    #[error("postcode must be four digits in Norway, and 2 to 10 letters, digits, spaces or hyphens elsewhere")]
+    #[error(
+        "postcode must be four digits in Norway, and 2 to 10 letters, digits, spaces or hyphens elsewhere"
+    )]
     Postcode,
     #[error("city {0}")]
     City(TextError),
@@ -342,7 +344,10 @@ mod tests {
     use super::*;
 
     fn at(minute: i64) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).single().expect("time") + Duration::minutes(minute)
+        Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0)
+            .single()
+            .expect("time")
+            + Duration::minutes(minute)
     }
 
     fn phone(n: &str) -> NewContact {
@@ -371,7 +376,10 @@ mod tests {
             c.confirm("000000", code, at(1)),
             Err(ConfirmError::Wrong { left: 4 })
         );
-        assert_eq!(c.confirm("12345", code, at(1)), Err(ConfirmError::Malformed));
+        assert_eq!(
+            c.confirm("12345", code, at(1)),
+            Err(ConfirmError::Malformed)
+        );
         assert_eq!(c.confirm("123 456", code, at(2)), Ok(phone("+4791234567")));
         assert_eq!(
             c.confirm("123456", code, at(2)),
@@ -386,7 +394,10 @@ mod tests {
         started(&mut c, at(0));
         let code = |_: &PendingContactChange| Some("123456".to_owned());
         for left in (1..MAX_WRONG_CODES).rev() {
-            assert_eq!(c.confirm("000000", code, at(1)), Err(ConfirmError::Wrong { left }));
+            assert_eq!(
+                c.confirm("000000", code, at(1)),
+                Err(ConfirmError::Wrong { left })
+            );
         }
         assert_eq!(c.confirm("000000", code, at(1)), Err(ConfirmError::Expired));
         assert_eq!(
@@ -398,7 +409,10 @@ mod tests {
         let mut c = ContactChanges::default();
         started(&mut c, at(0));
         assert!(c.awaits(&phone("+4791234567").recipient(), at(14)));
-        assert_eq!(c.confirm("123456", code, at(15)), Err(ConfirmError::Expired));
+        assert_eq!(
+            c.confirm("123456", code, at(15)),
+            Err(ConfirmError::Expired)
+        );
         assert!(!c.awaits(&phone("+4791234567").recipient(), at(15)));
     }
 
@@ -452,8 +466,7 @@ mod tests {
             Err("street")
         );
         assert_eq!(
-            PostalAddress::parse("ul. Długa 5", "00-238", "Warszawa", "pl")
-                .map(|a| a.country),
+            PostalAddress::parse("ul. Długa 5", "00-238", "Warszawa", "pl").map(|a| a.country),
             Ok("PL".to_owned())
         );
         assert_eq!(

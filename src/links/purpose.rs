@@ -139,7 +139,10 @@ mod tests {
             Some(code.clone())
         );
         assert_ne!(rotated.contact_code("cs_1/n1/+4791234567").1, code);
-        assert_eq!(keys(&[2], 2).contact_code_with(1, "cs_1/n1/+4791234567"), None);
+        assert_eq!(
+            keys(&[2], 2).contact_code_with(1, "cs_1/n1/+4791234567"),
+            None
+        );
     }
 
     #[test]

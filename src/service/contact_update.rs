@@ -181,8 +181,8 @@ pub async fn confirm(
     now: DateTime<Utc>,
 ) -> Result<Case, ContactUpdateError> {
     let keys = &ctx.config.link_keys;
-    let done = retry::on_conflict::<Result<Case, ConfirmError>, ContactUpdateError, _, _>(
-        || async move {
+    let done =
+        retry::on_conflict::<Result<Case, ConfirmError>, ContactUpdateError, _, _>(|| async move {
             let mut case = changeable(ctx.store.case(case_id).await?)?;
             let id = case.id.as_str().to_owned();
             let outcome = case.contact_changes.confirm(
@@ -211,9 +211,8 @@ pub async fn confirm(
                     Attempt::Conflicted => Attempt::Conflicted,
                 },
             )
-        },
-    )
-    .await?;
+        })
+        .await?;
     let case = done
         .ok_or(ContactUpdateError::Conflict)?
         .map_err(ContactUpdateError::Confirm)?;

@@ -13,6 +13,7 @@ mod browser;
 mod case_lifecycle;
 mod config;
 mod console;
+mod contact_update;
 mod conversation;
 mod creditor_console;
 mod cross_tenant;

@@ -67,6 +67,9 @@ pub(crate) struct CaseView<'a> {
     /// Plans that broke (instalments missed in a row), oldest first; kept for the record.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     broken_plans: Vec<BrokenPlanView>,
+    /// The postal address the debtor gave on the case page (`contact.updated`), when any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    postal_address: Option<&'a crate::domain::contact_change::PostalAddress>,
     /// With `include=audit`: who did what to the case, when and why, oldest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     audit: Option<&'a [AuditEntry]>,
@@ -222,6 +225,7 @@ impl<'a> CaseView<'a> {
             requests: &c.pending,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            postal_address: c.contact_changes.postal_address.as_ref(),
             broken_plans: c
                 .broken_plans
                 .iter()

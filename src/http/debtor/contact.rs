@@ -3,8 +3,8 @@
 //! code sent to it, and a postal address; each form handed to `service::contact_update`.
 
 use actix_web::http::StatusCode;
-use chrono::{DateTime, Utc};
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use super::DebtorState;
@@ -124,8 +124,16 @@ fn body(t: &Texts, view: &DebtorView, shown: &Shown<'_>, now: DateTime<Utc>) -> 
     let case = &view.case;
     let now_pending = case.contact_changes.live(now);
     let none = t.get(l, "details-none");
-    let phone = case.debtor.phone.as_ref().map_or(none.clone(), |p| p.masked());
-    let email = case.debtor.email.as_ref().map_or(none.clone(), |e| e.masked());
+    let phone = case
+        .debtor
+        .phone
+        .as_ref()
+        .map_or(none.clone(), |p| p.masked());
+    let email = case
+        .debtor
+        .email
+        .as_ref()
+        .map_or(none.clone(), |e| e.masked());
     let address = case
         .contact_changes
         .postal_address
@@ -188,7 +196,12 @@ fn body(t: &Texts, view: &DebtorView, shown: &Shown<'_>, now: DateTime<Utc>) -> 
     }
 }
 
-fn respond(ctx: &AppContext, view: &DebtorView, status: StatusCode, shown: &Shown<'_>) -> HttpResponse {
+fn respond(
+    ctx: &AppContext,
+    view: &DebtorView,
+    status: StatusCode,
+    shown: &Shown<'_>,
+) -> HttpResponse {
     page(
         ctx,
         view,
@@ -258,7 +271,9 @@ fn refusal(
         }
         ContactUpdateError::Request(RequestError::TooManyCodes { again_at }) => {
             let local = again_at.with_timezone(&view.creditor.jurisdiction.time_zone());
-            let time = local.format(super::conversation::time_format(l)).to_string();
+            let time = local
+                .format(super::conversation::time_format(l))
+                .to_string();
             let when = t.format(
                 l,
                 "conversation-at",
@@ -267,12 +282,20 @@ fn refusal(
             let max = MAX_CODES_PER_DAY.to_string();
             (
                 on_channel,
-                t.format(l, "error-details-too-many", &[("max", &max), ("when", &when)]),
+                t.format(
+                    l,
+                    "error-details-too-many",
+                    &[("max", &max), ("when", &when)],
+                ),
             )
         }
         ContactUpdateError::Confirm(ConfirmError::Wrong { left }) => (
             Field::Code,
-            t.format(l, "error-details-code-wrong", &[("left", &left.to_string())]),
+            t.format(
+                l,
+                "error-details-code-wrong",
+                &[("left", &left.to_string())],
+            ),
         ),
         ContactUpdateError::Confirm(ConfirmError::Malformed) => {
             (Field::Code, t.get(l, "error-details-code-format"))
