@@ -589,6 +589,47 @@ async fn every_debtor_page_state_passes_axe_core_and_fits_320_px_and_200_percent
     c.goto(&app.url("/case")).await.expect("goto");
     state!("case-paid");
 
+    // The contact details page: a refused number, the code's form, a wrong code, a bad address.
+    open_case(&app, &c, "1200.00", "AX-6").await;
+    c.goto(&app.url("/case/contact")).await.expect("goto");
+    state!("contact-details");
+    submit_with(
+        &c,
+        &[("#details-phone", "22 22 22 22")],
+        "form[action='/case/contact/phone']",
+    )
+    .await;
+    state!("contact-phone-refused");
+    submit_with(
+        &c,
+        &[("#details-phone", "412 34 567")],
+        "form[action='/case/contact/phone']",
+    )
+    .await;
+    assert!(c.source().await.expect("html").contains("details-code"));
+    state!("contact-code-sent");
+    submit_with(
+        &c,
+        &[("#details-code", "1")],
+        "form[action='/case/contact/code']",
+    )
+    .await;
+    state!("contact-code-refused");
+    submit_with(
+        &c,
+        &[
+            ("#details-street", "Storgata 1"),
+            ("#details-postcode", "1"),
+        ],
+        "form[action='/case/contact/address']",
+    )
+    .await;
+    state!("contact-address-refused");
+    c.goto(&app.url("/case/contact?lang=uk"))
+        .await
+        .expect("goto");
+    state!("contact-details-uk");
+
     // The identity step-up, its wrong answer and its lockout, on a creditor that asks for it.
     let original = crate::common::example_mandate();
     let checked = crate::common::TestApp::builder()
