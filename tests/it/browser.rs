@@ -629,6 +629,10 @@ async fn every_debtor_page_state_passes_axe_core_and_fits_320_px_and_200_percent
         .await
         .expect("goto");
     state!("contact-details-uk");
+    // Back to bokmål: the language chosen holds for what the browser opens next.
+    c.goto(&app.url("/case/contact?lang=nb"))
+        .await
+        .expect("goto");
 
     // The identity step-up, its wrong answer and its lockout, on a creditor that asks for it.
     let original = crate::common::example_mandate();

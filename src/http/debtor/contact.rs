@@ -150,7 +150,7 @@ fn body(t: &Texts, view: &DebtorView, shown: &Shown<'_>, now: DateTime<Utc>) -> 
         p { (t.format(l, "details-intro", &[("agency", view.agency.name.as_str())])) }
         @if let Some(done) = shown.done { p.status role="status" { (t.get(l, done)) } }
         @if let Some((f, _)) = &shown.error { p.error role="alert" { a href={ "#" (f.id()) } { (shown.error(*f).unwrap_or_default()) } } }
-        dl {
+        dl.stacked {
             dt { (t.get(l, "details-phone")) } dd { (phone) }
             dt { (t.get(l, "details-email")) } dd { (email) }
             dt { (t.get(l, "details-address")) } dd { (address) }

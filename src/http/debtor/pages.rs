@@ -14,7 +14,7 @@ use crate::domain::self_service::{can_defer, effective_due_date, plan_month_rang
 use crate::i18n::Texts;
 
 /// Bumped whenever `templates/static/app.css` changes, so browsers may cache it for a year.
-pub const CSS_PATH: &str = "/static/app.v4.css";
+pub const CSS_PATH: &str = "/static/app.v5.css";
 
 /// The accessibility statement, linked from every page.
 pub const ACCESSIBILITY_PATH: &str = "/accessibility";
