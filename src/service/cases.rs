@@ -426,9 +426,10 @@ pub async fn upsert(
     now: DateTime<Utc>,
 ) -> Result<Upserted, IntakeError> {
     let upserted = upsert_case(ctx, agency, input, now).await?;
-    // The journey follows what changed: a new case gets its first step queued, a new due date
-    // moves the queued one. A failure here leaves the case taken; the next change plans again.
-    if let Upserted::Created(case) | Upserted::Updated(case) = &upserted
+    // The journey follows what changed: a new due date moves the queued step (a new case had
+    // its first step planned before its insert). A failure here leaves the case taken; the next
+    // change plans again.
+    if let Upserted::Updated(case) = &upserted
         && let Err(e) = super::journey::sync(ctx, &case.id, now).await
     {
         tracing::warn!(case = %case.id, error = %e, "could not plan the case's journey");
@@ -470,8 +471,18 @@ async fn upsert_case(
         case.identity = identity.clone();
         case.journey =
             JourneyProgress::resume_after(&creditor.journey, notices.clone().unwrap_or_default());
+        // The first step is planned on the case before it is written: one write, not two.
+        let planned = super::journey::plan_new(&creditor, &mut case, now);
         if ctx.store.insert_case(&case).await? == CaseInsert::Created {
             tracing::info!(case = %case.id, %agency, "case created");
+            let queued = match &planned {
+                Some(plan) => super::journey::queue_planned(ctx, plan).await,
+                None => super::journey::sync(ctx, &case.id, now).await.map(|_| ()),
+            };
+            // A failure here leaves the case taken; the next change of the case plans again.
+            if let Err(e) = queued {
+                tracing::warn!(case = %case.id, error = %e, "could not queue the case's first step");
+            }
             return Ok(Upserted::Created(case));
         }
         // Another request created it a moment ago: fall through to the update.

@@ -163,6 +163,27 @@ async fn apply(ctx: &AppContext, plan: &Replan) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The journey of a case not yet written, planned on the case itself so that intake writes a
+/// new case once (with its first step queued) instead of writing it and then planning it.
+pub struct NewCasePlan(Replan);
+
+/// Plans a new `case`'s journey before it is inserted; `None` when the plan has events to
+/// write with it (a journey that needs a person at once): then [`sync`] after the insert.
+pub fn plan_new(creditor: &Creditor, case: &mut Case, now: DateTime<Utc>) -> Option<NewCasePlan> {
+    let mut planned = case.clone();
+    let plan = replan(creditor, &mut planned, now);
+    if !plan.events.is_empty() {
+        return None;
+    }
+    *case = planned;
+    Some(NewCasePlan(plan))
+}
+
+/// Queues what [`plan_new`] planned, once the case is written (so the worker finds it).
+pub async fn queue_planned(ctx: &AppContext, plan: &NewCasePlan) -> Result<(), StoreError> {
+    apply(ctx, &plan.0).await
+}
+
 /// Plans the journey of case `id` after a change (intake, payment, dispute, deferral, plan,
 /// review, closing): queues its next step, moves it to a new day, or cancels it while the
 /// case waits or after it stopped. Safe to call any number of times. `None` when the case is

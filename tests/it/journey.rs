@@ -112,6 +112,15 @@ async fn event_types(app: &TestApp) -> Vec<String> {
 async fn a_case_follows_its_journey_and_each_fee_is_added_once_when_sent(backend: Backend) {
     let (app, clock) = journey_app(backend).await;
     let id = create(&app, "J-1", None).await;
+    let taken = app.stored_case(&id).await;
+    assert!(
+        taken.journey.queued.is_some(),
+        "the first step is on the case"
+    );
+    assert_eq!(
+        taken.version, 0,
+        "intake writes a new case once, its first step planned before the insert"
+    );
     // The nudge, by SMS, at the opening of the contact hours three days after the due date.
     let nudge_at = Utc
         .with_ymd_and_hms(2026, 3, 5, 7, 0, 0)
