@@ -483,6 +483,7 @@ async fn upsert_case(
             if let Err(e) = queued {
                 tracing::warn!(case = %case.id, error = %e, "could not queue the case's first step");
             }
+            super::overview::count_now(ctx, &case, crate::store::Tally::CasesOpened, now).await;
             return Ok(Upserted::Created(case));
         }
         // Another request created it a moment ago: fall through to the update.

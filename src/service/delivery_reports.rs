@@ -83,7 +83,11 @@ pub async fn settle_failure(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let mut fallback = None;
-    if contact_invalid && let Some(case) = ctx.store.case(&message.case_id).await? {
+    let case = ctx.store.case(&message.case_id).await?;
+    if let Some(case) = &case {
+        super::overview::count_now(ctx, case, crate::store::Tally::MessagesFailed, now).await;
+    }
+    if contact_invalid && let Some(case) = case {
         let allowed = ctx
             .creditor(&case.creditor_id)
             .await?

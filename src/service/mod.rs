@@ -19,6 +19,7 @@ pub mod journey_config;
 pub mod journey_stats;
 pub mod mandates;
 pub mod messages;
+pub mod overview;
 pub mod owed;
 pub mod payments;
 pub mod plan_followup;

@@ -296,6 +296,12 @@ pub async fn apply_once_by(
                     Template::PaymentReceipt
                 };
                 crate::service::receipts::queue_receipt(ctx, &case, receipt, now).await;
+                super::overview::count_payment(ctx, &case, incoming.amount, incoming.booked_on)
+                    .await;
+                if result.paid_in_full {
+                    super::overview::count_now(ctx, &case, crate::store::Tally::CasesPaid, now)
+                        .await;
+                }
                 // Paid in full stops the journey (its queued step is cancelled).
                 crate::service::journey::follow(ctx, &case.id, now).await;
                 tracing::info!(case = %case.id, amount = %incoming.amount, paid = result.paid_in_full, "payment applied");

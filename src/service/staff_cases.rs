@@ -84,7 +84,7 @@ fn parse_cursor(text: &str) -> Option<(usize, usize)> {
 }
 
 /// The agencies whose cases the scope may see.
-async fn agencies_in_scope(
+pub(crate) async fn agencies_in_scope(
     ctx: &AppContext,
     scope: &StaffScope,
 ) -> Result<Vec<AgencyId>, StoreError> {

@@ -19,6 +19,7 @@ mod payments;
 mod pseudonym;
 mod redis;
 mod staff;
+mod tallies;
 mod tenants;
 mod webhooks;
 
@@ -38,6 +39,7 @@ pub use self::payments::PaymentStore;
 pub use self::pseudonym::{PseudonymKeyError, Pseudonyms};
 pub use self::redis::{DEFAULT_QUEUE_SHARDS, RedisOptions, RedisStore, RedisTarget, RedisTimeouts};
 pub use self::staff::StaffStore;
+pub use self::tallies::{Tally, TallyStore, tally_scope};
 pub use self::tenants::{ApiKeyRecord, TenantStore};
 pub use self::webhooks::WebhookStore;
 
@@ -75,6 +77,7 @@ pub trait Store:
     + IdempotencyStore
     + TenantStore
     + StaffStore
+    + TallyStore
     + Health
 {
 }
@@ -89,6 +92,7 @@ impl<
         + IdempotencyStore
         + TenantStore
         + StaffStore
+        + TallyStore
         + Health,
 > Store for T
 {

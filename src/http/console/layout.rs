@@ -33,6 +33,8 @@ pub fn page(title: &str, user: Option<(&StaffUser, &str)>, body: Markup) -> Mark
                     a href="/console/cases" { strong { "innfri console" } }
                     @if let Some((user, csrf)) = user {
                         nav aria-label="Console" {
+                            a href="/console/overview" { "Overview" }
+                            " "
                             a href="/console/cases" { "Cases" }
                             " "
                             a href="/console/reviews" { "Review queue" }

@@ -8,6 +8,7 @@ mod cases;
 mod inbox;
 mod journey_editor;
 mod layout;
+mod overview;
 mod preview;
 mod settings;
 mod sso;
@@ -63,6 +64,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(cases::routes)
         .configure(inbox::routes)
         .configure(journey_editor::routes)
+        .configure(overview::routes)
         .configure(preview::routes)
         .configure(settings::routes)
         .configure(sso::routes);

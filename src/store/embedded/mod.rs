@@ -19,6 +19,7 @@ mod messages;
 mod payments;
 mod staff;
 mod tables;
+mod tallies;
 mod tenants;
 mod webhooks;
 
@@ -106,6 +107,8 @@ struct Inner {
     login_failures: Table<String, LoginFailures>,
     /// The access log, as one growing list (under the key "all").
     access_log: Lists<String, AccessEntry>,
+    /// The overview's day counts by "agency tally scope day" (`store::tallies`).
+    tallies: Table<String, i64>,
     /// An erasure ended: the next commit rewrites the file, so the erased data's old bytes
     /// do not stay in pages the file freed.
     rewrite_due: bool,
@@ -345,7 +348,7 @@ impl Inner {
     }
 
     /// Every collection the file holds, by its table's name (the names are the file format).
-    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 36] {
+    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 37] {
         [
             ("cases", &mut self.cases),
             ("case_refs", &mut self.case_refs),
@@ -383,6 +386,7 @@ impl Inner {
             ("staff_sessions", &mut self.staff_sessions),
             ("login_failures", &mut self.login_failures),
             ("access_log", &mut self.access_log),
+            ("tallies", &mut self.tallies),
         ]
     }
 

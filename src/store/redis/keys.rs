@@ -235,6 +235,21 @@ impl Keys {
 
     // The outbox.
 
+    /// The overview's day counts of `tally` for the agency or one of its creditors.
+    pub(super) fn tally(
+        &self,
+        agency: &AgencyId,
+        tally: crate::store::Tally,
+        creditor: Option<&CreditorId>,
+    ) -> String {
+        format!(
+            "{}:tally:{}:{}:{}",
+            self.ns,
+            agency_tag(agency),
+            tally.name(),
+            crate::store::tally_scope(creditor)
+        )
+    }
     /// One Redis stream per agency: its entry ids are the event cursors.
     pub(super) fn events(&self, agency: &AgencyId) -> String {
         format!("{}:events:{}", self.ns, agency_tag(agency))

@@ -17,6 +17,7 @@ mod migrate;
 mod payments;
 mod scripts;
 mod staff;
+mod tallies;
 mod tenants;
 mod webhooks;
 
