@@ -39,9 +39,21 @@ pub async fn count_now(ctx: &AppContext, case: &Case, tally: Tally, now: DateTim
 }
 
 /// A payment counted as money collected (in NOK only: the chart has one unit).
-pub async fn count_payment(ctx: &AppContext, case: &Case, amount: crate::domain::money::Money, booked_on: NaiveDate) {
+pub async fn count_payment(
+    ctx: &AppContext,
+    case: &Case,
+    amount: crate::domain::money::Money,
+    booked_on: NaiveDate,
+) {
     if amount.currency() == Currency::NOK && amount.minor_units() > 0 {
-        count(ctx, case, Tally::CollectedNok, booked_on, amount.minor_units()).await;
+        count(
+            ctx,
+            case,
+            Tally::CollectedNok,
+            booked_on,
+            amount.minor_units(),
+        )
+        .await;
     }
 }
 
@@ -104,7 +116,10 @@ pub async fn overview(
             (Tally::CasesOpened, &mut out.opened),
             (Tally::MessagesFailed, &mut out.failed),
         ] {
-            let counts = ctx.store.tallies(agency, creditor, tally, &out.days).await?;
+            let counts = ctx
+                .store
+                .tallies(agency, creditor, tally, &out.days)
+                .await?;
             for (sum, n) in into.iter_mut().zip(counts) {
                 *sum += n;
             }
@@ -113,7 +128,10 @@ pub async fn overview(
         loop {
             let batch = ctx.store.agency_cases(agency, position, BATCH).await?;
             position += batch.len();
-            for case in batch.iter().filter(|c| user.scope.sees_case(&c.agency_id, &c.creditor_id)) {
+            for case in batch
+                .iter()
+                .filter(|c| user.scope.sees_case(&c.agency_id, &c.creditor_id))
+            {
                 match case.status {
                     CaseStatus::Open => out.open += 1,
                     CaseStatus::Disputed => out.disputed += 1,

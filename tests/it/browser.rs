@@ -765,6 +765,8 @@ async fn console_pages_pass_axe_core_and_fit_a_phone() {
     check(&c, &axe, "console-case", &mut problems).await;
     c.goto(&app.url("/console/reviews")).await.expect("goto");
     check(&c, &axe, "console-reviews", &mut problems).await;
+    c.goto(&app.url("/console/overview")).await.expect("goto");
+    check(&c, &axe, "console-overview", &mut problems).await;
     assert!(problems.is_empty(), "{problems:#?}");
 }
 

@@ -38,6 +38,7 @@ mod metrics;
 mod online_payments;
 mod openapi;
 mod opt_out;
+mod overview;
 mod plan_followup;
 mod plan_reminders;
 mod privacy;

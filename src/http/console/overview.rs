@@ -50,7 +50,13 @@ pub fn bars(values: &[i64]) -> String {
     out
 }
 
-fn chart(id: &str, title: &str, days: &[NaiveDate], values: &[i64], shown: impl Fn(i64) -> String) -> Markup {
+fn chart(
+    id: &str,
+    title: &str,
+    days: &[NaiveDate],
+    values: &[i64],
+    shown: impl Fn(i64) -> String,
+) -> Markup {
     let total: i64 = values.iter().sum();
     let peak = values.iter().copied().max().unwrap_or(0);
     let label = format!(
@@ -83,7 +89,8 @@ fn chart(id: &str, title: &str, days: &[NaiveDate], values: &[i64], shown: impl 
 }
 
 fn body(o: &Overview) -> Markup {
-    let kroner = |ore: i64| Money::from_minor(ore, Currency::NOK).format(crate::domain::locale::Locale::En);
+    let kroner =
+        |ore: i64| Money::from_minor(ore, Currency::NOK).format(crate::domain::locale::Locale::En);
     let count = |n: i64| n.to_string();
     html! {
         h1 { "Overview" }
@@ -112,7 +119,11 @@ async fn show(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
     };
     page_response(
         StatusCode::OK,
-        page("Overview", Some((&user, &session.csrf_token)), body(&figures)),
+        page(
+            "Overview",
+            Some((&user, &session.csrf_token)),
+            body(&figures),
+        ),
     )
 }
 

@@ -24,7 +24,11 @@ impl TallyStore for RedisStore {
             .atomic()
             .hincr(self.keys.tally(agency, tally, None), &field, amount)
             .ignore()
-            .hincr(self.keys.tally(agency, tally, Some(creditor)), &field, amount)
+            .hincr(
+                self.keys.tally(agency, tally, Some(creditor)),
+                &field,
+                amount,
+            )
             .ignore()
             .query_async(&mut self.conn())
             .await
