@@ -352,10 +352,14 @@ impl Message {
     /// Sends a message to the debtor where the debtor is reached now on its channel, when the
     /// number or address changed after it was queued (the debtor's confirmed change or the
     /// agency's update): a reminder queued weeks ahead must not go to a number given up. A
-    /// contact code keeps the new address it proves; a channel left without an address keeps
-    /// the old one (the send decides). Whether it changed.
+    /// channel left without an address keeps the old one. Whether it changed.
     pub fn readdress(&mut self, case: &Case) -> bool {
-        if self.template == Template::ContactCode {
+        // A contact code proves its new address; an opt-in confirmation answers the number
+        // that texted START, whatever the case's number is.
+        if matches!(
+            self.template,
+            Template::ContactCode | Template::OptInConfirmation
+        ) {
             return false;
         }
         match case.contact_on(self.recipient.channel()) {
@@ -440,6 +444,49 @@ pub fn retry_delay(attempt: u32) -> chrono::Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_follows_the_case_to_its_new_number_but_a_code_or_an_opt_in_answer_does_not() {
+        let mut case = crate::domain::case::tests::sample_case();
+        let old = PhoneNumber::parse("+4798765432").expect("phone");
+        case.debtor.phone = Some(PhoneNumber::parse("+4741234567").expect("phone"));
+        let now = chrono::Utc::now();
+        let queued = |template| {
+            Message::schedule(
+                case.id.clone(),
+                case.agency_id.clone(),
+                Recipient::Sms(old.clone()),
+                template,
+                now,
+                now,
+            )
+        };
+        let mut reminder = queued(Template::Reminder);
+        assert!(reminder.readdress(&case));
+        assert_eq!(
+            reminder.recipient,
+            Recipient::Sms(case.debtor.phone.clone().expect("phone"))
+        );
+        assert!(!reminder.readdress(&case), "once there, nothing changes");
+        for template in [Template::ContactCode, Template::OptInConfirmation] {
+            let mut kept = queued(template);
+            assert!(!kept.readdress(&case));
+            assert_eq!(kept.recipient, Recipient::Sms(old.clone()));
+        }
+        case.debtor.email = None;
+        let mut email = Message::schedule(
+            case.id.clone(),
+            case.agency_id.clone(),
+            Recipient::Email(EmailAddress::parse("ola@example.no").expect("email")),
+            Template::Reminder,
+            now,
+            now,
+        );
+        assert!(
+            !email.readdress(&case),
+            "a channel without an address keeps the old one"
+        );
+    }
 
     #[test]
     fn retry_delay_doubles_and_is_capped_at_an_hour() {

@@ -311,6 +311,9 @@ impl WorkerCore {
                 Recipient::Sms(phone) => store.is_opted_out(phone.e164()).await?,
                 Recipient::Email(email) => store.is_email_opted_out(email.as_str()).await?,
             };
+            // Written before the send, so a retry after a crash asks the provider about (and
+            // settles) the address actually sent to, never the one given up.
+            store.save_leased_message(&message).await?;
             tracing::info!(message_id = %message.id, to = %message.recipient.masked(), "sent where the debtor is reached now");
         }
         // Whatever the case's state now: a message the provider already has was sent. (Nothing
@@ -393,9 +396,17 @@ impl WorkerCore {
         let link = if message.template.has_link() {
             self.ctx.issue_message_link(&case.id, &message.id).await?
         } else if message.template == Template::ContactCode {
-            // The code travels in the link's place; `decide` made sure a change awaits it.
-            crate::service::contact_update::code_for(&self.ctx.config.link_keys, &case)
-                .unwrap_or_default()
+            // The code travels in the link's place; `decide` made sure a change awaits it, so
+            // none only when its key was retired meanwhile: then no code can confirm it.
+            match crate::service::contact_update::code_for(&self.ctx.config.link_keys, &case) {
+                Some(code) => code,
+                None => {
+                    let reason = CancelReason::CodeNotAwaited;
+                    message.status = reason.status();
+                    message.last_error = Some(reason.note().to_owned());
+                    return store.save_leased_message(&message).await;
+                }
+            }
         } else {
             String::new()
         };

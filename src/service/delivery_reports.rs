@@ -8,7 +8,7 @@ use crate::context::AppContext;
 use crate::domain::case::Debtor;
 use crate::domain::delivery_report::Outcome;
 use crate::domain::event::{Event, EventKind};
-use crate::domain::message::{Message, MessageStatus, Recipient};
+use crate::domain::message::{Message, MessageStatus, Recipient, Template};
 use crate::store::StoreError;
 
 /// Records a provider's report on one of our messages. Each message moves to a final state
@@ -82,6 +82,9 @@ pub async fn settle_failure(
     contact_invalid: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    // A contact code that cannot reach the address the debtor typed says nothing about the
+    // case's own contact, and goes nowhere else.
+    let contact_invalid = contact_invalid && message.template != Template::ContactCode;
     let mut fallback = None;
     let case = ctx.store.case(&message.case_id).await?;
     if let Some(case) = &case {
