@@ -38,3 +38,5 @@ pub mod sms_segments;
 pub mod staff;
 pub mod staff_sso;
 pub mod text;
+pub mod webhook_endpoint;
+pub mod webhook_secret;

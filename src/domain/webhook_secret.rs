@@ -1,12 +1,14 @@
-//! Standard Webhooks v1 signatures: `webhook-id`, `webhook-timestamp` and
-//! `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`, keyed with the
-//! base64-decoded part of the endpoint secret after `whsec_`.
+//! A webhook endpoint's signing secret and the Standard Webhooks v1 signatures it makes:
+//! `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256 of
+//! "{id}.{timestamp}.{body}">`, keyed with the base64-decoded part of the secret after `whsec_`.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
+use rand::RngCore;
 use secrecy::{ExposeSecret, SecretBox};
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 
 /// An endpoint's signing secret, kept as raw bytes that never print.
 pub struct WebhookSecret(SecretBox<[u8]>);
@@ -30,6 +32,19 @@ impl WebhookSecret {
             return Err(SecretError::Malformed);
         }
         Ok(WebhookSecret(SecretBox::new(bytes.into_boxed_slice())))
+    }
+
+    /// A new secret of 32 random bytes from the operating system.
+    pub fn generate() -> WebhookSecret {
+        let mut bytes = vec![0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        WebhookSecret(SecretBox::new(bytes.into_boxed_slice()))
+    }
+
+    /// The secret as the receiver configures it (`whsec_…`): shown to an admin once, and kept
+    /// in the store's value (never in a key name, never logged).
+    pub fn reveal(&self) -> String {
+        format!("whsec_{}", STANDARD.encode(self.0.expose_secret()))
     }
 
     /// The `webhook-signature` header value for one delivery attempt.
@@ -60,7 +75,7 @@ impl WebhookSecret {
             .any(|candidate| {
                 STANDARD
                     .decode(candidate)
-                    .is_ok_and(|given| crate::links::constant_time_eq(&given, &expected))
+                    .is_ok_and(|given| bool::from(given.as_slice().ct_eq(&expected)))
             })
     }
 }
@@ -68,6 +83,21 @@ impl WebhookSecret {
 impl Clone for WebhookSecret {
     fn clone(&self) -> WebhookSecret {
         WebhookSecret(SecretBox::new(self.0.expose_secret().into()))
+    }
+}
+
+impl serde::Serialize for WebhookSecret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.reveal())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSecret {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<WebhookSecret, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        WebhookSecret::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -120,5 +150,21 @@ mod tests {
         assert!(WebhookSecret::parse("whsec_c2hvcnQ=").is_err());
         let secret = WebhookSecret::parse(SECRET).expect("secret");
         assert!(!format!("{secret:?}").contains("MfKQ"));
+    }
+
+    #[test]
+    fn a_generated_secret_is_new_each_time_and_reads_back_as_itself() {
+        let one = WebhookSecret::generate();
+        let two = WebhookSecret::generate();
+        assert_ne!(one.reveal(), two.reveal());
+        let again = WebhookSecret::parse(&one.reveal()).expect("parses");
+        assert_eq!(
+            again.sign(ID, TIMESTAMP, BODY),
+            one.sign(ID, TIMESTAMP, BODY)
+        );
+        let json = serde_json::to_string(&one).expect("json");
+        let back: WebhookSecret = serde_json::from_str(&json).expect("back");
+        assert_eq!(back.reveal(), one.reveal());
+        assert!(serde_json::from_str::<WebhookSecret>("\"whsec_c2hvcnQ=\"").is_err());
     }
 }

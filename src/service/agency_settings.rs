@@ -1,6 +1,6 @@
 //! An agency admin's settings in the console: API keys (issued and shown once, revoked), the
 //! agency's staff users (invited, invited again, disabled), where webhook delivery stands (and a
-//! replay), and a CSV import by upload. Each calls the use case the command line calls; only an
+//! replay; the endpoint itself is `webhook_settings`), and a CSV import by upload. Each calls the use case the command line calls; only an
 //! admin of the agency may, and every change is in the access log under the admin's id.
 
 use chrono::{DateTime, Utc};
@@ -9,11 +9,13 @@ use super::agencies;
 use super::import::{self, ImportError, ImportReport};
 use super::staff::{self, Invited, StaffError};
 use super::webhook_replay::{self, ReplayError};
+use super::webhook_settings;
 use crate::context::AppContext;
 use crate::domain::creditor::Agency;
 use crate::domain::event::{DeliveryState, EventCursor};
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::staff::{AccessEntry, AccessKind, Role, StaffScope, StaffUser, StaffUserId};
+use crate::domain::webhook_endpoint::{SigningSecret, UrlError};
 use crate::store::{ApiKeyRecord, StoreError};
 use crate::tenants::TenantError;
 
@@ -40,6 +42,12 @@ pub enum SettingsError {
     Import(#[from] ImportError),
     #[error("webhook: {0}")]
     Replay(ReplayError),
+    #[error("url: {0}")]
+    Url(UrlError),
+    #[error("url: names an address inside our own network; give your receiver's public address")]
+    PrivateAddress,
+    #[error("webhook: no endpoint is set; set its address first")]
+    NoEndpoint,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -70,8 +78,17 @@ pub struct AgencySettings {
     pub keys: Vec<ApiKeyRecord>,
     /// The agency's users, by address.
     pub users: Vec<StaffUser>,
-    /// The endpoint's address and where delivery stands; `None` when the agency pulls events.
-    pub webhook: Option<(String, DeliveryState)>,
+    /// The endpoint and where delivery stands; `None` when the agency pulls events.
+    pub webhook: Option<WebhookOverview>,
+}
+
+/// The webhook endpoint as the settings screen shows it: never a secret, only their dates.
+#[derive(Debug, Clone)]
+pub struct WebhookOverview {
+    pub url: String,
+    pub state: DeliveryState,
+    /// When each secret that signs now was made and when it stops (`None`: current).
+    pub secrets: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
 }
 
 /// The agency `user` administers.
@@ -85,7 +102,7 @@ pub fn admin_of(user: &StaffUser) -> Result<&AgencyId, SettingsError> {
     }
 }
 
-async fn logged(
+pub(super) async fn logged(
     ctx: &AppContext,
     user: &StaffUser,
     change: String,
@@ -108,11 +125,19 @@ pub async fn settings(ctx: &AppContext, user: &StaffUser) -> Result<AgencySettin
     keys.sort_by_key(|k| k.created_at);
     let mut users = agency_users(ctx, id).await?;
     users.sort_by(|a, b| a.email.as_str().cmp(b.email.as_str()));
-    let webhook = match ctx.config.webhooks.get(id) {
-        Some(endpoint) => Some((
-            endpoint.url.to_string(),
-            ctx.store.delivery_state(id).await?,
-        )),
+    let setting = webhook_settings::in_force(ctx, id).await?;
+    let now = ctx.clock.now();
+    let webhook = match &setting.url {
+        Some(url) => Some(WebhookOverview {
+            url: url.to_string(),
+            state: ctx.store.delivery_state(id).await?,
+            secrets: setting
+                .secrets
+                .iter()
+                .filter(|s| s.retires_at.is_none_or(|at| now < at))
+                .map(|s: &SigningSecret| (s.created_at, s.retires_at))
+                .collect(),
+        }),
         None => None,
     };
     Ok(AgencySettings {

@@ -38,3 +38,4 @@ pub mod staff_login;
 pub mod staff_sso;
 pub mod unsubscribe;
 pub mod webhook_replay;
+pub mod webhook_settings;

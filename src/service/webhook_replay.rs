@@ -21,7 +21,11 @@ pub async fn replay_from(
     agency: &AgencyId,
     after: Option<EventCursor>,
 ) -> Result<DeliveryState, ReplayError> {
-    if !ctx.config.webhooks.contains_key(agency) {
+    if super::webhook_settings::in_force(ctx, agency)
+        .await?
+        .url
+        .is_none()
+    {
         return Err(ReplayError::NoEndpoint);
     }
     let state = DeliveryState {

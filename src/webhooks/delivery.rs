@@ -10,11 +10,12 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use tokio::sync::watch;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::clock::SharedClock;
 use crate::domain::event::DeliveryState;
 use crate::domain::ids::AgencyId;
+use crate::domain::webhook_endpoint::WebhookSetting;
 use crate::store::{OutageLog, SharedStore, StoreError};
 use crate::webhooks::WebhookEndpoint;
 use crate::webhooks::destination::{
@@ -26,12 +27,13 @@ const BACKOFF_SECONDS: [i64; 7] = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000]
 /// About four days of trying before the endpoint is disabled.
 const MAX_FAILURES: u32 = 14;
 
-/// Takes the store, the clock and the endpoints rather than the whole context: delivery is a
-/// role of its own that needs no more (and `webhooks` stays below the context).
+/// Takes the store, the clock and the configured endpoints rather than the whole context:
+/// delivery is a role of its own that needs no more (and `webhooks` stays below the context).
 pub struct Deliverer {
     store: SharedStore,
     clock: SharedClock,
-    endpoints: HashMap<AgencyId, WebhookEndpoint>,
+    /// From `agencies.toml`; an endpoint an admin saved in the store wins over these.
+    configured: HashMap<AgencyId, WebhookEndpoint>,
     http: reqwest::Client,
     allow_private: bool,
 }
@@ -103,19 +105,33 @@ impl Deliverer {
         Ok(Deliverer {
             store,
             clock,
-            endpoints,
+            configured: endpoints,
             http,
             allow_private,
         })
     }
 
     /// One pass over every agency with an endpoint; returns how many events were delivered.
+    /// The endpoints are read on each pass, so an admin's change holds from the next second.
     pub async fn deliver_once(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let mut agencies: BTreeSet<AgencyId> = self.configured.keys().cloned().collect();
+        agencies.extend(self.store.agencies().await?.into_iter().map(|a| a.id));
         let mut delivered = 0;
-        for (agency, endpoint) in &self.endpoints {
-            delivered += self.deliver_agency(agency, endpoint, now).await?;
+        for agency in &agencies {
+            let setting = self.setting(agency).await?;
+            if setting.url.is_some() && !setting.secrets.is_empty() {
+                delivered += self.deliver_agency(agency, &setting, now).await?;
+            }
         }
         Ok(delivered)
+    }
+
+    /// The endpoint in force for `agency`: the one an admin saved, else the configured one.
+    pub async fn setting(&self, agency: &AgencyId) -> Result<WebhookSetting, StoreError> {
+        Ok(match self.store.webhook_setting(agency).await? {
+            Some(saved) => saved,
+            None => configured_setting(self.configured.get(agency)),
+        })
     }
 
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
@@ -134,14 +150,14 @@ impl Deliverer {
 
     /// Whether the URL names an internal address literally. Names are judged by the client's
     /// resolver when it connects (see [`PublicOnly`]), literal addresses here.
-    fn literal_refused(&self, endpoint: &WebhookEndpoint) -> bool {
-        !self.allow_private && literal_address(&endpoint.url).is_some_and(|ip| !is_public(ip))
+    fn literal_refused(&self, url: &url::Url) -> bool {
+        !self.allow_private && literal_address(url).is_some_and(|ip| !is_public(ip))
     }
 
     async fn deliver_agency(
         &self,
         agency: &AgencyId,
-        endpoint: &WebhookEndpoint,
+        endpoint: &WebhookSetting,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
         let store = &self.store;
@@ -152,15 +168,18 @@ impl Deliverer {
         let events = store
             .events_after(agency, state.cursor.as_deref(), 100)
             .await?;
+        let Some(url) = endpoint.url.as_ref().map(|u| u.url()) else {
+            return Ok(0);
+        };
         let mut delivered = 0;
         for (cursor, event) in events {
-            let attempt = if self.literal_refused(endpoint) {
+            let attempt = if self.literal_refused(url) {
                 Attempt::Failed {
                     reason: REFUSED.into(),
                     retry_after: None,
                 }
             } else {
-                self.post(endpoint, &event, now).await
+                self.post(url, endpoint, &event, now).await
             };
             let outcome = match &attempt {
                 Attempt::Delivered => "delivered",
@@ -212,7 +231,8 @@ impl Deliverer {
 
     async fn post(
         &self,
-        endpoint: &WebhookEndpoint,
+        url: &url::Url,
+        endpoint: &WebhookSetting,
         event: &crate::domain::event::Event,
         now: DateTime<Utc>,
     ) -> Attempt {
@@ -223,10 +243,16 @@ impl Deliverer {
         })
         .to_string();
         let timestamp = now.timestamp();
-        let signature = endpoint.secret.sign(&event.id, timestamp, body.as_bytes());
+        // During a rotation every secret still in force signs, space-separated, current first.
+        let signature = endpoint
+            .signing_at(now)
+            .iter()
+            .map(|secret| secret.sign(&event.id, timestamp, body.as_bytes()))
+            .collect::<Vec<_>>()
+            .join(" ");
         let response = self
             .http
-            .post(endpoint.url.clone())
+            .post(url.clone())
             .header("content-type", "application/json")
             .header("webhook-id", &event.id)
             .header("webhook-timestamp", timestamp.to_string())
@@ -256,4 +282,12 @@ impl Deliverer {
             },
         }
     }
+}
+
+/// A configured endpoint (or none) as a setting, before any admin changed it.
+pub fn configured_setting(configured: Option<&WebhookEndpoint>) -> WebhookSetting {
+    WebhookSetting::continuing(
+        configured.map(|e| (e.url.clone(), e.secret.clone())),
+        DateTime::UNIX_EPOCH,
+    )
 }

@@ -2,11 +2,14 @@
 
 pub mod delivery;
 pub mod destination;
-pub mod signing;
 
-/// Where and how an agency's events are delivered.
+use crate::domain::webhook_endpoint::WebhookUrl;
+use crate::domain::webhook_secret::WebhookSecret;
+
+/// Where and how an agency's events are delivered, as `agencies.toml` configures it (until an
+/// admin changes it in the console: `domain::webhook_endpoint`).
 #[derive(Debug, Clone)]
 pub struct WebhookEndpoint {
-    pub url: reqwest::Url,
-    pub secret: signing::WebhookSecret,
+    pub url: WebhookUrl,
+    pub secret: WebhookSecret,
 }

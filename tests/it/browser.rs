@@ -723,9 +723,10 @@ async fn console_pages_pass_axe_core_and_fit_a_phone() {
     let axe = axe_source();
     let app = crate::common::TestApp::builder().start().await;
     let case = app.new_case("CONSOLE-AX-1").await;
+    // An admin: the handler's screens and the agency's settings too.
     let scope = StaffScope::Agency {
         agency: AgencyId::parse("agency-a").expect("id"),
-        role: Role::Handler,
+        role: Role::Admin,
     };
     let (user, password) = innfri::service::staff::demo_user(
         &app.ctx,
@@ -767,6 +768,21 @@ async fn console_pages_pass_axe_core_and_fit_a_phone() {
     check(&c, &axe, "console-reviews", &mut problems).await;
     c.goto(&app.url("/console/overview")).await.expect("goto");
     check(&c, &axe, "console-overview", &mut problems).await;
+    // A webhook endpoint in the middle of a rotation: two secrets sign.
+    let now = app.ctx.clock.now();
+    innfri::service::webhook_settings::point_to(
+        &app.ctx,
+        &user,
+        "https://cases.example.no/hook",
+        now,
+    )
+    .await
+    .expect("endpoint");
+    innfri::service::webhook_settings::rotate(&app.ctx, &user, now)
+        .await
+        .expect("rotated");
+    c.goto(&app.url("/console/agency")).await.expect("goto");
+    check(&c, &axe, "console-agency", &mut problems).await;
     assert!(problems.is_empty(), "{problems:#?}");
 }
 

@@ -53,6 +53,7 @@ mod sso;
 mod staff_store;
 mod store_conformance;
 mod tenants;
+mod webhook_settings;
 mod webhooks;
 mod worker;
 mod worker_crash;

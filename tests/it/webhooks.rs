@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::common::providers::WEBHOOK_SECRET as SECRET;
 use crate::common::{self, Backend, TestApp};
 use chrono::Duration;
-use innfri::webhooks::signing::WebhookSecret;
+use innfri::domain::webhook_secret::WebhookSecret;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -9,8 +9,9 @@ use crate::config::{Settings, SsoProvider, SsoSettings};
 use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::staff_sso::SsoPolicy;
+use crate::domain::webhook_endpoint::WebhookUrl;
+use crate::domain::webhook_secret::WebhookSecret;
 use crate::webhooks::WebhookEndpoint;
-use crate::webhooks::signing::WebhookSecret;
 
 /// The agency's contact for debtors: a phone and an e-mail a person can use, opening hours as
 /// a short line of text.
@@ -159,13 +160,14 @@ pub(super) fn check(
         let endpoint = match (&a.webhook_url, &a.webhook_secret) {
             (None, None) => None,
             (Some(url), Some(secret)) => {
-                let parsed = reqwest::Url::parse(url)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some());
-                let secret = WebhookSecret::parse(secret.expose_secret()).ok();
-                if parsed.is_none() {
-                    local.push((at("webhook_url"), "must be an http(s) URL".into()));
+                // http stays allowed here as before: the operator writes this file, and
+                // `allow_private_destinations` decides what may be reached.
+                let parsed = WebhookUrl::parse(url, false);
+                if let Err(e) = &parsed {
+                    local.push((at("webhook_url"), e.to_string()));
                 }
+                let parsed = parsed.ok();
+                let secret = WebhookSecret::parse(secret.expose_secret()).ok();
                 if secret.is_none() {
                     local.push((
                         at("webhook_secret"),

@@ -144,18 +144,19 @@ pub(crate) struct DeliveryView {
     disabled: bool,
 }
 
-fn delivery_view(ctx: &AppContext, tenant: &Tenant, state: &DeliveryState) -> DeliveryView {
-    DeliveryView {
-        url: ctx
-            .config
-            .webhooks
-            .get(&tenant.0)
-            .map(|w| w.url.to_string()),
+async fn delivery_view(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    state: &DeliveryState,
+) -> Result<DeliveryView, ApiError> {
+    let setting = crate::service::webhook_settings::in_force(ctx, &tenant.0).await?;
+    Ok(DeliveryView {
+        url: setting.url.map(|u| u.to_string()),
         delivered_through: state.cursor.clone(),
         failures: state.failures,
         next_attempt_at: state.next_attempt_at,
         disabled: state.disabled,
-    }
+    })
 }
 
 /// Where webhook delivery stands: the last event delivered, failures, whether it is disabled.
@@ -176,7 +177,7 @@ pub(crate) async fn delivery_status(
     tenant: Tenant,
 ) -> Result<HttpResponse, ApiError> {
     let state = ctx.store.delivery_state(&tenant.0).await?;
-    Ok(HttpResponse::Ok().json(delivery_view(&ctx, &tenant, &state)))
+    Ok(HttpResponse::Ok().json(delivery_view(&ctx, &tenant, &state).await?))
 }
 
 /// An empty body (or `null`) is the same as `{}`.
@@ -213,5 +214,5 @@ pub(crate) async fn replay(
     let input: ReplayInput = super::parse_optional_body(&body)?;
     let after = parse_after(input.after.as_deref())?;
     let state = webhook_replay::replay_from(&ctx, &tenant.0, after).await?;
-    Ok(HttpResponse::Accepted().json(delivery_view(&ctx, &tenant, &state)))
+    Ok(HttpResponse::Accepted().json(delivery_view(&ctx, &tenant, &state).await?))
 }

@@ -1,5 +1,5 @@
-//! The agency settings screen for its admins: API keys, users, webhook delivery and a CSV
-//! import by upload. Handlers parse the form and call one use case in
+//! The agency settings screen for its admins: API keys, users, the webhook endpoint (address,
+//! secret rotation, delivery state, replay) and a CSV import by upload. Handlers parse the form and call one use case in
 //! `service::agency_settings`; a new key or invitation link is shown once, on the answer page.
 
 use actix_multipart::Multipart;
@@ -13,8 +13,10 @@ use super::layout::{notice, page, page_response};
 use super::{field, fields, genuine, see_other, unavailable};
 use crate::context::AppContext;
 use crate::domain::staff::{StaffSession, StaffUser};
+use crate::domain::webhook_secret::WebhookSecret;
 use crate::service::agency_settings::{self, AgencySettings, SettingsError};
 use crate::service::import::ImportReport;
+use crate::service::webhook_settings;
 
 /// The largest CSV file the upload takes. The command line takes larger files
 /// (`import::MAX_BYTES`); a browser upload is held in memory while it is read.
@@ -36,6 +38,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/console/agency/users/{id}/disable",
             web::post().to(disable),
         )
+        .route("/console/agency/webhook", web::post().to(set_webhook))
+        .route(
+            "/console/agency/webhook/rotate",
+            web::post().to(rotate_secret),
+        )
+        .route(
+            "/console/agency/webhook/retire",
+            web::post().to(retire_secret),
+        )
+        .route("/console/agency/webhook/stop", web::post().to(stop_webhook))
         .route("/console/agency/webhook/replay", web::post().to(replay))
         .route("/console/agency/import", web::post().to(import));
 }
@@ -141,25 +153,62 @@ fn body(settings: &AgencySettings, csrf: &str, error: Option<&str>) -> Markup {
         section {
             h2 { "Webhook" }
             @match &settings.webhook {
-                None => p { "Events are not pushed to you: your case system reads them from GET /api/v1/events. An endpoint is set in the installation's configuration." }
-                Some((url, state)) => {
-                    p { "Events go to " code { (url) } " signed as Standard Webhooks." }
+                None => p { "Events are not pushed to you: your case system reads them from GET /api/v1/events. Give an address below to have each event pushed to it, signed." }
+                Some(webhook) => {
+                    p { "Events go to " code { (webhook.url) } " signed as Standard Webhooks." }
                     p {
-                        @if state.disabled { strong { "Delivery is stopped" } " (the endpoint answered 410 Gone or kept failing). A replay starts it again." }
-                        @else if state.failures > 0 {
-                            "The next event has failed " (state.failures) " time(s)"
-                            @if let Some(at) = state.next_attempt_at { "; next try " (at.format("%Y-%m-%d %H:%M")) " UTC" }
+                        @if webhook.state.disabled { strong { "Delivery is stopped" } " (the endpoint answered 410 Gone or kept failing). A replay starts it again." }
+                        @else if webhook.state.failures > 0 {
+                            "The next event has failed " (webhook.state.failures) " time(s)"
+                            @if let Some(at) = webhook.state.next_attempt_at { "; next try " (at.format("%Y-%m-%d %H:%M")) " UTC" }
                             "."
                         }
                         @else { "Delivery is up to date." }
                     }
-                    p { "Last event delivered: " code { (state.cursor.as_deref().unwrap_or("none yet")) } }
+                    p { "Last event delivered: " code { (webhook.state.cursor.as_deref().unwrap_or("none yet")) } }
+                    h3 { "Signing secrets" }
+                    table {
+                        thead { tr { th { "Made" } th { "Signs" } } }
+                        tbody {
+                            @for (made, retires) in &webhook.secrets {
+                                tr {
+                                    td { @if *made == chrono::DateTime::UNIX_EPOCH { "in the configuration" } @else { (made.format("%Y-%m-%d %H:%M")) " UTC" } }
+                                    td { @match retires { Some(at) => { "beside the new one until " (at.format("%Y-%m-%d %H:%M")) " UTC" } None => { "every delivery (current)" } } }
+                                }
+                            }
+                        }
+                    }
+                    p { "A new secret is shown once. The one before keeps signing beside it for 24 hours, so your receiver accepts every delivery while you switch it over." }
+                    form method="post" action="/console/agency/webhook/rotate" {
+                        input type="hidden" name="csrf" value=(csrf);
+                        button type="submit" { "Make a new secret" }
+                    }
+                    @if webhook.secrets.len() > 1 {
+                        form method="post" action="/console/agency/webhook/retire" {
+                            input type="hidden" name="csrf" value=(csrf);
+                            button type="submit" { "The receiver has the new secret: stop the old ones now" }
+                        }
+                    }
+                    h3 { "Deliver again" }
                     form method="post" action="/console/agency/webhook/replay" {
                         input type="hidden" name="csrf" value=(csrf);
                         label for="replay-after" { "Deliver again every event after this cursor (empty: from the oldest kept)" }
                         input id="replay-after" name="after" autocomplete="off";
                         p { button type="submit" { "Replay" } }
                     }
+                }
+            }
+            h3 { "Address" }
+            form method="post" action="/console/agency/webhook" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="webhook-url" { "Your receiver's address (https://)" }
+                input id="webhook-url" name="url" type="url" required autocomplete="off" value=[settings.webhook.as_ref().map(|w| w.url.as_str())];
+                p { button type="submit" { "Save the address" } }
+            }
+            @if settings.webhook.is_some() {
+                form method="post" action="/console/agency/webhook/stop" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    button type="submit" { "Stop pushing events (your case system reads them instead)" }
                 }
             }
         }
@@ -353,6 +402,81 @@ async fn disable(
     let c = ctx.clone();
     change(req, ctx, body, |user, _| async move {
         agency_settings::disable(&c, &user, &path, c.clock.now()).await?;
+        Ok(None)
+    })
+    .await
+}
+
+fn secret_page(
+    secret: &WebhookSecret,
+    previous_until: Option<chrono::DateTime<chrono::Utc>>,
+) -> Markup {
+    let note = match previous_until {
+        Some(at) => format!(
+            "It is shown only now. The previous secret keeps signing beside it until {} UTC: put this one in your receiver before then.",
+            at.format("%Y-%m-%d %H:%M")
+        ),
+        None => "It is shown only now. Put it in your receiver: each delivery's webhook-signature is made with it.".to_owned(),
+    };
+    once(
+        "A new signing secret",
+        "Your endpoint's new secret:",
+        &secret.reveal(),
+        &note,
+    )
+}
+
+async fn set_webhook(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = ctx.clone();
+    change(req, ctx, body, |user, form| async move {
+        let url = field(&form, "url").unwrap_or_default();
+        let secret = webhook_settings::point_to(&c, &user, url, c.clock.now()).await?;
+        Ok(secret.map(|secret| secret_page(&secret, None)))
+    })
+    .await
+}
+
+async fn rotate_secret(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = ctx.clone();
+    change(req, ctx, body, |user, _| async move {
+        let rotated = webhook_settings::rotate(&c, &user, c.clock.now()).await?;
+        Ok(Some(secret_page(
+            &rotated.secret,
+            rotated.previous_retires_at,
+        )))
+    })
+    .await
+}
+
+async fn retire_secret(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = ctx.clone();
+    change(req, ctx, body, |user, _| async move {
+        webhook_settings::retire_previous(&c, &user, c.clock.now()).await?;
+        Ok(None)
+    })
+    .await
+}
+
+async fn stop_webhook(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = ctx.clone();
+    change(req, ctx, body, |user, _| async move {
+        webhook_settings::stop(&c, &user, c.clock.now()).await?;
         Ok(None)
     })
     .await

@@ -42,6 +42,7 @@ use crate::domain::mandate::Mandate;
 use crate::domain::message::{Message, MessageStatus};
 use crate::domain::setting_history::Version;
 use crate::domain::staff::{AccessEntry, Invitation, LoginFailures, StaffSession, StaffUser};
+use crate::domain::webhook_endpoint::WebhookSetting;
 use crate::links::TokenDigest;
 
 use self::file::StoreFile;
@@ -68,6 +69,7 @@ struct Inner {
     kids: Table<(CreditorId, String), CaseId>,
     applied_payments: Set<String>,
     deliveries: Table<AgencyId, DeliveryState>,
+    webhook_settings: Table<AgencyId, WebhookSetting>,
     /// A provider's id → its message, until the index lapses (`lifetimes::PROVIDER_ID`).
     provider_ids: Table<String, Expiring<MessageId>>,
     /// Phone pseudonym → the case its last SMS was about (`lifetimes::REPLY_ROUTE`).
@@ -348,7 +350,7 @@ impl Inner {
     }
 
     /// Every collection the file holds, by its table's name (the names are the file format).
-    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 37] {
+    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 38] {
         [
             ("cases", &mut self.cases),
             ("case_refs", &mut self.case_refs),
@@ -387,6 +389,7 @@ impl Inner {
             ("login_failures", &mut self.login_failures),
             ("access_log", &mut self.access_log),
             ("tallies", &mut self.tallies),
+            ("webhook_settings", &mut self.webhook_settings),
         ]
     }
 

@@ -1,10 +1,11 @@
-//! Webhook delivery state in the embedded store.
+//! Webhook delivery state and the endpoints admins set, in the embedded store.
 
 use async_trait::async_trait;
 
 use super::EmbeddedStore;
 use crate::domain::event::DeliveryState;
 use crate::domain::ids::AgencyId;
+use crate::domain::webhook_endpoint::WebhookSetting;
 use crate::store::{StoreResult, WebhookStore};
 
 #[async_trait]
@@ -25,6 +26,23 @@ impl WebhookStore for EmbeddedStore {
     ) -> StoreResult<()> {
         self.write(|inner| {
             inner.deliveries.insert(agency.clone(), state.clone());
+            Ok(())
+        })
+    }
+
+    async fn webhook_setting(&self, agency: &AgencyId) -> StoreResult<Option<WebhookSetting>> {
+        Ok(self.lock()?.webhook_settings.get(agency).cloned())
+    }
+
+    async fn save_webhook_setting(
+        &self,
+        agency: &AgencyId,
+        setting: &WebhookSetting,
+    ) -> StoreResult<()> {
+        self.write(|inner| {
+            inner
+                .webhook_settings
+                .insert(agency.clone(), setting.clone());
             Ok(())
         })
     }

@@ -279,6 +279,9 @@ impl Keys {
     pub(super) fn webhook(&self, agency: &AgencyId) -> String {
         format!("{}:webhook:{agency}", self.ns)
     }
+    pub(super) fn webhook_setting(&self, agency: &AgencyId) -> String {
+        format!("{}:webhook-setting:{agency}", self.ns)
+    }
     pub(super) fn idempotency(&self, scope: &str, key: &str) -> String {
         // The client's key is hashed: it may be long or hold characters unfit for a key name.
         let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(key.as_bytes()));
