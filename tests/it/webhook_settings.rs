@@ -41,6 +41,12 @@ async fn submit(
     post(app, path, cookie, &pairs(&[("csrf", csrf), ("url", url)])).await
 }
 
+/// The endpoint agency A's admins saved, if any.
+async fn saved(app: &TestApp) -> Option<innfri::domain::webhook_endpoint::WebhookSetting> {
+    let agency = AgencyId::parse("agency-a").expect("id");
+    app.ctx.store.webhook_setting(&agency).await.expect("read")
+}
+
 /// The secret a one-time page shows.
 async fn shown_secret(response: reqwest::Response) -> WebhookSecret {
     assert_eq!(response.status().as_u16(), 200);
@@ -120,7 +126,6 @@ async fn an_admin_rotates_the_signing_secret_without_a_delivery_the_receiver_can
         .start()
         .await;
     let configured = WebhookSecret::parse(WEBHOOK_SECRET).expect("secret");
-    let agency = AgencyId::parse("agency-a").expect("id");
     let (admin, csrf) = console_as(&app, "admin@a-inkasso.no", Role::Admin).await;
 
     // A handler may not: nothing changes.
@@ -134,14 +139,7 @@ async fn an_admin_rotates_the_signing_secret_without_a_delivery_the_receiver_can
     )
     .await;
     assert_eq!(refused.status().as_u16(), 403);
-    assert!(
-        app.ctx
-            .store
-            .webhook_setting(&agency)
-            .await
-            .expect("read")
-            .is_none()
-    );
+    assert!(saved(&app).await.is_none());
 
     // A rotation: both secrets sign, so a receiver on either verifies.
     let rotated = submit(&app, "/console/agency/webhook/rotate", &admin, &csrf, "").await;
@@ -217,13 +215,7 @@ async fn an_admin_rotates_the_signing_secret_without_a_delivery_the_receiver_can
             .expect("html")
             .contains("url: must be a full address")
     );
-    let kept = app
-        .ctx
-        .store
-        .webhook_setting(&agency)
-        .await
-        .expect("read")
-        .expect("saved");
+    let kept = saved(&app).await.expect("saved");
     assert_eq!(kept.url.expect("url").url().path(), "/new");
 
     // Stopped: nothing is pushed, and the API says so.
@@ -260,7 +252,6 @@ async fn an_admin_rotates_the_signing_secret_without_a_delivery_the_receiver_can
 async fn a_first_endpoint_gets_a_secret_and_an_address_inside_is_refused(backend: Backend) {
     // No endpoint configured, private destinations not allowed (the installation's default).
     let app = TestApp::builder().store(backend).start().await;
-    let agency = AgencyId::parse("agency-a").expect("id");
     let (admin, csrf) = console_as(&app, "admin@a-inkasso.no", Role::Admin).await;
     for (url, says) in [
         ("http://cases.example.no/hook", "url: must use https://"),
@@ -279,14 +270,7 @@ async fn a_first_endpoint_gets_a_secret_and_an_address_inside_is_refused(backend
         let html = refused.text().await.expect("html");
         assert!(html.contains(says), "{url}: {html}");
     }
-    assert!(
-        app.ctx
-            .store
-            .webhook_setting(&agency)
-            .await
-            .expect("read")
-            .is_none()
-    );
+    assert!(saved(&app).await.is_none());
     let rotate = submit(&app, "/console/agency/webhook/rotate", &admin, &csrf, "").await;
     assert_eq!(
         rotate.status().as_u16(),
@@ -303,13 +287,7 @@ async fn a_first_endpoint_gets_a_secret_and_an_address_inside_is_refused(backend
     )
     .await;
     let secret = shown_secret(set).await;
-    let saved = app
-        .ctx
-        .store
-        .webhook_setting(&agency)
-        .await
-        .expect("read")
-        .expect("saved");
+    let saved = saved(&app).await.expect("saved");
     assert_eq!(saved.signing_at(app.ctx.clock.now()).len(), 1);
     assert_eq!(saved.secrets[0].secret.reveal(), secret.reveal());
     let view: serde_json::Value = app
