@@ -89,7 +89,8 @@ pub struct SigningSecret {
 }
 
 impl SigningSecret {
-    fn signs_at(&self, now: DateTime<Utc>) -> bool {
+    /// Whether it signs a delivery at `now`.
+    pub fn signs_at(&self, now: DateTime<Utc>) -> bool {
         self.retires_at.is_none_or(|at| now < at)
     }
 }

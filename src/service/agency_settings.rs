@@ -1,7 +1,8 @@
 //! An agency admin's settings in the console: API keys (issued and shown once, revoked), the
 //! agency's staff users (invited, invited again, disabled), where webhook delivery stands (and a
-//! replay; the endpoint itself is `webhook_settings`), and a CSV import by upload. Each calls the use case the command line calls; only an
-//! admin of the agency may, and every change is in the access log under the admin's id.
+//! replay; the endpoint itself is `webhook_settings`), and a CSV import by upload. Each calls
+//! the use case the command line calls; only an admin of the agency may, and every change is
+//! in the access log under the admin's id.
 
 use chrono::{DateTime, Utc};
 
@@ -15,7 +16,7 @@ use crate::domain::creditor::Agency;
 use crate::domain::event::{DeliveryState, EventCursor};
 use crate::domain::ids::{AgencyId, CreditorId};
 use crate::domain::staff::{AccessEntry, AccessKind, Role, StaffScope, StaffUser, StaffUserId};
-use crate::domain::webhook_endpoint::{SigningSecret, UrlError};
+use crate::domain::webhook_endpoint::UrlError;
 use crate::store::{ApiKeyRecord, StoreError};
 use crate::tenants::TenantError;
 
@@ -134,8 +135,8 @@ pub async fn settings(ctx: &AppContext, user: &StaffUser) -> Result<AgencySettin
             secrets: setting
                 .secrets
                 .iter()
-                .filter(|s| s.retires_at.is_none_or(|at| now < at))
-                .map(|s: &SigningSecret| (s.created_at, s.retires_at))
+                .filter(|s| s.signs_at(now))
+                .map(|s| (s.created_at, s.retires_at))
                 .collect(),
         }),
         None => None,

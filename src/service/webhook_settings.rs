@@ -12,15 +12,11 @@ use crate::domain::staff::StaffUser;
 use crate::domain::webhook_endpoint::{Rotated, WebhookSetting, WebhookUrl};
 use crate::domain::webhook_secret::WebhookSecret;
 use crate::store::StoreError;
-use crate::webhooks::delivery::configured_setting;
 use crate::webhooks::destination::{is_public, literal_address};
 
 /// The endpoint in force for `agency`: the one its admins saved, else the configured one.
 pub async fn in_force(ctx: &AppContext, agency: &AgencyId) -> Result<WebhookSetting, StoreError> {
-    Ok(match ctx.store.webhook_setting(agency).await? {
-        Some(saved) => saved,
-        None => configured_setting(ctx.config.webhooks.get(agency)),
-    })
+    crate::webhooks::delivery::in_force(&ctx.store, &ctx.config.webhooks, agency).await
 }
 
 /// An address typed by an admin, judged as delivery will judge it: https, and no literal

@@ -118,20 +118,12 @@ impl Deliverer {
         agencies.extend(self.store.agencies().await?.into_iter().map(|a| a.id));
         let mut delivered = 0;
         for agency in &agencies {
-            let setting = self.setting(agency).await?;
+            let setting = in_force(&self.store, &self.configured, agency).await?;
             if setting.url.is_some() && !setting.secrets.is_empty() {
                 delivered += self.deliver_agency(agency, &setting, now).await?;
             }
         }
         Ok(delivered)
-    }
-
-    /// The endpoint in force for `agency`: the one an admin saved, else the configured one.
-    pub async fn setting(&self, agency: &AgencyId) -> Result<WebhookSetting, StoreError> {
-        Ok(match self.store.webhook_setting(agency).await? {
-            Some(saved) => saved,
-            None => configured_setting(self.configured.get(agency)),
-        })
     }
 
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
@@ -284,10 +276,20 @@ impl Deliverer {
     }
 }
 
-/// A configured endpoint (or none) as a setting, before any admin changed it.
-pub fn configured_setting(configured: Option<&WebhookEndpoint>) -> WebhookSetting {
-    WebhookSetting::continuing(
-        configured.map(|e| (e.url.clone(), e.secret.clone())),
-        DateTime::UNIX_EPOCH,
-    )
+/// The endpoint in force for `agency`: the one its admins saved, else the configured one
+/// (or none), as a setting before any change.
+pub async fn in_force(
+    store: &SharedStore,
+    configured: &HashMap<AgencyId, WebhookEndpoint>,
+    agency: &AgencyId,
+) -> Result<WebhookSetting, StoreError> {
+    Ok(match store.webhook_setting(agency).await? {
+        Some(saved) => saved,
+        None => WebhookSetting::continuing(
+            configured
+                .get(agency)
+                .map(|e| (e.url.clone(), e.secret.clone())),
+            DateTime::UNIX_EPOCH,
+        ),
+    })
 }
