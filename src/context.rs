@@ -11,6 +11,7 @@ use crate::domain::creditor::{Agency, Creditor};
 use crate::domain::ids::{AgencyId, CaseId, CreditorId, MessageId};
 use crate::domain::link::{LinkPurpose, ShortLink};
 use crate::i18n::Texts;
+use crate::links::LinkToken;
 use crate::payments::gateways::checkout::PaymentGateways;
 use crate::store::{SharedStore, StoreError};
 use crate::tenants::Tenants;
@@ -58,14 +59,43 @@ impl AppContext {
         self.issue_link(case, Some(message.clone())).await
     }
 
+    /// Saves the link of `token`, drawn for a start of `message` whose stored record already
+    /// names its digest ([`Message::link_digest`](crate::domain::message::Message::link_digest)),
+    /// and returns the full URL: one write, no index (the worker's hot path).
+    pub async fn save_message_link(
+        &self,
+        case: &CaseId,
+        message: &MessageId,
+        token: &LinkToken,
+    ) -> Result<String, StoreError> {
+        let link = self.case_link(case, Some(message.clone()));
+        self.store.save_message_link(&token.digest(), &link).await?;
+        Ok(self.link_url(token))
+    }
+
     async fn issue_link(
         &self,
         case: &CaseId,
         message_id: Option<MessageId>,
     ) -> Result<String, StoreError> {
         let token = self.config.link_keys.issue();
+        let link = self.case_link(case, message_id);
+        self.store.save_link(&token.digest(), &link).await?;
+        Ok(self.link_url(&token))
+    }
+
+    fn link_url(&self, token: &LinkToken) -> String {
+        format!(
+            "{}/k/{}",
+            self.config.settings.server.public_base_url,
+            token.as_str()
+        )
+    }
+
+    /// A new link to the case page, valid for the configured days from now.
+    fn case_link(&self, case: &CaseId, message_id: Option<MessageId>) -> ShortLink {
         let now = self.clock.now();
-        let link = ShortLink {
+        ShortLink {
             case_id: case.clone(),
             purpose: LinkPurpose::Case,
             created_at: now,
@@ -73,12 +103,6 @@ impl AppContext {
                 + chrono::Duration::days(i64::from(self.config.settings.links.ttl_days)),
             revoked: false,
             message_id,
-        };
-        self.store.save_link(&token.digest(), &link).await?;
-        Ok(format!(
-            "{}/k/{}",
-            self.config.settings.server.public_base_url,
-            token.as_str()
-        ))
+        }
     }
 }

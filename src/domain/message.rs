@@ -314,6 +314,11 @@ pub struct Message {
     /// with the instalment number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up: Option<FollowUp>,
+    /// The digest (hex) of the link issued for the latest start, written with the start before
+    /// the link itself: revocation finds a message's link here, so sending needs no write to
+    /// the case's link index. (An earlier start's link goes into that index when replaced.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_digest: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -344,6 +349,7 @@ impl Message {
             unknown_outcome: None,
             journey: None,
             follow_up: None,
+            link_digest: None,
             created_at: now,
             updated_at: now,
         }

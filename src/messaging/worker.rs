@@ -23,6 +23,7 @@ use crate::domain::message::{
 use crate::domain::send_decision::{
     CancelReason, CapSlot, HoldReason, Question, SendDecision, SendFacts, Tenants, decide,
 };
+use crate::links::TokenDigest;
 use crate::service::delivery_reports::settle_failure;
 use crate::store::{OutageLog, StoreError};
 
@@ -159,9 +160,13 @@ impl Worker {
             // was claimed.
             let at = clock.now();
             let core = core.clone();
+            let lease = Lease {
+                until: lease_until,
+                claimed,
+            };
             in_flight.start(place, async move {
                 let id = message.id.clone();
-                if let Err(e) = core.process(message, at).await {
+                if let Err(e) = core.process(message, at, lease).await {
                     // The lease runs out and another round picks the message up again.
                     tracing::warn!(message_id = %id, error = %e, "could not record a message's progress");
                 }
@@ -209,6 +214,24 @@ impl Worker {
         }
         in_flight.finish().await;
         tracing::info!("worker stopped");
+    }
+}
+
+/// The lease a claim took on a batch: until when (the store's clock) and when it was taken.
+#[derive(Clone, Copy)]
+struct Lease {
+    until: DateTime<Utc>,
+    claimed: std::time::Instant,
+}
+
+impl Lease {
+    /// When the start of a send renews it: only once half of it is gone (by the wall clock
+    /// since the claim, or by the store's clock at `now`), so a send right after its claim
+    /// costs no write, and one that waited in its batch still has a whole lease to finish.
+    fn renewal(&self, now: DateTime<Utc>, length: Duration) -> Option<DateTime<Utc>> {
+        let whole = chrono::Duration::from_std(length).unwrap_or(chrono::Duration::minutes(1));
+        let half_gone = self.claimed.elapsed() >= length / 2 || self.until - now < whole / 2;
+        half_gone.then(|| now + whole)
     }
 }
 
@@ -267,7 +290,12 @@ fn report(done: Result<(), tokio::task::JoinError>) {
 }
 
 impl WorkerCore {
-    async fn process(&self, mut message: Message, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn process(
+        &self,
+        mut message: Message,
+        now: DateTime<Utc>,
+        lease: Lease,
+    ) -> Result<(), StoreError> {
         let store = &self.ctx.store;
         if message.status == MessageStatus::Sending {
             // A worker stopped mid-send (killed, or its lease ran out): whether the provider got
@@ -289,14 +317,29 @@ impl WorkerCore {
         message.status = MessageStatus::Sending;
         message.attempts += 1;
         message.updated_at = now;
-        // Renewed from whichever is later: the batch's clock or the wall clock (a long batch).
-        let lease_until = now.max(self.ctx.clock.now())
-            + chrono::Duration::from_std(self.settings.lease)
-                .unwrap_or(chrono::Duration::minutes(1));
-        let Some(start) = store.begin_send(&message, expected, lease_until).await? else {
+        // The link's token is drawn before the start, so the start writes its digest into the
+        // record before the link exists: revocation finds the link there, with no write to
+        // the case's link index on this path. An earlier start's link is indexed once won.
+        let link_token = message
+            .template
+            .has_link()
+            .then(|| self.ctx.config.link_keys.issue());
+        let replaced = link_token
+            .as_ref()
+            .and_then(|token| message.link_digest.replace(token.digest().to_hex()));
+        // Judged from whichever is later: the batch's clock or the wall clock (a long batch).
+        let renewal = lease.renewal(now.max(self.ctx.clock.now()), self.settings.lease);
+        let Some(start) = store.begin_send(&message, expected, renewal).await? else {
             tracing::info!(message_id = %message.id, "taken over by another worker; skipped");
             return Ok(());
         };
+        if let Some(previous) = replaced.as_deref().and_then(TokenDigest::from_hex) {
+            let lives_until =
+                now + chrono::Duration::days(i64::from(self.ctx.config.settings.links.ttl_days));
+            store
+                .index_link(&message.case_id, &previous, lives_until)
+                .await?;
+        }
 
         // The case and the opt-out as they were when the start was won (one step in the store).
         let case = start.case;
@@ -351,6 +394,8 @@ impl WorkerCore {
         };
         match decision {
             SendDecision::Hold { until, reason } => {
+                // No link was saved for this start (an earlier one is in the case's index).
+                message.link_digest = None;
                 message.status = MessageStatus::Scheduled;
                 message.attempts -= 1;
                 message.not_before = until;
@@ -369,6 +414,7 @@ impl WorkerCore {
                 return store.save_leased_message(&message).await;
             }
             SendDecision::Cancel { reason } => {
+                message.link_digest = None;
                 message.status = reason.status();
                 message.last_error = Some(reason.note().to_owned());
                 if let CancelReason::OptedOut(_) = reason {
@@ -393,8 +439,10 @@ impl WorkerCore {
         // A paid case's links were revoked; its receipt needs none, so none is issued again.
         // The link remembers this message: after a crash it is how the provider's copy of the
         // text is recognised as this message.
-        let link = if message.template.has_link() {
-            self.ctx.issue_message_link(&case.id, &message.id).await?
+        let link = if let Some(token) = &link_token {
+            self.ctx
+                .save_message_link(&case.id, &message.id, token)
+                .await?
         } else if message.template == Template::ContactCode {
             // The code travels in the link's place; `decide` made sure a change awaits it, so
             // none only when its key was retired meanwhile: then no code can confirm it.
@@ -463,7 +511,7 @@ impl WorkerCore {
                     Recipient::Email(_) => None,
                 };
                 store
-                    .record_sent(&message, receipt.provider_ref(), sms_to)
+                    .record_sent(&message, receipt.index_for_reports(), sms_to)
                     .await?;
                 return Ok(());
             }
@@ -605,10 +653,11 @@ impl WorkerCore {
                     .store
                     .record_sent(
                         message,
-                        ProviderRef {
+                        // A rare path: indexed whatever the provider, as before.
+                        Some(ProviderRef {
                             provider: provider.name(),
                             id: &provider_id,
-                        },
+                        }),
                         sms_to,
                     )
                     .await?;
@@ -656,6 +705,34 @@ impl WorkerCore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_start_renews_the_lease_only_once_half_of_it_is_gone() {
+        let length = Duration::from_secs(60);
+        let now = chrono::Utc::now();
+        let fresh = Lease {
+            until: now + chrono::Duration::seconds(60),
+            claimed: std::time::Instant::now(),
+        };
+        assert_eq!(fresh.renewal(now, length), None, "just claimed: no write");
+        let later = now + chrono::Duration::seconds(31);
+        assert_eq!(
+            fresh.renewal(later, length),
+            Some(later + chrono::Duration::seconds(60)),
+            "by the store's clock, less than half is left"
+        );
+        if let Some(long_ago) = std::time::Instant::now().checked_sub(Duration::from_secs(30)) {
+            let waited = Lease {
+                claimed: long_ago,
+                ..fresh
+            };
+            assert_eq!(
+                waited.renewal(now, length),
+                Some(now + chrono::Duration::seconds(60)),
+                "by the wall clock, half of it went waiting in the batch"
+            );
+        }
+    }
 
     #[test]
     fn the_store_backoff_doubles_to_two_seconds_or_the_poll_interval() {

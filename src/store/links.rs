@@ -41,9 +41,27 @@ impl SessionRef {
 
 #[async_trait]
 pub trait LinkStore: Send + Sync {
+    /// Saves a link and adds it to its case's link index first, so revocation finds it.
     async fn save_link(&self, digest: &TokenDigest, link: &ShortLink) -> StoreResult<()>;
+    /// Adds a digest to the case's link index alone, for a link that may exist until
+    /// `expires_at` (a message's link from an earlier start, see [`Message::link_digest`]).
+    ///
+    /// [`Message::link_digest`]: crate::domain::message::Message::link_digest
+    async fn index_link(
+        &self,
+        case: &CaseId,
+        digest: &TokenDigest,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()>;
+    /// Saves the link of a message's start whose digest the stored message already holds
+    /// ([`Message::link_digest`]): revocation finds it there, so no index is written. A
+    /// backend may index it all the same.
+    ///
+    /// [`Message::link_digest`]: crate::domain::message::Message::link_digest
+    async fn save_message_link(&self, digest: &TokenDigest, link: &ShortLink) -> StoreResult<()>;
     async fn link(&self, digest: &TokenDigest) -> StoreResult<Option<ShortLink>>;
-    /// Marks every link of the case revoked; returns how many.
+    /// Marks every link of the case revoked, those of its messages' starts included; returns
+    /// how many.
     async fn revoke_links(&self, case: &CaseId) -> StoreResult<usize>;
     /// Saves `session` under its reference (a [`SessionRef`] of a new cookie names the
     /// session's case).

@@ -49,8 +49,9 @@ pub trait MessageStore: Send + Sync {
         lease_until: DateTime<Utc>,
         max: usize,
     ) -> StoreResult<Vec<Message>>;
-    /// Starts an attempt on a claimed message: writes it (status `sending`, `starts` one up) and
-    /// renews its lease to `lease_until`, but only if the stored `starts` is still
+    /// Starts an attempt on a claimed message: writes it (status `sending`, `starts` one up) and,
+    /// with `renew_lease`, renews its lease to that time (without, the claim's lease stands),
+    /// but only if the stored `starts` is still
     /// `expected_starts` and the message is not final. `None` means another worker took the
     /// message over (its lease ran out while this one held it), so this one must not send.
     /// A won start returns, read in the same step, what the send depends on (see [`SendStart`]).
@@ -58,7 +59,7 @@ pub trait MessageStore: Send + Sync {
         &self,
         message: &Message,
         expected_starts: u64,
-        lease_until: DateTime<Utc>,
+        renew_lease: Option<DateTime<Utc>>,
     ) -> StoreResult<Option<SendStart>>;
     /// Writes a leased message's new state: queued again at `not_before` when still scheduled,
     /// kept leased while sending, otherwise released for good. A message that is no longer
@@ -83,13 +84,14 @@ pub trait MessageStore: Send + Sync {
         provider_id: ProviderRef<'_>,
     ) -> StoreResult<Option<Message>>;
     /// A message the provider accepted: saved as sent and released, with the provider id
-    /// indexed for receipts and, for an SMS, its number remembered for replies (`sms_to`).
+    /// indexed for receipts when given (`None` for a provider whose reports name our message
+    /// id themselves) and, for an SMS, its number remembered for replies (`sms_to`).
     /// All in one step, and nothing at all for a message that is no longer stored (its case was
     /// erased during the send): no number or provider id of an erased case is written back.
     async fn record_sent(
         &self,
         message: &Message,
-        provider_id: ProviderRef<'_>,
+        provider_id: Option<ProviderRef<'_>>,
         sms_to: Option<&str>,
     ) -> StoreResult<()>;
 }

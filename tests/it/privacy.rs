@@ -650,7 +650,7 @@ async fn data_kept_under_the_names_of_the_previous_version_moves_to_pseudonyms()
         .begin_send(
             &claimed[0],
             claimed[0].starts,
-            now + chrono::Duration::minutes(1),
+            Some(now + chrono::Duration::minutes(1)),
         )
         .await
         .expect("begin")

@@ -767,7 +767,7 @@ async fn a_stale_copy_cannot_start_a_send_even_after_a_hold_gave_the_attempt_bac
     held.status = MessageStatus::Sending;
     assert!(
         store
-            .begin_send(&held, stale.starts, lease)
+            .begin_send(&held, stale.starts, Some(lease))
             .await
             .expect("begin")
             .is_some()
@@ -783,7 +783,7 @@ async fn a_stale_copy_cannot_start_a_send_even_after_a_hold_gave_the_attempt_bac
     late.status = MessageStatus::Sending;
     assert!(
         store
-            .begin_send(&late, stale.starts, lease)
+            .begin_send(&late, stale.starts, Some(lease))
             .await
             .expect("begin")
             .is_none(),
@@ -819,7 +819,7 @@ async fn start(
     copy.attempts += 1;
     copy.status = MessageStatus::Sending;
     store
-        .begin_send(&copy, expected, lease)
+        .begin_send(&copy, expected, Some(lease))
         .await
         .expect("begin")
 }
@@ -911,7 +911,7 @@ async fn a_final_message_cannot_be_started(backend: Backend) {
         copy.status = MessageStatus::Sending;
         assert!(
             store
-                .begin_send(&copy, message.starts, now + Duration::seconds(30))
+                .begin_send(&copy, message.starts, Some(now + Duration::seconds(30)))
                 .await
                 .expect("begin")
                 .is_none(),
@@ -941,7 +941,7 @@ async fn a_final_message_cannot_be_started(backend: Backend) {
     copy.status = MessageStatus::Sending;
     assert!(
         store
-            .begin_send(&copy, queued.starts, now + Duration::seconds(30))
+            .begin_send(&copy, queued.starts, Some(now + Duration::seconds(30)))
             .await
             .expect("begin")
             .is_none(),
@@ -966,7 +966,7 @@ async fn a_message_erased_during_its_send_is_not_written_back(backend: Backend) 
     sent.status = MessageStatus::Sent;
     sent.provider_id = Some("SM-erased".into());
     store
-        .record_sent(&sent, twilio_ref("SM-erased"), Some("+4791234567"))
+        .record_sent(&sent, Some(twilio_ref("SM-erased")), Some("+4791234567"))
         .await
         .expect("record");
     let mut retry = sent.clone();
@@ -1032,7 +1032,7 @@ async fn provider_ids_are_found_only_within_their_provider(backend: Backend) {
     sent.provider_id = Some("console-1".into());
     let console_ref = sent.provider_ref().expect("ref");
     store
-        .record_sent(&sent, console_ref, None)
+        .record_sent(&sent, Some(console_ref), None)
         .await
         .expect("record");
 
@@ -1508,7 +1508,7 @@ async fn what_expires_goes_after_the_same_time_on_both(backend: Backend) {
     let mut sent = message.clone();
     sent.status = MessageStatus::Sent;
     store
-        .record_sent(&sent, twilio_ref("SM-sent"), Some(phone))
+        .record_sent(&sent, Some(twilio_ref("SM-sent")), Some(phone))
         .await
         .expect("record");
     timed
@@ -1535,7 +1535,7 @@ async fn what_expires_goes_after_the_same_time_on_both(backend: Backend) {
         )
         .await;
     store
-        .record_sent(&sent, twilio_ref("SM-sent-2"), None)
+        .record_sent(&sent, Some(twilio_ref("SM-sent-2")), None)
         .await
         .expect("record");
     timed
@@ -2051,7 +2051,7 @@ async fn replies_find_the_case_the_number_last_heard_about(backend: Backend) {
     let mut sent = message.clone();
     sent.status = MessageStatus::Sent;
     store
-        .record_sent(&sent, twilio_ref("SM-reply"), Some(phone))
+        .record_sent(&sent, Some(twilio_ref("SM-reply")), Some(phone))
         .await
         .expect("record");
     assert_eq!(last().await, Some(first.id.clone()));
@@ -2406,7 +2406,7 @@ async fn a_reopened_file_has_everything_written_through_every_concern() {
         done.provider = Some("twilio".into());
         done.provider_id = Some("SM1".into());
         store
-            .record_sent(&done, twilio_ref("SM1"), Some("+4791234567"))
+            .record_sent(&done, Some(twilio_ref("SM1")), Some("+4791234567"))
             .await
             .expect("record");
         store

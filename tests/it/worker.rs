@@ -325,7 +325,9 @@ async fn a_signed_delivery_receipt_marks_the_message_delivered_and_a_forged_one_
     let app = app_with_twilio(backend, &twilio).await;
     let (_, id) = schedule_sms(&app, "W-6").await;
     assert_eq!(app.run_worker_at_noon().await, 1);
-    let url = app.url("/callbacks/twilio/status");
+    // The StatusCallback the worker gave Twilio, which Twilio calls as it is: no index of
+    // Twilio's sid is written, the message id in it finds the message.
+    let url = app.url(&format!("/callbacks/twilio/status?m={id}"));
     let params: Vec<(String, String)> = [
         ("MessageSid", "SMreceipt0000000000000000000000001"),
         ("MessageStatus", "delivered"),
@@ -842,6 +844,83 @@ async fn a_lost_send_waits_while_twilio_cannot_be_asked_then_goes_after_the_last
     assert_eq!(sent.unknown_outcome, None);
 }
 
+/// Every link a message carried stops when its case closes: the one of a start that failed
+/// (indexed with the case when the retry replaced it) and the one of the start that went (found
+/// through the message's record; sending writes no index).
+async fn the_links_of_every_start_stop_when_the_case_closes(backend: Backend) {
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(twilio_fake::messages_path()))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&twilio)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(twilio_fake::messages_path()))
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            serde_json::json!({"sid": "SM0000000000000000000000000000link", "status": "queued"}),
+        ))
+        .mount(&twilio)
+        .await;
+    let app = app_with_twilio(backend, &twilio).await;
+    let (case, message_id) = schedule_sms(&app, "W-L").await;
+    let noon = common::oslo_working_day_at(12);
+    assert_eq!(app.run_worker_at(noon).await, 1);
+    assert_eq!(
+        app.stored_message(&message_id).await.status,
+        MessageStatus::Scheduled,
+        "the first start failed and waits for its retry"
+    );
+    assert_eq!(
+        app.run_worker_at(noon + chrono::Duration::hours(1)).await,
+        1
+    );
+    assert_eq!(
+        app.stored_message(&message_id).await.status,
+        MessageStatus::Sent
+    );
+
+    let requests = twilio.received_requests().await.expect("requests");
+    let links: Vec<String> = requests
+        .iter()
+        .map(|request| {
+            let body = String::from_utf8(request.body.clone()).expect("utf-8");
+            let text = form_value(&body, "Body").expect("Body");
+            text.split_whitespace()
+                .find(|w| w.starts_with("http"))
+                .expect("a link in the SMS")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(links.len(), 2);
+    assert_ne!(links[0], links[1], "each start has its own link");
+    for link in &links {
+        assert!(
+            app.open_link(link).await.is_some(),
+            "opens before the close"
+        );
+    }
+    let id = case["id"].as_str().expect("id");
+    let closed = app
+        .http
+        .post(app.url(&format!("/api/v1/cases/{id}/close")))
+        .bearer_auth(KEY_A)
+        .header("Content-Type", "application/json")
+        .body(r#"{"reason":"settled with the creditor"}"#)
+        .send()
+        .await
+        .expect("close");
+    assert_eq!(closed.status().as_u16(), 200);
+    for (start, link) in links.iter().enumerate() {
+        assert!(
+            app.open_link(link).await.is_none(),
+            "the link of start {} is revoked",
+            start + 1
+        );
+    }
+}
+
 on_every_redis!(
     a_lost_send_that_twilio_has_is_recorded_with_its_sid_and_not_sent_again,
     a_lost_send_that_twilio_never_got_is_sent_once,
@@ -860,4 +939,5 @@ on_every_redis!(
     a_message_that_waits_out_its_lease_is_left_for_the_next_claim,
     the_worker_loop_sends_batch_after_batch_each_message_once,
     a_case_erased_during_a_send_gets_nothing_written_back,
+    the_links_of_every_start_stop_when_the_case_closes,
 );

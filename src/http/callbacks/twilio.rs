@@ -115,14 +115,18 @@ async fn twilio_status(
         provider: twilio::NAME,
         id: sid,
     };
-    let mut found = ctx.store.message_by_provider_id(sid).await;
-    if matches!(found, Ok(None))
-        && let Some(Ok(id)) =
-            serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
-                .ok()
-                .and_then(|q| crate::http::debtor::session::field(&q, "m").map(MessageId::parse))
-    {
-        found = ctx.store.message(&id).await;
+    // Our message id from the callback URL (covered by the signature) first: no index of
+    // Twilio's sid is written for messages sent since it rode along. The index serves the
+    // reports of messages sent before.
+    let named = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+        .ok()
+        .and_then(|q| crate::http::debtor::session::field(&q, "m").map(MessageId::parse));
+    let mut found = match named {
+        Some(Ok(id)) => ctx.store.message(&id).await,
+        _ => Ok(None),
+    };
+    if matches!(found, Ok(None)) {
+        found = ctx.store.message_by_provider_id(sid).await;
     }
     receipt(&ctx, found, sid, outcome).await
 }

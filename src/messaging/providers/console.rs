@@ -35,6 +35,7 @@ impl Provider for ConsoleProvider {
         Ok(SendReceipt {
             provider: NAME,
             provider_id: format!("console-{}", uuid::Uuid::new_v4().simple()),
+            reports_name_the_message: false,
         })
     }
 }

@@ -124,6 +124,9 @@ impl Provider for GatewayApiProvider {
             return Ok(SendReceipt {
                 provider: NAME,
                 provider_id: id.to_string(),
+                // `userref` comes back in reports, but one without it is still matched (by the
+                // index), as before.
+                reports_name_the_message: false,
             });
         }
         let error: Option<ApiError> = serde_json::from_slice(&bytes).ok();

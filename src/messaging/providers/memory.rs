@@ -43,6 +43,7 @@ impl Provider for MemoryProvider {
         Ok(SendReceipt {
             provider: NAME,
             provider_id: format!("memory-{n}"),
+            reports_name_the_message: false,
         })
     }
 }

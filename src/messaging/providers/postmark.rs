@@ -112,6 +112,8 @@ impl Provider for PostmarkProvider {
             }) if status.is_success() => Ok(SendReceipt {
                 provider: NAME,
                 provider_id: id,
+                // As GatewayAPI: a report without our metadata is still matched by the index.
+                reports_name_the_message: false,
             }),
             Some(answer) if PERMANENT_CODES.contains(&answer.error_code) => {
                 Err(SendError::Permanent {

@@ -28,9 +28,20 @@ pub struct SendReceipt {
     pub provider: &'static str,
     /// The provider's id for the message (Twilio's `SM…` sid), used to match delivery receipts.
     pub provider_id: String,
+    /// Whether every delivery report names our message id by construction (Twilio calls the
+    /// callback URL we gave it, `?m=<message id>` included): then receipts find the message
+    /// without an index of the provider's id, and none is written. Providers that only echo
+    /// a field we sent (GatewayAPI's `userref`, Postmark's metadata) keep the index, so a
+    /// report without it is still matched.
+    pub reports_name_the_message: bool,
 }
 
 impl SendReceipt {
+    /// The provider's id to index for receipts: `None` when the reports name the message.
+    pub fn index_for_reports(&self) -> Option<ProviderRef<'_>> {
+        (!self.reports_name_the_message).then(|| self.provider_ref())
+    }
+
     pub fn provider_ref(&self) -> ProviderRef<'_> {
         ProviderRef {
             provider: self.provider,

@@ -100,6 +100,8 @@ impl Provider for SmtpProvider {
             Ok(_) => Ok(SendReceipt {
                 provider: NAME,
                 provider_id: message_id,
+                // No delivery reports over SMTP; the index serves a bounce handler, if any.
+                reports_name_the_message: false,
             }),
             // 5xx: the server refuses this recipient or message for good.
             Err(e) if e.is_permanent() => Err(SendError::Permanent {

@@ -167,6 +167,9 @@ impl Provider for TwilioProvider {
             return Ok(SendReceipt {
                 provider: NAME,
                 provider_id: created.sid,
+                // The callback URL carries `?m=<message id>`; without a callback there are
+                // no reports at all.
+                reports_name_the_message: true,
             });
         }
         let error: Option<ApiError> = serde_json::from_slice(&body).ok();

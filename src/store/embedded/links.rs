@@ -27,6 +27,26 @@ impl LinkStore for EmbeddedStore {
         })
     }
 
+    async fn index_link(
+        &self,
+        case: &CaseId,
+        digest: &TokenDigest,
+        _expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        self.write(|inner| {
+            let digests = inner.case_links.entry_or_default(case.clone());
+            if !digests.contains(&Digest(*digest)) {
+                digests.push(Digest(*digest));
+            }
+            Ok(())
+        })
+    }
+
+    /// Indexed all the same: the index costs nothing here.
+    async fn save_message_link(&self, digest: &TokenDigest, link: &ShortLink) -> StoreResult<()> {
+        self.save_link(digest, link).await
+    }
+
     async fn link(&self, digest: &TokenDigest) -> StoreResult<Option<ShortLink>> {
         let now = self.now();
         // Gone once it expires, as its Redis key is.

@@ -125,7 +125,7 @@ impl MessageStore for EmbeddedStore {
         &self,
         message: &Message,
         expected_starts: u64,
-        lease_until: DateTime<Utc>,
+        renew_lease: Option<DateTime<Utc>>,
     ) -> StoreResult<Option<SendStart>> {
         let opt_out = match &message.recipient {
             Recipient::Sms(phone) => OptOutMember::Sms(self.pseudonyms.of(phone.e164())),
@@ -138,10 +138,12 @@ impl MessageStore for EmbeddedStore {
             if !current.is_some_and(|m| m.starts == expected_starts && !m.status.is_final()) {
                 return Ok(None);
             }
-            inner
-                .leased
-                .insert(message.id.clone(), lease_until.timestamp_millis());
-            inner.dequeue(&message.id);
+            if let Some(until) = renew_lease {
+                inner
+                    .leased
+                    .insert(message.id.clone(), until.timestamp_millis());
+                inner.dequeue(&message.id);
+            }
             inner.messages.insert(message.id.clone(), message.clone());
             Ok(Some(SendStart {
                 case: inner.cases.get(&message.case_id).cloned(),
@@ -163,17 +165,19 @@ impl MessageStore for EmbeddedStore {
     async fn record_sent(
         &self,
         message: &Message,
-        provider_id: ProviderRef<'_>,
+        provider_id: Option<ProviderRef<'_>>,
         sms_to: Option<&str>,
     ) -> StoreResult<()> {
         let sms_to = sms_to.map(|phone| self.pseudonyms.of(phone));
         let now = self.now();
         self.write(|inner| {
             if inner.save_leased(message) {
-                inner.provider_ids.insert(
-                    provider_id.key(),
-                    Expiring::new(message.id.clone(), now, lifetimes::PROVIDER_ID),
-                );
+                if let Some(provider_id) = provider_id {
+                    inner.provider_ids.insert(
+                        provider_id.key(),
+                        Expiring::new(message.id.clone(), now, lifetimes::PROVIDER_ID),
+                    );
+                }
                 if let Some(phone) = sms_to {
                     inner.sms_cases.insert(
                         phone,

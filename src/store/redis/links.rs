@@ -12,7 +12,7 @@ use crate::domain::ids::CaseId;
 use crate::domain::link::{DebtorSession, ShortLink};
 use crate::links::TokenDigest;
 use crate::store::lifetimes;
-use crate::store::{LinkStore, SessionRef, StoreResult};
+use crate::store::{LinkStore, MessageStore, SessionRef, StoreResult};
 
 /// An idle time in ms as PEXPIRE takes it (capped at 2³² ms, some seven weeks).
 fn idle_ms(idle: Duration) -> u64 {
@@ -77,8 +77,19 @@ impl LinkStore for RedisStore {
     /// The case's link index first (on the case's slot), then the link: revocation finds
     /// every link that exists, whatever a crash interrupts.
     async fn save_link(&self, digest: &TokenDigest, link: &ShortLink) -> StoreResult<()> {
-        let ttl = lifetimes::millis(lifetimes::until(link.expires_at, self.clock.now()));
-        let case_links = self.keys.case_links(&link.case_id);
+        self.index_link(&link.case_id, digest, link.expires_at)
+            .await?;
+        self.save_message_link(digest, link).await
+    }
+
+    async fn index_link(
+        &self,
+        case: &CaseId,
+        digest: &TokenDigest,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        let ttl = lifetimes::millis(lifetimes::until(expires_at, self.clock.now()));
+        let case_links = self.keys.case_links(case);
         // A pipeline, not a MULTI: both are on one key, run in order.
         redis::pipe()
             .sadd(&case_links, digest.to_hex())
@@ -88,7 +99,12 @@ impl LinkStore for RedisStore {
             .ignore()
             .query_async::<()>(&mut self.conn())
             .await
-            .map_err(unavailable)?;
+            .map_err(unavailable)
+    }
+
+    /// The link alone (one `SET`): the message's record names it.
+    async fn save_message_link(&self, digest: &TokenDigest, link: &ShortLink) -> StoreResult<()> {
+        let ttl = lifetimes::millis(lifetimes::until(link.expires_at, self.clock.now()));
         redis::cmd("SET")
             .arg(self.keys.link(digest))
             .arg(to_json(link)?)
@@ -108,13 +124,23 @@ impl LinkStore for RedisStore {
         raw.map(|r| from_json(&r)).transpose()
     }
 
-    /// Each link on its own slot: revoked one by one (each in one step).
+    /// The case's index and its messages' links; each link on its own slot, revoked one by one
+    /// (each in one step).
     async fn revoke_links(&self, case: &CaseId) -> StoreResult<usize> {
-        let digests: Vec<String> = self
+        let mut digests: Vec<String> = self
             .conn()
             .smembers(self.keys.case_links(case))
             .await
             .map_err(unavailable)?;
+        digests.extend(
+            self.case_messages(case)
+                .await?
+                .into_iter()
+                .filter_map(|m| m.link_digest)
+                .filter(|hex| TokenDigest::from_hex(hex).is_some()),
+        );
+        digests.sort();
+        digests.dedup();
         let revoked = futures::future::try_join_all(digests.iter().map(|hex| async move {
             self.scripts
                 .revoke_link

@@ -30,6 +30,10 @@ enum QueueMove {
     Due(i64),
     /// Out of the queue.
     Release,
+    /// Out of the leased set only: for a message just sent under a lease this worker won, which
+    /// is in `due` only after a crash between the two steps of a move (or a lease that ran
+    /// out meanwhile); the next claim then finds it final and releases it for good.
+    ReleaseLeased,
 }
 
 impl RedisStore {
@@ -45,11 +49,25 @@ impl RedisStore {
             QueueMove::Lease(until) => pipe.zadd(&leased, id, until).ignore().zrem(&due, id),
             QueueMove::Due(at) => pipe.zadd(&due, id, at).ignore().zrem(&leased, id),
             QueueMove::Release => pipe.zrem(&leased, id).ignore().zrem(&due, id),
+            QueueMove::ReleaseLeased => pipe.zrem(&leased, id),
         }
         .ignore();
         pipe.query_async::<()>(&mut self.conn())
             .await
             .map_err(unavailable)
+    }
+
+    /// Writes `message` only if its record still exists (`SET … XX`): a message whose case was
+    /// erased meanwhile stays erased, with nothing of it written back. One command, no script.
+    async fn overwrite(&self, message: &Message) -> StoreResult<bool> {
+        let written: Option<String> = redis::cmd("SET")
+            .arg(self.keys.message(message.id.as_str()))
+            .arg(to_json(message)?)
+            .arg("XX")
+            .query_async(&mut self.conn())
+            .await
+            .map_err(unavailable)?;
+        Ok(written.is_some())
     }
 
     /// The records of `ids`, those still stored.
@@ -159,6 +177,12 @@ impl MessageStore for RedisStore {
         lease_until: DateTime<Utc>,
         max: usize,
     ) -> StoreResult<Vec<Message>> {
+        if !self.is_cluster() {
+            // A STOP a process of the previous version kept under the plain number during a
+            // rolling upgrade (only ever on a single Redis) counts from this batch on: one
+            // read of an empty set per claim, instead of a second look per send.
+            self.migrate_opt_outs().await?;
+        }
         let shards = self.keys.shards();
         let first = self
             .next_shard
@@ -253,13 +277,13 @@ impl MessageStore for RedisStore {
         Ok(messages.len())
     }
 
-    /// The fence on the record first; only a won start renews the lease and reads what the
-    /// send depends on (the case, the opt-out sets), all at once right after.
+    /// The fence on the record first; only a won start renews the lease (when asked) and reads
+    /// what the send depends on (the case, the opt-out sets), all at once right after.
     async fn begin_send(
         &self,
         message: &Message,
         expected_starts: u64,
-        lease_until: DateTime<Utc>,
+        renew_lease: Option<DateTime<Utc>>,
     ) -> StoreResult<Option<SendStart>> {
         let id = message.id.as_str();
         let won: i64 = self
@@ -274,28 +298,29 @@ impl MessageStore for RedisStore {
         if won != 1 {
             return Ok(None);
         }
-        // The opt-out set of the message's channel and the recipient's pseudonym in it; for an
-        // SMS on a single Redis also the plain number in the set as it was before pseudonyms,
-        // which a process of the previous version may still add to during an upgrade.
-        let (optouts, pseudonym, legacy_member) = match &message.recipient {
-            Recipient::Sms(phone) => (
-                self.keys.optouts(),
-                self.pseudonyms.of(phone.e164()),
-                (!self.is_cluster()).then(|| phone.e164()),
-            ),
+        // The opt-out set of the message's channel and the recipient's pseudonym in it. (The
+        // plain-number set of before pseudonyms is emptied into it at every claim.)
+        let (optouts, pseudonym) = match &message.recipient {
+            Recipient::Sms(phone) => (self.keys.optouts(), self.pseudonyms.of(phone.e164())),
             Recipient::Email(email) => (
                 self.keys.email_optouts(),
                 self.pseudonyms.of(&email_opt_out_member(email.as_str())),
-                None,
             ),
         };
-        let legacy_optouts = self.keys.legacy_optouts();
-        let (_, case, opted_out, legacy_opted_out) = futures::try_join!(
-            self.move_in_queue(
-                &message.case_id,
-                id,
-                QueueMove::Lease(lease_until.timestamp_millis())
-            ),
+        let (_, case, opted_out) = futures::try_join!(
+            async {
+                match renew_lease {
+                    Some(until) => {
+                        self.move_in_queue(
+                            &message.case_id,
+                            id,
+                            QueueMove::Lease(until.timestamp_millis()),
+                        )
+                        .await
+                    }
+                    None => Ok(()),
+                }
+            },
             async {
                 self.conn()
                     .hget::<_, _, Option<String>>(self.keys.case(&message.case_id), "json")
@@ -308,34 +333,16 @@ impl MessageStore for RedisStore {
                     .await
                     .map_err(unavailable)
             },
-            async {
-                match legacy_member {
-                    Some(number) => self
-                        .conn()
-                        .sismember::<_, _, bool>(&legacy_optouts, number)
-                        .await
-                        .map_err(unavailable),
-                    None => Ok(false),
-                }
-            },
         )?;
         Ok(Some(SendStart {
             case: case.map(|c| from_json(&c)).transpose()?,
-            opted_out: opted_out || legacy_opted_out,
+            opted_out,
         }))
     }
 
     async fn save_leased_message(&self, message: &Message) -> StoreResult<()> {
         let id = message.id.as_str();
-        let written: i64 = self
-            .scripts
-            .save_leased
-            .key(self.keys.message(id))
-            .arg(to_json(message)?)
-            .invoke_async(&mut self.conn())
-            .await
-            .map_err(unavailable)?;
-        if written != 1 {
+        if !self.overwrite(message).await? {
             return Ok(());
         }
         let to = match message.status {
@@ -353,28 +360,23 @@ impl MessageStore for RedisStore {
     async fn record_sent(
         &self,
         message: &Message,
-        provider_id: ProviderRef<'_>,
+        provider_id: Option<ProviderRef<'_>>,
         sms_to: Option<&str>,
     ) -> StoreResult<()> {
         let id = message.id.as_str();
-        let written: i64 = self
-            .scripts
-            .record_sent
-            .key(self.keys.message(id))
-            .arg(to_json(message)?)
-            .invoke_async(&mut self.conn())
-            .await
-            .map_err(unavailable)?;
-        if written != 1 {
+        if !self.overwrite(message).await? {
             return Ok(());
         }
-        let mut provider = redis::cmd("SET");
-        provider
-            .arg(self.keys.provider(provider_id))
-            .arg(id)
-            .arg("PX")
-            .arg(lifetimes::millis(lifetimes::PROVIDER_ID));
-        let mut indexes = vec![provider];
+        let mut indexes = Vec::new();
+        if let Some(provider_id) = provider_id {
+            let mut provider = redis::cmd("SET");
+            provider
+                .arg(self.keys.provider(provider_id))
+                .arg(id)
+                .arg("PX")
+                .arg(lifetimes::millis(lifetimes::PROVIDER_ID));
+            indexes.push(provider);
+        }
         if let Some(phone) = sms_to {
             let mut reply = redis::cmd("SET");
             reply
@@ -385,7 +387,7 @@ impl MessageStore for RedisStore {
             indexes.push(reply);
         }
         futures::try_join!(
-            self.move_in_queue(&message.case_id, id, QueueMove::Release),
+            self.move_in_queue(&message.case_id, id, QueueMove::ReleaseLeased),
             self.each::<redis::Value>(&indexes),
         )?;
         Ok(())

@@ -305,7 +305,7 @@ impl RedisStore {
             .map_err(unavailable)
     }
 
-    async fn migrate_opt_outs(&self) -> StoreResult<()> {
+    pub(super) async fn migrate_opt_outs(&self) -> StoreResult<()> {
         let legacy = self.keys.legacy_optouts();
         let numbers: Vec<String> = self.conn().smembers(&legacy).await.map_err(unavailable)?;
         if numbers.is_empty() {

@@ -479,7 +479,7 @@ impl TestApp {
             copy.updated_at = at;
             assert!(
                 store
-                    .begin_send(&copy, expected, lease)
+                    .begin_send(&copy, expected, Some(lease))
                     .await
                     .expect("store")
                     .is_some()
