@@ -317,6 +317,27 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_code_says_how_many_tries_are_left_in_the_right_form() {
+        let texts = Texts::load().expect("texts");
+        let left =
+            |locale, n: &str| texts.format(locale, "error-details-code-wrong", &[("left", n)]);
+        assert!(
+            left(Locale::Nb, "1").ends_with("én gang til."),
+            "{}",
+            left(Locale::Nb, "1")
+        );
+        assert!(left(Locale::Nb, "2").ends_with("2 ganger til."));
+        assert!(left(Locale::Nn, "1").ends_with("éin gong til."));
+        assert!(left(Locale::En, "1").ends_with("one more time."));
+        assert!(left(Locale::En, "2").ends_with("2 more times."));
+        assert!(left(Locale::Pl, "1").ends_with("jeszcze raz."));
+        assert!(left(Locale::Pl, "2").ends_with("jeszcze 2 razy."));
+        assert!(left(Locale::Uk, "1").ends_with("ще 1 раз."));
+        assert!(left(Locale::Uk, "2").ends_with("ще 2 рази."));
+        assert!(left(Locale::Uk, "5").ends_with("ще 5 разів."));
+    }
+
+    #[test]
     fn only_plain_counts_go_to_fluent_as_numbers() {
         assert!(matches!(argument("3"), FluentValue::Number(_)));
         assert!(matches!(argument("0"), FluentValue::Number(_)));

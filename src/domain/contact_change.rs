@@ -258,11 +258,13 @@ impl ContactChanges {
         }))
     }
 
-    /// Whether a code for a change to `recipient` is still worth sending.
-    pub fn awaits(&self, recipient: &Recipient, now: DateTime<Utc>) -> bool {
-        self.pending
-            .as_ref()
-            .is_some_and(|p| p.is_live(now) && &p.new.recipient() == recipient)
+    /// Whether the code message `message` to `recipient` is still worth sending: it is the
+    /// one the live change asked for (an older request's code message to the same address,
+    /// still queued, would only send the new code twice).
+    pub fn awaits(&self, message: &MessageId, recipient: &Recipient, now: DateTime<Utc>) -> bool {
+        self.pending.as_ref().is_some_and(|p| {
+            p.is_live(now) && p.message_id == *message && &p.new.recipient() == recipient
+        })
     }
 
     /// The live change, if any.
@@ -408,12 +410,18 @@ mod tests {
 
         let mut c = ContactChanges::default();
         started(&mut c, at(0));
-        assert!(c.awaits(&phone("+4791234567").recipient(), at(14)));
+        let asked = c.live(at(0)).expect("live").message_id.clone();
+        let to = phone("+4791234567").recipient();
+        assert!(c.awaits(&asked, &to, at(14)));
+        assert!(
+            !c.awaits(&MessageId::generate(), &to, at(14)),
+            "another code message to the same number is not the one asked for"
+        );
         assert_eq!(
             c.confirm("123456", code, at(15)),
             Err(ConfirmError::Expired)
         );
-        assert!(!c.awaits(&phone("+4791234567").recipient(), at(15)));
+        assert!(!c.awaits(&asked, &to, at(15)));
     }
 
     #[test]

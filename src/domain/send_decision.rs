@@ -150,7 +150,7 @@ pub fn decide(facts: &SendFacts<'_>) -> SendDecision {
     if facts.message.template == Template::ContactCode
         && !facts.case.is_some_and(|c| {
             c.contact_changes
-                .awaits(&facts.message.recipient, facts.now)
+                .awaits(&facts.message.id, &facts.message.recipient, facts.now)
         })
     {
         return cancel(CancelReason::CodeNotAwaited);

@@ -599,7 +599,10 @@ error-details-phone = This does not look like a mobile number. Check it and try 
 error-details-email = This does not look like an e-mail address. Check it and try again.
 error-details-same = This is already the number or address we use.
 error-details-too-many = You have asked for {$max} codes in the last day. You can ask for a new one after {$when}.
-error-details-code-wrong = The code is not right. You can try {$left} more times.
+error-details-code-wrong = The code is not right. { $left ->
+        [one] You can try one more time.
+       *[other] You can try {$left} more times.
+    }
 error-details-code-format = The code is 6 digits.
 error-details-code-expired = The code is no longer valid. Send a new code.
 error-details-street = Write the street and number, at most 100 characters.

@@ -599,7 +599,10 @@ error-details-phone = Dette ser ikke ut som et mobilnummer. Sjekk det og prøv i
 error-details-email = Dette ser ikke ut som en e-postadresse. Sjekk den og prøv igjen.
 error-details-same = Dette er allerede nummeret eller adressen vi bruker.
 error-details-too-many = Du har bedt om {$max} koder det siste døgnet. Du kan be om en ny etter {$when}.
-error-details-code-wrong = Koden er ikke riktig. Du kan prøve {$left} ganger til.
+error-details-code-wrong = Koden er ikke riktig. { $left ->
+        [one] Du kan prøve én gang til.
+       *[other] Du kan prøve {$left} ganger til.
+    }
 error-details-code-format = Koden er 6 sifre.
 error-details-code-expired = Koden gjelder ikke lenger. Send en ny kode.
 error-details-street = Skriv gate og nummer, høyst 100 tegn.

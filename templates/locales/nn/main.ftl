@@ -600,7 +600,10 @@ error-details-phone = Dette ser ikkje ut som eit mobilnummer. Sjekk det og prøv
 error-details-email = Dette ser ikkje ut som ei e-postadresse. Sjekk henne og prøv igjen.
 error-details-same = Dette er allereie nummeret eller adressa vi bruker.
 error-details-too-many = Du har bede om {$max} kodar det siste døgeret. Du kan be om ein ny etter {$when}.
-error-details-code-wrong = Koden er ikkje rett. Du kan prøve {$left} gonger til.
+error-details-code-wrong = Koden er ikkje rett. { $left ->
+        [one] Du kan prøve éin gong til.
+       *[other] Du kan prøve {$left} gonger til.
+    }
 error-details-code-format = Koden er 6 siffer.
 error-details-code-expired = Koden gjeld ikkje lenger. Send ein ny kode.
 error-details-street = Skriv gate og nummer, høgst 100 teikn.

@@ -627,7 +627,10 @@ error-details-phone = To nie wygląda na numer komórkowy. Sprawdź go i spróbu
 error-details-email = To nie wygląda na adres e-mail. Sprawdź go i spróbuj ponownie.
 error-details-same = Tego numeru lub adresu już używamy.
 error-details-too-many = W ciągu ostatniej doby poprosiłeś o {$max} kody. Nowy możesz zamówić po {$when}.
-error-details-code-wrong = Kod jest niepoprawny. Możesz spróbować jeszcze {$left} razy.
+error-details-code-wrong = Kod jest niepoprawny. { $left ->
+        [one] Możesz spróbować jeszcze raz.
+       *[other] Możesz spróbować jeszcze {$left} razy.
+    }
 error-details-code-format = Kod ma 6 cyfr.
 error-details-code-expired = Kod nie jest już ważny. Wyślij nowy kod.
 error-details-street = Wpisz ulicę i numer, najwyżej 100 znaków.

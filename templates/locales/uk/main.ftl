@@ -634,7 +634,11 @@ error-details-phone = Це не схоже на номер мобільного.
 error-details-email = Це не схоже на адресу e-mail. Перевірте її й спробуйте ще раз.
 error-details-same = Цей номер або адресу ми вже використовуємо.
 error-details-too-many = За останню добу ви попросили {$max} коди. Новий можна попросити після {$when}.
-error-details-code-wrong = Код неправильний. Ви можете спробувати ще {$left} рази.
+error-details-code-wrong = Код неправильний. { $left ->
+        [one] Ви можете спробувати ще {$left} раз.
+        [few] Ви можете спробувати ще {$left} рази.
+       *[many] Ви можете спробувати ще {$left} разів.
+    }
 error-details-code-format = Код складається з 6 цифр.
 error-details-code-expired = Код більше не дійсний. Надішліть новий код.
 error-details-street = Напишіть вулицю й номер, не більше 100 символів.
