@@ -188,6 +188,11 @@ async fn wrong_codes_run_out_and_an_expired_code_is_never_sent(backend: Backend)
     let (status, page) = d.post("/case/contact/code", &[("code", wrong)]).await;
     assert_eq!(status, 422);
     assert!(page.contains("Koden gjelder ikke lenger"), "{page}");
+    assert!(
+        page.contains("href=\"#details-email\"") && page.contains("id=\"details-email\""),
+        "the error leads to where a new code is asked for, not to a code field that is gone: {page}"
+    );
+    assert!(!page.contains("id=\"details-code\""));
     let (status, _) = d.post("/case/contact/code", &[("code", &code)]).await;
     assert_eq!(status, 422, "the right code no longer helps");
     assert_eq!(
@@ -417,10 +422,41 @@ async fn a_second_request_for_a_code_sends_only_its_own(backend: Backend) {
     }
 }
 
+/// A confirmed e-mail address brings the debtor back to the e-mail section, not the phone's.
+async fn a_confirmed_change_returns_to_its_own_section(backend: Backend) {
+    let clock = SettableClock::at(oslo_working_day_at(12));
+    let d = debtor_in(app_on(backend, &clock, None).await, "1200.00").await;
+    let (status, _) = d
+        .post("/case/contact/email", &[("email", "ny@example.no")])
+        .await;
+    assert_eq!(status, 303);
+    let code = code_of(&d).await;
+    let response = d
+        .app
+        .http
+        .post(d.app.url("/case/contact/code"))
+        .header("Cookie", &d.cookie)
+        .header("Origin", &d.app.base)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(
+            serde_urlencoded::to_string([("csrf", d.csrf.as_str()), ("code", &code)])
+                .expect("form"),
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "/case/contact?done=email#email"
+    );
+}
+
 on_both_stores!(
     a_new_number_takes_effect_only_with_the_code_sent_to_it,
     wrong_codes_run_out_and_an_expired_code_is_never_sent,
     codes_are_limited_per_day_and_bad_input_is_named,
     a_postal_address_is_saved_field_by_field_and_erased_with_the_case,
     a_second_request_for_a_code_sends_only_its_own,
+    a_confirmed_change_returns_to_its_own_section,
 );

@@ -301,7 +301,22 @@ fn refusal(
             (Field::Code, t.get(l, "error-details-code-format"))
         }
         ContactUpdateError::Confirm(ConfirmError::Expired | ConfirmError::NothingWaiting) => {
-            (Field::Code, t.get(l, "error-details-code-expired"))
+            // No code field once nothing waits: the error leads to where a new code is asked
+            // for, on the channel of the change that ended.
+            let ended_on = view
+                .case
+                .contact_changes
+                .pending
+                .as_ref()
+                .map(|p| p.new.recipient().channel());
+            let field = if view.case.contact_changes.live(ctx.clock.now()).is_some() {
+                Field::Code
+            } else if ended_on == Some(Channel::Email) {
+                Field::Email
+            } else {
+                Field::Phone
+            };
+            (field, t.get(l, "error-details-code-expired"))
         }
         ContactUpdateError::Address(e) => match e {
             AddressError::Street(_) => (Field::Street, t.get(l, "error-details-street")),
@@ -405,7 +420,11 @@ async fn code(
         .as_ref()
         .map(|p| p.new.field());
     match contact_update::confirm(&ctx, &view.case.id, typed, ctx.clock.now()).await {
-        Ok(_) => done(waiting.unwrap_or("phone"), "phone"),
+        Ok(_) => {
+            // Back where the changed contact is shown (its section has the field's name).
+            let changed = waiting.unwrap_or("phone");
+            done(changed, changed)
+        }
         Err(e) => {
             // The page shows the wait as it now is (a wrong code counted, or it ended).
             let view = match load(&req, &ctx, &state).await {
