@@ -137,7 +137,10 @@ pub async fn overview(
                     CaseStatus::Disputed => out.disputed += 1,
                     CaseStatus::Paid | CaseStatus::Closed => {}
                 }
-                out.in_review += case.pending.len();
+                // A request left on a case that was paid or closed meanwhile waits for nobody.
+                if matches!(case.status, CaseStatus::Open | CaseStatus::Disputed) {
+                    out.in_review += case.pending.len();
+                }
             }
             if batch.len() < BATCH {
                 break;

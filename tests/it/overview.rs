@@ -123,7 +123,7 @@ async fn the_overview_counts_what_happened_for_whoever_may_see_it(backend: Backe
         "in the navigation"
     );
     assert_eq!(figure(&html, "Open cases"), "1");
-    assert_eq!(figure(&html, "Paid in full this week"), "1");
+    assert_eq!(figure(&html, "Paid in full, last 7 days"), "1");
     assert_eq!(total(&html, "Collected (NOK)"), "NOK 1,549.50", "{html}");
     assert_eq!(total(&html, "Cases taken in"), "2");
     assert_eq!(total(&html, "Cases paid in full"), "1");
@@ -177,4 +177,44 @@ async fn the_overview_counts_what_happened_for_whoever_may_see_it(backend: Backe
     assert_ne!(status, 200, "no figures without a login");
 }
 
-on_both_stores!(the_overview_counts_what_happened_for_whoever_may_see_it);
+/// A request waiting for review counts until its case is paid: then it waits for nobody.
+async fn a_paid_case_leaves_the_review_count(backend: Backend) {
+    let d = crate::common::debtor(backend, "1200.00").await;
+    let asked = d.case().await.due_date + chrono::Duration::days(21);
+    let (status, _) = d
+        .post("/case/more-time", &[("date", &asked.to_string())])
+        .await;
+    assert_eq!(status, 200);
+    let viewer = StaffScope::Agency {
+        agency: AgencyId::parse("agency-a").expect("id"),
+        role: Role::Viewer,
+    };
+    let html = overview_as(&d.app, "viewer@a.example", viewer.clone()).await;
+    assert_eq!(figure(&html, "Waiting for review"), "1");
+    let case = d.case().await;
+    let owed = case.balance_without_interest();
+    innfri::service::payments::register_direct(
+        &d.app.ctx,
+        &case.agency_id,
+        &d.case_id,
+        "bank-review",
+        owed,
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("payment");
+    assert_eq!(
+        d.case().await.status,
+        innfri::domain::case::CaseStatus::Paid
+    );
+    let session = log_in(&d.app, &user(&d.app, "viewer2@a.example", viewer).await).await;
+    let (_, html) = page(&d.app, "/console/overview", &session).await;
+    assert_eq!(figure(&html, "Waiting for review"), "0", "{html}");
+    assert_eq!(figure(&html, "Open cases"), "0");
+}
+
+on_both_stores!(
+    the_overview_counts_what_happened_for_whoever_may_see_it,
+    a_paid_case_leaves_the_review_count,
+);

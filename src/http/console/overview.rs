@@ -98,7 +98,7 @@ fn body(o: &Overview) -> Markup {
             dt { "Open cases" } dd { (o.open) }
             dt { "Disputed" } dd { (o.disputed) }
             dt { "Waiting for review" } dd { a href="/console/reviews" { (o.in_review) } }
-            dt { "Paid in full this week" } dd { (o.paid_this_week()) }
+            dt { "Paid in full, last 7 days" } dd { (o.paid_this_week()) }
         }
         (chart("collected", "Collected (NOK)", &o.days, &o.collected_ore, kroner))
         (chart("paid", "Cases paid in full", &o.days, &o.paid, count))
