@@ -155,7 +155,8 @@ pub fn run(config_dir: PathBuf, profile: Option<String>, command: Command) -> Ex
         // No log subscriber: the lines on standard output are the simulation's whole output.
         return journey_command(config, action);
     }
-    telemetry::init(&config.settings.log);
+    // Dropped last (declared first): what is buffered is exported after everything else.
+    let _traces = telemetry::init(&config.settings.log);
     let runtime = match build_runtime(&command, &config) {
         Ok(rt) => rt,
         Err(e) => {

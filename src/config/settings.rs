@@ -152,6 +152,10 @@ pub struct LogSettings {
     pub format: LogFormat,
     /// A tracing filter, e.g. `info` or `innfri=debug,actix_web=info`.
     pub level: String,
+    /// Where to export traces over OTLP/HTTP with JSON bodies, the whole URL (an OpenTelemetry
+    /// Collector's `http://collector:4318/v1/traces`). Off when unset: then no span is made.
+    #[serde(default)]
+    pub otlp_traces_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

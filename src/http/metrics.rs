@@ -8,6 +8,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use metrics_exporter_prometheus::PrometheusHandle;
+use tracing::Instrument;
 
 use crate::context::AppContext;
 use crate::store::StoreError;
@@ -39,7 +40,20 @@ pub async fn middleware(
     let route = req
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
-    let res = next.call(req).await?;
+    // A span only while traces are exported (the route pattern, never the path: a link's
+    // token is in its path).
+    let span = if crate::telemetry::exporting() {
+        tracing::info_span!(
+            "http request",
+            http.request.method = method,
+            http.route = %route,
+            http.response.status_code = tracing::field::Empty,
+        )
+    } else {
+        tracing::Span::none()
+    };
+    let res = next.call(req).instrument(span.clone()).await?;
+    span.record("http.response.status_code", res.status().as_u16());
     let status = res.status().as_u16().to_string();
     let seconds = started.elapsed().as_secs_f64();
     metrics::counter!("innfri_http_requests_total", "method" => method, "route" => route.clone(), "status" => status)

@@ -164,13 +164,23 @@ impl Worker {
                 until: lease_until,
                 claimed,
             };
-            in_flight.start(place, async move {
+            // A span only while traces are exported.
+            let span = if crate::telemetry::exporting() {
+                tracing::info_span!(
+                    "send message",
+                    message_id = %message.id,
+                    template = message.template.name(),
+                )
+            } else {
+                tracing::Span::none()
+            };
+            in_flight.start(place, tracing::Instrument::instrument(async move {
                 let id = message.id.clone();
                 if let Err(e) = core.process(message, at, lease).await {
                     // The lease runs out and another round picks the message up again.
                     tracing::warn!(message_id = %id, error = %e, "could not record a message's progress");
                 }
-            });
+            }, span));
         }
         Ok(count)
     }

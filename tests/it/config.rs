@@ -249,6 +249,15 @@ fn trusted_proxies_can_be_set_by_environment_as_a_list() {
         errors.contains("server.trusted_proxies") && errors.contains("proxy.local"),
         "{errors}"
     );
+    for bad in ["otel-collector:4318", "ftp://collector/v1/traces"] {
+        let refused = common::innfri_demo(common::CONFIG_DIR, "check-config")
+            .env("INNFRI__LOG__OTLP_TRACES_URL", bad)
+            .output()
+            .expect("run");
+        assert!(!refused.status.success(), "{bad} is refused");
+        let errors = String::from_utf8_lossy(&refused.stderr);
+        assert!(errors.contains("log.otlp_traces_url"), "{errors}");
+    }
 }
 
 fn check_config_in(dir: &Path, env: &[(&str, &str)]) -> std::process::Output {

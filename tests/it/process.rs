@@ -102,3 +102,48 @@ fn all_serves_and_sends_from_one_process_on_a_store_file() {
         "no demo case: {logs:?}"
     );
 }
+
+/// With `log.otlp_traces_url` the service exports its spans over OTLP/HTTP as JSON: the health
+/// check it answered arrives at the collector as a span named by its route, from the service
+/// `innfri`, at the latest when it stops.
+#[test]
+fn traces_go_to_an_otlp_collector_when_one_is_configured() {
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let collector = runtime.block_on(async {
+        let collector = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/traces"))
+            .and(header("content-type", "application/json"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&collector)
+            .await;
+        collector
+    });
+    let logs = run_until_sigterm(
+        "serve",
+        &[(
+            "INNFRI__LOG__OTLP_TRACES_URL",
+            format!("{}/v1/traces", collector.uri()),
+        )],
+    );
+    let requests = runtime
+        .block_on(collector.received_requests())
+        .expect("recorded");
+    let bodies: Vec<serde_json::Value> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/v1/traces")
+        .map(|r| serde_json::from_slice(&r.body).expect("an OTLP JSON body"))
+        .collect();
+    assert!(!bodies.is_empty(), "nothing exported; logs: {logs:?}");
+    let text = serde_json::to_string(&bodies).expect("json");
+    assert!(text.contains("\"http request\""), "{text}");
+    assert!(text.contains("/healthz"), "the route: {text}");
+    assert!(
+        text.contains("\"service.name\"") && text.contains("\"innfri\""),
+        "{text}"
+    );
+    let spans = &bodies[0]["resourceSpans"][0]["scopeSpans"][0]["spans"];
+    assert!(spans.is_array(), "OTLP's shape: {text}");
+}
