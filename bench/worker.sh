@@ -27,7 +27,8 @@
 #   THREADS (messaging.worker_threads, default from config: 1; 0 = one per core), TIMEOUT (300 s),
 #   LOG_LEVEL (warn; `info` logs one line per message sent), FAKE_WORKERS (1 actix thread),
 #   SKIP_BUILD=1 (reuse the binaries in target/release, e.g. for a sweep over CONCURRENCY),
-#   PERF=1 (record the worker with `perf record -g` into target/bench/worker.perf.data).
+#   PERF=1 (record the worker with `perf record -g` into target/bench/worker.perf.data; PERF_ARGS
+#   replaces `-g`, e.g. PERF_ARGS="--call-graph dwarf" for call stacks without frame pointers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -191,7 +192,7 @@ START=$(date +%s.%N)
 target/release/innfri worker >"$OUT/worker.log" 2>&1 &
 WORKER_PID=$!
 if [ "${PERF:-0}" = 1 ]; then
-  perf record -q -F 999 -g -p "$WORKER_PID" -o "$OUT/worker.perf.data" >"$OUT/worker-perf.log" 2>&1 &
+  perf record -q -F 999 ${PERF_ARGS:--g} -p "$WORKER_PID" -o "$OUT/worker.perf.data" >"$OUT/worker-perf.log" 2>&1 &
   PERF_PID=$!
 fi
 DEADLINE=$(( $(date +%s) + TIMEOUT ))
