@@ -50,6 +50,15 @@ async fn contact_events(app: &TestApp) -> Vec<serde_json::Value> {
 }
 
 /// The code the page's pending change expects (what the message to the new address carries).
+/// The case's contact-code messages, oldest first.
+async fn code_messages(d: &Debtor) -> Vec<innfri::domain::message::Message> {
+    d.messages()
+        .await
+        .into_iter()
+        .filter(|m| m.template == Template::ContactCode)
+        .collect()
+}
+
 async fn code_of(d: &Debtor) -> String {
     contact_update::code_for(&d.app.ctx.config.link_keys, &d.case().await).expect("a code waits")
 }
@@ -78,12 +87,7 @@ async fn a_new_number_takes_effect_only_with_the_code_sent_to_it(backend: Backen
         Some("+4791234567"),
         "nothing changes before the code"
     );
-    let codes: Vec<_> = d
-        .messages()
-        .await
-        .into_iter()
-        .filter(|m| m.template == Template::ContactCode)
-        .collect();
+    let codes = code_messages(&d).await;
     assert_eq!(codes.len(), 1);
     assert!(
         matches!(&codes[0].recipient, Recipient::Sms(p) if p.e164() == NEW_NUMBER),
@@ -216,12 +220,7 @@ async fn wrong_codes_run_out_and_an_expired_code_is_never_sent(backend: Backend)
     assert_eq!(status, 422);
     assert!(page.contains("Koden gjelder ikke lenger"), "{page}");
     assert!(d.app.run_worker_at(clock.now()).await >= 1);
-    let codes: Vec<_> = d
-        .messages()
-        .await
-        .into_iter()
-        .filter(|m| m.template == Template::ContactCode)
-        .collect();
+    let codes = code_messages(&d).await;
     assert_eq!(codes.len(), 2);
     assert!(
         codes.iter().all(|m| m.status == MessageStatus::Cancelled),
@@ -393,12 +392,7 @@ async fn a_second_request_for_a_code_sends_only_its_own(backend: Backend) {
             .await;
         assert_eq!(status, 303);
     }
-    let codes: Vec<_> = d
-        .messages()
-        .await
-        .into_iter()
-        .filter(|m| m.template == Template::ContactCode)
-        .collect();
+    let codes = code_messages(&d).await;
     assert_eq!(codes.len(), 2, "both requests queued a code");
     d.app.run_worker_at(clock.now()).await;
     let sent = ledger.sent();
