@@ -51,12 +51,6 @@ impl Reference {
         Some(conn)
     }
 
-    fn tag(&self, case: &str) -> Option<String> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.cookie_key).ok()?;
-        mac.update(case.as_bytes());
-        Some(hex::encode(mac.finalize().into_bytes()))
-    }
-
     /// The case a cookie value `<case>.<hex tag>` names, if its tag is right.
     fn verified_case<'a>(&self, value: &'a str) -> Option<&'a str> {
         let (case, tag) = value.rsplit_once('.')?;
@@ -101,7 +95,7 @@ async fn open_link(state: web::Data<Reference>, token: web::Path<String>) -> Htt
     let Some(link) = raw.and_then(|r| serde_json::from_str::<StoredLink>(&r).ok()) else {
         return HttpResponse::NotFound().finish();
     };
-    let Some(tag) = state.tag(&link.case_id) else {
+    let Some(tag) = tag(&state.cookie_key, &link.case_id) else {
         return HttpResponse::InternalServerError().finish();
     };
     HttpResponse::SeeOther()
@@ -195,6 +189,13 @@ fn filler(bytes: usize) -> Vec<String> {
     paragraphs
 }
 
+/// The hex HMAC of a case id that the reference's cookie carries.
+fn tag(key: &[u8], case: &str) -> Option<String> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
+    mac.update(case.as_bytes());
+    Some(hex::encode(mac.finalize().into_bytes()))
+}
+
 fn cookie_key() -> anyhow::Result<Vec<u8>> {
     let key = hex::decode(std::env::var("REFERENCE_KEY")?)?;
     anyhow::ensure!(
@@ -217,13 +218,8 @@ fn main() -> anyhow::Result<()> {
                 let line = line?;
                 let value = line.split_once('=').map_or(line.as_str(), |(_, v)| v);
                 let case = value.rsplit_once('.').map_or(value, |(case, _)| case);
-                let mut mac = Hmac::<Sha256>::new_from_slice(&key)?;
-                mac.update(case.as_bytes());
-                writeln!(
-                    out,
-                    "ref={case}.{}",
-                    hex::encode(mac.finalize().into_bytes())
-                )?;
+                let tag = tag(&key, case).ok_or_else(|| anyhow::anyhow!("bad REFERENCE_KEY"))?;
+                writeln!(out, "ref={case}.{tag}")?;
             }
             out.flush()?;
             Ok(())

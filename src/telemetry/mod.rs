@@ -42,23 +42,9 @@ pub fn init(settings: &LogSettings) -> Option<TraceExport> {
     });
     let tracer = export.as_ref().map(TraceExport::tracer);
     // try_init: a second call (tests) keeps the first subscriber.
-    let installed = match (settings.format, tracer) {
-        (format, None) => subscriber(format, filter(settings), std::io::stderr).try_init(),
-        (LogFormat::Json, Some(tracer)) => tracing_subscriber::fmt()
-            .with_env_filter(filter(settings))
-            .with_writer(std::io::stderr)
-            .json()
-            .flatten_event(true)
-            .finish()
-            .with(tracing_opentelemetry::layer().with_tracer(tracer))
-            .try_init(),
-        (LogFormat::Text, Some(tracer)) => tracing_subscriber::fmt()
-            .with_env_filter(filter(settings))
-            .with_writer(std::io::stderr)
-            .finish()
-            .with(tracing_opentelemetry::layer().with_tracer(tracer))
-            .try_init(),
-    };
+    let installed =
+        subscriber_with_traces(settings.format, filter(settings), std::io::stderr, tracer)
+            .try_init();
     if installed.is_ok() && export.is_some() {
         EXPORTING.store(true, Ordering::Relaxed);
         tracing::info!("exporting traces over OTLP");
@@ -73,7 +59,8 @@ pub fn filter(settings: &LogSettings) -> EnvFilter {
         .unwrap_or_else(|_| EnvFilter::new("info"))
 }
 
-/// The subscriber [`init`] installs, writing each line to `writer` (stderr; a buffer in tests).
+/// The subscriber [`init`] installs without trace export, writing each line to `writer`
+/// (stderr; a buffer in tests).
 pub fn subscriber<W>(
     format: LogFormat,
     filter: EnvFilter,
@@ -82,11 +69,36 @@ pub fn subscriber<W>(
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
+    subscriber_with_traces(format, filter, writer, None)
+}
+
+/// As [`subscriber`], with spans also going to `tracer` when there is one (the layer is then
+/// the only difference: without it the lines are the same).
+fn subscriber_with_traces<W>(
+    format: LogFormat,
+    filter: EnvFilter,
+    writer: W,
+    tracer: Option<opentelemetry_sdk::trace::SdkTracer>,
+) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer);
+    // The layer's type depends on the subscriber under it, so each format makes its own.
     match format {
-        LogFormat::Json => Box::new(builder.json().flatten_event(true).finish()),
-        LogFormat::Text => Box::new(builder.finish()),
+        LogFormat::Json => Box::new(
+            builder
+                .json()
+                .flatten_event(true)
+                .finish()
+                .with(tracer.map(|t| tracing_opentelemetry::layer().with_tracer(t))),
+        ),
+        LogFormat::Text => Box::new(
+            builder
+                .finish()
+                .with(tracer.map(|t| tracing_opentelemetry::layer().with_tracer(t))),
+        ),
     }
 }
