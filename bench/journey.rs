@@ -10,11 +10,14 @@
 //!
 //! `bench-journey run START DAYS` steps the clock to 14:00 (Oslo) of each day and lets the
 //! worker empty what is due (each sent step is recorded on its case and the next one queued),
-//! printing one line per day. This process is the worker: its RSS is the worker's.
+//! printing one line per day. This process is the worker: its RSS is the worker's, and its
+//! providers only count what they are given (a ledger of a day's messages would be the
+//! benchmark's memory, not the worker's).
 //!
 //! Both read the configuration as `innfri` does (profile and `INNFRI__…` environment).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -26,7 +29,7 @@ use innfri::config::AppConfig;
 use innfri::domain::case::ClaimKind;
 use innfri::domain::ids::AgencyId;
 use innfri::messaging::ProviderSet;
-use innfri::messaging::providers::memory::MemoryProvider;
+use innfri::messaging::{Outbound, Provider, SendError, SendReceipt};
 use innfri::service::cases::{self, CaseIntake, ClaimLineIntake, DebtorIntake};
 use serde_json::Value;
 
@@ -156,6 +159,37 @@ async fn commands_so_far(servers: &[redis::aio::MultiplexedConnection]) -> anyho
     Ok(total)
 }
 
+/// A provider that takes every message and keeps only the count.
+#[derive(Default)]
+struct CountingProvider {
+    sent: AtomicU64,
+}
+
+impl CountingProvider {
+    /// How many were sent since the last call.
+    fn take(&self) -> u64 {
+        self.sent.swap(0, Ordering::Relaxed)
+    }
+}
+
+#[async_trait::async_trait]
+impl Provider for CountingProvider {
+    fn name(&self) -> &'static str {
+        // The in-memory provider's namespace: the same ids the simulation uses.
+        innfri::messaging::providers::memory::NAME
+    }
+
+    async fn send(&self, _outbound: &Outbound) -> Result<SendReceipt, SendError> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        Ok(SendReceipt {
+            provider: self.name(),
+            provider_id: format!("count-{}", NEXT.fetch_add(1, Ordering::Relaxed)),
+            reports_name_the_message: false,
+        })
+    }
+}
+
 /// This process's resident memory now and at its peak, in MiB.
 fn rss_mib() -> (f64, f64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -181,7 +215,7 @@ async fn run(config: AppConfig, start: NaiveDate, days: i64) -> anyhow::Result<(
     }
     let clock = SettableClock::at(oslo(start, 6));
     let ctx = AppContext::with_clock(config, Arc::new(clock.clone())).await?;
-    let provider = Arc::new(MemoryProvider::default());
+    let provider = Arc::new(CountingProvider::default());
     let worker = ctx.worker_with(ProviderSet::only(provider.clone(), provider.clone()));
     let (mut actions, mut seconds, mut commands) = (0u64, 0f64, 0u64);
     println!("day,date,weekday,due_actions,seconds,actions_per_s,redis_cmds_per_action,rss_mib");
@@ -197,7 +231,7 @@ async fn run(config: AppConfig, start: NaiveDate, days: i64) -> anyhow::Result<(
         let elapsed = started.elapsed().as_secs_f64();
         // One INFO per server is the measurement's own command.
         let ran = (commands_so_far(&servers).await? - before).saturating_sub(servers.len() as u64);
-        let sent = provider.take().len() as u64;
+        let sent = provider.take();
         let (rss, _) = rss_mib();
         let per = |n: u64| {
             if sent == 0 {
