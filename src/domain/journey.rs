@@ -391,6 +391,27 @@ pub struct SentNotice {
     /// report of the same send again finds it here and changes nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<MessageId>,
+    /// What is known of it reaching the debtor (the A/B statistics count each once).
+    #[serde(default, skip_serializing_if = "NoticeReach::is_unknown")]
+    pub reach: NoticeReach,
+}
+
+/// Whether a notice reached its debtor: set once each, so a repeated receipt or a second look
+/// at the page counts nothing again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NoticeReach {
+    /// One of the step's messages was reported delivered.
+    #[serde(default)]
+    pub delivered: bool,
+    /// The debtor opened the case's link after it was sent.
+    #[serde(default)]
+    pub link_opened: bool,
+}
+
+impl NoticeReach {
+    fn is_unknown(&self) -> bool {
+        *self == NoticeReach::default()
+    }
 }
 
 /// Which step of its case's journey a queued message is, and in which wording: the worker
@@ -718,6 +739,7 @@ pub(crate) mod tests {
             fee: None,
             variant: None,
             message_id: None,
+            reach: NoticeReach::default(),
         });
         assert_eq!(next_step_day(&j, &p, due), Some((1, d(2026, 3, 16))));
         p.next_step = 2;
@@ -729,6 +751,7 @@ pub(crate) mod tests {
             fee: None,
             variant: None,
             message_id: None,
+            reach: NoticeReach::default(),
         });
         assert_eq!(next_step_day(&j, &p, due), Some((2, d(2026, 4, 1))));
         p.next_step = 4;
@@ -748,6 +771,7 @@ pub(crate) mod tests {
                 fee: None,
                 variant: None,
                 message_id: None,
+                reach: NoticeReach::default(),
             }],
             paused: None,
             queued: None,
@@ -769,6 +793,7 @@ pub(crate) mod tests {
             fee: None,
             variant: None,
             message_id: None,
+            reach: NoticeReach::default(),
         }];
         let p = JourneyProgress::resume_after(&j, prior.clone());
         assert_eq!(p.next_step, 2);

@@ -444,6 +444,7 @@ pub fn record_step(
         fee,
         variant,
         message_id: Some(message.clone()),
+        reach: crate::domain::journey::NoticeReach::default(),
     };
     if let Some(fee) = fee {
         case.claim.push(ClaimLine {
@@ -489,6 +490,7 @@ pub(crate) mod tests {
             fee: fee.map(nok),
             variant: None,
             message_id: None,
+            reach: crate::domain::journey::NoticeReach::default(),
         }
     }
 

@@ -366,6 +366,7 @@ fn parse_notices(
             fee,
             variant: None,
             message_id: None,
+            reach: crate::domain::journey::NoticeReach::default(),
         });
     }
     let principal = principal_of(terms, creditor);

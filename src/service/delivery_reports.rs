@@ -48,6 +48,7 @@ pub async fn record_receipt(
         Outcome::Delivered => {
             message.status = MessageStatus::Delivered;
             ctx.store.save_leased_message(&message).await?;
+            super::journey_stats::delivered(ctx, &message).await;
             let event = Event::new(
                 message.agency_id.clone(),
                 Some(message.case_id.clone()),

@@ -429,6 +429,11 @@ pub async fn step_sent(
         case.updated_at = now;
         match written(ctx.store.update_case_with_events(&case, &events).await)? {
             Attempt::Done(_) => {
+                let counted = crate::domain::journey_stats::on_sent(
+                    &sent.notice,
+                    &super::journey_stats::paid(&case),
+                );
+                super::journey_stats::count(ctx, &case, &counted).await;
                 apply(ctx, &plan).await?;
                 Ok(Attempt::Done(()))
             }

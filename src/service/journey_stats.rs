@@ -1,94 +1,120 @@
-//! The A/B statistics of a creditor's journey for one agency: gathers the facts (steps sent
-//! with their wording, deliveries, link opens, payments) from the agency's cases, messages and
-//! events, and leaves the counting to `domain::journey_stats`.
+//! The A/B statistics of a creditor's journey for one agency: the counts are kept as the cases
+//! change (a step sent, a message delivered, the link opened, a payment applied), so the
+//! report reads one record of counts, however many cases the agency has. The rules of what
+//! each change adds are in `domain::journey_stats`.
 
-use std::collections::HashMap;
+use chrono::{DateTime, Utc};
 
+use super::retry::{self, Attempt, written};
 use crate::context::AppContext;
-use crate::domain::event::EventKind;
+use crate::domain::case::Case;
 use crate::domain::ids::{AgencyId, CaseId, CreditorId};
-use crate::domain::journey_stats::{PaymentMade, StepSent, VariantStats, journey_stats};
-use crate::domain::message::MessageStatus;
+use crate::domain::journey_engine::local_day;
+use crate::domain::journey_stats::{
+    CountAdd, Paid, VariantStats, on_delivered, on_link_opened, opens_unseen, variant_stats,
+};
+use crate::domain::message::Message;
 use crate::store::StoreError;
 
-/// How many cases or events one store read brings.
-const PAGE: usize = 500;
-
-/// Per step and variant, for `creditor`'s cases of `agency`. Reads every case of the agency:
-/// a report a person asks for now and then, not something a page or the worker does.
+/// Per step and variant, for `creditor`'s cases of `agency`.
 pub async fn stats(
     ctx: &AppContext,
     agency: &AgencyId,
     creditor: &CreditorId,
 ) -> Result<Vec<VariantStats>, StoreError> {
-    let opened = link_opens(ctx, agency).await?;
-    let mut sent = Vec::new();
-    let mut payments = Vec::new();
-    let mut start = 0;
-    loop {
-        let page = ctx.store.agency_cases(agency, start, PAGE).await?;
-        start += page.len();
-        for case in page.iter().filter(|c| &c.creditor_id == creditor) {
-            let messages = ctx.store.case_messages(&case.id).await?;
-            for notice in &case.journey.sent {
-                let (Some(step_id), Some(variant)) = (&notice.step_id, &notice.variant) else {
-                    continue;
-                };
-                let delivered = messages.iter().any(|m| {
-                    m.status == MessageStatus::Delivered
-                        && m.journey.as_ref().is_some_and(|j| &j.step_id == step_id)
-                });
-                let link_opened = opened
-                    .get(&case.id)
-                    .is_some_and(|days| days.iter().any(|d| *d >= notice.sent_on));
-                sent.push(StepSent {
-                    case: case.id.clone(),
-                    step_id: step_id.clone(),
-                    variant: variant.clone(),
-                    sent_on: notice.sent_on,
-                    delivered,
-                    link_opened,
-                });
-            }
-            payments.extend(case.payments.iter().map(|p| PaymentMade {
-                case: case.id.clone(),
-                received_on: p.received_on,
-                amount_minor: p.amount.minor_units(),
-            }));
-        }
-        if page.len() < PAGE {
-            break;
-        }
-    }
-    Ok(journey_stats(&sent, &payments))
+    Ok(variant_stats(
+        ctx.store.journey_counts(agency, creditor).await?,
+    ))
 }
 
-/// The days each case's link was opened (`case.viewed`), from the agency's events.
-async fn link_opens(
-    ctx: &AppContext,
-    agency: &AgencyId,
-) -> Result<HashMap<CaseId, Vec<chrono::NaiveDate>>, StoreError> {
-    let mut opened: HashMap<CaseId, Vec<chrono::NaiveDate>> = HashMap::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let page = ctx
-            .store
-            .events_after(agency, cursor.as_deref(), PAGE)
-            .await?;
-        for (_, event) in &page {
-            if event.kind == EventKind::CaseViewed
-                && let Some(case) = &event.case_id
-            {
-                opened
-                    .entry(case.clone())
-                    .or_default()
-                    .push(event.occurred_at.date_naive());
-            }
-        }
-        match page.last() {
-            Some((next, _)) if page.len() == PAGE => cursor = Some(next.clone()),
-            _ => break,
-        }
+/// Adds what a change to `case` counts. Counted after the change is written; a store failure
+/// here is logged and never undoes or fails the change.
+pub async fn count(ctx: &AppContext, case: &Case, adds: &[CountAdd]) {
+    if adds.is_empty() {
+        return;
     }
-    Ok(opened)
+    if let Err(e) = ctx
+        .store
+        .add_journey_counts(&case.agency_id, &case.creditor_id, adds)
+        .await
+    {
+        tracing::warn!(case = %case.id, error = %e, "journey statistics not counted");
+    }
+}
+
+/// The case's payments as the counts see them.
+pub fn paid(case: &Case) -> Vec<Paid> {
+    case.payments
+        .iter()
+        .map(|p| Paid {
+            on: p.received_on,
+            amount_minor: p.amount.minor_units(),
+        })
+        .collect()
+}
+
+/// A journey message was reported delivered: its step's notice is marked (once) and counted.
+pub async fn delivered(ctx: &AppContext, message: &Message) {
+    let Some(step) = &message.journey else {
+        return;
+    };
+    let marked = mark(ctx, &message.case_id, |case, _| {
+        on_delivered(&mut case.journey.sent, &step.step_id)
+    })
+    .await;
+    if let Err(e) = marked {
+        tracing::warn!(message_id = %message.id, error = %e, "a delivery was not counted for the journey statistics");
+    }
+}
+
+/// The debtor opened `case`'s link at `now`: each notice sent by then and not yet opened is
+/// marked and counted. Writes the case only when there is such a notice, so a second look
+/// costs nothing.
+pub async fn link_opened(ctx: &AppContext, case: &Case, now: DateTime<Utc>) {
+    // Sent on the creditor's local day, never after it: a notice of tomorrow (UTC) is
+    // not yet out, so this cheap test keeps the common case from reading the creditor.
+    if !opens_unseen(
+        &case.journey.sent,
+        now.date_naive().succ_opt().unwrap_or(now.date_naive()),
+    ) {
+        return;
+    }
+    let marked = mark(ctx, &case.id, |case, jurisdiction| {
+        on_link_opened(&mut case.journey.sent, local_day(jurisdiction, now))
+    })
+    .await;
+    if let Err(e) = marked {
+        tracing::warn!(case = %case.id, error = %e, "a link opening was not counted for the journey statistics");
+    }
+}
+
+/// Reads the case, lets `change` mark its notices, writes it when something was marked, and
+/// then counts what was.
+async fn mark(
+    ctx: &AppContext,
+    id: &CaseId,
+    change: impl Fn(&mut Case, crate::domain::creditor::Jurisdiction) -> Vec<CountAdd>,
+) -> Result<(), StoreError> {
+    let change = &change;
+    let done = retry::on_conflict::<(), StoreError, _, _>(|| async move {
+        let Some(mut case) = ctx.store.case(id).await? else {
+            return Ok(Attempt::Done(()));
+        };
+        let Some(creditor) = ctx.creditor(&case.creditor_id).await? else {
+            return Ok(Attempt::Done(()));
+        };
+        let adds = change(&mut case, creditor.jurisdiction);
+        if adds.is_empty() {
+            return Ok(Attempt::Done(()));
+        }
+        Ok(match written(ctx.store.update_case(&case).await)? {
+            Attempt::Done(saved) => {
+                count(ctx, &saved, &adds).await;
+                Attempt::Done(())
+            }
+            Attempt::Conflicted => Attempt::Conflicted,
+        })
+    })
+    .await?;
+    done.ok_or(StoreError::Conflict)
 }

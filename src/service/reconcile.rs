@@ -298,6 +298,24 @@ pub async fn apply_once_by(
                 crate::service::receipts::queue_receipt(ctx, &case, receipt, now).await;
                 super::overview::count_payment(ctx, &case, incoming.amount, incoming.booked_on)
                     .await;
+                let earlier: Vec<_> = case
+                    .payments
+                    .iter()
+                    .filter(|p| p.reference != incoming.reference)
+                    .map(|p| crate::domain::journey_stats::Paid {
+                        on: p.received_on,
+                        amount_minor: p.amount.minor_units(),
+                    })
+                    .collect();
+                let counted = crate::domain::journey_stats::on_payment(
+                    &case.journey.sent,
+                    &earlier,
+                    crate::domain::journey_stats::Paid {
+                        on: incoming.booked_on,
+                        amount_minor: incoming.amount.minor_units(),
+                    },
+                );
+                super::journey_stats::count(ctx, &case, &counted).await;
                 if result.paid_in_full {
                     super::overview::count_now(ctx, &case, crate::store::Tally::CasesPaid, now)
                         .await;

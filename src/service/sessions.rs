@@ -75,6 +75,7 @@ pub async fn open_link(
     if let Err(e) = recorded {
         tracing::warn!(error = %e, "could not record case.viewed");
     }
+    super::journey_stats::link_opened(ctx, &link_case, now).await;
     Ok(Opened::Started { session_id })
 }
 

@@ -1,7 +1,7 @@
 //! Storage: the operations innfri needs, in the domain's words, with a Redis and an embedded backend.
 //!
 //! One trait per concern (a file each: cases, links and sessions, the message queue, contact
-//! policy, the outbox, payments, webhooks, idempotency, tenants); [`Store`] is all of them.
+//! policy, the outbox, payments, webhooks, idempotency, tenants, tallies and journey counts); [`Store`] is all of them.
 //! Each backend makes each operation atomic in its own way (Lua / MULTI on Redis, one lock in
 //! the embedded store); how long either keeps what expires is in [`lifetimes`]. The shared
 //! conformance suite in `tests/it/store_conformance.rs` runs against each (memory, file, Redis).
@@ -11,6 +11,7 @@ mod contact;
 mod embedded;
 mod events;
 mod idempotency;
+mod journey_counts;
 pub mod lifetimes;
 mod links;
 mod messages;
@@ -32,6 +33,7 @@ pub use self::contact::{ContactStore, email_opt_out_member};
 pub use self::embedded::EmbeddedStore;
 pub use self::events::EventStore;
 pub use self::idempotency::{IdempotencyBegin, IdempotencyStore, SavedResponse};
+pub use self::journey_counts::JourneyCountStore;
 pub use self::links::{LinkStore, SessionRef};
 pub use self::messages::{MessageStore, QueueDepth, SendStart};
 pub use self::outage::OutageLog;
@@ -78,6 +80,7 @@ pub trait Store:
     + TenantStore
     + StaffStore
     + TallyStore
+    + JourneyCountStore
     + Health
 {
 }
@@ -93,6 +96,7 @@ impl<
         + TenantStore
         + StaffStore
         + TallyStore
+        + JourneyCountStore
         + Health,
 > Store for T
 {

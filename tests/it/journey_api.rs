@@ -283,10 +283,21 @@ async fn an_agency_not_acting_for_the_creditor_gets_not_found(backend: Backend) 
     );
 }
 
-/// Two wordings of the nudge, sent by the real engine under the test's clock; the numbers
-/// are what the test did: who got which text, who paid when and how much.
+/// Two wordings of the nudge, sent by the real engine under the test's clock through Twilio;
+/// the numbers are what the test did: who got which text, whose SMS was reported delivered,
+/// who opened the link, who paid when and how much. A repeated receipt or a second look at
+/// the page counts once.
 async fn the_stats_count_each_variant_s_sends_and_payments(backend: Backend) {
-    let (app, clock) = journey_app(backend).await;
+    let (twilio, ledger) = crate::common::twilio_fake::start(std::time::Duration::ZERO).await;
+    let clock = SettableClock::at(oslo_noon(day(2026, 3, 2)));
+    let app = TestApp::builder()
+        .store(backend)
+        .clock(clock.clone())
+        .with_journey()
+        .uncapped()
+        .with_twilio(&twilio)
+        .start()
+        .await;
     let mut journey = current(&app).await;
     journey["steps"][0]["texts"] = json!([
         {"text": "journey-nudge", "weight": 1},
@@ -300,6 +311,38 @@ async fn the_stats_count_each_variant_s_sends_and_payments(backend: Backend) {
     // The nudges go out on Thursday 5 March.
     clock.set(oslo_noon(day(2026, 3, 5)));
     assert_eq!(app.run_worker_at(oslo_noon(day(2026, 3, 5))).await, 8);
+    // Twilio reports the nudges of cases 0 to 2 delivered (case 0's twice), and the debtors
+    // of cases 0 and 1 open their links the next day (case 0's twice).
+    let sent = ledger.sent();
+    assert_eq!(sent.len(), 8);
+    for n in [0usize, 0, 1, 2] {
+        let case = app.stored_case(&ids[n]).await;
+        let message = case.journey.sent[0].message_id.clone().expect("message");
+        let sms = sent
+            .iter()
+            .find(|s| s.our_id().as_deref() == Some(message.as_str()))
+            .expect("sent by twilio");
+        let callback = sms.status_callback.as_deref().expect("callback");
+        let path = callback
+            .split_once("/callbacks/")
+            .map(|(_, p)| format!("/callbacks/{p}"))
+            .expect("path");
+        let params = [
+            ("MessageSid", sms.sid.as_str()),
+            ("MessageStatus", "delivered"),
+            ("AccountSid", crate::common::twilio_fake::SID),
+            ("To", sms.to.as_str()),
+        ];
+        assert_eq!(
+            crate::common::twilio_fake::callback(&app, &path, &params).await,
+            204
+        );
+    }
+    clock.set(oslo_noon(day(2026, 3, 6)));
+    for n in [0usize, 0, 1] {
+        let link = app.ctx.issue_case_link(&ids[n]).await.expect("link");
+        assert!(app.open_link(&link).await.is_some(), "the link opens");
+    }
     // Cases 0 and 1 pay 7 days later (counts for both windows), case 2 pays 20 days later.
     let pays = [
         (0usize, "2026-03-12", "1200.00"),
@@ -321,15 +364,19 @@ async fn the_stats_count_each_variant_s_sends_and_payments(backend: Backend) {
             response.text().await
         );
     }
-    let mut expected: std::collections::BTreeMap<String, (u64, u64, u64, i64)> = Default::default();
+    // Per variant: sent, delivered, link opened, paid within 7 and 30 days, collected.
+    let mut expected: std::collections::BTreeMap<String, (u64, u64, u64, u64, u64, i64)> =
+        Default::default();
     for (n, id) in ids.iter().enumerate() {
         let case = app.stored_case(id).await;
         let variant = case.journey.sent[0].variant.clone().expect("variant");
         let e = expected.entry(variant).or_default();
         e.0 += 1;
-        e.1 += u64::from(n < 2);
-        e.2 += u64::from(n < 3);
-        e.3 += match n {
+        e.1 += u64::from(n < 3);
+        e.2 += u64::from(n < 2);
+        e.3 += u64::from(n < 2);
+        e.4 += u64::from(n < 3);
+        e.5 += match n {
             0 | 2 => 120_000,
             1 => 50_000,
             _ => 0,
@@ -341,8 +388,11 @@ async fn the_stats_count_each_variant_s_sends_and_payments(backend: Backend) {
     assert_eq!(rows.len(), expected.len(), "{stats:#}");
     for row in rows {
         assert_eq!(row["step_id"], "nudge");
-        let (sent, in7, in30, collected) = expected[row["variant"].as_str().expect("variant")];
+        let (sent, delivered, opened, in7, in30, collected) =
+            expected[row["variant"].as_str().expect("variant")];
         assert_eq!(row["sent"], sent, "{stats:#}");
+        assert_eq!(row["delivered"], delivered, "{stats:#}");
+        assert_eq!(row["link_opened"], opened, "{stats:#}");
         assert_eq!(row["paid_within_7_days"]["count"], in7, "{stats:#}");
         assert_eq!(row["paid_within_30_days"]["count"], in30, "{stats:#}");
         assert_eq!(row["collected_minor"], collected, "{stats:#}");

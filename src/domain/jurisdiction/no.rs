@@ -821,6 +821,7 @@ mod tests {
                 )),
                 variant: None,
                 message_id: None,
+                reach: crate::domain::journey::NoticeReach::default(),
             }
         }
 

@@ -43,7 +43,9 @@ pub struct JourneyStats {
         link after it, and paid (anything) within 7 and within 30 days of the day it was sent, \
         each rate with its 95 % Wilson interval (`null` when nothing was sent), and the amount \
         paid within those 30 days in minor units (øre). A payment counts for every step sent \
-        to its case in the days before it.",
+        to its case in the days before it. The counts are kept as the cases change, so the \
+        report costs the same for ten cases or a million; they start with the version that \
+        introduced them (steps sent before it are not counted).",
     params(("creditor_id" = String, Path, description = "The creditor id, e.g. `nordlys-energi`")),
     responses(
         (status = 200, description = "The statistics, in step id then variant order", body = JourneyStats),

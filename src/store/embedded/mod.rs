@@ -14,6 +14,7 @@ mod contact;
 mod events;
 mod file;
 mod idempotency;
+mod journey_counts;
 mod links;
 mod messages;
 mod payments;
@@ -111,6 +112,9 @@ struct Inner {
     access_log: Lists<String, AccessEntry>,
     /// The overview's day counts by "agency tally scope day" (`store::tallies`).
     tallies: Table<String, i64>,
+    /// The journeys' A/B counts by "agency creditor", a field per step, variant and count
+    /// (`store::journey_counts`).
+    journey_counts: Table<String, std::collections::BTreeMap<String, i64>>,
     /// An erasure ended: the next commit rewrites the file, so the erased data's old bytes
     /// do not stay in pages the file freed.
     rewrite_due: bool,
@@ -350,7 +354,7 @@ impl Inner {
     }
 
     /// Every collection the file holds, by its table's name (the names are the file format).
-    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 38] {
+    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 39] {
         [
             ("cases", &mut self.cases),
             ("case_refs", &mut self.case_refs),
@@ -389,6 +393,7 @@ impl Inner {
             ("login_failures", &mut self.login_failures),
             ("access_log", &mut self.access_log),
             ("tallies", &mut self.tallies),
+            ("journey_counts", &mut self.journey_counts),
             ("webhook_settings", &mut self.webhook_settings),
         ]
     }

@@ -250,6 +250,11 @@ impl Keys {
             crate::store::tally_scope(creditor)
         )
     }
+    /// The A/B counts of `creditor`'s journey at the agency: one hash, a field per step,
+    /// variant and count.
+    pub(super) fn journey_counts(&self, agency: &AgencyId, creditor: &CreditorId) -> String {
+        format!("{}:jcount:{}:{creditor}", self.ns, agency_tag(agency))
+    }
     /// One Redis stream per agency: its entry ids are the event cursors.
     pub(super) fn events(&self, agency: &AgencyId) -> String {
         format!("{}:events:{}", self.ns, agency_tag(agency))

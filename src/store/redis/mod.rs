@@ -10,6 +10,7 @@ mod cases;
 mod contact;
 mod events;
 mod idempotency;
+mod journey_counts;
 mod keys;
 mod links;
 mod messages;
