@@ -870,3 +870,95 @@ async fn the_creditor_settings_preview_and_journey_editor_pass_axe_core_and_fit_
     let _ = std::fs::remove_dir_all(&profile);
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// #14's walk: a plan agreed on the pages, then its first instalment paid, the second late,
+/// then missed, and the plan broken by the worker's follow-up, each state read on the page,
+/// through axe-core and at phone widths.
+#[tokio::test]
+async fn a_plan_walked_through_paid_late_missed_and_broken_fits_a_phone_and_passes_axe_core() {
+    use chrono::{Duration as Days, NaiveTime};
+    let axe = axe_source();
+    let clock = innfri::clock::SettableClock::at(crate::common::oslo_working_day_at(12));
+    let app = crate::common::TestApp::builder()
+        .clock(clock.clone())
+        .start()
+        .await;
+    let driver = start_driver().await;
+    let profile = tempdir();
+    let c = plain_browser(&driver, &profile).await;
+    let mut problems = Vec::new();
+    let created = app.create_case("AX-PLAN", "6000.00").await;
+    let case_id = CaseId::parse(created["id"].as_str().expect("id")).expect("case id");
+    // A fresh link each time: the clock moves past the session's lifetime between looks.
+    let look = || {
+        let (app, c, case_id) = (&app, &c, &case_id);
+        async move {
+            let link = app.ctx.issue_case_link(case_id).await.expect("link");
+            c.goto(&link).await.expect("open the link");
+            wait_for_path(c, "/case").await;
+            c.source().await.expect("page")
+        }
+    };
+    look().await;
+    c.goto(&app.url("/case/plan")).await.expect("goto");
+    submit_with(&c, &[("#months", "4")], "form[action='/case/plan/preview']").await;
+    click(&c, "form[action='/case/plan/confirm'] button").await;
+    let plan = app.stored_case(&case_id).await.plan.expect("plan agreed");
+    let noon = NaiveTime::from_hms_opt(12, 0, 0).expect("noon");
+    let at = |day: chrono::NaiveDate| day.and_time(noon).and_utc();
+
+    // The first instalment paid by its KID.
+    let first = &plan.instalments[0];
+    clock.set(at(first.due_date - Days::days(1)));
+    let body =
+        serde_json::json!({"reference": "AX-PLAN-1", "amount": first.amount.to_plain_string()});
+    let paid = app
+        .post_json(
+            &format!("/api/v1/cases/{case_id}/payments"),
+            Some(crate::common::KEY_A),
+            &body.to_string(),
+        )
+        .await;
+    assert_eq!(paid.status().as_u16(), 201);
+    let page = look().await;
+    assert!(page.contains("instalment-paid"), "{page}");
+    check(&c, &axe, "plan-instalment-paid", &mut problems).await;
+
+    let second = &plan.instalments[1];
+    clock.set(at(second.due_date + Days::days(2)));
+    let page = look().await;
+    assert!(page.contains("instalment-late"), "{page}");
+    check(&c, &axe, "plan-instalment-late", &mut problems).await;
+
+    clock.set(at(second.due_date + Days::days(10)));
+    let page = look().await;
+    assert!(page.contains("instalment-missed"), "{page}");
+    check(&c, &axe, "plan-instalment-missed", &mut problems).await;
+
+    // The worker's follow-up, day by day, until the mandate's missed instalments break it.
+    let mut day = second.due_date;
+    while app.stored_case(&case_id).await.broken_plans.is_empty() {
+        assert!(
+            day < plan.instalments[3].due_date + Days::days(40),
+            "the plan never broke"
+        );
+        day += Days::days(1);
+        clock.set(at(day));
+        app.run_worker_at(at(day)).await;
+    }
+    let page = look().await;
+    assert!(
+        page.contains("plan-broken") && page.contains("Nedbetalingsavtalen er avsluttet"),
+        "the page tells of the broken plan: {page}"
+    );
+    check(&c, &axe, "plan-broken", &mut problems).await;
+
+    c.close().await.expect("close");
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
