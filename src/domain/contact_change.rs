@@ -319,15 +319,19 @@ impl Case {
         }
     }
 
-    /// A confirmed change takes effect: the debtor is reached there from now on.
-    pub fn take_contact(&mut self, new: NewContact, now: DateTime<Utc>) {
+    /// A confirmed change takes effect: the debtor is reached there from now on. Returns the
+    /// number or address it replaced (when there was one, and it differs), which is told of
+    /// the change.
+    pub fn take_contact(&mut self, new: NewContact, now: DateTime<Utc>) -> Option<Recipient> {
         let field = new.field();
-        match new {
-            NewContact::Phone(p) => self.debtor.phone = Some(p),
-            NewContact::Email(e) => self.debtor.email = Some(e),
-        }
+        let replaced = match new {
+            NewContact::Phone(p) => self.debtor.phone.replace(p).map(Recipient::Sms),
+            NewContact::Email(e) => self.debtor.email.replace(e).map(Recipient::Email),
+        };
         self.updated_at = now;
         self.record(Actor::Debtor, "contact.updated", field, now);
+        let now_reached = replaced.as_ref().and_then(|r| self.contact_on(r.channel()));
+        replaced.filter(|old| Some(old) != now_reached.as_ref())
     }
 
     /// The debtor's postal address takes effect.
@@ -367,6 +371,26 @@ mod tests {
                 now,
             )
             .expect("started");
+    }
+
+    #[test]
+    fn a_taken_contact_names_the_one_it_replaced_and_only_a_different_one() {
+        let mut case = crate::domain::case::tests::sample_case();
+        case.debtor.phone = Some(PhoneNumber::parse("+4791234567").expect("phone"));
+        let old = case.take_contact(phone("+4741234567"), at(0));
+        assert!(matches!(old, Some(Recipient::Sms(p)) if p.e164() == "+4791234567"));
+        assert_eq!(
+            case.take_contact(phone("+4741234567"), at(1)),
+            None,
+            "the same number again replaces nothing"
+        );
+        case.debtor.email = None;
+        let email = NewContact::Email(EmailAddress::parse("ola@example.no").expect("email"));
+        assert_eq!(
+            case.take_contact(email, at(2)),
+            None,
+            "a first address replaces nothing"
+        );
     }
 
     #[test]

@@ -99,11 +99,14 @@ pub enum Template {
     /// The code that confirms a new phone number or e-mail address, sent to that new address
     /// (no link: it proves the address, it does not open the case).
     ContactCode,
+    /// Tells the number or address a confirmed change replaced that it was replaced, so a
+    /// change the debtor did not make is noticed (no link: the case no longer writes there).
+    ContactChanged,
 }
 
 impl Template {
     /// Every template; [`Template::JourneyStep`] takes its text from the journey's step instead.
-    pub const ALL: [Template; 16] = [
+    pub const ALL: [Template; 17] = [
         Template::Reminder,
         Template::DeferralReceipt,
         Template::PlanReceipt,
@@ -120,6 +123,7 @@ impl Template {
         Template::ConversationAnswer,
         Template::LimitedAgreementEnded,
         Template::ContactCode,
+        Template::ContactChanged,
     ];
 
     /// Reminders press for payment and stop while a case is disputed, paid or closed;
@@ -166,6 +170,7 @@ impl Template {
             Template::ConversationAnswer => "conversation-answer",
             Template::LimitedAgreementEnded => "limited-ended",
             Template::ContactCode => "contact-code",
+            Template::ContactChanged => "contact-changed",
         }
     }
 
@@ -173,7 +178,10 @@ impl Template {
     pub fn has_link(self) -> bool {
         !matches!(
             self,
-            Template::PaidReceipt | Template::OptInConfirmation | Template::ContactCode
+            Template::PaidReceipt
+                | Template::OptInConfirmation
+                | Template::ContactCode
+                | Template::ContactChanged
         )
     }
 
@@ -207,8 +215,11 @@ impl Template {
             Template::ConversationAnswer => Some(UnfoundedReceipt::OnlyByConversation),
             // Only the agency's answer to a limited agreement's review queues it.
             Template::LimitedAgreementEnded => Some(UnfoundedReceipt::OnlyByReview),
-            // Only the debtor's own contact change queues it (to the new address).
-            Template::ContactCode => Some(UnfoundedReceipt::OnlyByContactChange),
+            // Only the debtor's own contact change queues them (to the new address, and to
+            // the one it replaced).
+            Template::ContactCode | Template::ContactChanged => {
+                Some(UnfoundedReceipt::OnlyByContactChange)
+            }
             // Only the reply handling sends it, never an agency's request.
             Template::OptInConfirmation => Some(UnfoundedReceipt::OnlyOnReply),
             // Only the journey engine queues its steps (with the step they are).
@@ -360,11 +371,12 @@ impl Message {
     /// agency's update): a reminder queued weeks ahead must not go to a number given up. A
     /// channel left without an address keeps the old one. Whether it changed.
     pub fn readdress(&mut self, case: &Case) -> bool {
-        // A contact code proves its new address; an opt-in confirmation answers the number
-        // that texted START, whatever the case's number is.
+        // A contact code proves its new address; the notice of a change goes to the address
+        // it replaced; an opt-in confirmation answers the number that texted START, whatever
+        // the case's number is.
         if matches!(
             self.template,
-            Template::ContactCode | Template::OptInConfirmation
+            Template::ContactCode | Template::ContactChanged | Template::OptInConfirmation
         ) {
             return false;
         }

@@ -181,41 +181,69 @@ pub async fn confirm(
     now: DateTime<Utc>,
 ) -> Result<Case, ContactUpdateError> {
     let keys = &ctx.config.link_keys;
-    let done =
-        retry::on_conflict::<Result<Case, ConfirmError>, ContactUpdateError, _, _>(|| async move {
-            let mut case = changeable(ctx.store.case(case_id).await?)?;
-            let id = case.id.as_str().to_owned();
-            let outcome = case.contact_changes.confirm(
-                typed,
-                |p| keys.contact_code_with(p.key_id, &p.new.signed_text(&id, &p.nonce)),
-                now,
-            );
-            let events = match &outcome {
-                Ok(new) => {
-                    let field = new.field();
-                    case.take_contact(new.clone(), now);
-                    vec![updated_event(&case, field, now)]
-                }
-                // A wrong code is counted; nothing else is written.
-                Err(ConfirmError::Wrong { .. }) | Err(ConfirmError::Expired)
-                    if case.contact_changes.pending.is_some() =>
-                {
-                    case.updated_at = now;
-                    Vec::new()
-                }
-                Err(e) => return Ok(Attempt::Done(Err(*e))),
-            };
-            Ok(
-                match written(ctx.store.update_case_with_events(&case, &events).await)? {
-                    Attempt::Done(case) => Attempt::Done(outcome.map(|_| case)),
-                    Attempt::Conflicted => Attempt::Conflicted,
-                },
-            )
-        })
-        .await?;
-    let case = done
+    let done = retry::on_conflict::<
+        Result<(Case, Option<Message>), ConfirmError>,
+        ContactUpdateError,
+        _,
+        _,
+    >(|| async move {
+        let mut case = changeable(ctx.store.case(case_id).await?)?;
+        let id = case.id.as_str().to_owned();
+        let outcome = case.contact_changes.confirm(
+            typed,
+            |p| keys.contact_code_with(p.key_id, &p.new.signed_text(&id, &p.nonce)),
+            now,
+        );
+        let mut notice = None;
+        let events = match &outcome {
+            Ok(new) => {
+                let field = new.field();
+                // The address given up hears of the change: a change the debtor did
+                // not make (someone else holding the link) does not go unnoticed.
+                notice = case.take_contact(new.clone(), now).map(|old| {
+                    Message::schedule(
+                        case.id.clone(),
+                        case.agency_id.clone(),
+                        old,
+                        Template::ContactChanged,
+                        now,
+                        now,
+                    )
+                });
+                vec![updated_event(&case, field, now)]
+            }
+            // A wrong code is counted; nothing else is written.
+            Err(ConfirmError::Wrong { .. }) | Err(ConfirmError::Expired)
+                if case.contact_changes.pending.is_some() =>
+            {
+                case.updated_at = now;
+                Vec::new()
+            }
+            Err(e) => return Ok(Attempt::Done(Err(*e))),
+        };
+        Ok(
+            match written(ctx.store.update_case_with_events(&case, &events).await)? {
+                Attempt::Done(case) => Attempt::Done(outcome.map(|_| (case, notice))),
+                Attempt::Conflicted => Attempt::Conflicted,
+            },
+        )
+    })
+    .await?;
+    let (case, notice) = done
         .ok_or(ContactUpdateError::Conflict)?
         .map_err(ContactUpdateError::Confirm)?;
     tracing::info!(case = %case.id, "the debtor confirmed a new contact");
+    if let Some(notice) = notice {
+        // Queued after the change is written, as the code was: a store failure here leaves
+        // the change made and is logged, never undone.
+        match ctx.store.schedule_message(&notice).await {
+            Ok(()) => {
+                tracing::info!(case = %case.id, message_id = %notice.id, to = %notice.recipient.masked(), "the replaced contact is told of the change");
+            }
+            Err(e) => {
+                tracing::warn!(case = %case.id, error = %e, "the replaced contact could not be told of the change");
+            }
+        }
+    }
     Ok(case)
 }

@@ -83,9 +83,14 @@ pub async fn settle_failure(
     contact_invalid: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    // A contact code that cannot reach the address the debtor typed says nothing about the
-    // case's own contact, and goes nowhere else.
-    let contact_invalid = contact_invalid && message.template != Template::ContactCode;
+    // A contact code that cannot reach the address the debtor typed, or the notice of a
+    // change that cannot reach the address it replaced, says nothing about the case's own
+    // contact, and goes nowhere else.
+    let contact_invalid = contact_invalid
+        && !matches!(
+            message.template,
+            Template::ContactCode | Template::ContactChanged
+        );
     let mut fallback = None;
     let case = ctx.store.case(&message.case_id).await?;
     if let Some(case) = &case {

@@ -2,7 +2,8 @@
 //! effect only with the code sent to that number (by the real worker, to a fake of Twilio's
 //! API), wrong codes count down and expired ones do nothing, codes are limited per day, a
 //! postal address is saved with each field checked, every change is a `contact.updated` event
-//! without the value, and messages queued before a change go to the new number.
+//! without the value, messages queued before a change go to the new number, and the number
+//! given up is told of the change.
 
 use chrono::Duration;
 use innfri::clock::{Clock, SettableClock};
@@ -161,12 +162,44 @@ async fn a_new_number_takes_effect_only_with_the_code_sent_to_it(backend: Backen
     let (status, _) = d.post("/case/contact/code", &[("code", &code)]).await;
     assert_eq!(status, 422, "a code confirms once");
 
-    assert_eq!(app.run_worker_at(clock.now()).await, 1);
+    // The earlier message follows the debtor; the number given up is told of the change.
+    assert_eq!(app.run_worker_at(clock.now()).await, 2);
     let sent = ledger.sent();
-    assert_eq!(sent.len(), 2);
+    assert_eq!(sent.len(), 3);
+    let to = |number: &str| {
+        sent[1..]
+            .iter()
+            .filter(|s| s.to == number)
+            .map(|s| s.body.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
-        sent[1].to, NEW_NUMBER,
+        to(NEW_NUMBER).len(),
+        1,
         "the earlier message follows the debtor"
+    );
+    let told = to("+4791234567");
+    assert_eq!(told.len(), 1, "the old number hears of the change once");
+    assert!(
+        told[0].contains("ble byttet ut på saksiden") && told[0].contains("ta kontakt med"),
+        "{}",
+        told[0]
+    );
+    assert!(
+        !told[0].contains("/k/") && !told[0].contains(NEW_NUMBER) && !told[0].contains("41234567"),
+        "no link, and never the new number: {}",
+        told[0]
+    );
+    let notices: Vec<_> = d
+        .messages()
+        .await
+        .into_iter()
+        .filter(|m| m.template == Template::ContactChanged)
+        .collect();
+    assert_eq!(notices.len(), 1);
+    assert!(
+        matches!(&notices[0].recipient, Recipient::Sms(p) if p.e164() == "+4791234567"),
+        "it is not readdressed to the new number"
     );
     let message = app.stored_message(&queued).await;
     assert_eq!(message.status, MessageStatus::Sent);

@@ -609,6 +609,17 @@ error-details-street = Write the street and number, at most 100 characters.
 error-details-postcode = Check the postcode. In Norway it is 4 digits.
 error-details-city = Write the town or city, at most 50 characters.
 error-details-country = Write the country as two letters, for example NO.
+contact-changed-sms = The number for your case from {$creditor} was changed on the case page. If that was you, there is nothing to do. If not, please contact {$agency}.
+contact-changed-email-subject = Your e-mail address at {$agency} was changed
+contact-changed-email-body =
+    Hello {$name},
+
+    The e-mail address for your case from {$creditor} was just changed on the case page, and new messages now go to the new address. If that was you, there is nothing to do.
+
+    If it was not you, please contact {$agency} as soon as you can, and they will put it right.
+
+    Kind regards
+    {$agency}
 contact-code-sms = Your code from {$agency} is {$code}. Type it on the case page to use this number. Did you not ask for it? Then you can ignore this message.
 contact-code-email-subject = Your code from {$agency}
 contact-code-email-body =

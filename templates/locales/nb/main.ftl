@@ -609,6 +609,17 @@ error-details-street = Skriv gate og nummer, høyst 100 tegn.
 error-details-postcode = Sjekk postnummeret. I Norge har det 4 sifre.
 error-details-city = Skriv poststedet, høyst 50 tegn.
 error-details-country = Skriv landet med to bokstaver, for eksempel NO.
+contact-changed-sms = Nummeret ditt i saken fra {$creditor} ble byttet ut på saksiden. Var det deg, trenger du ikke gjøre noe. Hvis ikke, ta kontakt med {$agency}.
+contact-changed-email-subject = E-postadressen din hos {$agency} er endret
+contact-changed-email-body =
+    Hei {$name},
+
+    E-postadressen i saken fra {$creditor} ble nettopp endret på saksiden, og nye meldinger går nå til den nye adressen. Var det deg, trenger du ikke gjøre noe.
+
+    Var det ikke deg, ta kontakt med {$agency} så snart du kan, så retter de det.
+
+    Vennlig hilsen
+    {$agency}
 contact-code-sms = Koden din fra {$agency} er {$code}. Skriv den inn på saksiden for å bruke dette nummeret. Ba du ikke om den? Da kan du se bort fra meldingen.
 contact-code-email-subject = Koden din fra {$agency}
 contact-code-email-body =

@@ -610,6 +610,17 @@ error-details-street = Skriv gate og nummer, høgst 100 teikn.
 error-details-postcode = Sjekk postnummeret. I Noreg har det 4 siffer.
 error-details-city = Skriv poststaden, høgst 50 teikn.
 error-details-country = Skriv landet med to bokstavar, til dømes NO.
+contact-changed-sms = Nummeret ditt i saka frå {$creditor} vart bytt ut på sakssida. Var det deg, treng du ikkje gjere noko. Viss ikkje, ta kontakt med {$agency}.
+contact-changed-email-subject = E-postadressa di hos {$agency} er endra
+contact-changed-email-body =
+    Hei {$name},
+
+    E-postadressa i saka frå {$creditor} vart nettopp endra på sakssida, og nye meldingar går no til den nye adressa. Var det deg, treng du ikkje gjere noko.
+
+    Var det ikkje deg, ta kontakt med {$agency} så snart du kan, så rettar dei det.
+
+    Venleg helsing
+    {$agency}
 contact-code-sms = Koden din frå {$agency} er {$code}. Skriv han inn på saksida for å bruke dette nummeret. Bad du ikkje om han? Då kan du sjå bort frå meldinga.
 contact-code-email-subject = Koden din frå {$agency}
 contact-code-email-body =

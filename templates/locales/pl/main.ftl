@@ -637,6 +637,17 @@ error-details-street = Wpisz ulicę i numer, najwyżej 100 znaków.
 error-details-postcode = Sprawdź kod pocztowy. W Norwegii ma 4 cyfry.
 error-details-city = Wpisz miejscowość, najwyżej 50 znaków.
 error-details-country = Wpisz kraj dwiema literami, na przykład NO.
+contact-changed-sms = Numer w sprawie od {$creditor} zmieniono na stronie sprawy. Jeśli to nie Ty, skontaktuj się z {$agency}.
+contact-changed-email-subject = Adres e-mail w {$agency} został zmieniony
+contact-changed-email-body =
+    Dzień dobry, {$name},
+
+    adres e-mail w Twojej sprawie od {$creditor} został właśnie zmieniony na stronie sprawy i nowe wiadomości trafiają teraz na nowy adres. Jeśli to Ty, nic nie musisz robić.
+
+    Jeśli to nie Ty, jak najszybciej skontaktuj się z {$agency}, a poprawią to.
+
+    Z pozdrowieniami
+    {$agency}
 contact-code-sms = Twój kod od {$agency}: {$code}. Wpisz go na stronie sprawy. Nie prosiłeś o kod? Zignoruj tę wiadomość.
 contact-code-email-subject = Twój kod od {$agency}
 contact-code-email-body =

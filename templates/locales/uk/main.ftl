@@ -645,6 +645,17 @@ error-details-street = Напишіть вулицю й номер, не біл�
 error-details-postcode = Перевірте поштовий індекс. У Норвегії він має 4 цифри.
 error-details-city = Напишіть місто або селище, не більше 50 символів.
 error-details-country = Напишіть країну двома літерами, наприклад NO.
+contact-changed-sms = Номер у справі від {$creditor} змінено на сторінці справи. Якщо це не ви, зверніться до {$agency}.
+contact-changed-email-subject = Адресу e-mail у {$agency} змінено
+contact-changed-email-body =
+    Добрий день, {$name}!
+
+    Адресу e-mail у вашій справі від {$creditor} щойно змінено на сторінці справи, і нові повідомлення тепер надходять на нову адресу. Якщо це були ви, нічого робити не треба.
+
+    Якщо це були не ви, якнайшвидше зверніться до {$agency}, і там це виправлять.
+
+    З повагою
+    {$agency}
 contact-code-sms = Ваш код від {$agency}: {$code}. Введіть його на сторінці справи. Не просили код? Не зважайте на це повідомлення.
 contact-code-email-subject = Ваш код від {$agency}
 contact-code-email-body =
