@@ -400,6 +400,10 @@ pub struct SentNotice {
 /// at the page counts nothing again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NoticeReach {
+    /// Its sending was counted (from the version that keeps the counts on): only such a
+    /// notice counts what follows, so rates never run above what was counted as sent.
+    #[serde(default)]
+    pub counted: bool,
     /// One of the step's messages was reported delivered.
     #[serde(default)]
     pub delivered: bool,

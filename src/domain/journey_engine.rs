@@ -442,9 +442,13 @@ pub fn record_step(
             .deadline_days
             .map(|d| sent_on + Duration::days(i64::from(d))),
         fee,
+        // Counted as sent by the A/B statistics when the step is recorded for a real send.
+        reach: crate::domain::journey::NoticeReach {
+            counted: variant.is_some(),
+            ..Default::default()
+        },
         variant,
         message_id: Some(message.clone()),
-        reach: crate::domain::journey::NoticeReach::default(),
     };
     if let Some(fee) = fee {
         case.claim.push(ClaimLine {

@@ -69,11 +69,18 @@ pub struct Paid {
     pub amount_minor: i64,
 }
 
+/// The step and wording a notice counts for: `None` for a notice from before innfri, one
+/// planned but not sent, or one sent before the counts were kept (its sending was never
+/// counted, so nothing after it is either).
+fn counted(notice: &SentNotice) -> Option<(&String, &String)> {
+    match (&notice.step_id, &notice.variant) {
+        (Some(step_id), Some(variant)) if notice.reach.counted => Some((step_id, variant)),
+        _ => None,
+    }
+}
+
 fn add(notice: &SentNotice, count: Count, amount: i64) -> Option<CountAdd> {
-    let (Some(step_id), Some(variant)) = (&notice.step_id, &notice.variant) else {
-        // A notice from before innfri, or only planned: not one of the journey's wordings.
-        return None;
-    };
+    let (step_id, variant) = counted(notice)?;
     (amount != 0).then(|| CountAdd {
         step_id: step_id.clone(),
         variant: variant.clone(),
@@ -127,7 +134,7 @@ pub fn on_payment(notices: &[SentNotice], earlier: &[Paid], payment: Paid) -> Ve
 pub fn on_delivered(notices: &mut [SentNotice], step_id: &str) -> Vec<CountAdd> {
     notices
         .iter_mut()
-        .filter(|n| n.step_id.as_deref() == Some(step_id) && !n.reach.delivered)
+        .filter(|n| counted(n).is_some_and(|(s, _)| s == step_id) && !n.reach.delivered)
         .filter_map(|n| {
             n.reach.delivered = true;
             add(n, Count::Delivered, 1)
@@ -135,12 +142,14 @@ pub fn on_delivered(notices: &mut [SentNotice], step_id: &str) -> Vec<CountAdd> 
         .collect()
 }
 
+fn unseen(notice: &SentNotice, today: NaiveDate) -> bool {
+    counted(notice).is_some() && !notice.reach.link_opened && notice.sent_on <= today
+}
+
 /// Whether opening the link on `today` would mark any of `notices` as opened: lets the link
 /// path write the case only when it changes something.
 pub fn opens_unseen(notices: &[SentNotice], today: NaiveDate) -> bool {
-    notices
-        .iter()
-        .any(|n| n.step_id.is_some() && !n.reach.link_opened && n.sent_on <= today)
+    notices.iter().any(|n| unseen(n, today))
 }
 
 /// The debtor opened the case's link on `today`: marks each notice sent by then that was not
@@ -148,7 +157,7 @@ pub fn opens_unseen(notices: &[SentNotice], today: NaiveDate) -> bool {
 pub fn on_link_opened(notices: &mut [SentNotice], today: NaiveDate) -> Vec<CountAdd> {
     notices
         .iter_mut()
-        .filter(|n| n.step_id.is_some() && !n.reach.link_opened && n.sent_on <= today)
+        .filter(|n| unseen(n, today))
         .filter_map(|n| {
             n.reach.link_opened = true;
             add(n, Count::LinkOpened, 1)
@@ -395,7 +404,10 @@ mod tests {
             fee: None,
             variant: Some(variant.into()),
             message_id: None,
-            reach: Default::default(),
+            reach: crate::domain::journey::NoticeReach {
+                counted: true,
+                ..Default::default()
+            },
         }
     }
 
@@ -438,6 +450,21 @@ mod tests {
     }
 
     #[test]
+    fn a_notice_whose_sending_was_not_counted_counts_nothing_after_it() {
+        let mut old = notice("nudge", "a", day(5));
+        old.reach.counted = false;
+        let mut notices = vec![old];
+        assert!(on_delivered(&mut notices, "nudge").is_empty());
+        assert!(!opens_unseen(&notices, day(10)));
+        assert!(on_link_opened(&mut notices, day(10)).is_empty());
+        let paid = Paid {
+            on: day(6),
+            amount_minor: 10_000,
+        };
+        assert!(on_payment(&notices, &[], paid).is_empty());
+    }
+
+    #[test]
     fn a_payment_booked_before_its_notice_was_recorded_still_counts_once() {
         let nudge = notice("nudge", "a", day(5));
         let paid = Paid {
@@ -458,16 +485,24 @@ mod tests {
         );
     }
 
-    /// One case's history: notices (step index, variant, day) and payments (day, amount).
-    type History = (Vec<(usize, bool, u32)>, Vec<(u32, i64)>);
+    /// One case's history: notices (step index, variant, day, delivered) and payments (day,
+    /// amount).
+    type History = (Vec<(usize, bool, u32, bool)>, Vec<(u32, i64)>);
+
+    /// What reaches a case, in some order.
+    enum Arrival<'a> {
+        Notice(&'a SentNotice),
+        Payment(&'a Paid),
+        Receipt(&'a str),
+    }
 
     proptest! {
-        /// Whatever order notices and payments arrive in, the kept counts end where one pass
-        /// over all the facts ends.
+        /// Whatever order notices, payments and delivery receipts (each after its notice)
+        /// arrive in, the kept counts end where one pass over all the facts ends.
         #[test]
         fn the_kept_counts_equal_a_count_over_all_facts(
             cases in prop::collection::vec(
-                (prop::collection::vec((0usize..3, any::<bool>(), 1u32..28), 0..4),
+                (prop::collection::vec((0usize..3, any::<bool>(), 1u32..28, any::<bool>()), 0..4),
                  prop::collection::vec((1u32..28, 1i64..100_000), 0..4)),
                 1..12),
             order in prop::collection::vec(any::<u16>(), 64),
@@ -479,23 +514,25 @@ mod tests {
             for (n, (notes, pays)) in cases.iter().enumerate() {
                 // One notice per step, as the engine records.
                 let mut seen = std::collections::BTreeSet::new();
-                let notes: Vec<SentNotice> = notes
+                let notes: Vec<(SentNotice, bool)> = notes
                     .iter()
-                    .filter(|(step, _, _)| seen.insert(*step))
-                    .map(|(step, b, d)| notice(steps[*step], if *b { "b" } else { "a" }, day(*d)))
+                    .filter(|(step, _, _, _)| seen.insert(*step))
+                    .map(|(step, b, d, delivered)| {
+                        (notice(steps[*step], if *b { "b" } else { "a" }, day(*d)), *delivered)
+                    })
                     .collect();
                 let pays: Vec<Paid> = pays
                     .iter()
                     .map(|(d, amount)| Paid { on: day(*d), amount_minor: *amount })
                     .collect();
                 let id = case(n as u32);
-                for note in &notes {
+                for (note, delivered) in &notes {
                     sent.push(StepSent {
                         case: id.clone(),
                         step_id: note.step_id.clone().unwrap_or_default(),
                         variant: note.variant.clone().unwrap_or_default(),
                         sent_on: note.sent_on,
-                        delivered: false,
+                        delivered: *delivered,
                         link_opened: false,
                     });
                 }
@@ -504,25 +541,47 @@ mod tests {
                     received_on: p.on,
                     amount_minor: p.amount_minor,
                 }));
-                // Interleave the case's notices and payments in a drawn order.
-                let mut arrivals: Vec<(u16, Result<&SentNotice, &Paid>)> = notes
+                // Interleave the case's notices, payments and receipts in a drawn order (a
+                // receipt drawn before its notice waits for it).
+                let receipts = notes
                     .iter()
-                    .map(Ok)
-                    .chain(pays.iter().map(Err))
+                    .filter(|(_, delivered)| *delivered)
+                    .filter_map(|(note, _)| note.step_id.as_deref())
+                    .map(Arrival::Receipt);
+                let mut arrivals: Vec<(u16, Arrival)> = notes
+                    .iter()
+                    .map(|(note, _)| Arrival::Notice(note))
+                    .chain(pays.iter().map(Arrival::Payment))
+                    .chain(receipts)
                     .enumerate()
                     .map(|(i, a)| (order[(i + n) % order.len()], a))
                     .collect();
                 arrivals.sort_by_key(|(k, _)| *k);
                 let (mut had_notices, mut had_payments) = (Vec::new(), Vec::new());
+                let mut waiting: Vec<&str> = Vec::new();
                 for (_, arrival) in arrivals {
                     match arrival {
-                        Ok(note) => {
+                        Arrival::Notice(note) => {
                             adds.extend(on_sent(note, &had_payments));
                             had_notices.push(note.clone());
+                            for step in std::mem::take(&mut waiting) {
+                                let got = on_delivered(&mut had_notices, step);
+                                if got.is_empty() {
+                                    waiting.push(step);
+                                }
+                                adds.extend(got);
+                            }
                         }
-                        Err(paid) => {
+                        Arrival::Payment(paid) => {
                             adds.extend(on_payment(&had_notices, &had_payments, *paid));
                             had_payments.push(*paid);
+                        }
+                        Arrival::Receipt(step) => {
+                            let got = on_delivered(&mut had_notices, step);
+                            if got.is_empty() {
+                                waiting.push(step);
+                            }
+                            adds.extend(got);
                         }
                     }
                 }

@@ -58,9 +58,12 @@ pub async fn delivered(ctx: &AppContext, message: &Message) {
     let Some(step) = &message.journey else {
         return;
     };
-    let marked = mark(ctx, &message.case_id, |case, _| {
-        on_delivered(&mut case.journey.sent, &step.step_id)
-    })
+    let marked = mark(
+        ctx,
+        &message.case_id,
+        None,
+        Reached::Delivered(&step.step_id),
+    )
     .await;
     if let Err(e) = marked {
         tracing::warn!(message_id = %message.id, error = %e, "a delivery was not counted for the journey statistics");
@@ -69,41 +72,57 @@ pub async fn delivered(ctx: &AppContext, message: &Message) {
 
 /// The debtor opened `case`'s link at `now`: each notice sent by then and not yet opened is
 /// marked and counted. Writes the case only when there is such a notice, so a second look
-/// costs nothing.
+/// costs nothing; the first look after a notice costs one case write.
 pub async fn link_opened(ctx: &AppContext, case: &Case, now: DateTime<Utc>) {
     // Sent on the creditor's local day, never after it: a notice of tomorrow (UTC) is
     // not yet out, so this cheap test keeps the common case from reading the creditor.
-    if !opens_unseen(
-        &case.journey.sent,
-        now.date_naive().succ_opt().unwrap_or(now.date_naive()),
-    ) {
+    let tomorrow = now.date_naive().succ_opt().unwrap_or(now.date_naive());
+    if !opens_unseen(&case.journey.sent, tomorrow) {
         return;
     }
-    let marked = mark(ctx, &case.id, |case, jurisdiction| {
-        on_link_opened(&mut case.journey.sent, local_day(jurisdiction, now))
-    })
-    .await;
+    let marked = mark(ctx, &case.id, Some(case.clone()), Reached::Opened(now)).await;
     if let Err(e) = marked {
         tracing::warn!(case = %case.id, error = %e, "a link opening was not counted for the journey statistics");
     }
 }
 
-/// Reads the case, lets `change` mark its notices, writes it when something was marked, and
-/// then counts what was.
+/// What reached the debtor.
+#[derive(Clone, Copy)]
+enum Reached<'a> {
+    /// A message of this step was delivered.
+    Delivered(&'a str),
+    /// The link was opened at this time.
+    Opened(DateTime<Utc>),
+}
+
+/// Marks what `reached` on the case's notices, writes the case when something was marked,
+/// and then counts what was. `read` is the case as the caller already has it, used for the
+/// first try (a conflict reads it again).
 async fn mark(
     ctx: &AppContext,
     id: &CaseId,
-    change: impl Fn(&mut Case, crate::domain::creditor::Jurisdiction) -> Vec<CountAdd>,
+    read: Option<Case>,
+    reached: Reached<'_>,
 ) -> Result<(), StoreError> {
-    let change = &change;
+    let first = std::sync::Mutex::new(read);
+    let first = &first;
     let done = retry::on_conflict::<(), StoreError, _, _>(|| async move {
-        let Some(mut case) = ctx.store.case(id).await? else {
+        let taken = first.lock().ok().and_then(|mut c| c.take());
+        let Some(mut case) = (match taken {
+            Some(case) => Some(case),
+            None => ctx.store.case(id).await?,
+        }) else {
             return Ok(Attempt::Done(()));
         };
-        let Some(creditor) = ctx.creditor(&case.creditor_id).await? else {
-            return Ok(Attempt::Done(()));
+        let adds = match reached {
+            Reached::Delivered(step_id) => on_delivered(&mut case.journey.sent, step_id),
+            Reached::Opened(at) => {
+                let Some(creditor) = ctx.creditor(&case.creditor_id).await? else {
+                    return Ok(Attempt::Done(()));
+                };
+                on_link_opened(&mut case.journey.sent, local_day(creditor.jurisdiction, at))
+            }
         };
-        let adds = change(&mut case, creditor.jurisdiction);
         if adds.is_empty() {
             return Ok(Attempt::Done(()));
         }

@@ -907,7 +907,7 @@ async fn a_plan_walked_through_paid_late_missed_and_broken_fits_a_phone_and_pass
     let noon = NaiveTime::from_hms_opt(12, 0, 0).expect("noon");
     let at = |day: chrono::NaiveDate| day.and_time(noon).and_utc();
 
-    // The first instalment paid by its KID.
+    // The first instalment paid, as the agency reports a payment.
     let first = &plan.instalments[0];
     clock.set(at(first.due_date - Days::days(1)));
     let body =

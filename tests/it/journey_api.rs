@@ -338,6 +338,12 @@ async fn the_stats_count_each_variant_s_sends_and_payments(backend: Backend) {
             204
         );
     }
+    // The same report again (as a second channel's receipt would be) counts nothing more.
+    let first = app.stored_case(&ids[0]).await.journey.sent[0]
+        .message_id
+        .clone()
+        .expect("message");
+    innfri::service::journey_stats::delivered(&app.ctx, &app.stored_message(&first).await).await;
     clock.set(oslo_noon(day(2026, 3, 6)));
     for n in [0usize, 0, 1] {
         let link = app.ctx.issue_case_link(&ids[n]).await.expect("link");

@@ -2248,7 +2248,63 @@ async fn a_case_keeps_its_conversation_and_erasure_takes_it(backend: Backend) {
     );
 }
 
+fn sent_count(amount: i64) -> innfri::domain::journey_stats::CountAdd {
+    innfri::domain::journey_stats::CountAdd {
+        step_id: "nudge".into(),
+        variant: "journey-nudge".into(),
+        count: innfri::domain::journey_stats::Count::Sent,
+        amount,
+    }
+}
+
+/// A journey's A/B counts add up per agency and creditor, one add or several at once, and
+/// another agency's or creditor's counts are their own.
+async fn journey_counts_add_up_per_agency_and_creditor(backend: Backend) {
+    use innfri::domain::journey_stats::{Count, CountAdd};
+    let store = store(backend).await;
+    let a = AgencyId::parse(&format!("a-{}", uuid::Uuid::new_v4().simple())).expect("id");
+    let b = AgencyId::parse(&format!("b-{}", uuid::Uuid::new_v4().simple())).expect("id");
+    let creditor = CreditorId::parse("nordlys-energi").expect("id");
+    let other = CreditorId::parse("other-creditor").expect("id");
+    let paid = |amount| CountAdd {
+        count: Count::CollectedMinor,
+        ..sent_count(amount)
+    };
+    store
+        .add_journey_counts(&a, &creditor, &[sent_count(1)])
+        .await
+        .expect("add");
+    store
+        .add_journey_counts(&a, &creditor, &[sent_count(1), paid(120_000), paid(5_000)])
+        .await
+        .expect("add");
+    store
+        .add_journey_counts(&a, &creditor, &[])
+        .await
+        .expect("nothing");
+    store
+        .add_journey_counts(&b, &creditor, &[sent_count(7)])
+        .await
+        .expect("add");
+    store
+        .add_journey_counts(&a, &other, &[sent_count(9)])
+        .await
+        .expect("add");
+    let mut counts = store.journey_counts(&a, &creditor).await.expect("counts");
+    counts.sort_by_key(|c| c.count);
+    assert_eq!(counts, vec![sent_count(2), paid(125_000)]);
+    assert_eq!(
+        store.journey_counts(&b, &creditor).await.expect("counts"),
+        vec![sent_count(7)]
+    );
+    assert_eq!(
+        store.journey_counts(&b, &other).await.expect("counts"),
+        Vec::new()
+    );
+}
+
 on_every_store!(
+    journey_counts_add_up_per_agency_and_creditor,
     a_case_keeps_its_conversation_and_erasure_takes_it,
     the_queue_depth_counts_due_scheduled_and_leased_messages,
     a_case_is_stored_once_per_agency_and_reference,
@@ -2477,9 +2533,21 @@ async fn a_reopened_file_has_everything_written_through_every_concern() {
                 .await
                 .expect("journey")
         );
+        store
+            .add_journey_counts(&agency, &creditor, &[sent_count(3)])
+            .await
+            .expect("counts");
     }
 
     let store: SharedStore = Arc::new(EmbeddedStore::open(&path, None).expect("reopen"));
+    assert_eq!(
+        store
+            .journey_counts(&agency, &creditor)
+            .await
+            .expect("counts"),
+        vec![sent_count(3)],
+        "the journey's counts"
+    );
     assert_eq!(
         store.case(&c.id).await.expect("case"),
         Some(updated.clone())

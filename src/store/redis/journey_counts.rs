@@ -21,6 +21,17 @@ impl JourneyCountStore for RedisStore {
             return Ok(());
         }
         let key = self.keys.journey_counts(agency, creditor);
+        if let [add] = adds {
+            // The usual case (a step sent): one command, no MULTI around it.
+            let _: i64 = redis::cmd("HINCRBY")
+                .arg(&key)
+                .arg(count_field(&add.step_id, &add.variant, add.count))
+                .arg(add.amount)
+                .query_async(&mut self.conn())
+                .await
+                .map_err(unavailable)?;
+            return Ok(());
+        }
         let mut pipe = redis::pipe();
         pipe.atomic();
         for add in adds {
