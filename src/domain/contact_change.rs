@@ -178,6 +178,10 @@ pub struct ContactChanges {
     pub codes_sent: Vec<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_address: Option<PostalAddress>,
+    /// The notices of confirmed changes to the addresses they replaced: queued before the
+    /// change is written, so a crash cannot lose one, and sent only when its id is here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub change_notices: Vec<MessageId>,
 }
 
 /// Why a change was not started.
@@ -222,7 +226,10 @@ pub fn code_from_mac(mac: &[u8]) -> String {
 
 impl ContactChanges {
     pub fn is_empty(&self) -> bool {
-        self.pending.is_none() && self.codes_sent.is_empty() && self.postal_address.is_none()
+        self.pending.is_none()
+            && self.codes_sent.is_empty()
+            && self.postal_address.is_none()
+            && self.change_notices.is_empty()
     }
 
     /// Starts a change to `new` (replacing one that waited), unless it changes nothing or the

@@ -255,7 +255,9 @@ pub enum UnfoundedReceipt {
     OnlyByConversation,
     #[error("a limited-agreement-ended message is queued by the agency's answer to its review")]
     OnlyByReview,
-    #[error("a contact code is queued by the debtor's own contact change, to the new address")]
+    #[error(
+        "contact codes and change notices are queued by the debtor's own contact change, to the new address and to the one it replaced"
+    )]
     OnlyByContactChange,
     #[error("an opt-in confirmation answers the debtor's START reply; it is sent only then")]
     OnlyOnReply,

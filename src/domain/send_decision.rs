@@ -99,6 +99,8 @@ pub enum CancelReason {
     OptedOut(Channel),
     /// A contact code whose change no longer waits (confirmed, replaced, expired).
     CodeNotAwaited,
+    /// The notice of a contact change that was never written (its write lost or failed).
+    ChangeNotMade,
 }
 
 impl CancelReason {
@@ -109,7 +111,8 @@ impl CancelReason {
             CancelReason::NotConfigured => MessageStatus::Failed,
             CancelReason::CaseNotOpen
             | CancelReason::OptedOut(_)
-            | CancelReason::CodeNotAwaited => MessageStatus::Cancelled,
+            | CancelReason::CodeNotAwaited
+            | CancelReason::ChangeNotMade => MessageStatus::Cancelled,
         }
     }
 
@@ -121,6 +124,7 @@ impl CancelReason {
             CancelReason::OptedOut(Channel::Sms) => "the debtor asked for no more SMS (STOP)",
             CancelReason::OptedOut(Channel::Email) => "the debtor unsubscribed from e-mail",
             CancelReason::CodeNotAwaited => "no contact change waits for this code any more",
+            CancelReason::ChangeNotMade => "the contact change this notice tells of was not made",
         }
     }
 }
@@ -154,6 +158,13 @@ pub fn decide(facts: &SendFacts<'_>) -> SendDecision {
         })
     {
         return cancel(CancelReason::CodeNotAwaited);
+    }
+    if facts.message.template == Template::ContactChanged
+        && !facts
+            .case
+            .is_some_and(|c| c.contact_changes.change_notices.contains(&facts.message.id))
+    {
+        return cancel(CancelReason::ChangeNotMade);
     }
     let jurisdiction = match facts.tenants {
         None => return SendDecision::Ask(Question::Tenants),

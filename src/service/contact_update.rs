@@ -210,6 +210,13 @@ pub async fn confirm(
                         now,
                     )
                 });
+                if let Some(notice) = &notice {
+                    // Queued before the change is written, so a crash after the write cannot
+                    // lose it; the worker sends it only once the case names it (a write that
+                    // lost or failed leaves a notice that is cancelled).
+                    ctx.store.schedule_message(notice).await?;
+                    case.contact_changes.change_notices.push(notice.id.clone());
+                }
                 vec![updated_event(&case, field, now)]
             }
             // A wrong code is counted; nothing else is written.
@@ -234,16 +241,7 @@ pub async fn confirm(
         .map_err(ContactUpdateError::Confirm)?;
     tracing::info!(case = %case.id, "the debtor confirmed a new contact");
     if let Some(notice) = notice {
-        // Queued after the change is written, as the code was: a store failure here leaves
-        // the change made and is logged, never undone.
-        match ctx.store.schedule_message(&notice).await {
-            Ok(()) => {
-                tracing::info!(case = %case.id, message_id = %notice.id, to = %notice.recipient.masked(), "the replaced contact is told of the change");
-            }
-            Err(e) => {
-                tracing::warn!(case = %case.id, error = %e, "the replaced contact could not be told of the change");
-            }
-        }
+        tracing::info!(case = %case.id, message_id = %notice.id, to = %notice.recipient.masked(), "the replaced contact is told of the change");
     }
     Ok(case)
 }

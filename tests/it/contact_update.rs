@@ -181,8 +181,13 @@ async fn a_new_number_takes_effect_only_with_the_code_sent_to_it(backend: Backen
     let told = to("+4791234567");
     assert_eq!(told.len(), 1, "the old number hears of the change once");
     assert!(
-        told[0].contains("ble byttet ut på saksiden") && told[0].contains("ta kontakt med"),
+        told[0].contains("Et nytt nummer ble lagt inn") && told[0].contains("ta kontakt med"),
         "{}",
+        told[0]
+    );
+    assert!(
+        !told[0].contains("Ola") && !told[0].contains("Nordlys"),
+        "a number given up may be a stranger's: neither the debtor nor the creditor is named: {}",
         told[0]
     );
     assert!(
@@ -483,7 +488,40 @@ async fn a_confirmed_change_returns_to_its_own_section(backend: Backend) {
     );
 }
 
+/// A notice of a change that was never written (its case write lost after the notice was
+/// queued) is cancelled by the worker, never sent: only a change the case records is told.
+async fn a_change_notice_the_case_does_not_name_is_never_sent(backend: Backend) {
+    let (twilio, ledger) = twilio_fake::start(std::time::Duration::ZERO).await;
+    let clock = SettableClock::at(oslo_working_day_at(12));
+    let d = debtor_in(app_on(backend, &clock, Some(&twilio)).await, "1200.00").await;
+    let case = d.case().await;
+    let orphan = innfri::domain::message::Message::schedule(
+        case.id.clone(),
+        case.agency_id.clone(),
+        case.contact_on(innfri::domain::message::Channel::Sms)
+            .expect("phone"),
+        Template::ContactChanged,
+        clock.now(),
+        clock.now(),
+    );
+    d.app
+        .ctx
+        .store
+        .schedule_message(&orphan)
+        .await
+        .expect("queued");
+    d.app.run_worker_at(clock.now()).await;
+    assert!(ledger.sent().is_empty(), "nothing went out");
+    let stored = d.app.stored_message(&orphan.id).await;
+    assert_eq!(stored.status, MessageStatus::Cancelled);
+    assert_eq!(
+        stored.last_error.as_deref(),
+        Some("the contact change this notice tells of was not made")
+    );
+}
+
 on_both_stores!(
+    a_change_notice_the_case_does_not_name_is_never_sent,
     a_new_number_takes_effect_only_with_the_code_sent_to_it,
     wrong_codes_run_out_and_an_expired_code_is_never_sent,
     codes_are_limited_per_day_and_bad_input_is_named,

@@ -609,12 +609,12 @@ error-details-street = Write the street and number, at most 100 characters.
 error-details-postcode = Check the postcode. In Norway it is 4 digits.
 error-details-city = Write the town or city, at most 50 characters.
 error-details-country = Write the country as two letters, for example NO.
-contact-changed-sms = The number for your case from {$creditor} was changed on the case page. If that was you, there is nothing to do. If not, please contact {$agency}.
-contact-changed-email-subject = Your e-mail address at {$agency} was changed
+contact-changed-sms = A new number was entered on a case page at {$agency}, and this number no longer gets messages about the case. If that was you, there is nothing to do. If not, please contact {$agency}.
+contact-changed-email-subject = The e-mail address was changed at {$agency}
 contact-changed-email-body =
-    Hello {$name},
+    Hello,
 
-    The e-mail address for your case from {$creditor} was just changed on the case page, and new messages now go to the new address. If that was you, there is nothing to do.
+    A new e-mail address was entered on a case page at {$agency}, and this address no longer gets messages about the case. If that was you, there is nothing to do.
 
     If it was not you, please contact {$agency} as soon as you can, and they will put it right.
 

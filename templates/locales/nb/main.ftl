@@ -609,12 +609,12 @@ error-details-street = Skriv gate og nummer, høyst 100 tegn.
 error-details-postcode = Sjekk postnummeret. I Norge har det 4 sifre.
 error-details-city = Skriv poststedet, høyst 50 tegn.
 error-details-country = Skriv landet med to bokstaver, for eksempel NO.
-contact-changed-sms = Nummeret ditt i saken fra {$creditor} ble byttet ut på saksiden. Var det deg, trenger du ikke gjøre noe. Hvis ikke, ta kontakt med {$agency}.
-contact-changed-email-subject = E-postadressen din hos {$agency} er endret
+contact-changed-sms = Et nytt nummer ble lagt inn på en saksside hos {$agency}, og dette nummeret får ikke lenger meldinger om saken. Var det deg, trenger du ikke gjøre noe. Hvis ikke, ta kontakt med {$agency}.
+contact-changed-email-subject = E-postadressen er byttet ut hos {$agency}
 contact-changed-email-body =
-    Hei {$name},
+    Hei,
 
-    E-postadressen i saken fra {$creditor} ble nettopp endret på saksiden, og nye meldinger går nå til den nye adressen. Var det deg, trenger du ikke gjøre noe.
+    En ny e-postadresse ble lagt inn på en saksside hos {$agency}, og denne adressen får ikke lenger meldinger om saken. Var det deg, trenger du ikke gjøre noe.
 
     Var det ikke deg, ta kontakt med {$agency} så snart du kan, så retter de det.
 

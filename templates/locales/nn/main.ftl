@@ -610,12 +610,12 @@ error-details-street = Skriv gate og nummer, høgst 100 teikn.
 error-details-postcode = Sjekk postnummeret. I Noreg har det 4 siffer.
 error-details-city = Skriv poststaden, høgst 50 teikn.
 error-details-country = Skriv landet med to bokstavar, til dømes NO.
-contact-changed-sms = Nummeret ditt i saka frå {$creditor} vart bytt ut på sakssida. Var det deg, treng du ikkje gjere noko. Viss ikkje, ta kontakt med {$agency}.
-contact-changed-email-subject = E-postadressa di hos {$agency} er endra
+contact-changed-sms = Eit nytt nummer vart lagt inn på ei saksside hos {$agency}, og dette nummeret får ikkje lenger meldingar om saka. Var det deg, treng du ikkje gjere noko. Viss ikkje, ta kontakt med {$agency}.
+contact-changed-email-subject = E-postadressa er bytt ut hos {$agency}
 contact-changed-email-body =
-    Hei {$name},
+    Hei,
 
-    E-postadressa i saka frå {$creditor} vart nettopp endra på sakssida, og nye meldingar går no til den nye adressa. Var det deg, treng du ikkje gjere noko.
+    Ei ny e-postadresse vart lagd inn på ei saksside hos {$agency}, og denne adressa får ikkje lenger meldingar om saka. Var det deg, treng du ikkje gjere noko.
 
     Var det ikkje deg, ta kontakt med {$agency} så snart du kan, så rettar dei det.
 

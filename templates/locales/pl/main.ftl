@@ -637,14 +637,14 @@ error-details-street = Wpisz ulicę i numer, najwyżej 100 znaków.
 error-details-postcode = Sprawdź kod pocztowy. W Norwegii ma 4 cyfry.
 error-details-city = Wpisz miejscowość, najwyżej 50 znaków.
 error-details-country = Wpisz kraj dwiema literami, na przykład NO.
-contact-changed-sms = Numer w sprawie od {$creditor} zmieniono na stronie sprawy. Jeśli to nie Ty, skontaktuj się z {$agency}.
+contact-changed-sms = Na stronie sprawy w {$agency} podano nowy numer i ten już nie dostaje wiadomości. Jeśli to nie Ty, skontaktuj się z nami.
 contact-changed-email-subject = Adres e-mail w {$agency} został zmieniony
 contact-changed-email-body =
-    Dzień dobry, {$name},
+    Dzień dobry,
 
-    adres e-mail w Twojej sprawie od {$creditor} został właśnie zmieniony na stronie sprawy i nowe wiadomości trafiają teraz na nowy adres. Jeśli to Ty, nic nie musisz robić.
+    na stronie sprawy w {$agency} podano nowy adres e-mail i ten adres nie dostaje już wiadomości w tej sprawie. Jeśli to Ty, nic nie musisz robić.
 
-    Jeśli to nie Ty, jak najszybciej skontaktuj się z {$agency}, a poprawią to.
+    Jeśli to nie Ty, jak najszybciej skontaktuj się z {$agency}, a {$agency} to poprawi.
 
     Z pozdrowieniami
     {$agency}
