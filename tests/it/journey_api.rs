@@ -28,14 +28,26 @@ fn oslo_noon(date: NaiveDate) -> DateTime<Utc> {
 
 /// The app with the example creditor's journey, its clock on Monday 2 March 2026.
 async fn journey_app(backend: Backend) -> (TestApp, SettableClock) {
+    journey_app_sending_by(backend, None).await
+}
+
+/// As [`journey_app`], sending SMS through Twilio at `twilio` when given.
+async fn journey_app_sending_by(
+    backend: Backend,
+    twilio: Option<&wiremock::MockServer>,
+) -> (TestApp, SettableClock) {
     let clock = SettableClock::at(oslo_noon(day(2026, 3, 2)));
-    let app = TestApp::builder()
+    let builder = TestApp::builder()
         .store(backend)
         .clock(clock.clone())
         .with_journey()
-        .uncapped()
-        .start()
-        .await;
+        .uncapped();
+    let app = match twilio {
+        Some(server) => builder.with_twilio(server),
+        None => builder,
+    }
+    .start()
+    .await;
     (app, clock)
 }
 
@@ -289,15 +301,7 @@ async fn an_agency_not_acting_for_the_creditor_gets_not_found(backend: Backend) 
 /// the page counts once.
 async fn the_stats_count_each_variant_s_sends_and_payments(backend: Backend) {
     let (twilio, ledger) = crate::common::twilio_fake::start(std::time::Duration::ZERO).await;
-    let clock = SettableClock::at(oslo_noon(day(2026, 3, 2)));
-    let app = TestApp::builder()
-        .store(backend)
-        .clock(clock.clone())
-        .with_journey()
-        .uncapped()
-        .with_twilio(&twilio)
-        .start()
-        .await;
+    let (app, clock) = journey_app_sending_by(backend, Some(&twilio)).await;
     let mut journey = current(&app).await;
     journey["steps"][0]["texts"] = json!([
         {"text": "journey-nudge", "weight": 1},
