@@ -106,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
             created_at: now,
             expires_at: now + chrono::Duration::hours(4),
             verified: false,
+            others: Vec::new(),
         };
         for id in [&session_id, &old_session_id] {
             ctx.store

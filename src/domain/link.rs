@@ -43,6 +43,11 @@ pub struct DebtorSession {
     /// The debtor has passed the mandate's identity step-up in this session.
     #[serde(default)]
     pub verified: bool,
+    /// The debtor's other cases at the agency that the link's case pointed to when it was
+    /// opened (`store::debtor_cases`): candidates only, each checked again before it is shown
+    /// (`domain::debtor_cases`). Found once per link, so a page view costs no index read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub others: Vec<CaseId>,
 }
 
 impl DebtorSession {

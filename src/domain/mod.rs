@@ -7,6 +7,7 @@ pub mod contact;
 pub mod contact_change;
 pub mod conversation;
 pub mod creditor;
+pub mod debtor_cases;
 pub mod delivery_report;
 pub mod document;
 pub mod event;

@@ -476,6 +476,7 @@ async fn upsert_case(
         let planned = super::journey::plan_new(&creditor, &mut case, now);
         if ctx.store.insert_case(&case).await? == CaseInsert::Created {
             tracing::info!(case = %case.id, %agency, "case created");
+            super::debtor_cases::follow_contact(ctx, None, &case).await;
             let queued = match &planned {
                 Some(plan) => super::journey::queue_planned(ctx, plan).await,
                 None => super::journey::sync(ctx, &case.id, now).await.map(|_| ()),
@@ -525,12 +526,16 @@ async fn upsert_case(
             // The queued step is cancelled and planned again by the journey after the write.
             case.journey.queued = queued;
         }
+        let debtor_before = case.debtor.clone();
         case.update(terms.clone(), now)
             .map_err(|e| IntakeError::invalid(CaseField::CreditorId, e))?;
         case.identity = identity.clone();
         Ok(match written(ctx.store.update_case(&case).await)? {
             Attempt::Done(saved) => {
                 tracing::info!(case = %saved.id, %agency, "case updated");
+                if saved.debtor != debtor_before {
+                    super::debtor_cases::follow_contact(ctx, Some(&debtor_before), &saved).await;
+                }
                 Attempt::Done(Upserted::Updated(saved))
             }
             Attempt::Conflicted => Attempt::Conflicted,

@@ -240,6 +240,13 @@ pub async fn confirm(
         .ok_or(ContactUpdateError::Conflict)?
         .map_err(ContactUpdateError::Confirm)?;
     tracing::info!(case = %case.id, "the debtor confirmed a new contact");
+    // The debtor's other cases are found by the new address, no longer by the one given up.
+    super::debtor_cases::follow_contact(ctx, None, &case).await;
+    if let Some(old) = notice.as_ref().map(|n| &n.recipient)
+        && !super::debtor_cases::addresses(&case.debtor).contains(old)
+    {
+        super::debtor_cases::forget(ctx, &case.agency_id, old, &case.id).await;
+    }
     if let Some(notice) = notice {
         tracing::info!(case = %case.id, message_id = %notice.id, to = %notice.recipient.masked(), "the replaced contact is told of the change");
     }

@@ -6,7 +6,8 @@
 //! failed part-way):
 //! 1. the case record: name, contact data, identity facts, every free text ([`Case::erase`]);
 //! 2. its links (revoked) and messages (deleted: they hold the number or address);
-//! 3. the routes that tie the debtor's numbers to the case for SMS replies;
+//! 3. the routes that tie the debtor's numbers to the case for SMS replies, and the entries
+//!    that find the case by the debtor's addresses (`debtor_cases`);
 //! 4. the free text in its events, rewritten in place in the outbox ([`Event::redact`]), so
 //!    neither the pull API nor a webhook replay serves it again;
 //! 5. saved `Idempotency-Key` answers about the case (they may repeat the debtor's data);
@@ -89,6 +90,7 @@ pub async fn erase_by(
     // Behind a lock only because each try is its own future; tries run one after another.
     let seen = Mutex::new(Vec::new());
     let seen = &seen;
+
     let mut documents = super::documents::erase_all(ctx, id)
         .await
         .map_err(documents_failed)?;
@@ -99,6 +101,13 @@ pub async fn erase_by(
         }
         if let Some(phone) = &case.debtor.phone {
             lock(seen).push(phone.e164().to_owned());
+        }
+        // Before the record loses them, so a run that fails after the write leaves no entry
+        // a second run could not find (a case left standing only drops out of the listing).
+        for address in super::debtor_cases::addresses(&case.debtor) {
+            store
+                .unindex_debtor_case(&case.agency_id, &address, &case.id)
+                .await?;
         }
         case.erase_by(actor.clone(), now);
         let event = Event::new(
@@ -117,10 +126,21 @@ pub async fn erase_by(
     phones.append(&mut lock(seen));
 
     store.revoke_links(&case.id).await?;
+    let mut addresses: Vec<Recipient> = Vec::new();
     for message in store.case_messages(&case.id).await? {
         if let Recipient::Sms(phone) = &message.recipient {
             phones.push(phone.e164().to_owned());
         }
+        // An address a message went to may be one a later change replaced.
+        if !addresses.contains(&message.recipient) {
+            addresses.push(message.recipient);
+        }
+    }
+    // Before the messages go, so a second run still finds these.
+    for address in &addresses {
+        store
+            .unindex_debtor_case(&case.agency_id, address, &case.id)
+            .await?;
     }
     let messages = store.delete_case_messages(&case.id).await?;
     // After the delete: a send in flight until the messages went may have tied the number to

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod closing;
 pub mod contact_update;
 pub mod conversation;
+pub mod debtor_cases;
 pub mod delivery_reports;
 pub mod documents;
 pub mod erasure;

@@ -48,6 +48,8 @@ pub async fn open_link(
     let Some(link_case) = ctx.store.case(&link.case_id).await? else {
         return Ok(Opened::Miss);
     };
+    // The debtor's other cases are looked up once here, so a page view needs no index read.
+    let others = super::debtor_cases::candidates(ctx, &link_case).await;
     let session_id = SessionRef::cookie_value(&link.case_id, &random_base62(22));
     let session = DebtorSession {
         case_id: link.case_id,
@@ -56,6 +58,7 @@ pub async fn open_link(
         expires_at: now
             + chrono::Duration::from_std(lifetimes.max).unwrap_or(chrono::Duration::hours(4)),
         verified: false,
+        others,
     };
     // Reported to the agency; the session write and the event go to the store side by side.
     let viewed = Event::new(

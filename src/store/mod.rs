@@ -1,13 +1,14 @@
 //! Storage: the operations innfri needs, in the domain's words, with a Redis and an embedded backend.
 //!
 //! One trait per concern (a file each: cases, links and sessions, the message queue, contact
-//! policy, the outbox, payments, webhooks, idempotency, tenants, tallies and journey counts); [`Store`] is all of them.
+//! policy, the outbox, payments, webhooks, idempotency, tenants, tallies, journey counts and the debtor-address index); [`Store`] is all of them.
 //! Each backend makes each operation atomic in its own way (Lua / MULTI on Redis, one lock in
 //! the embedded store); how long either keeps what expires is in [`lifetimes`]. The shared
 //! conformance suite in `tests/it/store_conformance.rs` runs against each (memory, file, Redis).
 
 mod cases;
 mod contact;
+pub mod debtor_cases;
 mod embedded;
 mod events;
 mod idempotency;
@@ -30,6 +31,7 @@ use async_trait::async_trait;
 
 pub use self::cases::{CaseInsert, CaseStore};
 pub use self::contact::{ContactStore, email_opt_out_member};
+pub use self::debtor_cases::DebtorCaseIndex;
 pub use self::embedded::EmbeddedStore;
 pub use self::events::EventStore;
 pub use self::idempotency::{IdempotencyBegin, IdempotencyStore, SavedResponse};
@@ -81,6 +83,7 @@ pub trait Store:
     + StaffStore
     + TallyStore
     + JourneyCountStore
+    + DebtorCaseIndex
     + Health
 {
 }
@@ -97,6 +100,7 @@ impl<
         + StaffStore
         + TallyStore
         + JourneyCountStore
+        + DebtorCaseIndex
         + Health,
 > Store for T
 {

@@ -962,3 +962,68 @@ async fn a_plan_walked_through_paid_late_missed_and_broken_fits_a_phone_and_pass
         problems.join("\n")
     );
 }
+
+/// #16's "all cases at once": two cases of one debtor, each page listing the other, the pay-all
+/// page, the plan-for-all form with an error, its preview and its outcome, all through
+/// axe-core and at phone widths.
+#[tokio::test]
+async fn a_debtors_cases_together_fit_a_phone_and_pass_axe_core() {
+    let axe = axe_source();
+    let app = crate::common::TestApp::builder().start().await;
+    let driver = start_driver().await;
+    let profile = tempdir();
+    let c = plain_browser(&driver, &profile).await;
+    let mut problems = Vec::new();
+    app.create_case("AX-ALL-1", "6000.00").await;
+    open_case(&app, &c, "3000.00", "AX-ALL-2").await;
+    wait_for_path(&c, "/case").await;
+    let page = c.source().await.expect("page");
+    assert!(page.contains("action=\"/case/switch\""), "{page}");
+    check(&c, &axe, "case-with-others", &mut problems).await;
+    and_wait(
+        &c,
+        "document.querySelector(\"form[action='/case/switch'] button\").click();",
+    )
+    .await;
+    let page = c.source().await.expect("page");
+    assert!(
+        page.contains("class=\"amount\">6&nbsp;049,50")
+            || page.contains("class=\"amount\">6\u{a0}049,50"),
+        "the page leads with the other case: {page}"
+    );
+    check(&c, &axe, "case-switched", &mut problems).await;
+    c.goto(&app.url("/case/all/pay")).await.expect("goto");
+    check(&c, &axe, "pay-all", &mut problems).await;
+    c.goto(&app.url("/case/all/plan")).await.expect("goto");
+    check(&c, &axe, "plan-all-form", &mut problems).await;
+    submit_with(
+        &c,
+        &[("#months", "0")],
+        "form[action='/case/all/plan/preview']",
+    )
+    .await;
+    assert!(c.source().await.expect("page").contains("aria-invalid"));
+    check(&c, &axe, "plan-all-error", &mut problems).await;
+    submit_with(
+        &c,
+        &[("#months", "8")],
+        "form[action='/case/all/plan/preview']",
+    )
+    .await;
+    check(&c, &axe, "plan-all-preview", &mut problems).await;
+    and_wait(
+        &c,
+        "document.querySelector(\"form[action='/case/all/plan/confirm'] button\").click();",
+    )
+    .await;
+    assert!(c.source().await.expect("page").contains("plan-parts"));
+    check(&c, &axe, "plan-all-done", &mut problems).await;
+    c.close().await.expect("close");
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

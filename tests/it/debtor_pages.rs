@@ -340,6 +340,7 @@ async fn the_session_cookie_names_its_case_and_older_cookies_still_work(backend:
         created_at: now,
         expires_at: now + chrono::Duration::hours(1),
         verified: false,
+        others: Vec::new(),
     };
     let old_value = "olderSessionSecret0123456";
     app.ctx

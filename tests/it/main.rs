@@ -17,6 +17,7 @@ mod contact_update;
 mod conversation;
 mod creditor_console;
 mod cross_tenant;
+mod debtor_cases;
 mod debtor_forms;
 mod debtor_pages;
 mod debtor_paid;

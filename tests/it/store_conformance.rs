@@ -229,6 +229,7 @@ async fn sessions_expire_after_idle_time(backend: Backend) {
         created_at: now,
         expires_at: now + Duration::hours(1),
         verified: false,
+        others: Vec::new(),
     };
     let digest = cookie(&session.case_id, "session");
     let key = session_key(&digest);
@@ -303,6 +304,7 @@ async fn a_session_comes_with_its_case_in_one_read(backend: Backend) {
         created_at: now,
         expires_at: now + Duration::hours(1),
         verified: false,
+        others: Vec::new(),
     };
     store
         .save_session(&cookie(&c.id, "s1"), &session, idle)
@@ -383,6 +385,7 @@ async fn an_older_cookie_s_session_is_still_read(backend: Backend) {
         created_at: now,
         expires_at: now + Duration::hours(1),
         verified: false,
+        others: Vec::new(),
     };
     let old = SessionRef::of_cookie("oldsecret0123456789abc");
     assert_eq!(old.case, None, "an older cookie names no case");
@@ -423,6 +426,7 @@ async fn a_page_view_writes_no_session_until_its_timer_is_due(backend: Backend) 
         created_at: now,
         expires_at: now + Duration::hours(1),
         verified: false,
+        others: Vec::new(),
     };
     let at = cookie(&c.id, "viewed");
     let key = session_key(&at);
@@ -1298,6 +1302,7 @@ async fn an_ended_session_is_gone(backend: Backend) {
         created_at: now,
         expires_at: now + Duration::hours(1),
         verified: false,
+        others: Vec::new(),
     };
     let idle = std::time::Duration::from_secs(600);
     store
@@ -2257,6 +2262,72 @@ fn sent_count(amount: i64) -> innfri::domain::journey_stats::CountAdd {
     }
 }
 
+fn to_phone(phone: &str) -> innfri::domain::message::Recipient {
+    innfri::domain::message::Recipient::Sms(PhoneNumber::parse(phone).expect("phone"))
+}
+
+fn to_email(address: &str) -> innfri::domain::message::Recipient {
+    innfri::domain::message::Recipient::Email(EmailAddress::parse(address).expect("email"))
+}
+
+/// The debtor-address index finds an agency's cases by any of the addresses given, each once,
+/// never another agency's, an e-mail address whatever its case, and forgets on request.
+async fn the_debtor_index_finds_an_agencys_cases_by_address(backend: Backend) {
+    let store = store(backend).await;
+    let a = AgencyId::parse(&format!("a-{}", uuid::Uuid::new_v4().simple())).expect("id");
+    let b = AgencyId::parse(&format!("b-{}", uuid::Uuid::new_v4().simple())).expect("id");
+    let (one, two, three) = (CaseId::generate(), CaseId::generate(), CaseId::generate());
+    let sorted = |mut ids: Vec<CaseId>| {
+        ids.sort();
+        ids
+    };
+    for (agency, address, case) in [
+        (&a, to_phone("+4791234567"), &one),
+        (&a, to_email("ola@example.no"), &one),
+        (&a, to_email("Ola@Example.NO"), &two),
+        (&a, to_phone("+4791234567"), &one),
+        (&b, to_phone("+4791234567"), &three),
+    ] {
+        store
+            .index_debtor_case(agency, &address, case)
+            .await
+            .expect("index");
+    }
+    let both = [to_phone("+4791234567"), to_email("ola@example.no")];
+    assert_eq!(
+        sorted(store.debtor_cases(&a, &both).await.expect("read")),
+        sorted(vec![one.clone(), two.clone()])
+    );
+    assert_eq!(
+        store.debtor_cases(&b, &both).await.expect("read"),
+        vec![three.clone()]
+    );
+    assert_eq!(
+        store.debtor_cases(&a, &[]).await.expect("read"),
+        Vec::<CaseId>::new()
+    );
+    // A number is not an address with the same characters.
+    assert_eq!(
+        store
+            .debtor_cases(&a, &[to_phone("+4741234567")])
+            .await
+            .expect("read"),
+        Vec::<CaseId>::new()
+    );
+    store
+        .unindex_debtor_case(&a, &to_email("OLA@example.no"), &one)
+        .await
+        .expect("unindex");
+    store
+        .unindex_debtor_case(&a, &to_phone("+4791234567"), &one)
+        .await
+        .expect("unindex");
+    assert_eq!(
+        store.debtor_cases(&a, &both).await.expect("read"),
+        vec![two.clone()]
+    );
+}
+
 /// A journey's A/B counts add up per agency and creditor, one add or several at once, and
 /// another agency's or creditor's counts are their own.
 async fn journey_counts_add_up_per_agency_and_creditor(backend: Backend) {
@@ -2304,6 +2375,7 @@ async fn journey_counts_add_up_per_agency_and_creditor(backend: Backend) {
 }
 
 on_every_store!(
+    the_debtor_index_finds_an_agencys_cases_by_address,
     journey_counts_add_up_per_agency_and_creditor,
     a_case_keeps_its_conversation_and_erasure_takes_it,
     the_queue_depth_counts_due_scheduled_and_leased_messages,
@@ -2390,6 +2462,7 @@ async fn a_reopened_file_has_everything_written_through_every_concern() {
         created_at: now,
         expires_at: now + Duration::hours(1),
         verified: false,
+        others: Vec::new(),
     };
     let due = sms(&c, now - Duration::minutes(1));
     let leased = sms(&c, now - Duration::minutes(2));
@@ -2537,9 +2610,21 @@ async fn a_reopened_file_has_everything_written_through_every_concern() {
             .add_journey_counts(&agency, &creditor, &[sent_count(3)])
             .await
             .expect("counts");
+        store
+            .index_debtor_case(&agency, &to_phone("+4799999999"), &c.id)
+            .await
+            .expect("index");
     }
 
     let store: SharedStore = Arc::new(EmbeddedStore::open(&path, None).expect("reopen"));
+    assert_eq!(
+        store
+            .debtor_cases(&agency, &[to_phone("+4799999999")])
+            .await
+            .expect("index"),
+        vec![c.id.clone()],
+        "the debtor-address index"
+    );
     assert_eq!(
         store
             .journey_counts(&agency, &creditor)

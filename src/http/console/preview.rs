@@ -270,6 +270,8 @@ fn pages(ctx: &AppContext, view: &DebtorView, asked: &Asked) -> Markup {
         online_offered: !pay_now.0.is_empty(),
         waiting: None,
         pay_now,
+        // A preview has no debtor's other cases to show.
+        others: maud::html! {},
     }
     .body();
     let more_time = can_defer(&facts, mandate, today).then(|| {
@@ -464,6 +466,7 @@ async fn preview(
             created_at: now,
             expires_at: now,
             verified: true,
+            others: Vec::new(),
         },
         owed: crate::service::owed::owed_on(&edited, now),
         case,

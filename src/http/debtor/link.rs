@@ -97,7 +97,11 @@ async fn case_page(
     // The creditor's calendar day, the one the balance is counted on.
     let today = view.owed.day;
     let pay_now = super::pay::pay_now_section(&ctx, &view);
+    let others =
+        crate::service::debtor_cases::others(&ctx, &view.session, &view.case, ctx.clock.now())
+            .await;
     let page = CasePage {
+        others: super::all_cases::section(&ctx, &view, &others),
         texts: &ctx.texts,
         view: &view,
         today,

@@ -2,6 +2,7 @@
 //! the page markup (`pages`), self-service requests, paying online, the identity step-up and
 //! e-mail unsubscribe.
 
+pub mod all_cases;
 pub mod contact;
 pub mod conversation;
 pub mod documents;
@@ -32,6 +33,7 @@ pub struct DebtorState {
 /// Every debtor route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(link::routes)
+        .configure(all_cases::routes)
         .configure(self_service::routes)
         .configure(pay::routes)
         .configure(identity::routes)

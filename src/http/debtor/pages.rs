@@ -248,6 +248,8 @@ pub struct CasePage<'a> {
     pub online_offered: bool,
     /// What waits for the agency, if anything (`self_service::waiting_text`).
     pub waiting: Option<Markup>,
+    /// The debtor's other cases at the agency (`all_cases::section`; empty when none).
+    pub others: Markup,
 }
 
 impl CasePage<'_> {
@@ -344,6 +346,7 @@ impl CasePage<'_> {
                             a.button.quiet href="/case/dispute" { (t.get(l, "action-dispute")) }
                         }
                     }
+                    (self.others)
                     section {
                         h2 { (t.get(l, "breakdown-heading")) }
                         table.breakdown {

@@ -803,7 +803,7 @@ fn offer_markup(ctx: &AppContext, view: &DebtorView, offer: &Offer) -> Markup {
 }
 
 /// A refusal in numbers: what was asked beside what the creditor allows.
-fn refusal_text(
+pub(super) fn refusal_text(
     ctx: &AppContext,
     view: &DebtorView,
     reason: &RefusalReason,

@@ -11,6 +11,7 @@
 
 mod cases;
 mod contact;
+mod debtor_cases;
 mod events;
 mod file;
 mod idempotency;
@@ -115,6 +116,9 @@ struct Inner {
     /// The journeys' A/B counts by "agency creditor", a field per step, variant and count
     /// (`store::journey_counts`).
     journey_counts: Table<String, std::collections::BTreeMap<String, i64>>,
+    /// The agency's cases by the pseudonym of a debtor address they were given
+    /// (`store::debtor_cases`).
+    debtor_cases: Table<(AgencyId, String), BTreeSet<CaseId>>,
     /// An erasure ended: the next commit rewrites the file, so the erased data's old bytes
     /// do not stay in pages the file freed.
     rewrite_due: bool,
@@ -354,7 +358,7 @@ impl Inner {
     }
 
     /// Every collection the file holds, by its table's name (the names are the file format).
-    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 39] {
+    fn durables(&mut self) -> [(&'static str, &mut dyn Durable); 40] {
         [
             ("cases", &mut self.cases),
             ("case_refs", &mut self.case_refs),
@@ -394,6 +398,7 @@ impl Inner {
             ("access_log", &mut self.access_log),
             ("tallies", &mut self.tallies),
             ("journey_counts", &mut self.journey_counts),
+            ("debtor_cases", &mut self.debtor_cases),
             ("webhook_settings", &mut self.webhook_settings),
         ]
     }

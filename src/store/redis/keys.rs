@@ -8,7 +8,8 @@
 //!   applied payment references and its debtor sessions (a page reads one with the case in one
 //!   round trip). Every case-writing script touches only these.
 //! - `{a:<agency>}`: the agency's outbox (stream, payloads, staged events), its case list and
-//!   its external-reference index (so a reference is claimed and listed in one step).
+//!   its external-reference index (so a reference is claimed and listed in one step), and its
+//!   debtor-address index (a debtor's addresses are read in one step).
 //! - `{q:<n>}`: one shard of the message queue (due and leased), `n` below the shard count.
 //!   A case's messages all go to one shard ([`Keys::shard_of`]), so they keep their order.
 //!
@@ -254,6 +255,11 @@ impl Keys {
     /// variant and count.
     pub(super) fn journey_counts(&self, agency: &AgencyId, creditor: &CreditorId) -> String {
         format!("{}:jcount:{}:{creditor}", self.ns, agency_tag(agency))
+    }
+    /// The agency's cases given one debtor address, by the address's pseudonym
+    /// (`store::debtor_cases`).
+    pub(super) fn debtor_cases(&self, agency: &AgencyId, pseudonym: &str) -> String {
+        format!("{}:dcases:{}:{pseudonym}", self.ns, agency_tag(agency))
     }
     /// One Redis stream per agency: its entry ids are the event cursors.
     pub(super) fn events(&self, agency: &AgencyId) -> String {

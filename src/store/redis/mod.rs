@@ -8,6 +8,7 @@
 
 mod cases;
 mod contact;
+mod debtor_cases;
 mod events;
 mod idempotency;
 mod journey_counts;

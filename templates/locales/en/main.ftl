@@ -631,3 +631,29 @@ contact-code-email-body =
 
     Kind regards
     {$agency}
+
+## All of a debtor's cases at one agency
+others-heading = Your other cases with {$agency}
+others-intro = {$agency} also handles these cases for you. You can look at each one, pay them all, or ask for one plan for all of them.
+others-show = See the case from {$creditor}
+others-total = All your cases together: {$total}
+others-pay-all = Pay all
+others-plan-all = One plan for all
+all-pay-title = Pay all your cases
+all-pay-intro = Pay each case with its own KID, so every payment is counted on the right case. You can make all the payments at once in your online bank.
+all-pay-plan = This case has a payment plan. Pay its instalments as shown on its own page.
+all-pay-total = In all: {$total}
+all-plan-title = One plan for all your cases
+all-plan-intro = Choose how many months you need. Each case gets its own plan with that many monthly instalments. Each creditor's rules decide its plan: some can be agreed straight away, others {$agency} will look at.
+all-plan-months-error = Number of months: please enter a whole number from 1 to 240.
+all-plan-preview-title = Your plans
+all-plan-would-grant = Can be agreed straight away: {$months} instalments of {$monthly}, the first due {$date}.
+all-plan-would-review = {$agency} needs to look at this one. They will answer within a week.
+all-plan-confirm = Ask for these plans
+all-plan-none = None of your cases can have a plan like this. Choose another number of months, or contact {$agency}.
+all-plan-done-title = Your plans
+all-plan-granted = Agreed: {$months} instalments of {$monthly}, the first due {$date}. We will send you a confirmation.
+all-plan-review = Sent to {$agency}. They will answer within a week.
+all-plan-has-plan = This case already has a payment plan. It stays as it is.
+all-plan-waiting = A request on this case is waiting for {$agency}. Nothing more can be asked until they answer.
+all-plan-failed = We could not handle this case just now. Nothing was changed on it. Please try again in a little while.

@@ -631,3 +631,29 @@ contact-code-email-body =
 
     Vennlig hilsen
     {$agency}
+
+## Alle sakene til en skyldner hos ett byrå
+others-heading = Dine andre saker hos {$agency}
+others-intro = {$agency} har også disse sakene for deg. Du kan se på hver av dem, betale alle, eller be om én plan for alle.
+others-show = Se saken fra {$creditor}
+others-total = Alle sakene dine til sammen: {$total}
+others-pay-all = Betal alle
+others-plan-all = Én plan for alle
+all-pay-title = Betal alle sakene dine
+all-pay-intro = Betal hver sak med sin egen KID, så hver betaling blir regnet på riktig sak. Du kan legge inn alle betalingene på én gang i nettbanken.
+all-pay-plan = Denne saken har en nedbetalingsplan. Betal avdragene slik de står på sakens egen side.
+all-pay-total = Til sammen: {$total}
+all-plan-title = Én plan for alle sakene dine
+all-plan-intro = Velg hvor mange måneder du trenger. Hver sak får sin egen plan med så mange månedlige avdrag. Hver kreditors regler avgjør planen: noen kan avtales med en gang, andre ser {$agency} på.
+all-plan-months-error = Antall måneder: skriv et helt tall fra 1 til 240.
+all-plan-preview-title = Planene dine
+all-plan-would-grant = Kan avtales med en gang: {$months} avdrag på {$monthly}, det første forfaller {$date}.
+all-plan-would-review = {$agency} må se på denne. Du får svar innen en uke.
+all-plan-confirm = Be om disse planene
+all-plan-none = Ingen av sakene dine kan få en slik plan. Velg et annet antall måneder, eller kontakt {$agency}.
+all-plan-done-title = Planene dine
+all-plan-granted = Avtalt: {$months} avdrag på {$monthly}, det første forfaller {$date}. Vi sender deg en bekreftelse.
+all-plan-review = Sendt til {$agency}. Du får svar innen en uke.
+all-plan-has-plan = Denne saken har allerede en nedbetalingsplan. Den blir som den er.
+all-plan-waiting = En forespørsel på denne saken venter på {$agency}. Du kan ikke be om mer før de har svart.
+all-plan-failed = Vi fikk ikke behandlet denne saken akkurat nå. Ingenting er endret på den. Prøv igjen om litt.

@@ -632,3 +632,29 @@ contact-code-email-body =
 
     Venleg helsing
     {$agency}
+
+## Alle sakene til ein skuldnar hos eitt byrå
+others-heading = Dei andre sakene dine hos {$agency}
+others-intro = {$agency} har også desse sakene for deg. Du kan sjå på kvar av dei, betale alle, eller be om éin plan for alle.
+others-show = Sjå saka frå {$creditor}
+others-total = Alle sakene dine til saman: {$total}
+others-pay-all = Betal alle
+others-plan-all = Éin plan for alle
+all-pay-title = Betal alle sakene dine
+all-pay-intro = Betal kvar sak med sin eigen KID, så kvar betaling blir rekna på rett sak. Du kan leggje inn alle betalingane på ein gong i nettbanken.
+all-pay-plan = Denne saka har ein nedbetalingsplan. Betal avdraga slik dei står på sida til saka.
+all-pay-total = Til saman: {$total}
+all-plan-title = Éin plan for alle sakene dine
+all-plan-intro = Vel kor mange månader du treng. Kvar sak får sin eigen plan med så mange månadlege avdrag. Reglane til kvar kreditor avgjer planen: nokre kan avtalast med ein gong, andre ser {$agency} på.
+all-plan-months-error = Tal på månader: skriv eit heilt tal frå 1 til 240.
+all-plan-preview-title = Planane dine
+all-plan-would-grant = Kan avtalast med ein gong: {$months} avdrag på {$monthly}, det første forfell {$date}.
+all-plan-would-review = {$agency} må sjå på denne. Du får svar innan ei veke.
+all-plan-confirm = Be om desse planane
+all-plan-none = Ingen av sakene dine kan få ein slik plan. Vel eit anna tal på månader, eller kontakt {$agency}.
+all-plan-done-title = Planane dine
+all-plan-granted = Avtalt: {$months} avdrag på {$monthly}, det første forfell {$date}. Vi sender deg ei stadfesting.
+all-plan-review = Sendt til {$agency}. Du får svar innan ei veke.
+all-plan-has-plan = Denne saka har alt ein nedbetalingsplan. Han blir som han er.
+all-plan-waiting = Ein førespurnad på denne saka ventar på {$agency}. Du kan ikkje be om meir før dei har svart.
+all-plan-failed = Vi fekk ikkje handsama denne saka akkurat no. Ingenting er endra på henne. Prøv igjen om litt.

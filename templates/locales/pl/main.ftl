@@ -659,3 +659,29 @@ contact-code-email-body =
 
     Z poważaniem
     {$agency}
+
+## Wszystkie sprawy dłużnika w jednej agencji
+others-heading = Twoje inne sprawy w {$agency}
+others-intro = {$agency} prowadzi dla Ciebie także te sprawy. Możesz obejrzeć każdą z nich, zapłacić wszystkie albo poprosić o jeden plan dla wszystkich.
+others-show = Zobacz sprawę od {$creditor}
+others-total = Wszystkie Twoje sprawy razem: {$total}
+others-pay-all = Zapłać wszystkie
+others-plan-all = Jeden plan dla wszystkich
+all-pay-title = Zapłać wszystkie sprawy
+all-pay-intro = Zapłać każdą sprawę z jej własnym numerem KID, aby każda wpłata trafiła do właściwej sprawy. Wszystkie przelewy możesz zlecić naraz w banku internetowym.
+all-pay-plan = Ta sprawa ma plan spłaty. Płać raty tak, jak podano na jej stronie.
+all-pay-total = Razem: {$total}
+all-plan-title = Jeden plan dla wszystkich Twoich spraw
+all-plan-intro = Wybierz, ilu miesięcy potrzebujesz. Każda sprawa dostanie własny plan z taką liczbą miesięcznych rat. O każdym planie decydują zasady danego wierzyciela: niektóre można uzgodnić od razu, inne sprawdzi {$agency}.
+all-plan-months-error = Liczba miesięcy: wpisz liczbę całkowitą od 1 do 240.
+all-plan-preview-title = Twoje plany
+all-plan-would-grant = Można uzgodnić od razu: {$months} rat po {$monthly}, pierwsza płatna {$date}.
+all-plan-would-review = {$agency} musi to sprawdzić. Odpowiedź otrzymasz w ciągu tygodnia.
+all-plan-confirm = Poproś o te plany
+all-plan-none = Żadna z Twoich spraw nie może mieć takiego planu. Wybierz inną liczbę miesięcy albo skontaktuj się z {$agency}.
+all-plan-done-title = Twoje plany
+all-plan-granted = Uzgodniono: {$months} rat po {$monthly}, pierwsza płatna {$date}. Wyślemy Ci potwierdzenie.
+all-plan-review = Wysłano do {$agency}. Odpowiedź otrzymasz w ciągu tygodnia.
+all-plan-has-plan = Ta sprawa ma już plan spłaty. Pozostaje bez zmian.
+all-plan-waiting = Prośba w tej sprawie czeka na {$agency}. Nie można prosić o nic więcej, dopóki nie odpowiedzą.
+all-plan-failed = Nie udało się teraz obsłużyć tej sprawy. Nic w niej nie zmieniono. Spróbuj ponownie za chwilę.
